@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Accord",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "accord", targets: ["accord"]),
+        .library(name: "AccordLedger", targets: ["AccordLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+    ],
+    targets: [
+        // The system SQLite (Debian: libsqlite3-dev). Only AccordStorage imports it.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(name: "AccordStorage", dependencies: ["CSQLite"]),
+
+        // Carries Migrations/*.sql inside the binary. Its folder holds a symlink
+        // to Migrations/, so the files belong to the target and SwiftPM re-plans
+        // (and the plugin re-runs) when one is added or edited.
+        .target(
+            name: "AccordSchema",
+            dependencies: ["AccordStorage", .product(name: "Crypto", package: "swift-crypto")],
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .executableTarget(name: "EmbedMigrations"),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedMigrations"]
+        ),
+
+        .target(
+            name: "AccordLedger",
+            dependencies: ["AccordStorage", "AccordSchema", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "accord",
+            dependencies: [
+                "AccordLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
+        .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage"]),
+        .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,106 @@
+import AccordSchema
+import AccordStorage
+
+/// An Accord ledger: one SQLite file holding the journal and its projections.
+///
+/// Open one per process (or task); it is not `Sendable`.
+public final class Ledger {
+    /// The connection to the ledger file.
+    public let database: Database
+
+    /// The path of the ledger file.
+    public var path: String { database.path }
+
+    init(database: Database) {
+        self.database = database
+    }
+
+    /// The connection settings every Accord ledger uses.
+    public static var configuration: Database.Configuration {
+        var configuration = Database.Configuration(applicationID: Schema.applicationID)
+        configuration.minimumSQLiteVersion = 3_037_000
+        configuration.minimumSQLiteReason = "STRICT tables"
+        configuration.validate = { database in
+            // Refuse a newer or edited schema before anything touches the file.
+            if try database.tableExists("schema_migrations") {
+                _ = try Migrator(migrations: Schema.migrations).pending(in: database)
+            }
+        }
+        return configuration
+    }
+
+    /// The migrator over the migrations carried in this build.
+    public static var migrator: Migrator { Migrator(migrations: Schema.migrations) }
+
+    /// Creates a ledger at `path`, or brings an existing one up to date.
+    ///
+    /// Returns the ledger and whether the file was new. Refuses files that are
+    /// not SQLite, belong to another application, or come from a newer build,
+    /// leaving them untouched.
+    /// - Throws: ``LedgerError``.
+    public static func create(at path: String) throws -> (ledger: Ledger, created: Bool) {
+        try LedgerError.translating {
+            let database = try Database(path: path, mode: .create, configuration: configuration)
+            let wasEmpty = try !database.tableExists("schema_migrations")
+            try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
+            return (Ledger(database: database), wasEmpty)
+        }
+    }
+
+    /// Opens an existing ledger.
+    ///
+    /// A writable open applies any migrations this build carries that the file
+    /// lacks; a read-only open refuses a file that needs them.
+    /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
+    ///   a ledger, or has a schema newer than this build.
+    public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
+        try LedgerError.translating {
+            let database = try Database(path: path, mode: readOnly ? .readOnly : .readWrite, configuration: configuration)
+            guard try database.tableExists("schema_migrations") else {
+                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+            }
+            let pending = try migrator.pending(in: database)
+            if !pending.isEmpty {
+                if readOnly {
+                    throw LedgerError(.notALedger,
+                        "\(path) has schema version \(Schema.latestVersion - pending.count) and this build needs "
+                        + "\(Schema.latestVersion); run `accord migrate` first")
+                }
+                try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
+            }
+            return Ledger(database: database)
+        }
+    }
+
+    /// The migrations applied to this ledger, in order.
+    /// - Throws: ``LedgerError``.
+    public func appliedMigrations() throws -> [AppliedMigration] {
+        try LedgerError.translating { try Ledger.migrator.applied(in: database) }
+    }
+}
+
+/// One migration, applied or not, for `accord migrate --list`.
+public struct MigrationStatus: Sendable {
+    public let version: Int
+    public let name: String
+    public let checksum: String
+    /// When it was applied, or nil when it is pending.
+    public let appliedAt: String?
+}
+
+extension Ledger {
+    /// The carried migrations and whether each is applied to the ledger at
+    /// `path`, read without changing the file.
+    /// - Throws: ``LedgerError``.
+    public static func migrationStatus(at path: String) throws -> [MigrationStatus] {
+        try LedgerError.translating {
+            let database = try Database(path: path, mode: .readOnly, configuration: configuration)
+            _ = try migrator.pending(in: database)  // refuses newer or edited schemas
+            let applied = Dictionary(uniqueKeysWithValues: try migrator.applied(in: database).map { ($0.version, $0) })
+            return migrator.migrations.map { migration in
+                MigrationStatus(version: migration.version, name: migration.name, checksum: migration.checksum,
+                                appliedAt: applied[migration.version]?.appliedAt)
+            }
+        }
+    }
+}

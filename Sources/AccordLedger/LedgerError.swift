@@ -1,0 +1,82 @@
+import AccordStorage
+
+/// An error from the ledger, printed as one sentence that says what was wrong
+/// and what to do.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    /// The class of the error; the command line maps each to an exit code.
+    public enum Code: Sendable, Equatable {
+        /// The input data was wrong (an unknown id, an invalid date, ...).
+        case badInput
+        /// There is no ledger at the path, or the file is not one.
+        case notALedger
+        /// Another writer held the ledger through every retry.
+        case busy
+        /// `accord audit` found tampering or an inconsistency.
+        case tampered
+        /// The file is damaged at the storage level.
+        case corrupt
+        /// A signature cannot be checked (unknown key).
+        case unverifiable
+        /// Anything else: an I/O failure, a full disk, a bug.
+        case failure
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// Bad input data, with what was wrong and where.
+    public static func badInput(_ message: String) -> LedgerError { LedgerError(.badInput, message) }
+
+    public var description: String { message }
+}
+
+extension LedgerError {
+    /// Translates a storage error into the ledger's vocabulary.
+    init(storage error: StorageError) {
+        let path = error.path ?? "the ledger"
+        switch error.code {
+        case .missingFile:
+            self.init(.notALedger, "no ledger at \(path); create one with `accord init` (or pass --db PATH)")
+        case .notADatabase, .foreignDatabase:
+            self.init(.notALedger, "\(error.message); it is not an Accord ledger, so it was left untouched")
+        case .schemaTooNew, .migrationModified:
+            self.init(.notALedger, error.message)
+        case .sqliteTooOld:
+            self.init(.failure, error.message)
+        case .busy:
+            self.init(.busy, "\(error.message); try again when the other writer has finished")
+        case .invalidMigration:
+            self.init(.failure, error.message)
+        case .sqlite(let result):
+            if ResultCode.full ~= result {
+                self.init(.failure, "the disk holding \(path) is full (\(error.message)); nothing was written; free some space and try again")
+            } else if ResultCode.corrupt ~= result || ResultCode.notADatabase ~= result {
+                self.init(.corrupt, "\(path) is damaged (\(error.message)); run `accord audit` and restore from a copy")
+            } else if ResultCode.busy ~= result || ResultCode.locked ~= result {
+                self.init(.busy, "\(path) is locked by another writer (\(error.message)); try again")
+            } else if ResultCode.readOnly ~= result {
+                self.init(.failure, "\(path) cannot be written (\(error.message)); check its permissions")
+            } else if ResultCode.cannotOpen ~= result {
+                self.init(.notALedger, "\(error.message); check the path and its permissions")
+            } else if ResultCode.ioError ~= result {
+                self.init(.failure, "reading or writing \(path) failed (\(error.message)); nothing was written")
+            } else {
+                self.init(.failure, error.description)
+            }
+        }
+    }
+
+    /// Runs `body`, translating storage errors into ledger errors.
+    static func translating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StorageError {
+            throw LedgerError(storage: error)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+/// A date, or a date and time, as given by a user and normalised to UTC.
+///
+/// Users write `YYYY-MM-DD` or a full ISO 8601 time with a zone
+/// (`2025-05-23T14:00:00+03:00`). The canonical text is `YYYY-MM-DD` for a
+/// date, and `YYYY-MM-DDTHH:MM:SSZ` (with `.sss` when there are milliseconds)
+/// for a time, converted to UTC. Moments compare by their UTC day.
+public struct Moment: Hashable, Sendable, CustomStringConvertible {
+    /// The canonical text.
+    public let text: String
+    /// The UTC day, as days since 1970-01-01.
+    public let day: Int64
+    /// The instant (midnight UTC for a plain date).
+    public let timestamp: Timestamp
+
+    /// The earliest and latest years accepted.
+    public static let years: ClosedRange<Int64> = 1900...2999
+
+    /// Parses user input.
+    /// - Parameter field: names the input in the error message.
+    /// - Throws: ``LedgerError`` `.badInput` saying what is wrong.
+    public init(parsing input: String, field: String) throws {
+        let bytes = Array(input.utf8)
+        func fail(_ why: String = "") -> LedgerError {
+            let example = "use YYYY-MM-DD or an ISO 8601 time with a zone, e.g. 2025-05-23 or 2025-05-23T14:00:00+03:00"
+            return LedgerError.badInput("\(field): '\(input.prefix(60))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
+        }
+        var position = 0
+        func number(_ width: Int) throws -> Int64 {
+            guard position + width <= bytes.count else { throw fail() }
+            var value: Int64 = 0
+            for byte in bytes[position..<(position + width)] {
+                guard byte >= 0x30 && byte <= 0x39 else { throw fail() }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            position += width
+            return value
+        }
+        func expect(_ character: UInt8) throws {
+            guard position < bytes.count, bytes[position] == character else { throw fail() }
+            position += 1
+        }
+        let year = try number(4)
+        try expect(UInt8(ascii: "-"))
+        let month = try number(2)
+        try expect(UInt8(ascii: "-"))
+        let dayOfMonth = try number(2)
+        let civil = CivilDate(year: year, month: month, day: dayOfMonth)
+        guard civil.isValid else { throw fail("no such day") }
+        guard Moment.years.contains(year) else {
+            throw fail("years \(Moment.years.lowerBound)–\(Moment.years.upperBound) only")
+        }
+        if position == bytes.count {
+            self.init(date: civil)
+            return
+        }
+        guard [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(bytes[position]) else { throw fail() }
+        position += 1
+        let hour = try number(2)
+        try expect(UInt8(ascii: ":"))
+        let minute = try number(2)
+        var second: Int64 = 0
+        var milliseconds: Int64 = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: ":") {
+            position += 1
+            second = try number(2)
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                var digits = 0
+                while position < bytes.count, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                    guard digits < 3 else { throw fail("at most milliseconds") }
+                    milliseconds = milliseconds * 10 + Int64(bytes[position] - 0x30)
+                    digits += 1
+                    position += 1
+                }
+                guard digits > 0 else { throw fail() }
+                for _ in digits..<3 { milliseconds *= 10 }
+            }
+        }
+        guard hour < 24, minute < 60, second < 60 else { throw fail("no such time") }
+        guard position < bytes.count else { throw fail("a time needs a zone, such as Z or +03:00") }
+        var offsetMinutes: Int64 = 0
+        switch bytes[position] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            position += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign: Int64 = bytes[position] == UInt8(ascii: "+") ? 1 : -1
+            position += 1
+            let offsetHours = try number(2)
+            if position < bytes.count, bytes[position] == UInt8(ascii: ":") { position += 1 }
+            let offsetMins = try number(2)
+            guard offsetHours <= 14, offsetMins < 60 else { throw fail("no such zone offset") }
+            offsetMinutes = sign * (offsetHours * 60 + offsetMins)
+        default:
+            throw fail()
+        }
+        guard position == bytes.count else { throw fail() }
+        let local = civil.days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milliseconds
+        self.init(instant: Timestamp(milliseconds: local - offsetMinutes * 60_000))
+        guard Moment.years.contains(CivilDate(days: day).year) else {
+            throw fail("years \(Moment.years.lowerBound)–\(Moment.years.upperBound) only")
+        }
+    }
+
+    /// Decodes canonical text, refusing anything that is not canonical.
+    /// - Throws: ``LedgerError`` `.badInput`.
+    public init(canonical text: String) throws {
+        let moment = try Moment(parsing: text, field: "date")
+        guard moment.text == text else { throw LedgerError.badInput("date '\(text)' is not in canonical form") }
+        self = moment
+    }
+
+    /// A plain date.
+    public init(date: CivilDate) {
+        text = date.text
+        day = date.days
+        timestamp = Timestamp(milliseconds: date.days * 86_400_000)
+    }
+
+    /// An instant, kept with its time of day.
+    public init(instant: Timestamp) {
+        let iso = instant.iso8601
+        // Drop ".000" when there are no milliseconds.
+        text = instant.milliseconds % 1000 == 0 ? String(iso.prefix(19)) + "Z" : iso
+        day = instant.day
+        timestamp = instant
+    }
+
+    /// The UTC date part.
+    public var date: CivilDate { CivilDate(days: day) }
+
+    /// `YYYY-MM-DD` of the UTC day.
+    public var dayText: String { date.text }
+
+    /// True when the moment carries a time of day.
+    public var hasTime: Bool { text.utf8.count > 10 }
+
+    public var description: String { text }
+}

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An instant, as milliseconds since 1970-01-01T00:00:00Z (UTC).
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) {
+        self.milliseconds = milliseconds
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    /// The current time: the system clock, or `ACCORD_NOW` when set (an ISO 8601
+    /// time, for reproducible examples and tests).
+    /// - Throws: ``LedgerError`` when `ACCORD_NOW` is not a valid time.
+    public static func now() throws -> Timestamp {
+        if let fixed = getenv("ACCORD_NOW").map({ String(cString: $0) }), !fixed.isEmpty {
+            guard let moment = try? Moment(parsing: fixed, field: "ACCORD_NOW") else {
+                throw LedgerError.badInput("ACCORD_NOW=\(fixed) is not a date or ISO 8601 time")
+            }
+            return moment.timestamp
+        }
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+
+    /// The UTC day this instant falls on, as days since 1970-01-01.
+    public var day: Int64 { milliseconds.floorDivided(by: 86_400_000) }
+
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ`, always 24 characters for years 1000–9999.
+    public var iso8601: String {
+        let day = self.day
+        let msOfDay = milliseconds - day * 86_400_000
+        let civil = CivilDate(days: day)
+        let seconds = msOfDay / 1000
+        return civil.text + "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":"
+            + pad(seconds % 60, 2) + "." + pad(msOfDay % 1000, 3) + "Z"
+    }
+
+    public var description: String { iso8601 }
+}
+
+/// A proleptic Gregorian calendar date.
+public struct CivilDate: Hashable, Comparable, Sendable {
+    public var year: Int64
+    public var month: Int64
+    public var day: Int64
+
+    public init(year: Int64, month: Int64, day: Int64) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The date `days` days after 1970-01-01 (H. Hinnant's civil_from_days).
+    public init(days: Int64) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// Days since 1970-01-01 (H. Hinnant's days_from_civil).
+    public var days: Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// True when the month and day exist in that year.
+    public var isValid: Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        return day <= CivilDate.daysIn(month: month, year: year)
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `YYYY-MM-DD`.
+    public var text: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
+
+    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.days < rhs.days }
+}
+
+/// Zero-pads a non-negative number to `width` digits.
+func pad(_ value: Int64, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+extension Int64 {
+    /// Division rounding towards negative infinity.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

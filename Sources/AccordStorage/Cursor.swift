@@ -1,0 +1,70 @@
+/// Streams the rows of a statement, one at a time.
+///
+/// The cursor resets its statement once the rows are exhausted, when a step
+/// fails, or when the cursor is released, so a cached statement is always
+/// ready for its next use.
+public final class Cursor {
+    let statement: Statement
+    private var finished = false
+
+    init(statement: Statement) {
+        self.statement = statement
+    }
+
+    deinit {
+        if !finished { statement.reset() }
+    }
+
+    /// The next row, or nil when there are no more. The row is valid until the
+    /// next call.
+    /// - Throws: ``StorageError``.
+    public func next() throws -> Row? {
+        guard !finished else { return nil }
+        do {
+            if try statement.step() { return Row(statement: statement) }
+        } catch {
+            finished = true
+            throw error
+        }
+        finished = true
+        statement.reset()
+        return nil
+    }
+}
+
+/// The current row of a statement. Valid only until the statement steps again.
+public struct Row {
+    let statement: Statement
+
+    /// The number of columns.
+    public var count: Int { Int(statement.columnCount) }
+
+    public func isNull(_ index: Int32) -> Bool { statement.isNull(index) }
+    public func int64(_ index: Int32) -> Int64 { statement.int64(index) }
+    public func int(_ index: Int32) -> Int { Int(statement.int64(index)) }
+    public func double(_ index: Int32) -> Double { statement.double(index) }
+    public func text(_ index: Int32) -> String { statement.text(index) }
+    public func blob(_ index: Int32) -> [UInt8] { statement.blob(index) }
+    public func value(_ index: Int32) -> DatabaseValue { statement.value(index) }
+
+    public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+    public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+    public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }
+
+    /// Calls `body` with the blob's bytes without copying them.
+    public func withBlob<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try statement.withBlob(index, body)
+    }
+
+    /// The value of the column named `name` (`.null` when there is no such column).
+    public subscript(_ name: String) -> DatabaseValue {
+        guard let index = statement.columnIndex(name) else { return .null }
+        return statement.value(index)
+    }
+
+    /// All the values of the row, in column order.
+    public var values: [DatabaseValue] { (0..<statement.columnCount).map { statement.value($0) } }
+
+    /// The column names of the row.
+    public var columnNames: [String] { statement.columnNames }
+}

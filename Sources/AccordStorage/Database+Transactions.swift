@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Database {
+    /// Runs `body` in a write transaction: `BEGIN IMMEDIATE`, then `COMMIT`, or
+    /// `ROLLBACK` when `body` throws.
+    ///
+    /// When the write lock stays taken past the busy timeout (SQLITE_BUSY), the
+    /// whole closure is run again, up to ``Configuration/busyRetries`` times,
+    /// after which a `.busy` ``StorageError`` is thrown. `body` must therefore
+    /// compute everything it writes inside the transaction. Called inside an
+    /// open transaction, `body` simply joins it.
+    /// - Throws: what `body` throws, or ``StorageError``.
+    /// See https://www.sqlite.org/lang_transaction.html
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if isInTransaction { return try body(self) }
+        return try transaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` in a read transaction that sees one snapshot of the file.
+    /// - Throws: what `body` throws, or ``StorageError``.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        if isInTransaction { return try body(self) }
+        return try transaction("BEGIN DEFERRED", body)
+    }
+
+    private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                try execute(begin)
+                let result = try body(self)
+                try execute("COMMIT")
+                return result
+            } catch {
+                if isInTransaction { try? execute("ROLLBACK") }
+                guard let storage = error as? StorageError, storage.isBusy else { throw error }
+                attempt += 1
+                if attempt > configuration.busyRetries {
+                    throw StorageError(
+                        code: .busy,
+                        message: "\(path) stayed locked by another writer through \(configuration.busyRetries) retries "
+                            + "of \(configuration.busyTimeoutMilliseconds) ms",
+                        sql: storage.sql, path: path)
+                }
+                // A short, growing pause lets the other writer finish.
+                usleep(UInt32(min(attempt * 20_000, 200_000)))
+            }
+        }
+    }
+}

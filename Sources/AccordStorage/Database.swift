@@ -1,0 +1,278 @@
+import CSQLite
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One connection to a SQLite database file.
+///
+/// A connection is not `Sendable`: use one per process or task. Every
+/// connection is set up the same way (see ``Configuration``): extended result
+/// codes, WAL, `synchronous=FULL`, a busy timeout, foreign keys on, untrusted
+/// schema, defensive mode. Opening proves the file is a SQLite database at once,
+/// and checks its `application_id` before anything is written to it.
+/// See https://www.sqlite.org/c3ref/open.html
+public final class Database {
+    /// How to open the file.
+    public enum Mode: Sendable {
+        /// The file must exist; read and write.
+        case readWrite
+        /// Create the file if it does not exist; read and write.
+        case create
+        /// The file must exist; never written.
+        case readOnly
+    }
+
+    /// Settings applied to every connection.
+    public struct Configuration: Sendable {
+        /// Stamped in the header as `PRAGMA application_id` by ``markApplicationID()``;
+        /// a file carrying another non-zero id is refused.
+        public var applicationID: Int32?
+        /// The oldest SQLite library the schema can use, as `sqlite3_libversion_number()`.
+        public var minimumSQLiteVersion: Int32 = 3_037_000
+        /// Why ``minimumSQLiteVersion`` is needed, for the refusal message.
+        public var minimumSQLiteReason = "STRICT tables"
+        /// How long one statement waits for a lock before SQLite returns BUSY.
+        public var busyTimeoutMilliseconds: Int32 = 5_000
+        /// How many times a write transaction is retried whole after BUSY.
+        public var busyRetries = 8
+        /// `PRAGMA cache_size` (negative values are KiB), nil for SQLite's default.
+        public var cacheSize: Int?
+        /// Checks run after the file is proven to be a database of this
+        /// application and before anything may write to it (such as the switch
+        /// to WAL), so a refused file stays byte-identical.
+        public var validate: (@Sendable (Database) throws -> Void)?
+
+        public init(applicationID: Int32? = nil) {
+            self.applicationID = applicationID
+        }
+    }
+
+    /// The file name given to ``init(path:mode:configuration:)``.
+    public let path: String
+    public let mode: Mode
+    public let configuration: Configuration
+    let handle: OpaquePointer
+    var statementCache: [String: Statement] = [:]
+
+    /// Opens (or creates) a database and sets the connection up.
+    ///
+    /// - Throws: ``StorageError`` with `.missingFile` when the file is absent
+    ///   (and `mode` is not `.create`), `.notADatabase` when it is not SQLite,
+    ///   `.foreignDatabase` when it belongs to another application,
+    ///   `.sqliteTooOld` when the system library is too old, `.sqlite` otherwise.
+    public init(path: String, mode: Mode = .readWrite, configuration: Configuration = Configuration()) throws {
+        self.path = path
+        self.mode = mode
+        self.configuration = configuration
+
+        let version = sqlite3_libversion_number()
+        if version < configuration.minimumSQLiteVersion {
+            throw StorageError(
+                code: .sqliteTooOld,
+                message: "the system SQLite is \(Database.versionString(version)) but Accord needs "
+                    + "\(Database.versionString(configuration.minimumSQLiteVersion)) or newer "
+                    + "(\(configuration.minimumSQLiteReason)); install a newer libsqlite3",
+                path: path)
+        }
+
+        let isMemory = path == ":memory:" || path.isEmpty
+        if !isMemory && mode != .create && access(path, F_OK) != 0 {
+            throw StorageError(code: .missingFile, message: "\(path) does not exist", path: path)
+        }
+
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var opened: OpaquePointer?
+        let result = sqlite3_open_v2(path, &opened, flags, nil)
+        guard let opened else {
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
+                               message: "cannot open \(path): out of memory", path: path)
+        }
+        guard result == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(opened))
+            sqlite3_close_v2(opened)
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
+                               message: "cannot open \(path): \(message)", path: path)
+        }
+        handle = opened
+        do {
+            try setUp()
+        } catch {
+            statementCache.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Renders a `sqlite3_libversion_number()` value as 3.X.Y.
+    public static func versionString(_ number: Int32) -> String {
+        "\(number / 1_000_000).\(number / 1_000 % 1_000).\(number % 1_000)"
+    }
+
+    /// The version of the SQLite library in use, e.g. "3.40.1".
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
+    private func setUp() throws {
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds)
+        var ignored: Int32 = 0
+        _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &ignored)
+        _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored)
+        _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &ignored)
+
+        // Prove the file is a SQLite database before anything else touches it.
+        do {
+            _ = try scalarInt("SELECT count(*) FROM sqlite_master")
+        } catch let error as StorageError {
+            if let code = error.resultCode, ResultCode.notADatabase ~= code || ResultCode.corrupt ~= code {
+                throw StorageError(code: .notADatabase,
+                                   message: "\(path) is not a SQLite database (\(error.message))",
+                                   path: path)
+            }
+            throw error
+        }
+
+        // Refuse another application's file before writing anything to it.
+        if let expected = configuration.applicationID {
+            let found = Int32(truncatingIfNeeded: try scalarInt("PRAGMA application_id") ?? 0)
+            if found != 0 && found != expected {
+                throw StorageError(
+                    code: .foreignDatabase,
+                    message: "\(path) is a SQLite database of another application (application_id \(found))",
+                    path: path)
+            }
+            if found == 0, try scalarInt("SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+                throw StorageError(
+                    code: .foreignDatabase,
+                    message: "\(path) is a SQLite database of another application (it has tables but no Accord application_id)",
+                    path: path)
+            }
+        }
+
+        try configuration.validate?(self)
+
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA trusted_schema = OFF")
+        if let cacheSize = configuration.cacheSize {
+            try execute("PRAGMA cache_size = \(cacheSize)")
+        }
+        if mode != .readOnly {
+            let journalMode = try scalarText("PRAGMA journal_mode = WAL")?.lowercased()
+            let isMemory = path == ":memory:" || path.isEmpty
+            guard journalMode == "wal" || (isMemory && journalMode == "memory") else {
+                throw StorageError(code: .sqlite(.error),
+                                   message: "\(path) could not be switched to WAL mode (journal_mode is \(journalMode ?? "unknown"))",
+                                   path: path)
+            }
+        }
+        try execute("PRAGMA synchronous = FULL")
+    }
+
+    /// Stamps ``Configuration/applicationID`` into the file header.
+    /// See https://www.sqlite.org/pragma.html#pragma_application_id
+    public func markApplicationID() throws {
+        guard let id = configuration.applicationID else { return }
+        try execute("PRAGMA application_id = \(id)")
+    }
+
+    /// The `application_id` in the file header.
+    public func applicationID() throws -> Int32 {
+        Int32(truncatingIfNeeded: try scalarInt("PRAGMA application_id") ?? 0)
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements that return no rows the caller needs.
+    /// - Throws: ``StorageError``.
+    /// See https://www.sqlite.org/c3ref/exec.html
+    public func execute(_ sql: String) throws {
+        let result = sqlite3_exec(handle, sql, nil, nil, nil)
+        if result != SQLITE_OK { throw error(result, sql: sql) }
+    }
+
+    /// A new prepared statement (not cached).
+    /// - Throws: ``StorageError`` when the SQL does not compile.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement from this connection's cache, prepared on first use.
+    /// The statement is reset, with its bindings cleared, before it is returned.
+    /// - Throws: ``StorageError`` when the SQL does not compile.
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try Statement(database: self, sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// Runs a cached statement with the given bindings to completion.
+    /// - Throws: ``StorageError``.
+    public func run(_ sql: String, _ values: DatabaseValueConvertible...) throws {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        try statement.run()
+    }
+
+    /// The first column of the first row, as an integer (nil when no row or NULL).
+    public func scalarInt(_ sql: String, _ values: DatabaseValueConvertible...) throws -> Int64? {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return statement.isNull(0) ? nil : statement.int64(0)
+    }
+
+    /// The first column of the first row, as text (nil when no row or NULL).
+    public func scalarText(_ sql: String, _ values: DatabaseValueConvertible...) throws -> String? {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return statement.isNull(0) ? nil : statement.text(0)
+    }
+
+    /// Calls `body` for each row of a query; the row is valid only inside the call.
+    public func forEach(_ sql: String, _ values: [DatabaseValueConvertible] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        let cursor = statement.cursor()
+        while let row = try cursor.next() { try body(row) }
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    /// The rowid of the last successful INSERT.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// True while a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// True when a table (or view) of that name exists in the main schema.
+    public func tableExists(_ name: String) throws -> Bool {
+        try scalarInt("SELECT count(*) FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", name) ?? 0 > 0
+    }
+
+    func error(_ result: Int32, sql: String?) -> StorageError {
+        let extended = sqlite3_extended_errcode(handle)
+        let code = ResultCode(rawValue: extended != 0 && (extended & 0xff) == (result & 0xff) ? extended : result)
+        return StorageError(code: .sqlite(code), message: String(cString: sqlite3_errmsg(handle)),
+                            sql: sql, path: path)
+    }
+}

@@ -1,0 +1,33 @@
+import AccordLedger
+import AccordSchema
+import AccordStorage
+import ArgumentParser
+
+@main
+struct Accord: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "A tamper-evident ledger of negotiated commitments, guarantees and the evidence they were kept.",
+        discussion: """
+            The ledger is one SQLite file: --db PATH, or ACCORD_DB, or accord.sqlite in the current directory.
+            Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure.
+            """,
+        version: "accord \(version) (schema \(Schema.latestVersion), SQLite \(Database.sqliteVersion))",
+        subcommands: [
+            InitCommand.self,
+            MigrateCommand.self,
+        ]
+    )
+
+    static func main() {
+        let arguments = GlobalOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exitReporting(error)
+        }
+    }
+}

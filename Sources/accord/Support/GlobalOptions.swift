@@ -1,0 +1,62 @@
+import AccordLedger
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The ledger file (default: $ACCORD_DB, else accord.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The ledger path: --db, else ACCORD_DB, else accord.sqlite.
+    var path: String {
+        if let db { return db }
+        if let env = getenv("ACCORD_DB").map({ String(cString: $0) }), !env.isEmpty { return env }
+        return "accord.sqlite"
+    }
+
+    /// Opens the ledger for writing.
+    func openLedger() throws -> Ledger { try Ledger.open(at: path) }
+
+    /// Opens the ledger without ever writing to it.
+    func openLedgerReadOnly() throws -> Ledger { try Ledger.open(at: path, readOnly: true) }
+
+    /// Options that may be given before the subcommand (`accord --db x report`):
+    /// they are moved after it so the subcommand parses them.
+    static let hoisted: Set<String> = ["--db"]
+
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var moved: [String] = []
+        var rest: [String] = []
+        var index = 0
+        var beforeSubcommand = true
+        while index < arguments.count {
+            let argument = arguments[index]
+            if beforeSubcommand, argument.hasPrefix("--") {
+                let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+                if hoisted.contains(name) {
+                    moved.append(argument)
+                    if !argument.contains("="), index + 1 < arguments.count {
+                        moved.append(arguments[index + 1])
+                        index += 1
+                    }
+                    index += 1
+                    continue
+                }
+            }
+            if !argument.hasPrefix("-") { beforeSubcommand = false }
+            rest.append(argument)
+            index += 1
+        }
+        guard !moved.isEmpty else { return arguments }
+        if let terminator = rest.firstIndex(of: "--") {
+            rest.insert(contentsOf: moved, at: terminator)
+            return rest
+        }
+        return rest + moved
+    }
+}
