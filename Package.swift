@@ -36,9 +36,15 @@ let package = Package(
             dependencies: ["EmbedMigrations"]
         ),
 
+        // RFC 6962 Merkle trees, proofs, and C2SP signed notes; no storage.
+        .target(name: "AccordTrust", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         .target(
             name: "AccordLedger",
-            dependencies: ["AccordStorage", "AccordSchema", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "AccordStorage", "AccordSchema", "AccordTrust",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "accord",
@@ -49,7 +55,8 @@ let package = Package(
         ),
 
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
-        .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage"]),
+        .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust"]),
         .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger"]),
     ],
     swiftLanguageModes: [.v6]

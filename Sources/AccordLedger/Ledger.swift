@@ -38,13 +38,32 @@ public final class Ledger {
     /// not SQLite, belong to another application, or come from a newer build,
     /// leaving them untouched.
     /// - Throws: ``LedgerError``.
-    public static func create(at path: String) throws -> (ledger: Ledger, created: Bool) {
-        try LedgerError.translating {
+    public static func create(at path: String, as recorder: Recorder) throws -> (ledger: Ledger, created: Bool) {
+        let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration)
-            let wasEmpty = try !database.tableExists("schema_migrations")
             try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
-            return (Ledger(database: database), wasEmpty)
+            return Ledger(database: database)
         }
+        // The first entry names the ledger; its presence is what makes a ledger.
+        let created = try ledger.transact(recorder) { session -> Bool in
+            guard session.writer.seq == 0 else { return false }
+            _ = try session.append(.ledgerCreate(LedgerCreated(ledgerID: Ledger.newIdentifier())))
+            return true
+        }
+        return (ledger, created)
+    }
+
+    /// A random (version 4) UUID, lowercase.
+    static func newIdentifier() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = bytes[6] & 0x0f | 0x40
+        bytes[8] = bytes[8] & 0x3f | 0x80
+        let hex = hexString(bytes)
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            String(hex.dropFirst(range.lowerBound).prefix(range.count))
+        }
+        return parts.joined(separator: "-")
     }
 
     /// Opens an existing ledger.
@@ -58,6 +77,9 @@ public final class Ledger {
             let database = try Database(path: path, mode: readOnly ? .readOnly : .readWrite, configuration: configuration)
             guard try database.tableExists("schema_migrations") else {
                 throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+            }
+            if try database.tableExists("journal"), try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
+                throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
             }
             let pending = try migrator.pending(in: database)
             if !pending.isEmpty {

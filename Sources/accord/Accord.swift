@@ -16,7 +16,16 @@ struct Accord: ParsableCommand {
             """,
         version: "accord \(version) (schema \(Schema.latestVersion), SQLite \(Database.sqliteVersion))",
         subcommands: [
+            DemoCommand.self,
             InitCommand.self,
+            PartyCommand.self,
+            AgreementCommand.self,
+            CommitmentCommand.self,
+            GuaranteeCommand.self,
+            LogCommand.self,
+            BreachCommand.self,
+            ReportCommand.self,
+            BreachesCommand.self,
             MigrateCommand.self,
         ]
     )

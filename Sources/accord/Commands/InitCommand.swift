@@ -7,9 +7,10 @@ struct InitCommand: ParsableCommand {
         abstract: "Create an empty ledger (or bring an existing one up to date).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: RecorderOptions
 
     func run() throws {
-        let (ledger, created) = try Ledger.create(at: global.path)
+        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder())
         let version = try ledger.appliedMigrations().last?.version ?? 0
         if created {
             printError("Created ledger \(ledger.path) (schema \(version)).")

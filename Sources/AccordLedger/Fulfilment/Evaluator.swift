@@ -1,0 +1,120 @@
+/// Turns the structure of the ledger and the evidence about each commitment
+/// into statuses and rates (docs: README "How fulfilment is judged").
+///
+/// A status is decided in this order: withdrawn; blocked (a dependency is not
+/// fulfilled); breached (a counted breach); disputed (a record that would
+/// count is contested); fulfilled; overdue; not yet due; in progress;
+/// unverified. Absence of evidence is never a finding.
+struct Evaluator {
+    let snapshot: Snapshot
+    let evidence: [String: EvidenceSummary]
+    let atDay: Int64
+    let threshold: Int
+
+    private var byID: [String: Commitment] {
+        Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func evaluate() -> [String: CommitmentReport] {
+        let commitments = byID
+        var results: [String: CommitmentReport] = [:]
+        var visiting: Set<String> = []
+
+        func evaluate(_ id: String) -> CommitmentReport? {
+            if let done = results[id] { return done }
+            guard let commitment = commitments[id] else { return nil }
+            guard visiting.insert(id).inserted else { return nil }  // a cycle: treated as unmet
+            defer { visiting.remove(id) }
+            let summary = evidence[id] ?? EvidenceSummary()
+            var blockedBy: [String] = []
+            for dependency in commitment.dependsOn {
+                guard isActive(dependency) else { continue }  // a withdrawn dependency no longer blocks
+                if evaluate(dependency)?.status != .fulfilled { blockedBy.append(dependency) }
+            }
+            let report = decide(commitment, summary: summary, blockedBy: blockedBy)
+            results[id] = report
+            return report
+        }
+        for row in snapshot.commitments { _ = evaluate(row.commitment.id) }
+        return results
+    }
+
+    /// Not withdrawn by the report's date.
+    func isActive(_ id: String) -> Bool {
+        guard let withdrawn = snapshot.withdrawals[id] else { return true }
+        return withdrawn.day > atDay
+    }
+
+    private func decide(_ commitment: Commitment, summary: EvidenceSummary, blockedBy: [String]) -> CommitmentReport {
+        let ended = commitment.until.map { atDay > $0.day } ?? false
+        let pastDue = commitment.due.map { atDay > $0.day } ?? false
+        let fulfilled: Bool
+        let progress: Bool
+        var verified: Int64?
+        var rate: Double
+        switch commitment.kind {
+        case .quantity:
+            let target = max(commitment.target ?? 1, 1)
+            verified = summary.quantity
+            fulfilled = summary.quantity >= target
+            progress = summary.quantity > 0
+            rate = min(Double(summary.quantity) / Double(target), 1)
+        case .action:
+            verified = summary.done > 0 ? 1 : 0
+            fulfilled = summary.done > 0
+            progress = summary.notDone > 0
+            rate = fulfilled ? 1 : 0
+        case .restraint:
+            verified = nil
+            fulfilled = ended && summary.breaches == 0
+            progress = commitment.from.map { $0.day <= atDay } ?? true
+            rate = summary.breaches > 0 ? 0 : 1
+        }
+        let status: FulfilmentStatus
+        if !isActive(commitment.id) {
+            status = .withdrawn
+        } else if !blockedBy.isEmpty {
+            status = .blocked
+        } else if summary.breaches > 0 {
+            status = .breached
+        } else if summary.disputed {
+            status = .disputed
+        } else if fulfilled {
+            status = .fulfilled
+        } else if commitment.kind != .restraint && pastDue {
+            status = .overdue
+        } else if let from = commitment.from, from.day > atDay {
+            status = .notYetDue
+        } else if progress {
+            status = .inProgress
+        } else {
+            status = .unverified
+        }
+        let deadline = commitment.kind == .restraint ? commitment.until : commitment.due
+        let isDue = status != .withdrawn && (deadline.map { $0.day <= atDay } ?? false)
+        return CommitmentReport(
+            id: commitment.id, agreement: commitment.agreement, party: commitment.party, kind: commitment.kind,
+            target: commitment.target, unit: commitment.unit, verified: verified,
+            rate: status == .withdrawn ? nil : Report.rounded(rate), status: status, due: commitment.due,
+            from: commitment.from, until: commitment.until, reciprocal: commitment.reciprocal, sources: summary.sources,
+            breaches: summary.breaches, dependsOn: commitment.dependsOn, blockedBy: blockedBy, leftOut: summary.leftOut,
+            isDue: isDue, text: commitment.text)
+    }
+}
+
+extension Report {
+    /// Rates are rounded to 4 decimal places, so reports print stably.
+    static func rounded(_ value: Double) -> Double {
+        (value * 10_000).rounded() / 10_000
+    }
+
+    /// The Peace Accords Matrix level of a rate over due commitments:
+    /// 0 for nothing implemented, 1 below half, 2 from half, 3 all.
+    static func pamScore(rate: Double?) -> Int? {
+        guard let rate else { return nil }
+        if rate <= 0 { return 0 }
+        if rate < 0.5 { return 1 }
+        if rate < 1 { return 2 }
+        return 3
+    }
+}

@@ -1,0 +1,254 @@
+import AccordStorage
+import AccordTrust
+
+/// "As known at": a seq, or a time resolved to the last entry recorded at or before it.
+public enum AsOf: Sendable, Equatable {
+    case seq(Int64)
+    case time(Moment)
+
+    /// Parses `--as-of`: digits are a seq, anything else a date or time.
+    /// - Throws: ``LedgerError`` `.badInput`.
+    public init(parsing text: String) throws {
+        let trimmed = TextRules.trimmed(text)
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            guard trimmed.utf8.count <= 18, let seq = Int64(trimmed), seq >= 1 else {
+                throw LedgerError.badInput("--as-of \(trimmed): a seq is a whole number from 1")
+            }
+            self = .seq(seq)
+        } else {
+            self = .time(try Moment(parsing: trimmed, field: "--as-of"))
+        }
+    }
+}
+
+/// What a report covers and how it counts.
+public struct ReportOptions: Sendable {
+    /// The world date to evaluate (default: today, UTC).
+    public var at: Moment?
+    /// Knowledge time: only the entries up to this point (default: all).
+    public var asOf: AsOf?
+    /// Only evidence at or above this confidence counts.
+    public var minConfidence: Confidence = .confirmed
+    public var agreement: String?
+    public var party: String?
+
+    public init(at: Moment? = nil, asOf: AsOf? = nil, minConfidence: Confidence = .confirmed,
+                agreement: String? = nil, party: String? = nil) {
+        self.at = at
+        self.asOf = asOf
+        self.minConfidence = minConfidence
+        self.agreement = agreement
+        self.party = party
+    }
+}
+
+extension Ledger {
+    /// Computes the fulfilment report.
+    ///
+    /// At the head of the journal the report reads running totals, so its cost
+    /// follows the number of commitments, not of events. With `asOf` before the
+    /// head it folds the records visible then, and gives exactly what the ledger
+    /// would have said.
+    /// - Throws: ``LedgerError`` `.badInput` for an unknown filter id or an
+    ///   `asOf` beyond the head.
+    public func report(_ options: ReportOptions) throws -> Report {
+        let today = try Timestamp.now()
+        return try LedgerError.translating {
+            try database.read { db in
+                let view = try LedgerView(db: db, asOf: options.asOf)
+                let at = options.at ?? Moment(date: CivilDate(days: today.day))
+                return try view.report(options, at: at)
+            }
+        }
+    }
+}
+
+/// The ledger as known at one seq, inside a read transaction.
+struct LedgerView {
+    let db: Database
+    /// The last entry in the file.
+    let head: Int64
+    /// The last entry this view reflects.
+    let seq: Int64
+
+    init(db: Database, asOf: AsOf?) throws {
+        self.db = db
+        head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
+        seq = try LedgerView.resolve(asOf, head: head, db: db)
+    }
+
+    var isHead: Bool { seq == head }
+
+    static func resolve(_ asOf: AsOf?, head: Int64, db: Database) throws -> Int64 {
+        switch asOf {
+        case nil:
+            return head
+        case .seq(let seq):
+            guard seq <= head else {
+                throw LedgerError.badInput("--as-of \(seq) is beyond the ledger's last entry, \(head)")
+            }
+            return seq
+        case .time(let moment):
+            // A date alone means the end of that day (UTC).
+            let limit = moment.hasTime ? moment.timestamp : Timestamp(milliseconds: (moment.day + 1) * 86_400_000 - 1)
+            guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_at <= ?", limit.iso8601) else {
+                throw LedgerError.badInput("--as-of \(moment): the ledger has no entry recorded at or before then")
+            }
+            return seq
+        }
+    }
+
+    func stamp() throws -> LedgerStamp {
+        let ledgerID = try db.scalarText("SELECT id FROM ledger") ?? ""
+        let root: Hash32
+        if isHead, let bytes = try frontierBytes(), let frontier = try? MerkleFrontier(serialized: bytes),
+           frontier.size == UInt64(seq) {
+            root = frontier.root
+        } else {
+            root = try Merkle.root(size: UInt64(seq), source: JournalHashSource(db: db))
+        }
+        return LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: ledgerID)
+    }
+
+    private func frontierBytes() throws -> [UInt8]? {
+        var bytes: [UInt8]?
+        try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in bytes = row.blob(0) }
+        return bytes
+    }
+
+    /// Evidence summaries for every commitment.
+    func evidence(atDay: Int64, threshold: Int, snapshot: Snapshot) throws -> (summaries: [String: EvidenceSummary], tranches: ([String]) throws -> [String: [Int64: Int64]]) {
+        if isHead {
+            let totals = TotalsEvidence(db: db)
+            let summaries = try totals.summaries(atDay: atDay, threshold: threshold)
+            return (summaries, { try totals.tranches($0, atDay: atDay, threshold: threshold) })
+        }
+        let folded = try DailyEvidence.fold(db, asOf: seq)
+        var summaries: [String: EvidenceSummary] = [:]
+        for row in snapshot.commitments {
+            summaries[row.commitment.id] = folded.summary(row.commitment.id, atDay: atDay, threshold: threshold)
+        }
+        return (summaries, { ids in
+            Dictionary(uniqueKeysWithValues: ids.map { ($0, folded.tranches($0, atDay: atDay, threshold: threshold)) })
+        })
+    }
+
+    func report(_ options: ReportOptions, at: Moment) throws -> Report {
+        let snapshot = try Snapshot.load(db, seq: seq)
+        if let agreement = options.agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
+            throw LedgerError.badInput("--agreement: no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
+        }
+        if let party = options.party, !snapshot.parties.contains(where: { $0.id == party }) {
+            throw LedgerError.badInput("--party: no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
+        }
+        let threshold = options.minConfidence.rank
+        let (summaries, tranches) = try evidence(atDay: at.day, threshold: threshold, snapshot: snapshot)
+        let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
+        let evaluated = evaluator.evaluate()
+
+        let selected = snapshot.commitments.map(\.commitment).filter { commitment in
+            (options.agreement.map { $0 == commitment.agreement } ?? true)
+                && (options.party.map { $0 == commitment.party } ?? true)
+        }
+        let selectedIDs = Set(selected.map(\.id))
+        let commitments = selected.compactMap { evaluated[$0.id] }
+
+        // Parties and agreements, over their selected commitments.
+        let parties: [PartyReport] = snapshot.parties.compactMap { party in
+            let own = commitments.filter { $0.party == party.id }
+            guard !own.isEmpty || options.party == party.id else { return nil }
+            let active = own.filter { $0.status != .withdrawn }
+            let due = active.filter(\.isDue)
+            return PartyReport(party: party.id, name: party.name, commitments: active.count, due: due.count,
+                               fulfilled: due.filter { $0.status == .fulfilled }.count,
+                               breached: active.filter { $0.status == .breached }.count,
+                               rate: LedgerView.mean(due.compactMap(\.rate)))
+        }
+        let agreements: [AgreementReport] = snapshot.agreements.compactMap { agreement in
+            let own = commitments.filter { $0.agreement == agreement.id }
+            guard !own.isEmpty || options.agreement == agreement.id else { return nil }
+            let active = own.filter { $0.status != .withdrawn }
+            let due = active.filter(\.isDue)
+            let rate = LedgerView.mean(due.compactMap(\.rate))
+            return AgreementReport(id: agreement.id, title: agreement.title, commitments: active.count, due: due.count,
+                                   fulfilled: due.filter { $0.status == .fulfilled }.count, rate: rate,
+                                   pamScore: Report.pamScore(rate: rate))
+        }
+
+        // Guarantees over the selected commitments.
+        var guarantees: [GuaranteeReport] = []
+        for row in snapshot.guarantees where row.guarantee.covers.contains(where: selectedIDs.contains) {
+            guarantees.append(guaranteeReport(row.guarantee, summaries: summaries, evaluator: evaluator,
+                                              invocations: snapshot.invocations[row.guarantee.id] ?? [], atDay: at.day))
+        }
+        var guarantorOrder: [String] = []
+        for guarantee in guarantees where !guarantorOrder.contains(guarantee.guarantor) {
+            guarantorOrder.append(guarantee.guarantor)
+        }
+        let guarantors = guarantorOrder.map { party -> GuarantorReport in
+            let own = guarantees.filter { $0.guarantor == party }
+            let invoked = own.filter { $0.status == .invoked }.count
+            let lapsed = own.filter { $0.status == .lapsed }.count
+            return GuarantorReport(party: party, guarantees: own.count, triggered: own.filter { $0.status != .dormant }.count,
+                                   invoked: invoked, lapsed: lapsed, pending: own.filter { $0.status == .triggered }.count,
+                                   followThrough: invoked + lapsed == 0 ? nil : Report.rounded(Double(invoked) / Double(invoked + lapsed)))
+        }
+
+        // Reciprocal pairs with a side selected, the earlier-added side first.
+        var pairs: [(Commitment, Commitment)] = []
+        var paired: Set<String> = []
+        let byID = Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment) }, uniquingKeysWith: { a, _ in a })
+        for row in snapshot.commitments {
+            let a = row.commitment
+            guard let otherID = a.reciprocal, let b = byID[otherID], !paired.contains(a.id),
+                  selectedIDs.contains(a.id) || selectedIDs.contains(b.id) else { continue }
+            paired.insert(a.id)
+            paired.insert(b.id)
+            pairs.append((a, b))
+        }
+        let perDay = try tranches(pairs.flatMap { [$0.0.id, $0.1.id] })
+        let reciprocity = pairs.map { a, b -> ReciprocityReport in
+            let daysA = perDay[a.id] ?? [:]
+            let daysB = perDay[b.id] ?? [:]
+            let days = Set(daysA.keys).union(daysB.keys).sorted()
+            let rows = days.map { Tranche(date: Moment(date: CivilDate(days: $0)), a: daysA[$0] ?? 0, b: daysB[$0] ?? 0) }
+            let totalA = daysA.values.reduce(0, +)
+            let totalB = daysB.values.reduce(0, +)
+            return ReciprocityReport(a: a.id, b: b.id, unit: a.unit, targetA: a.target, targetB: b.target, tranches: rows,
+                                     totalA: totalA, totalB: totalB, balance: totalA - totalB)
+        }
+
+        return Report(at: at, minConfidence: options.minConfidence, ledger: try stamp(),
+                      agreementFilter: options.agreement, partyFilter: options.party, commitments: commitments,
+                      parties: parties, agreements: agreements, guarantees: guarantees, guarantors: guarantors,
+                      reciprocity: reciprocity)
+    }
+
+    private func guaranteeReport(_ guarantee: Guarantee, summaries: [String: EvidenceSummary], evaluator: Evaluator,
+                                 invocations: [Moment], atDay: Int64) -> GuaranteeReport {
+        let triggerDay = guarantee.covers.compactMap { summaries[$0]?.firstConfirmedBreachDay }.min()
+        var report = GuaranteeReport(id: guarantee.id, guarantor: guarantee.guarantor, status: .dormant,
+                                     covers: guarantee.covers, consequence: guarantee.consequence,
+                                     respondWithinDays: guarantee.respondWithinDays)
+        guard let triggerDay else { return report }
+        let deadline = triggerDay + guarantee.respondWithinDays
+        report.triggeredOn = Moment(date: CivilDate(days: triggerDay))
+        report.respondBy = Moment(date: CivilDate(days: deadline))
+        let response = invocations.first { $0.day >= triggerDay && $0.day <= atDay }
+        if let response, response.day <= deadline {
+            report.status = .invoked
+            report.invokedOn = response
+        } else if atDay > deadline {
+            report.status = .lapsed
+            report.invokedOn = response
+        } else {
+            report.status = .triggered
+        }
+        return report
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return Report.rounded(values.reduce(0, +) / Double(values.count))
+    }
+}

@@ -1,0 +1,45 @@
+/// The kinds of journal entry, with their canonical codes (never reused).
+public enum EntryKind: String, CaseIterable, Sendable {
+    case ledgerCreate = "ledger.create"
+    case partyAdd = "party.add"
+    case agreementAdd = "agreement.add"
+    case commitmentAdd = "commitment.add"
+    case commitmentWithdraw = "commitment.withdraw"
+    case guaranteeAdd = "guarantee.add"
+    case guaranteeInvoke = "guarantee.invoke"
+    case verification
+    case breach
+    case corroboration
+    case correction
+    case retraction
+    case dispute
+    case adjudication
+    case keyRegister = "key.register"
+    case keyRevoke = "key.revoke"
+
+    public var code: UInt8 {
+        switch self {
+        case .ledgerCreate: 1
+        case .partyAdd: 2
+        case .agreementAdd: 3
+        case .commitmentAdd: 4
+        case .commitmentWithdraw: 5
+        case .guaranteeAdd: 6
+        case .guaranteeInvoke: 7
+        case .verification: 8
+        case .breach: 9
+        case .corroboration: 10
+        case .correction: 11
+        case .retraction: 12
+        case .dispute: 13
+        case .adjudication: 14
+        case .keyRegister: 15
+        case .keyRevoke: 16
+        }
+    }
+
+    public init?(code: UInt8) {
+        guard let match = EntryKind.allCases.first(where: { $0.code == code }) else { return nil }
+        self = match
+    }
+}

@@ -1,0 +1,299 @@
+/// What an entry records. Each case's fields are written in a fixed order
+/// (docs/JOURNAL.md, "Payloads").
+public enum Payload: Hashable, Sendable {
+    case ledgerCreate(LedgerCreated)
+    case partyAdd(Party)
+    case agreementAdd(Agreement)
+    case commitmentAdd(Commitment)
+    case commitmentWithdraw(Withdrawal)
+    case guaranteeAdd(Guarantee)
+    case guaranteeInvoke(Invocation)
+    case verification(Verification)
+    case breach(Breach)
+    case corroboration(Corroboration)
+    case correction(Correction)
+    case retraction(Retraction)
+    case dispute(Dispute)
+    case adjudication(Adjudication)
+
+    public var kind: EntryKind {
+        switch self {
+        case .ledgerCreate: .ledgerCreate
+        case .partyAdd: .partyAdd
+        case .agreementAdd: .agreementAdd
+        case .commitmentAdd: .commitmentAdd
+        case .commitmentWithdraw: .commitmentWithdraw
+        case .guaranteeAdd: .guaranteeAdd
+        case .guaranteeInvoke: .guaranteeInvoke
+        case .verification: .verification
+        case .breach: .breach
+        case .corroboration: .corroboration
+        case .correction: .correction
+        case .retraction: .retraction
+        case .dispute: .dispute
+        case .adjudication: .adjudication
+        }
+    }
+
+    /// The canonical bytes of the payload alone (used to compare a retried
+    /// entry with the one already recorded).
+    public var encoded: [UInt8] {
+        var writer = CanonicalWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+
+    func write(to w: inout CanonicalWriter) {
+        switch self {
+        case .ledgerCreate(let value):
+            w.string(value.ledgerID)
+        case .partyAdd(let value):
+            w.string(value.id)
+            w.string(value.name)
+            w.optional(value.kind) { $0.word($1) }
+        case .agreementAdd(let value):
+            w.string(value.id)
+            w.string(value.title)
+            w.optional(value.date) { $0.moment($1) }
+            w.optionalString(value.venue)
+        case .commitmentAdd(let value):
+            w.string(value.id)
+            w.string(value.agreement)
+            w.string(value.party)
+            w.word(value.kind)
+            w.optional(value.target) { $0.i64($1) }
+            w.optionalString(value.unit)
+            w.optional(value.due) { $0.moment($1) }
+            w.optional(value.from) { $0.moment($1) }
+            w.optional(value.until) { $0.moment($1) }
+            w.optionalString(value.reciprocal)
+            w.list(value.dependsOn) { $0.string($1) }
+            w.optionalString(value.text)
+        case .commitmentWithdraw(let value):
+            w.string(value.commitment)
+            w.moment(value.date)
+            w.string(value.reason)
+        case .guaranteeAdd(let value):
+            w.string(value.id)
+            w.string(value.guarantor)
+            w.list(value.covers) { $0.string($1) }
+            w.string(value.consequence)
+            w.i64(value.respondWithinDays)
+        case .guaranteeInvoke(let value):
+            w.string(value.guarantee)
+            w.moment(value.date)
+            w.optionalString(value.note)
+        case .verification(let value):
+            w.verification(value)
+        case .breach(let value):
+            w.breach(value)
+        case .corroboration(let value):
+            w.optionalString(value.externalID)
+            w.i64(value.record)
+            w.source(value.source)
+            w.evidence(value.evidence)
+            w.optionalString(value.note)
+        case .correction(let value):
+            w.i64(value.record)
+            w.string(value.reason)
+            switch value.replacement {
+            case .verification(let record):
+                w.u8(EntryKind.verification.code)
+                w.verification(record)
+            case .breach(let record):
+                w.u8(EntryKind.breach.code)
+                w.breach(record)
+            }
+        case .retraction(let value):
+            w.i64(value.record)
+            w.string(value.reason)
+        case .dispute(let value):
+            w.i64(value.record)
+            w.string(value.by)
+            w.string(value.reason)
+            w.optionalString(value.source)
+        case .adjudication(let value):
+            w.i64(value.record)
+            w.word(value.ruling)
+            w.string(value.reason)
+        }
+    }
+
+    static func read(_ kind: EntryKind, from r: inout CanonicalReader) throws -> Payload {
+        switch kind {
+        case .ledgerCreate:
+            return .ledgerCreate(LedgerCreated(ledgerID: try r.string()))
+        case .partyAdd:
+            return .partyAdd(Party(id: try r.string(), name: try r.string(),
+                                   kind: try r.optional { try $0.word(PartyKind.self) }))
+        case .agreementAdd:
+            return .agreementAdd(Agreement(id: try r.string(), title: try r.string(),
+                                           date: try r.optional { try $0.moment() },
+                                           venue: try r.optionalString()))
+        case .commitmentAdd:
+            return .commitmentAdd(Commitment(
+                id: try r.string(), agreement: try r.string(), party: try r.string(),
+                kind: try r.word(CommitmentKind.self),
+                target: try r.optional { try $0.i64() }, unit: try r.optionalString(),
+                due: try r.optional { try $0.moment() }, from: try r.optional { try $0.moment() },
+                until: try r.optional { try $0.moment() }, reciprocal: try r.optionalString(),
+                dependsOn: try r.list { try $0.string() }, text: try r.optionalString()))
+        case .commitmentWithdraw:
+            return .commitmentWithdraw(Withdrawal(commitment: try r.string(), date: try r.moment(), reason: try r.string()))
+        case .guaranteeAdd:
+            return .guaranteeAdd(Guarantee(id: try r.string(), guarantor: try r.string(),
+                                           covers: try r.list { try $0.string() }, consequence: try r.string(),
+                                           respondWithinDays: try r.i64()))
+        case .guaranteeInvoke:
+            return .guaranteeInvoke(Invocation(guarantee: try r.string(), date: try r.moment(), note: try r.optionalString()))
+        case .verification:
+            return .verification(try r.verification())
+        case .breach:
+            return .breach(try r.breach())
+        case .corroboration:
+            return .corroboration(Corroboration(externalID: try r.optionalString(), record: try r.i64(),
+                                                source: try r.source(), evidence: try r.evidence(),
+                                                note: try r.optionalString()))
+        case .correction:
+            let record = try r.i64()
+            let reason = try r.string()
+            let code = try r.u8()
+            let replacement: Record
+            switch EntryKind(code: code) {
+            case .verification: replacement = .verification(try r.verification())
+            case .breach: replacement = .breach(try r.breach())
+            default: throw r.fail("a correction replaces a verification or a breach, not kind \(code)")
+            }
+            return .correction(Correction(record: record, reason: reason, replacement: replacement))
+        case .retraction:
+            return .retraction(Retraction(record: try r.i64(), reason: try r.string()))
+        case .dispute:
+            return .dispute(Dispute(record: try r.i64(), by: try r.string(), reason: try r.string(),
+                                    source: try r.optionalString()))
+        case .adjudication:
+            return .adjudication(Adjudication(record: try r.i64(), ruling: try r.word(Ruling.self), reason: try r.string()))
+        case .keyRegister, .keyRevoke:
+            throw r.fail("entry kind \(kind.rawValue) is not supported by this build")
+        }
+    }
+}
+
+extension CanonicalWriter {
+    mutating func moment(_ value: Moment) {
+        string(value.text)
+    }
+
+    mutating func source(_ value: Source) {
+        string(value.name)
+        word(value.kind)
+        word(value.confidence)
+    }
+
+    mutating func evidence(_ value: Evidence) {
+        optional(value.sha256) { $0.raw($1) }
+        optionalString(value.uri)
+    }
+
+    mutating func location(_ value: Location) {
+        optionalString(value.place)
+        optional(value.coordinates) { writer, coordinates in
+            writer.i64(coordinates.latitude)
+            writer.i64(coordinates.longitude)
+        }
+        optional(value.precision) { $0.word($1) }
+    }
+
+    mutating func measure(_ value: Measure) {
+        switch value {
+        case .quantity(let quantity):
+            u8(1)
+            i64(quantity)
+        case .done:
+            u8(2)
+        case .notDone:
+            u8(3)
+        }
+    }
+
+    mutating func verification(_ value: Verification) {
+        optionalString(value.externalID)
+        string(value.commitment)
+        measure(value.measure)
+        moment(value.observed)
+        word(value.precision)
+        source(value.source)
+        evidence(value.evidence)
+        optionalString(value.note)
+        location(value.location)
+    }
+
+    mutating func breach(_ value: Breach) {
+        optionalString(value.externalID)
+        string(value.commitment)
+        string(value.party)
+        moment(value.observed)
+        word(value.precision)
+        word(value.severity)
+        source(value.source)
+        optionalString(value.description)
+        evidence(value.evidence)
+        optionalString(value.note)
+        location(value.location)
+    }
+}
+
+extension CanonicalReader {
+    mutating func moment() throws -> Moment {
+        let start = offset
+        let text = try string()
+        do {
+            return try Moment(canonical: text)
+        } catch {
+            throw Failure(offset: start, reason: "'\(text.prefix(40))' is not a canonical date")
+        }
+    }
+
+    mutating func source() throws -> Source {
+        Source(name: try string(), kind: try word(SourceKind.self), confidence: try word(Confidence.self))
+    }
+
+    mutating func evidence() throws -> Evidence {
+        Evidence(sha256: try optional { try $0.raw(32) }, uri: try optionalString())
+    }
+
+    mutating func location() throws -> Location {
+        Location(place: try optionalString(),
+                 coordinates: try optional { reader -> Coordinates in
+                     let start = reader.offset
+                     let latitude = try reader.i64()
+                     let longitude = try reader.i64()
+                     guard abs(latitude) <= 900_000_000, abs(longitude) <= 1_800_000_000 else {
+                         throw Failure(offset: start, reason: "coordinates out of range")
+                     }
+                     return Coordinates(latitude: latitude, longitude: longitude)
+                 },
+                 precision: try optional { try $0.word(GeoPrecision.self) })
+    }
+
+    mutating func measure() throws -> Measure {
+        switch try u8() {
+        case 1: return .quantity(try i64())
+        case 2: return .done
+        case 3: return .notDone
+        default: throw fail("unknown measure code")
+        }
+    }
+
+    mutating func verification() throws -> Verification {
+        Verification(externalID: try optionalString(), commitment: try string(), measure: try measure(),
+                     observed: try moment(), precision: try word(Precision.self), source: try source(),
+                     evidence: try evidence(), note: try optionalString(), location: try location())
+    }
+
+    mutating func breach() throws -> Breach {
+        Breach(externalID: try optionalString(), commitment: try string(), party: try string(),
+               observed: try moment(), precision: try word(Precision.self), severity: try word(Severity.self),
+               source: try source(), description: try optionalString(), evidence: try evidence(),
+               note: try optionalString(), location: try location())
+    }
+}

@@ -1,0 +1,201 @@
+import AccordStorage
+
+/// Verifications, breaches and corroborations: the evidence monitors log.
+extension Ledger {
+    /// Logs a verification. Re-sending the same external id with the same
+    /// content is a no-op; with different content it is refused.
+    /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
+    public func log(_ input: VerificationInput, as recorder: Recorder) throws -> Recorded {
+        let prepared = try PreparedVerification(input)
+        return try transact(recorder) { session in
+            try session.log(prepared)
+        }
+    }
+
+    /// Reports a breach. Idempotent by external id, like ``log(_:as:)``.
+    /// - Throws: ``LedgerError`` `.badInput`.
+    public func recordBreach(_ input: BreachInput, as recorder: Recorder) throws -> Recorded {
+        let breach = try Breach(validating: input)
+        return try transact(recorder) { session in
+            try session.record(breach)
+        }
+    }
+
+    /// Records another source for an existing verification or breach.
+    /// - Throws: ``LedgerError`` `.badInput` when the entry is unknown or not a
+    ///   verification or breach.
+    public func corroborate(_ input: CorroborationInput, as recorder: Recorder) throws -> Recorded {
+        let prepared = try PreparedCorroboration(input)
+        return try transact(recorder) { session in
+            try session.corroborate(prepared)
+        }
+    }
+}
+
+/// A verification whose fields are valid on their own; what it needs from
+/// the ledger (the commitment's kind) is checked in the session.
+struct PreparedVerification {
+    var commitment: String
+    var quantity: Int64?
+    var done: Bool
+    var notDone: Bool
+    var observed: Moment
+    var precision: Precision
+    var source: Source
+    var externalID: String?
+    var evidence: Evidence
+    var note: String?
+    var location: Location
+
+    init(_ input: VerificationInput) throws {
+        commitment = try TextRules.identifier(input.commitment, field: "commitment")
+        let quantityText = input.quantity.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
+        let given = (quantityText != nil ? 1 : 0) + (input.done ? 1 : 0) + (input.notDone ? 1 : 0)
+        guard given == 1 else {
+            throw LedgerError.badInput("give exactly one of --quantity N, --done or --not-done (what was observed)")
+        }
+        quantity = try quantityText.map { try Parse.count($0, field: "quantity", allowZero: true) }
+        done = input.done
+        notDone = input.notDone
+        observed = try Parse.date(input.observed, field: "observed")
+        precision = try Parse.word(input.precision, Precision.self, field: "precision") ?? .day
+        source = try Parse.source(input.source)
+        externalID = try Parse.externalID(input.externalID)
+        evidence = try Parse.evidence(input.evidence)
+        note = try TextRules.optionalText(input.note, field: "note")
+        location = try Parse.location(input.location)
+    }
+
+    /// The verification, once the commitment's kind is known.
+    func verification(for facts: CommitmentFacts) throws -> Verification {
+        let measure: Measure
+        switch facts.kind {
+        case .quantity:
+            guard let quantity else {
+                throw LedgerError.badInput("commitment \(facts.id) counts \(facts.unit ?? "items"): log --quantity N, not --done/--not-done")
+            }
+            measure = .quantity(quantity)
+        case .action:
+            guard quantity == nil else {
+                throw LedgerError.badInput("commitment \(facts.id) is an action: log --done or --not-done, not a quantity")
+            }
+            measure = done ? .done : .notDone
+        case .restraint:
+            throw LedgerError.badInput("commitment \(facts.id) is a restraint: it is judged by breaches; report one with `accord breach`")
+        }
+        return Verification(externalID: externalID, commitment: commitment, measure: measure, observed: observed,
+                            precision: precision, source: source, evidence: evidence, note: note, location: location)
+    }
+}
+
+struct PreparedCorroboration {
+    var target: String
+    var source: Source
+    var externalID: String?
+    var evidence: Evidence
+    var note: String?
+
+    init(_ input: CorroborationInput) throws {
+        target = try TextRules.line(input.target, field: "corroborates", limit: TextRules.externalIDLimit)
+        source = try Parse.source(input.source)
+        externalID = try Parse.externalID(input.externalID)
+        evidence = try Parse.evidence(input.evidence)
+        note = try TextRules.optionalText(input.note, field: "note")
+    }
+}
+
+extension Breach {
+    init(validating input: BreachInput) throws {
+        self.init(externalID: try Parse.externalID(input.externalID),
+                  commitment: try TextRules.identifier(input.commitment, field: "commitment"),
+                  party: try TextRules.identifier(input.party, field: "party"),
+                  observed: try Parse.date(input.observed, field: "observed"),
+                  precision: try Parse.word(input.precision, Precision.self, field: "precision") ?? .day,
+                  severity: try Severity(parsing: TextRules.trimmed(input.severity), field: "severity"),
+                  source: try Parse.source(input.source),
+                  description: try TextRules.optionalText(input.description, field: "description"),
+                  evidence: try Parse.evidence(input.evidence),
+                  note: try TextRules.optionalText(input.note, field: "note"),
+                  location: try Parse.location(input.location))
+    }
+}
+
+/// What an entry reference (a seq or an external id) names.
+struct RecordReference {
+    /// The verification or breach concerned (the seq that first recorded it).
+    var record: Int64
+    /// The referenced entry itself, when it is a corroboration.
+    var corroboration: Int64?
+    /// "verification", "breach" or "corroboration".
+    var noun: String
+}
+
+extension Session {
+    func log(_ prepared: PreparedVerification) throws -> Recorded {
+        let facts = try requireCommitment(prepared.commitment, field: "commitment")
+        let verification = try prepared.verification(for: facts)
+        try refuseFuture(verification.observed, field: "observed")
+        let payload = Payload.verification(verification)
+        if let id = verification.externalID, let seq = try externalIDEntry(id) {
+            return try unchanged(payload, existing: seq, what: "id \(id)")
+        }
+        return try append(payload)
+    }
+
+    func record(_ breach: Breach) throws -> Recorded {
+        _ = try requireCommitment(breach.commitment, field: "commitment")
+        try requireParty(breach.party, field: "party")
+        try refuseFuture(breach.observed, field: "observed")
+        let payload = Payload.breach(breach)
+        if let id = breach.externalID, let seq = try externalIDEntry(id) {
+            return try unchanged(payload, existing: seq, what: "id \(id)")
+        }
+        return try append(payload)
+    }
+
+    func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
+        let reference = try resolve(prepared.target, field: "corroborates")
+        guard reference.corroboration == nil else {
+            throw LedgerError.badInput("corroborates: \(prepared.target) is itself a corroboration; corroborate the record it supports, entry \(reference.record)")
+        }
+        let corroboration = Corroboration(externalID: prepared.externalID, record: reference.record, source: prepared.source,
+                                          evidence: prepared.evidence, note: prepared.note)
+        let payload = Payload.corroboration(corroboration)
+        if let id = corroboration.externalID, let seq = try externalIDEntry(id) {
+            return try unchanged(payload, existing: seq, what: "id \(id)")
+        }
+        return try append(payload)
+    }
+
+    func externalIDEntry(_ id: String) throws -> Int64? {
+        try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", id)
+    }
+
+    /// Resolves a reference typed by a user: an external id, else a seq.
+    /// - Throws: ``LedgerError`` `.badInput` when it names no verification,
+    ///   breach or corroboration.
+    func resolve(_ text: String, field: String) throws -> RecordReference {
+        let trimmed = TextRules.trimmed(text)
+        var seq = try externalIDEntry(trimmed)
+        if seq == nil, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), trimmed.utf8.count <= 18 {
+            seq = Int64(trimmed)
+        }
+        guard let seq else {
+            throw LedgerError.badInput("\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
+        }
+        if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
+            return RecordReference(record: root, corroboration: nil, noun: "verification")
+        }
+        if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
+            return RecordReference(record: root, corroboration: nil, noun: "breach")
+        }
+        if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
+            return RecordReference(record: root, corroboration: seq, noun: "corroboration")
+        }
+        let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
+        if let kind {
+            throw LedgerError.badInput("\(field): entry \(seq) is a \(kind) entry, not a verification, breach or corroboration")
+        }
+        throw LedgerError.badInput("\(field): no entry \(seq) (the ledger's last entry is \(writer.seq))")
+    }
+}

@@ -1,0 +1,78 @@
+/// What one record adds to its commitment's running totals, given the state
+/// of the record (current version, retraction, disputes, corroborations).
+///
+/// A record that is retracted, under a pending dispute, or rejected by an
+/// adjudicator contributes nothing.
+struct Contribution: Hashable, Sendable {
+    var commitment: String
+    var day: Int64
+    /// The effective confidence rank: the best of the record's and its corroborations'.
+    var rank: Int
+    var quantity: Int64
+    var done: Int64
+    var notDone: Int64
+    var breaches: Int64
+    /// Distinct sources behind the record, each with the best rank it gave.
+    var sources: [String: Int]
+
+    init(record: Record, corroborations: [Source]) {
+        let measure: Measure?
+        switch record {
+        case .verification(let verification): measure = verification.measure
+        case .breach: measure = nil
+        }
+        self.init(commitment: record.commitment, day: record.observed.day, measure: measure,
+                  source: record.source, corroborations: corroborations)
+    }
+
+    /// - Parameter measure: what a verification observed; nil for a breach.
+    init(commitment: String, day: Int64, measure: Measure?, source: Source, corroborations: [Source]) {
+        self.commitment = commitment
+        self.day = day
+        var rank = source.confidence.rank
+        var sources = [source.name: rank]
+        for other in corroborations {
+            rank = min(rank, other.confidence.rank)
+            sources[other.name] = min(sources[other.name] ?? 2, other.confidence.rank)
+        }
+        self.rank = rank
+        self.sources = sources
+        quantity = 0
+        done = 0
+        notDone = 0
+        breaches = 0
+        switch measure {
+        case .quantity(let value)?: quantity = value
+        case .done?: done = 1
+        case .notDone?: notDone = 1
+        case nil: breaches = 1
+        }
+    }
+}
+
+/// The parts of a commitment's totals, summed.
+struct Amounts: Hashable, Sendable {
+    var records: Int64 = 0
+    var quantity: Int64 = 0
+    var done: Int64 = 0
+    var notDone: Int64 = 0
+    var breaches: Int64 = 0
+
+    var isZero: Bool { records == 0 && quantity == 0 && done == 0 && notDone == 0 && breaches == 0 }
+
+    mutating func add(_ contribution: Contribution, sign: Int64) {
+        records += sign
+        quantity += sign * contribution.quantity
+        done += sign * contribution.done
+        notDone += sign * contribution.notDone
+        breaches += sign * contribution.breaches
+    }
+
+    mutating func add(_ other: Amounts) {
+        records += other.records
+        quantity += other.quantity
+        done += other.done
+        notDone += other.notDone
+        breaches += other.breaches
+    }
+}

@@ -1,0 +1,85 @@
+import AccordStorage
+
+/// The current state of one verification or breach, read from the projections.
+struct RecordState {
+    /// The seq of the entry that first recorded it.
+    var record: Int64
+    /// The table holding its versions.
+    var table: String
+    /// The seq of its current version.
+    var currentSeq: Int64
+    var commitment: String
+    var day: Int64
+    /// What a verification observed; nil for a breach.
+    var measure: Measure?
+    var source: Source
+    var retracted: Bool
+    var pendingDisputes: Int
+    var rejected: Bool
+    /// Sources of corroborations not retracted.
+    var corroborations: [Source]
+
+    /// What it adds to its commitment's totals now.
+    var contribution: Contribution? {
+        guard !retracted, pendingDisputes == 0, !rejected else { return nil }
+        return Contribution(commitment: commitment, day: day, measure: measure, source: source, corroborations: corroborations)
+    }
+
+    /// Loads the record whose first entry is `record`, or nil when there is none.
+    static func load(record: Int64, db: Database) throws -> RecordState? {
+        guard var state = try loadVersion(record: record, table: "verifications", db: db)
+                ?? loadVersion(record: record, table: "breaches", db: db) else { return nil }
+        state.pendingDisputes = Int(try db.scalarInt(
+            "SELECT count(*) FROM disputes WHERE record = ? AND adjudication_seq IS NULL", record) ?? 0)
+        state.rejected = try db.scalarInt(
+            "SELECT count(*) FROM adjudications WHERE record = ? AND ruling = 'rejected'", record) ?? 0 > 0
+        try db.forEach("SELECT source, source_kind, confidence FROM corroborations WHERE record = ? AND retracted_seq IS NULL",
+                       [record]) { row in
+            state.corroborations.append(Source(
+                name: row.text(0),
+                kind: SourceKind(rawValue: row.text(1)) ?? .other,
+                confidence: Confidence(rawValue: row.text(2)) ?? .unverified))
+        }
+        return state
+    }
+
+    private static func loadVersion(record: Int64, table: String, db: Database) throws -> RecordState? {
+        let isVerification = table == "verifications"
+        let columns = isVerification
+            ? "seq, commitment, observed_day, source, source_kind, confidence, retracted_seq, superseded_seq, quantity, outcome"
+            : "seq, commitment, observed_day, source, source_kind, confidence, retracted_seq, superseded_seq"
+        var found: RecordState?
+        var superseded = false
+        try db.forEach("SELECT \(columns) FROM \(table) WHERE seq = ?", [record]) { row in
+            superseded = !row.isNull(7)
+            found = state(row, record: record, table: table, isVerification: isVerification)
+        }
+        guard found != nil else { return nil }
+        if superseded {
+            found = nil
+            try db.forEach("""
+                SELECT \(columns) FROM \(table) WHERE record = ? AND record <> seq AND superseded_seq IS NULL
+                """, [record]) { row in
+                found = state(row, record: record, table: table, isVerification: isVerification)
+            }
+        }
+        return found
+    }
+
+    private static func state(_ row: Row, record: Int64, table: String, isVerification: Bool) -> RecordState {
+        var measure: Measure?
+        if isVerification {
+            if !row.isNull(8) {
+                measure = .quantity(row.int64(8))
+            } else {
+                measure = row.text(9) == "done" ? .done : .notDone
+            }
+        }
+        return RecordState(
+            record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), day: row.int64(2),
+            measure: measure,
+            source: Source(name: row.text(3), kind: SourceKind(rawValue: row.text(4)) ?? .other,
+                           confidence: Confidence(rawValue: row.text(5)) ?? .unverified),
+            retracted: !row.isNull(6), pendingDisputes: 0, rejected: false, corroborations: [])
+    }
+}

@@ -1,0 +1,135 @@
+/// The output formats of commands that print rows.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, json, ndjson, csv, tsv, markdown
+}
+
+/// Writes rows in one of the ``OutputFormat``s. Every format but `table`
+/// (which must see all rows to align them) streams each row as it comes.
+public final class RowWriter {
+    public let format: OutputFormat
+    public let columns: [Column]
+    let output: TextOutput
+    let header: Bool
+    private var tableRows: [[Cell]] = []
+    private var count = 0
+
+    public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true) {
+        self.format = format
+        self.columns = columns
+        self.output = output
+        self.header = header
+        switch format {
+        case .csv where header: output.line(columns.map { RowWriter.csvField($0.name) }.joined(separator: ",") + "\r")
+        case .tsv where header: output.line(columns.map { RowWriter.tsvField($0.name) }.joined(separator: "\t"))
+        case .markdown:
+            output.line("| " + columns.map { RowWriter.markdownField($0.name) }.joined(separator: " | ") + " |")
+            output.line("|" + columns.map { _ in " --- |" }.joined())
+        case .json: output.write("[")
+        default: break
+        }
+    }
+
+    public func write(_ cells: [Cell]) {
+        switch format {
+        case .table:
+            tableRows.append(cells)
+        case .csv:
+            output.line(cells.map { RowWriter.csvField($0.plain) }.joined(separator: ",") + "\r")
+        case .tsv:
+            output.line(cells.map { RowWriter.tsvField($0.plain) }.joined(separator: "\t"))
+        case .markdown:
+            output.line("| " + cells.map { RowWriter.markdownField($0.display) }.joined(separator: " | ") + " |")
+        case .json:
+            output.write(count == 0 ? "\n" : ",\n")
+            output.write(object(cells).serialized())
+        case .ndjson:
+            output.line(object(cells).serialized())
+        }
+        count += 1
+    }
+
+    /// Finishes the output (prints the aligned table, closes the JSON array).
+    public func finish() {
+        switch format {
+        case .table:
+            RowWriter.renderTable(columns: columns, rows: tableRows, header: header, into: output)
+        case .json:
+            output.line(count == 0 ? "]" : "\n]")
+        default:
+            break
+        }
+        output.flush()
+    }
+
+    private func object(_ cells: [Cell]) -> JSON {
+        .object(zip(columns, cells).map { ($0.name, JSON($1)) })
+    }
+
+    /// Aligned columns: text left, numbers right, two spaces apart.
+    static func renderTable(columns: [Column], rows: [[Cell]], header: Bool, into output: TextOutput) {
+        var widths = columns.map { header ? $0.name.count : 0 }
+        var numeric = columns.map { _ in true }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.display.count)
+                if case .null = cell { continue }
+                if !cell.isNumeric { numeric[index] = false }
+            }
+        }
+        func render(_ values: [String], isHeader: Bool) -> String {
+            var parts: [String] = []
+            for (index, value) in values.enumerated() {
+                let padding = String(repeating: " ", count: max(0, widths[index] - value.count))
+                let last = index == values.count - 1
+                if numeric[index] && !rows.isEmpty {
+                    parts.append(padding + value)
+                } else {
+                    parts.append(last ? value : value + padding)
+                }
+            }
+            return parts.joined(separator: "  ")
+        }
+        if header { output.line(render(columns.map { $0.name.uppercased() }, isHeader: true)) }
+        for row in rows { output.line(render(row.map(\.display), isHeader: false)) }
+    }
+
+    /// RFC 4180: quote fields holding a comma, quote, CR or LF, or surrounding spaces.
+    static func csvField(_ text: String) -> String {
+        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+            || text.hasPrefix(" ") || text.hasSuffix(" ")
+        guard needsQuotes else { return text }
+        var quoted = "\""
+        for character in text {
+            quoted.append(character == "\"" ? "\"\"" : String(character))
+        }
+        return quoted + "\""
+    }
+
+    /// TSV: tab, newline, carriage return and backslash are escaped as \t \n \r \\.
+    static func tsvField(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 || $0 == UInt8(ascii: "\\") }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\\": out += "\\\\"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func markdownField(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "|": out += "\\|"
+            case "\n", "\r\n": out += "<br>"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered text output to a file descriptor (stdout by default), or
+/// collected in memory.
+public final class TextOutput {
+    private let descriptor: Int32?
+    private var buffer: [UInt8] = []
+    /// Everything written, when collecting.
+    public private(set) var collected = ""
+    private(set) var failed = false
+
+    /// Writes to a file descriptor (1 for stdout).
+    public init(fileDescriptor: Int32 = 1) {
+        descriptor = fileDescriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Collects the text in ``collected``.
+    public init(collecting: Void) {
+        descriptor = nil
+    }
+
+    public func write(_ text: String) {
+        guard descriptor != nil else {
+            collected += text
+            return
+        }
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes `text` and a newline.
+    public func line(_ text: String = "") {
+        write(text)
+        write("\n")
+    }
+
+    /// Writes the buffer out. A closed pipe (e.g. `| head`) ends output quietly.
+    public func flush() {
+        guard let descriptor, !buffer.isEmpty, !failed else {
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}

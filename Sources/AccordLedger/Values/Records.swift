@@ -1,0 +1,280 @@
+/// The ledger's own identity, the payload of its first entry.
+public struct LedgerCreated: Hashable, Sendable {
+    /// A random UUID naming this ledger (the checkpoint origin uses it).
+    public var ledgerID: String
+}
+
+/// A state, armed group or organisation.
+public struct Party: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var kind: PartyKind?
+}
+
+/// What was concluded, when and where; it groups commitments.
+public struct Agreement: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var date: Moment?
+    public var venue: String?
+}
+
+/// One obligation of one party.
+public struct Commitment: Hashable, Sendable {
+    public var id: String
+    public var agreement: String
+    public var party: String
+    public var kind: CommitmentKind
+    /// The target quantity (quantity commitments only).
+    public var target: Int64?
+    /// The unit of the target (quantity commitments only).
+    public var unit: String?
+    /// The deadline of a quantity or action commitment.
+    public var due: Moment?
+    /// The start of the window (required for restraints).
+    public var from: Moment?
+    /// The end of the window, inclusive.
+    public var until: Moment?
+    /// The other side of a reciprocal exchange.
+    public var reciprocal: String?
+    /// Commitments that must be fulfilled before this one can be.
+    public var dependsOn: [String]
+    public var text: String?
+}
+
+/// A commitment dropped by the parties.
+public struct Withdrawal: Hashable, Sendable {
+    public var commitment: String
+    public var date: Moment
+    public var reason: String
+}
+
+/// A guarantor's backing of commitments with a stated consequence.
+public struct Guarantee: Hashable, Sendable {
+    public var id: String
+    public var guarantor: String
+    public var covers: [String]
+    public var consequence: String
+    /// Days after a trigger within which the guarantor must invoke it.
+    public var respondWithinDays: Int64
+}
+
+/// The guarantor acting on a guarantee.
+public struct Invocation: Hashable, Sendable {
+    public var guarantee: String
+    public var date: Moment
+    public var note: String?
+}
+
+/// What a verification says was observed.
+public enum Measure: Hashable, Sendable {
+    case quantity(Int64)
+    case done
+    case notDone
+
+    /// `done` / `not_done` for actions, nil for quantities.
+    public var outcome: String? {
+        switch self {
+        case .quantity: nil
+        case .done: "done"
+        case .notDone: "not_done"
+        }
+    }
+
+    public var quantity: Int64? {
+        if case .quantity(let value) = self { return value }
+        return nil
+    }
+}
+
+/// Who reported something, what kind of source it is, and how sure.
+public struct Source: Hashable, Sendable {
+    public var name: String
+    public var kind: SourceKind
+    public var confidence: Confidence
+}
+
+/// An evidence file's SHA-256 and where it is kept.
+public struct Evidence: Hashable, Sendable {
+    /// 32 bytes.
+    public var sha256: [UInt8]?
+    public var uri: String?
+
+    public static let none = Evidence(sha256: nil, uri: nil)
+
+    /// Lowercase hex of ``sha256``.
+    public var sha256Hex: String? { sha256.map(hexString) }
+}
+
+/// Where something was observed.
+public struct Location: Hashable, Sendable {
+    public var place: String?
+    /// Latitude and longitude in units of 10⁻⁷ degree.
+    public var coordinates: Coordinates?
+    public var precision: GeoPrecision?
+
+    public static let none = Location(place: nil, coordinates: nil, precision: nil)
+}
+
+/// A latitude and longitude, exactly, in units of 10⁻⁷ degree (no floating point).
+public struct Coordinates: Hashable, Sendable {
+    public var latitude: Int64
+    public var longitude: Int64
+
+    /// Degrees as decimal text, e.g. "50.4501".
+    public var latitudeText: String { Coordinates.degrees(latitude) }
+    public var longitudeText: String { Coordinates.degrees(longitude) }
+
+    static func degrees(_ value: Int64) -> String {
+        let sign = value < 0 ? "-" : ""
+        let magnitude = value.magnitude
+        let whole = magnitude / 10_000_000
+        var fraction = String(magnitude % 10_000_000)
+        fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+    }
+}
+
+/// Evidence logged by a monitor about a commitment.
+public struct Verification: Hashable, Sendable {
+    public var externalID: String?
+    public var commitment: String
+    public var measure: Measure
+    public var observed: Moment
+    public var precision: Precision
+    public var source: Source
+    public var evidence: Evidence
+    public var note: String?
+    public var location: Location
+}
+
+/// A reported violation of a commitment by a party.
+public struct Breach: Hashable, Sendable {
+    public var externalID: String?
+    public var commitment: String
+    public var party: String
+    public var observed: Moment
+    public var precision: Precision
+    public var severity: Severity
+    public var source: Source
+    public var description: String?
+    public var evidence: Evidence
+    public var note: String?
+    public var location: Location
+}
+
+/// Another source for an existing verification or breach. It never adds quantity.
+public struct Corroboration: Hashable, Sendable {
+    public var externalID: String?
+    /// The corroborated record (the entry that first recorded it).
+    public var record: Int64
+    public var source: Source
+    public var evidence: Evidence
+    public var note: String?
+}
+
+/// A verification or a breach.
+public enum Record: Hashable, Sendable {
+    case verification(Verification)
+    case breach(Breach)
+
+    public var commitment: String {
+        switch self {
+        case .verification(let value): value.commitment
+        case .breach(let value): value.commitment
+        }
+    }
+
+    public var externalID: String? {
+        switch self {
+        case .verification(let value): value.externalID
+        case .breach(let value): value.externalID
+        }
+    }
+
+    public var observed: Moment {
+        switch self {
+        case .verification(let value): value.observed
+        case .breach(let value): value.observed
+        }
+    }
+
+    public var source: Source {
+        switch self {
+        case .verification(let value): value.source
+        case .breach(let value): value.source
+        }
+    }
+
+    /// "verification" or "breach".
+    public var noun: String {
+        switch self {
+        case .verification: "verification"
+        case .breach: "breach"
+        }
+    }
+}
+
+/// A corrected version of a verification or breach, superseding the current one.
+public struct Correction: Hashable, Sendable {
+    public var record: Int64
+    public var reason: String
+    public var replacement: Record
+}
+
+/// Withdraws a verification, breach or corroboration.
+public struct Retraction: Hashable, Sendable {
+    public var record: Int64
+    public var reason: String
+}
+
+/// Contests a verification or breach until it is adjudicated.
+public struct Dispute: Hashable, Sendable {
+    public var record: Int64
+    public var by: String
+    public var reason: String
+    public var source: String?
+}
+
+/// Settles the disputes on a record.
+public struct Adjudication: Hashable, Sendable {
+    public var record: Int64
+    public var ruling: Ruling
+    public var reason: String
+}
+
+/// Lowercase hex of bytes.
+func hexString(_ bytes: [UInt8]) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Bytes from hex (either case), or nil.
+func bytes(fromHex text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count / 2)
+    var index = 0
+    while index < utf8.count {
+        guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+        out.append(high << 4 | low)
+        index += 2
+    }
+    return out
+}

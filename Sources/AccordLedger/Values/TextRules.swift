@@ -1,0 +1,135 @@
+/// Validation and normalisation of the text users give.
+///
+/// All text is stored as UTF-8 in Unicode Normalization Form C, so the same
+/// words typed on two keyboards encode to the same canonical bytes.
+enum TextRules {
+    /// Identifiers of parties, agreements, commitments, guarantees and keys:
+    /// 1–64 characters from letters, digits and `-_.:/`, starting with a letter or digit.
+    static let identifierLimit = 64
+    /// Names, titles, sources, places, units: one line.
+    static let nameLimit = 500
+    /// Notes, descriptions, reasons, commitment texts.
+    static let textLimit = 20_000
+    /// External ids (a form's row id).
+    static let externalIDLimit = 200
+
+    /// NFC form of `text` (the standard library's normaliser).
+    static func nfc(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        return String(decoding: text._nfcCodeUnits, as: UTF8.self)
+    }
+
+    /// An identifier, or an error naming the field.
+    static func identifier(_ raw: String, field: String) throws -> String {
+        let text = raw
+        guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give an id such as UA or UA-release") }
+        guard text.utf8.count <= identifierLimit else {
+            throw LedgerError.badInput("\(field) '\(text.prefix(40))…' is longer than \(identifierLimit) characters")
+        }
+        let bytes = Array(text.utf8)
+        func isAlnum(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+        }
+        let allowed: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "/")]
+        guard isAlnum(bytes[0]), bytes.allSatisfy({ isAlnum($0) || allowed.contains($0) }) else {
+            throw LedgerError.badInput("\(field) '\(printable(text))' may hold only letters, digits and - _ . : / and must start with a letter or digit")
+        }
+        return text
+    }
+
+    /// One line of text (no control characters), trimmed of surrounding spaces.
+    static func line(_ raw: String, field: String, limit: Int = nameLimit, allowEmpty: Bool = false) throws -> String {
+        let text = nfc(trimmed(raw))
+        if text.isEmpty && !allowEmpty { throw LedgerError.badInput("\(field) is empty") }
+        guard text.utf8.count <= limit else {
+            throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
+        }
+        if let bad = text.unicodeScalars.first(where: isControl) {
+            throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value)); use plain text on one line")
+        }
+        return text
+    }
+
+    /// Free text: may span lines (LF and tab allowed), no other control characters.
+    static func text(_ raw: String, field: String, limit: Int = textLimit) throws -> String {
+        let text = nfc(trimmed(raw.replacingCRLF()))
+        if text.isEmpty { throw LedgerError.badInput("\(field) is empty") }
+        guard text.utf8.count <= limit else {
+            throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
+        }
+        if let bad = text.unicodeScalars.first(where: { $0 != "\n" && $0 != "\t" && isControl($0) }) {
+            throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value))")
+        }
+        return text
+    }
+
+    /// An optional line: nil stays nil; an empty string becomes nil.
+    static func optionalLine(_ raw: String?, field: String, limit: Int = nameLimit) throws -> String? {
+        guard let raw, !trimmed(raw).isEmpty else { return nil }
+        return try line(raw, field: field, limit: limit)
+    }
+
+    /// Optional free text: nil stays nil; an empty string becomes nil.
+    static func optionalText(_ raw: String?, field: String, limit: Int = textLimit) throws -> String? {
+        guard let raw, !trimmed(raw).isEmpty else { return nil }
+        return try text(raw, field: field, limit: limit)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }),
+              let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[start...end])
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+    }
+
+    /// Text safe to echo in an error message: control characters escaped, cut short.
+    static func printable(_ text: String, limit: Int = 60) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            if isControl(scalar) { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        }
+        return text.unicodeScalars.count > limit ? out + "…" : out
+    }
+
+    static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension String {
+    /// CRLF and lone CR become LF.
+    func replacingCRLF() -> String {
+        guard utf8.contains(13) else { return self }
+        var scalars = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                scalars.append("\n")
+                previousCR = true
+                continue
+            }
+            if scalar == "\n" && previousCR { previousCR = false; continue }
+            previousCR = false
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+}
+
+extension Ledger {
+    /// Checks an actor name (one line, at most 200 bytes).
+    /// - Throws: ``LedgerError`` `.badInput`.
+    public static func validateActor(_ raw: String) throws -> String {
+        try TextRules.line(raw, field: "actor", limit: 200)
+    }
+}

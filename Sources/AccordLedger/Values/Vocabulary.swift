@@ -1,0 +1,157 @@
+/// A closed set of words with a one-byte code in the canonical encoding.
+///
+/// Each case's `rawValue` is the word users type and JSON prints; `code` is
+/// the byte in the journal (docs/JOURNAL.md lists them). Codes never change.
+public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    var code: UInt8 { get }
+    /// What the word is, for error messages ("confidence", "severity").
+    static var noun: String { get }
+}
+
+extension Vocabulary {
+    public var description: String { rawValue }
+
+    /// The case with this canonical code.
+    public init?(code: UInt8) {
+        guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = match
+    }
+
+    /// Parses a user's word (case-insensitive), or explains the choices.
+    /// - Throws: ``LedgerError`` `.badInput`.
+    public init(parsing text: String, field: String) throws {
+        let lowered = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
+        guard let match = Self.allCases.first(where: { $0.rawValue == lowered }) else {
+            let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
+            throw LedgerError.badInput("\(field): '\(text.prefix(60))' is not a \(Self.noun); use one of \(choices)")
+        }
+        self = match
+    }
+}
+
+/// What kind of actor a party is.
+public enum PartyKind: String, Vocabulary {
+    case state, group, organisation
+    public static let noun = "party kind"
+    public var code: UInt8 {
+        switch self {
+        case .state: 1
+        case .group: 2
+        case .organisation: 3
+        }
+    }
+}
+
+/// The three shapes of obligation.
+public enum CommitmentKind: String, Vocabulary {
+    /// A target quantity of a unit, by a due date.
+    case quantity
+    /// Done or not done, by a due date.
+    case action
+    /// A standing obligation over a window.
+    case restraint
+    public static let noun = "commitment kind"
+    public var code: UInt8 {
+        switch self {
+        case .quantity: 1
+        case .action: 2
+        case .restraint: 3
+        }
+    }
+}
+
+/// How precisely an observation's date is known.
+public enum Precision: String, Vocabulary {
+    case day, week, month
+    public static let noun = "date precision"
+    public var code: UInt8 {
+        switch self {
+        case .day: 1
+        case .week: 2
+        case .month: 3
+        }
+    }
+}
+
+/// Where a piece of evidence comes from.
+public enum SourceKind: String, Vocabulary {
+    case official, monitor, ngo, media, imagery, other
+    public static let noun = "source kind"
+    public var code: UInt8 {
+        switch self {
+        case .official: 1
+        case .monitor: 2
+        case .ngo: 3
+        case .media: 4
+        case .imagery: 5
+        case .other: 6
+        }
+    }
+}
+
+/// How sure the recorder is. Only evidence at or above a report's threshold counts.
+public enum Confidence: String, Vocabulary, Comparable {
+    case confirmed, probable, unverified
+    public static let noun = "confidence level"
+    public var code: UInt8 { UInt8(rank + 1) }
+
+    /// 0 for confirmed (the strongest), 1 probable, 2 unverified. Evidence
+    /// counts at threshold `t` when its rank is at most `t.rank`.
+    public var rank: Int {
+        switch self {
+        case .confirmed: 0
+        case .probable: 1
+        case .unverified: 2
+        }
+    }
+
+    public init?(rank: Int) {
+        guard let match = Confidence.allCases.first(where: { $0.rank == rank }) else { return nil }
+        self = match
+    }
+
+    /// Stronger is greater: confirmed > probable > unverified.
+    public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.rank > rhs.rank }
+}
+
+/// How grave a breach is.
+public enum Severity: String, Vocabulary, Comparable {
+    case minor, major, grave
+    public static let noun = "severity"
+    public var code: UInt8 {
+        switch self {
+        case .minor: 1
+        case .major: 2
+        case .grave: 3
+        }
+    }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.code < rhs.code }
+}
+
+/// How precise a location is.
+public enum GeoPrecision: String, Vocabulary {
+    case exact, near, region
+    public static let noun = "location precision"
+    public var code: UInt8 {
+        switch self {
+        case .exact: 1
+        case .near: 2
+        case .region: 3
+        }
+    }
+}
+
+/// An adjudicator's decision on a disputed record.
+public enum Ruling: String, Vocabulary {
+    /// The record stands and counts again.
+    case upheld
+    /// The record is set aside and never counts.
+    case rejected
+    public static let noun = "ruling"
+    public var code: UInt8 {
+        switch self {
+        case .upheld: 1
+        case .rejected: 2
+        }
+    }
+}

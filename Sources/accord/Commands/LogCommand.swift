@@ -1,0 +1,97 @@
+import AccordLedger
+import ArgumentParser
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Log a verification: evidence about a commitment, or another source for one already logged.",
+        discussion: """
+            One event reported by several sources is ONE verification: log it once, then add each further
+            source with `accord log --corroborates <entry> --source …`, which never adds quantity again.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: RecorderOptions
+    @Argument(help: "The commitment the evidence is about.") var commitment: String?
+    @Option(parsing: .unconditional, help: "The quantity observed (quantity commitments).") var quantity: String?
+    @Flag(help: "The action was observed done.") var done = false
+    @Flag(name: .customLong("not-done"), help: "The action was observed not done.") var notDone = false
+    @Option(help: "When it was observed (YYYY-MM-DD or ISO 8601 with a zone).") var observed: String?
+    @Option(help: "How precise the date is: day (default), week or month.") var precision: String?
+    @Option(help: ArgumentHelp("Corroborate an earlier verification or breach (its seq or id).", valueName: "entry"))
+    var corroborates: String?
+    @OptionGroup var evidence: EvidenceOptions
+
+    func validate() throws {
+        if corroborates != nil {
+            if commitment != nil { throw ValidationError("give either a commitment or --corroborates <entry>, not both") }
+            if quantity != nil || done || notDone || observed != nil || precision != nil {
+                throw ValidationError("a corroboration adds a source only: leave out --quantity, --done, --not-done, --observed and --precision")
+            }
+            if evidence.place != nil || evidence.lat != nil || evidence.lon != nil || evidence.geoPrecision != nil {
+                throw ValidationError("a corroboration adds a source only: leave out --place, --lat, --lon and --geo-precision")
+            }
+        } else {
+            if commitment == nil { throw ValidationError("Missing expected argument '<commitment>' (or --corroborates <entry>)") }
+            if observed == nil { throw ValidationError("Missing expected argument '--observed <observed>'") }
+        }
+        if evidence.source == nil { throw ValidationError("Missing expected argument '--source <source>'") }
+    }
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        let source = try evidence.sourceInput()
+        if let corroborates {
+            var input = CorroborationInput(target: corroborates, source: source)
+            input.externalID = evidence.externalID
+            input.evidence = evidence.evidenceInput
+            input.note = evidence.note
+            announce(try ledger.corroborate(input, as: recorder.recorder()), "corroboration of \(corroborates)")
+            return
+        }
+        guard let commitment, let observed else { return }
+        var input = VerificationInput(commitment: commitment, observed: observed, source: source)
+        input.quantity = quantity
+        input.done = done
+        input.notDone = notDone
+        input.precision = precision
+        input.externalID = evidence.externalID
+        input.evidence = evidence.evidenceInput
+        input.note = evidence.note
+        input.location = evidence.locationInput
+        announce(try ledger.log(input, as: recorder.recorder()), "verification of \(commitment)")
+    }
+}
+
+struct BreachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "breach",
+        abstract: "Report a breach of a commitment by a party.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: RecorderOptions
+    @Argument(help: "The commitment breached.") var commitment: String
+    @Option(help: "The party in breach.") var party: String
+    @Option(help: "When it was observed.") var observed: String
+    @Option(help: "How precise the date is: day (default), week or month.") var precision: String?
+    @Option(help: "minor, major or grave.") var severity: String
+    @Option(help: "What happened.") var description: String?
+    @OptionGroup var evidence: EvidenceOptions
+
+    func validate() throws {
+        if evidence.source == nil { throw ValidationError("Missing expected argument '--source <source>'") }
+    }
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        var input = BreachInput(commitment: commitment, party: party, observed: observed, severity: severity,
+                                source: try evidence.sourceInput())
+        input.precision = precision
+        input.description = description
+        input.externalID = evidence.externalID
+        input.evidence = evidence.evidenceInput
+        input.note = evidence.note
+        input.location = evidence.locationInput
+        announce(try ledger.recordBreach(input, as: recorder.recorder()), "breach of \(commitment)")
+    }
+}

@@ -1,0 +1,95 @@
+import AccordLedger
+import ArgumentParser
+
+/// `--at`, `--as-of` and `--min-confidence`, for reports and listings.
+struct WhenOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The world date to judge at (default: today, UTC).", valueName: "date"))
+    var at: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
+    var asOf: String?
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Fulfilment of each commitment, party, agreement and guarantor.",
+        discussion: """
+            Only evidence at or above --min-confidence (default confirmed) counts. The heading states the
+            date, the threshold and the ledger seq and root it reflects; `--as-of <seq>` reproduces it later.
+            json prints one object; table and markdown print every section; csv, tsv and ndjson print --section.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var when: WhenOptions
+    @Option(help: "Only this agreement.") var agreement: String?
+    @Option(help: "Only this party.") var party: String?
+    @Option(name: .customLong("min-confidence"), help: "confirmed, probable or unverified.") var minConfidence: String?
+    @Option(help: "The section for csv, tsv and ndjson: commitments, parties, agreements, guarantees, guarantors, reciprocity.")
+    var section: ReportSection = .commitments
+
+    func run() throws {
+        let ledger = try global.openLedgerReadOnly()
+        let options = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
+                                        agreement: agreement, party: party)
+        let report = try ledger.report(options)
+        report.render(output.format, section: section, header: output.header, to: TextOutput())
+    }
+}
+
+struct BreachesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "breaches",
+        abstract: "Breaches for auditors: who, what, when, on what evidence, sorted by observed date.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var when: WhenOptions
+    @Option(help: "Breaches by this party.") var party: String?
+    @Option(help: "Breaches of this commitment.") var commitment: String?
+    @Option(help: "Observed on or after this date.") var since: String?
+    @Option(help: "Observed on or before this date.") var until: String?
+    @Option(help: "At least this grave: minor, major or grave.") var severity: String?
+    @Option(help: "current (default), superseded, retracted, disputed, rejected or all.")
+    var status: RecordStatusFilter = .current
+    @Option(help: "Breaches of commitments this party guarantees.") var guarantor: String?
+    @Option(name: .customLong("min-confidence"), help: "At least this confidence (default: all).") var minConfidence: String?
+
+    func run() throws {
+        let ledger = try global.openLedgerReadOnly()
+        var query = BreachQuery()
+        query.party = party
+        query.commitment = commitment
+        query.since = try since.map { try Moment(parsing: $0, field: "--since") }
+        query.until = try until.map { try Moment(parsing: $0, field: "--until") }
+        query.at = try when.at.map { try Moment(parsing: $0, field: "--at") }
+        query.asOf = try when.asOf.map { try AsOf(parsing: $0) }
+        query.severity = try severity.map { try Severity(parsing: $0, field: "--severity") }
+        query.status = status
+        query.guarantor = guarantor
+        if let minConfidence { query.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
+        let out = TextOutput()
+        let list = try ledger.breaches(query)
+        switch output.format {
+        case .json:
+            out.line(list.json.serialized(pretty: true))
+        case .ndjson:
+            for breach in list.breaches { out.line(breach.json.serialized()) }
+        case .table, .markdown:
+            out.line("\(list.breaches.count) breach\(list.breaches.count == 1 ? "" : "es"); ledger seq \(list.stamp.seq), root \(list.stamp.root.prefix(16))…")
+            RowSet(columns: ["seq", "observed", "commitment", "party", "severity", "confidence", "sources", "status",
+                             "source", "description", "evidence_sha256", "evidence_uri"],
+                   rows: list.breaches.map { b in
+                       [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity),
+                        .text(b.confidence), Cell(b.sources), .text(b.status), .text(b.source), Cell(b.description),
+                        Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
+                   }).render(output.format, header: output.header, to: out)
+            for b in list.breaches where b.dispute != nil {
+                out.line("  entry \(b.seq): \(b.dispute ?? "")")
+            }
+        case .csv, .tsv:
+            list.rowSet.render(output.format, header: output.header, to: out)
+        }
+        out.flush()
+    }
+}
