@@ -26,6 +26,11 @@ struct Accord: ParsableCommand {
             BreachCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
+            HistoryCommand.self,
+            CorrectCommand.self,
+            RetractCommand.self,
+            DisputeCommand.self,
+            AdjudicateCommand.self,
             MigrateCommand.self,
         ]
     )

@@ -1,0 +1,75 @@
+extension Payload {
+    /// One line describing the entry, for history timelines.
+    public var summary: String {
+        switch self {
+        case .ledgerCreate(let value):
+            return "ledger \(value.ledgerID) created"
+        case .partyAdd(let value):
+            return "party \(value.id) (\(value.name)) added"
+        case .agreementAdd(let value):
+            return "agreement \(value.id) added: \(value.title)"
+        case .commitmentAdd(let value):
+            var text = "commitment \(value.id) added for \(value.party): "
+            switch value.kind {
+            case .quantity: text += "\(value.target ?? 0) \(value.unit ?? "")"
+            case .action: text += "action"
+            case .restraint: text += "restraint"
+            }
+            if let due = value.due { text += " by \(due)" }
+            if let from = value.from { text += " from \(from)" }
+            if let until = value.until { text += " until \(until)" }
+            if let reciprocal = value.reciprocal { text += ", reciprocal with \(reciprocal)" }
+            if !value.dependsOn.isEmpty { text += ", after \(value.dependsOn.joined(separator: ", "))" }
+            return text
+        case .commitmentWithdraw(let value):
+            return "commitment \(value.commitment) withdrawn on \(value.date)"
+        case .guaranteeAdd(let value):
+            return "guarantee \(value.id) by \(value.guarantor) over \(value.covers.joined(separator: ", ")): \(value.consequence)"
+        case .guaranteeInvoke(let value):
+            return "guarantee \(value.guarantee) invoked on \(value.date)" + (value.note.map { ": \($0)" } ?? "")
+        case .verification(let value):
+            return "verified " + Payload.describe(value)
+        case .breach(let value):
+            return "breach " + Payload.describe(value)
+        case .corroboration(let value):
+            return "corroborates entry \(value.record): \(value.source.name) (\(value.source.kind), \(value.source.confidence))"
+        case .correction(let value):
+            switch value.replacement {
+            case .verification(let record): return "corrects entry \(value.record) to: " + Payload.describe(record)
+            case .breach(let record): return "corrects entry \(value.record) to: breach " + Payload.describe(record)
+            }
+        case .retraction(let value):
+            return "retracts entry \(value.record)"
+        case .dispute(let value):
+            return "disputes entry \(value.record), by \(value.by)" + (value.source.map { " (source: \($0))" } ?? "")
+        case .adjudication(let value):
+            return "adjudicates entry \(value.record): \(value.ruling)"
+        }
+    }
+
+    /// The reason the entry gives, if any.
+    public var reason: String? {
+        switch self {
+        case .commitmentWithdraw(let value): value.reason
+        case .correction(let value): value.reason
+        case .retraction(let value): value.reason
+        case .dispute(let value): value.reason
+        case .adjudication(let value): value.reason
+        default: nil
+        }
+    }
+
+    static func describe(_ value: Verification) -> String {
+        let what: String
+        switch value.measure {
+        case .quantity(let quantity): what = "\(quantity)"
+        case .done: what = "done"
+        case .notDone: what = "not done"
+        }
+        return "\(value.commitment): \(what) observed \(value.observed) (\(value.source.name), \(value.source.confidence))"
+    }
+
+    static func describe(_ value: Breach) -> String {
+        "of \(value.commitment) by \(value.party), \(value.severity), observed \(value.observed) (\(value.source.name), \(value.source.confidence))"
+    }
+}
