@@ -36,13 +36,16 @@ let package = Package(
             dependencies: ["EmbedMigrations"]
         ),
 
+        // Streaming RFC 4180 CSV and JSON Lines readers for `accord import`.
+        .target(name: "AccordCSV"),
+
         // RFC 6962 Merkle trees, proofs, and C2SP signed notes; no storage.
         .target(name: "AccordTrust", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         .target(
             name: "AccordLedger",
             dependencies: [
-                "AccordStorage", "AccordSchema", "AccordTrust",
+                "AccordStorage", "AccordSchema", "AccordTrust", "AccordCSV",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -55,6 +58,7 @@ let package = Package(
         ),
 
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
+        .testTarget(name: "AccordCSVTests", dependencies: ["AccordCSV"]),
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust"]),
         .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger"]),
