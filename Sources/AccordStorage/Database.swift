@@ -40,6 +40,9 @@ public final class Database {
         public var busyRetries = 8
         /// `PRAGMA cache_size` (negative values are KiB), nil for SQLite's default.
         public var cacheSize: Int?
+        /// False for scratch databases that may be lost on a crash (no WAL,
+        /// no fsync): the audit's re-derivation, for instance.
+        public var durable = true
         /// Checks run after the file is proven to be a database of this
         /// application and before anything may write to it (such as the switch
         /// to WAL), so a refused file stays byte-identical.
@@ -167,6 +170,11 @@ public final class Database {
         try execute("PRAGMA trusted_schema = OFF")
         if let cacheSize = configuration.cacheSize {
             try execute("PRAGMA cache_size = \(cacheSize)")
+        }
+        if !configuration.durable {
+            _ = try scalarText("PRAGMA journal_mode = MEMORY")
+            try execute("PRAGMA synchronous = OFF")
+            return
         }
         if mode != .readOnly {
             let journalMode = try scalarText("PRAGMA journal_mode = WAL")?.lowercased()

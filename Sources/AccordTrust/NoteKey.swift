@@ -22,7 +22,7 @@ public enum NoteKey {
         keyID(name: name, rawPublicKey: [UInt8](publicKey.rawRepresentation))
     }
 
-    static func keyID(name: String, rawPublicKey: [UInt8]) -> UInt32 {
+    public static func keyID(name: String, rawPublicKey: [UInt8]) -> UInt32 {
         var hasher = SHA256()
         hasher.update(data: Array(name.utf8))
         hasher.update(data: [0x0A, ed25519Algorithm])

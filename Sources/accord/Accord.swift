@@ -31,6 +31,11 @@ struct Accord: ParsableCommand {
             RetractCommand.self,
             DisputeCommand.self,
             AdjudicateCommand.self,
+            KeyCommand.self,
+            CheckpointCommand.self,
+            ProveCommand.self,
+            AuditCommand.self,
+            JournalCommand.self,
             MigrateCommand.self,
         ]
     )

@@ -44,6 +44,10 @@ extension Payload {
             return "disputes entry \(value.record), by \(value.by)" + (value.source.map { " (source: \($0))" } ?? "")
         case .adjudication(let value):
             return "adjudicates entry \(value.record): \(value.ruling)"
+        case .keyRegister(let value):
+            return "key \(value.name) registered"
+        case .keyRevoke(let value):
+            return "key \(value.name) revoked"
         }
     }
 
@@ -55,6 +59,7 @@ extension Payload {
         case .retraction(let value): value.reason
         case .dispute(let value): value.reason
         case .adjudication(let value): value.reason
+        case .keyRevoke(let value): value.reason
         default: nil
         }
     }

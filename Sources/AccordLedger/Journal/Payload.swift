@@ -15,6 +15,8 @@ public enum Payload: Hashable, Sendable {
     case retraction(Retraction)
     case dispute(Dispute)
     case adjudication(Adjudication)
+    case keyRegister(KeyRegistration)
+    case keyRevoke(KeyRevocation)
 
     public var kind: EntryKind {
         switch self {
@@ -32,6 +34,8 @@ public enum Payload: Hashable, Sendable {
         case .retraction: .retraction
         case .dispute: .dispute
         case .adjudication: .adjudication
+        case .keyRegister: .keyRegister
+        case .keyRevoke: .keyRevoke
         }
     }
 
@@ -116,6 +120,12 @@ public enum Payload: Hashable, Sendable {
             w.i64(value.record)
             w.word(value.ruling)
             w.string(value.reason)
+        case .keyRegister(let value):
+            w.string(value.name)
+            w.raw(value.publicKey)
+        case .keyRevoke(let value):
+            w.string(value.name)
+            w.optionalString(value.reason)
         }
     }
 
@@ -172,8 +182,10 @@ public enum Payload: Hashable, Sendable {
                                     source: try r.optionalString()))
         case .adjudication:
             return .adjudication(Adjudication(record: try r.i64(), ruling: try r.word(Ruling.self), reason: try r.string()))
-        case .keyRegister, .keyRevoke:
-            throw r.fail("entry kind \(kind.rawValue) is not supported by this build")
+        case .keyRegister:
+            return .keyRegister(KeyRegistration(name: try r.string(), publicKey: try r.raw(32)))
+        case .keyRevoke:
+            return .keyRevoke(KeyRevocation(name: try r.string(), reason: try r.optionalString()))
         }
     }
 }

@@ -42,8 +42,14 @@ final class Session {
         self.now = now
     }
 
+    private var signerChecked = false
+
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
+        if !signerChecked {
+            try checkSigner()
+            signerChecked = true
+        }
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now)
         return .added(seq: entry.seq, kind: entry.kind)
     }

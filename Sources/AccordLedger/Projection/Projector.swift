@@ -90,6 +90,11 @@ final class Projector {
                 try db.run("UPDATE disputes SET adjudication_seq = ? WHERE record = ? AND adjudication_seq IS NULL",
                            seq, adjudication.record)
             }
+        case .keyRegister(let key):
+            try db.run("INSERT INTO keys (name, public_key, key_id, registered_seq) VALUES (?, ?, ?, ?)",
+                       key.name, key.publicKey, Keys.keyIDHex(name: key.name, publicKey: key.publicKey), seq)
+        case .keyRevoke(let revocation):
+            try db.run("UPDATE keys SET revoked_seq = ?, revoke_reason = ? WHERE name = ?", seq, revocation.reason, revocation.name)
         }
         if totals.count >= flushThreshold { try flush() }
     }

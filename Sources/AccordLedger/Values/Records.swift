@@ -278,3 +278,17 @@ func bytes(fromHex text: String) -> [UInt8]? {
     }
     return out
 }
+
+/// A monitor's Ed25519 public key, registered under a name.
+public struct KeyRegistration: Hashable, Sendable {
+    /// The key's name (a C2SP note key name).
+    public var name: String
+    /// The 32-byte Ed25519 public key.
+    public var publicKey: [UInt8]
+}
+
+/// Ends a key's validity: entries after this one may not be signed with it.
+public struct KeyRevocation: Hashable, Sendable {
+    public var name: String
+    public var reason: String?
+}

@@ -27,8 +27,11 @@ struct RecorderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Who is recording (default: $ACCORD_ACTOR, else your user name).", valueName: "name"))
     var actor: String?
 
+    @Option(name: .customLong("sign-with"), help: ArgumentHelp("Sign the entry with this private key file (a registered key).", valueName: "file"))
+    var signWith: String?
+
     func recorder() throws -> Recorder {
-        Recorder(actor: try resolvedActor())
+        Recorder(actor: try resolvedActor(), signer: try signWith.map { try KeySigner(path: $0) })
     }
 
     func resolvedActor() throws -> String {

@@ -1,0 +1,503 @@
+import AccordSchema
+import AccordStorage
+import AccordTrust
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `accord audit` concluded.
+public enum AuditOutcome: String, Sendable {
+    /// Every check passed.
+    case verified
+    /// The content disagrees with itself or with a checkpoint: tampering or a bug.
+    case tampered
+    /// SQLite reports damage to the file itself.
+    case corrupt
+    /// A signature names a key the ledger does not know.
+    case unverifiable
+}
+
+/// One failed check.
+public struct AuditFinding: Sendable {
+    public var outcome: AuditOutcome
+    /// The check that failed: integrity, sequence, encoding, hash, chain, signature, merkle,
+    /// projection, checkpoint, schema.
+    public var check: String
+    /// The first entry concerned, when there is one.
+    public var seq: Int64?
+    public var detail: String
+
+    public var json: JSON {
+        .object([("outcome", .string(outcome.rawValue)), ("check", .string(check)), ("seq", JSON(seq)), ("detail", .string(detail))])
+    }
+}
+
+/// The result of an audit.
+public struct AuditReport: Sendable {
+    public var path: String
+    public var entries: Int64
+    public var root: String?
+    public var ledgerID: String?
+    public var storedCheckpoints: Int
+    public var outsideCheckpoints: Int
+    public var full: Bool
+    public var findings: [AuditFinding]
+
+    /// The worst outcome found: corrupt, then tampered, then unverifiable.
+    public var outcome: AuditOutcome {
+        for outcome in [AuditOutcome.corrupt, .tampered, .unverifiable] where findings.contains(where: { $0.outcome == outcome }) {
+            return outcome
+        }
+        return .verified
+    }
+
+    /// 0 verified, 1 tampered, 2 corrupt, 3 unverifiable.
+    public var exitCode: Int32 {
+        switch outcome {
+        case .verified: 0
+        case .tampered: 1
+        case .corrupt: 2
+        case .unverifiable: 3
+        }
+    }
+
+    public var json: JSON {
+        .object([
+            ("outcome", .string(outcome.rawValue)), ("path", .string(path)), ("entries", .int(entries)),
+            ("root", JSON(root)), ("ledgerId", JSON(ledgerID)), ("storedCheckpoints", .int(Int64(storedCheckpoints))),
+            ("outsideCheckpoints", .int(Int64(outsideCheckpoints))), ("full", .bool(full)),
+            ("firstFailure", findings.first?.json ?? .null), ("findings", .array(findings.map(\.json))),
+        ])
+    }
+
+    /// A few lines for people.
+    public var summary: String {
+        var lines: [String] = []
+        switch outcome {
+        case .verified:
+            lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
+            lines.append("checked: \(full ? "integrity_check" : "quick_check"), sequence, canonical encoding, leaf hashes, chain, signatures, Merkle tree, projections, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+        default:
+            let first = findings.first
+            lines.append("\(outcome.rawValue.uppercased()): \(first.map { ($0.seq.map { "entry \($0): " } ?? "") + $0.detail } ?? "")")
+            lines.append("\(findings.count) check(s) failed in \(path) (\(entries) entries read):")
+            for finding in findings.prefix(20) {
+                lines.append("  [\(finding.check)] " + (finding.seq.map { "entry \($0): " } ?? "") + finding.detail)
+            }
+            if findings.count > 20 { lines.append("  … and \(findings.count - 20) more") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Recomputes everything in a ledger from its raw journal entries, changing nothing.
+public enum Audit {
+    /// The projection tables and the columns that order them.
+    static let projections: [(table: String, key: String)] = [
+        ("ledger", "seq"), ("parties", "id"), ("agreements", "id"), ("commitments", "id"), ("reciprocals", "commitment"),
+        ("dependencies", "commitment, depends_on"), ("withdrawals", "commitment"), ("guarantees", "id"),
+        ("guarantee_covers", "guarantee, commitment"), ("invocations", "seq"), ("external_ids", "id"),
+        ("verifications", "seq"), ("breaches", "seq"), ("corroborations", "seq"), ("corrections", "seq"),
+        ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"),
+        ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
+        ("source_totals", "commitment, confidence, source"), ("daily_source_totals", "commitment, day, confidence, source"),
+    ]
+
+    /// Audits the ledger at `path`, opened read-only.
+    /// - Parameters:
+    ///   - full: run `integrity_check` instead of `quick_check`.
+    ///   - checkpoints: signed checkpoints kept outside the file (their text).
+    /// - Throws: ``LedgerError`` only when the file cannot be audited at all
+    ///   (missing, not a ledger); damage is reported in the result.
+    public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = []) throws -> AuditReport {
+        var report = AuditReport(path: path, entries: 0, root: nil, ledgerID: nil, storedCheckpoints: 0,
+                                 outsideCheckpoints: checkpoints.count, full: full, findings: [])
+        let ledger: Ledger
+        do {
+            ledger = try Ledger.open(at: path, readOnly: true)
+        } catch let error as LedgerError where error.code == .notALedger || error.code == .corrupt {
+            // A file that was a ledger but no longer opens as one is damaged.
+            guard access(path, F_OK) == 0, error.message.contains("not a SQLite database") || error.code == .corrupt else { throw error }
+            report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
+            return report
+        }
+        do {
+            try LedgerError.translating {
+                try ledger.database.read { db in
+                    var auditor = try Auditor(db: db, path: path, report: report)
+                    try auditor.run(full: full, outside: checkpoints)
+                    report = auditor.report
+                    // The first failing entry leads; findings without one follow.
+                    report.findings = report.findings.enumerated().sorted { a, b in
+                        switch (a.element.seq, b.element.seq) {
+                        case (let x?, let y?): return x != y ? x < y : a.offset < b.offset
+                        case (_?, nil): return true
+                        case (nil, _?): return false
+                        case (nil, nil): return a.offset < b.offset
+                        }
+                    }.map(\.element)
+                }
+            }
+        } catch let error as LedgerError where error.code == .corrupt {
+            report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
+        }
+        return report
+    }
+}
+
+/// One audit run over a read snapshot.
+struct Auditor {
+    let db: Database
+    let path: String
+    var report: AuditReport
+    /// Stop collecting after this many findings.
+    let limit = 100
+
+    init(db: Database, path: String, report: AuditReport) throws {
+        self.db = db
+        self.path = path
+        self.report = report
+    }
+
+    mutating func fail(_ outcome: AuditOutcome, _ check: String, _ seq: Int64?, _ detail: String) {
+        guard report.findings.count < limit else { return }
+        report.findings.append(AuditFinding(outcome: outcome, check: check, seq: seq, detail: detail))
+    }
+
+    mutating func run(full: Bool, outside: [(name: String, text: String)]) throws {
+        let pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check"
+        var problems: [String] = []
+        try db.forEach(pragma) { row in
+            let line = row.text(0)
+            if line != "ok" { problems.append(line) }
+        }
+        if !problems.isEmpty {
+            fail(.corrupt, "integrity", nil, "\(pragma.dropFirst(7)) reports: " + problems.prefix(3).joined(separator: "; "))
+            return
+        }
+        try checkSchema()
+        try replayJournal(outside: outside)
+    }
+
+    /// The schema objects must be those the migrations create.
+    mutating func checkSchema() throws {
+        let expected = try Database(path: ":memory:", mode: .create, configuration: Database.Configuration(applicationID: Schema.applicationID))
+        try Migrator(migrations: Schema.migrations).migrate(expected, now: { "" })
+        func objects(_ database: Database) throws -> [String: String] {
+            var result: [String: String] = [:]
+            try database.forEach("SELECT type || ' ' || name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") { row in
+                result[row.text(0)] = row.text(1)
+            }
+            return result
+        }
+        let want = try objects(expected)
+        let have = try objects(db)
+        for (name, sql) in want.sorted(by: { $0.key < $1.key }) where have[name] != sql {
+            fail(.tampered, "schema", nil, have[name] == nil ? "\(name) is missing (it guards the journal or its projections)"
+                                                             : "\(name) differs from the one the migrations create")
+        }
+        for name in have.keys.sorted() where want[name] == nil {
+            fail(.tampered, "schema", nil, "\(name) is not part of the Accord schema")
+        }
+    }
+
+    /// Reads every entry in order, checking it, and re-derives the projections
+    /// into a scratch database to compare with the stored ones.
+    mutating func replayJournal(outside: [(name: String, text: String)]) throws {
+        // The scratch database for the re-derivation.
+        var template = Array("\(temporaryDirectory())/accord-audit-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else { throw LedgerError(.failure, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
+        close(descriptor)
+        let scratchPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer {
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratchPath + suffix) }
+        }
+        var configuration = Database.Configuration(applicationID: Schema.applicationID)
+        configuration.durable = false
+        configuration.cacheSize = -65_536
+        let replay = try Database(path: scratchPath, mode: .create, configuration: configuration)
+        try Migrator(migrations: Schema.migrations).migrate(replay, now: { "" })
+
+        // Stored Merkle nodes and checkpoints, checked as the tree grows.
+        var storedNodes: [String: [UInt8]] = [:]
+        try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
+            storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
+        }
+        var stored: [(size: Int64, root: [UInt8], key: String, note: String)] = []
+        try db.forEach("SELECT size, root, key_name, note FROM checkpoints ORDER BY size") { row in
+            stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3)))
+        }
+        report.storedCheckpoints = stored.count
+        var outsideParsed: [(name: String, note: SignedNote, body: Checkpoint)] = []
+        for item in outside {
+            do {
+                let note = try SignedNote(parsing: item.text)
+                let body = try Checkpoint.parse(note.text)
+                outsideParsed.append((item.name, note, body))
+            } catch {
+                throw LedgerError.badInput("\(item.name) is not a signed checkpoint: \(error)")
+            }
+        }
+        var sizesOfInterest = Set(stored.map { UInt64($0.size) })
+        for item in outsideParsed { sizesOfInterest.insert(item.body.size) }
+        var rootsAt: [UInt64: Hash32] = [:]
+        if sizesOfInterest.contains(0) { rootsAt[0] = Merkle.emptyRoot }
+
+        var keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)] = [:]
+        var frontier = MerkleFrontier()
+        var expectedSeq: Int64 = 1
+        var previousLeaf: Hash32?
+        var previousTime = Timestamp(milliseconds: Int64.min)
+        var ledgerID: String?
+        let projector = Projector(db: replay)
+        var replayHealthy = true
+
+        try replay.execute("BEGIN")
+        let cursor = try db.cached("SELECT seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature FROM journal ORDER BY seq").cursor()
+        while let row = try cursor.next() {
+            let seq = row.int64(0)
+            if seq != expectedSeq {
+                fail(.tampered, "sequence", expectedSeq, seq == expectedSeq + 1
+                     ? "entry \(expectedSeq) is missing (the journal jumps to \(seq))"
+                     : "entries \(expectedSeq)…\(seq - 1) are missing (the journal jumps to \(seq))")
+                // Keep going from here so later checks still run.
+                expectedSeq = seq
+            }
+            expectedSeq += 1
+            report.entries = seq
+            let bytes = row.blob(5)
+            let leaf = Merkle.leafHash(bytes)
+            if row.blob(6) != leaf.bytes {
+                fail(.tampered, "hash", seq, "the stored leaf hash is not SHA-256(0x00 ‖ entry bytes)")
+            }
+            let entry: Entry
+            do {
+                entry = try Entry.decodeCanonical(bytes)
+            } catch {
+                fail(.tampered, "encoding", seq, "the entry bytes do not decode canonically (\(error))")
+                previousLeaf = leaf
+                try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &rootsAt)
+                replayHealthy = false
+                continue
+            }
+            if entry.seq != seq { fail(.tampered, "sequence", seq, "the entry's bytes say it is entry \(entry.seq)") }
+            if entry.previousHash != previousLeaf {
+                fail(.tampered, "chain", seq, seq == 1 ? "the first entry names a previous hash"
+                     : "the entry does not chain to entry \(seq - 1) (its previous hash differs from that entry's leaf hash)")
+            }
+            if entry.recordedAt < previousTime {
+                fail(.tampered, "chain", seq, "recorded at \(entry.recordedAt) — before entry \(seq - 1)")
+            }
+            if row.text(1) != entry.kind.rawValue || row.text(2) != entry.recordedAt.iso8601 || row.text(3) != entry.actor
+                || row.optionalText(4) != entry.signer {
+                fail(.tampered, "encoding", seq, "the kind, recorded_at, actor or signer column disagrees with the entry bytes")
+            }
+            if case .ledgerCreate(let created) = entry.payload {
+                if seq != 1 { fail(.tampered, "sequence", seq, "a second ledger.create entry") }
+                ledgerID = created.ledgerID
+            } else if seq == 1 {
+                fail(.tampered, "sequence", seq, "the first entry is not ledger.create")
+            }
+            checkSignature(entry, bytes: bytes, signature: row.optionalBlob(7), keys: keys)
+            switch entry.payload {
+            case .keyRegister(let key): keys[key.name] = (key.publicKey, seq, nil)
+            case .keyRevoke(let revocation): keys[revocation.name]?.revoked = seq
+            default: break
+            }
+            previousLeaf = leaf
+            previousTime = entry.recordedAt
+            try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &rootsAt)
+            if replayHealthy {
+                do {
+                    try projector.apply(entry)
+                } catch {
+                    fail(.tampered, "projection", seq, "the entry cannot be applied to the projections re-derived so far (\(error))")
+                    replayHealthy = false
+                }
+            }
+        }
+        report.root = frontier.root.hex
+        report.ledgerID = ledgerID
+
+        // The stored right edge of the tree, and no stray cached nodes.
+        var storedFrontier: (size: Int64, hashes: [UInt8])?
+        try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in storedFrontier = (row.int64(0), row.blob(1)) }
+        if let storedFrontier {
+            if storedFrontier.size != Int64(frontier.size) || storedFrontier.hashes != frontier.serialized {
+                fail(.tampered, "merkle", nil, "the stored edge of the Merkle tree (size \(storedFrontier.size)) differs from the one recomputed from \(frontier.size) entries")
+            }
+        } else if frontier.size > 0 {
+            fail(.tampered, "merkle", nil, "the stored edge of the Merkle tree is missing")
+        }
+        for key in storedNodes.keys.sorted() {
+            fail(.tampered, "merkle", nil, "a cached Merkle node (level/index \(key)) covers entries that do not exist")
+        }
+
+        // Checkpoints the ledger signed, and those brought from outside.
+        let ledgerOrigin = ledgerID.map { Ledger.origin(ledgerID: $0) }
+        for checkpoint in stored {
+            guard let root = rootsAt[UInt64(checkpoint.size)] else {
+                fail(.tampered, "checkpoint", nil, "a stored checkpoint is for size \(checkpoint.size) but the journal holds only \(frontier.size) entries: entries were cut off")
+                continue
+            }
+            if root.bytes != checkpoint.root {
+                fail(.tampered, "checkpoint", checkpoint.size, "the checkpoint signed at size \(checkpoint.size) has root \(hexString(checkpoint.root)) but the journal gives \(root.hex): history was rewritten")
+            }
+            checkNote(checkpoint.note, name: "stored checkpoint \(checkpoint.size)", size: UInt64(checkpoint.size), root: root,
+                      origin: ledgerOrigin, keys: keys)
+        }
+        for item in outsideParsed {
+            if let ledgerOrigin, item.body.origin != ledgerOrigin {
+                throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
+            }
+            guard let root = rootsAt[item.body.size] else {
+                fail(.tampered, "checkpoint", Int64(frontier.size), "\(item.name) vouches for \(item.body.size) entries but the journal holds only \(frontier.size): entries were cut off")
+                continue
+            }
+            if root != item.body.rootHash {
+                fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) has root \(item.body.rootHash.hex) at size \(item.body.size) but the journal gives \(root.hex): history was rewritten")
+            }
+            checkNote(item.note.formatted, name: item.name, size: item.body.size, root: root, origin: ledgerOrigin, keys: keys)
+        }
+
+        // The projections must equal the re-derivation.
+        if replayHealthy {
+            try projector.flush()
+            try replay.execute("COMMIT")
+            try compareProjections(with: replay)
+        } else {
+            try replay.execute("ROLLBACK")
+        }
+    }
+
+    mutating func appendLeaf(_ frontier: inout MerkleFrontier, _ leaf: Hash32, seq: Int64, storedNodes: inout [String: [UInt8]],
+                             sizes: Set<UInt64>, roots: inout [UInt64: Hash32]) throws {
+        var findings: [(Int64?, String)] = []
+        try frontier.append(leaf) { subtree in
+            guard subtree.level >= JournalWriter.cachedLevel else { return }
+            let key = "\(subtree.level)/\(subtree.index)"
+            if let stored = storedNodes.removeValue(forKey: key) {
+                if stored != subtree.hash.bytes {
+                    findings.append((seq, "the cached Merkle node \(key) differs from the one recomputed"))
+                }
+            } else {
+                findings.append((seq, "the cached Merkle node \(key) is missing"))
+            }
+        }
+        for finding in findings { fail(.tampered, "merkle", finding.0, finding.1) }
+        if sizes.contains(frontier.size) { roots[frontier.size] = frontier.root }
+    }
+
+    mutating func checkSignature(_ entry: Entry, bytes: [UInt8], signature: [UInt8]?, keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+        let seq = entry.seq
+        switch (entry.signer, signature) {
+        case (nil, nil):
+            return
+        case (nil, _?):
+            fail(.tampered, "signature", seq, "a signature is stored but the entry names no signer")
+        case (let name?, nil):
+            fail(.tampered, "signature", seq, "the entry is signed by \(name) but its signature is missing")
+        case (let name?, let signature?):
+            guard let key = keys[name] else {
+                fail(.unverifiable, "signature", seq, "signed by \(name), a key this ledger never registered")
+                return
+            }
+            if let revoked = key.revoked, revoked < seq {
+                fail(.tampered, "signature", seq, "signed by \(name), which was revoked by entry \(revoked)")
+                return
+            }
+            guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.key),
+                  publicKey.isValidSignature(signature, for: bytes) else {
+                fail(.tampered, "signature", seq, "the signature by \(name) does not verify")
+                return
+            }
+        }
+    }
+
+    mutating func checkNote(_ text: String, name: String, size: UInt64, root: Hash32, origin: String?,
+                            keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+        var verifiers: [NoteVerifierKey] = []
+        for (keyName, key) in keys where key.registered <= Int64(size) {
+            if let verifier = try? NoteVerifierKey(name: keyName, publicKey: Curve25519.Signing.PublicKey(rawRepresentation: key.key)) {
+                verifiers.append(verifier)
+            }
+        }
+        do {
+            let note = try SignedNote(parsing: text)
+            let body = try Checkpoint.parse(note.text)
+            if body.size != size || body.rootHash != root || (origin != nil && body.origin != origin) {
+                fail(.tampered, "checkpoint", Int64(size), "\(name): its signed text does not match size \(size) and root \(root.hex)")
+                return
+            }
+            _ = try note.verify(with: verifiers)
+        } catch SignedNoteError.noVerifiedSignature {
+            fail(.unverifiable, "checkpoint", Int64(size), "\(name) is signed by no key registered in this ledger at that size")
+        } catch {
+            fail(.tampered, "checkpoint", Int64(size), "\(name): \(error)")
+        }
+    }
+
+    /// Compares each projection table with its re-derivation, row by row in key order.
+    mutating func compareProjections(with replay: Database) throws {
+        for (table, key) in Audit.projections {
+            let sql = "SELECT * FROM \(table) ORDER BY \(key)"
+            let mine = try db.prepare(sql).cursor()
+            let theirs = try replay.prepare(sql).cursor()
+            var rowNumber = 0
+            while true {
+                let a = try mine.next()
+                let b = try theirs.next()
+                rowNumber += 1
+                switch (a, b) {
+                case (nil, nil):
+                    break
+                case (let row?, nil):
+                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) has a row the journal does not produce (\(Auditor.describe(row)))")
+                case (nil, let row?):
+                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) lacks a row the journal produces (\(Auditor.describe(row)))")
+                case (let x?, let y?):
+                    let left = x.values
+                    let right = y.values
+                    if left != right {
+                        let names = x.columnNames
+                        let column = zip(names, zip(left, right)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
+                        fail(.tampered, "projection", Auditor.seq(of: x) ?? Auditor.seq(of: y),
+                             "\(table).\(column) differs from what the journal gives (\(Auditor.describe(x)))")
+                    }
+                    continue
+                }
+                break
+            }
+        }
+    }
+
+    static func seq(of row: Row) -> Int64? {
+        for name in ["seq", "registered_seq"] {
+            if case .integer(let value) = row[name] { return value }
+        }
+        return nil
+    }
+
+    static func describe(_ row: Row) -> String {
+        zip(row.columnNames, row.values).prefix(3).map { name, value in
+            switch value {
+            case .text(let text): "\(name)=\(text.prefix(40))"
+            case .integer(let int): "\(name)=\(int)"
+            case .real(let double): "\(name)=\(double)"
+            case .blob(let bytes): "\(name)=\(hexString(Array(bytes.prefix(8))))…"
+            case .null: "\(name)=NULL"
+            }
+        }.joined(separator: ", ")
+    }
+}
+
+/// $TMPDIR, else /tmp.
+func temporaryDirectory() -> String {
+    if let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty { return value }
+    return "/tmp"
+}

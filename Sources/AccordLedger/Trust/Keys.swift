@@ -1,0 +1,233 @@
+import AccordTrust
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Monitor keys: Ed25519 keys in the C2SP signed-note key format, kept in
+/// files outside the ledger.
+///
+/// A private key file holds one line, `PRIVATE+KEY+<name>+<keyid>+<base64>`;
+/// its public file (`FILE.pub`) holds `<name>+<keyid>+<base64>`, the form
+/// checkpoint verifiers use.
+public enum Keys {
+    /// The 8-hex-digit key id of the C2SP note format.
+    static func keyIDHex(name: String, publicKey: [UInt8]) -> String {
+        let digits = String(NoteKey.keyID(name: name, rawPublicKey: publicKey), radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
+    }
+
+    /// Generates a key pair named `name`, writing the private key to `path`
+    /// (mode 0600) and the public key to `path.pub`. Refuses to overwrite.
+    /// - Returns: the public key text.
+    /// - Throws: ``LedgerError`` `.badInput` for a bad name or an existing file.
+    public static func generate(name: String, path: String) throws -> String {
+        guard NoteKey.isValidName(name) else {
+            throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
+        }
+        let key: NoteSigningKey
+        do {
+            key = try NoteSigningKey.generate(name: name)
+        } catch {
+            throw LedgerError.badInput("cannot make a key named \(name): \(error)")
+        }
+        let publicText = key.verifierKey.text
+        try writeNew(path, key.text + "\n", mode: 0o600)
+        do {
+            try writeNew(path + ".pub", publicText + "\n", mode: 0o644)
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return publicText
+    }
+
+    /// Reads a private key file.
+    /// - Throws: ``LedgerError`` `.badInput` naming the file.
+    public static func signingKey(at path: String) throws -> NoteSigningKey {
+        let text = try readSmallFile(path, field: "key file")
+        do {
+            return try NoteSigningKey(TextRules.trimmed(text))
+        } catch {
+            throw LedgerError.badInput("\(path) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
+        }
+    }
+
+    /// Reads a public key file (or the public half of a private key file).
+    /// - Throws: ``LedgerError`` `.badInput` naming the file.
+    public static func verifierKey(at path: String) throws -> NoteVerifierKey {
+        let text = TextRules.trimmed(try readSmallFile(path, field: "public key file"))
+        if text.hasPrefix("PRIVATE+KEY+") {
+            throw LedgerError.badInput("\(path) holds a private key; register the public one (\(path).pub)")
+        }
+        do {
+            return try NoteVerifierKey(text)
+        } catch {
+            throw LedgerError.badInput("\(path) is not a public key (name+id+base64): \(error)")
+        }
+    }
+
+    static func readSmallFile(_ path: String, field: String) throws -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+            if bytes.count > 1 << 20 { throw LedgerError.badInput("\(field) \(path) is too large to be a key or checkpoint") }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw LedgerError.badInput("\(field) \(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes a new file (never replacing one), flushed to disk.
+    static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw LedgerError.badInput("\(path) already exists; choose another file") }
+            throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        try writeAll(descriptor, Array(text.utf8), path: path)
+        fsync(descriptor)
+    }
+
+    /// Replaces `path` atomically: a temporary file in the same folder, then rename.
+    static func writeAtomically(_ path: String, _ text: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        do {
+            try writeAll(descriptor, Array(text.utf8), path: path)
+            guard fsync(descriptor) == 0 else { throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))") }
+            close(descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw LedgerError(.failure, "cannot write \(path): \(message)")
+        }
+    }
+
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(descriptor, base + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
+
+/// Signs entries with a monitor's private key.
+public struct KeySigner: EntrySigner {
+    public let key: NoteSigningKey
+
+    public init(key: NoteSigningKey) {
+        self.key = key
+    }
+
+    /// Loads the key from a private key file.
+    public init(path: String) throws {
+        self.key = try Keys.signingKey(at: path)
+    }
+
+    public var keyName: String { key.name }
+
+    /// The 32-byte public key.
+    public var publicKey: [UInt8] { key.verifierKey.publicKeyBytes }
+
+    public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
+        try key.signature(for: bytes)
+    }
+}
+
+extension Ledger {
+    /// Registers a monitor's public key under `name`; entries after this one
+    /// may be signed with it.
+    /// - Throws: ``LedgerError`` `.badInput` when the name is taken or differs from the key file's.
+    public func registerKey(name: String, publicKey: NoteVerifierKey, as recorder: Recorder) throws -> Recorded {
+        guard publicKey.name == name else {
+            throw LedgerError.badInput("the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
+        }
+        let registration = KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes)
+        return try transact(recorder) { session in
+            if let seq = try session.db.scalarInt("SELECT registered_seq FROM keys WHERE name = ?", name) {
+                return try session.unchanged(.keyRegister(registration), existing: seq, what: "key \(name)")
+            }
+            return try session.append(.keyRegister(registration))
+        }
+    }
+
+    /// Revokes a key: entries after this one may not be signed with it.
+    /// - Throws: ``LedgerError`` `.badInput` for an unknown or revoked key.
+    public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Recorded {
+        let reason = try TextRules.optionalText(reason, field: "reason")
+        return try transact(recorder) { session in
+            var revoked: Int64?
+            var known = false
+            try session.db.forEach("SELECT revoked_seq FROM keys WHERE name = ?", [name]) { row in
+                known = true
+                revoked = row.optionalInt64(0)
+            }
+            guard known else { throw LedgerError.badInput("no key named '\(TextRules.printable(name))' is registered") }
+            if let revoked { throw LedgerError.badInput("key \(name) was already revoked by entry \(revoked)") }
+            return try session.append(.keyRevoke(KeyRevocation(name: name, reason: reason)))
+        }
+    }
+}
+
+extension Session {
+    /// Refuses a signer whose key is not registered, is revoked, or does not
+    /// match the registered public key.
+    func checkSigner() throws {
+        guard let signer = recorder.signer else { return }
+        var found: (key: [UInt8], revoked: Int64?)?
+        try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [signer.keyName]) { row in
+            found = (row.blob(0), row.optionalInt64(1))
+        }
+        guard let found else {
+            throw LedgerError.badInput("--sign-with: key \(signer.keyName) is not registered in this ledger; register it with `accord key register`")
+        }
+        if let revoked = found.revoked {
+            throw LedgerError.badInput("--sign-with: key \(signer.keyName) was revoked by entry \(revoked)")
+        }
+        if let keySigner = signer as? KeySigner, keySigner.publicKey != found.key {
+            throw LedgerError.badInput("--sign-with: this key is not the one registered as \(signer.keyName)")
+        }
+    }
+}
+
+extension Keys {
+    /// Writes a signed checkpoint atomically (never half a file).
+    public static func writeCheckpoint(_ note: String, to path: String) throws {
+        try writeAtomically(path, note)
+    }
+
+    /// Reads a signed checkpoint file.
+    public static func readCheckpoint(at path: String) throws -> String {
+        try readSmallFile(path, field: "checkpoint")
+    }
+}

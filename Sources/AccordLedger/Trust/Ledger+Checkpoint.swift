@@ -1,0 +1,67 @@
+import AccordStorage
+import AccordTrust
+
+/// A signed checkpoint, as recorded.
+public struct SignedCheckpoint: Sendable {
+    public var size: Int64
+    public var root: Hash32
+    /// The C2SP signed note (checkpoint body and signature lines).
+    public var note: String
+}
+
+extension Ledger {
+    /// The checkpoint origin line of a ledger: `accord/<ledger id>`.
+    static func origin(ledgerID: String) -> String { "accord/\(ledgerID)" }
+
+    /// Signs a checkpoint of the whole journal (its size and Merkle root) with a
+    /// registered key, records it, and returns the signed note.
+    ///
+    /// Refuses a key that is not registered (or revoked), and refuses to sign a
+    /// root different from one already signed for the same size.
+    /// - Throws: ``LedgerError``.
+    public func checkpoint(signingWith key: NoteSigningKey) throws -> SignedCheckpoint {
+        let now = try Timestamp.now()
+        return try LedgerError.translating {
+            try database.write { db in
+                var registered: (key: [UInt8], revoked: Int64?)?
+                try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [key.name]) { row in
+                    registered = (row.blob(0), row.optionalInt64(1))
+                }
+                guard let registered else {
+                    throw LedgerError.badInput("key \(key.name) is not registered in this ledger; register its public key with `accord key register \(key.name) --public FILE.pub`")
+                }
+                if let revoked = registered.revoked {
+                    throw LedgerError.badInput("key \(key.name) was revoked by entry \(revoked); it cannot sign checkpoints")
+                }
+                guard registered.key == key.verifierKey.publicKeyBytes else {
+                    throw LedgerError.badInput("this key is not the one registered as \(key.name)")
+                }
+                let view = try LedgerView(db: db, asOf: nil)
+                let stamp = try view.stamp()
+                guard let root = Hash32(hex: stamp.root) else {
+                    throw LedgerError(.tampered, "the ledger's Merkle root cannot be read; run `accord audit`")
+                }
+                var earlier: [UInt8]?
+                try db.forEach("SELECT root FROM checkpoints WHERE size = ? LIMIT 1", [stamp.seq]) { row in earlier = row.blob(0) }
+                if let earlier, earlier != root.bytes {
+                    throw LedgerError(.tampered, "a checkpoint of size \(stamp.seq) was already signed with root \(hexString(earlier)), "
+                                      + "but the journal now gives \(root.hex): history was rewritten; run `accord audit`")
+                }
+                let body: Checkpoint
+                do {
+                    body = try Checkpoint(origin: Ledger.origin(ledgerID: stamp.ledgerID), size: UInt64(stamp.seq), rootHash: root)
+                } catch {
+                    throw LedgerError(.failure, "cannot form a checkpoint: \(error)")
+                }
+                let note = try SignedNote.sign(body.format(), with: [key]).formatted
+                try db.run("INSERT OR IGNORE INTO checkpoints (size, root, key_name, note, signed_at) VALUES (?, ?, ?, ?, ?)",
+                           stamp.seq, root.bytes, key.name, note, now.iso8601)
+                var stored = note
+                try db.forEach("SELECT note FROM checkpoints WHERE size = ? AND key_name = ?", [stamp.seq, key.name]) { row in
+                    stored = row.text(0)
+                }
+                return SignedCheckpoint(size: stamp.seq, root: root, note: stored)
+            }
+        }
+    }
+}

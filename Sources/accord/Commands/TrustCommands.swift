@@ -1,0 +1,200 @@
+import AccordLedger
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct KeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Monitor keys: generate a key pair, register or revoke a public key.",
+        subcommands: [Generate.self, Register.self, Revoke.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate an Ed25519 key pair: FILE (private, keep it safe) and FILE.pub (public).")
+
+        @Option(help: ArgumentHelp("The private key file to create.", valueName: "file")) var out: String
+        @Option(help: "The key's name (default: the file name without extension).") var name: String?
+
+        func run() throws {
+            let defaultName = String((out.split(separator: "/").last ?? "key").split(separator: ".").first ?? "key")
+            let publicText = try Keys.generate(name: name ?? defaultName, path: out)
+            print(publicText)
+            printError("Wrote the private key to \(out) and the public key to \(out).pub.")
+        }
+    }
+
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a monitor's public key; entries after this may be signed with it.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var recorder: RecorderOptions
+        @Argument(help: "The key's name (as in its public file).") var name: String
+        @Option(name: .customLong("public"), help: ArgumentHelp("The public key file (FILE.pub).", valueName: "file"))
+        var publicFile: String
+
+        func run() throws {
+            let ledger = try global.openLedger()
+            let key = try Keys.verifierKey(at: publicFile)
+            announce(try ledger.registerKey(name: name, publicKey: key, as: recorder.recorder()), "key \(name) registered")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key; later entries signed with it are refused.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var recorder: RecorderOptions
+        @Argument(help: "The key's name.") var name: String
+        @Option(help: "Why.") var reason: String?
+
+        func run() throws {
+            let ledger = try global.openLedger()
+            announce(try ledger.revokeKey(name: name, reason: reason, as: recorder.recorder()), "key \(name) revoked")
+        }
+    }
+}
+
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Sign a checkpoint (tree size and Merkle root) to keep outside the ledger.",
+        discussion: """
+            The checkpoint is a C2SP signed note. Keep it somewhere the ledger's operator cannot change;
+            `accord audit --checkpoint FILE` later proves the ledger only grew since.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The private key file (a registered key; default $ACCORD_KEY).", valueName: "file"))
+    var key: String?
+    @Option(help: ArgumentHelp("Write the checkpoint to this file (default: stdout).", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        guard let keyPath = key ?? environment("ACCORD_KEY") else {
+            throw CommandFailure(message: "checkpoint needs a signing key: --key FILE (make one with `accord key generate`, then `accord key register`)",
+                                 exitCode: 64)
+        }
+        let signing = try Keys.signingKey(at: keyPath)
+        let ledger = try global.openLedger()
+        let checkpoint = try ledger.checkpoint(signingWith: signing)
+        if let out {
+            try Keys.writeCheckpoint(checkpoint.note, to: out)
+            printError("Signed checkpoint of \(checkpoint.size) entries, root \(checkpoint.root.hex), written to \(out).")
+        } else {
+            let output = TextOutput()
+            output.write(checkpoint.note)
+            output.flush()
+        }
+    }
+}
+
+struct ProveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prove",
+        abstract: "RFC 6962 proofs: that an entry is in the tree, or that an older tree is a prefix of a newer one.",
+        subcommands: [Inclusion.self, Consistency.self])
+
+    struct Inclusion: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove entry SEQ is in the tree of SIZE entries (default: all).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The entry's seq.") var seq: Int64
+        @Option(help: "The tree size (default: the whole journal).") var size: Int64?
+
+        func run() throws {
+            let proof = try global.openLedgerReadOnly().inclusionProof(seq: seq, size: size)
+            print(proof.json.serialized(pretty: true))
+        }
+    }
+
+    struct Consistency: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove the tree of OLD entries is a prefix of the tree of NEW (default: all).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The older tree size.") var oldSize: Int64
+        @Argument(help: "The newer tree size (default: the whole journal).") var newSize: Int64?
+
+        func run() throws {
+            let proof = try global.openLedgerReadOnly().consistencyProof(oldSize: oldSize, newSize: newSize)
+            print(proof.json.serialized(pretty: true))
+        }
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Recompute everything from the raw journal and name the first entry that does not match.",
+        discussion: """
+            Opens the file read-only. Checks SQLite's integrity, seq contiguity, that each entry decodes and
+            re-encodes to the same bytes, leaf hashes and the chain, signatures, the Merkle tree, that the
+            projections equal a fresh re-derivation, and every stored and given checkpoint.
+            Exit codes: 0 verified, 1 tampering or inconsistency, 2 storage corruption, 3 unverifiable (unknown key).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("checkpoint"), help: ArgumentHelp("A signed checkpoint kept outside the ledger (repeatable).", valueName: "file"))
+    var checkpoints: [String] = []
+    @Flag(help: "Run SQLite's full integrity_check rather than quick_check.") var full = false
+    @Option(help: "table (a summary) or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        var given: [(name: String, text: String)] = []
+        for path in checkpoints {
+            given.append((path, try Keys.readCheckpoint(at: path)))
+        }
+        let report = try Audit.run(path: global.path, full: full, checkpoints: given)
+        if format == .json || format == .ndjson {
+            print(report.json.serialized(pretty: format == .json))
+        } else {
+            print(report.summary)
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
+
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "The raw journal, for outside verifiers.",
+        subcommands: [Export.self])
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every entry: seq, kind, canonical bytes (base64), leaf and previous hash, time, actor, signature.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "ndjson (one object per line) or json (one array).") var format: OutputFormat = .ndjson
+
+        func validate() throws {
+            guard format == .ndjson || format == .json else { throw ValidationError("journal export prints ndjson or json") }
+        }
+
+        func run() throws {
+            let ledger = try global.openLedgerReadOnly()
+            let output = TextOutput()
+            var first = true
+            if format == .json { output.write("[") }
+            try ledger.exportJournal { entry in
+                if format == .json {
+                    output.write(first ? "\n" : ",\n")
+                    output.write(entry.serialized())
+                } else {
+                    output.line(entry.serialized())
+                }
+                first = false
+            }
+            if format == .json { output.line(first ? "]" : "\n]") }
+            output.flush()
+        }
+    }
+}
+
+/// An environment variable, or nil when unset or empty.
+func environment(_ name: String) -> String? {
+    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+    return value
+}
