@@ -68,15 +68,18 @@ public final class RowWriter {
     /// Aligned columns: text left, numbers right, two spaces apart.
     static func renderTable(columns: [Column], rows: [[Cell]], header: Bool, into output: TextOutput) {
         var widths = columns.map { header ? $0.name.count : 0 }
-        var numeric = columns.map { _ in true }
+        // A column is right-aligned when it holds numbers and nothing else but nulls.
+        var numbers = columns.map { _ in 0 }
+        var others = columns.map { _ in 0 }
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.display.count)
                 if case .null = cell { continue }
-                if !cell.isNumeric { numeric[index] = false }
+                if cell.isNumeric { numbers[index] += 1 } else { others[index] += 1 }
             }
         }
-        func render(_ values: [String], isHeader: Bool) -> String {
+        let numeric = zip(numbers, others).map { $0 > 0 && $1 == 0 }
+        func render(_ values: [String]) -> String {
             var parts: [String] = []
             for (index, value) in values.enumerated() {
                 let padding = String(repeating: " ", count: max(0, widths[index] - value.count))
@@ -89,8 +92,8 @@ public final class RowWriter {
             }
             return parts.joined(separator: "  ")
         }
-        if header { output.line(render(columns.map { $0.name.uppercased() }, isHeader: true)) }
-        for row in rows { output.line(render(row.map(\.display), isHeader: false)) }
+        if header { output.line(render(columns.map { $0.name.uppercased() })) }
+        for row in rows { output.line(render(row.map(\.display))) }
     }
 
     /// RFC 4180: quote fields holding a comma, quote, CR or LF, or surrounding spaces.
