@@ -62,7 +62,9 @@ struct Evaluator {
         case .action:
             verified = summary.done > 0 ? 1 : 0
             fulfilled = summary.done > 0
-            progress = summary.notDone > 0
+            // An action is done or not: a report that it is not done yet is no
+            // progress, so without a counted `done` it stays unverified (or overdue).
+            progress = false
             rate = fulfilled ? 1 : 0
         case .restraint:
             verified = nil
