@@ -56,7 +56,10 @@ let package = Package(
 
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust"]),
+        .testTarget(
+            name: "AccordLedgerTests",
+            dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger"]),
     ],
     swiftLanguageModes: [.v6]
