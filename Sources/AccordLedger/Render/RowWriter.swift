@@ -99,11 +99,14 @@ public final class RowWriter {
     /// RFC 4180: quote fields holding a comma, quote, CR or LF, or surrounding spaces.
     static func csvField(_ text: String) -> String {
         let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-            || text.hasPrefix(" ") || text.hasSuffix(" ")
+            || text.utf8.first == UInt8(ascii: " ") || text.utf8.last == UInt8(ascii: " ")
         guard needsQuotes else { return text }
+        // By scalar, not Character: a quote followed by a combining mark is one
+        // Character but still a quote to a CSV reader, and must be doubled.
         var quoted = "\""
-        for character in text {
-            quoted.append(character == "\"" ? "\"\"" : String(character))
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.unicodeScalars.append(scalar) }
+            quoted.unicodeScalars.append(scalar)
         }
         return quoted + "\""
     }
@@ -124,15 +127,20 @@ public final class RowWriter {
         return out
     }
 
+    /// Markdown table cell: `|` escaped, line breaks as `<br>`; by scalar, so a
+    /// combining mark cannot hide a `|` or a newline inside a Character.
     static func markdownField(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "|": out += "\\|"
-            case "\n", "\r\n": out += "<br>"
-            default: out.append(character)
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousCR = scalar == "\r" }
+            switch scalar {
+            case "|": out.append(contentsOf: "\\|".unicodeScalars)
+            case "\r": out.append(contentsOf: "<br>".unicodeScalars)
+            case "\n": if !previousCR { out.append(contentsOf: "<br>".unicodeScalars) }
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }
