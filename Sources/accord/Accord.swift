@@ -26,6 +26,7 @@ struct Accord: ParsableCommand {
             BreachCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
+            BriefCommand.self,
             MigrateCommand.self,
         ]
     )
