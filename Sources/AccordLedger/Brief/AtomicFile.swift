@@ -39,7 +39,7 @@ public enum AtomicFile {
         try commit(temporary, to: path)
     }
 
-    /// Creates an empty temporary file next to `path` (named `.NAME.tmp-XXXXXX`)
+    /// Creates an empty temporary file next to `path` (named `.NAME.tmp-XXXXXX.EXT`)
     /// with the permissions a new file would get. The caller fills it, then
     /// calls ``commit(_:to:)`` or removes it.
     /// - Throws: ``LedgerError`` `.failure` when the directory cannot be written.
@@ -50,8 +50,11 @@ public enum AtomicFile {
         guard !name.isEmpty, name != ".", name != ".." else {
             throw LedgerError(.failure, "cannot write to '\(path)': give a file name, not a directory")
         }
-        var template = Array((directory + "." + name.prefix(100) + ".tmp-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        // Keep the extension last: some writers (a browser's screenshot) choose the format by it.
+        let dot = name.lastIndex(of: ".").map { name.distance(from: name.startIndex, to: $0) }
+        let suffix = dot.map { String(name.dropFirst($0)) }.flatMap { $0.count > 1 && $0.count <= 8 ? $0 : nil } ?? ""
+        var template = Array((directory + "." + name.prefix(100) + ".tmp-XXXXXX" + suffix).utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
         guard descriptor >= 0 else { throw failure("creating a temporary file for", path) }
         let temporary = AtomicFile.string(template)
         _ = fchmod(descriptor, 0o666 & ~currentUmask())
