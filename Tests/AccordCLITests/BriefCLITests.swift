@@ -130,6 +130,17 @@ struct BriefCLITests {
         #expect(try Self.entries(dir) == ["demo.sqlite"])
     }
 
+    @Test("the brief never overwrites the ledger", arguments: [["--out", "demo.sqlite"], ["--out", "./demo.sqlite"],
+                                                                 ["--out", "b.html", "--pdf", "demo.sqlite"]])
+    func neverOverwritesLedger(arguments: [String]) throws {
+        let (dir, accord) = try Self.demo()
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.path("demo.sqlite")))
+        let outcome = try accord(["brief", "--db", "demo.sqlite"] + arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("is the ledger"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("demo.sqlite"))) == before)
+    }
+
     @Test("a file that cannot be written fails and leaves nothing")
     func unwritable() throws {
         let (dir, accord) = try Self.demo()
@@ -147,7 +158,7 @@ struct BriefCLITests {
         let markdown = try accord.ok("brief", "--db", "demo.sqlite", "--at", "2025-06-10", "--format", "markdown")
         #expect(markdown.hasPrefix("# Briefing: Istanbul talks: exchange and de-escalation\n"))
         #expect(markdown.contains("- **Overall fulfilment: 66.7%** — 2 of 3 commitments due by 2025-06-10 fulfilled"))
-        #expect(html.contains("<div class=\"value\">66.7%</div><div class=\"detail\">2 of 3 commitments due by 2025-06-10 fulfilled"))
+        #expect(html.contains("<div class=\"value\">66.7%</div><div class=\"detail\">2 of 3 commitments due by <span class=\"nowrap\">2025-06-10</span> fulfilled"))
         #expect(markdown.contains("- **Breaches since 2025-05-16: 1** — 1 major, confirmed"))
         #expect(html.contains("<div class=\"label\">Breaches since 2025-05-16</div><div class=\"value\">1</div><div class=\"detail\">1 major, confirmed"))
         #expect(markdown.contains("- **Guarantees triggered / invoked: 1 / 1**"))

@@ -139,11 +139,11 @@ struct BriefingTests {
         for figure in briefing.figures {
             #expect(markdown.contains("**\(BriefText.markdown(figure.label)): \(figure.value)**"), "\(figure.label)")
             #expect(markdown.contains(figure.detail))
-            #expect(html.contains(BriefText.html(figure.detail)))
+            #expect(html.contains(BriefText.prose(figure.detail)))
         }
         for point in briefing.keyPoints {
             #expect(markdown.contains(BriefText.markdown(point)))
-            #expect(html.contains(BriefText.html(point)))
+            #expect(html.contains(BriefText.prose(point)))
         }
         #expect(markdown.contains("| 2025-05-24 | 307 | 307 | 697 | 697 | 0 |"))
         #expect(html.contains("<td class=\"nowrap\">2025-05-24</td><td class=\"num\">307</td><td class=\"num\">307</td><td class=\"num\">697</td><td class=\"num\">697</td>"))
@@ -193,6 +193,14 @@ struct BriefingTests {
         #expect(BriefText.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(BriefText.html("bell\u{07}") == "bell\u{FFFD}")
         #expect(BriefText.html("Türkiye ↔ 1,000") == "Türkiye ↔ 1,000")
+    }
+
+    @Test("dates in running text stay on one line; other numbers are left alone")
+    func prose() {
+        #expect(BriefText.prose("since 2025-06-02; 12025-06-022 <b>")
+            == "since <span class=\"nowrap\">2025-06-02</span>; 12025-06-022 &lt;b&gt;")
+        #expect(BriefText.truncated("Attend a leaders' summit in a neutral third country", 40) == "Attend a leaders' summit in a neutral…")
+        #expect(BriefText.truncated("abcdefghij", 5) == "abcd…")
     }
 
     @Test("shell quoting keeps plain words bare and quotes the rest")

@@ -79,6 +79,16 @@ public enum AtomicFile {
         }
     }
 
+    /// True when both paths name the same existing file (or `b` is `a`'s
+    /// SQLite -wal or -shm companion), so a write to one would destroy the other.
+    public static func isSameFile(_ a: String, as b: String) -> Bool {
+        var first = stat(), second = stat()
+        for companion in [b, b + "-wal", b + "-shm"] where stat(a, &first) == 0 && stat(companion, &second) == 0 {
+            if first.st_dev == second.st_dev && first.st_ino == second.st_ino { return true }
+        }
+        return false
+    }
+
     /// The process's umask, read without changing it where the system allows.
     static func currentUmask() -> mode_t {
         #if os(Linux)

@@ -47,15 +47,15 @@ struct BreachTimeline {
         if breaches.isEmpty {
             svg.text("No breach observed in the period", x: (left + right) / 2, y: top + lane * 1.5 + 3, anchor: .middle, size: 10, fill: "#444444")
         }
-        // Markers; those on the same day and lane step sideways.
+        // Markers, in date order; one that would cover the one before it in its lane steps right.
         var placed: [(severity: Severity, x: Double, y: Double, label: String, counted: Bool)] = []
-        var taken: [Severity: [Int64: Int]] = [:]
-        for breach in breaches {
+        var lastX: [Severity: Double] = [:]
+        let ordered = breaches.sorted { (Briefing.day(of: $0) ?? 0, $0.seq) < (Briefing.day(of: $1) ?? 0, $1.seq) }
+        for breach in ordered {
             guard let day = Briefing.day(of: breach), let severity = Severity(rawValue: breach.severity) else { continue }
             let row = severities.firstIndex(of: severity) ?? 0
-            let count = taken[severity, default: [:]][day, default: 0]
-            taken[severity, default: [:]][day] = count + 1
-            let cx = min(x(day) + Double(count) * 9, right - 4)
+            let cx = min(max(x(day), (lastX[severity] ?? -100) + 10), right + 4)
+            lastX[severity] = cx
             let cy = top + lane * Double(row) + lane / 2
             let counted = counts(breach)
             let title = "\(breach.observed) \(breach.party) \(breach.commitment): \(breach.severity), \(breach.confidence)\(counted ? "" : " (not counted)")"

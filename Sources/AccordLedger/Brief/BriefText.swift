@@ -44,10 +44,38 @@ enum BriefText {
         return result
     }
 
-    /// At most `limit` characters, ending in "…" when shortened.
+    /// Running text for HTML: escaped, with each YYYY-MM-DD date kept on one line.
+    static func prose(_ text: String) -> String {
+        let scalars = Array(html(text).unicodeScalars)
+        func isDigit(_ index: Int) -> Bool { index >= 0 && index < scalars.count && scalars[index].properties.numericType == .decimal && scalars[index].isASCII }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let isDate = !isDigit(index - 1) && index + 10 <= scalars.count
+                && [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { isDigit(index + $0) }
+                && scalars[index + 4] == "-" && scalars[index + 7] == "-" && !isDigit(index + 10)
+            if isDate {
+                result.append(contentsOf: "<span class=\"nowrap\">".unicodeScalars)
+                result.append(contentsOf: scalars[index..<(index + 10)])
+                result.append(contentsOf: "</span>".unicodeScalars)
+                index += 10
+            } else {
+                result.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(result)
+    }
+
+    /// At most `limit` characters, ending in "…" when shortened, at a word
+    /// boundary when there is one in the last part.
     static func truncated(_ text: String, _ limit: Int) -> String {
         guard text.count > limit, limit > 1 else { return text }
-        return String(text.prefix(limit - 1)) + "…"
+        let cut = text.prefix(limit - 1)
+        if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) >= limit * 2 / 3 {
+            return String(cut[..<space]) + "…"
+        }
+        return String(cut) + "…"
     }
 
     /// A whole number with thousands separators: 1,000.

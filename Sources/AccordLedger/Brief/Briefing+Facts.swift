@@ -94,7 +94,7 @@ extension Briefing {
         }
 
         let g = guaranteeCounts
-        var guaranteeDetail = "\(BriefText.plural(g.all, "guarantee")) in scope; \(g.lapsed) lapsed"
+        var guaranteeDetail = g.all == 0 ? "no guarantee covers these commitments" : "\(BriefText.plural(g.all, "guarantee")) in scope; \(g.lapsed) lapsed"
         if g.pending > 0 { guaranteeDetail += ", \(g.pending) awaiting a response" }
         return [
             Figure(label: "Overall fulfilment", value: BriefText.percent(o.rate), detail: fulfilment),
@@ -192,6 +192,7 @@ extension Briefing {
         })
         points += grouped(report.reciprocity, one: { pair in
             let unit = pair.unit.map { " " + $0 } ?? ""
+            if pair.tranches.isEmpty { return "Exchange \(pair.a) / \(pair.b): no counted tranche yet." }
             return "Exchange \(pair.a) / \(pair.b): \(BriefText.count(pair.totalA)) and \(BriefText.count(pair.totalB))\(unit)"
                 + " in \(BriefText.plural(pair.tranches.count, "tranche")); balance \(BriefText.signed(pair.balance))."
         }, many: "\(report.reciprocity.count) reciprocal exchanges", brief: { pair in

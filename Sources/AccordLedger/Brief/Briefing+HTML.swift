@@ -37,7 +37,7 @@ extension Briefing {
         var html = "<div class=\"figures\">\n"
         for figure in figures {
             html += "<div class=\"figure\"><div class=\"label\">\(h(figure.label))</div>"
-            html += "<div class=\"value\">\(valueHTML(figure.value))</div><div class=\"detail\">\(h(figure.detail))</div></div>\n"
+            html += "<div class=\"value\">\(valueHTML(figure.value))</div><div class=\"detail\">\(BriefText.prose(figure.detail))</div></div>\n"
         }
         return html + "</div>\n"
     }
@@ -52,7 +52,7 @@ extension Briefing {
     private var keyPointsHTML: String {
         let points = keyPoints
         var html = "<section><h2>Key points</h2>\n<ul class=\"points\">\n"
-        for point in points.prefix(9) { html += "<li>\(h(point))</li>\n" }
+        for point in points.prefix(9) { html += "<li>\(BriefText.prose(point))</li>\n" }
         if points.count > 9 { html += "<li class=\"muted\">\(points.count - 9) more in the sections below.</li>\n" }
         return html + "</ul></section>\n"
     }

@@ -1,5 +1,5 @@
 /// The briefing as Markdown, for pasting into a memo: the same figures,
-/// points and tables as the HTML, with nothing cut.
+/// points and tables as the HTML, in the same order, with nothing cut.
 extension Briefing {
     public var markdown: String {
         var out = "# Briefing: \(m(title))\n\n"
@@ -28,21 +28,19 @@ extension Briefing {
                           (c.kind == .restraint ? c.until : c.due)?.text ?? "–"]
                      })
 
-        if !report.reciprocity.isEmpty {
-            out += "\n## Reciprocal exchanges\n"
-            for pair in report.reciprocity {
-                out += "\n### \(m(pair.a)) ↔ \(m(pair.b))\(pair.unit.map { " (\(m($0)))" } ?? "")\n\n"
-                var runningA: Int64 = 0, runningB: Int64 = 0
-                var rows: [[String]] = []
-                for tranche in pair.tranches {
-                    runningA += tranche.a
-                    runningB += tranche.b
-                    rows.append([tranche.date.text, BriefText.count(tranche.a), BriefText.count(tranche.b),
-                                 BriefText.count(runningA), BriefText.count(runningB), BriefText.signed(runningA - runningB)])
-                }
-                out += table(["Date", pair.a, pair.b, "\(pair.a) total", "\(pair.b) total", "Balance"],
-                             [false, true, true, true, true, true], rows)
-                out += "\nTotals: \(BriefText.count(pair.totalA)) and \(BriefText.count(pair.totalB)); balance \(BriefText.signed(pair.balance)).\n"
+        out += "\n## Guarantees\n\n"
+        if report.guarantees.isEmpty {
+            out += "No guarantee covers the commitments in scope.\n"
+        } else {
+            out += table(["Guarantee", "Guarantor", "Covers", "Consequence", "Triggered", "Response due", "Invoked?"],
+                         [false, false, false, false, false, false, false],
+                         report.guarantees.map { g in
+                             [g.id, partyLabel(g.guarantor), g.covers.joined(separator: ", "), g.consequence,
+                              g.triggeredOn?.text ?? "not triggered", g.respondBy.map { "\($0.text) (\(g.respondWithinDays) d)" } ?? "–",
+                              invokedText(g)]
+                         })
+            for g in report.guarantors {
+                out += "\n\(m(partyLabel(g.party))): \(g.invoked) invoked, \(g.lapsed) lapsed, \(g.pending) pending; follow-through \(BriefText.percent(g.followThrough)).\n"
             }
         }
 
@@ -60,19 +58,21 @@ extension Briefing {
                          })
         }
 
-        out += "\n## Guarantees\n\n"
-        if report.guarantees.isEmpty {
-            out += "No guarantee covers the commitments in scope.\n"
-        } else {
-            out += table(["Guarantee", "Guarantor", "Covers", "Consequence", "Triggered", "Response due", "Invoked?"],
-                         [false, false, false, false, false, false, false],
-                         report.guarantees.map { g in
-                             [g.id, partyLabel(g.guarantor), g.covers.joined(separator: ", "), g.consequence,
-                              g.triggeredOn?.text ?? "not triggered", g.respondBy.map { "\($0.text) (\(g.respondWithinDays) d)" } ?? "–",
-                              invokedText(g)]
-                         })
-            for g in report.guarantors {
-                out += "\n\(m(partyLabel(g.party))): \(g.invoked) invoked, \(g.lapsed) lapsed, \(g.pending) pending; follow-through \(BriefText.percent(g.followThrough)).\n"
+        if !report.reciprocity.isEmpty {
+            out += "\n## Reciprocal exchanges\n"
+            for pair in report.reciprocity {
+                out += "\n### \(m(pair.a)) ↔ \(m(pair.b))\(pair.unit.map { " (\(m($0)))" } ?? "")\n\n"
+                var runningA: Int64 = 0, runningB: Int64 = 0
+                var rows: [[String]] = []
+                for tranche in pair.tranches {
+                    runningA += tranche.a
+                    runningB += tranche.b
+                    rows.append([tranche.date.text, BriefText.count(tranche.a), BriefText.count(tranche.b),
+                                 BriefText.count(runningA), BriefText.count(runningB), BriefText.signed(runningA - runningB)])
+                }
+                out += table(["Date", pair.a, pair.b, "\(pair.a) total", "\(pair.b) total", "Balance"],
+                             [false, true, true, true, true, true], rows)
+                out += "\nTotals: \(BriefText.count(pair.totalA)) and \(BriefText.count(pair.totalB)); balance \(BriefText.signed(pair.balance)).\n"
             }
         }
 

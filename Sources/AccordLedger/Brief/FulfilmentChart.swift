@@ -119,7 +119,7 @@ extension Briefing {
             let unit = c.unit.map { " " + $0 } ?? ""
             return "\(BriefText.count(c.verified ?? 0)) of \(BriefText.count(c.target ?? 0))\(unit)"
         case .action:
-            return (c.verified ?? 0) > 0 ? "done" : "not shown done"
+            return (c.verified ?? 0) > 0 ? "done" : "not evidenced as done"
         case .restraint:
             return c.breaches > 0 ? BriefText.plural(Int(c.breaches), "breach", "breaches") : "no counted breach"
         }

@@ -77,10 +77,11 @@ struct TrancheChart {
         // Running totals: A solid with circles, B dashed with squares.
         let pointsA = tranches.indices.map { (centre($0), y(runningA[$0])) }
         let pointsB = tranches.indices.map { (centre($0), y(runningB[$0])) }
-        svg.polyline(pointsA, stroke: BriefStyle.sideA.fill, width: 1.8)
-        svg.polyline(pointsB, stroke: BriefStyle.sideBLine, width: 1.8, dash: "5 3")
-        for (x, yy) in pointsA { svg.circle(cx: x, cy: yy, r: 2.8, fill: BriefStyle.sideA.fill, stroke: "#ffffff", width: 0.8) }
-        for (x, yy) in pointsB { svg.rect(x: x - 2.6, y: yy - 2.6, width: 5.2, height: 5.2, fill: BriefStyle.sideBLine, stroke: "#ffffff", strokeWidth: 0.8) }
+        // A wide solid line under a narrow dashed one: both stay visible where they coincide.
+        svg.polyline(pointsA, stroke: BriefStyle.sideA.fill, width: 3)
+        svg.polyline(pointsB, stroke: BriefStyle.sideBLine, width: 1.4, dash: "5 3")
+        for (x, yy) in pointsA { svg.circle(cx: x, cy: yy, r: 3.4, fill: BriefStyle.sideA.fill, stroke: "#ffffff", width: 0.8) }
+        for (x, yy) in pointsB { svg.rect(x: x - 3.2, y: yy - 3.2, width: 6.4, height: 6.4, fill: "none", stroke: BriefStyle.sideBLine, strokeWidth: 1.3) }
 
         // End labels: the running totals, kept apart when they coincide.
         var labelA = max(y(pair.totalA) + 3, top + 8), labelB = max(y(pair.totalB) + 3, top + 8)

@@ -40,6 +40,10 @@ struct BriefCommand: ParsableCommand {
     }
 
     func run() throws {
+        for target in [out, pdf].compactMap({ $0 }) where target != "-" && AtomicFile.isSameFile(target, as: global.path) {
+            throw CommandFailure(message: "\(target) is the ledger (or its journal file); choose another file for the briefing",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
         let ledger = try global.openLedgerReadOnly()
         let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                        agreement: agreement, party: party)
