@@ -1,6 +1,8 @@
 /// The briefing as Markdown, for pasting into a memo: the same figures,
 /// points and tables as the HTML, in the same order, with nothing cut.
 extension Briefing {
+    /// The whole briefing as Markdown; ledger text is escaped so it cannot
+    /// break a table or inject markup.
     public var markdown: String {
         var out = "# Briefing: \(m(title))\n\n"
         out += "*Judged at \(report.at.text), counting \(thresholdText) evidence; ledger entry \(report.ledger.seq), "
