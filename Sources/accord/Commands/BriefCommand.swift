@@ -8,12 +8,12 @@ struct BriefCommand: ParsableCommand {
         commandName: "brief",
         abstract: "A one-page briefing for a minister or an editor: HTML (and PDF) with charts, or Markdown.",
         discussion: """
-            The HTML is one self-contained file (inline CSS and SVG; no script, no network) that prints to one or
-            two A4 pages: the headline figures, fulfilment by party and by commitment, each reciprocal exchange
-            tranche by tranche, the breaches of the period by severity, the guarantees, and the evidence behind
-            each number. Its footer names the ledger seq and Merkle root it reflects and the exact command that
-            reproduces it. --pdf prints that HTML with headless Chromium (apt-get install chromium-headless-shell;
-            ACCORD_CHROMIUM overrides the browser). --format markdown gives the same content as text, on stdout
+            The HTML is one self-contained file (inline CSS and SVG; no script, no network) that prints to one or \
+            two A4 pages: the headline figures, fulfilment by party and by commitment, each reciprocal exchange \
+            tranche by tranche, the breaches of the period by severity, the guarantees, and the evidence behind \
+            each number. Its footer names the ledger seq and Merkle root it reflects and the exact command that \
+            reproduces it. --pdf prints that HTML with headless Chromium (apt-get install chromium-headless-shell; \
+            ACCORD_CHROMIUM overrides the browser). --format markdown gives the same content as text, on stdout \
             unless --out is given. Files are written whole or not at all.
             """)
 
