@@ -27,6 +27,7 @@ struct Accord: ParsableCommand {
             BreachCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
+            BriefCommand.self,
             HistoryCommand.self,
             CorrectCommand.self,
             RetractCommand.self,
