@@ -442,49 +442,87 @@ struct Auditor {
         }
     }
 
-    /// Compares each projection table with its re-derivation, row by row in key order.
+    /// Findings reported per projection table; the rest are counted.
+    static let findingsPerTable = 10
+
+    /// Compares each projection table with its re-derivation: a merge of the
+    /// two sides in key order, so a missing or extra row is one finding (not
+    /// every row after it), and a row whose key matches but whose values
+    /// differ names the first differing column. Each table reports the rows
+    /// of the earliest entries, up to ``findingsPerTable``, then a count.
     mutating func compareProjections(with replay: Database) throws {
         for (table, key) in Audit.projections {
+            let keyColumns = key.split(separator: ",").map { String($0.drop { $0 == " " }) }
             let sql = "SELECT * FROM \(table) ORDER BY \(key)"
             let mine = try db.prepare(sql).cursor()
             let theirs = try replay.prepare(sql).cursor()
-            var rowNumber = 0
-            while true {
-                let a = try mine.next()
-                let b = try theirs.next()
-                rowNumber += 1
-                switch (a, b) {
-                case (nil, nil):
-                    break
-                case (let row?, nil):
-                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) has a row the journal does not produce (\(Auditor.describe(row)))")
-                case (nil, let row?):
-                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) lacks a row the journal produces (\(Auditor.describe(row)))")
-                case (let x?, let y?):
-                    let left = x.values
-                    let right = y.values
-                    if left != right {
-                        let names = x.columnNames
-                        let column = zip(names, zip(left, right)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
-                        fail(.tampered, "projection", Auditor.seq(of: x) ?? Auditor.seq(of: y),
-                             "\(table).\(column) differs from what the journal gives (\(Auditor.describe(x)))")
-                    }
-                    continue
+            var a = try mine.next().map(CopiedRow.init)
+            var b = try theirs.next().map(CopiedRow.init)
+            var found: [(seq: Int64?, detail: String)] = []
+            var count = 0
+            func note(_ seq: Int64?, _ detail: String) {
+                count += 1
+                found.append((seq, detail))
+                // Keep the earliest entries' findings (those without an entry last).
+                found.sort { ($0.seq ?? .max) < ($1.seq ?? .max) }
+                if found.count > Auditor.findingsPerTable { found.removeLast() }
+            }
+            while a != nil || b != nil {
+                let order: Int
+                if let x = a, let y = b {
+                    order = CopiedRow.compare(keyColumns.map { x[$0] }, keyColumns.map { y[$0] })
+                } else {
+                    order = a != nil ? -1 : 1
                 }
-                break
+                if order < 0, let x = a {
+                    note(x.seq(in: table), "\(table) has a row the journal does not produce (\(x.summary))")
+                    a = try mine.next().map(CopiedRow.init)
+                } else if order > 0, let y = b {
+                    note(y.seq(in: table), "\(table) lacks a row the journal produces (\(y.summary))")
+                    b = try theirs.next().map(CopiedRow.init)
+                } else if let x = a, let y = b {
+                    if x.values != y.values {
+                        let column = zip(x.names, zip(x.values, y.values)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
+                        note(x.seq(in: table) ?? y.seq(in: table), "\(table).\(column) differs from what the journal gives (\(x.summary))")
+                    }
+                    a = try mine.next().map(CopiedRow.init)
+                    b = try theirs.next().map(CopiedRow.init)
+                }
+            }
+            for finding in found { fail(.tampered, "projection", finding.seq, finding.detail) }
+            if count > found.count {
+                fail(.tampered, "projection", nil, "\(count - found.count) more row(s) of \(table) differ from what the journal gives")
             }
         }
     }
+}
 
-    static func seq(of row: Row) -> Int64? {
-        for name in ["seq", "registered_seq"] {
-            if case .integer(let value) = row[name] { return value }
+/// A projection row copied out of its statement, for the merge in
+/// ``Auditor/compareProjections(with:)``.
+struct CopiedRow {
+    let names: [String]
+    let values: [DatabaseValue]
+
+    init(_ row: Row) {
+        names = row.columnNames
+        values = row.values
+    }
+
+    subscript(_ name: String) -> DatabaseValue {
+        names.firstIndex(of: name).map { values[$0] } ?? .null
+    }
+
+    /// The entry that wrote the row, where the table records it.
+    func seq(in table: String) -> Int64? {
+        for name in table == "external_ids" ? ["record"] : ["seq", "registered_seq"] {
+            if case .integer(let value) = self[name] { return value }
         }
         return nil
     }
 
-    static func describe(_ row: Row) -> String {
-        zip(row.columnNames, row.values).prefix(3).map { name, value in
+    /// The first three columns, for messages.
+    var summary: String {
+        zip(names, values).prefix(3).map { name, value in
             switch value {
             case .text(let text): "\(name)=\(text.prefix(40))"
             case .integer(let int): "\(name)=\(int)"
@@ -493,6 +531,40 @@ struct Auditor {
             case .null: "\(name)=NULL"
             }
         }.joined(separator: ", ")
+    }
+
+    /// Orders key tuples as SQLite's `ORDER BY` does with the BINARY collation:
+    /// NULL, then numbers, then text (by UTF-8 bytes), then blobs.
+    static func compare(_ left: [DatabaseValue], _ right: [DatabaseValue]) -> Int {
+        for (x, y) in zip(left, right) {
+            let order = compare(x, y)
+            if order != 0 { return order }
+        }
+        return 0
+    }
+
+    static func compare(_ x: DatabaseValue, _ y: DatabaseValue) -> Int {
+        func rank(_ value: DatabaseValue) -> Int {
+            switch value {
+            case .null: 0
+            case .integer, .real: 1
+            case .text: 2
+            case .blob: 3
+            }
+        }
+        func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+        switch (x, y) {
+        case (.integer(let a), .integer(let b)): return sign(a, b)
+        case (.integer(let a), .real(let b)): return sign(Double(a), b)
+        case (.real(let a), .integer(let b)): return sign(a, Double(b))
+        case (.real(let a), .real(let b)): return sign(a, b)
+        case (.text(let a), .text(let b)):
+            return Array(a.utf8).lexicographicallyPrecedes(b.utf8) ? -1 : (a.utf8.elementsEqual(b.utf8) ? 0 : 1)
+        case (.blob(let a), .blob(let b)):
+            return a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1)
+        default:
+            return sign(rank(x), rank(y))
+        }
     }
 }
 
