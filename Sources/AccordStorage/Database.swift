@@ -21,7 +21,10 @@ public final class Database {
         case readWrite
         /// Create the file if it does not exist; read and write.
         case create
-        /// The file must exist; never written.
+        /// The file must exist; never written. When no other connection has
+        /// the file open (no `-wal`, `-shm` or `-journal` beside it), it is
+        /// read as an immutable snapshot so that no `-wal` or `-shm` file is
+        /// created either; ``read(_:)`` then fails if the file changed meanwhile.
         case readOnly
     }
 
@@ -59,6 +62,8 @@ public final class Database {
     public let configuration: Configuration
     let handle: OpaquePointer
     var statementCache: [String: Statement] = [:]
+    /// The file as it was when opened as an immutable snapshot (see ``Mode/readOnly``).
+    let snapshot: FileIdentity?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -92,8 +97,18 @@ public final class Database {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
+        // A read-only open of a WAL database creates -wal and -shm files unless
+        // it is immutable; that is safe only while no other connection is open.
+        var filename = path
+        var snapshot: FileIdentity?
+        if mode == .readOnly, !isMemory, let identity = FileIdentity(path: path),
+           let uri = Database.immutableURI(path), Database.isQuiescent(path) {
+            filename = uri
+            snapshot = identity
+        }
+        self.snapshot = snapshot
         var opened: OpaquePointer?
-        let result = sqlite3_open_v2(path, &opened, flags, nil)
+        let result = sqlite3_open_v2(filename, &opened, flags, nil)
         guard let opened else {
             throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
                                message: "cannot open \(path): out of memory", path: path)
