@@ -243,7 +243,7 @@ struct Auditor {
                 throw LedgerError.badInput("\(item.name) is not a signed checkpoint: \(error)")
             }
         }
-        var sizesOfInterest = Set(stored.map { UInt64($0.size) })
+        var sizesOfInterest = Set(stored.compactMap { UInt64(exactly: $0.size) })
         for item in outsideParsed { sizesOfInterest.insert(item.body.size) }
         var rootsAt: [UInt64: Hash32] = [:]
         if sizesOfInterest.contains(0) { rootsAt[0] = Merkle.emptyRoot }
@@ -341,28 +341,31 @@ struct Auditor {
         // Checkpoints the ledger signed, and those brought from outside.
         let ledgerOrigin = ledgerID.map { Ledger.origin(ledgerID: $0) }
         for checkpoint in stored {
-            guard let root = rootsAt[UInt64(checkpoint.size)] else {
-                fail(.tampered, "checkpoint", nil, "a stored checkpoint is for size \(checkpoint.size) but the journal holds only \(frontier.size) entries: entries were cut off")
+            let name = "the checkpoint stored for size \(checkpoint.size)"
+            let note: SignedNote
+            let body: Checkpoint
+            do {
+                note = try SignedNote(parsing: checkpoint.note)
+                body = try Checkpoint.parse(note.text)
+            } catch {
+                fail(.tampered, "checkpoint", nil, "\(name) is not a signed checkpoint (\(error))")
                 continue
             }
-            if root.bytes != checkpoint.root {
-                fail(.tampered, "checkpoint", checkpoint.size, "the checkpoint signed at size \(checkpoint.size) has root \(hexString(checkpoint.root)) but the journal gives \(root.hex): history was rewritten")
+            guard body.size == UInt64(exactly: checkpoint.size) ?? .max, body.rootHash.bytes == checkpoint.root else {
+                fail(.tampered, "checkpoint", nil, "\(name): its size and root columns differ from its signed note (size \(body.size), root \(body.rootHash.hex))")
+                continue
             }
-            checkNote(checkpoint.note, name: "stored checkpoint \(checkpoint.size)", size: UInt64(checkpoint.size), root: root,
-                      origin: ledgerOrigin, keys: keys)
+            if let ledgerOrigin, body.origin != ledgerOrigin {
+                fail(.tampered, "checkpoint", nil, "\(name) names another log (\(body.origin)), not this ledger (\(ledgerOrigin))")
+                continue
+            }
+            checkCheckpoint(note, body, name: name, journalSize: frontier.size, roots: rootsAt, keys: keys)
         }
         for item in outsideParsed {
             if let ledgerOrigin, item.body.origin != ledgerOrigin {
                 throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
             }
-            guard let root = rootsAt[item.body.size] else {
-                fail(.tampered, "checkpoint", Int64(frontier.size), "\(item.name) vouches for \(item.body.size) entries but the journal holds only \(frontier.size): entries were cut off")
-                continue
-            }
-            if root != item.body.rootHash {
-                fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) has root \(item.body.rootHash.hex) at size \(item.body.size) but the journal gives \(root.hex): history was rewritten")
-            }
-            checkNote(item.note.formatted, name: item.name, size: item.body.size, root: root, origin: ledgerOrigin, keys: keys)
+            checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys)
         }
 
         // The projections must equal the re-derivation.
@@ -419,26 +422,47 @@ struct Auditor {
         }
     }
 
-    mutating func checkNote(_ text: String, name: String, size: UInt64, root: Hash32, origin: String?,
-                            keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+    /// Checks a checkpoint's signature, then what it vouches for. A checkpoint
+    /// that no key of this ledger validly signed vouches for nothing, so its
+    /// disagreement with the journal is reported as such, not as a rewrite.
+    mutating func checkCheckpoint(_ note: SignedNote, _ body: Checkpoint, name: String, journalSize: UInt64,
+                                  roots: [UInt64: Hash32], keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+        let seq = Int64(exactly: body.size)
+        // Whether it agrees with the journal, in words.
+        var disagreement: (seq: Int64?, words: String)?
+        if let root = roots[body.size] {
+            if root != body.rootHash {
+                disagreement = (seq, "it has root \(body.rootHash.hex) at size \(body.size) but the journal gives \(root.hex)")
+            }
+        } else {
+            disagreement = (Int64(journalSize) + 1, "it vouches for \(body.size) entries but the journal holds only \(journalSize)")
+        }
+        // A key signs checkpoints of sizes after the entry that registered it and before the one that revoked it.
         var verifiers: [NoteVerifierKey] = []
-        for (keyName, key) in keys where key.registered <= Int64(size) {
+        for (keyName, key) in keys.sorted(by: { $0.key < $1.key })
+        where UInt64(clamping: key.registered) <= body.size && key.revoked.map({ UInt64(clamping: $0) > body.size }) ?? true {
             if let verifier = try? NoteVerifierKey(name: keyName, publicKey: Curve25519.Signing.PublicKey(rawRepresentation: key.key)) {
                 verifiers.append(verifier)
             }
         }
+        let also = disagreement.map { "; \($0.words)" } ?? ""
         do {
-            let note = try SignedNote(parsing: text)
-            let body = try Checkpoint.parse(note.text)
-            if body.size != size || body.rootHash != root || (origin != nil && body.origin != origin) {
-                fail(.tampered, "checkpoint", Int64(size), "\(name): its signed text does not match size \(size) and root \(root.hex)")
-                return
-            }
             _ = try note.verify(with: verifiers)
         } catch SignedNoteError.noVerifiedSignature {
-            fail(.unverifiable, "checkpoint", Int64(size), "\(name) is signed by no key registered in this ledger at that size")
+            fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
+                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size), so it vouches for nothing\(also)")
+            return
+        } catch SignedNoteError.invalidSignature(let keyName, _) {
+            fail(.tampered, "checkpoint", disagreement?.seq ?? seq,
+                 "\(name): the signature by \(keyName) does not verify (the checkpoint was altered, or the key in this ledger was replaced)\(also)")
+            return
         } catch {
-            fail(.tampered, "checkpoint", Int64(size), "\(name): \(error)")
+            fail(.tampered, "checkpoint", disagreement?.seq ?? seq, "\(name): \(error)\(also)")
+            return
+        }
+        if let disagreement {
+            let conclusion = roots[body.size] == nil ? "entries were cut off" : "history was rewritten"
+            fail(.tampered, "checkpoint", disagreement.seq, "\(name) is validly signed, and \(disagreement.words): \(conclusion)")
         }
     }
 
