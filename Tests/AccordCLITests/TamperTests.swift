@@ -377,6 +377,22 @@ struct TamperTests {
         let second = try AuditRun(accord, added)
         #expect(second.status == 1 && second.first?.check == "schema", "\(second)")
         #expect(second.first?.detail.contains("trigger quietly is not part of the Accord schema") == true, "\(second)")
+
+        // Dropped or reshaped tables are reported, not an error that ends the audit.
+        for (name, sql, expected) in [
+            ("table", "DROP TABLE invocations;", "table invocations is missing"),
+            ("keys", "DROP TRIGGER keys_revoke_only; DROP TABLE keys;", "table keys is missing"),
+            ("checkpoints", "DROP TRIGGER checkpoints_no_delete; DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_one_root; DROP TABLE checkpoints;",
+             "table checkpoints is missing"),
+            ("column", "ALTER TABLE verifications ADD COLUMN extra TEXT;", "verifications has the columns"),
+            ("frontier", "ALTER TABLE merkle_frontier RENAME COLUMN hashes TO edge;", "merkle_frontier cannot be read"),
+        ] {
+            let path = try fixture.copy("schema-\(name).sqlite")
+            try Attacker.sql(path, sql)
+            let audit = try AuditRun(accord, path)
+            #expect(audit.status == 1 && audit.stderr.isEmpty, "\(name): \(audit)")
+            #expect(audit.findings.contains { $0.check == "schema" && $0.detail.contains(expected) }, "\(name): \(audit)")
+        }
     }
 
     @Test("a file cut short is storage corruption (exit 2)", arguments: [0.5, 0.9, 0.0005])

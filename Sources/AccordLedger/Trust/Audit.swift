@@ -208,6 +208,7 @@ struct Auditor {
     /// Reads every entry in order, checking it, and re-derives the projections
     /// into a scratch database to compare with the stored ones.
     mutating func replayJournal(outside: [(name: String, text: String)]) throws {
+        let db = self.db  // a local, so closures read it without capturing self
         // The scratch database for the re-derivation.
         var template = Array("\(temporaryDirectory())/accord-audit-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
@@ -225,12 +226,16 @@ struct Auditor {
 
         // Stored Merkle nodes and checkpoints, checked as the tree grows.
         var storedNodes: [String: [UInt8]] = [:]
-        try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
-            storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
+        try readable("merkle_nodes") {
+            try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
+                storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
+            }
         }
         var stored: [(size: Int64, root: [UInt8], key: String, note: String)] = []
-        try db.forEach("SELECT size, root, key_name, note FROM checkpoints ORDER BY size") { row in
-            stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3)))
+        try readable("checkpoints") {
+            try db.forEach("SELECT size, root, key_name, note FROM checkpoints ORDER BY size") { row in
+                stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3)))
+            }
         }
         report.storedCheckpoints = stored.count
         var outsideParsed: [(name: String, note: SignedNote, body: Checkpoint)] = []
@@ -326,8 +331,12 @@ struct Auditor {
 
         // The stored right edge of the tree, and no stray cached nodes.
         var storedFrontier: (size: Int64, hashes: [UInt8])?
-        try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in storedFrontier = (row.int64(0), row.blob(1)) }
-        if let storedFrontier {
+        let frontierReadable = try readable("merkle_frontier") {
+            try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in storedFrontier = (row.int64(0), row.blob(1)) }
+        }
+        if !frontierReadable {
+            // Reported by the schema check.
+        } else if let storedFrontier {
             if storedFrontier.size != Int64(frontier.size) || storedFrontier.hashes != frontier.serialized {
                 fail(.tampered, "merkle", nil, "the stored edge of the Merkle tree (size \(storedFrontier.size)) differs from the one recomputed from \(frontier.size) entries")
             }
@@ -466,6 +475,27 @@ struct Auditor {
         }
     }
 
+    /// Runs a read of one of the ledger's own tables. A table dropped or
+    /// reshaped is reported by the schema check, so its read is skipped (or
+    /// its failure recorded) rather than ending the audit; damage still throws.
+    /// - Returns: whether the read ran.
+    @discardableResult
+    mutating func readable(_ table: String, _ body: () throws -> Void) throws -> Bool {
+        guard try db.tableExists(table) else { return false }
+        do {
+            try body()
+            return true
+        } catch let error as StorageError where !Auditor.isDamage(error) {
+            fail(.tampered, "schema", nil, "\(table) cannot be read as the migrations define it (\(error.message))")
+            return false
+        }
+    }
+
+    static func isDamage(_ error: StorageError) -> Bool {
+        guard let code = error.resultCode else { return false }
+        return ResultCode.corrupt ~= code || ResultCode.notADatabase ~= code || ResultCode.ioError ~= code
+    }
+
     /// Findings reported per projection table; the rest are counted.
     static let findingsPerTable = 10
 
@@ -478,8 +508,23 @@ struct Auditor {
         for (table, key) in Audit.projections {
             let keyColumns = key.split(separator: ",").map { String($0.drop { $0 == " " }) }
             let sql = "SELECT * FROM \(table) ORDER BY \(key)"
-            let mine = try db.prepare(sql).cursor()
-            let theirs = try replay.prepare(sql).cursor()
+            // A dropped table is reported by the schema check.
+            guard try db.tableExists(table) else { continue }
+            let statement: Statement
+            do {
+                statement = try db.prepare(sql)
+            } catch let error as StorageError where !Auditor.isDamage(error) {
+                fail(.tampered, "schema", nil, "\(table) cannot be read as the migrations define it (\(error.message))")
+                continue
+            }
+            let reference = try replay.prepare(sql)
+            guard statement.columnNames == reference.columnNames else {
+                fail(.tampered, "schema", nil, "\(table) has the columns \(statement.columnNames.joined(separator: ", ")), "
+                     + "not those the migrations create (\(reference.columnNames.joined(separator: ", ")))")
+                continue
+            }
+            let mine = statement.cursor()
+            let theirs = reference.cursor()
             var a = try mine.next().map(CopiedRow.init)
             var b = try theirs.next().map(CopiedRow.init)
             var found: [(seq: Int64?, detail: String)] = []
