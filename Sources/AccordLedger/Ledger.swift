@@ -73,12 +73,22 @@ public final class Ledger {
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
     public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
+        try open(at: path, readOnly: readOnly, requireFirstEntry: true)
+    }
+
+    /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
+    /// to examine a journal whose first entry was deleted rather than refuse it.
+    static func open(at path: String, readOnly: Bool, requireFirstEntry: Bool) throws -> Ledger {
         try LedgerError.translating {
             let database = try Database(path: path, mode: readOnly ? .readOnly : .readWrite, configuration: configuration)
             guard try database.tableExists("schema_migrations") else {
                 throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
             }
-            if try database.tableExists("journal"), try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
+            if requireFirstEntry, try database.tableExists("journal"),
+               try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
+                if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
+                    throw LedgerError(.tampered, "\(path) has journal entries but not entry 1; run `accord audit --db \(path)`")
+                }
                 throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
             }
             let pending = try migrator.pending(in: database)

@@ -167,7 +167,7 @@ struct CheckpointTests {
         #expect(cut.status == 1, "\(cut)")
         let copySize = cut.entries
         #expect(cut.first?.check == "checkpoint" && cut.first?.seq == copySize + 1, "\(cut)")
-        #expect(cut.first?.detail == "new.checkpoint is validly signed, and it vouches for \(copySize + 3) entries but the journal holds only \(copySize): entries were cut off", "\(cut)")
+        #expect(cut.first?.detail == "new.checkpoint is validly signed, and it covers \(copySize + 3) entries but the journal holds only \(copySize): entries were cut off", "\(cut)")
 
         // Another ledger's checkpoint is a usage error, not a finding.
         try accord.ok("demo", "--db", "other.sqlite")

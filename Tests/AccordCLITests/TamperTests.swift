@@ -114,6 +114,42 @@ struct TamperTests {
         }
     }
 
+    @Test("a deleted first entry, or an emptied journal, is audited as tampering, not refused as an uninitialised file")
+    func deleteFirst() throws {
+        let dir = try TemporaryDirectory()
+        let fixture = try TrustFixture(dir)
+        let accord = AccordRunner(dir)
+        let first = try fixture.copy("no-first.sqlite")
+        try Attacker.sql(first, liftingGuards: ["journal_no_delete"], "DELETE FROM journal WHERE seq = 1;")
+        let audit = try AuditRun(accord, first)
+        #expect(audit.status == 1, "\(audit)")
+        #expect(audit.first?.seq == 1 && audit.first?.check == "sequence" && audit.first?.detail.contains("entry 1 is missing") == true, "\(audit)")
+        // Other commands refuse it as tampered, and do not suggest `accord init`.
+        let report = try accord("report", "--db", first)
+        #expect(report.status == 1 && report.stderr.contains("not entry 1") && !report.stderr.contains("accord init"), "\(report.stderr)")
+
+        // The journal emptied, the projections left: their rows have no entries.
+        let emptied = try fixture.copy("emptied.sqlite")
+        try Attacker.sql(emptied, liftingGuards: ["journal_no_delete"], "DELETE FROM journal;")
+        let second = try AuditRun(accord, emptied)
+        #expect(second.status == 1 && second.entries == 0, "\(second)")
+        #expect(second.first?.seq == 1, "\(second)")
+        #expect(second.findings.contains { $0.seq == 1 && $0.check == "projection" && $0.detail.hasPrefix("ledger has a row") }, "\(second)")
+
+        // Everything emptied looks like a file never initialised — unless a checkpoint says otherwise.
+        let wiped = try fixture.copy("wiped.sqlite")
+        let tables = Audit.projections.map { "DELETE FROM \($0.table);" }.joined(separator: "\n")
+        try Attacker.sql(wiped, liftingGuards: ["journal_no_delete", "checkpoints_no_delete"], """
+            DELETE FROM journal; DELETE FROM merkle_frontier; DELETE FROM merkle_nodes; DELETE FROM checkpoints;
+            \(tables)
+            """)
+        let alone = try accord("audit", "--db", wiped)
+        #expect(alone.status == 66 && alone.stderr.contains("never initialised"), "\(alone.stderr)")
+        let third = try AuditRun(accord, wiped, ["--checkpoint", fixture.finalCheckpoint])
+        #expect(third.status != 0, "\(third)")
+        #expect(third.findings.contains { $0.check == "checkpoint" && $0.detail.contains("journal holds only 0") }, "\(third)")
+    }
+
     @Test("a deleted tail: caught when only the journal or also the Merkle edge is cut; a consistent cut only by an outside checkpoint")
     func deleteTail() throws {
         let dir = try TemporaryDirectory()
@@ -130,7 +166,7 @@ struct TamperTests {
             let first = try AuditRun(accord, careless)
             #expect(first.status == 1, "\(first)")
             #expect(first.first?.seq == kept + 1 && first.first?.check == "checkpoint", "\(first)")
-            #expect(first.first?.detail.contains("the checkpoint stored for size \(n) is validly signed, and it vouches for \(n) entries but the journal holds only \(kept): entries were cut off") == true, "\(first)")
+            #expect(first.first?.detail.contains("the checkpoint stored for size \(n) is validly signed, and it covers \(n) entries but the journal holds only \(kept): entries were cut off") == true, "\(first)")
             #expect(first.findings.contains { $0.check == "merkle" && $0.detail.contains("edge") }, "\(first)")
             #expect(first.findings.contains { $0.check == "projection" && $0.seq == kept + 1 }, "\(first)")
 
@@ -161,7 +197,7 @@ struct TamperTests {
             let caught = try AuditRun(accord, consistent, ["--checkpoint", fixture.finalCheckpoint])
             #expect(caught.status == 1, "\(caught)")
             #expect(caught.first?.check == "checkpoint" && caught.first?.seq == kept + 1, "\(caught)")
-            #expect(caught.first?.detail.hasSuffix("final.checkpoint is validly signed, and it vouches for \(n) entries but the journal holds only \(kept): entries were cut off") == true,
+            #expect(caught.first?.detail.hasSuffix("final.checkpoint is validly signed, and it covers \(n) entries but the journal holds only \(kept): entries were cut off") == true,
                     "\(caught)")
         }
     }

@@ -118,7 +118,12 @@ public enum Audit {
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         let ledger: Ledger
         do {
-            ledger = try Ledger.open(at: path, readOnly: true)
+            ledger = try Ledger.open(at: path, readOnly: true, requireFirstEntry: false)
+            // A file migrated but never given its first entry is not a ledger yet;
+            // one whose journal was emptied is audited (an outside checkpoint exposes it).
+            if checkpoints.isEmpty, try ledger.isUninitialised() {
+                throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
+            }
         } catch let error as LedgerError where error.code == .notALedger || error.code == .corrupt {
             // A file that was a ledger but no longer opens as one is damaged.
             guard access(path, F_OK) == 0, error.message.contains("not a SQLite database") || error.code == .corrupt else { throw error }
@@ -146,6 +151,22 @@ public enum Audit {
             report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
         }
         return report
+    }
+}
+
+extension Ledger {
+    /// True when the journal and every table derived from it are empty: a
+    /// file `accord init` migrated but never wrote its first entry to.
+    func isUninitialised() throws -> Bool {
+        try LedgerError.translating {
+            try database.read { db in
+                let tables = ["journal", "merkle_frontier", "merkle_nodes", "checkpoints"] + Audit.projections.map(\.table)
+                for table in tables where try db.tableExists(table) {
+                    if try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") == 1 { return false }
+                }
+                return true
+            }
+        }
     }
 }
 
@@ -444,7 +465,7 @@ struct Auditor {
                 disagreement = (seq, "it has root \(body.rootHash.hex) at size \(body.size) but the journal gives \(root.hex)")
             }
         } else {
-            disagreement = (Int64(journalSize) + 1, "it vouches for \(body.size) entries but the journal holds only \(journalSize)")
+            disagreement = (Int64(journalSize) + 1, "it covers \(body.size) entries but the journal holds only \(journalSize)")
         }
         // A key signs checkpoints of sizes after the entry that registered it and before the one that revoked it.
         var verifiers: [NoteVerifierKey] = []
@@ -459,7 +480,7 @@ struct Auditor {
             _ = try note.verify(with: verifiers)
         } catch SignedNoteError.noVerifiedSignature {
             fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
-                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size), so it vouches for nothing\(also)")
+                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size), so it cannot be trusted\(also)")
             return
         } catch SignedNoteError.invalidSignature(let keyName, _) {
             fail(.tampered, "checkpoint", disagreement?.seq ?? seq,
