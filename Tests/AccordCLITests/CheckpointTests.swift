@@ -132,6 +132,22 @@ struct CheckpointTests {
         #expect(audit.status == 1 && audit.first?.check == "checkpoint", "\(audit)")
     }
 
+    @Test("a root the stored tree edge gives but the journal's leaves do not is never signed")
+    func edgeDisagrees() throws {
+        let dir = try TemporaryDirectory()
+        let accord = KeyTests.runner(dir)
+        let path = try Self.ledgerWithKey(accord)
+        var edge = Attacker.unhex(try Attacker.sql(path, "SELECT hex(hashes) FROM merkle_frontier;").first ?? "")
+        edge[edge.count - 1] ^= 0x01
+        try Attacker.sql(path, "UPDATE merkle_frontier SET hashes = X'\(Attacker.hex(edge))';")
+        let refused = try accord("checkpoint", "--key", "mon.key", "--db", "ledger.sqlite")
+        #expect(refused.status == 1 && refused.stderr.contains("nothing was signed"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        #expect(try Attacker.sql(path, "SELECT count(*) FROM checkpoints;") == ["0"])
+        let audit = try AuditRun(accord, path)
+        #expect(audit.status == 1 && audit.first?.check == "merkle", "\(audit)")
+    }
+
     @Test("only a registered, unrevoked key with the registered bytes signs checkpoints")
     func keysRefused() throws {
         let dir = try TemporaryDirectory()
