@@ -202,6 +202,20 @@ struct TamperTests {
         }
     }
 
+    @Test("limit: a stored checkpoint row deleted (guards restored) leaves no trace; outside copies are what count")
+    func storedCheckpointDeleted() throws {
+        let dir = try TemporaryDirectory()
+        let fixture = try TrustFixture(dir)
+        let accord = AccordRunner(dir)
+        let path = try fixture.copy("forgotten.sqlite")
+        try Attacker.sql(path, liftingGuards: ["checkpoints_no_delete"], "DELETE FROM checkpoints WHERE size = \(fixture.earlySize);")
+        let audit = try AuditRun(accord, path)
+        #expect(audit.status == 0, "nothing records that a checkpoint was signed: \(audit)")
+        #expect(audit.json["storedCheckpoints"] as? Int == 1)
+        // The journal itself is intact, so the outside copy still verifies.
+        #expect(try AuditRun(accord, path, ["--checkpoint", fixture.earlyCheckpoint]).status == 0)
+    }
+
     @Test("two swapped entries are caught at the first of them")
     func swapSeqs() throws {
         let dir = try TemporaryDirectory()
