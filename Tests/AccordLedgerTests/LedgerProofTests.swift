@@ -18,7 +18,7 @@ struct LedgerProofTests {
     @Test("leaf hashes, the stored frontier and the cached subtrees of 2,100 entries equal the reference")
     func storedTree() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try LedgerFixture.make(at: dir.path("big.sqlite"), entries: 2100)
+        let ledger = try ProofLedger.make(at: dir.path("big.sqlite"), entries: 2100)
         var entries: [[UInt8]] = []
         var nodes: [String: [UInt8]] = [:]
         var frontier: (size: Int64, hashes: [UInt8])?
@@ -27,7 +27,7 @@ struct LedgerProofTests {
             try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in nodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2) }
             try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in frontier = (row.int64(0), row.blob(1)) }
         }
-        let leaves = try LedgerFixture.leafHashes(ledger)
+        let leaves = try ProofLedger.leafHashes(ledger)
         #expect(entries.count == 2100)
         // leaf_hash is SHA-256(0x00 ‖ entry), computed here without AccordTrust.
         for (index, bytes) in entries.enumerated() {
@@ -58,8 +58,8 @@ struct LedgerProofTests {
     @Test("inclusion and consistency proofs at sizes around 1,024 and 2,048 equal RFC 6962 PATH and PROOF and verify")
     func proofsAroundCachedLevels() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try LedgerFixture.make(at: dir.path("big.sqlite"), entries: 2100)
-        var reference = ReferenceMerkle(leaves: try LedgerFixture.leafHashes(ledger))
+        let ledger = try ProofLedger.make(at: dir.path("big.sqlite"), entries: 2100)
+        var reference = ReferenceMerkle(leaves: try ProofLedger.leafHashes(ledger))
         var random = SeededGenerator(seed: 6962)
         var checked = 0
         for size in Self.sizes {
@@ -108,8 +108,8 @@ struct LedgerProofTests {
     @Test("every inclusion and consistency proof of a 128-entry ledger verifies against the reference", arguments: bands)
     func exhaustiveUpTo128(band: ClosedRange<Int>) throws {
         let dir = try TemporaryDirectory()
-        let ledger = try LedgerFixture.make(at: dir.path("small.sqlite"), entries: 128)
-        var reference = ReferenceMerkle(leaves: try LedgerFixture.leafHashes(ledger))
+        let ledger = try ProofLedger.make(at: dir.path("small.sqlite"), entries: 128)
+        var reference = ReferenceMerkle(leaves: try ProofLedger.leafHashes(ledger))
         #expect(reference.leaves.count == 128)
         var inclusions = 0
         var consistencies = 0
@@ -138,7 +138,7 @@ struct LedgerProofTests {
     @Test("sizes and seqs outside the journal are refused with a clear message")
     func outOfRange() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try LedgerFixture.make(at: dir.path("small.sqlite"), entries: 10)
+        let ledger = try ProofLedger.make(at: dir.path("small.sqlite"), entries: 10)
         for (seq, size) in [(0, 10), (11, nil), (5, 4), (1, 11), (1, 0), (-1, nil)] as [(Int64, Int64?)] {
             let error = try #require(throws: LedgerError.self) { try ledger.inclusionProof(seq: seq, size: size) }
             #expect(error.code == .badInput, "\(seq) in \(String(describing: size))")
@@ -165,8 +165,8 @@ struct LedgerProofTests {
     @Test("mutated proofs from the ledger (bits flipped, elements added or dropped, other sizes, wrong leaves) are rejected")
     func mutations() throws {
         let dir = try TemporaryDirectory()
-        let ledger = try LedgerFixture.make(at: dir.path("big.sqlite"), entries: 2100)
-        let leaves = try LedgerFixture.leafHashes(ledger)
+        let ledger = try ProofLedger.make(at: dir.path("big.sqlite"), entries: 2100)
+        let leaves = try ProofLedger.leafHashes(ledger)
         for item in Self.inclusionCases { try inclusionMutations(item, ledger: ledger, leaves: leaves) }
         for item in Self.consistencyCases { try consistencyMutations(item, ledger: ledger, leaves: leaves) }
     }

@@ -4,7 +4,7 @@ import AccordTrust
 
 /// Ledgers built through the library, quickly: the definitions, then every
 /// further entry a verification appended in one write transaction.
-enum LedgerFixture {
+enum ProofLedger {
     static var recorder: Recorder { Recorder(actor: "fixture") }
 
     /// A ledger at `path` holding exactly `entries` entries (at least 4).
