@@ -30,7 +30,13 @@ public enum Demo {
             }
         }
         let (ledger, _) = try Ledger.create(at: path, as: recorder)
-        try populate(ledger, as: recorder)
+        do {
+            try populate(ledger, as: recorder)
+        } catch {
+            // Leave no half-built demo behind: a rerun would refuse it without --force.
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            throw error
+        }
         return ledger
     }
 
