@@ -22,7 +22,7 @@ extension Database {
 
     /// Runs `body` in a read transaction that sees one snapshot of the file.
     ///
-    /// On a connection opened as an immutable snapshot (``Mode/readOnly``),
+    /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
     /// SQLite takes no locks; if another process changed the file while
     /// `body` ran, what it read may be torn, and a `.busy` error says to run again.
     /// - Throws: what `body` throws, or ``StorageError``.

@@ -21,11 +21,15 @@ public final class Database {
         case readWrite
         /// Create the file if it does not exist; read and write.
         case create
-        /// The file must exist; never written. When no other connection has
-        /// the file open (no `-wal`, `-shm` or `-journal` beside it), it is
-        /// read as an immutable snapshot so that no `-wal` or `-shm` file is
-        /// created either; ``read(_:)`` then fails if the file changed meanwhile.
+        /// The file must exist; never written. (SQLite may still create the
+        /// `-wal` and `-shm` files of a WAL database beside it.)
         case readOnly
+        /// Read once, as a one-shot command does: never written, and, when no
+        /// other connection has the file open (no `-wal`, `-shm` or `-journal`
+        /// beside it), read as an immutable snapshot so that no file is created
+        /// either; ``read(_:)`` then fails with `.busy` if another process
+        /// changed the file meanwhile. Otherwise as ``readOnly``.
+        case snapshot
     }
 
     /// Settings applied to every connection.
@@ -62,7 +66,7 @@ public final class Database {
     public let configuration: Configuration
     let handle: OpaquePointer
     var statementCache: [String: Statement] = [:]
-    /// The file as it was when opened as an immutable snapshot (see ``Mode/readOnly``).
+    /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
     let snapshot: FileIdentity?
 
     /// Opens (or creates) a database and sets the connection up.
@@ -93,7 +97,7 @@ public final class Database {
 
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
         switch mode {
-        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnly, .snapshot: flags |= SQLITE_OPEN_READONLY
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
@@ -101,7 +105,7 @@ public final class Database {
         // it is immutable; that is safe only while no other connection is open.
         var filename = path
         var snapshot: FileIdentity?
-        if mode == .readOnly, !isMemory, let identity = FileIdentity(path: path),
+        if mode == .snapshot, !isMemory, let identity = FileIdentity(path: path),
            let uri = Database.immutableURI(path), Database.isQuiescent(path) {
             filename = uri
             snapshot = identity
@@ -191,7 +195,7 @@ public final class Database {
             try execute("PRAGMA synchronous = OFF")
             return
         }
-        if mode != .readOnly {
+        if mode == .readWrite || mode == .create {
             let journalMode = try scalarText("PRAGMA journal_mode = WAL")?.lowercased()
             let isMemory = path == ":memory:" || path.isEmpty
             guard journalMode == "wal" || (isMemory && journalMode == "memory") else {

@@ -2,9 +2,10 @@ import AccordStorage
 import Foundation
 import Testing
 
-/// A read-only open leaves a quiet database's folder as it found it: no
+/// A snapshot open leaves a quiet database's folder as it found it: no
 /// `-wal` or `-shm` file appears (as `accord audit` promises), and a change
-/// made to the file while it is read is reported rather than read torn.
+/// made to the file while it is read is reported rather than read torn. A
+/// plain read-only connection keeps seeing other processes' commits.
 @Suite("Read-only snapshots")
 struct ReadOnlySnapshotTests {
     /// A WAL database with one table and `rows` rows, closed again (so its -wal is gone).
@@ -27,7 +28,7 @@ struct ReadOnlySnapshotTests {
         #expect(Self.siblings(path).isEmpty)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try Database(path: path, mode: .snapshot)
             #expect(try db.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 6)
             #expect(Self.siblings(path).isEmpty)
             #expect(throws: StorageError.self) { try db.execute("INSERT INTO t (x) VALUES (4)") }
@@ -44,8 +45,22 @@ struct ReadOnlySnapshotTests {
         let writer = try Database(path: path, mode: .readWrite)
         try writer.run("INSERT INTO t (x) VALUES (?)", 10)
         #expect(Self.siblings(path).contains("-wal"))
-        let reader = try Database(path: path, mode: .readOnly)
+        let reader = try Database(path: path, mode: .snapshot)
         #expect(try reader.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 16)
+    }
+
+    @Test("a long-lived read-only connection sees later commits by others")
+    func readOnlyFollowsWriters() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("followed.sqlite")
+        try Self.makeDatabase(path)
+        let reader = try Database(path: path, mode: .readOnly)
+        #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 3)
+        do {
+            let writer = try Database(path: path, mode: .readWrite)
+            try writer.run("INSERT INTO t (x) VALUES (?)", 4)
+        }
+        #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 4)
     }
 
     @Test("a file changed under an immutable snapshot is reported as busy, not read torn")
@@ -53,7 +68,7 @@ struct ReadOnlySnapshotTests {
         let dir = try TemporaryDirectory()
         let path = dir.path("changing.sqlite")
         try Self.makeDatabase(path, rows: 50)
-        let reader = try Database(path: path, mode: .readOnly)
+        let reader = try Database(path: path, mode: .snapshot)
         #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 50)
         let error = try #require(throws: StorageError.self) {
             try reader.read { db -> Int64? in

@@ -118,7 +118,7 @@ public enum Audit {
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         let ledger: Ledger
         do {
-            ledger = try Ledger.open(at: path, readOnly: true, requireFirstEntry: false)
+            ledger = try Ledger.open(at: path, mode: .snapshot, requireFirstEntry: false)
             // A file migrated but never given its first entry is not a ledger yet;
             // one whose journal was emptied is audited (an outside checkpoint exposes it).
             if checkpoints.isEmpty, try ledger.isUninitialised() {
