@@ -23,17 +23,22 @@ extension Database {
     /// Runs `body` in a read transaction that sees one snapshot of the file.
     ///
     /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
-    /// SQLite takes no locks; if another process changed the file while
-    /// `body` ran, what it read may be torn, and a `.busy` error says to run again.
+    /// SQLite takes no locks. If another process changed the file while `body`
+    /// ran, what it read (or the error it threw) may come from a torn file, so
+    /// the connection becomes an ordinary read-only one and `body` runs again.
     /// - Throws: what `body` throws, or ``StorageError``.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
-        let result = try transaction("BEGIN DEFERRED", body)
-        if let snapshot, FileIdentity(path: path) != snapshot {
-            throw StorageError(code: .busy, message: "\(path) was changed by another process while it was being read",
-                               path: path)
+        if let snapshot {
+            do {
+                let result = try transaction("BEGIN DEFERRED", body)
+                if FileIdentity(path: path) == snapshot { return result }
+            } catch {
+                if FileIdentity(path: path) == snapshot { throw error }
+            }
+            try reopenWithoutSnapshot()
         }
-        return result
+        return try transaction("BEGIN DEFERRED", body)
     }
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
