@@ -94,6 +94,16 @@ public final class Statement {
         try check(sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(bytes.count), accord_sqlite_transient()))
     }
 
+    /// Binds text, or NULL for nil.
+    public func bind(_ value: String?, at index: Int32) throws {
+        if let value { try bind(value, at: index) } else { try bindNull(at: index) }
+    }
+
+    /// Binds an integer, or NULL for nil.
+    public func bind(_ value: Int64?, at index: Int32) throws {
+        if let value { try bind(value, at: index) } else { try bindNull(at: index) }
+    }
+
     /// Binds a double.
     public func bind(_ value: Double, at index: Int32) throws {
         try check(sqlite3_bind_double(handle, index, value))

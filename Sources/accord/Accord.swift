@@ -24,6 +24,8 @@ struct Accord: ParsableCommand {
             GuaranteeCommand.self,
             LogCommand.self,
             BreachCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
             HistoryCommand.self,

@@ -154,7 +154,11 @@ extension Session {
     }
 
     func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
-        let reference = try resolve(prepared.target, field: "corroborates")
+        try corroborate(prepared, reference: try resolve(prepared.target, field: "corroborates"))
+    }
+
+    /// Corroborates the record `reference` names (already resolved from `prepared.target`).
+    func corroborate(_ prepared: PreparedCorroboration, reference: RecordReference) throws -> Recorded {
         guard reference.corroboration == nil else {
             throw LedgerError.badInput("corroborates: \(prepared.target) is itself a corroboration; corroborate the record it supports, entry \(reference.record)")
         }
@@ -168,7 +172,11 @@ extension Session {
     }
 
     func externalIDEntry(_ id: String) throws -> Int64? {
-        try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", id)
+        let statement = try externalIDLookup()
+        try statement.bind(id, at: 1)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return statement.int64(0)
     }
 
     /// Resolves a reference typed by a user: an external id, else a seq.
@@ -183,6 +191,12 @@ extension Session {
         guard let seq else {
             throw LedgerError.badInput("\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
+        return try reference(seq, field: field)
+    }
+
+    /// What the entry at `seq` is, when it is a verification, breach or corroboration.
+    /// - Throws: ``LedgerError`` `.badInput` otherwise.
+    func reference(_ seq: Int64, field: String) throws -> RecordReference {
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
             return RecordReference(record: root, corroboration: nil, noun: "verification")
         }

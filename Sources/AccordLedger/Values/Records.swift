@@ -246,14 +246,16 @@ public struct Adjudication: Hashable, Sendable {
 
 /// Lowercase hex of bytes.
 func hexString(_ bytes: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+        var index = 0
+        for byte in bytes {
+            buffer[index] = digit(byte >> 4)
+            buffer[index + 1] = digit(byte & 0x0f)
+            index += 2
+        }
+        return index
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// Bytes from hex (either case), or nil.
