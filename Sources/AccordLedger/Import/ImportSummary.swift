@@ -10,6 +10,8 @@ public struct ImportOptions: Sendable {
     public var rejectsPath: String?
     /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
     public var issueLimit = 50
+    /// Pending running-total keys that trigger a write (tests force small batches).
+    var totalsFlushThreshold: Int?
 
     public init() {}
 }

@@ -92,6 +92,7 @@ final class Importer {
                 }
                 started = true
                 try Importer.prepare(session.db)
+                if let threshold = options.totalsFlushThreshold { session.writer.projector.flushThreshold = threshold }
                 defer { Importer.restore(session.db) }
                 try process(first, session)
                 while let item = try reader.next() {
