@@ -1,7 +1,4 @@
 import AccordStorage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Ledger {
     /// Imports a CSV or JSONL file of rows (verifications by default; also
@@ -137,10 +134,7 @@ final class Importer {
     }
 
     /// The page cache for an import, in KiB (SQLite's default is 2,000).
-    static var cacheKiB: Int {
-        if let text = getenv("ACCORD_IMPORT_CACHE_KIB").map({ String(cString: $0) }), let value = Int(text) { return value }
-        return 16_384
-    }
+    static let cacheKiB = 16_384
 
     private func process(_ item: ImportReader.Item, _ session: Session) throws {
         summary.rows += 1

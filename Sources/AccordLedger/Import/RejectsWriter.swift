@@ -77,9 +77,14 @@ final class RejectsWriter {
     func close() throws {
         output.flush()
         let failed = output.failed
-        let closed = Glibc.close(descriptor)
+        let closed = closeDescriptor(descriptor)
         if failed || closed != 0 {
             throw LedgerError(.failure, "writing the rejects file \(path) failed: \(String(cString: strerror(errno)))")
         }
     }
+}
+
+/// `close(2)`, outside the class whose `close()` method would shadow it.
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+    close(descriptor)
 }

@@ -90,11 +90,15 @@ struct TotalsAccumulator {
         let sourceOrder = Self.sortOrder(sourceNames)
         var byRank: [RankKey: (amounts: Amounts, lastDay: Int64, firstBreachDay: Int64?)] = [:]
         var recompute = removed
-        let dailyRows = daily.filter { !$0.value.isZero }.sorted { a, b in
+        // One array at a time: the dictionary is released as the array is sorted.
+        var dailyRows: [(key: DayKey, value: Amounts)] = []
+        dailyRows.reserveCapacity(daily.count)
+        for (key, value) in daily where !value.isZero { dailyRows.append((key, value)) }
+        daily = [:]
+        dailyRows.sort { a, b in
             (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank)
                 < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank)
         }
-        daily.removeAll()
         let dailyUpsert = try db.cached(Self.dailyUpsertSQL)
         for (key, delta) in dailyRows {
             let commitment = commitmentIDs[Int(key.commitment)]
@@ -131,11 +135,14 @@ struct TotalsAccumulator {
         for key in recompute {
             try Self.recomputeRank(commitmentIDs[Int(key.commitment)], Int(key.rank), db: db)
         }
-        let sourceRows = sources.filter { $0.value != 0 }.sorted { a, b in
+        var sourceRows: [(key: SourceKey, value: Int64)] = []
+        sourceRows.reserveCapacity(sources.count)
+        for (key, value) in sources where value != 0 { sourceRows.append((key, value)) }
+        sources = [:]
+        sourceRows.sort { a, b in
             (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank, sourceOrder[Int(a.key.source)])
                 < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank, sourceOrder[Int(b.key.source)])
         }
-        sources.removeAll()
         let dailySourceUpsert = try db.cached(Self.dailySourceUpsertSQL)
         var bySource: [SourceRankKey: Int64] = [:]
         for (key, delta) in sourceRows {

@@ -126,13 +126,39 @@ public struct Coordinates: Hashable, Sendable {
     public var longitudeText: String { Coordinates.degrees(longitude) }
 
     static func degrees(_ value: Int64) -> String {
-        let sign = value < 0 ? "-" : ""
-        let magnitude = value.magnitude
-        let whole = magnitude / 10_000_000
-        var fraction = String(magnitude % 10_000_000)
-        fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+        // At most "-180.1234567": written into one small buffer.
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            var count = 0
+            if value < 0 {
+                buffer[0] = UInt8(ascii: "-")
+                count = 1
+            }
+            let magnitude = value.magnitude
+            let whole = magnitude / 10_000_000
+            var fraction = magnitude % 10_000_000
+            var divisor: UInt64 = 1
+            while divisor * 10 <= whole { divisor *= 10 }
+            while divisor > 0 {
+                buffer[count] = UInt8(truncatingIfNeeded: 0x30 + (whole / divisor) % 10)
+                count += 1
+                divisor /= 10
+            }
+            guard fraction > 0 else { return count }
+            buffer[count] = UInt8(ascii: ".")
+            count += 1
+            var places = 7
+            while fraction % 10 == 0 {
+                fraction /= 10
+                places -= 1
+            }
+            for place in stride(from: places - 1, through: 0, by: -1) {
+                var divisor: UInt64 = 1
+                for _ in 0..<place { divisor *= 10 }
+                buffer[count] = UInt8(truncatingIfNeeded: 0x30 + (fraction / divisor) % 10)
+                count += 1
+            }
+            return count
+        }
     }
 }
 

@@ -41,12 +41,15 @@ enum TextRules {
 
     /// One line of text (no control characters), trimmed of surrounding spaces.
     static func line(_ raw: String, field: String, limit: Int = nameLimit, allowEmpty: Bool = false) throws -> String {
-        let text = nfc(trimmed(raw))
+        let stripped = trimmed(raw)
+        // Printable ASCII (most values) is already NFC and free of control characters.
+        let plain = isPlainASCII(stripped)
+        let text = plain ? stripped : nfc(stripped)
         if text.isEmpty && !allowEmpty { throw LedgerError.badInput("\(field) is empty") }
         guard text.utf8.count <= limit else {
             throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
-        if !isPlainASCII(text), let bad = text.unicodeScalars.first(where: isControl) {
+        if !plain, let bad = text.unicodeScalars.first(where: isControl) {
             throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value)); use plain text on one line")
         }
         return text

@@ -84,6 +84,6 @@ struct ImportCommand: ParsableCommand {
             printError(line + ".")
         }
         if let rejects, summary.rejected > 0 { printError("Rejected rows written to \(rejects).") }
-        if summary.rejected > 0 { Glibc.exit(ExitCode32.badData.rawValue) }
+        if summary.rejected > 0 { throw ExitCode(ExitCode32.badData.rawValue) }
     }
 }

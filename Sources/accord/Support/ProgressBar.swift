@@ -48,7 +48,7 @@ final class ProgressBar {
 
     private func write(_ text: String) {
         var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeMutableBytes { writeDescriptor(2, $0.baseAddress, $0.count) }
     }
 
     static func seconds() -> Double {
@@ -67,4 +67,9 @@ final class ProgressBar {
         }
         return out
     }
+}
+
+/// `write(2)`, outside the class whose `write(_:)` method would shadow it.
+private func writeDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }
