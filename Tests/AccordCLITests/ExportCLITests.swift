@@ -33,6 +33,8 @@ struct ExportCLITests {
     func roundTrip(format: String) throws {
         let dir = try TemporaryDirectory()
         let (accord, db) = try Self.demo(dir)
+        // A corrected record exports as its current version.
+        try accord.ok("correct", "icrc-2025-05-24-UA", "--quantity", "300", "--reason", "recount", "--db", db)
         let copy = dir.path("copy.sqlite")
         try accord.ok("init", "--db", copy)
         let ext = format == "csv" ? "csv" : "jsonl"

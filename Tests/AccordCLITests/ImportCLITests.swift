@@ -279,6 +279,15 @@ struct ImportCLITests {
         #expect(try world.query("SELECT lat || ' ' || lon FROM breaches") == "49.9935 36.2304")
         #expect(try world.query("SELECT count(*) FROM corroborations") == "1")
 
+        // A byte order mark, CRLF line ends and a blank line are legal.
+        var crlf = Data([0xEF, 0xBB, 0xBF])
+        crlf.append(Data("{\"id\":\"k1\",\"commitment\":\"UA-release\",\"quantity\":1,\"observed\":\"2025-05-23\",\"source\":\"ICRC\"}\r\n\r\n".utf8))
+        crlf.append(Data("{\"id\":\"k2\",\"commitment\":\"UA-release\",\"quantity\":2,\"observed\":\"2025-05-23\",\"source\":\"ICRC\"}\r\n".utf8))
+        try world.write("crlf.jsonl", crlf)
+        let windows = try world.importing("crlf.jsonl")
+        #expect(windows.status == 0, "\(windows.stderr)")
+        #expect(windows.stderr.contains("2 added"))
+
         try world.write("bad.jsonl", """
             {"id":"j4","commitment":"UA-release","quantity":1,"observed":"2025-05-23","source":"ICRC"}
             [1, 2]
@@ -292,6 +301,14 @@ struct ImportCLITests {
         #expect(bad.stderr.contains("object"), "\(bad.stderr)")
         #expect(bad.stderr.contains("bad.jsonl:3: unknown key 'colour'"), "\(bad.stderr)")
         #expect(bad.stderr.contains("bad.jsonl:4: "), "\(bad.stderr)")
+        var latin1 = Data("{\"id\":\"j7\",\"commitment\":\"UA-release\",\"quantity\":1,\"observed\":\"2025-05-23\",\"source\":\"Caf".utf8)
+        latin1.append(0xE9)
+        latin1.append(Data("\"}\n".utf8))
+        try world.write("latin1.jsonl", latin1)
+        let invalid = try world.importing("latin1.jsonl")
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr.contains("latin1.jsonl:1: "), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("UTF-8"), "\(invalid.stderr)")
         #expect(try world.state() == before)
         // --keep-going writes JSONL rejects, with an "error" member.
         let kept = try world.importing("bad.jsonl", "--keep-going", "--rejects", "rejects.jsonl")

@@ -98,6 +98,8 @@ final class Importer {
                 try fileRecords?.drop()
                 reportProgress()
                 if options.dryRun || (summary.rejected > 0 && !options.keepGoing) { throw RollBack() }
+                // The last running totals, while the import's cache and settings hold.
+                try session.writer.finish()
             }
             summary.written = summary.added > 0
         } catch is RollBack {

@@ -137,9 +137,25 @@ extension Session {
         try refuseFuture(verification.observed, field: "observed")
         let payload = Payload.verification(verification)
         if let id = verification.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(payload, existing: seq, what: "id \(id)")
+            return try unchanged(.verification(verification), existing: seq, id: id)
         }
         return try append(payload)
+    }
+
+    /// When the record `id` names holds `record`, as first recorded or as
+    /// corrected since, nothing to do; otherwise a clear refusal.
+    func unchanged(_ record: Record, existing seq: Int64, id: String) throws -> Recorded {
+        let payload: Payload
+        switch record {
+        case .verification(let value): payload = .verification(value)
+        case .breach(let value): payload = .breach(value)
+        }
+        if let entry = try entry(seq), entry.payload != payload,
+           let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
+           case .correction(let correction)? = try self.entry(latest)?.payload, correction.replacement == record {
+            return .alreadyPresent(seq: latest)
+        }
+        return try unchanged(payload, existing: seq, what: "id \(id)")
     }
 
     func record(_ breach: Breach) throws -> Recorded {
@@ -148,7 +164,7 @@ extension Session {
         try refuseFuture(breach.observed, field: "observed")
         let payload = Payload.breach(breach)
         if let id = breach.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(payload, existing: seq, what: "id \(id)")
+            return try unchanged(.breach(breach), existing: seq, id: id)
         }
         return try append(payload)
     }
