@@ -8,8 +8,8 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a whole table (verifications, breaches, commitments, guarantees, parties, agreements), streaming.",
         discussion: """
-            Rows come in journal order with every recorded field, evidence hashes included, and the seq that
-            recorded them. The import's columns come first, so a csv or ndjson export imports back with
+            Rows come in journal order with every recorded field, evidence hashes included, and the seq that \
+            recorded them. The import's columns come first, so a csv or ndjson export imports back with \
             `accord import`; corroborations follow their record as rows of kind corroboration.
             """)
 

@@ -14,9 +14,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import verifications, breaches, corroborations, parties, agreements, commitments and guarantees from CSV or JSONL.",
         discussion: """
-            One row per line (after a CSV header), applied in file order with the same checks as `accord log`,
-            `breach`, `party add` … The `kind` column says what a row is (default verification). All or nothing:
-            if any row is bad, nothing is written and every bad row is listed as FILE:LINE: column: problem.
+            One row per line (after a CSV header), applied in file order with the same checks as `accord log`, \
+            `breach`, `party add` … The `kind` column says what a row is (default verification). All or nothing: \
+            if any row is bad, nothing is written and every bad row is listed as FILE:LINE: column: problem. \
             Rows whose id is already recorded with the same content are skipped, so importing twice is harmless.
             """)
 
