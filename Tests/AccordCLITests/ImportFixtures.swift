@@ -97,7 +97,7 @@ func python(_ script: String, _ arguments: [String] = [], in dir: TemporaryDirec
     process.arguments = ["python3", scriptPath] + arguments
     process.currentDirectoryURL = dir.url
     let outPath = dir.path(".py-out-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     process.standardOutput = out
     process.standardError = out
