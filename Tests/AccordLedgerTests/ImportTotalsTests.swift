@@ -57,11 +57,20 @@ struct ImportTotalsTests {
 
     static func totals(_ ledger: Ledger) throws -> [String] {
         var lines: [String] = []
-        for table in ["commitment_totals", "daily_totals", "source_totals", "daily_source_totals"] {
-            try ledger.database.forEach("SELECT * FROM \(table) ORDER BY 1, 2, 3, 4") { row in
+        for table in ["commitment_totals", "daily_totals", "source_totals", "daily_source_totals", "commitment_sources"] {
+            let order = table == "commitment_sources" ? "1, 2" : "1, 2, 3, 4"
+            try ledger.database.forEach("SELECT * FROM \(table) ORDER BY \(order)") { row in
                 lines.append(table + ": " + row.values.map { "\($0)" }.joined(separator: " "))
             }
         }
+        // The distinct-source counts always agree with the per-source rows.
+        var derived: [String] = []
+        try ledger.database.forEach("""
+            SELECT commitment, best, count(*) FROM (
+                SELECT commitment, source, min(confidence) AS best FROM source_totals GROUP BY commitment, source)
+            GROUP BY commitment, best ORDER BY 1, 2
+            """) { row in derived.append("commitment_sources: " + row.values.map { "\($0)" }.joined(separator: " ")) }
+        #expect(lines.filter { $0.hasPrefix("commitment_sources: ") } == derived)
         return lines
     }
 

@@ -6,38 +6,67 @@ import Testing
 
 @Suite("Schema upgrades")
 struct MigrationUpgradeTests {
-    @Test("a ledger written at schema 4 upgrades to the latest with its data intact and audits clean")
-    func upgradeFromSchema4() throws {
+    @Test("0005 rebuilds the per-event tables with their rows intact and their CHECKs still enforced")
+    func fastChecksKeepRows() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("old.sqlite")
-        let recorder = Recorder(actor: "tester")
-        var counts: [String: Int64] = [:]
-        do {
-            let database = try Database(path: path, mode: .create, configuration: Ledger.configuration)
-            let old = Migrator(migrations: Array(Schema.migrations.prefix(4)))
-            try old.migrate(database, now: { "2025-06-01T00:00:00.000Z" })
-            let ledger = Ledger(database: database)
-            _ = try ledger.transact(recorder) { session in
-                try session.append(.ledgerCreate(LedgerCreated(ledgerID: Ledger.newIdentifier())))
+        let database = try Database(path: path, mode: .create, configuration: Ledger.configuration)
+        try Migrator(migrations: Array(Schema.migrations.prefix(4))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        try database.execute("""
+            INSERT INTO parties (id, name, kind, seq) VALUES ('UA', 'Ukraine', 'state', 2);
+            INSERT INTO agreements (id, title, seq) VALUES ('a', 'A', 3);
+            INSERT INTO commitments (id, agreement, party, kind, target, unit, due, due_day, seq)
+                VALUES ('c', 'a', 'UA', 'quantity', 10, 'people', '2025-05-25', 20233, 4);
+            INSERT INTO verifications (seq, record, commitment, quantity, observed, observed_day, precision, source, source_kind, confidence)
+                VALUES (5, 5, 'c', 3, '2025-05-20', 20228, 'week', 'ICRC', 'monitor', 'probable');
+            INSERT INTO breaches (seq, record, commitment, party, observed, observed_day, precision, severity, source, source_kind, confidence, geo_precision, lat, lon)
+                VALUES (6, 6, 'c', 'UA', '2025-05-21', 20229, 'day', 'grave', 'UN', 'ngo', 'confirmed', 'near', '1.5', '2');
+            INSERT INTO corroborations (seq, record, source, source_kind, confidence) VALUES (7, 5, 'Wire', 'media', 'unverified');
+            """)
+        func dump() throws -> [String] {
+            var lines: [String] = []
+            for table in ["verifications", "breaches", "corroborations"] {
+                try database.forEach("SELECT * FROM \(table) ORDER BY seq") { row in
+                    lines.append(table + ": " + row.values.map { "\($0)" }.joined(separator: " "))
+                }
             }
-            try Demo.populate(ledger, as: recorder)
-            for table in ["verifications", "breaches", "corroborations", "commitment_totals", "journal"] {
-                counts[table] = try database.scalarInt("SELECT count(*) FROM \(table)")
-            }
-            #expect(try Ledger.migrator.applied(in: database).count == 4)
+            return lines
         }
-        // Opening it for writing applies the rest.
+        let before = try dump()
+        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        #expect(try Ledger.migrator.applied(in: database).count == Schema.latestVersion)
+        #expect(try dump() == before)
+        // The views were recreated and read the rebuilt tables (no journal rows here, so they join to nothing).
+        #expect(try database.scalarInt("SELECT count(*) FROM current_verifications") == 0)
+        #expect(try database.scalarInt("SELECT count(*) FROM record_history") == 0)
+        #expect(throws: StorageError.self) {
+            try database.execute("INSERT INTO corroborations (seq, record, source, source_kind, confidence) VALUES (8, 5, 'X', 'blog', 'confirmed')")
+        }
+        #expect(throws: StorageError.self) {
+            try database.execute("""
+                INSERT INTO verifications (seq, record, commitment, quantity, observed, observed_day, precision, source, source_kind, confidence)
+                VALUES (9, 9, 'c', 1, '2025-05-20', 20228, 'fortnight', 'ICRC', 'monitor', 'confirmed')
+                """)
+        }
+    }
+
+    @Test("0006 derives the distinct-source counts of an existing ledger, which then audits clean")
+    func commitmentSourcesBackfill() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("ledger.sqlite")
+        let recorder = Recorder(actor: "tester")
+        do {
+            let ledger = try Demo.create(at: path, force: false, as: recorder)
+            // As a ledger written before migration 0006 would be.
+            try ledger.database.execute("""
+                DROP TABLE commitment_sources;
+                DELETE FROM schema_migrations WHERE version = 6;
+                """)
+        }
         let ledger = try Ledger.open(at: path)
         #expect(try ledger.appliedMigrations().count == Schema.latestVersion)
-        for (table, count) in counts {
-            #expect(try ledger.database.scalarInt("SELECT count(*) FROM \(table)") == count, "\(table)")
-        }
-        #expect(try ledger.database.scalarInt("SELECT count(*) FROM current_breaches") == 2)
+        #expect(try ledger.database.scalarInt("SELECT sum(sources) FROM commitment_sources") ?? 0 > 0)
         let audit = try Audit.run(path: path)
         #expect(audit.outcome == .verified, "\(audit.summary)")
-        // And it takes new evidence.
-        var input = VerificationInput(commitment: "UA-release", observed: "2025-05-26", source: SourceInput(name: "ICRC"))
-        input.quantity = "1"
-        _ = try ledger.log(input, as: recorder)
     }
 }

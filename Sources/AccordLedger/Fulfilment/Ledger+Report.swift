@@ -153,26 +153,44 @@ struct LedgerView {
         let selectedIDs = Set(selected.map(\.id))
         let commitments = selected.compactMap { evaluated[$0.id] }
 
-        // Parties and agreements, over their selected commitments.
+        // Parties and agreements, over their selected commitments, in one pass.
+        struct Tally {
+            var present = false
+            var active = 0
+            var due = 0
+            var fulfilled = 0
+            var breached = 0
+            var rates: [Double] = []
+
+            mutating func count(_ commitment: CommitmentReport) {
+                present = true
+                guard commitment.status != .withdrawn else { return }
+                active += 1
+                if commitment.status == .breached { breached += 1 }
+                guard commitment.isDue else { return }
+                due += 1
+                if commitment.status == .fulfilled { fulfilled += 1 }
+                if let rate = commitment.rate { rates.append(rate) }
+            }
+        }
+        var byParty: [String: Tally] = [:]
+        var byAgreement: [String: Tally] = [:]
+        for commitment in commitments {
+            byParty[commitment.party, default: Tally()].count(commitment)
+            byAgreement[commitment.agreement, default: Tally()].count(commitment)
+        }
         let parties: [PartyReport] = snapshot.parties.compactMap { party in
-            let own = commitments.filter { $0.party == party.id }
-            guard !own.isEmpty || options.party == party.id else { return nil }
-            let active = own.filter { $0.status != .withdrawn }
-            let due = active.filter(\.isDue)
-            return PartyReport(party: party.id, name: party.name, commitments: active.count, due: due.count,
-                               fulfilled: due.filter { $0.status == .fulfilled }.count,
-                               breached: active.filter { $0.status == .breached }.count,
-                               rate: LedgerView.mean(due.compactMap(\.rate)))
+            let tally = byParty[party.id] ?? Tally()
+            guard tally.present || options.party == party.id else { return nil }
+            return PartyReport(party: party.id, name: party.name, commitments: tally.active, due: tally.due,
+                               fulfilled: tally.fulfilled, breached: tally.breached, rate: LedgerView.mean(tally.rates))
         }
         let agreements: [AgreementReport] = snapshot.agreements.compactMap { agreement in
-            let own = commitments.filter { $0.agreement == agreement.id }
-            guard !own.isEmpty || options.agreement == agreement.id else { return nil }
-            let active = own.filter { $0.status != .withdrawn }
-            let due = active.filter(\.isDue)
-            let rate = LedgerView.mean(due.compactMap(\.rate))
-            return AgreementReport(id: agreement.id, title: agreement.title, commitments: active.count, due: due.count,
-                                   fulfilled: due.filter { $0.status == .fulfilled }.count, rate: rate,
-                                   pamScore: Report.pamScore(rate: rate))
+            let tally = byAgreement[agreement.id] ?? Tally()
+            guard tally.present || options.agreement == agreement.id else { return nil }
+            let rate = LedgerView.mean(tally.rates)
+            return AgreementReport(id: agreement.id, title: agreement.title, commitments: tally.active, due: tally.due,
+                                   fulfilled: tally.fulfilled, rate: rate, pamScore: Report.pamScore(rate: rate))
         }
 
         // Guarantees over the selected commitments.

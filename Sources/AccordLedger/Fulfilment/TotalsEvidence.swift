@@ -31,7 +31,7 @@ struct TotalsEvidence {
             summaries[commitment] = summary
         }
         try db.forEach("""
-            SELECT commitment, count(DISTINCT source) FROM source_totals WHERE confidence <= ? GROUP BY commitment
+            SELECT commitment, sum(sources) FROM commitment_sources WHERE confidence <= ? GROUP BY commitment
             """, [threshold]) { row in
             let commitment = row.text(0)
             guard !historical.contains(commitment) else { return }

@@ -143,6 +143,28 @@ struct TotalsAccumulator {
             (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank, sourceOrder[Int(a.key.source)])
                 < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank, sourceOrder[Int(b.key.source)])
         }
+        // The best rank each touched (commitment, source) had before this flush,
+        // for the distinct-source counts in commitment_sources.
+        struct Pair: Hashable { var commitment: Int32; var source: Int32 }
+        var pairs: [Pair: (before: Int32?, added: Int32?, removed: Bool)] = [:]
+        for (key, delta) in sourceRows {
+            let pair = Pair(commitment: key.commitment, source: key.source)
+            var entry = pairs[pair] ?? (nil, nil, false)
+            if delta > 0 { entry.added = min(entry.added ?? key.rank, key.rank) } else { entry.removed = true }
+            pairs[pair] = entry
+        }
+        let bestRank = try db.cached("""
+            SELECT min(confidence) FROM source_totals WHERE commitment = ?1 AND confidence IN (0, 1, 2) AND source = ?2
+            """)
+        func best(_ pair: Pair) throws -> Int32? {
+            try bestRank.bind(commitmentIDs[Int(pair.commitment)], at: 1)
+            try bestRank.bind(sourceNames[Int(pair.source)], at: 2)
+            defer { bestRank.reset() }
+            guard try bestRank.step(), !bestRank.isNull(0) else { return nil }
+            return Int32(truncatingIfNeeded: bestRank.int64(0))
+        }
+        for pair in pairs.keys { pairs[pair]?.before = try best(pair) }
+
         let dailySourceUpsert = try db.cached(Self.dailySourceUpsertSQL)
         var bySource: [SourceRankKey: Int64] = [:]
         for (key, delta) in sourceRows {
@@ -172,6 +194,35 @@ struct TotalsAccumulator {
             try sourceUpsert.bind(delta, at: 4)
             try sourceUpsert.run()
         }
+        var counts: [RankKey: Int64] = [:]
+        for (pair, entry) in pairs {
+            // Adding only ever improves a source's best rank; a removal needs a look.
+            let after: Int32? = entry.removed ? try best(pair)
+                : [entry.before, entry.added].compactMap { $0 }.min()
+            guard after != entry.before else { continue }
+            if let before = entry.before { counts[RankKey(commitment: pair.commitment, rank: before), default: 0] -= 1 }
+            if let after { counts[RankKey(commitment: pair.commitment, rank: after), default: 0] += 1 }
+        }
+        let countUpsert = try db.cached(Self.commitmentSourcesUpsertSQL)
+        for (key, delta) in counts.sorted(by: { (commitmentOrder[Int($0.key.commitment)], $0.key.rank) < (commitmentOrder[Int($1.key.commitment)], $1.key.rank) })
+        where delta != 0 {
+            let commitment = commitmentIDs[Int(key.commitment)]
+            if delta > 0 {
+                try countUpsert.bind(commitment, at: 1)
+                try countUpsert.bind(Int64(key.rank), at: 2)
+                try countUpsert.bind(delta, at: 3)
+                try countUpsert.run()
+                continue
+            }
+            let current = try db.scalarInt("SELECT sources FROM commitment_sources WHERE commitment = ? AND confidence = ?",
+                                           commitment, Int64(key.rank)) ?? 0
+            if current + delta <= 0 {
+                try db.run("DELETE FROM commitment_sources WHERE commitment = ? AND confidence = ?", commitment, Int64(key.rank))
+            } else {
+                try db.run("UPDATE commitment_sources SET sources = ? WHERE commitment = ? AND confidence = ?",
+                           current + delta, commitment, Int64(key.rank))
+            }
+        }
         removed.removeAll()
         commitmentIndex.removeAll()
         commitmentIDs.removeAll()
@@ -190,6 +241,11 @@ struct TotalsAccumulator {
     static let dailySourceUpsertSQL = """
         INSERT INTO daily_source_totals (commitment, day, confidence, source, refs) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (commitment, day, confidence, source) DO UPDATE SET refs = refs + excluded.refs
+        """
+    /// Adds `delta` (> 0) distinct sources.
+    static let commitmentSourcesUpsertSQL = """
+        INSERT INTO commitment_sources (commitment, confidence, sources) VALUES (?, ?, ?)
+        ON CONFLICT (commitment, confidence) DO UPDATE SET sources = sources + excluded.sources
         """
     static let sourceUpsertSQL = """
         INSERT INTO source_totals (commitment, confidence, source, refs) VALUES (?, ?, ?, ?)

@@ -28,40 +28,64 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Compact JSON, or indented with two spaces.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
-        write(to: &out, pretty: pretty, indent: 0)
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        write(to: &bytes, pretty: pretty, indent: 0)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    /// Appends the JSON text as UTF-8 bytes.
+    public func write(to out: inout [UInt8], pretty: Bool, indent: Int = 0) {
         switch self {
         case .string(let value): JSON.quote(value, into: &out)
-        case .int(let value): out += String(value)
-        case .number(let value): out += Cell.format(value)
-        case .bool(let value): out += value ? "true" : "false"
-        case .null: out += "null"
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .number(let value): out.append(contentsOf: Cell.format(value).utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
-            out += "["
+            guard !items.isEmpty else { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { JSON.newline(indent + 1, into: &out) }
                 item.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { JSON.newline(indent, into: &out) }
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
-            out += "{"
+            guard !members.isEmpty else { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if pretty { JSON.newline(indent + 1, into: &out) }
                 JSON.quote(member.0, into: &out)
-                out += pretty ? ": " : ":"
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
                 member.1.write(to: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { JSON.newline(indent, into: &out) }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(_ indent: Int, into out: inout [UInt8]) {
+        out.append(10)
+        for _ in 0..<(indent * 2) { out.append(32) }
+    }
+
+    /// Writes a JSON string literal (RFC 8259) as UTF-8 bytes.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            out.append(UInt8(ascii: "\""))
+            if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xE2 }) {
+                out.append(contentsOf: utf8)
+            } else {
+                var escaped = ""
+                quote(String(decoding: utf8, as: UTF8.self), into: &escaped)
+                out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
+            }
+            out.append(UInt8(ascii: "\""))
         }
     }
 

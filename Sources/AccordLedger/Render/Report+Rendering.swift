@@ -161,7 +161,7 @@ extension Report {
     public func render(_ format: OutputFormat, section: ReportSection = .commitments, header: Bool = true, to output: TextOutput) {
         switch format {
         case .json:
-            output.line(json.serialized(pretty: true))
+            output.line(json, pretty: true)
         case .table, .markdown:
             output.line(format == .markdown ? "**\(heading)**" : heading)
             for part in ReportSection.allCases {

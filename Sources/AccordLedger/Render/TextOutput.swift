@@ -33,6 +33,25 @@ public final class TextOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes UTF-8 bytes.
+    public func write(bytes: [UInt8]) {
+        guard descriptor != nil else {
+            collected += String(decoding: bytes, as: UTF8.self)
+            return
+        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes a JSON value and a newline.
+    public func line(_ json: JSON, pretty: Bool) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
+        json.write(to: &bytes, pretty: pretty)
+        bytes.append(10)
+        write(bytes: bytes)
+    }
+
     /// Writes `text` and a newline.
     public func line(_ text: String = "") {
         write(text)

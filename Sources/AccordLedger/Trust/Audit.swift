@@ -104,7 +104,7 @@ public enum Audit {
         ("verifications", "seq"), ("breaches", "seq"), ("corroborations", "seq"), ("corrections", "seq"),
         ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"),
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
-        ("source_totals", "commitment, confidence, source"), ("daily_source_totals", "commitment, day, confidence, source"),
+        ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
     ]
 
     /// Audits the ledger at `path`, opened read-only.
