@@ -39,6 +39,7 @@ public final class Ledger {
     /// leaving them untouched.
     /// - Throws: ``LedgerError``.
     public static func create(at path: String, as recorder: Recorder) throws -> (ledger: Ledger, created: Bool) {
+        try checkPath(path)
         let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration)
             try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
@@ -73,7 +74,8 @@ public final class Ledger {
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
     public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
-        try LedgerError.translating {
+        try checkPath(path)
+        return try LedgerError.translating {
             let database = try Database(path: path, mode: readOnly ? .readOnly : .readWrite, configuration: configuration)
             guard try database.tableExists("schema_migrations") else {
                 throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
@@ -91,6 +93,14 @@ public final class Ledger {
                 try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
             }
             return Ledger(database: database)
+        }
+    }
+
+    /// Refuses an empty path, which SQLite would take for a private in-memory
+    /// database: a ledger that vanishes when the process ends.
+    static func checkPath(_ path: String) throws {
+        if path.isEmpty || path == ":memory:" {
+            throw LedgerError(.notALedger, "the ledger path is empty (or :memory:); a ledger is a file: pass --db PATH")
         }
     }
 
@@ -115,7 +125,8 @@ extension Ledger {
     /// `path`, read without changing the file.
     /// - Throws: ``LedgerError``.
     public static func migrationStatus(at path: String) throws -> [MigrationStatus] {
-        try LedgerError.translating {
+        try checkPath(path)
+        return try LedgerError.translating {
             let database = try Database(path: path, mode: .readOnly, configuration: configuration)
             _ = try migrator.pending(in: database)  // refuses newer or edited schemas
             let applied = Dictionary(uniqueKeysWithValues: try migrator.applied(in: database).map { ($0.version, $0) })

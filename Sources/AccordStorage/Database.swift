@@ -85,6 +85,11 @@ public final class Database {
         if !isMemory && mode != .create && access(path, F_OK) != 0 {
             throw StorageError(code: .missingFile, message: "\(path) does not exist", path: path)
         }
+        // SQLite reports a directory as a disk I/O error; say what it is.
+        var status = stat()
+        if !isMemory && stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            throw StorageError(code: .notADatabase, message: "\(path) is a directory, not a SQLite database", path: path)
+        }
 
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
         switch mode {
