@@ -61,7 +61,16 @@ let package = Package(
         .testTarget(name: "AccordCSVTests", dependencies: ["AccordCSV"]),
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust"]),
-        .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger"]),
+        .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger", "AccordStorage"]),
+
+        // A writer for the fault suites (Tests/AccordCLITests/Faults): appends in a
+        // loop and acknowledges each commit on stdout, so a test can kill it at
+        // any moment and know what must have survived. Not a product.
+        .executableTarget(
+            name: "accord-fault-writer",
+            dependencies: ["AccordLedger"],
+            path: "Tests/AccordFaultWriter"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

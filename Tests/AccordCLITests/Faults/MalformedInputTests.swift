@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// R4: hostile input to every command. Each case is a valid command broken in
+/// one or two ways; every one must end in a normal exit (no signal, no Swift
+/// trap) with one `Error:` line, exit 64 or 65 (66 when --db is the garbage),
+/// nothing on stdout, and the journal byte-identical.
+@Suite("R4 malformed input")
+struct MalformedInputTests {
+    static let seed = Faults.seed(0xA11CE)
+
+    /// The fixture: the demo ledger with a registered key, a dispute and a
+    /// stored checkpoint, and the files hostile values point at.
+    static func makeFixture(in dir: TemporaryDirectory) throws {
+        try dir.accordOK(["demo", "--format", "json"])
+        try dir.accordOK(["key", "generate", "--out", "monitor.key"])
+        try dir.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
+        try dir.accordOK(["dispute", "ru-mod-claim-2025-06-03", "--by", "UA", "--reason", "denied"])
+        try dir.accordOK(["checkpoint", "--key", "monitor.key", "--out", "valid.cp"])
+        try dir.accordOK(["key", "generate", "--out", "other.key"])
+        try dir.accordOK(["key", "generate", "--out", "spare.key"])
+        var random = SeededGenerator(seed: seed)
+        try HostileFixture.makeFiles(in: dir.url.path, random: &random)
+    }
+
+    /// Copies the fixture into a fresh directory for one worker.
+    static func copyFixture(_ fixture: TemporaryDirectory) throws -> TemporaryDirectory {
+        let copy = try TemporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixture.url.path) {
+            try FileManager.default.copyItem(atPath: fixture.path(name), toPath: copy.path(name))
+        }
+        return copy
+    }
+
+    @Test("every template is valid on the fixture, so a refusal is the mutation's doing")
+    func templatesAreValid() throws {
+        let fixture = try TemporaryDirectory()
+        try Self.makeFixture(in: fixture)
+        for template in HostileFixture.templates(0) where template.baselineValid {
+            let dir = try Self.copyFixture(fixture)
+            let finished = try Subprocess.run(Faults.accord, template.tokens, directory: dir.url.path, environment: Faults.environment)
+            #expect(finished.termination == .exited(0),
+                    "accord \(template.command.joined(separator: " ")): \(finished.termination) \(finished.err)")
+        }
+    }
+
+    @Test("hostile command lines are refused cleanly and change nothing")
+    func hostileCommandLines() async throws {
+        let total = Faults.size(ci: 1_000, long: 12_000)
+        let threads = 3
+        let fixture = try TemporaryDirectory()
+        try Self.makeFixture(in: fixture)
+        let pristine = try LedgerProbe(fixture.path("accord.sqlite")).journal()
+        let pristineCheckpoints = try LedgerProbe(fixture.path("accord.sqlite")).checkpointSizes()
+
+        var generator = HostileGenerator(seed: Self.seed)
+        let cases = (0..<total).map { _ in generator.next() }
+        let problems = Problems()
+        let started = monotonicSeconds()
+        let counts = try await onThreads(threads) { worker -> [Int32: Int] in
+            var dir = try Self.copyFixture(fixture)
+            var codes: [Int32: Int] = [:]
+            for index in stride(from: worker, to: cases.count, by: threads) {
+                let hostile = cases[index]
+                let finished = try Subprocess.run(Faults.accord, hostile.arguments, directory: dir.url.path,
+                                                  environment: Faults.environment.merging(hostile.environment) { $1 })
+                if let code = finished.status { codes[code, default: 0] += 1 }
+                var problem = cleanFailureProblem(finished, allowed: hostile.allowed)
+                if let code = finished.status, hostile.verdicts.contains(code) {
+                    let verdict = finished.out.lowercased()
+                    problem = verdict.contains("corrupt") && finished.stderr.isEmpty ? nil
+                        : "audit exit \(code) without a corrupt verdict: \(finished.out.prefix(200)) \(finished.err.prefix(200))"
+                } else if problem == nil, !finished.stdout.isEmpty {
+                    problem = "printed \(finished.stdout.count) bytes on stdout while failing"
+                }
+                let ledger = LedgerProbe(dir.path("accord.sqlite"))
+                let journal = try? ledger.journal()
+                if journal != pristine || (try? ledger.checkpointSizes()) != pristineCheckpoints {
+                    problem = (problem.map { $0 + "; " } ?? "")
+                        + "the ledger changed (\(pristine.count) → \(journal?.count ?? -1) entries)"
+                    dir = try Self.copyFixture(fixture)
+                }
+                if let problem { problems.add("case \(index) \(hostile.display): \(problem)") }
+            }
+            return codes
+        }
+        let seconds = monotonicSeconds() - started
+        let byCode = counts.reduce(into: [Int32: Int]()) { total, codes in total.merge(codes, uniquingKeysWith: +) }
+        Faults.report("R4", "\(cases.count) cases on \(threads) threads in \(String(format: "%.1f", seconds)) s, seed \(Self.seed); exits \(byCode.sorted { $0.key < $1.key })")
+        let found = problems.all
+        #expect(found.isEmpty, "\(found.count) of \(cases.count) cases (seed \(Self.seed)) were not refused cleanly:\n\(found.prefix(40).joined(separator: "\n"))")
+    }
+}
+
+extension MalformedInputTests {
+    @Test("the options accord lets repeat are exactly the parser's repeating options")
+    func repeatableOptions() throws {
+        let dir = try TemporaryDirectory()
+        let dump = try dir.accordOK(["--experimental-dump-help"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout)) as? [String: Any])
+        var repeating: Set<String> = []
+        func walk(_ command: [String: Any]) {
+            for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["isRepeating"] as? Bool == true {
+                for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+                    repeating.insert("--" + (name["name"] as? String ?? ""))
+                }
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] { walk(sub) }
+        }
+        walk(try #require(json["command"] as? [String: Any]))
+        // Mirrors ArgumentChecks.repeatable in Sources/accord/Support/ArgumentChecks.swift.
+        #expect(repeating == ["--depends-on", "--covers", "--checkpoint"])
+    }
+
+    @Test("a repeatable option may repeat; any other option or flag may not, nor end in '='")
+    func repeats() throws {
+        let dir = try TemporaryDirectory()
+        try dir.accordOK(["demo", "--format", "json"])
+        let base = try LedgerProbe(dir.path("accord.sqlite")).count()
+        let twice = try dir.accord(["log", "UA-release", "--quantity", "5", "--quantity", "6", "--observed", "2025-06-01", "--source", "X"])
+        #expect(twice.status == 64 && twice.err == "Error: --quantity is given more than once; give it once\n", "\(twice.err)")
+        let flag = try dir.accord(["log", "texts-final", "--done", "--done", "--observed", "2025-06-01", "--source", "X"])
+        #expect(flag.status == 64)
+        let empty = try dir.accord(["log", "texts-final", "--done=", "--observed", "2025-06-01", "--source", "X"])
+        #expect(empty.status == 64 && empty.err.contains("nothing after '='"), "\(empty.err)")
+        try dir.accordOK(["commitment", "add", "c2", "--agreement", "istanbul-2025", "--party", "UA", "--action", "--due", "2025-07-01",
+                          "--depends-on", "texts-final", "--depends-on", "UA-release"])
+        #expect(try LedgerProbe(dir.path("accord.sqlite")).count() == base + 1)
+    }
+
+    @Test("arguments and environment values that are not UTF-8 are refused, not repaired")
+    func notUTF8() throws {
+        let dir = try TemporaryDirectory()
+        try dir.accordOK(["init"])
+        let argument = try Subprocess.run(Faults.accord, [Array("party".utf8), Array("add".utf8), Array("P".utf8),
+                                                          Array("--name".utf8), [0x4b, 0xff, 0x76]],
+                                          directory: dir.url.path, environment: Faults.environment)
+        #expect(argument.status == 64 && argument.err.hasPrefix("Error: argument 5 is not valid UTF-8"), "\(argument.err)")
+        let db = try Subprocess.run("/bin/sh", [Array("-c".utf8), Array("ACCORD_DB=$(printf 'x\\377.sqlite') exec \"$0\" report".utf8),
+                                                Array(Faults.accord.utf8)],
+                                    directory: dir.url.path, environment: Faults.environment)
+        #expect(db.status == 64 && db.err.contains("ACCORD_DB is not valid UTF-8"), "\(db.err)")
+        #expect(try LedgerProbe(dir.path("accord.sqlite")).count() == 1)
+    }
+
+    @Test("usage errors are one line that points at the command's help")
+    func usageOneLine() throws {
+        let dir = try TemporaryDirectory()
+        let outcome = try dir.accord(["report", "--format", "x\ny"])
+        #expect(outcome.status == 64)
+        #expect(outcome.err.hasPrefix("Error: The value 'x y' is invalid for '--format <format>'"))
+        #expect(outcome.err.hasSuffix("(see 'accord report --help')\n"), "\(outcome.err)")
+        #expect(outcome.err.split(separator: "\n").count == 1)
+    }
+}
