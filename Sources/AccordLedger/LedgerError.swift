@@ -53,7 +53,7 @@ extension LedgerError {
         case .invalidMigration:
             self.init(.failure, error.message)
         case .sqlite(let result):
-            if ResultCode.full ~= result {
+            if error.isDiskFull {
                 self.init(.failure, "the disk holding \(path) is full (\(error.message)); nothing was written; free some space and try again")
             } else if ResultCode.corrupt ~= result || ResultCode.notADatabase ~= result {
                 self.init(.corrupt, "\(path) is damaged (\(error.message)); run `accord audit` and restore from a copy")

@@ -105,9 +105,10 @@ public final class Database {
         }
         guard result == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(opened))
+            let system = sqlite3_system_errno(opened)
             sqlite3_close_v2(opened)
             throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
-                               message: "cannot open \(path): \(message)", path: path)
+                               message: "cannot open \(path): \(message)", path: path, systemErrno: system != 0 ? system : nil)
         }
         handle = opened
         do {
@@ -285,7 +286,8 @@ public final class Database {
     func error(_ result: Int32, sql: String?) -> StorageError {
         let extended = sqlite3_extended_errcode(handle)
         let code = ResultCode(rawValue: extended != 0 && (extended & 0xff) == (result & 0xff) ? extended : result)
+        let system = sqlite3_system_errno(handle)
         return StorageError(code: .sqlite(code), message: String(cString: sqlite3_errmsg(handle)),
-                            sql: sql, path: path)
+                            sql: sql, path: path, systemErrno: system != 0 ? system : nil)
     }
 }

@@ -30,7 +30,10 @@ public enum Demo {
             }
         }
         let (ledger, _) = try Ledger.create(at: path, as: recorder)
-        try populate(ledger, as: recorder)
+        // One transaction: a demo that fails (a full disk) leaves no half scenario.
+        try LedgerError.translating {
+            try ledger.database.write { _ in try populate(ledger, as: recorder) }
+        }
         return ledger
     }
 
