@@ -62,8 +62,10 @@ final class Subprocess {
     init(_ executable: String, _ arguments: [[UInt8]], directory: String, environment: [String: String] = [:],
          stdin: String? = nil) throws {
         let id = UUID().uuidString
-        outPath = directory + "/.out-" + id
-        errPath = directory + "/.err-" + id
+        // Output goes to the system temporary folder, never into `directory`,
+        // which may be a full disk.
+        outPath = NSTemporaryDirectory() + "/accord-fault-out-" + id
+        errPath = NSTemporaryDirectory() + "/accord-fault-err-" + id
         started = monotonicSeconds()
 
         var env = ProcessInfo.processInfo.environment
