@@ -60,7 +60,10 @@ let package = Package(
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
         .testTarget(name: "AccordCSVTests", dependencies: ["AccordCSV"]),
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "AccordLedgerTests", dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust"]),
+        .testTarget(
+            name: "AccordLedgerTests",
+            dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "AccordCLITests", dependencies: ["AccordLedger", "AccordStorage"]),
 
         // A writer for the fault suites (Tests/AccordCLITests/Faults): appends in a

@@ -40,6 +40,7 @@ public final class Ledger {
     /// - Throws: ``LedgerError``.
     public static func create(at path: String, as recorder: Recorder) throws -> (ledger: Ledger, created: Bool) {
         try checkPath(path)
+        _ = try validateActor(recorder.actor)  // before the file is made
         let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration)
             try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })

@@ -11,7 +11,8 @@ struct Accord: ParsableCommand {
         commandName: "accord",
         abstract: "A tamper-evident ledger of negotiated commitments, guarantees and the evidence they were kept.",
         discussion: """
-            The ledger is one SQLite file: --db PATH, or ACCORD_DB, or accord.sqlite in the current directory.
+            The ledger is one SQLite file: --db PATH, or ACCORD_DB, or accord.sqlite in the current \
+            directory.
             Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure.
             """,
         version: "accord \(version) (schema \(Schema.latestVersion), SQLite \(Database.sqliteVersion))",
@@ -26,6 +27,7 @@ struct Accord: ParsableCommand {
             BreachCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
+            BriefCommand.self,
             HistoryCommand.self,
             CorrectCommand.self,
             RetractCommand.self,

@@ -30,9 +30,12 @@ public enum Demo {
             }
         }
         let (ledger, _) = try Ledger.create(at: path, as: recorder)
-        // One transaction: a demo that fails (a full disk) leaves no half scenario.
-        try LedgerError.translating {
-            try ledger.database.write { _ in try populate(ledger, as: recorder) }
+        do {
+            try populate(ledger, as: recorder)
+        } catch {
+            // Leave no half-built demo behind: a rerun would refuse it without --force.
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            throw error
         }
         return ledger
     }

@@ -62,7 +62,9 @@ struct Evaluator {
         case .action:
             verified = summary.done > 0 ? 1 : 0
             fulfilled = summary.done > 0
-            progress = summary.notDone > 0
+            // An action is done or not: a report that it is not done yet is no
+            // progress, so without a counted `done` it stays unverified (or overdue).
+            progress = false
             rate = fulfilled ? 1 : 0
         case .restraint:
             verified = nil
@@ -103,9 +105,15 @@ struct Evaluator {
 }
 
 extension Report {
-    /// Rates are rounded to 4 decimal places, so reports print stably.
+    /// Rates are rounded to 4 decimal places, so reports print stably. A rate
+    /// strictly between 0 and 1 stays strictly between them (0.0001 … 0.9999):
+    /// rounding must never report something partly done as nothing, or as full
+    /// (which would also lift a Peace Accords Matrix score to 3).
     static func rounded(_ value: Double) -> Double {
-        (value * 10_000).rounded() / 10_000
+        let rounded = (value * 10_000).rounded() / 10_000
+        if value > 0 && rounded <= 0 { return 0.0001 }
+        if value < 1 && rounded >= 1 { return 0.9999 }
+        return rounded
     }
 
     /// The Peace Accords Matrix level of a rate over due commitments:

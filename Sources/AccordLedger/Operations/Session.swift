@@ -75,7 +75,11 @@ final class Session {
 extension Ledger {
     /// Runs `body` in one write transaction with a journal session. Nothing is
     /// written unless `body` returns normally.
+    /// - Throws: ``LedgerError`` `.badInput` when the recorder's actor is not
+    ///   one line of text; it is written in NFC, like all text in an entry.
     func transact<T>(_ recorder: Recorder, _ body: (Session) throws -> T) throws -> T {
+        var recorder = recorder
+        recorder.actor = try Ledger.validateActor(recorder.actor)
         let now = try Timestamp.now()
         return try LedgerError.translating {
             try database.write { db in

@@ -32,7 +32,10 @@ public enum Cell: Sendable, Equatable {
         switch self {
         case .null: return "-"
         case .rate(let value):
-            let tenths = (value * 1000).rounded()
+            // Like the rates themselves, a partial rate never shows as 0% or 100%.
+            var tenths = (value * 1000).rounded()
+            if value > 0 && tenths <= 0 { tenths = 1 }
+            if value < 1 && tenths >= 1000 { tenths = 999 }
             return tenths.truncatingRemainder(dividingBy: 10) == 0
                 ? "\(Int64(tenths / 10))%" : "\(Int64(tenths) / 10).\(Int64(tenths) % 10)%"
         default: return plain

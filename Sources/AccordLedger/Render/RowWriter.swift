@@ -68,15 +68,18 @@ public final class RowWriter {
     /// Aligned columns: text left, numbers right, two spaces apart.
     static func renderTable(columns: [Column], rows: [[Cell]], header: Bool, into output: TextOutput) {
         var widths = columns.map { header ? $0.name.count : 0 }
-        var numeric = columns.map { _ in true }
+        // A column is right-aligned when it holds numbers and nothing else but nulls.
+        var numbers = columns.map { _ in 0 }
+        var others = columns.map { _ in 0 }
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.display.count)
                 if case .null = cell { continue }
-                if !cell.isNumeric { numeric[index] = false }
+                if cell.isNumeric { numbers[index] += 1 } else { others[index] += 1 }
             }
         }
-        func render(_ values: [String], isHeader: Bool) -> String {
+        let numeric = zip(numbers, others).map { $0 > 0 && $1 == 0 }
+        func render(_ values: [String]) -> String {
             var parts: [String] = []
             for (index, value) in values.enumerated() {
                 let padding = String(repeating: " ", count: max(0, widths[index] - value.count))
@@ -89,18 +92,21 @@ public final class RowWriter {
             }
             return parts.joined(separator: "  ")
         }
-        if header { output.line(render(columns.map { $0.name.uppercased() }, isHeader: true)) }
-        for row in rows { output.line(render(row.map(\.display), isHeader: false)) }
+        if header { output.line(render(columns.map { $0.name.uppercased() })) }
+        for row in rows { output.line(render(row.map(\.display))) }
     }
 
     /// RFC 4180: quote fields holding a comma, quote, CR or LF, or surrounding spaces.
     static func csvField(_ text: String) -> String {
         let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
-            || text.hasPrefix(" ") || text.hasSuffix(" ")
+            || text.utf8.first == UInt8(ascii: " ") || text.utf8.last == UInt8(ascii: " ")
         guard needsQuotes else { return text }
+        // By scalar, not Character: a quote followed by a combining mark is one
+        // Character but still a quote to a CSV reader, and must be doubled.
         var quoted = "\""
-        for character in text {
-            quoted.append(character == "\"" ? "\"\"" : String(character))
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.unicodeScalars.append(scalar) }
+            quoted.unicodeScalars.append(scalar)
         }
         return quoted + "\""
     }
@@ -121,15 +127,20 @@ public final class RowWriter {
         return out
     }
 
+    /// Markdown table cell: `|` escaped, line breaks as `<br>`; by scalar, so a
+    /// combining mark cannot hide a `|` or a newline inside a Character.
     static func markdownField(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "|": out += "\\|"
-            case "\n", "\r\n": out += "<br>"
-            default: out.append(character)
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            defer { previousCR = scalar == "\r" }
+            switch scalar {
+            case "|": out.append(contentsOf: "\\|".unicodeScalars)
+            case "\r": out.append(contentsOf: "<br>".unicodeScalars)
+            case "\n": if !previousCR { out.append(contentsOf: "<br>".unicodeScalars) }
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }

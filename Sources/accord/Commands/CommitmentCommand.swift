@@ -11,8 +11,8 @@ struct CommitmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add one obligation of one party: a quantity, an action or a restraint.",
             discussion: """
-                Give exactly one shape: --quantity N --unit TEXT (by --due), --action (by --due), or
-                --restraint (over --from … [--until]). --reciprocal pairs two quantity commitments of the same
+                Give exactly one shape: --quantity N --unit TEXT (by --due), --action (by --due), or \
+                --restraint (over --from … [--until]). --reciprocal pairs two quantity commitments of the same \
                 unit (naming one pairs both); --depends-on makes this one blocked until the other is fulfilled.
                 """)
 

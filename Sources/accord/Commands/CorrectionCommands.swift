@@ -6,7 +6,7 @@ struct CorrectCommand: ParsableCommand {
         commandName: "correct",
         abstract: "Correct a verification or breach: a new entry supersedes its current version.",
         discussion: """
-            Give only the fields that change; the rest are kept. An empty value (--note "") clears an optional
+            Give only the fields that change; the rest are kept. An empty value (--note "") clears an optional \
             field. The original stays readable in `accord history`; reports use the corrected version.
             """)
 

@@ -6,9 +6,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Create the built-in demo ledger and print its fulfilment report.",
         discussion: """
-            The demo follows the 2025 Istanbul talks (dates illustrative): a 1,000-for-1,000 prisoner exchange
-            in tranches, both sides' restraint from strikes backed by a US sanctions guarantee, one confirmed
-            breach and the guarantor's response, a summit blocked until texts are final, and unverified claims
+            The demo follows the 2025 Istanbul talks (dates illustrative): a 1,000-for-1,000 prisoner exchange \
+            in tranches, both sides' restraint from strikes backed by a US sanctions guarantee, one confirmed \
+            breach and the guarantor's response, a summit blocked until texts are final, and unverified claims \
             that do not count. The report is judged at the scenario date, \(Demo.scenarioDate).
             """)
 

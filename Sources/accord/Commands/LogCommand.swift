@@ -6,7 +6,7 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Log a verification: evidence about a commitment, or another source for one already logged.",
         discussion: """
-            One event reported by several sources is ONE verification: log it once, then add each further
+            One event reported by several sources is ONE verification: log it once, then add each further \
             source with `accord log --corroborates <entry> --source …`, which never adds quantity again.
             """)
 

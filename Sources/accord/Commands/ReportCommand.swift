@@ -14,8 +14,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Fulfilment of each commitment, party, agreement and guarantor.",
         discussion: """
-            Only evidence at or above --min-confidence (default confirmed) counts. The heading states the
-            date, the threshold and the ledger seq and root it reflects; `--as-of <seq>` reproduces it later.
+            Only evidence at or above --min-confidence (default confirmed) counts. The heading states the \
+            date, the threshold and the ledger seq and root it reflects; `--as-of <seq>` reproduces it later. \
             json prints one object; table and markdown print every section; csv, tsv and ndjson print --section.
             """)
 

@@ -62,7 +62,7 @@ struct CheckpointCommand: ParsableCommand {
         commandName: "checkpoint",
         abstract: "Sign a checkpoint (tree size and Merkle root) to keep outside the ledger.",
         discussion: """
-            The checkpoint is a C2SP signed note. Keep it somewhere the ledger's operator cannot change;
+            The checkpoint is a C2SP signed note. Keep it somewhere the ledger's operator cannot change; \
             `accord audit --checkpoint FILE` later proves the ledger only grew since.
             """)
 
@@ -129,8 +129,8 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Recompute everything from the raw journal and name the first entry that does not match.",
         discussion: """
-            Opens the file read-only. Checks SQLite's integrity, seq contiguity, that each entry decodes and
-            re-encodes to the same bytes, leaf hashes and the chain, signatures, the Merkle tree, that the
+            Opens the file read-only. Checks SQLite's integrity, seq contiguity, that each entry decodes and \
+            re-encodes to the same bytes, leaf hashes and the chain, signatures, the Merkle tree, that the \
             projections equal a fresh re-derivation, and every stored and given checkpoint.
             Exit codes: 0 verified, 1 tampering or inconsistency, 2 storage corruption, 3 unverifiable (unknown key).
             """)

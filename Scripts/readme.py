@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Runs the ```console examples in README.md and writes their real output back.
+
+Usage: Scripts/readme.py [--check] [ACCORD_BINARY]
+
+Each `$ ` line of a ```console block is run with /bin/sh in a scratch directory,
+`accord` meaning the built binary (default .build/debug/accord). Blocks share one
+directory per session; an HTML comment `<!-- readme-session: NAME -->` just before
+a block puts it in session NAME. The environment is fixed (ACCORD_NOW,
+ACCORD_ACTOR) so output is reproducible apart from random ledger ids, hashes and
+signatures. A command's output is what it wrote to stderr, then to stdout.
+The test suite (Tests/AccordCLITests/ReadmeTests.swift) runs the same examples
+and compares them, ignoring hex digests, ids and signatures.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ENV = {"ACCORD_NOW": "2025-06-10T12:00:00Z", "ACCORD_ACTOR": "monitor"}
+SESSION = re.compile(r"<!-- readme-session: (\S+) -->")
+
+
+def blocks(lines):
+    """Yields (start, end, session) of each ```console block's body lines."""
+    session = "main"
+    i = 0
+    while i < len(lines):
+        match = SESSION.search(lines[i])
+        if match:
+            session = match.group(1)
+        if lines[i].strip() == "```console":
+            start = i + 1
+            end = start
+            while lines[end].strip() != "```":
+                end += 1
+            yield start, end, session
+            session = "main"
+            i = end
+        i += 1
+
+
+PATTERNS = [
+    re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    re.compile(r"[A-Za-z0-9+/]{40,}={0,2}"),
+    re.compile(r"[0-9a-f]{8,}"),
+]
+
+
+def normalize(text):
+    """What the test compares: random ids, digests and signatures masked."""
+    for pattern in PATTERNS:
+        text = pattern.sub("<x>", text)
+    return "\n".join(line.rstrip() for line in text.replace("\r", "").split("\n"))
+
+
+def run(command, binary, cwd):
+    if command.startswith("accord "):
+        command = binary + command[len("accord"):]
+    elif command.startswith("swift run accord "):
+        command = binary + command[len("swift run accord"):]
+    env = dict(os.environ)
+    env.pop("ACCORD_DB", None)
+    env.update(ENV)
+    result = subprocess.run(["/bin/sh", "-c", command], cwd=cwd, env=env, capture_output=True, text=True)
+    return result.stderr + result.stdout
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    binary = os.path.abspath(args[0] if args else ".build/debug/accord")
+    readme = "README.md"
+    lines = open(readme, encoding="utf-8").read().split("\n")
+    sessions = {}
+    output = []
+    cursor = 0
+    for start, end, session in blocks(lines):
+        output.extend(lines[cursor:start])
+        directory = sessions.setdefault(session, tempfile.mkdtemp(prefix="accord-readme-"))
+        old = [[]]
+        for line in lines[start:end]:
+            if line.startswith("$ "):
+                old.append([line])
+            else:
+                old[-1].append(line)
+        for example in old[1:]:
+            command, before = example[0], example[1:]
+            text = run(command[2:], binary, directory)
+            after = text.rstrip("\n").split("\n") if text.strip() else []
+            # Keep the old text when only random ids, digests or signatures changed.
+            if normalize("\n".join(after)) == normalize("\n".join(before)):
+                after = before
+            output.append(command)
+            output.extend(after)
+        cursor = end
+    output.extend(lines[cursor:])
+    new = "\n".join(output)
+    if "--check" in sys.argv:
+        sys.exit(0 if new == "\n".join(lines) else 1)
+    open(readme, "w", encoding="utf-8").write(new)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+import AccordStorage
+
+/// The two shapes a briefing comes in.
+public enum BriefingFormat: String, Sendable, CaseIterable {
+    /// One self-contained HTML page (inline CSS and SVG) that prints to A4.
+    case html
+    /// The same content as Markdown text, for pasting into a memo.
+    case markdown
+}
+
+/// What a briefing covers, and how it was asked for (to print the command
+/// that reproduces it).
+public struct BriefingOptions: Sendable {
+    /// The report behind every number: date, as-of, threshold, filters.
+    public var report: ReportOptions
+    /// The start of the period whose breaches the headline counts
+    /// (default: the earliest date of the agreements in scope).
+    public var since: Moment?
+    /// The ledger path as the user gave it.
+    public var database: String
+    /// The output file as the user gave it; nil for standard output.
+    public var output: String?
+    public var format: BriefingFormat
+
+    public init(report: ReportOptions = ReportOptions(), since: Moment? = nil, database: String,
+                output: String? = nil, format: BriefingFormat = .html) {
+        self.report = report
+        self.since = since
+        self.database = database
+        self.output = output
+        self.format = format
+    }
+}
+
+/// A one-page briefing for a minister or an editor: the fulfilment report,
+/// the breaches of the period and the evidence behind each number, stamped
+/// with the ledger state it reflects.
+///
+/// Build one with ``Ledger/briefing(_:)``; render it with ``html`` or ``markdown``.
+public struct Briefing: Sendable {
+    /// The fulfilment report every number comes from.
+    public var report: Report
+    /// The start of the period the headline's breaches fall in; nil for all
+    /// breaches up to the report's date.
+    public var since: Moment?
+    /// Breaches of the commitments in scope observed on or before the report's
+    /// date, at any confidence (live or disputed versions), by observed date.
+    public var breaches: [BreachListing]
+    /// Party names by id (guarantors included).
+    public var partyNames: [String: String]
+    /// Each commitment's counted evidence: the sources of its records at or
+    /// above the threshold, as "name (kind)", first seen first.
+    public var sources: [String: [String]]
+    /// The real time the briefing was made.
+    public var generatedAt: Timestamp
+    /// The ledger path and output as given, for the reproduce command.
+    public var database: String
+    public var output: String?
+    public var format: BriefingFormat
+
+    public init(report: Report, since: Moment?, breaches: [BreachListing], partyNames: [String: String],
+                sources: [String: [String]], generatedAt: Timestamp, database: String, output: String?,
+                format: BriefingFormat) {
+        self.report = report
+        self.since = since
+        self.breaches = breaches
+        self.partyNames = partyNames
+        self.sources = sources
+        self.generatedAt = generatedAt
+        self.database = database
+        self.output = output
+        self.format = format
+    }
+
+    /// The exact `accord brief …` command that reproduces this briefing: the
+    /// date, the seq it reflects, the period, the threshold and the filters.
+    public var reproduceCommand: String {
+        var words = ["accord", "brief", "--db", database, "--at", report.at.text, "--as-of", String(report.ledger.seq)]
+        if let since { words += ["--since", since.text] }
+        if report.minConfidence != .confirmed { words += ["--min-confidence", report.minConfidence.rawValue] }
+        if let agreement = report.agreementFilter { words += ["--agreement", agreement] }
+        if let party = report.partyFilter { words += ["--party", party] }
+        if format != .html { words += ["--format", format.rawValue] }
+        if let output { words += ["--out", output] }
+        return words.map(BriefText.shellQuoted).joined(separator: " ")
+    }
+
+    /// The briefing in `format`.
+    public func rendered(_ format: BriefingFormat) -> String {
+        switch format {
+        case .html: html
+        case .markdown: markdown
+        }
+    }
+}
+
+extension Ledger {
+    /// Gathers a briefing: the report, then the breaches and evidence sources
+    /// read at the very seq the report reflects, so every part agrees.
+    /// - Throws: ``LedgerError`` `.badInput` for an unknown filter id, an
+    ///   `asOf` beyond the head, or a period that starts after the report's date.
+    public func briefing(_ options: BriefingOptions) throws -> Briefing {
+        let generatedAt = try Timestamp.now()
+        let report = try report(options.report)
+        let seq = report.ledger.seq
+        let context = try LedgerError.translating {
+            try database.read { db in try BriefingContext.load(db, seq: seq) }
+        }
+        let scopeAgreements = Set(report.agreements.map(\.id))
+        let since = options.since ?? context.agreementDates
+            .filter { scopeAgreements.contains($0.key) }.values.min { $0.day < $1.day }
+        if let since, since.day > report.at.day {
+            throw LedgerError.badInput("--since \(since.text) is after --at \(report.at.text); the period must end on or after it starts")
+        }
+
+        let inScope = Set(report.commitments.map(\.id))
+        var breachQuery = BreachQuery()
+        breachQuery.asOf = .seq(seq)
+        breachQuery.at = report.at
+        breachQuery.party = report.partyFilter
+        var breaches: [BreachListing] = []
+        try forEachBreach(breachQuery) { breach in
+            if inScope.contains(breach.commitment) { breaches.append(breach) }
+        }
+
+        var sources: [String: [String]] = [:]
+        func note(_ commitment: String, _ name: String, _ kind: String) {
+            let label = "\(name) (\(kind))"
+            if !(sources[commitment] ?? []).contains(label) { sources[commitment, default: []].append(label) }
+        }
+        var verificationQuery = VerificationQuery()
+        verificationQuery.asOf = .seq(seq)
+        verificationQuery.at = report.at
+        verificationQuery.party = report.partyFilter
+        verificationQuery.minConfidence = report.minConfidence
+        try forEachVerification(verificationQuery) { verification in
+            if inScope.contains(verification.commitment) {
+                note(verification.commitment, verification.source, verification.sourceKind)
+            }
+        }
+        for breach in breaches where (Confidence(rawValue: breach.confidence) ?? .unverified) >= report.minConfidence {
+            note(breach.commitment, breach.source, breach.sourceKind)
+        }
+
+        return Briefing(report: report, since: since, breaches: breaches, partyNames: context.partyNames,
+                        sources: sources, generatedAt: generatedAt, database: options.database,
+                        output: options.output, format: options.format)
+    }
+}
+
+/// Names and dates the report does not carry, as known at one seq.
+struct BriefingContext {
+    var partyNames: [String: String] = [:]
+    var agreementDates: [String: Moment] = [:]
+
+    static func load(_ db: Database, seq: Int64) throws -> BriefingContext {
+        var context = BriefingContext()
+        try db.forEach("SELECT id, name FROM parties WHERE seq <= ?", [seq]) { row in
+            context.partyNames[row.text(0)] = row.text(1)
+        }
+        try db.forEach("SELECT id, date FROM agreements WHERE seq <= ? AND date IS NOT NULL", [seq]) { row in
+            if let date = try? Moment(canonical: row.text(1)) { context.agreementDates[row.text(0)] = date }
+        }
+        return context
+    }
+}

@@ -1,0 +1,73 @@
+import AccordLedger
+import ArgumentParser
+
+extension BriefingFormat: ExpressibleByArgument {}
+
+struct BriefCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brief",
+        abstract: "A one-page briefing for a minister or an editor: HTML (and PDF) with charts, or Markdown.",
+        discussion: """
+            The HTML is one self-contained file (inline CSS and SVG; no script, no network) that prints to one or \
+            two A4 pages: the headline figures, fulfilment by party and by commitment, each reciprocal exchange \
+            tranche by tranche, the breaches of the period by severity, the guarantees, and the evidence behind \
+            each number. Its footer names the ledger seq and Merkle root it reflects and the exact command that \
+            reproduces it. --pdf prints that HTML with headless Chromium (apt-get install chromium-headless-shell; \
+            ACCORD_CHROMIUM overrides the browser). --format markdown gives the same content as text, on stdout \
+            unless --out is given. Files are written whole or not at all.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var when: WhenOptions
+    @Option(help: "Only this agreement.") var agreement: String?
+    @Option(help: "Only this party's commitments.") var party: String?
+    @Option(name: .customLong("min-confidence"), help: "confirmed (default), probable or unverified.") var minConfidence: String?
+    @Option(help: ArgumentHelp("The start of the period whose breaches are counted (default: the agreement's date).", valueName: "date"))
+    var since: String?
+    @Option(help: ArgumentHelp("The file to write (- for stdout); required for html.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("Also print the HTML to this PDF file with headless Chromium.", valueName: "file")) var pdf: String?
+    @Option(help: "html (default) or markdown.") var format: BriefingFormat = .html
+
+    func validate() throws {
+        if format == .html && out == nil {
+            throw ValidationError("--out FILE is required for an HTML briefing (or use --format markdown for text on stdout)")
+        }
+        if let pdf {
+            guard format == .html else { throw ValidationError("--pdf prints the HTML briefing; leave out --format markdown") }
+            guard let out, out != "-" else { throw ValidationError("--pdf needs the HTML in a file: give --out FILE") }
+            guard pdf != out, pdf != "-" else { throw ValidationError("--pdf needs a file of its own, not '\(pdf)'") }
+        }
+    }
+
+    func run() throws {
+        for target in [out, pdf].compactMap({ $0 }) where target != "-" && AtomicFile.isSameFile(target, as: global.path) {
+            throw CommandFailure(message: "\(target) is the ledger (or its journal file); choose another file for the briefing",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        let ledger = try global.openLedgerReadOnly()
+        let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
+                                       agreement: agreement, party: party)
+        let options = BriefingOptions(report: report, since: try since.map { try Moment(parsing: $0, field: "--since") },
+                                      database: global.path, output: out, format: format)
+        let briefing = try ledger.briefing(options)
+        let text = briefing.rendered(format)
+        let stamp = "ledger entry \(briefing.report.ledger.seq), root \(briefing.report.ledger.root.prefix(16))…"
+        guard let out, out != "-" else {
+            let output = TextOutput()
+            output.write(text)
+            output.flush()
+            return
+        }
+        try AtomicFile.write(text, to: out)
+        printError("Wrote \(out) (\(format.rawValue), judged at \(briefing.report.at.text), \(stamp)).")
+        guard let pdf else { return }
+        do {
+            let browser = try HeadlessBrowser.locate()
+            try browser.printPDF(html: out, to: pdf)
+        } catch let error as LedgerError {
+            throw CommandFailure(message: "\(error.message). The HTML briefing was written to \(out); no PDF was written.",
+                                 exitCode: ExitCode32.failure.rawValue)
+        }
+        printError("Wrote \(pdf) (printed by headless Chromium).")
+    }
+}
