@@ -80,6 +80,11 @@ final class Subprocess {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         addChdir(&actions, directory)
+        // Close every other descriptor in the child: the test process opens
+        // files on other threads (a binary being copied, say), and a child that
+        // inherited one would hold it open for its whole life (exec of that
+        // file then fails with ETXTBSY).
+        addCloseFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -158,6 +163,14 @@ private let addChdir: @convention(c) (UnsafeMutablePointer<posix_spawn_file_acti
         fatalError("posix_spawn_file_actions_addchdir_np is missing: glibc 2.29 or newer is needed")
     }
     return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+}()
+
+/// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+).
+private let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+        return { _, _ in 0 }
+    }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
 }()
 
 /// Calls `body` with a NULL-terminated array of C strings made from `strings`.
