@@ -228,9 +228,9 @@ struct Auditor {
         try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
             storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
         }
-        var stored: [(size: Int64, root: [UInt8], key: String, note: String)] = []
-        try db.forEach("SELECT size, root, key_name, note FROM checkpoints ORDER BY size") { row in
-            stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3)))
+        var stored: [(size: Int64, root: [UInt8], key: String, note: String, signedAt: String)] = []
+        try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size, key_name") { row in
+            stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
         }
         report.storedCheckpoints = stored.count
         var outsideParsed: [(name: String, note: SignedNote, body: Checkpoint)] = []
@@ -348,8 +348,18 @@ struct Auditor {
             if root.bytes != checkpoint.root {
                 fail(.tampered, "checkpoint", checkpoint.size, "the checkpoint signed at size \(checkpoint.size) has root \(hexString(checkpoint.root)) but the journal gives \(root.hex): history was rewritten")
             }
-            checkNote(checkpoint.note, name: "stored checkpoint \(checkpoint.size)", size: UInt64(checkpoint.size), root: root,
-                      origin: ledgerOrigin, keys: keys)
+            let signers = checkNote(checkpoint.note, name: "stored checkpoint \(checkpoint.size)", size: UInt64(checkpoint.size),
+                                    root: root, origin: ledgerOrigin, keys: keys)
+            // The key_name column must name a key that signed the note.
+            if let signers, !signers.contains(checkpoint.key) {
+                fail(.tampered, "checkpoint", checkpoint.size, "the stored checkpoint of size \(checkpoint.size) is recorded as signed by "
+                     + "'\(TextRules.printable(checkpoint.key))' but its note is signed by \(signers.joined(separator: ", "))")
+            }
+            // signed_at is not covered by the signature; it must at least be a canonical time.
+            if (try? Moment(parsing: checkpoint.signedAt, field: "signed_at"))?.timestamp.iso8601 != checkpoint.signedAt {
+                fail(.tampered, "checkpoint", checkpoint.size, "the stored checkpoint of size \(checkpoint.size) has signed_at "
+                     + "'\(TextRules.printable(checkpoint.signedAt))', which is not a time as accord writes it")
+            }
         }
         for item in outsideParsed {
             if let ledgerOrigin, item.body.origin != ledgerOrigin {
@@ -362,7 +372,15 @@ struct Auditor {
             if root != item.body.rootHash {
                 fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) has root \(item.body.rootHash.hex) at size \(item.body.size) but the journal gives \(root.hex): history was rewritten")
             }
-            checkNote(item.note.formatted, name: item.name, size: item.body.size, root: root, origin: ledgerOrigin, keys: keys)
+            let signers = checkNote(item.note.formatted, name: item.name, size: item.body.size, root: root, origin: ledgerOrigin, keys: keys)
+            // accord records every checkpoint it signs before handing it out: one
+            // this ledger's keys signed but the ledger does not hold means the file
+            // lost that record (its last writes were cut off, or it is an older copy).
+            if root == item.body.rootHash, let signers,
+               !stored.contains(where: { UInt64($0.size) == item.body.size && $0.root == root.bytes && signers.contains($0.key) }) {
+                fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) was signed by this ledger at size \(item.body.size), "
+                     + "but the ledger holds no record of it: its last writes were lost, or it is an older copy of the file")
+            }
         }
 
         // The projections must equal the re-derivation.
@@ -419,8 +437,12 @@ struct Auditor {
         }
     }
 
+    /// Checks a signed checkpoint note against the journal and the registered
+    /// keys; returns the names of the keys whose signatures verified (nil when
+    /// none did, after recording why).
+    @discardableResult
     mutating func checkNote(_ text: String, name: String, size: UInt64, root: Hash32, origin: String?,
-                            keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+                            keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) -> [String]? {
         var verifiers: [NoteVerifierKey] = []
         for (keyName, key) in keys where key.registered <= Int64(size) {
             if let verifier = try? NoteVerifierKey(name: keyName, publicKey: Curve25519.Signing.PublicKey(rawRepresentation: key.key)) {
@@ -432,14 +454,15 @@ struct Auditor {
             let body = try Checkpoint.parse(note.text)
             if body.size != size || body.rootHash != root || (origin != nil && body.origin != origin) {
                 fail(.tampered, "checkpoint", Int64(size), "\(name): its signed text does not match size \(size) and root \(root.hex)")
-                return
+                return nil
             }
-            _ = try note.verify(with: verifiers)
+            return try note.verify(with: verifiers).verifiedBy.map(\.name)
         } catch SignedNoteError.noVerifiedSignature {
             fail(.unverifiable, "checkpoint", Int64(size), "\(name) is signed by no key registered in this ledger at that size")
         } catch {
             fail(.tampered, "checkpoint", Int64(size), "\(name): \(error)")
         }
+        return nil
     }
 
     /// Compares each projection table with its re-derivation, row by row in key order.
