@@ -47,7 +47,7 @@ struct LedgerProbe {
 
     /// A dump of every table (rows in a fixed order, values quoted by SQLite),
     /// read by full scans so a damaged index cannot hide a row.
-    func dump(tables: [String]? = nil) throws -> [String: [String]] {
+    func dump(tables: [String]? = nil, excluding excluded: [String: Set<String>] = [:]) throws -> [String: [String]] {
         let db = try open()
         var names: [String] = []
         try db.forEach("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") { row in
@@ -58,6 +58,7 @@ struct LedgerProbe {
         for name in names {
             var columns: [String] = []
             try db.forEach("SELECT name FROM pragma_table_info(?)", [name]) { row in columns.append(row.text(0)) }
+            columns.removeAll { excluded[name]?.contains($0) == true }
             let quoted = columns.map { "quote(\"\($0)\")" }.joined(separator: " || '|' || ")
             var rows: [String] = []
             try db.forEach("SELECT \(quoted) FROM \"\(name)\" NOT INDEXED") { row in rows.append(row.text(0)) }
