@@ -55,6 +55,7 @@ for target in "${targets[@]}"; do
         rm -rf "$scratch"
     fi
     echo "== $target for ${seconds}s"
-    "$bin/$target" "$corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    # Swift's own crash backtracer would pre-empt libFuzzer's, which saves the input.
+    SWIFT_BACKTRACE=enable=no "$bin/$target" "$corpus" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
         -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | tail -25
 done

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -173,3 +174,8 @@ func cleanFailureProblem(_ finished: Finished, allowed: Set<Int32>) -> String? {
     }
     return nil
 }
+
+/// The fault and abuse suites (R1–R5, docs/RELIABILITY.md), nested here so
+/// `swift test --filter FaultSuites` runs them all.
+@Suite("Fault and abuse suites")
+enum FaultSuites {}

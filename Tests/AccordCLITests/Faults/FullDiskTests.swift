@@ -64,131 +64,133 @@ final class SmallDisk: @unchecked Sendable {
     }
 }
 
-/// R3: the disk fills up in the middle of an append (or a checkpoint, or
-/// creating a ledger).
-///
-/// Each round copies a ledger onto a 4 MiB tmpfs, fills the disk to leave a
-/// random (seeded) amount free, and appends entries of random size until one
-/// fails. The failure must be one `Error:` line naming the full disk, exit 1;
-/// afterwards every acknowledged entry is there and nothing of the failed
-/// one; once the ballast is removed the audit is clean and appends succeed.
-@Suite("R3 full disk", .enabled(if: SmallDisk.isAvailable, "needs permission to mount a tmpfs"))
-struct FullDiskTests {
-    static let seed = Faults.seed(0xF011)
+extension FaultSuites {
+    /// R3: the disk fills up in the middle of an append (or a checkpoint, or
+    /// creating a ledger).
+    ///
+    /// Each round copies a ledger onto a 4 MiB tmpfs, fills the disk to leave a
+    /// random (seeded) amount free, and appends entries of random size until one
+    /// fails. The failure must be one `Error:` line naming the full disk, exit 1;
+    /// afterwards every acknowledged entry is there and nothing of the failed
+    /// one; once the ballast is removed the audit is clean and appends succeed.
+    @Suite("R3 full disk", .enabled(if: SmallDisk.isAvailable, "needs permission to mount a tmpfs"))
+    struct FullDiskTests {
+        static let seed = Faults.seed(0xF011)
 
-    func isDiskFullError(_ finished: Finished) -> Bool {
-        finished.termination == .exited(1) && finished.err.hasPrefix("Error: the disk holding ")
-            && finished.err.contains(" is full ") && finished.err.split(separator: "\n").count == 1
-    }
+        func isDiskFullError(_ finished: Finished) -> Bool {
+            finished.termination == .exited(1) && finished.err.hasPrefix("Error: the disk holding ")
+                && finished.err.contains(" is full ") && finished.err.split(separator: "\n").count == 1
+        }
 
-    @Test("an append that fills the disk fails cleanly, keeps what was acknowledged, and appends resume once space is freed")
-    func appendsOnAFullDisk() throws {
-        let rounds = Faults.size(ci: 10, long: 100)
-        var random = SeededGenerator(seed: Self.seed)
-        let source = try TemporaryDirectory()
-        try source.accordOK(["demo", "--format", "json"])
-        try source.accordOK(["key", "generate", "--out", "monitor.key"])
-        try source.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
-        let disk = try SmallDisk(kilobytes: 4 * 1024)
-        var problems: [String] = []
-        var failures: [String: Int] = [:]
-        var appended = 0
-        let started = monotonicSeconds()
+        @Test("an append that fills the disk fails cleanly, keeps what was acknowledged, and appends resume once space is freed")
+        func appendsOnAFullDisk() throws {
+            let rounds = Faults.size(ci: 10, long: 100)
+            var random = SeededGenerator(seed: Self.seed)
+            let source = try TemporaryDirectory()
+            try source.accordOK(["demo", "--format", "json"])
+            try source.accordOK(["key", "generate", "--out", "monitor.key"])
+            try source.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
+            let disk = try SmallDisk(kilobytes: 4 * 1024)
+            var problems: [String] = []
+            var failures: [String: Int] = [:]
+            var appended = 0
+            let started = monotonicSeconds()
 
-        for round in 0..<rounds {
-            try disk.clear()
-            for name in ["accord.sqlite", "monitor.key"] {
-                try FileManager.default.copyItem(atPath: source.path(name), toPath: disk.path + "/" + name)
-            }
-            let ledger = LedgerProbe(disk.path + "/accord.sqlite")
-            let before = try ledger.journal()
-            try disk.fill(leaving: Int.random(in: 0...300_000, using: &random))
-            var acknowledged: [String: Int64] = [:]
-            var failed: (id: String, finished: Finished)?
-            for index in 0..<80 {
-                let id = "r3-\(round)-\(index)"
-                let note = String(repeating: "n", count: Int.random(in: 1...20_000, using: &random))
-                let arguments: [String]
-                switch Int.random(in: 0..<6, using: &random) {
-                case 0: arguments = ["checkpoint", "--key", "monitor.key", "--out", "cp-\(index).txt"]
-                case 1: arguments = ["breach", "RU-no-strikes", "--party", "RU", "--observed", "2025-06-02", "--severity", "minor",
-                                     "--source", "R3", "--id", id, "--description", note]
-                default: arguments = ["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26", "--source", "R3",
-                                      "--id", id, "--note", note]
+            for round in 0..<rounds {
+                try disk.clear()
+                for name in ["accord.sqlite", "monitor.key"] {
+                    try FileManager.default.copyItem(atPath: source.path(name), toPath: disk.path + "/" + name)
                 }
-                let finished = try Subprocess.run(Faults.accord, arguments.map { Array($0.utf8) }, directory: disk.path,
-                                                  environment: Faults.environment)
-                if finished.termination == .exited(0) {
-                    if arguments[0] != "checkpoint" {
-                        appended += 1
-                        acknowledged[id] = acknowledgedSeq(finished.err)
+                let ledger = LedgerProbe(disk.path + "/accord.sqlite")
+                let before = try ledger.journal()
+                try disk.fill(leaving: Int.random(in: 0...300_000, using: &random))
+                var acknowledged: [String: Int64] = [:]
+                var failed: (id: String, finished: Finished)?
+                for index in 0..<80 {
+                    let id = "r3-\(round)-\(index)"
+                    let note = String(repeating: "n", count: Int.random(in: 1...20_000, using: &random))
+                    let arguments: [String]
+                    switch Int.random(in: 0..<6, using: &random) {
+                    case 0: arguments = ["checkpoint", "--key", "monitor.key", "--out", "cp-\(index).txt"]
+                    case 1: arguments = ["breach", "RU-no-strikes", "--party", "RU", "--observed", "2025-06-02", "--severity", "minor",
+                                         "--source", "R3", "--id", id, "--description", note]
+                    default: arguments = ["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26", "--source", "R3",
+                                          "--id", id, "--note", note]
                     }
+                    let finished = try Subprocess.run(Faults.accord, arguments.map { Array($0.utf8) }, directory: disk.path,
+                                                      environment: Faults.environment)
+                    if finished.termination == .exited(0) {
+                        if arguments[0] != "checkpoint" {
+                            appended += 1
+                            acknowledged[id] = acknowledgedSeq(finished.err)
+                        }
+                        continue
+                    }
+                    failed = (arguments[0] == "checkpoint" ? "checkpoint" : id, finished)
+                    failures[arguments[0], default: 0] += 1
+                    break
+                }
+                guard let failed else {
+                    problems.append("round \(round): the disk never filled")
                     continue
                 }
-                failed = (arguments[0] == "checkpoint" ? "checkpoint" : id, finished)
-                failures[arguments[0], default: 0] += 1
-                break
-            }
-            guard let failed else {
-                problems.append("round \(round): the disk never filled")
-                continue
-            }
-            if !isDiskFullError(failed.finished) {
-                problems.append("round \(round) \(failed.id): \(failed.finished.termination), not a one-line disk-full error: \(failed.finished.err.prefix(300))")
-            }
-            // While the disk is still full, a read either works or says the disk is full.
-            let auditFull = try Subprocess.run(Faults.accord, [Array("audit".utf8)], directory: disk.path, environment: Faults.environment)
-            if !(auditFull.termination == .exited(0) && auditFull.out.hasPrefix("verified:")) && !isDiskFullError(auditFull) {
-                problems.append("round \(round): audit on the full disk: \(auditFull.termination) \(auditFull.out.prefix(200)) \(auditFull.err.prefix(200))")
-            }
+                if !isDiskFullError(failed.finished) {
+                    problems.append("round \(round) \(failed.id): \(failed.finished.termination), not a one-line disk-full error: \(failed.finished.err.prefix(300))")
+                }
+                // While the disk is still full, a read either works or says the disk is full.
+                let auditFull = try Subprocess.run(Faults.accord, [Array("audit".utf8)], directory: disk.path, environment: Faults.environment)
+                if !(auditFull.termination == .exited(0) && auditFull.out.hasPrefix("verified:")) && !isDiskFullError(auditFull) {
+                    problems.append("round \(round): audit on the full disk: \(auditFull.termination) \(auditFull.out.prefix(200)) \(auditFull.err.prefix(200))")
+                }
 
-            disk.freeBallast()
-            let after = try ledger.journal()
-            let ids = try ledger.externalIDs()
-            if Array(after.prefix(before.count)) != before || !after.isContiguous {
-                problems.append("round \(round): the journal's earlier entries changed")
+                disk.freeBallast()
+                let after = try ledger.journal()
+                let ids = try ledger.externalIDs()
+                if Array(after.prefix(before.count)) != before || !after.isContiguous {
+                    problems.append("round \(round): the journal's earlier entries changed")
+                }
+                if after.count != before.count + acknowledged.count {
+                    problems.append("round \(round): \(after.count) entries, expected \(before.count) + \(acknowledged.count) acknowledged")
+                }
+                for (id, seq) in acknowledged where ids[id] != seq {
+                    problems.append("round \(round): acknowledged \(id) at \(seq) but the ledger has \(ids[id].map(String.init) ?? "nothing")")
+                }
+                if ids[failed.id] != nil { problems.append("round \(round): the failed append \(failed.id) is (partly) there") }
+                let audit = try Subprocess.run(Faults.accord, [Array("audit".utf8), Array("--full".utf8)], directory: disk.path,
+                                               environment: Faults.environment)
+                if !(audit.termination == .exited(0) && audit.out.hasPrefix("verified:")) {
+                    problems.append("round \(round): audit after freeing space: \(audit.out.prefix(300)) \(audit.err.prefix(300))")
+                }
+                let again = try Subprocess.run(Faults.accord, ["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26",
+                                                               "--source", "R3", "--id", "r3-\(round)-after"].map { Array($0.utf8) },
+                                               directory: disk.path, environment: Faults.environment)
+                if again.termination != .exited(0) { problems.append("round \(round): appending after freeing space: \(again.err)") }
             }
-            if after.count != before.count + acknowledged.count {
-                problems.append("round \(round): \(after.count) entries, expected \(before.count) + \(acknowledged.count) acknowledged")
-            }
-            for (id, seq) in acknowledged where ids[id] != seq {
-                problems.append("round \(round): acknowledged \(id) at \(seq) but the ledger has \(ids[id].map(String.init) ?? "nothing")")
-            }
-            if ids[failed.id] != nil { problems.append("round \(round): the failed append \(failed.id) is (partly) there") }
-            let audit = try Subprocess.run(Faults.accord, [Array("audit".utf8), Array("--full".utf8)], directory: disk.path,
-                                           environment: Faults.environment)
-            if !(audit.termination == .exited(0) && audit.out.hasPrefix("verified:")) {
-                problems.append("round \(round): audit after freeing space: \(audit.out.prefix(300)) \(audit.err.prefix(300))")
-            }
-            let again = try Subprocess.run(Faults.accord, ["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26",
-                                                           "--source", "R3", "--id", "r3-\(round)-after"].map { Array($0.utf8) },
-                                           directory: disk.path, environment: Faults.environment)
-            if again.termination != .exited(0) { problems.append("round \(round): appending after freeing space: \(again.err)") }
+            #expect(problems.isEmpty, "seed \(Self.seed):\n\(problems.prefix(30).joined(separator: "\n"))")
+            Faults.report("R3", "\(rounds) rounds filled the disk (failed: \(failures.sorted { $0.key < $1.key })) after \(appended) "
+                          + "acknowledged appends, in \(String(format: "%.1f", monotonicSeconds() - started)) s, seed \(Self.seed)")
         }
-        #expect(problems.isEmpty, "seed \(Self.seed):\n\(problems.prefix(30).joined(separator: "\n"))")
-        Faults.report("R3", "\(rounds) rounds filled the disk (failed: \(failures.sorted { $0.key < $1.key })) after \(appended) "
-                      + "acknowledged appends, in \(String(format: "%.1f", monotonicSeconds() - started)) s, seed \(Self.seed)")
-    }
 
-    @Test("creating a ledger on a full disk fails cleanly and `accord init` completes it once space is freed")
-    func initOnAFullDisk() throws {
-        var random = SeededGenerator(seed: Self.seed)
-        let disk = try SmallDisk(kilobytes: 2048)
-        var outcomes: [String] = []
-        for round in 0..<Faults.size(ci: 4, long: 40) {
-            try disk.clear()
-            try disk.fill(leaving: Int.random(in: 0...900_000, using: &random))
-            let created = try Subprocess.run(Faults.accord, [Array("init".utf8)], directory: disk.path, environment: Faults.environment)
-            outcomes.append(created.termination == .exited(0) ? "created" : "full")
-            if created.termination != .exited(0) {
-                #expect(isDiskFullError(created), "round \(round): \(created.termination) \(created.err)")
+        @Test("creating a ledger on a full disk fails cleanly and `accord init` completes it once space is freed")
+        func initOnAFullDisk() throws {
+            var random = SeededGenerator(seed: Self.seed)
+            let disk = try SmallDisk(kilobytes: 2048)
+            var outcomes: [String] = []
+            for round in 0..<Faults.size(ci: 4, long: 40) {
+                try disk.clear()
+                try disk.fill(leaving: Int.random(in: 0...900_000, using: &random))
+                let created = try Subprocess.run(Faults.accord, [Array("init".utf8)], directory: disk.path, environment: Faults.environment)
+                outcomes.append(created.termination == .exited(0) ? "created" : "full")
+                if created.termination != .exited(0) {
+                    #expect(isDiskFullError(created), "round \(round): \(created.termination) \(created.err)")
+                }
+                disk.freeBallast()
+                let again = try Subprocess.run(Faults.accord, [Array("init".utf8)], directory: disk.path, environment: Faults.environment)
+                #expect(again.termination == .exited(0), "round \(round): init after freeing space: \(again.err)")
+                let audit = try Subprocess.run(Faults.accord, [Array("audit".utf8)], directory: disk.path, environment: Faults.environment)
+                #expect(audit.termination == .exited(0) && audit.out.hasPrefix("verified: 1 entries"), "round \(round): \(audit.out) \(audit.err)")
             }
-            disk.freeBallast()
-            let again = try Subprocess.run(Faults.accord, [Array("init".utf8)], directory: disk.path, environment: Faults.environment)
-            #expect(again.termination == .exited(0), "round \(round): init after freeing space: \(again.err)")
-            let audit = try Subprocess.run(Faults.accord, [Array("audit".utf8)], directory: disk.path, environment: Faults.environment)
-            #expect(audit.termination == .exited(0) && audit.out.hasPrefix("verified: 1 entries"), "round \(round): \(audit.out) \(audit.err)")
+            Faults.report("R3", "init on a full disk: \(outcomes)")
         }
-        Faults.report("R3", "init on a full disk: \(outcomes)")
     }
 }

@@ -149,6 +149,11 @@ enum HostileFixture {
                 .opt("--until", "2025-06-30", .date), .opt("--severity", "minor", .word(["grave"])), .opt("--status", "all", .word(["current"])),
                 .opt("--guarantor", "US", .party), .opt("--min-confidence", "unverified", .word(["confirmed"])), .opt("--format", "csv", .word(["tsv"])),
             ], writes: false),
+            Template(command: ["brief"], args: [
+                .opt("--at", "2025-06-10", .date), .opt("--as-of", "20", .entry), .opt("--agreement", "istanbul-2025", .agreement),
+                .opt("--party", "UA", .party), .opt("--min-confidence", "probable", .word(["confirmed"])), .opt("--since", "2025-05-16", .date),
+                .opt("--format", "markdown", .word(["html"])), .opt("--out", "brief-\(id).md", .outFile),
+            ], writes: false),
             Template(command: ["history"], args: [.pos("UA-release", .entry), .opt("--as-of", "15", .entry), .opt("--format", "ndjson", .word(["json"]))],
                      writes: false),
             Template(command: ["commitment", "show"], args: [

@@ -32,6 +32,16 @@ struct LedgerProbe {
         return ids
     }
 
+    /// The first column of the first row of a query, as text.
+    func text(_ sql: String, _ values: [DatabaseValueConvertible] = []) throws -> String? {
+        let db = try open()
+        var result: String?
+        try db.forEach(sql, values) { row in
+            if result == nil { result = row.optionalText(0) }
+        }
+        return result
+    }
+
     /// The number of journal entries.
     func count() throws -> Int64 {
         try open().scalarInt("SELECT count(*) FROM journal") ?? 0

@@ -1,98 +1,100 @@
 import Foundation
 import Testing
 
-/// R4: hostile input to every command. Each case is a valid command broken in
-/// one or two ways; every one must end in a normal exit (no signal, no Swift
-/// trap) with one `Error:` line, exit 64 or 65 (66 when --db is the garbage),
-/// nothing on stdout, and the journal byte-identical.
-@Suite("R4 malformed input")
-struct MalformedInputTests {
-    static let seed = Faults.seed(0xA11CE)
+extension FaultSuites {
+    /// R4: hostile input to every command. Each case is a valid command broken in
+    /// one or two ways; every one must end in a normal exit (no signal, no Swift
+    /// trap) with one `Error:` line, exit 64 or 65 (66 when --db is the garbage),
+    /// nothing on stdout, and the journal byte-identical.
+    @Suite("R4 malformed input")
+    struct MalformedInputTests {
+        static let seed = Faults.seed(0xA11CE)
 
-    /// The fixture: the demo ledger with a registered key, a dispute and a
-    /// stored checkpoint, and the files hostile values point at.
-    static func makeFixture(in dir: TemporaryDirectory) throws {
-        try dir.accordOK(["demo", "--format", "json"])
-        try dir.accordOK(["key", "generate", "--out", "monitor.key"])
-        try dir.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
-        try dir.accordOK(["dispute", "ru-mod-claim-2025-06-03", "--by", "UA", "--reason", "denied"])
-        try dir.accordOK(["checkpoint", "--key", "monitor.key", "--out", "valid.cp"])
-        try dir.accordOK(["key", "generate", "--out", "other.key"])
-        try dir.accordOK(["key", "generate", "--out", "spare.key"])
-        var random = SeededGenerator(seed: seed)
-        try HostileFixture.makeFiles(in: dir.url.path, random: &random)
-    }
-
-    /// Copies the fixture into a fresh directory for one worker.
-    static func copyFixture(_ fixture: TemporaryDirectory) throws -> TemporaryDirectory {
-        let copy = try TemporaryDirectory()
-        for name in try FileManager.default.contentsOfDirectory(atPath: fixture.url.path) {
-            try FileManager.default.copyItem(atPath: fixture.path(name), toPath: copy.path(name))
+        /// The fixture: the demo ledger with a registered key, a dispute and a
+        /// stored checkpoint, and the files hostile values point at.
+        static func makeFixture(in dir: TemporaryDirectory) throws {
+            try dir.accordOK(["demo", "--format", "json"])
+            try dir.accordOK(["key", "generate", "--out", "monitor.key"])
+            try dir.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
+            try dir.accordOK(["dispute", "ru-mod-claim-2025-06-03", "--by", "UA", "--reason", "denied"])
+            try dir.accordOK(["checkpoint", "--key", "monitor.key", "--out", "valid.cp"])
+            try dir.accordOK(["key", "generate", "--out", "other.key"])
+            try dir.accordOK(["key", "generate", "--out", "spare.key"])
+            var random = SeededGenerator(seed: seed)
+            try HostileFixture.makeFiles(in: dir.url.path, random: &random)
         }
-        return copy
-    }
 
-    @Test("every template is valid on the fixture, so a refusal is the mutation's doing")
-    func templatesAreValid() throws {
-        let fixture = try TemporaryDirectory()
-        try Self.makeFixture(in: fixture)
-        for template in HostileFixture.templates(0) where template.baselineValid {
-            let dir = try Self.copyFixture(fixture)
-            let finished = try Subprocess.run(Faults.accord, template.tokens, directory: dir.url.path, environment: Faults.environment)
-            #expect(finished.termination == .exited(0),
-                    "accord \(template.command.joined(separator: " ")): \(finished.termination) \(finished.err)")
-        }
-    }
-
-    @Test("hostile command lines are refused cleanly and change nothing")
-    func hostileCommandLines() async throws {
-        let total = Faults.size(ci: 1_000, long: 12_000)
-        let threads = 3
-        let fixture = try TemporaryDirectory()
-        try Self.makeFixture(in: fixture)
-        let pristine = try LedgerProbe(fixture.path("accord.sqlite")).journal()
-        let pristineCheckpoints = try LedgerProbe(fixture.path("accord.sqlite")).checkpointSizes()
-
-        var generator = HostileGenerator(seed: Self.seed)
-        let cases = (0..<total).map { _ in generator.next() }
-        let problems = Problems()
-        let started = monotonicSeconds()
-        let counts = try await onThreads(threads) { worker -> [Int32: Int] in
-            var dir = try Self.copyFixture(fixture)
-            var codes: [Int32: Int] = [:]
-            for index in stride(from: worker, to: cases.count, by: threads) {
-                let hostile = cases[index]
-                let finished = try Subprocess.run(Faults.accord, hostile.arguments, directory: dir.url.path,
-                                                  environment: Faults.environment.merging(hostile.environment) { $1 })
-                if let code = finished.status { codes[code, default: 0] += 1 }
-                var problem = cleanFailureProblem(finished, allowed: hostile.allowed)
-                if let code = finished.status, hostile.verdicts.contains(code) {
-                    let verdict = finished.out.lowercased()
-                    problem = verdict.contains("corrupt") && finished.stderr.isEmpty ? nil
-                        : "audit exit \(code) without a corrupt verdict: \(finished.out.prefix(200)) \(finished.err.prefix(200))"
-                } else if problem == nil, !finished.stdout.isEmpty {
-                    problem = "printed \(finished.stdout.count) bytes on stdout while failing"
-                }
-                let ledger = LedgerProbe(dir.path("accord.sqlite"))
-                let journal = try? ledger.journal()
-                if journal != pristine || (try? ledger.checkpointSizes()) != pristineCheckpoints {
-                    problem = (problem.map { $0 + "; " } ?? "")
-                        + "the ledger changed (\(pristine.count) → \(journal?.count ?? -1) entries)"
-                    dir = try Self.copyFixture(fixture)
-                }
-                if let problem { problems.add("case \(index) \(hostile.display): \(problem)") }
+        /// Copies the fixture into a fresh directory for one worker.
+        static func copyFixture(_ fixture: TemporaryDirectory) throws -> TemporaryDirectory {
+            let copy = try TemporaryDirectory()
+            for name in try FileManager.default.contentsOfDirectory(atPath: fixture.url.path) {
+                try FileManager.default.copyItem(atPath: fixture.path(name), toPath: copy.path(name))
             }
-            return codes
+            return copy
         }
-        let seconds = monotonicSeconds() - started
-        let byCode = counts.reduce(into: [Int32: Int]()) { total, codes in total.merge(codes, uniquingKeysWith: +) }
-        Faults.report("R4", "\(cases.count) cases on \(threads) threads in \(String(format: "%.1f", seconds)) s, seed \(Self.seed); exits \(byCode.sorted { $0.key < $1.key })")
-        let found = problems.all
-        #expect(found.isEmpty, "\(found.count) of \(cases.count) cases (seed \(Self.seed)) were not refused cleanly:\n\(found.prefix(40).joined(separator: "\n"))")
+
+        @Test("every template is valid on the fixture, so a refusal is the mutation's doing")
+        func templatesAreValid() throws {
+            let fixture = try TemporaryDirectory()
+            try Self.makeFixture(in: fixture)
+            for template in HostileFixture.templates(0) where template.baselineValid {
+                let dir = try Self.copyFixture(fixture)
+                let finished = try Subprocess.run(Faults.accord, template.tokens, directory: dir.url.path, environment: Faults.environment)
+                #expect(finished.termination == .exited(0),
+                        "accord \(template.command.joined(separator: " ")): \(finished.termination) \(finished.err)")
+            }
+        }
+
+        @Test("hostile command lines are refused cleanly and change nothing")
+        func hostileCommandLines() async throws {
+            let total = Faults.size(ci: 1_000, long: 12_000)
+            let threads = 3
+            let fixture = try TemporaryDirectory()
+            try Self.makeFixture(in: fixture)
+            let pristine = try LedgerProbe(fixture.path("accord.sqlite")).journal()
+            let pristineCheckpoints = try LedgerProbe(fixture.path("accord.sqlite")).checkpointSizes()
+
+            var generator = HostileGenerator(seed: Self.seed)
+            let cases = (0..<total).map { _ in generator.next() }
+            let problems = Problems()
+            let started = monotonicSeconds()
+            let counts = try await onThreads(threads) { worker -> [Int32: Int] in
+                var dir = try Self.copyFixture(fixture)
+                var codes: [Int32: Int] = [:]
+                for index in stride(from: worker, to: cases.count, by: threads) {
+                    let hostile = cases[index]
+                    let finished = try Subprocess.run(Faults.accord, hostile.arguments, directory: dir.url.path,
+                                                      environment: Faults.environment.merging(hostile.environment) { $1 })
+                    if let code = finished.status { codes[code, default: 0] += 1 }
+                    var problem = cleanFailureProblem(finished, allowed: hostile.allowed)
+                    if let code = finished.status, hostile.verdicts.contains(code) {
+                        let verdict = finished.out.lowercased()
+                        problem = verdict.contains("corrupt") && finished.stderr.isEmpty ? nil
+                            : "audit exit \(code) without a corrupt verdict: \(finished.out.prefix(200)) \(finished.err.prefix(200))"
+                    } else if problem == nil, !finished.stdout.isEmpty {
+                        problem = "printed \(finished.stdout.count) bytes on stdout while failing"
+                    }
+                    let ledger = LedgerProbe(dir.path("accord.sqlite"))
+                    let journal = try? ledger.journal()
+                    if journal != pristine || (try? ledger.checkpointSizes()) != pristineCheckpoints {
+                        problem = (problem.map { $0 + "; " } ?? "")
+                            + "the ledger changed (\(pristine.count) → \(journal?.count ?? -1) entries)"
+                        dir = try Self.copyFixture(fixture)
+                    }
+                    if let problem { problems.add("case \(index) \(hostile.display): \(problem)") }
+                }
+                return codes
+            }
+            let seconds = monotonicSeconds() - started
+            let byCode = counts.reduce(into: [Int32: Int]()) { total, codes in total.merge(codes, uniquingKeysWith: +) }
+            Faults.report("R4", "\(cases.count) cases on \(threads) threads in \(String(format: "%.1f", seconds)) s, seed \(Self.seed); exits \(byCode.sorted { $0.key < $1.key })")
+            let found = problems.all
+            #expect(found.isEmpty, "\(found.count) of \(cases.count) cases (seed \(Self.seed)) were not refused cleanly:\n\(found.prefix(40).joined(separator: "\n"))")
+        }
     }
 }
 
-extension MalformedInputTests {
+extension FaultSuites.MalformedInputTests {
     @Test("the options accord lets repeat are exactly the parser's repeating options")
     func repeatableOptions() throws {
         let dir = try TemporaryDirectory()
@@ -151,5 +153,32 @@ extension MalformedInputTests {
         #expect(outcome.err.hasPrefix("Error: The value 'x y' is invalid for '--format <format>'"))
         #expect(outcome.err.hasSuffix("(see 'accord report --help')\n"), "\(outcome.err)")
         #expect(outcome.err.split(separator: "\n").count == 1)
+    }
+
+    @Test("hostile but valid values are stored exactly: SQL in text, any Unicode, NUL bytes in an evidence file")
+    func hostileButValid() throws {
+        let dir = try TemporaryDirectory()
+        try dir.accordOK(["demo", "--format", "json"])
+        var random = SeededGenerator(seed: Self.seed)
+        let evidence = [UInt8](repeating: 0, count: 7) + (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        try Data(evidence).write(to: URL(fileURLWithPath: dir.path("evidence.bin")))
+        let source = "Robert'); DROP TABLE journal;-- \"%s\" ${HOME} `id`"
+        let note = "שלום 👩🏽‍⚕️ e\u{301} Ａ\u{200B}\u{FEFF} <script>alert(1)</script>\nsecond line\twith a tab"
+        let before = try LedgerProbe(dir.path("accord.sqlite")).journal()
+        try dir.accordOK(["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26", "--source", source, "--id", "hostile-1",
+                          "--note", note, "--evidence", "evidence.bin", "--place", "O'Brien; --"])
+        let probe = LedgerProbe(dir.path("accord.sqlite"))
+        let after = try probe.journal()
+        #expect(after.count == before.count + 1 && Array(after.prefix(before.count)) == before)
+        #expect(try probe.text("SELECT source FROM verifications WHERE external_id = 'hostile-1'") == source)
+        // Stored in Unicode Normalization Form C: e + U+0301 becomes é.
+        let stored = try probe.text("SELECT note FROM verifications WHERE external_id = 'hostile-1'")
+        #expect(stored.map { Array($0.utf8) } == Array(note.replacingOccurrences(of: "e\u{301}", with: "\u{E9}", options: .literal).utf8))
+        #expect(try probe.text("SELECT place FROM verifications WHERE external_id = 'hostile-1'") == "O'Brien; --")
+        let sum = try Subprocess.run("/usr/bin/sha256sum", [Array("evidence.bin".utf8)], directory: dir.url.path)
+        #expect(try probe.text("SELECT evidence_sha256 FROM verifications WHERE external_id = 'hostile-1'")
+                == String(sum.out.prefix(64)))
+        let audit = try dir.accord(["audit"])
+        #expect(audit.termination == .exited(0), "\(audit.out)")
     }
 }
