@@ -75,13 +75,33 @@ public final class Ledger {
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
     public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
+        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true)
+    }
+
+    /// Opens an existing ledger to read it once, as a one-shot command does:
+    /// nothing is written and, when no other process has the file open, no
+    /// `-wal` or `-shm` file is created beside it (see `Database.Mode.snapshot`).
+    /// A read fails with `.busy` if another process changes the file meanwhile.
+    /// - Throws: ``LedgerError``, as ``open(at:readOnly:)``.
+    public static func openSnapshot(at path: String) throws -> Ledger {
+        try open(at: path, mode: .snapshot, requireFirstEntry: true)
+    }
+
+    /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
+    /// to examine a journal whose first entry was deleted rather than refuse it.
+    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool) throws -> Ledger {
         try checkPath(path)
+        let readOnly = mode != .readWrite
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: readOnly ? .readOnly : .readWrite, configuration: configuration)
+            let database = try Database(path: path, mode: mode, configuration: configuration)
             guard try database.tableExists("schema_migrations") else {
                 throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
             }
-            if try database.tableExists("journal"), try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
+            if requireFirstEntry, try database.tableExists("journal"),
+               try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
+                if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
+                    throw LedgerError(.tampered, "\(path) has journal entries but not entry 1; run `accord audit --db \(path)`")
+                }
                 throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
             }
             let pending = try migrator.pending(in: database)
@@ -128,7 +148,7 @@ extension Ledger {
     public static func migrationStatus(at path: String) throws -> [MigrationStatus] {
         try checkPath(path)
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: .readOnly, configuration: configuration)
+            let database = try Database(path: path, mode: .snapshot, configuration: configuration)
             _ = try migrator.pending(in: database)  // refuses newer or edited schemas
             let applied = Dictionary(uniqueKeysWithValues: try migrator.applied(in: database).map { ($0.version, $0) })
             return migrator.migrations.map { migration in

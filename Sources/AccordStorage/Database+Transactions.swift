@@ -21,10 +21,19 @@ extension Database {
     }
 
     /// Runs `body` in a read transaction that sees one snapshot of the file.
+    ///
+    /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
+    /// SQLite takes no locks; if another process changed the file while
+    /// `body` ran, what it read may be torn, and a `.busy` error says to run again.
     /// - Throws: what `body` throws, or ``StorageError``.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
-        return try transaction("BEGIN DEFERRED", body)
+        let result = try transaction("BEGIN DEFERRED", body)
+        if let snapshot, FileIdentity(path: path) != snapshot {
+            throw StorageError(code: .busy, message: "\(path) was changed by another process while it was being read",
+                               path: path)
+        }
+        return result
     }
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {

@@ -21,8 +21,15 @@ public final class Database {
         case readWrite
         /// Create the file if it does not exist; read and write.
         case create
-        /// The file must exist; never written.
+        /// The file must exist; never written. (SQLite may still create the
+        /// `-wal` and `-shm` files of a WAL database beside it.)
         case readOnly
+        /// Read once, as a one-shot command does: never written, and, when no
+        /// other connection has the file open (no `-wal`, `-shm` or `-journal`
+        /// beside it), read as an immutable snapshot so that no file is created
+        /// either; ``read(_:)`` then fails with `.busy` if another process
+        /// changed the file meanwhile. Otherwise as ``readOnly``.
+        case snapshot
     }
 
     /// Settings applied to every connection.
@@ -59,6 +66,8 @@ public final class Database {
     public let configuration: Configuration
     let handle: OpaquePointer
     var statementCache: [String: Statement] = [:]
+    /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
+    let snapshot: FileIdentity?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -93,12 +102,22 @@ public final class Database {
 
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
         switch mode {
-        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnly, .snapshot: flags |= SQLITE_OPEN_READONLY
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
+        // A read-only open of a WAL database creates -wal and -shm files unless
+        // it is immutable; that is safe only while no other connection is open.
+        var filename = path
+        var snapshot: FileIdentity?
+        if mode == .snapshot, !isMemory, let identity = FileIdentity(path: path),
+           let uri = Database.immutableURI(path), Database.isQuiescent(path) {
+            filename = uri
+            snapshot = identity
+        }
+        self.snapshot = snapshot
         var opened: OpaquePointer?
-        let result = sqlite3_open_v2(path, &opened, flags, nil)
+        let result = sqlite3_open_v2(filename, &opened, flags, nil)
         guard let opened else {
             throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
                                message: "cannot open \(path): out of memory", path: path)
@@ -182,7 +201,7 @@ public final class Database {
             try execute("PRAGMA synchronous = OFF")
             return
         }
-        if mode != .readOnly {
+        if mode == .readWrite || mode == .create {
             let journalMode = try scalarText("PRAGMA journal_mode = WAL")?.lowercased()
             let isMemory = path == ":memory:" || path.isEmpty
             guard journalMode == "wal" || (isMemory && journalMode == "memory") else {

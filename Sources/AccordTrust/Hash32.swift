@@ -17,6 +17,13 @@ public struct Hash32: Hashable, Sendable, Comparable {
     /// Creates a hash from exactly 32 bytes; returns nil for any other length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
+        // Arrays and slices (every blob read from SQLite) load in four words; the
+        // byte loop below is for other collections and, unspecialized in debug
+        // builds, costs microseconds per hash.
+        if let hash = bytes.withContiguousStorageIfAvailable({ Hash32(unsafeRawBytes: UnsafeRawBufferPointer($0)) }) {
+            self = hash
+            return
+        }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { raw in
             for (offset, byte) in bytes.enumerated() { raw[offset] = byte }

@@ -118,7 +118,12 @@ public enum Audit {
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         let ledger: Ledger
         do {
-            ledger = try Ledger.open(at: path, readOnly: true)
+            ledger = try Ledger.open(at: path, mode: .snapshot, requireFirstEntry: false)
+            // A file migrated but never given its first entry is not a ledger yet;
+            // one whose journal was emptied is audited (an outside checkpoint exposes it).
+            if checkpoints.isEmpty, try ledger.isUninitialised() {
+                throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
+            }
         } catch let error as LedgerError where error.code == .notALedger || error.code == .corrupt {
             // A file that was a ledger but no longer opens as one is damaged.
             guard access(path, F_OK) == 0, error.message.contains("not a SQLite database") || error.code == .corrupt else { throw error }
@@ -146,6 +151,22 @@ public enum Audit {
             report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
         }
         return report
+    }
+}
+
+extension Ledger {
+    /// True when the journal and every table derived from it are empty: a
+    /// file `accord init` migrated but never wrote its first entry to.
+    func isUninitialised() throws -> Bool {
+        try LedgerError.translating {
+            try database.read { db in
+                let tables = ["journal", "merkle_frontier", "merkle_nodes", "checkpoints"] + Audit.projections.map(\.table)
+                for table in tables where try db.tableExists(table) {
+                    if try db.scalarInt("SELECT EXISTS (SELECT 1 FROM \(table))") == 1 { return false }
+                }
+                return true
+            }
+        }
     }
 }
 
@@ -208,6 +229,7 @@ struct Auditor {
     /// Reads every entry in order, checking it, and re-derives the projections
     /// into a scratch database to compare with the stored ones.
     mutating func replayJournal(outside: [(name: String, text: String)]) throws {
+        let db = self.db  // a local, so closures read it without capturing self
         // The scratch database for the re-derivation.
         var template = Array("\(temporaryDirectory())/accord-audit-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
@@ -225,12 +247,16 @@ struct Auditor {
 
         // Stored Merkle nodes and checkpoints, checked as the tree grows.
         var storedNodes: [String: [UInt8]] = [:]
-        try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
-            storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
+        try readable("merkle_nodes") {
+            try db.forEach("SELECT level, idx, hash FROM merkle_nodes") { row in
+                storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
+            }
         }
         var stored: [(size: Int64, root: [UInt8], key: String, note: String, signedAt: String)] = []
-        try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size, key_name") { row in
-            stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
+        try readable("checkpoints") {
+            try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size, key_name") { row in
+                stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
+            }
         }
         report.storedCheckpoints = stored.count
         var outsideParsed: [(name: String, note: SignedNote, body: Checkpoint)] = []
@@ -243,7 +269,7 @@ struct Auditor {
                 throw LedgerError.badInput("\(item.name) is not a signed checkpoint: \(error)")
             }
         }
-        var sizesOfInterest = Set(stored.map { UInt64($0.size) })
+        var sizesOfInterest = Set(stored.compactMap { UInt64(exactly: $0.size) })
         for item in outsideParsed { sizesOfInterest.insert(item.body.size) }
         var rootsAt: [UInt64: Hash32] = [:]
         if sizesOfInterest.contains(0) { rootsAt[0] = Merkle.emptyRoot }
@@ -326,8 +352,12 @@ struct Auditor {
 
         // The stored right edge of the tree, and no stray cached nodes.
         var storedFrontier: (size: Int64, hashes: [UInt8])?
-        try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in storedFrontier = (row.int64(0), row.blob(1)) }
-        if let storedFrontier {
+        let frontierReadable = try readable("merkle_frontier") {
+            try db.forEach("SELECT size, hashes FROM merkle_frontier WHERE id = 1") { row in storedFrontier = (row.int64(0), row.blob(1)) }
+        }
+        if !frontierReadable {
+            // Reported by the schema check.
+        } else if let storedFrontier {
             if storedFrontier.size != Int64(frontier.size) || storedFrontier.hashes != frontier.serialized {
                 fail(.tampered, "merkle", nil, "the stored edge of the Merkle tree (size \(storedFrontier.size)) differs from the one recomputed from \(frontier.size) entries")
             }
@@ -341,45 +371,52 @@ struct Auditor {
         // Checkpoints the ledger signed, and those brought from outside.
         let ledgerOrigin = ledgerID.map { Ledger.origin(ledgerID: $0) }
         for checkpoint in stored {
-            guard let root = rootsAt[UInt64(checkpoint.size)] else {
-                fail(.tampered, "checkpoint", nil, "a stored checkpoint is for size \(checkpoint.size) but the journal holds only \(frontier.size) entries: entries were cut off")
+            let name = "the checkpoint stored for size \(checkpoint.size)"
+            let note: SignedNote
+            let body: Checkpoint
+            do {
+                note = try SignedNote(parsing: checkpoint.note)
+                body = try Checkpoint.parse(note.text)
+            } catch {
+                fail(.tampered, "checkpoint", nil, "\(name) is not a signed checkpoint (\(error))")
                 continue
             }
-            if root.bytes != checkpoint.root {
-                fail(.tampered, "checkpoint", checkpoint.size, "the checkpoint signed at size \(checkpoint.size) has root \(hexString(checkpoint.root)) but the journal gives \(root.hex): history was rewritten")
+            guard body.size == UInt64(exactly: checkpoint.size) ?? .max, body.rootHash.bytes == checkpoint.root else {
+                fail(.tampered, "checkpoint", nil, "\(name): its size and root columns differ from its signed note (size \(body.size), root \(body.rootHash.hex))")
+                continue
             }
-            let signers = checkNote(checkpoint.note, name: "stored checkpoint \(checkpoint.size)", size: UInt64(checkpoint.size),
-                                    root: root, origin: ledgerOrigin, keys: keys)
+            if let ledgerOrigin, body.origin != ledgerOrigin {
+                fail(.tampered, "checkpoint", nil, "\(name) names another log (\(body.origin)), not this ledger (\(ledgerOrigin))")
+                continue
+            }
+            let signers = checkCheckpoint(note, body, name: name, journalSize: frontier.size, roots: rootsAt, keys: keys)
             // The key_name column must name a key that signed the note.
-            if let signers, !signers.contains(checkpoint.key) {
-                fail(.tampered, "checkpoint", checkpoint.size, "the stored checkpoint of size \(checkpoint.size) is recorded as signed by "
-                     + "'\(TextRules.printable(checkpoint.key))' but its note is signed by \(signers.joined(separator: ", "))")
+            if !signers.isEmpty, !signers.contains(checkpoint.key) {
+                fail(.tampered, "checkpoint", checkpoint.size, "\(name) is recorded as signed by '\(TextRules.printable(checkpoint.key))' "
+                     + "but its note is signed by \(signers.joined(separator: ", "))")
             }
-            // signed_at is not covered by the signature; it must at least be a canonical time.
+            // signed_at is not covered by the signature; it must at least be a time as accord writes it.
             if (try? Moment(parsing: checkpoint.signedAt, field: "signed_at"))?.timestamp.iso8601 != checkpoint.signedAt {
-                fail(.tampered, "checkpoint", checkpoint.size, "the stored checkpoint of size \(checkpoint.size) has signed_at "
-                     + "'\(TextRules.printable(checkpoint.signedAt))', which is not a time as accord writes it")
+                fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(checkpoint.signedAt))', "
+                     + "which is not a time as accord writes it")
             }
         }
         for item in outsideParsed {
             if let ledgerOrigin, item.body.origin != ledgerOrigin {
                 throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
             }
-            guard let root = rootsAt[item.body.size] else {
-                fail(.tampered, "checkpoint", Int64(frontier.size), "\(item.name) vouches for \(item.body.size) entries but the journal holds only \(frontier.size): entries were cut off")
-                continue
-            }
-            if root != item.body.rootHash {
-                fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) has root \(item.body.rootHash.hex) at size \(item.body.size) but the journal gives \(root.hex): history was rewritten")
-            }
-            let signers = checkNote(item.note.formatted, name: item.name, size: item.body.size, root: root, origin: ledgerOrigin, keys: keys)
-            // accord records every checkpoint it signs before handing it out: one
-            // this ledger's keys signed but the ledger does not hold means the file
-            // lost that record (its last writes were cut off, or it is an older copy).
-            if root == item.body.rootHash, let signers,
-               !stored.contains(where: { UInt64($0.size) == item.body.size && $0.root == root.bytes && signers.contains($0.key) }) {
-                fail(.tampered, "checkpoint", Int64(item.body.size), "\(item.name) was signed by this ledger at size \(item.body.size), "
-                     + "but the ledger holds no record of it: its last writes were lost, or it is an older copy of the file")
+            let signers = checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys)
+            // accord records every checkpoint it signs before handing it out, so
+            // one that this ledger's keys validly signed for its own journal but
+            // that the ledger does not hold means the file lost that record: its
+            // last writes were cut off (a WAL damaged at its end is replayed only
+            // up to the damage), or it is an older copy.
+            if !signers.isEmpty, rootsAt[item.body.size] == item.body.rootHash,
+               !stored.contains(where: { UInt64(exactly: $0.size) == item.body.size && $0.root == item.body.rootHash.bytes
+                                         && signers.contains($0.key) }) {
+                fail(.tampered, "checkpoint", Int64(exactly: item.body.size),
+                     "\(item.name) was signed by this ledger at size \(item.body.size), but the ledger holds no record of it: "
+                     + "its last writes were lost, or it is an older copy of the file")
             }
         }
 
@@ -437,77 +474,171 @@ struct Auditor {
         }
     }
 
-    /// Checks a signed checkpoint note against the journal and the registered
-    /// keys; returns the names of the keys whose signatures verified (nil when
-    /// none did, after recording why).
+    /// Checks a checkpoint's signature, then what it vouches for. A checkpoint
+    /// that no key of this ledger validly signed vouches for nothing, so its
+    /// disagreement with the journal is reported as such, not as a rewrite.
+    /// - Returns: the names of the keys whose signatures verified (empty when none did).
     @discardableResult
-    mutating func checkNote(_ text: String, name: String, size: UInt64, root: Hash32, origin: String?,
-                            keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) -> [String]? {
+    mutating func checkCheckpoint(_ note: SignedNote, _ body: Checkpoint, name: String, journalSize: UInt64,
+                                  roots: [UInt64: Hash32], keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) -> [String] {
+        let seq = Int64(exactly: body.size)
+        // Whether it agrees with the journal, in words.
+        var disagreement: (seq: Int64?, words: String)?
+        if let root = roots[body.size] {
+            if root != body.rootHash {
+                disagreement = (seq, "it has root \(body.rootHash.hex) at size \(body.size) but the journal gives \(root.hex)")
+            }
+        } else {
+            disagreement = (Int64(journalSize) + 1, "it covers \(body.size) entries but the journal holds only \(journalSize)")
+        }
+        // A key signs checkpoints of sizes after the entry that registered it and before the one that revoked it.
         var verifiers: [NoteVerifierKey] = []
-        for (keyName, key) in keys where key.registered <= Int64(size) {
+        for (keyName, key) in keys.sorted(by: { $0.key < $1.key })
+        where UInt64(clamping: key.registered) <= body.size && key.revoked.map({ UInt64(clamping: $0) > body.size }) ?? true {
             if let verifier = try? NoteVerifierKey(name: keyName, publicKey: Curve25519.Signing.PublicKey(rawRepresentation: key.key)) {
                 verifiers.append(verifier)
             }
         }
+        let also = disagreement.map { "; \($0.words)" } ?? ""
+        let signers: [String]
         do {
-            let note = try SignedNote(parsing: text)
-            let body = try Checkpoint.parse(note.text)
-            if body.size != size || body.rootHash != root || (origin != nil && body.origin != origin) {
-                fail(.tampered, "checkpoint", Int64(size), "\(name): its signed text does not match size \(size) and root \(root.hex)")
-                return nil
-            }
-            return try note.verify(with: verifiers).verifiedBy.map(\.name)
+            signers = try note.verify(with: verifiers).verifiedBy.map(\.name)
         } catch SignedNoteError.noVerifiedSignature {
-            fail(.unverifiable, "checkpoint", Int64(size), "\(name) is signed by no key registered in this ledger at that size")
+            fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
+                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size), so it cannot be trusted\(also)")
+            return []
+        } catch SignedNoteError.invalidSignature(let keyName, _) {
+            fail(.tampered, "checkpoint", disagreement?.seq ?? seq,
+                 "\(name): the signature by \(keyName) does not verify (the checkpoint was altered, or the key in this ledger was replaced)\(also)")
+            return []
         } catch {
-            fail(.tampered, "checkpoint", Int64(size), "\(name): \(error)")
+            fail(.tampered, "checkpoint", disagreement?.seq ?? seq, "\(name): \(error)\(also)")
+            return []
         }
-        return nil
+        if let disagreement {
+            let conclusion = roots[body.size] == nil ? "entries were cut off" : "history was rewritten"
+            fail(.tampered, "checkpoint", disagreement.seq, "\(name) is validly signed, and \(disagreement.words): \(conclusion)")
+        }
+        return signers
     }
 
-    /// Compares each projection table with its re-derivation, row by row in key order.
+    /// Runs a read of one of the ledger's own tables. A table dropped or
+    /// reshaped is reported by the schema check, so its read is skipped (or
+    /// its failure recorded) rather than ending the audit; damage still throws.
+    /// - Returns: whether the read ran.
+    @discardableResult
+    mutating func readable(_ table: String, _ body: () throws -> Void) throws -> Bool {
+        guard try db.tableExists(table) else { return false }
+        do {
+            try body()
+            return true
+        } catch let error as StorageError where !Auditor.isDamage(error) {
+            fail(.tampered, "schema", nil, "\(table) cannot be read as the migrations define it (\(error.message))")
+            return false
+        }
+    }
+
+    static func isDamage(_ error: StorageError) -> Bool {
+        guard let code = error.resultCode else { return false }
+        return ResultCode.corrupt ~= code || ResultCode.notADatabase ~= code || ResultCode.ioError ~= code
+    }
+
+    /// Findings reported per projection table; the rest are counted.
+    static let findingsPerTable = 10
+
+    /// Compares each projection table with its re-derivation: a merge of the
+    /// two sides in key order, so a missing or extra row is one finding (not
+    /// every row after it), and a row whose key matches but whose values
+    /// differ names the first differing column. Each table reports the rows
+    /// of the earliest entries, up to ``findingsPerTable``, then a count.
     mutating func compareProjections(with replay: Database) throws {
         for (table, key) in Audit.projections {
+            let keyColumns = key.split(separator: ",").map { String($0.drop { $0 == " " }) }
             let sql = "SELECT * FROM \(table) ORDER BY \(key)"
-            let mine = try db.prepare(sql).cursor()
-            let theirs = try replay.prepare(sql).cursor()
-            var rowNumber = 0
-            while true {
-                let a = try mine.next()
-                let b = try theirs.next()
-                rowNumber += 1
-                switch (a, b) {
-                case (nil, nil):
-                    break
-                case (let row?, nil):
-                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) has a row the journal does not produce (\(Auditor.describe(row)))")
-                case (nil, let row?):
-                    fail(.tampered, "projection", Auditor.seq(of: row), "\(table) lacks a row the journal produces (\(Auditor.describe(row)))")
-                case (let x?, let y?):
-                    let left = x.values
-                    let right = y.values
-                    if left != right {
-                        let names = x.columnNames
-                        let column = zip(names, zip(left, right)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
-                        fail(.tampered, "projection", Auditor.seq(of: x) ?? Auditor.seq(of: y),
-                             "\(table).\(column) differs from what the journal gives (\(Auditor.describe(x)))")
-                    }
-                    continue
+            // A dropped table is reported by the schema check.
+            guard try db.tableExists(table) else { continue }
+            let statement: Statement
+            do {
+                statement = try db.prepare(sql)
+            } catch let error as StorageError where !Auditor.isDamage(error) {
+                fail(.tampered, "schema", nil, "\(table) cannot be read as the migrations define it (\(error.message))")
+                continue
+            }
+            let reference = try replay.prepare(sql)
+            guard statement.columnNames == reference.columnNames else {
+                fail(.tampered, "schema", nil, "\(table) has the columns \(statement.columnNames.joined(separator: ", ")), "
+                     + "not those the migrations create (\(reference.columnNames.joined(separator: ", ")))")
+                continue
+            }
+            let mine = statement.cursor()
+            let theirs = reference.cursor()
+            var a = try mine.next().map(CopiedRow.init)
+            var b = try theirs.next().map(CopiedRow.init)
+            var found: [(seq: Int64?, detail: String)] = []
+            var count = 0
+            func note(_ seq: Int64?, _ detail: String) {
+                count += 1
+                found.append((seq, detail))
+                // Keep the earliest entries' findings (those without an entry last).
+                found.sort { ($0.seq ?? .max) < ($1.seq ?? .max) }
+                if found.count > Auditor.findingsPerTable { found.removeLast() }
+            }
+            while a != nil || b != nil {
+                let order: Int
+                if let x = a, let y = b {
+                    order = CopiedRow.compare(keyColumns.map { x[$0] }, keyColumns.map { y[$0] })
+                } else {
+                    order = a != nil ? -1 : 1
                 }
-                break
+                if order < 0, let x = a {
+                    note(x.seq(in: table), "\(table) has a row the journal does not produce (\(x.summary))")
+                    a = try mine.next().map(CopiedRow.init)
+                } else if order > 0, let y = b {
+                    note(y.seq(in: table), "\(table) lacks a row the journal produces (\(y.summary))")
+                    b = try theirs.next().map(CopiedRow.init)
+                } else if let x = a, let y = b {
+                    if x.values != y.values {
+                        let column = zip(x.names, zip(x.values, y.values)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
+                        note(x.seq(in: table) ?? y.seq(in: table), "\(table).\(column) differs from what the journal gives (\(x.summary))")
+                    }
+                    a = try mine.next().map(CopiedRow.init)
+                    b = try theirs.next().map(CopiedRow.init)
+                }
+            }
+            for finding in found { fail(.tampered, "projection", finding.seq, finding.detail) }
+            if count > found.count {
+                fail(.tampered, "projection", nil, "\(count - found.count) more row(s) of \(table) differ from what the journal gives")
             }
         }
     }
+}
 
-    static func seq(of row: Row) -> Int64? {
-        for name in ["seq", "registered_seq"] {
-            if case .integer(let value) = row[name] { return value }
+/// A projection row copied out of its statement, for the merge in
+/// ``Auditor/compareProjections(with:)``.
+struct CopiedRow {
+    let names: [String]
+    let values: [DatabaseValue]
+
+    init(_ row: Row) {
+        names = row.columnNames
+        values = row.values
+    }
+
+    subscript(_ name: String) -> DatabaseValue {
+        names.firstIndex(of: name).map { values[$0] } ?? .null
+    }
+
+    /// The entry that wrote the row, where the table records it.
+    func seq(in table: String) -> Int64? {
+        for name in table == "external_ids" ? ["record"] : ["seq", "registered_seq"] {
+            if case .integer(let value) = self[name] { return value }
         }
         return nil
     }
 
-    static func describe(_ row: Row) -> String {
-        zip(row.columnNames, row.values).prefix(3).map { name, value in
+    /// The first three columns, for messages.
+    var summary: String {
+        zip(names, values).prefix(3).map { name, value in
             switch value {
             case .text(let text): "\(name)=\(text.prefix(40))"
             case .integer(let int): "\(name)=\(int)"
@@ -516,6 +647,40 @@ struct Auditor {
             case .null: "\(name)=NULL"
             }
         }.joined(separator: ", ")
+    }
+
+    /// Orders key tuples as SQLite's `ORDER BY` does with the BINARY collation:
+    /// NULL, then numbers, then text (by UTF-8 bytes), then blobs.
+    static func compare(_ left: [DatabaseValue], _ right: [DatabaseValue]) -> Int {
+        for (x, y) in zip(left, right) {
+            let order = compare(x, y)
+            if order != 0 { return order }
+        }
+        return 0
+    }
+
+    static func compare(_ x: DatabaseValue, _ y: DatabaseValue) -> Int {
+        func rank(_ value: DatabaseValue) -> Int {
+            switch value {
+            case .null: 0
+            case .integer, .real: 1
+            case .text: 2
+            case .blob: 3
+            }
+        }
+        func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+        switch (x, y) {
+        case (.integer(let a), .integer(let b)): return sign(a, b)
+        case (.integer(let a), .real(let b)): return sign(Double(a), b)
+        case (.real(let a), .integer(let b)): return sign(a, Double(b))
+        case (.real(let a), .real(let b)): return sign(a, b)
+        case (.text(let a), .text(let b)):
+            return Array(a.utf8).lexicographicallyPrecedes(b.utf8) ? -1 : (a.utf8.elementsEqual(b.utf8) ? 0 : 1)
+        case (.blob(let a), .blob(let b)):
+            return a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1)
+        default:
+            return sign(rank(x), rank(y))
+        }
     }
 }
 

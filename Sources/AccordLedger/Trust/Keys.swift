@@ -194,8 +194,21 @@ extension Ledger {
         }
         let registration = KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes)
         return try transact(recorder) { session in
-            if let seq = try session.db.scalarInt("SELECT registered_seq FROM keys WHERE name = ?", name) {
-                return try session.unchanged(.keyRegister(registration), existing: seq, what: "key \(name)")
+            var existing: (seq: Int64, key: [UInt8], revoked: Int64?)?
+            try session.db.forEach("SELECT registered_seq, public_key, revoked_seq FROM keys WHERE name = ?", [name]) { row in
+                existing = (row.int64(0), row.blob(1), row.optionalInt64(2))
+            }
+            if let existing {
+                // Key names are unique for the life of the ledger (docs/JOURNAL.md §4).
+                if let revoked = existing.revoked {
+                    throw LedgerError.badInput("key \(name) was revoked by entry \(revoked) and key names are never reused; "
+                                               + "generate a new key under another name")
+                }
+                guard existing.key == registration.publicKey else {
+                    throw LedgerError.badInput("the name \(name) is already registered (entry \(existing.seq)) for another public key; "
+                                               + "key names are never reused: register this key under another name")
+                }
+                return try session.unchanged(.keyRegister(registration), existing: existing.seq, what: "key \(name)")
             }
             return try session.append(.keyRegister(registration))
         }

@@ -41,6 +41,13 @@ extension Ledger {
                 guard let root = Hash32(hex: stamp.root) else {
                     throw LedgerError(.tampered, "the ledger's Merkle root cannot be read; run `accord audit`")
                 }
+                // The root comes from the stored right edge of the tree; sign it only
+                // if the journal's leaf hashes (and cached subtrees) give the same.
+                let fromLeaves = try Merkle.root(size: UInt64(stamp.seq), source: JournalHashSource(db: db))
+                guard fromLeaves == root else {
+                    throw LedgerError(.tampered, "the stored Merkle tree edge gives root \(root.hex) but the journal's \(stamp.seq) entries "
+                                      + "give \(fromLeaves.hex); nothing was signed; run `accord audit`")
+                }
                 var earlier: [UInt8]?
                 try db.forEach("SELECT root FROM checkpoints WHERE size = ? LIMIT 1", [stamp.seq]) { row in earlier = row.blob(0) }
                 if let earlier, earlier != root.bytes {

@@ -23,7 +23,8 @@ struct GlobalOptions: ParsableArguments {
     func openLedger() throws -> Ledger { try Ledger.open(at: path) }
 
     /// Opens the ledger without ever writing to it.
-    func openLedgerReadOnly() throws -> Ledger { try Ledger.open(at: path, readOnly: true) }
+    /// One command's read: creates no -wal or -shm beside a quiet ledger.
+    func openLedgerReadOnly() throws -> Ledger { try Ledger.openSnapshot(at: path) }
 
     /// Options that may be given before the subcommand (`accord --db x report`):
     /// they are moved after it so the subcommand parses them.

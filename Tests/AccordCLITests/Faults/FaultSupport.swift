@@ -42,22 +42,7 @@ enum Faults {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator, so every fault run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+// SeededGenerator (SplitMix64) lives in TrustFixture.swift and is shared.
 
 /// Runs `body(0..<count)` on `count` threads of its own (never on the test
 /// runner's cooperative pool, which blocking `waitpid` calls would starve) and

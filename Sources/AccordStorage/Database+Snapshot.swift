@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What identifies a file's content without reading it: device, inode, size,
+/// and modification and change times (to the nanosecond where the system keeps them).
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: [Int]
+    let changed: [Int]
+
+    /// The identity of the file at `path`, or nil when it cannot be read.
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        #if canImport(Darwin)
+        modified = [info.st_mtimespec.tv_sec, info.st_mtimespec.tv_nsec]
+        changed = [info.st_ctimespec.tv_sec, info.st_ctimespec.tv_nsec]
+        #else
+        modified = [info.st_mtim.tv_sec, info.st_mtim.tv_nsec]
+        changed = [info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
+        #endif
+    }
+}
+
+extension Database {
+    /// True when no connection appears to have the database open: no `-wal`,
+    /// `-shm` or hot `-journal` file beside it. Its content is then all in the file.
+    static func isQuiescent(_ path: String) -> Bool {
+        ["-wal", "-shm", "-journal"].allSatisfy { access(path + $0, F_OK) != 0 }
+    }
+
+    /// `file:PATH?immutable=1` with the path percent-encoded; nil for a name
+    /// that is already a URI. See https://www.sqlite.org/uri.html
+    static func immutableURI(_ path: String) -> String? {
+        guard !path.hasPrefix("file:") else { return nil }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                encoded.append(byte)
+            default:
+                encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+            }
+        }
+        // An absolute path gets an empty authority, so "//x" stays a path.
+        let prefix = path.hasPrefix("/") ? "file://" : "file:"
+        return prefix + String(decoding: encoded, as: UTF8.self) + "?immutable=1"
+    }
+}

@@ -1,0 +1,151 @@
+import AccordStorage
+import AccordTrust
+import Crypto
+import Foundation
+@testable import AccordLedger
+
+/// What someone with write access to a ledger file can do to it: raw SQL
+/// through the sqlite3 shell, and, for the careful attacker, the library's
+/// own types to recompute every hash, link, Merkle node and projection.
+enum Attacker {
+    struct ShellFailed: Error, CustomStringConvertible {
+        let sql: String
+        let status: Int32
+        let stderr: String
+        var description: String { "sqlite3 exited \(status): \(stderr)\nSQL: \(sql.prefix(400))" }
+    }
+
+    /// Runs SQL with the sqlite3 shell (stopping at the first error), returning its output lines.
+    @discardableResult
+    static func sql(_ path: String, _ script: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", "-bail", "-batch", path]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = String(decoding: err, as: UTF8.self)
+        guard process.terminationStatus == 0, stderr.isEmpty else {
+            throw ShellFailed(sql: script, status: process.terminationStatus, stderr: stderr)
+        }
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Runs `script` with the named triggers dropped, then re-creates them
+    /// with their original SQL, so the schema looks untouched afterwards.
+    static func sql(_ path: String, liftingGuards triggers: [String], _ script: String) throws {
+        var restore: [String] = []
+        for trigger in triggers {
+            // Read as hex: the SQL spans lines, and must come back byte for byte.
+            let created = try sql(path, "SELECT hex(sql) FROM sqlite_master WHERE type = 'trigger' AND name = '\(trigger)';")
+            guard let text = created.first else { throw ShellFailed(sql: trigger, status: -1, stderr: "no trigger \(trigger)") }
+            restore.append(String(decoding: unhex(text), as: UTF8.self) + ";")
+        }
+        let drops = triggers.map { "DROP TRIGGER \($0);" }.joined(separator: "\n")
+        try sql(path, "BEGIN;\n\(drops)\n\(script)\n\(restore.joined(separator: "\n"))\nCOMMIT;")
+    }
+
+    /// The journal's append-only guards.
+    static let journalGuards = ["journal_no_update", "journal_no_delete"]
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+
+    static func unhex(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
+
+    /// The stored bytes of entry `seq`.
+    static func entryBytes(_ path: String, _ seq: Int64) throws -> [UInt8] {
+        unhex(try sql(path, "SELECT hex(entry) FROM journal WHERE seq = \(seq);").first ?? "")
+    }
+
+    static func leafHash(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: [0x00] + bytes)) }
+
+    /// Replaces entry `seq`'s bytes (and, when `rehash`, its leaf hash) in place.
+    static func replaceEntry(_ path: String, _ seq: Int64, with bytes: [UInt8], rehash: Bool) throws {
+        let leaf = rehash ? ", leaf_hash = X'\(hex(leafHash(bytes)))'" : ""
+        try sql(path, liftingGuards: ["journal_no_update"], "UPDATE journal SET entry = X'\(hex(bytes))'\(leaf) WHERE seq = \(seq);")
+    }
+
+    /// An Ed25519 signature by the key in a private key file.
+    static func sign(_ bytes: [UInt8], keyFile: String) throws -> [UInt8] {
+        try KeySigner(path: keyFile).sign(bytes)
+    }
+
+    // MARK: The careful attacker
+
+    /// Signs as the entry's original signer would have, when the attacker holds that key;
+    /// otherwise copies the old signature (which then no longer verifies).
+    struct ReplaySigner: EntrySigner {
+        let keyName: String
+        let key: KeySigner?
+        let stale: [UInt8]
+        func sign(_ bytes: [UInt8]) throws -> [UInt8] { try key?.sign(bytes) ?? stale }
+    }
+
+    /// Writes to `target` the ledger at `source` as an attacker would rewrite it:
+    /// entries before `from` unchanged, then each later entry passed through
+    /// `change` (nil drops it, ending the journal there) and re-appended by the
+    /// library's JournalWriter, which recomputes every previous hash, leaf hash,
+    /// Merkle node, the frontier and the projections. Signed entries are
+    /// re-signed with the keys in `keys` (name → private key file) and keep
+    /// their stale signature otherwise. Stored checkpoints are copied when
+    /// `keepCheckpoint` says so.
+    static func rewrite(_ source: String, to target: String, from: Int64, keys: [String: String] = [:],
+                        keepCheckpoint: (Int64) -> Bool, change: (Entry) -> Entry? = { $0 }) throws {
+        var rows: [(entry: Entry, signature: [UInt8]?)] = []
+        var checkpoints: [(size: Int64, root: [UInt8], key: String, note: String, signedAt: String)] = []
+        do {
+            let old = try Database(path: source, mode: .readOnly, configuration: Ledger.configuration)
+            try old.read { db in
+                try db.forEach("SELECT entry, signature FROM journal ORDER BY seq") { row in
+                    rows.append((try Entry.decode(row.blob(0)), row.isNull(1) ? nil : row.blob(1)))
+                }
+                try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size") { row in
+                    checkpoints.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
+                }
+            }
+        }
+        let signers = try keys.mapValues { try KeySigner(path: $0) }
+        let db = try Database(path: target, mode: .create, configuration: Ledger.configuration)
+        try Ledger.migrator.migrate(db, now: { "2025-01-01T00:00:00.000Z" })
+        try db.write { db in
+            let writer = try JournalWriter(db: db)
+            for (original, signature) in rows {
+                let entry: Entry
+                if original.seq < from {
+                    entry = original
+                } else if let changed = change(original) {
+                    entry = changed
+                } else {
+                    break
+                }
+                let signer = entry.signer.map { name in
+                    ReplaySigner(keyName: name, key: signers[name], stale: signature ?? [UInt8](repeating: 0, count: 64))
+                }
+                try writer.append(entry.payload, actor: entry.actor, signer: signer, at: entry.recordedAt)
+            }
+            try writer.finish()
+            for checkpoint in checkpoints where keepCheckpoint(checkpoint.size) {
+                try db.run("INSERT INTO checkpoints (size, root, key_name, note, signed_at) VALUES (?, ?, ?, ?, ?)",
+                           checkpoint.size, checkpoint.root, checkpoint.key, checkpoint.note, checkpoint.signedAt)
+            }
+        }
+    }
+}

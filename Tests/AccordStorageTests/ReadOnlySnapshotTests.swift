@@ -1,0 +1,85 @@
+import AccordStorage
+import Foundation
+import Testing
+
+/// A snapshot open leaves a quiet database's folder as it found it: no
+/// `-wal` or `-shm` file appears (as `accord audit` promises), and a change
+/// made to the file while it is read is reported rather than read torn. A
+/// plain read-only connection keeps seeing other processes' commits.
+@Suite("Read-only snapshots")
+struct ReadOnlySnapshotTests {
+    /// A WAL database with one table and `rows` rows, closed again (so its -wal is gone).
+    static func makeDatabase(_ path: String, rows: Int = 3) throws {
+        let db = try Database(path: path, mode: .create)
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        for value in 1...rows { try db.run("INSERT INTO t (x) VALUES (?)", value) }
+    }
+
+    static func siblings(_ path: String) -> [String] {
+        ["-wal", "-shm", "-journal"].filter { FileManager.default.fileExists(atPath: path + $0) }
+    }
+
+    @Test("a quiet database is read without creating -wal or -shm, even at a path that needs URI escaping",
+          arguments: ["plain.sqlite", "with space.sqlite", "odd?name#1%20.sqlite", "ünï.sqlite"])
+    func noSiblingFiles(name: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path(name)
+        try Self.makeDatabase(path)
+        #expect(Self.siblings(path).isEmpty)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            let db = try Database(path: path, mode: .snapshot)
+            #expect(try db.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 6)
+            #expect(Self.siblings(path).isEmpty)
+            #expect(throws: StorageError.self) { try db.execute("INSERT INTO t (x) VALUES (4)") }
+        }
+        #expect(Self.siblings(path).isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("a database another connection has open is read normally and sees its commits")
+    func busyDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("busy.sqlite")
+        try Self.makeDatabase(path)
+        let writer = try Database(path: path, mode: .readWrite)
+        try writer.run("INSERT INTO t (x) VALUES (?)", 10)
+        #expect(Self.siblings(path).contains("-wal"))
+        let reader = try Database(path: path, mode: .snapshot)
+        #expect(try reader.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 16)
+    }
+
+    @Test("a long-lived read-only connection sees later commits by others")
+    func readOnlyFollowsWriters() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("followed.sqlite")
+        try Self.makeDatabase(path)
+        let reader = try Database(path: path, mode: .readOnly)
+        #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 3)
+        do {
+            let writer = try Database(path: path, mode: .readWrite)
+            try writer.run("INSERT INTO t (x) VALUES (?)", 4)
+        }
+        #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 4)
+    }
+
+    @Test("a file changed under an immutable snapshot is reported as busy, not read torn")
+    func changedMeanwhile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("changing.sqlite")
+        try Self.makeDatabase(path, rows: 50)
+        let reader = try Database(path: path, mode: .snapshot)
+        #expect(try reader.read { try $0.scalarInt("SELECT count(*) FROM t") } == 50)
+        let error = try #require(throws: StorageError.self) {
+            try reader.read { db -> Int64? in
+                // Another process writes and checkpoints into the main file mid-read.
+                let writer = try Database(path: path, mode: .readWrite)
+                try writer.run("INSERT INTO t (x) VALUES (?)", 99)
+                try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                return try db.scalarInt("SELECT count(*) FROM t")
+            }
+        }
+        #expect(error.code == .busy)
+        #expect(error.message.contains("changed by another process"))
+    }
+}
