@@ -23,17 +23,26 @@ extension Database {
     /// Runs `body` in a read transaction that sees one snapshot of the file.
     ///
     /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
-    /// SQLite takes no locks; if another process changed the file while
-    /// `body` ran, what it read may be torn, and a `.busy` error says to run again.
+    /// SQLite takes no locks. If another process changed the file while `body`
+    /// ran, what it read may be torn (even look damaged), so the connection is
+    /// reopened the ordinary way, with locks, and `body` runs again: a reader
+    /// racing a writer is never told to try again (or that the file is
+    /// damaged) because of it. `body` must therefore compute everything it
+    /// returns inside the call.
     /// - Throws: what `body` throws, or ``StorageError``.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
-        let result = try transaction("BEGIN DEFERRED", body)
-        if let snapshot, FileIdentity(path: path) != snapshot {
-            throw StorageError(code: .busy, message: "\(path) was changed by another process while it was being read",
-                               path: path)
+        if let snapshot {
+            do {
+                let result = try transaction("BEGIN DEFERRED", body)
+                if FileIdentity(path: path) == snapshot { return result }
+            } catch {
+                // An error from a read the file did not change under is real.
+                guard FileIdentity(path: path) != snapshot else { throw error }
+            }
+            try leaveSnapshot()
         }
-        return result
+        return try transaction("BEGIN DEFERRED", body)
     }
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {

@@ -64,10 +64,12 @@ public final class Database {
     public let path: String
     public let mode: Mode
     public let configuration: Configuration
-    let handle: OpaquePointer
+    /// The connection; replaced only when a snapshot read falls back to an
+    /// ordinary one (see ``read(_:)``).
+    var handle: OpaquePointer
     var statementCache: [String: Statement] = [:]
     /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
-    let snapshot: FileIdentity?
+    var snapshot: FileIdentity?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -152,7 +154,7 @@ public final class Database {
     /// The version of the SQLite library in use, e.g. "3.40.1".
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 
-    private func setUp() throws {
+    func setUp() throws {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds)
         var ignored: Int32 = 0
