@@ -106,17 +106,8 @@ public enum Keys {
         guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
     }
 
-    /// Why a file could not be written: a path that cannot be a file (no such
-    /// folder, a directory, a name too long, no permission) is bad input;
-    /// anything else (a full disk, an I/O error) is a failure.
     static func writeError(_ path: String, _ code: Int32) -> LedgerError {
-        let reason = String(cString: strerror(code))
-        switch code {
-        case ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG, EACCES, EPERM, ELOOP, EROFS, EINVAL, EEXIST:
-            return LedgerError.badInput("cannot write \(TextRules.printable(path)): \(reason); choose another path")
-        default:
-            return LedgerError(.failure, "cannot write \(TextRules.printable(path)): \(reason)")
-        }
+        LedgerError.writing(path, code: code)
     }
 
     /// Replaces `path` atomically: a temporary file in the same folder, then rename.
