@@ -93,10 +93,7 @@ public final class Ledger {
         try checkPath(path)
         let readOnly = mode != .readWrite
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: mode, configuration: configuration)
-            guard try database.tableExists("schema_migrations") else {
-                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
-            }
+            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path))
             if requireFirstEntry, try database.tableExists("journal"),
                try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
                 if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
@@ -115,6 +112,21 @@ public final class Ledger {
             }
             return Ledger(database: database)
         }
+    }
+
+    /// The ledger configuration, refusing a database that is not a ledger
+    /// before the connection may write to it (the switch to WAL writes the
+    /// header of an empty file), so the refused file stays byte-identical.
+    static func existingLedgerConfiguration(_ path: String) -> Database.Configuration {
+        var configuration = configuration
+        let validate = configuration.validate
+        configuration.validate = { database in
+            guard try database.tableExists("schema_migrations") else {
+                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+            }
+            try validate?(database)
+        }
+        return configuration
     }
 
     /// Refuses an empty path, which SQLite would take for a private in-memory
@@ -148,7 +160,7 @@ extension Ledger {
     public static func migrationStatus(at path: String) throws -> [MigrationStatus] {
         try checkPath(path)
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: .snapshot, configuration: configuration)
+            let database = try Database(path: path, mode: .snapshot, configuration: existingLedgerConfiguration(path))
             _ = try migrator.pending(in: database)  // refuses newer or edited schemas
             let applied = Dictionary(uniqueKeysWithValues: try migrator.applied(in: database).map { ($0.version, $0) })
             return migrator.migrations.map { migration in
