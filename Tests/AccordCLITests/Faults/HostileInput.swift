@@ -163,7 +163,10 @@ enum HostileFixture {
                      writes: false),
             Template(command: ["party", "list"], args: [.opt("--format", "markdown", .word(["csv"]))], writes: false),
             Template(command: ["prove", "inclusion"], args: [.pos("5", .seqNumber), .opt("--size", "20", .seqNumber)], writes: false),
-            Template(command: ["prove", "consistency"], args: [.pos("5", .seqNumber), .pos("20", .seqNumber)], writes: false),
+            // The new size is optional, so neither positional may simply be left out.
+            Template(command: ["prove", "consistency"], args: [Arg(option: nil, value: "5", field: .seqNumber, required: false),
+                                                                Arg(option: nil, value: "20", field: .seqNumber, required: false)],
+                     writes: false),
             Template(command: ["audit"], args: [.opt("--checkpoint", "valid.cp", .checkpointFile), .flag("--full"), .opt("--format", "json", .word(["table"]))],
                      writes: false),
             Template(command: ["journal", "export"], args: [.opt("--format", "json", .word(["ndjson"]))], writes: false),
@@ -214,6 +217,8 @@ struct HostileCase: Sendable {
     var environment: [String: String] = [:]
     /// Exit codes that are a correct refusal.
     var allowed: Set<Int32>
+    /// A file (in the fixture) given as --db, which must not change.
+    var untouched: String?
     /// Exit codes that are `accord audit`'s verdict, printed on stdout rather
     /// than as an `Error:` (a garbage file audited is reported as corrupt).
     var verdicts: Set<Int32> = []
@@ -234,6 +239,11 @@ struct HostileCase: Sendable {
 struct HostileGenerator {
     var random: SeededGenerator
     private var counter = 0
+    /// Options the current case's structural mutations took out (so another
+    /// mutation does not put them back) and left dangling (appended last, so
+    /// nothing after them can become their value).
+    private var removedOptions: Set<String> = []
+    private var danglingOptions: [[UInt8]] = []
 
     init(seed: UInt64) {
         random = SeededGenerator(seed: seed)
@@ -251,7 +261,7 @@ struct HostileGenerator {
         "0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31", "10000-01-01", "-2025-01-01", "2025-02-30", "2025-13-01",
         "2025-00-10", "2025-06-31", "2025-6-1", "25-06-01", "2025/06/01", "01-06-2025", "2025-06-01T25:00:00Z",
         "2025-06-01T10:00:00", "2025-06-01T10:00:00+15:00", "2025-06-01T10:60Z", "2025-06-01T10:00:00.1234Z", "2025-06-01Z",
-        "2025-06-01 ", "yesterday", "now", "1e9", "9223372036854775807", "2025-06-01T10:00:00+03:00junk", "２０２５-06-01",
+        "yesterday", "now", "1e9", "9223372036854775807", "2025-06-01T10:00:00+03:00junk", "２０２５-06-01",
         "1900-01-01T00:00:00+01:00", "2999-12-31T23:59:59-01:00", "2025-02-29",
     ]
     static let badCounts = [
@@ -266,7 +276,7 @@ struct HostileGenerator {
         String(repeating: "a", count: 63), String(repeating: "a", count: 65), String(repeating: "g", count: 64),
         String(repeating: "0", count: 128), "sha256:" + String(repeating: "a", count: 64), "zz",
     ]
-    static let badSeqNumbers = ["abc", "1.5", "99999999999999999999", "0x10", "1e3", "0", "999999", "9223372036854775807", "--", "five"]
+    static let badSeqNumbers = ["abc", "1.5", "99999999999999999999", "0x10", "1e3", "0", "999999", "9223372036854775807", "five"]
 
     mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &random)] }
     mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &random) < probability }
@@ -302,8 +312,9 @@ struct HostileGenerator {
     /// A value that must be refused for `field`, or nil when there is none
     /// (flags take no value).
     mutating func hostile(for field: Field, required: Bool) -> [UInt8]? {
-        // Empty or blank: refused only where the value is required.
-        if required && chance(0.05) { return Array(pick(["", " ", "\t", "  \n "]).utf8) }
+        // Empty or blank: refused only where a required value is text or an id
+        // (" " is a legal file name).
+        if required && !field.isFile && chance(0.05) { return Array(pick(["", " ", "\t", "  \n "]).utf8) }
         switch field {
         case .commitment, .party, .agreement, .guarantee, .key:
             if chance(0.3) { return Array("no-such-\(pick(["thing", "UA", "release"]))-\(Int.random(in: 0...999, using: &random))".utf8) }
@@ -378,6 +389,8 @@ struct HostileGenerator {
         }
         var labels: [String] = []
         var environment: [String: String] = [:]
+        removedOptions = []
+        danglingOptions = []
 
         // Hostile values first, on the arguments themselves.
         var argTokens = template.args.map(\.tokens)
@@ -400,6 +413,7 @@ struct HostileGenerator {
         var arguments = template.command.map { Array($0.utf8) } + argTokens.flatMap { $0 }
 
         var databaseCodes: Set<Int32>?
+        var databaseFile: String?
         for kind in kinds where kind != .value {
             switch kind {
             case .structure:
@@ -413,6 +427,7 @@ struct HostileGenerator {
                     arguments.insert(contentsOf: [Array("--db".utf8), value], at: 0)
                 }
                 databaseCodes = codes
+                databaseFile = String(decoding: value, as: UTF8.self)
             case .recorder:
                 labels.append(recorderMutation(&arguments, &environment))
             case .value:
@@ -420,6 +435,7 @@ struct HostileGenerator {
             }
         }
         if labels.isEmpty { labels.append(structural(template, &arguments)) }
+        arguments += danglingOptions
 
         var allowed: Set<Int32> = [64, 65]
         if let databaseCodes {
@@ -430,8 +446,10 @@ struct HostileGenerator {
         if arguments.contains(where: { String(validating: $0, as: UTF8.self) == nil }) { allowed = [64] }
         // `accord audit` reports a file that does not open as a database as corrupt (exit 2).
         let verdicts: Set<Int32> = template.command == ["audit"] && databaseCodes != nil ? [2] : []
+        // A file init or demo may legitimately create is not checked; every other --db must stay as it was.
+        let existing = databaseFile.flatMap { ["", ":memory:", "a-directory"].contains($0) || $0.hasPrefix("no-such") ? nil : $0 }
         return HostileCase(label: "\(template.command.joined(separator: " ")): \(labels.joined(separator: ", "))",
-                           arguments: arguments, environment: environment, allowed: allowed, verdicts: verdicts)
+                           arguments: arguments, environment: environment, allowed: allowed, untouched: existing, verdicts: verdicts)
     }
 
     /// Breaks the shape of the command line; always a usage error (64) or bad data (65).
@@ -444,7 +462,8 @@ struct HostileGenerator {
             return "unknown option \(option)"
         case 1:
             // The same option twice (with the same or another valid value).
-            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint"].contains($0.option!) }
+            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint"].contains($0.option!)
+                && !removedOptions.contains($0.option!) }
             guard !options.isEmpty else { return structural(template, &arguments) }
             let arg = pick(options)
             arguments.append(contentsOf: arg.tokens)
@@ -455,8 +474,9 @@ struct HostileGenerator {
             guard !options.isEmpty else { return structural(template, &arguments) }
             let arg = pick(options)
             let tokens = arg.tokens
-            if let at = firstIndex(of: tokens, in: arguments) { arguments.removeSubrange(at..<(at + tokens.count)) }
-            arguments.append(Array(arg.option!.utf8))
+            while let at = firstIndex(of: tokens, in: arguments) { arguments.removeSubrange(at..<(at + tokens.count)) }
+            removedOptions.insert(arg.option!)
+            danglingOptions.append(Array(arg.option!.utf8))
             return "\(arg.option!) without a value"
         case 3:
             // A required argument left out.
@@ -464,7 +484,9 @@ struct HostileGenerator {
             guard !required.isEmpty else { return structural(template, &arguments) }
             let arg = pick(required)
             let tokens = arg.tokens
-            if let at = firstIndex(of: tokens, in: arguments) { arguments.removeSubrange(at..<(at + tokens.count)) }
+            // Every occurrence: another mutation may have given it twice.
+            while let at = firstIndex(of: tokens, in: arguments) { arguments.removeSubrange(at..<(at + tokens.count)) }
+            removedOptions.insert(arg.option ?? arg.value ?? "")
             return "without \(arg.option ?? "positional \(arg.value ?? "")")"
         case 4:
             let flags = template.args.filter { $0.field == .flag }
@@ -487,7 +509,8 @@ struct HostileGenerator {
             return "an argument that is not UTF-8"
         default:
             // Options before the subcommand that only the subcommand knows.
-            let options = template.args.filter { $0.option != nil && $0.value != nil && $0.option != "--format" }
+            let options = template.args.filter { $0.option != nil && $0.value != nil && $0.option != "--format"
+                && !removedOptions.contains($0.option!) }
             guard !options.isEmpty, commandCount == 1 else {
                 arguments.append(contentsOf: [Array("--help-me".utf8)])
                 return "unknown option --help-me"
@@ -546,6 +569,13 @@ struct HostileGenerator {
 }
 
 extension Field {
+    var isFile: Bool {
+        switch self {
+        case .evidenceFile, .privateKeyFile, .publicKeyFile, .checkpointFile, .outFile: true
+        default: false
+        }
+    }
+
     static func == (lhs: Field, rhs: Field) -> Bool {
         if case .flag = lhs, case .flag = rhs { return true }
         return false

@@ -74,7 +74,14 @@ extension FaultSuites {
                     } else if problem == nil, !finished.stdout.isEmpty {
                         problem = "printed \(finished.stdout.count) bytes on stdout while failing"
                     }
-                    let ledger = LedgerProbe(dir.path("accord.sqlite"))
+                    // A refused --db is left as it was (the fixture's files never change).
+                if let garbage = hostile.untouched, garbage.hasPrefix("/") == false,
+                   readAll(dir.path(garbage)) != readAll(fixture.path(garbage)) {
+                    problem = (problem.map { $0 + "; " } ?? "") + "the refused --db \(garbage) was changed"
+                    try? FileManager.default.removeItem(atPath: dir.path(garbage))
+                    try? FileManager.default.copyItem(atPath: fixture.path(garbage), toPath: dir.path(garbage))
+                }
+                let ledger = LedgerProbe(dir.path("accord.sqlite"))
                     let journal = try? ledger.journal()
                     if journal != pristine || (try? ledger.checkpointSizes()) != pristineCheckpoints {
                         problem = (problem.map { $0 + "; " } ?? "")
