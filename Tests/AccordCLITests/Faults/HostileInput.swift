@@ -429,7 +429,7 @@ struct HostileGenerator {
                 databaseCodes = codes
                 databaseFile = String(decoding: value, as: UTF8.self)
             case .recorder:
-                labels.append(recorderMutation(&arguments, &environment))
+                labels.append(recorderMutation(&arguments, &environment, writesNothing: template.command == ["init"]))
             case .value:
                 break
             }
@@ -546,14 +546,18 @@ struct HostileGenerator {
     }
 
     /// Hostile --actor, --sign-with, ACCORD_ACTOR or ACCORD_NOW on a write.
-    private mutating func recorderMutation(_ arguments: inout [[UInt8]], _ environment: inout [String: String]) -> String {
+    private mutating func recorderMutation(_ arguments: inout [[UInt8]], _ environment: inout [String: String],
+                                           writesNothing: Bool) -> String {
         switch Int.random(in: 0..<4, using: &random) {
         case 0:
             let value = hostile(for: .line, required: true) ?? []
             arguments += [Array("--actor".utf8), value]
             return "--actor hostile"
         case 1:
-            let file = hostile(for: .privateKeyFile, required: true) ?? []
+            var file = hostile(for: .privateKeyFile, required: true) ?? []
+            // A well-formed key that is not registered is refused when it would sign;
+            // `init` on an existing ledger writes (and signs) nothing, so it is not hostile there.
+            while writesNothing && file == Array("other.key".utf8) { file = hostile(for: .privateKeyFile, required: true) ?? [] }
             arguments += [Array("--sign-with".utf8), file]
             return "--sign-with \(String(decoding: file, as: UTF8.self))"
         case 2:
