@@ -1,5 +1,3 @@
-import CSQLite
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,29 +55,5 @@ extension Database {
         // An absolute path gets an empty authority, so "//x" stays a path.
         let prefix = path.hasPrefix("/") ? "file://" : "file:"
         return prefix + String(decoding: encoded, as: UTF8.self) + "?immutable=1"
-    }
-}
-
-extension Database {
-    /// Reopens a connection that was reading the file as an immutable snapshot
-    /// the ordinary way (read-only, taking SQLite's WAL locks), because another
-    /// process has started writing it: reads then see one consistent state
-    /// without racing the writer.
-    /// - Throws: ``StorageError`` when the file cannot be opened again.
-    func leaveSnapshot() throws {
-        guard snapshot != nil else { return }
-        var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
-        let result = sqlite3_open_v2(path, &opened, flags, nil)
-        guard let opened, result == SQLITE_OK else {
-            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            if let opened { sqlite3_close_v2(opened) }
-            throw StorageError(code: .sqlite(ResultCode(rawValue: result)), message: "cannot open \(path) again: \(message)", path: path)
-        }
-        statementCache.removeAll()
-        sqlite3_close_v2(handle)
-        handle = opened
-        snapshot = nil
-        try setUp()
     }
 }

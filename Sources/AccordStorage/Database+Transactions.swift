@@ -24,11 +24,8 @@ extension Database {
     ///
     /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
     /// SQLite takes no locks. If another process changed the file while `body`
-    /// ran, what it read may be torn (even look damaged), so the connection is
-    /// reopened the ordinary way, with locks, and `body` runs again: a reader
-    /// racing a writer is never told to try again (or that the file is
-    /// damaged) because of it. `body` must therefore compute everything it
-    /// returns inside the call.
+    /// ran, what it read (or the error it threw) may come from a torn file, so
+    /// the connection becomes an ordinary read-only one and `body` runs again.
     /// - Throws: what `body` throws, or ``StorageError``.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
@@ -37,10 +34,9 @@ extension Database {
                 let result = try transaction("BEGIN DEFERRED", body)
                 if FileIdentity(path: path) == snapshot { return result }
             } catch {
-                // An error from a read the file did not change under is real.
-                guard FileIdentity(path: path) != snapshot else { throw error }
+                if FileIdentity(path: path) == snapshot { throw error }
             }
-            try leaveSnapshot()
+            try reopenWithoutSnapshot()
         }
         return try transaction("BEGIN DEFERRED", body)
     }

@@ -64,12 +64,10 @@ public final class Database {
     public let path: String
     public let mode: Mode
     public let configuration: Configuration
-    /// The connection; replaced only when a snapshot read falls back to an
-    /// ordinary one (see ``read(_:)``).
-    var handle: OpaquePointer
+    private(set) var handle: OpaquePointer
     var statementCache: [String: Statement] = [:]
     /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
-    var snapshot: FileIdentity?
+    private(set) var snapshot: FileIdentity?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -154,7 +152,27 @@ public final class Database {
     /// The version of the SQLite library in use, e.g. "3.40.1".
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 
-    func setUp() throws {
+    /// Replaces an immutable-snapshot connection with an ordinary read-only
+    /// one (after another process changed the file under it).
+    func reopenWithoutSnapshot() throws {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI | SQLITE_OPEN_READONLY
+        let result = sqlite3_open_v2(path, &opened, flags, nil)
+        guard let opened else {
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)), message: "cannot open \(path): out of memory", path: path)
+        }
+        handle = opened
+        snapshot = nil
+        guard result == SQLITE_OK else {
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
+                               message: "cannot open \(path): \(String(cString: sqlite3_errmsg(opened)))", path: path)
+        }
+        try setUp()
+    }
+
+    private func setUp() throws {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds)
         var ignored: Int32 = 0

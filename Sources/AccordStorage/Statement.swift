@@ -2,7 +2,9 @@ import CSQLite
 
 /// A prepared statement: compiled once, bound, stepped and reset many times.
 ///
-/// Text and blobs bind with `SQLITE_TRANSIENT` (SQLite copies them). The
+/// Text binds into a small buffer the statement owns until its bindings are
+/// cleared (`SQLITE_STATIC`), or with `SQLITE_TRANSIENT` when it does not fit;
+/// blobs bind with `SQLITE_TRANSIENT` (SQLite copies them). The
 /// statement is finalized when the object is released. Callers reset it after
 /// use; ``run()``, ``Cursor`` and the `Database` helpers do so themselves.
 /// See https://www.sqlite.org/c3ref/stmt.html
@@ -27,6 +29,24 @@ public final class Statement {
 
     deinit {
         sqlite3_finalize(handle)
+        arena?.deallocate()
+    }
+
+    /// Text bound since the last ``reset()`` is copied here, so SQLite can
+    /// read it in place (`SQLITE_STATIC`) instead of allocating a copy of
+    /// every value; the bytes stay put until the bindings are cleared.
+    private var arena: UnsafeMutableRawBufferPointer?
+    private var arenaUsed = 0
+    static let arenaSize = 16 * 1024
+
+    /// `count` bytes of the arena, or nil when they do not fit.
+    private func arenaSpace(_ count: Int) -> UnsafeMutableRawPointer? {
+        if arena == nil {
+            arena = UnsafeMutableRawBufferPointer.allocate(byteCount: Statement.arenaSize, alignment: 8)
+        }
+        guard let arena, let base = arena.baseAddress, count <= arena.count - arenaUsed else { return nil }
+        defer { arenaUsed += count }
+        return base + arenaUsed
     }
 
     // MARK: - Binding (https://www.sqlite.org/c3ref/bind_blob.html)
@@ -66,6 +86,12 @@ public final class Statement {
             if buffer.isEmpty {
                 return sqlite3_bind_text(handle, index, "", 0, accord_sqlite_transient())
             }
+            if let base = buffer.baseAddress, let space = arenaSpace(buffer.count) {
+                space.copyMemory(from: base, byteCount: buffer.count)
+                // SQLITE_STATIC (nil): the arena keeps the bytes until the bindings are cleared.
+                return sqlite3_bind_text64(handle, index, space.assumingMemoryBound(to: CChar.self),
+                                           sqlite3_uint64(buffer.count), nil, UInt8(SQLITE_UTF8))
+            }
             return buffer.withMemoryRebound(to: CChar.self) { chars in
                 sqlite3_bind_text64(handle, index, chars.baseAddress, sqlite3_uint64(chars.count),
                                     accord_sqlite_transient(), UInt8(SQLITE_UTF8))
@@ -76,22 +102,31 @@ public final class Statement {
 
     /// Binds a blob (an empty array binds an empty blob, not NULL).
     public func bind(_ value: [UInt8], at index: Int32) throws {
-        let result = value.withUnsafeBytes { buffer -> Int32 in
-            guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                return sqlite3_bind_zeroblob(handle, index, 0)
-            }
-            return sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(buffer.count), accord_sqlite_transient())
-        }
-        try check(result)
+        try value.withUnsafeBytes { try bind(bytes: $0, at: index) }
     }
 
-    /// Binds a blob from raw bytes.
+    /// Binds a blob from raw bytes (copied into the statement's buffer, or by SQLite).
     public func bind(bytes: UnsafeRawBufferPointer, at index: Int32) throws {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             try check(sqlite3_bind_zeroblob(handle, index, 0))
             return
         }
+        if let space = arenaSpace(bytes.count) {
+            space.copyMemory(from: base, byteCount: bytes.count)
+            try check(sqlite3_bind_blob64(handle, index, space, sqlite3_uint64(bytes.count), nil))
+            return
+        }
         try check(sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(bytes.count), accord_sqlite_transient()))
+    }
+
+    /// Binds text, or NULL for nil.
+    public func bind(_ value: String?, at index: Int32) throws {
+        if let value { try bind(value, at: index) } else { try bindNull(at: index) }
+    }
+
+    /// Binds an integer, or NULL for nil.
+    public func bind(_ value: Int64?, at index: Int32) throws {
+        if let value { try bind(value, at: index) } else { try bindNull(at: index) }
     }
 
     /// Binds a double.
@@ -131,6 +166,7 @@ public final class Statement {
     public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        arenaUsed = 0
     }
 
     /// A cursor over the rows; it resets the statement when exhausted or released.

@@ -25,6 +25,8 @@ struct Accord: ParsableCommand {
             GuaranteeCommand.self,
             LogCommand.self,
             BreachCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
             ReportCommand.self,
             BreachesCommand.self,
             BriefCommand.self,

@@ -78,7 +78,7 @@ struct ReadmeTests {
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command + " 2>.stderr >.stdout"]
+            process.arguments = ["-c", "{ " + command + "\n} 2>.stderr >.stdout"]
             process.currentDirectoryURL = directory.url
             var environment = ProcessInfo.processInfo.environment
             environment.removeValue(forKey: "ACCORD_DB")
@@ -92,7 +92,7 @@ struct ReadmeTests {
             let actual = (stderr + stdout).trimmingCharacters(in: .newlines)
             #expect(Self.normalize(actual) == Self.normalize(example.expected),
                     "README.md line \(example.line): `\(example.command)` printed:\n\(actual)")
-            if example.expected.hasPrefix("Error: ") {
+            if example.expected.hasPrefix("Error: ") || example.expected.contains("\nError: ") {
                 #expect(process.terminationStatus != 0, "README.md line \(example.line) shows an error but the command succeeded")
             } else if example.command.hasPrefix("accord audit") || !example.expected.contains("TAMPERED") {
                 #expect(process.terminationStatus == 0, "README.md line \(example.line): `\(example.command)` exited \(process.terminationStatus)")

@@ -486,3 +486,27 @@ struct TamperTests {
         }
     }
 }
+
+@Suite("Audit with trusted keys")
+struct TrustedKeyAuditTests {
+    @Test("a rewrite that also drops the checkpoint key's registration is unverifiable alone, tampering with --trusted-key")
+    func trustedKeyExposesDisownedCheckpoint() throws {
+        let dir = try TemporaryDirectory()
+        let fixture = try TrustFixture(dir)
+        let accord = AccordRunner(dir)
+        let registrations = try #require(fixture.seqs["key"])
+        let firstKey = try #require(registrations.min())
+        // Everything from the first key registration on is cut, consistently.
+        let cut = dir.path("disowned.sqlite")
+        try Attacker.rewrite(fixture.path, to: cut, from: firstKey, keepCheckpoint: { _ in false }) { _ in nil }
+        let alone = try AuditRun(accord, cut, ["--checkpoint", fixture.finalCheckpoint])
+        #expect(alone.status == 3, "no key of this ledger vouches for the checkpoint: \(alone)")
+        let trusted = try AuditRun(accord, cut, ["--checkpoint", fixture.finalCheckpoint, "--trusted-key", fixture.mon2Key + ".pub"])
+        #expect(trusted.status == 1, "\(trusted)")
+        #expect(trusted.first?.check == "checkpoint", "\(trusted)")
+        #expect(trusted.first?.detail.contains("entries were cut off") == true, "\(trusted)")
+        // A trusted key that did not sign it adds nothing.
+        let wrong = try AuditRun(accord, cut, ["--checkpoint", fixture.finalCheckpoint, "--trusted-key", fixture.ghostKey + ".pub"])
+        #expect(wrong.status == 3, "\(wrong)")
+    }
+}

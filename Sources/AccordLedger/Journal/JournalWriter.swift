@@ -21,6 +21,9 @@ final class JournalWriter {
     private(set) var lastRecordedAt: Timestamp
     private(set) var frontier: MerkleFrontier
     private var frontierDirty = false
+    /// The last `recorded_at` text: every entry of a transaction usually shares it.
+    private var recordedAtText: (at: Timestamp, text: String)?
+    private var insertStatement: Statement?
 
     /// Complete subtrees at this level or above are stored in `merkle_nodes`.
     static let cachedLevel = 10
@@ -63,13 +66,20 @@ final class JournalWriter {
         let bytes = entry.encoded()
         let leaf = Merkle.leafHash(bytes)
         let signature = try signer?.sign(bytes)
-        let insert = try db.cached("""
-            INSERT INTO journal (seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert: Statement
+        if let statement = insertStatement {
+            insert = statement
+        } else {
+            insert = try db.cached("""
+                INSERT INTO journal (seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            insertStatement = insert
+        }
         try insert.bind(entry.seq, at: 1)
         try insert.bind(entry.kind.rawValue, at: 2)
-        try insert.bind(recordedAt.iso8601, at: 3)
+        if recordedAtText?.at != recordedAt { recordedAtText = (recordedAt, recordedAt.iso8601) }
+        try insert.bind(recordedAtText?.text ?? recordedAt.iso8601, at: 3)
         try insert.bind(actor, at: 4)
         try insert.bind(DatabaseValue(signer?.keyName), at: 5)
         try insert.bind(bytes, at: 6)

@@ -6,9 +6,7 @@ extension Ledger {
     /// Adds a party. Re-adding the same party is a no-op.
     /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
     public func addParty(_ input: PartyInput, as recorder: Recorder) throws -> Recorded {
-        let party = Party(id: try TextRules.identifier(input.id, field: "party id"),
-                          name: try TextRules.line(input.name, field: "name"),
-                          kind: try Parse.word(input.kind, PartyKind.self, field: "party kind"))
+        let party = try Party(validating: input)
         return try transact(recorder) { session in
             try session.add(party)
         }
@@ -70,6 +68,14 @@ extension Ledger {
             try session.refuseFuture(invocation.date, field: "date")
             return try session.append(.guaranteeInvoke(invocation))
         }
+    }
+}
+
+extension Party {
+    init(validating input: PartyInput) throws {
+        self.init(id: try TextRules.identifier(input.id, field: "party id"),
+                  name: try TextRules.line(input.name, field: "name"),
+                  kind: try Parse.word(input.kind, PartyKind.self, field: "party kind"))
     }
 }
 
@@ -238,13 +244,17 @@ extension Session {
         }
     }
 
+    /// The commitment's facts; remembered for the rest of the transaction
+    /// (commitments are only ever added), so a bulk import reads each once.
     func commitmentFacts(_ id: String) throws -> CommitmentFacts? {
+        if let known = knownCommitments[id] { return known }
         var facts: CommitmentFacts?
         try db.forEach("SELECT id, party, kind, unit, seq FROM commitments WHERE id = ?", [id]) { row in
             facts = CommitmentFacts(id: row.text(0), party: row.text(1),
                                     kind: CommitmentKind(rawValue: row.text(2)) ?? .action,
                                     unit: row.optionalText(3), seq: row.int64(4))
         }
+        if let facts, knownCommitments.count < Session.knownCommitmentLimit { knownCommitments[id] = facts }
         return facts
     }
 

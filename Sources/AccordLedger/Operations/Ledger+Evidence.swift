@@ -137,9 +137,25 @@ extension Session {
         try refuseFuture(verification.observed, field: "observed")
         let payload = Payload.verification(verification)
         if let id = verification.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(payload, existing: seq, what: "id \(id)")
+            return try unchanged(.verification(verification), existing: seq, id: id)
         }
         return try append(payload)
+    }
+
+    /// When the record `id` names holds `record`, as first recorded or as
+    /// corrected since, nothing to do; otherwise a clear refusal.
+    func unchanged(_ record: Record, existing seq: Int64, id: String) throws -> Recorded {
+        let payload: Payload
+        switch record {
+        case .verification(let value): payload = .verification(value)
+        case .breach(let value): payload = .breach(value)
+        }
+        if let entry = try entry(seq), entry.payload != payload,
+           let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
+           case .correction(let correction)? = try self.entry(latest)?.payload, correction.replacement == record {
+            return .alreadyPresent(seq: latest)
+        }
+        return try unchanged(payload, existing: seq, what: "id \(id)")
     }
 
     func record(_ breach: Breach) throws -> Recorded {
@@ -148,13 +164,17 @@ extension Session {
         try refuseFuture(breach.observed, field: "observed")
         let payload = Payload.breach(breach)
         if let id = breach.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(payload, existing: seq, what: "id \(id)")
+            return try unchanged(.breach(breach), existing: seq, id: id)
         }
         return try append(payload)
     }
 
     func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
-        let reference = try resolve(prepared.target, field: "corroborates")
+        try corroborate(prepared, reference: try resolve(prepared.target, field: "corroborates"))
+    }
+
+    /// Corroborates the record `reference` names (already resolved from `prepared.target`).
+    func corroborate(_ prepared: PreparedCorroboration, reference: RecordReference) throws -> Recorded {
         guard reference.corroboration == nil else {
             throw LedgerError.badInput("corroborates: \(prepared.target) is itself a corroboration; corroborate the record it supports, entry \(reference.record)")
         }
@@ -168,7 +188,11 @@ extension Session {
     }
 
     func externalIDEntry(_ id: String) throws -> Int64? {
-        try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", id)
+        let statement = try externalIDLookup()
+        try statement.bind(id, at: 1)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return statement.int64(0)
     }
 
     /// Resolves a reference typed by a user: an external id, else a seq.
@@ -183,6 +207,12 @@ extension Session {
         guard let seq else {
             throw LedgerError.badInput("\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
+        return try reference(seq, field: field)
+    }
+
+    /// What the entry at `seq` is, when it is a verification, breach or corroboration.
+    /// - Throws: ``LedgerError`` `.badInput` otherwise.
+    func reference(_ seq: Int64, field: String) throws -> RecordReference {
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
             return RecordReference(record: root, corroboration: nil, noun: "verification")
         }

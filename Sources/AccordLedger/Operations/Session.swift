@@ -34,6 +34,10 @@ final class Session {
     let writer: JournalWriter
     let recorder: Recorder
     let now: Timestamp
+    /// Commitments already looked up in this transaction (see ``commitmentFacts(_:)``).
+    var knownCommitments: [String: CommitmentFacts] = [:]
+    static let knownCommitmentLimit = 100_000
+    private var externalIDStatement: Statement?
 
     init(db: Database, recorder: Recorder, now: Timestamp) throws {
         self.db = db
@@ -52,6 +56,14 @@ final class Session {
         }
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now)
         return .added(seq: entry.seq, kind: entry.kind)
+    }
+
+    /// The statement that finds the record an external id names (looked up once per row in an import).
+    func externalIDLookup() throws -> Statement {
+        if let externalIDStatement { return externalIDStatement }
+        let statement = try db.cached("SELECT record FROM external_ids WHERE id = ?")
+        externalIDStatement = statement
+        return statement
     }
 
     /// The entry at `seq`, decoded from the journal.

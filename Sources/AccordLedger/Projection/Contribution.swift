@@ -68,6 +68,17 @@ struct Amounts: Hashable, Sendable {
         breaches += sign * contribution.breaches
     }
 
+    /// Adds one new record: what a verification observed, or a breach (nil).
+    mutating func addRecord(_ measure: Measure?) {
+        records += 1
+        switch measure {
+        case .quantity(let value)?: quantity += value
+        case .done?: done += 1
+        case .notDone?: notDone += 1
+        case nil: breaches += 1
+        }
+    }
+
     mutating func add(_ other: Amounts) {
         records += other.records
         quantity += other.quantity

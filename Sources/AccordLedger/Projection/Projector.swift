@@ -6,10 +6,13 @@ final class Projector {
     let db: Database
     private(set) var totals = TotalsAccumulator()
     /// Flush the running totals once this many keys are pending (bounds memory in imports).
-    var flushThreshold = 50_000
+    var flushThreshold = 150_000
+    private let versions: VersionRows
+    private var externalIDInsert: Statement?
 
     init(db: Database) {
         self.db = db
+        versions = VersionRows(db: db)
     }
 
     /// Writes pending totals.
@@ -18,6 +21,27 @@ final class Projector {
     }
 
     func apply(_ entry: Entry) throws {
+        let seq = entry.seq
+        switch entry.payload {
+        case .verification(let verification):
+            // The hot path of a bulk import.
+            try insertExternalID(verification.externalID, record: seq)
+            try versions.insert(.verification(verification), seq: seq, record: seq)
+            totals.addRecord(commitment: verification.commitment, day: verification.observed.day,
+                             rank: verification.source.confidence.rank, measure: verification.measure,
+                             source: verification.source.name)
+        case .breach(let breach):
+            try insertExternalID(breach.externalID, record: seq)
+            try versions.insert(.breach(breach), seq: seq, record: seq)
+            totals.addRecord(commitment: breach.commitment, day: breach.observed.day, rank: breach.source.confidence.rank,
+                             measure: nil, source: breach.source.name)
+        default:
+            try applyOther(entry)
+        }
+        if totals.count >= flushThreshold { try flush() }
+    }
+
+    private func applyOther(_ entry: Entry) throws {
         let seq = entry.seq
         switch entry.payload {
         case .ledgerCreate(let value):
@@ -43,14 +67,8 @@ final class Projector {
         case .guaranteeInvoke(let invocation):
             try db.run("INSERT INTO invocations (seq, guarantee, date, day, note) VALUES (?, ?, ?, ?, ?)",
                        seq, invocation.guarantee, invocation.date.text, invocation.date.day, invocation.note)
-        case .verification(let verification):
-            try insertExternalID(verification.externalID, record: seq)
-            try insertVersion(.verification(verification), seq: seq, record: seq)
-            totals.add(Contribution(record: .verification(verification), corroborations: []))
-        case .breach(let breach):
-            try insertExternalID(breach.externalID, record: seq)
-            try insertVersion(.breach(breach), seq: seq, record: seq)
-            totals.add(Contribution(record: .breach(breach), corroborations: []))
+        case .verification, .breach:
+            break  // in apply(_:)
         case .corroboration(let corroboration):
             try changing(record: corroboration.record) { _ in
                 try insertExternalID(corroboration.externalID, record: seq)
@@ -96,7 +114,6 @@ final class Projector {
         case .keyRevoke(let revocation):
             try db.run("UPDATE keys SET revoked_seq = ?, revoke_reason = ? WHERE name = ?", seq, revocation.reason, revocation.name)
         }
-        if totals.count >= flushThreshold { try flush() }
     }
 
     private func addCommitment(_ commitment: Commitment, seq: Int64) throws {
@@ -117,30 +134,15 @@ final class Projector {
 
     private func insertExternalID(_ id: String?, record: Int64) throws {
         guard let id else { return }
-        try db.run("INSERT INTO external_ids (id, record) VALUES (?, ?)", id, record)
+        if externalIDInsert == nil { externalIDInsert = try db.cached("INSERT INTO external_ids (id, record) VALUES (?, ?)") }
+        guard let statement = externalIDInsert else { return }
+        try statement.bind(id, at: 1)
+        try statement.bind(record, at: 2)
+        try statement.run()
     }
 
     private func insertVersion(_ record: Record, seq: Int64, record root: Int64) throws {
-        switch record {
-        case .verification(let v):
-            try db.run("""
-                INSERT INTO verifications (seq, record, external_id, commitment, quantity, outcome, observed, observed_day,
-                    precision, source, source_kind, confidence, evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, seq, root, v.externalID, v.commitment, v.measure.quantity, v.measure.outcome, v.observed.text,
-                v.observed.day, v.precision.rawValue, v.source.name, v.source.kind.rawValue, v.source.confidence.rawValue,
-                v.evidence.sha256Hex, v.evidence.uri, v.note, v.location.place, v.location.coordinates?.latitudeText,
-                v.location.coordinates?.longitudeText, v.location.precision?.rawValue)
-        case .breach(let b):
-            try db.run("""
-                INSERT INTO breaches (seq, record, external_id, commitment, party, observed, observed_day, precision, severity,
-                    source, source_kind, confidence, description, evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, seq, root, b.externalID, b.commitment, b.party, b.observed.text, b.observed.day, b.precision.rawValue,
-                b.severity.rawValue, b.source.name, b.source.kind.rawValue, b.source.confidence.rawValue, b.description,
-                b.evidence.sha256Hex, b.evidence.uri, b.note, b.location.place, b.location.coordinates?.latitudeText,
-                b.location.coordinates?.longitudeText, b.location.precision?.rawValue)
-        }
+        try versions.insert(record, seq: seq, record: root)
     }
 
     /// Runs `change` on a record's rows, moving its contribution in the totals

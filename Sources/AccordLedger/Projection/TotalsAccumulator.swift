@@ -9,13 +9,21 @@ import AccordStorage
 /// from the daily rows. The result never depends on how changes were batched:
 /// the totals are a function of the current records alone.
 struct TotalsAccumulator {
-    struct DayKey: Hashable { var commitment: String; var day: Int64; var rank: Int }
-    struct RankKey: Hashable { var commitment: String; var rank: Int }
-    struct SourceKey: Hashable { var commitment: String; var day: Int64; var rank: Int; var source: String }
+    /// A day's totals of one commitment at one confidence rank. Commitments
+    /// and sources are interned: keys hold small indexes, not strings, so a
+    /// large batch stays compact in memory and hashes fast.
+    struct DayKey: Hashable { var commitment: Int32; var day: Int32; var rank: Int32 }
+    struct SourceKey: Hashable { var commitment: Int32; var day: Int32; var rank: Int32; var source: Int32 }
+    struct RankKey: Hashable { var commitment: Int32; var rank: Int32 }
+    private struct SourceRankKey: Hashable { var commitment: Int32; var rank: Int32; var source: Int32 }
 
     private(set) var daily: [DayKey: Amounts] = [:]
     private(set) var sources: [SourceKey: Int64] = [:]
     private(set) var removed: Set<RankKey> = []
+    private var commitmentIndex: [String: Int32] = [:]
+    private var commitmentIDs: [String] = []
+    private var sourceIndex: [String: Int32] = [:]
+    private var sourceNames: [String] = []
 
     var count: Int { daily.count + sources.count }
     var isEmpty: Bool { daily.isEmpty && sources.isEmpty && removed.isEmpty }
@@ -24,29 +32,89 @@ struct TotalsAccumulator {
 
     mutating func remove(_ contribution: Contribution) { apply(contribution, sign: -1) }
 
+    /// Adds a new record with no corroboration: the same as ``add(_:)`` with
+    /// its ``Contribution``, without building one (the hot path of an import).
+    /// - Parameter measure: what a verification observed; nil for a breach.
+    mutating func addRecord(commitment: String, day: Int64, rank: Int, measure: Measure?, source: String) {
+        let c = intern(commitment: commitment)
+        let d = Int32(truncatingIfNeeded: day)
+        let r = Int32(truncatingIfNeeded: rank)
+        daily[DayKey(commitment: c, day: d, rank: r), default: Amounts()].addRecord(measure)
+        sources[SourceKey(commitment: c, day: d, rank: r, source: intern(source: source)), default: 0] += 1
+    }
+
     private mutating func apply(_ contribution: Contribution, sign: Int64) {
-        let key = DayKey(commitment: contribution.commitment, day: contribution.day, rank: contribution.rank)
+        let c = intern(commitment: contribution.commitment)
+        let d = Int32(truncatingIfNeeded: contribution.day)
+        let key = DayKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: contribution.rank))
         daily[key, default: Amounts()].add(contribution, sign: sign)
         for (source, rank) in contribution.sources {
-            sources[SourceKey(commitment: contribution.commitment, day: contribution.day, rank: rank, source: source), default: 0] += sign
+            let sourceKey = SourceKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: rank), source: intern(source: source))
+            sources[sourceKey, default: 0] += sign
         }
         if sign < 0 {
-            removed.insert(RankKey(commitment: contribution.commitment, rank: contribution.rank))
+            removed.insert(RankKey(commitment: c, rank: key.rank))
         }
+    }
+
+    private mutating func intern(commitment: String) -> Int32 {
+        if let index = commitmentIndex[commitment] { return index }
+        let index = Int32(commitmentIDs.count)
+        commitmentIDs.append(commitment)
+        commitmentIndex[commitment] = index
+        return index
+    }
+
+    private mutating func intern(source: String) -> Int32 {
+        if let index = sourceIndex[source] { return index }
+        let index = Int32(sourceNames.count)
+        sourceNames.append(source)
+        sourceIndex[source] = index
+        return index
+    }
+
+    /// Each interned string's position in sorted order, so that rows are
+    /// written in each table's key order (one pass over its pages).
+    private static func sortOrder(_ strings: [String]) -> [Int32] {
+        var order = [Int32](repeating: 0, count: strings.count)
+        for (position, index) in strings.indices.sorted(by: { strings[$0] < strings[$1] }).enumerated() {
+            order[index] = Int32(position)
+        }
+        return order
     }
 
     /// Writes everything collected and empties the accumulator.
     mutating func flush(to db: Database) throws {
+        guard !isEmpty else { return }
+        let commitmentOrder = Self.sortOrder(commitmentIDs)
+        let sourceOrder = Self.sortOrder(sourceNames)
         var byRank: [RankKey: (amounts: Amounts, lastDay: Int64, firstBreachDay: Int64?)] = [:]
         var recompute = removed
-        for (key, delta) in daily where !delta.isZero {
-            try Self.applyDaily(key, delta, db: db)
+        // One array at a time: the dictionary is released as the array is sorted.
+        var dailyRows: [(key: DayKey, value: Amounts)] = []
+        dailyRows.reserveCapacity(daily.count)
+        for (key, value) in daily where !value.isZero { dailyRows.append((key, value)) }
+        daily = [:]
+        dailyRows.sort { a, b in
+            (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank)
+                < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank)
+        }
+        let dailyUpsert = try db.cached(Self.dailyUpsertSQL)
+        for (key, delta) in dailyRows {
+            let commitment = commitmentIDs[Int(key.commitment)]
+            let day = Int64(key.day)
+            if delta.records > 0 {
+                try Self.bind(dailyUpsert, commitment, day, Int(key.rank), delta)
+                try dailyUpsert.run()
+            } else {
+                try Self.applyDaily(commitment, day, Int(key.rank), delta, db: db)
+            }
             let rankKey = RankKey(commitment: key.commitment, rank: key.rank)
             if delta.records < 0 || delta.breaches < 0 { recompute.insert(rankKey) }
-            var entry = byRank[rankKey] ?? (Amounts(), key.day, nil)
+            var entry = byRank[rankKey] ?? (Amounts(), day, nil)
             entry.amounts.add(delta)
-            entry.lastDay = max(entry.lastDay, key.day)
-            if delta.breaches > 0 { entry.firstBreachDay = min(entry.firstBreachDay ?? key.day, key.day) }
+            entry.lastDay = max(entry.lastDay, day)
+            if delta.breaches > 0 { entry.firstBreachDay = min(entry.firstBreachDay ?? day, day) }
             byRank[rankKey] = entry
         }
         for (key, entry) in byRank where !recompute.contains(key) {
@@ -61,39 +129,93 @@ struct TotalsAccumulator {
                         WHEN excluded.first_breach_day IS NULL THEN first_breach_day
                         WHEN first_breach_day IS NULL THEN excluded.first_breach_day
                         ELSE min(first_breach_day, excluded.first_breach_day) END
-                """, key.commitment, key.rank, entry.amounts.records, entry.amounts.quantity, entry.amounts.done,
-                entry.amounts.notDone, entry.amounts.breaches, entry.lastDay, entry.firstBreachDay)
+                """, commitmentIDs[Int(key.commitment)], Int64(key.rank), entry.amounts.records, entry.amounts.quantity,
+                entry.amounts.done, entry.amounts.notDone, entry.amounts.breaches, entry.lastDay, entry.firstBreachDay)
         }
         for key in recompute {
-            try Self.recomputeRank(key, db: db)
+            try Self.recomputeRank(commitmentIDs[Int(key.commitment)], Int(key.rank), db: db)
         }
-        for (key, delta) in sources where delta != 0 {
-            try Self.applySource(key, delta, db: db)
+        var sourceRows: [(key: SourceKey, value: Int64)] = []
+        sourceRows.reserveCapacity(sources.count)
+        for (key, value) in sources where value != 0 { sourceRows.append((key, value)) }
+        sources = [:]
+        sourceRows.sort { a, b in
+            (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank, sourceOrder[Int(a.key.source)])
+                < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank, sourceOrder[Int(b.key.source)])
         }
-        daily.removeAll(keepingCapacity: true)
-        sources.removeAll(keepingCapacity: true)
+        let dailySourceUpsert = try db.cached(Self.dailySourceUpsertSQL)
+        var bySource: [SourceRankKey: Int64] = [:]
+        for (key, delta) in sourceRows {
+            let commitment = commitmentIDs[Int(key.commitment)]
+            let source = sourceNames[Int(key.source)]
+            if delta > 0 {
+                try dailySourceUpsert.bind(commitment, at: 1)
+                try dailySourceUpsert.bind(Int64(key.day), at: 2)
+                try dailySourceUpsert.bind(Int64(key.rank), at: 3)
+                try dailySourceUpsert.bind(source, at: 4)
+                try dailySourceUpsert.bind(delta, at: 5)
+                try dailySourceUpsert.run()
+                bySource[SourceRankKey(commitment: key.commitment, rank: key.rank, source: key.source), default: 0] += delta
+            } else {
+                try Self.applySource(commitment, Int64(key.day), Int(key.rank), source, delta, db: db)
+            }
+        }
+        let sourceUpsert = try db.cached(Self.sourceUpsertSQL)
+        let sourceTotals = bySource.sorted { a, b in
+            (commitmentOrder[Int(a.key.commitment)], a.key.rank, sourceOrder[Int(a.key.source)])
+                < (commitmentOrder[Int(b.key.commitment)], b.key.rank, sourceOrder[Int(b.key.source)])
+        }
+        for (key, delta) in sourceTotals {
+            try sourceUpsert.bind(commitmentIDs[Int(key.commitment)], at: 1)
+            try sourceUpsert.bind(Int64(key.rank), at: 2)
+            try sourceUpsert.bind(sourceNames[Int(key.source)], at: 3)
+            try sourceUpsert.bind(delta, at: 4)
+            try sourceUpsert.run()
+        }
         removed.removeAll()
+        commitmentIndex.removeAll()
+        commitmentIDs.removeAll()
+        sourceIndex.removeAll()
+        sourceNames.removeAll()
     }
 
-    private static func applyDaily(_ key: DayKey, _ delta: Amounts, db: Database) throws {
-        if delta.records > 0 {
-            try db.run("""
-                INSERT INTO daily_totals (commitment, day, confidence, records, quantity, done, not_done, breaches)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (commitment, day, confidence) DO UPDATE SET
-                    records = records + excluded.records, quantity = quantity + excluded.quantity,
-                    done = done + excluded.done, not_done = not_done + excluded.not_done,
-                    breaches = breaches + excluded.breaches
-                """, key.commitment, key.day, key.rank, delta.records, delta.quantity, delta.done,
-                delta.notDone, delta.breaches)
-            return
-        }
+    static let dailyUpsertSQL = """
+        INSERT INTO daily_totals (commitment, day, confidence, records, quantity, done, not_done, breaches)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (commitment, day, confidence) DO UPDATE SET
+            records = records + excluded.records, quantity = quantity + excluded.quantity,
+            done = done + excluded.done, not_done = not_done + excluded.not_done,
+            breaches = breaches + excluded.breaches
+        """
+    static let dailySourceUpsertSQL = """
+        INSERT INTO daily_source_totals (commitment, day, confidence, source, refs) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (commitment, day, confidence, source) DO UPDATE SET refs = refs + excluded.refs
+        """
+    static let sourceUpsertSQL = """
+        INSERT INTO source_totals (commitment, confidence, source, refs) VALUES (?, ?, ?, ?)
+        ON CONFLICT (commitment, confidence, source) DO UPDATE SET refs = refs + excluded.refs
+        """
+
+    /// Binds commitment, day, confidence and the five amounts, in that order.
+    private static func bind(_ statement: Statement, _ commitment: String, _ day: Int64, _ rank: Int, _ amounts: Amounts) throws {
+        try statement.bind(commitment, at: 1)
+        try statement.bind(day, at: 2)
+        try statement.bind(Int64(rank), at: 3)
+        try statement.bind(amounts.records, at: 4)
+        try statement.bind(amounts.quantity, at: 5)
+        try statement.bind(amounts.done, at: 6)
+        try statement.bind(amounts.notDone, at: 7)
+        try statement.bind(amounts.breaches, at: 8)
+    }
+
+    /// Subtracts `delta` (which removes records) from a day's row.
+    private static func applyDaily(_ commitment: String, _ day: Int64, _ rank: Int, _ delta: Amounts, db: Database) throws {
         var current = Amounts()
         let select = try db.cached("""
             SELECT records, quantity, done, not_done, breaches FROM daily_totals
             WHERE commitment = ? AND day = ? AND confidence = ?
             """)
-        try select.bind([key.commitment, key.day, key.rank])
+        try select.bind([commitment, day, rank])
         if try select.step() {
             current = Amounts(records: select.int64(0), quantity: select.int64(1), done: select.int64(2),
                               notDone: select.int64(3), breaches: select.int64(4))
@@ -102,57 +224,48 @@ struct TotalsAccumulator {
         current.add(delta)
         if current.records <= 0 {
             try db.run("DELETE FROM daily_totals WHERE commitment = ? AND day = ? AND confidence = ?",
-                       key.commitment, key.day, key.rank)
+                       commitment, day, rank)
         } else {
             try db.run("""
                 INSERT OR REPLACE INTO daily_totals (commitment, day, confidence, records, quantity, done, not_done, breaches)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, key.commitment, key.day, key.rank, current.records, current.quantity, current.done,
+                """, commitment, day, rank, current.records, current.quantity, current.done,
                 current.notDone, current.breaches)
         }
     }
 
-    private static func recomputeRank(_ key: RankKey, db: Database) throws {
-        try db.run("DELETE FROM commitment_totals WHERE commitment = ? AND confidence = ?", key.commitment, key.rank)
+    private static func recomputeRank(_ commitment: String, _ rank: Int, db: Database) throws {
+        try db.run("DELETE FROM commitment_totals WHERE commitment = ? AND confidence = ?", commitment, rank)
         try db.run("""
             INSERT INTO commitment_totals (commitment, confidence, records, quantity, done, not_done, breaches, last_day, first_breach_day)
             SELECT commitment, confidence, sum(records), sum(quantity), sum(done), sum(not_done), sum(breaches),
                    max(day), min(CASE WHEN breaches > 0 THEN day END)
             FROM daily_totals WHERE commitment = ? AND confidence = ?
             GROUP BY commitment, confidence
-            """, key.commitment, key.rank)
+            """, commitment, rank)
     }
 
-    private static func applySource(_ key: SourceKey, _ delta: Int64, db: Database) throws {
-        if delta > 0 {
-            try db.run("""
-                INSERT INTO daily_source_totals (commitment, day, confidence, source, refs) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (commitment, day, confidence, source) DO UPDATE SET refs = refs + excluded.refs
-                """, key.commitment, key.day, key.rank, key.source, delta)
-            try db.run("""
-                INSERT INTO source_totals (commitment, confidence, source, refs) VALUES (?, ?, ?, ?)
-                ON CONFLICT (commitment, confidence, source) DO UPDATE SET refs = refs + excluded.refs
-                """, key.commitment, key.rank, key.source, delta)
-            return
-        }
+    /// Subtracts references (`delta` < 0) from a source's rows.
+    private static func applySource(_ commitment: String, _ day: Int64, _ rank: Int, _ source: String, _ delta: Int64,
+                                    db: Database) throws {
         let dailyRefs = try db.scalarInt("""
             SELECT refs FROM daily_source_totals WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?
-            """, key.commitment, key.day, key.rank, key.source) ?? 0
+            """, commitment, day, rank, source) ?? 0
         if dailyRefs + delta <= 0 {
             try db.run("DELETE FROM daily_source_totals WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?",
-                       key.commitment, key.day, key.rank, key.source)
+                       commitment, day, rank, source)
         } else {
             try db.run("UPDATE daily_source_totals SET refs = refs + ? WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?",
-                       delta, key.commitment, key.day, key.rank, key.source)
+                       delta, commitment, day, rank, source)
         }
         let refs = try db.scalarInt("SELECT refs FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
-                                    key.commitment, key.rank, key.source) ?? 0
+                                    commitment, rank, source) ?? 0
         if refs + delta <= 0 {
             try db.run("DELETE FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
-                       key.commitment, key.rank, key.source)
+                       commitment, rank, source)
         } else {
             try db.run("UPDATE source_totals SET refs = refs + ? WHERE commitment = ? AND confidence = ? AND source = ?",
-                       delta, key.commitment, key.rank, key.source)
+                       delta, commitment, rank, source)
         }
     }
 }

@@ -186,7 +186,8 @@ struct RecordFacts {
     var rejected: Set<Int64> = []
     var corroborations: [Int64: [Source]] = [:]
 
-    static func load(_ db: Database, asOf seq: Int64) throws -> RecordFacts {
+    /// - Parameter corroborations: whether to load every corroboration's source too.
+    static func load(_ db: Database, asOf seq: Int64, corroborations: Bool = true) throws -> RecordFacts {
         var facts = RecordFacts(seq: seq)
         try db.forEach("SELECT record FROM retractions WHERE seq <= ?", [seq]) { row in facts.retracted.insert(row.int64(0)) }
         try db.forEach("""
@@ -199,6 +200,7 @@ struct RecordFacts {
             facts.rulings[row.int64(0), default: []].append("\(row.text(1)) (entry \(row.int64(3))): \(row.text(2))")
             if row.text(1) == "rejected" { facts.rejected.insert(row.int64(0)) }
         }
+        guard corroborations else { return facts }
         try db.forEach("SELECT seq, record, source, source_kind, confidence FROM corroborations WHERE seq <= ? ORDER BY seq",
                        [seq]) { row in
             guard !facts.retracted.contains(row.int64(0)) else { return }

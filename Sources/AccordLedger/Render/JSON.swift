@@ -68,6 +68,13 @@ public indirect enum JSON: Sendable, Equatable {
     /// Writes a JSON string literal (RFC 8259), escaping quotes, backslashes and controls.
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most text needs no escape: no quote, backslash or control byte, and no
+        // 0xE2 lead byte (U+2028 and U+2029 start with it).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xE2 }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

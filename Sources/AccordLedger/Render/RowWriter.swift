@@ -11,6 +11,8 @@ public final class RowWriter {
     let output: TextOutput
     let header: Bool
     private var tableRows: [[Cell]] = []
+    /// `"name":` for each column, for JSON output.
+    private var keys: [String] = []
     private var count = 0
 
     public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true) {
@@ -41,9 +43,9 @@ public final class RowWriter {
             output.line("| " + cells.map { RowWriter.markdownField($0.display) }.joined(separator: " | ") + " |")
         case .json:
             output.write(count == 0 ? "\n" : ",\n")
-            output.write(object(cells).serialized())
+            output.write(objectText(cells))
         case .ndjson:
-            output.line(object(cells).serialized())
+            output.line(objectText(cells))
         }
         count += 1
     }
@@ -61,8 +63,30 @@ public final class RowWriter {
         output.flush()
     }
 
-    private func object(_ cells: [Cell]) -> JSON {
-        .object(zip(columns, cells).map { ($0.name, JSON($1)) })
+    /// `{"name":value,…}`, exactly as `JSON.object` serializes it, written
+    /// straight into one string (exports write millions of rows).
+    private func objectText(_ cells: [Cell]) -> String {
+        if keys.isEmpty {
+            keys = columns.map { column in
+                var key = ""
+                JSON.quote(column.name, into: &key)
+                return key + ":"
+            }
+        }
+        guard !cells.isEmpty else { return "{}" }
+        var text = "{"
+        for (index, cell) in zip(cells.indices, cells) where index < keys.count {
+            if index > 0 { text += "," }
+            text += keys[index]
+            switch cell {
+            case .text(let value): JSON.quote(value, into: &text)
+            case .int(let value): text += String(value)
+            case .number(let value), .rate(let value): text += Cell.format(value)
+            case .bool(let value): text += value ? "true" : "false"
+            case .null: text += "null"
+            }
+        }
+        return text + "}"
     }
 
     /// Aligned columns: text left, numbers right, two spaces apart.

@@ -113,7 +113,10 @@ public enum Audit {
     ///   - checkpoints: signed checkpoints kept outside the file (their text).
     /// - Throws: ``LedgerError`` only when the file cannot be audited at all
     ///   (missing, not a ledger); damage is reported in the result.
-    public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = []) throws -> AuditReport {
+    ///   - trustedKeys: keys the auditor trusts to sign outside checkpoints,
+    ///     whatever the ledger registered (so a ledger cannot disown them).
+    public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = [],
+                           trustedKeys: [NoteVerifierKey] = []) throws -> AuditReport {
         var report = AuditReport(path: path, entries: 0, root: nil, ledgerID: nil, storedCheckpoints: 0,
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         let ledger: Ledger
@@ -134,6 +137,7 @@ public enum Audit {
             try LedgerError.translating {
                 try ledger.database.read { db in
                     var auditor = try Auditor(db: db, path: path, report: report)
+                    auditor.trustedKeys = trustedKeys
                     try auditor.run(full: full, outside: checkpoints)
                     report = auditor.report
                     // The first failing entry leads; findings without one follow.
@@ -177,6 +181,8 @@ struct Auditor {
     var report: AuditReport
     /// Stop collecting after this many findings.
     let limit = 100
+    /// Keys the auditor trusts for outside checkpoints.
+    var trustedKeys: [NoteVerifierKey] = []
 
     init(db: Database, path: String, report: AuditReport) throws {
         self.db = db
@@ -405,7 +411,8 @@ struct Auditor {
             if let ledgerOrigin, item.body.origin != ledgerOrigin {
                 throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
             }
-            let signers = checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys)
+            let signers = checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys,
+                                          trusted: trustedKeys)
             // accord records every checkpoint it signs before handing it out, so
             // one that this ledger's keys validly signed for its own journal but
             // that the ledger does not hold means the file lost that record: its
@@ -480,7 +487,8 @@ struct Auditor {
     /// - Returns: the names of the keys whose signatures verified (empty when none did).
     @discardableResult
     mutating func checkCheckpoint(_ note: SignedNote, _ body: Checkpoint, name: String, journalSize: UInt64,
-                                  roots: [UInt64: Hash32], keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) -> [String] {
+                                  roots: [UInt64: Hash32], keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)],
+                                  trusted: [NoteVerifierKey] = []) -> [String] {
         let seq = Int64(exactly: body.size)
         // Whether it agrees with the journal, in words.
         var disagreement: (seq: Int64?, words: String)?
@@ -499,13 +507,15 @@ struct Auditor {
                 verifiers.append(verifier)
             }
         }
+        for key in trusted where !verifiers.contains(key) { verifiers.append(key) }
         let also = disagreement.map { "; \($0.words)" } ?? ""
         let signers: [String]
         do {
             signers = try note.verify(with: verifiers).verifiedBy.map(\.name)
         } catch SignedNoteError.noVerifiedSignature {
             fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
-                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size), so it cannot be trusted\(also)")
+                 "\(name) is signed by no key registered in this ledger and valid at size \(body.size)"
+                    + (trusted.isEmpty ? "" : ", nor by a --trusted-key") + ", so it cannot be trusted\(also)")
             return []
         } catch SignedNoteError.invalidSignature(let keyName, _) {
             fail(.tampered, "checkpoint", disagreement?.seq ?? seq,

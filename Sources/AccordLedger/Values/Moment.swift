@@ -19,7 +19,11 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
     /// - Parameter field: names the input in the error message.
     /// - Throws: ``LedgerError`` `.badInput` saying what is wrong.
     public init(parsing input: String, field: String) throws {
-        let bytes = Array(input.utf8)
+        var copy = input
+        self = try copy.withUTF8 { try Moment.parse($0, input: input, field: field) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, input: String, field: String) throws -> Moment {
         func fail(_ why: String = "") -> LedgerError {
             let example = "use YYYY-MM-DD or an ISO 8601 time with a zone, e.g. 2025-05-23 or 2025-05-23T14:00:00+03:00"
             return LedgerError.badInput("\(field): '\(input.prefix(60))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
@@ -50,8 +54,8 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
             throw fail("years \(Moment.years.lowerBound)–\(Moment.years.upperBound) only")
         }
         if position == bytes.count {
-            self.init(date: civil)
-            return
+            // Exactly YYYY-MM-DD: the input is already the canonical text.
+            return Moment(date: civil, text: input)
         }
         guard [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(bytes[position]) else { throw fail() }
         position += 1
@@ -95,10 +99,11 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
         }
         guard position == bytes.count else { throw fail() }
         let local = civil.days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milliseconds
-        self.init(instant: Timestamp(milliseconds: local - offsetMinutes * 60_000))
-        guard Moment.years.contains(CivilDate(days: day).year) else {
+        let moment = Moment(instant: Timestamp(milliseconds: local - offsetMinutes * 60_000))
+        guard Moment.years.contains(CivilDate(days: moment.day).year) else {
             throw fail("years \(Moment.years.lowerBound)–\(Moment.years.upperBound) only")
         }
+        return moment
     }
 
     /// Decodes canonical text, refusing anything that is not canonical.
@@ -111,7 +116,12 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
 
     /// A plain date.
     public init(date: CivilDate) {
-        text = date.text
+        self.init(date: date, text: date.text)
+    }
+
+    /// A plain date whose canonical text (`date.text`) is already at hand.
+    private init(date: CivilDate, text: String) {
+        self.text = text
         day = date.days
         timestamp = Timestamp(milliseconds: date.days * 86_400_000)
     }

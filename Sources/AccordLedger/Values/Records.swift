@@ -126,13 +126,39 @@ public struct Coordinates: Hashable, Sendable {
     public var longitudeText: String { Coordinates.degrees(longitude) }
 
     static func degrees(_ value: Int64) -> String {
-        let sign = value < 0 ? "-" : ""
-        let magnitude = value.magnitude
-        let whole = magnitude / 10_000_000
-        var fraction = String(magnitude % 10_000_000)
-        fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+        // At most "-180.1234567": written into one small buffer.
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            var count = 0
+            if value < 0 {
+                buffer[0] = UInt8(ascii: "-")
+                count = 1
+            }
+            let magnitude = value.magnitude
+            let whole = magnitude / 10_000_000
+            var fraction = magnitude % 10_000_000
+            var divisor: UInt64 = 1
+            while divisor * 10 <= whole { divisor *= 10 }
+            while divisor > 0 {
+                buffer[count] = UInt8(truncatingIfNeeded: 0x30 + (whole / divisor) % 10)
+                count += 1
+                divisor /= 10
+            }
+            guard fraction > 0 else { return count }
+            buffer[count] = UInt8(ascii: ".")
+            count += 1
+            var places = 7
+            while fraction % 10 == 0 {
+                fraction /= 10
+                places -= 1
+            }
+            for place in stride(from: places - 1, through: 0, by: -1) {
+                var divisor: UInt64 = 1
+                for _ in 0..<place { divisor *= 10 }
+                buffer[count] = UInt8(truncatingIfNeeded: 0x30 + (fraction / divisor) % 10)
+                count += 1
+            }
+            return count
+        }
     }
 }
 
@@ -246,14 +272,16 @@ public struct Adjudication: Hashable, Sendable {
 
 /// Lowercase hex of bytes.
 func hexString(_ bytes: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+        var index = 0
+        for byte in bytes {
+            buffer[index] = digit(byte >> 4)
+            buffer[index + 1] = digit(byte & 0x0f)
+            index += 2
+        }
+        return index
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// Bytes from hex (either case), or nil.

@@ -26,12 +26,14 @@ enum TextRules {
         guard text.utf8.count <= identifierLimit else {
             throw LedgerError.badInput("\(field) '\(text.prefix(40))…' is longer than \(identifierLimit) characters")
         }
-        let bytes = Array(text.utf8)
         func isAlnum(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
         }
-        let allowed: Set<UInt8> = [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "/")]
-        guard isAlnum(bytes[0]), bytes.allSatisfy({ isAlnum($0) || allowed.contains($0) }) else {
+        func isAllowed(_ byte: UInt8) -> Bool {
+            isAlnum(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/")
+        }
+        guard let first = text.utf8.first, isAlnum(first), text.utf8.allSatisfy(isAllowed) else {
             throw LedgerError.badInput("\(field) '\(printable(text))' may hold only letters, digits and - _ . : / and must start with a letter or digit")
         }
         return text
@@ -39,15 +41,23 @@ enum TextRules {
 
     /// One line of text (no control characters), trimmed of surrounding spaces.
     static func line(_ raw: String, field: String, limit: Int = nameLimit, allowEmpty: Bool = false) throws -> String {
-        let text = nfc(trimmed(raw))
+        let stripped = trimmed(raw)
+        // Printable ASCII (most values) is already NFC and free of control characters.
+        let plain = isPlainASCII(stripped)
+        let text = plain ? stripped : nfc(stripped)
         if text.isEmpty && !allowEmpty { throw LedgerError.badInput("\(field) is empty") }
         guard text.utf8.count <= limit else {
             throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
-        if let bad = text.unicodeScalars.first(where: isControl) {
+        if !plain, let bad = text.unicodeScalars.first(where: isControl) {
             throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value)); use plain text on one line")
         }
         return text
+    }
+
+    /// True when every byte is printable ASCII (no control character, nothing to normalise).
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
     }
 
     /// Free text: may span lines (LF and tab allowed), no other control characters.
@@ -81,6 +91,11 @@ enum TextRules {
     }
 
     static func trimmed(_ text: String) -> String {
+        // Most values start and end with a printable ASCII character: nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last,
+           first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let start = scalars.firstIndex(where: { !isSpace($0) }),
               let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
@@ -88,7 +103,8 @@ enum TextRules {
     }
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+        if scalar.value < 0x80 { return scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0d) }
+        return scalar.properties.isWhitespace
     }
 
     /// Text safe to echo in an error message: control characters escaped, cut short.

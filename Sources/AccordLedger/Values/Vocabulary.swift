@@ -20,6 +20,10 @@ extension Vocabulary {
     /// Parses a user's word (case-insensitive), or explains the choices.
     /// - Throws: ``LedgerError`` `.badInput`.
     public init(parsing text: String, field: String) throws {
+        if let exact = Self(rawValue: text) {
+            self = exact
+            return
+        }
         let lowered = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
         guard let match = Self.allCases.first(where: { $0.rawValue == lowered }) else {
             let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")

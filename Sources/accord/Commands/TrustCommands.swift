@@ -138,6 +138,8 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("checkpoint"), help: ArgumentHelp("A signed checkpoint kept outside the ledger (repeatable).", valueName: "file"))
     var checkpoints: [String] = []
+    @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key you trust to have signed outside checkpoints, even if the ledger no longer registers it (repeatable).", valueName: "file"))
+    var trustedKeys: [String] = []
     @Flag(help: "Run SQLite's full integrity_check rather than quick_check.") var full = false
     @Option(help: "table (a summary) or json.") var format: OutputFormat = .table
 
@@ -146,7 +148,8 @@ struct AuditCommand: ParsableCommand {
         for path in checkpoints {
             given.append((path, try Keys.readCheckpoint(at: path)))
         }
-        let report = try Audit.run(path: global.path, full: full, checkpoints: given)
+        let trusted = try trustedKeys.map { try Keys.verifierKey(at: $0) }
+        let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted)
         if format == .json || format == .ndjson {
             print(report.json.serialized(pretty: format == .json))
         } else {

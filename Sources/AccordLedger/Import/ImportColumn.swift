@@ -1,0 +1,45 @@
+/// The columns of an import file (CSV header names, JSONL keys).
+///
+/// They are named after the flags of `accord log`, `breach`, `party add`,
+/// `agreement add`, `commitment add` and `guarantee add`. The read-only
+/// columns are those `accord export` adds (where a row came from, its status);
+/// an import accepts and ignores them, so an export imports back.
+enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
+    case kind, id
+    case commitment, quantity, outcome, observed, precision, source, sourceKind, confidence, party, severity
+    case description, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision, corroborates
+    case name, partyKind, title, date, venue, agreement, unit, commitmentKind, due, from, until, reciprocal
+    case dependsOn, text, guarantor, covers, consequence, respondWithinDays
+    // Read-only: written by `accord export`, ignored by `accord import`.
+    case record, seq, status, effectiveConfidence, sources, recordedAt, dispute, withdrawn, invoked, error
+
+    static let count = allCases.count
+
+    /// The header name.
+    var name: String {
+        switch self {
+        case .sourceKind: "source_kind"
+        case .evidenceSHA256: "evidence_sha256"
+        case .evidenceURI: "evidence_uri"
+        case .geoPrecision: "geo_precision"
+        case .partyKind: "party_kind"
+        case .commitmentKind: "commitment_kind"
+        case .dependsOn: "depends_on"
+        case .respondWithinDays: "respond_within_days"
+        case .effectiveConfidence: "effective_confidence"
+        case .recordedAt: "recorded_at"
+        default: "\(self)"
+        }
+    }
+
+    /// Columns that `accord export` writes and `accord import` ignores.
+    var isReadOnly: Bool { rawValue >= ImportColumn.record.rawValue }
+
+    /// The column with this header name (exact, lowercase), if any.
+    static func named(_ name: String) -> ImportColumn? { byName[name] }
+
+    private static let byName: [String: ImportColumn] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+
+    /// Every header name, in the order of the table in the README.
+    static var allNames: [String] { allCases.map(\.name) }
+}

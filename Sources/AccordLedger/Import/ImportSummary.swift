@@ -1,0 +1,71 @@
+/// How `accord import` runs.
+public struct ImportOptions: Sendable {
+    /// The file's format; nil to choose it from the file name (CSV unless `.jsonl`/`.ndjson`).
+    public var format: ImportFormat?
+    /// Validate every row in a transaction that is rolled back: nothing is written.
+    public var dryRun = false
+    /// Write the good rows even when some are bad (default: all or nothing).
+    public var keepGoing = false
+    /// Where to write the rejected rows (with an `error` column), with ``keepGoing``.
+    public var rejectsPath: String?
+    /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
+    public var issueLimit = 50
+    /// Pending running-total keys that trigger a write (tests force small batches).
+    var totalsFlushThreshold: Int?
+
+    public init() {}
+}
+
+/// How far an import has got, for a progress display.
+public struct ImportProgress: Sendable {
+    /// Rows read so far (good and bad).
+    public var rows: Int
+    /// Bytes of the input parsed so far.
+    public var bytesRead: Int
+    /// The size of the input, when known (a regular file; nil for a pipe).
+    public var totalBytes: Int?
+}
+
+/// One bad row: where it is and what is wrong, starting with the column.
+public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
+    /// The file as named in messages (its path, or "stdin").
+    public var file: String
+    /// The 1-based line the row starts on.
+    public var line: Int
+    /// What is wrong, starting with the column (`observed: '2025-13-01' is not a valid date …`).
+    public var message: String
+
+    /// `FILE:LINE: message`.
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// What an import did (or, for a dry run or a refused file, would have done).
+public struct ImportSummary: Sendable {
+    /// The file as named in messages (its path, or "stdin").
+    public var file: String
+    /// Rows read, good and bad.
+    public var rows = 0
+    /// Rows that appended an entry.
+    public var added = 0
+    /// Rows whose id was already recorded with the same content: skipped.
+    public var alreadyPresent = 0
+    /// Bad rows.
+    public var rejected = 0
+    /// The first ``ImportOptions/issueLimit`` bad rows, in file order.
+    public var issues: [ImportIssue] = []
+    /// Whether the rows were committed to the ledger.
+    public var written = false
+    public var dryRun = false
+    public var keepGoing = false
+    /// The entries appended, when any were.
+    public var firstSeq: Int64?
+    public var lastSeq: Int64?
+    /// Where the rejected rows were written, if asked.
+    public var rejectsPath: String?
+
+    /// Problems found beyond those kept in ``issues``.
+    public var unlistedIssues: Int { max(0, rejected - issues.count) }
+
+    /// `1000 added, 0 already present, 0 rejected`.
+    public var counts: String { "\(added) added, \(alreadyPresent) already present, \(rejected) rejected" }
+}

@@ -1,0 +1,178 @@
+import AccordStorage
+
+extension Ledger {
+    /// Imports a CSV or JSONL file of rows (verifications by default; also
+    /// breaches, corroborations, parties, agreements, commitments, guarantees).
+    ///
+    /// Every row goes through the same validation and the same session
+    /// functions as the matching command (`accord log`, `breach`, `party add` …),
+    /// in file order, in one write transaction. Unless
+    /// ``ImportOptions/keepGoing`` is set, one bad row leaves the ledger
+    /// unchanged; the summary lists the bad rows either way. Rows whose `id`
+    /// is already recorded with the same content are skipped and counted.
+    /// Memory stays flat: rows are read, validated and appended one at a time.
+    ///
+    /// - Parameters:
+    ///   - path: the file, or `-` for standard input.
+    ///   - progress: called every few thousand rows.
+    /// - Returns: what was done; check ``ImportSummary/rejected`` and
+    ///   ``ImportSummary/written``.
+    /// - Throws: ``LedgerError`` `.badInput` for a file that cannot be read as
+    ///   rows at all (no header, unknown columns); other codes when the ledger
+    ///   itself fails, in which case nothing was written.
+    public func importFile(_ path: String, options: ImportOptions = ImportOptions(), as recorder: Recorder,
+                           progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        let format = try options.format ?? ImportFormat(path: path)
+        let reader = try ImportReader(path: path, format: format)
+        try reader.start()
+        let importer = Importer(reader: reader, options: options, progress: progress)
+        if format == .csv {
+            try importer.requireColumns()
+        }
+        return try importer.run(on: self, as: recorder)
+    }
+}
+
+/// Reads rows and applies each through a ``Session``; collects the summary.
+final class Importer {
+    let reader: ImportReader
+    let options: ImportOptions
+    let progress: ((ImportProgress) -> Void)?
+    var summary: ImportSummary
+    private var rejects: RejectsWriter?
+    /// Records of this file without an id, by their `record` column, for
+    /// corroborations that name them by number.
+    var fileRecords: FileRecords?
+    private var started = false
+
+    /// Thrown inside the transaction to roll it back after a dry run or a refused file.
+    private struct RollBack: Error {}
+
+    init(reader: ImportReader, options: ImportOptions, progress: ((ImportProgress) -> Void)?) {
+        self.reader = reader
+        self.options = options
+        self.progress = progress
+        summary = ImportSummary(file: reader.name)
+        summary.dryRun = options.dryRun
+        summary.keepGoing = options.keepGoing
+        summary.rejectsPath = options.rejectsPath
+    }
+
+    /// Refuses a CSV header that lacks a column every row needs.
+    func requireColumns() throws {
+        let header = Set(reader.header)
+        // Without `kind` or `corroborates` every row is a verification.
+        guard !header.contains(.kind), !header.contains(.corroborates) else { return }
+        var missing = ImportRowKind.verification.required.filter { !header.contains($0) }.map(\.name)
+        if !header.contains(.quantity) && !header.contains(.outcome) { missing.append("quantity or outcome") }
+        guard missing.isEmpty else {
+            throw LedgerError.badInput("\(reader.name):1: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); "
+                                       + "without a kind column every row is a verification, which needs "
+                                       + "commitment, observed, source and a quantity or an outcome")
+        }
+    }
+
+    func run(on ledger: Ledger, as recorder: Recorder) throws -> ImportSummary {
+        if let path = options.rejectsPath {
+            rejects = try RejectsWriter(path: path, format: reader.format, headerNames: reader.headerNames)
+        }
+        defer { if let rejects { try? rejects.close() } }
+        guard let first = try reader.next() else {
+            try rejects?.close()
+            rejects = nil
+            return summary
+        }
+        do {
+            try ledger.transact(recorder) { session in
+                guard !started else {
+                    throw LedgerError(.busy, "another writer interrupted the import; nothing was written; run it again")
+                }
+                started = true
+                try Importer.prepare(session.db)
+                if let threshold = options.totalsFlushThreshold { session.writer.projector.flushThreshold = threshold }
+                defer { Importer.restore(session.db) }
+                try process(first, session)
+                while let item = try reader.next() {
+                    try process(item, session)
+                }
+                try fileRecords?.drop()
+                reportProgress()
+                if options.dryRun || (summary.rejected > 0 && !options.keepGoing) { throw RollBack() }
+                // The last running totals, while the import's cache and settings hold.
+                try session.writer.finish()
+            }
+            summary.written = summary.added > 0
+        } catch is RollBack {
+            summary.written = false
+        }
+        if let rejects {
+            self.rejects = nil
+            try rejects.close()
+        }
+        return summary
+    }
+
+    /// Connection settings for the import's transaction: a larger page cache,
+    /// so the indexes that take rows in random order (by commitment and date)
+    /// mostly stay in memory. (Every constraint stays on; the record tables'
+    /// CHECKs are written so that they cost next to nothing — migration 0005.)
+    static func prepare(_ db: Database) throws {
+        try db.execute("PRAGMA cache_size = -\(cacheKiB)")
+    }
+
+    static func restore(_ db: Database) {
+        try? db.execute("PRAGMA cache_size = -2000")
+    }
+
+    /// The page cache for an import, in KiB (SQLite's default is 2,000).
+    static let cacheKiB = 16_384
+
+    private func process(_ item: ImportReader.Item, _ session: Session) throws {
+        summary.rows += 1
+        switch item {
+        case .bad(let line, let message):
+            reject(line: line, message: message)
+        case .row:
+            do {
+                switch try apply(reader.row, session) {
+                case .added(let seq, _):
+                    summary.added += 1
+                    if summary.firstSeq == nil { summary.firstSeq = seq }
+                    summary.lastSeq = seq
+                case .alreadyPresent:
+                    summary.alreadyPresent += 1
+                }
+            } catch let error as LedgerError where error.code == .badInput {
+                reject(line: reader.row.line, message: Importer.columnWording(error.message))
+            }
+        }
+        if summary.rows & 4095 == 0 { reportProgress() }
+    }
+
+    /// Messages written for the command line name fields as flags do
+    /// ("party kind", "depends-on"); an import names its columns.
+    static func columnWording(_ message: String) -> String {
+        for (flag, column) in [("party id", "id"), ("agreement id", "id"), ("commitment id", "id"), ("guarantee id", "id"),
+                               ("party kind", "party_kind"), ("respond-within-days", "respond_within_days"),
+                               ("depends-on", "depends_on")] where message.hasPrefix(flag + " ") || message.hasPrefix(flag + ":") {
+            return column + message.dropFirst(flag.count)
+        }
+        return message
+    }
+
+    private func reportProgress() {
+        progress?(ImportProgress(rows: summary.rows, bytesRead: reader.bytesConsumed, totalBytes: reader.totalBytes))
+    }
+
+    private func reject(line: Int, message: String) {
+        summary.rejected += 1
+        if summary.issues.count < options.issueLimit {
+            summary.issues.append(ImportIssue(file: reader.name, line: line, message: message))
+        }
+        guard let rejects else { return }
+        switch reader.format {
+        case .csv: rejects.write(fields: reader.rawFields, line: line, message: message)
+        case .jsonl: rejects.write(members: reader.rawMembers, line: line, message: message)
+        }
+    }
+}

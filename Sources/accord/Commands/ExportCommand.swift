@@ -1,0 +1,43 @@
+import AccordLedger
+import ArgumentParser
+
+extension ExportTable: ExpressibleByArgument {}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a whole table (verifications, breaches, commitments, guarantees, parties, agreements), streaming.",
+        discussion: """
+            Rows come in journal order with every recorded field, evidence hashes included, and the seq that \
+            recorded them. The import's columns come first, so a csv or ndjson export imports back with \
+            `accord import`; corroborations follow their record as rows of kind corroboration.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "verifications, breaches, commitments, guarantees, parties or agreements.") var table: ExportTable
+    @Option(help: "Output format: csv (default), tsv, ndjson, json, markdown or table.") var format: OutputFormat = .csv
+    @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).") var noHeader = false
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
+    var asOf: String?
+    @Option(help: ArgumentHelp("Verifications and breaches observed on or before this date.", valueName: "date"))
+    var at: String?
+    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected or all.")
+    var status: RecordStatusFilter?
+
+    func validate() throws {
+        if !table.holdsRecords && (at != nil || status != nil) {
+            throw ValidationError("--at and --status apply to verifications and breaches, not \(table.rawValue)")
+        }
+    }
+
+    func run() throws {
+        let ledger = try global.openLedgerReadOnly()
+        var options = ExportOptions()
+        options.asOf = try asOf.map { try AsOf(parsing: $0) }
+        options.at = try at.map { try Moment(parsing: $0, field: "--at") }
+        options.status = status ?? .current
+        let writer = RowWriter(format: format, columns: table.columns.map(Column.init), output: TextOutput(), header: !noHeader)
+        try ledger.export(table, options: options) { writer.write($0) }
+        writer.finish()
+    }
+}

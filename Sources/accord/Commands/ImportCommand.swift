@@ -1,0 +1,89 @@
+import AccordLedger
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ImportFormat: ExpressibleByArgument {}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import verifications, breaches, corroborations, parties, agreements, commitments and guarantees from CSV or JSONL.",
+        discussion: """
+            One row per line (after a CSV header), applied in file order with the same checks as `accord log`, \
+            `breach`, `party add` … The `kind` column says what a row is (default verification). All or nothing: \
+            if any row is bad, nothing is written and every bad row is listed as FILE:LINE: column: problem. \
+            Rows whose id is already recorded with the same content are skipped, so importing twice is harmless.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: RecorderOptions
+    @Argument(help: ArgumentHelp("The CSV or JSONL file, or - for standard input.", valueName: "file")) var file: String
+    @Option(help: "csv or jsonl (default: from the file name; csv for -).") var format: ImportFormat?
+    @Flag(name: .customLong("dry-run"), help: "Check every row, report, and write nothing.") var dryRun = false
+    @Flag(name: .customLong("keep-going"), help: "Write the good rows even if some are bad (exit 65 if any were).")
+    var keepGoing = false
+    @Option(help: ArgumentHelp("With --keep-going: write the rejected rows here, with an error column.", valueName: "file"))
+    var rejects: String?
+    @Flag(help: "No progress display.") var quiet = false
+
+    func validate() throws {
+        if rejects != nil && !keepGoing {
+            throw ValidationError("--rejects needs --keep-going (without it one bad row means nothing is imported)")
+        }
+        if let rejects, rejects == file, file != "-" {
+            throw ValidationError("--rejects must name another file than the one imported")
+        }
+    }
+
+    func run() throws {
+        if file == "-" && isatty(0) == 1 {
+            throw CommandFailure(message: "standard input is a terminal; pipe the rows in (accord import - < rows.csv) or give the file's path",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        let ledger = try global.openLedger()
+        var options = ImportOptions()
+        options.format = format ?? (file == "-" ? .csv : nil)
+        options.dryRun = dryRun
+        options.keepGoing = keepGoing
+        options.rejectsPath = rejects
+        let bar = ProgressBar(label: "importing \(file == "-" ? "stdin" : file)", quiet: quiet)
+        let summary: ImportSummary
+        do {
+            summary = try ledger.importFile(file, options: options, as: try recorder.recorder(), progress: bar.update)
+        } catch {
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        for issue in summary.issues { printError(issue.description) }
+        if summary.unlistedIssues > 0 {
+            printError("… and \(summary.unlistedIssues) more bad row\(summary.unlistedIssues == 1 ? "" : "s")"
+                       + (rejects.map { " (all are in \($0))" } ?? ""))
+        }
+        if summary.rows == 0 {
+            printError("\(summary.file): nothing to import (a header and no rows).")
+            return
+        }
+        if dryRun {
+            printError("Dry run: \(summary.counts); nothing was written.")
+        } else if summary.rejected > 0 && !keepGoing {
+            throw CommandFailure(
+                message: "\(summary.rejected) of \(summary.rows) row\(summary.rows == 1 ? "" : "s") \(summary.rejected == 1 ? "is" : "are") bad; nothing was imported "
+                    + "(fix \(summary.rejected == 1 ? "it" : "them"), or pass --keep-going to import the good rows)",
+                exitCode: ExitCode32.badData.rawValue)
+        } else {
+            var line = summary.counts
+            if let first = summary.firstSeq, let last = summary.lastSeq {
+                line += first == last ? " (entry \(first))" : " (entries \(first)–\(last))"
+            }
+            printError(line + ".")
+        }
+        if let rejects, summary.rejected > 0 { printError("Rejected rows written to \(rejects).") }
+        if summary.rejected > 0 { throw ExitCode(ExitCode32.badData.rawValue) }
+    }
+}
