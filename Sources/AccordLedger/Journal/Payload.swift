@@ -261,7 +261,7 @@ extension CanonicalReader {
         do {
             return try Moment(canonical: text)
         } catch {
-            throw Failure(offset: start, reason: "'\(text.prefix(40))' is not a canonical date")
+            throw Failure(offset: start, reason: "'\(TextRules.printable(text, limit: 40))' is not a canonical date")
         }
     }
 
