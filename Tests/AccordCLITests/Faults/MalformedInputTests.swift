@@ -188,4 +188,84 @@ extension FaultSuites.MalformedInputTests {
         let audit = try dir.accord(["audit"])
         #expect(audit.termination == .exited(0), "\(audit.out)")
     }
+
+    @Test("hostile import files are refused whole: every bad row named on a line of its own, nothing imported")
+    func hostileImportFiles() async throws {
+        let total = Faults.size(ci: 300, long: 3_000)
+        let threads = 3
+        let fixture = try TemporaryDirectory()
+        try Self.makeFixture(in: fixture)
+        let pristine = try LedgerProbe(fixture.path("accord.sqlite")).journal()
+        var generator = HostileImportGenerator(seed: Self.seed &+ 17)
+        let cases = (0..<total).map { _ in generator.next() }
+        let problems = Problems()
+        let started = monotonicSeconds()
+        let counts = try await onThreads(threads) { worker -> [Int32: Int] in
+            var dir = try Self.copyFixture(fixture)
+            var codes: [Int32: Int] = [:]
+            for index in stride(from: worker, to: cases.count, by: threads) {
+                let hostile = cases[index]
+                try Data(hostile.bytes).write(to: URL(fileURLWithPath: dir.path(hostile.name)))
+                defer { try? FileManager.default.removeItem(atPath: dir.path(hostile.name)) }
+                let arguments = ["import", hostile.name, "--quiet"] + (index % 4 == 3 ? ["--dry-run"] : [])
+                let finished = try Subprocess.run(Faults.accord, arguments.map { Array($0.utf8) }, directory: dir.url.path,
+                                                  environment: Faults.environment)
+                if let code = finished.status { codes[code, default: 0] += 1 }
+                var problem: String?
+                if case .signaled(let signal) = finished.termination {
+                    problem = "crashed with signal \(signal): \(finished.err.prefix(300))"
+                } else if finished.err.contains("Fatal error") {
+                    problem = "trapped: \(finished.err.prefix(300))"
+                } else if ![64, 65].contains(finished.status ?? -1) {
+                    problem = "exit \(finished.status ?? -1), expected 64 or 65: \(finished.err.prefix(300))"
+                } else {
+                    // Each bad row on a line of its own (FILE:LINE: …), then one Error: line
+                    // (or, for --dry-run, the dry run's verdict: "Dry run: … N rejected; nothing was written.").
+                    let dryRun = arguments.contains("--dry-run")
+                    let lines = Array(finished.err.split(separator: "\n", omittingEmptySubsequences: false).dropLast())
+                    let verdict = lines.last ?? ""
+                    let errors = lines.filter { $0.hasPrefix("Error: ") }
+                    let endsWell = verdict.hasPrefix("Error: ") && errors.count == 1
+                        || dryRun && verdict.hasPrefix("Dry run: ") && verdict.contains(" rejected; nothing was written") && errors.isEmpty
+                    if !endsWell {
+                        problem = "stderr does not end in one Error: line: \(finished.err.suffix(400).debugDescription)"
+                    } else if let stray = lines.dropLast().first(where: { !$0.hasPrefix(hostile.name + ":") && !$0.hasPrefix("… and ") }) {
+                        problem = "a stderr line that is not a row diagnostic: \(stray.prefix(200).debugDescription)"
+                    }
+                }
+                if problem == nil, !finished.stdout.isEmpty { problem = "printed on stdout" }
+                let journal = try? LedgerProbe(dir.path("accord.sqlite")).journal()
+                if journal != pristine {
+                    problem = (problem.map { $0 + "; " } ?? "") + "the ledger changed (\(pristine.count) → \(journal?.count ?? -1) entries)"
+                    dir = try Self.copyFixture(fixture)
+                }
+                if let problem { problems.add("import case \(index) [\(hostile.label)] \(hostile.name): \(problem)") }
+            }
+            return codes
+        }
+        let byCode = counts.reduce(into: [Int32: Int]()) { total, codes in total.merge(codes, uniquingKeysWith: +) }
+        Faults.report("R4", "\(cases.count) hostile import files on \(threads) threads in \(String(format: "%.1f", monotonicSeconds() - started)) s, "
+                      + "seed \(Self.seed &+ 17); exits \(byCode.sorted { $0.key < $1.key })")
+        let found = problems.all
+        #expect(found.isEmpty, "\(found.count) of \(cases.count) import files (seed \(Self.seed)):\n\(found.prefix(30).joined(separator: "\n"))")
+    }
+
+    @Test("an import file's columns may come in any order: the same rows, the same entries")
+    func reorderedColumns() throws {
+        let fixture = try TemporaryDirectory()
+        try fixture.accordOK(["demo", "--format", "json"])
+        let text = ImportFiles.csv(prefix: "order", count: 40)
+        var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let order = Array(lines[0].indices.reversed())
+        lines = lines.map { line in order.map { line[$0] } }
+        var journals: [[JournalRow]] = []
+        for (name, body) in [("straight.csv", text), ("reversed.csv", lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n")] {
+            let dir = try Self.copyFixture(fixture)
+            try Data(body.utf8).write(to: URL(fileURLWithPath: dir.path(name)))
+            try dir.accordOK(["import", name, "--quiet"])
+            journals.append(try LedgerProbe(dir.path("accord.sqlite")).journal())
+        }
+        #expect(journals[0].count > 40)
+        #expect(journals[0] == journals[1])
+    }
 }
