@@ -192,5 +192,44 @@ extension FaultSuites {
             }
             Faults.report("R3", "init on a full disk: \(outcomes)")
         }
-    }
+    
+        @Test("an import that fills the disk writes nothing, and imports whole once space is freed")
+        func importOnAFullDisk() throws {
+            let rounds = Faults.size(ci: 4, long: 30)
+            var random = SeededGenerator(seed: Self.seed &+ 5)
+            let source = try TemporaryDirectory()
+            try source.accordOK(["demo", "--format", "json"])
+            let disk = try SmallDisk(kilobytes: 4 * 1024)
+            var outcomes: [String] = []
+            for round in 0..<rounds {
+                try disk.clear()
+                try FileManager.default.copyItem(atPath: source.path("accord.sqlite"), toPath: disk.path + "/accord.sqlite")
+                let ledger = LedgerProbe(disk.path + "/accord.sqlite")
+                let before = try ledger.journal()
+                // The rows live off the small disk; they need more room than is left.
+                let rows = Int.random(in: 2_000...8_000, using: &random)
+                let file = source.path("import-\(round).csv")
+                try Data(ImportFiles.csv(prefix: "full-\(round)", count: rows).utf8).write(to: URL(fileURLWithPath: file))
+                try disk.fill(leaving: Int.random(in: 50_000...600_000, using: &random))
+                let failed = try Subprocess.run(Faults.accord, ["import", file, "--quiet"].map { Array($0.utf8) }, directory: disk.path,
+                                                environment: Faults.environment)
+                outcomes.append(failed.termination == .exited(0) ? "imported" : "full")
+                if failed.termination != .exited(0) {
+                    #expect(isDiskFullError(failed), "round \(round): \(failed.termination) \(failed.err)")
+                }
+                disk.freeBallast()
+                let present = ImportFiles.present(prefix: "full-\(round)", in: try ledger.externalIDs())
+                #expect(present == 0 || present == ImportFiles.withExternalID(rows) && failed.termination == .exited(0),
+                        "round \(round): \(present) of \(rows) rows after \(failed.termination)")
+                #expect(Array(try ledger.journal().prefix(before.count)) == before)
+                let audit = try Subprocess.run(Faults.accord, [Array("audit".utf8)], directory: disk.path, environment: Faults.environment)
+                #expect(audit.termination == .exited(0), "round \(round): \(audit.out) \(audit.err)")
+                // With the space back, the same file imports whole (or is already all there).
+                try Subprocess.run(Faults.accord, ["import", file, "--quiet"].map { Array($0.utf8) }, directory: disk.path,
+                                   environment: Faults.environment).requireSuccess()
+                #expect(ImportFiles.present(prefix: "full-\(round)", in: try ledger.externalIDs()) == ImportFiles.withExternalID(rows))
+            }
+            Faults.report("R3", "imports on a full disk: \(outcomes)")
+        }
+}
 }

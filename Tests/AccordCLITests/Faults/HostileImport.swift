@@ -27,6 +27,9 @@ enum ImportFiles {
         return text
     }
 
+    /// How many of `count` rows carry an external id (all but the parties, one row in ten).
+    static func withExternalID(_ count: Int) -> Int { count - count / 10 }
+
     /// How many external ids starting with `<prefix>-` the ledger holds.
     static func present(prefix: String, in ids: [String: Int64]) -> Int {
         ids.keys.filter { $0.hasPrefix(prefix + "-") }.count

@@ -160,5 +160,58 @@ extension FaultSuites {
                           + "\(acknowledged.entries.count) acknowledged entries and \(acknowledged.checkpoints.count + acknowledged.checkpointFiles.count) "
                           + "acknowledged checkpoints all present; \(journal.count) entries")
         }
-    }
+    
+        @Test("a large import killed at random is all there or not at all")
+        func killedImports() throws {
+            let (kills, rows) = Faults.size(ci: (6, 5_000), long: (40, 100_000))
+            let expected = ImportFiles.withExternalID(rows)
+            var random = SeededGenerator(seed: Self.seed &+ 99)
+            let dir = try TemporaryDirectory()
+            try dir.accordOK(["demo", "--format", "json"])
+            let started = monotonicSeconds()
+            // The first import runs to the end, to time one.
+            try Data(ImportFiles.csv(prefix: "imp-0", count: rows).utf8).write(to: URL(fileURLWithPath: dir.path("imp-0.csv")))
+            let timed = try dir.accordOK(["import", "imp-0.csv", "--quiet"])
+            var complete: [String] = ["imp-0"]
+            var problems: [String] = []
+            var landed = 0
+            var round = 0
+            while landed < kills && round < kills * 10 {
+                round += 1
+                let prefix = "imp-\(round)"
+                try Data(ImportFiles.csv(prefix: prefix, count: rows).utf8).write(to: URL(fileURLWithPath: dir.path(prefix + ".csv")))
+                let process = try Subprocess(Faults.accord, ["import", prefix + ".csv", "--quiet"].map { Array($0.utf8) },
+                                             directory: dir.url.path, environment: Faults.environment)
+                usleep(UInt32(Double.random(in: 0.05...0.95, using: &random) * timed.seconds * 1_000_000))
+                process.kill(SIGKILL)
+                let finished = try process.wait()
+                let present = ImportFiles.present(prefix: prefix, in: try LedgerProbe(dir.path("accord.sqlite")).externalIDs())
+                switch finished.termination {
+                case .signaled(SIGKILL):
+                    landed += 1
+                    if present != 0 && present != expected { problems.append("\(prefix): killed with \(present) of \(expected) rows in the ledger") }
+                    if present == expected { complete.append(prefix) }
+                case .exited(0):
+                    complete.append(prefix)
+                    if present != expected { problems.append("\(prefix): acknowledged, but \(present) of \(expected) rows in the ledger") }
+                default:
+                    problems.append("\(prefix): \(finished.termination) after the previous kill: \(finished.err.prefix(300))")
+                }
+                try? FileManager.default.removeItem(atPath: dir.path(prefix + ".csv"))
+            }
+            let probe = LedgerProbe(dir.path("accord.sqlite"))
+            let ids = try probe.externalIDs()
+            #expect(try probe.journal().isContiguous)
+            for prefix in complete where ImportFiles.present(prefix: prefix, in: ids) != expected {
+                problems.append("\(prefix) was complete but now has \(ImportFiles.present(prefix: prefix, in: ids)) rows")
+            }
+            let audit = try dir.accord(["audit", "--full"])
+            #expect(audit.termination == .exited(0) && audit.out.hasPrefix("verified:"), "\(audit.out) \(audit.err)")
+            try dir.accordOK(["log", "UA-release", "--quantity", "1", "--observed", "2025-05-26", "--source", "R2", "--id", "after-imports"])
+            #expect(problems.isEmpty, "seed \(Self.seed):\n\(problems.prefix(30).joined(separator: "\n"))")
+            #expect(landed >= kills, "only \(landed) kills landed")
+            Faults.report("R2", "\(landed) kills of \(rows)-row imports (one takes \(String(format: "%.2f", timed.seconds)) s) in "
+                          + "\(String(format: "%.1f", monotonicSeconds() - started)) s; \(complete.count) imports complete, the rest absent")
+        }
+}
 }

@@ -42,6 +42,11 @@ struct Finished {
     let seconds: Double
 
     var out: String { String(decoding: stdout, as: UTF8.self) }
+
+    /// Throws unless the process exited 0.
+    func requireSuccess() throws {
+        guard termination == .exited(0) else { throw SubprocessError(message: "ended with \(termination): \(err.prefix(300))") }
+    }
     var err: String { String(decoding: stderr, as: UTF8.self) }
     var status: Int32? { termination.exitCode }
 }
