@@ -59,15 +59,16 @@ extension Ledger {
 
     /// Runs a read-only query into a row set, mapping SQLite's values to cells.
     func query(_ set: RowSet, _ sql: String, _ values: [DatabaseValueConvertible] = []) throws -> RowSet {
-        var result = set
         try LedgerError.translating {
+            // Built inside the read, which may run twice.
             try database.read { db in
+                var result = set
                 try db.forEach(sql, values) { row in
                     result.rows.append((0..<Int32(row.count)).map { Cell(row.value($0)) })
                 }
+                return result
             }
         }
-        return result
     }
 }
 

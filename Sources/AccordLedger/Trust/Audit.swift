@@ -134,12 +134,15 @@ public enum Audit {
             return report
         }
         do {
-            try LedgerError.translating {
-                try ledger.database.read { db in
-                    var auditor = try Auditor(db: db, path: path, report: report)
+            // The read may run twice (a writer changed the file under a snapshot),
+            // so each run starts from the same empty report and returns its own.
+            let start = report
+            report = try LedgerError.translating {
+                try ledger.database.read { db -> AuditReport in
+                    var auditor = try Auditor(db: db, path: path, report: start)
                     auditor.trustedKeys = trustedKeys
                     try auditor.run(full: full, outside: checkpoints)
-                    report = auditor.report
+                    var report = auditor.report
                     // The first failing entry leads; findings without one follow.
                     report.findings = report.findings.enumerated().sorted { a, b in
                         switch (a.element.seq, b.element.seq) {
@@ -149,6 +152,7 @@ public enum Audit {
                         case (nil, nil): return a.offset < b.offset
                         }
                     }.map(\.element)
+                    return report
                 }
             }
         } catch let error as LedgerError where error.code == .corrupt {

@@ -33,7 +33,8 @@ extension FaultSuites {
                     let arguments = runs % 2 == reader % 2 ? ["audit"] : ["report", "--at", "2025-06-10", "--format", "json"]
                     let finished = try dir.accord(arguments)
                     if finished.termination != .exited(0) {
-                        problems.add("reader \(reader): accord \(arguments[0]) ended with \(finished.termination): \(finished.err)")
+                        problems.add("reader \(reader): accord \(arguments[0]) ended with \(finished.termination): "
+                                     + "\(finished.out.prefix(600)) \(finished.err)")
                     } else if arguments[0] == "audit", !finished.out.hasPrefix("verified:") {
                         problems.add("reader \(reader): audit during writes did not verify: \(finished.out.prefix(300))")
                     }

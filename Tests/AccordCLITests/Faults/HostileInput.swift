@@ -12,7 +12,7 @@ enum Field: Sendable {
     /// One line of text (names, sources, places) or free text (notes, reasons).
     case line, text
     /// A file that is read: evidence (any bytes are fine), keys, checkpoints.
-    case evidenceFile, privateKeyFile, publicKeyFile, checkpointFile
+    case evidenceFile, privateKeyFile, publicKeyFile, trustedKeyFile, checkpointFile
     /// A file that is written.
     case outFile
     case flag
@@ -167,7 +167,8 @@ enum HostileFixture {
             Template(command: ["prove", "consistency"], args: [Arg(option: nil, value: "5", field: .seqNumber, required: false),
                                                                 Arg(option: nil, value: "20", field: .seqNumber, required: false)],
                      writes: false),
-            Template(command: ["audit"], args: [.opt("--checkpoint", "valid.cp", .checkpointFile), .flag("--full"), .opt("--format", "json", .word(["table"]))],
+            Template(command: ["audit"], args: [.opt("--checkpoint", "valid.cp", .checkpointFile), .opt("--trusted-key", "monitor.key.pub", .trustedKeyFile),
+                                                .flag("--full"), .opt("--format", "json", .word(["table"]))],
                      writes: false),
             Template(command: ["journal", "export"], args: [.opt("--format", "json", .word(["ndjson"]))], writes: false),
             Template(command: ["migrate"], args: [.flag("--list")], writes: false),
@@ -362,6 +363,9 @@ struct HostileGenerator {
         case .publicKeyFile:
             return Array(pick(["no-such.pub", "a-directory", "random.bin", "nul.bin", "empty.bin", "big.bin", "monitor.key",
                                "truncated.key", "nul.key", "valid.cp", "monitor.key.pub"]).utf8)
+        case .trustedKeyFile:
+            return Array(pick(["no-such.pub", "a-directory", "random.bin", "nul.bin", "empty.bin", "big.bin", "monitor.key",
+                               "truncated.key", "nul.key", "valid.cp"]).utf8)
         case .checkpointFile:
             return Array(pick(["no-such.cp", "a-directory", "random.bin", "nul.bin", "empty.bin", "big.bin", "truncated.cp",
                                "nul.cp", "huge-size.cp", "monitor.key", "monitor.key.pub"]).utf8)
@@ -462,7 +466,7 @@ struct HostileGenerator {
             return "unknown option \(option)"
         case 1:
             // The same option twice (with the same or another valid value).
-            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint"].contains($0.option!)
+            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint", "--trusted-key"].contains($0.option!)
                 && !removedOptions.contains($0.option!) }
             guard !options.isEmpty else { return structural(template, &arguments) }
             let arg = pick(options)
@@ -575,7 +579,7 @@ struct HostileGenerator {
 extension Field {
     var isFile: Bool {
         switch self {
-        case .evidenceFile, .privateKeyFile, .publicKeyFile, .checkpointFile, .outFile: true
+        case .evidenceFile, .privateKeyFile, .publicKeyFile, .trustedKeyFile, .checkpointFile, .outFile: true
         default: false
         }
     }
