@@ -54,11 +54,7 @@ let package = Package(
             dependencies: [
                 "AccordLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // A release binary links the Swift runtime statically: it starts in about a
-            // third fewer instructions (no dynamic loading of the Swift libraries) and
-            // copies to another machine without them (docs/PERFORMANCE.md, P2).
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
+            ]
         ),
 
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),

@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-(cd "$root" && swift build -c release --product accord >/dev/null)
+(cd "$root" && swift build -c release --static-swift-stdlib --product accord >/dev/null)
 mkdir -p "$data"
 
 # The plain table: the CSV's columns, typed, with a TEXT primary key.

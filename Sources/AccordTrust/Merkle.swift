@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The RFC 6962 / RFC 9162 Merkle tree hash (SHA-256 with domain-separated leaves and nodes).
 ///

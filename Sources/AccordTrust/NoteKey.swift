@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Rules shared by C2SP signed-note keys (https://c2sp.org/signed-note), as implemented by
 /// golang.org/x/mod/sumdb/note. Only Ed25519 keys (signature type `0x01`) are supported.

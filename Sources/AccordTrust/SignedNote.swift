@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A C2SP signed note (https://c2sp.org/signed-note, the format of
 /// golang.org/x/mod/sumdb/note): a text ending in a newline, a blank line, and one or more
