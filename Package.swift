@@ -71,6 +71,32 @@ let package = Package(
             dependencies: ["AccordLedger", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["verify_journal.py"]
         ),
+
+        // A writer for the fault suites (Tests/AccordCLITests/Faults): appends in a
+        // loop and acknowledges each commit on stdout, so a test can kill it at
+        // any moment and know what must have survived. Not a product.
+        .executableTarget(
+            name: "accord-fault-writer",
+            dependencies: ["AccordLedger"],
+            path: "Tests/AccordFaultWriter"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer), only when ACCORD_FUZZ names the toolchain's
+// libclang_rt.fuzzer_no_main archive: Fuzz/run.sh sets it and builds in its own
+// folder. The modules under test are instrumented; the build tools are not
+// (`swift build --sanitize fuzzer` would also link libFuzzer's main into them).
+if let fuzzer = Context.environment["ACCORD_FUZZ"] {
+    let instrumented: Set<String> = ["AccordCSV", "AccordLedger", "AccordTrust", "AccordStorage"]
+    for target in package.targets where instrumented.contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
+    }
+    let fuzz: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer"])]
+    let link: [LinkerSetting] = [.unsafeFlags(["-Xlinker", fuzzer, "-lstdc++"])]
+    package.targets += [
+        .executableTarget(name: "fuzz-csv", dependencies: ["AccordCSV"], path: "Fuzz/CSV", swiftSettings: fuzz, linkerSettings: link),
+        .executableTarget(name: "fuzz-entry", dependencies: ["AccordLedger"], path: "Fuzz/Entry", swiftSettings: fuzz, linkerSettings: link),
+    ]
+}

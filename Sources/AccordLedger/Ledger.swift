@@ -39,6 +39,7 @@ public final class Ledger {
     /// leaving them untouched.
     /// - Throws: ``LedgerError``.
     public static func create(at path: String, as recorder: Recorder) throws -> (ledger: Ledger, created: Bool) {
+        try checkPath(path)
         _ = try validateActor(recorder.actor)  // before the file is made
         let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration)
@@ -89,12 +90,10 @@ public final class Ledger {
     /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
     /// to examine a journal whose first entry was deleted rather than refuse it.
     static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool) throws -> Ledger {
+        try checkPath(path)
         let readOnly = mode != .readWrite
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: mode, configuration: configuration)
-            guard try database.tableExists("schema_migrations") else {
-                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
-            }
+            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path))
             if requireFirstEntry, try database.tableExists("journal"),
                try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
                 if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
@@ -112,6 +111,29 @@ public final class Ledger {
                 try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
             }
             return Ledger(database: database)
+        }
+    }
+
+    /// The ledger configuration, refusing a database that is not a ledger
+    /// before the connection may write to it (the switch to WAL writes the
+    /// header of an empty file), so the refused file stays byte-identical.
+    static func existingLedgerConfiguration(_ path: String) -> Database.Configuration {
+        var configuration = configuration
+        let validate = configuration.validate
+        configuration.validate = { database in
+            guard try database.tableExists("schema_migrations") else {
+                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+            }
+            try validate?(database)
+        }
+        return configuration
+    }
+
+    /// Refuses an empty path, which SQLite would take for a private in-memory
+    /// database: a ledger that vanishes when the process ends.
+    static func checkPath(_ path: String) throws {
+        if path.isEmpty || path == ":memory:" {
+            throw LedgerError(.notALedger, "the ledger path is empty (or :memory:); a ledger is a file: pass --db PATH")
         }
     }
 
@@ -136,8 +158,9 @@ extension Ledger {
     /// `path`, read without changing the file.
     /// - Throws: ``LedgerError``.
     public static func migrationStatus(at path: String) throws -> [MigrationStatus] {
-        try LedgerError.translating {
-            let database = try Database(path: path, mode: .snapshot, configuration: configuration)
+        try checkPath(path)
+        return try LedgerError.translating {
+            let database = try Database(path: path, mode: .snapshot, configuration: existingLedgerConfiguration(path))
             _ = try migrator.pending(in: database)  // refuses newer or edited schemas
             let applied = Dictionary(uniqueKeysWithValues: try migrator.applied(in: database).map { ($0.version, $0) })
             return migrator.migrations.map { migration in

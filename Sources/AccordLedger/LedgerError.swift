@@ -1,5 +1,11 @@
 import AccordStorage
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error from the ledger, printed as one sentence that says what was wrong
 /// and what to do.
 public struct LedgerError: Error, Sendable, CustomStringConvertible {
@@ -53,7 +59,7 @@ extension LedgerError {
         case .invalidMigration:
             self.init(.failure, error.message)
         case .sqlite(let result):
-            if ResultCode.full ~= result {
+            if error.isDiskFull {
                 self.init(.failure, "the disk holding \(path) is full (\(error.message)); nothing was written; free some space and try again")
             } else if ResultCode.corrupt ~= result || ResultCode.notADatabase ~= result {
                 self.init(.corrupt, "\(path) is damaged (\(error.message)); run `accord audit` and restore from a copy")
@@ -77,6 +83,24 @@ extension LedgerError {
             return try body()
         } catch let error as StorageError {
             throw LedgerError(storage: error)
+        }
+    }
+}
+
+extension LedgerError {
+    /// Why a file the user named could not be written: a path that cannot be a
+    /// file (no such folder, a directory, a name too long, no permission) is
+    /// bad input; anything else (a full disk, an I/O error) is a failure.
+    static func writing(_ path: String, doing: String = "cannot write", code: Int32, then: String = "") -> LedgerError {
+        let reason = String(cString: strerror(code))
+        let shown = TextRules.printable(path, limit: 200)
+        switch code {
+        case ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG, EACCES, EPERM, ELOOP, EROFS, EINVAL, EEXIST:
+            return LedgerError.badInput("\(doing) \(shown): \(reason)\(then); choose another path")
+        case ENOSPC, EDQUOT:
+            return LedgerError(.failure, "\(doing) \(shown): the disk is full\(then); free some space and try again")
+        default:
+            return LedgerError(.failure, "\(doing) \(shown): \(reason)\(then)")
         }
     }
 }

@@ -25,9 +25,14 @@ extension Database {
     /// On a connection opened as an immutable snapshot (``Mode/snapshot``),
     /// SQLite takes no locks. If another process changed the file while `body`
     /// ran, what it read (or the error it threw) may come from a torn file, so
-    /// the connection becomes an ordinary read-only one and `body` runs again.
+    /// the connection becomes an ordinary read-only one and `body` runs again:
+    /// `body` must therefore be a pure function of the database — build what it
+    /// returns inside the call, and change nothing outside it (a second run
+    /// would otherwise add to what the first, torn one left). A body that hands
+    /// rows out as it reads them cannot be run twice: pass `restartable: false`,
+    /// and a change under the snapshot is then a `.busy` error to try again.
     /// - Throws: what `body` throws, or ``StorageError``.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    public func read<T>(restartable: Bool = true, _ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
         if let snapshot {
             do {
@@ -35,6 +40,11 @@ extension Database {
                 if FileIdentity(path: path) == snapshot { return result }
             } catch {
                 if FileIdentity(path: path) == snapshot { throw error }
+            }
+            guard restartable else {
+                try reopenWithoutSnapshot()
+                throw StorageError(code: .busy, message: "\(path) was changed by another process while it was being read, "
+                                   + "so what was read may be torn", path: path)
             }
             try reopenWithoutSnapshot()
         }

@@ -94,6 +94,11 @@ public final class Database {
         if !isMemory && mode != .create && access(path, F_OK) != 0 {
             throw StorageError(code: .missingFile, message: "\(path) does not exist", path: path)
         }
+        // SQLite reports a directory as a disk I/O error; say what it is.
+        var status = stat()
+        if !isMemory && stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            throw StorageError(code: .notADatabase, message: "\(path) is a directory, not a SQLite database", path: path)
+        }
 
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
         switch mode {
@@ -119,9 +124,10 @@ public final class Database {
         }
         guard result == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(opened))
+            let system = sqlite3_system_errno(opened)
             sqlite3_close_v2(opened)
             throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
-                               message: "cannot open \(path): \(message)", path: path)
+                               message: "cannot open \(path): \(message)", path: path, systemErrno: system != 0 ? system : nil)
         }
         handle = opened
         do {
@@ -319,7 +325,8 @@ public final class Database {
     func error(_ result: Int32, sql: String?) -> StorageError {
         let extended = sqlite3_extended_errcode(handle)
         let code = ResultCode(rawValue: extended != 0 && (extended & 0xff) == (result & 0xff) ? extended : result)
+        let system = sqlite3_system_errno(handle)
         return StorageError(code: .sqlite(code), message: String(cString: sqlite3_errmsg(handle)),
-                            sql: sql, path: path)
+                            sql: sql, path: path, systemErrno: system != 0 ? system : nil)
     }
 }

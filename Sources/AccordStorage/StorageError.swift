@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A SQLite result code, extended where SQLite gave one.
 ///
 /// Match a primary code against any of its extended codes with `~=`, e.g.
@@ -72,12 +78,26 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public let sql: String?
     /// The database file, if known.
     public let path: String?
+    /// The operating system's error number behind an I/O error, when SQLite
+    /// kept one (`sqlite3_system_errno`).
+    public let systemErrno: Int32?
 
-    public init(code: Code, message: String, sql: String? = nil, path: String? = nil) {
+    public init(code: Code, message: String, sql: String? = nil, path: String? = nil, systemErrno: Int32? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
         self.path = path
+        self.systemErrno = systemErrno
+    }
+
+    /// True when the disk (or the quota) is full: SQLITE_FULL, or an I/O error
+    /// whose system error is ENOSPC or EDQUOT (SQLite reports a -shm file it
+    /// cannot grow as SQLITE_IOERR_SHMSIZE, for instance).
+    public var isDiskFull: Bool {
+        guard let resultCode else { return false }
+        if ResultCode.full ~= resultCode { return true }
+        guard ResultCode.ioError ~= resultCode || ResultCode.cannotOpen ~= resultCode, let systemErrno else { return false }
+        return systemErrno == ENOSPC || systemErrno == EDQUOT
     }
 
     /// The SQLite result code, when SQLite produced the error.

@@ -45,8 +45,10 @@ struct Accord: ParsableCommand {
     )
 
     static func main() {
-        let arguments = GlobalOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
         do {
+            try ArgumentChecks.checkEncoding()
+            let arguments = GlobalOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            try ArgumentChecks.checkRepeats(arguments)
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {

@@ -20,6 +20,25 @@ private let add = ["commitment", "add", "X", "--agreement", "A", "--party", "UA"
 private let log = ["log", "UA-release", "--observed", "2025-05-23", "--source", "ICRC"]
 private let breach = ["breach", "no-strikes", "--party", "RU", "--observed", "2025-05-30", "--severity", "major", "--source", "UN"]
 
+/// `base` with each `--option value` of `overrides` in place of the same
+/// option in `base` (accord refuses an option given twice), the rest appended.
+private func overriding(_ base: [String], _ overrides: [String]) -> [String] {
+    var result = base
+    var index = 0
+    while index < overrides.count {
+        let option = overrides[index]
+        let value = index + 1 < overrides.count ? overrides[index + 1] : nil
+        if let at = result.firstIndex(of: option), let value, at + 1 < result.count {
+            result[at + 1] = value
+        } else {
+            result.append(option)
+            if let value { result.append(value) }
+        }
+        index += value == nil ? 1 : 2
+    }
+    return result
+}
+
 @Suite("Bad input through the binary")
 struct BadInputCLITests {
     static let badData: [RefusedCommand] = [
@@ -56,12 +75,12 @@ struct BadInputCLITests {
         .init("no shape", add + ["--due", "2025-06-30"], ["X", "--action"]),
         // Dates.
         .init("an invalid due date", add + ["--action", "--due", "2025-02-30"], ["due", "2025-02-30"]),
-        .init("an invalid observed date", log + ["--quantity", "5", "--observed", "2025-02-30"], ["observed", "2025-02-30"]),
-        .init("a date in words", log + ["--quantity", "5", "--observed", "yesterday"], ["observed", "yesterday"]),
-        .init("a future observed date", log + ["--quantity", "5", "--observed", "2025-06-03"], ["observed", "2025-06-03", "future"]),
-        .init("a future breach", breach + ["--observed", "2025-07-01"], ["observed", "future"]),
+        .init("an invalid observed date", overriding(log, ["--quantity", "5", "--observed", "2025-02-30"]), ["observed", "2025-02-30"]),
+        .init("a date in words", overriding(log, ["--quantity", "5", "--observed", "yesterday"]), ["observed", "yesterday"]),
+        .init("a future observed date", overriding(log, ["--quantity", "5", "--observed", "2025-06-03"]), ["observed", "2025-06-03", "future"]),
+        .init("a future breach", overriding(breach, ["--observed", "2025-07-01"]), ["observed", "future"]),
         .init("an invalid --at", ["report", "--at", "2025-13-01"], ["--at", "2025-13-01"]),
-        .init("a time without a zone", log + ["--quantity", "5", "--observed", "2025-05-23T14:00:00"], ["observed", "zone"]),
+        .init("a time without a zone", overriding(log, ["--quantity", "5", "--observed", "2025-05-23T14:00:00"]), ["observed", "zone"]),
         .init("a negative response time", ["guarantee", "add", "G2", "--guarantor", "US", "--covers", "no-strikes",
                                            "--consequence", "S", "--respond-within-days=-1"], ["respond-within-days", "-1"]),
         // Evidence and place.
@@ -73,7 +92,7 @@ struct BadInputCLITests {
         .init("lon out of range", log + ["--quantity", "5", "--lat", "50", "--lon", "181"], ["lon", "181"]),
         // Words.
         .init("an unknown --confidence", log + ["--quantity", "5", "--confidence", "sure"], ["confidence", "sure"]),
-        .init("an unknown --severity", breach + ["--severity", "catastrophic"], ["severity", "catastrophic"]),
+        .init("an unknown --severity", overriding(breach, ["--severity", "catastrophic"]), ["severity", "catastrophic"]),
         .init("an unknown --source-kind", log + ["--quantity", "5", "--source-kind", "blog"], ["source", "blog"]),
         .init("an unknown --min-confidence", ["report", "--min-confidence", "sure"], ["--min-confidence", "sure"]),
         .init("an unknown party kind", ["party", "add", "EU", "--name", "EU", "--kind", "club"], ["kind", "club"]),

@@ -202,7 +202,7 @@ struct TamperTests {
         }
     }
 
-    @Test("limit: a stored checkpoint row deleted (guards restored) leaves no trace; outside copies are what count")
+    @Test("limit: a stored checkpoint row deleted (guards restored) leaves no trace in the file; its outside copy reveals it")
     func storedCheckpointDeleted() throws {
         let dir = try TemporaryDirectory()
         let fixture = try TrustFixture(dir)
@@ -212,8 +212,12 @@ struct TamperTests {
         let audit = try AuditRun(accord, path)
         #expect(audit.status == 0, "nothing records that a checkpoint was signed: \(audit)")
         #expect(audit.json["storedCheckpoints"] as? Int == 1)
-        // The journal itself is intact, so the outside copy still verifies.
-        #expect(try AuditRun(accord, path, ["--checkpoint", fixture.earlyCheckpoint]).status == 0)
+        // The journal itself is intact, but the ledger records every checkpoint
+        // it signs, so the outside copy shows the record was lost.
+        let outside = try AuditRun(accord, path, ["--checkpoint", fixture.earlyCheckpoint])
+        #expect(outside.status == 1, "\(outside)")
+        #expect((outside.json["firstFailure"] as? [String: Any])?["detail"].map { "\($0)" }?.contains("holds no record of it") == true,
+                "\(outside)")
     }
 
     @Test("two swapped entries are caught at the first of them")

@@ -173,6 +173,15 @@ struct CanonicalEncodingTests {
             let offset = bytes.count - 2 - 16
             bytes.replaceSubrange(offset..<(offset + 8), with: [0, 0, 0, 0, 0x7f, 0, 0, 0])
         }),
+        // Found by Fuzz/Entry: abs(Int64.min) trapped instead of refusing.
+        ("a latitude of Int64.min", mutated { bytes in
+            let offset = bytes.count - 2 - 16
+            bytes.replaceSubrange(offset..<(offset + 8), with: [0x80, 0, 0, 0, 0, 0, 0, 0])
+        }),
+        ("a longitude of Int64.min", mutated { bytes in
+            let offset = bytes.count - 2 - 8
+            bytes.replaceSubrange(offset..<(offset + 8), with: [0x80, 0, 0, 0, 0, 0, 0, 0])
+        }),
         ("empty", []),
     ]
 

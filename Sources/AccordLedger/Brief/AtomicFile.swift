@@ -48,7 +48,7 @@ public enum AtomicFile {
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty, name != ".", name != ".." else {
-            throw LedgerError(.failure, "cannot write to '\(path)': give a file name, not a directory")
+            throw LedgerError.badInput("cannot write to '\(TextRules.printable(path))': give a file name, not a directory")
         }
         // Keep the extension last: some writers (a browser's screenshot) choose the format by it.
         let dot = name.lastIndex(of: ".").map { name.distance(from: name.startIndex, to: $0) }
@@ -115,6 +115,6 @@ public enum AtomicFile {
     }
 
     static func failure(_ doing: String, _ path: String) -> LedgerError {
-        LedgerError(.failure, "\(doing) \(path) failed: \(String(cString: strerror(errno))); no file was written")
+        LedgerError.writing(path, doing: doing, code: errno, then: "; no file was written")
     }
 }

@@ -65,7 +65,8 @@ extension Ledger {
     public func export(_ table: ExportTable, options: ExportOptions = ExportOptions(),
                        _ body: ([Cell]) throws -> Void) throws -> LedgerStamp {
         try LedgerError.translating {
-            try database.read { db in
+            // Rows go to `body` as they are read, so this read cannot be run twice.
+            try database.read(restartable: false) { db in
                 let view = try LedgerView(db: db, asOf: options.asOf)
                 switch table {
                 case .verifications, .breaches:

@@ -261,7 +261,7 @@ extension CanonicalReader {
         do {
             return try Moment(canonical: text)
         } catch {
-            throw Failure(offset: start, reason: "'\(text.prefix(40))' is not a canonical date")
+            throw Failure(offset: start, reason: "'\(TextRules.printable(text, limit: 40))' is not a canonical date")
         }
     }
 
@@ -279,7 +279,8 @@ extension CanonicalReader {
                      let start = reader.offset
                      let latitude = try reader.i64()
                      let longitude = try reader.i64()
-                     guard abs(latitude) <= 900_000_000, abs(longitude) <= 1_800_000_000 else {
+                     // magnitude, not abs: abs(Int64.min) traps (found by Fuzz/Entry).
+                     guard latitude.magnitude <= 900_000_000, longitude.magnitude <= 1_800_000_000 else {
                          throw Failure(offset: start, reason: "coordinates out of range")
                      }
                      return Coordinates(latitude: latitude, longitude: longitude)

@@ -77,7 +77,7 @@ extension Ledger {
         verificationQuery.commitment = id
         verificationQuery.asOf = options.asOf
         var verifications: [VerificationListing] = []
-        try forEachVerification(verificationQuery) { verifications.append($0) }
+        try forEachVerification(verificationQuery, restart: { verifications.removeAll() }) { verifications.append($0) }
         var breachQuery = BreachQuery()
         breachQuery.commitment = id
         breachQuery.asOf = options.asOf

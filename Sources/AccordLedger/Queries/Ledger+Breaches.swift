@@ -108,7 +108,7 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` for an unknown party, commitment or guarantor.
     public func breaches(_ query: BreachQuery) throws -> BreachList {
         var listings: [BreachListing] = []
-        let stamp = try forEachBreach(query) { listings.append($0) }
+        let stamp = try forEachBreach(query, restart: { listings.removeAll() }) { listings.append($0) }
         return BreachList(stamp: stamp, breaches: listings)
     }
 
@@ -117,8 +117,17 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` for an unknown party, commitment or guarantor.
     @discardableResult
     public func forEachBreach(_ query: BreachQuery, _ body: (BreachListing) throws -> Void) throws -> LedgerStamp {
+        try forEachBreach(query, restart: nil, body)
+    }
+
+    /// As ``forEachBreach(_:_:)``; with `restart`, the read may run again
+    /// (a writer changed the file under a snapshot), calling `restart` first
+    /// each time so the caller can drop what it collected. Without it, rows
+    /// handed out cannot be taken back, so such a change is a busy error.
+    func forEachBreach(_ query: BreachQuery, restart: (() -> Void)?, _ body: (BreachListing) throws -> Void) throws -> LedgerStamp {
         try LedgerError.translating {
-            try database.read { db in
+            try database.read(restartable: restart != nil) { db in
+                restart?()
                 let view = try LedgerView(db: db, asOf: query.asOf)
                 let n = view.seq
                 for (value, table, field) in [(query.party, "parties", "--party"), (query.guarantor, "parties", "--guarantor"),

@@ -21,9 +21,18 @@ extension Ledger {
     }
 
     /// Commitments, optionally of one agreement and/or one party.
-    /// - Throws: ``LedgerError``.
+    /// - Throws: ``LedgerError`` `.badInput` when the agreement or party is
+    ///   unknown (an empty list would hide a typo).
     public func commitmentList(agreement: String? = nil, party: String? = nil) throws -> RowSet {
-        try query(RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
+        try LedgerError.translating {
+            if let agreement, try database.scalarInt("SELECT count(*) FROM agreements WHERE id = ?", agreement) == 0 {
+                throw LedgerError.badInput("--agreement: no agreement '\(TextRules.printable(agreement))'; list them with `accord agreement list`")
+            }
+            if let party, try database.scalarInt("SELECT count(*) FROM parties WHERE id = ?", party) == 0 {
+                throw LedgerError.badInput("--party: no party '\(TextRules.printable(party))'; list them with `accord party list`")
+            }
+        }
+        return try query(RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
                                    "reciprocal", "depends_on", "withdrawn", "text", "seq"]), """
             SELECT c.id, c.agreement, c.party, c.kind, c.target, c.unit, c.due, c.window_from, c.window_until,
                    (SELECT counterpart FROM reciprocals r WHERE r.commitment = c.id),
@@ -50,15 +59,16 @@ extension Ledger {
 
     /// Runs a read-only query into a row set, mapping SQLite's values to cells.
     func query(_ set: RowSet, _ sql: String, _ values: [DatabaseValueConvertible] = []) throws -> RowSet {
-        var result = set
         try LedgerError.translating {
+            // Built inside the read, which may run twice.
             try database.read { db in
+                var result = set
                 try db.forEach(sql, values) { row in
                     result.rows.append((0..<Int32(row.count)).map { Cell(row.value($0)) })
                 }
+                return result
             }
         }
-        return result
     }
 }
 

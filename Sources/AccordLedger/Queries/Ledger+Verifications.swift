@@ -62,8 +62,16 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` for an unknown commitment or party.
     @discardableResult
     public func forEachVerification(_ query: VerificationQuery, _ body: (VerificationListing) throws -> Void) throws -> LedgerStamp {
+        try forEachVerification(query, restart: nil, body)
+    }
+
+    /// As ``forEachVerification(_:_:)``; with `restart`, the read may run
+    /// again, calling `restart` first each time (see ``forEachBreach(_:restart:_:)``).
+    func forEachVerification(_ query: VerificationQuery, restart: (() -> Void)?,
+                             _ body: (VerificationListing) throws -> Void) throws -> LedgerStamp {
         try LedgerError.translating {
-            try database.read { db in
+            try database.read(restartable: restart != nil) { db in
+                restart?()
                 let view = try LedgerView(db: db, asOf: query.asOf)
                 let n = view.seq
                 if let commitment = query.commitment,

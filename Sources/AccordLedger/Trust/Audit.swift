@@ -134,12 +134,15 @@ public enum Audit {
             return report
         }
         do {
-            try LedgerError.translating {
-                try ledger.database.read { db in
-                    var auditor = try Auditor(db: db, path: path, report: report)
+            // The read may run twice (a writer changed the file under a snapshot),
+            // so each run starts from the same empty report and returns its own.
+            let start = report
+            report = try LedgerError.translating {
+                try ledger.database.read { db -> AuditReport in
+                    var auditor = try Auditor(db: db, path: path, report: start)
                     auditor.trustedKeys = trustedKeys
                     try auditor.run(full: full, outside: checkpoints)
-                    report = auditor.report
+                    var report = auditor.report
                     // The first failing entry leads; findings without one follow.
                     report.findings = report.findings.enumerated().sorted { a, b in
                         switch (a.element.seq, b.element.seq) {
@@ -149,6 +152,7 @@ public enum Audit {
                         case (nil, nil): return a.offset < b.offset
                         }
                     }.map(\.element)
+                    return report
                 }
             }
         } catch let error as LedgerError where error.code == .corrupt {
@@ -258,10 +262,10 @@ struct Auditor {
                 storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
             }
         }
-        var stored: [(size: Int64, root: [UInt8], key: String, note: String)] = []
+        var stored: [(size: Int64, root: [UInt8], key: String, note: String, signedAt: String)] = []
         try readable("checkpoints") {
-            try db.forEach("SELECT size, root, key_name, note FROM checkpoints ORDER BY size") { row in
-                stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3)))
+            try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size, key_name") { row in
+                stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
             }
         }
         report.storedCheckpoints = stored.count
@@ -395,14 +399,36 @@ struct Auditor {
                 fail(.tampered, "checkpoint", nil, "\(name) names another log (\(body.origin)), not this ledger (\(ledgerOrigin))")
                 continue
             }
-            checkCheckpoint(note, body, name: name, journalSize: frontier.size, roots: rootsAt, keys: keys)
+            let signers = checkCheckpoint(note, body, name: name, journalSize: frontier.size, roots: rootsAt, keys: keys)
+            // The key_name column must name a key that signed the note.
+            if !signers.isEmpty, !signers.contains(checkpoint.key) {
+                fail(.tampered, "checkpoint", checkpoint.size, "\(name) is recorded as signed by '\(TextRules.printable(checkpoint.key))' "
+                     + "but its note is signed by \(signers.joined(separator: ", "))")
+            }
+            // signed_at is not covered by the signature; it must at least be a time as accord writes it.
+            if (try? Moment(parsing: checkpoint.signedAt, field: "signed_at"))?.timestamp.iso8601 != checkpoint.signedAt {
+                fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(checkpoint.signedAt))', "
+                     + "which is not a time as accord writes it")
+            }
         }
         for item in outsideParsed {
             if let ledgerOrigin, item.body.origin != ledgerOrigin {
                 throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
             }
-            checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys,
-                            trusted: trustedKeys)
+            let signers = checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys,
+                                          trusted: trustedKeys)
+            // accord records every checkpoint it signs before handing it out, so
+            // one that this ledger's keys validly signed for its own journal but
+            // that the ledger does not hold means the file lost that record: its
+            // last writes were cut off (a WAL damaged at its end is replayed only
+            // up to the damage), or it is an older copy.
+            if !signers.isEmpty, rootsAt[item.body.size] == item.body.rootHash,
+               !stored.contains(where: { UInt64(exactly: $0.size) == item.body.size && $0.root == item.body.rootHash.bytes
+                                         && signers.contains($0.key) }) {
+                fail(.tampered, "checkpoint", Int64(exactly: item.body.size),
+                     "\(item.name) was signed by this ledger at size \(item.body.size), but the ledger holds no record of it: "
+                     + "its last writes were lost, or it is an older copy of the file")
+            }
         }
 
         // The projections must equal the re-derivation.
@@ -462,9 +488,11 @@ struct Auditor {
     /// Checks a checkpoint's signature, then what it vouches for. A checkpoint
     /// that no key of this ledger validly signed vouches for nothing, so its
     /// disagreement with the journal is reported as such, not as a rewrite.
+    /// - Returns: the names of the keys whose signatures verified (empty when none did).
+    @discardableResult
     mutating func checkCheckpoint(_ note: SignedNote, _ body: Checkpoint, name: String, journalSize: UInt64,
                                   roots: [UInt64: Hash32], keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)],
-                                  trusted: [NoteVerifierKey] = []) {
+                                  trusted: [NoteVerifierKey] = []) -> [String] {
         let seq = Int64(exactly: body.size)
         // Whether it agrees with the journal, in words.
         var disagreement: (seq: Int64?, words: String)?
@@ -485,25 +513,27 @@ struct Auditor {
         }
         for key in trusted where !verifiers.contains(key) { verifiers.append(key) }
         let also = disagreement.map { "; \($0.words)" } ?? ""
+        let signers: [String]
         do {
-            _ = try note.verify(with: verifiers)
+            signers = try note.verify(with: verifiers).verifiedBy.map(\.name)
         } catch SignedNoteError.noVerifiedSignature {
             fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
                  "\(name) is signed by no key registered in this ledger and valid at size \(body.size)"
                     + (trusted.isEmpty ? "" : ", nor by a --trusted-key") + ", so it cannot be trusted\(also)")
-            return
+            return []
         } catch SignedNoteError.invalidSignature(let keyName, _) {
             fail(.tampered, "checkpoint", disagreement?.seq ?? seq,
                  "\(name): the signature by \(keyName) does not verify (the checkpoint was altered, or the key in this ledger was replaced)\(also)")
-            return
+            return []
         } catch {
             fail(.tampered, "checkpoint", disagreement?.seq ?? seq, "\(name): \(error)\(also)")
-            return
+            return []
         }
         if let disagreement {
             let conclusion = roots[body.size] == nil ? "entries were cut off" : "history was rewritten"
             fail(.tampered, "checkpoint", disagreement.seq, "\(name) is validly signed, and \(disagreement.words): \(conclusion)")
         }
+        return signers
     }
 
     /// Runs a read of one of the ledger's own tables. A table dropped or

@@ -28,6 +28,8 @@ public enum Keys {
         guard NoteKey.isValidName(name) else {
             throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
         }
+        // A key's name is a ledger identifier: it is registered and named in entries.
+        _ = try TextRules.identifier(name, field: "key name")
         let key: NoteSigningKey
         do {
             key = try NoteSigningKey.generate(name: name)
@@ -96,22 +98,30 @@ public enum Keys {
     static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
-            if errno == EEXIST { throw LedgerError.badInput("\(path) already exists; choose another file") }
-            throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))")
+            if errno == EEXIST { throw LedgerError.badInput("\(TextRules.printable(path)) already exists; choose another file") }
+            throw writeError(path, errno)
         }
         defer { close(descriptor) }
         try writeAll(descriptor, Array(text.utf8), path: path)
-        fsync(descriptor)
+        guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
+    }
+
+    static func writeError(_ path: String, _ code: Int32) -> LedgerError {
+        LedgerError.writing(path, code: code)
     }
 
     /// Replaces `path` atomically: a temporary file in the same folder, then rename.
     static func writeAtomically(_ path: String, _ text: String) throws {
+        var status = stat()
+        if path.isEmpty || path.hasSuffix("/") || (stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR) {
+            throw LedgerError.badInput("cannot write '\(TextRules.printable(path))': it is not a file name; choose another path")
+        }
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw writeError(path, errno) }
         do {
             try writeAll(descriptor, Array(text.utf8), path: path)
-            guard fsync(descriptor) == 0 else { throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
             close(descriptor)
         } catch {
             close(descriptor)
@@ -119,9 +129,9 @@ public enum Keys {
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
+            let code = errno
             unlink(temporary)
-            throw LedgerError(.failure, "cannot write \(path): \(message)")
+            throw writeError(path, code)
         }
     }
 
@@ -134,7 +144,7 @@ public enum Keys {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw LedgerError(.failure, "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw writeError(path, errno)
             }
             offset += written
         }
@@ -169,6 +179,7 @@ extension Ledger {
     /// may be signed with it.
     /// - Throws: ``LedgerError`` `.badInput` when the name is taken or differs from the key file's.
     public func registerKey(name: String, publicKey: NoteVerifierKey, as recorder: Recorder) throws -> Recorded {
+        _ = try TextRules.identifier(name, field: "key name")
         guard publicKey.name == name else {
             throw LedgerError.badInput("the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
         }

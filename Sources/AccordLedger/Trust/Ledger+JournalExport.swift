@@ -8,7 +8,9 @@ extension Ledger {
     /// - Throws: ``LedgerError``.
     public func exportJournal(_ body: (JSON) throws -> Void) throws {
         try LedgerError.translating {
-            try database.read { db in
+            // Rows go to `body` as they are read, so this read cannot be run twice:
+            // a writer changing the file under a snapshot is a busy error (exit 75).
+            try database.read(restartable: false) { db in
                 try db.forEach("SELECT seq, kind, entry, leaf_hash, recorded_at, actor, signer, signature FROM journal ORDER BY seq") { row in
                     let leaf = hexString(row.blob(3))
                     let previous = (try? Entry.decode(row.blob(2)))?.previousHash?.hex

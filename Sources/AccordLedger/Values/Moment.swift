@@ -26,7 +26,7 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, input: String, field: String) throws -> Moment {
         func fail(_ why: String = "") -> LedgerError {
             let example = "use YYYY-MM-DD or an ISO 8601 time with a zone, e.g. 2025-05-23 or 2025-05-23T14:00:00+03:00"
-            return LedgerError.badInput("\(field): '\(input.prefix(60))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
+            return LedgerError.badInput("\(field): '\(TextRules.printable(input))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
         }
         var position = 0
         func number(_ width: Int) throws -> Int64 {

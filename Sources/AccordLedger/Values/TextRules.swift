@@ -24,7 +24,7 @@ enum TextRules {
         let text = raw
         guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give an id such as UA or UA-release") }
         guard text.utf8.count <= identifierLimit else {
-            throw LedgerError.badInput("\(field) '\(text.prefix(40))…' is longer than \(identifierLimit) characters")
+            throw LedgerError.badInput("\(field) '\(TextRules.printable(text, limit: 40))' is longer than \(identifierLimit) characters")
         }
         func isAlnum(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)

@@ -27,7 +27,7 @@ extension Vocabulary {
         let lowered = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
         guard let match = Self.allCases.first(where: { $0.rawValue == lowered }) else {
             let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw LedgerError.badInput("\(field): '\(text.prefix(60))' is not a \(Self.noun); use one of \(choices)")
+            throw LedgerError.badInput("\(field): '\(TextRules.printable(text))' is not a \(Self.noun); use one of \(choices)")
         }
         self = match
     }

@@ -60,13 +60,15 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         bar.finish()
-        for issue in summary.issues { printError(issue.description) }
+        // One line per bad row, whatever the row held.
+        for issue in summary.issues { printError(OneLine.escaped(issue.description)) }
         if summary.unlistedIssues > 0 {
             printError("… and \(summary.unlistedIssues) more bad row\(summary.unlistedIssues == 1 ? "" : "s")"
                        + (rejects.map { " (all are in \($0))" } ?? ""))
         }
         if summary.rows == 0 {
-            printError("\(summary.file): nothing to import (a header and no rows).")
+            let jsonl = (options.format ?? (try? ImportFormat(path: file))) == .jsonl
+            printError("\(summary.file): nothing to import (\(jsonl ? "no rows" : "a header and no rows")).")
             return
         }
         if dryRun {

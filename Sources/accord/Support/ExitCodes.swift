@@ -31,19 +31,38 @@ extension LedgerError.Code {
     }
 }
 
-/// Prints an error as `Error: …` on stderr and exits with its code.
-/// Argument-parser errors (usage, help, --version) keep the parser's own
-/// output and codes (64 for usage).
+/// Prints an error as one `Error: …` line on stderr and exits with its code.
+///
+/// Help and `--version` keep the parser's own output (exit 0). Usage errors
+/// keep the parser's code (64) and message, joined onto one line with a
+/// pointer to the command's help, so every failure reads the same way and a
+/// value echoed from the input can never spill onto further lines.
 func exitReporting(_ error: Error) -> Never {
     if let error = error as? LedgerError {
-        printError("Error: \(error.message)")
+        printError("Error: \(OneLine.escaped(error.message))")
         exit(error.code.exitCode)
     }
     if let error = error as? CommandFailure {
-        printError("Error: \(error.message)")
+        printError("Error: \(OneLine.escaped(error.message))")
         exit(error.exitCode)
     }
-    Accord.exit(withError: error)
+    let code = Accord.exitCode(for: error)
+    if code == .success { Accord.exit(withError: error) }
+    let message = Accord.message(for: error)
+    if !message.isEmpty {
+        var line = "Error: \(OneLine.escaped(message))"
+        if let hint = helpHint(Accord.fullMessage(for: error, columns: 1_000)) { line += " (see '\(hint)')" }
+        printError(line)
+    }
+    exit(code.rawValue)
+}
+
+/// `accord log --help` from the parser's "See 'accord log --help' for more information." line.
+private func helpHint(_ fullMessage: String) -> String? {
+    guard let line = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }),
+          let start = line.range(of: "See '")?.upperBound,
+          let end = line[start...].firstIndex(of: "'") else { return nil }
+    return String(line[start..<end])
 }
 
 /// A failure the command itself reports, with its exit code.

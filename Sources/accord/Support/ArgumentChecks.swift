@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Checks on the raw command line made before swift-argument-parser sees it.
+///
+/// The parser takes `CommandLine.arguments`, which the standard library decodes
+/// with repair: bytes that are not UTF-8 silently become U+FFFD, so a source
+/// name would be stored altered and `--db` would name another file. And the
+/// parser lets a single-valued option be given twice, keeping the last value,
+/// so `--quantity 5 --quantity 6` would record 6 without a word. Both are
+/// refused here as usage errors.
+enum ArgumentChecks {
+    /// Options that may be given more than once (the parser's repeating
+    /// options; a test compares this list with `--experimental-dump-help`).
+    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key"]
+
+    /// Environment variables accord reads as text.
+    static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY"]
+
+    /// Refuses arguments or environment values that are not UTF-8.
+    static func checkEncoding() throws {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            if !isUTF8(pointer) {
+                throw CommandFailure(
+                    message: "argument \(index) is not valid UTF-8 text; accord takes ids, text and paths as UTF-8",
+                    exitCode: ExitCode32.usage.rawValue)
+            }
+        }
+        for name in textEnvironment {
+            if let pointer = getenv(name), !isUTF8(pointer) {
+                throw CommandFailure(message: "\(name) is not valid UTF-8 text; set it to UTF-8 or unset it",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+        }
+    }
+
+    /// Refuses a single-valued option or a flag given more than once, and
+    /// `--name=` with nothing after the '='.
+    ///
+    /// Looks only at `--name` and `--name=value` tokens before a `--`
+    /// terminator; a value that merely looks like an option can only be given
+    /// with `=`, which is read as part of the same token.
+    static func checkRepeats(_ arguments: [String]) throws {
+        var seen: Set<String> = []
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+            let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            if parts.count == 2 && parts[1].isEmpty {
+                // The parser reads `--flag=` as the flag and `--option=` as an empty value.
+                throw CommandFailure(message: "\(OneLine.escaped(name, limit: 60))= has nothing after '='; give a value or leave the option out",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+            if repeatable.contains(name) { continue }
+            if !seen.insert(name).inserted {
+                throw CommandFailure(message: "\(OneLine.escaped(name, limit: 60)) is given more than once; give it once",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+        }
+    }
+
+    private static func isUTF8(_ pointer: UnsafePointer<CChar>) -> Bool {
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).bindMemory(to: UInt8.self)
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+}
+
+/// Error messages are one line on stderr: a value echoed from the input can
+/// neither break the line nor send terminal control sequences.
+enum OneLine {
+    /// `text` with its lines joined by spaces, control characters shown as
+    /// `\u{…}`, and cut at `limit` characters.
+    static func escaped(_ text: String, limit: Int = 4_000) -> String {
+        let lines = text.split(separator: "\n").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        var out = ""
+        var count = 0
+        for scalar in lines.joined(separator: " ").unicodeScalars {
+            if count == limit {
+                out += "…"
+                break
+            }
+            if isControl(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var result = self
+        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
+        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+        return result
+    }
+}
