@@ -30,21 +30,18 @@ extension Database {
     /// returns inside the call, and change nothing outside it (a second run
     /// would otherwise add to what the first, torn one left). A body that hands
     /// rows out as it reads them cannot be run twice: pass `restartable: false`,
-    /// and a change under the snapshot is then a `.busy` error to try again.
+    /// and it reads through an ordinary read-only connection from the start
+    /// (locks, and a consistent WAL snapshot, whatever other writers do).
     /// - Throws: what `body` throws, or ``StorageError``.
     public func read<T>(restartable: Bool = true, _ body: (Database) throws -> T) throws -> T {
         if isInTransaction { return try body(self) }
+        if snapshot != nil && !restartable { try reopenWithoutSnapshot() }
         if let snapshot {
             do {
                 let result = try transaction("BEGIN DEFERRED", body)
                 if FileIdentity(path: path) == snapshot { return result }
             } catch {
                 if FileIdentity(path: path) == snapshot { throw error }
-            }
-            guard restartable else {
-                try reopenWithoutSnapshot()
-                throw StorageError(code: .busy, message: "\(path) was changed by another process while it was being read, "
-                                   + "so what was read may be torn", path: path)
             }
             try reopenWithoutSnapshot()
         }

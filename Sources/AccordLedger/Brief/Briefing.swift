@@ -119,7 +119,7 @@ extension Ledger {
         breachQuery.at = report.at
         breachQuery.party = report.partyFilter
         var breaches: [BreachListing] = []
-        try forEachBreach(breachQuery, restart: { breaches.removeAll() }) { breach in
+        _ = try forEachBreach(breachQuery, restart: { breaches.removeAll() }) { breach in
             if inScope.contains(breach.commitment) { breaches.append(breach) }
         }
 
@@ -133,7 +133,7 @@ extension Ledger {
         verificationQuery.at = report.at
         verificationQuery.party = report.partyFilter
         verificationQuery.minConfidence = report.minConfidence
-        try forEachVerification(verificationQuery, restart: { sources.removeAll() }) { verification in
+        _ = try forEachVerification(verificationQuery, restart: { sources.removeAll() }) { verification in
             if inScope.contains(verification.commitment) {
                 note(verification.commitment, verification.source, verification.sourceKind)
             }

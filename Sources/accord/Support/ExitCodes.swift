@@ -59,10 +59,10 @@ func exitReporting(_ error: Error) -> Never {
 
 /// `accord log --help` from the parser's "See 'accord log --help' for more information." line.
 private func helpHint(_ fullMessage: String) -> String? {
-    guard let line = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }),
-          let start = line.range(of: "See '")?.upperBound,
-          let end = line[start...].firstIndex(of: "'") else { return nil }
-    return String(line[start..<end])
+    guard let line = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }) else { return nil }
+    let parts = line.split(separator: "'", omittingEmptySubsequences: false)
+    guard parts.count >= 3, parts[0].hasSuffix("See ") else { return nil }
+    return String(parts[1])
 }
 
 /// A failure the command itself reports, with its exit code.

@@ -84,12 +84,12 @@ final class Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        addChdir(&actions, directory)
+        _ = addChdir(&actions, directory)
         // Close every other descriptor in the child: the test process opens
         // files on other threads (a binary being copied, say), and a child that
         // inherited one would hold it open for its whole life (exec of that
         // file then fails with ETXTBSY).
-        addCloseFrom(&actions, 3)
+        _ = addCloseFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
