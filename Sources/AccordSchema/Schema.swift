@@ -30,9 +30,8 @@ public enum Schema {
     public static let applicationID: Int32 = 0x4143_5244
 
     /// The carried migrations, ready for a ``Migrator``.
-    public static var migrations: [Migration] {
+    public static let migrations: [Migration] =
         embedded.map { Migration(version: $0.version, name: $0.name, sql: $0.sql, checksum: $0.checksum) }
-    }
 
     /// The newest schema version this build knows.
     public static var latestVersion: Int { embedded.last?.version ?? 0 }

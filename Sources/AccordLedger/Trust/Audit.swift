@@ -584,10 +584,13 @@ struct Auditor {
                      + "not those the migrations create (\(reference.columnNames.joined(separator: ", ")))")
                 continue
             }
+            let names = statement.columnNames
+            let keyIndexes = keyColumns.compactMap { names.firstIndex(of: $0) }
             let mine = statement.cursor()
             let theirs = reference.cursor()
-            var a = try mine.next().map(CopiedRow.init)
-            var b = try theirs.next().map(CopiedRow.init)
+            func copy(_ row: Row?) -> CopiedRow? { row.map { CopiedRow($0, names: names) } }
+            var a = copy(try mine.next())
+            var b = copy(try theirs.next())
             var found: [(seq: Int64?, detail: String)] = []
             var count = 0
             func note(_ seq: Int64?, _ detail: String) {
@@ -600,23 +603,23 @@ struct Auditor {
             while a != nil || b != nil {
                 let order: Int
                 if let x = a, let y = b {
-                    order = CopiedRow.compare(keyColumns.map { x[$0] }, keyColumns.map { y[$0] })
+                    order = CopiedRow.compare(keyIndexes.map { x.values[$0] }, keyIndexes.map { y.values[$0] })
                 } else {
                     order = a != nil ? -1 : 1
                 }
                 if order < 0, let x = a {
                     note(x.seq(in: table), "\(table) has a row the journal does not produce (\(x.summary))")
-                    a = try mine.next().map(CopiedRow.init)
+                    a = copy(try mine.next())
                 } else if order > 0, let y = b {
                     note(y.seq(in: table), "\(table) lacks a row the journal produces (\(y.summary))")
-                    b = try theirs.next().map(CopiedRow.init)
+                    b = copy(try theirs.next())
                 } else if let x = a, let y = b {
                     if x.values != y.values {
                         let column = zip(x.names, zip(x.values, y.values)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
                         note(x.seq(in: table) ?? y.seq(in: table), "\(table).\(column) differs from what the journal gives (\(x.summary))")
                     }
-                    a = try mine.next().map(CopiedRow.init)
-                    b = try theirs.next().map(CopiedRow.init)
+                    a = copy(try mine.next())
+                    b = copy(try theirs.next())
                 }
             }
             for finding in found { fail(.tampered, "projection", finding.seq, finding.detail) }
@@ -633,8 +636,9 @@ struct CopiedRow {
     let names: [String]
     let values: [DatabaseValue]
 
-    init(_ row: Row) {
-        names = row.columnNames
+    /// - Parameter names: the statement's column names, read once per table.
+    init(_ row: Row, names: [String]) {
+        self.names = names
         values = row.values
     }
 

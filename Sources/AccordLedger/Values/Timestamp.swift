@@ -38,8 +38,31 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let msOfDay = milliseconds - day * 86_400_000
         let civil = CivilDate(days: day)
         let seconds = msOfDay / 1000
-        return civil.text + "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":"
-            + pad(seconds % 60, 2) + "." + pad(msOfDay % 1000, 3) + "Z"
+        guard (0...9999).contains(civil.year) else {
+            return civil.text + "T" + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":"
+                + pad(seconds % 60, 2) + "." + pad(msOfDay % 1000, 3) + "Z"
+        }
+        // Written digit by digit: this runs once per entry in imports and audits.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var divisor: Int64 = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[index] = UInt8(truncatingIfNeeded: 0x30 + value / divisor % 10)
+                    index += 1
+                    divisor /= 10
+                }
+            }
+            func mark(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            put(civil.year, 4); mark(0x2D); put(civil.month, 2); mark(0x2D); put(civil.day, 2); mark(0x54)
+            put(seconds / 3600, 2); mark(0x3A); put(seconds / 60 % 60, 2); mark(0x3A); put(seconds % 60, 2)
+            mark(0x2E); put(msOfDay % 1000, 3); mark(0x5A)
+            return index
+        }
     }
 
     public var description: String { iso8601 }

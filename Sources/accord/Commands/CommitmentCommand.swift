@@ -8,7 +8,7 @@ struct CommitmentCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Show.self, Withdraw.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "Add one obligation of one party: a quantity, an action or a restraint.",
             discussion: """
                 Give exactly one shape: --quantity N --unit TEXT (by --due), --action (by --due), or \
@@ -51,7 +51,7 @@ struct CommitmentCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List commitments.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List commitments.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -65,7 +65,7 @@ struct CommitmentCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one commitment, its status and its evidence.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one commitment, its status and its evidence.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -81,7 +81,7 @@ struct CommitmentCommand: ParsableCommand {
     }
 
     struct Withdraw: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Withdraw a commitment; it no longer counts towards any rate.")
+        static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a commitment; it no longer counts towards any rate.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions

@@ -8,7 +8,7 @@ struct GuaranteeCommand: ParsableCommand {
         subcommands: [Add.self, Invoke.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "A guarantor backs commitments with a consequence.",
             discussion: "A confirmed breach of a covered commitment triggers it; the guarantor must invoke it within --respond-within-days (default 30) or it has lapsed.")
 
@@ -30,7 +30,7 @@ struct GuaranteeCommand: ParsableCommand {
     }
 
     struct Invoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that the guarantor acted on a guarantee.")
+        static let configuration = CommandConfiguration(commandName: "invoke", abstract: "Record that the guarantor acted on a guarantee.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
@@ -46,7 +46,7 @@ struct GuaranteeCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the guarantees.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the guarantees.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions

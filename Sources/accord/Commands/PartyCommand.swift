@@ -8,7 +8,7 @@ struct PartyCommand: ParsableCommand {
         subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a party, identified by a short id such as UA or ICRC.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a party, identified by a short id such as UA or ICRC.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
@@ -24,7 +24,7 @@ struct PartyCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the parties.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the parties.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -42,7 +42,7 @@ struct AgreementCommand: ParsableCommand {
         subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an agreement; its commitments name it.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an agreement; its commitments name it.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
@@ -59,7 +59,7 @@ struct AgreementCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the agreements.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the agreements.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions

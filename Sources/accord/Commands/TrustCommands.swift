@@ -12,7 +12,7 @@ struct KeyCommand: ParsableCommand {
         subcommands: [Generate.self, Register.self, Revoke.self])
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Generate an Ed25519 key pair: FILE (private, keep it safe) and FILE.pub (public).")
 
         @Option(help: ArgumentHelp("The private key file to create.", valueName: "file")) var out: String
@@ -27,7 +27,7 @@ struct KeyCommand: ParsableCommand {
     }
 
     struct Register: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a monitor's public key; entries after this may be signed with it.")
+        static let configuration = CommandConfiguration(commandName: "register", abstract: "Register a monitor's public key; entries after this may be signed with it.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
@@ -43,7 +43,7 @@ struct KeyCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key; later entries signed with it are refused.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key; later entries signed with it are refused.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
@@ -98,7 +98,7 @@ struct ProveCommand: ParsableCommand {
         subcommands: [Inclusion.self, Consistency.self])
 
     struct Inclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove entry SEQ is in the tree of SIZE entries (default: all).")
+        static let configuration = CommandConfiguration(commandName: "inclusion", abstract: "Prove entry SEQ is in the tree of SIZE entries (default: all).")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The entry's seq.") var seq: Int64
@@ -111,7 +111,7 @@ struct ProveCommand: ParsableCommand {
     }
 
     struct Consistency: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove the tree of OLD entries is a prefix of the tree of NEW (default: all).")
+        static let configuration = CommandConfiguration(commandName: "consistency", abstract: "Prove the tree of OLD entries is a prefix of the tree of NEW (default: all).")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The older tree size.") var oldSize: Int64
@@ -166,7 +166,7 @@ struct JournalCommand: ParsableCommand {
         subcommands: [Export.self])
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export", 
             abstract: "Print every entry: seq, kind, canonical bytes (base64), leaf and previous hash, time, actor, signature.")
 
         @OptionGroup var global: GlobalOptions
