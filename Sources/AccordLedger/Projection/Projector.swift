@@ -6,7 +6,7 @@ final class Projector {
     let db: Database
     private(set) var totals = TotalsAccumulator()
     /// Flush the running totals once this many keys are pending (bounds memory in imports).
-    var flushThreshold = 150_000
+    var flushThreshold = 100_000
     private let versions: VersionRows
     private var externalIDInsert: Statement?
 
