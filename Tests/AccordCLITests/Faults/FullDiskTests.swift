@@ -22,8 +22,25 @@ final class SmallDisk: @unchecked Sendable {
 
     init(kilobytes: Int) throws {
         directory = try TemporaryDirectory()
-        let result = mount("tmpfs", directory.url.path, "tmpfs", 0, "size=\(kilobytes)k,mode=0700")
+        // Small pages only: with transparent huge pages a 4 MiB tmpfs holds two
+        // 2 MiB pages, and "full" would mean something else. Kernels without
+        // huge page support still accept `huge=never`; if one does not, mount
+        // without it.
+        var result = mount("tmpfs", directory.url.path, "tmpfs", 0, "size=\(kilobytes)k,mode=0700,huge=never")
+        if result != 0 { result = mount("tmpfs", directory.url.path, "tmpfs", 0, "size=\(kilobytes)k,mode=0700") }
         guard result == 0 else { throw SubprocessError(message: "mount tmpfs: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Copies a file onto the disk; a failure says how full the disk was and what was on it.
+    func place(_ source: String, as name: String) throws {
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: path + "/" + name)
+        } catch {
+            let listing = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            let sizes = listing.map { "\($0) \(((try? FileManager.default.attributesOfItem(atPath: path + "/" + $0))?[.size] as? Int) ?? -1)" }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? Int) ?? -1
+            throw SubprocessError(message: "copying \(size) bytes onto the small disk (\(available()) bytes free, holding \(sizes)): \(error)")
+        }
     }
 
     deinit {
@@ -55,13 +72,6 @@ final class SmallDisk: @unchecked Sendable {
     func freeBallast() {
         unlink(path + "/ballast")
     }
-
-    /// Removes every file.
-    func clear() throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: path) {
-            try FileManager.default.removeItem(atPath: path + "/" + name)
-        }
-    }
 }
 
 extension FaultSuites {
@@ -90,16 +100,16 @@ extension FaultSuites {
             try source.accordOK(["demo", "--format", "json"])
             try source.accordOK(["key", "generate", "--out", "monitor.key"])
             try source.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
-            let disk = try SmallDisk(kilobytes: 4 * 1024)
             var problems: [String] = []
             var failures: [String: Int] = [:]
             var appended = 0
             let started = monotonicSeconds()
 
             for round in 0..<rounds {
-                try disk.clear()
+                // A new disk each round: nothing of the last round's can take its room.
+                let disk = try SmallDisk(kilobytes: 4 * 1024)
                 for name in ["accord.sqlite", "monitor.key"] {
-                    try FileManager.default.copyItem(atPath: source.path(name), toPath: disk.path + "/" + name)
+                    try disk.place(source.path(name), as: name)
                 }
                 let ledger = LedgerProbe(disk.path + "/accord.sqlite")
                 let before = try ledger.journal()
@@ -174,10 +184,9 @@ extension FaultSuites {
         @Test("creating a ledger on a full disk fails cleanly and `accord init` completes it once space is freed")
         func initOnAFullDisk() throws {
             var random = SeededGenerator(seed: Self.seed)
-            let disk = try SmallDisk(kilobytes: 2048)
             var outcomes: [String] = []
             for round in 0..<Faults.size(ci: 4, long: 40) {
-                try disk.clear()
+                let disk = try SmallDisk(kilobytes: 2048)
                 try disk.fill(leaving: Int.random(in: 0...900_000, using: &random))
                 let created = try Subprocess.run(Faults.accord, [Array("init".utf8)], directory: disk.path, environment: Faults.environment)
                 outcomes.append(created.termination == .exited(0) ? "created" : "full")
@@ -199,11 +208,10 @@ extension FaultSuites {
             var random = SeededGenerator(seed: Self.seed &+ 5)
             let source = try TemporaryDirectory()
             try source.accordOK(["demo", "--format", "json"])
-            let disk = try SmallDisk(kilobytes: 4 * 1024)
             var outcomes: [String] = []
             for round in 0..<rounds {
-                try disk.clear()
-                try FileManager.default.copyItem(atPath: source.path("accord.sqlite"), toPath: disk.path + "/accord.sqlite")
+                let disk = try SmallDisk(kilobytes: 4 * 1024)
+                try disk.place(source.path("accord.sqlite"), as: "accord.sqlite")
                 let ledger = LedgerProbe(disk.path + "/accord.sqlite")
                 let before = try ledger.journal()
                 // The rows live off the small disk; they need more room than is left.
