@@ -75,12 +75,14 @@ extension Ledger {
         }
         var verificationQuery = VerificationQuery()
         verificationQuery.commitment = id
-        verificationQuery.asOf = options.asOf
+        // The listings reflect the same entries as the report, even if a writer
+        // appends in between.
+        verificationQuery.asOf = .seq(report.ledger.seq)
         var verifications: [VerificationListing] = []
-        try forEachVerification(verificationQuery, restart: { verifications.removeAll() }) { verifications.append($0) }
+        _ = try forEachVerification(verificationQuery, restart: { verifications.removeAll() }) { verifications.append($0) }
         var breachQuery = BreachQuery()
         breachQuery.commitment = id
-        breachQuery.asOf = options.asOf
+        breachQuery.asOf = .seq(report.ledger.seq)
         let breaches = try self.breaches(breachQuery).breaches
         return CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
                                 verifications: verifications, breaches: breaches)

@@ -4,98 +4,121 @@ public enum ReportSection: String, Sendable, CaseIterable {
 }
 
 extension Report {
-    /// The report as one JSON object (the documented contract).
-    public var json: JSON {
-        .object([
-            ("at", .string(at.text)),
-            ("minConfidence", .string(minConfidence.rawValue)),
-            ("ledger", .object([
-                ("id", .string(ledger.ledgerID)),
-                ("seq", .int(ledger.seq)),
-                ("treeSize", .int(ledger.treeSize)),
-                ("root", .string(ledger.root)),
-            ])),
-            ("filters", .object([("agreement", JSON(agreementFilter)), ("party", JSON(partyFilter))])),
-            ("commitments", .array(commitments.map { commitment in
-                .object([
-                    ("id", .string(commitment.id)),
-                    ("agreement", .string(commitment.agreement)),
-                    ("party", .string(commitment.party)),
-                    ("kind", .string(commitment.kind.rawValue)),
-                    ("target", JSON(commitment.target)),
-                    ("unit", JSON(commitment.unit)),
-                    ("verified", JSON(commitment.verified)),
-                    ("rate", JSON(commitment.rate)),
-                    ("status", .string(commitment.status.rawValue)),
-                    ("due", JSON(commitment.due?.text)),
-                    ("from", JSON(commitment.from?.text)),
-                    ("until", JSON(commitment.until?.text)),
-                    ("reciprocal", JSON(commitment.reciprocal)),
-                    ("sources", .int(Int64(commitment.sources))),
-                    ("breaches", .int(commitment.breaches)),
-                    ("dependsOn", .array(commitment.dependsOn.map { .string($0) })),
-                    ("blockedBy", .array(commitment.blockedBy.map { .string($0) })),
-                    ("leftOut", .int(commitment.leftOut)),
-                ])
-            })),
-            ("parties", .array(parties.map { party in
-                .object([
-                    ("party", .string(party.party)),
-                    ("name", .string(party.name)),
-                    ("commitments", .int(Int64(party.commitments))),
-                    ("due", .int(Int64(party.due))),
-                    ("fulfilled", .int(Int64(party.fulfilled))),
-                    ("breached", .int(Int64(party.breached))),
-                    ("rate", JSON(party.rate)),
-                ])
-            })),
-            ("agreements", .array(agreements.map { agreement in
-                .object([
-                    ("id", .string(agreement.id)),
-                    ("title", .string(agreement.title)),
-                    ("commitments", .int(Int64(agreement.commitments))),
-                    ("due", .int(Int64(agreement.due))),
-                    ("fulfilled", .int(Int64(agreement.fulfilled))),
-                    ("rate", JSON(agreement.rate)),
-                    ("pamScore", JSON(agreement.pamScore)),
-                ])
-            })),
-            ("guarantees", .array(guarantees.map { guarantee in
-                .object([
-                    ("id", .string(guarantee.id)),
-                    ("guarantor", .string(guarantee.guarantor)),
-                    ("status", .string(guarantee.status.rawValue)),
-                    ("covers", .array(guarantee.covers.map { .string($0) })),
-                    ("consequence", .string(guarantee.consequence)),
-                    ("respondWithinDays", .int(guarantee.respondWithinDays)),
-                    ("triggeredOn", JSON(guarantee.triggeredOn?.text)),
-                    ("respondBy", JSON(guarantee.respondBy?.text)),
-                    ("invokedOn", JSON(guarantee.invokedOn?.text)),
-                ])
-            })),
-            ("guarantors", .array(guarantors.map { guarantor in
-                .object([
-                    ("party", .string(guarantor.party)),
-                    ("guarantees", .int(Int64(guarantor.guarantees))),
-                    ("triggered", .int(Int64(guarantor.triggered))),
-                    ("invoked", .int(Int64(guarantor.invoked))),
-                    ("lapsed", .int(Int64(guarantor.lapsed))),
-                    ("pending", .int(Int64(guarantor.pending))),
-                    ("followThrough", JSON(guarantor.followThrough)),
-                ])
-            })),
-            ("reciprocity", .array(reciprocity.map { pair in
-                .object([
-                    ("pair", .array([.string(pair.a), .string(pair.b)])),
-                    ("unit", JSON(pair.unit)),
-                    ("tranches", .array(pair.tranches.map { tranche in
-                        .object([("date", .string(tranche.date.text)), ("a", .int(tranche.a)), ("b", .int(tranche.b))])
-                    })),
-                    ("totals", .array([.int(pair.totalA), .int(pair.totalB)])),
-                    ("balance", .int(pair.balance)),
-                ])
-            })),
-        ])
+    /// Writes the report as one JSON object (the documented contract), as it goes.
+    public func writeJSON(to output: TextOutput, pretty: Bool = true) {
+        var json = JSONWriter(to: output, pretty: pretty)
+        json.object { json in
+            json.member("at", .string(at.text))
+            json.member("minConfidence", .string(minConfidence.rawValue))
+            json.member("ledger", object: { json in
+                json.member("id", .string(ledger.ledgerID))
+                json.member("seq", .int(ledger.seq))
+                json.member("treeSize", .int(ledger.treeSize))
+                json.member("root", .string(ledger.root))
+            })
+            json.member("filters", object: { json in
+                json.member("agreement", JSON(agreementFilter))
+                json.member("party", JSON(partyFilter))
+            })
+            json.member("commitments", array: { json in
+                for commitment in commitments {
+                    json.element(object: { json in
+                        json.member("id", .string(commitment.id))
+                        json.member("agreement", .string(commitment.agreement))
+                        json.member("party", .string(commitment.party))
+                        json.member("kind", .string(commitment.kind.rawValue))
+                        json.member("target", JSON(commitment.target))
+                        json.member("unit", JSON(commitment.unit))
+                        json.member("verified", JSON(commitment.verified))
+                        json.member("rate", JSON(commitment.rate))
+                        json.member("status", .string(commitment.status.rawValue))
+                        json.member("due", JSON(commitment.due?.text))
+                        json.member("from", JSON(commitment.from?.text))
+                        json.member("until", JSON(commitment.until?.text))
+                        json.member("reciprocal", JSON(commitment.reciprocal))
+                        json.member("sources", .int(Int64(commitment.sources)))
+                        json.member("breaches", .int(commitment.breaches))
+                        json.member("dependsOn", .array(commitment.dependsOn.map { .string($0) }))
+                        json.member("blockedBy", .array(commitment.blockedBy.map { .string($0) }))
+                        json.member("leftOut", .int(commitment.leftOut))
+                    })
+                }
+            })
+            json.member("parties", array: { json in
+                for party in parties {
+                    json.element(object: { json in
+                        json.member("party", .string(party.party))
+                        json.member("name", .string(party.name))
+                        json.member("commitments", .int(Int64(party.commitments)))
+                        json.member("due", .int(Int64(party.due)))
+                        json.member("fulfilled", .int(Int64(party.fulfilled)))
+                        json.member("breached", .int(Int64(party.breached)))
+                        json.member("rate", JSON(party.rate))
+                    })
+                }
+            })
+            json.member("agreements", array: { json in
+                for agreement in agreements {
+                    json.element(object: { json in
+                        json.member("id", .string(agreement.id))
+                        json.member("title", .string(agreement.title))
+                        json.member("commitments", .int(Int64(agreement.commitments)))
+                        json.member("due", .int(Int64(agreement.due)))
+                        json.member("fulfilled", .int(Int64(agreement.fulfilled)))
+                        json.member("rate", JSON(agreement.rate))
+                        json.member("pamScore", JSON(agreement.pamScore))
+                    })
+                }
+            })
+            json.member("guarantees", array: { json in
+                for guarantee in guarantees {
+                    json.element(object: { json in
+                        json.member("id", .string(guarantee.id))
+                        json.member("guarantor", .string(guarantee.guarantor))
+                        json.member("status", .string(guarantee.status.rawValue))
+                        json.member("covers", .array(guarantee.covers.map { .string($0) }))
+                        json.member("consequence", .string(guarantee.consequence))
+                        json.member("respondWithinDays", .int(guarantee.respondWithinDays))
+                        json.member("triggeredOn", JSON(guarantee.triggeredOn?.text))
+                        json.member("respondBy", JSON(guarantee.respondBy?.text))
+                        json.member("invokedOn", JSON(guarantee.invokedOn?.text))
+                    })
+                }
+            })
+            json.member("guarantors", array: { json in
+                for guarantor in guarantors {
+                    json.element(object: { json in
+                        json.member("party", .string(guarantor.party))
+                        json.member("guarantees", .int(Int64(guarantor.guarantees)))
+                        json.member("triggered", .int(Int64(guarantor.triggered)))
+                        json.member("invoked", .int(Int64(guarantor.invoked)))
+                        json.member("lapsed", .int(Int64(guarantor.lapsed)))
+                        json.member("pending", .int(Int64(guarantor.pending)))
+                        json.member("followThrough", JSON(guarantor.followThrough))
+                    })
+                }
+            })
+            json.member("reciprocity", array: { json in
+                for pair in reciprocity {
+                    json.element(object: { json in
+                        json.member("pair", .array([.string(pair.a), .string(pair.b)]))
+                        json.member("unit", JSON(pair.unit))
+                        json.member("tranches", array: { json in
+                            for tranche in pair.tranches {
+                                json.element(object: { json in
+                                    json.member("date", .string(tranche.date.text))
+                                    json.member("a", .int(tranche.a))
+                                    json.member("b", .int(tranche.b))
+                                })
+                            }
+                        })
+                        json.member("totals", .array([.int(pair.totalA), .int(pair.totalB)]))
+                        json.member("balance", .int(pair.balance))
+                    })
+                }
+            })
+        }
+        json.finish()
     }
 
     /// The columns and rows of one section.
@@ -161,7 +184,7 @@ extension Report {
     public func render(_ format: OutputFormat, section: ReportSection = .commitments, header: Bool = true, to output: TextOutput) {
         switch format {
         case .json:
-            output.line(json, pretty: true)
+            writeJSON(to: output)
         case .table, .markdown:
             output.line(format == .markdown ? "**\(heading)**" : heading)
             for part in ReportSection.allCases {
