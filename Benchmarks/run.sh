@@ -117,6 +117,9 @@ print("| target | accord | baseline | ratio | goal |")
 print("| --- | --- | --- | --- | --- |")
 for name, a, b, r, goal in rows:
     print(f"| {name} | {a} | {b} | {'' if r is None else f'{r:.2f}×'} | {goal} |")
+print()
+print(f"Growth: importing {int(small):,} events took {f(small_s):.2f} s ({f(small_s) / int(small) * 1e6:.1f} µs each), "
+      f"{int(events):,} events {f(import_s):.2f} s ({f(import_s) / int(events) * 1e6:.1f} µs each).")
 PY
 echo
 echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), SQLite $(sqlite3 --version | cut -d' ' -f1), $("$accord" --version)"

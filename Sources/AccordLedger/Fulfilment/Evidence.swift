@@ -25,6 +25,12 @@ struct EvidenceSummary: Equatable {
         breaches += amounts.breaches
         records += amounts.records
     }
+
+    /// Adds one confidence level's totals: counted, or left out below the threshold.
+    mutating func add(_ amounts: Amounts, counted: Bool, firstConfirmedBreachDay day: Int64?) {
+        if counted { count(amounts) } else { leftOut += amounts.records }
+        if let day { firstConfirmedBreachDay = day }
+    }
 }
 
 /// Evidence as per-day totals for each commitment, folded in memory. Built

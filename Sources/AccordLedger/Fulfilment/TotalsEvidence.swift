@@ -23,12 +23,11 @@ struct TotalsEvidence {
                 historical.insert(commitment)
                 return
             }
-            var summary = summaries[commitment] ?? EvidenceSummary()
             let amounts = Amounts(records: row.int64(2), quantity: row.int64(3), done: row.int64(4),
                                   notDone: row.int64(5), breaches: row.int64(6))
-            if rank <= threshold { summary.count(amounts) } else { summary.leftOut += amounts.records }
-            if rank == 0, !row.isNull(8) { summary.firstConfirmedBreachDay = row.int64(8) }
-            summaries[commitment] = summary
+            let firstBreach = rank == 0 && !row.isNull(8) ? row.int64(8) : nil
+            // One lookup, changed in place.
+            summaries[commitment, default: EvidenceSummary()].add(amounts, counted: rank <= threshold, firstConfirmedBreachDay: firstBreach)
         }
         try db.forEach("""
             SELECT commitment, sum(sources) FROM commitment_sources WHERE confidence <= ? GROUP BY commitment
