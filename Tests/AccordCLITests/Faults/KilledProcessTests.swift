@@ -62,7 +62,10 @@ extension FaultSuites {
                 acknowledged.entries["r2-calibrate-\(n)"] = acknowledgedSeq(finished.err)
                 durations.append(finished.seconds)
             }
-            let append = durations.sorted()[1]
+            // A run that ends before its kill shows it is faster than thought: the
+            // delays follow the fastest complete run, so kills keep landing
+            // inside one however warm the machine gets.
+            var append = durations.sorted()[1]
 
             // 1. Single appends, killed from the middle of argument parsing to past the commit.
             var n = 0
@@ -78,6 +81,7 @@ extension FaultSuites {
                         break
                     }
                     acknowledged.entries[id] = seq
+                    append = min(append, finished.seconds)
                 default:
                     problems.append("\(id): \(finished.termination) after the previous kill: \(finished.err)")
                 }
@@ -122,7 +126,7 @@ extension FaultSuites {
                     continue
                 }
                 let finished = try victim(Faults.accord, ["checkpoint", "--key", "monitor.key", "--out", file],
-                                          after: Double.random(in: 0.3...1.2, using: &random) * signing[0])
+                                          after: Double.random(in: 0.3...1.2, using: &random) * (signing.min() ?? 0))
                 switch finished.termination {
                 case .signaled(SIGKILL):
                     kills.checkpoint += 1
@@ -130,6 +134,7 @@ extension FaultSuites {
                     if FileManager.default.fileExists(atPath: dir.path(file)) { acknowledged.checkpointFiles.append(file) }
                 case .exited(0):
                     acknowledged.checkpointFiles.append(file)
+                    signing.append(finished.seconds)
                 default:
                     problems.append("checkpoint \(round): \(finished.termination): \(finished.err)")
                 }
@@ -154,7 +159,8 @@ extension FaultSuites {
             #expect(problems.isEmpty, "seed \(Self.seed):\n\(problems.prefix(30).joined(separator: "\n"))")
 
             let total = kills.single + kills.writer + kills.checkpoint
-            #expect(total >= singleKills + writerKills + checkpointKills, "only \(total) kills landed")
+            #expect(total >= singleKills + writerKills + checkpointKills,
+                    "only \(total) kills landed: \(kills.single) single appends, \(kills.writer) writers, \(kills.checkpoint) checkpoints")
             Faults.report("R2", "\(total) kills (\(kills.single) single appends, \(kills.writer) fault writers, "
                           + "\(kills.checkpoint) checkpoint signings) in \(String(format: "%.1f", monotonicSeconds() - started)) s, seed \(Self.seed); "
                           + "\(acknowledged.entries.count) acknowledged entries and \(acknowledged.checkpoints.count + acknowledged.checkpointFiles.count) "
