@@ -16,17 +16,10 @@ public enum AtomicFile {
         let (descriptor, temporary) = try makeTemporary(near: path)
         var closed = false
         do {
-            var bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeMutableBytes { buffer in
-                    Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("writing", path)
-                }
-                offset += written
+            do {
+                try writeAll(descriptor, Array(text.utf8), path: path)
+            } catch {
+                throw failure("writing", path)
             }
             guard fsync(descriptor) == 0 else { throw failure("flushing", path) }
             closed = true
@@ -37,6 +30,23 @@ public enum AtomicFile {
             throw error
         }
         try commit(temporary, to: path)
+    }
+
+    /// Writes all of `bytes` to an open file, retrying short and interrupted writes.
+    /// - Throws: ``LedgerError`` `.failure` naming `path` and the reason.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw LedgerError.writing(path, code: errno)
+            }
+            offset += written
+        }
     }
 
     /// Creates an empty temporary file next to `path` (named `.NAME.tmp-XXXXXX.EXT`)

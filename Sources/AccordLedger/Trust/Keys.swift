@@ -102,52 +102,12 @@ public enum Keys {
             throw writeError(path, errno)
         }
         defer { close(descriptor) }
-        try writeAll(descriptor, Array(text.utf8), path: path)
+        try AtomicFile.writeAll(descriptor, Array(text.utf8), path: path)
         guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
     }
 
     static func writeError(_ path: String, _ code: Int32) -> LedgerError {
         LedgerError.writing(path, code: code)
-    }
-
-    /// Replaces `path` atomically: a temporary file in the same folder, then rename.
-    static func writeAtomically(_ path: String, _ text: String) throws {
-        var status = stat()
-        if path.isEmpty || path.hasSuffix("/") || (stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR) {
-            throw LedgerError.badInput("cannot write '\(TextRules.printable(path))': it is not a file name; choose another path")
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw writeError(path, errno) }
-        do {
-            try writeAll(descriptor, Array(text.utf8), path: path)
-            guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
-            close(descriptor)
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw writeError(path, code)
-        }
-    }
-
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return write(descriptor, base + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw writeError(path, errno)
-            }
-            offset += written
-        }
     }
 }
 
@@ -247,7 +207,7 @@ extension Session {
 extension Keys {
     /// Writes a signed checkpoint atomically (never half a file).
     public static func writeCheckpoint(_ note: String, to path: String) throws {
-        try writeAtomically(path, note)
+        try AtomicFile.write(note, to: path)
     }
 
     /// Reads a signed checkpoint file.

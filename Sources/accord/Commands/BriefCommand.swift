@@ -40,10 +40,8 @@ struct BriefCommand: ParsableCommand {
     }
 
     func run() throws {
-        for target in [out, pdf].compactMap({ $0 }) where target != "-" && AtomicFile.isSameFile(target, as: global.path) {
-            throw CommandFailure(message: "\(target) is the ledger (or its journal file); choose another file for the briefing",
-                                 exitCode: ExitCode32.usage.rawValue)
-        }
+        try global.refuseOverwriting(out, flag: "--out")
+        try global.refuseOverwriting(pdf, flag: "--pdf")
         let ledger = try global.openLedgerReadOnly()
         let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                        agreement: agreement, party: party)

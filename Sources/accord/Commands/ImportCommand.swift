@@ -35,9 +35,6 @@ struct ImportCommand: ParsableCommand {
         if rejects != nil && !keepGoing {
             throw ValidationError("--rejects needs --keep-going (without it one bad row means nothing is imported)")
         }
-        if let rejects, rejects == file, file != "-" {
-            throw ValidationError("--rejects must name another file than the one imported")
-        }
     }
 
     func run() throws {
@@ -45,6 +42,7 @@ struct ImportCommand: ParsableCommand {
             throw CommandFailure(message: "standard input is a terminal; pipe the rows in (accord import - < rows.csv) or give the file's path",
                                  exitCode: ExitCode32.usage.rawValue)
         }
+        try global.refuseOverwriting(rejects, flag: "--rejects", inputs: [file])
         let ledger = try global.openLedger()
         var options = ImportOptions()
         options.format = format ?? (file == "-" ? .csv : nil)

@@ -78,6 +78,7 @@ struct CheckpointCommand: ParsableCommand {
                                  exitCode: 64)
         }
         let signing = try Keys.signingKey(at: keyPath)
+        try global.refuseOverwriting(out, flag: "--out", inputs: [keyPath])
         let ledger = try global.openLedger()
         let checkpoint = try ledger.checkpoint(signingWith: signing)
         if let out {

@@ -26,6 +26,22 @@ struct GlobalOptions: ParsableArguments {
     /// One command's read: creates no -wal or -shm beside a quiet ledger.
     func openLedgerReadOnly() throws -> Ledger { try Ledger.openSnapshot(at: path) }
 
+    /// Refuses an output file that is the ledger (or its -wal/-shm), or one of
+    /// `inputs`: writing it would destroy what is being read. Compares the
+    /// files themselves, so `./accord.sqlite` and `accord.sqlite` are the same.
+    /// - Throws: ``CommandFailure`` with exit 64, naming the flag.
+    func refuseOverwriting(_ output: String?, flag: String, inputs: [String] = []) throws {
+        guard let output, output != "-" else { return }
+        if AtomicFile.isSameFile(output, as: path) {
+            throw CommandFailure(message: "\(flag) \(output) is the ledger (or its journal file); choose another file",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        for input in inputs where input != "-" && (output == input || AtomicFile.isSameFile(output, as: input)) {
+            throw CommandFailure(message: "\(flag) \(output) is the file being read; choose another file",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+    }
+
     /// Options that may be given before the subcommand (`accord --db x report`):
     /// they are moved after it so the subcommand parses them.
     static let hoisted: Set<String> = ["--db"]
