@@ -13,7 +13,7 @@ struct DemoCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var recorder: ActorOptions
     @OptionGroup var output: OutputOptions
     @Flag(help: "Replace an existing file.") var force = false
 

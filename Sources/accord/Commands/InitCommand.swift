@@ -7,7 +7,7 @@ struct InitCommand: ParsableCommand {
         abstract: "Create an empty ledger (or bring an existing one up to date).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var recorder: ActorOptions
 
     func run() throws {
         let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder())

@@ -23,15 +23,14 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// Who records an entry.
-struct RecorderOptions: ParsableArguments {
+/// Who records: `--actor`, for every command that writes entries.
+struct ActorOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Who is recording (default: $ACCORD_ACTOR, else your user name).", valueName: "name"))
     var actor: String?
 
-    @Option(name: .customLong("sign-with"), help: ArgumentHelp("Sign the entry with this private key file (a registered key).", valueName: "file"))
-    var signWith: String?
-
+    /// An unsigned recorder: for commands that create a ledger, which has no registered key yet.
     func recorder() throws -> Recorder {
-        Recorder(actor: try resolvedActor(), signer: try signWith.map { try KeySigner(path: $0) })
+        Recorder(actor: try resolvedActor(), signer: nil)
     }
 
     func resolvedActor() throws -> String {
@@ -44,6 +43,18 @@ struct RecorderOptions: ParsableArguments {
             return try Ledger.validateActor(String(cString: name))
         }
         return "unknown"
+    }
+}
+
+/// `--actor` and `--sign-with`, for commands that add entries to an existing ledger.
+struct RecorderOptions: ParsableArguments {
+    @OptionGroup var who: ActorOptions
+
+    @Option(name: .customLong("sign-with"), help: ArgumentHelp("Sign the entry with this private key file (a registered key).", valueName: "file"))
+    var signWith: String?
+
+    func recorder() throws -> Recorder {
+        Recorder(actor: try who.resolvedActor(), signer: try signWith.map { try KeySigner(path: $0) })
     }
 }
 
