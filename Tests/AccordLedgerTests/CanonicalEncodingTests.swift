@@ -165,6 +165,15 @@ struct CanonicalEncodingTests {
         ("a text length past the end", mutated { $0[actorOffset] = 0x7f }),
         ("an unknown confidence code", mutated { $0[kindOffset + 1 + 12 + 14 + 9 + 14 + 1 + 9] = 9 }),
         ("an unknown measure code", mutated { $0[kindOffset + 1 + 12 + 14] = 4 }),
+        // Summed by the audit's replay: an unbounded quantity would overflow (a trap), not be reported.
+        ("a quantity of Int64.max", mutated { bytes in
+            let offset = kindOffset + 1 + 12 + 14 + 1
+            bytes.replaceSubrange(offset..<(offset + 8), with: [0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+        }),
+        ("a negative quantity", mutated { bytes in
+            let offset = kindOffset + 1 + 12 + 14 + 1
+            bytes.replaceSubrange(offset..<(offset + 8), with: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+        }),
         ("a date not in canonical form", mutated { bytes in
             let offset = kindOffset + 1 + 12 + 14 + 9 + 4
             bytes.replaceSubrange(offset..<(offset + 10), with: Array("2025-5-023".utf8))

@@ -144,7 +144,7 @@ public enum Payload: Hashable, Sendable {
             return .commitmentAdd(Commitment(
                 id: try r.string(), agreement: try r.string(), party: try r.string(),
                 kind: try r.word(CommitmentKind.self),
-                target: try r.optional { try $0.i64() }, unit: try r.optionalString(),
+                target: try r.optional { try $0.quantity() }, unit: try r.optionalString(),
                 due: try r.optional { try $0.moment() }, from: try r.optional { try $0.moment() },
                 until: try r.optional { try $0.moment() }, reciprocal: try r.optionalString(),
                 dependsOn: try r.list { try $0.string() }, text: try r.optionalString()))
@@ -288,9 +288,20 @@ extension CanonicalReader {
                  precision: try optional { try $0.word(GeoPrecision.self) })
     }
 
+    /// A count: 0 through ``Parse/maximumQuantity``, as the command line
+    /// accepts. Bounded here so that summing forged entries cannot overflow.
+    mutating func quantity() throws -> Int64 {
+        let start = offset
+        let value = try i64()
+        guard value >= 0, value <= Parse.maximumQuantity else {
+            throw Failure(offset: start, reason: "quantity out of range")
+        }
+        return value
+    }
+
     mutating func measure() throws -> Measure {
         switch try u8() {
-        case 1: return .quantity(try i64())
+        case 1: return .quantity(try quantity())
         case 2: return .done
         case 3: return .notDone
         default: throw fail("unknown measure code")
