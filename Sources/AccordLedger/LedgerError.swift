@@ -47,7 +47,8 @@ extension LedgerError {
         let path = error.path ?? "the ledger"
         switch error.code {
         case .missingFile:
-            self.init(.notALedger, "no ledger at \(path); create one with `accord init` (or pass --db PATH)")
+            // Name the path: `accord init` alone would create ./accord.sqlite, not the file asked for.
+            self.init(.notALedger, "no ledger at \(path); create one with `accord init --db \(path)`, or give --db the path of an existing ledger")
         case .notADatabase, .foreignDatabase:
             self.init(.notALedger, "\(error.message); it is not an Accord ledger, so it was left untouched")
         case .schemaTooNew, .migrationModified:

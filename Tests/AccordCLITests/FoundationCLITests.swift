@@ -84,7 +84,7 @@ struct FoundationCLITests {
         let dir = try TemporaryDirectory()
         let outcome = try AccordRunner(dir)("migrate", "--db", "nowhere.sqlite")
         #expect(outcome.status == 66)
-        #expect(outcome.stderr.contains("accord init"))
+        #expect(outcome.stderr.contains("`accord init --db nowhere.sqlite`"))
         #expect(!FileManager.default.fileExists(atPath: dir.path("nowhere.sqlite")))
     }
 
@@ -93,6 +93,7 @@ struct FoundationCLITests {
         let dir = try TemporaryDirectory()
         let accord = AccordRunner(dir)
         #expect(try accord("no-such-command").status == 64)
+        #expect(try accord("audit", "--format", "csv").stderr.contains("audit prints table, json or ndjson"))
         #expect(try accord("init", "--no-such-flag").status == 64)
         let version = try accord("--version")
         #expect(version.status == 0)

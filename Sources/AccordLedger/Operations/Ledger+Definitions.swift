@@ -165,8 +165,7 @@ extension Guarantee {
         }
         var days: Int64 = 30
         if let raw = input.respondWithinDays, !TextRules.trimmed(raw).isEmpty {
-            days = try Parse.count(raw, field: "respond-within-days", allowZero: true)
-            guard days <= 3650 else { throw LedgerError.badInput("respond-within-days \(days) is more than ten years") }
+            days = try Parse.count(raw, field: "respond-within-days", allowZero: true, maximum: 3650, unit: " (ten years)")
         }
         self.init(id: id, guarantor: try TextRules.identifier(input.guarantor, field: "guarantor"), covers: covers,
                   consequence: try TextRules.text(input.consequence, field: "consequence"), respondWithinDays: days)

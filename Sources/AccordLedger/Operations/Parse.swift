@@ -13,7 +13,8 @@ enum Parse {
     static let maximumQuantity: Int64 = 1_000_000_000_000
 
     /// A whole number of items: digits only, no sign, no decimal point.
-    static func count(_ raw: String, field: String, allowZero: Bool) throws -> Int64 {
+    static func count(_ raw: String, field: String, allowZero: Bool, maximum: Int64 = maximumQuantity,
+                      unit: String = "") throws -> Int64 {
         let text = TextRules.trimmed(raw)
         guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give a whole number") }
         guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
@@ -22,8 +23,8 @@ enum Parse {
             }
             throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is not a whole number")
         }
-        guard text.utf8.count <= 13, let value = Int64(text), value <= maximumQuantity else {
-            throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is too large; at most \(maximumQuantity)")
+        guard text.utf8.count <= 13, let value = Int64(text), value <= maximum else {
+            throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is too large; at most \(maximum)\(unit)")
         }
         if !allowZero && value == 0 { throw LedgerError.badInput("\(field) must be at least 1") }
         return value

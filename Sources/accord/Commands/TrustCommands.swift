@@ -74,8 +74,9 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
         guard let keyPath = key ?? environment("ACCORD_KEY") else {
-            throw CommandFailure(message: "checkpoint needs a signing key: --key FILE (make one with `accord key generate`, then `accord key register`)",
-                                 exitCode: 64)
+            throw CommandFailure(message: "checkpoint needs a signing key: --key FILE or ACCORD_KEY=FILE "
+                                     + "(make one with `accord key generate`, then `accord key register`)",
+                                 exitCode: ExitCode32.usage.rawValue)
         }
         let signing = try Keys.signingKey(at: keyPath)
         try global.refuseOverwriting(out, flag: "--out", inputs: [keyPath])
@@ -142,7 +143,13 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key you trust to have signed outside checkpoints, even if the ledger no longer registers it (repeatable).", valueName: "file"))
     var trustedKeys: [String] = []
     @Flag(help: "Run SQLite's full integrity_check rather than quick_check.") var full = false
-    @Option(help: "table (a summary) or json.") var format: OutputFormat = .table
+    @Option(help: "table (a summary), json, or ndjson (the same JSON on one line).") var format: OutputFormat = .table
+
+    func validate() throws {
+        guard format == .table || format == .json || format == .ndjson else {
+            throw ValidationError("audit prints table, json or ndjson, not \(format.rawValue)")
+        }
+    }
 
     func run() throws {
         var given: [(name: String, text: String)] = []
