@@ -81,7 +81,8 @@ public final class Ledger {
     /// Opens an existing ledger to read it once, as a one-shot command does:
     /// nothing is written and, when no other process has the file open, no
     /// `-wal` or `-shm` file is created beside it (see `Database.Mode.snapshot`).
-    /// A read fails with `.busy` if another process changes the file meanwhile.
+    /// If another process changes the file meanwhile, the read runs again on
+    /// an ordinary read-only connection.
     /// - Throws: ``LedgerError``, as ``open(at:readOnly:)``.
     public static func openSnapshot(at path: String) throws -> Ledger {
         try open(at: path, mode: .snapshot, requireFirstEntry: true)

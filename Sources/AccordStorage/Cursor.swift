@@ -51,11 +51,6 @@ public struct Row {
     public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
     public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }
 
-    /// Calls `body` with the blob's bytes without copying them.
-    public func withBlob<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try statement.withBlob(index, body)
-    }
-
     /// The value of the column named `name` (`.null` when there is no such column).
     public subscript(_ name: String) -> DatabaseValue {
         guard let index = statement.columnIndex(name) else { return .null }

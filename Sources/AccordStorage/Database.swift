@@ -27,8 +27,10 @@ public final class Database {
         /// Read once, as a one-shot command does: never written, and, when no
         /// other connection has the file open (no `-wal`, `-shm` or `-journal`
         /// beside it), read as an immutable snapshot so that no file is created
-        /// either; ``read(_:)`` then fails with `.busy` if another process
-        /// changed the file meanwhile. Otherwise as ``readOnly``.
+        /// either. If another process changed the file meanwhile, ``read(restartable:_:)``
+        /// reopens it as an ordinary read-only connection and runs the read
+        /// again (a read that cannot be repeated switches before it starts).
+        /// Otherwise as ``readOnly``.
         case snapshot
     }
 
@@ -307,12 +309,6 @@ public final class Database {
         let cursor = statement.cursor()
         while let row = try cursor.next() { try body(row) }
     }
-
-    /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
-
-    /// The rowid of the last successful INSERT.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// True while a transaction is open on this connection.
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }

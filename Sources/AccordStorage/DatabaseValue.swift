@@ -14,14 +14,6 @@ public enum DatabaseValue: Hashable, Sendable {
         return nil
     }
 
-    public var double: Double? {
-        switch self {
-        case .real(let value): return value
-        case .integer(let value): return Double(value)
-        default: return nil
-        }
-    }
-
     public var string: String? {
         if case .text(let value) = self { return value }
         return nil

@@ -51,9 +51,6 @@ public final class Statement {
 
     // MARK: - Binding (https://www.sqlite.org/c3ref/bind_blob.html)
 
-    /// The number of `?` parameters.
-    public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
-
     /// Binds values to parameters 1, 2, ... in order.
     /// - Throws: ``StorageError`` when a value cannot be bound.
     public func bind(_ values: [DatabaseValueConvertible]) throws {
@@ -214,15 +211,6 @@ public final class Statement {
         let count = Int(sqlite3_column_bytes(handle, index))
         guard count > 0, let pointer = sqlite3_column_blob(handle, index) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
-    }
-
-    /// Calls `body` with the blob's bytes without copying them.
-    public func withBlob<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        let count = Int(sqlite3_column_bytes(handle, index))
-        guard count > 0, let pointer = sqlite3_column_blob(handle, index) else {
-            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
-        }
-        return try body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
     /// The value of column `index`, with its storage class.

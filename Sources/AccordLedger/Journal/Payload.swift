@@ -39,14 +39,6 @@ public enum Payload: Hashable, Sendable {
         }
     }
 
-    /// The canonical bytes of the payload alone (used to compare a retried
-    /// entry with the one already recorded).
-    public var encoded: [UInt8] {
-        var writer = CanonicalWriter()
-        write(to: &writer)
-        return writer.bytes
-    }
-
     func write(to w: inout CanonicalWriter) {
         switch self {
         case .ledgerCreate(let value):

@@ -126,8 +126,6 @@ struct RecordReference {
     var record: Int64
     /// The referenced entry itself, when it is a corroboration.
     var corroboration: Int64?
-    /// "verification", "breach" or "corroboration".
-    var noun: String
 }
 
 extension Session {
@@ -214,13 +212,13 @@ extension Session {
     /// - Throws: ``LedgerError`` `.badInput` otherwise.
     func reference(_ seq: Int64, field: String) throws -> RecordReference {
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil, noun: "verification")
+            return RecordReference(record: root, corroboration: nil)
         }
         if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil, noun: "breach")
+            return RecordReference(record: root, corroboration: nil)
         }
         if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: seq, noun: "corroboration")
+            return RecordReference(record: root, corroboration: seq)
         }
         let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
         if let kind {

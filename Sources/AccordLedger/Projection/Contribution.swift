@@ -15,16 +15,6 @@ struct Contribution: Hashable, Sendable {
     /// Distinct sources behind the record, each with the best rank it gave.
     var sources: [String: Int]
 
-    init(record: Record, corroborations: [Source]) {
-        let measure: Measure?
-        switch record {
-        case .verification(let verification): measure = verification.measure
-        case .breach: measure = nil
-        }
-        self.init(commitment: record.commitment, day: record.observed.day, measure: measure,
-                  source: record.source, corroborations: corroborations)
-    }
-
     /// - Parameter measure: what a verification observed; nil for a breach.
     init(commitment: String, day: Int64, measure: Measure?, source: Source, corroborations: [Source]) {
         self.commitment = commitment

@@ -82,7 +82,7 @@ final class Projector {
         case .correction(let correction):
             try changing(record: correction.record) { state in
                 try db.run("UPDATE \(state.table) SET superseded_seq = ? WHERE seq = ?", seq, state.currentSeq)
-                try insertVersion(correction.replacement, seq: seq, record: correction.record)
+                try versions.insert(correction.replacement, seq: seq, record: correction.record)
                 try db.run("INSERT INTO corrections (seq, record, reason) VALUES (?, ?, ?)", seq, correction.record, correction.reason)
             }
         case .retraction(let retraction):
@@ -139,10 +139,6 @@ final class Projector {
         try statement.bind(id, at: 1)
         try statement.bind(record, at: 2)
         try statement.run()
-    }
-
-    private func insertVersion(_ record: Record, seq: Int64, record root: Int64) throws {
-        try versions.insert(record, seq: seq, record: root)
     }
 
     /// Runs `change` on a record's rows, moving its contribution in the totals

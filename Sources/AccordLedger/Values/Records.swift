@@ -232,14 +232,6 @@ public enum Record: Hashable, Sendable {
         case .breach(let value): value.source
         }
     }
-
-    /// "verification" or "breach".
-    public var noun: String {
-        switch self {
-        case .verification: "verification"
-        case .breach: "breach"
-        }
-    }
 }
 
 /// A corrected version of a verification or breach, superseding the current one.
