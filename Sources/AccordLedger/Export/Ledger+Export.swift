@@ -99,7 +99,9 @@ private struct RecordExport {
     func run(_ body: ([Cell]) throws -> Void) throws {
         let columns = table.columns
         let facts = try RecordFacts.load(db, asOf: asOf, corroborations: false)
-        let corroborated = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM corroborations WHERE seq <= ? LIMIT 1)", asOf) ?? 0 > 0
+        // The records that have corroborations: only those need a look (one query each).
+        var corroborated: Set<Int64> = []
+        try db.forEach("SELECT DISTINCT record FROM corroborations WHERE seq <= ?", [asOf]) { corroborated.insert($0.int64(0)) }
         let isVerification = table == .verifications
         // The record's own fields, in the order of `columns` from "commitment" on.
         let fields = isVerification
@@ -128,7 +130,8 @@ private struct RecordExport {
             let ownSource = row.text(sourceIndex)
             let own = Confidence(rawValue: row.text(confidenceIndex))?.rank ?? 2
             let externalID = row.optionalText(5)
-            let corroborations = corroborated ? try self.corroborations(of: record, corroborates: externalID ?? String(record)) : []
+            let corroborations = corroborated.contains(record)
+                ? try self.corroborations(of: record, corroborates: externalID ?? String(record)) : []
             let live = corroborations.filter { !$0.retracted }
             let effective = live.map(\.rank).reduce(own, min)
             let sources = Set([ownSource] + live.map(\.source)).count
@@ -141,7 +144,7 @@ private struct RecordExport {
                       .text(row.text(4)), Cell(facts.disputeText(record: record))]
             try body(cells)
             // Corroborations follow the record's latest version.
-            guard superseded == nil || superseded! > asOf else { continue }
+            guard (superseded ?? .max) > asOf else { continue }
             for corroboration in corroborations where !corroboration.retracted || options.status == .all {
                 try body(corroboration.cells)
             }
