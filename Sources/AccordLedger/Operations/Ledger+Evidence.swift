@@ -148,12 +148,13 @@ extension Session {
         case .verification(let value): payload = .verification(value)
         case .breach(let value): payload = .breach(value)
         }
-        if let entry = try entry(seq), entry.payload != payload,
+        let stored = try entry(seq)
+        if let stored, stored.payload != payload,
            let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
            case .correction(let correction)? = try self.entry(latest)?.payload, correction.replacement == record {
             return .alreadyPresent(seq: latest)
         }
-        return try unchanged(payload, existing: seq, what: "id \(id)")
+        return try unchanged(payload, stored: stored, seq: seq, what: "id \(id)")
     }
 
     func record(_ breach: Breach) throws -> Recorded {

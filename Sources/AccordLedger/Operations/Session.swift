@@ -73,7 +73,12 @@ final class Session {
 
     /// When `existing` holds the same payload, nothing to do; otherwise a clear refusal.
     func unchanged(_ payload: Payload, existing seq: Int64, what: String) throws -> Recorded {
-        guard let entry = try entry(seq) else {
+        try unchanged(payload, stored: try entry(seq), seq: seq, what: what)
+    }
+
+    /// As ``unchanged(_:existing:what:)``, with the entry at `seq` already decoded.
+    func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String) throws -> Recorded {
+        guard let entry else {
             throw LedgerError(.tampered, "\(what) points at entry \(seq), which is missing; run `accord audit`")
         }
         guard entry.payload == payload else {
