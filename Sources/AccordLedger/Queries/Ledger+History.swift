@@ -38,11 +38,10 @@ extension Ledger {
                 }
                 var items: [HistoryItem] = []
                 for seq in seqs.sorted() where seq <= n {
+                    // The entry's own bytes carry when, who and the signer (the journal's columns repeat them).
                     guard let entry = try Ledger.entry(seq, in: db) else { continue }
-                    try db.forEach("SELECT recorded_at, actor, signer FROM journal WHERE seq = ?", [seq]) { row in
-                        items.append(HistoryItem(seq: seq, recordedAt: row.text(0), actor: row.text(1), signer: row.optionalText(2),
-                                                 kind: entry.kind, summary: entry.payload.summary, reason: entry.payload.reason))
-                    }
+                    items.append(HistoryItem(seq: seq, recordedAt: entry.recordedAt.iso8601, actor: entry.actor, signer: entry.signer,
+                                             kind: entry.kind, summary: entry.payload.summary, reason: entry.payload.reason))
                 }
                 return (try view.stamp(), items)
             }
