@@ -99,7 +99,9 @@ final class ImportReader {
         do {
             record = try csv.next()
         } catch let error as CSVError {
-            throw LedgerError.badInput("\(name):\(error.line): the header row is unreadable: \(error)")
+            // A JSON Lines file with a .csv name fails here; say so rather than only why CSV cannot read it.
+            let hint = error.kind == .strayQuote && error.field == 1 ? " (if the file is JSON Lines, pass --format jsonl)" : ""
+            throw LedgerError.badInput("\(name):\(error.line): the header row is unreadable: \(error)\(hint)")
         } catch let error as ByteSourceError {
             throw LedgerError.badInput("\(error)")
         }

@@ -54,6 +54,10 @@ public enum Keys {
         do {
             return try NoteSigningKey(TextRules.trimmed(text))
         } catch {
+            if (try? NoteVerifierKey(TextRules.trimmed(text))) != nil {
+                throw LedgerError.badInput("\(path) is a public key; sign with the private key file `accord key generate` "
+                                           + "wrote beside it (the same name without .pub)")
+            }
             throw LedgerError.badInput("\(path) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
         }
     }
