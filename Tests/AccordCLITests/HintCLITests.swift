@@ -25,4 +25,13 @@ struct HintCLITests {
         #expect(outcome.status == 65)
         #expect(outcome.stderr.hasPrefix("Error: monitor.key.pub is a public key; sign with the private key file"), "\(outcome.stderr)")
     }
+
+    @Test("an unusable actor taken from the environment says where it came from and how to override it")
+    func actorFromEnvironment() throws {
+        let (_, accord) = try BriefCLITests.demo()
+        let outcome = try accord(["party", "add", "XX", "--name", "X", "--db", "demo.sqlite"],
+                                 extraEnvironment: ["ACCORD_ACTOR": "", "USER": "bad\tname"])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("(the actor comes from $USER; pass --actor NAME or set ACCORD_ACTOR)"), "\(outcome.stderr)")
+    }
 }

@@ -205,7 +205,3 @@ struct JournalCommand: ParsableCommand {
 }
 
 /// An environment variable, or nil when unset or empty.
-func environment(_ name: String) -> String? {
-    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
-    return value
-}

@@ -14,9 +14,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The ledger path: --db, else ACCORD_DB, else accord.sqlite.
     var path: String {
-        if let db { return db }
-        if let env = getenv("ACCORD_DB").map({ String(cString: $0) }), !env.isEmpty { return env }
-        return "accord.sqlite"
+        db ?? environment("ACCORD_DB") ?? "accord.sqlite"
     }
 
     /// Opens the ledger for writing.
@@ -76,4 +74,10 @@ struct GlobalOptions: ParsableArguments {
         }
         return rest + moved
     }
+}
+
+/// An environment variable's value; nil when it is unset or empty.
+func environment(_ name: String) -> String? {
+    guard let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+    return value
 }

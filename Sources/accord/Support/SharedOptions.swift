@@ -35,14 +35,22 @@ struct ActorOptions: ParsableArguments {
 
     func resolvedActor() throws -> String {
         if let actor { return try Ledger.validateActor(actor) }
-        if let env = getenv("ACCORD_ACTOR").map({ String(cString: $0) }), !env.isEmpty {
-            return try Ledger.validateActor(env)
+        let (name, origin): (String, String)
+        if let env = environment("ACCORD_ACTOR") {
+            (name, origin) = (env, "ACCORD_ACTOR")
+        } else if let user = environment("USER") {
+            (name, origin) = (user, "$USER")
+        } else if let entry = getpwuid(getuid()), let login = entry.pointee.pw_name {
+            (name, origin) = (String(cString: login), "your login name")
+        } else {
+            return "unknown"
         }
-        if let user = getenv("USER").map({ String(cString: $0) }), !user.isEmpty { return try Ledger.validateActor(user) }
-        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
-            return try Ledger.validateActor(String(cString: name))
+        do {
+            return try Ledger.validateActor(name)
+        } catch let error as LedgerError {
+            // The user never typed this value: say where it came from and how to override it.
+            throw LedgerError(error.code, "\(error.message) (the actor comes from \(origin); pass --actor NAME or set ACCORD_ACTOR)")
         }
-        return "unknown"
     }
 }
 
