@@ -265,9 +265,13 @@ public final class Database {
 
     /// A prepared statement from this connection's cache, prepared on first use.
     /// The statement is reset, with its bindings cleared, before it is returned.
+    /// If the cached one is still being stepped (a loop over its rows asks for
+    /// the same SQL), a fresh statement is returned instead, so that the outer
+    /// loop is not cut short by a reset.
     /// - Throws: ``StorageError`` when the SQL does not compile.
     public func cached(_ sql: String) throws -> Statement {
         if let statement = statementCache[sql] {
+            if statement.isBusy { return try Statement(database: self, sql: sql) }
             statement.reset()
             return statement
         }

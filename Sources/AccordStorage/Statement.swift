@@ -159,6 +159,10 @@ public final class Statement {
         while try step() {}
     }
 
+    /// True between the first step that returned a row and the reset: the
+    /// statement is in the middle of its results.
+    public var isBusy: Bool { sqlite3_stmt_busy(handle) != 0 }
+
     /// Resets the statement and clears its bindings, ready for reuse.
     public func reset() {
         sqlite3_reset(handle)

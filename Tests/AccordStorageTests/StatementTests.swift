@@ -68,6 +68,18 @@ struct StatementTests {
         #expect(again == 3)
     }
 
+    @Test("a loop over a cached query may run the same query inside it; neither is cut short", .timeLimit(.minutes(1)))
+    func nestedSameQuery() throws {
+        let db = try Database(path: ":memory:", mode: .create)
+        try db.execute("CREATE TABLE t (v INTEGER) STRICT")
+        for value in 0..<3 { try db.run("INSERT INTO t VALUES (?)", value) }
+        var pairs = 0
+        try db.forEach("SELECT v FROM t ORDER BY v") { _ in
+            try db.forEach("SELECT v FROM t ORDER BY v") { _ in pairs += 1 }
+        }
+        #expect(pairs == 9)
+    }
+
     @Test("a cursor streams rows and resets its statement when dropped early")
     func cursorResets() throws {
         let db = try Database(path: ":memory:", mode: .create)
