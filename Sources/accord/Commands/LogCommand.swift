@@ -17,7 +17,8 @@ struct LogCommand: ParsableCommand {
     @Flag(help: "The action was observed done.") var done = false
     @Flag(name: .customLong("not-done"), help: "The action was observed not done.") var notDone = false
     @Option(help: "When it was observed (YYYY-MM-DD or ISO 8601 with a zone).") var observed: String?
-    @Option(help: "How precise the date is: day (default), week or month.") var precision: String?
+    @Option(help: "How precise the date is: day (default), week or month (--observed is still a whole date: any day in it).")
+    var precision: String?
     @Option(help: ArgumentHelp("Corroborate an earlier verification or breach (its seq or id).", valueName: "entry"))
     var corroborates: String?
     @OptionGroup var evidence: EvidenceOptions
@@ -73,7 +74,8 @@ struct BreachCommand: ParsableCommand {
     @Argument(help: "The commitment breached.") var commitment: String
     @Option(help: "The party in breach.") var party: String
     @Option(help: "When it was observed.") var observed: String
-    @Option(help: "How precise the date is: day (default), week or month.") var precision: String?
+    @Option(help: "How precise the date is: day (default), week or month (--observed is still a whole date: any day in it).")
+    var precision: String?
     @Option(help: "minor, major or grave.") var severity: String
     @Option(help: "What happened.") var description: String?
     @OptionGroup var evidence: EvidenceOptions
