@@ -24,7 +24,7 @@ final class RejectsWriter {
         self.format = format
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw LedgerError(.failure, "cannot create the rejects file \(path): \(String(cString: strerror(errno)))")
+            throw LedgerError.writing(path, doing: "cannot create the rejects file", code: errno)
         }
         output = TextOutput(fileDescriptor: descriptor)
         if format == .csv {
@@ -79,7 +79,7 @@ final class RejectsWriter {
         let failed = output.failed
         let closed = closeDescriptor(descriptor)
         if failed || closed != 0 {
-            throw LedgerError(.failure, "writing the rejects file \(path) failed: \(String(cString: strerror(errno)))")
+            throw LedgerError.writing(path, doing: "writing the rejects file", code: errno)
         }
     }
 }
