@@ -4,7 +4,7 @@
 /// canonical: it rejects characters outside the alphabet, missing or misplaced padding,
 /// and non-zero bits in the final partial group, so every byte string has exactly one
 /// accepted encoding.
-enum ByteEncoding {
+public enum ByteEncoding {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private static let base64Alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -63,7 +63,7 @@ enum ByteEncoding {
     }
 
     /// Eight lowercase hex digits for `value`, zero-padded.
-    static func hex32(_ value: UInt32) -> String {
+    public static func hex32(_ value: UInt32) -> String {
         hex([UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
              UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)])
     }
@@ -80,7 +80,7 @@ enum ByteEncoding {
     // MARK: Base64
 
     /// Standard padded base64 encoding.
-    static func base64(_ bytes: some Collection<UInt8>) -> String {
+    public static func base64(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((input.count + 2) / 3 * 4)

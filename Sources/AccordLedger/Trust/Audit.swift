@@ -159,7 +159,7 @@ struct Auditor {
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else { throw LedgerError(.failure, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
         close(descriptor)
-        let scratchPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let scratchPath = AtomicFile.string(template)
         defer {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratchPath + suffix) }
         }

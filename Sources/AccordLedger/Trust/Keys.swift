@@ -16,8 +16,7 @@ import Darwin
 public enum Keys {
     /// The 8-hex-digit key id of the C2SP note format.
     static func keyIDHex(name: String, publicKey: [UInt8]) -> String {
-        let digits = String(NoteKey.keyID(name: name, rawPublicKey: publicKey), radix: 16)
-        return String(repeating: "0", count: 8 - digits.count) + digits
+        ByteEncoding.hex32(NoteKey.keyID(name: name, rawPublicKey: publicKey))
     }
 
     /// Generates a key pair named `name`, writing the private key to `path`

@@ -1,4 +1,5 @@
 import AccordStorage
+import AccordTrust
 
 extension Ledger {
     /// Streams every journal entry, for outside verifiers, as the JSON object
@@ -17,38 +18,16 @@ extension Ledger {
                     try body(.object([
                         ("seq", .int(row.int64(0))),
                         ("kind", .string(row.text(1))),
-                        ("bytes", .string(base64(row.blob(2)))),
+                        ("bytes", .string(ByteEncoding.base64(row.blob(2)))),
                         ("leafHash", .string(leaf)),
                         ("previousHash", JSON(previous)),
                         ("recordedAt", .string(row.text(4))),
                         ("actor", .string(row.text(5))),
                         ("signer", JSON(row.optionalText(6))),
-                        ("signature", row.isNull(7) ? .null : .string(base64(row.blob(7)))),
+                        ("signature", row.isNull(7) ? .null : .string(ByteEncoding.base64(row.blob(7)))),
                     ]))
                 }
             }
         }
     }
-}
-
-/// Standard base64 (RFC 4648, with padding).
-func base64(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity((bytes.count + 2) / 3 * 4)
-    var index = 0
-    while index + 3 <= bytes.count {
-        let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-        out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
-        index += 3
-    }
-    let rest = bytes.count - index
-    if rest == 1 {
-        let value = UInt32(bytes[index]) << 16
-        out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
-    } else if rest == 2 {
-        let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-        out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")]
-    }
-    return String(decoding: out, as: UTF8.self)
 }
