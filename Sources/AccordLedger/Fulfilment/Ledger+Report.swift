@@ -11,7 +11,7 @@ public enum AsOf: Sendable, Equatable {
     public init(parsing text: String) throws {
         let trimmed = TextRules.trimmed(text)
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            guard trimmed.utf8.count <= 18, let seq = Int64(trimmed), seq >= 1 else {
+            guard let seq = TextRules.seq(trimmed), seq >= 1 else {
                 throw LedgerError.badInput("--as-of \(trimmed): a seq is a whole number from 1")
             }
             self = .seq(seq)

@@ -46,7 +46,7 @@ extension Importer {
     /// Notes a verification or breach defined without an id, for corroborations that follow.
     func remember(_ row: ImportRow, _ recorded: Recorded, _ session: Session) throws {
         guard case .added(let seq, _) = recorded, row.given(.id) == nil, let text = row.given(.record) else { return }
-        guard let record = Importer.number(text) else { return }
+        guard let record = TextRules.seq(text) else { return }
         if fileRecords == nil { fileRecords = try FileRecords(db: session.db) }
         try fileRecords?.remember(record: record, seq: seq)
     }
@@ -55,7 +55,7 @@ extension Importer {
     /// `record` column, a number is a record of that file; otherwise (or for an
     /// id) as `accord log --corroborates` resolves it.
     func corroborated(_ target: String, row: ImportRow, _ session: Session) throws -> RecordReference {
-        if row[.record] != nil, let number = Importer.number(target) {
+        if row[.record] != nil, let number = TextRules.seq(target) {
             if let seq = try fileRecords?.seq(record: number) {
                 return try session.reference(seq, field: "corroborates")
             }
@@ -65,12 +65,5 @@ extension Importer {
             }
         }
         return try session.resolve(target, field: "corroborates")
-    }
-
-    /// A whole number of at most 18 digits.
-    static func number(_ text: String) -> Int64? {
-        let trimmed = TextRules.trimmed(text)
-        guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int64(trimmed)
     }
 }

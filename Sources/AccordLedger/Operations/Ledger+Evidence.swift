@@ -199,11 +199,7 @@ extension Session {
     ///   breach or corroboration.
     func resolve(_ text: String, field: String) throws -> RecordReference {
         let trimmed = TextRules.trimmed(text)
-        var seq = try externalIDEntry(trimmed)
-        if seq == nil, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), trimmed.utf8.count <= 18 {
-            seq = Int64(trimmed)
-        }
-        guard let seq else {
+        guard let seq = try externalIDEntry(trimmed) ?? TextRules.seq(trimmed) else {
             throw LedgerError.badInput("\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
         return try reference(seq, field: field)

@@ -81,10 +81,7 @@ extension Ledger {
     }
 
     static func entryHistory(_ subject: String, db: Database, asOf n: Int64, into seqs: inout Set<Int64>) throws {
-        var seq = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject)
-        if seq == nil, !subject.isEmpty, subject.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), subject.utf8.count <= 18 {
-            seq = Int64(subject)
-        }
+        let seq = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject) ?? TextRules.seq(subject)
         guard let seq, seq >= 1, seq <= n else {
             throw LedgerError.badInput("no commitment, entry or id '\(TextRules.printable(subject))'\(seq.map { $0 > n ? " (the ledger's last entry is \(n))" : "" } ?? "")")
         }

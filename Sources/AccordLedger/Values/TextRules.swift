@@ -3,6 +3,14 @@
 /// All text is stored as UTF-8 in Unicode Normalization Form C, so the same
 /// words typed on two keyboards encode to the same canonical bytes.
 enum TextRules {
+    /// An entry's seq as users type it: digits only (after trimming), at most
+    /// 18 of them, so it always fits an Int64. Nil for anything else.
+    static func seq(_ text: String) -> Int64? {
+        let trimmed = trimmed(text)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 18, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(trimmed)
+    }
+
     /// Identifiers of parties, agreements, commitments, guarantees and keys:
     /// 1–64 characters from letters, digits and `-_.:/`, starting with a letter or digit.
     static let identifierLimit = 64
