@@ -26,10 +26,12 @@ struct EvidenceSummary: Equatable {
         records += amounts.records
     }
 
-    /// Adds one confidence level's totals: counted, or left out below the threshold.
+    /// Adds totals (of one confidence level, or one day at one level):
+    /// counted, or left out below the threshold; `day` is when a confirmed
+    /// breach among them was observed, and the earliest such day is kept.
     mutating func add(_ amounts: Amounts, counted: Bool, firstConfirmedBreachDay day: Int64?) {
         if counted { count(amounts) } else { leftOut += amounts.records }
-        if let day { firstConfirmedBreachDay = day }
+        if let day { firstConfirmedBreachDay = min(firstConfirmedBreachDay ?? day, day) }
     }
 }
 
@@ -60,14 +62,8 @@ struct DailyEvidence {
     func summary(_ commitment: String, atDay: Int64, threshold: Int) -> EvidenceSummary {
         var summary = EvidenceSummary()
         for (key, amounts) in daily[commitment] ?? [:] where key.day <= atDay {
-            if key.rank <= threshold {
-                summary.count(amounts)
-            } else {
-                summary.leftOut += amounts.records
-            }
-            if key.rank == 0 && amounts.breaches > 0 {
-                summary.firstConfirmedBreachDay = min(summary.firstConfirmedBreachDay ?? key.day, key.day)
-            }
+            summary.add(amounts, counted: key.rank <= threshold,
+                        firstConfirmedBreachDay: key.rank == 0 && amounts.breaches > 0 ? key.day : nil)
         }
         var names: Set<String> = []
         for (key, refs) in sources[commitment] ?? [:] where key.day <= atDay && key.rank <= threshold && refs > 0 {

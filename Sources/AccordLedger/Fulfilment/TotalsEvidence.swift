@@ -54,10 +54,8 @@ struct TotalsEvidence {
             let rank = row.int(0)
             let amounts = Amounts(records: row.int64(1), quantity: row.int64(2), done: row.int64(3),
                                   notDone: row.int64(4), breaches: row.int64(5))
-            if rank <= threshold { summary.count(amounts) } else { summary.leftOut += amounts.records }
-            if rank == 0 && amounts.breaches > 0 {
-                summary.firstConfirmedBreachDay = min(summary.firstConfirmedBreachDay ?? row.int64(6), row.int64(6))
-            }
+            summary.add(amounts, counted: rank <= threshold,
+                        firstConfirmedBreachDay: rank == 0 && amounts.breaches > 0 ? row.int64(6) : nil)
         }
         summary.sources = Int(try db.scalarInt("""
             SELECT count(DISTINCT source) FROM daily_source_totals WHERE commitment = ? AND day <= ? AND confidence <= ?
