@@ -118,20 +118,7 @@ public final class Database {
             snapshot = identity
         }
         self.snapshot = snapshot
-        var opened: OpaquePointer?
-        let result = sqlite3_open_v2(filename, &opened, flags, nil)
-        guard let opened else {
-            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
-                               message: "cannot open \(path): out of memory", path: path)
-        }
-        guard result == SQLITE_OK else {
-            let message = String(cString: sqlite3_errmsg(opened))
-            let system = sqlite3_system_errno(opened)
-            sqlite3_close_v2(opened)
-            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
-                               message: "cannot open \(path): \(message)", path: path, systemErrno: system != 0 ? system : nil)
-        }
-        handle = opened
+        handle = try Database.openHandle(filename, flags: flags, path: path)
         do {
             try setUp()
         } catch {
@@ -156,22 +143,35 @@ public final class Database {
 
     /// Replaces an immutable-snapshot connection with an ordinary read-only
     /// one (after another process changed the file under it).
+    /// The new connection is opened before the old one is closed, so the
+    /// database always holds a live handle, whatever fails.
     func reopenWithoutSnapshot() throws {
+        let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI | SQLITE_OPEN_READONLY
+        let opened = try Database.openHandle(path, flags: flags, path: path)
         statementCache.removeAll()
         sqlite3_close_v2(handle)
-        var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI | SQLITE_OPEN_READONLY
-        let result = sqlite3_open_v2(path, &opened, flags, nil)
-        guard let opened else {
-            throw StorageError(code: .sqlite(ResultCode(rawValue: result)), message: "cannot open \(path): out of memory", path: path)
-        }
         handle = opened
         snapshot = nil
-        guard result == SQLITE_OK else {
-            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
-                               message: "cannot open \(path): \(String(cString: sqlite3_errmsg(opened)))", path: path)
-        }
         try setUp()
+    }
+
+    /// Opens a connection, closing it again if the open fails.
+    /// - Throws: ``StorageError`` with SQLite's message and the system error number.
+    private static func openHandle(_ filename: String, flags: Int32, path: String) throws -> OpaquePointer {
+        var opened: OpaquePointer?
+        let result = sqlite3_open_v2(filename, &opened, flags, nil)
+        guard let opened else {
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
+                               message: "cannot open \(path): out of memory", path: path)
+        }
+        guard result == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(opened))
+            let system = sqlite3_system_errno(opened)
+            sqlite3_close_v2(opened)
+            throw StorageError(code: .sqlite(ResultCode(rawValue: result)),
+                               message: "cannot open \(path): \(message)", path: path, systemErrno: system != 0 ? system : nil)
+        }
+        return opened
     }
 
     private func setUp() throws {
