@@ -96,15 +96,3 @@ struct CommitmentCommand: ParsableCommand {
         }
     }
 }
-
-extension ReportOptions {
-    /// Options from the raw `--at`, `--as-of` and `--min-confidence` values.
-    init(at: String?, asOf: String? = nil, minConfidence: String?, agreement: String? = nil, party: String? = nil) throws {
-        self.init()
-        self.at = try at.map { try Moment(parsing: $0, field: "--at") }
-        self.asOf = try asOf.map { try AsOf(parsing: $0) }
-        if let minConfidence { self.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
-        self.agreement = agreement
-        self.party = party
-    }
-}

@@ -1,12 +1,27 @@
 import AccordLedger
 import ArgumentParser
 
-/// `--at`, `--as-of` and `--min-confidence`, for reports and listings.
+/// `--at` (world time) and `--as-of` (knowledge time), for reports and listings.
 struct WhenOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The world date to judge at (default: today, UTC).", valueName: "date"))
     var at: String?
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
     var asOf: String?
+
+    func parsedAt() throws -> Moment? { try at.map { try Moment(parsing: $0, field: "--at") } }
+    func parsedAsOf() throws -> AsOf? { try asOf.map { try AsOf(parsing: $0) } }
+}
+
+extension ReportOptions {
+    /// Options from the raw `--at`, `--as-of` and `--min-confidence` values.
+    init(at: String?, asOf: String? = nil, minConfidence: String?, agreement: String? = nil, party: String? = nil) throws {
+        self.init()
+        self.at = try at.map { try Moment(parsing: $0, field: "--at") }
+        self.asOf = try asOf.map { try AsOf(parsing: $0) }
+        if let minConfidence { self.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
+        self.agreement = agreement
+        self.party = party
+    }
 }
 
 struct ReportCommand: ParsableCommand {
@@ -62,8 +77,8 @@ struct BreachesCommand: ParsableCommand {
         query.commitment = commitment
         query.since = try since.map { try Moment(parsing: $0, field: "--since") }
         query.until = try until.map { try Moment(parsing: $0, field: "--until") }
-        query.at = try when.at.map { try Moment(parsing: $0, field: "--at") }
-        query.asOf = try when.asOf.map { try AsOf(parsing: $0) }
+        query.at = try when.parsedAt()
+        query.asOf = try when.parsedAsOf()
         query.severity = try severity.map { try Severity(parsing: $0, field: "--severity") }
         query.status = status
         query.guarantor = guarantor
