@@ -162,10 +162,8 @@ extension Ledger {
                     let status = facts.status(record: record, superseded: row.optionalInt64(19), retracted: row.optionalInt64(20))
                     guard query.status.admits(status) else { return }
                     let own = Confidence(rawValue: row.text(7)) ?? .unverified
-                    let corroborating = facts.corroborations[record] ?? []
-                    let effective = corroborating.map(\.confidence).reduce(own) { max($0, $1) }
+                    let (effective, sources) = facts.standing(of: record, own: own, source: row.text(8))
                     guard effective >= query.minConfidence else { return }
-                    let sources = Set([row.text(8)] + corroborating.map(\.name)).count
                     try body(BreachListing(
                         record: record, seq: row.int64(1), status: status.rawValue, observed: row.text(2),
                         precision: row.text(3), commitment: row.text(4), party: row.text(5), severity: row.text(6),
@@ -196,6 +194,13 @@ struct RecordFacts {
     var corroborations: [Int64: [Source]] = [:]
 
     /// - Parameter corroborations: whether to load every corroboration's source too.
+    /// A record's confidence counting its live corroborations (the best of
+    /// them all), and the number of distinct sources behind it.
+    func standing(of record: Int64, own: Confidence, source: String) -> (effective: Confidence, sources: Int) {
+        let corroborating = corroborations[record] ?? []
+        return (corroborating.map(\.confidence).reduce(own) { max($0, $1) }, Set([source] + corroborating.map(\.name)).count)
+    }
+
     static func load(_ db: Database, asOf seq: Int64, corroborations: Bool = true) throws -> RecordFacts {
         var facts = RecordFacts(seq: seq)
         try db.forEach("SELECT record FROM retractions WHERE seq <= ?", [seq]) { row in facts.retracted.insert(row.int64(0)) }

@@ -97,14 +97,13 @@ extension Ledger {
                     let status = facts.status(record: record, superseded: row.optionalInt64(19), retracted: row.optionalInt64(20))
                     guard query.status.admits(status) else { return }
                     let own = Confidence(rawValue: row.text(9)) ?? .unverified
-                    let corroborating = facts.corroborations[record] ?? []
-                    let effective = corroborating.map(\.confidence).reduce(own) { max($0, $1) }
+                    let (effective, sources) = facts.standing(of: record, own: own, source: row.text(7))
                     guard effective >= query.minConfidence else { return }
                     try body(VerificationListing(
                         record: record, seq: row.int64(1), status: status.rawValue, commitment: row.text(2),
                         quantity: row.optionalInt64(3), outcome: row.optionalText(4), observed: row.text(5),
                         precision: row.text(6), source: row.text(7), sourceKind: row.text(8), confidence: own.rawValue,
-                        effectiveConfidence: effective.rawValue, sources: Set([row.text(7)] + corroborating.map(\.name)).count,
+                        effectiveConfidence: effective.rawValue, sources: sources,
                         evidenceSHA256: row.optionalText(10), evidenceURI: row.optionalText(11), note: row.optionalText(12),
                         place: row.optionalText(13), lat: row.optionalText(14), lon: row.optionalText(15),
                         geoPrecision: row.optionalText(16), externalID: row.optionalText(17), recordedAt: row.text(18),
