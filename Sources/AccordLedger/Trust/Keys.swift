@@ -1,3 +1,4 @@
+import AccordStorage
 import AccordTrust
 import Crypto
 
@@ -191,18 +192,29 @@ extension Session {
     /// match the registered public key.
     func checkSigner() throws {
         guard let signer = recorder.signer else { return }
+        try Keys.requireRegistered(signer.keyName, publicKey: (signer as? KeySigner)?.publicKey, in: db,
+                                   prefix: "--sign-with: ", purpose: "sign entries")
+    }
+}
+
+extension Keys {
+    /// Refuses a key this ledger has not registered, has revoked, or
+    /// registered with another public key (`publicKey` nil: not compared).
+    /// - Throws: ``LedgerError`` `.badInput` starting with `prefix`, saying what to do.
+    static func requireRegistered(_ name: String, publicKey: [UInt8]?, in db: Database, prefix: String, purpose: String) throws {
         var found: (key: [UInt8], revoked: Int64?)?
-        try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [signer.keyName]) { row in
+        try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [name]) { row in
             found = (row.blob(0), row.optionalInt64(1))
         }
         guard let found else {
-            throw LedgerError.badInput("--sign-with: key \(signer.keyName) is not registered in this ledger; register it with `accord key register`")
+            throw LedgerError.badInput("\(prefix)key \(name) is not registered in this ledger; "
+                                       + "register its public key with `accord key register \(name) --public FILE.pub`")
         }
         if let revoked = found.revoked {
-            throw LedgerError.badInput("--sign-with: key \(signer.keyName) was revoked by entry \(revoked)")
+            throw LedgerError.badInput("\(prefix)key \(name) was revoked by entry \(revoked); it cannot \(purpose)")
         }
-        if let keySigner = signer as? KeySigner, keySigner.publicKey != found.key {
-            throw LedgerError.badInput("--sign-with: this key is not the one registered as \(signer.keyName)")
+        if let publicKey, publicKey != found.key {
+            throw LedgerError.badInput("\(prefix)this key is not the one registered as \(name)")
         }
     }
 }

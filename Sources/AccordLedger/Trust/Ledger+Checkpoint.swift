@@ -23,19 +23,8 @@ extension Ledger {
         let now = try Timestamp.now()
         return try LedgerError.translating {
             try database.write { db in
-                var registered: (key: [UInt8], revoked: Int64?)?
-                try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [key.name]) { row in
-                    registered = (row.blob(0), row.optionalInt64(1))
-                }
-                guard let registered else {
-                    throw LedgerError.badInput("key \(key.name) is not registered in this ledger; register its public key with `accord key register \(key.name) --public FILE.pub`")
-                }
-                if let revoked = registered.revoked {
-                    throw LedgerError.badInput("key \(key.name) was revoked by entry \(revoked); it cannot sign checkpoints")
-                }
-                guard registered.key == key.verifierKey.publicKeyBytes else {
-                    throw LedgerError.badInput("this key is not the one registered as \(key.name)")
-                }
+                try Keys.requireRegistered(key.name, publicKey: key.verifierKey.publicKeyBytes, in: db,
+                                           prefix: "", purpose: "sign checkpoints")
                 let view = try LedgerView(db: db, asOf: nil)
                 let stamp = try view.stamp()
                 guard let root = Hash32(hex: stamp.root) else {
