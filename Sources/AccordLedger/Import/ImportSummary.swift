@@ -53,15 +53,9 @@ public struct ImportSummary: Sendable {
     public var rejected = 0
     /// The first ``ImportOptions/issueLimit`` bad rows, in file order.
     public var issues: [ImportIssue] = []
-    /// Whether the rows were committed to the ledger.
-    public var written = false
-    public var dryRun = false
-    public var keepGoing = false
     /// The entries appended, when any were.
     public var firstSeq: Int64?
     public var lastSeq: Int64?
-    /// Where the rejected rows were written, if asked.
-    public var rejectsPath: String?
 
     /// Problems found beyond those kept in ``issues``.
     public var unlistedIssues: Int { max(0, rejected - issues.count) }

@@ -53,9 +53,6 @@ final class Importer {
         self.options = options
         self.progress = progress
         summary = ImportSummary(file: reader.name)
-        summary.dryRun = options.dryRun
-        summary.keepGoing = options.keepGoing
-        summary.rejectsPath = options.rejectsPath
     }
 
     /// Refuses a CSV header that lacks a column every row needs.
@@ -101,9 +98,8 @@ final class Importer {
                 // The last running totals, while the import's cache and settings hold.
                 try session.writer.finish()
             }
-            summary.written = summary.added > 0
         } catch is RollBack {
-            summary.written = false
+            // Nothing was written: a dry run, or bad rows without --keep-going.
         }
         if let rejects {
             self.rejects = nil

@@ -52,12 +52,9 @@ struct ImportCommand: ParsableCommand {
         let bar = ProgressBar(label: "importing \(file == "-" ? "stdin" : file)", quiet: quiet)
         let summary: ImportSummary
         do {
+            defer { bar.finish() }
             summary = try ledger.importFile(file, options: options, as: try recorder.recorder(), progress: bar.update)
-        } catch {
-            bar.finish()
-            throw error
         }
-        bar.finish()
         // One line per bad row, whatever the row held.
         for issue in summary.issues { printError(OneLine.escaped(issue.description)) }
         if summary.unlistedIssues > 0 {
