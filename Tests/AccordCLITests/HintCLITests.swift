@@ -34,4 +34,12 @@ struct HintCLITests {
         #expect(outcome.status == 65)
         #expect(outcome.stderr.contains("(the actor comes from $USER; pass --actor NAME or set ACCORD_ACTOR)"), "\(outcome.stderr)")
     }
+
+    @Test("registering a key file that does not exist says how to make one")
+    func missingKeyFile() throws {
+        let (_, accord) = try BriefCLITests.demo()
+        let outcome = try accord(["key", "register", "monitor", "--public", "monitor.key.pub", "--db", "demo.sqlite"])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("make a key pair with `accord key generate --out FILE`"), "\(outcome.stderr)")
+    }
 }

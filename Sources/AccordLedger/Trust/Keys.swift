@@ -50,7 +50,7 @@ public enum Keys {
     /// Reads a private key file.
     /// - Throws: ``LedgerError`` `.badInput` naming the file.
     public static func signingKey(at path: String) throws -> NoteSigningKey {
-        let text = try readSmallFile(path, field: "key file")
+        let text = try readSmallFile(path, field: "key file", ifMissing: makeAKey)
         do {
             return try NoteSigningKey(TextRules.trimmed(text))
         } catch {
@@ -65,7 +65,7 @@ public enum Keys {
     /// Reads a public key file (or the public half of a private key file).
     /// - Throws: ``LedgerError`` `.badInput` naming the file.
     public static func verifierKey(at path: String) throws -> NoteVerifierKey {
-        let text = TextRules.trimmed(try readSmallFile(path, field: "public key file"))
+        let text = TextRules.trimmed(try readSmallFile(path, field: "public key file", ifMissing: makeAKey))
         if text.hasPrefix("PRIVATE+KEY+") {
             throw LedgerError.badInput("\(path) holds a private key; register the public one (\(path).pub)")
         }
@@ -76,9 +76,16 @@ public enum Keys {
         }
     }
 
-    static func readSmallFile(_ path: String, field: String) throws -> String {
+    /// A key that does not exist yet is made, not found: what to say when a key file is missing.
+    static let makeAKey = "; make a key pair with `accord key generate --out FILE` (it writes FILE and FILE.pub)"
+
+    /// - Parameter ifMissing: added to the message when there is no such file.
+    static func readSmallFile(_ path: String, field: String, ifMissing: String = "") throws -> String {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            let code = errno
+            throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(code)))\(code == ENOENT ? ifMissing : "")")
+        }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
