@@ -109,7 +109,7 @@ public final class Ledger {
                         "\(path) has schema version \(Schema.latestVersion - pending.count) and this build needs "
                         + "\(Schema.latestVersion); run `accord migrate` first")
                 }
-                try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
+                try Ledger.upgrade(database)
             }
             return Ledger(database: database)
         }

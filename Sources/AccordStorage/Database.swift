@@ -281,11 +281,13 @@ public final class Database {
     }
 
     /// Runs a cached statement with the given bindings to completion.
+    /// - Returns: the rows it inserted, updated or deleted.
     /// - Throws: ``StorageError``.
-    public func run(_ sql: String, _ values: DatabaseValueConvertible...) throws {
+    @discardableResult
+    public func run(_ sql: String, _ values: DatabaseValueConvertible...) throws -> Int {
         let statement = try cached(sql)
         try statement.bind(values)
-        try statement.run()
+        return try statement.run()
     }
 
     /// The first column of the first row, as an integer (nil when no row or NULL).

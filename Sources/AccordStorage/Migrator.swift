@@ -86,6 +86,21 @@ public struct Migrator: Sendable {
         return migrations.filter { !done.contains($0.version) }
     }
 
+    /// Applies one migration inside the caller's write transaction and records it.
+    /// - Throws: ``StorageError``.
+    public func apply(_ migration: Migration, in db: Database, now: String) throws {
+        try db.execute(Migrator.createTable)
+        if try db.applicationID() == 0 { try db.markApplicationID() }
+        do {
+            try db.execute(migration.sql)
+        } catch let error as StorageError {
+            throw StorageError(code: error.code, message: "migration \(migration.version) (\(migration.name)) failed: \(error.message)",
+                               sql: error.sql, path: error.path)
+        }
+        try db.run("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                   migration.version, migration.name, migration.checksum, now)
+    }
+
     /// Applies every pending migration, each in its own write transaction, and
     /// returns those applied. Re-running is a no-op.
     /// - Parameter now: the time recorded as `applied_at`.

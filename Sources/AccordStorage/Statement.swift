@@ -153,10 +153,15 @@ public final class Statement {
     }
 
     /// Steps to completion and resets.
+    /// - Returns: the rows the statement inserted, updated or deleted
+    ///   (`sqlite3_changes64`; 0 for a query, or when a trigger ignored the change).
+    ///   See https://www.sqlite.org/c3ref/changes.html
     /// - Throws: ``StorageError``.
-    public func run() throws {
+    @discardableResult
+    public func run() throws -> Int {
         defer { reset() }
         while try step() {}
+        return Int(sqlite3_changes64(database.handle))
     }
 
     /// True between the first step that returned a row and the reset: the

@@ -82,6 +82,12 @@ struct AccordRunner {
     /// Runs and requires success, returning stdout.
     @discardableResult
     func ok(_ arguments: String...) throws -> String {
+        try ok(arguments)
+    }
+
+    /// Runs and requires success, returning stdout.
+    @discardableResult
+    func ok(_ arguments: [String]) throws -> String {
         let outcome = try self(arguments)
         guard outcome.status == 0 else {
             throw CommandFailed(arguments: arguments, outcome: outcome)

@@ -100,13 +100,13 @@ enum Attacker {
     }
 
     /// Writes to `target` the ledger at `source` as an attacker would rewrite it:
-    /// entries before `from` unchanged, then each later entry passed through
-    /// `change` (nil drops it, ending the journal there) and re-appended by the
-    /// library's JournalWriter, which recomputes every previous hash, leaf hash,
-    /// Merkle node, the frontier and the projections. Signed entries are
-    /// re-signed with the keys in `keys` (name → private key file) and keep
-    /// their stale signature otherwise. Stored checkpoints are copied when
-    /// `keepCheckpoint` says so.
+    /// entries before `from` copied byte for byte, then each later entry passed
+    /// through `change` (nil drops it, ending the journal there) and re-appended
+    /// by the library's JournalWriter, which recomputes every previous hash,
+    /// leaf hash, Merkle node, the frontier, the projections and the state root
+    /// (on the last entry). Signed entries are re-signed with the keys in
+    /// `keys` (name → private key file) and keep their stale signature
+    /// otherwise. Stored checkpoints are copied when `keepCheckpoint` says so.
     static func rewrite(_ source: String, to target: String, from: Int64, keys: [String: String] = [:],
                         keepCheckpoint: (Int64) -> Bool, change: (Entry) -> Entry? = { $0 }) throws {
         var rows: [(entry: Entry, signature: [UInt8]?)] = []
@@ -126,7 +126,7 @@ enum Attacker {
         let db = try Database(path: target, mode: .create, configuration: Ledger.configuration)
         try Ledger.migrator.migrate(db, now: { "2025-01-01T00:00:00.000Z" })
         try db.write { db in
-            let writer = try JournalWriter(db: db)
+            let writer = try JournalWriter(db: db, rebuilding: true)
             for (original, signature) in rows {
                 let entry: Entry
                 if original.seq < from {
@@ -136,10 +136,14 @@ enum Attacker {
                 } else {
                     break
                 }
+                if original.seq < from {
+                    try writer.appendVerbatim(original, bytes: original.encoded(), signature: signature)
+                    continue
+                }
                 let signer = entry.signer.map { name in
                     ReplaySigner(keyName: name, key: signers[name], stale: signature ?? [UInt8](repeating: 0, count: 64))
                 }
-                try writer.append(entry.payload, actor: entry.actor, signer: signer, at: entry.recordedAt)
+                try writer.append(entry.payload, actor: entry.actor, signer: signer, at: entry.recordedAt, clock: entry.clock)
             }
             try writer.finish()
             for checkpoint in checkpoints where keepCheckpoint(checkpoint.size) {
@@ -147,5 +151,12 @@ enum Attacker {
                            checkpoint.size, checkpoint.root, checkpoint.key, checkpoint.note, checkpoint.signedAt)
             }
         }
+    }
+
+    /// Writes to `target` the ledger at `source` cut after entry `kept`, as a
+    /// careful attacker would: entry `kept` re-appended so that it carries the
+    /// state root every write's last entry has.
+    static func cut(_ source: String, to target: String, keeping kept: Int64, keepCheckpoint: (Int64) -> Bool) throws {
+        try rewrite(source, to: target, from: kept, keepCheckpoint: keepCheckpoint) { $0.seq == kept ? $0 : nil }
     }
 }

@@ -93,7 +93,8 @@ struct ExportCLITests {
             b = list(csv.DictReader(open("breaches.csv", newline="", encoding="utf-8")))
             hashes = [r["evidence_sha256"] for r in b if r["evidence_sha256"]]
             print("hash", hashes[0])
-            print("seq", b[0]["seq"], b[0]["recorded_at"], b[0]["lat"], b[0]["lon"])
+            located = [r for r in b if r["lat"]][0]
+            print("seq", located["seq"], located["recorded_at"], located["lat"], located["lon"])
             v = [json.loads(l) for l in open("verifications.jsonl", encoding="utf-8")]
             print("kinds", sorted(set(r["kind"] for r in v)))
             print("place", v[0]["place"])

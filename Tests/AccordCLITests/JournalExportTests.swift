@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+@testable import AccordLedger
 
 /// `accord journal export`, checked entry by entry against the stored bytes,
 /// and an independent verifier in Python (`verify_journal.py`, written from
@@ -57,7 +58,8 @@ struct JournalExportTests {
         var signed = 0
         for (line, row) in zip(lines, stored) {
             let entry = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(Set(entry.keys) == ["seq", "kind", "bytes", "leafHash", "previousHash", "recordedAt", "actor", "signer", "signature"])
+            #expect(Set(entry.keys) == ["seq", "kind", "bytes", "leafHash", "previousHash", "recordedAt", "actor", "signer", "signature",
+                                        "clock", "stateRoot"])
             let columns = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let seq = try #require(entry["seq"] as? Int)
             #expect(String(seq) == columns[0])
@@ -72,7 +74,9 @@ struct JournalExportTests {
             if let signer = entry["signer"] as? String {
                 #expect(signer == columns[4])
                 let signature = try #require(Data(base64Encoded: entry["signature"] as? String ?? ""))
-                #expect(try #require(keys[signer]).isValidSignature(signature, for: bytes), "signature of entry \(seq)")
+                // Version 2 signs the claim (kind, actor, payload), not the whole entry (docs/JOURNAL.md §5).
+                let claim = try Entry.decodeCanonical(Array(bytes)).signedBytes()
+                #expect(try #require(keys[signer]).isValidSignature(signature, for: claim), "signature of entry \(seq)")
                 signed += 1
             } else {
                 #expect(entry["signature"] is NSNull && columns[4].isEmpty)

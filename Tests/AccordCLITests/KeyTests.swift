@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+@testable import AccordLedger
 
 /// Monitor keys through the command line: generate, register, sign, revoke;
 /// every refusal; and signatures checked by verifying them (Ed25519 may be
@@ -125,8 +126,10 @@ struct KeyTests {
         for entry in signed {
             let bytes = try #require(Data(base64Encoded: entry["bytes"] as? String ?? ""))
             let signature = try #require(Data(base64Encoded: entry["signature"] as? String ?? ""))
-            #expect(key.isValidSignature(signature, for: bytes))
-            var altered = bytes
+            // Version 2 signs the claim: the kind, the actor and the payload (docs/JOURNAL.md §5).
+            let claim = try Entry.decodeCanonical(Array(bytes)).signedBytes()
+            #expect(key.isValidSignature(signature, for: claim))
+            var altered = claim
             altered[altered.count - 1] ^= 1
             #expect(!key.isValidSignature(signature, for: altered))
             #expect((entry["seq"] as? Int ?? 0) < revokedAt)

@@ -40,6 +40,7 @@ struct TrustFixture {
         let (ledger, _) = try Ledger.create(at: path, as: plain)
         var seqs: [String: [Int64]] = [:]
         var signer: [Int64: String] = [:]
+        func note(_ kind: String, _ receipt: Receipt, key: String? = nil) { note(kind, receipt.outcome, key: key) }
         func note(_ kind: String, _ recorded: Recorded, key: String? = nil) {
             guard case .added(let seq, _) = recorded else { return }
             seqs[kind, default: []].append(seq)

@@ -4,7 +4,7 @@
     accord journal export --db LEDGER | python3 verify_journal.py [--root HEX] [--proof FILE]...
 
 Checks, for every exported entry in order: seq runs 1, 2, 3 ...; the header of the
-canonical bytes (version 1, seq, previous hash, signer) agrees with the export;
+canonical bytes (version 1 or 2, seq, previous hash, signer) agrees with the export;
 leafHash = SHA-256(0x00 || bytes); previous hash = the leaf hash before (none for
 seq 1); signatures verify with the key the journal itself registered, valid for
 R < seq < V (when the `cryptography` package is present). Then folds the leaf
@@ -137,16 +137,27 @@ def main(argv):
             fail(seq, "leafHash is not SHA-256(0x00 || bytes)")
         try:
             r = Reader(data)
-            if r.u8() != 1:
+            version = r.u8()
+            if version not in (1, 2):
                 raise ValueError("unknown version")
             if r.u64() != seq:
                 raise ValueError("the bytes name another seq")
             r.take(8)  # recorded_at
+            if version == 2 and r.u8() not in (0, 1):  # clock: 0 system, 1 overridden
+                raise ValueError("unknown clock code")
+            actor_at = r.at
             actor = r.text()
+            actor_bytes = data[actor_at:r.at]
             previous = r.optional(lambda: r.take(32))
             signer = r.optional(r.text)
+            if version == 2:
+                r.optional(lambda: r.take(32))  # state root
             kind = r.u8()
-            if kind == 15:  # key.register: str name, 32-byte Ed25519 key
+            payload = data[r.at:]
+            # What a signature covers: version 1, the whole entry; version 2,
+            # the claim: "accord claim v2" NUL, the kind, the actor, the payload.
+            signed = data if version == 1 else b"accord claim v2\x00" + bytes([kind]) + actor_bytes + payload
+            if kind == 15:  # key.register: str name, 32-byte Ed25519 key, ...
                 name = r.text()
                 keys[name] = {"key": r.take(32), "registered": seq, "revoked": None}
             elif kind == 16 and (name := r.text()) in keys:  # key.revoke
@@ -167,7 +178,7 @@ def main(argv):
                 fail(seq, "signed by %s, not a key valid at this seq" % signer)
             else:
                 try:
-                    Ed25519PublicKey.from_public_bytes(key["key"]).verify(signature, data)
+                    Ed25519PublicKey.from_public_bytes(key["key"]).verify(signature, signed)
                 except Exception:
                     fail(seq, "the signature by %s does not verify" % signer)
         leaves.append(leaf)

@@ -59,7 +59,7 @@ do {
     var index = start
     while count == 0 || index < start + count {
         let id = "\(prefix)-\(index)"
-        let recorded: Recorded
+        let recorded: Receipt
         if index % 3 == 2 {
             var input = BreachInput(commitment: "RU-no-strikes", party: "RU", observed: "2025-06-02", severity: "minor",
                                     source: SourceInput(name: "fault writer", kind: "monitor"))

@@ -22,7 +22,7 @@ struct CanonicalEncodingTests {
         return out
     }
 
-    /// A verification with every optional field present.
+    /// A verification with every optional field present (format version 1).
     static let verification = Entry(
         seq: 7, recordedAt: Timestamp(milliseconds: 1_748_779_200_000), actor: "monitor-1",
         previousHash: Hash32(bytes: [UInt8](repeating: 0x11, count: 32)), signer: "key-a",
@@ -33,7 +33,8 @@ struct CanonicalEncodingTests {
             evidence: Evidence(sha256: [UInt8](repeating: 0xab, count: 32), uri: "https://e.org/x.pdf"),
             note: "Première tranche",
             location: Location(place: "London", coordinates: Coordinates(latitude: 515_072_000, longitude: -1_276_000),
-                               precision: .near))))
+                               precision: .near))),
+        version: 1)
 
     static let verificationHex = [
         "01",                                                   // format version 1
@@ -64,7 +65,8 @@ struct CanonicalEncodingTests {
         payload: .commitmentAdd(Commitment(
             id: "RU-summit", agreement: "istanbul-2025", party: "RU", kind: .action, target: nil, unit: nil,
             due: Moment(date: CivilDate(year: 2025, month: 6, day: 30)), from: nil, until: nil, reciprocal: nil,
-            dependsOn: ["texts-final", "ceasefire"], text: nil)))
+            dependsOn: ["texts-final", "ceasefire"], text: nil)),
+        version: 1)
 
     static let commitmentHex = [
         "01", "0000000000000004", "00000196d6640000",           // version, seq 4, 2025-05-16T00:00:00Z
@@ -86,7 +88,7 @@ struct CanonicalEncodingTests {
     /// The first entry: no previous hash.
     static let first = Entry(
         seq: 1, recordedAt: Timestamp(milliseconds: 1_747_353_600_000), actor: "tester", previousHash: nil, signer: nil,
-        payload: .ledgerCreate(LedgerCreated(ledgerID: "6f1e0d3c-2b4a-4c5d-8e9f-a0b1c2d3e4f5")))
+        payload: .ledgerCreate(LedgerCreated(ledgerID: "6f1e0d3c-2b4a-4c5d-8e9f-a0b1c2d3e4f5")), version: 1)
 
     static let firstHex = [
         "01", "0000000000000001", "00000196d6640000", "00000006" + "746573746572",
@@ -96,11 +98,96 @@ struct CanonicalEncodingTests {
         "00000024" + "36663165306433632d326234612d346335642d386539662d613062316332643365346635",
     ].joined()
 
+    /// Version 2: a verification of a decimal quantity observed at a local
+    /// time, recorded under an overridden clock, as the last entry of its
+    /// write (so it carries a state root).
+    static let decimalVerification = Entry(
+        seq: 9, recordedAt: Timestamp(milliseconds: 1_748_779_200_000), clock: .overridden, actor: "monitor-1",
+        previousHash: Hash32(bytes: [UInt8](repeating: 0x33, count: 32)), signer: nil,
+        stateRoot: Hash32(bytes: [UInt8](repeating: 0x44, count: 32)),
+        payload: .verification(Verification(
+            externalID: nil, commitment: "grain", measure: .quantity(Quantity(units: 1250, scale: 2)),
+            observed: try! Moment(parsing: "2025-07-18T01:15:00+03:00", field: "observed"), precision: .day,
+            source: Source(name: "WFP", kind: .ngo, confidence: .confirmed), evidence: .none, note: nil, location: .none)))
+
+    static let decimalVerificationHex = [
+        "02",                                                   // format version 2
+        "0000000000000009",                                     // seq 9
+        "000001972b5cee00",                                     // recorded 2025-06-01T12:00:00Z
+        "01",                                                   // clock: overridden (ACCORD_NOW)
+        "00000009" + "6d6f6e69746f722d31",                      // actor "monitor-1"
+        "01" + String(repeating: "33", count: 32),              // previous hash
+        "00",                                                   // no signer
+        "01" + String(repeating: "44", count: 32),              // state root: present
+        "08",                                                   // kind: verification
+        "00",                                                   // no external id
+        "00000005" + "677261696e",                              // commitment "grain"
+        "01" + "00000000000004e2" + "02",                       // measure: quantity 1250 units at scale 2 (12.50)
+        "00000019" + "323032352d30372d31385430313a31353a30302b30333a3030",  // observed "2025-07-18T01:15:00+03:00"
+        "01",                                                   // precision: day
+        "00000003" + "574650" + "03" + "01",                    // source "WFP", ngo, confirmed
+        "00", "00",                                             // no evidence hash, no uri
+        "00",                                                   // no note
+        "00", "00", "00",                                       // no place, coordinates, geo precision
+    ].joined()
+
+    /// Version 2: an admin key registration with its actors and proof of possession.
+    static let keyRegistration = Entry(
+        seq: 2, recordedAt: Timestamp(milliseconds: 1_747_353_600_000), actor: "admin",
+        previousHash: Hash32(bytes: [UInt8](repeating: 0x55, count: 32)), signer: "root",
+        payload: .keyRegister(KeyRegistration(name: "hq", publicKey: [UInt8](repeating: 0x66, count: 32), role: .admin,
+                                              actors: ["icrc"], possession: [UInt8](repeating: 0x77, count: 64))))
+
+    static let keyRegistrationHex = [
+        "02", "0000000000000002", "00000196d6640000", "00",     // version 2, seq 2, 2025-05-16, system clock
+        "00000005" + "61646d696e",                              // actor "admin"
+        "01" + String(repeating: "55", count: 32),              // previous hash
+        "01" + "00000004" + "726f6f74",                         // signer "root"
+        "00",                                                   // no state root
+        "0f",                                                   // kind: key.register
+        "00000002" + "6871",                                    // name "hq"
+        String(repeating: "66", count: 32),                     // public key
+        "02",                                                   // role: admin
+        "00000001" + "00000004" + "69637263",                   // actors ["icrc"]
+        "01" + String(repeating: "77", count: 64),              // proof of possession: present
+    ].joined()
+
     static let vectors: [(String, Entry, String)] = [
         ("verification with every optional", verification, verificationHex),
         ("commitment with a list", commitment, commitmentHex),
         ("first entry", first, firstHex),
+        ("v2 decimal verification at a local time", decimalVerification, decimalVerificationHex),
+        ("v2 admin key registration", keyRegistration, keyRegistrationHex),
     ]
+
+    @Test("version 2 signs the claim, not the entry: kind, actor and payload behind a tag")
+    func claimBytes() throws {
+        let entry = Self.keyRegistration
+        let claim = entry.signedBytes()
+        let encoded = entry.encoded()
+        // The header: version 1, seq 8, time 8, clock 1, actor 4 + 5, previous 1 + 32, signer 1 + 4 + 4, root 1; then the kind.
+        let kindAt = 1 + 8 + 8 + 1 + 9 + 33 + 9 + 1
+        #expect(encoded[kindAt] == EntryKind.keyRegister.code)
+        let payload = Array(encoded[(kindAt + 1)...])
+        #expect(Self.hex(claim) == "6163636f726420636c61696d20763200" + "0f" + "00000005" + "61646d696e" + Self.hex(payload))
+        var moved = entry
+        moved.seq = 90
+        moved.previousHash = nil
+        moved.stateRoot = Hash32(bytes: [UInt8](repeating: 1, count: 32))
+        #expect(moved.signedBytes() == claim, "the claim does not depend on where it is recorded")
+        #expect(Self.verification.signedBytes() == Self.verification.encoded(), "version 1 signs the entry")
+    }
+
+    @Test("version 1 entries refuse what only version 2 may hold")
+    func versionOneLimits() throws {
+        var bytes = Self.bytes(Self.verificationHex)
+        // Put a zone offset into the observed date: version 1 stored every time in UTC.
+        let date = Array("2025-05-23".utf8)
+        let at = try #require(bytes.indices.first { Array(bytes[$0..<($0 + date.count)]) == date })
+        let local = Array("2025-05-23T01:15:00+03:00".utf8)
+        bytes.replaceSubrange((at - 4)..<(at + date.count), with: [0, 0, 0, UInt8(local.count)] + local)
+        #expect(throws: CanonicalReader.Failure.self) { try Entry.decode(bytes) }
+    }
 
     @Test("known-answer vectors", arguments: vectors)
     func knownAnswer(name: String, entry: Entry, expected: String) throws {
@@ -112,11 +199,11 @@ struct CanonicalEncodingTests {
 
     @Test("vocabulary codes never change")
     func vocabularyCodes() {
-        #expect(EntryKind.allCases.map(\.code) == Array(1...16))
+        #expect(EntryKind.allCases.map(\.code) == Array(1...17))
         #expect(EntryKind.allCases.map(\.rawValue) == [
             "ledger.create", "party.add", "agreement.add", "commitment.add", "commitment.withdraw", "guarantee.add",
             "guarantee.invoke", "verification", "breach", "corroboration", "correction", "retraction", "dispute",
-            "adjudication", "key.register", "key.revoke",
+            "adjudication", "key.register", "key.revoke", "ledger.upgrade",
         ])
         #expect(Confidence.allCases.map(\.code) == [1, 2, 3])
         #expect(CommitmentKind.allCases.map(\.code) == [1, 2, 3])

@@ -190,15 +190,27 @@ struct EvaluatorTests {
         #expect(after.agreements.first?.commitments == 1)
     }
 
-    @Test("times are judged by their UTC day, for evidence and for --at")
-    func utcDays() throws {
+    @Test("times are judged by their local calendar day, for evidence and for --at")
+    func localDays() throws {
         let f = try LedgerFixture()
         try f.quantity("C", target: "10", due: "2025-05-25")
-        try f.log("C", quantity: 10, on: "2025-05-25T23:30:00-02:00")     // 2025-05-26T01:30Z
-        #expect(try f.commitment("C", at: "2025-05-25").status == .unverified)
-        #expect(try f.commitment("C", at: "2025-05-26").status == .fulfilled)
-        #expect(try f.commitment("C", at: "2025-05-25T22:00:00-03:00").status == .fulfilled)   // 2025-05-26T01:00Z
-        #expect(try f.commitment("C", at: "2025-05-26T01:00:00+03:00").status == .unverified)  // 2025-05-25T22:00Z
+        try f.log("C", quantity: 10, on: "2025-05-25T23:30:00-02:00")     // 2025-05-26T01:30Z, but the 25th where it happened
+        #expect(try f.commitment("C", at: "2025-05-24").status == .unverified)
+        #expect(try f.commitment("C", at: "2025-05-25").status == .fulfilled)
+        #expect(try f.commitment("C", at: "2025-05-25T22:00:00-03:00").status == .fulfilled)
+        #expect(try f.commitment("C", at: "2025-05-24T23:00:00+03:00").status == .unverified)
+    }
+
+    @Test("an observation at 01:15 in Kyiv on 18 July is judged on 18 July, and keeps its offset")
+    func kyivNight() throws {
+        let f = try LedgerFixture()
+        try f.quantity("C", target: "10", due: "2025-07-18")
+        try f.log("C", quantity: 10, on: "2025-07-18T01:15:00+03:00")     // 2025-07-17T22:15Z
+        #expect(try f.commitment("C", at: "2025-07-17").status == .unverified)
+        #expect(try f.commitment("C", at: "2025-07-18").status == .fulfilled)
+        let observed = try f.ledger.database.scalarText("SELECT observed FROM verifications")
+        #expect(observed == "2025-07-18T01:15:00+03:00")
+        #expect(try f.ledger.database.scalarInt("SELECT observed_day FROM verifications") == CivilDate(year: 2025, month: 7, day: 18).days)
     }
 
     // MARK: Parties and agreements

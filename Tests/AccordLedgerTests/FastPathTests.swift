@@ -42,7 +42,9 @@ struct FastPathTests {
         #expect(try Confidence(parsing: "Probable", field: "c") == .probable)
         #expect(try SourceKind(parsing: "ngo", field: "c") == .ngo)
         #expect(try Moment(parsing: "2025-05-23", field: "d").text == "2025-05-23")
-        #expect(try Moment(parsing: "2025-05-23T14:00:00+03:00", field: "d").text == "2025-05-23T11:00:00Z")
+        #expect(try Moment(parsing: "2025-05-23T14:00:00+03:00", field: "d").text == "2025-05-23T14:00:00+03:00")
+        #expect(try Moment(parsing: "2025-05-23t14:00+0300", field: "d").text == "2025-05-23T14:00:00+03:00")
+        #expect(try Moment(parsing: "2025-05-23T14:00:00.250-00:00", field: "d").text == "2025-05-23T14:00:00.250Z")
         #expect(hexString([0x00, 0x9f, 0xff, 0x10]) == "009fff10")
     }
 }

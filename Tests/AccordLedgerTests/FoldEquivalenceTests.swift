@@ -98,7 +98,7 @@ struct FoldEquivalenceTests {
             default:
                 let observed = Moment(date: CivilDate(days: day))
                 if let measure = record.measure {
-                    let corrected: Measure = if case .quantity = measure { .quantity(Int64.random(in: 0...40, using: &random)) }
+                    let corrected: Measure = if case .quantity = measure { .quantity(Quantity(units: Int64.random(in: 0...40, using: &random))) }
                                              else { Bool.random(using: &random) ? .done : .notDone }
                     payload = .correction(Correction(record: record.seq, reason: "Corrected", replacement: .verification(
                         Verification(externalID: nil, commitment: record.commitment, measure: corrected, observed: observed,

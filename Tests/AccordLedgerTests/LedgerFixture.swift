@@ -24,12 +24,12 @@ final class LedgerFixture {
 
     @discardableResult
     func party(_ id: String, name: String? = nil, kind: String? = nil) throws -> Recorded {
-        try ledger.addParty(PartyInput(id: id, name: name ?? "Party \(id)", kind: kind), as: recorder)
+        try ledger.addParty(PartyInput(id: id, name: name ?? "Party \(id)", kind: kind), as: recorder).outcome
     }
 
     @discardableResult
     func agreement(_ id: String, title: String? = nil) throws -> Recorded {
-        try ledger.addAgreement(AgreementInput(id: id, title: title ?? "Agreement \(id)"), as: recorder)
+        try ledger.addAgreement(AgreementInput(id: id, title: title ?? "Agreement \(id)"), as: recorder).outcome
     }
 
     /// Adds the party and agreement when missing (idempotent adds).
@@ -51,7 +51,7 @@ final class LedgerFixture {
         input.until = until
         input.reciprocal = reciprocal
         input.dependsOn = dependsOn
-        return try ledger.addCommitment(input, as: recorder)
+        return try ledger.addCommitment(input, as: recorder).outcome
     }
 
     @discardableResult
@@ -63,7 +63,7 @@ final class LedgerFixture {
         input.due = due
         input.from = from
         input.dependsOn = dependsOn
-        return try ledger.addCommitment(input, as: recorder)
+        return try ledger.addCommitment(input, as: recorder).outcome
     }
 
     @discardableResult
@@ -75,24 +75,24 @@ final class LedgerFixture {
         input.from = from
         input.until = until
         input.dependsOn = dependsOn
-        return try ledger.addCommitment(input, as: recorder)
+        return try ledger.addCommitment(input, as: recorder).outcome
     }
 
     @discardableResult
     func guarantee(_ id: String, guarantor: String, covers: [String], days: String? = "7") throws -> Recorded {
         try party(guarantor)
         return try ledger.addGuarantee(GuaranteeInput(id: id, guarantor: guarantor, covers: covers,
-                                                      consequence: "Sanctions", respondWithinDays: days), as: recorder)
+                                                      consequence: "Sanctions", respondWithinDays: days), as: recorder).outcome
     }
 
     @discardableResult
     func invoke(_ guarantee: String, on date: String) throws -> Recorded {
-        try ledger.invokeGuarantee(InvocationInput(guarantee: guarantee, date: date), as: recorder)
+        try ledger.invokeGuarantee(InvocationInput(guarantee: guarantee, date: date), as: recorder).outcome
     }
 
     @discardableResult
     func withdraw(_ commitment: String, on date: String) throws -> Recorded {
-        try ledger.withdrawCommitment(WithdrawalInput(commitment: commitment, date: date, reason: "Dropped"), as: recorder)
+        try ledger.withdrawCommitment(WithdrawalInput(commitment: commitment, date: date, reason: "Dropped"), as: recorder).outcome
     }
 
     // MARK: Evidence
@@ -104,7 +104,7 @@ final class LedgerFixture {
                                       source: SourceInput(name: source, kind: "monitor", confidence: confidence.rawValue))
         input.quantity = String(quantity)
         input.externalID = id
-        return try ledger.log(input, as: recorder)
+        return try ledger.log(input, as: recorder).outcome
     }
 
     @discardableResult
@@ -115,7 +115,7 @@ final class LedgerFixture {
         input.done = done
         input.notDone = !done
         input.externalID = id
-        return try ledger.log(input, as: recorder)
+        return try ledger.log(input, as: recorder).outcome
     }
 
     @discardableResult
@@ -124,7 +124,7 @@ final class LedgerFixture {
         var input = BreachInput(commitment: commitment, party: party, observed: date, severity: severity,
                                 source: SourceInput(name: source, kind: "monitor", confidence: confidence.rawValue))
         input.externalID = id
-        return try ledger.recordBreach(input, as: recorder)
+        return try ledger.recordBreach(input, as: recorder).outcome
     }
 
     @discardableResult
@@ -132,7 +132,7 @@ final class LedgerFixture {
         var input = CorroborationInput(target: target, source: SourceInput(name: source, kind: "official",
                                                                            confidence: confidence.rawValue))
         input.externalID = id
-        return try ledger.corroborate(input, as: recorder)
+        return try ledger.corroborate(input, as: recorder).outcome
     }
 
     // MARK: Reading

@@ -51,8 +51,8 @@ struct NaiveReport {
             if rank <= threshold {
                 switch record.measure {
                 case .quantity(let value)?:
-                    c.quantity += value
-                    c.perDay[record.day, default: 0] += value
+                    c.quantity += value.units
+                    c.perDay[record.day, default: 0] += value.units
                 case .done?: c.done += 1
                 case .notDone?: break
                 case nil: c.breaches += 1

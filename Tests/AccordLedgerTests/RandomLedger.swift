@@ -141,7 +141,7 @@ extension RandomLedger {
                 let commitment = pick(model.commitments.filter { $0.kind != .restraint })
                 let measure: Measure
                 if commitment.kind == .quantity {
-                    measure = .quantity(Int64.random(in: 0...40, using: &random))
+                    measure = .quantity(Quantity(units: Int64.random(in: 0...40, using: &random)))
                     let seq = try f.log(commitment.id, quantity: measure.quantity!, on: CivilDate(days: observed).text,
                                         source: source, confidence: Confidence(rank: confidence)!).seq
                     model.records.append(RandomLedger.Record(seq: seq, commitment: commitment.id, day: observed, measure: measure,

@@ -101,66 +101,47 @@ extension Ledger {
     ///   `asOf` beyond the head, or a period that starts after the report's date.
     public func briefing(_ options: BriefingOptions) throws -> Briefing {
         let generatedAt = try Timestamp.now()
-        let report = try report(options.report)
-        let seq = report.ledger.seq
-        let context = try LedgerError.translating {
-            try database.read { db in try BriefingContext.load(db, seq: seq) }
-        }
-        let scopeAgreements = Set(report.agreements.map(\.id))
-        let since = options.since ?? context.agreementDates
-            .filter { scopeAgreements.contains($0.key) }.values.min { $0.day < $1.day }
-        if let since, since.day > report.at.day {
-            throw LedgerError.badInput("--since \(since.text) is after --at \(report.at.text); the period must end on or after it starts")
-        }
-
-        let inScope = Set(report.commitments.map(\.id))
-        var breachQuery = BreachQuery()
-        breachQuery.asOf = .seq(seq)
-        breachQuery.at = report.at
-        breachQuery.party = report.partyFilter
-        var breaches: [BreachListing] = []
-        _ = try forEachBreach(breachQuery, restart: { breaches.removeAll() }) { breach in
-            if inScope.contains(breach.commitment) { breaches.append(breach) }
-        }
-
-        var sources: [String: [String]] = [:]
-        func note(_ commitment: String, _ name: String, _ kind: String) {
-            let label = "\(name) (\(kind))"
-            if !(sources[commitment] ?? []).contains(label) { sources[commitment, default: []].append(label) }
-        }
-        var verificationQuery = VerificationQuery()
-        verificationQuery.asOf = .seq(seq)
-        verificationQuery.at = report.at
-        verificationQuery.party = report.partyFilter
-        verificationQuery.minConfidence = report.minConfidence
-        _ = try forEachVerification(verificationQuery, restart: { sources.removeAll() }) { verification in
-            if inScope.contains(verification.commitment) {
-                note(verification.commitment, verification.source, verification.sourceKind)
+        // Everything is read from one view, so every part reflects the same entries.
+        return try reading(asOf: options.report.asOf) { view in
+            let report = try view.report(options.report, at: options.report.at ?? Moment(date: CivilDate(days: generatedAt.day)))
+            let snapshot = try view.state().snapshot
+            let scopeAgreements = Set(report.agreements.map(\.id))
+            let since = options.since ?? snapshot.agreementDates
+                .filter { scopeAgreements.contains($0.key) }.values.min { $0.day < $1.day }
+            if let since, since.day > report.at.day {
+                throw LedgerError.badInput("--since \(since.text) is after --at \(report.at.text); the period must end on or after it starts")
             }
-        }
-        for breach in breaches where (Confidence(rawValue: breach.confidence) ?? .unverified) >= report.minConfidence {
-            note(breach.commitment, breach.source, breach.sourceKind)
-        }
 
-        return Briefing(report: report, since: since, breaches: breaches, partyNames: context.partyNames,
-                        sources: sources, generatedAt: generatedAt, database: options.database,
-                        output: options.output, format: options.format)
-    }
-}
+            let inScope = Set(report.commitments.map(\.id))
+            var breachQuery = BreachQuery()
+            breachQuery.at = report.at
+            breachQuery.party = report.partyFilter
+            var breaches: [BreachListing] = []
+            try view.forEachBreach(breachQuery) { breach in
+                if inScope.contains(breach.commitment) { breaches.append(breach) }
+            }
 
-/// Names and dates the report does not carry, as known at one seq.
-struct BriefingContext {
-    var partyNames: [String: String] = [:]
-    var agreementDates: [String: Moment] = [:]
-
-    static func load(_ db: Database, seq: Int64) throws -> BriefingContext {
-        var context = BriefingContext()
-        try db.forEach("SELECT id, name FROM parties WHERE seq <= ?", [seq]) { row in
-            context.partyNames[row.text(0)] = row.text(1)
+            var sources: [String: [String]] = [:]
+            func note(_ commitment: String, _ name: String, _ kind: String) {
+                let label = "\(name) (\(kind))"
+                if !(sources[commitment] ?? []).contains(label) { sources[commitment, default: []].append(label) }
+            }
+            var verificationQuery = VerificationQuery()
+            verificationQuery.at = report.at
+            verificationQuery.party = report.partyFilter
+            verificationQuery.minConfidence = report.minConfidence
+            try view.forEachVerification(verificationQuery) { verification in
+                if inScope.contains(verification.commitment) {
+                    note(verification.commitment, verification.source, verification.sourceKind)
+                }
+            }
+            for breach in breaches where (Confidence(rawValue: breach.confidence) ?? .unverified) >= report.minConfidence {
+                note(breach.commitment, breach.source, breach.sourceKind)
+            }
+            let partyNames = Dictionary(snapshot.parties.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            return Briefing(report: report, since: since, breaches: breaches, partyNames: partyNames,
+                            sources: sources, generatedAt: generatedAt, database: options.database,
+                            output: options.output, format: options.format)
         }
-        try db.forEach("SELECT id, date FROM agreements WHERE seq <= ? AND date IS NOT NULL", [seq]) { row in
-            if let date = try? Moment(canonical: row.text(1)) { context.agreementDates[row.text(0)] = date }
-        }
-        return context
     }
 }

@@ -64,149 +64,119 @@ extension Ledger {
     @discardableResult
     public func export(_ table: ExportTable, options: ExportOptions = ExportOptions(),
                        _ body: ([Cell]) throws -> Void) throws -> LedgerStamp {
-        try LedgerError.translating {
+        try reading(asOf: options.asOf, restartable: false) { view in
             // Rows go to `body` as they are read, so this read cannot be run twice.
-            try database.read(restartable: false) { db in
-                let view = try LedgerView(db: db, asOf: options.asOf)
-                switch table {
-                case .verifications, .breaches:
-                    try RecordExport(db: db, table: table, asOf: view.seq, options: options).run(body)
-                case .commitments, .guarantees, .parties, .agreements:
-                    try StructureExport(db: db, table: table, asOf: view.seq).run(body)
-                }
-                return try view.stamp()
+            switch table {
+            case .verifications, .breaches:
+                try RecordExport(view: view, table: table, options: options).run(body)
+            case .commitments, .guarantees, .parties, .agreements:
+                try StructureExport(view: view, table: table).run(body)
             }
+            return try view.stamp()
         }
     }
 }
 
-/// Verifications or breaches, each followed by its corroborations.
+/// Verifications or breaches, commitment by commitment (in the order the
+/// commitments were added), each record's versions in journal order followed
+/// by its corroborations; folded from the entries behind them, checked
+/// against the evidence chains.
 private struct RecordExport {
-    let db: Database
+    let view: LedgerView
     let table: ExportTable
-    let asOf: Int64
     let options: ExportOptions
 
-    /// One corroboration of the record being written.
-    struct Corroboration {
-        var seq: Int64
-        var cells: [Cell]
-        var source: String
-        var rank: Int
-        var retracted: Bool
-    }
-
     func run(_ body: ([Cell]) throws -> Void) throws {
+        let kind: Record.Kind = table == .verifications ? .verification : .breach
         let columns = table.columns
-        let facts = try RecordFacts.load(db, asOf: asOf, corroborations: false)
-        // The records that have corroborations: only those need a look (one query each).
-        var corroborated: Set<Int64> = []
-        try db.forEach("SELECT DISTINCT record FROM corroborations WHERE seq <= ?", [asOf]) { corroborated.insert($0.int64(0)) }
-        let isVerification = table == .verifications
-        // The record's own fields, in the order of `columns` from "commitment" on.
-        let fields = isVerification
-            ? "x.commitment, x.quantity, x.outcome, x.observed, x.precision, x.source, x.source_kind, x.confidence, "
-                + "x.evidence_sha256, x.evidence_uri, x.note, x.place, x.lat, x.lon, x.geo_precision"
-            : "x.commitment, x.party, x.observed, x.precision, x.severity, x.source, x.source_kind, x.confidence, "
-                + "x.description, x.evidence_sha256, x.evidence_uri, x.note, x.place, x.lat, x.lon, x.geo_precision"
-        let fieldCount: Int32 = isVerification ? 15 : 16
-        let sourceIndex: Int32 = 11
-        let confidenceIndex: Int32 = 13
-        let statement = try db.cached("""
-            SELECT x.seq, x.record, x.superseded_seq, x.retracted_seq, j.recorded_at, x.external_id, \(fields)
-            FROM \(table.rawValue) x JOIN journal j ON j.seq = x.seq
-            WHERE x.seq <= ?1 AND (?2 IS NULL OR x.observed_day <= ?2)
-            ORDER BY x.seq
-            """)
-        try statement.bind(asOf, at: 1)
-        try statement.bind(options.at.map { DatabaseValue.integer($0.day) } ?? .null, at: 2)
-        let cursor = statement.cursor()
-        let kind: Cell = .text(isVerification ? "verification" : "breach")
-        while let row = try cursor.next() {
-            let record = row.int64(1)
-            let superseded = row.optionalInt64(2)
-            let status = facts.status(record: record, superseded: superseded, retracted: row.optionalInt64(3))
-            guard options.status.admits(status) else { continue }
-            let ownSource = row.text(sourceIndex)
-            let own = Confidence(rawValue: row.text(confidenceIndex))?.rank ?? 2
-            let externalID = row.optionalText(5)
-            let corroborations = corroborated.contains(record)
-                ? try self.corroborations(of: record, corroborates: externalID ?? String(record)) : []
-            let live = corroborations.filter { !$0.retracted }
-            let effective = live.map(\.rank).reduce(own, min)
-            let sources = Set([ownSource] + live.map(\.source)).count
-            var cells: [Cell] = [Cell(externalID), kind]
-            cells.reserveCapacity(columns.count)
-            for index in 6..<(6 + fieldCount) { cells.append(Cell(row.value(index))) }
-            cells.append(.null)  // corroborates
-            cells += [.int(record), .int(row.int64(0)), .text(status.rawValue),
-                      .text(Confidence(rank: effective)?.rawValue ?? "unverified"), .int(Int64(sources)),
-                      .text(row.text(4)), Cell(facts.disputeText(record: record))]
-            try body(cells)
-            // Corroborations follow the record's latest version.
-            guard (superseded ?? .max) > asOf else { continue }
-            for corroboration in corroborations where !corroboration.retracted || options.status == .all {
-                try body(corroboration.cells)
+        func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
+        let kindCell: Cell = .text(kind.rawValue)
+        for commitment in try view.state().snapshot.commitments.map(\.commitment.id) {
+            let book = try EvidenceBook.load(view, kind: kind, owners: [commitment])
+            for history in book.records {
+                var wroteLatest = false
+                for (position, version) in history.versions.enumerated() {
+                    guard version.record.observed.day <= options.at?.day ?? .max else { continue }
+                    let status = history.status(of: position)
+                    guard options.status.admits(status) else { continue }
+                    let (effective, sources) = history.standing(own: version.record.source)
+                    var cells: [Cell] = [Cell(version.record.externalID), kindCell]
+                    cells.reserveCapacity(columns.count)
+                    cells += RecordExport.fields(version.record)
+                    cells.append(.null)  // corroborates
+                    cells += [.int(history.record), .int(version.seq), .text(status.rawValue), .text(effective.rawValue),
+                              .int(Int64(sources)), .text(version.recordedAt.iso8601), Cell(history.disputeText)]
+                    try body(cells)
+                    wroteLatest = position == history.versions.count - 1
+                }
+                // Corroborations follow the record's latest version.
+                guard wroteLatest else { continue }
+                let corroborates = history.versions.first?.record.externalID ?? String(history.record)
+                for item in history.corroborations where item.retracted == nil || options.status == .all {
+                    var cells = [Cell](repeating: .null, count: columns.count)
+                    let c = item.corroboration
+                    cells[index("id")] = Cell(c.externalID)
+                    cells[index("kind")] = .text("corroboration")
+                    cells[index("source")] = .text(c.source.name)
+                    cells[index("source_kind")] = .text(c.source.kind.rawValue)
+                    cells[index("confidence")] = .text(c.source.confidence.rawValue)
+                    cells[index("evidence_sha256")] = Cell(c.evidence.sha256Hex)
+                    cells[index("evidence_uri")] = Cell(c.evidence.uri)
+                    cells[index("note")] = Cell(c.note)
+                    cells[index("corroborates")] = .text(corroborates)
+                    cells[index("record")] = .int(history.record)
+                    cells[index("seq")] = .int(item.seq)
+                    cells[index("status")] = .text(item.retracted == nil ? "current" : "retracted")
+                    cells[index("recorded_at")] = .text(item.recordedAt.iso8601)
+                    try body(cells)
+                }
             }
         }
     }
 
-    /// The corroborations of `record` as known at `asOf`, as rows of `table`.
-    private func corroborations(of record: Int64, corroborates: String) throws -> [Corroboration] {
-        let columns = table.columns
-        func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
-        var result: [Corroboration] = []
-        try db.forEach("""
-            SELECT c.seq, c.external_id, c.source, c.source_kind, c.confidence, c.evidence_sha256, c.evidence_uri, c.note,
-                   c.retracted_seq, j.recorded_at
-            FROM corroborations c JOIN journal j ON j.seq = c.seq
-            WHERE c.record = ? AND c.seq <= ? ORDER BY c.seq
-            """, [record, asOf]) { row in
-            let retracted = row.optionalInt64(8).map { $0 <= asOf } ?? false
-            var cells = [Cell](repeating: .null, count: columns.count)
-            cells[index("id")] = Cell(row.optionalText(1))
-            cells[index("kind")] = .text("corroboration")
-            cells[index("source")] = .text(row.text(2))
-            cells[index("source_kind")] = .text(row.text(3))
-            cells[index("confidence")] = .text(row.text(4))
-            cells[index("evidence_sha256")] = Cell(row.optionalText(5))
-            cells[index("evidence_uri")] = Cell(row.optionalText(6))
-            cells[index("note")] = Cell(row.optionalText(7))
-            cells[index("corroborates")] = .text(corroborates)
-            cells[index("record")] = .int(record)
-            cells[index("seq")] = .int(row.int64(0))
-            cells[index("status")] = .text(retracted ? "retracted" : "current")
-            cells[index("recorded_at")] = .text(row.text(9))
-            result.append(Corroboration(seq: row.int64(0), cells: cells, source: row.text(2),
-                                        rank: Confidence(rawValue: row.text(4))?.rank ?? 2, retracted: retracted))
+    /// A record's own fields, in the order of the columns from "commitment" on.
+    static func fields(_ record: Record) -> [Cell] {
+        switch record {
+        case .verification(let v):
+            return [.text(v.commitment), Cell(v.measure.quantity), Cell(v.measure.outcome), .text(v.observed.text),
+                    .text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
+                    .text(v.source.confidence.rawValue), Cell(v.evidence.sha256Hex), Cell(v.evidence.uri), Cell(v.note)]
+                + location(v.location)
+        case .breach(let b):
+            return [.text(b.commitment), .text(b.party), .text(b.observed.text), .text(b.precision.rawValue),
+                    .text(b.severity.rawValue), .text(b.source.name), .text(b.source.kind.rawValue),
+                    .text(b.source.confidence.rawValue), Cell(b.description), Cell(b.evidence.sha256Hex), Cell(b.evidence.uri),
+                    Cell(b.note)] + location(b.location)
         }
-        return result
+    }
+
+    static func location(_ location: Location) -> [Cell] {
+        [Cell(location.place), Cell(location.coordinates?.latitudeText), Cell(location.coordinates?.longitudeText),
+         Cell(location.precision?.rawValue)]
     }
 }
 
 /// Parties, agreements, commitments or guarantees, from their journal entries
-/// (so lists keep the order they were given in).
+/// (so lists keep the order they were given in), as the verified state names them.
 private struct StructureExport {
-    let db: Database
+    let view: LedgerView
     let table: ExportTable
-    let asOf: Int64
 
     func run(_ body: ([Cell]) throws -> Void) throws {
-        let statement = try db.cached("""
-            SELECT x.seq, j.entry, j.recorded_at FROM \(table.rawValue) x JOIN journal j ON j.seq = x.seq
-            WHERE x.seq <= ? ORDER BY x.seq
-            """)
-        try statement.bind(asOf, at: 1)
-        let cursor = statement.cursor()
-        while let row = try cursor.next() {
-            let seq = row.int64(0)
-            let entry: Entry
-            do {
-                entry = try Entry.decode(row.blob(1))
-            } catch {
-                throw LedgerError(.tampered, "journal entry \(seq) cannot be decoded (\(error)); run `accord audit`")
+        let snapshot = try view.state().snapshot
+        let seqs: [Int64]
+        switch table {
+        case .commitments: seqs = snapshot.commitments.map(\.seq)
+        case .guarantees: seqs = snapshot.guarantees.map(\.seq)
+        case .parties: seqs = snapshot.partySeqs
+        case .agreements: seqs = snapshot.agreementSeqs
+        case .verifications, .breaches: seqs = []
+        }
+        for seq in seqs {
+            guard let entry = try Ledger.entry(seq, in: view.db) else {
+                throw LedgerError(.tampered, "journal entry \(seq) is missing; run `accord audit`")
             }
-            let recordedAt = Cell.text(row.text(2))
+            let recordedAt = Cell.text(entry.recordedAt.iso8601)
             switch entry.payload {
             case .partyAdd(let party):
                 try body([.text("party"), .text(party.id), .text(party.name), Cell(party.kind?.rawValue), .int(seq), recordedAt])
@@ -214,15 +184,12 @@ private struct StructureExport {
                 try body([.text("agreement"), .text(agreement.id), .text(agreement.title), Cell(agreement.date?.text),
                           Cell(agreement.venue), .int(seq), recordedAt])
             case .commitmentAdd(let c):
-                let withdrawn = try db.scalarText("SELECT date FROM withdrawals WHERE commitment = ? AND seq <= ?", c.id, asOf)
                 try body([.text("commitment"), .text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
                           Cell(c.target), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
                           Cell(c.reciprocal), .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
-                          Cell(withdrawn)])
+                          Cell(snapshot.withdrawals[c.id]?.text)])
             case .guaranteeAdd(let g):
-                let invoked = try db.scalarText("""
-                    SELECT group_concat(date, ' ') FROM (SELECT date FROM invocations WHERE guarantee = ? AND seq <= ? ORDER BY day, seq)
-                    """, g.id, asOf)
+                let invoked = snapshot.invocations[g.id].map { $0.map(\.text).joined(separator: " ") }
                 try body([.text("guarantee"), .text(g.id), .text(g.guarantor), .text(g.covers.joined(separator: " ")),
                           .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt, Cell(invoked)])
             default:

@@ -45,96 +45,34 @@ public struct ReportOptions: Sendable {
 extension Ledger {
     /// Computes the fulfilment report.
     ///
-    /// At the head of the journal the report reads running totals, so its cost
-    /// follows the number of commitments, not of events. With `asOf` before the
-    /// head it folds the records visible then, and gives exactly what the ledger
+    /// At the head of the journal the report reads running totals, checked
+    /// against the journal's state root, so its cost follows the number of
+    /// commitments, not of events. With `asOf` before the head it reads a copy
+    /// rebuilt from the journal up to then, and gives exactly what the ledger
     /// would have said.
     /// - Throws: ``LedgerError`` `.badInput` for an unknown filter id or an
-    ///   `asOf` beyond the head.
+    ///   `asOf` beyond the head; `.tampered` when the rows it reads do not
+    ///   match the journal.
     public func report(_ options: ReportOptions) throws -> Report {
         let today = try Timestamp.now()
-        return try LedgerError.translating {
-            try database.read { db in
-                let view = try LedgerView(db: db, asOf: options.asOf)
-                let at = options.at ?? Moment(date: CivilDate(days: today.day))
-                return try view.report(options, at: at)
-            }
+        return try reading(asOf: options.asOf) { view in
+            let at = options.at ?? Moment(date: CivilDate(days: today.day))
+            return try view.report(options, at: at)
         }
     }
 }
 
-/// The ledger as known at one seq, inside a read transaction.
-struct LedgerView {
-    let db: Database
-    /// The last entry in the file.
-    let head: Int64
-    /// The last entry this view reflects.
-    let seq: Int64
-
-    init(db: Database, asOf: AsOf?) throws {
-        self.db = db
-        head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
-        seq = try LedgerView.resolve(asOf, head: head, db: db)
-    }
-
-    var isHead: Bool { seq == head }
-
-    static func resolve(_ asOf: AsOf?, head: Int64, db: Database) throws -> Int64 {
-        switch asOf {
-        case nil:
-            return head
-        case .seq(let seq):
-            guard seq <= head else {
-                throw LedgerError.badInput("--as-of \(seq) is beyond the ledger's last entry, \(head)")
-            }
-            return seq
-        case .time(let moment):
-            // A date alone means the end of that day (UTC).
-            let limit = moment.hasTime ? moment.timestamp : Timestamp(milliseconds: (moment.day + 1) * 86_400_000 - 1)
-            guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_at <= ?", limit.iso8601) else {
-                throw LedgerError.badInput("--as-of \(moment): the ledger has no entry recorded at or before then")
-            }
-            return seq
-        }
-    }
-
-    func stamp() throws -> LedgerStamp {
-        let ledgerID = try db.scalarText("SELECT id FROM ledger") ?? ""
-        let root: Hash32
-        if isHead, let bytes = try frontierBytes(), let frontier = try? MerkleFrontier(serialized: bytes),
-           frontier.size == UInt64(seq) {
-            root = frontier.root
-        } else {
-            root = try Merkle.root(size: UInt64(seq), source: JournalHashSource(db: db))
-        }
-        return LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: ledgerID)
-    }
-
-    private func frontierBytes() throws -> [UInt8]? {
-        var bytes: [UInt8]?
-        try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in bytes = row.blob(0) }
-        return bytes
-    }
-
-    /// Evidence summaries for every commitment.
-    func evidence(atDay: Int64, threshold: Int, snapshot: Snapshot) throws -> (summaries: [String: EvidenceSummary], tranches: ([String]) throws -> [String: [Int64: Int64]]) {
-        if isHead {
-            let totals = TotalsEvidence(db: db)
-            let summaries = try totals.summaries(atDay: atDay, threshold: threshold)
-            return (summaries, { try totals.tranches($0, atDay: atDay, threshold: threshold) })
-        }
-        let folded = try DailyEvidence.fold(db, asOf: seq)
-        var summaries: [String: EvidenceSummary] = [:]
-        for row in snapshot.commitments {
-            summaries[row.commitment.id] = folded.summary(row.commitment.id, atDay: atDay, threshold: threshold)
-        }
-        return (summaries, { ids in
-            Dictionary(uniqueKeysWithValues: ids.map { ($0, folded.tranches($0, atDay: atDay, threshold: threshold)) })
-        })
+extension LedgerView {
+    /// Evidence summaries for every commitment, and a way to read the
+    /// counted quantity per day (for reciprocal tranches).
+    func evidence(atDay: Int64, threshold: Int) throws -> (summaries: [String: EvidenceSummary], tranches: ([String]) throws -> [String: [Int64: Int64]]) {
+        let totals = TotalsEvidence(db: db, state: try state())
+        let summaries = try totals.summaries(atDay: atDay, threshold: threshold)
+        return (summaries, { try totals.tranches($0, atDay: atDay, threshold: threshold) })
     }
 
     func report(_ options: ReportOptions, at: Moment) throws -> Report {
-        let snapshot = try Snapshot.load(db, seq: seq)
+        let snapshot = try state().snapshot
         if let agreement = options.agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
             throw LedgerError.badInput("--agreement: no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
         }
@@ -142,7 +80,7 @@ struct LedgerView {
             throw LedgerError.badInput("--party: no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
         }
         let threshold = options.minConfidence.rank
-        let (summaries, tranches) = try evidence(atDay: at.day, threshold: threshold, snapshot: snapshot)
+        let (summaries, tranches) = try evidence(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
         let evaluated = evaluator.evaluate()
 
@@ -230,10 +168,10 @@ struct LedgerView {
             let daysB = perDay[b.id] ?? [:]
             let days = Set(daysA.keys).union(daysB.keys).sorted()
             let rows = days.map { Tranche(date: Moment(date: CivilDate(days: $0)), a: daysA[$0] ?? 0, b: daysB[$0] ?? 0) }
-            let totalA = daysA.values.reduce(0, +)
-            let totalB = daysB.values.reduce(0, +)
+            let totalA = daysA.values.reduce(0, &+)
+            let totalB = daysB.values.reduce(0, &+)
             return ReciprocityReport(a: a.id, b: b.id, unit: a.unit, targetA: a.target, targetB: b.target, tranches: rows,
-                                     totalA: totalA, totalB: totalB, balance: totalA - totalB)
+                                     totalA: totalA, totalB: totalB, balance: totalA &- totalB)
         }
 
         return Report(at: at, minConfidence: options.minConfidence, ledger: try stamp(),

@@ -3,94 +3,110 @@ import AccordStorage
 /// Evidence read from the running totals: what the ledger knows now.
 ///
 /// A commitment whose counted records were all observed on or before the
-/// report's date is read from `commitment_totals` and `source_totals`, one row
-/// per confidence level, whatever the number of events; otherwise from the
-/// per-day rows up to the date.
+/// report's date is read from its totals, one row per confidence level,
+/// whatever the number of events; otherwise from its per-day rows up to the
+/// date. Both are checked: the totals against the state root (in
+/// ``VerifiedState``), the per-day rows against the commitment's daily digest.
 struct TotalsEvidence {
     let db: Database
+    let state: VerifiedState
 
     func summaries(atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
         var summaries: [String: EvidenceSummary] = [:]
         // Commitments (and ranks) with records after the date need the per-day rows.
         var historical: Set<String> = []
-        try db.forEach("""
-            SELECT commitment, confidence, records, quantity, done, not_done, breaches, last_day, first_breach_day
-            FROM commitment_totals
-            """) { row in
-            let commitment = row.text(0)
-            let rank = row.int(1)
-            if row.int64(7) > atDay {
-                historical.insert(commitment)
-                return
+        for row in state.totals {
+            if row.lastDay > atDay {
+                historical.insert(row.commitment)
+                continue
             }
-            let amounts = Amounts(records: row.int64(2), quantity: row.int64(3), done: row.int64(4),
-                                  notDone: row.int64(5), breaches: row.int64(6))
-            let firstBreach = rank == 0 && !row.isNull(8) ? row.int64(8) : nil
+            let firstBreach = row.rank == 0 ? row.firstBreachDay : nil
             // One lookup, changed in place.
-            summaries[commitment, default: EvidenceSummary()].add(amounts, counted: rank <= threshold, firstConfirmedBreachDay: firstBreach)
+            summaries[row.commitment, default: EvidenceSummary()].add(row.amounts, counted: row.rank <= threshold,
+                                                                      firstConfirmedBreachDay: firstBreach)
         }
-        try db.forEach("""
-            SELECT commitment, sum(sources) FROM commitment_sources WHERE confidence <= ? GROUP BY commitment
-            """, [threshold]) { row in
-            let commitment = row.text(0)
-            guard !historical.contains(commitment) else { return }
-            summaries[commitment, default: EvidenceSummary()].sources = row.int(1)
+        for (commitment, ranks) in state.sources where !historical.contains(commitment) {
+            let count = ranks.reduce(0) { $0 + ($1.key <= threshold ? $1.value : 0) }
+            if count > 0 { summaries[commitment, default: EvidenceSummary()].sources = count }
         }
         for commitment in historical {
             summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold)
         }
-        for (commitment, keys) in try disputedRecords() where keys.contains(where: { $0.day <= atDay && $0.rank <= threshold }) {
+        for (commitment, keys) in state.disputed where keys.contains(where: { $0.day <= atDay && $0.rank <= threshold }) {
             summaries[commitment, default: EvidenceSummary()].disputed = true
         }
         return summaries
     }
 
     private func dailySummary(_ commitment: String, atDay: Int64, threshold: Int) throws -> EvidenceSummary {
+        let rows = try daily(commitment)
         var summary = EvidenceSummary()
-        try db.forEach("""
-            SELECT confidence, records, quantity, done, not_done, breaches, day FROM daily_totals
-            WHERE commitment = ? AND day <= ?
-            """, [commitment, atDay]) { row in
-            let rank = row.int(0)
-            let amounts = Amounts(records: row.int64(1), quantity: row.int64(2), done: row.int64(3),
-                                  notDone: row.int64(4), breaches: row.int64(5))
-            summary.add(amounts, counted: rank <= threshold,
-                        firstConfirmedBreachDay: rank == 0 && amounts.breaches > 0 ? row.int64(6) : nil)
+        for row in rows.totals where row.day <= atDay {
+            summary.add(row.amounts, counted: row.rank <= threshold,
+                        firstConfirmedBreachDay: row.rank == 0 && row.amounts.breaches > 0 ? row.day : nil)
         }
-        summary.sources = Int(try db.scalarInt("""
-            SELECT count(DISTINCT source) FROM daily_source_totals WHERE commitment = ? AND day <= ? AND confidence <= ?
-            """, commitment, atDay, threshold) ?? 0)
+        summary.sources = Set(rows.sources.filter { $0.day <= atDay && $0.rank <= threshold }.map(\.source)).count
         return summary
-    }
-
-    /// Would-be contributions (commitment, day, rank) of records under a pending dispute.
-    private func disputedRecords() throws -> [String: [DailyEvidence.Key]] {
-        var records: [Int64] = []
-        try db.forEach("SELECT DISTINCT record FROM disputes WHERE adjudication_seq IS NULL") { row in
-            records.append(row.int64(0))
-        }
-        var result: [String: [DailyEvidence.Key]] = [:]
-        for record in records {
-            guard let state = try RecordState.load(record: record, db: db), !state.retracted, !state.rejected else { continue }
-            var undisputed = state
-            undisputed.pendingDisputes = 0
-            guard let contribution = undisputed.contribution else { continue }
-            result[contribution.commitment, default: []].append(DailyEvidence.Key(day: contribution.day, rank: contribution.rank))
-        }
-        return result
     }
 
     /// Counted quantity per day for the given commitments.
     func tranches(_ commitments: [String], atDay: Int64, threshold: Int) throws -> [String: [Int64: Int64]] {
         var result: [String: [Int64: Int64]] = [:]
         for commitment in commitments {
-            try db.forEach("""
-                SELECT day, sum(quantity) FROM daily_totals
-                WHERE commitment = ? AND day <= ? AND confidence <= ? GROUP BY day HAVING sum(quantity) <> 0
-                """, [commitment, atDay, threshold]) { row in
-                result[commitment, default: [:]][row.int64(0)] = row.int64(1)
+            for row in try daily(commitment).totals where row.day <= atDay && row.rank <= threshold && row.amounts.quantity != 0 {
+                result[commitment, default: [:]][row.day, default: 0] &+= row.amounts.quantity
             }
+            result[commitment] = result[commitment]?.filter { $0.value != 0 }
         }
         return result
+    }
+
+    struct DailyRow {
+        var day: Int64
+        var rank: Int
+        var amounts: Amounts
+    }
+
+    struct DailySource {
+        var day: Int64
+        var rank: Int
+        var source: String
+    }
+
+    /// All of a commitment's per-day rows, checked against its daily digest.
+    /// - Throws: ``LedgerError`` `.tampered` when they do not match it.
+    func daily(_ commitment: String) throws -> (totals: [DailyRow], sources: [DailySource]) {
+        var digest = DailyDigest()
+        var totals: [DailyRow] = []
+        var sources: [DailySource] = []
+        let totalsStatement = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
+        try totalsStatement.bind(commitment, at: 1)
+        let totalsColumns = Columns(totalsStatement.columnNames, table: "daily_totals")
+        let totalsCursor = totalsStatement.cursor()
+        while let row = try totalsCursor.next() {
+            let values = row.values
+            digest.add(totals: values)
+            let read = ReadRow(values: values, columns: totalsColumns)
+            totals.append(DailyRow(day: try read.int("day"), rank: try read.rank("confidence"),
+                                   amounts: Amounts(records: try read.int("records"), quantity: try read.int("quantity"),
+                                                    done: try read.int("done"), notDone: try read.int("not_done"),
+                                                    breaches: try read.int("breaches"))))
+        }
+        let sourcesStatement = try db.cached("SELECT * FROM daily_source_totals WHERE commitment = ?")
+        try sourcesStatement.bind(commitment, at: 1)
+        let sourceColumns = Columns(sourcesStatement.columnNames, table: "daily_source_totals")
+        let sourcesCursor = sourcesStatement.cursor()
+        while let row = try sourcesCursor.next() {
+            let values = row.values
+            digest.add(sources: values)
+            let read = ReadRow(values: values, columns: sourceColumns)
+            sources.append(DailySource(day: try read.int("day"), rank: try read.rank("confidence"), source: try read.text("source")))
+        }
+        let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily
+        guard digest.finish() == stored else {
+            throw LedgerError(.tampered, "the ledger has been altered: the per-day totals of commitment \(commitment) do not "
+                              + "match the state recorded in the journal; nothing it shows can be trusted; run `accord audit`")
+        }
+        return (totals, sources)
     }
 }

@@ -4,6 +4,8 @@
 struct CanonicalReader {
     let bytes: [UInt8]
     private(set) var offset = 0
+    /// The format version being read (set from the entry's first byte).
+    var version: UInt8 = Entry.formatVersion
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes

@@ -5,8 +5,11 @@
 /// count then the items. There is no floating point.
 struct CanonicalWriter {
     private(set) var bytes: [UInt8] = []
+    /// The format version being written: payloads differ between versions 1 and 2.
+    let version: UInt8
 
-    init(capacity: Int = 256) {
+    init(version: UInt8 = Entry.formatVersion, capacity: Int = 256) {
+        self.version = version
         bytes.reserveCapacity(capacity)
     }
 

@@ -48,6 +48,8 @@ extension Payload {
             return "key \(value.name) registered"
         case .keyRevoke(let value):
             return "key \(value.name) revoked"
+        case .ledgerUpgrade(let value):
+            return "ledger upgraded from schema \(value.fromSchema) to \(value.toSchema); projections rebuilt from the journal"
         }
     }
 

@@ -1,29 +1,54 @@
 import AccordTrust
+import Crypto
+
+/// Whose clock stamped an entry's `recordedAt`.
+public enum RecordingClock: UInt8, Sendable, Equatable {
+    /// The system clock of the machine that wrote it.
+    case system = 0
+    /// A time set by the operator (`ACCORD_NOW`), not the clock: shown as such
+    /// by `history` and the audit.
+    case overridden = 1
+
+    /// `system` or `overridden`, as listings and JSON show it.
+    public var word: String { self == .system ? "system" : "overridden" }
+}
 
 /// One journal entry: the header every entry has, and its payload.
 ///
-/// ``encoded()`` gives the canonical bytes that are stored, hashed into the
-/// Merkle tree and signed; ``decode(_:)`` refuses any byte string that
-/// ``encoded()`` would not produce. docs/JOURNAL.md specifies the format.
+/// ``encoded()`` gives the canonical bytes that are stored and hashed into the
+/// Merkle tree; ``decode(_:)`` refuses any byte string that ``encoded()``
+/// would not produce. docs/JOURNAL.md specifies both format versions: this
+/// code writes version 2 and reads 1 and 2.
 public struct Entry: Hashable, Sendable {
     /// The version of the canonical encoding this code writes.
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
+    /// The format version of these bytes (1 for entries written before version 2).
+    public var version: UInt8
     public var seq: Int64
     public var recordedAt: Timestamp
+    /// Whose clock set ``recordedAt`` (always `.system` in version 1).
+    public var clock: RecordingClock
     public var actor: String
     /// The leaf hash of entry `seq - 1` (nil for the first entry).
     public var previousHash: Hash32?
     /// The registered key that signs this entry, if any.
     public var signer: String?
+    /// The digest of the ledger's state after this entry (see docs/JOURNAL.md,
+    /// "State roots"): present on the last entry of each write transaction.
+    public var stateRoot: Hash32?
     public var payload: Payload
 
-    public init(seq: Int64, recordedAt: Timestamp, actor: String, previousHash: Hash32?, signer: String?, payload: Payload) {
+    public init(seq: Int64, recordedAt: Timestamp, clock: RecordingClock = .system, actor: String, previousHash: Hash32?,
+                signer: String?, stateRoot: Hash32? = nil, payload: Payload, version: UInt8 = Entry.formatVersion) {
+        self.version = version
         self.seq = seq
         self.recordedAt = recordedAt
+        self.clock = clock
         self.actor = actor
         self.previousHash = previousHash
         self.signer = signer
+        self.stateRoot = stateRoot
         self.payload = payload
     }
 
@@ -31,16 +56,45 @@ public struct Entry: Hashable, Sendable {
 
     /// The canonical bytes.
     public func encoded() -> [UInt8] {
-        var writer = CanonicalWriter()
-        writer.u8(Entry.formatVersion)
+        var writer = CanonicalWriter(version: version)
+        writer.u8(version)
         writer.u64(UInt64(seq))
         writer.i64(recordedAt.milliseconds)
+        if version >= 2 { writer.u8(clock.rawValue) }
         writer.string(actor)
         writer.optional(previousHash) { $0.raw($1.bytes) }
         writer.optionalString(signer)
+        if version >= 2 { writer.optional(stateRoot) { $0.raw($1.bytes) } }
         writer.u8(kind.code)
         payload.write(to: &writer)
         return writer.bytes
+    }
+
+    /// What a signature covers. In version 2, the *claim*: a domain tag, the
+    /// kind, the actor and the payload, but not the seq, time, chain or state
+    /// root, so that the claim keeps its signature wherever it is recorded (a
+    /// field ledger's entry pushed to the mission ledger). In version 1, the
+    /// whole entry.
+    public func signedBytes() -> [UInt8] {
+        guard version >= 2 else { return encoded() }
+        var writer = CanonicalWriter(version: version)
+        writer.raw(Entry.claimTag)
+        writer.u8(kind.code)
+        writer.string(actor)
+        payload.write(to: &writer)
+        return writer.bytes
+    }
+
+    /// "accord claim v2" and a NUL: no entry's bytes start this way (they start with the version byte).
+    static let claimTag: [UInt8] = Array("accord claim v2".utf8) + [0]
+
+    /// The hash that stands for this entry where its state root cannot be
+    /// included (the per-commitment evidence chains, which the state root
+    /// itself covers): the RFC 6962 leaf hash of the entry encoded without it.
+    public var contentHash: Hash32 {
+        var copy = self
+        copy.stateRoot = nil
+        return Merkle.leafHash(copy.encoded())
     }
 
     /// Decodes canonical bytes.
@@ -48,25 +102,31 @@ public struct Entry: Hashable, Sendable {
     static func decode(_ bytes: [UInt8]) throws -> Entry {
         var reader = CanonicalReader(bytes)
         let version = try reader.u8()
-        guard version == Entry.formatVersion else {
+        guard version == 1 || version == 2 else {
             throw CanonicalReader.Failure(offset: 0, reason: "unknown format version \(version)")
         }
+        reader.version = version
         let seq = try reader.u64()
         guard seq >= 1, seq <= UInt64(Int64.max) else {
             throw CanonicalReader.Failure(offset: 1, reason: "seq \(seq) is out of range")
         }
         let recordedAt = Timestamp(milliseconds: try reader.i64())
+        var clock = RecordingClock.system
+        if version >= 2 {
+            let offset = reader.offset
+            guard let value = RecordingClock(rawValue: try reader.u8()) else {
+                throw CanonicalReader.Failure(offset: offset, reason: "unknown clock code")
+            }
+            clock = value
+        }
         let actor = try reader.string()
         let previousOffset = reader.offset
-        let previous = try reader.optional { reader -> Hash32 in
-            let raw = try reader.raw(32)
-            guard let hash = Hash32(bytes: raw) else { throw reader.fail("bad hash") }
-            return hash
-        }
+        let previous = try reader.optional { try $0.hash() }
         guard (previous == nil) == (seq == 1) else {
             throw CanonicalReader.Failure(offset: previousOffset, reason: "only the first entry has no previous hash")
         }
         let signer = try reader.optionalString()
+        let stateRoot = version >= 2 ? try reader.optional { try $0.hash() } : nil
         let codeOffset = reader.offset
         let code = try reader.u8()
         guard let kind = EntryKind(code: code) else {
@@ -74,8 +134,8 @@ public struct Entry: Hashable, Sendable {
         }
         let payload = try Payload.read(kind, from: &reader)
         try reader.finish()
-        return Entry(seq: Int64(seq), recordedAt: recordedAt, actor: actor, previousHash: previous,
-                     signer: signer, payload: payload)
+        return Entry(seq: Int64(seq), recordedAt: recordedAt, clock: clock, actor: actor, previousHash: previous,
+                     signer: signer, stateRoot: stateRoot, payload: payload, version: version)
     }
 
     /// Decodes and checks that re-encoding gives back exactly the same bytes.
@@ -85,5 +145,13 @@ public struct Entry: Hashable, Sendable {
             throw CanonicalReader.Failure(offset: 0, reason: "bytes are not in canonical form")
         }
         return entry
+    }
+}
+
+extension CanonicalReader {
+    mutating func hash() throws -> Hash32 {
+        let raw = try raw(32)
+        guard let hash = Hash32(bytes: raw) else { throw fail("bad hash") }
+        return hash
     }
 }

@@ -16,6 +16,7 @@ public enum EntryKind: String, CaseIterable, Sendable {
     case adjudication
     case keyRegister = "key.register"
     case keyRevoke = "key.revoke"
+    case ledgerUpgrade = "ledger.upgrade"
 
     public var code: UInt8 {
         switch self {
@@ -35,6 +36,7 @@ public enum EntryKind: String, CaseIterable, Sendable {
         case .adjudication: 14
         case .keyRegister: 15
         case .keyRevoke: 16
+        case .ledgerUpgrade: 17
         }
     }
 

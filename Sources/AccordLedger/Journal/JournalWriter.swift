@@ -5,22 +5,42 @@ import AccordTrust
 public protocol EntrySigner {
     /// The registered key name written into the entry.
     var keyName: String { get }
-    /// An Ed25519 signature (64 bytes) over the entry's canonical bytes.
+    /// An Ed25519 signature (64 bytes) over what an entry's signature covers
+    /// (``Entry/signedBytes()``).
     func sign(_ bytes: [UInt8]) throws -> [UInt8]
+}
+
+/// What a write transaction appended, once it is final.
+struct JournalCommit: Sendable {
+    /// The last entry of the transaction, which carries the state root.
+    var lastSeq: Int64
+    var lastLeaf: Hash32
+    /// The tree after the transaction.
+    var treeSize: Int64
+    var root: Hash32
 }
 
 /// Appends entries to the journal inside one write transaction: assigns the
 /// next seq, chains and hashes the entry, extends the Merkle tree, and writes
 /// the projections. Create one per transaction; call ``finish()`` before the
 /// transaction commits.
+///
+/// The last entry of a transaction carries the state root: the digest of the
+/// projections it leaves behind (docs/JOURNAL.md, "State roots"). So each
+/// entry is held back until the next one arrives (it is then written without
+/// a root) or until ``finish()`` (it is written with the root).
 final class JournalWriter {
     let db: Database
     let projector: Projector
+    let tracker: StateTracker
     private(set) var seq: Int64
+    /// The leaf hash the next entry chains to.
     private(set) var lastHash: Hash32?
     private(set) var lastRecordedAt: Timestamp
     private(set) var frontier: MerkleFrontier
     private var frontierDirty = false
+    /// The entry appended last, not yet in the journal table.
+    private var pending: (entry: Entry, bytes: [UInt8], leaf: Hash32, signature: [UInt8]?)?
     /// The last `recorded_at` text: every entry of a transaction usually shares it.
     private var recordedAtText: (at: Timestamp, text: String)?
     private var insertStatement: Statement?
@@ -28,16 +48,28 @@ final class JournalWriter {
     /// Complete subtrees at this level or above are stored in `merkle_nodes`.
     static let cachedLevel = 10
 
-    init(db: Database) throws {
+    /// - Parameter rebuilding: the projections are being rebuilt from the
+    ///   journal (an upgrade); the journal's last entry may predate state roots.
+    init(db: Database, rebuilding: Bool = false) throws {
         self.db = db
-        projector = Projector(db: db)
         var seq: Int64 = 0
         var lastHash: Hash32?
         var lastRecordedAt = Timestamp(milliseconds: Int64.min)
-        try db.forEach("SELECT seq, leaf_hash, recorded_at FROM journal ORDER BY seq DESC LIMIT 1") { row in
+        var last: Entry?
+        try db.forEach("SELECT seq, leaf_hash, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
             seq = row.int64(0)
             lastHash = Hash32(bytes: row.blob(1))
-            lastRecordedAt = (try? Moment(parsing: row.text(2), field: "recorded_at"))?.timestamp ?? Timestamp(milliseconds: Int64.min)
+            last = try? Entry.decode(row.blob(2))
+        }
+        if seq > 0 {
+            guard let last, last.seq == seq, Merkle.leafHash(last.encoded()) == lastHash else {
+                throw LedgerError(.tampered, "the journal's last entry (\(seq)) cannot be read back as written; nothing was written")
+            }
+            lastRecordedAt = last.recordedAt
+            if last.stateRoot == nil && !rebuilding {
+                throw LedgerError(.tampered, "the journal's last entry (\(seq)) carries no state root, as the last entry of every "
+                                  + "write does; nothing was written")
+            }
         }
         self.seq = seq
         self.lastHash = lastHash
@@ -52,20 +84,87 @@ final class JournalWriter {
             frontier = MerkleFrontier()
         } else {
             throw LedgerError(.tampered,
-                "the stored Merkle tree edge does not match the journal's \(seq) entries; run `accord audit`")
+                "the stored Merkle tree edge does not match the journal's \(seq) entries; nothing was written")
         }
+        tracker = try StateTracker(db: db, headRoot: rebuilding ? nil : last?.stateRoot, rebuilding: rebuilding)
+        projector = Projector(db: db, tracker: tracker)
     }
 
+    /// When the last entry was recorded (for the clock checks).
+    var lastRecorded: Timestamp? { seq > 0 ? lastRecordedAt : nil }
+
     /// Appends one entry and projects it.
-    /// - Returns: the entry as recorded.
+    /// - Returns: the entry as recorded (without the state root, which only
+    ///   the transaction's last entry gets, in ``finish()``).
     @discardableResult
-    func append(_ payload: Payload, actor: String, signer: EntrySigner? = nil, at now: Timestamp) throws -> Entry {
+    func append(_ payload: Payload, actor: String, signer: EntrySigner? = nil, at now: Timestamp,
+                clock: RecordingClock = .system) throws -> Entry {
+        if let pending { try write(pending.entry, bytes: pending.bytes, leaf: pending.leaf, signature: pending.signature) }
         let recordedAt = max(now, lastRecordedAt)
-        let entry = Entry(seq: seq + 1, recordedAt: recordedAt, actor: actor, previousHash: lastHash,
+        let entry = Entry(seq: seq + 1, recordedAt: recordedAt, clock: clock, actor: actor, previousHash: lastHash,
                           signer: signer?.keyName, payload: payload)
         let bytes = entry.encoded()
         let leaf = Merkle.leafHash(bytes)
-        let signature = try signer?.sign(bytes)
+        let signature = try signer?.sign(entry.signedBytes())
+        pending = (entry, bytes, leaf, signature)
+        seq = entry.seq
+        lastHash = leaf
+        lastRecordedAt = recordedAt
+        try projector.apply(entry, content: leaf)
+        return entry
+    }
+
+    /// Copies an entry recorded elsewhere into this journal exactly as it was
+    /// (its bytes, state root and signature), and projects it: to replay a
+    /// journal into another database. The entry must be the next one and
+    /// chain to the last.
+    /// - Throws: ``LedgerError`` `.tampered` when it does not follow on.
+    func appendVerbatim(_ entry: Entry, bytes: [UInt8], signature: [UInt8]?) throws {
+        if let pending { try write(pending.entry, bytes: pending.bytes, leaf: pending.leaf, signature: pending.signature) }
+        guard entry.seq == seq + 1, entry.previousHash == lastHash else {
+            throw LedgerError(.tampered, "entry \(entry.seq) does not follow entry \(seq) of the journal being replayed")
+        }
+        let leaf = Merkle.leafHash(bytes)
+        try write(entry, bytes: bytes, leaf: leaf, signature: signature)
+        seq = entry.seq
+        lastHash = leaf
+        lastRecordedAt = max(lastRecordedAt, entry.recordedAt)
+        try projector.apply(entry, content: entry.stateRoot == nil ? leaf : entry.contentHash)
+    }
+
+    /// Writes the running totals, the state, the last entry with its state
+    /// root, and the Merkle edge.
+    /// - Returns: the transaction's last entry and the tree after it, or nil
+    ///   when nothing was appended.
+    @discardableResult
+    func finish() throws -> JournalCommit? {
+        try projector.flush()
+        guard var last = pending else {
+            // Only verbatim entries (a replay): their state is what the tracker now holds.
+            if tracker.hasChanges { _ = try tracker.finish() }
+            if frontierDirty {
+                try db.runChecked("INSERT OR REPLACE INTO merkle_frontier (id, size, hashes) VALUES (1, ?, ?)",
+                                  [Int64(frontier.size), frontier.serialized], what: "the Merkle tree edge")
+                frontierDirty = false
+            }
+            return nil
+        }
+        last.entry.stateRoot = try tracker.finish()
+        last.bytes = last.entry.encoded()
+        last.leaf = Merkle.leafHash(last.bytes)
+        try write(last.entry, bytes: last.bytes, leaf: last.leaf, signature: last.signature)
+        lastHash = last.leaf
+        if frontierDirty {
+            try db.runChecked("INSERT OR REPLACE INTO merkle_frontier (id, size, hashes) VALUES (1, ?, ?)",
+                              [Int64(frontier.size), frontier.serialized], what: "the Merkle tree edge")
+            frontierDirty = false
+        }
+        return JournalCommit(lastSeq: last.entry.seq, lastLeaf: last.leaf, treeSize: Int64(frontier.size), root: frontier.root)
+    }
+
+    /// Inserts an entry into the journal table and extends the tree.
+    private func write(_ entry: Entry, bytes: [UInt8], leaf: Hash32, signature: [UInt8]?) throws {
+        pending = nil
         let insert: Statement
         if let statement = insertStatement {
             insert = statement
@@ -78,36 +177,26 @@ final class JournalWriter {
         }
         try insert.bind(entry.seq, at: 1)
         try insert.bind(entry.kind.rawValue, at: 2)
-        if recordedAtText?.at != recordedAt { recordedAtText = (recordedAt, recordedAt.iso8601) }
-        try insert.bind(recordedAtText?.text ?? recordedAt.iso8601, at: 3)
-        try insert.bind(actor, at: 4)
-        try insert.bind(DatabaseValue(signer?.keyName), at: 5)
+        if recordedAtText?.at != entry.recordedAt { recordedAtText = (entry.recordedAt, entry.recordedAt.iso8601) }
+        try insert.bind(recordedAtText?.text ?? entry.recordedAt.iso8601, at: 3)
+        try insert.bind(entry.actor, at: 4)
+        try insert.bind(DatabaseValue(entry.signer), at: 5)
         try insert.bind(bytes, at: 6)
         try leaf.withUnsafeBytes { try insert.bind(bytes: $0, at: 7) }
         try insert.bind(signature.map { DatabaseValue.blob($0) } ?? .null, at: 8)
-        try insert.run()
+        try Database.confirm(try insert.run(), what: "journal entry \(entry.seq)")
 
         try frontier.append(leaf) { subtree in
             guard subtree.level >= JournalWriter.cachedLevel else { return }
-            try db.run("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
-                       subtree.level, Int64(subtree.index), subtree.hash.bytes)
+            try db.runChecked("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                              [subtree.level, Int64(subtree.index), subtree.hash.bytes], what: "a Merkle tree node")
         }
         frontierDirty = true
-        seq = entry.seq
-        lastHash = leaf
-        lastRecordedAt = recordedAt
-        try projector.apply(entry)
-        return entry
     }
 
-    /// Writes the Merkle edge and the pending running totals.
-    func finish() throws {
-        try projector.flush()
-        if frontierDirty {
-            try db.run("INSERT OR REPLACE INTO merkle_frontier (id, size, hashes) VALUES (1, ?, ?)",
-                       Int64(frontier.size), frontier.serialized)
-            frontierDirty = false
-        }
+    /// The entry appended at `seq` in this transaction and not yet written, if any.
+    func pendingEntry(_ seq: Int64) -> Entry? {
+        pending.flatMap { $0.entry.seq == seq ? $0.entry : nil }
     }
 }
 

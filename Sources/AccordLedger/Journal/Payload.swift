@@ -17,6 +17,7 @@ public enum Payload: Hashable, Sendable {
     case adjudication(Adjudication)
     case keyRegister(KeyRegistration)
     case keyRevoke(KeyRevocation)
+    case ledgerUpgrade(LedgerUpgrade)
 
     public var kind: EntryKind {
         switch self {
@@ -36,6 +37,7 @@ public enum Payload: Hashable, Sendable {
         case .adjudication: .adjudication
         case .keyRegister: .keyRegister
         case .keyRevoke: .keyRevoke
+        case .ledgerUpgrade: .ledgerUpgrade
         }
     }
 
@@ -58,6 +60,7 @@ public enum Payload: Hashable, Sendable {
             w.string(value.party)
             w.word(value.kind)
             w.optional(value.target) { $0.i64($1) }
+            if w.version >= 2 { w.u8(value.decimals) }
             w.optionalString(value.unit)
             w.optional(value.due) { $0.moment($1) }
             w.optional(value.from) { $0.moment($1) }
@@ -115,9 +118,17 @@ public enum Payload: Hashable, Sendable {
         case .keyRegister(let value):
             w.string(value.name)
             w.raw(value.publicKey)
+            if w.version >= 2 {
+                w.word(value.role)
+                w.list(value.actors) { $0.string($1) }
+                w.optional(value.possession) { $0.raw($1) }
+            }
         case .keyRevoke(let value):
             w.string(value.name)
             w.optionalString(value.reason)
+        case .ledgerUpgrade(let value):
+            w.u32(value.fromSchema)
+            w.u32(value.toSchema)
         }
     }
 
@@ -133,10 +144,17 @@ public enum Payload: Hashable, Sendable {
                                            date: try r.optional { try $0.moment() },
                                            venue: try r.optionalString()))
         case .commitmentAdd:
+            let id = try r.string(), agreement = try r.string(), party = try r.string()
+            let kind = try r.word(CommitmentKind.self)
+            let target = try r.optional { try $0.quantity(scaled: false).units }
+            let decimalsOffset = r.offset
+            let decimals = r.version >= 2 ? try r.u8() : 0
+            guard decimals <= Quantity.maximumScale, decimals == 0 || kind == .quantity else {
+                throw CanonicalReader.Failure(offset: decimalsOffset, reason: "decimals \(decimals) out of range for a \(kind) commitment")
+            }
             return .commitmentAdd(Commitment(
-                id: try r.string(), agreement: try r.string(), party: try r.string(),
-                kind: try r.word(CommitmentKind.self),
-                target: try r.optional { try $0.quantity() }, unit: try r.optionalString(),
+                id: id, agreement: agreement, party: party, kind: kind, target: target, decimals: decimals,
+                unit: try r.optionalString(),
                 due: try r.optional { try $0.moment() }, from: try r.optional { try $0.moment() },
                 until: try r.optional { try $0.moment() }, reciprocal: try r.optionalString(),
                 dependsOn: try r.list { try $0.string() }, text: try r.optionalString()))
@@ -175,9 +193,15 @@ public enum Payload: Hashable, Sendable {
         case .adjudication:
             return .adjudication(Adjudication(record: try r.i64(), ruling: try r.word(Ruling.self), reason: try r.string()))
         case .keyRegister:
-            return .keyRegister(KeyRegistration(name: try r.string(), publicKey: try r.raw(32)))
+            let name = try r.string(), publicKey = try r.raw(32)
+            guard r.version >= 2 else { return .keyRegister(KeyRegistration(name: name, publicKey: publicKey)) }
+            return .keyRegister(KeyRegistration(name: name, publicKey: publicKey, role: try r.word(KeyRole.self),
+                                                actors: try r.list { try $0.string() },
+                                                possession: try r.optional { try $0.raw(64) }))
         case .keyRevoke:
             return .keyRevoke(KeyRevocation(name: try r.string(), reason: try r.optionalString()))
+        case .ledgerUpgrade:
+            return .ledgerUpgrade(LedgerUpgrade(fromSchema: try r.u32(), toSchema: try r.u32()))
         }
     }
 }
@@ -211,7 +235,8 @@ extension CanonicalWriter {
         switch value {
         case .quantity(let quantity):
             u8(1)
-            i64(quantity)
+            i64(quantity.units)
+            if version >= 2 { u8(quantity.scale) }
         case .done:
             u8(2)
         case .notDone:
@@ -251,7 +276,7 @@ extension CanonicalReader {
         let start = offset
         let text = try string()
         do {
-            return try Moment(canonical: text)
+            return try Moment(canonical: text, utcOnly: version < 2)
         } catch {
             throw Failure(offset: start, reason: "'\(TextRules.printable(text, limit: 40))' is not a canonical date")
         }
@@ -280,15 +305,22 @@ extension CanonicalReader {
                  precision: try optional { try $0.word(GeoPrecision.self) })
     }
 
-    /// A count: 0 through ``Parse/maximumQuantity``, as the command line
-    /// accepts. Bounded here so that summing forged entries cannot overflow.
-    mutating func quantity() throws -> Int64 {
+    /// A quantity: 0 through ``Quantity/maximumUnits`` units, at a scale of
+    /// 0–6 (version 2; version 1 quantities are whole numbers up to 10^12).
+    /// Bounded here so that sums over forged entries stay checkable.
+    /// - Parameter scaled: whether a scale byte follows (a measure's; a
+    ///   commitment's target is scaled by its `decimals` field instead).
+    mutating func quantity(scaled: Bool = true) throws -> Quantity {
         let start = offset
         let value = try i64()
-        guard value >= 0, value <= Parse.maximumQuantity else {
+        let scaleOffset = offset
+        let scale = version >= 2 && scaled ? try u8() : 0
+        guard scale <= Quantity.maximumScale else { throw Failure(offset: scaleOffset, reason: "scale \(scale) out of range") }
+        // A target's scale is its commitment's decimals, read after it: bounded at the widest.
+        guard value >= 0, value <= Quantity.maximumUnits(scale: scaled ? scale : Quantity.maximumScale) else {
             throw Failure(offset: start, reason: "quantity out of range")
         }
-        return value
+        return Quantity(units: value, scale: scale)
     }
 
     mutating func measure() throws -> Measure {

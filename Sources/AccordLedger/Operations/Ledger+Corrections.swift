@@ -35,9 +35,9 @@ extension Ledger {
     /// corrected one. The original stays readable.
     /// - Throws: ``LedgerError`` `.badInput` for an unknown or retracted entry,
     ///   a field that does not fit, or a correction that changes nothing.
-    public func correct(_ input: CorrectionInput, as recorder: Recorder) throws -> Recorded {
+    public func correct(_ input: CorrectionInput, as recorder: Recorder) throws -> Receipt {
         let reason = try TextRules.text(input.reason, field: "reason")
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             let reference = try session.resolve(input.target, field: "entry")
             guard reference.corroboration == nil else {
                 throw LedgerError.badInput("entry: \(input.target) is a corroboration; retract it and log a new one instead of correcting it")
@@ -57,9 +57,9 @@ extension Ledger {
     /// Withdraws a verification, breach or corroboration from every count.
     /// - Throws: ``LedgerError`` `.badInput` for an unknown entry, one already
     ///   retracted, or an entry that is not a record (e.g. a retraction).
-    public func retract(_ target: String, reason: String, as recorder: Recorder) throws -> Recorded {
+    public func retract(_ target: String, reason: String, as recorder: Recorder) throws -> Receipt {
         let reason = try TextRules.text(reason, field: "reason")
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             let reference = try session.resolve(target, field: "entry")
             let retracted = reference.corroboration ?? reference.record
             if let seq = try session.db.scalarInt("SELECT seq FROM retractions WHERE record = ?", retracted) {
@@ -71,11 +71,11 @@ extension Ledger {
 
     /// Contests a verification or breach: it stops counting until adjudicated.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func dispute(_ target: String, by: String, reason: String, source: String?, as recorder: Recorder) throws -> Recorded {
+    public func dispute(_ target: String, by: String, reason: String, source: String?, as recorder: Recorder) throws -> Receipt {
         let by = try TextRules.line(by, field: "by")
         let reason = try TextRules.text(reason, field: "reason")
         let source = try TextRules.optionalLine(source, field: "source")
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             let reference = try session.resolve(target, field: "entry")
             guard reference.corroboration == nil else {
                 throw LedgerError.badInput("entry: \(target) is a corroboration; dispute the record it supports, entry \(reference.record)")
@@ -88,9 +88,9 @@ extension Ledger {
     /// Settles the pending disputes on a record: upheld, it counts again;
     /// rejected, it never counts.
     /// - Throws: ``LedgerError`` `.badInput` when the record is not disputed.
-    public func adjudicate(_ target: String, ruling: Ruling, reason: String, as recorder: Recorder) throws -> Recorded {
+    public func adjudicate(_ target: String, ruling: Ruling, reason: String, as recorder: Recorder) throws -> Receipt {
         let reason = try TextRules.text(reason, field: "reason")
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             let reference = try session.resolve(target, field: "entry")
             let pending = try session.db.scalarInt(
                 "SELECT count(*) FROM disputes WHERE record = ? AND adjudication_seq IS NULL", reference.record) ?? 0
@@ -150,7 +150,10 @@ extension Session {
             var measure = old.measure
             let given = (input.quantity != nil ? 1 : 0) + (input.done ? 1 : 0) + (input.notDone ? 1 : 0)
             guard given <= 1 else { throw LedgerError.badInput("give at most one of --quantity, --done and --not-done") }
-            if let quantity = input.quantity { measure = .quantity(try Parse.count(quantity, field: "quantity", allowZero: true)) }
+            if let quantity = input.quantity {
+                measure = .quantity(try Parse.quantity(quantity, field: "quantity", scale: facts.decimals, allowZero: true,
+                                                       what: "commitment \(facts.id)"))
+            }
             if input.done { measure = .done }
             if input.notDone { measure = .notDone }
             switch (facts.kind, measure) {

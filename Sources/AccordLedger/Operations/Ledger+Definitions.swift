@@ -5,18 +5,18 @@ import AccordStorage
 extension Ledger {
     /// Adds a party. Re-adding the same party is a no-op.
     /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
-    public func addParty(_ input: PartyInput, as recorder: Recorder) throws -> Recorded {
+    public func addParty(_ input: PartyInput, as recorder: Recorder) throws -> Receipt {
         let party = try Party(validating: input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.add(party)
         }
     }
 
     /// Adds an agreement. Re-adding the same agreement is a no-op.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func addAgreement(_ input: AgreementInput, as recorder: Recorder) throws -> Recorded {
+    public func addAgreement(_ input: AgreementInput, as recorder: Recorder) throws -> Receipt {
         let agreement = try Agreement(validating: input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.add(agreement)
         }
     }
@@ -24,17 +24,17 @@ extension Ledger {
     /// Adds a commitment (and pairs it with its reciprocal).
     /// - Throws: ``LedgerError`` `.badInput` for a bad shape, an unknown id, a
     ///   reciprocal of another unit, a dependency cycle, a duplicate id.
-    public func addCommitment(_ input: CommitmentInput, as recorder: Recorder) throws -> Recorded {
+    public func addCommitment(_ input: CommitmentInput, as recorder: Recorder) throws -> Receipt {
         let commitment = try Commitment(validating: input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.add(commitment)
         }
     }
 
     /// Withdraws a commitment: it no longer counts towards any rate.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func withdrawCommitment(_ input: WithdrawalInput, as recorder: Recorder) throws -> Recorded {
-        try transact(recorder) { session in
+    public func withdrawCommitment(_ input: WithdrawalInput, as recorder: Recorder) throws -> Receipt {
+        try record(recorder) { session in
             let id = try TextRules.identifier(input.commitment, field: "commitment")
             _ = try session.requireCommitment(id, field: "commitment")
             let date = try Parse.optionalDate(input.date, field: "date") ?? Moment(date: CivilDate(days: session.now.day))
@@ -48,17 +48,17 @@ extension Ledger {
 
     /// Adds a guarantee over one or more commitments.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func addGuarantee(_ input: GuaranteeInput, as recorder: Recorder) throws -> Recorded {
+    public func addGuarantee(_ input: GuaranteeInput, as recorder: Recorder) throws -> Receipt {
         let guarantee = try Guarantee(validating: input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.add(guarantee)
         }
     }
 
     /// Records that a guarantor invoked a guarantee.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func invokeGuarantee(_ input: InvocationInput, as recorder: Recorder) throws -> Recorded {
-        try transact(recorder) { session in
+    public func invokeGuarantee(_ input: InvocationInput, as recorder: Recorder) throws -> Receipt {
+        try record(recorder) { session in
             let id = try TextRules.identifier(input.guarantee, field: "guarantee")
             guard try session.db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
                 throw LedgerError.badInput("guarantee: no guarantee '\(id)'; add it with `accord guarantee add`")
@@ -178,6 +178,8 @@ struct CommitmentFacts {
     var party: String
     var kind: CommitmentKind
     var unit: String?
+    /// Decimal places of its quantities.
+    var decimals: UInt8
     var seq: Int64
 }
 
@@ -248,10 +250,10 @@ extension Session {
     func commitmentFacts(_ id: String) throws -> CommitmentFacts? {
         if let known = knownCommitments[id] { return known }
         var facts: CommitmentFacts?
-        try db.forEach("SELECT id, party, kind, unit, seq FROM commitments WHERE id = ?", [id]) { row in
+        try db.forEach("SELECT id, party, kind, unit, decimals, seq FROM commitments WHERE id = ?", [id]) { row in
             facts = CommitmentFacts(id: row.text(0), party: row.text(1),
                                     kind: CommitmentKind(rawValue: row.text(2)) ?? .action,
-                                    unit: row.optionalText(3), seq: row.int64(4))
+                                    unit: row.optionalText(3), decimals: UInt8(clamping: row.int64(4)), seq: row.int64(5))
         }
         if let facts, knownCommitments.count < Session.knownCommitmentLimit { knownCommitments[id] = facts }
         return facts

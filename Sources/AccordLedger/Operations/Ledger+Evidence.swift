@@ -5,18 +5,18 @@ extension Ledger {
     /// Logs a verification. Re-sending the same external id with the same
     /// content is a no-op; with different content it is refused.
     /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
-    public func log(_ input: VerificationInput, as recorder: Recorder) throws -> Recorded {
+    public func log(_ input: VerificationInput, as recorder: Recorder) throws -> Receipt {
         let prepared = try PreparedVerification(input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.log(prepared)
         }
     }
 
     /// Reports a breach. Idempotent by external id, like ``log(_:as:)``.
     /// - Throws: ``LedgerError`` `.badInput`.
-    public func recordBreach(_ input: BreachInput, as recorder: Recorder) throws -> Recorded {
+    public func recordBreach(_ input: BreachInput, as recorder: Recorder) throws -> Receipt {
         let breach = try Breach(validating: input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.record(breach)
         }
     }
@@ -24,9 +24,9 @@ extension Ledger {
     /// Records another source for an existing verification or breach.
     /// - Throws: ``LedgerError`` `.badInput` when the entry is unknown or not a
     ///   verification or breach.
-    public func corroborate(_ input: CorroborationInput, as recorder: Recorder) throws -> Recorded {
+    public func corroborate(_ input: CorroborationInput, as recorder: Recorder) throws -> Receipt {
         let prepared = try PreparedCorroboration(input)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             try session.corroborate(prepared)
         }
     }
@@ -36,7 +36,8 @@ extension Ledger {
 /// the ledger (the commitment's kind) is checked in the session.
 struct PreparedVerification {
     var commitment: String
-    var quantity: Int64?
+    /// The quantity as typed: parsed at the commitment's scale once it is known.
+    var quantityText: String?
     var done: Bool
     var notDone: Bool
     var observed: Moment
@@ -54,7 +55,7 @@ struct PreparedVerification {
         guard given == 1 else {
             throw LedgerError.badInput("give exactly one of --quantity N, --done or --not-done (what was observed)")
         }
-        quantity = try quantityText.map { try Parse.count($0, field: "quantity", allowZero: true) }
+        self.quantityText = quantityText
         done = input.done
         notDone = input.notDone
         observed = try Parse.date(input.observed, field: "observed")
@@ -71,12 +72,13 @@ struct PreparedVerification {
         let measure: Measure
         switch facts.kind {
         case .quantity:
-            guard let quantity else {
+            guard let quantityText else {
                 throw LedgerError.badInput("commitment \(facts.id) counts \(facts.unit ?? "items"): log --quantity N, not --done/--not-done")
             }
-            measure = .quantity(quantity)
+            measure = .quantity(try Parse.quantity(quantityText, field: "quantity", scale: facts.decimals, allowZero: true,
+                                                   what: "commitment \(facts.id)"))
         case .action:
-            guard quantity == nil else {
+            guard quantityText == nil else {
                 throw LedgerError.badInput("commitment \(facts.id) is an action: log --done or --not-done, not a quantity")
             }
             measure = done ? .done : .notDone

@@ -33,17 +33,20 @@ final class Session {
     let db: Database
     let writer: JournalWriter
     let recorder: Recorder
+    /// The recording time, and whose clock gave it.
     let now: Timestamp
+    let clock: RecordingClock
     /// Commitments already looked up in this transaction (see ``commitmentFacts(_:)``).
     var knownCommitments: [String: CommitmentFacts] = [:]
     static let knownCommitmentLimit = 100_000
     private var externalIDStatement: Statement?
 
-    init(db: Database, recorder: Recorder, now: Timestamp) throws {
+    init(db: Database, recorder: Recorder, now: Timestamp, clock: RecordingClock = .system, rebuilding: Bool = false) throws {
         self.db = db
-        self.writer = try JournalWriter(db: db)
+        self.writer = try JournalWriter(db: db, rebuilding: rebuilding)
         self.recorder = recorder
         self.now = now
+        self.clock = clock
     }
 
     private var signerChecked = false
@@ -54,7 +57,7 @@ final class Session {
             try checkSigner()
             signerChecked = true
         }
-        let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now)
+        let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock)
         return .added(seq: entry.seq, kind: entry.kind)
     }
 
@@ -66,9 +69,11 @@ final class Session {
         return statement
     }
 
-    /// The entry at `seq`, decoded from the journal.
+    /// The entry at `seq`, decoded from the journal (or, for the entry this
+    /// transaction appended last, which is written when it ends, from memory).
     func entry(_ seq: Int64) throws -> Entry? {
-        try Ledger.entry(seq, in: db)
+        if let pending = writer.pendingEntry(seq) { return pending }
+        return try Ledger.entry(seq, in: db)
     }
 
     /// When `existing` holds the same payload, nothing to do; otherwise a clear refusal.
@@ -95,15 +100,35 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` when the recorder's actor is not
     ///   one line of text; it is written in NFC, like all text in an entry.
     func transact<T>(_ recorder: Recorder, _ body: (Session) throws -> T) throws -> T {
+        try transactCommitting(recorder, body).result
+    }
+
+    /// As ``transact(_:_:)``, also returning what the transaction appended.
+    ///
+    /// The recording time is the system clock, or `ACCORD_NOW` (marked in each
+    /// entry as overridden). A time, or a last entry, later than the system
+    /// clock by more than ``Timestamp/allowedSkewMilliseconds`` is refused: an
+    /// entry is never recorded in the future.
+    func transactCommitting<T>(_ recorder: Recorder, _ body: (Session) throws -> T) throws -> (result: T, commit: JournalCommit?) {
         var recorder = recorder
         recorder.actor = try Ledger.validateActor(recorder.actor)
-        let now = try Timestamp.now()
+        let time = try Timestamp.recording()
+        let limit = Timestamp(milliseconds: time.system.milliseconds + Timestamp.allowedSkewMilliseconds)
+        if time.time > limit {
+            throw LedgerError.badInput("ACCORD_NOW (\(time.time.iso8601)) is later than this machine's clock "
+                                       + "(\(time.system.iso8601)); an entry is never recorded in the future")
+        }
         return try LedgerError.translating {
             try database.write { db in
-                let session = try Session(db: db, recorder: recorder, now: now)
+                let session = try Session(db: db, recorder: recorder, now: time.time, clock: time.clock)
+                if let last = session.writer.lastRecorded, last > limit {
+                    throw LedgerError(.tampered, "the journal's last entry is recorded at \(last.iso8601), later than this "
+                                      + "machine's clock (\(time.system.iso8601)): the ledger or the clock is wrong; "
+                                      + "nothing was written")
+                }
                 let result = try body(session)
-                try session.writer.finish()
-                return result
+                let commit = try session.writer.finish()
+                return (result, commit)
             }
         }
     }

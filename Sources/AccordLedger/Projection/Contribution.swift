@@ -32,7 +32,7 @@ struct Contribution: Hashable, Sendable {
         notDone = 0
         breaches = 0
         switch measure {
-        case .quantity(let value)?: quantity = value
+        case .quantity(let value)?: quantity = value.units
         case .done?: done = 1
         case .notDone?: notDone = 1
         case nil: breaches = 1
@@ -50,19 +50,21 @@ struct Amounts: Hashable, Sendable {
 
     var isZero: Bool { records == 0 && quantity == 0 && done == 0 && notDone == 0 && breaches == 0 }
 
+    // Sums wrap rather than trap: quantities are bounded (10^12 whole units
+    // each), so only forged or absurd ledgers could reach 2^63.
     mutating func add(_ contribution: Contribution, sign: Int64) {
-        records += sign
-        quantity += sign * contribution.quantity
-        done += sign * contribution.done
-        notDone += sign * contribution.notDone
-        breaches += sign * contribution.breaches
+        records &+= sign
+        quantity &+= sign &* contribution.quantity
+        done &+= sign &* contribution.done
+        notDone &+= sign &* contribution.notDone
+        breaches &+= sign &* contribution.breaches
     }
 
     /// Adds one new record: what a verification observed, or a breach (nil).
     mutating func addRecord(_ measure: Measure?) {
-        records += 1
+        records &+= 1
         switch measure {
-        case .quantity(let value)?: quantity += value
+        case .quantity(let value)?: quantity &+= value.units
         case .done?: done += 1
         case .notDone?: notDone += 1
         case nil: breaches += 1
@@ -70,10 +72,10 @@ struct Amounts: Hashable, Sendable {
     }
 
     mutating func add(_ other: Amounts) {
-        records += other.records
-        quantity += other.quantity
-        done += other.done
-        notDone += other.notDone
-        breaches += other.breaches
+        records &+= other.records
+        quantity &+= other.quantity
+        done &+= other.done
+        notDone &+= other.notDone
+        breaches &+= other.breaches
     }
 }

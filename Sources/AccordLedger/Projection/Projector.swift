@@ -1,17 +1,24 @@
 import AccordStorage
+import AccordTrust
 
 /// Writes the projection rows for each journal entry, in the entry's own
 /// transaction. The same code re-derives the projections during an audit.
+///
+/// Every entity an entry changes is announced to the ``StateTracker`` first
+/// (which checks it against the state root before it changes), and every
+/// entry about a record is appended to its commitment's evidence chain.
 final class Projector {
     let db: Database
+    let tracker: StateTracker
     private(set) var totals = TotalsAccumulator()
     /// Flush the running totals once this many keys are pending (bounds memory in imports).
     var flushThreshold = 100_000
     private let versions: VersionRows
     private var externalIDInsert: Statement?
 
-    init(db: Database) {
+    init(db: Database, tracker: StateTracker) {
         self.db = db
+        self.tracker = tracker
         versions = VersionRows(db: db)
     }
 
@@ -20,115 +27,147 @@ final class Projector {
         try totals.flush(to: db)
     }
 
-    func apply(_ entry: Entry) throws {
+    /// Projects `entry`, whose content hash (its leaf hash without a state root) is `content`.
+    func apply(_ entry: Entry, content: Hash32) throws {
         let seq = entry.seq
         switch entry.payload {
         case .verification(let verification):
             // The hot path of a bulk import.
+            try tracker.chain(verification.commitment, kind: .verification, seq: seq, content: content)
             try insertExternalID(verification.externalID, record: seq)
             try versions.insert(.verification(verification), seq: seq, record: seq)
             totals.addRecord(commitment: verification.commitment, day: verification.observed.day,
                              rank: verification.source.confidence.rank, measure: verification.measure,
                              source: verification.source.name)
         case .breach(let breach):
+            try tracker.chain(breach.commitment, kind: .breach, seq: seq, content: content)
             try insertExternalID(breach.externalID, record: seq)
             try versions.insert(.breach(breach), seq: seq, record: seq)
             totals.addRecord(commitment: breach.commitment, day: breach.observed.day, rank: breach.source.confidence.rank,
                              measure: nil, source: breach.source.name)
         default:
-            try applyOther(entry)
+            try applyOther(entry, content: content)
         }
         if totals.count >= flushThreshold { try flush() }
     }
 
-    private func applyOther(_ entry: Entry) throws {
+    private func applyOther(_ entry: Entry, content: Hash32) throws {
         let seq = entry.seq
         switch entry.payload {
         case .ledgerCreate(let value):
-            try db.run("INSERT INTO ledger (id, created_at, seq) VALUES (?, ?, ?)",
-                       value.ledgerID, entry.recordedAt.iso8601, seq)
+            try tracker.willChange(.ledger)
+            try db.runChecked("INSERT INTO ledger (id, created_at, seq) VALUES (?, ?, ?)",
+                              [value.ledgerID, entry.recordedAt.iso8601, seq], what: "the ledger's identity")
         case .partyAdd(let party):
-            try db.run("INSERT INTO parties (id, name, kind, seq) VALUES (?, ?, ?, ?)",
-                       party.id, party.name, party.kind?.rawValue, seq)
+            try tracker.willChange(.party(party.id))
+            try db.runChecked("INSERT INTO parties (id, name, kind, seq) VALUES (?, ?, ?, ?)",
+                              [party.id, party.name, DatabaseValue(party.kind?.rawValue), seq], what: "party \(party.id)")
         case .agreementAdd(let agreement):
-            try db.run("INSERT INTO agreements (id, title, date, venue, seq) VALUES (?, ?, ?, ?, ?)",
-                       agreement.id, agreement.title, agreement.date?.text, agreement.venue, seq)
+            try tracker.willChange(.agreement(agreement.id))
+            try db.runChecked("INSERT INTO agreements (id, title, date, venue, seq) VALUES (?, ?, ?, ?, ?)",
+                              [agreement.id, agreement.title, DatabaseValue(agreement.date?.text), DatabaseValue(agreement.venue), seq],
+                              what: "agreement \(agreement.id)")
         case .commitmentAdd(let commitment):
             try addCommitment(commitment, seq: seq)
         case .commitmentWithdraw(let withdrawal):
-            try db.run("INSERT INTO withdrawals (commitment, date, day, reason, seq) VALUES (?, ?, ?, ?, ?)",
-                       withdrawal.commitment, withdrawal.date.text, withdrawal.date.day, withdrawal.reason, seq)
+            try tracker.willChange(.commitment(withdrawal.commitment))
+            try db.runChecked("INSERT INTO withdrawals (commitment, date, day, reason, seq) VALUES (?, ?, ?, ?, ?)",
+                              [withdrawal.commitment, withdrawal.date.text, withdrawal.date.day, withdrawal.reason, seq],
+                              what: "the withdrawal of \(withdrawal.commitment)")
         case .guaranteeAdd(let guarantee):
-            try db.run("INSERT INTO guarantees (id, guarantor, consequence, respond_within_days, seq) VALUES (?, ?, ?, ?, ?)",
-                       guarantee.id, guarantee.guarantor, guarantee.consequence, guarantee.respondWithinDays, seq)
+            try tracker.willChange(.guarantee(guarantee.id))
+            try db.runChecked("INSERT INTO guarantees (id, guarantor, consequence, respond_within_days, seq) VALUES (?, ?, ?, ?, ?)",
+                              [guarantee.id, guarantee.guarantor, guarantee.consequence, guarantee.respondWithinDays, seq],
+                              what: "guarantee \(guarantee.id)")
             for commitment in guarantee.covers {
-                try db.run("INSERT INTO guarantee_covers (guarantee, commitment) VALUES (?, ?)", guarantee.id, commitment)
+                try db.runChecked("INSERT INTO guarantee_covers (guarantee, commitment) VALUES (?, ?)", [guarantee.id, commitment],
+                                  what: "the cover of guarantee \(guarantee.id)")
             }
         case .guaranteeInvoke(let invocation):
-            try db.run("INSERT INTO invocations (seq, guarantee, date, day, note) VALUES (?, ?, ?, ?, ?)",
-                       seq, invocation.guarantee, invocation.date.text, invocation.date.day, invocation.note)
+            try tracker.willChange(.guarantee(invocation.guarantee))
+            try db.runChecked("INSERT INTO invocations (seq, guarantee, date, day, note) VALUES (?, ?, ?, ?, ?)",
+                              [seq, invocation.guarantee, invocation.date.text, invocation.date.day, DatabaseValue(invocation.note)],
+                              what: "the invocation of \(invocation.guarantee)")
         case .verification, .breach:
-            break  // in apply(_:)
+            break  // in apply(_:content:)
         case .corroboration(let corroboration):
-            try changing(record: corroboration.record) { _ in
+            try changing(record: corroboration.record, seq: seq, content: content) { _ in
                 try insertExternalID(corroboration.externalID, record: seq)
-                try db.run("""
+                try db.runChecked("""
                     INSERT INTO corroborations (seq, record, external_id, source, source_kind, confidence,
                         evidence_sha256, evidence_uri, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, seq, corroboration.record, corroboration.externalID, corroboration.source.name,
-                    corroboration.source.kind.rawValue, corroboration.source.confidence.rawValue,
-                    corroboration.evidence.sha256Hex, corroboration.evidence.uri, corroboration.note)
+                    """, EvidenceRows.corroboration(corroboration, seq: seq), what: "corroboration \(seq)")
             }
         case .correction(let correction):
-            try changing(record: correction.record) { state in
-                try db.run("UPDATE \(state.table) SET superseded_seq = ? WHERE seq = ?", seq, state.currentSeq)
+            try changing(record: correction.record, seq: seq, content: content,
+                         alsoTouching: correction.replacement.commitment) { state in
+                try db.runChecked("UPDATE \(state.table) SET superseded_seq = ? WHERE seq = ?", [seq, state.currentSeq],
+                                  what: "the superseded version of \(correction.record)")
                 try versions.insert(correction.replacement, seq: seq, record: correction.record)
-                try db.run("INSERT INTO corrections (seq, record, reason) VALUES (?, ?, ?)", seq, correction.record, correction.reason)
+                try db.runChecked("INSERT INTO corrections (seq, record, reason) VALUES (?, ?, ?)",
+                                  EvidenceRows.correction(correction, seq: seq), what: "correction \(seq)")
             }
         case .retraction(let retraction):
             if let target = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", retraction.record) {
-                try changing(record: target) { _ in
-                    try db.run("UPDATE corroborations SET retracted_seq = ? WHERE seq = ?", seq, retraction.record)
+                try changing(record: target, seq: seq, content: content) { _ in
+                    try db.runChecked("UPDATE corroborations SET retracted_seq = ? WHERE seq = ?", [seq, retraction.record],
+                                      what: "the retraction of corroboration \(retraction.record)")
                 }
             } else {
-                try changing(record: retraction.record) { state in
-                    try db.run("UPDATE \(state.table) SET retracted_seq = ? WHERE seq = ?", seq, state.currentSeq)
+                try changing(record: retraction.record, seq: seq, content: content) { state in
+                    try db.runChecked("UPDATE \(state.table) SET retracted_seq = ? WHERE seq = ?", [seq, state.currentSeq],
+                                      what: "the retraction of \(retraction.record)")
                 }
             }
-            try db.run("INSERT INTO retractions (seq, record, reason) VALUES (?, ?, ?)", seq, retraction.record, retraction.reason)
+            try db.runChecked("INSERT INTO retractions (seq, record, reason) VALUES (?, ?, ?)",
+                              EvidenceRows.retraction(retraction, seq: seq), what: "retraction \(seq)")
         case .dispute(let dispute):
-            try changing(record: dispute.record) { _ in
-                try db.run("INSERT INTO disputes (seq, record, disputed_by, reason, source) VALUES (?, ?, ?, ?, ?)",
-                           seq, dispute.record, dispute.by, dispute.reason, dispute.source)
+            try changing(record: dispute.record, seq: seq, content: content) { _ in
+                try db.runChecked("INSERT INTO disputes (seq, record, disputed_by, reason, source) VALUES (?, ?, ?, ?, ?)",
+                                  EvidenceRows.dispute(dispute, seq: seq), what: "dispute \(seq)")
             }
         case .adjudication(let adjudication):
-            try changing(record: adjudication.record) { _ in
-                try db.run("INSERT INTO adjudications (seq, record, ruling, reason) VALUES (?, ?, ?, ?)",
-                           seq, adjudication.record, adjudication.ruling.rawValue, adjudication.reason)
+            try changing(record: adjudication.record, seq: seq, content: content) { _ in
+                try db.runChecked("INSERT INTO adjudications (seq, record, ruling, reason) VALUES (?, ?, ?, ?)",
+                                  EvidenceRows.adjudication(adjudication, seq: seq), what: "adjudication \(seq)")
                 try db.run("UPDATE disputes SET adjudication_seq = ? WHERE record = ? AND adjudication_seq IS NULL",
                            seq, adjudication.record)
             }
         case .keyRegister(let key):
-            try db.run("INSERT INTO keys (name, public_key, key_id, registered_seq) VALUES (?, ?, ?, ?)",
-                       key.name, key.publicKey, Keys.keyIDHex(name: key.name, publicKey: key.publicKey), seq)
+            try tracker.willChange(.key(key.name))
+            try db.runChecked("""
+                INSERT INTO keys (name, public_key, key_id, registered_seq, role, actors) VALUES (?, ?, ?, ?, ?, ?)
+                """, [key.name, key.publicKey, Keys.keyIDHex(name: key.name, publicKey: key.publicKey), seq, key.role.rawValue,
+                      key.actors.joined(separator: " ")], what: "key \(key.name)")
         case .keyRevoke(let revocation):
-            try db.run("UPDATE keys SET revoked_seq = ?, revoke_reason = ? WHERE name = ?", seq, revocation.reason, revocation.name)
+            try tracker.willChange(.key(revocation.name))
+            try db.runChecked("UPDATE keys SET revoked_seq = ?, revoke_reason = ? WHERE name = ?",
+                              [seq, DatabaseValue(revocation.reason), revocation.name], what: "the revocation of key \(revocation.name)")
+        case .ledgerUpgrade:
+            try tracker.willChange(.ledger)
         }
     }
 
     private func addCommitment(_ commitment: Commitment, seq: Int64) throws {
-        try db.run("""
-            INSERT INTO commitments (id, agreement, party, kind, target, unit, due, due_day, window_from, from_day,
-                window_until, until_day, text, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, commitment.id, commitment.agreement, commitment.party, commitment.kind.rawValue, commitment.target,
-            commitment.unit, commitment.due?.text, commitment.due?.day, commitment.from?.text, commitment.from?.day,
-            commitment.until?.text, commitment.until?.day, commitment.text, seq)
+        try tracker.willChange(.commitment(commitment.id))
+        try db.runChecked("""
+            INSERT INTO commitments (id, agreement, party, kind, target, decimals, unit, due, due_day, window_from, from_day,
+                window_until, until_day, text, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [commitment.id, commitment.agreement, commitment.party, commitment.kind.rawValue, commitment.target,
+                  Int64(commitment.decimals), DatabaseValue(commitment.unit), DatabaseValue(commitment.due?.text),
+                  commitment.due?.day, DatabaseValue(commitment.from?.text), commitment.from?.day,
+                  DatabaseValue(commitment.until?.text), commitment.until?.day, DatabaseValue(commitment.text), seq],
+            what: "commitment \(commitment.id)")
         if let counterpart = commitment.reciprocal {
-            try db.run("INSERT INTO reciprocals (commitment, counterpart, seq) VALUES (?, ?, ?)", commitment.id, counterpart, seq)
-            try db.run("INSERT INTO reciprocals (commitment, counterpart, seq) VALUES (?, ?, ?)", counterpart, commitment.id, seq)
+            try tracker.willChange(.commitment(counterpart))
+            try db.runChecked("INSERT INTO reciprocals (commitment, counterpart, seq) VALUES (?, ?, ?)",
+                              [commitment.id, counterpart, seq], what: "the reciprocal of \(commitment.id)")
+            try db.runChecked("INSERT INTO reciprocals (commitment, counterpart, seq) VALUES (?, ?, ?)",
+                              [counterpart, commitment.id, seq], what: "the reciprocal of \(counterpart)")
         }
         for dependency in commitment.dependsOn {
-            try db.run("INSERT INTO dependencies (commitment, depends_on, seq) VALUES (?, ?, ?)", commitment.id, dependency, seq)
+            try db.runChecked("INSERT INTO dependencies (commitment, depends_on, seq) VALUES (?, ?, ?)",
+                              [commitment.id, dependency, seq], what: "a dependency of \(commitment.id)")
         }
     }
 
@@ -138,23 +177,42 @@ final class Projector {
         guard let statement = externalIDInsert else { return }
         try statement.bind(id, at: 1)
         try statement.bind(record, at: 2)
-        try statement.run()
+        try Database.confirm(try statement.run(), what: "external id \(id)")
     }
 
     /// Runs `change` on a record's rows, moving its contribution in the totals
-    /// from what it was before to what it is after.
+    /// from what it was before to what it is after, keeping its disputed
+    /// contribution, and appending the entry to the evidence chain of the
+    /// commitment that owns the record (that of its first version).
     /// A missing record is an inconsistency (the entry names a record that the
     /// projections do not hold), reported as such.
-    private func changing(record: Int64, _ change: (RecordState) throws -> Void) throws {
+    private func changing(record: Int64, seq: Int64, content: Hash32, alsoTouching other: String? = nil,
+                          _ change: (RecordState) throws -> Void) throws {
         guard let state = try RecordState.load(record: record, db: db) else {
             throw LedgerError(.tampered, "entry refers to record \(record), which is not a verification or breach")
         }
+        try tracker.chain(state.owner, kind: state.kind, seq: seq, content: content)
+        try tracker.willChange(.commitment(state.commitment))
+        if let other { try tracker.willChange(.commitment(other)) }
         let before = state.contribution
         try change(state)
-        let after = try RecordState.load(record: record, db: db)?.contribution
-        guard before != after else { return }
+        guard let after = try RecordState.load(record: record, db: db) else {
+            throw LedgerError(.tampered, "record \(record) vanished from the projections while entry \(seq) was applied")
+        }
+        try recordDisputed(after)
+        guard before != after.contribution else { return }
         if let before { totals.remove(before) }
-        if let after { totals.add(after) }
+        if let contribution = after.contribution { totals.add(contribution) }
+    }
+
+    /// Keeps `disputed_contributions`: what a record under a pending dispute
+    /// would add to its commitment, so reports can mark the commitment disputed.
+    private func recordDisputed(_ state: RecordState) throws {
+        try db.run("DELETE FROM disputed_contributions WHERE record = ?", state.record)
+        guard let contribution = state.disputedContribution else { return }
+        try db.runChecked("INSERT INTO disputed_contributions (record, commitment, day, rank) VALUES (?, ?, ?, ?)",
+                          [state.record, contribution.commitment, contribution.day, Int64(contribution.rank)],
+                          what: "the disputed contribution of \(state.record)")
     }
 }
 

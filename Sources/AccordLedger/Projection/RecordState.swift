@@ -8,7 +8,10 @@ struct RecordState {
     var table: String
     /// The seq of its current version.
     var currentSeq: Int64
+    /// The commitment of its current version.
     var commitment: String
+    /// The commitment of its first version: whose evidence chain holds its entries.
+    var owner: String
     var day: Int64
     /// What a verification observed; nil for a breach.
     var measure: Measure?
@@ -24,6 +27,14 @@ struct RecordState {
         guard !retracted, pendingDisputes == 0, !rejected else { return nil }
         return Contribution(commitment: commitment, day: day, measure: measure, source: source, corroborations: corroborations)
     }
+
+    /// What it would add but for a pending dispute (nil when it is not disputed).
+    var disputedContribution: Contribution? {
+        guard !retracted, pendingDisputes > 0, !rejected else { return nil }
+        return Contribution(commitment: commitment, day: day, measure: measure, source: source, corroborations: corroborations)
+    }
+
+    var kind: Record.Kind { table == "verifications" ? .verification : .breach }
 
     /// Loads the record whose first entry is `record`, or nil when there is none.
     static func load(record: Int64, db: Database) throws -> RecordState? {
@@ -55,6 +66,7 @@ struct RecordState {
             found = state(row, record: record, table: table, isVerification: isVerification)
         }
         guard found != nil else { return nil }
+        let owner = found?.commitment
         if superseded {
             found = nil
             try db.forEach("""
@@ -63,6 +75,7 @@ struct RecordState {
                 found = state(row, record: record, table: table, isVerification: isVerification)
             }
         }
+        if let owner { found?.owner = owner }
         return found
     }
 
@@ -70,13 +83,13 @@ struct RecordState {
         var measure: Measure?
         if isVerification {
             if !row.isNull(8) {
-                measure = .quantity(row.int64(8))
+                measure = .quantity(Quantity(units: row.int64(8)))  // units; the scale does not matter to totals
             } else {
                 measure = row.text(9) == "done" ? .done : .notDone
             }
         }
         return RecordState(
-            record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), day: row.int64(2),
+            record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), owner: row.text(1), day: row.int64(2),
             measure: measure,
             source: Source(name: row.text(3), kind: SourceKind(rawValue: row.text(4)) ?? .other,
                            confidence: Confidence(rawValue: row.text(5)) ?? .unverified),

@@ -105,7 +105,7 @@ struct TotalsAccumulator {
             let day = Int64(key.day)
             if delta.records > 0 {
                 try Self.bind(dailyUpsert, commitment, day, Int(key.rank), delta)
-                try dailyUpsert.run()
+                try Database.confirm(try dailyUpsert.run(), what: "the per-day totals")
             } else {
                 try Self.applyDaily(commitment, day, Int(key.rank), delta, db: db)
             }
@@ -118,7 +118,7 @@ struct TotalsAccumulator {
             byRank[rankKey] = entry
         }
         for (key, entry) in byRank where !recompute.contains(key) {
-            try db.run("""
+            try db.runChecked("""
                 INSERT INTO commitment_totals (commitment, confidence, records, quantity, done, not_done, breaches, last_day, first_breach_day)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (commitment, confidence) DO UPDATE SET
@@ -129,8 +129,9 @@ struct TotalsAccumulator {
                         WHEN excluded.first_breach_day IS NULL THEN first_breach_day
                         WHEN first_breach_day IS NULL THEN excluded.first_breach_day
                         ELSE min(first_breach_day, excluded.first_breach_day) END
-                """, commitmentIDs[Int(key.commitment)], Int64(key.rank), entry.amounts.records, entry.amounts.quantity,
-                entry.amounts.done, entry.amounts.notDone, entry.amounts.breaches, entry.lastDay, entry.firstBreachDay)
+                """, [commitmentIDs[Int(key.commitment)], Int64(key.rank), entry.amounts.records, entry.amounts.quantity,
+                entry.amounts.done, entry.amounts.notDone, entry.amounts.breaches, entry.lastDay, entry.firstBreachDay],
+                what: "the totals of \(commitmentIDs[Int(key.commitment)])")
         }
         for key in recompute {
             try Self.recomputeRank(commitmentIDs[Int(key.commitment)], Int(key.rank), db: db)
@@ -183,7 +184,7 @@ struct TotalsAccumulator {
                 try dailySourceUpsert.bind(Int64(key.rank), at: 3)
                 try dailySourceUpsert.bind(source, at: 4)
                 try dailySourceUpsert.bind(delta, at: 5)
-                try dailySourceUpsert.run()
+                try Database.confirm(try dailySourceUpsert.run(), what: "the per-day sources")
                 bySource[SourceRankKey(commitment: key.commitment, rank: key.rank, source: key.source), default: 0] += delta
             } else {
                 try Self.applySource(commitment, Int64(key.day), Int(key.rank), source, delta, db: db)
@@ -199,7 +200,7 @@ struct TotalsAccumulator {
             try sourceUpsert.bind(Int64(key.rank), at: 2)
             try sourceUpsert.bind(sourceNames[Int(key.source)], at: 3)
             try sourceUpsert.bind(delta, at: 4)
-            try sourceUpsert.run()
+            try Database.confirm(try sourceUpsert.run(), what: "the source totals")
         }
         var counts: [RankKey: Int64] = [:]
         for (pair, entry) in pairs {
@@ -218,7 +219,7 @@ struct TotalsAccumulator {
                 try countUpsert.bind(commitment, at: 1)
                 try countUpsert.bind(Int64(key.rank), at: 2)
                 try countUpsert.bind(delta, at: 3)
-                try countUpsert.run()
+                try Database.confirm(try countUpsert.run(), what: "the source counts")
                 continue
             }
             let current = try db.scalarInt("SELECT sources FROM commitment_sources WHERE commitment = ? AND confidence = ?",

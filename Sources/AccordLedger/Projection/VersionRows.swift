@@ -24,62 +24,53 @@ final class VersionRows {
 
     /// Inserts a version of `root` recorded by entry `seq`.
     func insert(_ record: Record, seq: Int64, record root: Int64) throws {
+        let statement: Statement
+        switch record {
+        case .verification:
+            if verificationInsert == nil { verificationInsert = try db.cached(VersionRows.verificationSQL) }
+            guard let cached = verificationInsert else { return }
+            statement = cached
+        case .breach:
+            if breachInsert == nil { breachInsert = try db.cached(VersionRows.breachSQL) }
+            guard let cached = breachInsert else { return }
+            statement = cached
+        }
+        for (index, value) in VersionRows.values(record, seq: seq, record: root).enumerated() {
+            try statement.bind(value, at: Int32(index + 1))
+        }
+        try Database.confirm(try statement.run(), what: "\(record.kind.rawValue) \(seq)")
+    }
+
+    /// The columns a version row is inserted with, in the order of the
+    /// INSERT statements above (the table's columns before its marks); the
+    /// listings check stored rows against them.
+    static func values(_ record: Record, seq: Int64, record root: Int64) -> [DatabaseValue] {
         switch record {
         case .verification(let v):
-            if verificationInsert == nil { verificationInsert = try db.cached(VersionRows.verificationSQL) }
-            guard let statement = verificationInsert else { return }
-            try statement.bind(seq, at: 1)
-            try statement.bind(root, at: 2)
-            try statement.bind(v.externalID, at: 3)
-            try statement.bind(v.commitment, at: 4)
-            try statement.bind(v.measure.quantity, at: 5)
-            try statement.bind(v.measure.outcome, at: 6)
-            try statement.bind(v.observed.text, at: 7)
-            try statement.bind(v.observed.day, at: 8)
-            try statement.bind(v.precision.rawValue, at: 9)
-            try bindSource(v.source, statement, at: 10)
-            try bindEvidence(v.evidence, note: v.note, statement, at: 13)
-            try bindLocation(v.location, statement, at: 16)
-            try statement.run()
+            return [.integer(seq), .integer(root), DatabaseValue(v.externalID), .text(v.commitment),
+                    v.measure.quantity.map { .integer($0) } ?? .null, DatabaseValue(v.measure.outcome), .text(v.observed.text),
+                    .integer(v.observed.day), .text(v.precision.rawValue)]
+                + source(v.source) + evidence(v.evidence, note: v.note) + location(v.location)
         case .breach(let b):
-            if breachInsert == nil { breachInsert = try db.cached(VersionRows.breachSQL) }
-            guard let statement = breachInsert else { return }
-            try statement.bind(seq, at: 1)
-            try statement.bind(root, at: 2)
-            try statement.bind(b.externalID, at: 3)
-            try statement.bind(b.commitment, at: 4)
-            try statement.bind(b.party, at: 5)
-            try statement.bind(b.observed.text, at: 6)
-            try statement.bind(b.observed.day, at: 7)
-            try statement.bind(b.precision.rawValue, at: 8)
-            try statement.bind(b.severity.rawValue, at: 9)
-            try bindSource(b.source, statement, at: 10)
-            try statement.bind(b.description, at: 13)
-            try bindEvidence(b.evidence, note: b.note, statement, at: 14)
-            try bindLocation(b.location, statement, at: 17)
-            try statement.run()
+            return [.integer(seq), .integer(root), DatabaseValue(b.externalID), .text(b.commitment), .text(b.party),
+                    .text(b.observed.text), .integer(b.observed.day), .text(b.precision.rawValue), .text(b.severity.rawValue)]
+                + source(b.source) + [DatabaseValue(b.description)] + evidence(b.evidence, note: b.note) + location(b.location)
         }
     }
 
     /// source, source_kind, confidence.
-    private func bindSource(_ source: Source, _ statement: Statement, at index: Int32) throws {
-        try statement.bind(source.name, at: index)
-        try statement.bind(source.kind.rawValue, at: index + 1)
-        try statement.bind(source.confidence.rawValue, at: index + 2)
+    static func source(_ source: Source) -> [DatabaseValue] {
+        [.text(source.name), .text(source.kind.rawValue), .text(source.confidence.rawValue)]
     }
 
     /// evidence_sha256, evidence_uri, note.
-    private func bindEvidence(_ evidence: Evidence, note: String?, _ statement: Statement, at index: Int32) throws {
-        try statement.bind(evidence.sha256Hex, at: index)
-        try statement.bind(evidence.uri, at: index + 1)
-        try statement.bind(note, at: index + 2)
+    static func evidence(_ evidence: Evidence, note: String?) -> [DatabaseValue] {
+        [DatabaseValue(evidence.sha256Hex), DatabaseValue(evidence.uri), DatabaseValue(note)]
     }
 
     /// place, lat, lon, geo_precision.
-    private func bindLocation(_ location: Location, _ statement: Statement, at index: Int32) throws {
-        try statement.bind(location.place, at: index)
-        try statement.bind(location.coordinates?.latitudeText, at: index + 1)
-        try statement.bind(location.coordinates?.longitudeText, at: index + 2)
-        try statement.bind(location.precision?.rawValue, at: index + 3)
+    static func location(_ location: Location) -> [DatabaseValue] {
+        [DatabaseValue(location.place), DatabaseValue(location.coordinates?.latitudeText),
+         DatabaseValue(location.coordinates?.longitudeText), DatabaseValue(location.precision?.rawValue)]
     }
 }

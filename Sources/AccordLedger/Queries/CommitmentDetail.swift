@@ -69,22 +69,23 @@ extension Ledger {
     /// One commitment, judged as in a report, with its live evidence.
     /// - Throws: ``LedgerError`` `.badInput` when there is no such commitment.
     public func commitmentDetail(_ id: String, options: ReportOptions) throws -> CommitmentDetail {
-        let report = try self.report(options)
-        guard let row = report.commitments.first(where: { $0.id == id }) else {
-            throw LedgerError.badInput("no commitment '\(id)'; list them with `accord commitment list`")
+        let today = try Timestamp.now()
+        // The judgement and the listings read one view: the same entries, even if a writer appends meanwhile.
+        return try reading(asOf: options.asOf) { view in
+            let report = try view.report(options, at: options.at ?? Moment(date: CivilDate(days: today.day)))
+            guard let row = report.commitments.first(where: { $0.id == id }) else {
+                throw LedgerError.badInput("no commitment '\(id)'; list them with `accord commitment list`")
+            }
+            var verificationQuery = VerificationQuery()
+            verificationQuery.commitment = id
+            var verifications: [VerificationListing] = []
+            try view.forEachVerification(verificationQuery) { verifications.append($0) }
+            var breachQuery = BreachQuery()
+            breachQuery.commitment = id
+            var breaches: [BreachListing] = []
+            try view.forEachBreach(breachQuery) { breaches.append($0) }
+            return CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
+                                    verifications: verifications, breaches: breaches)
         }
-        var verificationQuery = VerificationQuery()
-        verificationQuery.commitment = id
-        // The listings reflect the same entries as the report, even if a writer
-        // appends in between.
-        verificationQuery.asOf = .seq(report.ledger.seq)
-        var verifications: [VerificationListing] = []
-        _ = try forEachVerification(verificationQuery, restart: { verifications.removeAll() }) { verifications.append($0) }
-        var breachQuery = BreachQuery()
-        breachQuery.commitment = id
-        breachQuery.asOf = .seq(report.ledger.seq)
-        let breaches = try self.breaches(breachQuery).breaches
-        return CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
-                                verifications: verifications, breaches: breaches)
     }
 }

@@ -125,123 +125,88 @@ extension Ledger {
     /// each time so the caller can drop what it collected. Without it, rows
     /// handed out cannot be taken back, so such a change is a busy error.
     func forEachBreach(_ query: BreachQuery, restart: (() -> Void)?, _ body: (BreachListing) throws -> Void) throws -> LedgerStamp {
-        try LedgerError.translating {
-            try database.read(restartable: restart != nil) { db in
-                restart?()
-                let view = try LedgerView(db: db, asOf: query.asOf)
-                let n = view.seq
-                for (value, table, field) in [(query.party, "parties", "--party"), (query.guarantor, "parties", "--guarantor"),
-                                              (query.commitment, "commitments", "--commitment")] {
-                    if let value, try db.scalarInt("SELECT count(*) FROM \(table) WHERE id = ? AND seq <= ?", value, n) == 0 {
-                        throw LedgerError.badInput("\(field): no \(table == "parties" ? "party" : "commitment") '\(value)'")
-                    }
-                }
-                var covered: Set<String>?
-                if let guarantor = query.guarantor {
-                    var set: Set<String> = []
-                    try db.forEach("""
-                        SELECT gc.commitment FROM guarantee_covers gc JOIN guarantees g ON g.id = gc.guarantee
-                        WHERE g.guarantor = ? AND g.seq <= ?
-                        """, [guarantor, n]) { row in set.insert(row.text(0)) }
-                    covered = set
-                }
-                let facts = try RecordFacts.load(db, asOf: n)
-                try db.forEach("""
-                    SELECT b.record, b.seq, b.observed, b.precision, b.commitment, b.party, b.severity, b.confidence,
-                           b.source, b.source_kind, b.description, b.evidence_sha256, b.evidence_uri, b.place, b.lat, b.lon,
-                           b.geo_precision, b.external_id, j.recorded_at, b.superseded_seq, b.retracted_seq, b.observed_day
-                    FROM breaches b JOIN journal j ON j.seq = b.seq
-                    WHERE b.seq <= ?1 AND (?2 IS NULL OR b.party = ?2) AND (?3 IS NULL OR b.commitment = ?3)
-                      AND (?4 IS NULL OR b.observed_day >= ?4) AND (?5 IS NULL OR b.observed_day <= ?5)
-                    ORDER BY b.observed_day, b.seq
-                    """, [n, DatabaseValue(query.party), DatabaseValue(query.commitment), query.since?.day,
-                          [query.until?.day, query.at?.day].compactMap { $0 }.min()]) { row in
-                    let record = row.int64(0)
-                    if let covered, !covered.contains(row.text(4)) { return }
-                    if let severity = query.severity, (Severity(rawValue: row.text(6)) ?? .minor) < severity { return }
-                    let status = facts.status(record: record, superseded: row.optionalInt64(19), retracted: row.optionalInt64(20))
-                    guard query.status.admits(status) else { return }
-                    let own = Confidence(rawValue: row.text(7)) ?? .unverified
-                    let (effective, sources) = facts.standing(of: record, own: own, source: row.text(8))
-                    guard effective >= query.minConfidence else { return }
-                    try body(BreachListing(
-                        record: record, seq: row.int64(1), status: status.rawValue, observed: row.text(2),
-                        precision: row.text(3), commitment: row.text(4), party: row.text(5), severity: row.text(6),
-                        confidence: effective.rawValue, source: row.text(8), sourceKind: row.text(9), sources: sources,
-                        description: row.optionalText(10), evidenceSHA256: row.optionalText(11), evidenceURI: row.optionalText(12),
-                        place: row.optionalText(13), lat: row.optionalText(14), lon: row.optionalText(15),
-                        geoPrecision: row.optionalText(16), externalID: row.optionalText(17), recordedAt: row.text(18),
-                        dispute: facts.disputeText(record: record)))
-                }
-                return try view.stamp()
-            }
+        try reading(asOf: query.asOf, restartable: restart != nil) { view in
+            restart?()
+            try view.forEachBreach(query, body)
+            return try view.stamp()
         }
     }
 }
 
-/// Per-record facts as known at some seq: retractions, disputes,
-/// adjudications and corroborations.
-struct RecordFacts {
-    enum Status: String {
-        case current, superseded, retracted, disputed, rejected
+extension LedgerView {
+    /// Breaches matching `query`, sorted by observed date then seq, folded
+    /// from the entries behind them (checked against the evidence chains).
+    func forEachBreach(_ query: BreachQuery, _ body: (BreachListing) throws -> Void) throws {
+        let snapshot = try state().snapshot
+        for (value, isParty, field) in [(query.party, true, "--party"), (query.guarantor, true, "--guarantor"),
+                                        (query.commitment, false, "--commitment")] {
+            guard let value else { continue }
+            let known = isParty ? snapshot.parties.contains { $0.id == value } : snapshot.commitments.contains { $0.commitment.id == value }
+            if !known { throw LedgerError.badInput("\(field): no \(isParty ? "party" : "commitment") '\(value)'") }
+        }
+        let covered = query.guarantor.map { guarantor in
+            Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap(\.guarantee.covers))
+        }
+        let book = try EvidenceBook.load(self, kind: .breach, owners: try owners(of: query.commitment, kind: .breach))
+        let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()
+        var listings: [(day: Int64, listing: BreachListing)] = []
+        for history in book.records {
+            for (index, version) in history.versions.enumerated() {
+                guard case .breach(let breach) = version.record else { continue }
+                let day = breach.observed.day
+                if let party = query.party, breach.party != party { continue }
+                if let commitment = query.commitment, breach.commitment != commitment { continue }
+                if let since = query.since, day < since.day { continue }
+                if let latestDay, day > latestDay { continue }
+                if let covered, !covered.contains(breach.commitment) { continue }
+                if let severity = query.severity, breach.severity < severity { continue }
+                let status = history.status(of: index)
+                guard query.status.admits(status) else { continue }
+                let (effective, sources) = history.standing(own: breach.source)
+                guard effective >= query.minConfidence else { continue }
+                listings.append((day, BreachListing(history: history, version: version, breach: breach, status: status,
+                                                    effective: effective, sources: sources)))
+            }
+        }
+        for item in listings.sorted(by: { ($0.day, $0.listing.seq) < ($1.day, $1.listing.seq) }) { try body(item.listing) }
     }
 
-    var seq: Int64
-    var retracted: Set<Int64> = []
-    var pending: [Int64: [String]] = [:]
-    var rulings: [Int64: [String]] = [:]
-    var rejected: Set<Int64> = []
-    var corroborations: [Int64: [Source]] = [:]
-
-    /// - Parameter corroborations: whether to load every corroboration's source too.
-    /// A record's confidence counting its live corroborations (the best of
-    /// them all), and the number of distinct sources behind it.
-    func standing(of record: Int64, own: Confidence, source: String) -> (effective: Confidence, sources: Int) {
-        let corroborating = corroborations[record] ?? []
-        return (corroborating.map(\.confidence).reduce(own) { max($0, $1) }, Set([source] + corroborating.map(\.name)).count)
-    }
-
-    static func load(_ db: Database, asOf seq: Int64, corroborations: Bool = true) throws -> RecordFacts {
-        var facts = RecordFacts(seq: seq)
-        try db.forEach("SELECT record FROM retractions WHERE seq <= ?", [seq]) { row in facts.retracted.insert(row.int64(0)) }
+    /// The commitments whose evidence chains hold the records with a version
+    /// in `commitment` (nil: all): its own, and those of records moved to it
+    /// by a correction.
+    func owners(of commitment: String?, kind: Record.Kind) throws -> Set<String>? {
+        guard let commitment else { return nil }
+        let table = kind == .verification ? "verifications" : "breaches"
+        var owners: Set<String> = [commitment]
         try db.forEach("""
-            SELECT record, disputed_by, reason, seq FROM disputes
-            WHERE seq <= ?1 AND (adjudication_seq IS NULL OR adjudication_seq > ?1) ORDER BY seq
-            """, [seq]) { row in
-            facts.pending[row.int64(0), default: []].append("disputed by \(row.text(1)) (entry \(row.int64(3))): \(row.text(2))")
-        }
-        try db.forEach("SELECT record, ruling, reason, seq FROM adjudications WHERE seq <= ? ORDER BY seq", [seq]) { row in
-            facts.rulings[row.int64(0), default: []].append("\(row.text(1)) (entry \(row.int64(3))): \(row.text(2))")
-            if row.text(1) == "rejected" { facts.rejected.insert(row.int64(0)) }
-        }
-        guard corroborations else { return facts }
-        try db.forEach("SELECT seq, record, source, source_kind, confidence FROM corroborations WHERE seq <= ? ORDER BY seq",
-                       [seq]) { row in
-            guard !facts.retracted.contains(row.int64(0)) else { return }
-            facts.corroborations[row.int64(1), default: []].append(Source(
-                name: row.text(2), kind: SourceKind(rawValue: row.text(3)) ?? .other,
-                confidence: Confidence(rawValue: row.text(4)) ?? .unverified))
-        }
-        return facts
+            SELECT DISTINCT f.commitment FROM \(table) v JOIN \(table) f ON f.seq = v.record
+            WHERE v.commitment = ? AND v.record <> v.seq
+            """, [commitment]) { owners.insert($0.text(0)) }
+        return owners
     }
+}
 
-    /// The status of one version, given its superseded and retracted marks.
-    func status(record: Int64, superseded: Int64?, retracted: Int64?) -> Status {
-        if let superseded, superseded <= seq { return .superseded }
-        if let retracted, retracted <= seq { return .retracted }
-        if rejected.contains(record) { return .rejected }
-        if pending[record] != nil { return .disputed }
-        return .current
+extension BreachListing {
+    init(history: EvidenceBook.History, version: EvidenceBook.Version, breach: Breach, status: RecordStatus,
+         effective: Confidence, sources: Int) {
+        self.init(record: history.record, seq: version.seq, status: status.rawValue, observed: breach.observed.text,
+                  precision: breach.precision.rawValue, commitment: breach.commitment, party: breach.party,
+                  severity: breach.severity.rawValue, confidence: effective.rawValue, source: breach.source.name,
+                  sourceKind: breach.source.kind.rawValue, sources: sources, description: breach.description,
+                  evidenceSHA256: breach.evidence.sha256Hex, evidenceURI: breach.evidence.uri, place: breach.location.place,
+                  lat: breach.location.coordinates?.latitudeText, lon: breach.location.coordinates?.longitudeText,
+                  geoPrecision: breach.location.precision?.rawValue, externalID: breach.externalID,
+                  recordedAt: version.recordedAt.iso8601, dispute: history.disputeText)
     }
+}
 
-    func disputeText(record: Int64) -> String? {
-        let parts = (pending[record] ?? []) + (rulings[record] ?? [])
-        return parts.isEmpty ? nil : parts.joined(separator: "; ")
-    }
+/// Where one version of a record stands.
+enum RecordStatus: String {
+    case current, superseded, retracted, disputed, rejected
 }
 
 extension RecordStatusFilter {
-    func admits(_ status: RecordFacts.Status) -> Bool {
+    func admits(_ status: RecordStatus) -> Bool {
         switch self {
         case .all: true
         case .current: status == .current || status == .disputed

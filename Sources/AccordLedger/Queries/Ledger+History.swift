@@ -4,16 +4,20 @@ import AccordStorage
 public struct HistoryItem: Sendable {
     public var seq: Int64
     public var recordedAt: String
+    /// Whose clock stamped ``recordedAt``: `overridden` when the operator set
+    /// the time (`ACCORD_NOW`) instead of the machine's clock.
+    public var clock: RecordingClock
     public var actor: String
     public var signer: String?
     public var kind: EntryKind
     public var summary: String
     public var reason: String?
 
-    public static let columns = ["seq", "recorded_at", "actor", "kind", "summary", "reason", "signer"]
+    public static let columns = ["seq", "recorded_at", "clock", "actor", "kind", "summary", "reason", "signer"]
 
     public var cells: [Cell] {
-        [.int(seq), .text(recordedAt), .text(actor), .text(kind.rawValue), .text(summary), Cell(reason), Cell(signer)]
+        [.int(seq), .text(recordedAt), .text(clock.word), .text(actor), .text(kind.rawValue), .text(summary), Cell(reason),
+         .text(signer ?? "unsigned")]
     }
 }
 
@@ -25,9 +29,9 @@ extension Ledger {
     /// - Parameter subject: a commitment id, or an entry's seq or external id.
     /// - Throws: ``LedgerError`` `.badInput` when the subject is unknown.
     public func history(of subject: String, asOf: AsOf? = nil) throws -> (stamp: LedgerStamp, items: [HistoryItem]) {
-        try LedgerError.translating {
-            try database.read { db in
-                let view = try LedgerView(db: db, asOf: asOf)
+        try reading(asOf: asOf) { view in
+            let db = view.db
+            do {
                 let n = view.seq
                 var seqs: Set<Int64> = []
                 let trimmed = TextRules.trimmed(subject)
@@ -40,7 +44,8 @@ extension Ledger {
                 for seq in seqs.sorted() where seq <= n {
                     // The entry's own bytes carry when, who and the signer (the journal's columns repeat them).
                     guard let entry = try Ledger.entry(seq, in: db) else { continue }
-                    items.append(HistoryItem(seq: seq, recordedAt: entry.recordedAt.iso8601, actor: entry.actor, signer: entry.signer,
+                    items.append(HistoryItem(seq: seq, recordedAt: entry.recordedAt.iso8601, clock: entry.clock, actor: entry.actor,
+                                             signer: entry.signer,
                                              kind: entry.kind, summary: entry.payload.summary, reason: entry.payload.reason))
                 }
                 return (try view.stamp(), items)

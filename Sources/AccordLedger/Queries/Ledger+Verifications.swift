@@ -69,48 +69,60 @@ extension Ledger {
     /// again, calling `restart` first each time (see ``forEachBreach(_:restart:_:)``).
     func forEachVerification(_ query: VerificationQuery, restart: (() -> Void)?,
                              _ body: (VerificationListing) throws -> Void) throws -> LedgerStamp {
-        try LedgerError.translating {
-            try database.read(restartable: restart != nil) { db in
-                restart?()
-                let view = try LedgerView(db: db, asOf: query.asOf)
-                let n = view.seq
-                if let commitment = query.commitment,
-                   try db.scalarInt("SELECT count(*) FROM commitments WHERE id = ? AND seq <= ?", commitment, n) == 0 {
-                    throw LedgerError.badInput("--commitment: no commitment '\(commitment)'")
-                }
-                if let party = query.party, try db.scalarInt("SELECT count(*) FROM parties WHERE id = ? AND seq <= ?", party, n) == 0 {
-                    throw LedgerError.badInput("--party: no party '\(party)'")
-                }
-                let facts = try RecordFacts.load(db, asOf: n)
-                try db.forEach("""
-                    SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, v.observed, v.precision, v.source,
-                           v.source_kind, v.confidence, v.evidence_sha256, v.evidence_uri, v.note, v.place, v.lat, v.lon,
-                           v.geo_precision, v.external_id, j.recorded_at, v.superseded_seq, v.retracted_seq
-                    FROM verifications v JOIN journal j ON j.seq = v.seq
-                    WHERE v.seq <= ?1 AND (?2 IS NULL OR v.commitment = ?2)
-                      AND (?3 IS NULL OR v.commitment IN (SELECT id FROM commitments WHERE party = ?3))
-                      AND (?4 IS NULL OR v.observed_day >= ?4) AND (?5 IS NULL OR v.observed_day <= ?5)
-                    ORDER BY v.observed_day, v.seq
-                    """, [n, DatabaseValue(query.commitment), DatabaseValue(query.party), query.since?.day,
-                          [query.until?.day, query.at?.day].compactMap { $0 }.min()]) { row in
-                    let record = row.int64(0)
-                    let status = facts.status(record: record, superseded: row.optionalInt64(19), retracted: row.optionalInt64(20))
-                    guard query.status.admits(status) else { return }
-                    let own = Confidence(rawValue: row.text(9)) ?? .unverified
-                    let (effective, sources) = facts.standing(of: record, own: own, source: row.text(7))
-                    guard effective >= query.minConfidence else { return }
-                    try body(VerificationListing(
-                        record: record, seq: row.int64(1), status: status.rawValue, commitment: row.text(2),
-                        quantity: row.optionalInt64(3), outcome: row.optionalText(4), observed: row.text(5),
-                        precision: row.text(6), source: row.text(7), sourceKind: row.text(8), confidence: own.rawValue,
-                        effectiveConfidence: effective.rawValue, sources: sources,
-                        evidenceSHA256: row.optionalText(10), evidenceURI: row.optionalText(11), note: row.optionalText(12),
-                        place: row.optionalText(13), lat: row.optionalText(14), lon: row.optionalText(15),
-                        geoPrecision: row.optionalText(16), externalID: row.optionalText(17), recordedAt: row.text(18),
-                        dispute: facts.disputeText(record: record)))
-                }
-                return try view.stamp()
+        try reading(asOf: query.asOf, restartable: restart != nil) { view in
+            restart?()
+            try view.forEachVerification(query, body)
+            return try view.stamp()
+        }
+    }
+}
+
+extension LedgerView {
+    /// Verifications matching `query`, sorted by observed date then seq,
+    /// folded from the entries behind them (checked against the evidence chains).
+    func forEachVerification(_ query: VerificationQuery, _ body: (VerificationListing) throws -> Void) throws {
+        let snapshot = try state().snapshot
+        if let commitment = query.commitment, !snapshot.commitments.contains(where: { $0.commitment.id == commitment }) {
+            throw LedgerError.badInput("--commitment: no commitment '\(commitment)'")
+        }
+        if let party = query.party, !snapshot.parties.contains(where: { $0.id == party }) {
+            throw LedgerError.badInput("--party: no party '\(party)'")
+        }
+        let partyOf = Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment.party) }, uniquingKeysWith: { a, _ in a })
+        let book = try EvidenceBook.load(self, kind: .verification, owners: try owners(of: query.commitment, kind: .verification))
+        let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()
+        var listings: [(day: Int64, listing: VerificationListing)] = []
+        for history in book.records {
+            for (index, version) in history.versions.enumerated() {
+                guard case .verification(let verification) = version.record else { continue }
+                let day = verification.observed.day
+                if let commitment = query.commitment, verification.commitment != commitment { continue }
+                if let party = query.party, partyOf[verification.commitment] != party { continue }
+                if let since = query.since, day < since.day { continue }
+                if let latestDay, day > latestDay { continue }
+                let status = history.status(of: index)
+                guard query.status.admits(status) else { continue }
+                let (effective, sources) = history.standing(own: verification.source)
+                guard effective >= query.minConfidence else { continue }
+                listings.append((day, VerificationListing(history: history, version: version, verification: verification,
+                                                          status: status, effective: effective, sources: sources)))
             }
         }
+        for item in listings.sorted(by: { ($0.day, $0.listing.seq) < ($1.day, $1.listing.seq) }) { try body(item.listing) }
+    }
+}
+
+extension VerificationListing {
+    init(history: EvidenceBook.History, version: EvidenceBook.Version, verification: Verification, status: RecordStatus,
+         effective: Confidence, sources: Int) {
+        self.init(record: history.record, seq: version.seq, status: status.rawValue, commitment: verification.commitment,
+                  quantity: verification.measure.quantity, outcome: verification.measure.outcome,
+                  observed: verification.observed.text, precision: verification.precision.rawValue,
+                  source: verification.source.name, sourceKind: verification.source.kind.rawValue,
+                  confidence: verification.source.confidence.rawValue, effectiveConfidence: effective.rawValue, sources: sources,
+                  evidenceSHA256: verification.evidence.sha256Hex, evidenceURI: verification.evidence.uri, note: verification.note,
+                  place: verification.location.place, lat: verification.location.coordinates?.latitudeText,
+                  lon: verification.location.coordinates?.longitudeText, geoPrecision: verification.location.precision?.rawValue,
+                  externalID: verification.externalID, recordedAt: version.recordedAt.iso8601, dispute: history.disputeText)
     }
 }

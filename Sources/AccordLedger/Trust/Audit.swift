@@ -19,6 +19,8 @@ public enum Audit {
         ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"),
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
         ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
+        ("disputed_contributions", "record"), ("commitment_digests", "commitment"), ("state_leaves", "bucket, entity"),
+        ("state_buckets", "bucket"),
     ]
 
     /// Audits the ledger at `path`, opened read-only.
@@ -204,7 +206,9 @@ struct Auditor {
         var previousLeaf: Hash32?
         var previousTime = Timestamp(milliseconds: Int64.min)
         var ledgerID: String?
-        let projector = Projector(db: replay)
+        let tracker = try StateTracker(db: replay, headRoot: nil, rebuilding: true)
+        let projector = Projector(db: replay, tracker: tracker)
+        var lastEntry: Entry?
         var replayHealthy = true
 
         try replay.execute("BEGIN")
@@ -253,7 +257,9 @@ struct Auditor {
             } else if seq == 1 {
                 fail(.tampered, "sequence", seq, "the first entry is not ledger.create")
             }
-            checkSignature(entry, bytes: bytes, signature: row.optionalBlob(7), keys: keys)
+            checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: keys)
+            lastEntry = entry
+            if entry.clock == .overridden { report.overriddenClock += 1 }
             switch entry.payload {
             case .keyRegister(let key): keys[key.name] = (key.publicKey, seq, nil)
             case .keyRevoke(let revocation): keys[revocation.name]?.revoked = seq
@@ -264,7 +270,7 @@ struct Auditor {
             try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &rootsAt)
             if replayHealthy {
                 do {
-                    try projector.apply(entry)
+                    try projector.apply(entry, content: entry.contentHash)
                 } catch {
                     fail(.tampered, "projection", seq, "the entry cannot be applied to the projections re-derived so far (\(error))")
                     replayHealthy = false
@@ -348,6 +354,16 @@ struct Auditor {
         // The projections must equal the re-derivation.
         if replayHealthy {
             try projector.flush()
+            let root = try tracker.finish()
+            if let lastEntry, lastEntry.version >= 2 || lastEntry.stateRoot != nil {
+                if lastEntry.stateRoot == nil {
+                    fail(.tampered, "state", lastEntry.seq, "the journal ends on an entry without a state root, which the last entry "
+                         + "of every write carries: it ends in the middle of a write (later entries were lost or cut)")
+                } else if lastEntry.stateRoot != root {
+                    fail(.tampered, "state", lastEntry.seq, "the state root in the journal's last entry differs from the one re-derived "
+                         + "from the journal")
+                }
+            }
             try replay.execute("COMMIT")
             try compareProjections(with: replay)
         } else {

@@ -37,6 +37,9 @@ public struct AuditReport: Sendable {
     public var outsideCheckpoints: Int
     public var full: Bool
     public var findings: [AuditFinding]
+    /// Entries whose recording time was set by the operator (`ACCORD_NOW`),
+    /// not taken from the clock: not tampering, but not evidence of time either.
+    public var overriddenClock: Int64 = 0
 
     /// The worst outcome found: corrupt, then tampered, then unverifiable.
     public var outcome: AuditOutcome {
@@ -62,6 +65,7 @@ public struct AuditReport: Sendable {
             ("root", JSON(root)), ("ledgerId", JSON(ledgerID)), ("storedCheckpoints", .int(Int64(storedCheckpoints))),
             ("outsideCheckpoints", .int(Int64(outsideCheckpoints))), ("full", .bool(full)),
             ("firstFailure", findings.first?.json ?? .null), ("findings", .array(findings.map(\.json))),
+            ("overriddenClock", .int(overriddenClock)),
         ])
     }
 
@@ -71,7 +75,11 @@ public struct AuditReport: Sendable {
         switch outcome {
         case .verified:
             lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
-            lines.append("checked: \(full ? "integrity_check" : "quick_check"), sequence, canonical encoding, leaf hashes, chain, signatures, Merkle tree, projections, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+            lines.append("checked: \(full ? "integrity_check" : "quick_check"), sequence, canonical encoding, leaf hashes, chain, signatures, Merkle tree, projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+            if overriddenClock > 0 {
+                lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
+                             + "ACCORD_NOW, not by the clock (accord history shows which)")
+            }
         default:
             let first = findings.first
             lines.append("\(outcome.rawValue.uppercased()): \(first.map { ($0.seq.map { "entry \($0): " } ?? "") + $0.detail } ?? "")")

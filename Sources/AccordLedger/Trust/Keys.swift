@@ -149,13 +149,13 @@ extension Ledger {
     /// Registers a monitor's public key under `name`; entries after this one
     /// may be signed with it.
     /// - Throws: ``LedgerError`` `.badInput` when the name is taken or differs from the key file's.
-    public func registerKey(name: String, publicKey: NoteVerifierKey, as recorder: Recorder) throws -> Recorded {
+    public func registerKey(name: String, publicKey: NoteVerifierKey, as recorder: Recorder) throws -> Receipt {
         _ = try TextRules.identifier(name, field: "key name")
         guard publicKey.name == name else {
             throw LedgerError.badInput("the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
         }
         let registration = KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes)
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             var existing: (seq: Int64, key: [UInt8], revoked: Int64?)?
             try session.db.forEach("SELECT registered_seq, public_key, revoked_seq FROM keys WHERE name = ?", [name]) { row in
                 existing = (row.int64(0), row.blob(1), row.optionalInt64(2))
@@ -178,9 +178,9 @@ extension Ledger {
 
     /// Revokes a key: entries after this one may not be signed with it.
     /// - Throws: ``LedgerError`` `.badInput` for an unknown or revoked key.
-    public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Recorded {
+    public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
         let reason = try TextRules.optionalText(reason, field: "reason")
-        return try transact(recorder) { session in
+        return try record(recorder) { session in
             var revoked: Int64?
             var known = false
             try session.db.forEach("SELECT revoked_seq FROM keys WHERE name = ?", [name]) { row in

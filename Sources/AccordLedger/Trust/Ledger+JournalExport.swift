@@ -3,9 +3,11 @@ import AccordTrust
 
 extension Ledger {
     /// Streams every journal entry, for outside verifiers, as the JSON object
-    /// `{"seq","kind","bytes","leafHash","previousHash","recordedAt","actor","signer","signature"}`
-    /// (bytes and signature in base64, hashes in hex). The stored columns are
-    /// written as they are; a verifier checks them against the bytes.
+    /// `{"seq","kind","bytes","leafHash","previousHash","recordedAt","actor","signer","signature","clock","stateRoot"}`
+    /// (bytes and signature in base64, hashes in hex; `clock` is `system` or
+    /// `overridden`, `stateRoot` null on all but the last entry of each write).
+    /// The stored columns are written as they are; a verifier checks them
+    /// against the bytes.
     /// - Throws: ``LedgerError``.
     public func exportJournal(_ body: (JSON) throws -> Void) throws {
         try LedgerError.translating {
@@ -14,17 +16,19 @@ extension Ledger {
             try database.read(restartable: false) { db in
                 try db.forEach("SELECT seq, kind, entry, leaf_hash, recorded_at, actor, signer, signature FROM journal ORDER BY seq") { row in
                     let leaf = hexString(row.blob(3))
-                    let previous = (try? Entry.decode(row.blob(2)))?.previousHash?.hex
+                    let decoded = try? Entry.decode(row.blob(2))
                     try body(.object([
                         ("seq", .int(row.int64(0))),
                         ("kind", .string(row.text(1))),
                         ("bytes", .string(ByteEncoding.base64(row.blob(2)))),
                         ("leafHash", .string(leaf)),
-                        ("previousHash", JSON(previous)),
+                        ("previousHash", JSON(decoded?.previousHash?.hex)),
                         ("recordedAt", .string(row.text(4))),
                         ("actor", .string(row.text(5))),
                         ("signer", JSON(row.optionalText(6))),
                         ("signature", row.isNull(7) ? .null : .string(ByteEncoding.base64(row.blob(7)))),
+                        ("clock", JSON(decoded.map { $0.clock == .overridden ? "overridden" : "system" })),
+                        ("stateRoot", JSON(decoded?.stateRoot?.hex)),
                     ]))
                 }
             }

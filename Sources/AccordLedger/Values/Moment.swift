@@ -1,16 +1,21 @@
-/// A date, or a date and time, as given by a user and normalised to UTC.
+/// A date, or a date and time with its zone offset, as given by a user.
 ///
 /// Users write `YYYY-MM-DD` or a full ISO 8601 time with a zone
-/// (`2025-05-23T14:00:00+03:00`). The canonical text is `YYYY-MM-DD` for a
-/// date, and `YYYY-MM-DDTHH:MM:SSZ` (with `.sss` when there are milliseconds)
-/// for a time, converted to UTC. Moments compare by their UTC day.
+/// (`2025-05-23T14:00:00+03:00`). A plain date stays a plain date. A time keeps
+/// the offset it was given: the canonical text is `YYYY-MM-DDTHH:MM:SS` (with
+/// `.sss` when there are milliseconds) followed by `Z` for UTC or `±HH:MM`, and
+/// the moment's ``day`` is its *local* calendar date — 01:15 at +03:00 on
+/// 18 July is 18 July, the day it happened where it happened. ``timestamp``
+/// is the instant, for ordering by time.
 public struct Moment: Hashable, Sendable, CustomStringConvertible {
     /// The canonical text.
     public let text: String
-    /// The UTC day, as days since 1970-01-01.
+    /// The local calendar date, as days since 1970-01-01.
     public let day: Int64
-    /// The instant (midnight UTC for a plain date).
+    /// The instant (midnight UTC of the date for a plain date).
     public let timestamp: Timestamp
+    /// The zone offset in minutes east of UTC; nil for a plain date.
+    public let offsetMinutes: Int64?
 
     /// The earliest and latest years accepted.
     public static let years: ClosedRange<Int64> = 1900...2999
@@ -99,18 +104,23 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
         }
         guard position == bytes.count else { throw fail() }
         let local = civil.days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milliseconds
-        let moment = Moment(instant: Timestamp(milliseconds: local - offsetMinutes * 60_000))
-        guard Moment.years.contains(CivilDate(days: moment.day).year) else {
+        let instant = Timestamp(milliseconds: local - offsetMinutes * 60_000)
+        guard Moment.years.contains(CivilDate(days: instant.day).year) else {
             throw fail("years \(Moment.years.lowerBound)–\(Moment.years.upperBound) only")
         }
-        return moment
+        return Moment(instant: instant, offsetMinutes: offsetMinutes)
     }
 
     /// Decodes canonical text, refusing anything that is not canonical.
+    /// - Parameter utcOnly: refuse a time whose offset is not `Z` (version 1
+    ///   of the journal format stored every time in UTC).
     /// - Throws: ``LedgerError`` `.badInput`.
-    public init(canonical text: String) throws {
+    public init(canonical text: String, utcOnly: Bool = false) throws {
         let moment = try Moment(parsing: text, field: "date")
         guard moment.text == text else { throw LedgerError.badInput("date '\(text)' is not in canonical form") }
+        if utcOnly, let offset = moment.offsetMinutes, offset != 0 {
+            throw LedgerError.badInput("date '\(text)' has a zone offset, which this format version does not allow")
+        }
         self = moment
     }
 
@@ -124,25 +134,35 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
         self.text = text
         day = date.days
         timestamp = Timestamp(milliseconds: date.days * 86_400_000)
+        offsetMinutes = nil
     }
 
-    /// An instant, kept with its time of day.
-    public init(instant: Timestamp) {
-        let iso = instant.iso8601
+    /// An instant, kept with its time of day, as seen at `offsetMinutes` east of UTC.
+    public init(instant: Timestamp, offsetMinutes: Int64 = 0) {
+        let local = Timestamp(milliseconds: instant.milliseconds + offsetMinutes * 60_000)
+        let iso = local.iso8601
         // Drop ".000" when there are no milliseconds.
-        text = instant.milliseconds % 1000 == 0 ? String(iso.prefix(19)) + "Z" : iso
-        day = instant.day
+        var text = instant.milliseconds % 1000 == 0 ? String(iso.prefix(19)) : String(iso.prefix(23))
+        if offsetMinutes == 0 {
+            text += "Z"
+        } else {
+            let magnitude = offsetMinutes.magnitude
+            text += (offsetMinutes < 0 ? "-" : "+") + pad(Int64(magnitude / 60), 2) + ":" + pad(Int64(magnitude % 60), 2)
+        }
+        self.text = text
+        day = local.day
         timestamp = instant
+        self.offsetMinutes = offsetMinutes
     }
 
-    /// The UTC date part.
+    /// The local calendar date.
     public var date: CivilDate { CivilDate(days: day) }
 
-    /// `YYYY-MM-DD` of the UTC day.
+    /// `YYYY-MM-DD` of the local calendar date.
     public var dayText: String { date.text }
 
     /// True when the moment carries a time of day.
-    public var hasTime: Bool { text.utf8.count > 10 }
+    public var hasTime: Bool { offsetMinutes != nil }
 
     public var description: String { text }
 }

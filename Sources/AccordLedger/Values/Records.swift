@@ -25,8 +25,10 @@ public struct Commitment: Hashable, Sendable {
     public var agreement: String
     public var party: String
     public var kind: CommitmentKind
-    /// The target quantity (quantity commitments only).
+    /// The target quantity, in units of 10^−``decimals`` (quantity commitments only).
     public var target: Int64?
+    /// How many decimal places its quantities have (0–6; 0 for actions and restraints).
+    public var decimals: UInt8 = 0
     /// The unit of the target (quantity commitments only).
     public var unit: String?
     /// The deadline of a quantity or action commitment.
@@ -40,6 +42,27 @@ public struct Commitment: Hashable, Sendable {
     /// Commitments that must be fulfilled before this one can be.
     public var dependsOn: [String]
     public var text: String?
+
+    public init(id: String, agreement: String, party: String, kind: CommitmentKind, target: Int64?, decimals: UInt8 = 0,
+                unit: String?, due: Moment?, from: Moment?, until: Moment?, reciprocal: String?, dependsOn: [String],
+                text: String?) {
+        self.id = id
+        self.agreement = agreement
+        self.party = party
+        self.kind = kind
+        self.target = target
+        self.decimals = decimals
+        self.unit = unit
+        self.due = due
+        self.from = from
+        self.until = until
+        self.reciprocal = reciprocal
+        self.dependsOn = dependsOn
+        self.text = text
+    }
+
+    /// The target as a quantity at the commitment's scale.
+    public var targetQuantity: Quantity? { target.map { Quantity(units: $0, scale: decimals) } }
 }
 
 /// A commitment dropped by the parties.
@@ -68,7 +91,8 @@ public struct Invocation: Hashable, Sendable {
 
 /// What a verification says was observed.
 public enum Measure: Hashable, Sendable {
-    case quantity(Int64)
+    /// A quantity at its commitment's scale.
+    case quantity(Quantity)
     case done
     case notDone
 
@@ -81,8 +105,9 @@ public enum Measure: Hashable, Sendable {
         }
     }
 
+    /// The quantity's units (at its commitment's scale); nil for actions.
     public var quantity: Int64? {
-        if case .quantity(let value) = self { return value }
+        if case .quantity(let value) = self { return value.units }
         return nil
     }
 }
@@ -205,6 +230,18 @@ public enum Record: Hashable, Sendable {
     case verification(Verification)
     case breach(Breach)
 
+    /// The two kinds of record.
+    public enum Kind: String, Sendable {
+        case verification, breach
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .verification: .verification
+        case .breach: .breach
+        }
+    }
+
     public var commitment: String {
         switch self {
         case .verification(let value): value.commitment
@@ -305,10 +342,33 @@ public struct KeyRegistration: Hashable, Sendable {
     public var name: String
     /// The 32-byte Ed25519 public key.
     public var publicKey: [UInt8]
+    /// What the key may do (version 1 entries: monitor).
+    public var role: KeyRole = .monitor
+    /// The actor names entries signed by this key may carry besides the key's
+    /// own name (empty: only its name).
+    public var actors: [String] = []
+    /// Proof of possession: the new key's Ed25519 signature over
+    /// ``possessionMessage`` (64 bytes), or nil.
+    public var possession: [UInt8]? = nil
+
+    public init(name: String, publicKey: [UInt8], role: KeyRole = .monitor, actors: [String] = [], possession: [UInt8]? = nil) {
+        self.name = name
+        self.publicKey = publicKey
+        self.role = role
+        self.actors = actors
+        self.possession = possession
+    }
 }
 
 /// Ends a key's validity: entries after this one may not be signed with it.
 public struct KeyRevocation: Hashable, Sendable {
     public var name: String
     public var reason: String?
+}
+
+/// Records that the ledger's schema was upgraded and its projections rebuilt
+/// from the journal (the entry carries the state root of the rebuilt state).
+public struct LedgerUpgrade: Hashable, Sendable {
+    public var fromSchema: UInt32
+    public var toSchema: UInt32
 }

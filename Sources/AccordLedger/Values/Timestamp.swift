@@ -18,15 +18,32 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// time, for reproducible examples and tests).
     /// - Throws: ``LedgerError`` when `ACCORD_NOW` is not a valid time.
     public static func now() throws -> Timestamp {
+        try recording().time
+    }
+
+    /// The system clock, whatever `ACCORD_NOW` says.
+    public static func system() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+
+    /// How far ahead of this machine's clock a recording time may be (clocks of
+    /// two machines writing one ledger disagree a little): five minutes.
+    public static let allowedSkewMilliseconds: Int64 = 5 * 60_000
+
+    /// The time to stamp an entry with, and whose clock gave it: `ACCORD_NOW`
+    /// when set (marked as overridden in the entry), else the system clock.
+    /// - Throws: ``LedgerError`` when `ACCORD_NOW` is not a valid time.
+    static func recording() throws -> (time: Timestamp, clock: RecordingClock, system: Timestamp) {
+        let system = system()
         if let fixed = getenv("ACCORD_NOW").map({ String(cString: $0) }), !fixed.isEmpty {
             guard let moment = try? Moment(parsing: fixed, field: "ACCORD_NOW") else {
                 throw LedgerError.badInput("ACCORD_NOW=\(fixed) is not a date or ISO 8601 time")
             }
-            return moment.timestamp
+            return (moment.timestamp, .overridden, system)
         }
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+        return (system, .system, system)
     }
 
     /// The UTC day this instant falls on, as days since 1970-01-01.

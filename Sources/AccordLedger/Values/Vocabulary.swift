@@ -159,3 +159,19 @@ public enum Ruling: String, Vocabulary {
         }
     }
 }
+
+/// What a registered key may do.
+public enum KeyRole: String, Vocabulary {
+    /// Signs the entries of its holder (a monitor, a reviewer …).
+    case monitor
+    /// Also registers and revokes keys: once a ledger has an admin key, only
+    /// entries signed by one may change who can sign.
+    case admin
+    public static let noun = "key role"
+    public var code: UInt8 {
+        switch self {
+        case .monitor: 1
+        case .admin: 2
+        }
+    }
+}

@@ -18,6 +18,7 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "The agreement it belongs to.") var agreement: String
         @Option(help: "The party that owes it.") var party: String
@@ -46,7 +47,7 @@ struct CommitmentCommand: ParsableCommand {
             input.reciprocal = reciprocal
             input.dependsOn = dependsOn
             input.text = text
-            announce(try ledger.addCommitment(input, as: recorder.recorder()), "commitment \(id)")
+            announce(try ledger.addCommitment(input, as: recorder.recorder()), "commitment \(id)", receiptOptions)
         }
     }
 
@@ -85,6 +86,7 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "Why.") var reason: String
         @Option(help: "When it was withdrawn (default today).") var date: String?
@@ -92,7 +94,7 @@ struct CommitmentCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedger()
             let input = WithdrawalInput(commitment: id, date: date, reason: reason)
-            announce(try ledger.withdrawCommitment(input, as: recorder.recorder()), "withdrawal of \(id)")
+            announce(try ledger.withdrawCommitment(input, as: recorder.recorder()), "withdrawal of \(id)", receiptOptions)
         }
     }
 }

@@ -12,6 +12,7 @@ struct CorrectCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The entry to correct: its seq or its external id.") var entry: String
     @Option(help: "Why it is corrected.") var reason: String
     @Option(help: "Move it to another commitment.") var commitment: String?
@@ -49,7 +50,7 @@ struct CorrectCommand: ParsableCommand {
         input.evidence = evidence.evidenceInput
         input.note = evidence.note
         input.location = evidence.locationInput
-        announce(try ledger.correct(input, as: recorder.recorder()), "correction of \(entry)")
+        announce(try ledger.correct(input, as: recorder.recorder()), "correction of \(entry)", receiptOptions)
     }
 }
 
@@ -60,12 +61,13 @@ struct RetractCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The entry to retract: its seq or its external id.") var entry: String
     @Option(help: "Why it is retracted.") var reason: String
 
     func run() throws {
         let ledger = try global.openLedger()
-        announce(try ledger.retract(entry, reason: reason, as: recorder.recorder()), "retraction of \(entry)")
+        announce(try ledger.retract(entry, reason: reason, as: recorder.recorder()), "retraction of \(entry)", receiptOptions)
     }
 }
 
@@ -76,6 +78,7 @@ struct DisputeCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The contested entry: its seq or its external id.") var entry: String
     @Option(help: "Who contests it: a party or a monitor.") var by: String
     @Option(help: "Why.") var reason: String
@@ -83,7 +86,7 @@ struct DisputeCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try global.openLedger()
-        announce(try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder.recorder()), "dispute of \(entry)")
+        announce(try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder.recorder()), "dispute of \(entry)", receiptOptions)
     }
 }
 
@@ -94,6 +97,7 @@ struct AdjudicateCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The disputed entry: its seq or its external id.") var entry: String
     @Flag(help: "The record stands.") var upheld = false
     @Flag(help: "The record is set aside.") var rejected = false
@@ -106,7 +110,7 @@ struct AdjudicateCommand: ParsableCommand {
     func run() throws {
         let ledger = try global.openLedger()
         announce(try ledger.adjudicate(entry, ruling: upheld ? .upheld : .rejected, reason: reason, as: recorder.recorder()),
-                 "adjudication of \(entry)")
+                 "adjudication of \(entry)", receiptOptions)
     }
 }
 

@@ -14,6 +14,7 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The guarantee's id.") var id: String
         @Option(help: "The guaranteeing party.") var guarantor: String
         @Option(parsing: .upToNextOption, help: "The commitments it covers.") var covers: [String] = []
@@ -25,7 +26,7 @@ struct GuaranteeCommand: ParsableCommand {
             let ledger = try global.openLedger()
             let input = GuaranteeInput(id: id, guarantor: guarantor, covers: covers, consequence: consequence,
                                        respondWithinDays: respondWithinDays)
-            announce(try ledger.addGuarantee(input, as: recorder.recorder()), "guarantee \(id)")
+            announce(try ledger.addGuarantee(input, as: recorder.recorder()), "guarantee \(id)", receiptOptions)
         }
     }
 
@@ -34,6 +35,7 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The guarantee's id.") var id: String
         @Option(help: "When it was invoked.") var date: String
         @Option(help: "What was done.") var note: String?
@@ -41,7 +43,7 @@ struct GuaranteeCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedger()
             let input = InvocationInput(guarantee: id, date: date, note: note)
-            announce(try ledger.invokeGuarantee(input, as: recorder.recorder()), "invocation of \(id)")
+            announce(try ledger.invokeGuarantee(input, as: recorder.recorder()), "invocation of \(id)", receiptOptions)
         }
     }
 

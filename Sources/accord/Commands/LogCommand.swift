@@ -12,6 +12,7 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The commitment the evidence is about.") var commitment: String?
     @Option(parsing: .unconditional, help: "The quantity observed (quantity commitments).") var quantity: String?
     @Flag(help: "The action was observed done.") var done = false
@@ -47,7 +48,7 @@ struct LogCommand: ParsableCommand {
             input.externalID = evidence.externalID
             input.evidence = evidence.evidenceInput
             input.note = evidence.note
-            announce(try ledger.corroborate(input, as: recorder.recorder()), "corroboration of \(corroborates)")
+            announce(try ledger.corroborate(input, as: recorder.recorder()), "corroboration of \(corroborates)", receiptOptions)
             return
         }
         guard let commitment, let observed else { return }
@@ -60,7 +61,7 @@ struct LogCommand: ParsableCommand {
         input.evidence = evidence.evidenceInput
         input.note = evidence.note
         input.location = evidence.locationInput
-        announce(try ledger.log(input, as: recorder.recorder()), "verification of \(commitment)")
+        announce(try ledger.log(input, as: recorder.recorder()), "verification of \(commitment)", receiptOptions)
     }
 }
 
@@ -71,6 +72,7 @@ struct BreachCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The commitment breached.") var commitment: String
     @Option(help: "The party in breach.") var party: String
     @Option(help: "When it was observed.") var observed: String
@@ -94,6 +96,6 @@ struct BreachCommand: ParsableCommand {
         input.evidence = evidence.evidenceInput
         input.note = evidence.note
         input.location = evidence.locationInput
-        announce(try ledger.recordBreach(input, as: recorder.recorder()), "breach of \(commitment)")
+        announce(try ledger.recordBreach(input, as: recorder.recorder()), "breach of \(commitment)", receiptOptions)
     }
 }

@@ -12,6 +12,7 @@ struct PartyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The party's id.") var id: String
         @Option(help: "Its full name.") var name: String
         @Option(help: "state, group or organisation.") var kind: String?
@@ -19,7 +20,7 @@ struct PartyCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedger()
             let recorded = try ledger.addParty(PartyInput(id: id, name: name, kind: kind), as: recorder.recorder())
-            announce(recorded, "party \(id)")
+            announce(recorded, "party \(id)", receiptOptions)
         }
     }
 
@@ -46,6 +47,7 @@ struct AgreementCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The agreement's id.") var id: String
         @Option(help: "What it is called.") var title: String
         @Option(help: "When it was concluded (YYYY-MM-DD).") var date: String?
@@ -54,7 +56,7 @@ struct AgreementCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedger()
             let input = AgreementInput(id: id, title: title, date: date, venue: venue)
-            announce(try ledger.addAgreement(input, as: recorder.recorder()), "agreement \(id)")
+            announce(try ledger.addAgreement(input, as: recorder.recorder()), "agreement \(id)", receiptOptions)
         }
     }
 

@@ -31,6 +31,7 @@ struct KeyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The key's name (as in its public file).") var name: String
         @Option(name: .customLong("public"), help: ArgumentHelp("The public key file (FILE.pub).", valueName: "file"))
         var publicFile: String
@@ -38,7 +39,7 @@ struct KeyCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedger()
             let key = try Keys.verifierKey(at: publicFile)
-            announce(try ledger.registerKey(name: name, publicKey: key, as: recorder.recorder()), "key \(name) registered")
+            announce(try ledger.registerKey(name: name, publicKey: key, as: recorder.recorder()), "key \(name) registered", receiptOptions)
         }
     }
 
@@ -47,12 +48,13 @@ struct KeyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
+    @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The key's name.") var name: String
         @Option(help: "Why.") var reason: String?
 
         func run() throws {
             let ledger = try global.openLedger()
-            announce(try ledger.revokeKey(name: name, reason: reason, as: recorder.recorder()), "key \(name) revoked")
+            announce(try ledger.revokeKey(name: name, reason: reason, as: recorder.recorder()), "key \(name) revoked", receiptOptions)
         }
     }
 }

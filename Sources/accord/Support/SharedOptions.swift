@@ -66,12 +66,30 @@ struct RecorderOptions: ParsableArguments {
     }
 }
 
-/// Prints what a write did, on stderr.
-func announce(_ recorded: Recorded, _ what: String) {
-    switch recorded {
-    case .added(let seq, _):
-        printError("Recorded entry \(seq): \(what).")
-    case .alreadyPresent(let seq):
-        printError("Already recorded as entry \(seq); nothing written.")
+/// How a recording command reports its receipt.
+enum ReceiptFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--format` for commands that record one entry.
+struct ReceiptOptions: ParsableArguments {
+    @Option(name: .long, help: "text (a line on standard error) or json (the receipt on standard output).")
+    var format: ReceiptFormat = .text
+}
+
+/// Prints what a write did: a line on stderr, or the receipt as JSON on stdout.
+func announce(_ receipt: Receipt, _ what: String, _ options: ReceiptOptions) {
+    switch options.format {
+    case .json:
+        let output = TextOutput()
+        output.line(receipt.json, pretty: false)
+        output.flush()
+    case .text:
+        let short = "leaf \(receipt.leafHash.hex.prefix(16)), tree \(receipt.treeSize), root \(receipt.root.hex.prefix(16))"
+        if receipt.recorded {
+            printError("Recorded entry \(receipt.seq): \(what) (\(short)).")
+        } else {
+            printError("Already recorded as entry \(receipt.seq); nothing written (\(short)).")
+        }
     }
 }

@@ -1,0 +1,64 @@
+import AccordSchema
+import AccordStorage
+
+extension Ledger {
+    /// The first schema version whose ledgers carry state roots: upgrading to
+    /// it (or past it) rebuilds every projection from the journal.
+    static let stateRootSchema = 7
+
+    /// Brings an existing ledger's schema up to this build's, in one
+    /// transaction: the pending migrations, then (for a ledger with entries)
+    /// every projection rebuilt from the journal, and a `ledger.upgrade` entry
+    /// recording it and carrying the state root. A failure leaves the file as it was.
+    /// - Throws: ``LedgerError``: `.tampered` when an entry cannot be replayed
+    ///   (run `accord audit` on it with the build that wrote it).
+    static func upgrade(_ database: Database) throws {
+        let time = try Timestamp.recording()
+        try database.write { db in
+            let pending = try migrator.pending(in: db)  // again, inside the transaction
+            guard let newest = pending.last?.version else { return }
+            let from = try migrator.applied(in: db).last?.version ?? 0
+            for migration in pending { try migrator.apply(migration, in: db, now: time.time.iso8601) }
+            let entries = try db.tableExists("journal") ? try db.scalarInt("SELECT count(*) FROM journal") ?? 0 : 0
+            guard entries > 0, newest >= stateRootSchema else { return }
+            try rebuildProjections(db)
+            let session = try Session(db: db, recorder: Recorder(actor: "accord"), now: time.time, clock: time.clock,
+                                      rebuilding: true)
+            var expected: Int64 = 1
+            try forEachEntry(db) { entry in
+                guard entry.seq == expected else {
+                    throw LedgerError(.tampered, "the journal is missing entry \(expected); it cannot be upgraded")
+                }
+                expected += 1
+                do {
+                    try session.writer.projector.apply(entry, content: entry.contentHash)
+                } catch let error as LedgerError {
+                    throw LedgerError(.tampered, "entry \(entry.seq) cannot be replayed to upgrade the ledger (\(error.message))")
+                }
+            }
+            _ = try session.append(.ledgerUpgrade(LedgerUpgrade(fromSchema: UInt32(from), toSchema: UInt32(newest))))
+            try session.writer.finish()
+        }
+    }
+
+    /// Empties every projection table, so the journal can be replayed into them.
+    static func rebuildProjections(_ db: Database) throws {
+        for (table, _) in Audit.projections.reversed() where try db.tableExists(table) {
+            try db.execute("DELETE FROM \(table)")
+        }
+    }
+
+    /// Calls `body` with every journal entry, decoded, in order.
+    static func forEachEntry(_ db: Database, _ body: (Entry) throws -> Void) throws {
+        let cursor = try db.prepare("SELECT seq, entry FROM journal ORDER BY seq").cursor()
+        while let row = try cursor.next() {
+            let entry: Entry
+            do {
+                entry = try Entry.decode(row.blob(1))
+            } catch {
+                throw LedgerError(.tampered, "journal entry \(row.int64(0)) cannot be decoded (\(error))")
+            }
+            try body(entry)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import AccordStorage
+import AccordTrust
+
+/// What an acknowledged write gives back: where the entry stands in the
+/// journal, and the tree that holds it, so its inclusion can be proven later
+/// against any checkpoint of that size or larger (`accord prove inclusion`).
+public struct Receipt: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// A new entry was appended.
+        case recorded
+        /// The same content was already recorded; nothing was written.
+        case alreadyRecorded = "already recorded"
+    }
+
+    public var status: Status
+    /// The entry (for `alreadyRecorded`, the one that holds the content).
+    public var seq: Int64
+    public var kind: EntryKind
+    /// The entry's RFC 6962 leaf hash.
+    public var leafHash: Hash32
+    /// The tree after the write (for `alreadyRecorded`, the ledger's current tree).
+    public var treeSize: Int64
+    public var root: Hash32
+
+    public var recorded: Bool { status == .recorded }
+}
+
+extension Ledger {
+    /// Runs a write that records at most one entry and returns its receipt.
+    func record(_ recorder: Recorder, _ body: (Session) throws -> Recorded) throws -> Receipt {
+        let (recorded, commit) = try transactCommitting(recorder, body)
+        return try LedgerError.translating {
+            try database.read { db in try Receipt.make(recorded, commit: commit, db: db) }
+        }
+    }
+}
+
+extension Receipt {
+    /// The receipt of `recorded`: the entry's leaf hash, and the tree the
+    /// transaction left (or, when nothing was written, the current one).
+    static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database) throws -> Receipt {
+        var leaf: [UInt8]?
+        var kind: String?
+        try db.forEach("SELECT leaf_hash, kind FROM journal WHERE seq = ?", [recorded.seq]) { row in
+            leaf = row.blob(0)
+            kind = row.text(1)
+        }
+        guard let leaf, let leafHash = Hash32(bytes: leaf), let kind, let entryKind = EntryKind(rawValue: kind) else {
+            throw LedgerError(.tampered, "entry \(recorded.seq) cannot be read back from the journal")
+        }
+        switch recorded {
+        case .added:
+            guard let commit else { throw LedgerError(.failure, "entry \(recorded.seq) was recorded without a commit") }
+            return Receipt(status: .recorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
+                           treeSize: commit.treeSize, root: commit.root)
+        case .alreadyPresent:
+            let head = try LedgerView(head: db).stamp()
+            guard let root = Hash32(hex: head.root) else { throw LedgerError(.tampered, "the ledger's root cannot be read") }
+            return Receipt(status: .alreadyRecorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
+                           treeSize: head.treeSize, root: root)
+        }
+    }
+}
+
+extension Receipt {
+    /// `{"seq", "kind", "leafHash", "treeSize", "root", "status"}`.
+    public var json: JSON {
+        .object([("seq", .int(seq)), ("kind", .string(kind.rawValue)), ("leafHash", .string(leafHash.hex)),
+                 ("treeSize", .int(treeSize)), ("root", .string(root.hex)), ("status", .string(status.rawValue))])
+    }
+}
+
+extension Receipt {
+    /// What the write did, as the session reports it.
+    public var outcome: Recorded { recorded ? .added(seq: seq, kind: kind) : .alreadyPresent(seq: seq) }
+}

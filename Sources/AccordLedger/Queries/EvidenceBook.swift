@@ -1,0 +1,225 @@
+import AccordStorage
+import AccordTrust
+
+/// Verifications or breaches with everything that happened to them, folded
+/// from the journal entries behind them.
+///
+/// The projection rows only say *which* entries to read. The entries are
+/// read from the journal, decoded, and chained per owning commitment exactly
+/// as the writer chained them (``StateTracker/chain(_:kind:seq:content:)``);
+/// each chain must equal the one the state root vouches for. So a listing
+/// can neither show a row's forged content nor miss a record hidden or
+/// deleted from the tables: both change a chain.
+struct EvidenceBook {
+    /// One version of a record, as an entry recorded it.
+    struct Version {
+        var seq: Int64
+        var record: Record
+        var recordedAt: Timestamp
+        var actor: String
+        var signer: String?
+    }
+
+    struct CorroborationEntry {
+        var seq: Int64
+        var corroboration: Corroboration
+        var recordedAt: Timestamp
+        var retracted: Int64?
+    }
+
+    struct DisputeEntry {
+        var seq: Int64
+        var dispute: Dispute
+        /// The adjudication that settled it.
+        var adjudication: Int64?
+    }
+
+    /// A verification or breach and its life: versions, corroborations,
+    /// retraction, disputes and rulings.
+    struct History {
+        var record: Int64
+        var kind: Record.Kind
+        var versions: [Version] = []
+        var corroborations: [CorroborationEntry] = []
+        /// The entry that retracted the record, if any.
+        var retracted: Int64?
+        var disputes: [DisputeEntry] = []
+        var rulings: [(seq: Int64, adjudication: Adjudication)] = []
+
+        var current: Version? { versions.last }
+        var rejected: Bool { rulings.contains { $0.adjudication.ruling == .rejected } }
+        var pending: [DisputeEntry] { disputes.filter { $0.adjudication == nil } }
+
+        /// The status of version `index`: superseded, retracted, rejected, disputed or current, in that order.
+        func status(of index: Int) -> RecordStatus {
+            if index < versions.count - 1 { return .superseded }
+            if retracted != nil { return .retracted }
+            if rejected { return .rejected }
+            if !pending.isEmpty { return .disputed }
+            return .current
+        }
+
+        /// The best of the record's own confidence and its live corroborations', and how many distinct sources stand behind it.
+        func standing(own: Source) -> (effective: Confidence, sources: Int) {
+            let live = corroborations.filter { $0.retracted == nil }.map(\.corroboration.source)
+            return (live.map(\.confidence).reduce(own.confidence) { max($0, $1) }, Set([own.name] + live.map(\.name)).count)
+        }
+
+        /// Pending disputes ("disputed by X (entry N): reason") and rulings, as listings show them.
+        var disputeText: String? {
+            let parts = pending.map { "disputed by \($0.dispute.by) (entry \($0.seq)): \($0.dispute.reason)" }
+                + rulings.map { "\($0.adjudication.ruling.rawValue) (entry \($0.seq)): \($0.adjudication.reason)" }
+            return parts.isEmpty ? nil : parts.joined(separator: "; ")
+        }
+    }
+
+    let kind: Record.Kind
+    /// Records by the seq that first recorded them.
+    private(set) var histories: [Int64: History] = [:]
+
+    /// The records of `kind` owned by `owners` (nil: every commitment), checked
+    /// against the evidence chains in `state`.
+    /// - Throws: ``LedgerError`` `.tampered` naming the commitment whose chain differs.
+    static func load(_ view: LedgerView, kind: Record.Kind, owners: Set<String>?) throws -> EvidenceBook {
+        let db = view.db
+        let state = try view.state()
+        let table = kind == .verification ? "verifications" : "breaches"
+        // The records each owner holds: their first versions.
+        var ownerOf: [Int64: String] = [:]
+        let firsts = owners == nil
+            ? "SELECT seq, commitment FROM \(table) WHERE seq = record"
+            : "SELECT seq, commitment FROM \(table) WHERE commitment = ? AND seq = record"
+        for owner in owners.map(Array.init) ?? [""] {
+            try db.forEach(firsts, owners == nil ? [] : [owner]) { row in ownerOf[row.int64(0)] = row.text(1) }
+        }
+        // Every entry about those records, and the rows they wrote.
+        var stored: [String: [Int64: [UInt8]]] = [:]
+        var seqs: Set<Int64> = Set(ownerOf.keys)
+        func collect(_ table: String, _ list: String) throws {
+            try db.forEach("SELECT * FROM \(table) WHERE record IN (\(list))") { row in
+                let values = row.values
+                guard case .integer(let seq) = values.first else { return }
+                stored[table, default: [:]][seq] = StateDigest.serialize(values)
+                seqs.insert(seq)
+            }
+        }
+        for chunk in EvidenceBook.chunks(Array(ownerOf.keys)) {
+            for related in [table, "corroborations", "corrections", "retractions", "disputes", "adjudications"] {
+                try collect(related, chunk)
+            }
+        }
+        // Retractions of those records' corroborations.
+        for chunk in EvidenceBook.chunks(Array((stored["corroborations"] ?? [:]).keys)) { try collect("retractions", chunk) }
+
+        var book = EvidenceBook(kind: kind)
+        var chains: [String: [UInt8]] = [:]
+        var expected: [String: [Int64: [UInt8]]] = [:]
+        func expect(_ table: String, _ seq: Int64, _ values: [DatabaseValue]) {
+            expected[table, default: [:]][seq] = StateDigest.serialize(values)
+        }
+        var corroborated: [Int64: Int64] = [:]  // corroboration seq → its record
+        for seq in seqs.sorted() {
+            guard let entry = try Ledger.entry(seq, in: db) else {
+                throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named by a projection but missing from "
+                                  + "the journal; run `accord audit`")
+            }
+            let record: Int64
+            switch entry.payload {
+            case .verification(let value) where kind == .verification:
+                record = seq
+                book.histories[seq] = History(record: seq, kind: kind)
+                book.histories[seq]?.versions.append(Version(seq: seq, record: .verification(value), recordedAt: entry.recordedAt,
+                                                             actor: entry.actor, signer: entry.signer))
+            case .breach(let value) where kind == .breach:
+                record = seq
+                book.histories[seq] = History(record: seq, kind: kind)
+                book.histories[seq]?.versions.append(Version(seq: seq, record: .breach(value), recordedAt: entry.recordedAt,
+                                                             actor: entry.actor, signer: entry.signer))
+            case .correction(let value) where value.replacement.kind == kind:
+                record = value.record
+                expect("corrections", seq, EvidenceRows.correction(value, seq: seq))
+                book.histories[record]?.versions.append(Version(seq: seq, record: value.replacement, recordedAt: entry.recordedAt,
+                                                                actor: entry.actor, signer: entry.signer))
+            case .corroboration(let value):
+                record = value.record
+                corroborated[seq] = record
+                book.histories[record]?.corroborations.append(CorroborationEntry(seq: seq, corroboration: value,
+                                                                                 recordedAt: entry.recordedAt))
+            case .retraction(let value):
+                expect("retractions", seq, EvidenceRows.retraction(value, seq: seq))
+                if let target = corroborated[value.record] {
+                    record = target
+                    if let index = book.histories[record]?.corroborations.firstIndex(where: { $0.seq == value.record }) {
+                        book.histories[record]?.corroborations[index].retracted = seq
+                    }
+                } else {
+                    record = value.record
+                    book.histories[record]?.retracted = seq
+                }
+            case .dispute(let value):
+                record = value.record
+                book.histories[record]?.disputes.append(DisputeEntry(seq: seq, dispute: value))
+            case .adjudication(let value):
+                record = value.record
+                expect("adjudications", seq, EvidenceRows.adjudication(value, seq: seq))
+                book.histories[record]?.rulings.append((seq, value))
+                if let disputes = book.histories[record]?.disputes {
+                    for (index, dispute) in disputes.enumerated() where dispute.adjudication == nil {
+                        book.histories[record]?.disputes[index].adjudication = seq
+                    }
+                }
+            default:
+                throw LedgerError(.tampered, "the ledger has been altered: entry \(seq), a \(entry.kind.rawValue) entry, is named "
+                                  + "as evidence about a \(kind.rawValue); run `accord audit`")
+            }
+            guard book.histories[record] != nil, let owner = ownerOf[record] else {
+                throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named as evidence about record \(record), "
+                                  + "which the journal does not hold as a \(kind.rawValue); run `accord audit`")
+            }
+            chains[owner] = StateDigest.chain(chains[owner] ?? StateDigest.emptyChain, seq: seq, content: entry.contentHash.bytes)
+        }
+        // The rows must be those the entries wrote, marks included.
+        for history in book.histories.values {
+            for (index, version) in history.versions.enumerated() {
+                let superseded = index + 1 < history.versions.count ? history.versions[index + 1].seq : nil
+                let retracted = index + 1 == history.versions.count ? history.retracted : nil
+                expect(table, version.seq, VersionRows.values(version.record, seq: version.seq, record: history.record)
+                       + [EvidenceRows.mark(superseded), EvidenceRows.mark(retracted)])
+            }
+            for item in history.corroborations {
+                expect("corroborations", item.seq, EvidenceRows.corroboration(item.corroboration, seq: item.seq)
+                       + [EvidenceRows.mark(item.retracted)])
+            }
+            for item in history.disputes {
+                expect("disputes", item.seq, EvidenceRows.dispute(item.dispute, seq: item.seq) + [EvidenceRows.mark(item.adjudication)])
+            }
+        }
+        for name in Set(stored.keys).union(expected.keys).sorted() {
+            let have = stored[name] ?? [:]
+            let want = expected[name] ?? [:]
+            if let seq = Set(have.keys).union(want.keys).sorted().first(where: { have[$0] != want[$0] }) {
+                throw LedgerError(.tampered, "the ledger has been altered: the \(name) row of entry \(seq) is not the one the "
+                                  + "journal's entry gives; nothing it shows can be trusted; run `accord audit`")
+            }
+        }
+        // Each owner's chain must be the one the state vouches for, including
+        // owners whose records all vanished from the tables.
+        let checked = owners ?? Set(state.digests.keys).union(chains.keys)
+        for owner in checked.sorted() {
+            let stored = state.digests[owner].map { kind == .verification ? $0.verifications : $0.breaches } ?? StateDigest.emptyChain
+            guard (chains[owner] ?? StateDigest.emptyChain) == stored else {
+                throw LedgerError(.tampered, "the ledger has been altered: the \(kind.rawValue) records of commitment \(owner) do not "
+                                  + "match the entries the journal vouches for; nothing it shows can be trusted; run `accord audit`")
+            }
+        }
+        return book
+    }
+
+    /// `ids` as comma-separated lists of at most 500 (SQLite binds no arrays).
+    static func chunks(_ ids: [Int64]) -> [String] {
+        stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min($0 + 500, ids.count)].map(String.init).joined(separator: ",") }
+    }
+
+    /// Every record, in the order they were first recorded.
+    var records: [History] { histories.values.sorted { $0.record < $1.record } }
+}

@@ -1,0 +1,144 @@
+import AccordStorage
+import AccordTrust
+
+/// The ledger as known at one entry, inside a read transaction: the file
+/// itself at its head, with the projections checked against the state root
+/// of its last entry; or, for an earlier entry, a scratch copy rebuilt from
+/// the journal up to it (so an "as of" answer comes from the journal alone).
+final class LedgerView {
+    let db: Database
+    /// The last entry this view reflects (the last entry of `db`).
+    let seq: Int64
+    /// That entry, decoded and checked against its stored leaf hash.
+    let last: Entry?
+    /// The scratch copy behind an earlier view (kept alive as long as the view).
+    private let scratch: ScratchLedger?
+    private var verified: VerifiedState?
+
+    /// True for the file itself; false for a copy rebuilt up to an earlier entry.
+    var isHead: Bool { scratch == nil }
+
+    /// A view of the file at its head.
+    /// - Throws: ``LedgerError`` `.tampered` when its last entry does not read back.
+    init(head db: Database) throws {
+        self.db = db
+        scratch = nil
+        var found: (seq: Int64, bytes: [UInt8], leaf: [UInt8])?
+        try db.forEach("SELECT seq, entry, leaf_hash FROM journal ORDER BY seq DESC LIMIT 1") { row in
+            found = (row.int64(0), row.blob(1), row.blob(2))
+        }
+        guard let found else {
+            seq = 0
+            last = nil
+            return
+        }
+        guard let entry = try? Entry.decodeCanonical(found.bytes), entry.seq == found.seq,
+              Merkle.leafHash(found.bytes).bytes == found.leaf else {
+            throw LedgerError(.tampered, "the journal's last entry (\(found.seq)) does not read back as written; run `accord audit`")
+        }
+        seq = found.seq
+        last = entry
+    }
+
+    /// A view of a scratch copy rebuilt from the journal up to its last entry.
+    private init(replayed scratch: ScratchLedger, db: Database) throws {
+        self.scratch = scratch
+        self.db = db
+        var found: [UInt8]?
+        try db.forEach("SELECT entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = row.blob(0) }
+        last = try found.map { try Entry.decode($0) }
+        seq = last?.seq ?? 0
+    }
+
+    /// The projections a report reads, checked against the state root of the
+    /// last entry (read once per view).
+    /// - Throws: ``LedgerError`` `.tampered` when they do not match.
+    func state() throws -> VerifiedState {
+        if let verified { return verified }
+        if scratch == nil, seq > 0, last?.stateRoot == nil {
+            throw LedgerError(.tampered, "the journal ends on entry \(seq), which carries no state root as the last entry of "
+                              + "every write does: it ends in the middle of a write; run `accord audit`")
+        }
+        let state = try VerifiedState.load(db, expected: last?.stateRoot, headSeq: seq)
+        verified = state
+        return state
+    }
+
+    /// The seq and Merkle root this view reflects: the root recomputed from
+    /// the stored tree nodes and the leaf hashes (that of the last entry
+    /// checked against its bytes), which the stored right edge must match.
+    /// - Throws: ``LedgerError`` `.tampered` when they differ.
+    func stamp() throws -> LedgerStamp {
+        let root = try Merkle.root(size: UInt64(seq), source: JournalHashSource(db: db))
+        var stored: MerkleFrontier?
+        try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in
+            stored = try? MerkleFrontier(serialized: row.blob(0))
+        }
+        if seq > 0, stored?.size != UInt64(seq) || stored?.root != root {
+            throw LedgerError(.tampered, "the ledger has been altered: the stored edge of the Merkle tree does not match the "
+                              + "journal's \(seq) entries; run `accord audit`")
+        }
+        return LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
+    }
+}
+
+extension Ledger {
+    /// Runs `body` with a view of the ledger as known at `asOf` (default: now),
+    /// inside one read transaction.
+    ///
+    /// At the head the view is the file, its projections checked against the
+    /// journal's state root (cheap: it reads what a report reads). Before the
+    /// head it is a scratch copy rebuilt from entries 1 through the one
+    /// `asOf` names (its cost grows with that number of entries).
+    /// - Parameter restartable: see ``Database/read(restartable:_:)``.
+    /// - Throws: ``LedgerError`` `.badInput` for an `asOf` beyond the head or
+    ///   before the first entry; `.tampered` when what is read does not check.
+    func reading<T>(asOf: AsOf?, restartable: Bool = true, _ body: (LedgerView) throws -> T) throws -> T {
+        try LedgerError.translating {
+            try database.read(restartable: restartable) { db in
+                let view = try LedgerView(head: db)
+                let target = try LedgerView.resolve(asOf, head: view.seq, db: db)
+                guard target < view.seq else { return try body(view) }
+                let scratch = try ScratchLedger.replaying(db, through: target)
+                return try scratch.database.read { copy in
+                    try body(try LedgerView.replayed(scratch, db: copy))
+                }
+            }
+        }
+    }
+}
+
+extension LedgerView {
+    static func replayed(_ scratch: ScratchLedger, db: Database) throws -> LedgerView {
+        try LedgerView(replayed: scratch, db: db)
+    }
+
+    /// The entry `asOf` names: a seq, or the last entry recorded at or before
+    /// a time (a date alone: the end of that UTC day), checked against the
+    /// recording times inside the entries themselves.
+    static func resolve(_ asOf: AsOf?, head: Int64, db: Database) throws -> Int64 {
+        switch asOf {
+        case nil:
+            return head
+        case .seq(let seq):
+            guard seq <= head else {
+                throw LedgerError.badInput("--as-of \(seq) is beyond the ledger's last entry, \(head)")
+            }
+            return seq
+        case .time(let moment):
+            // A date alone means the end of that day (UTC).
+            let limit = moment.hasTime ? moment.timestamp : Timestamp(milliseconds: (moment.day + 1) * 86_400_000 - 1)
+            guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_at <= ?", limit.iso8601) else {
+                throw LedgerError.badInput("--as-of \(moment): the ledger has no entry recorded at or before then")
+            }
+            // The column is a copy: the entries' own times must agree.
+            for (check, after) in [(seq, false), (seq + 1, true)] where check <= head {
+                guard let entry = try Ledger.entry(check, in: db), (entry.recordedAt > limit) == after else {
+                    throw LedgerError(.tampered, "the recording time of entry \(check) in the journal table disagrees with the entry; "
+                                      + "run `accord audit`")
+                }
+            }
+            return seq
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import AccordStorage
+import Crypto
+
+/// Something the state root covers: one leaf each (docs/JOURNAL.md, "State roots").
+///
+/// An entity's leaf hashes every projection row that describes it and that
+/// reports read whole: a commitment's definition rows, its running totals,
+/// its source counts, its disputed contributions, and its digests (of its
+/// per-day totals, and the chains over the entries behind its records).
+enum StateEntity: Hashable, Comparable {
+    case ledger
+    case party(String)
+    case agreement(String)
+    case commitment(String)
+    case guarantee(String)
+    case key(String)
+
+    /// `party:UA`, `commitment:UA-release`, `ledger`.
+    var key: String {
+        switch self {
+        case .ledger: "ledger"
+        case .party(let id): "party:" + id
+        case .agreement(let id): "agreement:" + id
+        case .commitment(let id): "commitment:" + id
+        case .guarantee(let id): "guarantee:" + id
+        case .key(let name): "key:" + name
+        }
+    }
+
+    static func < (lhs: StateEntity, rhs: StateEntity) -> Bool {
+        Array(lhs.key.utf8).lexicographicallyPrecedes(rhs.key.utf8)
+    }
+
+    /// Which of the 256 buckets holds the leaf: the first byte of SHA-256(key).
+    var bucket: Int { StateEntity.bucket(of: key) }
+
+    static func bucket(of key: String) -> Int {
+        Int(SHA256.hash(data: Array(key.utf8)).withUnsafeBytes { $0[0] })
+    }
+
+    /// The projection tables whose rows make up an entity's leaf, each with the
+    /// column naming the entity (nil: every row of the table).
+    struct Table: Hashable {
+        var name: String
+        var column: String?
+    }
+
+    enum Kind: CaseIterable {
+        case ledger, party, agreement, commitment, guarantee, key
+
+        var tables: [Table] {
+            switch self {
+            case .ledger: [Table(name: "ledger", column: nil)]
+            case .party: [Table(name: "parties", column: "id")]
+            case .agreement: [Table(name: "agreements", column: "id")]
+            case .commitment: [
+                Table(name: "commitments", column: "id"), Table(name: "reciprocals", column: "commitment"),
+                Table(name: "dependencies", column: "commitment"), Table(name: "withdrawals", column: "commitment"),
+                Table(name: "commitment_totals", column: "commitment"), Table(name: "commitment_sources", column: "commitment"),
+                Table(name: "disputed_contributions", column: "commitment"),
+                Table(name: "commitment_digests", column: "commitment"),
+            ]
+            case .guarantee: [
+                Table(name: "guarantees", column: "id"), Table(name: "guarantee_covers", column: "guarantee"),
+                Table(name: "invocations", column: "guarantee"),
+            ]
+            case .key: [Table(name: "keys", column: "name")]
+            }
+        }
+
+        func entity(_ id: String) -> StateEntity {
+            switch self {
+            case .ledger: .ledger
+            case .party: .party(id)
+            case .agreement: .agreement(id)
+            case .commitment: .commitment(id)
+            case .guarantee: .guarantee(id)
+            case .key: .key(id)
+            }
+        }
+    }
+
+    var kind: Kind {
+        switch self {
+        case .ledger: .ledger
+        case .party: .party
+        case .agreement: .agreement
+        case .commitment: .commitment
+        case .guarantee: .guarantee
+        case .key: .key
+        }
+    }
+
+    /// The entity's id (its key without the kind).
+    var id: String {
+        switch self {
+        case .ledger: ""
+        case .party(let id), .agreement(let id), .commitment(let id), .guarantee(let id), .key(let id): id
+        }
+    }
+}
+
+/// The rows of one entity, serialized, table by table: what its leaf hashes.
+struct EntityRows {
+    /// Per table (in ``StateEntity/Kind/tables`` order), each row's canonical bytes.
+    var tables: [[[UInt8]]]
+
+    init(kind: StateEntity.Kind) {
+        tables = Array(repeating: [], count: kind.tables.count)
+    }
+
+    var isEmpty: Bool { tables.allSatisfy(\.isEmpty) }
+
+    /// SHA-256 over the entity key and each table's rows as a sorted multiset,
+    /// so the leaf does not depend on the order a query returned them in.
+    func leaf(_ entity: StateEntity) -> Hash32Bytes {
+        var hasher = SHA256()
+        hasher.update(data: StateDigest.leafTag)
+        StateDigest.update(&hasher, string: entity.key)
+        for (table, rows) in zip(entity.kind.tables, tables) {
+            StateDigest.update(&hasher, string: table.name)
+            StateDigest.update(&hasher, u32: UInt32(rows.count))
+            for row in rows.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                StateDigest.update(&hasher, u32: UInt32(row.count))
+                hasher.update(data: row)
+            }
+        }
+        return Array(hasher.finalize())
+    }
+}
+
+typealias Hash32Bytes = [UInt8]
+
+/// The byte forms the state root is built from.
+enum StateDigest {
+    static let leafTag: [UInt8] = Array("accord state leaf v1".utf8) + [0]
+    static let bucketTag: [UInt8] = Array("accord state bucket v1".utf8) + [0]
+    static let rootTag: [UInt8] = Array("accord state root v1".utf8) + [0]
+    static let dailyTag: [UInt8] = Array("accord daily totals v1".utf8) + [0]
+    static let chainTag: [UInt8] = Array("accord evidence chain v1".utf8) + [0]
+    /// A chain before its first entry.
+    static let emptyChain: [UInt8] = Array(SHA256.hash(data: chainTag))
+
+    static func update(_ hasher: inout SHA256, u32 value: UInt32) {
+        hasher.update(data: [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+                             UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)])
+    }
+
+    static func update(_ hasher: inout SHA256, string: String) {
+        var copy = string
+        copy.withUTF8 { bytes in
+            update(&hasher, u32: UInt32(bytes.count))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    /// One row's canonical bytes: each value as a type tag and its bytes
+    /// (text as its exact UTF-8, so look-alike text never compares equal).
+    static func serialize(_ values: [DatabaseValue]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16 * values.count)
+        for value in values {
+            switch value {
+            case .null:
+                out.append(0)
+            case .integer(let int):
+                out.append(1)
+                appendU64(&out, UInt64(bitPattern: int))
+            case .real(let double):
+                out.append(2)
+                appendU64(&out, double.bitPattern)
+            case .text(let text):
+                out.append(3)
+                appendU32(&out, UInt32(text.utf8.count))
+                out.append(contentsOf: text.utf8)
+            case .blob(let bytes):
+                out.append(4)
+                appendU32(&out, UInt32(bytes.count))
+                out.append(contentsOf: bytes)
+            }
+        }
+        return out
+    }
+
+    static func appendU32(_ out: inout [UInt8], _ value: UInt32) {
+        out.append(UInt8(truncatingIfNeeded: value >> 24))
+        out.append(UInt8(truncatingIfNeeded: value >> 16))
+        out.append(UInt8(truncatingIfNeeded: value >> 8))
+        out.append(UInt8(truncatingIfNeeded: value))
+    }
+
+    static func appendU64(_ out: inout [UInt8], _ value: UInt64) {
+        var shift: UInt64 = 56
+        while true {
+            out.append(UInt8(truncatingIfNeeded: value >> shift))
+            if shift == 0 { break }
+            shift -= 8
+        }
+    }
+
+    /// A bucket's hash over its (key, leaf) pairs in key order.
+    static func bucket(_ leaves: [(key: String, leaf: [UInt8])]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: bucketTag)
+        for item in leaves.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }) {
+            update(&hasher, string: item.key)
+            hasher.update(data: item.leaf)
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// The root over the 256 buckets (an absent bucket is empty).
+    static func root(_ buckets: [Int: [UInt8]]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: rootTag)
+        for index in 0..<256 {
+            if let hash = buckets[index] {
+                hasher.update(data: [1])
+                hasher.update(data: hash)
+            } else {
+                hasher.update(data: [0])
+            }
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// One step of an evidence chain: the chain after entry `seq`, whose
+    /// content hash is `content`, was appended.
+    static func chain(_ previous: [UInt8], seq: Int64, content: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        var bytes: [UInt8] = []
+        appendU64(&bytes, UInt64(bitPattern: seq))
+        hasher.update(data: bytes)
+        hasher.update(data: content)
+        return Array(hasher.finalize())
+    }
+}

@@ -1,0 +1,209 @@
+import AccordStorage
+import AccordTrust
+import Crypto
+
+/// Keeps the state root up to date inside one write transaction.
+///
+/// Before the first change to an entity in the transaction, its rows are
+/// hashed and compared with its stored leaf (so an edit made to the file
+/// with another tool is refused, not folded into the next root); at the end,
+/// the leaves of every changed entity, their buckets and the root are
+/// recomputed. The root goes into the last entry of the transaction.
+final class StateTracker {
+    let db: Database
+    /// While projections are rebuilt from the journal (an upgrade), the stored
+    /// state is being recreated, so nothing is compared with it.
+    let rebuilding: Bool
+    private var verified: Set<StateEntity> = []
+    private var dirty: Set<StateEntity> = []
+    /// Evidence chains of commitments touched in this transaction: (verifications, breaches).
+    private var chains: [String: (verifications: [UInt8], breaches: [UInt8])] = [:]
+    /// The stored bucket hashes, as verified at the start.
+    private var buckets: [Int: [UInt8]] = [:]
+
+    /// - Parameter headRoot: the state root of the journal's last entry (nil
+    ///   for a new ledger, or one being rebuilt).
+    init(db: Database, headRoot: Hash32?, rebuilding: Bool) throws {
+        self.db = db
+        self.rebuilding = rebuilding
+        guard !rebuilding else { return }
+        try db.forEach("SELECT bucket, hash FROM state_buckets") { row in buckets[row.int(0)] = row.blob(1) }
+        let stored = StateDigest.root(buckets)
+        if let headRoot {
+            guard stored == headRoot.bytes else {
+                throw LedgerError(.tampered, "the stored state index does not match the state root of the journal's last entry; "
+                                  + "nothing was written")
+            }
+        } else if !buckets.isEmpty {
+            throw LedgerError(.tampered, "the ledger holds state that no journal entry vouches for; nothing was written")
+        }
+    }
+
+    /// Marks an entity as about to change, first checking (once per
+    /// transaction) that its rows still hash to its stored leaf.
+    /// - Throws: ``LedgerError`` `.tampered` naming the entity.
+    func willChange(_ entity: StateEntity) throws {
+        dirty.insert(entity)
+        guard !rebuilding, verified.insert(entity).inserted else { return }
+        if case .commitment(let id) = entity { try verifyDaily(id) }
+        let rows = try StateTracker.rows(of: entity, db: db)
+        let computed = rows.isEmpty ? nil : rows.leaf(entity)
+        guard computed == (try storedLeaf(entity)) else {
+            throw LedgerError(.tampered, "the rows of \(entity.key) do not match the state recorded in the journal; "
+                              + "nothing was written")
+        }
+    }
+
+    /// Appends entry `seq` to the evidence chain of `commitment` for records of `kind`.
+    func chain(_ commitment: String, kind: Record.Kind, seq: Int64, content: Hash32) throws {
+        try willChange(.commitment(commitment))
+        var pair = try chains[commitment] ?? storedChains(commitment)
+        switch kind {
+        case .verification: pair.verifications = StateDigest.chain(pair.verifications, seq: seq, content: content.bytes)
+        case .breach: pair.breaches = StateDigest.chain(pair.breaches, seq: seq, content: content.bytes)
+        }
+        chains[commitment] = pair
+    }
+
+    /// True when some entity changed since the last ``finish()``.
+    var hasChanges: Bool { !dirty.isEmpty }
+
+    /// Writes the digests, leaves and buckets of what changed and returns the new root.
+    func finish() throws -> Hash32 {
+        let changed = dirty.sorted()
+        for entity in changed {
+            guard case .commitment(let id) = entity else { continue }
+            guard try db.scalarInt("SELECT count(*) FROM commitments WHERE id = ?", id) == 1 else { continue }
+            let pair = try chains[id] ?? storedChains(id)
+            try db.runChecked("""
+                INSERT INTO commitment_digests (commitment, daily, verifications, breaches) VALUES (?, ?, ?, ?)
+                ON CONFLICT (commitment) DO UPDATE SET daily = excluded.daily, verifications = excluded.verifications,
+                    breaches = excluded.breaches
+                """, [id, try StateTracker.daily(id, db: db), pair.verifications, pair.breaches], what: "the digests of \(id)")
+        }
+        var byBucket: [Int: [StateEntity]] = [:]
+        for entity in changed { byBucket[entity.bucket, default: []].append(entity) }
+        for (bucket, entities) in byBucket {
+            var leaves: [String: [UInt8]] = [:]
+            try db.forEach("SELECT entity, hash FROM state_leaves WHERE bucket = ?", [bucket]) { row in
+                leaves[row.text(0)] = row.blob(1)
+            }
+            if !rebuilding {
+                let stored = leaves.isEmpty ? nil : StateDigest.bucket(leaves.map { ($0.key, $0.value) })
+                guard stored == buckets[bucket] else {
+                    throw LedgerError(.tampered, "the stored state index (bucket \(bucket)) does not match the journal; nothing was written")
+                }
+            }
+            for entity in entities {
+                let rows = try StateTracker.rows(of: entity, db: db)
+                if rows.isEmpty {
+                    leaves[entity.key] = nil
+                    try db.run("DELETE FROM state_leaves WHERE bucket = ? AND entity = ?", bucket, entity.key)
+                } else {
+                    let leaf = rows.leaf(entity)
+                    leaves[entity.key] = leaf
+                    try db.runChecked("""
+                        INSERT INTO state_leaves (bucket, entity, hash) VALUES (?, ?, ?)
+                        ON CONFLICT (bucket, entity) DO UPDATE SET hash = excluded.hash
+                        """, [bucket, entity.key, leaf], what: "the state of \(entity.key)")
+                }
+            }
+            if leaves.isEmpty {
+                buckets[bucket] = nil
+                try db.run("DELETE FROM state_buckets WHERE bucket = ?", bucket)
+            } else {
+                let hash = StateDigest.bucket(leaves.map { ($0.key, $0.value) })
+                buckets[bucket] = hash
+                try db.runChecked("""
+                    INSERT INTO state_buckets (bucket, hash) VALUES (?, ?)
+                    ON CONFLICT (bucket) DO UPDATE SET hash = excluded.hash
+                    """, [bucket, hash], what: "the state index")
+            }
+        }
+        dirty.removeAll()
+        chains.removeAll()
+        verified.removeAll()
+        guard let root = Hash32(bytes: StateDigest.root(buckets)) else {
+            throw LedgerError(.failure, "the state root is not 32 bytes")
+        }
+        return root
+    }
+
+    private func storedLeaf(_ entity: StateEntity) throws -> [UInt8]? {
+        var leaf: [UInt8]?
+        try db.forEach("SELECT hash FROM state_leaves WHERE bucket = ? AND entity = ?", [entity.bucket, entity.key]) { row in
+            leaf = row.blob(0)
+        }
+        return leaf
+    }
+
+    private func storedChains(_ commitment: String) throws -> (verifications: [UInt8], breaches: [UInt8]) {
+        var pair = (verifications: StateDigest.emptyChain, breaches: StateDigest.emptyChain)
+        try db.forEach("SELECT verifications, breaches FROM commitment_digests WHERE commitment = ?", [commitment]) { row in
+            pair = (row.blob(0), row.blob(1))
+        }
+        return pair
+    }
+
+    /// The stored digest of a commitment's per-day totals must be the digest
+    /// of the rows that are there (reports at a past date read those rows).
+    private func verifyDaily(_ commitment: String) throws {
+        var stored: [UInt8]?
+        try db.forEach("SELECT daily FROM commitment_digests WHERE commitment = ?", [commitment]) { row in stored = row.blob(0) }
+        let computed = try StateTracker.daily(commitment, db: db)
+        guard stored == computed || (stored == nil && computed == StateTracker.emptyDaily) else {
+            throw LedgerError(.tampered, "the per-day totals of commitment \(commitment) do not match the state recorded in "
+                              + "the journal; nothing was written")
+        }
+    }
+
+    // MARK: Reading an entity's rows
+
+    /// The entity's rows, table by table, through point queries.
+    static func rows(of entity: StateEntity, db: Database) throws -> EntityRows {
+        var rows = EntityRows(kind: entity.kind)
+        for (index, table) in entity.kind.tables.enumerated() {
+            let sql = table.column.map { "SELECT * FROM \(table.name) WHERE \($0) = ?" } ?? "SELECT * FROM \(table.name)"
+            try db.forEach(sql, table.column == nil ? [] : [entity.id]) { row in
+                rows.tables[index].append(StateDigest.serialize(row.values))
+            }
+        }
+        return rows
+    }
+
+    /// The digest of a commitment's per-day totals and per-day sources.
+    static func daily(_ commitment: String, db: Database) throws -> [UInt8] {
+        var digest = DailyDigest()
+        try db.forEach("SELECT * FROM daily_totals WHERE commitment = ?", [commitment]) { row in
+            digest.add(totals: row.values)
+        }
+        try db.forEach("SELECT * FROM daily_source_totals WHERE commitment = ?", [commitment]) { row in
+            digest.add(sources: row.values)
+        }
+        return digest.finish()
+    }
+
+    static let emptyDaily = DailyDigest().finish()
+}
+
+/// SHA-256 over a commitment's per-day rows, each table as a sorted multiset.
+struct DailyDigest {
+    private var totals: [[UInt8]] = []
+    private var sources: [[UInt8]] = []
+
+    mutating func add(totals values: [DatabaseValue]) { totals.append(StateDigest.serialize(values)) }
+    mutating func add(sources values: [DatabaseValue]) { sources.append(StateDigest.serialize(values)) }
+
+    func finish() -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: StateDigest.dailyTag)
+        for table in [totals, sources] {
+            StateDigest.update(&hasher, u32: UInt32(table.count))
+            for row in table.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                StateDigest.update(&hasher, u32: UInt32(row.count))
+                hasher.update(data: row)
+            }
+        }
+        return Array(hasher.finalize())
+    }
+}

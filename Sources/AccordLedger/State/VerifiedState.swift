@@ -1,0 +1,256 @@
+import AccordStorage
+import AccordTrust
+
+/// The projections a report reads, read whole (never through an index) and
+/// checked against the state root of the journal's last entry, so that every
+/// figure printed comes from rows the journal vouches for.
+///
+/// The same scan feeds the report's model and the leaves: what is hashed is
+/// exactly what is used. A row added, removed or changed (a byte of it) by
+/// another tool makes the recomputed root differ from the one in the journal,
+/// and the read is refused as tampered.
+struct VerifiedState {
+    var snapshot: Snapshot
+    var ledgerID = ""
+    /// `commitment_totals` rows.
+    var totals: [TotalsRow] = []
+    /// commitment → confidence rank → distinct sources whose best rank it is.
+    var sources: [String: [Int: Int]] = [:]
+    /// Would-be contributions of records under a pending dispute.
+    var disputed: [String: [EvidenceKey]] = [:]
+    /// commitment → its digests (per-day totals, evidence chains).
+    var digests: [String: CommitmentDigests] = [:]
+
+    struct TotalsRow {
+        var commitment: String
+        var rank: Int
+        var amounts: Amounts
+        var lastDay: Int64
+        var firstBreachDay: Int64?
+    }
+
+    struct CommitmentDigests {
+        var daily: [UInt8]
+        var verifications: [UInt8]
+        var breaches: [UInt8]
+    }
+
+    /// Reads and checks the state after the journal's last entry.
+    /// - Parameter expected: the state root the journal's last entry carries
+    ///   (nil only for a replayed copy that ends in the middle of a write,
+    ///   whose rows were produced from verified entries).
+    /// - Throws: ``LedgerError`` `.tampered` naming what differs.
+    static func load(_ db: Database, expected: Hash32?, headSeq: Int64) throws -> VerifiedState {
+        var state = VerifiedState(snapshot: Snapshot(seq: headSeq))
+        var entities: [StateEntity: EntityRows] = [:]
+        var reciprocals: [String: String] = [:]
+        var dependencies: [String: [(seq: Int64, id: String)]] = [:]
+        var covers: [String: [String]] = [:]
+        var invocations: [String: [(day: Int64, seq: Int64, date: Moment)]] = [:]
+        var commitments: [Snapshot.CommitmentRow] = []
+        var parties: [(seq: Int64, id: String, name: String)] = []
+        var agreements: [(seq: Int64, id: String, title: String)] = []
+        var guarantees: [(seq: Int64, id: String, guarantor: String, consequence: String, days: Int64)] = []
+
+        for kind in StateEntity.Kind.allCases {
+            for (index, table) in kind.tables.enumerated() {
+                let statement = try db.prepare("SELECT * FROM \(table.name) NOT INDEXED")
+                let columns = Columns(statement.columnNames, table: table.name)
+                let entityColumn = try table.column.map { try columns.index($0) }
+                let cursor = statement.cursor()
+                while let row = try cursor.next() {
+                    let values = row.values
+                    let row = ReadRow(values: values, columns: columns)
+                    let id = try entityColumn.map { try row.text(at: $0) } ?? ""
+                    let entity = kind.entity(id)
+                    entities[entity, default: EntityRows(kind: kind)].tables[index].append(StateDigest.serialize(values))
+                    switch table.name {
+                    case "ledger":
+                        state.ledgerID = try row.text("id")
+                    case "parties":
+                        parties.append((try row.int("seq"), id, try row.text("name")))
+                    case "agreements":
+                        agreements.append((try row.int("seq"), id, try row.text("title")))
+                        if let date = try row.optionalMoment("date") { state.snapshot.agreementDates[id] = date }
+                    case "commitments":
+                        commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
+                    case "reciprocals":
+                        reciprocals[id] = try row.text("counterpart")
+                    case "dependencies":
+                        dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
+                    case "withdrawals":
+                        state.snapshot.withdrawals[id] = try row.moment("date")
+                    case "commitment_totals":
+                        state.totals.append(TotalsRow(
+                            commitment: id, rank: try row.rank("confidence"),
+                            amounts: Amounts(records: try row.int("records"), quantity: try row.int("quantity"),
+                                             done: try row.int("done"), notDone: try row.int("not_done"),
+                                             breaches: try row.int("breaches")),
+                            lastDay: try row.int("last_day"), firstBreachDay: try row.optionalInt("first_breach_day")))
+                    case "commitment_sources":
+                        state.sources[id, default: [:]][try row.rank("confidence")] = Int(try row.int("sources"))
+                    case "disputed_contributions":
+                        state.disputed[id, default: []].append(EvidenceKey(day: try row.int("day"), rank: try row.rank("rank")))
+                    case "commitment_digests":
+                        state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
+                                                              breaches: try row.blob("breaches"))
+                    case "guarantees":
+                        guarantees.append((try row.int("seq"), id, try row.text("guarantor"), try row.text("consequence"),
+                                           try row.int("respond_within_days")))
+                    case "guarantee_covers":
+                        covers[id, default: []].append(try row.text("commitment"))
+                    case "invocations":
+                        let date = try row.moment("date")
+                        invocations[id, default: []].append((date.day, try row.int("seq"), date))
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+        try check(entities, expected: expected, headSeq: headSeq, db: db)
+
+        parties.sort { $0.seq < $1.seq }
+        agreements.sort { $0.seq < $1.seq }
+        state.snapshot.parties = parties.map { ($0.id, $0.name) }
+        state.snapshot.partySeqs = parties.map(\.seq)
+        state.snapshot.agreements = agreements.map { ($0.id, $0.title) }
+        state.snapshot.agreementSeqs = agreements.map(\.seq)
+        state.snapshot.commitments = commitments.sorted { $0.seq < $1.seq }.map { row in
+            var row = row
+            row.commitment.reciprocal = reciprocals[row.commitment.id]
+            row.commitment.dependsOn = (dependencies[row.commitment.id] ?? [])
+                .sorted { $0.seq != $1.seq ? $0.seq < $1.seq : Array($0.id.utf8).lexicographicallyPrecedes($1.id.utf8) }.map(\.id)
+            return row
+        }
+        state.snapshot.guarantees = guarantees.sorted { $0.seq < $1.seq }.map { item in
+            Snapshot.GuaranteeRow(guarantee: Guarantee(id: item.id, guarantor: item.guarantor,
+                                                       covers: (covers[item.id] ?? []).sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) },
+                                                       consequence: item.consequence, respondWithinDays: item.days),
+                                  seq: item.seq)
+        }
+        for (guarantee, list) in invocations {
+            state.snapshot.invocations[guarantee] = list.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }.map(\.date)
+        }
+        return state
+    }
+
+    /// Compares the root of `entities` with the expected one, naming what differs.
+    private static func check(_ entities: [StateEntity: EntityRows], expected: Hash32?, headSeq: Int64, db: Database) throws {
+        guard let expected else { return }
+        var leaves: [StateEntity: [UInt8]] = [:]
+        var buckets: [Int: [(key: String, leaf: [UInt8])]] = [:]
+        for (entity, rows) in entities {
+            let leaf = rows.leaf(entity)
+            leaves[entity] = leaf
+            buckets[entity.bucket, default: []].append((entity.key, leaf))
+        }
+        let root = StateDigest.root(buckets.mapValues { StateDigest.bucket($0) })
+        guard root != expected.bytes else { return }
+        // Name the first entity whose rows no longer give its stored leaf (the
+        // stored leaves are only a hint: they may have been altered too).
+        var stored: [String: [UInt8]] = [:]
+        try db.forEach("SELECT entity, hash FROM state_leaves NOT INDEXED") { row in stored[row.text(0)] = row.blob(1) }
+        let changed = leaves.keys.sorted().first { stored[$0.key] != leaves[$0] }?.key
+            ?? stored.keys.sorted().first { key in !leaves.keys.contains { $0.key == key } }
+        let what = changed.map { "the rows of \($0) do not match" } ?? "its rows do not match"
+        throw LedgerError(.tampered, "the ledger has been altered: \(what) the state recorded in entry \(headSeq); "
+                          + "nothing it shows can be trusted; run `accord audit`")
+    }
+}
+
+/// Column positions of one scanned table.
+struct Columns {
+    let names: [String]
+    let table: String
+    private let positions: [String: Int]
+
+    init(_ names: [String], table: String) {
+        self.names = names
+        self.table = table
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func index(_ name: String) throws -> Int {
+        guard let index = positions[name] else {
+            throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines; run `accord audit`")
+        }
+        return index
+    }
+}
+
+/// One scanned row, read by column name; a value of the wrong type is tampering.
+struct ReadRow {
+    let values: [DatabaseValue]
+    let columns: Columns
+
+    private func wrong(_ name: String, _ what: String) -> LedgerError {
+        LedgerError(.tampered, "\(columns.table).\(name) holds \(what); run `accord audit`")
+    }
+
+    func text(at index: Int) throws -> String {
+        guard case .text(let text) = values[index] else { throw wrong(columns.names[index], "a value that is not text") }
+        return text
+    }
+
+    func text(_ name: String) throws -> String { try text(at: try columns.index(name)) }
+
+    func optionalText(_ name: String) throws -> String? {
+        let index = try columns.index(name)
+        if case .null = values[index] { return nil }
+        return try text(at: index)
+    }
+
+    func int(_ name: String) throws -> Int64 {
+        guard case .integer(let value) = values[try columns.index(name)] else { throw wrong(name, "a value that is not an integer") }
+        return value
+    }
+
+    func optionalInt(_ name: String) throws -> Int64? {
+        let index = try columns.index(name)
+        switch values[index] {
+        case .null: return nil
+        case .integer(let value): return value
+        default: throw wrong(name, "a value that is not an integer")
+        }
+    }
+
+    func blob(_ name: String) throws -> [UInt8] {
+        guard case .blob(let bytes) = values[try columns.index(name)] else { throw wrong(name, "a value that is not a blob") }
+        return bytes
+    }
+
+    func rank(_ name: String) throws -> Int {
+        let value = try int(name)
+        guard (0...2).contains(value) else { throw wrong(name, "the rank \(value), not 0, 1 or 2") }
+        return Int(value)
+    }
+
+    func moment(_ name: String) throws -> Moment {
+        let text = try text(name)
+        guard let moment = try? Moment(canonical: text) else { throw wrong(name, "'\(TextRules.printable(text))', not a date") }
+        return moment
+    }
+
+    func optionalMoment(_ name: String) throws -> Moment? {
+        guard try optionalText(name) != nil else { return nil }
+        return try moment(name)
+    }
+
+    func word<V: Vocabulary>(_ name: String, _ type: V.Type) throws -> V {
+        let text = try text(name)
+        guard let value = V(rawValue: text) else { throw wrong(name, "'\(TextRules.printable(text))', not a \(V.noun)") }
+        return value
+    }
+
+    /// A `commitments` row (its reciprocal and dependencies live in their own tables).
+    func commitment() throws -> Commitment {
+        let decimals = try int("decimals")
+        guard (0...Int64(Quantity.maximumScale)).contains(decimals) else { throw wrong("decimals", "\(decimals)") }
+        return Commitment(id: try text("id"), agreement: try text("agreement"), party: try text("party"),
+                          kind: try word("kind", CommitmentKind.self), target: try optionalInt("target"),
+                          decimals: UInt8(decimals), unit: try optionalText("unit"), due: try optionalMoment("due"),
+                          from: try optionalMoment("window_from"), until: try optionalMoment("window_until"),
+                          reciprocal: nil, dependsOn: [], text: try optionalText("text"))
+    }
+}

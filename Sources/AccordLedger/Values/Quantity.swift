@@ -1,0 +1,103 @@
+/// An exact decimal quantity: `units` × 10^−`scale`. No floating point:
+/// 12.5 tonnes at two decimal places is 1250 units of scale 2.
+///
+/// A commitment declares its number of decimal places (0–6); every quantity
+/// logged against it, and its target, is written at exactly that scale, so
+/// sums are sums of integers.
+public struct Quantity: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    public var units: Int64
+    public var scale: UInt8
+
+    /// The most decimal places a commitment may declare.
+    public static let maximumScale: UInt8 = 6
+    /// The largest quantity accepted, in whole units (at any scale).
+    public static let maximumWhole: Int64 = 1_000_000_000_000
+
+    /// The largest number of units at `scale`: ``maximumWhole`` × 10^scale.
+    public static func maximumUnits(scale: UInt8) -> Int64 { maximumWhole * pow10(scale) }
+
+    public init(units: Int64, scale: UInt8 = 0) {
+        self.units = units
+        self.scale = scale
+    }
+
+    public init(integerLiteral value: Int64) {
+        self.init(units: value, scale: 0)
+    }
+
+    public static func < (lhs: Quantity, rhs: Quantity) -> Bool {
+        // Compared at a common scale; both are bounded, so this cannot overflow.
+        let scale = max(lhs.scale, rhs.scale)
+        return lhs.units * pow10(scale - lhs.scale) < rhs.units * pow10(scale - rhs.scale)
+    }
+
+    /// Decimal text with exactly `scale` places: "12.50", "1000".
+    public var description: String { Quantity.format(units, scale: scale) }
+
+    /// `units` at `scale` places as decimal text.
+    public static func format(_ units: Int64, scale: UInt8) -> String {
+        guard scale > 0 else { return String(units) }
+        let divisor = pow10(scale)
+        let magnitude = units.magnitude
+        let whole = magnitude / UInt64(divisor)
+        let fraction = String(magnitude % UInt64(divisor))
+        let padded = String(repeating: "0", count: Int(scale) - fraction.count) + fraction
+        return (units < 0 ? "-" : "") + "\(whole).\(padded)"
+    }
+
+    /// 10^n for n in 0…18.
+    static func pow10(_ n: UInt8) -> Int64 {
+        var value: Int64 = 1
+        for _ in 0..<n { value *= 10 }
+        return value
+    }
+}
+
+extension Parse {
+    /// A quantity with at most `scale` decimal places, written with a point
+    /// (`12.5`); no sign, no thousands separators. Stored at exactly `scale`.
+    /// - Parameter what: names the commitment in messages ("commitment grain counts tonnes").
+    static func quantity(_ raw: String, field: String, scale: UInt8, allowZero: Bool, what: String? = nil) throws -> Quantity {
+        let text = TextRules.trimmed(raw)
+        guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give a number such as 390 or 12.5") }
+        let shown = TextRules.printable(text)
+        if text.hasPrefix("-") {
+            let number = scale == 0 ? "a whole number" : "a number"
+            throw LedgerError.badInput("\(field) '\(shown)' is negative; give \(number) \(allowZero ? "0" : "1") or more")
+        }
+        let bytes = Array(text.utf8)
+        let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+        let places = scale == 0 ? "whole numbers" : "at most \(scale) decimal place\(scale == 1 ? "" : "s")"
+        let about = what.map { "\($0) takes \(places)" } ?? "it takes \(places)"
+        if bytes.contains(UInt8(ascii: ",")) || bytes.contains(UInt8(ascii: " ")) || bytes.contains(UInt8(ascii: "_"))
+            || bytes.contains(UInt8(ascii: "'")) {
+            throw LedgerError.badInput("\(field) '\(shown)' has a separator: write digits only, with a point before any "
+                                       + "decimals (600000, 12.5); \(about)")
+        }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(isDigit),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(isDigit)) else {
+            throw LedgerError.badInput(scale == 0 ? "\(field) '\(shown)' is not a whole number"
+                                       : "\(field) '\(shown)' is not a number; write digits with an optional point, such as 12.5")
+        }
+        var fraction = parts.count == 2 ? Array(parts[1]) : []
+        while fraction.count > Int(scale), fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+        guard fraction.count <= Int(scale) else {
+            if scale == 0 && parts[1].count == 3 {
+                throw LedgerError.badInput("\(field) '\(shown)' has 3 decimal places, but \(about); for thousands write the "
+                                           + "digits without a separator (\(String(decoding: whole + parts[1], as: UTF8.self)))")
+            }
+            throw LedgerError.badInput("\(field) '\(shown)' has \(parts[1].count) decimal places, but \(about)")
+        }
+        let digits = whole.drop { $0 == UInt8(ascii: "0") }
+        let tooLarge = LedgerError.badInput("\(field) '\(shown)' is too large; at most \(Quantity.maximumWhole)")
+        guard digits.count <= 13 else { throw tooLarge }
+        var units: Int64 = 0
+        for digit in digits { units = units * 10 + Int64(digit - 0x30) }
+        guard units <= Quantity.maximumWhole else { throw tooLarge }
+        for index in 0..<Int(scale) { units = units * 10 + (index < fraction.count ? Int64(fraction[index] - 0x30) : 0) }
+        guard units <= Quantity.maximumUnits(scale: scale) else { throw tooLarge }
+        if !allowZero && units == 0 { throw LedgerError.badInput("\(field) must be above 0") }
+        return Quantity(units: units, scale: scale)
+    }
+}

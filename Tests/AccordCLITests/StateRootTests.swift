@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import AccordLedger
+
+/// Reports, briefs, breach lists, commitment views and exports check what they
+/// read against the state root in the journal's last entry (docs/JOURNAL.md,
+/// "State roots"): an edit made with the sqlite3 shell is refused, never printed.
+@Suite("Reads check the state root")
+struct StateRootTests {
+    /// The demo ledger, recorded in July 2025 so every demo event is in the past.
+    static func demo(_ dir: TemporaryDirectory) throws -> (AccordRunner, String) {
+        var accord = AccordRunner(dir)
+        accord.environment["ACCORD_NOW"] = "2025-07-01T00:00:00Z"
+        let db = dir.path("demo.sqlite")
+        try accord.ok("demo", "--db", db)
+        return (accord, db)
+    }
+
+    /// Every read that prints figures or records, on `db`.
+    static let reads: [[String]] = [
+        ["report", "--at", "2025-06-10"], ["report", "--at", "2025-05-24"], ["brief", "--at", "2025-06-10", "--format", "markdown"],
+        ["breaches"], ["commitment", "show", "RU-no-strikes", "--at", "2025-06-10"], ["export", "breaches"],
+        ["export", "verifications"], ["export", "commitments"],
+    ]
+
+    @Test("an untouched ledger reads")
+    func pristine() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try Self.demo(dir)
+        for read in Self.reads {
+            let outcome = try accord(read + ["--db", db])
+            #expect(outcome.status == 0, "\(read): \(outcome.stderr)")
+        }
+    }
+
+    /// Runs `sql` on a fresh copy of the demo ledger, then expects `reads` to
+    /// refuse with exit 1 saying the ledger was altered (and `mentioning`).
+    func expectRefused(_ sql: String, guards: [String] = [], reads: [[String]] = StateRootTests.reads,
+                       mentioning: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try Self.demo(dir)
+        try Attacker.sql(db, liftingGuards: guards, sql)
+        for read in reads {
+            let outcome = try accord(read + ["--db", db])
+            #expect(outcome.status == 1, "\(read) after \(sql): \(outcome.stdout.prefix(300)) \(outcome.stderr)", sourceLocation: sourceLocation)
+            #expect(outcome.stdout.isEmpty, "\(read) printed figures from an altered ledger", sourceLocation: sourceLocation)
+            #expect(outcome.stderr.hasPrefix("Error: ") && outcome.stderr.contains("altered") && outcome.stderr.contains("accord audit"),
+                    "\(read): \(outcome.stderr)", sourceLocation: sourceLocation)
+            if let mentioning {
+                #expect(outcome.stderr.contains(mentioning), "\(read): \(outcome.stderr)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test("deleted running totals (the report would show the breached restraint in progress) are refused")
+    func deletedTotals() throws {
+        try expectRefused("DELETE FROM commitment_totals WHERE commitment = 'RU-no-strikes';", mentioning: "RU-no-strikes")
+    }
+
+    @Test("inflated totals, overall or per day, are refused")
+    func inflatedTotals() throws {
+        try expectRefused("UPDATE commitment_totals SET quantity = quantity + 300000 WHERE commitment = 'UA-release';",
+                          mentioning: "UA-release")
+        // A report before the commitment's last evidence reads its per-day rows.
+        try expectRefused("UPDATE daily_totals SET quantity = quantity + 300000 WHERE commitment = 'UA-release';",
+                          reads: [["report", "--at", "2025-05-24"]], mentioning: "per-day totals of commitment UA-release")
+    }
+
+    @Test("a forged withdrawal, party name or guarantee cover is refused")
+    func forgedDefinitions() throws {
+        try expectRefused("INSERT INTO withdrawals (commitment, date, day, reason, seq) VALUES ('RU-no-strikes', '2025-05-20', 20228, 'x', 9999);",
+                          mentioning: "RU-no-strikes")
+        try expectRefused("UPDATE parties SET name = 'Ukraine (occupied)' WHERE id = 'UA';", mentioning: "party:UA")
+        try expectRefused("DELETE FROM guarantee_covers WHERE commitment = 'RU-no-strikes';", mentioning: "guarantee:US-sanctions")
+    }
+
+    @Test("a Merkle edge edited to show another root is refused")
+    func editedFrontier() throws {
+        try expectRefused("UPDATE merkle_frontier SET hashes = randomblob(length(hashes));",
+                          reads: [["report", "--at", "2025-06-10"], ["breaches"]], mentioning: "Merkle tree")
+    }
+
+    @Test("a breach row changed to a look-alike party, or deleted, is refused by the listings that read it")
+    func alteredBreachRows() throws {
+        let listings: [[String]] = [["breaches", "--party", "RU"], ["breaches"], ["commitment", "show", "RU-no-strikes", "--at", "2025-06-10"],
+                                    ["brief", "--at", "2025-06-10", "--format", "markdown"], ["export", "breaches"]]
+        // RU with a Cyrillic У: the same to the eye, other bytes.
+        try expectRefused("UPDATE breaches SET party = 'R' || char(0x0423) WHERE party = 'RU';", guards: ["breaches_marks_only"],
+                          reads: listings, mentioning: "breaches row of entry")
+        try expectRefused("DELETE FROM breaches WHERE commitment = 'RU-no-strikes';", reads: listings)
+        try expectRefused("UPDATE corroborations SET source = source || '.';", guards: ["corroborations_marks_only"],
+                          reads: [["export", "verifications"], ["commitment", "show", "UA-release", "--at", "2025-06-10"]],
+                          mentioning: "corroborations row")
+    }
+
+    @Test("an earlier state is rebuilt from the journal alone, whatever the tables say")
+    func asOfReplays() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try Self.demo(dir)
+        let before = try accord.ok("report", "--db", db, "--at", "2025-06-10", "--as-of", "20", "--format", "json")
+        try Attacker.sql(db, "DELETE FROM commitment_totals; DELETE FROM daily_totals;")
+        #expect(try accord("report", "--db", db, "--at", "2025-06-10").status == 1)
+        let after = try accord.ok("report", "--db", db, "--at", "2025-06-10", "--as-of", "20", "--format", "json")
+        #expect(after == before)
+        #expect(after.contains("\"seq\": 20"))
+    }
+
+    @Test("a write that a hidden trigger swallows is refused, not acknowledged")
+    func swallowedWrite() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try Self.demo(dir)
+        let entries = try Attacker.sql(db, "SELECT count(*) FROM journal;")
+        try Attacker.sql(db, """
+            CREATE TRIGGER hide_breaches BEFORE INSERT ON breaches WHEN NEW.commitment = 'RU-no-strikes'
+            BEGIN SELECT RAISE(IGNORE); END;
+            """)
+        let outcome = try accord("breach", "RU-no-strikes", "--db", db, "--party", "RU", "--observed", "2025-06-20",
+                                 "--severity", "grave", "--source", "UN")
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Recorded entry"), "\(outcome.stderr)")
+        #expect(try Attacker.sql(db, "SELECT count(*) FROM journal;") == entries)
+    }
+}
+
+@Suite("Receipts and recording times")
+struct ReceiptTests {
+    @Test("a recording command's JSON receipt proves inclusion; a retry returns the same entry")
+    func receipts() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try StateRootTests.demo(dir)
+        let arguments = ["log", "UA-release", "--db", db, "--quantity", "4", "--observed", "2025-06-20", "--source", "ICRC",
+                         "--id", "late-4", "--format", "json"]
+        let first = try #require(JSONSerialization.jsonObject(with: Data(try accord.ok(arguments).utf8)) as? [String: Any])
+        #expect(first["status"] as? String == "recorded")
+        #expect(first["kind"] as? String == "verification")
+        let seq = try #require(first["seq"] as? Int)
+        let size = try #require(first["treeSize"] as? Int)
+        #expect(size == seq)
+        let proof = try #require(JSONSerialization.jsonObject(with: Data(try accord.ok("prove", "inclusion", String(seq), "--size",
+                                                                                       String(size), "--db", db).utf8)) as? [String: Any])
+        #expect(proof["root"] as? String == first["root"] as? String)
+        #expect(proof["leafHash"] as? String == first["leafHash"] as? String)
+        let again = try #require(JSONSerialization.jsonObject(with: Data(try accord.ok(arguments).utf8)) as? [String: Any])
+        #expect(again["status"] as? String == "already recorded")
+        #expect(again["seq"] as? Int == seq && again["leafHash"] as? String == first["leafHash"] as? String)
+        // In text, on stderr, one line.
+        let text = try accord("log", "UA-release", "--db", db, "--quantity", "5", "--observed", "2025-06-21", "--source", "ICRC")
+        #expect(text.stderr.hasPrefix("Recorded entry \(seq + 1): verification of UA-release (leaf "), "\(text.stderr)")
+        #expect(text.stderr.contains(", tree \(seq + 1), root "))
+    }
+
+    @Test("ACCORD_NOW is written into the entry as overridden; a time ahead of the clock, or a last entry ahead of it, is refused")
+    func overriddenClock() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try StateRootTests.demo(dir)
+        let history = try accord.ok("history", "RU-no-strikes", "--db", db, "--format", "csv")
+        #expect(history.contains(",overridden,"), "\(history)")
+        let audit = try accord("audit", "--db", db)
+        #expect(audit.status == 0 && audit.stdout.contains("recorded at a time set with ACCORD_NOW"), "\(audit.stdout)")
+
+        let ahead = try accord(["log", "UA-release", "--db", db, "--quantity", "1", "--observed", "2025-06-20", "--source", "ICRC"],
+                               extraEnvironment: ["ACCORD_NOW": "2999-12-31T00:00:00Z"])
+        #expect(ahead.status == 65 && ahead.stderr.contains("later than this machine's clock"), "\(ahead.stderr)")
+
+        // A last entry forged into the future would drag every later entry with it: refused instead.
+        let forged = dir.path("future.sqlite")
+        let last = Int64(try Attacker.sql(db, "SELECT max(seq) FROM journal;").first ?? "0") ?? 0
+        try Attacker.rewrite(db, to: forged, from: last, keepCheckpoint: { _ in false }) { entry in
+            var changed = entry
+            changed.recordedAt = try! Moment(parsing: "2999-12-31T00:00:00Z", field: "t").timestamp
+            return changed
+        }
+        let after = try accord("log", "UA-release", "--db", forged, "--quantity", "1", "--observed", "2025-06-20", "--source", "ICRC")
+        #expect(after.status == 1 && after.stderr.contains("later than this machine's clock"), "\(after.stderr)")
+    }
+}
