@@ -18,11 +18,15 @@ final class RejectsWriter {
     private var errorIndex = 0
 
     /// Creates (or empties) the file and writes the CSV header.
-    /// - Throws: ``LedgerError`` `.failure` when the file cannot be created.
+    /// - Throws: ``LedgerError`` `.failure` when the file cannot be created,
+    ///   `.badInput` when `path` is a link or not a regular file.
     init(path: String, format: ImportFormat, headerNames: [String]) throws {
         self.path = path
         self.format = format
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if let why = AtomicFile.kindRefusal(path) {
+            throw LedgerError.badInput("the rejects file \(path) \(why)")
+        }
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw LedgerError.writing(path, doing: "cannot create the rejects file", code: errno)
         }

@@ -15,10 +15,14 @@ struct KeyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Generate an Ed25519 key pair: FILE (private, keep it safe) and FILE.pub (public).")
 
-        @Option(help: ArgumentHelp("The private key file to create.", valueName: "file")) var out: String
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The private key file to create (never replaced; FILE.pub beside it).", valueName: "file"))
+        var out: String
         @Option(help: "The key's name (default: the file name without extension).") var name: String?
 
         func run() throws {
+            try global.refuseOverwriting(out, flag: "--out")
+            try global.refuseOverwriting(out + ".pub", flag: "--out \(out): the public key file")
             let defaultName = String((out.split(separator: "/").last ?? "key").split(separator: ".").first ?? "key")
             let publicText = try Keys.generate(name: name ?? defaultName, path: out)
             print(publicText)
