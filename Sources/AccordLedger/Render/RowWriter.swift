@@ -10,16 +10,21 @@ public final class RowWriter {
     public let columns: [Column]
     let output: TextOutput
     let header: Bool
+    /// CSV and TSV text cells exactly as recorded, without ``FormulaEscaping``.
+    let raw: Bool
     private var tableRows: [[Cell]] = []
     /// `"name":` for each column, for JSON output.
     private var keys: [String] = []
     private var count = 0
 
-    public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true) {
+    /// - Parameter raw: CSV and TSV text cells exactly as recorded; by default
+    ///   a cell a spreadsheet would run as a formula is neutralised (``FormulaEscaping``).
+    public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true, raw: Bool = false) {
         self.format = format
         self.columns = columns
         self.output = output
         self.header = header
+        self.raw = raw
         switch format {
         case .csv where header: output.line(columns.map { RowWriter.csvField($0.name) }.joined(separator: ",") + "\r")
         case .tsv where header: output.line(columns.map { RowWriter.tsvField($0.name) }.joined(separator: "\t"))
@@ -36,9 +41,9 @@ public final class RowWriter {
         case .table:
             tableRows.append(cells)
         case .csv:
-            output.line(cells.map { RowWriter.csvField($0.plain) }.joined(separator: ",") + "\r")
+            output.line(cells.map { RowWriter.csvField(spreadsheetText($0)) }.joined(separator: ",") + "\r")
         case .tsv:
-            output.line(cells.map { RowWriter.tsvField($0.plain) }.joined(separator: "\t"))
+            output.line(cells.map { RowWriter.tsvField(spreadsheetText($0)) }.joined(separator: "\t"))
         case .markdown:
             output.line("| " + cells.map { RowWriter.markdownField($0.display) }.joined(separator: " | ") + " |")
         case .json:
@@ -48,6 +53,12 @@ public final class RowWriter {
             output.line(objectText(cells))
         }
         count += 1
+    }
+
+    /// A cell's text for CSV or TSV: text neutralised unless ``raw``; numbers as they are.
+    private func spreadsheetText(_ cell: Cell) -> String {
+        guard !raw, case .text(let text) = cell else { return cell.plain }
+        return FormulaEscaping.neutralised(text)
     }
 
     /// Finishes the output (prints the aligned table, closes the JSON array).

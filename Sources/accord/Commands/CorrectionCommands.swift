@@ -128,6 +128,6 @@ struct HistoryCommand: ParsableCommand {
         if output.format == .table || output.format == .markdown {
             out.line("History of \(subject): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")
         }
-        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells)).render(output.format, header: output.header, to: out)
+        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells)).render(output.format, header: output.header, raw: output.raw, to: out)
     }
 }
