@@ -37,7 +37,7 @@ public struct CommitmentDetail: Sendable {
         case .table, .markdown:
             let width = fields.map(\.0.count).max() ?? 0
             for (name, value) in fields where value != .null && value != .text("") {
-                output.line(format == .markdown ? "- **\(name)**: \(value.display)"
+                output.line(format == .markdown ? "- **\(name)**: \(MarkdownText.escaped(value.display))"
                             : name + String(repeating: " ", count: width - name.count) + "  " + value.display)
             }
             output.line()

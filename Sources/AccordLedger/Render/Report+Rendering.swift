@@ -187,7 +187,7 @@ extension Report {
         case .json:
             writeJSON(to: output)
         case .table, .markdown:
-            output.line(format == .markdown ? "**\(heading)**" : heading)
+            output.line(format == .markdown ? "**\(MarkdownText.escaped(heading))**" : heading)
             for part in ReportSection.allCases {
                 let (columns, rows) = rows(part)
                 guard !rows.isEmpty else { continue }

@@ -162,20 +162,8 @@ public final class RowWriter {
         return out
     }
 
-    /// Markdown table cell: `|` escaped, line breaks as `<br>`; by scalar, so a
-    /// combining mark cannot hide a `|` or a newline inside a Character.
+    /// A Markdown table cell: ``MarkdownText`` with line breaks as `<br>`.
     static func markdownField(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousCR = scalar == "\r" }
-            switch scalar {
-            case "|": out.append(contentsOf: "\\|".unicodeScalars)
-            case "\r": out.append(contentsOf: "<br>".unicodeScalars)
-            case "\n": if !previousCR { out.append(contentsOf: "<br>".unicodeScalars) }
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        MarkdownText.escaped(text, lineBreak: "<br>")
     }
 }

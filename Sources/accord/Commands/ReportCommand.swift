@@ -100,7 +100,8 @@ struct BreachesCommand: ParsableCommand {
                         Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
                    }).render(output.format, header: output.header, raw: output.raw, to: out)
             for b in list.breaches where b.dispute != nil {
-                out.line("  entry \(b.seq): \(b.dispute ?? "")")
+                let dispute = b.dispute ?? ""
+                out.line("  entry \(b.seq): \(output.format == .markdown ? MarkdownText.escaped(dispute) : dispute)")
             }
         case .csv, .tsv:
             list.rowSet.render(output.format, header: output.header, raw: output.raw, to: out)
