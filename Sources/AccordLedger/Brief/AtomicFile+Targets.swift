@@ -21,16 +21,20 @@ extension AtomicFile {
     /// regular file (a directory, a device such as /dev/null, a FIFO, a socket).
     public static func refusal(toWrite path: String, ledger: String? = nil, inputs: [String] = []) -> String? {
         if let ledger {
-            for suffix in ledgerCompanions
-            where path == ledger + suffix || isSameEntry(path, as: ledger + suffix) || isSameFile(path, as: ledger + suffix) {
+            for suffix in ledgerCompanions where names(path, ledger + suffix) {
                 let which = suffix.isEmpty ? "the ledger" : "the ledger's \(suffix.dropFirst()) file"
                 return "is \(which) (\(ledger + suffix)); choose another file"
             }
         }
-        for input in inputs where input != "-" && (path == input || isSameEntry(path, as: input) || isSameFile(path, as: input)) {
+        for input in inputs where input != "-" && names(path, input) {
             return "is the file being read; choose another file"
         }
         return kindRefusal(path)
+    }
+
+    /// True when `a` and `b` are the same path, the same directory entry, or the same file.
+    private static func names(_ a: String, _ b: String) -> Bool {
+        a == b || isSameEntry(a, as: b) || isSameFile(a, as: b)
     }
 
     /// Why an existing `path` is not a regular file that may be replaced, or nil.

@@ -159,7 +159,9 @@ enum Parse {
         if scheme == "http" || scheme == "https" {
             guard rest.starts(with: Array("//".utf8)) else { throw refuse("has no // after \(scheme):") }
             // The authority runs to the first / ? or #; the host follows any user info and precedes any port.
-            let authority = rest.dropFirst(2).prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+            let authority = rest.dropFirst(2).prefix {
+                $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+            }
             var host = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
             if host.first != UInt8(ascii: "["), let port = host.lastIndex(of: UInt8(ascii: ":")) { host = host[..<port] }
             guard !host.isEmpty else { throw refuse("has no host") }

@@ -89,8 +89,10 @@ extension TextRules {
     /// The 58 Greek letters and symbols of each mathematical style, in code point order.
     private static let mathGreek = Array("ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡϴΣΤΥΦΧΨΩ∇αβγδεζηθικλμνξοπρςστυφχψω∂ϵϑϰϕϱϖ")
 
-    private static let romanNumerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "L", "C", "D", "M",
-                                        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "l", "c", "d", "m"]
+    private static let romanNumerals = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "L", "C", "D", "M",
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "l", "c", "d", "m",
+    ]
 
     /// Modifier letters U+1D2C–U+1D6A (ᴬ ᴮ … ᵪ) that have a compatibility mapping.
     private static let modifierLetters: [UInt32: String] = {

@@ -129,6 +129,7 @@ struct HistoryCommand: ParsableCommand {
             let title = output.format == .markdown ? MarkdownText.escaped(subject) : subject
             out.line("History of \(title): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")
         }
-        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells)).render(output.format, header: output.header, raw: output.raw, to: out)
+        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells))
+            .render(output.format, header: output.header, raw: output.raw, to: out)
     }
 }
