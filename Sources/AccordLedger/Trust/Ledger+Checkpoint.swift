@@ -23,6 +23,7 @@ extension Ledger {
         let now = try Timestamp.now()
         return try LedgerError.translating {
             try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
                 try Keys.requireRegistered(key.name, publicKey: key.verifierKey.publicKeyBytes, in: db,
                                            prefix: "", purpose: "sign checkpoints")
                 let view = try LedgerView(db: db, asOf: nil)
