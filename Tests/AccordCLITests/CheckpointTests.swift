@@ -173,7 +173,7 @@ struct CheckpointTests {
         #expect(try Attacker.sql(accord.directory.path("ledger.sqlite"), "SELECT count(*) FROM checkpoints;") == ["0"])
     }
 
-    @Test("audit --checkpoint: another ledger's is an error; a larger one means entries were cut off; an older one verifies")
+    @Test("audit --checkpoint: another ledger's is a finding; a larger one means entries were cut off; an older one verifies")
     func outsideCheckpoints() throws {
         let dir = try TemporaryDirectory()
         let accord = KeyTests.runner(dir)
@@ -193,12 +193,12 @@ struct CheckpointTests {
         #expect(cut.first?.check == "checkpoint" && cut.first?.seq == copySize + 1, "\(cut)")
         #expect(cut.first?.detail == "new.checkpoint is validly signed, and it covers \(copySize + 3) entries but the journal holds only \(copySize): entries were cut off", "\(cut)")
 
-        // Another ledger's checkpoint is a usage error, not a finding.
+        // Another ledger's checkpoint is a finding: this ledger may be the one it named, rebuilt under a new id.
         try accord.ok("demo", "--db", "other.sqlite")
-        let foreign = try accord("audit", "--db", "other.sqlite", "--checkpoint", "new.checkpoint")
-        #expect(foreign.status == 65, "\(foreign.stderr)")
-        #expect(foreign.stderr.contains("new.checkpoint is a checkpoint of another log (accord/"), "\(foreign.stderr)")
-        #expect(foreign.stdout.isEmpty)
+        let foreign = try AuditRun(accord, dir.path("other.sqlite"), ["--checkpoint", "new.checkpoint"])
+        #expect(foreign.status == 1 && foreign.outcome == "tampered" && foreign.stderr.isEmpty, "\(foreign)")
+        #expect(foreign.first?.check == "checkpoint", "\(foreign)")
+        #expect(foreign.first?.detail.contains("new.checkpoint is a checkpoint of another log (accord/") == true, "\(foreign)")
         // Not a checkpoint at all.
         try "hello\n".write(toFile: dir.path("junk.txt"), atomically: true, encoding: .utf8)
         let junk = try accord("audit", "--db", "ledger.sqlite", "--checkpoint", "junk.txt")
