@@ -32,23 +32,32 @@ extension Schema {
     /// statistics that change query plans, never results, so a ledger may have
     /// them; anything else with a reserved `sqlite_` name must be the
     /// migrations' own (an `sqlite_autoindex_*`, `sqlite_sequence`).
-    static let tolerated: Set<SchemaObject> = [
+    static let tolerated: [SchemaObject] = [
         SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat1".utf8), tableName: Array("sqlite_stat1".utf8),
                      sql: Array("CREATE TABLE sqlite_stat1(tbl,idx,stat)".utf8)),
         SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat4".utf8), tableName: Array("sqlite_stat4".utf8),
                      sql: Array("CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)".utf8)),
     ]
 
+    /// True for the objects ``tolerated`` lists (looked at by name first: this
+    /// runs before every write transaction).
+    static func isTolerated(_ object: SchemaObject) -> Bool {
+        object.name.starts(with: statPrefix) && tolerated.contains(object)
+    }
+    private static let statPrefix = Array("sqlite_stat".utf8)
+
     /// A SHA-256 over every object (type, name, table and SQL, as bytes, in
     /// ``SchemaObject/precedes(_:_:)`` order), leaving out ``tolerated`` ones.
     public static func fingerprint(of objects: [SchemaObject]) -> String {
+        // Database.schemaObjects() returns them in order already; sort only what is not.
+        let isSorted = zip(objects, objects.dropFirst()).allSatisfy { !SchemaObject.precedes($1, $0) }
         var hasher = SHA256()
         func field(_ bytes: [UInt8]) {
             let count = UInt32(truncatingIfNeeded: bytes.count)
             hasher.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)])
             hasher.update(data: bytes)
         }
-        for object in objects.sorted(by: SchemaObject.precedes) where !tolerated.contains(object) {
+        for object in isSorted ? objects : objects.sorted(by: SchemaObject.precedes) where !isTolerated(object) {
             field(object.type)
             field(object.name)
             field(object.tableName)
@@ -89,8 +98,8 @@ extension Schema {
     /// still accepted (just more slowly).
     /// - Throws: ``StorageError`` as ``expectedObjects()``.
     public static func differences(_ objects: [SchemaObject]) throws -> [SchemaDifference] {
-        let objects = objects.filter { !tolerated.contains($0) }
         if fingerprint(of: objects) == fingerprint { return [] }
+        let objects = objects.filter { !isTolerated($0) }
         let want = Dictionary(grouping: try expectedObjects(), by: \.name)
         let have = Dictionary(grouping: objects, by: \.name)
         var differences: [SchemaDifference] = []

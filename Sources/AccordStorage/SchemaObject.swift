@@ -47,11 +47,16 @@ extension Database {
     /// - Throws: ``StorageError``.
     public func schemaObjects() throws -> [SchemaObject] {
         var objects: [SchemaObject] = []
-        try forEach("SELECT type, name, tbl_name, sql FROM sqlite_schema") { row in
+        // SQLite's BINARY order is byte order, NULL first: the order of precedes(_:_:) for text.
+        try forEach("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type, tbl_name, sql") { row in
             objects.append(SchemaObject(type: row.bytes(0), name: row.bytes(1), tableName: row.bytes(2),
                                         sql: row.isNull(3) ? nil : row.bytes(3)))
         }
-        return objects.sorted(by: SchemaObject.precedes)
+        // Values stored as blobs sort after text in SQL; put them where precedes(_:_:) does.
+        if !zip(objects, objects.dropFirst()).allSatisfy({ !SchemaObject.precedes($1, $0) }) {
+            objects.sort(by: SchemaObject.precedes)
+        }
+        return objects
     }
 
     /// `PRAGMA schema_version`: SQLite changes it whenever the schema changes
