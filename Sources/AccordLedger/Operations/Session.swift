@@ -100,6 +100,7 @@ extension Ledger {
         let now = try Timestamp.now()
         return try LedgerError.translating {
             try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
                 let session = try Session(db: db, recorder: recorder, now: now)
                 let result = try body(session)
                 try session.writer.finish()

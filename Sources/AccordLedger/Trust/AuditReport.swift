@@ -15,8 +15,8 @@ public enum AuditOutcome: String, Sendable {
 /// One failed check.
 public struct AuditFinding: Sendable {
     public var outcome: AuditOutcome
-    /// The check that failed: integrity, sequence, encoding, hash, chain, signature, merkle,
-    /// projection, checkpoint, schema.
+    /// The check that failed: integrity, index, schema, sequence, encoding, hash, chain, time,
+    /// signature, merkle, projection, checkpoint.
     public var check: String
     /// The first entry concerned, when there is one.
     public var seq: Int64?
@@ -35,6 +35,7 @@ public struct AuditReport: Sendable {
     public var ledgerID: String?
     public var storedCheckpoints: Int
     public var outsideCheckpoints: Int
+    /// Whether `--full` was given (the audit runs `integrity_check` either way).
     public var full: Bool
     public var findings: [AuditFinding]
 
@@ -71,7 +72,8 @@ public struct AuditReport: Sendable {
         switch outcome {
         case .verified:
             lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
-            lines.append("checked: \(full ? "integrity_check" : "quick_check"), sequence, canonical encoding, leaf hashes, chain, signatures, Merkle tree, projections, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+            lines.append("checked: integrity_check, schema, sequence, canonical encoding, leaf hashes, chain, times, signatures, Merkle tree, "
+                         + "projections, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
         default:
             let first = findings.first
             lines.append("\(outcome.rawValue.uppercased()): \(first.map { ($0.seq.map { "entry \($0): " } ?? "") + $0.detail } ?? "")")

@@ -24,6 +24,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             }
             return moment.timestamp
         }
+        return systemClock()
+    }
+
+    /// The system clock, whatever `ACCORD_NOW` says: for checks that compare
+    /// recorded times with the real time (the audit's "recorded in the future").
+    public static func systemClock() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
