@@ -11,6 +11,9 @@
 --
 -- Upgrading a ledger to this schema rebuilds every projection from the
 -- journal and records a `ledger.upgrade` entry carrying the first state root.
+-- The rebuilt `source_totals` and `daily_source_totals` key each source by its
+-- comparison key (case, compatibility forms, look-alike letters and spacing
+-- folded: docs/JOURNAL.md), so that spellings of one source count once.
 
 CREATE TABLE state_leaves (
     bucket  INTEGER NOT NULL CHECK (bucket BETWEEN 0 AND 255),

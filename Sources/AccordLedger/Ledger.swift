@@ -104,6 +104,7 @@ public final class Ledger {
             }
             let pending = try migrator.pending(in: database)
             if !pending.isEmpty {
+                try refuseDeletedMigrations(database, pending: pending, path: path)
                 if readOnly {
                     throw LedgerError(.notALedger,
                         "\(path) has schema version \(Schema.latestVersion - pending.count) and this build needs "
@@ -112,6 +113,23 @@ public final class Ledger {
                 try Ledger.upgrade(database)
             }
             return Ledger(database: database)
+        }
+    }
+
+    /// Refuses a ledger whose `schema_migrations` lost rows, rather than take
+    /// it for an older ledger (and say to migrate it, or re-run a migration
+    /// whose objects exist): a migration missing before one that is recorded,
+    /// or missing migrations whose schema the file already has.
+    /// - Throws: ``LedgerError`` `.tampered`.
+    static func refuseDeletedMigrations(_ database: Database, pending: [Migration], path: String) throws {
+        let newest = try migrator.applied(in: database).last?.version ?? 0
+        if let gap = pending.first(where: { $0.version < newest }) {
+            throw LedgerError(.tampered, "\(path) records migration \(newest) but not migration \(gap.version) (\(gap.name)): "
+                              + "a row of schema_migrations was deleted; run `accord audit --db \(path)`")
+        }
+        if try Schema.differences(database.schemaObjects()).isEmpty {
+            throw LedgerError(.tampered, "\(path) records migrations up to \(newest) but its schema is that of migration "
+                              + "\(Schema.latestVersion): a row of schema_migrations was deleted; run `accord audit --db \(path)`")
         }
     }
 

@@ -51,8 +51,10 @@ extension LedgerError {
             self.init(.notALedger, "no ledger at \(path); create one with `accord init --db \(path)`, or give --db the path of an existing ledger")
         case .notADatabase, .foreignDatabase:
             self.init(.notALedger, "\(error.message); it is not an Accord ledger, so it was left untouched")
-        case .schemaTooNew, .migrationModified:
+        case .schemaTooNew:
             self.init(.notALedger, error.message)
+        case .migrationModified:
+            self.init(.notALedger, "\(error.message), or the file's record of it was altered (`accord audit --db \(path)` examines it)")
         case .sqliteTooOld:
             self.init(.failure, error.message)
         case .busy:

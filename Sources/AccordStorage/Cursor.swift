@@ -47,6 +47,20 @@ public struct Row {
     public func blob(_ index: Int32) -> [UInt8] { statement.blob(index) }
     public func value(_ index: Int32) -> DatabaseValue { statement.value(index) }
 
+    public func bytes(_ index: Int32) -> [UInt8] { statement.bytes(index) }
+    public func isText(_ index: Int32, equalTo value: String?) -> Bool { statement.isText(index, equalTo: value) }
+
+    /// True when column `index` and column `otherIndex` of `other` hold exactly
+    /// the same value (see ``Statement/isIdentical(_:to:_:)``).
+    public func isIdentical(_ index: Int32, to other: Row, _ otherIndex: Int32) -> Bool {
+        statement.isIdentical(index, to: other.statement, otherIndex)
+    }
+
+    /// BINARY-collation order of column `index` and column `otherIndex` of `other`.
+    public func compare(_ index: Int32, with other: Row, _ otherIndex: Int32) -> Int {
+        statement.compare(index, with: other.statement, otherIndex)
+    }
+
     public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
     public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
     public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }

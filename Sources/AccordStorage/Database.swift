@@ -70,6 +70,10 @@ public final class Database {
     var statementCache: [String: Statement] = [:]
     /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
     private(set) var snapshot: FileIdentity?
+    /// The ``schemaVersion()`` at which a caller last found the schema as it
+    /// should be, so that a long-lived connection checks it again only after it
+    /// changed; nil until then, and again after the connection is reopened.
+    public var checkedSchemaVersion: Int64?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -152,6 +156,7 @@ public final class Database {
         sqlite3_close_v2(handle)
         handle = opened
         snapshot = nil
+        checkedSchemaVersion = nil
         try setUp()
     }
 

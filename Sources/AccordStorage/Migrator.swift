@@ -73,12 +73,13 @@ public struct Migrator: Sendable {
                         + "use a newer accord",
                     path: database.path)
             }
-            if migration.checksum != record.checksum {
+            // Compared as bytes: a name Unicode calls equivalent is still another name.
+            if !migration.checksum.utf8.elementsEqual(record.checksum.utf8) || !migration.name.utf8.elementsEqual(record.name.utf8) {
                 throw StorageError(
                     code: .migrationModified,
                     message: "\(database.path) applied migration \(record.version) (\(record.name)) "
-                        + "with checksum \(record.checksum), but this build carries \(migration.checksum); "
-                        + "a migration file was edited after it was applied",
+                        + "with checksum \(record.checksum), but this build carries \(migration.version) (\(migration.name)) "
+                        + "with checksum \(migration.checksum); a migration file was edited after it was applied",
                     path: database.path)
             }
         }

@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A prepared statement: compiled once, bound, stepped and reset many times.
 ///
 /// Text binds into a small buffer the statement owns until its bindings are
@@ -220,6 +226,84 @@ public final class Statement {
         let count = Int(sqlite3_column_bytes(handle, index))
         guard count > 0, let pointer = sqlite3_column_blob(handle, index) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// The bytes of a text or blob column exactly as stored (text as UTF-8,
+    /// invalid sequences kept, where ``text(_:)`` would repair them).
+    public func bytes(_ index: Int32) -> [UInt8] {
+        let pointer: UnsafeRawPointer? = sqlite3_column_type(handle, index) == SQLITE_TEXT
+            ? UnsafeRawPointer(sqlite3_column_text(handle, index)) : sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let pointer else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// True when column `index` is NULL and `value` is nil, or is text whose
+    /// bytes are exactly the UTF-8 of `value`: byte equality, not Swift's
+    /// `String ==` (Unicode canonical equivalence), and no repair of invalid bytes.
+    public func isText(_ index: Int32, equalTo value: String?) -> Bool {
+        let type = sqlite3_column_type(handle, index)
+        guard var value else { return type == SQLITE_NULL }
+        guard type == SQLITE_TEXT else { return false }
+        let pointer = sqlite3_column_text(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return value.withUTF8 { expected in
+            guard expected.count == count else { return false }
+            guard count > 0, let pointer, let base = expected.baseAddress else { return true }
+            return memcmp(pointer, base, count) == 0
+        }
+    }
+
+    /// True when column `index` of this statement and column `otherIndex` of
+    /// `other` hold the same value exactly: the same storage class and the same
+    /// integer, the same bits of a real, or the same bytes of text or a blob
+    /// (text is compared as bytes, never as Unicode).
+    public func isIdentical(_ index: Int32, to other: Statement, _ otherIndex: Int32) -> Bool {
+        let type = sqlite3_column_type(handle, index)
+        guard type == sqlite3_column_type(other.handle, otherIndex) else { return false }
+        switch type {
+        case SQLITE_NULL: return true
+        case SQLITE_INTEGER: return int64(index) == other.int64(otherIndex)
+        case SQLITE_FLOAT: return double(index).bitPattern == other.double(otherIndex).bitPattern
+        default: return compareBytes(index, other, otherIndex) == 0
+        }
+    }
+
+    /// Orders two column values as SQLite's BINARY collation does in `ORDER BY`:
+    /// NULL, then numbers (by value), then text (by bytes), then blobs (by bytes).
+    /// - Returns: a negative number, zero or a positive number.
+    public func compare(_ index: Int32, with other: Statement, _ otherIndex: Int32) -> Int {
+        func rank(_ type: Int32) -> Int {
+            switch type {
+            case SQLITE_NULL: 0
+            case SQLITE_INTEGER, SQLITE_FLOAT: 1
+            case SQLITE_TEXT: 2
+            default: 3
+            }
+        }
+        let (left, right) = (sqlite3_column_type(handle, index), sqlite3_column_type(other.handle, otherIndex))
+        guard rank(left) == rank(right) else { return rank(left) < rank(right) ? -1 : 1 }
+        func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+        switch (left, right) {
+        case (SQLITE_NULL, _): return 0
+        case (SQLITE_INTEGER, SQLITE_INTEGER): return sign(int64(index), other.int64(otherIndex))
+        case (SQLITE_INTEGER, _), (SQLITE_FLOAT, _): return sign(double(index), other.double(otherIndex))
+        default: return compareBytes(index, other, otherIndex)
+        }
+    }
+
+    /// memcmp order of two text or blob columns, the shorter first on a tie.
+    private func compareBytes(_ index: Int32, _ other: Statement, _ otherIndex: Int32) -> Int {
+        let isText = sqlite3_column_type(handle, index) == SQLITE_TEXT
+        let left = isText ? UnsafeRawPointer(sqlite3_column_text(handle, index)) : sqlite3_column_blob(handle, index)
+        let right = isText ? UnsafeRawPointer(sqlite3_column_text(other.handle, otherIndex)) : sqlite3_column_blob(other.handle, otherIndex)
+        let (leftCount, rightCount) = (Int(sqlite3_column_bytes(handle, index)), Int(sqlite3_column_bytes(other.handle, otherIndex)))
+        let common = min(leftCount, rightCount)
+        if common > 0, let left, let right {
+            let order = memcmp(left, right, common)
+            if order != 0 { return order < 0 ? -1 : 1 }
+        }
+        return leftCount == rightCount ? 0 : (leftCount < rightCount ? -1 : 1)
     }
 
     /// The value of column `index`, with its storage class.

@@ -54,6 +54,25 @@ enum Attacker {
         try sql(path, "BEGIN;\n\(drops)\n\(script)\n\(restore.joined(separator: "\n"))\nCOMMIT;")
     }
 
+    /// Hides rows of `table` from every query that reads it through `index`:
+    /// builds a partial index on `columns` that leaves out the rows `hidden`
+    /// selects, swaps its root page with the real index's (`PRAGMA
+    /// writable_schema`), then drops the copy, which now holds the real pages.
+    /// The schema text is untouched; only `rootpage` moved.
+    static func hide(_ path: String, in table: String, behind index: String, columns: String, unique: Bool = true,
+                     where hidden: String) throws {
+        try sql(path, """
+            CREATE \(unique ? "UNIQUE " : "")INDEX hiding ON \(table) (\(columns)) WHERE NOT (\(hidden));
+            CREATE TEMP TABLE roots AS SELECT name, rootpage FROM sqlite_schema WHERE name IN ('hiding', '\(index)');
+            PRAGMA writable_schema = ON;
+            UPDATE sqlite_schema AS s SET rootpage = (SELECT rootpage FROM temp.roots r WHERE r.name <> s.name)
+                WHERE name IN ('hiding', '\(index)');
+            PRAGMA writable_schema = OFF;
+            """)
+        // A new connection reads the swapped schema.
+        try sql(path, "DROP INDEX hiding;")
+    }
+
     /// The journal's append-only guards.
     static let journalGuards = ["journal_no_update", "journal_no_delete"]
 

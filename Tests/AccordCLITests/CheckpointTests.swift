@@ -24,6 +24,8 @@ struct CheckpointTests {
         let root: [UInt8]
         let body: String
         let signers: [String]
+        /// The time its `accord-time` extension line signs.
+        let time: String
     }
 
     /// Parses `text` strictly as https://c2sp.org/tlog-checkpoint in a signed note and
@@ -33,7 +35,10 @@ struct CheckpointTests {
         #expect(parts.count == 2, "one blank line between body and signatures")
         let body = parts[0] + "\n"
         let lines = parts[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.count == 3)
+        // Three lines, then one extension line: the time it was signed.
+        #expect(lines.count == 4)
+        let time = lines.count == 4 && lines[3].hasPrefix("accord-time ") ? String(lines[3].dropFirst("accord-time ".count)) : ""
+        #expect(time.count == 24 && time.hasSuffix("Z"), "\(lines)")
         let size = try #require(Int(lines[1]))
         #expect(String(size) == lines[1], "canonical decimal")
         let root = try #require(Data(base64Encoded: lines[2]))
@@ -55,7 +60,7 @@ struct CheckpointTests {
             #expect(publicKey.isValidSignature(blob.dropFirst(4), for: Data(body.utf8)), "signature by \(name)")
             signers.append(name)
         }
-        return Note(origin: lines[0], size: size, root: Array(root), body: body, signers: signers)
+        return Note(origin: lines[0], size: size, root: Array(root), body: body, signers: signers, time: time)
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -76,6 +81,8 @@ struct CheckpointTests {
         #expect(Int64(note.size) == audit.entries)
         #expect(Self.hex(note.root) == audit.root)
         #expect(note.signers == ["mon"])
+        // The time is the signer's clock (ACCORD_NOW here), and the stored signed_at is the same.
+        #expect(note.time == "2025-07-01T12:00:00.000Z")
         let proof = try #require(JSONSerialization.jsonObject(with: Data(try accord.ok("prove", "inclusion", "1", "--db", "ledger.sqlite").utf8)) as? [String: Any])
         #expect(proof["root"] as? String == audit.root)
 
@@ -83,7 +90,8 @@ struct CheckpointTests {
         try accord.ok("checkpoint", "--key", "mon.key", "--out", "cp.txt", "--db", "ledger.sqlite")
         let written = try String(contentsOfFile: dir.path("cp.txt"), encoding: .utf8)
         #expect(try Self.parse(written, keys: ["mon": dir.path("mon.key.pub")]).body == note.body)
-        #expect(try Attacker.sql(path, "SELECT size, key_name, hex(root) FROM checkpoints;") == ["\(note.size)|mon|\(Self.hex(note.root).uppercased())"])
+        #expect(try Attacker.sql(path, "SELECT size, key_name, hex(root), signed_at FROM checkpoints;")
+                == ["\(note.size)|mon|\(Self.hex(note.root).uppercased())|\(note.time)"])
         let audited = try AuditRun(accord, path, ["--checkpoint", "cp.txt"])
         #expect(audited.status == 0 && audited.json["storedCheckpoints"] as? Int == 1, "\(audited)")
     }
@@ -165,7 +173,7 @@ struct CheckpointTests {
         #expect(try Attacker.sql(accord.directory.path("ledger.sqlite"), "SELECT count(*) FROM checkpoints;") == ["0"])
     }
 
-    @Test("audit --checkpoint: another ledger's is an error; a larger one means entries were cut off; an older one verifies")
+    @Test("audit --checkpoint: another ledger's is a finding; a larger one means entries were cut off; an older one verifies")
     func outsideCheckpoints() throws {
         let dir = try TemporaryDirectory()
         let accord = KeyTests.runner(dir)
@@ -185,12 +193,12 @@ struct CheckpointTests {
         #expect(cut.first?.check == "checkpoint" && cut.first?.seq == copySize + 1, "\(cut)")
         #expect(cut.first?.detail == "new.checkpoint is validly signed, and it covers \(copySize + 3) entries but the journal holds only \(copySize): entries were cut off", "\(cut)")
 
-        // Another ledger's checkpoint is a usage error, not a finding.
+        // Another ledger's checkpoint is a finding: this ledger may be the one it named, rebuilt under a new id.
         try accord.ok("demo", "--db", "other.sqlite")
-        let foreign = try accord("audit", "--db", "other.sqlite", "--checkpoint", "new.checkpoint")
-        #expect(foreign.status == 65, "\(foreign.stderr)")
-        #expect(foreign.stderr.contains("new.checkpoint is a checkpoint of another log (accord/"), "\(foreign.stderr)")
-        #expect(foreign.stdout.isEmpty)
+        let foreign = try AuditRun(accord, dir.path("other.sqlite"), ["--checkpoint", "new.checkpoint"])
+        #expect(foreign.status == 1 && foreign.outcome == "tampered" && foreign.stderr.isEmpty, "\(foreign)")
+        #expect(foreign.first?.check == "checkpoint", "\(foreign)")
+        #expect(foreign.first?.detail.contains("new.checkpoint is a checkpoint of another log (accord/") == true, "\(foreign)")
         // Not a checkpoint at all.
         try "hello\n".write(toFile: dir.path("junk.txt"), atomically: true, encoding: .utf8)
         let junk = try accord("audit", "--db", "ledger.sqlite", "--checkpoint", "junk.txt")

@@ -67,6 +67,10 @@ struct ImportCLITests {
             ("outcome", "v1,texts-final,,maybe,2025-05-23,ICRC,,,", "bad.csv:3: outcome: 'maybe' is not an outcome"),
             ("kind", "v1,texts-final,5,,2025-05-23,ICRC,,,", "bad.csv:3: commitment texts-final is an action"),
             ("fields", "v1,UA-release,5", "bad.csv:3: the row has 3 fields but the header has 9"),
+            ("invisible", "v1,UA-release,5,,2025-05-23,I\u{200B}CRC,,,",
+             "bad.csv:3: source contains the invisible character U+200B (zero width space); remove it"),
+            ("bidi", "v\u{202E}1,UA-release,5,,2025-05-23,ICRC,,,",
+             "bad.csv:3: id contains the bidirectional control character U+202E (right-to-left override); remove it"),
           ])
     func badRow(name: String, row: String, message: String) throws {
         let world = try ImportWorld()

@@ -138,7 +138,7 @@ struct BriefingTests {
         let markdown = briefing.markdown
         for figure in briefing.figures {
             #expect(markdown.contains("**\(BriefText.markdown(figure.label)): \(figure.value)**"), "\(figure.label)")
-            #expect(markdown.contains(figure.detail))
+            #expect(markdown.contains(BriefText.markdown(figure.detail)))
             #expect(html.contains(BriefText.prose(figure.detail)))
         }
         for point in briefing.keyPoints {
@@ -169,7 +169,7 @@ struct BriefingTests {
         _ = try ledger.addCommitment(c, as: r)
         var breach = BreachInput(commitment: "c1", party: "XA", observed: "2025-02-01", severity: "grave",
                                  source: SourceInput(name: "<iframe src=https://evil.example>", kind: "media"))
-        breach.description = "</td></tr></table><script>alert(3)</script> | pipe *star*"
+        breach.description = "</td></tr></table><script>alert(3)</script> | pipe *star* [x](javascript:alert(4))"
         _ = try ledger.recordBreach(breach, as: r)
         let briefing = try ledger.briefing(BriefingOptions(report: ReportOptions(at: try Moment(parsing: "2025-03-01", field: "at")),
                                                            database: "x.sqlite", output: "b.html"))
@@ -185,7 +185,8 @@ struct BriefingTests {
         #expect(!tags(html).contains { $0.lowercased().contains("src=") || $0.lowercased().contains(" on") })
         let markdown = briefing.markdown
         #expect(!markdown.contains("<script"))
-        #expect(markdown.contains("\\| pipe \\*star\\*"))
+        #expect(markdown.contains("\\| pipe \\*star\\* \\[x\\]\\(javascript:alert\\(4\\)\\)"))
+        #expect(!markdown.contains("](") && !markdown.contains("<img") && !markdown.contains("<iframe"))
     }
 
     @Test("HTML escaping covers the five special characters and control characters")

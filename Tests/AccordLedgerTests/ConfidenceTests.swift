@@ -114,3 +114,25 @@ struct ConfidenceTests {
         #expect((r.status, r.rate, r.breaches, r.sources) == (.breached, 0, 1, 1))
     }
 }
+
+@Suite("Distinct sources")
+struct DistinctSourceTests {
+    @Test("look-alike spellings of one source count once, in the report and in the listings")
+    func lookalikes() throws {
+        let f = try LedgerFixture()
+        try f.quantity("C", target: "10", due: "2025-06-30")
+        try f.log("C", quantity: 5, on: "2025-05-23", source: "ICRC", id: "v")
+        // Case, a Cyrillic С, fullwidth letters, surrounding and doubled spaces: the same source.
+        for name in ["icrc", "I\u{0421}RC", "\u{FF29}\u{FF23}\u{FF32}\u{FF23}", "  ICRC "] {
+            try f.corroborate("v", source: name)
+        }
+        #expect(try f.commitment("C", at: "2025-06-01").sources == 1)
+        var query = VerificationQuery()
+        query.commitment = "C"
+        var listed: [VerificationListing] = []
+        try f.ledger.forEachVerification(query) { listed.append($0) }
+        #expect(listed.map(\.sources) == [1])
+        try f.corroborate("v", source: "ICRC Kyiv")
+        #expect(try f.commitment("C", at: "2025-06-01").sources == 2)
+    }
+}

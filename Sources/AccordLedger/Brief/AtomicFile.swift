@@ -73,8 +73,14 @@ public enum AtomicFile {
 
     /// Renames a finished temporary file over `path` and flushes the
     /// directory, so the new name survives a power cut.
-    /// - Throws: ``LedgerError`` `.failure`; the temporary file is removed.
+    /// - Throws: ``LedgerError`` `.failure`, or `.badInput` when `path` is (by
+    ///   now) something other than a regular file (see
+    ///   ``refusal(toWrite:ledger:inputs:)``); the temporary file is removed.
     public static func commit(_ temporary: String, to path: String) throws {
+        if let why = kindRefusal(path) {
+            unlink(temporary)
+            throw LedgerError.badInput("\(TextRules.printable(path)) \(why); no file was written")
+        }
         guard rename(temporary, path) == 0 else {
             let error = failure("renaming the finished file to", path)
             unlink(temporary)
@@ -89,14 +95,12 @@ public enum AtomicFile {
         }
     }
 
-    /// True when both paths name the same existing file (or `b` is `a`'s
-    /// SQLite -wal or -shm companion), so a write to one would destroy the other.
+    /// True when both paths name the same existing file (through links too),
+    /// so a write to one would destroy the other.
     public static func isSameFile(_ a: String, as b: String) -> Bool {
         var first = stat(), second = stat()
-        for companion in [b, b + "-wal", b + "-shm"] where stat(a, &first) == 0 && stat(companion, &second) == 0 {
-            if first.st_dev == second.st_dev && first.st_ino == second.st_ino { return true }
-        }
-        return false
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
     }
 
     /// The process's umask, read without changing it where the system allows.

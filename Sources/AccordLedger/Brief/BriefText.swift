@@ -24,24 +24,10 @@ enum BriefText {
         return result
     }
 
-    /// `text` safe inside a Markdown table cell or line: pipes, backslashes,
-    /// markup characters and line breaks neutralised, HTML escaped (many
-    /// Markdown renderers pass raw HTML through).
+    /// `text` safe inside a Markdown table cell or line (``MarkdownText``,
+    /// line breaks as spaces): the same escaping as every row listing.
     static func markdown(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "|", "\\", "*", "_", "`", "[", "]", "#":
-                result += "\\"
-                result.unicodeScalars.append(scalar)
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\n", "\r", "\t": result += " "
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        MarkdownText.escaped(text, lineBreak: " ")
     }
 
     /// Running text for HTML: escaped, with each YYYY-MM-DD date kept on one line.

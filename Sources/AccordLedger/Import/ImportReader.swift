@@ -166,7 +166,8 @@ final class ImportReader {
                         + "but the header has \(header.count); quote fields that hold commas")
         }
         for (index, column) in header.enumerated() {
-            row.values[column.rawValue] = record.fields[index]
+            // Undo the ' an export puts before a cell a spreadsheet would run as a formula.
+            row.values[column.rawValue] = FormulaEscaping.restored(record.fields[index])
         }
         return .row
     }

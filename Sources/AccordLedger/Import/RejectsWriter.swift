@@ -8,6 +8,8 @@ import Darwin
 
 /// Writes the rows an import rejected, as they were given plus an `error`
 /// column (CSV) or key (JSONL), so they can be fixed and imported again.
+/// A CSV rejects file is opened in a spreadsheet to be fixed: its cells are
+/// neutralised like an export's (``FormulaEscaping``), which the import undoes.
 final class RejectsWriter {
     let path: String
     let format: ImportFormat
@@ -18,11 +20,15 @@ final class RejectsWriter {
     private var errorIndex = 0
 
     /// Creates (or empties) the file and writes the CSV header.
-    /// - Throws: ``LedgerError`` `.failure` when the file cannot be created.
+    /// - Throws: ``LedgerError`` `.failure` when the file cannot be created,
+    ///   `.badInput` when `path` is a link or not a regular file.
     init(path: String, format: ImportFormat, headerNames: [String]) throws {
         self.path = path
         self.format = format
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if let why = AtomicFile.kindRefusal(path) {
+            throw LedgerError.badInput("the rejects file \(path) \(why)")
+        }
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw LedgerError.writing(path, doing: "cannot create the rejects file", code: errno)
         }
@@ -36,7 +42,7 @@ final class RejectsWriter {
                 names.append("error")
             }
             headerCount = names.count
-            output.line(names.map(RowWriter.csvField).joined(separator: ",") + "\r")
+            output.line(names.map(RejectsWriter.csvCell).joined(separator: ",") + "\r")
         }
     }
 
@@ -46,7 +52,12 @@ final class RejectsWriter {
         if cells.count < headerCount { cells += Array(repeating: "", count: headerCount - cells.count) }
         if cells.count > headerCount { cells = Array(cells.prefix(headerCount)) }
         cells[errorIndex] = "line \(line): \(message)"
-        output.line(cells.map(RowWriter.csvField).joined(separator: ",") + "\r")
+        output.line(cells.map(RejectsWriter.csvCell).joined(separator: ",") + "\r")
+    }
+
+    /// A field as the import read it (its formula-escaping undone), neutralised again and quoted.
+    private static func csvCell(_ field: String) -> String {
+        RowWriter.csvField(FormulaEscaping.neutralised(FormulaEscaping.restored(field)))
     }
 
     /// Writes a rejected JSONL row (`members` empty when the line could not be parsed).

@@ -196,7 +196,7 @@ extension Session {
             evidence.sha256 = clearing ? nil : try Parse.evidence(EvidenceInput(file: input.file, sha256: input.sha256)).sha256
         }
         if let uri = input.uri {
-            evidence.uri = try TextRules.optionalLine(uri, field: "evidence_uri", limit: 2_000)
+            evidence.uri = try Parse.evidenceURI(uri)
         }
         return evidence
     }

@@ -120,8 +120,53 @@ enum Parse {
         case (_?, _?): throw LedgerError.badInput("give either --evidence FILE or --evidence-sha256 HEX, not both")
         case (nil, nil): sha = nil
         }
-        let uri = try TextRules.optionalLine(input.uri, field: "evidence_uri", limit: 2_000)
-        return Evidence(sha256: sha, uri: uri)
+        return Evidence(sha256: sha, uri: try evidenceURI(input.uri))
+    }
+
+    /// The URI schemes an evidence location may use: web links, and
+    /// identifiers that name a document without fetching anything.
+    static let evidenceSchemes = ["http", "https", "urn", "doi"]
+
+    /// What an evidence URI may be, for messages.
+    static let evidenceURIAdvice = "give an http:// or https:// link with a host, or a urn: or doi: identifier "
+        + "(e.g. https://example.org/report.pdf, urn:uuid:…, doi:10.1000/182)"
+
+    /// An evidence location (nil or empty: none): `http` or `https` with `//`
+    /// and a host, or `urn:` or `doi:` followed by something. The scheme is
+    /// matched without regard to case; anything else (`javascript:`, `data:`,
+    /// `file:`, no scheme at all) is refused, since a reader may click it.
+    static func evidenceURI(_ raw: String?) throws -> String? {
+        guard let uri = try TextRules.optionalLine(raw, field: "evidence_uri", limit: 2_000) else { return nil }
+        func refuse(_ why: String) -> LedgerError {
+            LedgerError.badInput("evidence_uri '\(TextRules.printable(uri))' \(why); \(evidenceURIAdvice)")
+        }
+        let bytes = Array(uri.utf8)
+        // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
+        func isSchemeByte(_ byte: UInt8, first: Bool) -> Bool {
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            if first { return letter }
+            return letter || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".")
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+              bytes[..<colon].enumerated().allSatisfy({ isSchemeByte($1, first: $0 == 0) }) else {
+            throw refuse("has no scheme")
+        }
+        let scheme = String(decoding: bytes[..<colon], as: UTF8.self).lowercased()
+        guard evidenceSchemes.contains(scheme) else { throw refuse("uses the scheme \(scheme):, which is not accepted") }
+        let rest = bytes[(colon + 1)...]
+        guard !rest.isEmpty else { throw refuse("has nothing after \(scheme):") }
+        if scheme == "http" || scheme == "https" {
+            guard rest.starts(with: Array("//".utf8)) else { throw refuse("has no // after \(scheme):") }
+            // The authority runs to the first / ? or #; the host follows any user info and precedes any port.
+            let authority = rest.dropFirst(2).prefix {
+                $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+            }
+            var host = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
+            if host.first != UInt8(ascii: "["), let port = host.lastIndex(of: UInt8(ascii: ":")) { host = host[..<port] }
+            guard !host.isEmpty else { throw refuse("has no host") }
+        }
+        return uri
     }
 
     static func location(_ input: LocationInput) throws -> Location {

@@ -120,6 +120,7 @@ extension Ledger {
         }
         return try LedgerError.translating {
             try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
                 let session = try Session(db: db, recorder: recorder, now: time.time, clock: time.clock)
                 if let last = session.writer.lastRecorded, last > limit {
                     throw LedgerError(.tampered, "the journal's last entry is recorded at \(last.iso8601), later than this "

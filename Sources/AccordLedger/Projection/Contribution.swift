@@ -12,7 +12,7 @@ struct Contribution: Hashable, Sendable {
     var done: Int64
     var notDone: Int64
     var breaches: Int64
-    /// Distinct sources behind the record, each with the best rank it gave.
+    /// Distinct sources behind the record (by ``TextRules/sourceKey(_:)``), each with the best rank it gave.
     var sources: [String: Int]
 
     /// - Parameter measure: what a verification observed; nil for a breach.
@@ -20,10 +20,12 @@ struct Contribution: Hashable, Sendable {
         self.commitment = commitment
         self.day = day
         var rank = source.confidence.rank
-        var sources = [source.name: rank]
+        // Distinct sources by their key: look-alikes and invisible variants of a name are one source.
+        var sources = [TextRules.sourceKey(source.name): rank]
         for other in corroborations {
             rank = min(rank, other.confidence.rank)
-            sources[other.name] = min(sources[other.name] ?? 2, other.confidence.rank)
+            let key = TextRules.sourceKey(other.name)
+            sources[key] = min(sources[key] ?? 2, other.confidence.rank)
         }
         self.rank = rank
         self.sources = sources

@@ -38,13 +38,13 @@ final class Projector {
             try versions.insert(.verification(verification), seq: seq, record: seq)
             totals.addRecord(commitment: verification.commitment, day: verification.observed.day,
                              rank: verification.source.confidence.rank, measure: verification.measure,
-                             source: verification.source.name)
+                             source: TextRules.sourceKey(verification.source.name))
         case .breach(let breach):
             try tracker.chain(breach.commitment, kind: .breach, seq: seq, content: content)
             try insertExternalID(breach.externalID, record: seq)
             try versions.insert(.breach(breach), seq: seq, record: seq)
             totals.addRecord(commitment: breach.commitment, day: breach.observed.day, rank: breach.source.confidence.rank,
-                             measure: nil, source: breach.source.name)
+                             measure: nil, source: TextRules.sourceKey(breach.source.name))
         default:
             try applyOther(entry, content: content)
         }

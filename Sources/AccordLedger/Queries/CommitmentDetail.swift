@@ -9,7 +9,7 @@ public struct CommitmentDetail: Sendable {
 
     /// Writes the detail: key-value lines then the evidence (table, markdown),
     /// or one JSON object.
-    public func render(_ format: OutputFormat, header: Bool, to output: TextOutput) {
+    public func render(_ format: OutputFormat, header: Bool, raw: Bool = false, to output: TextOutput) {
         let c = report
         let fields: [(String, Cell)] = [
             ("commitment", .text(c.id)), ("agreement", .text(c.agreement)), ("party", .text(c.party)),
@@ -33,11 +33,11 @@ public struct CommitmentDetail: Sendable {
             output.line(JSON.object(members).serialized(pretty: format == .json))
         case .csv, .tsv:
             RowSet(columns: ["field", "value"], rows: fields.map { [.text($0.0), $0.1] })
-                .render(format, header: header, to: output)
+                .render(format, header: header, raw: raw, to: output)
         case .table, .markdown:
             let width = fields.map(\.0.count).max() ?? 0
             for (name, value) in fields where value != .null && value != .text("") {
-                output.line(format == .markdown ? "- **\(name)**: \(value.display)"
+                output.line(format == .markdown ? "- **\(name)**: \(MarkdownText.escaped(value.display))"
                             : name + String(repeating: " ", count: width - name.count) + "  " + value.display)
             }
             output.line()
@@ -49,7 +49,7 @@ public struct CommitmentDetail: Sendable {
                        rows: verifications.map { v in
                            [.int(v.seq), .text(v.observed), Cell(v.quantity), Cell(v.outcome), .text(v.source),
                             .text(v.effectiveConfidence), Cell(v.sources), .text(v.status), Cell(v.externalID)]
-                       }).render(format, header: header, to: output)
+                       }).render(format, header: header, raw: raw, to: output)
             }
             if !breaches.isEmpty {
                 output.line()
@@ -58,7 +58,7 @@ public struct CommitmentDetail: Sendable {
                        rows: breaches.map { b in
                            [.int(b.seq), .text(b.observed), .text(b.party), .text(b.severity), .text(b.source),
                             .text(b.confidence), .text(b.status), Cell(b.description)]
-                       }).render(format, header: header, to: output)
+                       }).render(format, header: header, raw: raw, to: output)
             }
             output.flush()
         }

@@ -59,10 +59,12 @@ struct EvidenceBook {
             return .current
         }
 
-        /// The best of the record's own confidence and its live corroborations', and how many distinct sources stand behind it.
+        /// The best of the record's own confidence and its live corroborations', and how many distinct
+        /// sources stand behind it (look-alike names count once: ``TextRules/sourceKey(_:)``).
         func standing(own: Source) -> (effective: Confidence, sources: Int) {
             let live = corroborations.filter { $0.retracted == nil }.map(\.corroboration.source)
-            return (live.map(\.confidence).reduce(own.confidence) { max($0, $1) }, Set([own.name] + live.map(\.name)).count)
+            return (live.map(\.confidence).reduce(own.confidence) { max($0, $1) },
+                    Set(([own] + live).map { TextRules.sourceKey($0.name) }).count)
         }
 
         /// Pending disputes ("disputed by X (entry N): reason") and rulings, as listings show them.

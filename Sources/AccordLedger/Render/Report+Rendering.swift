@@ -181,26 +181,27 @@ extension Report {
 
     /// Writes the report. `table` and `markdown` print every section; `json`
     /// prints the whole object; `ndjson`, `csv` and `tsv` print one section.
-    public func render(_ format: OutputFormat, section: ReportSection = .commitments, header: Bool = true, to output: TextOutput) {
+    public func render(_ format: OutputFormat, section: ReportSection = .commitments, header: Bool = true, raw: Bool = false,
+                       to output: TextOutput) {
         switch format {
         case .json:
             writeJSON(to: output)
         case .table, .markdown:
-            output.line(format == .markdown ? "**\(heading)**" : heading)
+            output.line(format == .markdown ? "**\(MarkdownText.escaped(heading))**" : heading)
             for part in ReportSection.allCases {
                 let (columns, rows) = rows(part)
                 guard !rows.isEmpty else { continue }
                 output.line()
                 output.line(format == .markdown ? "### \(part.rawValue.capitalized)" : part.rawValue.uppercased())
                 if format == .markdown { output.line() }
-                let writer = RowWriter(format: format, columns: columns, output: output, header: header)
+                let writer = RowWriter(format: format, columns: columns, output: output, header: header, raw: raw)
                 for row in rows { writer.write(row) }
                 writer.finish()
             }
             output.flush()
         case .ndjson, .csv, .tsv:
             let (columns, rows) = rows(section)
-            let writer = RowWriter(format: format, columns: columns, output: output, header: header)
+            let writer = RowWriter(format: format, columns: columns, output: output, header: header, raw: raw)
             for row in rows { writer.write(row) }
             writer.finish()
         }

@@ -10,16 +10,31 @@ public final class RowWriter {
     public let columns: [Column]
     let output: TextOutput
     let header: Bool
+    /// CSV and TSV text cells exactly as recorded, without ``FormulaEscaping``.
+    let raw: Bool
     private var tableRows: [[Cell]] = []
     /// `"name":` for each column, for JSON output.
     private var keys: [String] = []
     private var count = 0
 
-    public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true) {
+    /// - Parameter raw: CSV and TSV text cells exactly as recorded; by default
+    ///   a cell a spreadsheet would run as a formula is neutralised (``FormulaEscaping``).
+    public init(format: OutputFormat, columns: [Column], output: TextOutput, header: Bool = true, raw: Bool = false) {
         self.format = format
         self.columns = columns
         self.output = output
         self.header = header
+        self.raw = raw
+    }
+
+    /// Whether the header (or the JSON array's opening) is out: written with
+    /// the first row, or at ``finish()``, so that a read refused before its
+    /// first row prints nothing at all.
+    private var started = false
+
+    private func start() {
+        guard !started else { return }
+        started = true
         switch format {
         case .csv where header: output.line(columns.map { RowWriter.csvField($0.name) }.joined(separator: ",") + "\r")
         case .tsv where header: output.line(columns.map { RowWriter.tsvField($0.name) }.joined(separator: "\t"))
@@ -32,13 +47,14 @@ public final class RowWriter {
     }
 
     public func write(_ cells: [Cell]) {
+        start()
         switch format {
         case .table:
             tableRows.append(cells)
         case .csv:
-            output.line(cells.map { RowWriter.csvField($0.plain) }.joined(separator: ",") + "\r")
+            output.line(cells.map { RowWriter.csvField(spreadsheetText($0)) }.joined(separator: ",") + "\r")
         case .tsv:
-            output.line(cells.map { RowWriter.tsvField($0.plain) }.joined(separator: "\t"))
+            output.line(cells.map { RowWriter.tsvField(spreadsheetText($0)) }.joined(separator: "\t"))
         case .markdown:
             output.line("| " + cells.map { RowWriter.markdownField($0.display) }.joined(separator: " | ") + " |")
         case .json:
@@ -50,8 +66,15 @@ public final class RowWriter {
         count += 1
     }
 
+    /// A cell's text for CSV or TSV: text neutralised unless ``raw``; numbers as they are.
+    private func spreadsheetText(_ cell: Cell) -> String {
+        guard !raw, case .text(let text) = cell else { return cell.plain }
+        return FormulaEscaping.neutralised(text)
+    }
+
     /// Finishes the output (prints the aligned table, closes the JSON array).
     public func finish() {
+        start()
         switch format {
         case .table:
             RowWriter.renderTable(columns: columns, rows: tableRows, header: header, into: output)
@@ -151,20 +174,8 @@ public final class RowWriter {
         return out
     }
 
-    /// Markdown table cell: `|` escaped, line breaks as `<br>`; by scalar, so a
-    /// combining mark cannot hide a `|` or a newline inside a Character.
+    /// A Markdown table cell: ``MarkdownText`` with line breaks as `<br>`.
     static func markdownField(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousCR = scalar == "\r" }
-            switch scalar {
-            case "|": out.append(contentsOf: "\\|".unicodeScalars)
-            case "\r": out.append(contentsOf: "<br>".unicodeScalars)
-            case "\n": if !previousCR { out.append(contentsOf: "<br>".unicodeScalars) }
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        MarkdownText.escaped(text, lineBreak: "<br>")
     }
 }

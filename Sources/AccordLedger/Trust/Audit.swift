@@ -25,7 +25,8 @@ public enum Audit {
 
     /// Audits the ledger at `path`, opened read-only.
     /// - Parameters:
-    ///   - full: run `integrity_check` instead of `quick_check`.
+    ///   - full: recorded in the report; the audit always runs `integrity_check`
+    ///     (it once ran `quick_check` unless asked, which does not check indexes).
     ///   - checkpoints: signed checkpoints kept outside the file (their text).
     /// - Throws: ``LedgerError`` only when the file cannot be audited at all
     ///   (missing, not a ledger); damage is reported in the result.
@@ -37,7 +38,7 @@ public enum Audit {
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         let ledger: Ledger
         do {
-            ledger = try Ledger.open(at: path, mode: .snapshot, requireFirstEntry: false)
+            ledger = try Ledger.openForAudit(at: path)
             // A file migrated but never given its first entry is not a ledger yet;
             // one whose journal was emptied is audited (an outside checkpoint exposes it).
             if checkpoints.isEmpty, try ledger.isUninitialised() {
@@ -116,41 +117,17 @@ struct Auditor {
     }
 
     mutating func run(full: Bool, outside: [(name: String, text: String)]) throws {
-        let pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check"
-        var problems: [String] = []
-        try db.forEach(pragma) { row in
-            let line = row.text(0)
-            if line != "ok" { problems.append(line) }
-        }
-        if !problems.isEmpty {
-            fail(.corrupt, "integrity", nil, "\(pragma.dropFirst(7)) reports: " + problems.prefix(3).joined(separator: "; "))
-            return
-        }
+        guard try checkIntegrity() else { return }
+        try checkApplicationID()
         try checkSchema()
+        try checkMigrations()
         try replayJournal(outside: outside)
     }
 
-    /// The schema objects must be those the migrations create.
-    mutating func checkSchema() throws {
-        let expected = try Database(path: ":memory:", mode: .create, configuration: Database.Configuration(applicationID: Schema.applicationID))
-        try Migrator(migrations: Schema.migrations).migrate(expected, now: { "" })
-        func objects(_ database: Database) throws -> [String: String] {
-            var result: [String: String] = [:]
-            try database.forEach("SELECT type || ' ' || name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") { row in
-                result[row.text(0)] = row.text(1)
-            }
-            return result
-        }
-        let want = try objects(expected)
-        let have = try objects(db)
-        for (name, sql) in want.sorted(by: { $0.key < $1.key }) where have[name] != sql {
-            fail(.tampered, "schema", nil, have[name] == nil ? "\(name) is missing (it guards the journal or its projections)"
-                                                             : "\(name) differs from the one the migrations create")
-        }
-        for name in have.keys.sorted() where want[name] == nil {
-            fail(.tampered, "schema", nil, "\(name) is not part of the Accord schema")
-        }
-    }
+    /// How far a recorded time may run ahead of the clock it is checked
+    /// against (the audit's, or a signed checkpoint's) before it is a finding:
+    /// clocks of different machines disagree by seconds, rarely by minutes.
+    static let clockSkew: Int64 = 5 * 60 * 1000
 
     /// Reads every entry in order, checking it, and re-derives the projections
     /// into a scratch database to compare with the stored ones.
@@ -178,34 +155,35 @@ struct Auditor {
                 storedNodes["\(row.int64(0))/\(row.int64(1))"] = row.blob(2)
             }
         }
-        var stored: [(size: Int64, root: [UInt8], key: String, note: String, signedAt: String)] = []
+        var stored: [StoredCheckpoint] = []
         try readable("checkpoints") {
             try db.forEach("SELECT size, root, key_name, note, signed_at FROM checkpoints ORDER BY size, key_name") { row in
-                stored.append((row.int64(0), row.blob(1), row.text(2), row.text(3), row.text(4)))
+                stored.append(StoredCheckpoint(size: row.int64(0), root: row.blob(1), key: row.bytes(2), note: row.bytes(3), signedAt: row.bytes(4)))
             }
         }
         report.storedCheckpoints = stored.count
-        var outsideParsed: [(name: String, note: SignedNote, body: Checkpoint)] = []
+        var outsideParsed: [OutsideCheckpoint] = []
         for item in outside {
             do {
                 let note = try SignedNote(parsing: item.text)
                 let body = try Checkpoint.parse(note.text)
-                outsideParsed.append((item.name, note, body))
+                outsideParsed.append(OutsideCheckpoint(name: item.name, note: note, body: body))
             } catch {
                 throw LedgerError.badInput("\(item.name) is not a signed checkpoint: \(error)")
             }
         }
         var sizesOfInterest = Set(stored.compactMap { UInt64(exactly: $0.size) })
         for item in outsideParsed { sizesOfInterest.insert(item.body.size) }
-        var rootsAt: [UInt64: Hash32] = [:]
-        if sizesOfInterest.contains(0) { rootsAt[0] = Merkle.emptyRoot }
+        var facts = JournalFacts()
+        if sizesOfInterest.contains(0) { facts.roots[0] = Merkle.emptyRoot }
 
-        var keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)] = [:]
         var frontier = MerkleFrontier()
         var expectedSeq: Int64 = 1
         var previousLeaf: Hash32?
         var previousTime = Timestamp(milliseconds: Int64.min)
-        var ledgerID: String?
+        // Entries recorded after the time of the audit (the real clock, not ACCORD_NOW).
+        let auditTime = Timestamp.system()
+        var future: (first: Int64, at: Timestamp, count: Int)?
         let tracker = try StateTracker(db: replay, headRoot: nil, rebuilding: true)
         let projector = Projector(db: replay, tracker: tracker)
         var lastEntry: Entry?
@@ -235,7 +213,8 @@ struct Auditor {
             } catch {
                 fail(.tampered, "encoding", seq, "the entry bytes do not decode canonically (\(error))")
                 previousLeaf = leaf
-                try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &rootsAt)
+                facts.note(seq: seq, recordedAt: previousTime)
+                try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &facts.roots)
                 replayHealthy = false
                 continue
             }
@@ -247,27 +226,33 @@ struct Auditor {
             if entry.recordedAt < previousTime {
                 fail(.tampered, "chain", seq, "recorded at \(entry.recordedAt) — before entry \(seq - 1)")
             }
-            if row.text(1) != entry.kind.rawValue || row.text(2) != entry.recordedAt.iso8601 || row.text(3) != entry.actor
-                || row.optionalText(4) != entry.signer {
+            if entry.recordedAt.milliseconds > auditTime.milliseconds &+ Auditor.clockSkew {
+                future = future.map { ($0.first, $0.at, $0.count + 1) } ?? (seq, entry.recordedAt, 1)
+            }
+            // The columns are compared as bytes: text that Unicode calls equivalent (a Kelvin sign
+            // for a K) is still different text.
+            if !row.isText(1, equalTo: entry.kind.rawValue) || !row.isText(2, equalTo: entry.recordedAt.iso8601)
+                || !row.isText(3, equalTo: entry.actor) || !row.isText(4, equalTo: entry.signer) {
                 fail(.tampered, "encoding", seq, "the kind, recorded_at, actor or signer column disagrees with the entry bytes")
             }
             if case .ledgerCreate(let created) = entry.payload {
                 if seq != 1 { fail(.tampered, "sequence", seq, "a second ledger.create entry") }
-                ledgerID = created.ledgerID
+                facts.ledgerID = created.ledgerID
             } else if seq == 1 {
                 fail(.tampered, "sequence", seq, "the first entry is not ledger.create")
             }
-            checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: keys)
+            checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: facts.keys)
             lastEntry = entry
             if entry.clock == .overridden { report.overriddenClock += 1 }
             switch entry.payload {
-            case .keyRegister(let key): keys[key.name] = (key.publicKey, seq, nil)
-            case .keyRevoke(let revocation): keys[revocation.name]?.revoked = seq
+            case .keyRegister(let key): facts.keys[key.name] = (key.publicKey, seq, nil)
+            case .keyRevoke(let revocation): facts.keys[revocation.name]?.revoked = seq
             default: break
             }
             previousLeaf = leaf
             previousTime = entry.recordedAt
-            try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &rootsAt)
+            facts.note(seq: seq, recordedAt: entry.recordedAt)
+            try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &facts.roots)
             if replayHealthy {
                 do {
                     try projector.apply(entry, content: entry.contentHash)
@@ -278,7 +263,13 @@ struct Auditor {
             }
         }
         report.root = frontier.root.hex
-        report.ledgerID = ledgerID
+        report.ledgerID = facts.ledgerID
+        facts.size = frontier.size
+        if let future {
+            let others = future.count > 1 ? " (and so are \(future.count - 1) later entries)" : ""
+            fail(.tampered, "time", future.first, "recorded at \(future.at), more than 5 minutes after the time of this audit "
+                 + "(\(auditTime), by the system clock): the recorded time is false\(others)")
+        }
 
         // The stored right edge of the tree, and no stray cached nodes.
         var storedFrontier: (size: Int64, hashes: [UInt8])?
@@ -299,57 +290,8 @@ struct Auditor {
         }
 
         // Checkpoints the ledger signed, and those brought from outside.
-        let ledgerOrigin = ledgerID.map { Ledger.origin(ledgerID: $0) }
-        for checkpoint in stored {
-            let name = "the checkpoint stored for size \(checkpoint.size)"
-            let note: SignedNote
-            let body: Checkpoint
-            do {
-                note = try SignedNote(parsing: checkpoint.note)
-                body = try Checkpoint.parse(note.text)
-            } catch {
-                fail(.tampered, "checkpoint", nil, "\(name) is not a signed checkpoint (\(error))")
-                continue
-            }
-            guard body.size == UInt64(exactly: checkpoint.size) ?? .max, body.rootHash.bytes == checkpoint.root else {
-                fail(.tampered, "checkpoint", nil, "\(name): its size and root columns differ from its signed note (size \(body.size), root \(body.rootHash.hex))")
-                continue
-            }
-            if let ledgerOrigin, body.origin != ledgerOrigin {
-                fail(.tampered, "checkpoint", nil, "\(name) names another log (\(body.origin)), not this ledger (\(ledgerOrigin))")
-                continue
-            }
-            let signers = checkCheckpoint(note, body, name: name, journalSize: frontier.size, roots: rootsAt, keys: keys)
-            // The key_name column must name a key that signed the note.
-            if !signers.isEmpty, !signers.contains(checkpoint.key) {
-                fail(.tampered, "checkpoint", checkpoint.size, "\(name) is recorded as signed by '\(TextRules.printable(checkpoint.key))' "
-                     + "but its note is signed by \(signers.joined(separator: ", "))")
-            }
-            // signed_at is not covered by the signature; it must at least be a time as accord writes it.
-            if (try? Moment(parsing: checkpoint.signedAt, field: "signed_at"))?.timestamp.iso8601 != checkpoint.signedAt {
-                fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(checkpoint.signedAt))', "
-                     + "which is not a time as accord writes it")
-            }
-        }
-        for item in outsideParsed {
-            if let ledgerOrigin, item.body.origin != ledgerOrigin {
-                throw LedgerError.badInput("\(item.name) is a checkpoint of another log (\(item.body.origin)), not of this ledger (\(ledgerOrigin))")
-            }
-            let signers = checkCheckpoint(item.note, item.body, name: item.name, journalSize: frontier.size, roots: rootsAt, keys: keys,
-                                          trusted: trustedKeys)
-            // accord records every checkpoint it signs before handing it out, so
-            // one that this ledger's keys validly signed for its own journal but
-            // that the ledger does not hold means the file lost that record: its
-            // last writes were cut off (a WAL damaged at its end is replayed only
-            // up to the damage), or it is an older copy.
-            if !signers.isEmpty, rootsAt[item.body.size] == item.body.rootHash,
-               !stored.contains(where: { UInt64(exactly: $0.size) == item.body.size && $0.root == item.body.rootHash.bytes
-                                         && signers.contains($0.key) }) {
-                fail(.tampered, "checkpoint", Int64(exactly: item.body.size),
-                     "\(item.name) was signed by this ledger at size \(item.body.size), but the ledger holds no record of it: "
-                     + "its last writes were lost, or it is an older copy of the file")
-            }
-        }
+        checkStoredCheckpoints(stored, facts: facts, auditTime: auditTime)
+        checkOutsideCheckpoints(outsideParsed, stored: stored, facts: facts, auditTime: auditTime)
 
         // The projections must equal the re-derivation.
         if replayHealthy {

@@ -15,8 +15,8 @@ public enum AuditOutcome: String, Sendable {
 /// One failed check.
 public struct AuditFinding: Sendable {
     public var outcome: AuditOutcome
-    /// The check that failed: integrity, sequence, encoding, hash, chain, signature, merkle,
-    /// projection, checkpoint, schema.
+    /// The check that failed: integrity, index, schema, sequence, encoding, hash, chain, time,
+    /// signature, merkle, projection, checkpoint.
     public var check: String
     /// The first entry concerned, when there is one.
     public var seq: Int64?
@@ -35,6 +35,7 @@ public struct AuditReport: Sendable {
     public var ledgerID: String?
     public var storedCheckpoints: Int
     public var outsideCheckpoints: Int
+    /// Whether `--full` was given (the audit runs `integrity_check` either way).
     public var full: Bool
     public var findings: [AuditFinding]
     /// Entries whose recording time was set by the operator (`ACCORD_NOW`),
@@ -75,7 +76,8 @@ public struct AuditReport: Sendable {
         switch outcome {
         case .verified:
             lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
-            lines.append("checked: \(full ? "integrity_check" : "quick_check"), sequence, canonical encoding, leaf hashes, chain, signatures, Merkle tree, projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+            lines.append("checked: integrity_check, schema, sequence, canonical encoding, leaf hashes, chain, times, signatures, Merkle tree, "
+                         + "projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
             if overriddenClock > 0 {
                 lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
                              + "ACCORD_NOW, not by the clock (accord history shows which)")

@@ -39,10 +39,22 @@ extension Auditor {
     /// every row after it), and a row whose key matches but whose values
     /// differ names the first differing column. Each table reports the rows
     /// of the earliest entries, up to ``findingsPerTable``, then a count.
+    ///
+    /// Values are compared exactly as stored: the same storage class and the
+    /// same bytes. Swift's `String ==` would not do — it is Unicode canonical
+    /// equivalence, so a party `UK` rewritten with a Kelvin sign (U+212A), or
+    /// an accent decomposed, would compare equal while the bytes, what the
+    /// reports print, and what an exact `WHERE` matches, all differ.
+    ///
+    /// The stored tables are read `NOT INDEXED`, so an index that disagrees
+    /// with its table (see ``checkIntegrity()``) cannot hide a row from the
+    /// comparison. Rows are compared in place, two statements stepping side by
+    /// side (a statement's row stays valid until that statement steps), and
+    /// copied only to describe a finding.
     mutating func compareProjections(with replay: Database) throws {
         for (table, key) in Audit.projections {
             let keyColumns = key.split(separator: ",").map { String($0.drop { $0 == " " }) }
-            let sql = "SELECT * FROM \(table) ORDER BY \(key)"
+            let sql = "SELECT * FROM \(table) NOT INDEXED ORDER BY \(key)"
             // A dropped table is reported by the schema check.
             guard try db.tableExists(table) else { continue }
             let statement: Statement
@@ -59,12 +71,12 @@ extension Auditor {
                 continue
             }
             let names = statement.columnNames
-            let keyIndexes = keyColumns.compactMap { names.firstIndex(of: $0) }
+            let columns = Array(0..<Int32(names.count))
+            let keyIndexes = keyColumns.compactMap { names.firstIndex(of: $0).map(Int32.init) }
             let mine = statement.cursor()
             let theirs = reference.cursor()
-            func copy(_ row: Row?) -> CopiedRow? { row.map { CopiedRow($0, names: names) } }
-            var a = copy(try mine.next())
-            var b = copy(try theirs.next())
+            var a = try mine.next()
+            var b = try theirs.next()
             var found: [(seq: Int64?, detail: String)] = []
             var count = 0
             func note(_ seq: Int64?, _ detail: String) {
@@ -75,25 +87,31 @@ extension Auditor {
                 if found.count > Auditor.findingsPerTable { found.removeLast() }
             }
             while a != nil || b != nil {
-                let order: Int
+                var order = 0
                 if let x = a, let y = b {
-                    order = CopiedRow.compare(keyIndexes.map { x.values[$0] }, keyIndexes.map { y.values[$0] })
+                    for index in keyIndexes {
+                        order = x.compare(index, with: y, index)
+                        if order != 0 { break }
+                    }
                 } else {
                     order = a != nil ? -1 : 1
                 }
                 if order < 0, let x = a {
-                    note(x.seq(in: table), "\(table) has a row the journal does not produce (\(x.summary))")
-                    a = copy(try mine.next())
+                    let row = CopiedRow(x, names: names)
+                    note(row.seq(in: table), "\(table) has a row the journal does not produce (\(row.summary))")
+                    a = try mine.next()
                 } else if order > 0, let y = b {
-                    note(y.seq(in: table), "\(table) lacks a row the journal produces (\(y.summary))")
-                    b = copy(try theirs.next())
+                    let row = CopiedRow(y, names: names)
+                    note(row.seq(in: table), "\(table) lacks a row the journal produces (\(row.summary))")
+                    b = try theirs.next()
                 } else if let x = a, let y = b {
-                    if x.values != y.values {
-                        let column = zip(x.names, zip(x.values, y.values)).first { $0.1.0 != $0.1.1 }?.0 ?? "?"
-                        note(x.seq(in: table) ?? y.seq(in: table), "\(table).\(column) differs from what the journal gives (\(x.summary))")
+                    if let column = columns.first(where: { !x.isIdentical($0, to: y, $0) }) {
+                        let (stored, derived) = (CopiedRow(x, names: names), CopiedRow(y, names: names))
+                        note(stored.seq(in: table) ?? derived.seq(in: table),
+                             "\(table).\(names[Int(column)]) differs from what the journal gives (\(stored.summary))")
                     }
-                    a = copy(try mine.next())
-                    b = copy(try theirs.next())
+                    a = try mine.next()
+                    b = try theirs.next()
                 }
             }
             for finding in found { fail(.tampered, "projection", finding.seq, finding.detail) }
@@ -104,8 +122,7 @@ extension Auditor {
     }
 }
 
-/// A projection row copied out of its statement, for the merge in
-/// ``Auditor/compareProjections(with:)``.
+/// A projection row copied out of its statement, to describe a finding.
 struct CopiedRow {
     let names: [String]
     let values: [DatabaseValue]
@@ -132,47 +149,13 @@ struct CopiedRow {
     var summary: String {
         zip(names, values).prefix(3).map { name, value in
             switch value {
-            case .text(let text): "\(name)=\(text.prefix(40))"
+            case .text(let text): "\(name)=\(TextRules.printable(text, limit: 40))"
             case .integer(let int): "\(name)=\(int)"
             case .real(let double): "\(name)=\(double)"
             case .blob(let bytes): "\(name)=\(hexString(Array(bytes.prefix(8))))…"
             case .null: "\(name)=NULL"
             }
         }.joined(separator: ", ")
-    }
-
-    /// Orders key tuples as SQLite's `ORDER BY` does with the BINARY collation:
-    /// NULL, then numbers, then text (by UTF-8 bytes), then blobs.
-    static func compare(_ left: [DatabaseValue], _ right: [DatabaseValue]) -> Int {
-        for (x, y) in zip(left, right) {
-            let order = compare(x, y)
-            if order != 0 { return order }
-        }
-        return 0
-    }
-
-    static func compare(_ x: DatabaseValue, _ y: DatabaseValue) -> Int {
-        func rank(_ value: DatabaseValue) -> Int {
-            switch value {
-            case .null: 0
-            case .integer, .real: 1
-            case .text: 2
-            case .blob: 3
-            }
-        }
-        func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
-        switch (x, y) {
-        case (.integer(let a), .integer(let b)): return sign(a, b)
-        case (.integer(let a), .real(let b)): return sign(Double(a), b)
-        case (.real(let a), .integer(let b)): return sign(a, Double(b))
-        case (.real(let a), .real(let b)): return sign(a, b)
-        case (.text(let a), .text(let b)):
-            return Array(a.utf8).lexicographicallyPrecedes(b.utf8) ? -1 : (a.utf8.elementsEqual(b.utf8) ? 0 : 1)
-        case (.blob(let a), .blob(let b)):
-            return a.lexicographicallyPrecedes(b) ? -1 : (a == b ? 0 : 1)
-        default:
-            return sign(rank(x), rank(y))
-        }
     }
 }
 

@@ -13,8 +13,35 @@ extension Ledger {
     /// The checkpoint origin line of a ledger: `accord/<ledger id>`.
     static func origin(ledgerID: String) -> String { "accord/\(ledgerID)" }
 
-    /// Signs a checkpoint of the whole journal (its size and Merkle root) with a
-    /// registered key, records it, and returns the signed note.
+    /// The C2SP extension line that signs the time a checkpoint was made:
+    /// `accord-time YYYY-MM-DDTHH:MM:SS.sssZ` (the form of `recorded_at`).
+    /// Verifiers that do not know it ignore it (extension lines are opaque).
+    static func timeLine(_ time: Timestamp) -> String { timeLinePrefix + time.iso8601 }
+    static let timeLinePrefix = "accord-time "
+
+    /// Why a checkpoint's `accord-time` line cannot be read.
+    struct MalformedTime: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The time a checkpoint's `accord-time` extension line signs, or nil when
+    /// it has none (checkpoints signed before the line existed, or by other tools).
+    /// - Throws: ``MalformedTime`` when the line is there twice, or is not a
+    ///   time exactly as accord writes it.
+    static func signedTime(of checkpoint: Checkpoint) throws -> Timestamp? {
+        let lines = checkpoint.extensions.filter { $0.utf8.starts(with: timeLinePrefix.utf8) }
+        guard let line = lines.first else { return nil }
+        guard lines.count == 1 else { throw MalformedTime(description: "it has \(lines.count) accord-time lines") }
+        let text = String(decoding: line.utf8.dropFirst(timeLinePrefix.utf8.count), as: UTF8.self)
+        guard let moment = try? Moment(parsing: text, field: "accord-time"), Array(moment.timestamp.iso8601.utf8) == Array(text.utf8) else {
+            throw MalformedTime(description: "its accord-time line '\(TextRules.printable(text))' is not a time as accord writes it")
+        }
+        return moment.timestamp
+    }
+
+    /// Signs a checkpoint of the whole journal (its size and Merkle root, and
+    /// the time, in an `accord-time` extension line) with a registered key,
+    /// records it, and returns the signed note.
     ///
     /// Refuses a key that is not registered (or revoked), and refuses to sign a
     /// root different from one already signed for the same size.
@@ -23,6 +50,7 @@ extension Ledger {
         let now = try Timestamp.now()
         return try LedgerError.translating {
             try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
                 try Keys.requireRegistered(key.name, publicKey: key.verifierKey.publicKeyBytes, in: db,
                                            prefix: "", purpose: "sign checkpoints")
                 // Signed only once the root is recomputed from the journal's leaf hashes
@@ -44,7 +72,8 @@ extension Ledger {
                 }
                 let body: Checkpoint
                 do {
-                    body = try Checkpoint(origin: Ledger.origin(ledgerID: stamp.ledgerID), size: UInt64(stamp.seq), rootHash: root)
+                    body = try Checkpoint(origin: Ledger.origin(ledgerID: stamp.ledgerID), size: UInt64(stamp.seq), rootHash: root,
+                                          extensions: [Ledger.timeLine(now)])
                 } catch {
                     throw LedgerError(.failure, "cannot form a checkpoint: \(error)")
                 }

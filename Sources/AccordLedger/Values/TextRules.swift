@@ -42,6 +42,10 @@ enum TextRules {
                 || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "/")
         }
         guard let first = text.utf8.first, isAlnum(first), text.utf8.allSatisfy(isAllowed) else {
+            // Name a character that cannot be seen: the id may look right on screen.
+            if let hidden = text.unicodeScalars.first(where: { isInvisible($0) || isBidiControl($0) }) {
+                throw hiddenCharacter(hidden, field: field)
+            }
             throw LedgerError.badInput("\(field) '\(printable(text))' may hold only letters, digits and - _ . : / and must start with a letter or digit")
         }
         return text
@@ -57,8 +61,13 @@ enum TextRules {
         guard text.utf8.count <= limit else {
             throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
-        if !plain, let bad = text.unicodeScalars.first(where: isControl) {
-            throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value)); use plain text on one line")
+        if !plain {
+            for scalar in text.unicodeScalars where scalar.value >= 0x7f || scalar.value < 0x20 {
+                if isControl(scalar) {
+                    throw LedgerError.badInput("\(field) contains the control character U+\(hex4(scalar.value)); use plain text on one line")
+                }
+                if isInvisible(scalar) || isBidiControl(scalar) { throw hiddenCharacter(scalar, field: field) }
+            }
         }
         return text
     }
@@ -75,8 +84,11 @@ enum TextRules {
         guard text.utf8.count <= limit else {
             throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
-        if let bad = text.unicodeScalars.first(where: { $0 != "\n" && $0 != "\t" && isControl($0) }) {
-            throw LedgerError.badInput("\(field) contains the control character U+\(hex4(bad.value))")
+        for scalar in text.unicodeScalars where scalar.value >= 0x7f || scalar.value < 0x20 {
+            if scalar != "\n" && scalar != "\t" && isControl(scalar) {
+                throw LedgerError.badInput("\(field) contains the control character U+\(hex4(scalar.value))")
+            }
+            if isBidiOverride(scalar) { throw hiddenCharacter(scalar, field: field) }
         }
         return text
     }
@@ -98,6 +110,39 @@ enum TextRules {
             || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
+    /// Characters that take no space and show nothing: zero-width spaces and
+    /// joiners (U+200B–U+200F), the word joiner and invisible operators
+    /// (U+2060–U+2064), the zero-width no-break space (U+FEFF), the Mongolian
+    /// vowel separator (U+180E) and the soft hyphen (U+00AD). In a name, an id
+    /// or a source they make two values that look the same differ.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (0x200B...0x200F).contains(v) || (0x2060...0x2064).contains(v) || v == 0xFEFF || v == 0x180E || v == 0xAD
+    }
+
+    /// Bidirectional controls: the Arabic letter mark (U+061C), the
+    /// left-to-right and right-to-left marks (U+200E, U+200F), and the
+    /// embeddings, overrides and isolates of ``isBidiOverride(_:)``.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v == 0x061C || v == 0x200E || v == 0x200F || isBidiOverride(scalar)
+    }
+
+    /// Embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069):
+    /// they reorder the text that follows on screen ("Trojan Source"), so
+    /// even free text refuses them.
+    static func isBidiOverride(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
+    /// The refusal of an invisible or bidirectional character, naming it.
+    static func hiddenCharacter(_ scalar: Unicode.Scalar, field: String) -> LedgerError {
+        let kind = isBidiControl(scalar) ? "bidirectional control character" : "invisible character"
+        let name = scalar.properties.name.map { " (\($0.lowercased()))" } ?? ""
+        return LedgerError.badInput("\(field) contains the \(kind) U+\(hex4(scalar.value))\(name); remove it")
+    }
+
     static func trimmed(_ text: String) -> String {
         // Most values start and end with a printable ASCII character: nothing to trim.
         if let first = text.utf8.first, let last = text.utf8.last,
@@ -115,11 +160,16 @@ enum TextRules {
         return scalar.properties.isWhitespace
     }
 
-    /// Text safe to echo in an error message: control characters escaped, cut short.
+    /// Text safe to echo in an error message: control, invisible and
+    /// bidirectional characters escaped, cut short.
     static func printable(_ text: String, limit: Int = 60) -> String {
         var out = ""
         for scalar in text.unicodeScalars.prefix(limit) {
-            if isControl(scalar) { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+            if isControl(scalar) || isInvisible(scalar) || isBidiControl(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
         return text.unicodeScalars.count > limit ? out + "…" : out
     }

@@ -130,8 +130,10 @@ struct HistoryCommand: ParsableCommand {
         let (stamp, items) = try ledger.history(of: subject, asOf: try asOf.map { try AsOf(parsing: $0) })
         let out = TextOutput()
         if output.format == .table || output.format == .markdown {
-            out.line("History of \(subject): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")
+            let title = output.format == .markdown ? MarkdownText.escaped(subject) : subject
+            out.line("History of \(title): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")
         }
-        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells)).render(output.format, header: output.header, to: out)
+        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells))
+            .render(output.format, header: output.header, raw: output.raw, to: out)
     }
 }

@@ -11,12 +11,17 @@ struct ExportCommand: ParsableCommand {
             Rows come in journal order with every recorded field, evidence hashes included, and the seq that \
             recorded them. The import's columns come first, so a csv or ndjson export imports back with \
             `accord import`; corroborations follow their record as rows of kind corroboration.
+            In csv and tsv, a text cell that starts with = + - @, a tab or a carriage return (and is not a plain \
+            number) gets a leading ' so that a spreadsheet does not run it as a formula (a cell already starting \
+            with ' before one of those gets one more); `accord import` removes exactly that '. --raw prints every \
+            cell exactly as recorded.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "verifications, breaches, commitments, guarantees, parties or agreements.") var table: ExportTable
     @Option(help: "Output format: csv (default), tsv, ndjson, json, markdown or table.") var format: OutputFormat = .csv
     @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).") var noHeader = false
+    @OptionGroup var cells: CellOptions
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
     var asOf: String?
     @Option(help: ArgumentHelp("Verifications and breaches observed on or before this date.", valueName: "date"))
@@ -36,7 +41,8 @@ struct ExportCommand: ParsableCommand {
         options.asOf = try asOf.map { try AsOf(parsing: $0) }
         options.at = try at.map { try Moment(parsing: $0, field: "--at") }
         options.status = status ?? .current
-        let writer = RowWriter(format: format, columns: table.columns.map(Column.init), output: TextOutput(), header: !noHeader)
+        let writer = RowWriter(format: format, columns: table.columns.map(Column.init), output: TextOutput(), header: !noHeader,
+                               raw: cells.raw)
         try ledger.export(table, options: options) { writer.write($0) }
         writer.finish()
     }

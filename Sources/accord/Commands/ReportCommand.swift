@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
         let options = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                         agreement: agreement, party: party)
         let report = try ledger.report(options)
-        report.render(output.format, section: section, header: output.header, to: TextOutput())
+        report.render(output.format, section: section, header: output.header, raw: output.raw, to: TextOutput())
     }
 }
 
@@ -98,12 +98,13 @@ struct BreachesCommand: ParsableCommand {
                        [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity),
                         .text(b.confidence), Cell(b.sources), .text(b.status), .text(b.source), Cell(b.description),
                         Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
-                   }).render(output.format, header: output.header, to: out)
+                   }).render(output.format, header: output.header, raw: output.raw, to: out)
             for b in list.breaches where b.dispute != nil {
-                out.line("  entry \(b.seq): \(b.dispute ?? "")")
+                let dispute = b.dispute ?? ""
+                out.line("  entry \(b.seq): \(output.format == .markdown ? MarkdownText.escaped(dispute) : dispute)")
             }
         case .csv, .tsv:
-            list.rowSet.render(output.format, header: output.header, to: out)
+            list.rowSet.render(output.format, header: output.header, raw: output.raw, to: out)
         }
         out.flush()
     }

@@ -15,10 +15,14 @@ struct KeyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Generate an Ed25519 key pair: FILE (private, keep it safe) and FILE.pub (public).")
 
-        @Option(help: ArgumentHelp("The private key file to create.", valueName: "file")) var out: String
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The private key file to create (never replaced; FILE.pub beside it).", valueName: "file"))
+        var out: String
         @Option(help: "The key's name (default: the file name without extension).") var name: String?
 
         func run() throws {
+            try global.refuseOverwriting(out, flag: "--out")
+            try global.refuseOverwriting(out + ".pub", flag: "--out \(out): the public key file")
             let defaultName = String((out.split(separator: "/").last ?? "key").split(separator: ".").first ?? "key")
             let publicText = try Keys.generate(name: name ?? defaultName, path: out)
             print(publicText)
@@ -133,9 +137,10 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Recompute everything from the raw journal and name the first entry that does not match.",
         discussion: """
-            Opens the file read-only. Checks SQLite's integrity, seq contiguity, that each entry decodes and \
-            re-encodes to the same bytes, leaf hashes and the chain, signatures, the Merkle tree, that the \
-            projections equal a fresh re-derivation, and every stored and given checkpoint.
+            Opens the file read-only. Checks SQLite's integrity (every index against its table), that the schema \
+            is exactly the migrations', seq contiguity, that each entry decodes and re-encodes to the same bytes, \
+            leaf hashes and the chain, that no time is in the future, signatures, the Merkle tree, that the \
+            projections equal a fresh re-derivation (as bytes), and every stored and given checkpoint.
             Exit codes: 0 verified, 1 tampering or inconsistency, 2 storage corruption, 3 unverifiable (unknown key).
             """)
 
@@ -144,7 +149,7 @@ struct AuditCommand: ParsableCommand {
     var checkpoints: [String] = []
     @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key you trust to have signed outside checkpoints, even if the ledger no longer registers it (repeatable).", valueName: "file"))
     var trustedKeys: [String] = []
-    @Flag(help: "Run SQLite's full integrity_check rather than quick_check.") var full = false
+    @Flag(help: "Kept for scripts: the audit always runs SQLite's full integrity_check now.") var full = false
     @Option(help: "table (a summary), json, or ndjson (the same JSON on one line).") var format: OutputFormat = .table
 
     func validate() throws {

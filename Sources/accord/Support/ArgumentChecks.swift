@@ -73,8 +73,9 @@ enum ArgumentChecks {
 /// Error messages are one line on stderr: a value echoed from the input can
 /// neither break the line nor send terminal control sequences.
 enum OneLine {
-    /// `text` with its lines joined by spaces, control characters shown as
-    /// `\u{…}`, and cut at `limit` characters.
+    /// `text` with its lines joined by spaces, control characters and
+    /// bidirectional controls (which would reorder the line on a terminal)
+    /// shown as `\u{…}`, and cut at `limit` characters.
     static func escaped(_ text: String, limit: Int = 4_000) -> String {
         let lines = text.split(separator: "\n").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
         var out = ""
@@ -95,8 +96,9 @@ enum OneLine {
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0)
-            || scalar.value == 0x2028 || scalar.value == 0x2029
+        let v = scalar.value
+        return v < 0x20 || (v >= 0x7f && v < 0xa0) || v == 0x2028 || v == 0x2029
+            || v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 }
 

@@ -12,7 +12,7 @@ struct EvidenceOptions: ParsableArguments {
     var evidence: String?
     @Option(name: .customLong("evidence-sha256"), help: ArgumentHelp("The evidence's SHA-256, if already known.", valueName: "hex"))
     var evidenceSHA256: String?
-    @Option(name: .customLong("evidence-uri"), help: ArgumentHelp("Where the evidence is kept.", valueName: "uri"))
+    @Option(name: .customLong("evidence-uri"), help: ArgumentHelp("Where the evidence is kept: an http:// or https:// link, or a urn: or doi: identifier.", valueName: "uri"))
     var evidenceURI: String?
     @Option(help: "A free-text note.") var note: String?
     @Option(help: "Where it was observed.") var place: String?

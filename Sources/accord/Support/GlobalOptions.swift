@@ -24,19 +24,17 @@ struct GlobalOptions: ParsableArguments {
     /// One command's read: creates no -wal or -shm beside a quiet ledger.
     func openLedgerReadOnly() throws -> Ledger { try Ledger.openSnapshot(at: path) }
 
-    /// Refuses an output file that is the ledger (or its -wal/-shm), or one of
-    /// `inputs`: writing it would destroy what is being read. Compares the
-    /// files themselves, so `./accord.sqlite` and `accord.sqlite` are the same.
-    /// - Throws: ``CommandFailure`` with exit 64, naming the flag.
+    /// Refuses an output file that is the ledger (or its -wal, -shm or
+    /// -journal file, by name or by identity), one of `inputs`, a symbolic
+    /// link, or anything but a regular file (a device, a FIFO, a directory):
+    /// writing it would destroy what is being read or replace something that
+    /// is not Accord's. Every file a command writes is checked here first.
+    /// `-` (standard output) passes.
+    /// - Throws: ``CommandFailure`` with exit 64, naming the flag, the path and why.
     func refuseOverwriting(_ output: String?, flag: String, inputs: [String] = []) throws {
         guard let output, output != "-" else { return }
-        if AtomicFile.isSameFile(output, as: path) {
-            throw CommandFailure(message: "\(flag) \(output) is the ledger (or its journal file); choose another file",
-                                 exitCode: ExitCode32.usage.rawValue)
-        }
-        for input in inputs where input != "-" && (output == input || AtomicFile.isSameFile(output, as: input)) {
-            throw CommandFailure(message: "\(flag) \(output) is the file being read; choose another file",
-                                 exitCode: ExitCode32.usage.rawValue)
+        if let why = AtomicFile.refusal(toWrite: output, ledger: path, inputs: inputs) {
+            throw CommandFailure(message: "\(flag) \(output) \(why)", exitCode: ExitCode32.usage.rawValue)
         }
     }
 

@@ -19,7 +19,20 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).")
     var noHeader = false
 
+    @OptionGroup var cells: CellOptions
+
     var header: Bool { !noHeader }
+    var raw: Bool { cells.raw }
+}
+
+/// `--raw`, for every command that can print CSV or TSV.
+struct CellOptions: ParsableArguments {
+    @Flag(help: """
+        csv and tsv: print every cell exactly as recorded. By default a text cell that starts with = + - @, a tab or \
+        a carriage return (and is not a plain number) gets a leading ' so that a spreadsheet shows it rather than \
+        running it as a formula; accord import takes that ' off again.
+        """)
+    var raw = false
 }
 
 /// Who records an entry.

@@ -1,0 +1,122 @@
+import AccordStorage
+import Crypto
+
+/// How a ledger's schema object differs from the one the migrations create.
+public struct SchemaDifference: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The migrations create it; the file lacks it.
+        case missing
+        /// Both have an object of that name, but its type, table or SQL differ.
+        case altered
+        /// The file has it; the migrations do not create it.
+        case foreign
+    }
+
+    public let kind: Kind
+    /// The file's object (the expected one when it is missing).
+    public let object: SchemaObject
+
+    public init(kind: Kind, object: SchemaObject) {
+        self.kind = kind
+        self.object = object
+    }
+}
+
+extension Schema {
+    /// The SHA-256 (hex) of the schema objects the carried migrations create,
+    /// as ``fingerprint(of:)`` computes it. A test migrates an in-memory database
+    /// and fails, printing the new value, when a migration changes it.
+    public static let fingerprint = "4770d0a991af05757cd7413ed2ce828a81da64fe633e3422fd77d6fee7cefa0e"
+
+    /// Objects `ANALYZE` creates, exactly as it creates them. They hold
+    /// statistics that change query plans, never results, so a ledger may have
+    /// them; anything else with a reserved `sqlite_` name must be the
+    /// migrations' own (an `sqlite_autoindex_*`, `sqlite_sequence`).
+    static let tolerated: [SchemaObject] = [
+        SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat1".utf8), tableName: Array("sqlite_stat1".utf8),
+                     sql: Array("CREATE TABLE sqlite_stat1(tbl,idx,stat)".utf8)),
+        SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat4".utf8), tableName: Array("sqlite_stat4".utf8),
+                     sql: Array("CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)".utf8)),
+    ]
+
+    /// True for the objects ``tolerated`` lists (looked at by name first: this
+    /// runs before every write transaction).
+    static func isTolerated(_ object: SchemaObject) -> Bool {
+        object.name.starts(with: statPrefix) && tolerated.contains(object)
+    }
+    private static let statPrefix = Array("sqlite_stat".utf8)
+
+    /// A SHA-256 over every object (type, name, table and SQL, as bytes, in
+    /// ``SchemaObject/precedes(_:_:)`` order), leaving out ``tolerated`` ones.
+    public static func fingerprint(of objects: [SchemaObject]) -> String {
+        // Database.schemaObjects() returns them in order already; sort only what is not.
+        let isSorted = zip(objects, objects.dropFirst()).allSatisfy { !SchemaObject.precedes($1, $0) }
+        var hasher = SHA256()
+        func field(_ bytes: [UInt8]) {
+            let count = UInt32(truncatingIfNeeded: bytes.count)
+            hasher.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)])
+            hasher.update(data: bytes)
+        }
+        for object in isSorted ? objects : objects.sorted(by: SchemaObject.precedes) where !isTolerated(object) {
+            field(object.type)
+            field(object.name)
+            field(object.tableName)
+            if let sql = object.sql {
+                hasher.update(data: [1])
+                field(sql)
+            } else {
+                hasher.update(data: [0])
+            }
+        }
+        return hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The schema the carried migrations create, in an in-memory database,
+    /// built once per process (it takes a few tens of milliseconds).
+    private static let expected: Result<[SchemaObject], any Error> = Result {
+        let database = try Database(path: ":memory:", mode: .create, configuration: Database.Configuration(applicationID: applicationID))
+        try Migrator(migrations: migrations).migrate(database, now: { "" })
+        return try database.schemaObjects()
+    }
+
+    /// The schema objects the carried migrations create.
+    /// - Throws: ``StorageError`` if they cannot be applied to an empty database (a broken build).
+    public static func expectedObjects() throws -> [SchemaObject] {
+        try expected.get()
+    }
+
+    /// How `objects` (a ledger's ``Database/schemaObjects()``) differ from the
+    /// schema the migrations create: every object added, dropped or altered,
+    /// names compared as bytes. Empty when they agree.
+    ///
+    /// The fingerprint of `objects` is compared with ``fingerprint`` first; only
+    /// when they differ is the expected schema built and compared object by
+    /// object, so a SQLite version that stores the SQL text differently is
+    /// still accepted (just more slowly).
+    /// - Throws: ``StorageError`` as ``expectedObjects()``.
+    public static func differences(_ objects: [SchemaObject]) throws -> [SchemaDifference] {
+        if fingerprint(of: objects) == fingerprint { return [] }
+        let objects = objects.filter { !isTolerated($0) }
+        let want = Dictionary(grouping: try expectedObjects(), by: \.name)
+        let have = Dictionary(grouping: objects, by: \.name)
+        var differences: [SchemaDifference] = []
+        for name in Set(want.keys).union(have.keys).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let mine = have[name] ?? []
+            let theirs = want[name] ?? []
+            if mine.isEmpty {
+                differences += theirs.map { SchemaDifference(kind: .missing, object: $0) }
+            } else if theirs.isEmpty {
+                differences += mine.map { SchemaDifference(kind: .foreign, object: $0) }
+            } else if mine != theirs {
+                differences += mine.filter { !theirs.contains($0) }.map { SchemaDifference(kind: .altered, object: $0) }
+                if mine.count < theirs.count {
+                    differences += theirs.filter { !mine.contains($0) }.map { SchemaDifference(kind: .missing, object: $0) }
+                }
+            }
+        }
+        return differences
+    }
+}

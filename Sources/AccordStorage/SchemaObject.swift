@@ -1,0 +1,70 @@
+/// One row of `sqlite_schema`: a table, index, view or trigger, with its
+/// text exactly as stored (bytes, so that two names that Unicode calls
+/// equivalent, or a name that differs only in case, are still different).
+///
+/// `rootpage` is left out: it says where the object's pages are, which
+/// differs from file to file, not what the object is.
+/// See https://www.sqlite.org/schematab.html
+public struct SchemaObject: Hashable, Sendable {
+    /// `table`, `index`, `view` or `trigger`.
+    public let type: [UInt8]
+    public let name: [UInt8]
+    /// The table an index or trigger belongs to (the object's own name otherwise).
+    public let tableName: [UInt8]
+    /// The `CREATE` statement, or nil for objects SQLite makes itself
+    /// (`sqlite_autoindex_*` indexes of UNIQUE and PRIMARY KEY constraints).
+    public let sql: [UInt8]?
+
+    public init(type: [UInt8], name: [UInt8], tableName: [UInt8], sql: [UInt8]?) {
+        self.type = type
+        self.name = name
+        self.tableName = tableName
+        self.sql = sql
+    }
+
+    /// "trigger journal_no_update": the type and name, decoded for messages
+    /// (invalid bytes shown as U+FFFD; callers escape control characters).
+    public var label: String {
+        String(decoding: type, as: UTF8.self) + " " + String(decoding: name, as: UTF8.self)
+    }
+
+    /// Orders objects by name, then type, table and SQL, all as bytes.
+    public static func precedes(_ a: SchemaObject, _ b: SchemaObject) -> Bool {
+        for (x, y) in [(a.name, b.name), (a.type, b.type), (a.tableName, b.tableName)] where x != y {
+            return x.lexicographicallyPrecedes(y)
+        }
+        switch (a.sql, b.sql) {
+        case (nil, nil): return false
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let x?, let y?): return x.lexicographicallyPrecedes(y)
+        }
+    }
+}
+
+extension Database {
+    /// Every object in `sqlite_schema`, ordered by ``SchemaObject/precedes(_:_:)``.
+    /// - Throws: ``StorageError``.
+    public func schemaObjects() throws -> [SchemaObject] {
+        var objects: [SchemaObject] = []
+        // SQLite's BINARY order is byte order, NULL first: the order of precedes(_:_:) for text.
+        try forEach("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type, tbl_name, sql") { row in
+            objects.append(SchemaObject(type: row.bytes(0), name: row.bytes(1), tableName: row.bytes(2),
+                                        sql: row.isNull(3) ? nil : row.bytes(3)))
+        }
+        // Values stored as blobs sort after text in SQL; put them where precedes(_:_:) does.
+        if !zip(objects, objects.dropFirst()).allSatisfy({ !SchemaObject.precedes($1, $0) }) {
+            objects.sort(by: SchemaObject.precedes)
+        }
+        return objects
+    }
+
+    /// `PRAGMA schema_version`: SQLite changes it whenever the schema changes
+    /// (and re-reads the schema when it has), so a check of the schema made at
+    /// one value holds until it moves.
+    /// See https://www.sqlite.org/pragma.html#pragma_schema_version
+    /// - Throws: ``StorageError``.
+    public func schemaVersion() throws -> Int64 {
+        try scalarInt("PRAGMA schema_version") ?? 0
+    }
+}
