@@ -49,24 +49,4 @@ struct MigrationUpgradeTests {
                 """)
         }
     }
-
-    @Test("0006 derives the distinct-source counts of an existing ledger, which then audits clean")
-    func commitmentSourcesBackfill() throws {
-        let dir = try TemporaryDirectory()
-        let path = dir.path("ledger.sqlite")
-        let recorder = Recorder(actor: "tester")
-        do {
-            let ledger = try Demo.create(at: path, force: false, as: recorder)
-            // As a ledger written before migration 0006 would be.
-            try ledger.database.execute("""
-                DROP TABLE commitment_sources;
-                DELETE FROM schema_migrations WHERE version = 6;
-                """)
-        }
-        let ledger = try Ledger.open(at: path)
-        #expect(try ledger.appliedMigrations().count == Schema.latestVersion)
-        #expect(try ledger.database.scalarInt("SELECT sum(sources) FROM commitment_sources") ?? 0 > 0)
-        let audit = try Audit.run(path: path)
-        #expect(audit.outcome == .verified, "\(audit.summary)")
-    }
 }

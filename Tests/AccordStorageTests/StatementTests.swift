@@ -68,7 +68,8 @@ struct StatementTests {
         #expect(again == 3)
     }
 
-    @Test("a loop over a cached query may run the same query inside it; neither is cut short", .timeLimit(.minutes(1)))
+    @Test("a loop over a cached query may run the same query inside it; neither is cut short",
+          .timeLimit(.minutes(10)))  // generous: on two busy cores a test may wait minutes for a thread
     func nestedSameQuery() throws {
         let db = try Database(path: ":memory:", mode: .create)
         try db.execute("CREATE TABLE t (v INTEGER) STRICT")
