@@ -35,6 +35,8 @@ struct Accord: ParsableCommand {
             RetractCommand.self,
             DisputeCommand.self,
             AdjudicateCommand.self,
+            AmendCommand.self,
+            VoidCommand.self,
             KeyCommand.self,
             CheckpointCommand.self,
             ProveCommand.self,

@@ -164,6 +164,9 @@ extension Briefing {
             switch g.status {
             case .invoked:
                 return "\(who) invoked guarantee \(g.id) on \(g.invokedOn?.text ?? "?"), within the \(g.respondWithinDays) days allowed after the trigger on \(trigger)."
+            case .invokedLate:
+                return "\(who) invoked guarantee \(g.id) on \(g.invokedOn?.text ?? "?"), after the \(g.respondWithinDays) days allowed "
+                    + "after the trigger on \(trigger) (by \(by)): late, not followed through."
             case .lapsed:
                 return "\(who) did not invoke guarantee \(g.id) by \(by) after its trigger on \(trigger): it lapsed."
             case .triggered, .dormant:

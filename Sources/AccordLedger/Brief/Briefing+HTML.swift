@@ -227,7 +227,8 @@ extension Briefing {
     func invokedText(_ g: GuaranteeReport) -> String {
         switch g.status {
         case .invoked: "yes, \(g.invokedOn?.text ?? "")"
-        case .lapsed: g.invokedOn.map { "late, \($0.text) (lapsed)" } ?? "no (lapsed)"
+        case .invokedLate: "late, \(g.invokedOn?.text ?? "")"
+        case .lapsed: "no (lapsed)"
         case .triggered: "not yet"
         case .dormant: "–"
         }

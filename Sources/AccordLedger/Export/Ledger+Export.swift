@@ -9,10 +9,10 @@ public enum ExportTable: String, Sendable, CaseIterable {
     public var columns: [String] {
         switch self {
         case .verifications:
-            ["id", "kind", "commitment", "quantity", "outcome", "observed", "precision", "source", "source_kind", "confidence",
+            ["id", "kind", "commitment", "quantity", "outcome", "observed", "observed_at", "precision", "source", "source_kind", "confidence",
              "evidence_sha256", "evidence_uri", "note", "place", "lat", "lon", "geo_precision", "corroborates"] + ExportTable.recordTail
         case .breaches:
-            ["id", "kind", "commitment", "party", "observed", "precision", "severity", "source", "source_kind", "confidence",
+            ["id", "kind", "commitment", "party", "observed", "observed_at", "precision", "severity", "source", "source_kind", "confidence",
              "description", "evidence_sha256", "evidence_uri", "note", "place", "lat", "lon", "geo_precision", "corroborates"]
                 + ExportTable.recordTail
         case .commitments:
@@ -97,7 +97,7 @@ private struct RecordExport {
                 var wroteLatest = false
                 for (position, version) in history.versions.enumerated() {
                     guard version.record.observed.day <= options.at?.day ?? .max else { continue }
-                    let status = history.status(of: position)
+                    let status = history.status(of: position, inForce: try view.inForce(version.record))
                     guard options.status.admits(status) else { continue }
                     let (effective, sources) = history.standing(own: version.record.source)
                     var cells: [Cell] = [Cell(version.record.externalID), kindCell]
@@ -112,7 +112,7 @@ private struct RecordExport {
                 // Corroborations follow the record's latest version.
                 guard wroteLatest else { continue }
                 let corroborates = history.versions.first?.record.externalID ?? String(history.record)
-                for item in history.corroborations where item.retracted == nil || options.status == .all {
+                for item in history.corroborations where item.live || options.status == .all {
                     var cells = [Cell](repeating: .null, count: columns.count)
                     let c = item.corroboration
                     cells[index("id")] = Cell(c.externalID)
@@ -126,7 +126,7 @@ private struct RecordExport {
                     cells[index("corroborates")] = .text(corroborates)
                     cells[index("record")] = .int(history.record)
                     cells[index("seq")] = .int(item.seq)
-                    cells[index("status")] = .text(item.retracted == nil ? "current" : "retracted")
+                    cells[index("status")] = .text(item.voided != nil ? "voided" : item.retracted != nil ? "retracted" : "current")
                     cells[index("recorded_at")] = .text(item.recordedAt.iso8601)
                     try body(cells)
                 }
@@ -138,16 +138,21 @@ private struct RecordExport {
     static func fields(_ record: Record) -> [Cell] {
         switch record {
         case .verification(let v):
-            return [.text(v.commitment), Cell(v.measure.quantity), Cell(v.measure.outcome), .text(v.observed.text),
-                    .text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
+            return [.text(v.commitment), { if case .quantity(let q) = v.measure { return .decimal(q) } else { return .null } }(),
+                    Cell(v.measure.outcome)] + observed(v.observed) + [.text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
                     .text(v.source.confidence.rawValue), Cell(v.evidence.sha256Hex), Cell(v.evidence.uri), Cell(v.note)]
                 + location(v.location)
         case .breach(let b):
-            return [.text(b.commitment), .text(b.party), .text(b.observed.text), .text(b.precision.rawValue),
+            return [.text(b.commitment), .text(b.party)] + observed(b.observed) + [.text(b.precision.rawValue),
                     .text(b.severity.rawValue), .text(b.source.name), .text(b.source.kind.rawValue),
                     .text(b.source.confidence.rawValue), Cell(b.description), Cell(b.evidence.sha256Hex), Cell(b.evidence.uri),
                     Cell(b.note)] + location(b.location)
         }
+    }
+
+    /// observed (the local date) and observed_at (the time with its offset, when given): one type per column.
+    static func observed(_ moment: Moment) -> [Cell] {
+        [.text(moment.dayText), moment.hasTime ? .text(moment.text) : .null]
     }
 
     static func location(_ location: Location) -> [Cell] {
@@ -187,9 +192,9 @@ private struct StructureExport {
                 try body([.text("commitment"), .text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
                           Cell(c.target), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
                           Cell(c.reciprocal), .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
-                          Cell(snapshot.withdrawals[c.id]?.text)])
+                          Cell(snapshot.withdrawals[c.id]?.date.text)])
             case .guaranteeAdd(let g):
-                let invoked = snapshot.invocations[g.id].map { $0.map(\.text).joined(separator: " ") }
+                let invoked = snapshot.invocations[g.id].map { $0.map(\.date.text).joined(separator: " ") }
                 try body([.text("guarantee"), .text(g.id), .text(g.guarantor), .text(g.covers.joined(separator: " ")),
                           .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt, Cell(invoked)])
             default:

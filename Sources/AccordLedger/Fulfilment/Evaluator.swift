@@ -42,7 +42,7 @@ struct Evaluator {
     /// Not withdrawn by the report's date.
     func isActive(_ id: String) -> Bool {
         guard let withdrawn = snapshot.withdrawals[id] else { return true }
-        return withdrawn.day > atDay
+        return withdrawn.date.day > atDay
     }
 
     private func decide(_ commitment: Commitment, summary: EvidenceSummary, blockedBy: [String]) -> CommitmentReport {
@@ -93,14 +93,17 @@ struct Evaluator {
             status = .unverified
         }
         let deadline = commitment.kind == .restraint ? commitment.until : commitment.due
-        let isDue = status != .withdrawn && (deadline.map { $0.day <= atDay } ?? false)
+        // Due once its deadline has passed, or sooner when its outcome is already decided: a
+        // confirmed breach is never hidden behind "not yet due", nor is an early fulfilment.
+        let isDue = status != .withdrawn
+            && ((deadline.map { $0.day <= atDay } ?? false) || status == .breached || status == .fulfilled)
         return CommitmentReport(
             id: commitment.id, agreement: commitment.agreement, party: commitment.party, kind: commitment.kind,
             target: commitment.target, unit: commitment.unit, verified: verified,
             rate: status == .withdrawn ? nil : Report.rounded(rate), status: status, due: commitment.due,
             from: commitment.from, until: commitment.until, reciprocal: commitment.reciprocal, sources: summary.sources,
             breaches: summary.breaches, dependsOn: commitment.dependsOn, blockedBy: blockedBy, leftOut: summary.leftOut,
-            isDue: isDue, text: commitment.text)
+            isDue: isDue, text: commitment.text, decimals: commitment.decimals)
     }
 }
 

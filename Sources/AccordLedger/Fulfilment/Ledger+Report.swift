@@ -63,16 +63,10 @@ extension Ledger {
 }
 
 extension LedgerView {
-    /// Evidence summaries for every commitment, and a way to read the
-    /// counted quantity per day (for reciprocal tranches).
-    func evidence(atDay: Int64, threshold: Int) throws -> (summaries: [String: EvidenceSummary], tranches: ([String]) throws -> [String: [Int64: Int64]]) {
-        let totals = TotalsEvidence(db: db, state: try state())
-        let summaries = try totals.summaries(atDay: atDay, threshold: threshold)
-        return (summaries, { try totals.tranches($0, atDay: atDay, threshold: threshold) })
-    }
-
     func report(_ options: ReportOptions, at: Moment) throws -> Report {
-        let snapshot = try state().snapshot
+        let state = try state()
+        // The terms in force at the report's date: amendments applied, voided definitions gone.
+        let snapshot = state.snapshot.inForce(onDay: at.day)
         if let agreement = options.agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
             throw LedgerError.badInput("--agreement: no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
         }
@@ -80,9 +74,13 @@ extension LedgerView {
             throw LedgerError.badInput("--party: no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
         }
         let threshold = options.minConfidence.rank
-        let (summaries, tranches) = try evidence(atDay: at.day, threshold: threshold)
+        let totals = TotalsEvidence(db: db, state: state)
+        let summaries = try totals.summaries(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
-        let evaluated = evaluator.evaluate()
+        var evaluated = evaluator.evaluate()
+        for (id, report) in evaluated where report.status == .fulfilled {
+            evaluated[id] = try totals.lateness(of: report, atDay: at.day, threshold: threshold)
+        }
 
         let selected = snapshot.commitments.map(\.commitment).filter { commitment in
             (options.agreement.map { $0 == commitment.agreement } ?? true)
@@ -91,26 +89,6 @@ extension LedgerView {
         let selectedIDs = Set(selected.map(\.id))
         let commitments = selected.compactMap { evaluated[$0.id] }
 
-        // Parties and agreements, over their selected commitments, in one pass.
-        struct Tally {
-            var present = false
-            var active = 0
-            var due = 0
-            var fulfilled = 0
-            var breached = 0
-            var rates: [Double] = []
-
-            mutating func count(_ commitment: CommitmentReport) {
-                present = true
-                guard commitment.status != .withdrawn else { return }
-                active += 1
-                if commitment.status == .breached { breached += 1 }
-                guard commitment.isDue else { return }
-                due += 1
-                if commitment.status == .fulfilled { fulfilled += 1 }
-                if let rate = commitment.rate { rates.append(rate) }
-            }
-        }
         var byParty: [String: Tally] = [:]
         var byAgreement: [String: Tally] = [:]
         for commitment in commitments {
@@ -121,21 +99,22 @@ extension LedgerView {
             let tally = byParty[party.id] ?? Tally()
             guard tally.present || options.party == party.id else { return nil }
             return PartyReport(party: party.id, name: party.name, commitments: tally.active, due: tally.due,
-                               fulfilled: tally.fulfilled, breached: tally.breached, rate: LedgerView.mean(tally.rates))
+                               fulfilled: tally.fulfilled, breached: tally.breached, rate: LedgerView.mean(tally.rates),
+                               fulfilledOnTime: tally.fulfilled - tally.late, fulfilledLate: tally.late)
         }
         let agreements: [AgreementReport] = snapshot.agreements.compactMap { agreement in
             let tally = byAgreement[agreement.id] ?? Tally()
             guard tally.present || options.agreement == agreement.id else { return nil }
             let rate = LedgerView.mean(tally.rates)
             return AgreementReport(id: agreement.id, title: agreement.title, commitments: tally.active, due: tally.due,
-                                   fulfilled: tally.fulfilled, rate: rate, pamScore: Report.pamScore(rate: rate))
+                                   fulfilled: tally.fulfilled, rate: rate, pamScore: Report.pamScore(rate: rate),
+                                   fulfilledOnTime: tally.fulfilled - tally.late, fulfilledLate: tally.late)
         }
 
-        // Guarantees over the selected commitments.
+        // Guarantees over the selected commitments, each a sequence of triggers.
         var guarantees: [GuaranteeReport] = []
         for row in snapshot.guarantees where row.guarantee.covers.contains(where: selectedIDs.contains) {
-            guarantees.append(guaranteeReport(row.guarantee, summaries: summaries, evaluator: evaluator,
-                                              invocations: snapshot.invocations[row.guarantee.id] ?? [], atDay: at.day))
+            guarantees.append(try guaranteeReport(row.guarantee, atDay: at.day))
         }
         var guarantorOrder: [String] = []
         for guarantee in guarantees where !guarantorOrder.contains(guarantee.guarantor) {
@@ -143,11 +122,12 @@ extension LedgerView {
         }
         let guarantors = guarantorOrder.map { party -> GuarantorReport in
             let own = guarantees.filter { $0.guarantor == party }
-            let invoked = own.filter { $0.status == .invoked }.count
-            let lapsed = own.filter { $0.status == .lapsed }.count
-            return GuarantorReport(party: party, guarantees: own.count, triggered: own.filter { $0.status != .dormant }.count,
-                                   invoked: invoked, lapsed: lapsed, pending: own.filter { $0.status == .triggered }.count,
-                                   followThrough: invoked + lapsed == 0 ? nil : Report.rounded(Double(invoked) / Double(invoked + lapsed)))
+            let triggers = own.flatMap(\.triggers)
+            func count(_ outcome: TriggerOutcome) -> Int { triggers.filter { $0.outcome == outcome }.count }
+            let decided = count(.invoked) + count(.invokedLate) + count(.lapsed)
+            return GuarantorReport(party: party, guarantees: own.count, triggered: triggers.count, invoked: count(.invoked),
+                                   lapsed: count(.lapsed), pending: count(.open), invokedLate: count(.invokedLate),
+                                   followThrough: decided == 0 ? nil : Report.rounded(Double(count(.invoked)) / Double(decided)))
         }
 
         // Reciprocal pairs with a side selected, the earlier-added side first.
@@ -162,7 +142,7 @@ extension LedgerView {
             paired.insert(b.id)
             pairs.append((a, b))
         }
-        let perDay = try tranches(pairs.flatMap { [$0.0.id, $0.1.id] })
+        let perDay = try totals.tranches(pairs.flatMap { [$0.0.id, $0.1.id] }, atDay: at.day, threshold: threshold)
         let reciprocity = pairs.map { a, b -> ReciprocityReport in
             let daysA = perDay[a.id] ?? [:]
             let daysB = perDay[b.id] ?? [:]
@@ -171,7 +151,7 @@ extension LedgerView {
             let totalA = daysA.values.reduce(0, &+)
             let totalB = daysB.values.reduce(0, &+)
             return ReciprocityReport(a: a.id, b: b.id, unit: a.unit, targetA: a.target, targetB: b.target, tranches: rows,
-                                     totalA: totalA, totalB: totalB, balance: totalA &- totalB)
+                                     totalA: totalA, totalB: totalB, balance: totalA &- totalB, decimals: a.decimals)
         }
 
         return Report(at: at, minConfidence: options.minConfidence, ledger: try stamp(),
@@ -180,31 +160,66 @@ extension LedgerView {
                       reciprocity: reciprocity)
     }
 
-    private func guaranteeReport(_ guarantee: Guarantee, summaries: [String: EvidenceSummary], evaluator: Evaluator,
-                                 invocations: [Moment], atDay: Int64) -> GuaranteeReport {
-        let triggerDay = guarantee.covers.compactMap { summaries[$0]?.firstConfirmedBreachDay }.min()
+    /// A guarantee (on its terms at the report's date) and its triggers up to then.
+    func guaranteeReport(_ guarantee: Guarantee, atDay: Int64) throws -> GuaranteeReport {
+        let triggers = TriggerCycles.fold(breaches: try countedBreaches(of: Set(guarantee.covers), atDay: atDay),
+                                          invocations: (try state().snapshot.inForce(onDay: atDay).invocations[guarantee.id] ?? []).map(\.date),
+                                          respondWithinDays: guarantee.respondWithinDays, atDay: atDay)
         var report = GuaranteeReport(id: guarantee.id, guarantor: guarantee.guarantor, status: .dormant,
                                      covers: guarantee.covers, consequence: guarantee.consequence,
                                      respondWithinDays: guarantee.respondWithinDays)
-        guard let triggerDay else { return report }
-        let deadline = triggerDay + guarantee.respondWithinDays
-        report.triggeredOn = Moment(date: CivilDate(days: triggerDay))
-        report.respondBy = Moment(date: CivilDate(days: deadline))
-        let response = invocations.first { $0.day >= triggerDay && $0.day <= atDay }
-        if let response, response.day <= deadline {
-            report.status = .invoked
-            report.invokedOn = response
-        } else if atDay > deadline {
-            report.status = .lapsed
-            report.invokedOn = response
-        } else {
-            report.status = .triggered
+        report.triggers = triggers
+        if let last = triggers.last {
+            report.triggeredOn = last.triggeredOn
+            report.respondBy = last.respondBy
+            report.invokedOn = last.invokedOn
+            switch last.outcome {
+            case .open: report.status = .triggered
+            case .invoked: report.status = .invoked
+            case .invokedLate: report.status = .invokedLate
+            case .lapsed: report.status = .lapsed
+            }
         }
         return report
+    }
+
+    /// The breaches of `commitments` that count towards a guarantee's
+    /// triggers, observed on or before `atDay`: confirmed (with their
+    /// corroborations), not retracted, rejected, voided or under a pending
+    /// dispute, by the commitment's obligor while it was in force; in order.
+    func countedBreaches(of commitments: Set<String>, atDay: Int64) throws -> [TriggerCycles.CountedBreach] {
+        guard !commitments.isEmpty else { return [] }
+        let book = try EvidenceBook.load(self, kind: .breach, owners: try LedgerView.owners(of: commitments, kind: .breach, db: db))
+        return book.countedBreaches(of: commitments, atDay: atDay, state: try state())
     }
 
     static func mean(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         return Report.rounded(values.reduce(0, +) / Double(values.count))
+    }
+}
+
+/// A party's or agreement's commitments, counted in one pass.
+private struct Tally {
+    var present = false
+    var active = 0
+    var due = 0
+    var fulfilled = 0
+    var late = 0
+    var breached = 0
+    var rates: [Double] = []
+
+    mutating func count(_ commitment: CommitmentReport) {
+        present = true
+        guard commitment.status != .withdrawn else { return }
+        active += 1
+        if commitment.status == .breached { breached += 1 }
+        guard commitment.isDue else { return }
+        due += 1
+        if commitment.status == .fulfilled {
+            fulfilled += 1
+            if commitment.late == true { late += 1 }
+        }
+        if let rate = commitment.rate { rates.append(rate) }
     }
 }

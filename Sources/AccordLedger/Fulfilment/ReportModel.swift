@@ -11,16 +11,37 @@ public enum FulfilmentStatus: String, Sendable, CaseIterable {
     case withdrawn
 }
 
-/// Where a guarantee stands.
+/// Where a guarantee stands: the state of its latest trigger.
 public enum GuaranteeStatus: String, Sendable, CaseIterable {
-    /// No confirmed breach of a covered commitment.
+    /// No counted breach of a covered commitment.
     case dormant
-    /// A confirmed breach; the response time is running.
+    /// A trigger is open; the response time is running.
     case triggered
     /// The guarantor invoked it within the response time.
     case invoked
+    /// The guarantor invoked it after the response time.
+    case invokedLate = "invoked_late"
     /// The response time passed without an invocation.
     case lapsed
+}
+
+/// How one trigger ended (or that it is still open).
+public enum TriggerOutcome: String, Sendable, CaseIterable {
+    case open
+    case invoked
+    case invokedLate = "invoked_late"
+    case lapsed
+}
+
+/// One trigger of a guarantee: the counted breach that opened it, and the answer.
+public struct TriggerReport: Sendable, Equatable {
+    /// The breach record (its first entry's seq) that opened it.
+    public var breach: Int64
+    public var triggeredOn: Moment
+    /// The last day the guarantor could answer in time.
+    public var respondBy: Moment
+    public var invokedOn: Moment?
+    public var outcome: TriggerOutcome
 }
 
 /// The state of the ledger a report was computed from.
@@ -60,9 +81,18 @@ public struct CommitmentReport: Sendable, Equatable {
     public var blockedBy: [String]
     /// Records below the confidence threshold that were left out.
     public var leftOut: Int64
-    /// True when the due date (or window end) is on or before the report's date.
+    /// True when the commitment counts among the due: its due date (or
+    /// window end) is on or before the report's date, or its outcome is
+    /// already decided (breached, or fulfilled early).
     public var isDue: Bool
     public var text: String?
+    /// When fulfilled: whether after its due date, and by how many days.
+    public var late: Bool?
+    public var daysLate: Int64?
+    /// The day it was fulfilled (the counted evidence reached its target, or an action was done).
+    public var fulfilledOn: Moment?
+    /// Decimal places of its quantities.
+    public var decimals: UInt8 = 0
 }
 
 public struct PartyReport: Sendable, Equatable {
@@ -73,6 +103,9 @@ public struct PartyReport: Sendable, Equatable {
     public var fulfilled: Int
     public var breached: Int
     public var rate: Double?
+    /// Of `fulfilled`: on time, and late (the Peace Accords Matrix's "implemented late").
+    public var fulfilledOnTime = 0
+    public var fulfilledLate = 0
 }
 
 public struct AgreementReport: Sendable, Equatable {
@@ -84,6 +117,8 @@ public struct AgreementReport: Sendable, Equatable {
     public var rate: Double?
     /// Peace Accords Matrix scale: 0 not initiated, 1 minimal, 2 intermediate, 3 full.
     public var pamScore: Int?
+    public var fulfilledOnTime = 0
+    public var fulfilledLate = 0
 }
 
 public struct GuaranteeReport: Sendable, Equatable {
@@ -93,23 +128,27 @@ public struct GuaranteeReport: Sendable, Equatable {
     public var covers: [String]
     public var consequence: String
     public var respondWithinDays: Int64
-    /// The day of the first confirmed breach of a covered commitment.
+    /// The latest trigger's day, deadline and answer.
     public var triggeredOn: Moment?
-    /// The last day the guarantor could respond.
     public var respondBy: Moment?
-    /// The first invocation within the response time (or after, when lapsed).
     public var invokedOn: Moment?
+    /// Every trigger, in order.
+    public var triggers: [TriggerReport] = []
 }
 
 public struct GuarantorReport: Sendable, Equatable {
     public var party: String
     public var guarantees: Int
+    /// Triggers, over all its guarantees.
     public var triggered: Int
+    /// Triggers answered within the response time.
     public var invoked: Int
     public var lapsed: Int
-    /// Triggered guarantees still inside their response time.
+    /// Triggers still inside their response time.
     public var pending: Int
-    /// invoked / (invoked + lapsed); nil when none has been decided.
+    /// Triggers answered after the response time (not followed through).
+    public var invokedLate = 0
+    /// invoked ÷ (invoked + invoked late + lapsed); nil when none has been decided.
     public var followThrough: Double?
 }
 
@@ -130,6 +169,8 @@ public struct ReciprocityReport: Sendable, Equatable {
     public var totalB: Int64
     /// totalA − totalB.
     public var balance: Int64
+    /// Decimal places of the quantities (both sides count the same unit).
+    public var decimals: UInt8 = 0
 }
 
 /// A fulfilment report: every number in it is reproducible from the stamp,

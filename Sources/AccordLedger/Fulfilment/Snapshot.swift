@@ -19,7 +19,27 @@ struct Snapshot {
     /// Agreements' dates, where given.
     var agreementDates: [String: Moment] = [:]
     var commitments: [CommitmentRow] = []
-    var withdrawals: [String: Moment] = [:]
+    /// Each withdrawn commitment's withdrawal: when it takes effect, and its entry.
+    var withdrawals: [String: DatedEntry] = [:]
     var guarantees: [GuaranteeRow] = []
-    var invocations: [String: [Moment]] = [:]
+    /// Each guarantee's invocations, by date then entry.
+    var invocations: [String: [DatedEntry]] = [:]
+    /// Amendments of each definition, as recorded (voided ones included).
+    var amendments: [StateEntity: [AmendmentRow]] = [:]
+    /// Voided entries, and the entity each belonged to.
+    var voided: [Int64: StateEntity] = [:]
+
+    /// An entry that takes effect on a date.
+    struct DatedEntry {
+        var seq: Int64
+        var date: Moment
+    }
+
+    /// One amendment, as the projection holds it.
+    struct AmendmentRow {
+        var seq: Int64
+        var effective: Moment
+        var reason: String
+        var terms: AmendedTerms
+    }
 }

@@ -5,21 +5,23 @@ import AccordStorage
 /// A commitment whose counted records were all observed on or before the
 /// report's date is read from its totals, one row per confidence level,
 /// whatever the number of events; otherwise from its per-day rows up to the
-/// date. Both are checked: the totals against the state root (in
-/// ``VerifiedState``), the per-day rows against the commitment's daily digest.
+/// date — and so are commitments that may hold breaches outside their window
+/// (or before their agreement), which never count. Both are checked: the
+/// totals against the state root (in ``VerifiedState``), the per-day rows
+/// against the commitment's daily digest.
 struct TotalsEvidence {
     let db: Database
     let state: VerifiedState
 
     func summaries(atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
         var summaries: [String: EvidenceSummary] = [:]
-        // Commitments (and ranks) with records after the date need the per-day rows.
+        // Commitments with records after the date, or breaches that may be out of force, need the per-day rows.
         var historical: Set<String> = []
+        for row in state.totals where row.lastDay > atDay || !breachesInForce(row.commitment) {
+            historical.insert(row.commitment)
+        }
         for row in state.totals {
-            if row.lastDay > atDay {
-                historical.insert(row.commitment)
-                continue
-            }
+            if historical.contains(row.commitment) { continue }
             let firstBreach = row.rank == 0 ? row.firstBreachDay : nil
             // One lookup, changed in place.
             summaries[row.commitment, default: EvidenceSummary()].add(row.amounts, counted: row.rank <= threshold,
@@ -32,16 +34,80 @@ struct TotalsEvidence {
         for commitment in historical {
             summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold)
         }
-        for (commitment, keys) in state.disputed where keys.contains(where: { $0.day <= atDay && $0.rank <= threshold }) {
+        for (commitment, keys) in state.disputed where keys.contains(where: { $0.day <= atDay && $0.rank <= threshold && inForce(commitment, $0.day) }) {
             summaries[commitment, default: EvidenceSummary()].disputed = true
         }
         return summaries
     }
 
+    /// Whether a breach of `commitment` observed on `day` can count (in its window, from its agreement's date).
+    private func inForce(_ commitment: String, _ day: Int64) -> Bool {
+        guard let recorded = state.commitments[commitment] else { return true }
+        return state.snapshot.inForce(recorded, onDay: day)
+    }
+
+    /// True when every breach the totals hold of `commitment` is certainly in
+    /// force: its terms were never amended and its breaches all fall in its
+    /// window (or after its agreement's date). Otherwise the per-day rows tell.
+    private func breachesInForce(_ commitment: String) -> Bool {
+        guard let recorded = state.commitments[commitment] else { return true }
+        let rows = state.totals.filter { $0.commitment == commitment }
+        guard let first = rows.compactMap(\.firstBreachDay).min() else { return true }
+        guard state.snapshot.amendments[.commitment(commitment)] == nil,
+              state.snapshot.amendments[.agreement(recorded.agreement)] == nil else { return false }
+        switch recorded.kind {
+        case .restraint:
+            // A restraint's evidence is all breaches: its last day is its last breach.
+            let last = rows.map(\.lastDay).max() ?? first
+            return recorded.from.map { $0.day <= first } ?? true && (recorded.until.map { last <= $0.day } ?? true)
+        case .quantity, .action:
+            return state.snapshot.agreementDates[recorded.agreement].map { $0.day <= first } ?? true
+        }
+    }
+
+    /// A fulfilled commitment with the day it was fulfilled and whether that
+    /// was after its due date: the first day its counted quantity reached the
+    /// target, or an action was counted done. When all its evidence predates
+    /// the due date it was on time, whatever the day.
+    func lateness(of report: CommitmentReport, atDay: Int64, threshold: Int) throws -> CommitmentReport {
+        var report = report
+        guard let due = report.due, report.kind != .restraint else { return report }
+        let lastDay = state.totals.filter { $0.commitment == report.id && $0.rank <= threshold }.map(\.lastDay).max()
+        if let lastDay, lastDay <= due.day {
+            report.late = false
+            report.daysLate = 0
+            return report
+        }
+        var running: Int64 = 0
+        let target = max(report.target ?? 1, 1)
+        var fulfilled: Int64?
+        for row in try daily(report.id).totals.filter({ $0.day <= atDay && $0.rank <= threshold }).sorted(by: { $0.day < $1.day }) {
+            if report.kind == .action, row.amounts.done > 0 {
+                fulfilled = row.day
+                break
+            }
+            running &+= row.amounts.quantity
+            if report.kind == .quantity, running >= target {
+                fulfilled = row.day
+                break
+            }
+        }
+        guard let fulfilled else { return report }
+        report.fulfilledOn = Moment(date: CivilDate(days: fulfilled))
+        report.late = fulfilled > due.day
+        report.daysLate = max(0, fulfilled - due.day)
+        return report
+    }
+
     private func dailySummary(_ commitment: String, atDay: Int64, threshold: Int) throws -> EvidenceSummary {
         let rows = try daily(commitment)
         var summary = EvidenceSummary()
-        for row in rows.totals where row.day <= atDay {
+        for var row in rows.totals where row.day <= atDay {
+            if row.amounts.breaches > 0 && !inForce(commitment, row.day) {
+                // Outside the commitment: these breaches never count.
+                row.amounts.records &-= row.amounts.breaches
+                row.amounts.breaches = 0
+            }
             summary.add(row.amounts, counted: row.rank <= threshold,
                         firstConfirmedBreachDay: row.rank == 0 && row.amounts.breaches > 0 ? row.day : nil)
         }

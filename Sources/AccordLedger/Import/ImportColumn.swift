@@ -9,7 +9,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     case commitment, quantity, outcome, observed, precision, source, sourceKind, confidence, party, severity
     case description, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision, corroborates
     case name, partyKind, title, date, venue, agreement, unit, commitmentKind, due, from, until, reciprocal
-    case dependsOn, text, guarantor, covers, consequence, respondWithinDays
+    case dependsOn, text, guarantor, covers, consequence, respondWithinDays, observedAt, decimals
     // Read-only: written by `accord export`, ignored by `accord import`.
     case record, seq, status, effectiveConfidence, sources, recordedAt, dispute, withdrawn, invoked, error
 
@@ -28,6 +28,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
         case .respondWithinDays: "respond_within_days"
         case .effectiveConfidence: "effective_confidence"
         case .recordedAt: "recorded_at"
+        case .observedAt: "observed_at"
         default: "\(self)"
         }
     }

@@ -27,10 +27,10 @@ public enum ImportRowKind: String, CaseIterable, Sendable {
     var columns: Set<ImportColumn> {
         switch self {
         case .verification:
-            [.id, .commitment, .quantity, .outcome, .observed, .precision, .source, .sourceKind, .confidence,
+            [.id, .commitment, .quantity, .outcome, .observed, .observedAt, .precision, .source, .sourceKind, .confidence,
              .evidenceSHA256, .evidenceURI, .note, .place, .lat, .lon, .geoPrecision]
         case .breach:
-            [.id, .commitment, .party, .observed, .precision, .severity, .source, .sourceKind, .confidence, .description,
+            [.id, .commitment, .party, .observed, .observedAt, .precision, .severity, .source, .sourceKind, .confidence, .description,
              .evidenceSHA256, .evidenceURI, .note, .place, .lat, .lon, .geoPrecision]
         case .corroboration:
             [.id, .corroborates, .source, .sourceKind, .confidence, .evidenceSHA256, .evidenceURI, .note]
@@ -39,7 +39,7 @@ public enum ImportRowKind: String, CaseIterable, Sendable {
         case .agreement:
             [.id, .title, .date, .venue]
         case .commitment:
-            [.id, .agreement, .party, .quantity, .unit, .commitmentKind, .due, .from, .until, .reciprocal, .dependsOn, .text]
+            [.id, .agreement, .party, .quantity, .decimals, .unit, .commitmentKind, .due, .from, .until, .reciprocal, .dependsOn, .text]
         case .guarantee:
             [.id, .guarantor, .covers, .consequence, .respondWithinDays]
         }
@@ -49,7 +49,7 @@ public enum ImportRowKind: String, CaseIterable, Sendable {
     var required: [ImportColumn] {
         switch self {
         case .verification: [.commitment, .observed, .source]
-        case .breach: [.commitment, .party, .observed, .severity, .source]
+        case .breach: [.commitment, .observed, .severity, .source]
         case .corroboration: [.corroborates, .source]
         case .party: [.id, .name]
         case .agreement: [.id, .title]

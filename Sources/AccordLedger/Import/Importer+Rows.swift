@@ -88,7 +88,7 @@ extension Importer {
     }
 
     private func verification(_ row: ImportRow, _ session: Session) throws -> Recorded {
-        var input = VerificationInput(commitment: row.given(.commitment) ?? "", observed: row.given(.observed) ?? "",
+        var input = VerificationInput(commitment: row.given(.commitment) ?? "", observed: row.given(.observedAt) ?? row.given(.observed) ?? "",
                                       source: source(row))
         switch (row.given(.quantity), row.given(.outcome)) {
         case (nil, nil):
@@ -116,8 +116,8 @@ extension Importer {
     }
 
     private func breach(_ row: ImportRow, _ session: Session) throws -> Recorded {
-        var input = BreachInput(commitment: row.given(.commitment) ?? "", party: row.given(.party) ?? "",
-                                observed: row.given(.observed) ?? "", severity: row.given(.severity) ?? "",
+        var input = BreachInput(commitment: row.given(.commitment) ?? "", party: row.given(.party),
+                                observed: row.given(.observedAt) ?? row.given(.observed) ?? "", severity: row.given(.severity) ?? "",
                                 source: source(row))
         input.precision = row.given(.precision)
         input.description = row.given(.description)
@@ -156,6 +156,7 @@ extension Importer {
             guard unit != nil else { throw LedgerError.badInput("unit is empty; a quantity commitment needs its unit (prisoners, …)") }
             input.quantity = quantity
             input.unit = unit
+            input.decimals = row.given(.decimals)
         case .action, .restraint:
             if quantity != nil { throw LedgerError.badInput("quantity: \(kind.rawValue == "action" ? "an action" : "a restraint") has no quantity; leave it empty") }
             if unit != nil { throw LedgerError.badInput("unit: \(kind.rawValue == "action" ? "an action" : "a restraint") has no unit; leave it empty") }

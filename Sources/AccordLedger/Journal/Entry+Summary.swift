@@ -48,6 +48,10 @@ extension Payload {
             return "key \(value.name) registered"
         case .keyRevoke(let value):
             return "key \(value.name) revoked"
+        case .amendment(let value):
+            return "\(value.subject) \(value.id) amended from \(value.effective): " + Payload.describe(value.terms)
+        case .void(let value):
+            return "entry \(value.entry) voided (entered in error)"
         case .ledgerUpgrade(let value):
             return "ledger upgraded from schema \(value.fromSchema) to \(value.toSchema); projections rebuilt from the journal"
         }
@@ -62,6 +66,8 @@ extension Payload {
         case .dispute(let value): value.reason
         case .adjudication(let value): value.reason
         case .keyRevoke(let value): value.reason
+        case .amendment(let value): value.reason
+        case .void(let value): value.reason
         default: nil
         }
     }
@@ -74,6 +80,29 @@ extension Payload {
         case .notDone: what = "not done"
         }
         return "\(value.commitment): \(what) observed \(value.observed) (\(value.source.name), \(value.source.confidence))"
+    }
+
+    static func describe(_ terms: AmendedTerms) -> String {
+        var parts: [String] = []
+        switch terms {
+        case .commitment(let target, let due, let from, let until, let text):
+            if let target { parts.append("target \(target)") }
+            if let due { parts.append("due \(due)") }
+            if let from { parts.append("from \(from)") }
+            if let until { parts.append("until \(until)") }
+            if text != nil { parts.append("text changed") }
+        case .party(let name):
+            if let name { parts.append("name \(name)") }
+        case .agreement(let title, let date, let venue):
+            if let title { parts.append("title \(title)") }
+            if let date { parts.append("date \(date)") }
+            if let venue { parts.append("venue \(venue)") }
+        case .guarantee(let covers, let days, let consequence):
+            if let covers { parts.append("covers \(covers.joined(separator: " "))") }
+            if let days { parts.append("respond within \(days) days") }
+            if consequence != nil { parts.append("consequence changed") }
+        }
+        return parts.joined(separator: ", ")
     }
 
     static func describe(_ value: Breach) -> String {

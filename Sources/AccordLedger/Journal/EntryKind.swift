@@ -17,6 +17,8 @@ public enum EntryKind: String, CaseIterable, Sendable {
     case keyRegister = "key.register"
     case keyRevoke = "key.revoke"
     case ledgerUpgrade = "ledger.upgrade"
+    case amendment
+    case void
 
     public var code: UInt8 {
         switch self {
@@ -37,6 +39,8 @@ public enum EntryKind: String, CaseIterable, Sendable {
         case .keyRegister: 15
         case .keyRevoke: 16
         case .ledgerUpgrade: 17
+        case .amendment: 18
+        case .void: 19
         }
     }
 

@@ -18,6 +18,8 @@ public enum Payload: Hashable, Sendable {
     case keyRegister(KeyRegistration)
     case keyRevoke(KeyRevocation)
     case ledgerUpgrade(LedgerUpgrade)
+    case amendment(Amendment)
+    case void(Voiding)
 
     public var kind: EntryKind {
         switch self {
@@ -38,6 +40,8 @@ public enum Payload: Hashable, Sendable {
         case .keyRegister: .keyRegister
         case .keyRevoke: .keyRevoke
         case .ledgerUpgrade: .ledgerUpgrade
+        case .amendment: .amendment
+        case .void: .void
         }
     }
 
@@ -129,6 +133,32 @@ public enum Payload: Hashable, Sendable {
         case .ledgerUpgrade(let value):
             w.u32(value.fromSchema)
             w.u32(value.toSchema)
+        case .amendment(let value):
+            w.word(value.subject)
+            w.string(value.id)
+            w.moment(value.effective)
+            w.string(value.reason)
+            switch value.terms {
+            case .commitment(let target, let due, let from, let until, let text):
+                w.optional(target) { $0.i64($1) }
+                w.optional(due) { $0.moment($1) }
+                w.optional(from) { $0.moment($1) }
+                w.optional(until) { $0.moment($1) }
+                w.optionalString(text)
+            case .party(let name):
+                w.optionalString(name)
+            case .agreement(let title, let date, let venue):
+                w.optionalString(title)
+                w.optional(date) { $0.moment($1) }
+                w.optionalString(venue)
+            case .guarantee(let covers, let days, let consequence):
+                w.optional(covers) { $0.list($1) { $0.string($1) } }
+                w.optional(days) { $0.i64($1) }
+                w.optionalString(consequence)
+            }
+        case .void(let value):
+            w.u64(UInt64(value.entry))
+            w.string(value.reason)
         }
     }
 
@@ -202,6 +232,29 @@ public enum Payload: Hashable, Sendable {
             return .keyRevoke(KeyRevocation(name: try r.string(), reason: try r.optionalString()))
         case .ledgerUpgrade:
             return .ledgerUpgrade(LedgerUpgrade(fromSchema: try r.u32(), toSchema: try r.u32()))
+        case .amendment:
+            let subject = try r.word(AmendmentSubject.self)
+            let id = try r.string(), effective = try r.moment(), reason = try r.string()
+            let terms: AmendedTerms
+            switch subject {
+            case .commitment:
+                terms = .commitment(target: try r.optional { try $0.quantity(scaled: false).units }, due: try r.optional { try $0.moment() },
+                                    from: try r.optional { try $0.moment() }, until: try r.optional { try $0.moment() },
+                                    text: try r.optionalString())
+            case .party:
+                terms = .party(name: try r.optionalString())
+            case .agreement:
+                terms = .agreement(title: try r.optionalString(), date: try r.optional { try $0.moment() }, venue: try r.optionalString())
+            case .guarantee:
+                terms = .guarantee(covers: try r.optional { try $0.list { try $0.string() } },
+                                   respondWithinDays: try r.optional { try $0.i64() }, consequence: try r.optionalString())
+            }
+            return .amendment(Amendment(id: id, effective: effective, reason: reason, terms: terms))
+        case .void:
+            let offset = r.offset
+            let entry = try r.u64()
+            guard entry >= 1, entry <= UInt64(Int64.max) else { throw CanonicalReader.Failure(offset: offset, reason: "entry out of range") }
+            return .void(Voiding(entry: Int64(entry), reason: try r.string()))
         }
     }
 }
@@ -343,5 +396,34 @@ extension CanonicalReader {
                observed: try moment(), precision: try word(Precision.self), severity: try word(Severity.self),
                source: try source(), description: try optionalString(), evidence: try evidence(),
                note: try optionalString(), location: try location())
+    }
+}
+
+extension Payload {
+    /// The definition a voidable non-evidence entry belongs to (nil for
+    /// evidence and for entries that cannot be voided).
+    var definedEntity: StateEntity? {
+        switch self {
+        case .partyAdd(let value): .party(value.id)
+        case .agreementAdd(let value): .agreement(value.id)
+        case .commitmentAdd(let value): .commitment(value.id)
+        case .commitmentWithdraw(let value): .commitment(value.commitment)
+        case .guaranteeAdd(let value): .guarantee(value.id)
+        case .guaranteeInvoke(let value): .guarantee(value.guarantee)
+        case .amendment(let value): value.entity
+        default: nil
+        }
+    }
+}
+
+extension Amendment {
+    /// The amended definition, as the state root names it.
+    var entity: StateEntity {
+        switch subject {
+        case .commitment: .commitment(id)
+        case .party: .party(id)
+        case .agreement: .agreement(id)
+        case .guarantee: .guarantee(id)
+        }
     }
 }

@@ -33,6 +33,8 @@ public struct CommitmentInput: Sendable {
     public var party: String
     public var quantity: String?
     public var unit: String?
+    /// Decimal places of its quantities (0–6; default 0).
+    public var decimals: String?
     public var action = false
     public var restraint = false
     public var due: String?
@@ -158,7 +160,8 @@ public struct VerificationInput: Sendable {
 /// What a monitor gives to report a breach.
 public struct BreachInput: Sendable {
     public var commitment: String
-    public var party: String
+    /// The party in breach: the commitment's obligor (nil: the obligor; any other is refused).
+    public var party: String?
     public var observed: String
     public var precision: String?
     public var severity: String
@@ -169,7 +172,7 @@ public struct BreachInput: Sendable {
     public var note: String?
     public var location = LocationInput()
 
-    public init(commitment: String, party: String, observed: String, severity: String, source: SourceInput) {
+    public init(commitment: String, party: String? = nil, observed: String, severity: String, source: SourceInput) {
         self.commitment = commitment
         self.party = party
         self.observed = observed

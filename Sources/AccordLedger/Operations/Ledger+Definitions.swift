@@ -66,6 +66,10 @@ extension Ledger {
             let invocation = Invocation(guarantee: id, date: try Parse.date(input.date, field: "date"),
                                         note: try TextRules.optionalText(input.note, field: "note"))
             try session.refuseFuture(invocation.date, field: "date")
+            // An invocation answers an open trigger: one per trigger, on or after it.
+            if let refusal = try session.invocationRefusal(invocation) {
+                throw LedgerError.badInput("guarantee \(id) cannot be invoked on \(invocation.date.dayText): \(refusal)")
+            }
             return try session.append(.guaranteeInvoke(invocation))
         }
     }
@@ -106,8 +110,15 @@ extension Commitment {
         let kind: CommitmentKind = quantityText != nil ? .quantity : input.action ? .action : .restraint
         var target: Int64?
         var unit: String?
+        var decimals: UInt8 = 0
+        if let raw = input.decimals, !TextRules.trimmed(raw).isEmpty {
+            guard kind == .quantity else {
+                throw LedgerError.badInput("commitment \(id): --decimals belongs with --quantity; \(kind.rawValue) commitments count no quantity")
+            }
+            decimals = UInt8(try Parse.count(raw, field: "decimals", allowZero: true, maximum: Int64(Quantity.maximumScale)))
+        }
         if let quantityText {
-            target = try Parse.count(quantityText, field: "quantity", allowZero: false)
+            target = try Parse.quantity(quantityText, field: "quantity", scale: decimals, allowZero: false, what: "commitment \(id)").units
             guard let unitText else {
                 throw LedgerError.badInput("commitment \(id): a quantity needs its unit (--unit prisoners)")
             }
@@ -146,7 +157,8 @@ extension Commitment {
             }
         }
         self.init(id: id, agreement: try TextRules.identifier(input.agreement, field: "agreement"),
-                  party: try TextRules.identifier(input.party, field: "party"), kind: kind, target: target, unit: unit,
+                  party: try TextRules.identifier(input.party, field: "party"), kind: kind, target: target, decimals: decimals,
+                  unit: unit,
                   due: due, from: from, until: until, reciprocal: reciprocal, dependsOn: dependsOn,
                   text: try TextRules.optionalText(input.text, field: "text"))
     }
@@ -181,6 +193,8 @@ struct CommitmentFacts {
     /// Decimal places of its quantities.
     var decimals: UInt8
     var seq: Int64
+    /// The entry that voided it, if it was entered in error.
+    var voided: Int64? = nil
 }
 
 extension Session {
@@ -201,6 +215,9 @@ extension Session {
     func add(_ commitment: Commitment) throws -> Recorded {
         let id = commitment.id
         if let existing = try commitmentFacts(id) {
+            if let voided = existing.voided {
+                throw LedgerError.badInput("commitment \(id) was voided by entry \(voided), and ids are never reused; choose another id")
+            }
             return try unchanged(.commitmentAdd(commitment), existing: existing.seq, what: "commitment \(id)")
         }
         guard try db.scalarInt("SELECT seq FROM agreements WHERE id = ?", commitment.agreement) != nil else {
@@ -212,7 +229,7 @@ extension Session {
             guard other.kind == .quantity else {
                 throw LedgerError.badInput("commitment \(id): its reciprocal \(counterpart) is a \(other.kind.rawValue), not a quantity")
             }
-            guard other.unit == commitment.unit else {
+            guard other.unit == commitment.unit, other.decimals == commitment.decimals else {
                 throw LedgerError.badInput("commitment \(id): its reciprocal \(counterpart) counts \(other.unit ?? "-"), not \(commitment.unit ?? "-"); an exchange pairs the same unit")
             }
             if let paired = try db.scalarText("SELECT counterpart FROM reciprocals WHERE commitment = ?", counterpart) {
@@ -250,10 +267,14 @@ extension Session {
     func commitmentFacts(_ id: String) throws -> CommitmentFacts? {
         if let known = knownCommitments[id] { return known }
         var facts: CommitmentFacts?
-        try db.forEach("SELECT id, party, kind, unit, decimals, seq FROM commitments WHERE id = ?", [id]) { row in
+        try db.forEach("""
+            SELECT id, party, kind, unit, decimals, seq, (SELECT v.seq FROM voids v WHERE v.target = c.seq)
+            FROM commitments c WHERE id = ?
+            """, [id]) { row in
             facts = CommitmentFacts(id: row.text(0), party: row.text(1),
                                     kind: CommitmentKind(rawValue: row.text(2)) ?? .action,
-                                    unit: row.optionalText(3), decimals: UInt8(clamping: row.int64(4)), seq: row.int64(5))
+                                    unit: row.optionalText(3), decimals: UInt8(clamping: row.int64(4)), seq: row.int64(5),
+                                    voided: row.optionalInt64(6))
         }
         if let facts, knownCommitments.count < Session.knownCommitmentLimit { knownCommitments[id] = facts }
         return facts
@@ -262,6 +283,9 @@ extension Session {
     func requireCommitment(_ id: String, field: String) throws -> CommitmentFacts {
         guard let facts = try commitmentFacts(id) else {
             throw LedgerError.badInput("\(field): no commitment '\(id)'; list them with `accord commitment list`")
+        }
+        if let voided = facts.voided {
+            throw LedgerError.badInput("\(field): commitment \(id) was voided by entry \(voided) (entered in error)")
         }
         return facts
     }

@@ -93,6 +93,9 @@ struct PreparedVerification {
 struct PreparedCorroboration {
     var target: String
     var source: Source
+    /// Whether a confidence was given; without one the corroboration takes
+    /// that of the record it corroborates (never promoting it).
+    var confidenceGiven: Bool
     var externalID: String?
     var evidence: Evidence
     var note: String?
@@ -100,6 +103,7 @@ struct PreparedCorroboration {
     init(_ input: CorroborationInput) throws {
         target = try TextRules.line(input.target, field: "corroborates", limit: TextRules.externalIDLimit)
         source = try Parse.source(input.source)
+        confidenceGiven = input.source.confidence.map { !TextRules.trimmed($0).isEmpty } ?? false
         externalID = try Parse.externalID(input.externalID)
         evidence = try Parse.evidence(input.evidence)
         note = try TextRules.optionalText(input.note, field: "note")
@@ -110,7 +114,9 @@ extension Breach {
     init(validating input: BreachInput) throws {
         self.init(externalID: try Parse.externalID(input.externalID),
                   commitment: try TextRules.identifier(input.commitment, field: "commitment"),
-                  party: try TextRules.identifier(input.party, field: "party"),
+                  // Left empty until the commitment's obligor is known (Session.record).
+                  party: try input.party.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
+                      .map { try TextRules.identifier($0, field: "party") } ?? "",
                   observed: try Parse.date(input.observed, field: "observed"),
                   precision: try Parse.word(input.precision, Precision.self, field: "precision") ?? .day,
                   severity: try Severity(parsing: TextRules.trimmed(input.severity), field: "severity"),
@@ -160,9 +166,18 @@ extension Session {
     }
 
     func record(_ breach: Breach) throws -> Recorded {
-        _ = try requireCommitment(breach.commitment, field: "commitment")
-        try requireParty(breach.party, field: "party")
+        var breach = breach
+        let facts = try requireCommitment(breach.commitment, field: "commitment")
+        // A breach belongs to the commitment's obligor: another party cannot breach it.
+        if breach.party.isEmpty { breach.party = facts.party }
+        guard breach.party == facts.party else {
+            throw LedgerError.badInput("party: \(breach.party) is not bound by \(facts.id); its obligor is \(facts.party) "
+                                       + "(leave out --party, or report the breach against a commitment of \(breach.party))")
+        }
         try refuseFuture(breach.observed, field: "observed")
+        if let refusal = try forceRefusal(facts, day: breach.observed.day) {
+            throw LedgerError.badInput("observed: \(breach.observed.text) is outside \(facts.id): \(refusal)")
+        }
         let payload = Payload.breach(breach)
         if let id = breach.externalID, let seq = try externalIDEntry(id) {
             return try unchanged(.breach(breach), existing: seq, id: id)
@@ -179,7 +194,11 @@ extension Session {
         guard reference.corroboration == nil else {
             throw LedgerError.badInput("corroborates: \(prepared.target) is itself a corroboration; corroborate the record it supports, entry \(reference.record)")
         }
-        let corroboration = Corroboration(externalID: prepared.externalID, record: reference.record, source: prepared.source,
+        var source = prepared.source
+        if !prepared.confidenceGiven, let state = try RecordState.load(record: reference.record, db: db) {
+            source.confidence = state.source.confidence
+        }
+        let corroboration = Corroboration(externalID: prepared.externalID, record: reference.record, source: source,
                                           evidence: prepared.evidence, note: prepared.note)
         let payload = Payload.corroboration(corroboration)
         if let id = corroboration.externalID, let seq = try externalIDEntry(id) {

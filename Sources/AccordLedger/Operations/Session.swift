@@ -38,6 +38,8 @@ final class Session {
     let clock: RecordingClock
     /// Commitments already looked up in this transaction (see ``commitmentFacts(_:)``).
     var knownCommitments: [String: CommitmentFacts] = [:]
+    /// Commitments' terms over time, read once per transaction (see ``commitmentTerms(_:)``).
+    var knownTerms: [String: (commitment: Commitment, snapshot: Snapshot)] = [:]
     static let knownCommitmentLimit = 100_000
     private var externalIDStatement: Statement?
 

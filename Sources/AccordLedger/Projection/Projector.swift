@@ -43,8 +43,11 @@ final class Projector {
             try tracker.chain(breach.commitment, kind: .breach, seq: seq, content: content)
             try insertExternalID(breach.externalID, record: seq)
             try versions.insert(.breach(breach), seq: seq, record: seq)
-            totals.addRecord(commitment: breach.commitment, day: breach.observed.day, rank: breach.source.confidence.rank,
-                             measure: nil, source: TextRules.sourceKey(breach.source.name))
+            // A breach by anyone but the commitment's obligor is outside it: recorded, never counted.
+            if try obligor(of: breach.commitment) == breach.party {
+                totals.addRecord(commitment: breach.commitment, day: breach.observed.day, rank: breach.source.confidence.rank,
+                                 measure: nil, source: TextRules.sourceKey(breach.source.name))
+            }
         default:
             try applyOther(entry, content: content)
         }
@@ -145,6 +148,61 @@ final class Projector {
                               [seq, DatabaseValue(revocation.reason), revocation.name], what: "the revocation of key \(revocation.name)")
         case .ledgerUpgrade:
             try tracker.willChange(.ledger)
+        case .amendment(let amendment):
+            try addAmendment(amendment, seq: seq)
+        case .void(let voiding):
+            try void(voiding, seq: seq, content: content)
+        }
+    }
+
+    private func addAmendment(_ amendment: Amendment, seq: Int64) throws {
+        let entity = amendment.entity
+        try tracker.willChange(entity)
+        var values: [DatabaseValue] = [.integer(seq), .text(entity.key), .text(amendment.effective.text),
+                                       .integer(amendment.effective.day), .text(amendment.reason)]
+        func moment(_ value: Moment?) -> [DatabaseValue] {
+            [DatabaseValue(value?.text), value.map { .integer($0.day) } ?? .null]
+        }
+        var target: Int64?, due: Moment?, from: Moment?, until: Moment?, text: String?, name: String?, title: String?
+        var date: Moment?, venue: String?, covers: [String]?, days: Int64?, consequence: String?
+        switch amendment.terms {
+        case .commitment(let t, let d, let f, let u, let x): (target, due, from, until, text) = (t, d, f, u, x)
+        case .party(let n): name = n
+        case .agreement(let t, let d, let v): (title, date, venue) = (t, d, v)
+        case .guarantee(let c, let r, let x): (covers, days, consequence) = (c, r, x)
+        }
+        values += [target.map { .integer($0) } ?? .null] + moment(due) + moment(from) + moment(until)
+        values += [DatabaseValue(text), DatabaseValue(name), DatabaseValue(title), DatabaseValue(date?.text), DatabaseValue(venue),
+                   DatabaseValue(covers?.joined(separator: " ")), days.map { .integer($0) } ?? .null, DatabaseValue(consequence)]
+        try db.runChecked("""
+            INSERT INTO amendments (seq, entity, effective, effective_day, reason, target, due, due_day, window_from, from_day,
+                window_until, until_day, text, name, title, date, venue, covers, respond_within_days, consequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values, what: "amendment \(seq)")
+    }
+
+    /// Marks an entry as entered in error. A voided record stops counting
+    /// (like a retracted one); a voided definition, withdrawal, invocation or
+    /// amendment is left out of what reports and lists read.
+    private func void(_ voiding: Voiding, seq: Int64, content: Hash32) throws {
+        guard let target = try Ledger.entry(voiding.entry, in: db) else {
+            throw LedgerError(.tampered, "entry \(seq) voids entry \(voiding.entry), which the journal does not hold")
+        }
+        func insert(_ entity: StateEntity) throws {
+            try db.runChecked("INSERT INTO voids (seq, target, entity, reason) VALUES (?, ?, ?, ?)",
+                              [seq, voiding.entry, entity.key, voiding.reason], what: "void \(seq)")
+        }
+        switch target.payload {
+        case .verification, .breach:
+            try changing(record: voiding.entry, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
+        case .corroboration(let corroboration):
+            try changing(record: corroboration.record, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
+        default:
+            guard let entity = target.payload.definedEntity else {
+                throw LedgerError(.tampered, "entry \(seq) voids entry \(voiding.entry), a \(target.kind.rawValue) entry, which cannot be voided")
+            }
+            try tracker.willChange(entity)
+            try insert(entity)
         }
     }
 
@@ -169,6 +227,16 @@ final class Projector {
             try db.runChecked("INSERT INTO dependencies (commitment, depends_on, seq) VALUES (?, ?, ?)",
                               [commitment.id, dependency, seq], what: "a dependency of \(commitment.id)")
         }
+    }
+
+    /// Commitments' obligors, looked up once per transaction (obligors are never amended).
+    private var obligors: [String: String] = [:]
+
+    private func obligor(of commitment: String) throws -> String? {
+        if let known = obligors[commitment] { return known }
+        let party = try db.scalarText("SELECT party FROM commitments WHERE id = ?", commitment)
+        if let party { obligors[commitment] = party }
+        return party
     }
 
     private func insertExternalID(_ id: String?, record: Int64) throws {

@@ -15,22 +15,32 @@ struct RecordState {
     var day: Int64
     /// What a verification observed; nil for a breach.
     var measure: Measure?
+    /// The party a breach names; nil for a verification.
+    var party: String?
     var source: Source
     var retracted: Bool
     var pendingDisputes: Int
     var rejected: Bool
-    /// Sources of corroborations not retracted.
+    /// Entered in error (a `void` entry names it): as if never made.
+    var voided = false
+    /// A breach by a party other than its commitment's obligor: outside the
+    /// commitment, it never counts.
+    var outside = false
+    /// Sources of corroborations not retracted or voided.
     var corroborations: [Source]
+
+    /// Whether it can count at all (not retracted, voided, rejected or outside its commitment).
+    private var live: Bool { !retracted && !voided && !rejected && !outside }
 
     /// What it adds to its commitment's totals now.
     var contribution: Contribution? {
-        guard !retracted, pendingDisputes == 0, !rejected else { return nil }
+        guard live, pendingDisputes == 0 else { return nil }
         return Contribution(commitment: commitment, day: day, measure: measure, source: source, corroborations: corroborations)
     }
 
     /// What it would add but for a pending dispute (nil when it is not disputed).
     var disputedContribution: Contribution? {
-        guard !retracted, pendingDisputes > 0, !rejected else { return nil }
+        guard live, pendingDisputes > 0 else { return nil }
         return Contribution(commitment: commitment, day: day, measure: measure, source: source, corroborations: corroborations)
     }
 
@@ -44,8 +54,14 @@ struct RecordState {
             "SELECT count(*) FROM disputes WHERE record = ? AND adjudication_seq IS NULL", record) ?? 0)
         state.rejected = try db.scalarInt(
             "SELECT count(*) FROM adjudications WHERE record = ? AND ruling = 'rejected'", record) ?? 0 > 0
-        try db.forEach("SELECT source, source_kind, confidence FROM corroborations WHERE record = ? AND retracted_seq IS NULL",
-                       [record]) { row in
+        state.voided = try db.scalarInt("SELECT count(*) FROM voids WHERE target = ?", record) ?? 0 > 0
+        if let party = state.party {
+            state.outside = try db.scalarText("SELECT party FROM commitments WHERE id = ?", state.commitment) != party
+        }
+        try db.forEach("""
+            SELECT source, source_kind, confidence FROM corroborations
+            WHERE record = ? AND retracted_seq IS NULL AND seq NOT IN (SELECT target FROM voids)
+            """, [record]) { row in
             state.corroborations.append(Source(
                 name: row.text(0),
                 kind: SourceKind(rawValue: row.text(1)) ?? .other,
@@ -58,7 +74,7 @@ struct RecordState {
         let isVerification = table == "verifications"
         let columns = isVerification
             ? "seq, commitment, observed_day, source, source_kind, confidence, retracted_seq, superseded_seq, quantity, outcome"
-            : "seq, commitment, observed_day, source, source_kind, confidence, retracted_seq, superseded_seq"
+            : "seq, commitment, observed_day, source, source_kind, confidence, retracted_seq, superseded_seq, party"
         var found: RecordState?
         var superseded = false
         try db.forEach("SELECT \(columns) FROM \(table) WHERE seq = ?", [record]) { row in
@@ -81,16 +97,19 @@ struct RecordState {
 
     private static func state(_ row: Row, record: Int64, table: String, isVerification: Bool) -> RecordState {
         var measure: Measure?
+        var party: String?
         if isVerification {
             if !row.isNull(8) {
                 measure = .quantity(Quantity(units: row.int64(8)))  // units; the scale does not matter to totals
             } else {
                 measure = row.text(9) == "done" ? .done : .notDone
             }
+        } else {
+            party = row.text(8)
         }
         return RecordState(
             record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), owner: row.text(1), day: row.int64(2),
-            measure: measure,
+            measure: measure, party: party,
             source: Source(name: row.text(3), kind: SourceKind(rawValue: row.text(4)) ?? .other,
                            confidence: Confidence(rawValue: row.text(5)) ?? .unverified),
             retracted: !row.isNull(6), pendingDisputes: 0, rejected: false, corroborations: [])

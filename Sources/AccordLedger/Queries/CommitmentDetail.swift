@@ -6,6 +6,13 @@ public struct CommitmentDetail: Sendable {
     public var stamp: LedgerStamp
     public var verifications: [VerificationListing]
     public var breaches: [BreachListing]
+    /// Why each listed version does not count at ``at`` (nil: it counts), by its seq.
+    public var notCounted: [Int64: String] = [:]
+    /// The commitment's amendments (voided ones left out), and whether each is in force at ``at``.
+    public var amendments: [(seq: Int64, effective: Moment, reason: String, summary: String, inForce: Bool)] = []
+
+    /// "yes", or why not.
+    func counted(_ seq: Int64) -> Cell { .text(notCounted[seq].map { "no: \($0)" } ?? "yes") }
 
     /// Writes the detail: key-value lines then the evidence (table, markdown),
     /// or one JSON object.
@@ -13,8 +20,9 @@ public struct CommitmentDetail: Sendable {
         let c = report
         let fields: [(String, Cell)] = [
             ("commitment", .text(c.id)), ("agreement", .text(c.agreement)), ("party", .text(c.party)),
-            ("kind", .text(c.kind.rawValue)), ("target", Cell(c.target)), ("unit", Cell(c.unit)),
-            ("verified", Cell(c.verified)), ("rate", Cell.fraction(c.rate)), ("status", .text(c.status.rawValue)),
+            ("kind", .text(c.kind.rawValue)), ("target", Cell.quantity(c.target, scale: c.decimals)), ("unit", Cell(c.unit)),
+            ("verified", c.kind == .quantity ? Cell.quantity(c.verified, scale: c.decimals) : Cell(c.verified)),
+            ("rate", Cell.fraction(c.rate)), ("status", .text(c.status.rawValue)), ("late", Report.lateCell(c)),
             ("due", Cell(c.due?.text)), ("from", Cell(c.from?.text)), ("until", Cell(c.until?.text)),
             ("reciprocal", Cell(c.reciprocal)), ("depends_on", .text(c.dependsOn.joined(separator: " "))),
             ("blocked_by", .text(c.blockedBy.joined(separator: " "))), ("sources", Cell(c.sources)),
@@ -26,10 +34,20 @@ public struct CommitmentDetail: Sendable {
             members.insert(("at", .string(at.text)), at: 0)
             members.insert(("minConfidence", .string(minConfidence.rawValue)), at: 1)
             members.insert(("ledger", .object([("seq", .int(stamp.seq)), ("root", .string(stamp.root))])), at: 2)
+            func counting(_ seq: Int64) -> [(String, JSON)] {
+                [("counted", .bool(notCounted[seq] == nil)), ("notCounted", JSON(notCounted[seq]))]
+            }
             members.append(("verifications", .array(verifications.map { listing in
-                .object(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) })
+                .object(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) } + counting(listing.seq))
             })))
-            members.append(("breaches", .array(breaches.map(\.json))))
+            members.append(("breaches", .array(breaches.map { listing in
+                guard case .object(let fields) = listing.json else { return listing.json }
+                return .object(fields + counting(listing.seq))
+            })))
+            members.append(("amendments", .array(amendments.map { item in
+                .object([("seq", .int(item.seq)), ("effective", .string(item.effective.text)), ("reason", .string(item.reason)),
+                         ("changes", .string(item.summary)), ("inForce", .bool(item.inForce))])
+            })))
             output.line(JSON.object(members).serialized(pretty: format == .json))
         case .csv, .tsv:
             RowSet(columns: ["field", "value"], rows: fields.map { [.text($0.0), $0.1] })
@@ -41,23 +59,31 @@ public struct CommitmentDetail: Sendable {
                             : name + String(repeating: " ", count: width - name.count) + "  " + value.display)
             }
             output.line()
-            output.line("judged at \(at.text), counting \(minConfidence.rawValue) evidence; ledger seq \(stamp.seq)")
+            output.line("judged at \(at.text) on the terms then in force, counting \(minConfidence.rawValue) evidence; ledger seq \(stamp.seq)")
+            if !amendments.isEmpty {
+                output.line()
+                output.line(format == .markdown ? "### Amendments\n" : "AMENDMENTS")
+                RowSet(columns: ["seq", "effective", "in_force", "changes", "reason"],
+                       rows: amendments.map { a in
+                           [.int(a.seq), .text(a.effective.text), .text(a.inForce ? "yes" : "not yet"), .text(a.summary), .text(a.reason)]
+                       }).render(format, header: header, raw: raw, to: output)
+            }
             if !verifications.isEmpty {
                 output.line()
                 output.line(format == .markdown ? "### Verifications\n" : "VERIFICATIONS")
-                RowSet(columns: ["seq", "observed", "quantity", "outcome", "source", "confidence", "sources", "status", "id"],
+                RowSet(columns: ["seq", "observed", "quantity", "outcome", "source", "confidence", "sources", "status", "counted", "id"],
                        rows: verifications.map { v in
-                           [.int(v.seq), .text(v.observed), Cell(v.quantity), Cell(v.outcome), .text(v.source),
-                            .text(v.effectiveConfidence), Cell(v.sources), .text(v.status), Cell(v.externalID)]
+                           [.int(v.seq), .text(v.observed), v.quantity.map { .decimal($0) } ?? .null, Cell(v.outcome), .text(v.source),
+                            .text(v.effectiveConfidence), Cell(v.sources), .text(v.status), counted(v.seq), Cell(v.externalID)]
                        }).render(format, header: header, raw: raw, to: output)
             }
             if !breaches.isEmpty {
                 output.line()
                 output.line(format == .markdown ? "### Breaches\n" : "BREACHES")
-                RowSet(columns: ["seq", "observed", "party", "severity", "source", "confidence", "status", "description"],
+                RowSet(columns: ["seq", "observed", "party", "severity", "source", "confidence", "status", "counted", "description"],
                        rows: breaches.map { b in
                            [.int(b.seq), .text(b.observed), .text(b.party), .text(b.severity), .text(b.source),
-                            .text(b.confidence), .text(b.status), Cell(b.description)]
+                            .text(b.confidence), .text(b.status), counted(b.seq), Cell(b.description)]
                        }).render(format, header: header, raw: raw, to: output)
             }
             output.flush()
@@ -84,8 +110,37 @@ extension Ledger {
             breachQuery.commitment = id
             var breaches: [BreachListing] = []
             try view.forEachBreach(breachQuery) { breaches.append($0) }
-            return CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
-                                    verifications: verifications, breaches: breaches)
+            var detail = CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
+                                          verifications: verifications, breaches: breaches)
+            for v in verifications {
+                detail.notCounted[v.seq] = CommitmentDetail.whyNot(status: v.status, observed: v.observed,
+                                                                   confidence: v.effectiveConfidence, detail: detail)
+            }
+            for b in breaches {
+                detail.notCounted[b.seq] = CommitmentDetail.whyNot(status: b.status, observed: b.observed, confidence: b.confidence,
+                                                                   detail: detail)
+            }
+            let snapshot = try view.state().snapshot
+            detail.amendments = (snapshot.amendments[.commitment(id)] ?? []).filter { snapshot.voided[$0.seq] == nil }
+                .sorted { ($0.effective.day, $0.seq) < ($1.effective.day, $1.seq) }
+                .map { ($0.seq, $0.effective, $0.reason, Payload.describe($0.terms), $0.effective.day <= report.at.day) }
+            return detail
         }
+    }
+}
+
+extension CommitmentDetail {
+    /// Why a listed version does not count at the report's date, or nil when it does.
+    static func whyNot(status: String, observed: String, confidence: String, detail: CommitmentDetail) -> String? {
+        switch RecordStatus(rawValue: status) {
+        case .current?: break
+        case .disputed?: return "disputed"
+        case .outside?: return "outside the commitment"
+        case .some(let other): return other.rawValue
+        case nil: return status
+        }
+        if let day = try? Moment(parsing: observed, field: "observed").day, day > detail.at.day { return "after the date judged" }
+        if (Confidence(rawValue: confidence) ?? .unverified) < detail.minConfidence { return "below threshold" }
+        return nil
     }
 }

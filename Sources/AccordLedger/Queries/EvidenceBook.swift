@@ -25,6 +25,10 @@ struct EvidenceBook {
         var corroboration: Corroboration
         var recordedAt: Timestamp
         var retracted: Int64?
+        var voided: Int64?
+
+        /// Counting: neither retracted nor voided.
+        var live: Bool { retracted == nil && voided == nil }
     }
 
     struct DisputeEntry {
@@ -43,6 +47,8 @@ struct EvidenceBook {
         var corroborations: [CorroborationEntry] = []
         /// The entry that retracted the record, if any.
         var retracted: Int64?
+        /// The entry that voided it (entered in error), if any.
+        var voided: Int64?
         var disputes: [DisputeEntry] = []
         var rulings: [(seq: Int64, adjudication: Adjudication)] = []
 
@@ -50,19 +56,22 @@ struct EvidenceBook {
         var rejected: Bool { rulings.contains { $0.adjudication.ruling == .rejected } }
         var pending: [DisputeEntry] { disputes.filter { $0.adjudication == nil } }
 
-        /// The status of version `index`: superseded, retracted, rejected, disputed or current, in that order.
-        func status(of index: Int) -> RecordStatus {
+        /// The status of version `index`: voided, superseded, retracted, rejected, disputed, outside
+        /// its commitment (`inForce` says whether the latest version can count) or current, in that order.
+        func status(of index: Int, inForce: Bool = true) -> RecordStatus {
+            if voided != nil { return .voided }
             if index < versions.count - 1 { return .superseded }
             if retracted != nil { return .retracted }
             if rejected { return .rejected }
             if !pending.isEmpty { return .disputed }
+            if !inForce { return .outside }
             return .current
         }
 
         /// The best of the record's own confidence and its live corroborations', and how many distinct
         /// sources stand behind it (look-alike names count once: ``TextRules/sourceKey(_:)``).
         func standing(own: Source) -> (effective: Confidence, sources: Int) {
-            let live = corroborations.filter { $0.retracted == nil }.map(\.corroboration.source)
+            let live = corroborations.filter(\.live).map(\.corroboration.source)
             return (live.map(\.confidence).reduce(own.confidence) { max($0, $1) },
                     Set(([own] + live).map { TextRules.sourceKey($0.name) }).count)
         }
@@ -83,8 +92,14 @@ struct EvidenceBook {
     /// against the evidence chains in `state`.
     /// - Throws: ``LedgerError`` `.tampered` naming the commitment whose chain differs.
     static func load(_ view: LedgerView, kind: Record.Kind, owners: Set<String>?) throws -> EvidenceBook {
-        let db = view.db
-        let state = try view.state()
+        try load(db: view.db, digests: try view.state().digests, kind: kind, owners: owners) { try Ledger.entry($0, in: view.db) }
+    }
+
+    /// As ``load(_:kind:owners:)``, reading entries through `entry`; with
+    /// `digests` nil (a write transaction checking what it is about to add
+    /// to, whose chains are not written yet) the rows and chains are not checked.
+    static func load(db: Database, digests: [String: VerifiedState.CommitmentDigests]?, kind: Record.Kind, owners: Set<String>?,
+                     entry: (Int64) throws -> Entry?) throws -> EvidenceBook {
         let table = kind == .verification ? "verifications" : "breaches"
         // The records each owner holds: their first versions.
         var ownerOf: [Int64: String] = [:]
@@ -97,8 +112,8 @@ struct EvidenceBook {
         // Every entry about those records, and the rows they wrote.
         var stored: [String: [Int64: [UInt8]]] = [:]
         var seqs: Set<Int64> = Set(ownerOf.keys)
-        func collect(_ table: String, _ list: String) throws {
-            try db.forEach("SELECT * FROM \(table) WHERE record IN (\(list))") { row in
+        func collect(_ table: String, _ list: String, column: String = "record") throws {
+            try db.forEach("SELECT * FROM \(table) WHERE \(column) IN (\(list))") { row in
                 let values = row.values
                 guard case .integer(let seq) = values.first else { return }
                 stored[table, default: [:]][seq] = StateDigest.serialize(values)
@@ -110,8 +125,10 @@ struct EvidenceBook {
                 try collect(related, chunk)
             }
         }
-        // Retractions of those records' corroborations.
-        for chunk in EvidenceBook.chunks(Array((stored["corroborations"] ?? [:]).keys)) { try collect("retractions", chunk) }
+        // Retractions of those records' corroborations, and voids of both.
+        let corroborationSeqs = Array((stored["corroborations"] ?? [:]).keys)
+        for chunk in EvidenceBook.chunks(corroborationSeqs) { try collect("retractions", chunk) }
+        for chunk in EvidenceBook.chunks(Array(ownerOf.keys) + corroborationSeqs) { try collect("voids", chunk, column: "target") }
 
         var book = EvidenceBook(kind: kind)
         var chains: [String: [UInt8]] = [:]
@@ -121,7 +138,7 @@ struct EvidenceBook {
         }
         var corroborated: [Int64: Int64] = [:]  // corroboration seq → its record
         for seq in seqs.sorted() {
-            guard let entry = try Ledger.entry(seq, in: db) else {
+            guard let entry = try entry(seq) else {
                 throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named by a projection but missing from "
                                   + "the journal; run `accord audit`")
             }
@@ -161,6 +178,19 @@ struct EvidenceBook {
             case .dispute(let value):
                 record = value.record
                 book.histories[record]?.disputes.append(DisputeEntry(seq: seq, dispute: value))
+            case .void(let value):
+                if let target = corroborated[value.entry] {
+                    record = target
+                    if let index = book.histories[record]?.corroborations.firstIndex(where: { $0.seq == value.entry }) {
+                        book.histories[record]?.corroborations[index].voided = seq
+                    }
+                } else {
+                    record = value.entry
+                    book.histories[record]?.voided = seq
+                }
+                if let owner = ownerOf[record] {
+                    expect("voids", seq, [.integer(seq), .integer(value.entry), .text(StateEntity.commitment(owner).key), .text(value.reason)])
+                }
             case .adjudication(let value):
                 record = value.record
                 expect("adjudications", seq, EvidenceRows.adjudication(value, seq: seq))
@@ -180,6 +210,7 @@ struct EvidenceBook {
             }
             chains[owner] = StateDigest.chain(chains[owner] ?? StateDigest.emptyChain, seq: seq, content: entry.contentHash.bytes)
         }
+        guard let digests else { return book }
         // The rows must be those the entries wrote, marks included.
         for history in book.histories.values {
             for (index, version) in history.versions.enumerated() {
@@ -206,9 +237,9 @@ struct EvidenceBook {
         }
         // Each owner's chain must be the one the state vouches for, including
         // owners whose records all vanished from the tables.
-        let checked = owners ?? Set(state.digests.keys).union(chains.keys)
+        let checked = owners ?? Set(digests.keys).union(chains.keys)
         for owner in checked.sorted() {
-            let stored = state.digests[owner].map { kind == .verification ? $0.verifications : $0.breaches } ?? StateDigest.emptyChain
+            let stored = digests[owner].map { kind == .verification ? $0.verifications : $0.breaches } ?? StateDigest.emptyChain
             guard (chains[owner] ?? StateDigest.emptyChain) == stored else {
                 throw LedgerError(.tampered, "the ledger has been altered: the \(kind.rawValue) records of commitment \(owner) do not "
                                   + "match the entries the journal vouches for; nothing it shows can be trusted; run `accord audit`")
@@ -224,4 +255,21 @@ struct EvidenceBook {
 
     /// Every record, in the order they were first recorded.
     var records: [History] { histories.values.sorted { $0.record < $1.record } }
+}
+
+extension EvidenceBook {
+    /// The breaches of `commitments` that count towards a guarantee's
+    /// triggers, observed on or before `atDay`, in order: confirmed (with
+    /// their corroborations), not retracted, rejected, voided or under a
+    /// pending dispute, by the commitment's obligor while it was in force.
+    func countedBreaches(of commitments: Set<String>, atDay: Int64, state: VerifiedState) -> [TriggerCycles.CountedBreach] {
+        var counted: [TriggerCycles.CountedBreach] = []
+        for history in records {
+            guard let current = history.current, case .breach(let breach) = current.record, commitments.contains(breach.commitment),
+                  breach.observed.day <= atDay, history.status(of: history.versions.count - 1, inForce: state.inForce(current.record)) == .current,
+                  history.standing(own: breach.source).effective == .confirmed else { continue }
+            counted.append(TriggerCycles.CountedBreach(day: breach.observed.day, record: history.record))
+        }
+        return counted.sorted { ($0.day, $0.record) < ($1.day, $1.record) }
+    }
 }

@@ -11,6 +11,12 @@ public enum RecordStatusFilter: String, Sendable, CaseIterable {
     case disputed
     /// Records an adjudicator rejected.
     case rejected
+    /// Breaches outside their commitment (by another party than its obligor,
+    /// or outside its window or before its agreement): recorded, never counted.
+    case outside
+    /// Records voided as entered in error.
+    case voided
+    /// Every version, voided ones included.
     case all
 }
 
@@ -41,7 +47,10 @@ public struct BreachListing: Sendable {
     public var record: Int64
     public var seq: Int64
     public var status: String
+    /// The local calendar date it was observed on (`YYYY-MM-DD`).
     public var observed: String
+    /// The time it was observed, with its zone offset, when one was given.
+    public var observedAt: String?
     public var precision: String
     public var commitment: String
     public var party: String
@@ -63,12 +72,12 @@ public struct BreachListing: Sendable {
     /// Pending disputes ("by X: reason") or the adjudication.
     public var dispute: String?
 
-    public static let columns = ["record", "seq", "status", "observed", "precision", "commitment", "party", "severity",
+    public static let columns = ["record", "seq", "status", "observed", "observed_at", "precision", "commitment", "party", "severity",
                                  "confidence", "source", "source_kind", "sources", "description", "evidence_sha256",
                                  "evidence_uri", "place", "lat", "lon", "geo_precision", "id", "recorded_at", "dispute"]
 
     public var cells: [Cell] {
-        [.int(record), .int(seq), .text(status), .text(observed), .text(precision), .text(commitment), .text(party),
+        [.int(record), .int(seq), .text(status), .text(observed), Cell(observedAt), .text(precision), .text(commitment), .text(party),
          .text(severity), .text(confidence), .text(source), .text(sourceKind), Cell(sources), Cell(description),
          Cell(evidenceSHA256), Cell(evidenceURI), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), Cell(externalID),
          .text(recordedAt), Cell(dispute)]
@@ -93,6 +102,7 @@ extension BreachListing {
         .object([
             ("record", .int(record)), ("seq", .int(seq)), ("status", .string(status)),
             ("commitment", .string(commitment)), ("party", .string(party)), ("observed", .string(observed)),
+            ("observedAt", JSON(observedAt)),
             ("precision", .string(precision)), ("severity", .string(severity)), ("source", .string(source)),
             ("sourceKind", .string(sourceKind)), ("confidence", .string(confidence)), ("sources", .int(Int64(sources))),
             ("description", JSON(description)),
@@ -160,7 +170,7 @@ extension LedgerView {
                 if let latestDay, day > latestDay { continue }
                 if let covered, !covered.contains(breach.commitment) { continue }
                 if let severity = query.severity, breach.severity < severity { continue }
-                let status = history.status(of: index)
+                let status = history.status(of: index, inForce: try inForce(version.record))
                 guard query.status.admits(status) else { continue }
                 let (effective, sources) = history.standing(own: breach.source)
                 guard effective >= query.minConfidence else { continue }
@@ -176,12 +186,19 @@ extension LedgerView {
     /// by a correction.
     func owners(of commitment: String?, kind: Record.Kind) throws -> Set<String>? {
         guard let commitment else { return nil }
+        return try LedgerView.owners(of: [commitment], kind: kind, db: db)
+    }
+
+    /// The commitments whose evidence chains hold the records with a version in any of `commitments`.
+    static func owners(of commitments: Set<String>, kind: Record.Kind, db: Database) throws -> Set<String> {
         let table = kind == .verification ? "verifications" : "breaches"
-        var owners: Set<String> = [commitment]
-        try db.forEach("""
-            SELECT DISTINCT f.commitment FROM \(table) v JOIN \(table) f ON f.seq = v.record
-            WHERE v.commitment = ? AND v.record <> v.seq
-            """, [commitment]) { owners.insert($0.text(0)) }
+        var owners = commitments
+        for commitment in commitments {
+            try db.forEach("""
+                SELECT DISTINCT f.commitment FROM \(table) v JOIN \(table) f ON f.seq = v.record
+                WHERE v.commitment = ? AND v.record <> v.seq
+                """, [commitment]) { owners.insert($0.text(0)) }
+        }
         return owners
     }
 }
@@ -189,7 +206,8 @@ extension LedgerView {
 extension BreachListing {
     init(history: EvidenceBook.History, version: EvidenceBook.Version, breach: Breach, status: RecordStatus,
          effective: Confidence, sources: Int) {
-        self.init(record: history.record, seq: version.seq, status: status.rawValue, observed: breach.observed.text,
+        self.init(record: history.record, seq: version.seq, status: status.rawValue, observed: breach.observed.dayText,
+                  observedAt: breach.observed.hasTime ? breach.observed.text : nil,
                   precision: breach.precision.rawValue, commitment: breach.commitment, party: breach.party,
                   severity: breach.severity.rawValue, confidence: effective.rawValue, source: breach.source.name,
                   sourceKind: breach.source.kind.rawValue, sources: sources, description: breach.description,
@@ -202,18 +220,20 @@ extension BreachListing {
 
 /// Where one version of a record stands.
 enum RecordStatus: String {
-    case current, superseded, retracted, disputed, rejected
+    case current, superseded, retracted, disputed, rejected, outside, voided
 }
 
 extension RecordStatusFilter {
     func admits(_ status: RecordStatus) -> Bool {
         switch self {
         case .all: true
-        case .current: status == .current || status == .disputed
+        case .current: status == .current || status == .disputed || status == .outside
         case .superseded: status == .superseded
         case .retracted: status == .retracted
         case .disputed: status == .disputed
         case .rejected: status == .rejected
+        case .outside: status == .outside
+        case .voided: status == .voided
         }
     }
 }

@@ -20,9 +20,13 @@ public struct VerificationListing: Sendable {
     public var seq: Int64
     public var status: String
     public var commitment: String
-    public var quantity: Int64?
+    /// The quantity observed, at its commitment's scale.
+    public var quantity: Quantity?
     public var outcome: String?
+    /// The local calendar date it was observed on (`YYYY-MM-DD`).
     public var observed: String
+    /// The time it was observed, with its zone offset, when one was given.
+    public var observedAt: String?
     public var precision: String
     public var source: String
     public var sourceKind: String
@@ -43,14 +47,14 @@ public struct VerificationListing: Sendable {
     public var dispute: String?
 
     /// Column names follow the import columns, so an export imports back.
-    public static let columns = ["id", "kind", "commitment", "quantity", "outcome", "observed", "precision", "source",
+    public static let columns = ["id", "kind", "commitment", "quantity", "outcome", "observed", "observed_at", "precision", "source",
                                  "source_kind", "confidence", "evidence_sha256", "evidence_uri", "note", "place", "lat",
                                  "lon", "geo_precision", "record", "seq", "status", "effective_confidence", "sources",
                                  "recorded_at", "dispute"]
 
     public var cells: [Cell] {
-        [Cell(externalID), .text("verification"), .text(commitment), Cell(quantity), Cell(outcome), .text(observed),
-         .text(precision), .text(source), .text(sourceKind), .text(confidence), Cell(evidenceSHA256), Cell(evidenceURI),
+        [Cell(externalID), .text("verification"), .text(commitment), quantity.map { .decimal($0) } ?? .null, Cell(outcome),
+         .text(observed), Cell(observedAt), .text(precision), .text(source), .text(sourceKind), .text(confidence), Cell(evidenceSHA256), Cell(evidenceURI),
          Cell(note), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), .int(record), .int(seq), .text(status),
          .text(effectiveConfidence), Cell(sources), .text(recordedAt), Cell(dispute)]
     }
@@ -116,8 +120,10 @@ extension VerificationListing {
     init(history: EvidenceBook.History, version: EvidenceBook.Version, verification: Verification, status: RecordStatus,
          effective: Confidence, sources: Int) {
         self.init(record: history.record, seq: version.seq, status: status.rawValue, commitment: verification.commitment,
-                  quantity: verification.measure.quantity, outcome: verification.measure.outcome,
-                  observed: verification.observed.text, precision: verification.precision.rawValue,
+                  quantity: { if case .quantity(let value) = verification.measure { return value } else { return nil } }(),
+                  outcome: verification.measure.outcome,
+                  observed: verification.observed.dayText, observedAt: verification.observed.hasTime ? verification.observed.text : nil,
+                  precision: verification.precision.rawValue,
                   source: verification.source.name, sourceKind: verification.source.kind.rawValue,
                   confidence: verification.source.confidence.rawValue, effectiveConfidence: effective.rawValue, sources: sources,
                   evidenceSHA256: verification.evidence.sha256Hex, evidenceURI: verification.evidence.uri, note: verification.note,

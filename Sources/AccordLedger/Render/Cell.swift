@@ -6,6 +6,8 @@ public enum Cell: Sendable, Equatable {
     case bool(Bool)
     /// A fraction in [0, 1]: a number in data formats, a percentage in tables.
     case rate(Double)
+    /// An exact decimal quantity, written with its scale's places ("12.50").
+    case decimal(Quantity)
     case null
 
     public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
@@ -22,9 +24,15 @@ public enum Cell: Sendable, Equatable {
         case .text(let text): text
         case .int(let value): String(value)
         case .number(let value), .rate(let value): Cell.format(value)
+        case .decimal(let value): value.description
         case .bool(let value): value ? "true" : "false"
         case .null: ""
         }
+    }
+
+    /// A quantity of `units` at `scale` decimal places, or null.
+    public static func quantity(_ units: Int64?, scale: UInt8) -> Cell {
+        units.map { .decimal(Quantity(units: $0, scale: scale)) } ?? .null
     }
 
     /// The value for a human-readable table ("-" for null).
@@ -44,7 +52,7 @@ public enum Cell: Sendable, Equatable {
 
     var isNumeric: Bool {
         switch self {
-        case .int, .number, .rate: true
+        case .int, .number, .rate, .decimal: true
         default: false
         }
     }

@@ -4,6 +4,8 @@ public enum JSON: Sendable, Equatable {
     case string(String)
     case int(Int64)
     case number(Double)
+    /// An exact decimal, written as a JSON number with its scale's places (12.50).
+    case decimal(Quantity)
     case bool(Bool)
     case null
     case array([JSON])
@@ -16,6 +18,7 @@ public enum JSON: Sendable, Equatable {
         case .text(let value): self = .string(value)
         case .int(let value): self = .int(value)
         case .number(let value), .rate(let value): self = .number(value)
+        case .decimal(let value): self = .decimal(value)
         case .bool(let value): self = .bool(value)
         case .null: self = .null
         }
@@ -40,6 +43,7 @@ public enum JSON: Sendable, Equatable {
         case .string(let value): JSON.quote(value, into: &out)
         case .int(let value): out.append(contentsOf: String(value).utf8)
         case .number(let value): out.append(contentsOf: Cell.format(value).utf8)
+        case .decimal(let value): out.append(contentsOf: value.description.utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):

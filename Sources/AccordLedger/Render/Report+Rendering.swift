@@ -27,9 +27,10 @@ extension Report {
                         json.member("agreement", .string(commitment.agreement))
                         json.member("party", .string(commitment.party))
                         json.member("kind", .string(commitment.kind.rawValue))
-                        json.member("target", JSON(commitment.target))
+                        json.member("target", JSON(Cell.quantity(commitment.target, scale: commitment.decimals)))
                         json.member("unit", JSON(commitment.unit))
-                        json.member("verified", JSON(commitment.verified))
+                        json.member("verified", JSON(commitment.kind == .quantity
+                            ? Cell.quantity(commitment.verified, scale: commitment.decimals) : Cell(commitment.verified)))
                         json.member("rate", JSON(commitment.rate))
                         json.member("status", .string(commitment.status.rawValue))
                         json.member("due", JSON(commitment.due?.text))
@@ -41,6 +42,10 @@ extension Report {
                         json.member("dependsOn", .array(commitment.dependsOn.map { .string($0) }))
                         json.member("blockedBy", .array(commitment.blockedBy.map { .string($0) }))
                         json.member("leftOut", .int(commitment.leftOut))
+                        json.member("decimals", .int(Int64(commitment.decimals)))
+                        json.member("late", commitment.late.map { .bool($0) } ?? .null)
+                        json.member("daysLate", JSON(commitment.daysLate))
+                        json.member("fulfilledOn", JSON(commitment.fulfilledOn?.text))
                     })
                 }
             })
@@ -54,6 +59,8 @@ extension Report {
                         json.member("fulfilled", .int(Int64(party.fulfilled)))
                         json.member("breached", .int(Int64(party.breached)))
                         json.member("rate", JSON(party.rate))
+                        json.member("fulfilledOnTime", .int(Int64(party.fulfilledOnTime)))
+                        json.member("fulfilledLate", .int(Int64(party.fulfilledLate)))
                     })
                 }
             })
@@ -67,6 +74,8 @@ extension Report {
                         json.member("fulfilled", .int(Int64(agreement.fulfilled)))
                         json.member("rate", JSON(agreement.rate))
                         json.member("pamScore", JSON(agreement.pamScore))
+                        json.member("fulfilledOnTime", .int(Int64(agreement.fulfilledOnTime)))
+                        json.member("fulfilledLate", .int(Int64(agreement.fulfilledLate)))
                     })
                 }
             })
@@ -82,6 +91,17 @@ extension Report {
                         json.member("triggeredOn", JSON(guarantee.triggeredOn?.text))
                         json.member("respondBy", JSON(guarantee.respondBy?.text))
                         json.member("invokedOn", JSON(guarantee.invokedOn?.text))
+                        json.member("triggers", array: { json in
+                            for trigger in guarantee.triggers {
+                                json.element(object: { json in
+                                    json.member("breach", .int(trigger.breach))
+                                    json.member("triggeredOn", .string(trigger.triggeredOn.text))
+                                    json.member("respondBy", .string(trigger.respondBy.text))
+                                    json.member("invokedOn", JSON(trigger.invokedOn?.text))
+                                    json.member("outcome", .string(trigger.outcome.rawValue))
+                                })
+                            }
+                        })
                     })
                 }
             })
@@ -94,6 +114,7 @@ extension Report {
                         json.member("invoked", .int(Int64(guarantor.invoked)))
                         json.member("lapsed", .int(Int64(guarantor.lapsed)))
                         json.member("pending", .int(Int64(guarantor.pending)))
+                        json.member("invokedLate", .int(Int64(guarantor.invokedLate)))
                         json.member("followThrough", JSON(guarantor.followThrough))
                     })
                 }
@@ -107,13 +128,14 @@ extension Report {
                             for tranche in pair.tranches {
                                 json.element(object: { json in
                                     json.member("date", .string(tranche.date.text))
-                                    json.member("a", .int(tranche.a))
-                                    json.member("b", .int(tranche.b))
+                                    json.member("a", JSON(Cell.quantity(tranche.a, scale: pair.decimals)))
+                                    json.member("b", JSON(Cell.quantity(tranche.b, scale: pair.decimals)))
                                 })
                             }
                         })
-                        json.member("totals", .array([.int(pair.totalA), .int(pair.totalB)]))
-                        json.member("balance", .int(pair.balance))
+                        json.member("totals", .array([JSON(Cell.quantity(pair.totalA, scale: pair.decimals)),
+                                                      JSON(Cell.quantity(pair.totalB, scale: pair.decimals))]))
+                        json.member("balance", JSON(Cell.quantity(pair.balance, scale: pair.decimals)))
                     })
                 }
             })
@@ -126,33 +148,38 @@ extension Report {
         func percent(_ rate: Double?) -> Cell { Cell.fraction(rate) }
         switch section {
         case .commitments:
-            return (["commitment", "agreement", "party", "kind", "target", "verified", "unit", "rate", "status", "due", "sources", "breaches"].map(Column.init),
+            return (["commitment", "agreement", "party", "kind", "target", "verified", "unit", "rate", "status", "due", "late", "sources",
+                     "breaches"].map(Column.init),
                     commitments.map { c in
-                        [.text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue), Cell(c.target), Cell(c.verified),
+                        [.text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue), Cell.quantity(c.target, scale: c.decimals),
+                         c.kind == .quantity ? Cell.quantity(c.verified, scale: c.decimals) : Cell(c.verified),
                          Cell(c.unit), percent(c.rate), .text(c.status.rawValue),
-                         Cell((c.kind == .restraint ? c.until : c.due)?.text), .int(Int64(c.sources)), .int(c.breaches)]
+                         Cell((c.kind == .restraint ? c.until : c.due)?.text), Report.lateCell(c), .int(Int64(c.sources)),
+                         .int(c.breaches)]
                     })
         case .parties:
-            return (["party", "name", "commitments", "due", "fulfilled", "breached", "rate"].map(Column.init),
+            return (["party", "name", "commitments", "due", "fulfilled", "late", "breached", "rate"].map(Column.init),
                     parties.map { p in
-                        [.text(p.party), .text(p.name), Cell(p.commitments), Cell(p.due), Cell(p.fulfilled), Cell(p.breached), percent(p.rate)]
+                        [.text(p.party), .text(p.name), Cell(p.commitments), Cell(p.due), Cell(p.fulfilled), Cell(p.fulfilledLate),
+                         Cell(p.breached), percent(p.rate)]
                     })
         case .agreements:
-            return (["agreement", "title", "commitments", "due", "fulfilled", "rate", "pam_score"].map(Column.init),
+            return (["agreement", "title", "commitments", "due", "fulfilled", "late", "rate", "pam_score"].map(Column.init),
                     agreements.map { a in
-                        [.text(a.id), .text(a.title), Cell(a.commitments), Cell(a.due), Cell(a.fulfilled), percent(a.rate), Cell(a.pamScore)]
+                        [.text(a.id), .text(a.title), Cell(a.commitments), Cell(a.due), Cell(a.fulfilled), Cell(a.fulfilledLate),
+                         percent(a.rate), Cell(a.pamScore)]
                     })
         case .guarantees:
-            return (["guarantee", "guarantor", "status", "covers", "triggered_on", "respond_by", "invoked_on"].map(Column.init),
+            return (["guarantee", "guarantor", "status", "covers", "triggers", "triggered_on", "respond_by", "invoked_on"].map(Column.init),
                     guarantees.map { g in
                         [.text(g.id), .text(g.guarantor), .text(g.status.rawValue), .text(g.covers.joined(separator: " ")),
-                         Cell(g.triggeredOn?.text), Cell(g.respondBy?.text), Cell(g.invokedOn?.text)]
+                         Cell(g.triggers.count), Cell(g.triggeredOn?.text), Cell(g.respondBy?.text), Cell(g.invokedOn?.text)]
                     })
         case .guarantors:
-            return (["guarantor", "guarantees", "triggered", "invoked", "lapsed", "pending", "follow_through"].map(Column.init),
+            return (["guarantor", "guarantees", "triggered", "invoked", "invoked_late", "lapsed", "pending", "follow_through"].map(Column.init),
                     guarantors.map { g in
-                        [.text(g.party), Cell(g.guarantees), Cell(g.triggered), Cell(g.invoked), Cell(g.lapsed), Cell(g.pending),
-                         percent(g.followThrough)]
+                        [.text(g.party), Cell(g.guarantees), Cell(g.triggered), Cell(g.invoked), Cell(g.invokedLate), Cell(g.lapsed),
+                         Cell(g.pending), percent(g.followThrough)]
                     })
         case .reciprocity:
             var rows: [[Cell]] = []
@@ -162,8 +189,9 @@ extension Report {
                 for tranche in pair.tranches {
                     runningA += tranche.a
                     runningB += tranche.b
-                    rows.append([.text(pair.a), .text(pair.b), .text(tranche.date.text), .int(tranche.a), .int(tranche.b),
-                                 .int(runningA), .int(runningB), .int(runningA - runningB)])
+                    let q = { (units: Int64) in Cell.quantity(units, scale: pair.decimals) }
+                    rows.append([.text(pair.a), .text(pair.b), .text(tranche.date.text), q(tranche.a), q(tranche.b),
+                                 q(runningA), q(runningB), q(runningA &- runningB)])
                 }
             }
             return (["a", "b", "date", "a_qty", "b_qty", "a_total", "b_total", "balance"].map(Column.init), rows)
@@ -205,5 +233,14 @@ extension Report {
             for row in rows { writer.write(row) }
             writer.finish()
         }
+    }
+}
+
+extension Report {
+    /// "no" for a commitment fulfilled on time, "N days" when late, null otherwise.
+    static func lateCell(_ commitment: CommitmentReport) -> Cell {
+        guard let late = commitment.late else { return .null }
+        guard late, let days = commitment.daysLate else { return .text("no") }
+        return .text(days == 1 ? "1 day" : "\(days) days")
     }
 }

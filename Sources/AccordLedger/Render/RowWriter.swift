@@ -105,6 +105,7 @@ public final class RowWriter {
             case .text(let value): JSON.quote(value, into: &text)
             case .int(let value): text += String(value)
             case .number(let value), .rate(let value): text += Cell.format(value)
+            case .decimal(let value): text += value.description
             case .bool(let value): text += value ? "true" : "false"
             case .null: text += "null"
             }

@@ -142,3 +142,13 @@ extension LedgerView {
         }
     }
 }
+
+extension LedgerView {
+    /// Whether a record can count against its commitment: always for a
+    /// verification; for a breach, when it names the commitment's obligor and
+    /// falls within the commitment's window (from its agreement's date, for a
+    /// quantity or an action), as in force on the day it was observed.
+    func inForce(_ record: Record) throws -> Bool {
+        try state().inForce(record)
+    }
+}

@@ -39,10 +39,33 @@ enum StateEntity: Hashable, Comparable {
     }
 
     /// The projection tables whose rows make up an entity's leaf, each with the
-    /// column naming the entity (nil: every row of the table).
+    /// column naming the entity (nil: every row of the table). In a table
+    /// shared by several kinds of entity (`amendments`, `voids`) the column
+    /// holds the entity's whole key (`commitment:UA-release`).
     struct Table: Hashable {
         var name: String
         var column: String?
+        var holdsKey = false
+
+        static func shared(_ name: String) -> Table { Table(name: name, column: "entity", holdsKey: true) }
+    }
+
+    /// The entity a key names (`party:UA` …), or nil.
+    init?(key: String) {
+        if key == "ledger" {
+            self = .ledger
+            return
+        }
+        guard let colon = key.firstIndex(of: ":") else { return nil }
+        let id = String(key[key.index(after: colon)...])
+        switch key[..<colon] {
+        case "party": self = .party(id)
+        case "agreement": self = .agreement(id)
+        case "commitment": self = .commitment(id)
+        case "guarantee": self = .guarantee(id)
+        case "key": self = .key(id)
+        default: return nil
+        }
     }
 
     enum Kind: CaseIterable {
@@ -51,18 +74,18 @@ enum StateEntity: Hashable, Comparable {
         var tables: [Table] {
             switch self {
             case .ledger: [Table(name: "ledger", column: nil)]
-            case .party: [Table(name: "parties", column: "id")]
-            case .agreement: [Table(name: "agreements", column: "id")]
+            case .party: [Table(name: "parties", column: "id"), .shared("amendments"), .shared("voids")]
+            case .agreement: [Table(name: "agreements", column: "id"), .shared("amendments"), .shared("voids")]
             case .commitment: [
                 Table(name: "commitments", column: "id"), Table(name: "reciprocals", column: "commitment"),
                 Table(name: "dependencies", column: "commitment"), Table(name: "withdrawals", column: "commitment"),
                 Table(name: "commitment_totals", column: "commitment"), Table(name: "commitment_sources", column: "commitment"),
                 Table(name: "disputed_contributions", column: "commitment"),
-                Table(name: "commitment_digests", column: "commitment"),
+                Table(name: "commitment_digests", column: "commitment"), .shared("amendments"), .shared("voids"),
             ]
             case .guarantee: [
                 Table(name: "guarantees", column: "id"), Table(name: "guarantee_covers", column: "guarantee"),
-                Table(name: "invocations", column: "guarantee"),
+                Table(name: "invocations", column: "guarantee"), .shared("amendments"), .shared("voids"),
             ]
             case .key: [Table(name: "keys", column: "name")]
             }

@@ -164,7 +164,7 @@ final class StateTracker {
         var rows = EntityRows(kind: entity.kind)
         for (index, table) in entity.kind.tables.enumerated() {
             let sql = table.column.map { "SELECT * FROM \(table.name) WHERE \($0) = ?" } ?? "SELECT * FROM \(table.name)"
-            try db.forEach(sql, table.column == nil ? [] : [entity.id]) { row in
+            try db.forEach(sql, table.column == nil ? [] : [table.holdsKey ? entity.key : entity.id]) { row in
                 rows.tables[index].append(StateDigest.serialize(row.values))
             }
         }

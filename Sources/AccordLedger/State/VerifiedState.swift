@@ -20,6 +20,8 @@ struct VerifiedState {
     var disputed: [String: [EvidenceKey]] = [:]
     /// commitment → its digests (per-day totals, evidence chains).
     var digests: [String: CommitmentDigests] = [:]
+    /// The commitments as recorded (amendments not applied), by id.
+    var commitments: [String: Commitment] = [:]
 
     struct TotalsRow {
         var commitment: String
@@ -52,8 +54,12 @@ struct VerifiedState {
         var agreements: [(seq: Int64, id: String, title: String)] = []
         var guarantees: [(seq: Int64, id: String, guarantor: String, consequence: String, days: Int64)] = []
 
+        // Each table once, whichever kinds of entity it serves.
+        var scans: [(table: StateEntity.Table, kind: StateEntity.Kind)] = []
         for kind in StateEntity.Kind.allCases {
-            for (index, table) in kind.tables.enumerated() {
+            for table in kind.tables where !scans.contains(where: { $0.table == table }) { scans.append((table, kind)) }
+        }
+        for (table, kind) in scans {
                 let statement = try db.prepare("SELECT * FROM \(table.name) NOT INDEXED")
                 let columns = Columns(statement.columnNames, table: table.name)
                 let entityColumn = try table.column.map { try columns.index($0) }
@@ -62,8 +68,18 @@ struct VerifiedState {
                     let values = row.values
                     let row = ReadRow(values: values, columns: columns)
                     let id = try entityColumn.map { try row.text(at: $0) } ?? ""
-                    let entity = kind.entity(id)
-                    entities[entity, default: EntityRows(kind: kind)].tables[index].append(StateDigest.serialize(values))
+                    let entity: StateEntity
+                    if table.holdsKey {
+                        guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
+                            throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
+                                              + "which is not something it can belong to; run `accord audit`")
+                        }
+                        entity = named
+                    } else {
+                        entity = kind.entity(id)
+                    }
+                    guard let index = entity.kind.tables.firstIndex(of: table) else { continue }
+                    entities[entity, default: EntityRows(kind: entity.kind)].tables[index].append(StateDigest.serialize(values))
                     switch table.name {
                     case "ledger":
                         state.ledgerID = try row.text("id")
@@ -79,7 +95,7 @@ struct VerifiedState {
                     case "dependencies":
                         dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
                     case "withdrawals":
-                        state.snapshot.withdrawals[id] = try row.moment("date")
+                        state.snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: try row.int("seq"), date: try row.moment("date"))
                     case "commitment_totals":
                         state.totals.append(TotalsRow(
                             commitment: id, rank: try row.rank("confidence"),
@@ -102,11 +118,14 @@ struct VerifiedState {
                     case "invocations":
                         let date = try row.moment("date")
                         invocations[id, default: []].append((date.day, try row.int("seq"), date))
+                    case "amendments":
+                        state.snapshot.amendments[entity, default: []].append(try row.amendment(of: entity))
+                    case "voids":
+                        state.snapshot.voided[try row.int("target")] = entity
                     default:
                         break
                     }
                 }
-            }
         }
         try check(entities, expected: expected, headSeq: headSeq, db: db)
 
@@ -129,8 +148,11 @@ struct VerifiedState {
                                                        consequence: item.consequence, respondWithinDays: item.days),
                                   seq: item.seq)
         }
+        state.commitments = Dictionary(state.snapshot.commitments.map { ($0.commitment.id, $0.commitment) },
+                                       uniquingKeysWith: { first, _ in first })
         for (guarantee, list) in invocations {
-            state.snapshot.invocations[guarantee] = list.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }.map(\.date)
+            state.snapshot.invocations[guarantee] = list.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
+                .map { Snapshot.DatedEntry(seq: $0.seq, date: $0.date) }
         }
         return state
     }
@@ -252,5 +274,39 @@ struct ReadRow {
                           decimals: UInt8(decimals), unit: try optionalText("unit"), due: try optionalMoment("due"),
                           from: try optionalMoment("window_from"), until: try optionalMoment("window_until"),
                           reciprocal: nil, dependsOn: [], text: try optionalText("text"))
+    }
+}
+
+extension ReadRow {
+    /// An `amendments` row of `entity`.
+    func amendment(of entity: StateEntity) throws -> Snapshot.AmendmentRow {
+        let terms: AmendedTerms
+        switch entity {
+        case .commitment:
+            terms = .commitment(target: try optionalInt("target"), due: try optionalMoment("due"), from: try optionalMoment("window_from"),
+                                until: try optionalMoment("window_until"), text: try optionalText("text"))
+        case .party:
+            terms = .party(name: try optionalText("name"))
+        case .agreement:
+            terms = .agreement(title: try optionalText("title"), date: try optionalMoment("date"), venue: try optionalText("venue"))
+        case .guarantee:
+            terms = .guarantee(covers: try optionalText("covers").map { $0.split(separator: " ").map(String.init) },
+                               respondWithinDays: try optionalInt("respond_within_days"), consequence: try optionalText("consequence"))
+        case .ledger, .key:
+            throw LedgerError(.tampered, "amendments holds a row for \(entity.key), which cannot be amended; run `accord audit`")
+        }
+        return Snapshot.AmendmentRow(seq: try int("seq"), effective: try moment("effective"), reason: try text("reason"), terms: terms)
+    }
+}
+
+extension VerifiedState {
+    /// Whether a record can count against its commitment: always for a
+    /// verification; for a breach, when it names the commitment's obligor and
+    /// falls within the commitment's window (from its agreement's date, for a
+    /// quantity or an action), as in force on the day it was observed.
+    func inForce(_ record: Record) -> Bool {
+        guard case .breach(let breach) = record else { return true }
+        guard let commitment = commitments[breach.commitment] else { return false }
+        return commitment.party == breach.party && snapshot.inForce(commitment, onDay: breach.observed.day)
     }
 }

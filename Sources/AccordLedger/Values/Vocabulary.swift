@@ -175,3 +175,17 @@ public enum KeyRole: String, Vocabulary {
         }
     }
 }
+
+/// The kinds of definition an amendment can change.
+public enum AmendmentSubject: String, Vocabulary {
+    case commitment, party, agreement, guarantee
+    public static let noun = "amendment subject"
+    public var code: UInt8 {
+        switch self {
+        case .commitment: 1
+        case .party: 2
+        case .agreement: 3
+        case .guarantee: 4
+        }
+    }
+}

@@ -18,12 +18,13 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "The agreement it belongs to.") var agreement: String
         @Option(help: "The party that owes it.") var party: String
         @Option(parsing: .unconditional, help: "Target quantity (a quantity commitment).") var quantity: String?
         @Option(help: "Unit of the quantity, e.g. prisoners.") var unit: String?
+        @Option(help: "Decimal places of its quantities, 0–6 (default 0: whole numbers), e.g. 2 for 12.50 tonnes.") var decimals: String?
         @Flag(help: "Done or not done by the due date.") var action = false
         @Flag(help: "A standing obligation over a window.") var restraint = false
         @Option(help: "Due date.") var due: String?
@@ -39,6 +40,7 @@ struct CommitmentCommand: ParsableCommand {
             var input = CommitmentInput(id: id, agreement: agreement, party: party)
             input.quantity = quantity
             input.unit = unit
+            input.decimals = decimals
             input.action = action
             input.restraint = restraint
             input.due = due
@@ -86,10 +88,12 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "Why.") var reason: String
-        @Option(help: "When it was withdrawn (default today).") var date: String?
+        @Option(name: [.customLong("effective"), .customLong("date")],
+                help: "From when it no longer counts (default today); a date in the past withdraws it from reports at that date on.")
+        var date: String?
 
         func run() throws {
             let ledger = try global.openLedger()

@@ -14,7 +14,7 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The guarantee's id.") var id: String
         @Option(help: "The guaranteeing party.") var guarantor: String
         @Option(parsing: .upToNextOption, help: "The commitments it covers.") var covers: [String] = []
@@ -35,7 +35,7 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The guarantee's id.") var id: String
         @Option(help: "When it was invoked.") var date: String
         @Option(help: "What was done.") var note: String?

@@ -74,7 +74,7 @@ struct BreachCommand: ParsableCommand {
     @OptionGroup var recorder: RecorderOptions
     @OptionGroup var receiptOptions: ReceiptOptions
     @Argument(help: "The commitment breached.") var commitment: String
-    @Option(help: "The party in breach.") var party: String
+    @Option(help: "The party in breach: the commitment's obligor (the default; another party is refused).") var party: String?
     @Option(help: "When it was observed.") var observed: String
     @Option(help: "How precise the date is: day (default), week or month (--observed is still a whole date: any day in it).")
     var precision: String?

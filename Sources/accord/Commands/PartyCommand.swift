@@ -12,7 +12,7 @@ struct PartyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The party's id.") var id: String
         @Option(help: "Its full name.") var name: String
         @Option(help: "state, group or organisation.") var kind: String?
@@ -47,7 +47,7 @@ struct AgreementCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The agreement's id.") var id: String
         @Option(help: "What it is called.") var title: String
         @Option(help: "When it was concluded (YYYY-MM-DD).") var date: String?

@@ -35,7 +35,7 @@ struct KeyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The key's name (as in its public file).") var name: String
         @Option(name: .customLong("public"), help: ArgumentHelp("The public key file (FILE.pub).", valueName: "file"))
         var publicFile: String
@@ -52,7 +52,7 @@ struct KeyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The key's name.") var name: String
         @Option(help: "Why.") var reason: String?
 

@@ -1,0 +1,205 @@
+import AccordStorage
+
+/// What a user gives to amend a definition: its new terms, in force from a date.
+public struct AmendmentInput: Sendable {
+    /// `commitment`, `party`, `agreement` or `guarantee`.
+    public var subject: String
+    public var id: String
+    /// From when the new terms apply (a date).
+    public var effective: String
+    public var reason: String
+    public var target: String?
+    public var due: String?
+    public var from: String?
+    public var until: String?
+    public var text: String?
+    public var name: String?
+    public var title: String?
+    public var date: String?
+    public var venue: String?
+    /// The commitments a guarantee covers from then on (nil: unchanged).
+    public var covers: [String]?
+    public var respondWithinDays: String?
+    public var consequence: String?
+    /// Terms that make another commitment, never an amendment: given, they are refused.
+    public var unit: String?
+    public var kind: String?
+    public var party: String?
+
+    public init(subject: String, id: String, effective: String, reason: String) {
+        self.subject = subject
+        self.id = id
+        self.effective = effective
+        self.reason = reason
+    }
+}
+
+extension Ledger {
+    /// Amends a commitment, party, agreement or guarantee from an effective
+    /// date: a report at an earlier date judges by the earlier terms.
+    /// - Throws: ``LedgerError`` `.badInput` for an unknown or voided subject,
+    ///   a term that does not apply to it, an invalid value, or nothing to change.
+    public func amend(_ input: AmendmentInput, as recorder: Recorder) throws -> Receipt {
+        let subject = try AmendmentSubject(parsing: TextRules.trimmed(input.subject), field: "subject")
+        let id = try TextRules.identifier(input.id, field: "\(subject.rawValue) id")
+        let effective = try Parse.date(input.effective, field: "effective")
+        let reason = try TextRules.text(input.reason, field: "reason")
+        for (value, term) in [(input.unit, "unit"), (input.kind, "kind"), (input.party, "obligor")] where value != nil {
+            throw LedgerError.badInput("a commitment's \(term) cannot be amended: that is a new commitment; withdraw \(id) "
+                                       + "(or void it, if it was entered in error) and add another")
+        }
+        return try record(recorder) { session in
+            let terms = try session.amendedTerms(subject, id: id, input)
+            let amendment = Amendment(id: id, effective: effective, reason: reason, terms: terms)
+            session.forgetTerms()
+            return try session.append(.amendment(amendment))
+        }
+    }
+
+    /// Marks an entry as entered in error: from then on reports and lists
+    /// behave as if it had never been made; the journal keeps both.
+    /// - Parameter target: the entry's seq, or a record's external id.
+    /// - Throws: ``LedgerError`` `.badInput` for an entry that cannot be
+    ///   voided, one already voided, or a definition others still refer to.
+    public func void(_ target: String, reason: String, as recorder: Recorder) throws -> Receipt {
+        let reason = try TextRules.text(reason, field: "reason")
+        return try record(recorder) { session in
+            let trimmed = TextRules.trimmed(target)
+            guard let seq = try session.externalIDEntry(trimmed) ?? TextRules.seq(trimmed), let entry = try session.entry(seq) else {
+                throw LedgerError.badInput("entry: no entry with id or seq '\(TextRules.printable(trimmed))'")
+            }
+            if let earlier = try session.db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
+                throw LedgerError.badInput("entry \(seq) was already voided by entry \(earlier)")
+            }
+            try session.refuseVoidingReferenced(entry)
+            session.forgetTerms()
+            return try session.append(.void(Voiding(entry: seq, reason: reason)))
+        }
+    }
+}
+
+extension Session {
+    /// The terms an amendment gives, checked against what it amends.
+    func amendedTerms(_ subject: AmendmentSubject, id: String, _ input: AmendmentInput) throws -> AmendedTerms {
+        func refuse(_ given: [(String?, String)]) throws {
+            for (value, flag) in given where value != nil {
+                throw LedgerError.badInput("--\(flag) does not apply to a \(subject.rawValue)")
+            }
+        }
+        func date(_ raw: String?, _ field: String) throws -> Moment? { try Parse.optionalDate(raw, field: field) }
+        let terms: AmendedTerms
+        switch subject {
+        case .commitment:
+            try refuse([(input.name, "name"), (input.title, "title"), (input.date, "date"), (input.venue, "venue"),
+                        (input.covers.map { $0.joined() }, "covers"), (input.respondWithinDays, "respond-within-days"),
+                        (input.consequence, "consequence")])
+            let facts = try requireCommitment(id, field: "commitment")
+            let current = try commitmentTerms(id).commitment
+            var target: Int64?
+            if let raw = input.target {
+                guard facts.kind == .quantity else { throw LedgerError.badInput("--target: \(id) is a \(facts.kind.rawValue), with no quantity") }
+                target = try Parse.quantity(raw, field: "target", scale: facts.decimals, allowZero: false, what: "commitment \(id)").units
+            }
+            let due = try date(input.due, "due"), from = try date(input.from, "from"), until = try date(input.until, "until")
+            if due != nil && facts.kind == .restraint {
+                throw LedgerError.badInput("--due: \(id) is a restraint, with a window (--from/--until), not a due date")
+            }
+            if (from != nil || until != nil) && facts.kind != .restraint {
+                throw LedgerError.badInput("--from/--until: \(id) is a \(facts.kind.rawValue), with a due date, not a window")
+            }
+            if let start = from ?? current.from, let end = until ?? current.until, end.day < start.day {
+                throw LedgerError.badInput("commitment \(id): its window would end (\(end.dayText)) before it starts (\(start.dayText))")
+            }
+            terms = .commitment(target: target, due: due, from: from, until: until,
+                                text: try TextRules.optionalText(input.text, field: "text"))
+        case .party:
+            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
+                        (input.title, "title"), (input.date, "date"), (input.venue, "venue"), (input.covers.map { $0.joined() }, "covers"),
+                        (input.respondWithinDays, "respond-within-days"), (input.consequence, "consequence")])
+            try requireParty(id, field: "party")
+            terms = .party(name: try TextRules.optionalLine(input.name, field: "name"))
+        case .agreement:
+            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
+                        (input.name, "name"), (input.covers.map { $0.joined() }, "covers"),
+                        (input.respondWithinDays, "respond-within-days"), (input.consequence, "consequence")])
+            try requireLive("agreements", id, what: "agreement")
+            terms = .agreement(title: try TextRules.optionalLine(input.title, field: "title"), date: try date(input.date, "date"),
+                               venue: try TextRules.optionalLine(input.venue, field: "venue"))
+        case .guarantee:
+            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
+                        (input.name, "name"), (input.title, "title"), (input.date, "date"), (input.venue, "venue")])
+            try requireLive("guarantees", id, what: "guarantee")
+            var covers: [String]?
+            if let given = input.covers {
+                var list: [String] = []
+                for raw in given {
+                    let commitment = try TextRules.identifier(raw, field: "covers")
+                    _ = try requireCommitment(commitment, field: "covers")
+                    if !list.contains(commitment) { list.append(commitment) }
+                }
+                guard !list.isEmpty else { throw LedgerError.badInput("--covers: a guarantee covers at least one commitment") }
+                covers = list
+            }
+            var days: Int64?
+            if let raw = input.respondWithinDays {
+                days = try Parse.count(raw, field: "respond-within-days", allowZero: true, maximum: 3650, unit: " (ten years)")
+            }
+            terms = .guarantee(covers: covers, respondWithinDays: days,
+                               consequence: try TextRules.optionalText(input.consequence, field: "consequence"))
+        }
+        let nothing: Bool
+        switch terms {
+        case .commitment(let a, let b, let c, let d, let e): nothing = a == nil && b == nil && c == nil && d == nil && e == nil
+        case .party(let a): nothing = a == nil
+        case .agreement(let a, let b, let c): nothing = a == nil && b == nil && c == nil
+        case .guarantee(let a, let b, let c): nothing = a == nil && b == nil && c == nil
+        }
+        if nothing { throw LedgerError.badInput("nothing to amend: give the \(subject.rawValue)'s new terms") }
+        return terms
+    }
+
+    /// Refuses an id with no live (recorded, not voided) row in `table`.
+    func requireLive(_ table: String, _ id: String, what: String) throws {
+        guard let seq = try db.scalarInt("SELECT seq FROM \(table) WHERE id = ?", id) else {
+            throw LedgerError.badInput("no \(what) '\(id)'")
+        }
+        if let voided = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
+            throw LedgerError.badInput("\(what) \(id) was voided by entry \(voided)")
+        }
+    }
+
+    /// Refuses to void an entry that cannot be voided, or a definition that
+    /// live definitions or evidence still refer to (void those first).
+    func refuseVoidingReferenced(_ entry: Entry) throws {
+        func referenced(_ sql: String, _ value: String, _ what: String) throws {
+            if let seq = try db.scalarInt(sql, value) {
+                throw LedgerError.badInput("entry \(entry.seq) cannot be voided while \(what) (entry \(seq)) refers to it; void that first")
+            }
+        }
+        let live = "seq NOT IN (SELECT target FROM voids)"
+        switch entry.payload {
+        case .partyAdd(let party):
+            try referenced("SELECT seq FROM commitments WHERE party = ? AND \(live)", party.id, "a commitment")
+            try referenced("SELECT seq FROM guarantees WHERE guarantor = ? AND \(live)", party.id, "a guarantee")
+        case .agreementAdd(let agreement):
+            try referenced("SELECT seq FROM commitments WHERE agreement = ? AND \(live)", agreement.id, "a commitment")
+        case .commitmentAdd(let commitment):
+            for table in ["verifications", "breaches"] {
+                try referenced("SELECT seq FROM \(table) WHERE commitment = ? AND seq = record AND \(live)", commitment.id, "a record")
+            }
+            try referenced("SELECT c.seq FROM commitments c JOIN reciprocals r ON r.commitment = c.id WHERE r.counterpart = ? AND c.\(live)",
+                           commitment.id, "its reciprocal")
+            try referenced("SELECT c.seq FROM commitments c JOIN dependencies d ON d.commitment = c.id WHERE d.depends_on = ? AND c.\(live)",
+                           commitment.id, "a commitment that depends on it")
+            try referenced("SELECT g.seq FROM guarantees g JOIN guarantee_covers gc ON gc.guarantee = g.id WHERE gc.commitment = ? AND g.\(live)",
+                           commitment.id, "a guarantee")
+        case .guaranteeAdd(let guarantee):
+            try referenced("SELECT seq FROM invocations WHERE guarantee = ? AND \(live)", guarantee.id, "an invocation")
+        case .commitmentWithdraw, .guaranteeInvoke, .amendment, .verification, .breach, .corroboration:
+            break
+        default:
+            throw LedgerError.badInput("entry \(entry.seq) is a \(entry.kind.rawValue) entry; only definitions, withdrawals, "
+                                       + "invocations, amendments and evidence can be voided")
+        }
+    }
+}
