@@ -10,7 +10,8 @@ import Darwin
 /// tranches; both sides' restraint from large-scale strikes, backed by a US
 /// guarantee of immediate sanctions, with one confirmed breach and the
 /// guarantor's response; a summit that one side attends only once the texts
-/// are final (so it is blocked); and unverified claims that must not count.
+/// are final (so it is blocked), its deadline later extended by an amendment;
+/// and unverified claims that must not count.
 public enum Demo {
     /// The date the demo's report is judged at: mid-way through the scenario.
     public static let scenarioDate = "2025-06-10"
@@ -127,5 +128,11 @@ public enum Demo {
         textsClaim.externalID = "wire-2025-06-04"
         textsClaim.note = "Report that the memoranda texts were agreed; neither side has confirmed"
         _ = try ledger.log(textsClaim, as: r)
+
+        // The texts slipped, so the mediators gave the summit two more weeks.
+        var extension_ = AmendmentInput(subject: "commitment", id: "RU-summit", effective: "2025-06-06",
+                                        reason: "Mediators extended the summit deadline after the texts slipped")
+        extension_.due = "2025-07-15"
+        _ = try ledger.amend(extension_, as: r)
     }
 }

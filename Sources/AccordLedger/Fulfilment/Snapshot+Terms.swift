@@ -80,8 +80,16 @@ extension Snapshot {
             return (agreement.id, title)
         }
         snapshot.agreementSeqs = agreementSeqs.filter { voided[$0] == nil }
-        for id in agreementDates.keys { snapshot.agreementDates[id] = agreementDate(id, onDay: day) }
-        for id in voidedAgreements { snapshot.agreementDates[id] = nil }
+        for (id, _) in agreements {
+            snapshot.agreementDates[id] = agreementDate(id, onDay: day)
+            for row in amendments(of: .agreement(id), onDay: day) {
+                if case .agreement(_, _, let venue?) = row.terms { snapshot.agreementVenues[id] = venue }
+            }
+        }
+        for id in voidedAgreements {
+            snapshot.agreementDates[id] = nil
+            snapshot.agreementVenues[id] = nil
+        }
         snapshot.commitments = commitments.filter { voided[$0.seq] == nil }.map { row in
             var row = row
             row.commitment = terms(of: row.commitment, onDay: day)

@@ -18,6 +18,9 @@ struct Snapshot {
     var agreementSeqs: [Int64] = []
     /// Agreements' dates, where given.
     var agreementDates: [String: Moment] = [:]
+    /// Parties' kinds and agreements' venues, where given (for listings).
+    var partyKinds: [String: String] = [:]
+    var agreementVenues: [String: String] = [:]
     var commitments: [CommitmentRow] = []
     /// Each withdrawn commitment's withdrawal: when it takes effect, and its entry.
     var withdrawals: [String: DatedEntry] = [:]

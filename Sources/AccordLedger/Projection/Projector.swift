@@ -185,25 +185,42 @@ final class Projector {
     /// (like a retracted one); a voided definition, withdrawal, invocation or
     /// amendment is left out of what reports and lists read.
     private func void(_ voiding: Voiding, seq: Int64, content: Hash32) throws {
-        guard let target = try Ledger.entry(voiding.entry, in: db) else {
-            throw LedgerError(.tampered, "entry \(seq) voids entry \(voiding.entry), which the journal does not hold")
-        }
         func insert(_ entity: StateEntity) throws {
             try db.runChecked("INSERT INTO voids (seq, target, entity, reason) VALUES (?, ?, ?, ?)",
                               [seq, voiding.entry, entity.key, voiding.reason], what: "void \(seq)")
         }
-        switch target.payload {
-        case .verification, .breach:
-            try changing(record: voiding.entry, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
-        case .corroboration(let corroboration):
-            try changing(record: corroboration.record, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
-        default:
-            guard let entity = target.payload.definedEntity else {
-                throw LedgerError(.tampered, "entry \(seq) voids entry \(voiding.entry), a \(target.kind.rawValue) entry, which cannot be voided")
-            }
+        // What the target was is read from the projections it made, not from
+        // the journal: the audit re-derives them where no journal table is.
+        let target = voiding.entry
+        if try db.scalarInt("SELECT 1 FROM verifications WHERE seq = ?1 AND record = ?1 UNION ALL SELECT 1 FROM breaches WHERE seq = ?1 AND record = ?1",
+                            target) != nil {
+            try changing(record: target, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
+        } else if let record = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", target) {
+            try changing(record: record, seq: seq, content: content) { state in try insert(.commitment(state.owner)) }
+        } else if let entity = try definedEntity(bySeq: target) {
             try tracker.willChange(entity)
             try insert(entity)
+        } else {
+            throw LedgerError(.tampered, "entry \(seq) voids entry \(target), which is not a definition, withdrawal, invocation, amendment or record")
         }
+    }
+
+    /// The definition an entry made or changed (its creation, a withdrawal,
+    /// an invocation or an amendment), found in the projections.
+    private func definedEntity(bySeq seq: Int64) throws -> StateEntity? {
+        let lookups: [(String, (String) -> StateEntity?)] = [
+            ("SELECT id FROM parties WHERE seq = ?", { .party($0) }),
+            ("SELECT id FROM agreements WHERE seq = ?", { .agreement($0) }),
+            ("SELECT id FROM commitments WHERE seq = ?", { .commitment($0) }),
+            ("SELECT commitment FROM withdrawals WHERE seq = ?", { .commitment($0) }),
+            ("SELECT id FROM guarantees WHERE seq = ?", { .guarantee($0) }),
+            ("SELECT guarantee FROM invocations WHERE seq = ?", { .guarantee($0) }),
+            ("SELECT entity FROM amendments WHERE seq = ?", { StateEntity(key: $0) }),
+        ]
+        for (sql, entity) in lookups {
+            if let id = try db.scalarText(sql, seq) { return entity(id) }
+        }
+        return nil
     }
 
     private func addCommitment(_ commitment: Commitment, seq: Int64) throws {

@@ -37,9 +37,17 @@ extension Ledger {
                 let trimmed = TextRules.trimmed(subject)
                 if try db.scalarInt("SELECT seq FROM commitments WHERE id = ? AND seq <= ?", trimmed, n) != nil {
                     try Ledger.commitmentHistory(trimmed, db: db, into: &seqs)
+                } else if let entity = try Ledger.definition(named: trimmed, db: db, asOf: n) {
+                    try Ledger.definitionHistory(entity, db: db, into: &seqs)
                 } else {
                     try Ledger.entryHistory(trimmed, db: db, asOf: n, into: &seqs)
                 }
+                // Every void of an entry shown is shown beside it.
+                var voids: [Int64] = []
+                try db.forEach("SELECT seq, target FROM voids") { row in
+                    if seqs.contains(row.int64(1)) { voids.append(row.int64(0)) }
+                }
+                seqs.formUnion(voids)
                 var items: [HistoryItem] = []
                 for seq in seqs.sorted() where seq <= n {
                     // The entry's own bytes carry when, who and the signer (the journal's columns repeat them).
@@ -64,10 +72,39 @@ extension Ledger {
         for sql in queries {
             try db.forEach(sql, [id]) { row in seqs.insert(row.int64(0)) }
         }
+        try definitionHistory(.commitment(id), db: db, into: &seqs)
+        try db.forEach("SELECT guarantee FROM guarantee_covers WHERE commitment = ?1", [id]) { row in
+            try definitionHistory(.guarantee(row.text(0)), db: db, into: &seqs)
+        }
         var records: Set<Int64> = []
         try db.forEach("SELECT record FROM verifications WHERE commitment = ?1 UNION SELECT record FROM breaches WHERE commitment = ?1",
                        [id]) { row in records.insert(row.int64(0)) }
         for record in records { try recordHistory(record, db: db, into: &seqs) }
+    }
+
+    /// The party, agreement or guarantee a name defines, as known at `n`
+    /// (a guarantee first, then an agreement, then a party).
+    static func definition(named id: String, db: Database, asOf n: Int64) throws -> StateEntity? {
+        if try db.scalarInt("SELECT seq FROM guarantees WHERE id = ? AND seq <= ?", id, n) != nil { return .guarantee(id) }
+        if try db.scalarInt("SELECT seq FROM agreements WHERE id = ? AND seq <= ?", id, n) != nil { return .agreement(id) }
+        if try db.scalarInt("SELECT seq FROM parties WHERE id = ? AND seq <= ?", id, n) != nil { return .party(id) }
+        return nil
+    }
+
+    /// A definition's entry, its amendments and the voids that belong to it.
+    static func definitionHistory(_ entity: StateEntity, db: Database, into seqs: inout Set<Int64>) throws {
+        let definition: String? = switch entity {
+        case .party: "SELECT seq FROM parties WHERE id = ?1"
+        case .agreement: "SELECT seq FROM agreements WHERE id = ?1"
+        case .guarantee: "SELECT seq FROM guarantees WHERE id = ?1 UNION ALL SELECT seq FROM invocations WHERE guarantee = ?1"
+        case .commitment, .ledger, .key: nil
+        }
+        if let definition {
+            let id = entity.id
+            try db.forEach(definition, [id]) { row in seqs.insert(row.int64(0)) }
+        }
+        try db.forEach("SELECT seq FROM amendments WHERE entity = ?1 UNION ALL SELECT seq FROM voids WHERE entity = ?1",
+                       [entity.key]) { row in seqs.insert(row.int64(0)) }
     }
 
     static func recordHistory(_ record: Int64, db: Database, into seqs: inout Set<Int64>) throws {
@@ -107,6 +144,17 @@ extension Ledger {
         }
         if let commitment = try db.scalarText("SELECT id FROM commitments WHERE seq = ?", seq) {
             try commitmentHistory(commitment, db: db, into: &seqs)
+            return
+        }
+        // An amendment or a void: the history of what it belongs to.
+        if let key = try db.scalarText("SELECT entity FROM amendments WHERE seq = ?1 UNION ALL SELECT entity FROM voids WHERE seq = ?1", seq),
+           let entity = StateEntity(key: key) {
+            if case .commitment(let id) = entity {
+                try commitmentHistory(id, db: db, into: &seqs)
+            } else {
+                try definitionHistory(entity, db: db, into: &seqs)
+            }
+            seqs.insert(seq)
             return
         }
         seqs.insert(seq)

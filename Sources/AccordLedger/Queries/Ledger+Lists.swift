@@ -1,60 +1,90 @@
 import AccordStorage
 
-/// Plain listings of what the ledger holds.
+/// Plain listings of what the ledger holds: the definitions as in force on a
+/// date (amendments applied, voided entries left out), read from the
+/// projections checked against the journal's state root.
 extension Ledger {
     /// Every party, in the order they were added.
+    /// - Parameter at: the date whose terms are shown (default: today, UTC).
     /// - Throws: ``LedgerError``.
-    public func partyList() throws -> RowSet {
-        try query(RowSet(columns: ["party", "name", "kind", "commitments", "seq"]), """
-            SELECT p.id, p.name, p.kind, (SELECT count(*) FROM commitments c WHERE c.party = p.id), p.seq
-            FROM parties p ORDER BY p.seq
-            """)
+    public func partyList(at: Moment? = nil) throws -> RowSet {
+        try listing(at: at) { snapshot in
+            var set = RowSet(columns: ["party", "name", "kind", "commitments", "seq"])
+            for (party, seq) in zip(snapshot.parties, snapshot.partySeqs) {
+                let count = snapshot.commitments.count { $0.commitment.party == party.id }
+                set.rows.append([.text(party.id), .text(party.name), Cell(snapshot.partyKinds[party.id]), .int(Int64(count)), .int(seq)])
+            }
+            return set
+        }
     }
 
     /// Every agreement, in the order they were added.
+    /// - Parameter at: the date whose terms are shown (default: today, UTC).
     /// - Throws: ``LedgerError``.
-    public func agreementList() throws -> RowSet {
-        try query(RowSet(columns: ["agreement", "title", "date", "venue", "commitments", "seq"]), """
-            SELECT a.id, a.title, a.date, a.venue, (SELECT count(*) FROM commitments c WHERE c.agreement = a.id), a.seq
-            FROM agreements a ORDER BY a.seq
-            """)
+    public func agreementList(at: Moment? = nil) throws -> RowSet {
+        try listing(at: at) { snapshot in
+            var set = RowSet(columns: ["agreement", "title", "date", "venue", "commitments", "seq"])
+            for (agreement, seq) in zip(snapshot.agreements, snapshot.agreementSeqs) {
+                let count = snapshot.commitments.count { $0.commitment.agreement == agreement.id }
+                set.rows.append([.text(agreement.id), .text(agreement.title), Cell(snapshot.agreementDates[agreement.id]?.text),
+                                 Cell(snapshot.agreementVenues[agreement.id]), .int(Int64(count)), .int(seq)])
+            }
+            return set
+        }
     }
 
     /// Commitments, optionally of one agreement and/or one party.
+    /// - Parameter at: the date whose terms are shown (default: today, UTC).
     /// - Throws: ``LedgerError`` `.badInput` when the agreement or party is
     ///   unknown (an empty list would hide a typo).
-    public func commitmentList(agreement: String? = nil, party: String? = nil) throws -> RowSet {
-        try LedgerError.translating {
-            if let agreement, try database.scalarInt("SELECT count(*) FROM agreements WHERE id = ?", agreement) == 0 {
+    public func commitmentList(agreement: String? = nil, party: String? = nil, at: Moment? = nil) throws -> RowSet {
+        try listing(at: at) { snapshot in
+            if let agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
                 throw LedgerError.badInput("--agreement: no agreement '\(TextRules.printable(agreement))'; list them with `accord agreement list`")
             }
-            if let party, try database.scalarInt("SELECT count(*) FROM parties WHERE id = ?", party) == 0 {
+            if let party, !snapshot.parties.contains(where: { $0.id == party }) {
                 throw LedgerError.badInput("--party: no party '\(TextRules.printable(party))'; list them with `accord party list`")
             }
+            var set = RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
+                                       "reciprocal", "depends_on", "withdrawn", "text", "seq"])
+            for row in snapshot.commitments {
+                let c = row.commitment
+                if let agreement, c.agreement != agreement { continue }
+                if let party, c.party != party { continue }
+                let dependsOn = c.dependsOn.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+                set.rows.append([.text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
+                                 .quantity(c.target, scale: c.decimals), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text),
+                                 Cell(c.until?.text), Cell(c.reciprocal), dependsOn.isEmpty ? .null : .text(dependsOn.joined(separator: " ")),
+                                 Cell(snapshot.withdrawals[c.id]?.date.text), Cell(c.text), .int(row.seq)])
+            }
+            return set
         }
-        return try query(RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
-                                   "reciprocal", "depends_on", "withdrawn", "text", "seq"]), """
-            SELECT c.id, c.agreement, c.party, c.kind, c.target, c.unit, c.due, c.window_from, c.window_until,
-                   (SELECT counterpart FROM reciprocals r WHERE r.commitment = c.id),
-                   (SELECT group_concat(depends_on, ' ') FROM (SELECT depends_on FROM dependencies d WHERE d.commitment = c.id ORDER BY depends_on)),
-                   (SELECT date FROM withdrawals w WHERE w.commitment = c.id), c.text, c.seq
-            FROM commitments c
-            WHERE (?1 IS NULL OR c.agreement = ?1) AND (?2 IS NULL OR c.party = ?2)
-            ORDER BY c.seq
-            """, [DatabaseValue(agreement), DatabaseValue(party)])
     }
 
     /// Every guarantee with what it covers and its invocations.
+    /// - Parameter at: the date whose terms are shown (default: today, UTC).
     /// - Throws: ``LedgerError``.
-    public func guaranteeList() throws -> RowSet {
-        try query(RowSet(columns: ["guarantee", "guarantor", "covers", "consequence", "respond_within_days", "invoked", "seq"]), """
-            SELECT g.id, g.guarantor,
-                   (SELECT group_concat(commitment, ' ') FROM (SELECT commitment FROM guarantee_covers gc WHERE gc.guarantee = g.id ORDER BY commitment)),
-                   g.consequence, g.respond_within_days,
-                   (SELECT group_concat(date, ' ') FROM (SELECT date FROM invocations i WHERE i.guarantee = g.id ORDER BY day, seq)),
-                   g.seq
-            FROM guarantees g ORDER BY g.seq
-            """)
+    public func guaranteeList(at: Moment? = nil) throws -> RowSet {
+        try listing(at: at) { snapshot in
+            var set = RowSet(columns: ["guarantee", "guarantor", "covers", "consequence", "respond_within_days", "invoked", "seq"])
+            for row in snapshot.guarantees {
+                let g = row.guarantee
+                let covers = g.covers.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+                let invoked = (snapshot.invocations[g.id] ?? []).map(\.date.text)
+                set.rows.append([.text(g.id), .text(g.guarantor), .text(covers.joined(separator: " ")), .text(g.consequence),
+                                 .int(g.respondWithinDays), invoked.isEmpty ? .null : .text(invoked.joined(separator: " ")),
+                                 .int(row.seq)])
+            }
+            return set
+        }
+    }
+
+    /// Builds a listing from the verified state, its terms as in force on `at`.
+    private func listing(at: Moment?, _ build: (Snapshot) throws -> RowSet) throws -> RowSet {
+        let day = try at?.day ?? Timestamp.now().day
+        return try reading(asOf: nil) { view in
+            try build(try view.state().snapshot.inForce(onDay: day))
+        }
     }
 
     /// Runs a read-only query into a row set, mapping SQLite's values to cells.

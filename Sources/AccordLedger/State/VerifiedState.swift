@@ -85,9 +85,11 @@ struct VerifiedState {
                         state.ledgerID = try row.text("id")
                     case "parties":
                         parties.append((try row.int("seq"), id, try row.text("name")))
+                        if let kind = try row.optionalText("kind") { state.snapshot.partyKinds[id] = kind }
                     case "agreements":
                         agreements.append((try row.int("seq"), id, try row.text("title")))
                         if let date = try row.optionalMoment("date") { state.snapshot.agreementDates[id] = date }
+                        if let venue = try row.optionalText("venue") { state.snapshot.agreementVenues[id] = venue }
                     case "commitments":
                         commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
                     case "reciprocals":

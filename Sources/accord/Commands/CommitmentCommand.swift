@@ -58,11 +58,12 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
         @Option(help: "Only this agreement's.") var agreement: String?
         @Option(help: "Only this party's.") var party: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party)
+            try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party, at: try at.map { try Moment(parsing: $0, field: "--at") })
                 .render(output.format, header: output.header, raw: output.raw, to: TextOutput())
         }
     }

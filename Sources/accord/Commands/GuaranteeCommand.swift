@@ -52,9 +52,10 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().guaranteeList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().guaranteeList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
         }
     }
 }

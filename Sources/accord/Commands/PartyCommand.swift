@@ -29,9 +29,10 @@ struct PartyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().partyList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().partyList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
         }
     }
 }
@@ -65,9 +66,10 @@ struct AgreementCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().agreementList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().agreementList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
         }
     }
 }
