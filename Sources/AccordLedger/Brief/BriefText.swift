@@ -76,6 +76,20 @@ enum BriefText {
         return negative ? "\u{2212}" + result : result
     }
 
+    /// A quantity of `units` at `scale` decimal places, grouped: 1,000 or 12.50.
+    static func amount(_ units: Int64, scale: UInt8) -> String {
+        guard scale > 0 else { return count(units) }
+        let text = Quantity(units: units == .min ? .max : abs(units), scale: scale).description
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let whole = count(Int64(parts[0]) ?? 0)
+        return (units < 0 ? "\u{2212}" : "") + whole + (parts.count > 1 ? "." + parts[1] : "")
+    }
+
+    /// A signed quantity: +10, −2.50 or 0.
+    static func signedAmount(_ units: Int64, scale: UInt8) -> String {
+        units > 0 ? "+" + amount(units, scale: scale) : amount(units, scale: scale)
+    }
+
     /// A signed whole number: +10, −10 or 0.
     static func signed(_ value: Int64) -> String {
         value > 0 ? "+" + count(value) : count(value)

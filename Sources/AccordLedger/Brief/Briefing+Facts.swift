@@ -22,8 +22,38 @@ extension Briefing {
     }
 
     /// True when a breach is at or above the report's confidence threshold.
-    func counts(_ breach: BreachListing) -> Bool {
-        (Confidence(rawValue: breach.confidence) ?? .unverified) >= report.minConfidence
+    func counts(_ breach: BreachListing) -> Bool { notCountedReason(breach) == nil }
+
+    /// Why a breach does not count, or nil when it does: "below threshold",
+    /// "outside the commitment", "disputed".
+    func notCountedReason(_ breach: BreachListing) -> String? {
+        if breach.status == "outside" { return "outside the commitment" }
+        if (Confidence(rawValue: breach.confidence) ?? .unverified) < report.minConfidence { return "below threshold" }
+        if breach.status == "disputed" { return "disputed" }
+        return nil
+    }
+
+    /// Every trigger of the guarantees in scope, with its guarantee, in order.
+    var triggers: [(guarantee: GuaranteeReport, trigger: TriggerReport)] {
+        report.guarantees.flatMap { g in g.triggers.map { (g, $0) } }
+    }
+
+    /// A trigger's answer in words: "invoked 2025-06-05", "invoked late, 2025-07-20", "lapsed", "open".
+    func outcomeText(_ trigger: TriggerReport) -> String {
+        switch trigger.outcome {
+        case .invoked: "invoked \(trigger.invokedOn?.text ?? "")"
+        case .invokedLate: "invoked late, \(trigger.invokedOn?.text ?? "")"
+        case .lapsed: "lapsed"
+        case .open: "open, response due"
+        }
+    }
+
+    /// A commitment's status for a reader, with a late fulfilment marked:
+    /// "fulfilled, late (28 d)".
+    func statusText(_ c: CommitmentReport) -> String {
+        let label = BriefStyle.look(c.status).label
+        guard c.status == .fulfilled, c.late == true else { return label }
+        return "\(label), late" + (c.daysLate.map { " (\($0) d)" } ?? "")
     }
 
     /// Breaches observed in the period (since … at), at any confidence.
@@ -64,10 +94,11 @@ extension Briefing {
         return parts.joined(separator: ": ")
     }
 
-    var guaranteeCounts: (all: Int, triggered: Int, invoked: Int, lapsed: Int, pending: Int) {
-        let g = report.guarantees
-        return (g.count, g.filter { $0.status != .dormant }.count, g.filter { $0.status == .invoked }.count,
-                g.filter { $0.status == .lapsed }.count, g.filter { $0.status == .triggered }.count)
+    /// Guarantees in scope, and their triggers by outcome.
+    var guaranteeCounts: (all: Int, triggered: Int, invoked: Int, late: Int, lapsed: Int, pending: Int) {
+        let t = triggers.map(\.trigger.outcome)
+        return (report.guarantees.count, t.count, t.count { $0 == .invoked }, t.count { $0 == .invokedLate },
+                t.count { $0 == .lapsed }, t.count { $0 == .open })
     }
 
     /// Records observed by the date but below the threshold, over the commitments in scope.
@@ -88,13 +119,19 @@ extension Briefing {
         }
         var breachDetail = bySeverity.isEmpty ? "none \(thresholdText)" : "\(bySeverity.joined(separator: ", ")), \(thresholdText)"
         breachDetail += since == nil ? ", up to \(report.at.text)" : ""
-        let below = period.count - counted.count
+        let below = period.count { notCountedReason($0) == "below threshold" }
         if below > 0 {
             breachDetail += "; \(BriefText.plural(below, "more claim")) below the threshold, not counted"
         }
+        let outside = period.count { notCountedReason($0) == "outside the commitment" }
+        if outside > 0 {
+            breachDetail += "; \(BriefText.plural(outside, "more record")) outside the commitment, not counted"
+        }
 
         let g = guaranteeCounts
-        var guaranteeDetail = g.all == 0 ? "no guarantee covers these commitments" : "\(BriefText.plural(g.all, "guarantee")) in scope; \(g.lapsed) lapsed"
+        var guaranteeDetail = g.all == 0 ? "no guarantee covers these commitments"
+            : "\(BriefText.plural(g.all, "guarantee")) in scope; \(BriefText.plural(g.triggered, "trigger")): \(g.lapsed) lapsed"
+        if g.late > 0 { guaranteeDetail += ", \(g.late) invoked late" }
         if g.pending > 0 { guaranteeDetail += ", \(g.pending) awaiting a response" }
         return [
             Figure(label: "Overall fulfilment", value: BriefText.percent(o.rate), detail: fulfilment),
@@ -156,24 +193,25 @@ extension Briefing {
         }, many: "\(breached.count) commitments are breached", brief: { c in
             "\(c.id) (\(c.party), \(BriefText.plural(Int(c.breaches), "breach", "breaches")))"
         })
-        let active = report.guarantees.filter { $0.status != .dormant }
-        points += grouped(active, one: { g in
+        let answered = triggers
+        points += grouped(answered, one: { item in
+            let (g, t) = item
             let who = partyShort(g.guarantor)
-            let trigger = g.triggeredOn?.text ?? "?"
-            let by = g.respondBy?.text ?? "?"
-            switch g.status {
+            let trigger = t.triggeredOn.text
+            switch t.outcome {
             case .invoked:
-                return "\(who) invoked guarantee \(g.id) on \(g.invokedOn?.text ?? "?"), within the \(g.respondWithinDays) days allowed after the trigger on \(trigger)."
+                return "\(who) invoked guarantee \(g.id) on \(t.invokedOn?.text ?? "?"), within the \(g.respondWithinDays) days allowed after the trigger on \(trigger)."
             case .invokedLate:
-                return "\(who) invoked guarantee \(g.id) on \(g.invokedOn?.text ?? "?"), after the \(g.respondWithinDays) days allowed "
-                    + "after the trigger on \(trigger) (by \(by)): late, not followed through."
+                return "\(who) invoked guarantee \(g.id) on \(t.invokedOn?.text ?? "?"), after the \(g.respondWithinDays) days allowed "
+                    + "after the trigger on \(trigger) (by \(t.respondBy.text)): late, not followed through."
             case .lapsed:
-                return "\(who) did not invoke guarantee \(g.id) by \(by) after its trigger on \(trigger): it lapsed."
-            case .triggered, .dormant:
-                return "Guarantee \(g.id) was triggered on \(trigger); \(who) must respond by \(by)."
+                return "\(who) did not invoke guarantee \(g.id) by \(t.respondBy.text) after its trigger on \(trigger): it lapsed."
+            case .open:
+                return "Guarantee \(g.id) was triggered on \(trigger); \(who) must respond by \(t.respondBy.text)."
             }
-        }, many: "\(active.count) guarantees were triggered", brief: { g in
-            "\(g.id) (\(g.guarantor), \(g.status == .triggered ? "response due \(g.respondBy?.text ?? "?")" : g.status.rawValue))"
+        }, many: "\(answered.count) guarantee triggers", brief: { item in
+            let (g, t) = item
+            return "\(g.id) \(t.triggeredOn.text) (\(g.guarantor), \(t.outcome == .open ? "response due \(t.respondBy.text)" : outcomeText(t)))"
         })
         let overdue = commitments.filter { $0.status == .overdue }
         points += grouped(overdue, one: { c in
@@ -196,12 +234,13 @@ extension Briefing {
         points += grouped(report.reciprocity, one: { pair in
             let unit = pair.unit.map { " " + $0 } ?? ""
             if pair.tranches.isEmpty { return "Exchange \(pair.a) / \(pair.b): no counted tranche yet." }
-            return "Exchange \(pair.a) / \(pair.b): \(BriefText.count(pair.totalA)) and \(BriefText.count(pair.totalB))\(unit)"
-                + " in \(BriefText.plural(pair.tranches.count, "tranche")); balance \(BriefText.signed(pair.balance))."
+            return "Exchange \(pair.a) / \(pair.b): \(BriefText.amount(pair.totalA, scale: pair.decimals)) and "
+                + "\(BriefText.amount(pair.totalB, scale: pair.decimals))\(unit)"
+                + " in \(BriefText.plural(pair.tranches.count, "tranche")); balance \(BriefText.signedAmount(pair.balance, scale: pair.decimals))."
         }, many: "\(report.reciprocity.count) reciprocal exchanges", brief: { pair in
-            "\(pair.a) / \(pair.b) balance \(BriefText.signed(pair.balance))"
+            "\(pair.a) / \(pair.b) balance \(BriefText.signedAmount(pair.balance, scale: pair.decimals))"
         })
-        let fulfilled = commitments.filter { $0.status == .fulfilled }.map(\.id)
+        let fulfilled = commitments.filter { $0.status == .fulfilled }.map { $0.late == true ? "\($0.id) (late)" : $0.id }
         if !fulfilled.isEmpty {
             let shown = fulfilled.prefix(6).joined(separator: ", ")
             points.append("Fulfilled: \(shown)\(fulfilled.count > 6 ? " and \(fulfilled.count - 6) more" : "").")

@@ -123,7 +123,7 @@ extension Briefing {
         let rest = report.reciprocity.dropFirst(Briefing.exchangeChartLimit)
         if !rest.isEmpty {
             html += "<p class=\"note\">Not drawn: "
-            html += rest.map { h("\($0.a) ↔ \($0.b): \(BriefText.count($0.totalA)) / \(BriefText.count($0.totalB)), balance \(BriefText.signed($0.balance))") }
+            html += rest.map { h("\($0.a) ↔ \($0.b): \(BriefText.amount($0.totalA, scale: $0.decimals)) / \(BriefText.amount($0.totalB, scale: $0.decimals)), balance \(BriefText.signedAmount($0.balance, scale: $0.decimals))") }
                 .joined(separator: "; ")
             html += ".</p>\n"
         }
@@ -146,9 +146,9 @@ extension Briefing {
             html += "<tr><td colspan=\"6\" class=\"muted\">\(BriefText.plural(hidden, "earlier date")) not listed; totals below include them.</td></tr>\n"
         }
         for row in rows.dropFirst(hidden) {
-            html += "<tr><td class=\"nowrap\">\(row.0)</td><td class=\"num\">\(BriefText.count(row.1))</td><td class=\"num\">\(BriefText.count(row.2))</td>"
-            html += "<td class=\"num\">\(BriefText.count(row.3))</td><td class=\"num\">\(BriefText.count(row.4))</td>"
-            html += "<td class=\"num\"><b>\(BriefText.signed(row.3 - row.4))</b></td></tr>\n"
+            html += "<tr><td class=\"nowrap\">\(row.0)</td><td class=\"num\">\(BriefText.amount(row.1, scale: pair.decimals))</td><td class=\"num\">\(BriefText.amount(row.2, scale: pair.decimals))</td>"
+            html += "<td class=\"num\">\(BriefText.amount(row.3, scale: pair.decimals))</td><td class=\"num\">\(BriefText.amount(row.4, scale: pair.decimals))</td>"
+            html += "<td class=\"num\"><b>\(BriefText.signedAmount(row.3 - row.4, scale: pair.decimals))</b></td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }
@@ -180,7 +180,8 @@ extension Briefing {
         html += "<table><thead><tr><th>Observed</th><th>Party</th><th>Commitment</th><th>Severity</th>"
         html += "<th>Confidence</th><th>Source</th><th class=\"what\">What</th></tr></thead><tbody>\n"
         for breach in ordered.prefix(Briefing.breachRowLimit).sorted(by: { (Briefing.day(of: $0) ?? 0, $0.seq) < (Briefing.day(of: $1) ?? 0, $1.seq) }) {
-            let confidence = counts(breach) ? h(breach.confidence) : "\(h(breach.confidence)) <span class=\"muted\">(not counted)</span>"
+            let confidence = notCountedReason(breach).map { "\(h(breach.confidence)) <span class=\"muted\">(not counted: \(h($0)))</span>" }
+                ?? h(breach.confidence)
             var what = BriefText.truncated(breach.description ?? "", 80)
             if breach.status == "disputed" { what += what.isEmpty ? "disputed" : " (disputed)" }
             html += "<tr><td class=\"nowrap\">\(h(breach.observed))</td>\(idCell(breach.party))"
@@ -202,20 +203,28 @@ extension Briefing {
             return html + "<p class=\"note\">No guarantee covers the commitments in scope.</p></section>\n"
         }
         html += "<table><thead><tr><th>Guarantee</th><th>Guarantor</th><th>Covers</th><th class=\"consequence\">Consequence</th>"
-        html += "<th>Triggered</th><th>Response due</th><th>Invoked?</th></tr></thead><tbody>\n"
+        html += "<th>Triggered</th><th>Response due</th><th>Outcome</th></tr></thead><tbody>\n"
         for g in report.guarantees.prefix(Briefing.guaranteeRowLimit) {
-            html += "<tr>\(idCell(g.id))<td>\(h(partyShort(g.guarantor)))</td>"
-            html += "<td>\(g.covers.map { $0.count <= 20 ? "<span class=\"nowrap\">\(h($0))</span>" : "<span class=\"id\">\(h($0))</span>" }.joined(separator: ", "))</td><td>\(h(BriefText.truncated(g.consequence, 120)))</td>"
-            html += "<td class=\"nowrap\">\(h(g.triggeredOn?.text ?? "not triggered"))</td>"
-            html += "<td class=\"nowrap\">\(h(g.respondBy?.text ?? "–"))\(g.respondBy == nil ? "" : " (\(g.respondWithinDays) d)")</td>"
-            html += "<td class=\"nowrap\">\(h(invokedText(g)))</td></tr>\n"
+            let rows = max(g.triggers.count, 1)
+            let span = rows > 1 ? " rowspan=\"\(rows)\"" : ""
+            html += "<tr>\(idCell(g.id, span: span))<td\(span)>\(h(partyShort(g.guarantor)))</td>"
+            html += "<td\(span)>\(g.covers.map { $0.count <= 20 ? "<span class=\"nowrap\">\(h($0))</span>" : "<span class=\"id\">\(h($0))</span>" }.joined(separator: ", "))</td><td\(span)>\(h(BriefText.truncated(g.consequence, 120)))</td>"
+            if g.triggers.isEmpty {
+                html += "<td class=\"nowrap\">not triggered</td><td>–</td><td>–</td></tr>\n"
+            }
+            for (index, t) in g.triggers.enumerated() {
+                if index > 0 { html += "<tr>" }
+                html += "<td class=\"nowrap\">\(h(t.triggeredOn.text))</td>"
+                html += "<td class=\"nowrap\">\(h(t.respondBy.text)) (\(g.respondWithinDays) d)</td>"
+                html += "<td class=\"nowrap\">\(h(outcomeText(t)))</td></tr>\n"
+            }
         }
         html += "</tbody></table>\n"
         if report.guarantees.count > Briefing.guaranteeRowLimit {
             html += "<p class=\"note\">\(report.guarantees.count - Briefing.guaranteeRowLimit) more guarantees not listed.</p>\n"
         }
         let followThrough = report.guarantors.map { g in
-            "\(partyShort(g.party)): \(g.invoked) invoked, \(g.lapsed) lapsed, \(g.pending) pending; follow-through \(BriefText.percent(g.followThrough))"
+            "\(partyShort(g.party)): \(followThroughCounts(g)); follow-through \(BriefText.percent(g.followThrough))"
         }
         if !followThrough.isEmpty {
             html += "<p class=\"note\">Guarantors — \(h(followThrough.joined(separator: "; "))).</p>\n"
@@ -223,20 +232,14 @@ extension Briefing {
         return html + "</section>\n"
     }
 
-    /// "yes, 2025-06-05" / "no — lapsed" / "not yet" / "–".
-    func invokedText(_ g: GuaranteeReport) -> String {
-        switch g.status {
-        case .invoked: "yes, \(g.invokedOn?.text ?? "")"
-        case .invokedLate: "late, \(g.invokedOn?.text ?? "")"
-        case .lapsed: "no (lapsed)"
-        case .triggered: "not yet"
-        case .dormant: "–"
-        }
+    /// "1 invoked, 1 invoked late, 1 lapsed, 0 pending".
+    func followThroughCounts(_ g: GuarantorReport) -> String {
+        "\(g.invoked) invoked\(g.invokedLate > 0 ? ", \(g.invokedLate) invoked late" : ""), \(g.lapsed) lapsed, \(g.pending) pending"
     }
 
     /// A table cell for an id: kept on one line when short, broken anywhere when long.
-    private func idCell(_ id: String) -> String {
-        "<td class=\"\(id.count <= 20 ? "nowrap" : "id")\">\(h(id))</td>"
+    private func idCell(_ id: String, span: String = "") -> String {
+        "<td class=\"\(id.count <= 20 ? "nowrap" : "id")\"\(span)>\(h(id))</td>"
     }
 
     private var evidenceHTML: String {

@@ -16,17 +16,18 @@ extension Briefing {
 
         if !report.parties.isEmpty {
             out += "\n## Fulfilment by party\n\n"
-            out += table(["Party", "Rate", "Due", "Fulfilled", "Breached", "Commitments"], [false, true, true, true, true, true],
+            out += table(["Party", "Rate", "Due", "Fulfilled", "Of which late", "Breached", "Commitments"],
+                         [false, true, true, true, true, true, true],
                          report.parties.map { p in
                              [partyLabel(p.party), BriefText.percent(p.rate), String(p.due), String(p.fulfilled),
-                              String(p.breached), String(p.commitments)]
+                              String(p.fulfilledLate), String(p.breached), String(p.commitments)]
                          })
         }
 
         out += "\n## Fulfilment by commitment\n\n"
         out += table(["Commitment", "Party", "Status", "Rate", "Measure", "Due or window end"], [false, false, false, true, false, false],
                      report.commitments.map { c in
-                         [c.id, c.party, BriefStyle.look(c.status).label, BriefText.percent(c.rate), measure(c),
+                         [c.id, c.party, statusText(c), BriefText.percent(c.rate), measure(c),
                           (c.kind == .restraint ? c.until : c.due)?.text ?? "–"]
                      })
 
@@ -34,15 +35,18 @@ extension Briefing {
         if report.guarantees.isEmpty {
             out += "No guarantee covers the commitments in scope.\n"
         } else {
-            out += table(["Guarantee", "Guarantor", "Covers", "Consequence", "Triggered", "Response due", "Invoked?"],
+            out += table(["Guarantee", "Guarantor", "Covers", "Consequence", "Triggered", "Response due", "Outcome"],
                          [false, false, false, false, false, false, false],
-                         report.guarantees.map { g in
-                             [g.id, partyLabel(g.guarantor), g.covers.joined(separator: ", "), g.consequence,
-                              g.triggeredOn?.text ?? "not triggered", g.respondBy.map { "\($0.text) (\(g.respondWithinDays) d)" } ?? "–",
-                              invokedText(g)]
+                         report.guarantees.flatMap { g in
+                             let terms = [g.id, partyLabel(g.guarantor), g.covers.joined(separator: ", "), g.consequence]
+                             guard !g.triggers.isEmpty else { return [terms + ["not triggered", "–", "–"]] }
+                             return g.triggers.map { t in
+                                 terms + ["\(t.triggeredOn.text) (breach \(t.breach))", "\(t.respondBy.text) (\(g.respondWithinDays) d)",
+                                          outcomeText(t)]
+                             }
                          })
             for g in report.guarantors {
-                out += "\n\(m(partyLabel(g.party))): \(g.invoked) invoked, \(g.lapsed) lapsed, \(g.pending) pending; follow-through \(BriefText.percent(g.followThrough)).\n"
+                out += "\n\(m(partyLabel(g.party))): \(followThroughCounts(g)); follow-through \(BriefText.percent(g.followThrough)).\n"
             }
         }
 
@@ -55,7 +59,7 @@ extension Briefing {
                          [false, false, false, false, false, false, false, false],
                          period.map { b in
                              [b.observed, b.party, b.commitment, b.severity, b.confidence,
-                              counts(b) ? "yes" : "no, below threshold", b.source,
+                              notCountedReason(b).map { "no, \($0)" } ?? "yes", b.source,
                               (b.description ?? "") + (b.status == "disputed" ? " (disputed)" : "")]
                          })
         }
@@ -69,12 +73,12 @@ extension Briefing {
                 for tranche in pair.tranches {
                     runningA += tranche.a
                     runningB += tranche.b
-                    rows.append([tranche.date.text, BriefText.count(tranche.a), BriefText.count(tranche.b),
-                                 BriefText.count(runningA), BriefText.count(runningB), BriefText.signed(runningA - runningB)])
+                    rows.append([tranche.date.text, BriefText.amount(tranche.a, scale: pair.decimals), BriefText.amount(tranche.b, scale: pair.decimals),
+                                 BriefText.amount(runningA, scale: pair.decimals), BriefText.amount(runningB, scale: pair.decimals), BriefText.signedAmount(runningA - runningB, scale: pair.decimals)])
                 }
                 out += table(["Date", pair.a, pair.b, "\(pair.a) total", "\(pair.b) total", "Balance"],
                              [false, true, true, true, true, true], rows)
-                out += "\nTotals: \(BriefText.count(pair.totalA)) and \(BriefText.count(pair.totalB)); balance \(BriefText.signed(pair.balance)).\n"
+                out += "\nTotals: \(BriefText.amount(pair.totalA, scale: pair.decimals)) and \(BriefText.amount(pair.totalB, scale: pair.decimals)); balance \(BriefText.signedAmount(pair.balance, scale: pair.decimals)).\n"
             }
         }
 

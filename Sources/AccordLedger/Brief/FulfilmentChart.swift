@@ -89,6 +89,7 @@ extension Briefing {
                 caption = "nothing due yet (\(BriefText.plural(party.commitments, "commitment")))"
             } else {
                 caption = "\(party.fulfilled) of \(party.due) due fulfilled"
+                if party.fulfilledLate > 0 { caption += " (\(party.fulfilledLate) late)" }
             }
             let own = report.commitments.filter { $0.party == party.party && $0.status == .breached }
             let early = own.filter { !$0.isDue }.count
@@ -117,7 +118,7 @@ extension Briefing {
         switch c.kind {
         case .quantity:
             let unit = c.unit.map { " " + $0 } ?? ""
-            return "\(BriefText.count(c.verified ?? 0)) of \(BriefText.count(c.target ?? 0))\(unit)"
+            return "\(BriefText.amount(c.verified ?? 0, scale: c.decimals)) of \(BriefText.amount(c.target ?? 0, scale: c.decimals))\(unit)"
         case .action:
             return (c.verified ?? 0) > 0 ? "done" : "not evidenced as done"
         case .restraint:
@@ -129,7 +130,7 @@ extension Briefing {
         drawnCommitments.shown.map { c in
             let look = BriefStyle.look(c.status)
             return FulfilmentChart.Row(label: c.id, rate: c.rate, fill: look.fill, stroke: look.stroke, swatch: look,
-                                       value: BriefText.percent(c.rate), caption: "\(look.label) · \(measure(c))")
+                                       value: BriefText.percent(c.rate), caption: "\(statusText(c)) · \(measure(c))")
         }
     }
 

@@ -50,7 +50,7 @@ struct TrancheChart {
         var tick: Int64 = 0
         while tick <= maximum {
             svg.line(x1: left, y1: y(tick), x2: right, y2: y(tick), stroke: tick == 0 ? "#777777" : "#e2e2e2", width: tick == 0 ? 0.9 : 0.6)
-            svg.text(BriefText.count(tick), x: left - 5, y: y(tick) + 3, anchor: .end, size: 8, fill: "#555555")
+            svg.text(BriefText.amount(tick, scale: pair.decimals), x: left - 5, y: y(tick) + 3, anchor: .end, size: 8, fill: "#555555")
             tick += step
         }
         // Targets.
@@ -59,7 +59,7 @@ struct TrancheChart {
         if let t = pair.targetB, t != pair.targetA { targets.append((t, "target \(labelB)")) }
         for (value, words) in targets {
             svg.line(x1: left, y1: y(value), x2: right, y2: y(value), stroke: "#161616", width: 0.9, dash: "5 3")
-            svg.text("\(words) \(BriefText.count(value))", x: left + 4, y: y(value) - 3.5, size: 8, fill: "#333333")
+            svg.text("\(words) \(BriefText.amount(value, scale: pair.decimals))", x: left + 4, y: y(value) - 3.5, size: 8, fill: "#333333")
         }
 
         let band = (right - left) / Double(n)
@@ -69,10 +69,10 @@ struct TrancheChart {
             let cx = centre(index)
             svg.rect(x: cx - barWidth - 1, y: y(tranche.a), width: barWidth, height: plotBottom - y(tranche.a),
                      fill: BriefStyle.sideA.fill, stroke: BriefStyle.sideA.stroke,
-                     title: "\(tranche.date.text): \(labelA) \(BriefText.count(tranche.a))")
+                     title: "\(tranche.date.text): \(labelA) \(BriefText.amount(tranche.a, scale: pair.decimals))")
             svg.rect(x: cx + 1, y: y(tranche.b), width: barWidth, height: plotBottom - y(tranche.b),
                      fill: BriefStyle.sideB.fill, stroke: BriefStyle.sideB.stroke,
-                     title: "\(tranche.date.text): \(labelB) \(BriefText.count(tranche.b))")
+                     title: "\(tranche.date.text): \(labelB) \(BriefText.amount(tranche.b, scale: pair.decimals))")
         }
         // Running totals: A solid with circles, B dashed with squares.
         let pointsA = tranches.indices.map { (centre($0), y(runningA[$0])) }
@@ -89,8 +89,8 @@ struct TrancheChart {
             let upper = min(labelA, labelB)
             if pair.totalA >= pair.totalB { labelA = upper; labelB = upper + 11 } else { labelB = upper; labelA = upper + 11 }
         }
-        svg.text("\(self.labelA) total \(BriefText.count(pair.totalA))", x: right + 6, y: labelA, size: 8.5, weight: 700, fill: BriefStyle.sideA.fill)
-        svg.text("\(self.labelB) total \(BriefText.count(pair.totalB))", x: right + 6, y: labelB, size: 8.5, weight: 700, fill: "#8a4a0b")
+        svg.text("\(self.labelA) total \(BriefText.amount(pair.totalA, scale: pair.decimals))", x: right + 6, y: labelA, size: 8.5, weight: 700, fill: BriefStyle.sideA.fill)
+        svg.text("\(self.labelB) total \(BriefText.amount(pair.totalB, scale: pair.decimals))", x: right + 6, y: labelB, size: 8.5, weight: 700, fill: "#8a4a0b")
 
         // Dates and balances.
         let every = max(1, Int((Double(tranches.count) * 44 / (right - left)).rounded(.up)))
@@ -101,7 +101,7 @@ struct TrancheChart {
         if showBalances {
             svg.text("balance", x: left - 5, y: plotBottom + 24, anchor: .end, size: 8, fill: "#555555")
             for index in tranches.indices where index % every == 0 || index == tranches.count - 1 {
-                svg.text(BriefText.signed(runningA[index] - runningB[index]), x: centre(index), y: plotBottom + 24, anchor: .middle, size: 8, weight: 700)
+                svg.text(BriefText.signedAmount(runningA[index] - runningB[index], scale: pair.decimals), x: centre(index), y: plotBottom + 24, anchor: .middle, size: 8, weight: 700)
             }
         }
         if tranches.isEmpty {

@@ -117,11 +117,12 @@ struct AdjudicateCommand: ParsableCommand {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Every entry that touched a commitment or a record, with seq, time, actor and reason.")
+        abstract: "Every entry that touched a commitment, a definition or a record, with seq, time, actor and reason.",
+        discussion: "Amendments and voids are shown beside what they changed, with their reasons.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "A commitment id, or an entry's seq or external id.") var subject: String
+    @Argument(help: "A commitment, guarantee, agreement or party id, or an entry's seq or external id.") var subject: String
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
     var asOf: String?
 

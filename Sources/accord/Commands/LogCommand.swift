@@ -7,7 +7,9 @@ struct LogCommand: ParsableCommand {
         abstract: "Log a verification: evidence about a commitment, or another source for one already logged.",
         discussion: """
             One event reported by several sources is ONE verification: log it once, then add each further \
-            source with `accord log --corroborates <entry> --source …`, which never adds quantity again.
+            source with `accord log --corroborates <entry> --source …`, which never adds quantity again. \
+            A corroboration given no --confidence takes the confidence of the record it corroborates, so it \
+            never raises that record's confidence unless you say how sure the new source is.
             """)
 
     @OptionGroup var global: GlobalOptions

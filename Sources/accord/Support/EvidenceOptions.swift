@@ -5,7 +5,8 @@ import ArgumentParser
 struct EvidenceOptions: ParsableArguments {
     @Option(help: "Who reports it (an organisation, a monitor, a newspaper).") var source: String?
     @Option(name: .customLong("source-kind"), help: "official, monitor, ngo, media, imagery or other.") var sourceKind: String?
-    @Option(help: "confirmed (default), probable or unverified.") var confidence: String?
+    @Option(help: "confirmed (default; for a corroboration, that of the record it corroborates), probable or unverified.")
+    var confidence: String?
     @Option(name: .customLong("id"), help: "An external id (a field form's row id); re-sending it is harmless.")
     var externalID: String?
     @Option(help: ArgumentHelp("A file to hash (SHA-256); the hash is recorded, not the file.", valueName: "file"))
