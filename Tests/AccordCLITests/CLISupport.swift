@@ -114,6 +114,10 @@ extension AccordRunner {
 
     /// Runs `accord report --format json` with the extra arguments and returns the object.
     func report(_ arguments: String...) throws -> [String: Any] {
+        try report(arguments)
+    }
+
+    func report(_ arguments: [String]) throws -> [String: Any] {
         let outcome = try self(["report", "--format", "json"] + arguments)
         guard outcome.status == 0 else { throw CommandFailed(arguments: arguments, outcome: outcome) }
         let object = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))

@@ -22,7 +22,8 @@ public struct CommitmentDetail: Sendable {
             ("commitment", .text(c.id)), ("agreement", .text(c.agreement)), ("party", .text(c.party)),
             ("kind", .text(c.kind.rawValue)), ("target", Cell.quantity(c.target, scale: c.decimals)), ("unit", Cell(c.unit)),
             ("verified", c.kind == .quantity ? Cell.quantity(c.verified, scale: c.decimals) : Cell(c.verified)),
-            ("rate", Cell.fraction(c.rate)), ("status", .text(c.status.rawValue)), ("late", Report.lateCell(c)),
+            ("rate", Cell.fraction(c.rate)), ("status", .text(c.status.rawValue)), ("late", c.late.map { .bool($0) } ?? .null),
+            ("days_late", c.late == true ? Cell(c.daysLate) : .null),
             ("due", Cell(c.due?.text)), ("from", Cell(c.from?.text)), ("until", Cell(c.until?.text)),
             ("reciprocal", Cell(c.reciprocal)), ("depends_on", .text(c.dependsOn.joined(separator: " "))),
             ("blocked_by", .text(c.blockedBy.joined(separator: " "))), ("sources", Cell(c.sources)),
@@ -139,7 +140,7 @@ extension CommitmentDetail {
         case .some(let other): return other.rawValue
         case nil: return status
         }
-        if let day = try? Moment(parsing: observed, field: "observed").day, day > detail.at.day { return "after the date judged" }
+        if let day = try? Moment(parsing: observed, field: "observed").day, day > detail.at.day { return "after --at" }
         if (Confidence(rawValue: confidence) ?? .unverified) < detail.minConfidence { return "below threshold" }
         return nil
     }

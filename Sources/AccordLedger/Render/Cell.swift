@@ -39,6 +39,7 @@ public enum Cell: Sendable, Equatable {
     public var display: String {
         switch self {
         case .null: return "-"
+        case .bool(let value): return value ? "yes" : "no"
         case .rate(let value):
             // Like the rates themselves, a partial rate never shows as 0% or 100%.
             var tenths = (value * 1000).rounded()

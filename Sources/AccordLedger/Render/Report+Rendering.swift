@@ -148,13 +148,14 @@ extension Report {
         func percent(_ rate: Double?) -> Cell { Cell.fraction(rate) }
         switch section {
         case .commitments:
-            return (["commitment", "agreement", "party", "kind", "target", "verified", "unit", "rate", "status", "due", "late", "sources",
-                     "breaches"].map(Column.init),
+            return (["commitment", "agreement", "party", "kind", "target", "verified", "unit", "rate", "status", "due", "late", "days_late",
+                     "sources", "breaches"].map(Column.init),
                     commitments.map { c in
                         [.text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue), Cell.quantity(c.target, scale: c.decimals),
                          c.kind == .quantity ? Cell.quantity(c.verified, scale: c.decimals) : Cell(c.verified),
                          Cell(c.unit), percent(c.rate), .text(c.status.rawValue),
-                         Cell((c.kind == .restraint ? c.until : c.due)?.text), Report.lateCell(c), .int(Int64(c.sources)),
+                         Cell((c.kind == .restraint ? c.until : c.due)?.text), c.late.map { .bool($0) } ?? .null,
+                         c.late == true ? Cell(c.daysLate) : .null, .int(Int64(c.sources)),
                          .int(c.breaches)]
                     })
         case .parties:
@@ -236,11 +237,3 @@ extension Report {
     }
 }
 
-extension Report {
-    /// "no" for a commitment fulfilled on time, "N days" when late, null otherwise.
-    static func lateCell(_ commitment: CommitmentReport) -> Cell {
-        guard let late = commitment.late else { return .null }
-        guard late, let days = commitment.daysLate else { return .text("no") }
-        return .text(days == 1 ? "1 day" : "\(days) days")
-    }
-}
