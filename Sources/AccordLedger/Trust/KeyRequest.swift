@@ -68,7 +68,8 @@ extension KeyRegistration {
             guard seen.insert(actor).inserted else { throw LedgerError.badInput("--for \(actor) is given twice") }
         }
         guard actors.count <= KeyRegistration.actorLimit else {
-            throw LedgerError.badInput("--for is given \(actors.count) times; a key signs for at most \(KeyRegistration.actorLimit) actors")
+            throw LedgerError.badInput("--for is given \(actors.count) times; a key signs for at most "
+                                       + "\(KeyRegistration.actorLimit) actors")
         }
         if possession != nil, !provesPossession {
             throw LedgerError.badInput("the proof of possession of key \(name) does not verify: the request was altered after it "
@@ -118,7 +119,8 @@ public struct KeyRequest: Sendable, Equatable {
                                  + "as `accord key request` writes it): \(why)")
         }
         guard fields.count == 5, fields[0] == KeyRequest.tag else {
-            throw refuse(fields.first == Substring(KeyRequest.tag) ? "it has \(fields.count) fields, not 5" : "it does not start with \(KeyRequest.tag)")
+            throw refuse(fields.first == Substring(KeyRequest.tag)
+                         ? "it has \(fields.count) fields, not 5" : "it does not start with \(KeyRequest.tag)")
         }
         let key: NoteVerifierKey
         do {

@@ -18,7 +18,8 @@ struct InitCommand: ParsableCommand {
         let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), adminKey: admin)
         let version = try ledger.appliedMigrations().last?.version ?? 0
         if created {
-            printError("Created ledger \(ledger.path) (schema \(version))" + (admin.map { " with admin key \($0.name) (entry 2)" } ?? "") + ".")
+            let with = admin.map { " with admin key \($0.name) (entry 2)" } ?? ""
+            printError("Created ledger \(ledger.path) (schema \(version))\(with).")
         } else {
             printError("\(ledger.path) is already a ledger (schema \(version)); nothing to do.")
         }

@@ -45,7 +45,8 @@ struct KeyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Your private key file.", valueName: "file")) var key: String
-        @Option(name: .customLong("for"), help: ArgumentHelp("An actor the key may sign as besides its name (repeatable).", valueName: "actor"))
+        @Option(name: .customLong("for"),
+                help: ArgumentHelp("An actor the key may sign as besides its name (repeatable).", valueName: "actor"))
         var actors: [String] = []
         @Option(help: "monitor (default) or admin.") var role: String?
         @Option(help: ArgumentHelp("Write the request to this file (default: standard output).", valueName: "file")) var out: String?
@@ -83,7 +84,8 @@ struct KeyCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A request made with `accord key request` (it carries the proof of possession).", valueName: "file"))
         var request: String?
         @Option(help: "With --public: monitor (default), or admin (a ledger's first admin key).") var role: String?
-        @Option(name: .customLong("for"), help: ArgumentHelp("With --public: an actor the key may sign as besides its name (repeatable).", valueName: "actor"))
+        @Option(name: .customLong("for"),
+                help: ArgumentHelp("With --public: an actor the key may sign as besides its name (repeatable).", valueName: "actor"))
         var actors: [String] = []
 
         func validate() throws {
@@ -94,7 +96,8 @@ struct KeyCommand: ParsableCommand {
                 if name == nil { throw ValidationError("--public needs the key's name: accord key register NAME --public FILE.pub") }
             case (nil, _?):
                 if role != nil || !actors.isEmpty {
-                    throw ValidationError("--role and --for belong to the request (its holder signed them); give them to `accord key request`")
+                    throw ValidationError("--role and --for belong to the request (its holder signed them); "
+                                          + "give them to `accord key request`")
                 }
             }
         }
@@ -152,7 +155,8 @@ struct KeyCommand: ParsableCommand {
                          receiptOptions)
             } else {
                 let key = try Keys.verifierKey(at: publicFile ?? "")
-                announce(try ledger.registerFirstAdminKey(key, as: recorder.recorder()), "admin key \(key.name) registered", receiptOptions)
+                announce(try ledger.registerFirstAdminKey(key, as: recorder.recorder()), "admin key \(key.name) registered",
+                         receiptOptions)
             }
         }
     }
