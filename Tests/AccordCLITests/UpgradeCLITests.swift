@@ -45,7 +45,7 @@ struct UpgradeCLITests {
         #expect((new["ledger"] as? [String: Any])?["id"] as? String == (old["ledger"] as? [String: Any])?["id"] as? String)
         old["ledger"] = nil
         new["ledger"] = nil
-        // Fields added since (lateness, triggers, decimals, local dates) aside, every old one is the same.
+        // Fields added since (lateness, triggers, decimals, local dates, the signer) aside, every old one is the same.
         #expect(Self.holds(new, old), "report differs:\n\(new)\nwas\n\(old)")
         let oldBreaches = try Self.json(String(decoding: try Self.fixture("breaches-all.json"), as: UTF8.self))
         let newBreaches = try Self.json(try accord.ok("breaches", "--db", db, "--status", "all", "--format", "json"))
