@@ -398,32 +398,3 @@ extension CanonicalReader {
                note: try optionalString(), location: try location())
     }
 }
-
-extension Payload {
-    /// The definition a voidable non-evidence entry belongs to (nil for
-    /// evidence and for entries that cannot be voided).
-    var definedEntity: StateEntity? {
-        switch self {
-        case .partyAdd(let value): .party(value.id)
-        case .agreementAdd(let value): .agreement(value.id)
-        case .commitmentAdd(let value): .commitment(value.id)
-        case .commitmentWithdraw(let value): .commitment(value.commitment)
-        case .guaranteeAdd(let value): .guarantee(value.id)
-        case .guaranteeInvoke(let value): .guarantee(value.guarantee)
-        case .amendment(let value): value.entity
-        default: nil
-        }
-    }
-}
-
-extension Amendment {
-    /// The amended definition, as the state root names it.
-    var entity: StateEntity {
-        switch subject {
-        case .commitment: .commitment(id)
-        case .party: .party(id)
-        case .agreement: .agreement(id)
-        case .guarantee: .guarantee(id)
-        }
-    }
-}
