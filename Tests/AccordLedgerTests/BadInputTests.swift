@@ -30,6 +30,14 @@ extension BadInput {
         }
     }
 
+    static func amend(_ name: String, _ mentions: [String], _ edit: @escaping @Sendable (inout AmendmentInput) -> Void) -> BadInput {
+        BadInput(name: name, mentions: mentions) { f in
+            var input = AmendmentInput(subject: "commitment", id: "UA-release", effective: "2025-06-01", reason: "Renegotiated")
+            edit(&input)
+            _ = try f.ledger.amend(input, as: f.recorder)
+        }
+    }
+
     static func breach(_ name: String, _ mentions: [String], _ edit: @escaping @Sendable (inout BreachInput) -> Void) -> BadInput {
         BadInput(name: name, mentions: mentions) { f in
             var input = BreachInput(commitment: "no-strikes", party: "RU", observed: "2025-05-23", severity: "major",
@@ -56,7 +64,8 @@ struct BadInputTests {
         .commitment("a non-integer quantity", ["quantity", "2.5", "whole number"]) {
             $0.action = false; $0.quantity = "2.5"; $0.unit = "prisoners"
         },
-        .commitment("a zero target", ["quantity", "at least 1"]) { $0.action = false; $0.quantity = "0"; $0.unit = "prisoners" },
+        // Issue 12 reworded it for decimal quantities: "must be above 0".
+        .commitment("a zero target", ["quantity", "above 0"]) { $0.action = false; $0.quantity = "0"; $0.unit = "prisoners" },
         .commitment("a quantity without a unit", ["X", "unit"]) { $0.action = false; $0.quantity = "5" },
         .commitment("a restraint without a window", ["X", "restraint", "window"]) {
             $0.action = false; $0.restraint = true; $0.due = nil
@@ -72,6 +81,13 @@ struct BadInputTests {
         },
         .commitment("a dependency on itself", ["X", "cycle"]) { $0.dependsOn = ["X"] },
         .commitment("no shape at all", ["X", "exactly one"]) { $0.action = false },
+        .commitment("decimals on an action", ["X", "--decimals", "--quantity"]) { $0.decimals = "2" },
+        .commitment("more than 6 decimals", ["decimals", "7"]) {
+            $0.action = false; $0.quantity = "10"; $0.unit = "tonnes"; $0.decimals = "7"
+        },
+        .commitment("more decimal places than declared", ["quantity", "12.505", "2 decimal places"]) {
+            $0.action = false; $0.quantity = "12.505"; $0.unit = "tonnes"; $0.decimals = "2"
+        },
         .commitment("an id with a space", ["commitment id", "letters"]) { $0.id = "bad id" },
         .log("an unknown commitment", ["commitment", "nope"]) { $0.commitment = "nope" },
         .log("a quantity on an action", ["texts", "action"]) { $0.commitment = "texts" },
@@ -79,6 +95,7 @@ struct BadInputTests {
         .log("evidence on a restraint", ["no-strikes", "breach"]) { $0.commitment = "no-strikes" },
         .log("a negative quantity", ["quantity", "-5"]) { $0.quantity = "-5" },
         .log("a non-integer quantity", ["quantity", "2.5"]) { $0.quantity = "2.5" },
+        .log("a thousands separator", ["quantity", "600,000", "separator", "600000"]) { $0.quantity = "600,000" },
         .log("an invalid date", ["observed", "2025-02-30"]) { $0.observed = "2025-02-30" },
         .log("a date in words", ["observed", "yesterday"]) { $0.observed = "yesterday" },
         .log("a future date", ["observed", "2999-01-01", "future"]) { $0.observed = "2999-01-01" },
@@ -102,6 +119,14 @@ struct BadInputTests {
         .breach("a future date", ["observed", "future"]) { $0.observed = "2999-01-01" },
         .breach("lat out of range", ["lat"]) { $0.location = LocationInput(lat: "-90.0000001", lon: "0") },
         .breach("a malformed SHA-256", ["sha256"]) { $0.evidence = EvidenceInput(sha256: "zz") },
+        .breach("a party other than the obligor", ["UA", "no-strikes", "obligor", "RU"]) { $0.party = "UA" },
+        .breach("a restraint's breach before its window", ["2025-05-10", "no-strikes", "2025-05-16", "2025-06-30"]) {
+            $0.observed = "2025-05-10"
+        },
+        .breach("a restraint's breach after its window", ["2025-07-01", "no-strikes", "2025-06-30"]) { $0.observed = "2025-07-01" },
+        .breach("a quantity's breach before its agreement's date", ["grain", "2025-05-20", "2025-05-22"]) { f in
+            f.commitment = "grain"; f.party = nil; f.observed = "2025-05-20"
+        },
         BadInput(name: "a guarantee with an unknown guarantor", mentions: ["guarantor", "nope"]) { f in
             _ = try f.ledger.addGuarantee(GuaranteeInput(id: "G2", guarantor: "nope", covers: ["no-strikes"], consequence: "S"),
                                           as: f.recorder)
@@ -113,17 +138,53 @@ struct BadInputTests {
         BadInput(name: "an invocation in the future", mentions: ["date", "future"]) { f in
             _ = try f.ledger.invokeGuarantee(InvocationInput(guarantee: "G", date: "2999-01-01"), as: f.recorder)
         },
+        BadInput(name: "an invocation with no trigger to answer", mentions: ["G", "2025-06-01", "breach"]) { f in
+            _ = try f.ledger.invokeGuarantee(InvocationInput(guarantee: "G", date: "2025-06-01"), as: f.recorder)
+        },
+        .amend("a commitment's unit", ["unit", "new commitment"]) { $0.unit = "tonnes"; $0.target = "5" },
+        .amend("a commitment's obligor", ["obligor", "new commitment"]) { $0.party = "RU" },
+        .amend("a window on a quantity", ["--from", "UA-release", "quantity"]) { $0.from = "2025-06-01" },
+        .amend("a name on a commitment", ["--name", "commitment"]) { $0.name = "Release" },
+        .amend("nothing to amend", ["nothing to amend"]) { _ in },
+        .amend("a zero target", ["target", "above 0"]) { $0.target = "0" },
+        .amend("an unknown commitment", ["nope"]) { $0.id = "nope"; $0.due = "2025-06-30" },
+        .amend("an invalid effective date", ["effective", "2025-02-30"]) { $0.effective = "2025-02-30"; $0.due = "2025-06-30" },
+        .amend("an unknown subject", ["subject", "treaty"]) { $0.subject = "treaty"; $0.due = "2025-06-30" },
+        BadInput(name: "a window that would end before it starts", mentions: ["no-strikes", "2025-05-10", "2025-05-16"]) { f in
+            var input = AmendmentInput(subject: "commitment", id: "no-strikes", effective: "2025-06-01", reason: "Shortened")
+            input.until = "2025-05-10"
+            _ = try f.ledger.amend(input, as: f.recorder)
+        },
+        BadInput(name: "a void of a commitment that evidence refers to", mentions: ["cannot be voided", "refers to"]) { f in
+            let seq = try #require(try f.ledger.database.scalarInt("SELECT seq FROM commitments WHERE id = 'UA-release'"))
+            _ = try f.ledger.void(String(seq), reason: "Entered in error", as: f.recorder)
+        },
+        BadInput(name: "a void of a guaranteed commitment", mentions: ["cannot be voided", "guarantee"]) { f in
+            let seq = try #require(try f.ledger.database.scalarInt("SELECT seq FROM commitments WHERE id = 'no-strikes'"))
+            _ = try f.ledger.void(String(seq), reason: "Entered in error", as: f.recorder)
+        },
+        BadInput(name: "a void of the ledger's first entry", mentions: ["entry 1", "ledger.create"]) { f in
+            _ = try f.ledger.void("1", reason: "Entered in error", as: f.recorder)
+        },
+        BadInput(name: "a void of an unknown entry", mentions: ["nope"]) { f in
+            _ = try f.ledger.void("nope", reason: "Entered in error", as: f.recorder)
+        },
     ]
 
     /// UA, RU, US; agreement A; UA-release/RU-release (1,000 prisoners, paired);
-    /// texts (action); no-strikes (restraint, guaranteed by US as G); grain (100 tonnes).
+    /// texts (action); no-strikes (restraint, guaranteed by US as G); grain (100 tonnes, agreement B of 2025-05-22).
     static func base() throws -> LedgerFixture {
         let f = try LedgerFixture()
         try f.quantity("UA-release", party: "UA", target: "1000", due: "2025-05-25")
         try f.quantity("RU-release", party: "RU", target: "1000", due: "2025-05-25", reciprocal: "UA-release")
         try f.action("texts", party: "UA", due: "2025-06-02")
         try f.restraint("no-strikes", party: "RU", from: "2025-05-16", until: "2025-06-30")
-        try f.quantity("grain", party: "RU", target: "100", unit: "tonnes", due: "2025-06-30")
+        _ = try f.ledger.addAgreement(AgreementInput(id: "B", title: "Grain", date: "2025-05-22"), as: f.recorder)
+        var grain = CommitmentInput(id: "grain", agreement: "B", party: "RU")
+        grain.quantity = "100"
+        grain.unit = "tonnes"
+        grain.due = "2025-06-30"
+        _ = try f.ledger.addCommitment(grain, as: f.recorder)
         try f.guarantee("G", guarantor: "US", covers: ["no-strikes"])
         try f.log("UA-release", quantity: 390, on: "2025-05-23", id: "v1")
         return f

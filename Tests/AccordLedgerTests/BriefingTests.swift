@@ -84,7 +84,9 @@ struct BriefingTests {
     func demoNumbers() throws {
         let briefing = try DemoBriefing().briefing()
         let figures = briefing.figures
-        #expect(figures.map(\.value) == ["66.7%", "1", "1 / 1"])
+        // Decided outcomes count among the due (issue 12): RU-no-strikes, breached, joins the rate at 0, so 2 of 4, not 2 of 3.
+        #expect(figures.map(\.value) == ["50%", "1", "1 / 1"])
+        #expect(figures[0].detail.contains("2 of 4"), "\(figures[0].detail)")
         #expect(figures[1].detail.contains("1 major"))
         #expect(figures[1].detail.contains("1 more claim below the threshold"))
         let html = briefing.html

@@ -199,12 +199,15 @@ struct CanonicalEncodingTests {
 
     @Test("vocabulary codes never change")
     func vocabularyCodes() {
-        #expect(EntryKind.allCases.map(\.code) == Array(1...17))
+        // Issue 12 added amendments (18) and voids (19); the earlier codes stay as they were.
+        #expect(EntryKind.allCases.map(\.code) == Array(1...19))
         #expect(EntryKind.allCases.map(\.rawValue) == [
             "ledger.create", "party.add", "agreement.add", "commitment.add", "commitment.withdraw", "guarantee.add",
             "guarantee.invoke", "verification", "breach", "corroboration", "correction", "retraction", "dispute",
-            "adjudication", "key.register", "key.revoke", "ledger.upgrade",
+            "adjudication", "key.register", "key.revoke", "ledger.upgrade", "amendment", "void",
         ])
+        #expect(AmendmentSubject.allCases.map(\.code) == [1, 2, 3, 4])
+        #expect(AmendmentSubject.allCases.map(\.rawValue) == ["commitment", "party", "agreement", "guarantee"])
         #expect(Confidence.allCases.map(\.code) == [1, 2, 3])
         #expect(CommitmentKind.allCases.map(\.code) == [1, 2, 3])
         #expect(Precision.allCases.map(\.code) == [1, 2, 3])

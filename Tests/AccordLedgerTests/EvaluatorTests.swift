@@ -52,11 +52,13 @@ struct EvaluatorTests {
                    at: "2025-05-20", status: .inProgress, rate: 0.4, verified: 40, isDue: false),
         StatusCase(name: "a counted quantity of 0 is not progress", due: "2025-05-25", evidence: [.qty(0, "2025-05-18")],
                    at: "2025-05-20", status: .unverified, rate: 0, verified: 0, isDue: false),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "the target reached is fulfilled", due: "2025-05-25",
                    evidence: [.qty(60, "2025-05-18"), .qty(40, "2025-05-19")],
-                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 100, isDue: false),
+                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 100, isDue: true),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "more than the target caps the rate at 1", due: "2025-05-25", evidence: [.qty(150, "2025-05-18")],
-                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 150, isDue: false),
+                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 150, isDue: true),
         StatusCase(name: "due date equal to --at is not overdue yet", due: "2025-05-25", evidence: [.qty(40, "2025-05-18")],
                    at: "2025-05-25", status: .inProgress, rate: 0.4, verified: 40, isDue: true),
         StatusCase(name: "no evidence on the due date is still unverified", due: "2025-05-25", at: "2025-05-25",
@@ -69,8 +71,9 @@ struct EvaluatorTests {
                    at: "2025-05-26", status: .overdue, rate: 0, verified: 0, isDue: true),
         StatusCase(name: "a late release still fulfils", due: "2025-05-25", evidence: [.qty(100, "2025-05-27")],
                    at: "2025-05-28", status: .fulfilled, rate: 1, verified: 100, isDue: true),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "evidence observed on --at counts", due: "2025-05-25", evidence: [.qty(100, "2025-05-20")],
-                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 100, isDue: false),
+                   at: "2025-05-20", status: .fulfilled, rate: 1, verified: 100, isDue: true),
         StatusCase(name: "--from after --at is not yet due", due: "2025-05-25", from: "2025-05-22", at: "2025-05-20",
                    status: .notYetDue, rate: 0, verified: 0, isDue: false),
         StatusCase(name: "--from equal to --at has started", due: "2025-05-25", from: "2025-05-20", at: "2025-05-20",
@@ -78,8 +81,9 @@ struct EvaluatorTests {
         StatusCase(name: "probable evidence is left out at the default threshold", due: "2025-05-25",
                    evidence: [.qty(100, "2025-05-18", .probable)], at: "2025-05-20",
                    status: .unverified, rate: 0, verified: 0, isDue: false),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "a breach outranks fulfilment", due: "2025-05-25", evidence: [.qty(100, "2025-05-18")],
-                   breaches: [("2025-05-19", .confirmed)], at: "2025-05-20", status: .breached, rate: 1, verified: 100, isDue: false),
+                   breaches: [("2025-05-19", .confirmed)], at: "2025-05-20", status: .breached, rate: 1, verified: 100, isDue: true),
         StatusCase(name: "a breach outranks overdue", due: "2025-05-25", breaches: [("2025-05-19", .confirmed)],
                    at: "2025-05-30", status: .breached, rate: 0, verified: 0, isDue: true),
         StatusCase(name: "without a due date it is never overdue nor due", evidence: [.qty(40, "2025-05-18")],
@@ -98,13 +102,15 @@ struct EvaluatorTests {
     static let actionCases: [StatusCase] = [
         StatusCase(name: "no evidence is unverified", due: "2025-06-02", at: "2025-06-01",
                    status: .unverified, rate: 0, verified: 0, isDue: false),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "a counted done is fulfilled", due: "2025-06-02", evidence: [.done("2025-05-30")],
-                   at: "2025-06-01", status: .fulfilled, rate: 1, verified: 1, isDue: false),
+                   at: "2025-06-01", status: .fulfilled, rate: 1, verified: 1, isDue: true),
         StatusCase(name: "a counted not-done is no progress: unverified", due: "2025-06-02", evidence: [.notDone("2025-05-30")],
                    at: "2025-06-01", status: .unverified, rate: 0, verified: 0, isDue: false),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "not done, then done, is fulfilled", due: "2025-06-02",
                    evidence: [.notDone("2025-05-30"), .done("2025-06-01")],
-                   at: "2025-06-01", status: .fulfilled, rate: 1, verified: 1, isDue: false),
+                   at: "2025-06-01", status: .fulfilled, rate: 1, verified: 1, isDue: true),
         StatusCase(name: "a not-done past the due date is overdue", due: "2025-06-02", evidence: [.notDone("2025-05-30")],
                    at: "2025-06-03", status: .overdue, rate: 0, verified: 0, isDue: true),
         StatusCase(name: "due date equal to --at is not overdue yet", due: "2025-06-02", at: "2025-06-02",
@@ -117,8 +123,9 @@ struct EvaluatorTests {
                    evidence: [.done("2025-05-30", .probable)], at: "2025-06-03", status: .overdue, rate: 0, verified: 0, isDue: true),
         StatusCase(name: "--from after --at is not yet due", due: "2025-06-30", from: "2025-06-10", at: "2025-06-01",
                    status: .notYetDue, rate: 0, verified: 0, isDue: false),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "a confirmed breach is breached", due: "2025-06-02", breaches: [("2025-05-30", .confirmed)],
-                   at: "2025-06-01", status: .breached, rate: 0, verified: 0, isDue: false),
+                   at: "2025-06-01", status: .breached, rate: 0, verified: 0, isDue: true),
     ]
 
     @Test("action commitments", arguments: actionCases)
@@ -139,8 +146,9 @@ struct EvaluatorTests {
                    at: "2025-06-30", status: .inProgress, rate: 1, verified: nil, isDue: true),
         StatusCase(name: "a window ended with no breach is fulfilled", from: "2025-05-16", until: "2025-06-30",
                    at: "2025-07-01", status: .fulfilled, rate: 1, verified: nil, isDue: true),
+        // isDue: decided (issue 12: a breached or fulfilled commitment counts among the due, even early).
         StatusCase(name: "a counted breach is breached with rate 0", from: "2025-05-16", until: "2025-06-30",
-                   breaches: [("2025-06-01", .confirmed)], at: "2025-06-10", status: .breached, rate: 0, verified: nil, isDue: false),
+                   breaches: [("2025-06-01", .confirmed)], at: "2025-06-10", status: .breached, rate: 0, verified: nil, isDue: true),
         StatusCase(name: "a breach stays after the window ends", from: "2025-05-16", until: "2025-06-30",
                    breaches: [("2025-06-01", .confirmed)], at: "2025-07-05", status: .breached, rate: 0, verified: nil, isDue: true),
         StatusCase(name: "a breach observed after --at is ignored", from: "2025-05-16", until: "2025-06-30",
