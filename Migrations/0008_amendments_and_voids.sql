@@ -45,6 +45,11 @@ CREATE TABLE voids (
 ) STRICT;
 CREATE INDEX voids_entity ON voids (entity);
 
+-- Whether a disputed record is a breach: only breaches are bound to their
+-- commitment's window (or agreement's date), so only their disputes can fall
+-- outside it.
+ALTER TABLE disputed_contributions ADD COLUMN breach INTEGER NOT NULL DEFAULT 0 CHECK (breach = 0 OR breach = 1);
+
 CREATE TRIGGER amendments_no_update BEFORE UPDATE ON amendments
 BEGIN
     SELECT RAISE(ABORT, 'amendments are never changed');

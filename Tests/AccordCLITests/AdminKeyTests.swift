@@ -219,13 +219,13 @@ struct AdminKeyTests {
         let plain = try AuditRun(accord, path)
         #expect(plain.status == 0, "\(plain)")
         let admin = try #require(plain.json["admin"] as? [String: Any])
-        #expect(admin["since"] as? Int == 31 && admin["signedEvidence"] as? Int == 1 && admin["unsignedEvidence"] as? Int == 2, "\(admin)")
+        #expect(admin["since"] as? Int == 32 && admin["signedEvidence"] as? Int == 1 && admin["unsignedEvidence"] as? Int == 2, "\(admin)")
         #expect(plain.json["requireSigned"] as? Bool == false)
 
         let strict = try AuditRun(accord, path, ["--require-signed"])
         #expect(strict.status == 1, "\(strict)")
         #expect(strict.outcome == "tampered")
-        // The demo's 30 unsigned entries came before the admin key; definitions are not evidence.
+        // The demo's 31 unsigned entries came before the admin key; definitions are not evidence.
         #expect(strict.findings.map(\.seq) == [unsigned, dispute], "\(strict)")
         #expect(strict.findings.allSatisfy { $0.check == "signature" && $0.detail.contains("--require-signed requires every evidence entry") })
         #expect(strict.first?.detail.contains("an unsigned verification entry") == true, "\(strict)")

@@ -98,11 +98,11 @@ struct BriefCLITests {
         let outcome = try accord("brief", "--db", "demo.sqlite", "--at", "2025-06-10", "--out", "brief.html")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.contains("Wrote brief.html (html, judged at 2025-06-10, ledger entry 30, root "))
+        #expect(outcome.stderr.contains("Wrote brief.html (html, judged at 2025-06-10, ledger entry 31, root "))
         let html = try Self.read(dir.path("brief.html"))
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.lowercased().contains("<script"))
-        #expect(html.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 30 --since 2025-05-16 --out brief.html"))
+        #expect(html.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 31 --since 2025-05-16 --out brief.html"))
         #expect(try Self.entries(dir) == ["brief.html", "demo.sqlite"])
     }
 
@@ -160,16 +160,16 @@ struct BriefCLITests {
         let html = try Self.read(dir.path("brief.html"))
         let markdown = try accord.ok("brief", "--db", "demo.sqlite", "--at", "2025-06-10", "--format", "markdown")
         #expect(markdown.hasPrefix("# Briefing: Istanbul talks: exchange and de-escalation\n"))
-        #expect(markdown.contains("- **Overall fulfilment: 66.7%** — 2 of 3 commitments due by 2025-06-10 fulfilled"))
-        #expect(html.contains("<div class=\"value\">66.7%</div><div class=\"detail\">2 of 3 commitments due by <span class=\"nowrap\">2025-06-10</span> fulfilled"))
+        #expect(markdown.contains("- **Overall fulfilment: 50%** — 2 of 4 commitments due by 2025-06-10 fulfilled"))
+        #expect(html.contains("<div class=\"value\">50%</div><div class=\"detail\">2 of 4 commitments due by <span class=\"nowrap\">2025-06-10</span> fulfilled"))
         #expect(markdown.contains("- **Breaches since 2025-05-16: 1** — 1 major, confirmed"))
         #expect(html.contains("<div class=\"label\">Breaches since 2025-05-16</div><div class=\"value\">1</div><div class=\"detail\">1 major, confirmed"))
         #expect(markdown.contains("- **Guarantees triggered / invoked: 1 / 1**"))
         #expect(markdown.contains("| 2025-05-25 | 303 | 303 | 1,000 | 1,000 | 0 |"))
         let root = try #require(html.range(of: "Merkle root</dt><dd><code>")).upperBound
         let hex = String(html[root...].prefix(64))
-        #expect(markdown.contains("- Merkle root: \(hex) (tree size 30)"))
-        #expect(markdown.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 30 --since 2025-05-16 --format markdown\n"))
+        #expect(markdown.contains("- Merkle root: \(hex) (tree size 31)"))
+        #expect(markdown.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 31 --since 2025-05-16 --format markdown\n"))
         // --out writes the same text to a file.
         try accord.ok("brief", "--db", "demo.sqlite", "--at", "2025-06-10", "--format", "markdown", "--out", "brief.md")
         #expect(try Self.read(dir.path("brief.md")).hasPrefix("# Briefing:"))
@@ -194,7 +194,7 @@ struct BriefCLITests {
         #expect(withoutGeneratedAt(second) == withoutGeneratedAt(first))
         // At the head, the new breach shows.
         try accord.ok("brief", "--db", "demo.sqlite", "--at", "2025-06-10", "--out", "head.html")
-        #expect(try Self.read(dir.path("head.html")).contains("entry (seq) 31"))
+        #expect(try Self.read(dir.path("head.html")).contains("entry (seq) 32"))
     }
 
     @Test("a party named like a script appears escaped")

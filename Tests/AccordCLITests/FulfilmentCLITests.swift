@@ -68,7 +68,7 @@ struct FulfilmentCLITests {
         #expect(pair["balance"] as? Int == 310)
     }
 
-    @Test("guarantees: dormant, triggered, invoked, lapsed with a late invocation; follow-through")
+    @Test("guarantees: dormant, triggered, invoked, invoked late; follow-through")
     func guarantees() throws {
         let (_, accord) = try scenario()
         func guarantee(_ report: [String: Any], _ id: String) -> String? { report.row("guarantees", id)?["status"] as? String }
@@ -87,12 +87,13 @@ struct FulfilmentCLITests {
 
         let later = try accord.report("--at", "2025-06-01")
         #expect(guarantee(later, "G") == "invoked")
-        #expect(guarantee(later, "G0") == "lapsed")
+        #expect(guarantee(later, "G0") == "invoked_late")   // answered after its response time: not followed through
         #expect(later.row("guarantees", "G0")?["invokedOn"] as? String == "2025-06-01")
         #expect(later.row("guarantees", "G")?["covers"] as? [String] == ["no-strikes"])
         let us = try #require(later.row("guarantors", "US", key: "party"))
         #expect(us["triggered"] as? Int == 2)
         #expect(us["invoked"] as? Int == 1)
+        #expect(us["invokedLate"] as? Int == 1)
         #expect(us["followThrough"] as? Double == 0.5)
     }
 

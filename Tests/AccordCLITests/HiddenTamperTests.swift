@@ -200,7 +200,9 @@ struct HiddenTamperTests {
         let (accord, pristine) = try Self.demo(dir)
         try accord.ok("party", "add", "UK", "--name", "United Kingdom", "--kind", "state", "--db", pristine)
         try accord.ok("party", "add", "CF", "--name", "République centrafricaine", "--db", pristine)
-        let breachSeq = try Self.recorded(try accord("breach", "RU-no-strikes", "--party", "UK", "--observed", "2025-06-05",
+        try accord.ok("commitment", "add", "UK-no-strikes", "--agreement", "istanbul-2025", "--party", "UK", "--restraint",
+                      "--from", "2025-05-16", "--until", "2025-06-30", "--db", pristine)
+        let breachSeq = try Self.recorded(try accord("breach", "UK-no-strikes", "--party", "UK", "--observed", "2025-06-05",
                                                       "--severity", "minor", "--source", "Monitor", "--db", pristine))
         var desk = accord
         desk.environment["ACCORD_ACTOR"] = "UK-desk"

@@ -49,7 +49,7 @@ struct ReportContractCLITests {
         #expect(report["at"] as? String == "2025-06-10")
         #expect(report["minConfidence"] as? String == "confirmed")
         check(try #require(report["ledger"] as? [String: Any]), ["seq": .int], "ledger")
-        #expect((report["ledger"] as? [String: Any])?["seq"] as? Int == 30)
+        #expect((report["ledger"] as? [String: Any])?["seq"] as? Int == 31)
 
         let commitments = try #require(report["commitments"] as? [[String: Any]])
         #expect(commitments.count == 6)
@@ -57,6 +57,10 @@ struct ReportContractCLITests {
             check(commitment, ["id": .string, "agreement": .string, "party": .string, "kind": .string, "target": .intOrNull,
                                "unit": .stringOrNull, "verified": .intOrNull, "rate": .numberOrNull, "status": .string,
                                "due": .stringOrNull, "reciprocal": .stringOrNull, "sources": .int, "leftOut": .int],
+                  "commitment \(commitment["id"] ?? "?")")
+            // late and daysLate: a boolean and a whole number for a fulfilled commitment, else null.
+            check(commitment, ["late": commitment["status"] as? String == "fulfilled" ? .bool : .stringOrNull,
+                               "daysLate": commitment["status"] as? String == "fulfilled" ? .int : .intOrNull],
                   "commitment \(commitment["id"] ?? "?")")
             if let rate = commitment["rate"] as? Double { #expect((0...1).contains(rate)) }
             #expect(["not_yet_due", "unverified", "in_progress", "fulfilled", "overdue", "breached", "blocked", "withdrawn"]
@@ -71,7 +75,8 @@ struct ReportContractCLITests {
         #expect(report.row("commitments", "UA-no-strikes")?["target"] is NSNull)
 
         for party in try #require(report["parties"] as? [[String: Any]]) {
-            check(party, ["party": .string, "commitments": .int, "due": .int, "fulfilled": .int, "rate": .numberOrNull], "party")
+            check(party, ["party": .string, "commitments": .int, "due": .int, "fulfilled": .int, "fulfilledOnTime": .int,
+                          "fulfilledLate": .int, "rate": .numberOrNull], "party")
         }
         let agreements = try #require(report["agreements"] as? [[String: Any]])
         #expect(agreements.count == 1)
@@ -81,12 +86,18 @@ struct ReportContractCLITests {
         #expect(agreements.first?["pamScore"] as? Int == 2)
         let guarantees = try #require(report["guarantees"] as? [[String: Any]])
         for guarantee in guarantees {
-            check(guarantee, ["id": .string, "guarantor": .string, "status": .string, "covers": .array], "guarantee")
+            check(guarantee, ["id": .string, "guarantor": .string, "status": .string, "covers": .array, "triggers": .array], "guarantee")
+            for trigger in guarantee["triggers"] as? [[String: Any]] ?? [] {
+                check(trigger, ["breach": .int, "triggeredOn": .string, "respondBy": .string, "invokedOn": .stringOrNull,
+                                "outcome": .string], "trigger")
+            }
         }
+        #expect((guarantees.first?["triggers"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["invoked"])
         #expect(guarantees.first?["status"] as? String == "invoked")
         let guarantors = try #require(report["guarantors"] as? [[String: Any]])
         for guarantor in guarantors {
-            check(guarantor, ["party": .string, "triggered": .int, "invoked": .int, "followThrough": .numberOrNull], "guarantor")
+            check(guarantor, ["party": .string, "triggered": .int, "invoked": .int, "invokedLate": .int, "lapsed": .int,
+                              "followThrough": .numberOrNull], "guarantor")
         }
         #expect(guarantors.first?["followThrough"] as? Double == 1)
         let reciprocity = try #require(report["reciprocity"] as? [[String: Any]])
@@ -162,9 +173,9 @@ struct ReportContractCLITests {
         #expect(parsed.allSatisfy { $0.count == header.count })
         if section == "commitments" {
             #expect(header == ["commitment", "agreement", "party", "kind", "target", "verified", "unit", "rate", "status", "due",
-                               "sources", "breaches"])
+                               "late", "days_late", "sources", "breaches"])
             #expect(parsed[1] == ["UA-release", "istanbul-2025", "UA", "quantity", "1000", "1000", "prisoners", "1", "fulfilled",
-                                  "2025-05-25", "2", "0"])
+                                  "2025-05-25", "false", "", "2", "0"])
         }
         // TSV of the same section has the same cells (none holds a tab, newline or backslash).
         let tsv = try accord.ok("report", "--format", "tsv", "--at", "2025-06-10", "--section", section)
@@ -205,7 +216,7 @@ struct ReportContractCLITests {
         for heading in ["COMMITMENTS", "PARTIES", "AGREEMENTS", "GUARANTEES", "GUARANTORS", "RECIPROCITY"] {
             #expect(table.contains(heading))
         }
-        #expect(table.hasPrefix("Fulfilment at 2025-06-10, counting confirmed evidence; ledger seq 30"))
+        #expect(table.hasPrefix("Fulfilment at 2025-06-10, counting confirmed evidence; ledger seq 31"))
         let markdown = try accord.ok("report", "--format", "markdown", "--at", "2025-06-10")
         #expect(markdown.contains("### Reciprocity"))
         let lines = try accord.ok("report", "--format", "ndjson", "--at", "2025-06-10").split(separator: "\n")

@@ -92,7 +92,7 @@ struct BriefingTests {
         let html = briefing.html
         #expect(html.contains("<td class=\"num\">1,000</td>"))
         #expect(html.contains("2025-06-08 (7 d)"))
-        #expect(html.contains("yes, 2025-06-05"))
+        #expect(html.contains("invoked 2025-06-05"))
         #expect(html.contains("ICRC (monitor) + corroborating"))
     }
 
@@ -102,13 +102,13 @@ struct BriefingTests {
         let html = briefing.html
         let stamp = try #require(html.range(of: "<footer class=\"stamp\">")).lowerBound
         let footer = String(html[stamp...])
-        #expect(briefing.report.ledger.seq == 30)
-        #expect(footer.contains("entry (seq) 30"))
+        #expect(briefing.report.ledger.seq == 31)
+        #expect(footer.contains("entry (seq) 31"))
         #expect(footer.contains(briefing.report.ledger.root))
         #expect(briefing.report.ledger.root.count == 64)
         #expect(footer.contains("Judged at (--at)</dt><dd>2025-06-10"))
         #expect(briefing.reproduceCommand
-            == "accord brief --db demo.sqlite --at 2025-06-10 --as-of 30 --since 2025-05-16 --out brief.html")
+            == "accord brief --db demo.sqlite --at 2025-06-10 --as-of 31 --since 2025-05-16 --out brief.html")
         #expect(footer.contains(briefing.reproduceCommand))
         #expect(footer.contains("<time datetime=\"\(briefing.generatedAt.iso8601)\">"))
     }
@@ -122,7 +122,7 @@ struct BriefingTests {
         breach.description = "Recorded after the brief was made"
         _ = try demo.ledger.recordBreach(breach, as: Recorder(actor: "tester"))
         let head = try demo.briefing()
-        #expect(head.report.ledger.seq == 31)
+        #expect(head.report.ledger.seq == 32)
         #expect(head.html.contains("Recorded after the brief"))
 
         let again = try demo.briefing(asOf: .seq(first.report.ledger.seq))
@@ -150,8 +150,8 @@ struct BriefingTests {
         #expect(markdown.contains("| 2025-05-24 | 307 | 307 | 697 | 697 | 0 |"))
         #expect(html.contains("<td class=\"nowrap\">2025-05-24</td><td class=\"num\">307</td><td class=\"num\">307</td><td class=\"num\">697</td><td class=\"num\">697</td>"))
         #expect(markdown.contains("Merkle root: \(briefing.report.ledger.root)"))
-        #expect(markdown.contains("entry (seq) 30"))
-        #expect(markdown.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 30 --since 2025-05-16 --format markdown"))
+        #expect(markdown.contains("entry (seq) 31"))
+        #expect(markdown.contains("accord brief --db demo.sqlite --at 2025-06-10 --as-of 31 --since 2025-05-16 --format markdown"))
         #expect(!markdown.contains("<svg"))
     }
 

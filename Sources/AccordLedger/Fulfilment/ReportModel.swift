@@ -89,7 +89,8 @@ public struct CommitmentReport: Sendable, Equatable {
     /// When fulfilled: whether after its due date, and by how many days.
     public var late: Bool?
     public var daysLate: Int64?
-    /// The day it was fulfilled (the counted evidence reached its target, or an action was done).
+    /// When fulfilled late, the day it was fulfilled (the counted evidence
+    /// reached its target, or an action was done); nil otherwise.
     public var fulfilledOn: Moment?
     /// Decimal places of its quantities.
     public var decimals: UInt8 = 0

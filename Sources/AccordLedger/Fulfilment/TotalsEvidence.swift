@@ -34,7 +34,10 @@ struct TotalsEvidence {
         for commitment in historical {
             summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold)
         }
-        for (commitment, keys) in state.disputed where keys.contains(where: { $0.day <= atDay && $0.rank <= threshold && inForce(commitment, $0.day) }) {
+        // Only breaches are bound to the commitment's window (or its agreement's date).
+        for (commitment, keys) in state.disputed where keys.contains(where: {
+            $0.day <= atDay && $0.rank <= threshold && (!$0.breach || inForce(commitment, $0.day))
+        }) {
             summaries[commitment, default: EvidenceSummary()].disputed = true
         }
         return summaries
@@ -93,8 +96,9 @@ struct TotalsEvidence {
             }
         }
         guard let fulfilled else { return report }
-        report.fulfilledOn = Moment(date: CivilDate(days: fulfilled))
         report.late = fulfilled > due.day
+        // Named only when late: an on-time fulfilment is known to be on time from the totals alone.
+        report.fulfilledOn = fulfilled > due.day ? Moment(date: CivilDate(days: fulfilled)) : nil
         report.daysLate = max(0, fulfilled - due.day)
         return report
     }
@@ -102,6 +106,12 @@ struct TotalsEvidence {
     private func dailySummary(_ commitment: String, atDay: Int64, threshold: Int) throws -> EvidenceSummary {
         let rows = try daily(commitment)
         var summary = EvidenceSummary()
+        // Days whose records are all breaches outside the commitment: their sources do not count either
+        // (a source is counted on the day its record was observed, at the best rank it gave).
+        var outside = Set(rows.totals.filter { $0.day <= atDay && !inForce(commitment, $0.day) }.map(\.day))
+        for row in rows.totals where outside.contains(row.day) && row.amounts.records != row.amounts.breaches {
+            outside.remove(row.day)
+        }
         for var row in rows.totals where row.day <= atDay {
             if row.amounts.breaches > 0 && !inForce(commitment, row.day) {
                 // Outside the commitment: these breaches never count.
@@ -111,7 +121,9 @@ struct TotalsEvidence {
             summary.add(row.amounts, counted: row.rank <= threshold,
                         firstConfirmedBreachDay: row.rank == 0 && row.amounts.breaches > 0 ? row.day : nil)
         }
-        summary.sources = Set(rows.sources.filter { $0.day <= atDay && $0.rank <= threshold }.map(\.source)).count
+        summary.sources = Set(rows.sources.filter {
+            $0.day <= atDay && $0.rank <= threshold && !outside.contains($0.day)
+        }.map(\.source)).count
         return summary
     }
 

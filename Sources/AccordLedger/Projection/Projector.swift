@@ -295,8 +295,9 @@ final class Projector {
     private func recordDisputed(_ state: RecordState) throws {
         try db.run("DELETE FROM disputed_contributions WHERE record = ?", state.record)
         guard let contribution = state.disputedContribution else { return }
-        try db.runChecked("INSERT INTO disputed_contributions (record, commitment, day, rank) VALUES (?, ?, ?, ?)",
-                          [state.record, contribution.commitment, contribution.day, Int64(contribution.rank)],
+        try db.runChecked("INSERT INTO disputed_contributions (record, commitment, day, rank, breach) VALUES (?, ?, ?, ?, ?)",
+                          [state.record, contribution.commitment, contribution.day, Int64(contribution.rank),
+                           Int64(state.kind == .breach ? 1 : 0)],
                           what: "the disputed contribution of \(state.record)")
     }
 }

@@ -17,7 +17,7 @@ struct VerifiedState {
     /// commitment → confidence rank → distinct sources whose best rank it is.
     var sources: [String: [Int: Int]] = [:]
     /// Would-be contributions of records under a pending dispute.
-    var disputed: [String: [EvidenceKey]] = [:]
+    var disputed: [String: [DisputedKey]] = [:]
     /// commitment → its digests (per-day totals, evidence chains).
     var digests: [String: CommitmentDigests] = [:]
     /// The commitments as recorded (amendments not applied), by id.
@@ -29,6 +29,13 @@ struct VerifiedState {
         var amounts: Amounts
         var lastDay: Int64
         var firstBreachDay: Int64?
+    }
+
+    /// A disputed record's would-be contribution: its day and rank, and whether it is a breach.
+    struct DisputedKey {
+        var day: Int64
+        var rank: Int
+        var breach: Bool
     }
 
     struct CommitmentDigests {
@@ -108,7 +115,8 @@ struct VerifiedState {
                     case "commitment_sources":
                         state.sources[id, default: [:]][try row.rank("confidence")] = Int(try row.int("sources"))
                     case "disputed_contributions":
-                        state.disputed[id, default: []].append(EvidenceKey(day: try row.int("day"), rank: try row.rank("rank")))
+                        state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
+                                                                           breach: try row.int("breach") == 1))
                     case "commitment_digests":
                         state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
                                                               breaches: try row.blob("breaches"))

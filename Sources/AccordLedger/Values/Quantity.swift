@@ -80,13 +80,15 @@ extension Parse {
             throw LedgerError.badInput(scale == 0 ? "\(field) '\(shown)' is not a whole number"
                                        : "\(field) '\(shown)' is not a number; write digits with an optional point, such as 12.5")
         }
+        // Three digits after a point where fewer are allowed may be a thousands separator ("1.000" for one
+        // thousand): refused, even when they are zeros, rather than read as a thousand times less.
+        if parts.count == 2 && parts[1].count == 3 && scale < 3 {
+            throw LedgerError.badInput("\(field) '\(shown)' has 3 decimal places, but \(about); for thousands write the "
+                                       + "digits without a separator (\(String(decoding: whole + parts[1], as: UTF8.self)))")
+        }
         var fraction = parts.count == 2 ? Array(parts[1]) : []
         while fraction.count > Int(scale), fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
         guard fraction.count <= Int(scale) else {
-            if scale == 0 && parts[1].count == 3 {
-                throw LedgerError.badInput("\(field) '\(shown)' has 3 decimal places, but \(about); for thousands write the "
-                                           + "digits without a separator (\(String(decoding: whole + parts[1], as: UTF8.self)))")
-            }
             throw LedgerError.badInput("\(field) '\(shown)' has \(parts[1].count) decimal places, but \(about)")
         }
         let digits = whole.drop { $0 == UInt8(ascii: "0") }

@@ -61,7 +61,8 @@ struct Template: Sendable {
 }
 
 /// The fixture ledger for R4: the demo ledger, a registered key `monitor`, a
-/// dispute on ru-mod-claim-2025-06-03 and a stored checkpoint, plus files.
+/// dispute on ru-mod-claim-2025-06-03, a breach of RU-no-strikes on 2025-06-06
+/// (an open trigger of US-sanctions) and a stored checkpoint, plus files.
 enum HostileFixture {
     static let sha = "9f2c6a4b1d8e7f3a5c0b9d2e4f6a8c1b3d5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a"
 

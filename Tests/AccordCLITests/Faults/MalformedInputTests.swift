@@ -10,13 +10,16 @@ extension FaultSuites {
     struct MalformedInputTests {
         static let seed = Faults.seed(0xA11CE)
 
-        /// The fixture: the demo ledger with a registered key, a dispute and a
-        /// stored checkpoint, and the files hostile values point at.
+        /// The fixture: the demo ledger with a registered key, a dispute, a
+        /// second breach (an open trigger) and a stored checkpoint, and the
+        /// files hostile values point at.
         static func makeFixture(in dir: TemporaryDirectory) throws {
             try dir.accordOK(["demo", "--format", "json"])
             try dir.accordOK(["key", "generate", "--out", "monitor.key"])
             try dir.accordOK(["key", "register", "monitor", "--public", "monitor.key.pub"])
             try dir.accordOK(["dispute", "ru-mod-claim-2025-06-03", "--by", "UA", "--reason", "denied"])
+            // A second breach after the guarantor answered the first: a new trigger the invocation template answers.
+            try dir.accordOK(["breach", "RU-no-strikes", "--observed", "2025-06-06", "--severity", "major", "--source", "UN HRMMU"])
             try dir.accordOK(["checkpoint", "--key", "monitor.key", "--out", "valid.cp"])
             try dir.accordOK(["key", "generate", "--out", "other.key"])
             try dir.accordOK(["key", "generate", "--out", "spare.key"])
