@@ -104,7 +104,8 @@ extension Ledger {
         // Everything is read from one view, so every part reflects the same entries.
         return try reading(asOf: options.report.asOf) { view in
             let report = try view.report(options.report, at: options.report.at ?? Moment(date: CivilDate(days: generatedAt.day)))
-            let snapshot = try view.state().snapshot
+            // Names and dates as in force at the report's date (amendments applied, voided ones gone).
+            let snapshot = try view.state().snapshot.inForce(onDay: report.at.day)
             let scopeAgreements = Set(report.agreements.map(\.id))
             let since = options.since ?? snapshot.agreementDates
                 .filter { scopeAgreements.contains($0.key) }.values.min { $0.day < $1.day }
