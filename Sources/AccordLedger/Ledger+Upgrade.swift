@@ -12,8 +12,8 @@ extension Ledger {
     /// recording it and carrying the state root. A failure leaves the file as it was.
     /// - Throws: ``LedgerError``: `.tampered` when an entry cannot be replayed
     ///   (run `accord audit` on it with the build that wrote it).
-    static func upgrade(_ database: Database) throws {
-        let time = try Timestamp.recording()
+    static func upgrade(_ database: Database, clock: LedgerClock) throws {
+        let time = try clock.reading()
         try database.write { db in
             let pending = try migrator.pending(in: db)  // again, inside the transaction
             guard let newest = pending.last?.version else { return }
@@ -33,7 +33,7 @@ extension Ledger {
                 do {
                     try session.writer.projector.apply(entry, content: entry.contentHash)
                 } catch let error as LedgerError {
-                    throw LedgerError(.tampered, "entry \(entry.seq) cannot be replayed to upgrade the ledger (\(error.message))")
+                    throw LedgerError(.tampered, "entry \(entry.seq) cannot be replayed to upgrade the ledger (\(error))")
                 }
             }
             _ = try session.append(.ledgerUpgrade(LedgerUpgrade(fromSchema: UInt32(from), toSchema: UInt32(newest))))

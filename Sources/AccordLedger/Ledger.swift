@@ -12,8 +12,12 @@ public final class Ledger {
     /// The path of the ledger file.
     public var path: String { database.path }
 
-    init(database: Database) {
+    /// The clock and scratch directory this connection uses.
+    public let settings: LedgerSettings
+
+    init(database: Database, settings: LedgerSettings) {
         self.database = database
+        self.settings = settings
     }
 
     /// The connection settings every Accord ledger uses.
@@ -41,16 +45,18 @@ public final class Ledger {
     /// - Parameter adminKey: registered as the ledger's first admin key by
     ///   entry 2, in the transaction that writes entry 1. Given for an
     ///   existing ledger, it must already be one of its admin keys.
+    /// - Parameter settings: the clock the first entries are recorded by, and
+    ///   the ledger's from then on.
     /// - Throws: ``LedgerError``.
-    public static func create(at path: String, as recorder: Recorder,
-                              adminKey: NoteVerifierKey? = nil) throws -> (ledger: Ledger, created: Bool) {
+    public static func create(at path: String, as recorder: Recorder, adminKey: NoteVerifierKey? = nil,
+                              settings: LedgerSettings = LedgerSettings()) throws -> (ledger: Ledger, created: Bool) {
         try checkPath(path)
         _ = try validateActor(recorder.actor)  // before the file is made
         let admin = try adminKey.map { try KeyRegistration(name: $0.name, publicKey: $0.publicKeyBytes, role: .admin).validated() }
         let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration)
-            try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
-            return Ledger(database: database)
+            try migrator.migrate(database, now: { (try? settings.clock.now())?.iso8601 ?? "" })
+            return Ledger(database: database, settings: settings)
         }
         // The first entry names the ledger; its presence is what makes a ledger.
         let created = try ledger.transact(recorder) { session -> Bool in
@@ -60,8 +66,8 @@ public final class Ledger {
                         && session.db.scalarInt("SELECT count(*) FROM keys WHERE name = ? AND public_key = ?",
                                                 admin.name, admin.publicKey) == 1
                     guard known else {
-                        throw LedgerError.badInput("\(path) is already a ledger, without admin key \(admin.name); nothing was "
-                                                   + "changed: register it with `accord key admin --public FILE.pub`")
+                        throw LedgerError(.conflict(.state), "\(path) is already a ledger, without admin key \(admin.name); "
+                                          + "nothing was changed", hint: .registerAdminKey)
                     }
                 }
                 return false
@@ -92,8 +98,8 @@ public final class Ledger {
     /// lacks; a read-only open refuses a file that needs them.
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
-    public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
-        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true)
+    public static func open(at path: String, readOnly: Bool = false, settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
+        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true, settings: settings)
     }
 
     /// Opens an existing ledger to read it once, as a one-shot command does:
@@ -102,13 +108,13 @@ public final class Ledger {
     /// If another process changes the file meanwhile, the read runs again on
     /// an ordinary read-only connection.
     /// - Throws: ``LedgerError``, as ``open(at:readOnly:)``.
-    public static func openSnapshot(at path: String) throws -> Ledger {
-        try open(at: path, mode: .snapshot, requireFirstEntry: true)
+    public static func openSnapshot(at path: String, settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
+        try open(at: path, mode: .snapshot, requireFirstEntry: true, settings: settings)
     }
 
     /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
     /// to examine a journal whose first entry was deleted rather than refuse it.
-    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool) throws -> Ledger {
+    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool, settings: LedgerSettings) throws -> Ledger {
         try checkPath(path)
         let readOnly = mode != .readWrite
         return try LedgerError.translating {
@@ -116,21 +122,22 @@ public final class Ledger {
             if requireFirstEntry, try database.tableExists("journal"),
                try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
                 if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
-                    throw LedgerError(.tampered, "\(path) has journal entries but not entry 1; run `accord audit --db \(path)`")
+                    throw LedgerError(.tampered, "\(path) has journal entries but not entry 1", hint: .auditLedger(path))
                 }
-                throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
+                throw LedgerError(.notALedger(.uninitialised), "\(path) was never initialised (its journal is empty)",
+                                  hint: .initialise(path))
             }
             let pending = try migrator.pending(in: database)
             if !pending.isEmpty {
                 try refuseDeletedMigrations(database, pending: pending, path: path)
                 if readOnly {
-                    throw LedgerError(.notALedger,
+                    throw LedgerError(.notALedger(.schemaVersion),
                         "\(path) has schema version \(Schema.latestVersion - pending.count) and this build needs "
-                        + "\(Schema.latestVersion); run `accord migrate` first")
+                        + "\(Schema.latestVersion)", hint: .migrate)
                 }
-                try Ledger.upgrade(database)
+                try Ledger.upgrade(database, clock: settings.clock)
             }
-            return Ledger(database: database)
+            return Ledger(database: database, settings: settings)
         }
     }
 
@@ -143,11 +150,11 @@ public final class Ledger {
         let newest = try migrator.applied(in: database).last?.version ?? 0
         if let gap = pending.first(where: { $0.version < newest }) {
             throw LedgerError(.tampered, "\(path) records migration \(newest) but not migration \(gap.version) (\(gap.name)): "
-                              + "a row of schema_migrations was deleted; run `accord audit --db \(path)`")
+                              + "a row of schema_migrations was deleted", hint: .auditLedger(path))
         }
         if try Schema.differences(database.schemaObjects()).isEmpty {
             throw LedgerError(.tampered, "\(path) records migrations up to \(newest) but its schema is that of migration "
-                              + "\(Schema.latestVersion): a row of schema_migrations was deleted; run `accord audit --db \(path)`")
+                              + "\(Schema.latestVersion): a row of schema_migrations was deleted", hint: .auditLedger(path))
         }
     }
 
@@ -159,7 +166,7 @@ public final class Ledger {
         let validate = configuration.validate
         configuration.validate = { database in
             guard try database.tableExists("schema_migrations") else {
-                throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+                throw LedgerError(.notALedger(.foreign), "\(path) is an empty database, not an Accord ledger", hint: .createLedgerHere)
             }
             try validate?(database)
         }
@@ -170,7 +177,7 @@ public final class Ledger {
     /// database: a ledger that vanishes when the process ends.
     static func checkPath(_ path: String) throws {
         if path.isEmpty || path == ":memory:" {
-            throw LedgerError(.notALedger, "the ledger path is empty (or :memory:); a ledger is a file: pass --db PATH")
+            throw LedgerError(.notALedger(.missing), "the ledger path is empty (or :memory:); a ledger is a file: pass \(option: .ledgerPath) PATH")
         }
     }
 

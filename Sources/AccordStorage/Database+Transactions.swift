@@ -73,3 +73,27 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Opens a savepoint inside the current transaction: what is written after
+    /// it can be undone alone with ``rollBack(toSavepoint:)``.
+    /// - Throws: ``StorageError``.
+    /// See https://www.sqlite.org/lang_savepoint.html
+    public func beginSavepoint(_ name: String) throws {
+        try execute("SAVEPOINT \(name)")
+    }
+
+    /// Keeps what was written since the savepoint, and closes it.
+    /// - Throws: ``StorageError``.
+    public func releaseSavepoint(_ name: String) throws {
+        try execute("RELEASE \(name)")
+    }
+
+    /// Undoes what was written since the savepoint, and closes it; the
+    /// enclosing transaction stays open.
+    /// - Throws: ``StorageError``.
+    public func rollBack(toSavepoint name: String) throws {
+        try execute("ROLLBACK TO \(name)")
+        try execute("RELEASE \(name)")
+    }
+}

@@ -58,7 +58,7 @@ public enum AtomicFile {
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty, name != ".", name != ".." else {
-            throw LedgerError.badInput("cannot write to '\(TextRules.printable(path))': give a file name, not a directory")
+            throw LedgerError.invalid(nil, "cannot write to '\(TextRules.printable(path))': give a file name, not a directory")
         }
         // Keep the extension last: some writers (a browser's screenshot) choose the format by it.
         let dot = name.lastIndex(of: ".").map { name.distance(from: name.startIndex, to: $0) }
@@ -79,7 +79,7 @@ public enum AtomicFile {
     public static func commit(_ temporary: String, to path: String) throws {
         if let why = kindRefusal(path) {
             unlink(temporary)
-            throw LedgerError.badInput("\(TextRules.printable(path)) \(why); no file was written")
+            throw LedgerError.invalid(nil, "\(TextRules.printable(path)) \(why); no file was written")
         }
         guard rename(temporary, path) == 0 else {
             let error = failure("renaming the finished file to", path)

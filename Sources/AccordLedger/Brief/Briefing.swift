@@ -100,7 +100,7 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` for an unknown filter id, an
     ///   `asOf` beyond the head, or a period that starts after the report's date.
     public func briefing(_ options: BriefingOptions) throws -> Briefing {
-        let generatedAt = try Timestamp.now()
+        let generatedAt = try settings.clock.now()
         // Everything is read from one view, so every part reflects the same entries.
         return try reading(asOf: options.report.asOf) { view in
             let report = try view.report(options.report, at: options.report.at ?? Moment(date: CivilDate(days: generatedAt.day)))
@@ -110,7 +110,8 @@ extension Ledger {
             let since = options.since ?? snapshot.agreementDates
                 .filter { scopeAgreements.contains($0.key) }.values.min { $0.day < $1.day }
             if let since, since.day > report.at.day {
-                throw LedgerError.badInput("--since \(since.text) is after --at \(report.at.text); the period must end on or after it starts")
+                throw LedgerError.invalid(.since, "\(option: .since) \(since.text) is after \(option: .at) \(report.at.text); the period "
+                                          + "must end on or after it starts")
             }
 
             let inScope = Set(report.commitments.map(\.id))

@@ -22,7 +22,7 @@ public enum Demo {
     public static func create(at path: String, force: Bool, as recorder: Recorder) throws -> Ledger {
         if access(path, F_OK) == 0 {
             guard force else {
-                throw LedgerError.badInput("\(path) already exists; pass --force to replace it with the demo ledger, or --db to choose another file")
+                throw LedgerError(.conflict(.file(path)), "\(path) already exists", hint: .replaceDemo)
             }
             for suffix in ["", "-wal", "-shm"] {
                 if unlink(path + suffix) != 0 && errno != ENOENT {

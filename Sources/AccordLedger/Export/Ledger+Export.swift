@@ -181,7 +181,7 @@ private struct StructureExport {
         }
         for seq in seqs {
             guard let entry = try Ledger.entry(seq, in: view.db) else {
-                throw LedgerError(.tampered, "journal entry \(seq) is missing; run `accord audit`")
+                throw LedgerError(.tampered, "journal entry \(seq) is missing", hint: .audit)
             }
             let recordedAt = Cell.text(entry.recordedAt.iso8601)
             switch entry.payload {
@@ -201,7 +201,7 @@ private struct StructureExport {
                           .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt, Cell(invoked)])
             default:
                 throw LedgerError(.tampered, "journal entry \(seq) is a \(entry.kind.rawValue) entry, "
-                                  + "but the \(table.rawValue) table names it; run `accord audit`")
+                                  + "but the \(table.rawValue) table names it", hint: .audit)
             }
         }
     }

@@ -12,11 +12,11 @@ public enum AsOf: Sendable, Equatable {
         let trimmed = TextRules.trimmed(text)
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             guard let seq = TextRules.seq(trimmed), seq >= 1 else {
-                throw LedgerError.badInput("--as-of \(trimmed): a seq is a whole number from 1")
+                throw LedgerError.invalid(.asOf, "\(option: .asOf) \(trimmed): a seq is a whole number from 1")
             }
             self = .seq(seq)
         } else {
-            self = .time(try Moment(parsing: trimmed, field: "--as-of"))
+            self = .time(try Moment(parsing: trimmed, option: .asOf))
         }
     }
 }
@@ -54,7 +54,7 @@ extension Ledger {
     ///   `asOf` beyond the head; `.tampered` when the rows it reads do not
     ///   match the journal.
     public func report(_ options: ReportOptions) throws -> Report {
-        let today = try Timestamp.now()
+        let today = try settings.clock.now()
         return try reading(asOf: options.asOf) { view in
             let at = options.at ?? Moment(date: CivilDate(days: today.day))
             return try view.report(options, at: at)
@@ -68,10 +68,11 @@ extension LedgerView {
         // The terms in force at the report's date: amendments applied, voided definitions gone.
         let snapshot = state.snapshot.inForce(onDay: at.day)
         if let agreement = options.agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
-            throw LedgerError.badInput("--agreement: no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
+            throw LedgerError.notFound(.agreement, agreement,
+                                       "\(option: .agreement): no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
         }
         if let party = options.party, !snapshot.parties.contains(where: { $0.id == party }) {
-            throw LedgerError.badInput("--party: no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
+            throw LedgerError.notFound(.party, party, "\(option: .party): no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
         }
         let threshold = options.minConfidence.rank
         let totals = TotalsEvidence(db: db, state: state)

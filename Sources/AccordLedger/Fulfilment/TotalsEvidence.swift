@@ -183,7 +183,7 @@ struct TotalsEvidence {
         let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily
         guard digest.finish() == stored else {
             throw LedgerError(.tampered, "the ledger has been altered: the per-day totals of commitment \(commitment) do not "
-                              + "match the state recorded in the journal; nothing it shows can be trusted; run `accord audit`")
+                              + "match the state recorded in the journal; nothing it shows can be trusted", hint: .audit)
         }
         return (totals, sources)
     }

@@ -57,13 +57,13 @@ extension Importer {
     func corroborated(_ target: String, row: ImportRow, _ session: Session) throws -> RecordReference {
         if row[.record] != nil, let number = TextRules.seq(target) {
             if let seq = try fileRecords?.seq(record: number) {
-                return try session.reference(seq, field: "corroborates")
+                return try session.reference(seq, field: .corroborates)
             }
             if try session.externalIDEntry(target) == nil {
-                throw LedgerError.badInput("corroborates: no record \(number) earlier in this file; in a file with a record column "
+                throw LedgerError.notFound(.entry, target, "corroborates: no record \(number) earlier in this file; in a file with a record column "
                                            + "a number names a row above it by its record value (use the id of a record that has one)")
             }
         }
-        return try session.resolve(target, field: "corroborates")
+        return try session.resolve(target, field: .corroborates)
     }
 }

@@ -44,3 +44,53 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     /// Every header name, in the order of the table in the README.
     static var allNames: [String] { allCases.map(\.name) }
 }
+
+extension ImportColumn {
+    /// The field a column gives, for the errors that name it (nil for the
+    /// columns an import ignores, and for `observed_at`, which gives `observed`'s value with its time).
+    var field: Field? {
+        switch self {
+        case .kind: .rowKind
+        case .id: .externalID
+        case .commitment: .commitment
+        case .quantity: .quantity
+        case .outcome: .outcome
+        case .observed, .observedAt: .observed
+        case .precision: .precision
+        case .source: .source
+        case .sourceKind: .sourceKind
+        case .confidence: .confidence
+        case .party: .party
+        case .severity: .severity
+        case .description: .description
+        case .evidenceSHA256: .evidenceSHA256
+        case .evidenceURI: .evidenceURI
+        case .note: .note
+        case .place: .place
+        case .lat: .lat
+        case .lon: .lon
+        case .geoPrecision: .geoPrecision
+        case .corroborates: .corroborates
+        case .name: .name
+        case .partyKind: .partyKind
+        case .title: .title
+        case .date: .date
+        case .venue: .venue
+        case .agreement: .agreement
+        case .unit: .unit
+        case .commitmentKind: .commitmentKind
+        case .due: .due
+        case .from: .from
+        case .until: .until
+        case .reciprocal: .reciprocal
+        case .dependsOn: .dependsOn
+        case .text: .text
+        case .guarantor: .guarantor
+        case .covers: .covers
+        case .consequence: .consequence
+        case .respondWithinDays: .respondWithinDays
+        case .decimals: .decimals
+        case .record, .seq, .status, .effectiveConfidence, .sources, .recordedAt, .signer, .dispute, .withdrawn, .invoked, .error: nil
+        }
+    }
+}

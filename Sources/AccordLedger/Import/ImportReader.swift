@@ -14,8 +14,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") {
             self = .jsonl
         } else if lowered.hasSuffix(".json") {
-            throw LedgerError.badInput("\(path) looks like one JSON document; `accord import` reads JSON Lines "
-                                       + "(one object per line: export with --format ndjson), or pass --format jsonl if it is that")
+            throw LedgerError.invalid(nil, "\(path) looks like one JSON document", hint: .importJSONLines)
         } else {
             self = .csv
         }
@@ -78,7 +77,7 @@ final class ImportReader {
         do {
             source = try ByteSource(path: path)
         } catch let error as ByteSourceError {
-            throw LedgerError.badInput("\(error)")
+            throw LedgerError.invalid(nil, "\(error)")
         }
         switch format {
         case .csv: csv = CSVReader(source: source)
@@ -100,13 +99,13 @@ final class ImportReader {
             record = try csv.next()
         } catch let error as CSVError {
             // A JSON Lines file with a .csv name fails here; say so rather than only why CSV cannot read it.
-            let hint = error.kind == .strayQuote && error.field == 1 ? " (if the file is JSON Lines, pass --format jsonl)" : ""
-            throw LedgerError.badInput("\(name):\(error.line): the header row is unreadable: \(error)\(hint)")
+            let hint: Hint? = error.kind == .strayQuote && error.field == 1 ? .mayBeJSONLines : nil
+            throw LedgerError.invalid(nil, "\(name):\(error.line): the header row is unreadable: \(error)", hint: hint)
         } catch let error as ByteSourceError {
-            throw LedgerError.badInput("\(error)")
+            throw LedgerError.invalid(nil, "\(error)")
         }
         guard let record else {
-            throw LedgerError.badInput("\(name): the file is empty: no header row; the first line names the columns, "
+            throw LedgerError.invalid(nil, "\(name): the file is empty: no header row; the first line names the columns, "
                                        + "e.g. id,commitment,quantity,observed,source")
         }
         headerNames = record.fields
@@ -120,14 +119,13 @@ final class ImportReader {
                 continue
             }
             guard seen.insert(column).inserted else {
-                throw LedgerError.badInput("\(name):\(record.line): the column \(column.name) appears twice in the header")
+                throw LedgerError.invalid(nil, "\(name):\(record.line): the column \(column.name) appears twice in the header")
             }
             columns.append(column)
         }
         if !unknown.isEmpty {
-            throw LedgerError.badInput("\(name):\(record.line): unknown column\(unknown.count == 1 ? "" : "s") "
-                                       + "\(unknown.joined(separator: ", ")); the columns are "
-                                       + ImportColumn.allNames.joined(separator: ", "))
+            throw LedgerError.invalid(nil, "\(name):\(record.line): unknown column\(unknown.count == 1 ? "" : "s") "
+                                      + "\(unknown.joined(separator: ", ")); the columns are \(ImportColumn.allNames.joined(separator: ", "))")
         }
         header = columns
         row.columns = columns
@@ -149,7 +147,7 @@ final class ImportReader {
             return .bad(line: error.line, message: jsonlMessage(error))
         } catch let error as ByteSourceError {
             finished = true
-            throw LedgerError(.failure, "\(error); nothing was written")
+            throw LedgerError(.io, "\(error); nothing was written")
         }
         return nil
     }

@@ -12,6 +12,9 @@ public struct ImportOptions: Sendable {
     public var issueLimit = 50
     /// Pending running-total keys that trigger a write (tests force small batches).
     var totalsFlushThreshold: Int?
+    /// How a bad row's message names inputs to give and what to do (its
+    /// fields are named as the file's columns whatever this says).
+    public var phrasing: any Phrasing = PlainPhrasing()
 
     public init() {}
 }

@@ -2,8 +2,8 @@
 /// applied by the same functions `accord log`, `breach`, `party add` … use.
 extension Importer {
     /// Applies one row.
-    /// - Throws: ``LedgerError`` `.badInput` for a bad row (nothing of it was
-    ///   written); anything else is a ledger failure that ends the import.
+    /// - Throws: ``LedgerError`` about the request (``LedgerError/isAboutTheRequest``) for a bad row
+    ///   (nothing of it was written); anything else is a ledger failure that ends the import.
     func apply(_ row: ImportRow, _ session: Session) throws -> Recorded {
         let kind = try rowKind(row)
         try checkColumns(row, kind)
@@ -34,7 +34,7 @@ extension Importer {
         if let text = row.given(.kind) {
             let word = TextRules.trimmed(text)
             guard let kind = ImportRowKind(rawValue: word) ?? ImportRowKind(rawValue: word.lowercased()) else {
-                throw LedgerError.badInput("kind: '\(TextRules.printable(word, limit: 40))' is not a row kind; use one of "
+                throw LedgerError.invalid(.rowKind, "kind: '\(TextRules.printable(word, limit: 40))' is not a row kind; use one of "
                                            + ImportRowKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             if kind == .verification && row.given(.corroborates) != nil { return .corroboration }
@@ -49,15 +49,15 @@ extension Importer {
         let allows = kind.allows
         for column in row.columns where !allows[column.rawValue] {
             if row.given(column) != nil {
-                throw LedgerError.badInput("\(column.name): does not apply to \(kind.withArticle) row; leave it empty "
+                throw LedgerError.invalid(column.field, "\(column.name): does not apply to \(kind.withArticle) row; leave it empty "
                                            + "(\(kind.withArticle) row takes \(Importer.describe(kind)))")
             }
         }
         for column in kind.required where row.given(column) == nil {
             if row[column] == nil {
-                throw LedgerError.badInput("\(column.name): missing; \(kind.withArticle) row needs it (the \(reader.format == .csv ? "file has no \(column.name) column" : "line has no \"\(column.name)\" key"))")
+                throw LedgerError.invalid(column.field, "\(column.name): missing; \(kind.withArticle) row needs it (the \(reader.format == .csv ? "file has no \(column.name) column" : "line has no \"\(column.name)\" key"))")
             }
-            throw LedgerError.badInput("\(column.name) is empty; \(kind.withArticle) row needs it")
+            throw LedgerError.invalid(column.field, "\(column.name) is empty; \(kind.withArticle) row needs it")
         }
     }
 
@@ -82,8 +82,8 @@ extension Importer {
     private func location(_ row: ImportRow) throws -> LocationInput {
         let lat = row.given(.lat)
         let lon = row.given(.lon)
-        if lat != nil && lon == nil { throw LedgerError.badInput("lon is empty; give both lat and lon, or neither") }
-        if lon != nil && lat == nil { throw LedgerError.badInput("lat is empty; give both lat and lon, or neither") }
+        if lat != nil && lon == nil { throw LedgerError.invalid(.lon, "lon is empty; give both lat and lon, or neither") }
+        if lon != nil && lat == nil { throw LedgerError.invalid(.lat, "lat is empty; give both lat and lon, or neither") }
         return LocationInput(place: row.given(.place), lat: lat, lon: lon, precision: row.given(.geoPrecision))
     }
 
@@ -92,9 +92,9 @@ extension Importer {
                                       source: source(row))
         switch (row.given(.quantity), row.given(.outcome)) {
         case (nil, nil):
-            throw LedgerError.badInput("quantity is empty; give the quantity observed, or an outcome (done or not_done)")
+            throw LedgerError.invalid(.quantity, "quantity is empty; give the quantity observed, or an outcome (done or not_done)")
         case (_?, _?):
-            throw LedgerError.badInput("outcome: give a quantity or an outcome, not both")
+            throw LedgerError.invalid(.outcome, "outcome: give a quantity or an outcome, not both")
         case (let quantity?, nil):
             input.quantity = quantity
         case (nil, let outcome?):
@@ -102,7 +102,7 @@ extension Importer {
             case "done": input.done = true
             case "not_done", "not-done", "not done": input.notDone = true
             default:
-                throw LedgerError.badInput("outcome: '\(TextRules.printable(outcome, limit: 40))' is not an outcome; use done or not_done")
+                throw LedgerError.invalid(.outcome, "outcome: '\(TextRules.printable(outcome, limit: 40))' is not an outcome; use done or not_done")
             }
         }
         input.precision = row.given(.precision)
@@ -145,21 +145,21 @@ extension Importer {
         let unit = row.given(.unit)
         var kind: CommitmentKind = .quantity
         if let text = row.given(.commitmentKind) {
-            kind = try CommitmentKind(parsing: TextRules.trimmed(text), field: "commitment_kind")
+            kind = try CommitmentKind(parsing: TextRules.trimmed(text), field: .commitmentKind)
         } else if quantity == nil {
-            throw LedgerError.badInput("commitment_kind is empty; give quantity and unit for a quantity commitment, "
+            throw LedgerError.invalid(.commitmentKind, "commitment_kind is empty; give quantity and unit for a quantity commitment, "
                                        + "or commitment_kind action or restraint")
         }
         switch kind {
         case .quantity:
-            guard quantity != nil else { throw LedgerError.badInput("quantity is empty; a quantity commitment needs its target") }
-            guard unit != nil else { throw LedgerError.badInput("unit is empty; a quantity commitment needs its unit (prisoners, …)") }
+            guard quantity != nil else { throw LedgerError.invalid(.quantity, "quantity is empty; a quantity commitment needs its target") }
+            guard unit != nil else { throw LedgerError.invalid(.unit, "unit is empty; a quantity commitment needs its unit (prisoners, …)") }
             input.quantity = quantity
             input.unit = unit
             input.decimals = row.given(.decimals)
         case .action, .restraint:
-            if quantity != nil { throw LedgerError.badInput("quantity: \(kind.rawValue == "action" ? "an action" : "a restraint") has no quantity; leave it empty") }
-            if unit != nil { throw LedgerError.badInput("unit: \(kind.rawValue == "action" ? "an action" : "a restraint") has no unit; leave it empty") }
+            if quantity != nil { throw LedgerError.invalid(.quantity, "quantity: \(kind.rawValue == "action" ? "an action" : "a restraint") has no quantity; leave it empty") }
+            if unit != nil { throw LedgerError.invalid(.unit, "unit: \(kind.rawValue == "action" ? "an action" : "a restraint") has no unit; leave it empty") }
             input.action = kind == .action
             input.restraint = kind == .restraint
         }

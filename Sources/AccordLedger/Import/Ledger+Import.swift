@@ -38,6 +38,8 @@ final class Importer {
     let reader: ImportReader
     let options: ImportOptions
     let progress: ((ImportProgress) -> Void)?
+    /// How a refused row's message names fields: as the file's columns.
+    let phrasing: ImportPhrasing
     var summary: ImportSummary
     private var rejects: RejectsWriter?
     /// Records of this file without an id, by their `record` column, for
@@ -52,6 +54,7 @@ final class Importer {
         self.reader = reader
         self.options = options
         self.progress = progress
+        phrasing = ImportPhrasing(frontEnd: options.phrasing)
         summary = ImportSummary(file: reader.name)
     }
 
@@ -63,7 +66,7 @@ final class Importer {
         var missing = ImportRowKind.verification.required.filter { !header.contains($0) }.map(\.name)
         if !header.contains(.quantity) && !header.contains(.outcome) { missing.append("quantity or outcome") }
         guard missing.isEmpty else {
-            throw LedgerError.badInput("\(reader.name):1: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); "
+            throw LedgerError.invalid(nil, "\(reader.name):1: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); "
                                        + "without a kind column every row is a verification, which needs "
                                        + "commitment, observed, source and a quantity or an outcome")
         }
@@ -129,31 +132,21 @@ final class Importer {
         case .bad(let line, let message):
             reject(line: line, message: message)
         case .row:
-            do {
-                switch try apply(reader.row, session) {
-                case .added(let seq, _):
-                    summary.added += 1
-                    if summary.firstSeq == nil { summary.firstSeq = seq }
-                    summary.lastSeq = seq
-                case .alreadyPresent:
-                    summary.alreadyPresent += 1
-                }
-            } catch let error as LedgerError where error.code == .badInput {
-                reject(line: reader.row.line, message: Importer.columnWording(error.message))
+            // Each row is one operation of the batch; a refused row is rejected,
+            // anything else ends the import. Rows are refused before they write,
+            // so they run without a savepoint each (see Session.attempt).
+            switch try session.attempt(isolated: false, { try apply(reader.row, session) }) {
+            case .success(.added(let seq, _)):
+                summary.added += 1
+                if summary.firstSeq == nil { summary.firstSeq = seq }
+                summary.lastSeq = seq
+            case .success(.alreadyPresent):
+                summary.alreadyPresent += 1
+            case .failure(let error):
+                reject(line: reader.row.line, message: error.message(phrasing))
             }
         }
         if summary.rows & 4095 == 0 { reportProgress() }
-    }
-
-    /// Messages written for the command line name fields as flags do
-    /// ("party kind", "depends-on"); an import names its columns.
-    static func columnWording(_ message: String) -> String {
-        for (flag, column) in [("party id", "id"), ("agreement id", "id"), ("commitment id", "id"), ("guarantee id", "id"),
-                               ("party kind", "party_kind"), ("respond-within-days", "respond_within_days"),
-                               ("depends-on", "depends_on")] where message.hasPrefix(flag + " ") || message.hasPrefix(flag + ":") {
-            return column + message.dropFirst(flag.count)
-        }
-        return message
     }
 
     private func reportProgress() {

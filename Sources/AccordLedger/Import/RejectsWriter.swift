@@ -26,7 +26,7 @@ final class RejectsWriter {
         self.path = path
         self.format = format
         if let why = AtomicFile.kindRefusal(path) {
-            throw LedgerError.badInput("the rejects file \(path) \(why)")
+            throw LedgerError.invalid(nil, "the rejects file \(path) \(why)")
         }
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {

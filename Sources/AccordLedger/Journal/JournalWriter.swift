@@ -2,7 +2,7 @@ import AccordStorage
 import AccordTrust
 
 /// Something that signs entries on behalf of a registered key.
-public protocol EntrySigner {
+public protocol EntrySigner: Sendable {
     /// The registered key name written into the entry.
     var keyName: String { get }
     /// An Ed25519 signature (64 bytes) over what an entry's signature covers
@@ -197,6 +197,35 @@ final class JournalWriter {
     /// The entry appended at `seq` in this transaction and not yet written, if any.
     func pendingEntry(_ seq: Int64) -> Entry? {
         pending.flatMap { $0.entry.seq == seq ? $0.entry : nil }
+    }
+
+    /// Where the writer stands, for ``restore(_:)``.
+    struct Mark {
+        fileprivate let seq: Int64
+        fileprivate let lastHash: Hash32?
+        fileprivate let lastRecordedAt: Timestamp
+        fileprivate let frontier: MerkleFrontier
+        fileprivate let frontierDirty: Bool
+        fileprivate let pending: (entry: Entry, bytes: [UInt8], leaf: Hash32, signature: [UInt8]?)?
+    }
+
+    /// Where the writer stands now (the held-back entry included).
+    func mark() -> Mark {
+        Mark(seq: seq, lastHash: lastHash, lastRecordedAt: lastRecordedAt, frontier: frontier, frontierDirty: frontierDirty,
+             pending: pending)
+    }
+
+    /// Puts the writer back at `mark`, once the database was rolled back to a
+    /// savepoint taken when the mark was: the same last entry, the same entry
+    /// held back (its row, if a later append wrote it, was rolled back too),
+    /// the same tree edge.
+    func restore(_ mark: Mark) {
+        seq = mark.seq
+        lastHash = mark.lastHash
+        lastRecordedAt = mark.lastRecordedAt
+        frontier = mark.frontier
+        frontierDirty = mark.frontierDirty
+        pending = mark.pending
     }
 }
 

@@ -37,115 +37,146 @@ public struct AmendmentInput: Sendable {
 extension Ledger {
     /// Amends a commitment, party, agreement or guarantee from an effective
     /// date: a report at an earlier date judges by the earlier terms.
-    /// - Throws: ``LedgerError`` `.badInput` for an unknown or voided subject,
-    ///   a term that does not apply to it, an invalid value, or nothing to change.
+    /// - Throws: ``LedgerError``: `.notFound` for an unknown subject,
+    ///   `.conflict` for a voided one, `.invalid` for a term that does not
+    ///   apply to it, an invalid value, or nothing to change.
     public func amend(_ input: AmendmentInput, as recorder: Recorder) throws -> Receipt {
-        let subject = try AmendmentSubject(parsing: TextRules.trimmed(input.subject), field: "subject")
-        let id = try TextRules.identifier(input.id, field: "\(subject.rawValue) id")
-        let effective = try Parse.date(input.effective, field: "effective")
-        let reason = try TextRules.text(input.reason, field: "reason")
-        for (value, term) in [(input.unit, "unit"), (input.kind, "kind"), (input.party, "obligor")] where value != nil {
-            throw LedgerError.badInput("a commitment's \(term) cannot be amended: that is a new commitment; withdraw \(id) "
-                                       + "(or void it, if it was entered in error) and add another")
-        }
-        return try record(recorder) { session in
-            let terms = try session.amendedTerms(subject, id: id, input)
-            let amendment = Amendment(id: id, effective: effective, reason: reason, terms: terms)
-            session.forgetTerms()
-            return try session.append(.amendment(amendment))
-        }
+        try record(.amend(input), as: recorder)
     }
 
     /// Marks an entry as entered in error: from then on reports and lists
     /// behave as if it had never been made; the journal keeps both.
     /// - Parameter target: the entry's seq, or a record's external id.
-    /// - Throws: ``LedgerError`` `.badInput` for an entry that cannot be
-    ///   voided, one already voided, or a definition others still refer to.
+    /// - Throws: ``LedgerError``: `.notFound` for an unknown entry, `.conflict`
+    ///   for one already voided or a definition others still refer to,
+    ///   `.invalid` for an entry that cannot be voided.
     public func void(_ target: String, reason: String, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.text(reason, field: "reason")
-        return try record(recorder) { session in
-            let trimmed = TextRules.trimmed(target)
-            guard let seq = try session.externalIDEntry(trimmed) ?? TextRules.seq(trimmed), let entry = try session.entry(seq) else {
-                throw LedgerError.badInput("entry: no entry with id or seq '\(TextRules.printable(trimmed))'")
-            }
-            if let earlier = try session.db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
-                throw LedgerError.badInput("entry \(seq) was already voided by entry \(earlier)")
-            }
-            try session.refuseVoidingReferenced(entry)
-            session.forgetTerms()
-            return try session.append(.void(Voiding(entry: seq, reason: reason)))
+        try record(.void(target: target, reason: reason), as: recorder)
+    }
+}
+
+/// An amendment whose fields are valid on their own; what it amends is
+/// checked in the session.
+struct PreparedAmendment {
+    var subject: AmendmentSubject
+    var id: String
+    var effective: Moment
+    var reason: String
+    var input: AmendmentInput
+
+    init(_ input: AmendmentInput) throws {
+        subject = try AmendmentSubject(parsing: TextRules.trimmed(input.subject), field: .subject)
+        id = try TextRules.identifier(input.id, field: .id(subject.entity))
+        effective = try Parse.date(input.effective, field: .effective)
+        reason = try TextRules.text(input.reason, field: .reason)
+        for (value, term, field) in [(input.unit, "unit", Field.unit), (input.kind, "kind", .commitmentKind), (input.party, "obligor", .party)]
+        where value != nil {
+            throw LedgerError.invalid(field, "a commitment's \(term) cannot be amended: that is a new commitment; withdraw \(id) "
+                                      + "(or void it, if it was entered in error) and add another")
         }
+        self.input = input
+    }
+}
+
+extension Session {
+    /// Appends an amendment, its terms checked against what it amends.
+    func amend(_ prepared: PreparedAmendment) throws -> Recorded {
+        let terms = try amendedTerms(prepared.subject, id: prepared.id, prepared.input)
+        let amendment = Amendment(id: prepared.id, effective: prepared.effective, reason: prepared.reason, terms: terms)
+        forgetTerms()
+        return try append(.amendment(amendment))
+    }
+
+    /// Appends the voiding of the entry `target` names (`reason` already validated).
+    func void(_ target: String, reason: String) throws -> Recorded {
+        let trimmed = TextRules.trimmed(target)
+        guard let seq = try externalIDEntry(trimmed) ?? TextRules.seq(trimmed), let entry = try entry(seq) else {
+            throw LedgerError.notFound(.entry, trimmed, "\(Field.entry): no entry with id or seq '\(TextRules.printable(trimmed))'")
+        }
+        if let earlier = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
+            throw LedgerError.conflict(earlier, "entry \(seq) was already voided by entry \(earlier)")
+        }
+        try refuseVoidingReferenced(entry)
+        forgetTerms()
+        forgetCommitments()
+        return try append(.void(Voiding(entry: seq, reason: reason)))
     }
 }
 
 extension Session {
     /// The terms an amendment gives, checked against what it amends.
     func amendedTerms(_ subject: AmendmentSubject, id: String, _ input: AmendmentInput) throws -> AmendedTerms {
-        func refuse(_ given: [(String?, String)]) throws {
-            for (value, flag) in given where value != nil {
-                throw LedgerError.badInput("--\(flag) does not apply to a \(subject.rawValue)")
+        func refuse(_ given: [(String?, Field)]) throws {
+            for (value, field) in given where value != nil {
+                throw LedgerError.invalid(field, "\(option: field) does not apply to a \(subject.rawValue)")
             }
         }
-        func date(_ raw: String?, _ field: String) throws -> Moment? { try Parse.optionalDate(raw, field: field) }
+        func date(_ raw: String?, _ field: Field) throws -> Moment? { try Parse.optionalDate(raw, field: field) }
         let terms: AmendedTerms
         switch subject {
         case .commitment:
-            try refuse([(input.name, "name"), (input.title, "title"), (input.date, "date"), (input.venue, "venue"),
-                        (input.covers.map { $0.joined() }, "covers"), (input.respondWithinDays, "respond-within-days"),
-                        (input.consequence, "consequence")])
-            let facts = try requireCommitment(id, field: "commitment")
+            try refuse([(input.name, .name), (input.title, .title), (input.date, .date), (input.venue, .venue),
+                        (input.covers.map { $0.joined() }, .covers), (input.respondWithinDays, .respondWithinDays),
+                        (input.consequence, .consequence)])
+            let facts = try requireCommitment(id, field: .commitment)
             let current = try commitmentTerms(id).commitment
             var target: Int64?
             if let raw = input.target {
-                guard facts.kind == .quantity else { throw LedgerError.badInput("--target: \(id) is a \(facts.kind.rawValue), with no quantity") }
-                target = try Parse.quantity(raw, field: "target", scale: facts.decimals, allowZero: false, what: "commitment \(id)").units
+                guard facts.kind == .quantity else {
+                    throw LedgerError.invalid(.target, "\(option: .target): \(id) is a \(facts.kind.rawValue), with no quantity")
+                }
+                target = try Parse.quantity(raw, field: .target, scale: facts.decimals, allowZero: false, what: "commitment \(id)").units
             }
             let due = try date(input.due, "due"), from = try date(input.from, "from"), until = try date(input.until, "until")
             if due != nil && facts.kind == .restraint {
-                throw LedgerError.badInput("--due: \(id) is a restraint, with a window (--from/--until), not a due date")
+                throw LedgerError.invalid(.due, "\(option: .due): \(id) is a restraint, with a window (\(option: .from)/\(option: .until)), "
+                                          + "not a due date")
             }
             if (from != nil || until != nil) && facts.kind != .restraint {
-                throw LedgerError.badInput("--from/--until: \(id) is a \(facts.kind.rawValue), with a due date, not a window")
+                throw LedgerError.invalid(from != nil ? .from : .until, "\(option: .from)/\(option: .until): \(id) is a "
+                                          + "\(facts.kind.rawValue), with a due date, not a window")
             }
             if let start = from ?? current.from, let end = until ?? current.until, end.day < start.day {
-                throw LedgerError.badInput("commitment \(id): its window would end (\(end.dayText)) before it starts (\(start.dayText))")
+                throw LedgerError.invalid(.until, "commitment \(id): its window would end (\(end.dayText)) before it starts (\(start.dayText))")
             }
             terms = .commitment(target: target, due: due, from: from, until: until,
-                                text: try TextRules.optionalText(input.text, field: "text"))
+                                text: try TextRules.optionalText(input.text, field: .text))
         case .party:
-            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
-                        (input.title, "title"), (input.date, "date"), (input.venue, "venue"), (input.covers.map { $0.joined() }, "covers"),
-                        (input.respondWithinDays, "respond-within-days"), (input.consequence, "consequence")])
-            try requireParty(id, field: "party")
-            terms = .party(name: try TextRules.optionalLine(input.name, field: "name"))
+            try refuse([(input.target, .target), (input.due, .due), (input.from, .from), (input.until, .until), (input.text, .text),
+                        (input.title, .title), (input.date, .date), (input.venue, .venue), (input.covers.map { $0.joined() }, .covers),
+                        (input.respondWithinDays, .respondWithinDays), (input.consequence, .consequence)])
+            try requireParty(id, field: .party)
+            terms = .party(name: try TextRules.optionalLine(input.name, field: .name))
         case .agreement:
-            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
-                        (input.name, "name"), (input.covers.map { $0.joined() }, "covers"),
-                        (input.respondWithinDays, "respond-within-days"), (input.consequence, "consequence")])
-            try requireLive("agreements", id, what: "agreement")
-            terms = .agreement(title: try TextRules.optionalLine(input.title, field: "title"), date: try date(input.date, "date"),
-                               venue: try TextRules.optionalLine(input.venue, field: "venue"))
+            try refuse([(input.target, .target), (input.due, .due), (input.from, .from), (input.until, .until), (input.text, .text),
+                        (input.name, .name), (input.covers.map { $0.joined() }, .covers),
+                        (input.respondWithinDays, .respondWithinDays), (input.consequence, .consequence)])
+            try requireLive("agreements", id, entity: .agreement)
+            terms = .agreement(title: try TextRules.optionalLine(input.title, field: .title), date: try date(input.date, .date),
+                               venue: try TextRules.optionalLine(input.venue, field: .venue))
         case .guarantee:
-            try refuse([(input.target, "target"), (input.due, "due"), (input.from, "from"), (input.until, "until"), (input.text, "text"),
-                        (input.name, "name"), (input.title, "title"), (input.date, "date"), (input.venue, "venue")])
-            try requireLive("guarantees", id, what: "guarantee")
+            try refuse([(input.target, .target), (input.due, .due), (input.from, .from), (input.until, .until), (input.text, .text),
+                        (input.name, .name), (input.title, .title), (input.date, .date), (input.venue, .venue)])
+            try requireLive("guarantees", id, entity: .guarantee)
             var covers: [String]?
             if let given = input.covers {
                 var list: [String] = []
                 for raw in given {
-                    let commitment = try TextRules.identifier(raw, field: "covers")
-                    _ = try requireCommitment(commitment, field: "covers")
+                    let commitment = try TextRules.identifier(raw, field: .covers)
+                    _ = try requireCommitment(commitment, field: .covers)
                     if !list.contains(commitment) { list.append(commitment) }
                 }
-                guard !list.isEmpty else { throw LedgerError.badInput("--covers: a guarantee covers at least one commitment") }
+                guard !list.isEmpty else {
+                    throw LedgerError.invalid(.covers, "\(option: .covers): a guarantee covers at least one commitment")
+                }
                 covers = list
             }
             var days: Int64?
             if let raw = input.respondWithinDays {
-                days = try Parse.count(raw, field: "respond-within-days", allowZero: true, maximum: 3650, unit: " (ten years)")
+                days = try Parse.count(raw, field: .respondWithinDays, allowZero: true, maximum: 3650, unit: " (ten years)")
             }
             terms = .guarantee(covers: covers, respondWithinDays: days,
-                               consequence: try TextRules.optionalText(input.consequence, field: "consequence"))
+                               consequence: try TextRules.optionalText(input.consequence, field: .consequence))
         }
         let nothing: Bool
         switch terms {
@@ -154,17 +185,17 @@ extension Session {
         case .agreement(let a, let b, let c): nothing = a == nil && b == nil && c == nil
         case .guarantee(let a, let b, let c): nothing = a == nil && b == nil && c == nil
         }
-        if nothing { throw LedgerError.badInput("nothing to amend: give the \(subject.rawValue)'s new terms") }
+        if nothing { throw LedgerError.invalid(nil, "nothing to amend: give the \(subject.rawValue)'s new terms") }
         return terms
     }
 
     /// Refuses an id with no live (recorded, not voided) row in `table`.
-    func requireLive(_ table: String, _ id: String, what: String) throws {
+    func requireLive(_ table: String, _ id: String, entity: Entity) throws {
         guard let seq = try db.scalarInt("SELECT seq FROM \(table) WHERE id = ?", id) else {
-            throw LedgerError.badInput("no \(what) '\(id)'")
+            throw LedgerError.notFound(entity, id, "no \(entity.rawValue) '\(id)'")
         }
         if let voided = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
-            throw LedgerError.badInput("\(what) \(id) was voided by entry \(voided)")
+            throw LedgerError.conflict(voided, "\(entity.rawValue) \(id) was voided by entry \(voided)")
         }
     }
 
@@ -173,7 +204,7 @@ extension Session {
     func refuseVoidingReferenced(_ entry: Entry) throws {
         func referenced(_ sql: String, _ value: String, _ what: String) throws {
             if let seq = try db.scalarInt(sql, value) {
-                throw LedgerError.badInput("entry \(entry.seq) cannot be voided while \(what) (entry \(seq)) refers to it; void that first")
+                throw LedgerError.conflict(seq, "entry \(entry.seq) cannot be voided while \(what) (entry \(seq)) refers to it; void that first")
             }
         }
         let live = "seq NOT IN (SELECT target FROM voids)"
@@ -198,8 +229,8 @@ extension Session {
         case .commitmentWithdraw, .guaranteeInvoke, .amendment, .verification, .breach, .corroboration:
             break
         default:
-            throw LedgerError.badInput("entry \(entry.seq) is a \(entry.kind.rawValue) entry; only definitions, withdrawals, "
-                                       + "invocations, amendments and evidence can be voided")
+            throw LedgerError.invalid(.entry, "entry \(entry.seq) is a \(entry.kind.rawValue) entry; only definitions, withdrawals, "
+                                      + "invocations, amendments and evidence can be voided")
         }
     }
 }

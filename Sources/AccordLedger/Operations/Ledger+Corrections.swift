@@ -33,72 +33,84 @@ public struct CorrectionInput: Sendable {
 extension Ledger {
     /// Supersedes the current version of a verification or breach with a
     /// corrected one. The original stays readable.
-    /// - Throws: ``LedgerError`` `.badInput` for an unknown or retracted entry,
-    ///   a field that does not fit, or a correction that changes nothing.
+    /// - Throws: ``LedgerError``: `.notFound` for an unknown entry, `.invalid`
+    ///   for a retracted one, a field that does not fit, or a correction that
+    ///   changes nothing.
     public func correct(_ input: CorrectionInput, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.text(input.reason, field: "reason")
-        return try record(recorder) { session in
-            let reference = try session.resolve(input.target, field: "entry")
-            guard reference.corroboration == nil else {
-                throw LedgerError.badInput("entry: \(input.target) is a corroboration; retract it and log a new one instead of correcting it")
-            }
-            let state = try session.liveState(reference, action: "correct")
-            guard let current = try session.currentVersion(state) else {
-                throw LedgerError(.tampered, "the current version of entry \(reference.record) cannot be read; run `accord audit`")
-            }
-            let replacement = try session.corrected(current, with: input)
-            guard replacement != current else {
-                throw LedgerError.badInput("nothing to correct: the fields given equal the current version of entry \(reference.record)")
-            }
-            return try session.append(.correction(Correction(record: reference.record, reason: reason, replacement: replacement)))
-        }
+        try record(.correct(input), as: recorder)
     }
 
     /// Withdraws a verification, breach or corroboration from every count.
-    /// - Throws: ``LedgerError`` `.badInput` for an unknown entry, one already
-    ///   retracted, or an entry that is not a record (e.g. a retraction).
+    /// - Throws: ``LedgerError``: `.notFound` for an unknown entry, `.conflict`
+    ///   for one already retracted, `.invalid` for an entry that is not a
+    ///   record (e.g. a retraction).
     public func retract(_ target: String, reason: String, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.text(reason, field: "reason")
-        return try record(recorder) { session in
-            let reference = try session.resolve(target, field: "entry")
-            let retracted = reference.corroboration ?? reference.record
-            if let seq = try session.db.scalarInt("SELECT seq FROM retractions WHERE record = ?", retracted) {
-                throw LedgerError.badInput("entry \(retracted) was already retracted by entry \(seq)")
-            }
-            return try session.append(.retraction(Retraction(record: retracted, reason: reason)))
-        }
+        try record(.retract(target: target, reason: reason), as: recorder)
     }
 
     /// Contests a verification or breach: it stops counting until adjudicated.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError``: `.notFound`, `.invalid`.
     public func dispute(_ target: String, by: String, reason: String, source: String?, as recorder: Recorder) throws -> Receipt {
-        let by = try TextRules.line(by, field: "by")
-        let reason = try TextRules.text(reason, field: "reason")
-        let source = try TextRules.optionalLine(source, field: "source")
-        return try record(recorder) { session in
-            let reference = try session.resolve(target, field: "entry")
-            guard reference.corroboration == nil else {
-                throw LedgerError.badInput("entry: \(target) is a corroboration; dispute the record it supports, entry \(reference.record)")
-            }
-            _ = try session.liveState(reference, action: "dispute")
-            return try session.append(.dispute(Dispute(record: reference.record, by: by, reason: reason, source: source)))
-        }
+        try record(.dispute(target: target, by: by, reason: reason, source: source), as: recorder)
     }
 
     /// Settles the pending disputes on a record: upheld, it counts again;
     /// rejected, it never counts.
-    /// - Throws: ``LedgerError`` `.badInput` when the record is not disputed.
+    /// - Throws: ``LedgerError`` `.invalid(.entry)` when the record is not disputed.
     public func adjudicate(_ target: String, ruling: Ruling, reason: String, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.text(reason, field: "reason")
-        return try record(recorder) { session in
-            let reference = try session.resolve(target, field: "entry")
-            let pending = try session.db.scalarInt(
-                "SELECT count(*) FROM disputes WHERE record = ? AND adjudication_seq IS NULL", reference.record) ?? 0
-            guard reference.corroboration == nil, pending > 0 else {
-                throw LedgerError.badInput("entry \(target) is not disputed; only a disputed verification or breach can be adjudicated")
-            }
-            return try session.append(.adjudication(Adjudication(record: reference.record, ruling: ruling, reason: reason)))
+        try record(.adjudicate(target: target, ruling: ruling, reason: reason), as: recorder)
+    }
+}
+
+extension Session {
+    /// Appends a correction of the record `input.target` names (`reason` already validated).
+    func correct(_ input: CorrectionInput, reason: String) throws -> Recorded {
+        let reference = try resolve(input.target, field: .entry)
+        guard reference.corroboration == nil else {
+            throw LedgerError.invalid(.entry, "\(Field.entry): \(input.target) is a corroboration; retract it and log a new one "
+                                      + "instead of correcting it")
         }
+        let state = try liveState(reference, action: "correct")
+        guard let current = try currentVersion(state) else {
+            throw LedgerError(.tampered, "the current version of entry \(reference.record) cannot be read", hint: .audit)
+        }
+        let replacement = try corrected(current, with: input)
+        guard replacement != current else {
+            throw LedgerError.invalid(nil, "nothing to correct: the fields given equal the current version of entry \(reference.record)")
+        }
+        return try append(.correction(Correction(record: reference.record, reason: reason, replacement: replacement)))
+    }
+
+    /// Appends the retraction of the record or corroboration `target` names.
+    func retract(_ target: String, reason: String) throws -> Recorded {
+        let reference = try resolve(target, field: .entry)
+        let retracted = reference.corroboration ?? reference.record
+        if let seq = try db.scalarInt("SELECT seq FROM retractions WHERE record = ?", retracted) {
+            throw LedgerError.conflict(seq, "entry \(retracted) was already retracted by entry \(seq)")
+        }
+        return try append(.retraction(Retraction(record: retracted, reason: reason)))
+    }
+
+    /// Appends a dispute of the record `target` names.
+    func dispute(_ target: String, by: String, reason: String, source: String?) throws -> Recorded {
+        let reference = try resolve(target, field: .entry)
+        guard reference.corroboration == nil else {
+            throw LedgerError.invalid(.entry, "\(Field.entry): \(target) is a corroboration; dispute the record it supports, "
+                                      + "entry \(reference.record)")
+        }
+        _ = try liveState(reference, action: "dispute")
+        return try append(.dispute(Dispute(record: reference.record, by: by, reason: reason, source: source)))
+    }
+
+    /// Appends the adjudication of the pending disputes on the record `target` names.
+    func adjudicate(_ target: String, ruling: Ruling, reason: String) throws -> Recorded {
+        let reference = try resolve(target, field: .entry)
+        let pending = try db.scalarInt(
+            "SELECT count(*) FROM disputes WHERE record = ? AND adjudication_seq IS NULL", reference.record) ?? 0
+        guard reference.corroboration == nil, pending > 0 else {
+            throw LedgerError.invalid(.entry, "entry \(target) is not disputed; only a disputed verification or breach can be adjudicated")
+        }
+        return try append(.adjudication(Adjudication(record: reference.record, ruling: ruling, reason: reason)))
     }
 }
 
@@ -106,13 +118,13 @@ extension Session {
     /// The record's state, refusing one that is retracted or rejected.
     func liveState(_ reference: RecordReference, action: String) throws -> RecordState {
         guard let state = try RecordState.load(record: reference.record, db: db) else {
-            throw LedgerError.badInput("entry \(reference.record) is not a verification or breach")
+            throw LedgerError.invalid(.entry, "entry \(reference.record) is not a verification or breach")
         }
         if state.retracted {
-            throw LedgerError.badInput("entry \(reference.record) was retracted; there is nothing left to \(action)")
+            throw LedgerError.invalid(.entry, "entry \(reference.record) was retracted; there is nothing left to \(action)")
         }
         if state.rejected {
-            throw LedgerError.badInput("entry \(reference.record) was rejected by an adjudicator; there is nothing left to \(action)")
+            throw LedgerError.invalid(.entry, "entry \(reference.record) was rejected by an adjudicator; there is nothing left to \(action)")
         }
         return state
     }
@@ -134,24 +146,28 @@ extension Session {
             return TextRules.trimmed(value).isEmpty ? nil : try validate(value)
         }
         let source = Source(
-            name: try input.source.map { try TextRules.line($0, field: "source") } ?? current.source.name,
-            kind: try Parse.word(input.sourceKind, SourceKind.self, field: "source_kind") ?? current.source.kind,
-            confidence: try Parse.word(input.confidence, Confidence.self, field: "confidence") ?? current.source.confidence)
-        let observed = try input.observed.map { try Parse.date($0, field: "observed") } ?? current.observed
-        try refuseFuture(observed, field: "observed")
-        let commitmentID = try input.commitment.map { try TextRules.identifier($0, field: "commitment") } ?? current.commitment
-        let facts = try requireCommitment(commitmentID, field: "commitment")
+            name: try input.source.map { try TextRules.line($0, field: .source) } ?? current.source.name,
+            kind: try Parse.word(input.sourceKind, SourceKind.self, field: .sourceKind) ?? current.source.kind,
+            confidence: try Parse.word(input.confidence, Confidence.self, field: .confidence) ?? current.source.confidence)
+        let observed = try input.observed.map { try Parse.date($0, field: .observed) } ?? current.observed
+        try refuseFuture(observed, field: .observed)
+        let commitmentID = try input.commitment.map { try TextRules.identifier($0, field: .commitment) } ?? current.commitment
+        let facts = try requireCommitment(commitmentID, field: .commitment)
 
         switch current {
         case .verification(let old):
             if input.party != nil || input.severity != nil || input.description != nil {
-                throw LedgerError.badInput("entry is a verification: --party, --severity and --description belong to breaches")
+                throw LedgerError.invalid(input.party != nil ? .party : input.severity != nil ? .severity : .description,
+                                          "entry is a verification: \(option: .party), \(option: .severity) and \(option: .description) "
+                                          + "belong to breaches")
             }
             var measure = old.measure
             let given = (input.quantity != nil ? 1 : 0) + (input.done ? 1 : 0) + (input.notDone ? 1 : 0)
-            guard given <= 1 else { throw LedgerError.badInput("give at most one of --quantity, --done and --not-done") }
+            guard given <= 1 else {
+                throw LedgerError.invalid(.quantity, "give at most one of \(option: .quantity), \(option: .done) and \(option: .notDone)")
+            }
             if let quantity = input.quantity {
-                measure = .quantity(try Parse.quantity(quantity, field: "quantity", scale: facts.decimals, allowZero: true,
+                measure = .quantity(try Parse.quantity(quantity, field: .quantity, scale: facts.decimals, allowZero: true,
                                                        what: "commitment \(facts.id)"))
             }
             if input.done { measure = .done }
@@ -159,32 +175,34 @@ extension Session {
             switch (facts.kind, measure) {
             case (.quantity, .quantity), (.action, .done), (.action, .notDone): break
             case (.restraint, _):
-                throw LedgerError.badInput("commitment \(facts.id) is a restraint: verifications do not apply to it")
+                throw LedgerError.invalid(.commitment, "commitment \(facts.id) is a restraint: verifications do not apply to it")
             case (.quantity, _):
-                throw LedgerError.badInput("commitment \(facts.id) counts \(facts.unit ?? "items"): give --quantity N")
+                throw LedgerError.invalid(.quantity, "commitment \(facts.id) counts \(facts.unit ?? "items"): give \(option: .quantity) N")
             case (.action, .quantity):
-                throw LedgerError.badInput("commitment \(facts.id) is an action: give --done or --not-done")
+                throw LedgerError.invalid(.done, "commitment \(facts.id) is an action: give \(option: .done) or \(option: .notDone)")
             }
             return .verification(Verification(
                 externalID: old.externalID, commitment: commitmentID, measure: measure, observed: observed,
-                precision: try Parse.word(input.precision, Precision.self, field: "precision") ?? old.precision,
+                precision: try Parse.word(input.precision, Precision.self, field: .precision) ?? old.precision,
                 source: source, evidence: try correctedEvidence(old.evidence, input.evidence),
-                note: try optional(input.note, current: old.note) { try TextRules.optionalText($0, field: "note") },
+                note: try optional(input.note, current: old.note) { try TextRules.optionalText($0, field: .note) },
                 location: try correctedLocation(old.location, input.location)))
         case .breach(let old):
             if input.quantity != nil || input.done || input.notDone {
-                throw LedgerError.badInput("entry is a breach: --quantity, --done and --not-done belong to verifications")
+                throw LedgerError.invalid(input.quantity != nil ? .quantity : input.done ? .done : .notDone,
+                                          "entry is a breach: \(option: .quantity), \(option: .done) and \(option: .notDone) belong to "
+                                          + "verifications")
             }
-            let party = try input.party.map { try TextRules.identifier($0, field: "party") } ?? old.party
-            try requireParty(party, field: "party")
+            let party = try input.party.map { try TextRules.identifier($0, field: .party) } ?? old.party
+            try requireParty(party, field: .party)
             return .breach(Breach(
                 externalID: old.externalID, commitment: commitmentID, party: party, observed: observed,
-                precision: try Parse.word(input.precision, Precision.self, field: "precision") ?? old.precision,
-                severity: try Parse.word(input.severity, Severity.self, field: "severity") ?? old.severity,
+                precision: try Parse.word(input.precision, Precision.self, field: .precision) ?? old.precision,
+                severity: try Parse.word(input.severity, Severity.self, field: .severity) ?? old.severity,
                 source: source,
-                description: try optional(input.description, current: old.description) { try TextRules.optionalText($0, field: "description") },
+                description: try optional(input.description, current: old.description) { try TextRules.optionalText($0, field: .description) },
                 evidence: try correctedEvidence(old.evidence, input.evidence),
-                note: try optional(input.note, current: old.note) { try TextRules.optionalText($0, field: "note") },
+                note: try optional(input.note, current: old.note) { try TextRules.optionalText($0, field: .note) },
                 location: try correctedLocation(old.location, input.location)))
         }
     }

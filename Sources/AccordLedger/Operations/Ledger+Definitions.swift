@@ -4,108 +4,110 @@ import AccordStorage
 /// evidence is logged against.
 extension Ledger {
     /// Adds a party. Re-adding the same party is a no-op.
-    /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
+    /// - Throws: ``LedgerError`` `.invalid` naming the field that is wrong,
+    ///   `.conflict` for an id recorded with other content.
     public func addParty(_ input: PartyInput, as recorder: Recorder) throws -> Receipt {
-        let party = try Party(validating: input)
-        return try record(recorder) { session in
-            try session.add(party)
-        }
+        try record(.addParty(input), as: recorder)
     }
 
     /// Adds an agreement. Re-adding the same agreement is a no-op.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.invalid`, `.conflict`.
     public func addAgreement(_ input: AgreementInput, as recorder: Recorder) throws -> Receipt {
-        let agreement = try Agreement(validating: input)
-        return try record(recorder) { session in
-            try session.add(agreement)
-        }
+        try record(.addAgreement(input), as: recorder)
     }
 
     /// Adds a commitment (and pairs it with its reciprocal).
-    /// - Throws: ``LedgerError`` `.badInput` for a bad shape, an unknown id, a
-    ///   reciprocal of another unit, a dependency cycle, a duplicate id.
+    /// - Throws: ``LedgerError``: `.invalid` for a bad shape, a reciprocal of
+    ///   another unit or a dependency cycle; `.notFound` for an unknown id;
+    ///   `.conflict` for a duplicate id.
     public func addCommitment(_ input: CommitmentInput, as recorder: Recorder) throws -> Receipt {
-        let commitment = try Commitment(validating: input)
-        return try record(recorder) { session in
-            try session.add(commitment)
-        }
+        try record(.addCommitment(input), as: recorder)
     }
 
     /// Withdraws a commitment: it no longer counts towards any rate.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.notFound`, `.invalid`, `.conflict`.
     public func withdrawCommitment(_ input: WithdrawalInput, as recorder: Recorder) throws -> Receipt {
-        try record(recorder) { session in
-            let id = try TextRules.identifier(input.commitment, field: "commitment")
-            _ = try session.requireCommitment(id, field: "commitment")
-            let date = try Parse.optionalDate(input.date, field: "date") ?? Moment(date: CivilDate(days: session.now.day))
-            let withdrawal = Withdrawal(commitment: id, date: date, reason: try TextRules.text(input.reason, field: "reason"))
-            if let seq = try session.db.scalarInt("SELECT seq FROM withdrawals WHERE commitment = ?", id) {
-                return try session.unchanged(.commitmentWithdraw(withdrawal), existing: seq, what: "the withdrawal of \(id)")
-            }
-            return try session.append(.commitmentWithdraw(withdrawal))
-        }
+        try record(.withdrawCommitment(input), as: recorder)
     }
 
     /// Adds a guarantee over one or more commitments.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.invalid`, `.notFound`, `.conflict`.
     public func addGuarantee(_ input: GuaranteeInput, as recorder: Recorder) throws -> Receipt {
-        let guarantee = try Guarantee(validating: input)
-        return try record(recorder) { session in
-            try session.add(guarantee)
-        }
+        try record(.addGuarantee(input), as: recorder)
     }
 
     /// Records that a guarantor invoked a guarantee.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.notFound` for an unknown guarantee,
+    ///   `.invalid` for a date on which it answers no trigger.
     public func invokeGuarantee(_ input: InvocationInput, as recorder: Recorder) throws -> Receipt {
-        try record(recorder) { session in
-            let id = try TextRules.identifier(input.guarantee, field: "guarantee")
-            guard try session.db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
-                throw LedgerError.badInput("guarantee: no guarantee '\(id)'; add it with `accord guarantee add`")
-            }
-            let invocation = Invocation(guarantee: id, date: try Parse.date(input.date, field: "date"),
-                                        note: try TextRules.optionalText(input.note, field: "note"))
-            try session.refuseFuture(invocation.date, field: "date")
-            // An invocation answers an open trigger: one per trigger, on or after it.
-            if let refusal = try session.invocationRefusal(invocation) {
-                throw LedgerError.badInput("guarantee \(id) cannot be invoked on \(invocation.date.dayText): \(refusal)")
-            }
-            return try session.append(.guaranteeInvoke(invocation))
+        try record(.invokeGuarantee(input), as: recorder)
+    }
+}
+
+extension Session {
+    /// Appends the withdrawal of a commitment.
+    func withdraw(_ input: WithdrawalInput) throws -> Recorded {
+        let id = try TextRules.identifier(input.commitment, field: .commitment)
+        _ = try requireCommitment(id, field: .commitment)
+        let date = try Parse.optionalDate(input.date, field: .date) ?? Moment(date: CivilDate(days: now.day))
+        let withdrawal = Withdrawal(commitment: id, date: date, reason: try TextRules.text(input.reason, field: .reason))
+        if let seq = try db.scalarInt("SELECT seq FROM withdrawals WHERE commitment = ?", id) {
+            return try unchanged(.commitmentWithdraw(withdrawal), existing: seq, what: "the withdrawal of \(id)")
         }
+        return try append(.commitmentWithdraw(withdrawal))
+    }
+
+    /// Appends an invocation of a guarantee, which must answer an open trigger.
+    func invoke(_ input: InvocationInput) throws -> Recorded {
+        let id = try TextRules.identifier(input.guarantee, field: .guarantee)
+        guard try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
+            throw LedgerError.notFound(.guarantee, id, "\(Field.guarantee): no guarantee '\(id)'", hint: .add(.guarantee, id))
+        }
+        let invocation = Invocation(guarantee: id, date: try Parse.date(input.date, field: .date),
+                                    note: try TextRules.optionalText(input.note, field: .note))
+        try refuseFuture(invocation.date, field: .date)
+        // An invocation answers an open trigger: one per trigger, on or after it.
+        if let refusal = try invocationRefusal(invocation) {
+            throw LedgerError.invalid(.date, "guarantee \(id) cannot be invoked on \(invocation.date.dayText): \(refusal)")
+        }
+        return try append(.guaranteeInvoke(invocation))
     }
 }
 
 extension Party {
     init(validating input: PartyInput) throws {
-        self.init(id: try TextRules.identifier(input.id, field: "party id"),
-                  name: try TextRules.line(input.name, field: "name"),
-                  kind: try Parse.word(input.kind, PartyKind.self, field: "party kind"))
+        self.init(id: try TextRules.identifier(input.id, field: .id(.party)),
+                  name: try TextRules.line(input.name, field: .name),
+                  kind: try Parse.word(input.kind, PartyKind.self, field: .partyKind))
     }
 }
 
 extension Agreement {
     init(validating input: AgreementInput) throws {
-        self.init(id: try TextRules.identifier(input.id, field: "agreement id"),
-                  title: try TextRules.line(input.title, field: "title"),
-                  date: try Parse.optionalDate(input.date, field: "date"),
-                  venue: try TextRules.optionalLine(input.venue, field: "venue"))
+        self.init(id: try TextRules.identifier(input.id, field: .id(.agreement)),
+                  title: try TextRules.line(input.title, field: .title),
+                  date: try Parse.optionalDate(input.date, field: .date),
+                  venue: try TextRules.optionalLine(input.venue, field: .venue))
     }
 }
 
 extension Commitment {
     init(validating input: CommitmentInput) throws {
-        let id = try TextRules.identifier(input.id, field: "commitment id")
+        let id = try TextRules.identifier(input.id, field: .id(.commitment))
         let quantityText = input.quantity.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         let unitText = input.unit.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         let shapes = (quantityText != nil ? 1 : 0) + (input.action ? 1 : 0) + (input.restraint ? 1 : 0)
         if quantityText != nil && input.action {
-            throw LedgerError.badInput("commitment \(id): an action has no quantity; give either --action or --quantity N --unit TEXT")
+            throw LedgerError.invalid(.quantity, "commitment \(id): an action has no quantity; give either \(option: .action) or "
+                                      + "\(option: .quantity) N \(option: .unit) TEXT")
         }
         if quantityText != nil && input.restraint {
-            throw LedgerError.badInput("commitment \(id): a restraint has no quantity; give either --restraint or --quantity N --unit TEXT")
+            throw LedgerError.invalid(.quantity, "commitment \(id): a restraint has no quantity; give either \(option: .restraint) or "
+                                      + "\(option: .quantity) N \(option: .unit) TEXT")
         }
         guard shapes == 1 else {
-            throw LedgerError.badInput("commitment \(id): give exactly one of --quantity N --unit TEXT, --action or --restraint")
+            throw LedgerError.invalid(.commitmentKind, "commitment \(id): give exactly one of \(option: .quantity) N \(option: .unit) TEXT, "
+                                      + "\(option: .action) or \(option: .restraint)")
         }
         let kind: CommitmentKind = quantityText != nil ? .quantity : input.action ? .action : .restraint
         var target: Int64?
@@ -113,74 +115,76 @@ extension Commitment {
         var decimals: UInt8 = 0
         if let raw = input.decimals, !TextRules.trimmed(raw).isEmpty {
             guard kind == .quantity else {
-                throw LedgerError.badInput("commitment \(id): --decimals belongs with --quantity; \(kind.rawValue) commitments count no quantity")
+                throw LedgerError.invalid(.decimals, "commitment \(id): \(option: .decimals) belongs with \(option: .quantity); "
+                                          + "\(kind.rawValue) commitments count no quantity")
             }
-            decimals = UInt8(try Parse.count(raw, field: "decimals", allowZero: true, maximum: Int64(Quantity.maximumScale)))
+            decimals = UInt8(try Parse.count(raw, field: .decimals, allowZero: true, maximum: Int64(Quantity.maximumScale)))
         }
         if let quantityText {
-            target = try Parse.quantity(quantityText, field: "quantity", scale: decimals, allowZero: false, what: "commitment \(id)").units
+            target = try Parse.quantity(quantityText, field: .quantity, scale: decimals, allowZero: false, what: "commitment \(id)").units
             guard let unitText else {
-                throw LedgerError.badInput("commitment \(id): a quantity needs its unit (--unit prisoners)")
+                throw LedgerError.invalid(.unit, "commitment \(id): a quantity needs its unit (\(option: .unit) prisoners)")
             }
-            unit = try TextRules.line(unitText, field: "unit")
+            unit = try TextRules.line(unitText, field: .unit)
         } else if unitText != nil {
-            throw LedgerError.badInput("commitment \(id): --unit belongs with --quantity; \(kind.rawValue) commitments have no unit")
+            throw LedgerError.invalid(.unit, "commitment \(id): \(option: .unit) belongs with \(option: .quantity); "
+                                      + "\(kind.rawValue) commitments have no unit")
         }
-        let due = try Parse.optionalDate(input.due, field: "due")
-        let from = try Parse.optionalDate(input.from, field: "from")
-        let until = try Parse.optionalDate(input.until, field: "until")
+        let due = try Parse.optionalDate(input.due, field: .due)
+        let from = try Parse.optionalDate(input.from, field: .from)
+        let until = try Parse.optionalDate(input.until, field: .until)
         if kind == .restraint {
             guard from != nil else {
-                throw LedgerError.badInput("commitment \(id): a restraint needs its window: --from DATE [--until DATE]")
+                throw LedgerError.invalid(.from, "commitment \(id): a restraint needs its window: \(option: .from) DATE [\(option: .until) DATE]")
             }
             guard due == nil else {
-                throw LedgerError.badInput("commitment \(id): a restraint has a window (--from/--until), not a due date")
+                throw LedgerError.invalid(.due, "commitment \(id): a restraint has a window (\(option: .from)/\(option: .until)), not a due date")
             }
         }
         if let from, let until, until.day < from.day {
-            throw LedgerError.badInput("commitment \(id): --until \(until) is before --from \(from)")
+            throw LedgerError.invalid(.until, "commitment \(id): \(option: .until) \(until) is before \(option: .from) \(from)")
         }
         var dependsOn: [String] = []
         for raw in input.dependsOn {
-            let dependency = try TextRules.identifier(raw, field: "depends-on")
+            let dependency = try TextRules.identifier(raw, field: .dependsOn)
             if dependency == id {
-                throw LedgerError.badInput("commitment \(id): it cannot depend on itself (a dependency cycle)")
+                throw LedgerError.invalid(.dependsOn, "commitment \(id): it cannot depend on itself (a dependency cycle)")
             }
             if !dependsOn.contains(dependency) { dependsOn.append(dependency) }
         }
         var reciprocal: String?
         if let raw = input.reciprocal, !TextRules.trimmed(raw).isEmpty {
-            reciprocal = try TextRules.identifier(raw, field: "reciprocal")
-            if reciprocal == id { throw LedgerError.badInput("commitment \(id): it cannot be its own reciprocal") }
+            reciprocal = try TextRules.identifier(raw, field: .reciprocal)
+            if reciprocal == id { throw LedgerError.invalid(.reciprocal, "commitment \(id): it cannot be its own reciprocal") }
             if kind != .quantity {
-                throw LedgerError.badInput("commitment \(id): only quantity commitments can be reciprocal (an exchange of N for N)")
+                throw LedgerError.invalid(.reciprocal, "commitment \(id): only quantity commitments can be reciprocal (an exchange of N for N)")
             }
         }
-        self.init(id: id, agreement: try TextRules.identifier(input.agreement, field: "agreement"),
-                  party: try TextRules.identifier(input.party, field: "party"), kind: kind, target: target, decimals: decimals,
+        self.init(id: id, agreement: try TextRules.identifier(input.agreement, field: .agreement),
+                  party: try TextRules.identifier(input.party, field: .party), kind: kind, target: target, decimals: decimals,
                   unit: unit,
                   due: due, from: from, until: until, reciprocal: reciprocal, dependsOn: dependsOn,
-                  text: try TextRules.optionalText(input.text, field: "text"))
+                  text: try TextRules.optionalText(input.text, field: .text))
     }
 }
 
 extension Guarantee {
     init(validating input: GuaranteeInput) throws {
-        let id = try TextRules.identifier(input.id, field: "guarantee id")
+        let id = try TextRules.identifier(input.id, field: .id(.guarantee))
         var covers: [String] = []
         for raw in input.covers {
-            let commitment = try TextRules.identifier(raw, field: "covers")
+            let commitment = try TextRules.identifier(raw, field: .covers)
             if !covers.contains(commitment) { covers.append(commitment) }
         }
         guard !covers.isEmpty else {
-            throw LedgerError.badInput("guarantee \(id): name the commitments it covers with --covers")
+            throw LedgerError.invalid(.covers, "guarantee \(id): name the commitments it covers with \(option: .covers)")
         }
         var days: Int64 = 30
         if let raw = input.respondWithinDays, !TextRules.trimmed(raw).isEmpty {
-            days = try Parse.count(raw, field: "respond-within-days", allowZero: true, maximum: 3650, unit: " (ten years)")
+            days = try Parse.count(raw, field: .respondWithinDays, allowZero: true, maximum: 3650, unit: " (ten years)")
         }
-        self.init(id: id, guarantor: try TextRules.identifier(input.guarantor, field: "guarantor"), covers: covers,
-                  consequence: try TextRules.text(input.consequence, field: "consequence"), respondWithinDays: days)
+        self.init(id: id, guarantor: try TextRules.identifier(input.guarantor, field: .guarantor), covers: covers,
+                  consequence: try TextRules.text(input.consequence, field: .consequence), respondWithinDays: days)
     }
 }
 
@@ -216,30 +220,31 @@ extension Session {
         let id = commitment.id
         if let existing = try commitmentFacts(id) {
             if let voided = existing.voided {
-                throw LedgerError.badInput("commitment \(id) was voided by entry \(voided), and ids are never reused; choose another id")
+                throw LedgerError.conflict(voided, "commitment \(id) was voided by entry \(voided), and ids are never reused; choose another id")
             }
             return try unchanged(.commitmentAdd(commitment), existing: existing.seq, what: "commitment \(id)")
         }
         guard try db.scalarInt("SELECT seq FROM agreements WHERE id = ?", commitment.agreement) != nil else {
-            throw LedgerError.badInput("commitment \(id): no agreement '\(commitment.agreement)'; add it with `accord agreement add`")
+            throw LedgerError.notFound(.agreement, commitment.agreement, "commitment \(id): no agreement '\(commitment.agreement)'",
+                                       hint: .add(.agreement, commitment.agreement))
         }
-        try requireParty(commitment.party, field: "commitment \(id): party")
+        try requireParty(commitment.party, field: .party, label: "commitment \(id): \(Field.party)")
         if let counterpart = commitment.reciprocal {
-            let other = try requireCommitment(counterpart, field: "commitment \(id): reciprocal")
+            let other = try requireCommitment(counterpart, field: .reciprocal, label: "commitment \(id): \(Field.reciprocal)")
             guard other.kind == .quantity else {
-                throw LedgerError.badInput("commitment \(id): its reciprocal \(counterpart) is a \(other.kind.rawValue), not a quantity")
+                throw LedgerError.invalid(.reciprocal, "commitment \(id): its reciprocal \(counterpart) is a \(other.kind.rawValue), not a quantity")
             }
             guard other.unit == commitment.unit, other.decimals == commitment.decimals else {
-                throw LedgerError.badInput("commitment \(id): its reciprocal \(counterpart) counts \(other.unit ?? "-"), not \(commitment.unit ?? "-"); an exchange pairs the same unit")
+                throw LedgerError.invalid(.reciprocal, "commitment \(id): its reciprocal \(counterpart) counts \(other.unit ?? "-"), not \(commitment.unit ?? "-"); an exchange pairs the same unit")
             }
             if let paired = try db.scalarText("SELECT counterpart FROM reciprocals WHERE commitment = ?", counterpart) {
-                throw LedgerError.badInput("commitment \(id): \(counterpart) is already paired with \(paired)")
+                throw LedgerError.invalid(.reciprocal, "commitment \(id): \(counterpart) is already paired with \(paired)")
             }
         }
         for dependency in commitment.dependsOn {
-            _ = try requireCommitment(dependency, field: "commitment \(id): depends-on")
+            _ = try requireCommitment(dependency, field: .dependsOn, label: "commitment \(id): \(Field.dependsOn)")
             if try dependsTransitively(dependency, on: id) {
-                throw LedgerError.badInput("commitment \(id): depending on \(dependency) would make a dependency cycle")
+                throw LedgerError.invalid(.dependsOn, "commitment \(id): depending on \(dependency) would make a dependency cycle")
             }
         }
         return try append(.commitmentAdd(commitment))
@@ -249,16 +254,18 @@ extension Session {
         if let seq = try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", guarantee.id) {
             return try unchanged(.guaranteeAdd(guarantee), existing: seq, what: "guarantee \(guarantee.id)")
         }
-        try requireParty(guarantee.guarantor, field: "guarantee \(guarantee.id): guarantor")
+        try requireParty(guarantee.guarantor, field: .guarantor, label: "guarantee \(guarantee.id): \(Field.guarantor)")
         for commitment in guarantee.covers {
-            _ = try requireCommitment(commitment, field: "guarantee \(guarantee.id): covers")
+            _ = try requireCommitment(commitment, field: .covers, label: "guarantee \(guarantee.id): \(Field.covers)")
         }
         return try append(.guaranteeAdd(guarantee))
     }
 
-    func requireParty(_ id: String, field: String) throws {
+    /// Refuses a party id the ledger does not hold.
+    /// - Parameter label: how the message names the field (default: the field).
+    func requireParty(_ id: String, field: Field, label: Phrase? = nil) throws {
         guard try db.scalarInt("SELECT seq FROM parties WHERE id = ?", id) != nil else {
-            throw LedgerError.badInput("\(field): no party '\(id)'; add it with `accord party add \(id) --name …`")
+            throw LedgerError.notFound(.party, id, "\(label ?? "\(field)"): no party '\(id)'", hint: .add(.party, id))
         }
     }
 
@@ -280,12 +287,14 @@ extension Session {
         return facts
     }
 
-    func requireCommitment(_ id: String, field: String) throws -> CommitmentFacts {
+    /// The facts of a commitment the ledger holds and has not voided.
+    /// - Parameter label: how the message names the field (default: the field).
+    func requireCommitment(_ id: String, field: Field, label: Phrase? = nil) throws -> CommitmentFacts {
         guard let facts = try commitmentFacts(id) else {
-            throw LedgerError.badInput("\(field): no commitment '\(id)'; list them with `accord commitment list`")
+            throw LedgerError.notFound(.commitment, id, "\(label ?? "\(field)"): no commitment '\(id)'", hint: .list(.commitment))
         }
         if let voided = facts.voided {
-            throw LedgerError.badInput("\(field): commitment \(id) was voided by entry \(voided) (entered in error)")
+            throw LedgerError.conflict(voided, "\(label ?? "\(field)"): commitment \(id) was voided by entry \(voided) (entered in error)")
         }
         return facts
     }
@@ -305,9 +314,9 @@ extension Session {
     }
 
     /// Refuses dates more than a day after the recording time.
-    func refuseFuture(_ moment: Moment, field: String) throws {
+    func refuseFuture(_ moment: Moment, field: Field) throws {
         if moment.day > now.day + 1 {
-            throw LedgerError.badInput("\(field) \(moment) is in the future (the ledger's clock says \(Moment(instant: now).dayText))")
+            throw LedgerError.invalid(field, "\(field) \(moment) is in the future (the ledger's clock says \(Moment(instant: now).dayText))")
         }
     }
 }

@@ -4,31 +4,24 @@ import AccordStorage
 extension Ledger {
     /// Logs a verification. Re-sending the same external id with the same
     /// content is a no-op; with different content it is refused.
-    /// - Throws: ``LedgerError`` `.badInput` naming the field that is wrong.
+    /// - Throws: ``LedgerError``: `.invalid` naming the field that is wrong,
+    ///   `.notFound` for an unknown commitment, `.conflict` for an external id
+    ///   recorded with other content.
     public func log(_ input: VerificationInput, as recorder: Recorder) throws -> Receipt {
-        let prepared = try PreparedVerification(input)
-        return try record(recorder) { session in
-            try session.log(prepared)
-        }
+        try record(.log(input), as: recorder)
     }
 
     /// Reports a breach. Idempotent by external id, like ``log(_:as:)``.
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.invalid`, `.notFound`, `.conflict`.
     public func recordBreach(_ input: BreachInput, as recorder: Recorder) throws -> Receipt {
-        let breach = try Breach(validating: input)
-        return try record(recorder) { session in
-            try session.record(breach)
-        }
+        try record(.breach(input), as: recorder)
     }
 
     /// Records another source for an existing verification or breach.
-    /// - Throws: ``LedgerError`` `.badInput` when the entry is unknown or not a
-    ///   verification or breach.
+    /// - Throws: ``LedgerError`` `.notFound` when the entry is unknown,
+    ///   `.invalid` when it is not a verification or breach.
     public func corroborate(_ input: CorroborationInput, as recorder: Recorder) throws -> Receipt {
-        let prepared = try PreparedCorroboration(input)
-        return try record(recorder) { session in
-            try session.corroborate(prepared)
-        }
+        try record(.corroborate(input), as: recorder)
     }
 }
 
@@ -49,21 +42,22 @@ struct PreparedVerification {
     var location: Location
 
     init(_ input: VerificationInput) throws {
-        commitment = try TextRules.identifier(input.commitment, field: "commitment")
+        commitment = try TextRules.identifier(input.commitment, field: .commitment)
         let quantityText = input.quantity.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         let given = (quantityText != nil ? 1 : 0) + (input.done ? 1 : 0) + (input.notDone ? 1 : 0)
         guard given == 1 else {
-            throw LedgerError.badInput("give exactly one of --quantity N, --done or --not-done (what was observed)")
+            throw LedgerError.invalid(.quantity, "give exactly one of \(option: .quantity) N, \(option: .done) or \(option: .notDone) "
+                                      + "(what was observed)")
         }
         self.quantityText = quantityText
         done = input.done
         notDone = input.notDone
-        observed = try Parse.date(input.observed, field: "observed")
-        precision = try Parse.word(input.precision, Precision.self, field: "precision") ?? .day
+        observed = try Parse.date(input.observed, field: .observed)
+        precision = try Parse.word(input.precision, Precision.self, field: .precision) ?? .day
         source = try Parse.source(input.source)
         externalID = try Parse.externalID(input.externalID)
         evidence = try Parse.evidence(input.evidence)
-        note = try TextRules.optionalText(input.note, field: "note")
+        note = try TextRules.optionalText(input.note, field: .note)
         location = try Parse.location(input.location)
     }
 
@@ -73,17 +67,19 @@ struct PreparedVerification {
         switch facts.kind {
         case .quantity:
             guard let quantityText else {
-                throw LedgerError.badInput("commitment \(facts.id) counts \(facts.unit ?? "items"): log --quantity N, not --done/--not-done")
+                throw LedgerError.invalid(.quantity, "commitment \(facts.id) counts \(facts.unit ?? "items"): log \(option: .quantity) N, "
+                                          + "not \(option: .done)/\(option: .notDone)")
             }
-            measure = .quantity(try Parse.quantity(quantityText, field: "quantity", scale: facts.decimals, allowZero: true,
+            measure = .quantity(try Parse.quantity(quantityText, field: .quantity, scale: facts.decimals, allowZero: true,
                                                    what: "commitment \(facts.id)"))
         case .action:
             guard quantityText == nil else {
-                throw LedgerError.badInput("commitment \(facts.id) is an action: log --done or --not-done, not a quantity")
+                throw LedgerError.invalid(.quantity, "commitment \(facts.id) is an action: log \(option: .done) or \(option: .notDone), "
+                                          + "not a quantity")
             }
             measure = done ? .done : .notDone
         case .restraint:
-            throw LedgerError.badInput("commitment \(facts.id) is a restraint: it is judged by breaches; report one with `accord breach`")
+            throw LedgerError.invalid(.commitment, "commitment \(facts.id) is a restraint: it is judged by breaches", hint: .reportBreach)
         }
         return Verification(externalID: externalID, commitment: commitment, measure: measure, observed: observed,
                             precision: precision, source: source, evidence: evidence, note: note, location: location)
@@ -101,29 +97,29 @@ struct PreparedCorroboration {
     var note: String?
 
     init(_ input: CorroborationInput) throws {
-        target = try TextRules.line(input.target, field: "corroborates", limit: TextRules.externalIDLimit)
+        target = try TextRules.line(input.target, field: .corroborates, limit: TextRules.externalIDLimit)
         source = try Parse.source(input.source)
         confidenceGiven = input.source.confidence.map { !TextRules.trimmed($0).isEmpty } ?? false
         externalID = try Parse.externalID(input.externalID)
         evidence = try Parse.evidence(input.evidence)
-        note = try TextRules.optionalText(input.note, field: "note")
+        note = try TextRules.optionalText(input.note, field: .note)
     }
 }
 
 extension Breach {
     init(validating input: BreachInput) throws {
         self.init(externalID: try Parse.externalID(input.externalID),
-                  commitment: try TextRules.identifier(input.commitment, field: "commitment"),
+                  commitment: try TextRules.identifier(input.commitment, field: .commitment),
                   // Left empty until the commitment's obligor is known (Session.record).
                   party: try input.party.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
-                      .map { try TextRules.identifier($0, field: "party") } ?? "",
-                  observed: try Parse.date(input.observed, field: "observed"),
-                  precision: try Parse.word(input.precision, Precision.self, field: "precision") ?? .day,
-                  severity: try Severity(parsing: TextRules.trimmed(input.severity), field: "severity"),
+                      .map { try TextRules.identifier($0, field: .party) } ?? "",
+                  observed: try Parse.date(input.observed, field: .observed),
+                  precision: try Parse.word(input.precision, Precision.self, field: .precision) ?? .day,
+                  severity: try Severity(parsing: TextRules.trimmed(input.severity), field: .severity),
                   source: try Parse.source(input.source),
-                  description: try TextRules.optionalText(input.description, field: "description"),
+                  description: try TextRules.optionalText(input.description, field: .description),
                   evidence: try Parse.evidence(input.evidence),
-                  note: try TextRules.optionalText(input.note, field: "note"),
+                  note: try TextRules.optionalText(input.note, field: .note),
                   location: try Parse.location(input.location))
     }
 }
@@ -138,9 +134,9 @@ struct RecordReference {
 
 extension Session {
     func log(_ prepared: PreparedVerification) throws -> Recorded {
-        let facts = try requireCommitment(prepared.commitment, field: "commitment")
+        let facts = try requireCommitment(prepared.commitment, field: .commitment)
         let verification = try prepared.verification(for: facts)
-        try refuseFuture(verification.observed, field: "observed")
+        try refuseFuture(verification.observed, field: .observed)
         let payload = Payload.verification(verification)
         if let id = verification.externalID, let seq = try externalIDEntry(id) {
             return try unchanged(.verification(verification), existing: seq, id: id)
@@ -167,16 +163,16 @@ extension Session {
 
     func record(_ breach: Breach) throws -> Recorded {
         var breach = breach
-        let facts = try requireCommitment(breach.commitment, field: "commitment")
+        let facts = try requireCommitment(breach.commitment, field: .commitment)
         // A breach belongs to the commitment's obligor: another party cannot breach it.
         if breach.party.isEmpty { breach.party = facts.party }
         guard breach.party == facts.party else {
-            throw LedgerError.badInput("party: \(breach.party) is not bound by \(facts.id); its obligor is \(facts.party) "
-                                       + "(leave out --party, or report the breach against a commitment of \(breach.party))")
+            throw LedgerError.invalid(.party, "\(Field.party): \(breach.party) is not bound by \(facts.id); its obligor is \(facts.party) "
+                                      + "(leave out \(option: .party), or report the breach against a commitment of \(breach.party))")
         }
-        try refuseFuture(breach.observed, field: "observed")
+        try refuseFuture(breach.observed, field: .observed)
         if let refusal = try forceRefusal(facts, day: breach.observed.day) {
-            throw LedgerError.badInput("observed: \(breach.observed.text) is outside \(facts.id): \(refusal)")
+            throw LedgerError.invalid(.observed, "\(Field.observed): \(breach.observed.text) is outside \(facts.id): \(refusal)")
         }
         let payload = Payload.breach(breach)
         if let id = breach.externalID, let seq = try externalIDEntry(id) {
@@ -186,13 +182,14 @@ extension Session {
     }
 
     func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
-        try corroborate(prepared, reference: try resolve(prepared.target, field: "corroborates"))
+        try corroborate(prepared, reference: try resolve(prepared.target, field: .corroborates))
     }
 
     /// Corroborates the record `reference` names (already resolved from `prepared.target`).
     func corroborate(_ prepared: PreparedCorroboration, reference: RecordReference) throws -> Recorded {
         guard reference.corroboration == nil else {
-            throw LedgerError.badInput("corroborates: \(prepared.target) is itself a corroboration; corroborate the record it supports, entry \(reference.record)")
+            throw LedgerError.invalid(.corroborates, "\(Field.corroborates): \(prepared.target) is itself a corroboration; corroborate the "
+                                      + "record it supports, entry \(reference.record)")
         }
         var source = prepared.source
         if !prepared.confidenceGiven, let state = try RecordState.load(record: reference.record, db: db) {
@@ -218,17 +215,17 @@ extension Session {
     /// Resolves a reference typed by a user: an external id, else a seq.
     /// - Throws: ``LedgerError`` `.badInput` when it names no verification,
     ///   breach or corroboration.
-    func resolve(_ text: String, field: String) throws -> RecordReference {
+    func resolve(_ text: String, field: Field) throws -> RecordReference {
         let trimmed = TextRules.trimmed(text)
         guard let seq = try externalIDEntry(trimmed) ?? TextRules.seq(trimmed) else {
-            throw LedgerError.badInput("\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
+            throw LedgerError.notFound(.entry, trimmed, "\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
         return try reference(seq, field: field)
     }
 
     /// What the entry at `seq` is, when it is a verification, breach or corroboration.
     /// - Throws: ``LedgerError`` `.badInput` otherwise.
-    func reference(_ seq: Int64, field: String) throws -> RecordReference {
+    func reference(_ seq: Int64, field: Field) throws -> RecordReference {
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
             return RecordReference(record: root, corroboration: nil)
         }
@@ -240,8 +237,8 @@ extension Session {
         }
         let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
         if let kind {
-            throw LedgerError.badInput("\(field): entry \(seq) is a \(kind) entry, not a verification, breach or corroboration")
+            throw LedgerError.invalid(field, "\(field): entry \(seq) is a \(kind) entry, not a verification, breach or corroboration")
         }
-        throw LedgerError.badInput("\(field): no entry \(seq) (the ledger's last entry is \(writer.seq))")
+        throw LedgerError.notFound(.entry, "\(seq)", "\(field): no entry \(seq) (the ledger's last entry is \(writer.seq))")
     }
 }

@@ -13,39 +13,39 @@ enum Parse {
     static let maximumQuantity: Int64 = 1_000_000_000_000
 
     /// A whole number of items: digits only, no sign, no decimal point.
-    static func count(_ raw: String, field: String, allowZero: Bool, maximum: Int64 = maximumQuantity,
+    static func count(_ raw: String, field: Field, allowZero: Bool, maximum: Int64 = maximumQuantity,
                       unit: String = "") throws -> Int64 {
         let text = TextRules.trimmed(raw)
-        guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give a whole number") }
+        guard !text.isEmpty else { throw LedgerError.invalid(field, "\(field) is empty; give a whole number") }
         guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             if text.hasPrefix("-") {
-                throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is negative; give a whole number \(allowZero ? "0" : "1") or more")
+                throw LedgerError.invalid(field, "\(field) '\(TextRules.printable(text))' is negative; give a whole number \(allowZero ? "0" : "1") or more")
             }
-            throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is not a whole number")
+            throw LedgerError.invalid(field, "\(field) '\(TextRules.printable(text))' is not a whole number")
         }
         guard text.utf8.count <= 13, let value = Int64(text), value <= maximum else {
-            throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is too large; at most \(maximum)\(unit)")
+            throw LedgerError.invalid(field, "\(field) '\(TextRules.printable(text))' is too large; at most \(maximum)\(unit)")
         }
-        if !allowZero && value == 0 { throw LedgerError.badInput("\(field) must be at least 1") }
+        if !allowZero && value == 0 { throw LedgerError.invalid(field, "\(field) must be at least 1") }
         return value
     }
 
-    static func date(_ raw: String, field: String) throws -> Moment {
+    static func date(_ raw: String, field: Field) throws -> Moment {
         try Moment(parsing: TextRules.trimmed(raw), field: field)
     }
 
-    static func optionalDate(_ raw: String?, field: String) throws -> Moment? {
+    static func optionalDate(_ raw: String?, field: Field) throws -> Moment? {
         guard let raw, !TextRules.trimmed(raw).isEmpty else { return nil }
         return try date(raw, field: field)
     }
 
-    static func word<V: Vocabulary>(_ raw: String?, _ type: V.Type, field: String) throws -> V? {
+    static func word<V: Vocabulary>(_ raw: String?, _ type: V.Type, field: Field) throws -> V? {
         guard let raw, !TextRules.trimmed(raw).isEmpty else { return nil }
         return try V(parsing: TextRules.trimmed(raw), field: field)
     }
 
     /// Degrees as a decimal number with at most 7 decimal places, in 10⁻⁷ degree units.
-    static func degrees(_ raw: String, field: String, limit: Int64) throws -> Int64 {
+    static func degrees(_ raw: String, field: Field, limit: Int64) throws -> Int64 {
         let text = TextRules.trimmed(raw)
         var bytes = Array(text.utf8)
         var negative = false
@@ -55,7 +55,7 @@ enum Parse {
         }
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         func fail(_ why: String) -> LedgerError {
-            LedgerError.badInput("\(field) '\(TextRules.printable(text))' \(why)")
+            LedgerError.invalid(field, "\(field) '\(TextRules.printable(text))' \(why)")
         }
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 3,
               whole.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
@@ -81,19 +81,19 @@ enum Parse {
     }
 
     /// A SHA-256 given as 64 hex digits (either case).
-    static func sha256(_ raw: String, field: String) throws -> [UInt8] {
+    static func sha256(_ raw: String, field: Field) throws -> [UInt8] {
         let text = TextRules.trimmed(raw)
         guard text.utf8.count == 64, let bytes = bytes(fromHex: text) else {
-            throw LedgerError.badInput("\(field) '\(TextRules.printable(text))' is not a SHA-256: give 64 hexadecimal digits")
+            throw LedgerError.invalid(field, "\(field) '\(TextRules.printable(text))' is not a SHA-256: give 64 hexadecimal digits")
         }
         return bytes
     }
 
     /// The SHA-256 of a file's contents, read in chunks.
-    static func sha256(ofFile path: String, field: String) throws -> [UInt8] {
+    static func sha256(ofFile path: String, field: Field) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))")
+            throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var hasher = SHA256()
@@ -102,7 +102,7 @@ enum Parse {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))")
+                throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
@@ -115,9 +115,9 @@ enum Parse {
         let shaText = input.sha256.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         let fileText = input.file.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         switch (fileText, shaText) {
-        case (let file?, nil): sha = try sha256(ofFile: file, field: "--evidence")
-        case (nil, let hex?): sha = try sha256(hex, field: "evidence_sha256")
-        case (_?, _?): throw LedgerError.badInput("give either --evidence FILE or --evidence-sha256 HEX, not both")
+        case (let file?, nil): sha = try sha256(ofFile: file, field: .evidenceFile)
+        case (nil, let hex?): sha = try sha256(hex, field: .evidenceSHA256)
+        case (_?, _?): throw LedgerError.invalid(.evidenceFile, "give either \(option: .evidenceFile) FILE or \(option: .evidenceSHA256) HEX, not both")
         case (nil, nil): sha = nil
         }
         return Evidence(sha256: sha, uri: try evidenceURI(input.uri))
@@ -136,9 +136,9 @@ enum Parse {
     /// matched without regard to case; anything else (`javascript:`, `data:`,
     /// `file:`, no scheme at all) is refused, since a reader may click it.
     static func evidenceURI(_ raw: String?) throws -> String? {
-        guard let uri = try TextRules.optionalLine(raw, field: "evidence_uri", limit: 2_000) else { return nil }
+        guard let uri = try TextRules.optionalLine(raw, field: .evidenceURI, limit: 2_000) else { return nil }
         func refuse(_ why: String) -> LedgerError {
-            LedgerError.badInput("evidence_uri '\(TextRules.printable(uri))' \(why); \(evidenceURIAdvice)")
+            LedgerError.invalid(.evidenceURI, "\(Field.evidenceURI) '\(TextRules.printable(uri))' \(why); \(evidenceURIAdvice)")
         }
         let bytes = Array(uri.utf8)
         // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":".
@@ -170,31 +170,31 @@ enum Parse {
     }
 
     static func location(_ input: LocationInput) throws -> Location {
-        let place = try TextRules.optionalLine(input.place, field: "place")
+        let place = try TextRules.optionalLine(input.place, field: .place)
         let lat = input.lat.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         let lon = input.lon.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
         var coordinates: Coordinates?
         switch (lat, lon) {
         case (let lat?, let lon?):
-            coordinates = Coordinates(latitude: try degrees(lat, field: "lat", limit: 90),
-                                      longitude: try degrees(lon, field: "lon", limit: 180))
+            coordinates = Coordinates(latitude: try degrees(lat, field: .lat, limit: 90),
+                                      longitude: try degrees(lon, field: .lon, limit: 180))
         case (nil, nil): coordinates = nil
-        default: throw LedgerError.badInput("give both lat and lon, or neither")
+        default: throw LedgerError.invalid(lat == nil ? .lat : .lon, "give both \(Field.lat) and \(Field.lon), or neither")
         }
-        let precision = try word(input.precision, GeoPrecision.self, field: "geo_precision")
+        let precision = try word(input.precision, GeoPrecision.self, field: .geoPrecision)
         if precision != nil && coordinates == nil && place == nil {
-            throw LedgerError.badInput("geo_precision needs a place or lat/lon to describe")
+            throw LedgerError.invalid(.geoPrecision, "\(Field.geoPrecision) needs a \(Field.place) or \(Field.lat)/\(Field.lon) to describe")
         }
         return Location(place: place, coordinates: coordinates, precision: precision)
     }
 
     static func source(_ input: SourceInput) throws -> Source {
-        Source(name: try TextRules.line(input.name, field: "source"),
-               kind: try word(input.kind, SourceKind.self, field: "source_kind") ?? .other,
-               confidence: try word(input.confidence, Confidence.self, field: "confidence") ?? .confirmed)
+        Source(name: try TextRules.line(input.name, field: .source),
+               kind: try word(input.kind, SourceKind.self, field: .sourceKind) ?? .other,
+               confidence: try word(input.confidence, Confidence.self, field: .confidence) ?? .confirmed)
     }
 
     static func externalID(_ raw: String?) throws -> String? {
-        try TextRules.optionalLine(raw, field: "id", limit: TextRules.externalIDLimit)
+        try TextRules.optionalLine(raw, field: .externalID, limit: TextRules.externalIDLimit)
     }
 }

@@ -31,7 +31,7 @@ extension Session {
         let columns = Columns(statement.columnNames, table: "commitments")
         let cursor = statement.cursor()
         if let row = try cursor.next() { commitment = try ReadRow(values: row.values, columns: columns).commitment() }
-        guard let commitment else { throw LedgerError.badInput("no commitment '\(id)'") }
+        guard let commitment else { throw LedgerError.notFound(.commitment, id, "no commitment '\(id)'") }
         var snapshot = Snapshot(seq: writer.seq)
         if let date = try db.scalarText("SELECT date FROM agreements WHERE id = ?", commitment.agreement) {
             snapshot.agreementDates[commitment.agreement] = try? Moment(canonical: date)
@@ -54,6 +54,9 @@ extension Session {
 
     /// Forgets what this transaction remembered of a commitment's terms (it was amended).
     func forgetTerms() { knownTerms.removeAll() }
+
+    /// Forgets what this transaction remembered of commitments (one was voided).
+    func forgetCommitments() { knownCommitments.removeAll() }
 }
 
 extension Session {

@@ -1,7 +1,7 @@
 import AccordStorage
 
 /// Who is recording, and with which key, if any.
-public struct Recorder {
+public struct Recorder: Sendable {
     /// The recording actor written into each entry.
     public var actor: String
     /// Signs each entry with a registered key.
@@ -42,6 +42,8 @@ final class Session {
     var knownTerms: [String: (commitment: Commitment, snapshot: Snapshot)] = [:]
     static let knownCommitmentLimit = 100_000
     private var externalIDStatement: Statement?
+    /// The savepoint of the batch operation under way, if any (``attempt(isolated:_:)``).
+    var isolation = OperationIsolation()
 
     init(db: Database, recorder: Recorder, now: Timestamp, clock: RecordingClock = .system, rebuilding: Bool = false) throws {
         self.db = db
@@ -63,6 +65,7 @@ final class Session {
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
         try checkSignerOnce()
+        try willWrite()
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock)
         return .added(seq: entry.seq, kind: entry.kind)
     }
@@ -90,10 +93,10 @@ final class Session {
     /// As ``unchanged(_:existing:what:)``, with the entry at `seq` already decoded.
     func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String) throws -> Recorded {
         guard let entry else {
-            throw LedgerError(.tampered, "\(what) points at entry \(seq), which is missing; run `accord audit`")
+            throw LedgerError(.tampered, "\(what) points at entry \(seq), which is missing", hint: .audit)
         }
         guard entry.payload == payload else {
-            throw LedgerError.badInput("\(what) already exists (entry \(seq)) with different content; "
+            throw LedgerError.conflict(seq, "\(what) already exists (entry \(seq)) with different content; "
                                        + "choose another id, or correct the existing record")
         }
         return .alreadyPresent(seq: seq)
@@ -103,26 +106,26 @@ final class Session {
 extension Ledger {
     /// Runs `body` in one write transaction with a journal session. Nothing is
     /// written unless `body` returns normally.
-    /// - Throws: ``LedgerError`` `.badInput` when the recorder's actor is not
-    ///   one line of text; it is written in NFC, like all text in an entry.
+    /// - Throws: ``LedgerError`` `.invalid(.actor)` when the recorder's actor is
+    ///   not one line of text; it is written in NFC, like all text in an entry.
     func transact<T>(_ recorder: Recorder, _ body: (Session) throws -> T) throws -> T {
         try transactCommitting(recorder, body).result
     }
 
     /// As ``transact(_:_:)``, also returning what the transaction appended.
     ///
-    /// The recording time is the system clock, or `ACCORD_NOW` (marked in each
-    /// entry as overridden). A time, or a last entry, later than the system
-    /// clock by more than ``Timestamp/allowedSkewMilliseconds`` is refused: an
-    /// entry is never recorded in the future.
+    /// The recording time is the ledger's clock (marked in each entry as
+    /// overridden when it is not the system clock). A time, or a last entry,
+    /// later than the system clock by more than ``Timestamp/allowedSkewMilliseconds``
+    /// is refused: an entry is never recorded in the future.
     func transactCommitting<T>(_ recorder: Recorder, _ body: (Session) throws -> T) throws -> (result: T, commit: JournalCommit?) {
         var recorder = recorder
         recorder.actor = try Ledger.validateActor(recorder.actor)
-        let time = try Timestamp.recording()
+        let time = try settings.clock.reading()
         let limit = Timestamp(milliseconds: time.system.milliseconds + Timestamp.allowedSkewMilliseconds)
         if time.time > limit {
-            throw LedgerError.badInput("ACCORD_NOW (\(time.time.iso8601)) is later than this machine's clock "
-                                       + "(\(time.system.iso8601)); an entry is never recorded in the future")
+            throw LedgerError.invalid(.recordedAt, "\(time.source ?? "the clock") (\(time.time.iso8601)) is later than this "
+                                      + "machine's clock (\(time.system.iso8601)); an entry is never recorded in the future")
         }
         return try LedgerError.translating {
             try database.write { db in
@@ -150,7 +153,7 @@ extension Ledger {
         do {
             return try Entry.decode(bytes)
         } catch {
-            throw LedgerError(.tampered, "journal entry \(seq) cannot be decoded (\(error)); run `accord audit`")
+            throw LedgerError(.tampered, "journal entry \(seq) cannot be decoded (\(error))", hint: .audit)
         }
     }
 }

@@ -27,6 +27,15 @@ final class Projector {
         try totals.flush(to: db)
     }
 
+    /// Starts remembering changes to the pending totals (see ``TotalsAccumulator/beginUndo()``).
+    func beginUndo() { totals.beginUndo() }
+
+    /// Keeps the changes to the pending totals.
+    func commitUndo() { totals.commitUndo() }
+
+    /// Takes back the changes to the pending totals.
+    func rollBackUndo() { totals.rollBackUndo() }
+
     /// Projects `entry`, whose content hash (its leaf hash without a state root) is `content`.
     func apply(_ entry: Entry, content: Hash32) throws {
         let seq = entry.seq

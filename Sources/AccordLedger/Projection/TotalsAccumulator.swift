@@ -25,6 +25,20 @@ struct TotalsAccumulator {
     private var sourceIndex: [String: Int32] = [:]
     private var sourceNames: [String] = []
 
+    /// What changed since ``beginUndo()``, to take back in ``rollBackUndo()``.
+    private var undo: Undo?
+
+    /// The changes of one operation of a batch: each key as it was before the
+    /// operation first changed it, or, once a flush wrote and emptied the
+    /// accumulator meanwhile, the whole of it as it was (the flush's rows are
+    /// rolled back with the savepoint, so they must come back here).
+    private struct Undo {
+        var daily: [DayKey: Amounts?] = [:]
+        var sources: [SourceKey: Int64?] = [:]
+        var removed: [RankKey] = []
+        var beforeFlush: (daily: [DayKey: Amounts], sources: [SourceKey: Int64], removed: Set<RankKey>)?
+    }
+
     var count: Int { daily.count + sources.count }
     var isEmpty: Bool { daily.isEmpty && sources.isEmpty && removed.isEmpty }
 
@@ -39,22 +53,76 @@ struct TotalsAccumulator {
         let c = intern(commitment: commitment)
         let d = Int32(truncatingIfNeeded: day)
         let r = Int32(truncatingIfNeeded: rank)
-        daily[DayKey(commitment: c, day: d, rank: r), default: Amounts()].addRecord(measure)
-        sources[SourceKey(commitment: c, day: d, rank: r, source: intern(source: source)), default: 0] += 1
+        let dayKey = DayKey(commitment: c, day: d, rank: r)
+        let sourceKey = SourceKey(commitment: c, day: d, rank: r, source: intern(source: source))
+        if undo != nil { remember(dayKey, sourceKey) }
+        daily[dayKey, default: Amounts()].addRecord(measure)
+        sources[sourceKey, default: 0] += 1
     }
 
     private mutating func apply(_ contribution: Contribution, sign: Int64) {
         let c = intern(commitment: contribution.commitment)
         let d = Int32(truncatingIfNeeded: contribution.day)
         let key = DayKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: contribution.rank))
+        if undo != nil { remember(key, nil) }
         daily[key, default: Amounts()].add(contribution, sign: sign)
         for (source, rank) in contribution.sources {
             let sourceKey = SourceKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: rank), source: intern(source: source))
+            if undo != nil { remember(nil, sourceKey) }
             sources[sourceKey, default: 0] += sign
         }
-        if sign < 0 {
-            removed.insert(RankKey(commitment: c, rank: key.rank))
+        if sign < 0, removed.insert(RankKey(commitment: c, rank: key.rank)).inserted {
+            undo?.removed.append(RankKey(commitment: c, rank: key.rank))
         }
+    }
+
+    /// Notes the keys' values before their first change since ``beginUndo()``.
+    private mutating func remember(_ dayKey: DayKey?, _ sourceKey: SourceKey?) {
+        guard var log = undo, log.beforeFlush == nil else { return }
+        undo = nil  // no second copy of the log while it changes
+        if let dayKey, log.daily.index(forKey: dayKey) == nil { log.daily[dayKey] = .some(daily[dayKey]) }
+        if let sourceKey, log.sources.index(forKey: sourceKey) == nil { log.sources[sourceKey] = .some(sources[sourceKey]) }
+        undo = log
+    }
+
+    /// Starts remembering changes, so that ``rollBackUndo()`` can take them back.
+    mutating func beginUndo() {
+        undo = Undo()
+    }
+
+    /// Keeps the changes since ``beginUndo()``.
+    mutating func commitUndo() {
+        undo = nil
+    }
+
+    /// Takes back the changes since ``beginUndo()`` (the database was rolled
+    /// back to a savepoint taken then).
+    mutating func rollBackUndo() {
+        guard let log = undo else { return }
+        undo = nil
+        if let before = log.beforeFlush {
+            (daily, sources, removed) = before
+            return
+        }
+        for (key, value) in log.daily { daily[key] = value }
+        for (key, value) in log.sources { sources[key] = value }
+        for key in log.removed { removed.remove(key) }
+    }
+
+    /// Before a flush empties the accumulator while changes are remembered:
+    /// the whole accumulator as it was at ``beginUndo()``.
+    private mutating func keepStateBeforeFlush() {
+        guard var log = undo, log.beforeFlush == nil else { return }
+        undo = nil
+        var before = (daily: daily, sources: sources, removed: removed)
+        for (key, value) in log.daily { before.daily[key] = value }
+        for (key, value) in log.sources { before.sources[key] = value }
+        for key in log.removed { before.removed.remove(key) }
+        log.beforeFlush = before
+        log.daily = [:]
+        log.sources = [:]
+        log.removed = []
+        undo = log
     }
 
     private mutating func intern(commitment: String) -> Int32 {
@@ -86,6 +154,7 @@ struct TotalsAccumulator {
     /// Writes everything collected and empties the accumulator.
     mutating func flush(to db: Database) throws {
         guard !isEmpty else { return }
+        if undo != nil { keepStateBeforeFlush() }
         let commitmentOrder = Self.sortOrder(commitmentIDs)
         let sourceOrder = Self.sortOrder(sourceNames)
         var byRank: [RankKey: (amounts: Amounts, lastDay: Int64, firstBreachDay: Int64?)] = [:]

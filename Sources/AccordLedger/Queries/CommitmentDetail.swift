@@ -96,12 +96,12 @@ extension Ledger {
     /// One commitment, judged as in a report, with its live evidence.
     /// - Throws: ``LedgerError`` `.badInput` when there is no such commitment.
     public func commitmentDetail(_ id: String, options: ReportOptions) throws -> CommitmentDetail {
-        let today = try Timestamp.now()
+        let today = try settings.clock.now()
         // The judgement and the listings read one view: the same entries, even if a writer appends meanwhile.
         return try reading(asOf: options.asOf) { view in
             let report = try view.report(options, at: options.at ?? Moment(date: CivilDate(days: today.day)))
             guard let row = report.commitments.first(where: { $0.id == id }) else {
-                throw LedgerError.badInput("no commitment '\(id)'; list them with `accord commitment list`")
+                throw LedgerError.notFound(.commitment, id, "no commitment '\(id)'", hint: .list(.commitment))
             }
             var verificationQuery = VerificationQuery()
             verificationQuery.commitment = id
@@ -140,7 +140,7 @@ extension CommitmentDetail {
         case .some(let other): return other.rawValue
         case nil: return status
         }
-        if let day = try? Moment(parsing: observed, field: "observed").day, day > detail.at.day { return "after --at" }
+        if let day = try? Moment(parsing: observed, field: .observed).day, day > detail.at.day { return "after --at" }
         if (Confidence(rawValue: confidence) ?? .unverified) < detail.minConfidence { return "below threshold" }
         return nil
     }

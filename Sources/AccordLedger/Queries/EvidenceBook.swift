@@ -144,7 +144,7 @@ struct EvidenceBook {
         for seq in seqs.sorted() {
             guard let entry = try entry(seq) else {
                 throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named by a projection but missing from "
-                                  + "the journal; run `accord audit`")
+                                  + "the journal", hint: .audit)
             }
             let record: Int64
             switch entry.payload {
@@ -206,11 +206,11 @@ struct EvidenceBook {
                 }
             default:
                 throw LedgerError(.tampered, "the ledger has been altered: entry \(seq), a \(entry.kind.rawValue) entry, is named "
-                                  + "as evidence about a \(kind.rawValue); run `accord audit`")
+                                  + "as evidence about a \(kind.rawValue)", hint: .audit)
             }
             guard book.histories[record] != nil, let owner = ownerOf[record] else {
                 throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named as evidence about record \(record), "
-                                  + "which the journal does not hold as a \(kind.rawValue); run `accord audit`")
+                                  + "which the journal does not hold as a \(kind.rawValue)", hint: .audit)
             }
             chains[owner] = StateDigest.chain(chains[owner] ?? StateDigest.emptyChain, seq: seq, content: entry.contentHash.bytes)
         }
@@ -236,7 +236,7 @@ struct EvidenceBook {
             let want = expected[name] ?? [:]
             if let seq = Set(have.keys).union(want.keys).sorted().first(where: { have[$0] != want[$0] }) {
                 throw LedgerError(.tampered, "the ledger has been altered: the \(name) row of entry \(seq) is not the one the "
-                                  + "journal's entry gives; nothing it shows can be trusted; run `accord audit`")
+                                  + "journal's entry gives; nothing it shows can be trusted", hint: .audit)
             }
         }
         // Each owner's chain must be the one the state vouches for, including
@@ -246,7 +246,7 @@ struct EvidenceBook {
             let stored = digests[owner].map { kind == .verification ? $0.verifications : $0.breaches } ?? StateDigest.emptyChain
             guard (chains[owner] ?? StateDigest.emptyChain) == stored else {
                 throw LedgerError(.tampered, "the ledger has been altered: the \(kind.rawValue) records of commitment \(owner) do not "
-                                  + "match the entries the journal vouches for; nothing it shows can be trusted; run `accord audit`")
+                                  + "match the entries the journal vouches for; nothing it shows can be trusted", hint: .audit)
             }
         }
         return book

@@ -150,11 +150,12 @@ extension LedgerView {
     /// from the entries behind them (checked against the evidence chains).
     func forEachBreach(_ query: BreachQuery, _ body: (BreachListing) throws -> Void) throws {
         let snapshot = try state().snapshot
-        for (value, isParty, field) in [(query.party, true, "--party"), (query.guarantor, true, "--guarantor"),
-                                        (query.commitment, false, "--commitment")] {
+        for (value, entity, field) in [(query.party, Entity.party, Field.party), (query.guarantor, .party, .guarantor),
+                                       (query.commitment, .commitment, .commitment)] {
             guard let value else { continue }
-            let known = isParty ? snapshot.parties.contains { $0.id == value } : snapshot.commitments.contains { $0.commitment.id == value }
-            if !known { throw LedgerError.badInput("\(field): no \(isParty ? "party" : "commitment") '\(value)'") }
+            let known = entity == .party ? snapshot.parties.contains { $0.id == value }
+                : snapshot.commitments.contains { $0.commitment.id == value }
+            if !known { throw LedgerError.notFound(entity, value, "\(option: field): no \(entity.rawValue) '\(value)'") }
         }
         let covered = query.guarantor.map { guarantor in
             Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap(\.guarantee.covers))

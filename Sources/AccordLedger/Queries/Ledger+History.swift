@@ -125,7 +125,7 @@ extension Ledger {
     static func entryHistory(_ subject: String, db: Database, asOf n: Int64, into seqs: inout Set<Int64>) throws {
         let seq = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject) ?? TextRules.seq(subject)
         guard let seq, seq >= 1, seq <= n else {
-            throw LedgerError.badInput("no commitment, entry or id '\(TextRules.printable(subject))'\(seq.map { $0 > n ? " (the ledger's last entry is \(n))" : "" } ?? "")")
+            throw LedgerError.notFound(.entry, subject, "no commitment, entry or id '\(TextRules.printable(subject))'\(seq.map { $0 > n ? " (the ledger's last entry is \(n))" : "" } ?? "")")
         }
         // The record the entry belongs to, if it belongs to one.
         let owner = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq)

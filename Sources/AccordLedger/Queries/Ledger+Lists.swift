@@ -40,10 +40,11 @@ extension Ledger {
     public func commitmentList(agreement: String? = nil, party: String? = nil, at: Moment? = nil) throws -> RowSet {
         try listing(at: at) { snapshot in
             if let agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
-                throw LedgerError.badInput("--agreement: no agreement '\(TextRules.printable(agreement))'; list them with `accord agreement list`")
+                throw LedgerError.notFound(.agreement, agreement, "\(option: .agreement): no agreement '\(TextRules.printable(agreement))'",
+                                           hint: .list(.agreement))
             }
             if let party, !snapshot.parties.contains(where: { $0.id == party }) {
-                throw LedgerError.badInput("--party: no party '\(TextRules.printable(party))'; list them with `accord party list`")
+                throw LedgerError.notFound(.party, party, "\(option: .party): no party '\(TextRules.printable(party))'", hint: .list(.party))
             }
             var set = RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
                                        "reciprocal", "depends_on", "withdrawn", "text", "seq"])
@@ -81,7 +82,7 @@ extension Ledger {
 
     /// Builds a listing from the verified state, its terms as in force on `at`.
     private func listing(at: Moment?, _ build: (Snapshot) throws -> RowSet) throws -> RowSet {
-        let day = try at?.day ?? Timestamp.now().day
+        let day = try at?.day ?? settings.clock.now().day
         return try reading(asOf: nil) { view in
             try build(try view.state().snapshot.inForce(onDay: day))
         }

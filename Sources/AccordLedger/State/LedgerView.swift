@@ -34,7 +34,7 @@ final class LedgerView {
         }
         guard let entry = try? Entry.decodeCanonical(found.bytes), entry.seq == found.seq,
               Merkle.leafHash(found.bytes).bytes == found.leaf else {
-            throw LedgerError(.tampered, "the journal's last entry (\(found.seq)) does not read back as written; run `accord audit`")
+            throw LedgerError(.tampered, "the journal's last entry (\(found.seq)) does not read back as written", hint: .audit)
         }
         seq = found.seq
         last = entry
@@ -57,7 +57,7 @@ final class LedgerView {
         if let verified { return verified }
         if scratch == nil, seq > 0, last?.stateRoot == nil {
             throw LedgerError(.tampered, "the journal ends on entry \(seq), which carries no state root as the last entry of "
-                              + "every write does: it ends in the middle of a write; run `accord audit`")
+                              + "every write does: it ends in the middle of a write", hint: .audit)
         }
         let state = try VerifiedState.load(db, expected: last?.stateRoot, headSeq: seq)
         verified = state
@@ -76,7 +76,7 @@ final class LedgerView {
         }
         if seq > 0, stored?.size != UInt64(seq) || stored?.root != root {
             throw LedgerError(.tampered, "the ledger has been altered: the stored edge of the Merkle tree does not match the "
-                              + "journal's \(seq) entries; run `accord audit`")
+                              + "journal's \(seq) entries", hint: .audit)
         }
         return LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
     }
@@ -99,7 +99,7 @@ extension Ledger {
                 let view = try LedgerView(head: db)
                 let target = try LedgerView.resolve(asOf, head: view.seq, db: db)
                 guard target < view.seq else { return try body(view) }
-                let scratch = try ScratchLedger.replaying(db, through: target)
+                let scratch = try ScratchLedger.replaying(db, through: target, directory: settings.scratchDirectory)
                 return try scratch.database.read { copy in
                     try body(try LedgerView.replayed(scratch, db: copy))
                 }
@@ -122,20 +122,20 @@ extension LedgerView {
             return head
         case .seq(let seq):
             guard seq <= head else {
-                throw LedgerError.badInput("--as-of \(seq) is beyond the ledger's last entry, \(head)")
+                throw LedgerError.invalid(.asOf, "\(option: .asOf) \(seq) is beyond the ledger's last entry, \(head)")
             }
             return seq
         case .time(let moment):
             // A date alone means the end of that day (UTC).
             let limit = moment.hasTime ? moment.timestamp : Timestamp(milliseconds: (moment.day + 1) * 86_400_000 - 1)
             guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_at <= ?", limit.iso8601) else {
-                throw LedgerError.badInput("--as-of \(moment): the ledger has no entry recorded at or before then")
+                throw LedgerError.invalid(.asOf, "\(option: .asOf) \(moment): the ledger has no entry recorded at or before then")
             }
             // The column is a copy: the entries' own times must agree.
             for (check, after) in [(seq, false), (seq + 1, true)] where check <= head {
                 guard let entry = try Ledger.entry(check, in: db), (entry.recordedAt > limit) == after else {
-                    throw LedgerError(.tampered, "the recording time of entry \(check) in the journal table disagrees with the entry; "
-                                      + "run `accord audit`")
+                    throw LedgerError(.tampered, "the recording time of entry \(check) in the journal table disagrees with the entry",
+                                      hint: .audit)
                 }
             }
             return seq

@@ -13,12 +13,13 @@ final class ScratchLedger {
     let database: Database
     let path: String
 
-    /// - Throws: ``LedgerError`` `.failure` when no scratch file can be made.
-    init() throws {
-        var template = Array("\(temporaryDirectory())/accord-scratch-XXXXXX".utf8CString)
+    /// - Parameter directory: where the scratch file is made.
+    /// - Throws: ``LedgerError`` `.io` when no scratch file can be made.
+    init(directory: String) throws {
+        var template = Array("\(directory)/accord-scratch-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else {
-            throw LedgerError(.failure, "cannot create a scratch file: \(String(cString: strerror(errno)))")
+            throw LedgerError(.io, "cannot create a scratch file: \(String(cString: strerror(errno)))")
         }
         close(descriptor)
         path = AtomicFile.string(template)
@@ -48,8 +49,8 @@ extension ScratchLedger {
     /// them: the ledger exactly as it stood after entry `seq`, derived from
     /// the journal alone.
     /// - Throws: ``LedgerError`` `.tampered` naming the first entry that does not check.
-    static func replaying(_ source: Database, through seq: Int64) throws -> ScratchLedger {
-        let scratch = try ScratchLedger()
+    static func replaying(_ source: Database, through seq: Int64, directory: String) throws -> ScratchLedger {
+        let scratch = try ScratchLedger(directory: directory)
         try scratch.database.write { db in
             let writer = try JournalWriter(db: db, rebuilding: true)
             let statement = try source.prepare("SELECT seq, entry, signature FROM journal WHERE seq <= ? ORDER BY seq")
@@ -60,19 +61,19 @@ extension ScratchLedger {
                 do {
                     entry = try Entry.decodeCanonical(row.blob(1))
                 } catch {
-                    throw LedgerError(.tampered, "journal entry \(row.int64(0)) cannot be decoded (\(error)); run `accord audit`")
+                    throw LedgerError(.tampered, "journal entry \(row.int64(0)) cannot be decoded (\(error))", hint: .audit)
                 }
                 guard entry.seq == row.int64(0) else {
-                    throw LedgerError(.tampered, "journal entry \(row.int64(0)) says it is entry \(entry.seq); run `accord audit`")
+                    throw LedgerError(.tampered, "journal entry \(row.int64(0)) says it is entry \(entry.seq)", hint: .audit)
                 }
                 do {
                     try writer.appendVerbatim(entry, bytes: row.blob(1), signature: row.optionalBlob(2))
                 } catch let error as LedgerError {
-                    throw LedgerError(.tampered, "\(error.message); run `accord audit`")
+                    throw LedgerError(.tampered, error.phrase, hint: .audit)
                 }
             }
             guard writer.seq == seq else {
-                throw LedgerError(.tampered, "the journal is missing entry \(writer.seq + 1); run `accord audit`")
+                throw LedgerError(.tampered, "the journal is missing entry \(writer.seq + 1)", hint: .audit)
             }
             try writer.finish()
         }

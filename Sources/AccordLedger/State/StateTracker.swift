@@ -20,6 +20,16 @@ final class StateTracker {
     private var chains: [String: (verifications: [UInt8], breaches: [UInt8])] = [:]
     /// The stored bucket hashes, as verified at the start.
     private var buckets: [Int: [UInt8]] = [:]
+    /// What changed since ``beginUndo()``, to take back in ``rollBackUndo()``.
+    private var undo: Undo?
+
+    /// The changes of one operation of a batch: entities first marked, and
+    /// the evidence chains as they were before it first extended them.
+    private struct Undo {
+        var verified: [StateEntity] = []
+        var dirty: [StateEntity] = []
+        var chains: [String: (verifications: [UInt8], breaches: [UInt8])?] = [:]
+    }
 
     /// - Parameter headRoot: the state root of the journal's last entry (nil
     ///   for a new ledger, or one being rebuilt).
@@ -43,8 +53,9 @@ final class StateTracker {
     /// transaction) that its rows still hash to its stored leaf.
     /// - Throws: ``LedgerError`` `.tampered` naming the entity.
     func willChange(_ entity: StateEntity) throws {
-        dirty.insert(entity)
+        if dirty.insert(entity).inserted { undo?.dirty.append(entity) }
         guard !rebuilding, verified.insert(entity).inserted else { return }
+        undo?.verified.append(entity)
         if case .commitment(let id) = entity { try verifyDaily(id) }
         let rows = try StateTracker.rows(of: entity, db: db)
         let computed = rows.isEmpty ? nil : rows.leaf(entity)
@@ -57,6 +68,7 @@ final class StateTracker {
     /// Appends entry `seq` to the evidence chain of `commitment` for records of `kind`.
     func chain(_ commitment: String, kind: Record.Kind, seq: Int64, content: Hash32) throws {
         try willChange(.commitment(commitment))
+        if undo != nil, undo?.chains.index(forKey: commitment) == nil { undo?.chains[commitment] = .some(chains[commitment]) }
         var pair = try chains[commitment] ?? storedChains(commitment)
         switch kind {
         case .verification: pair.verifications = StateDigest.chain(pair.verifications, seq: seq, content: content.bytes)
@@ -67,6 +79,27 @@ final class StateTracker {
 
     /// True when some entity changed since the last ``finish()``.
     var hasChanges: Bool { !dirty.isEmpty }
+
+    /// Starts remembering changes, so that ``rollBackUndo()`` can take them
+    /// back (one operation of a batch, rolled back to its savepoint).
+    func beginUndo() {
+        undo = Undo()
+    }
+
+    /// Keeps the changes since ``beginUndo()``.
+    func commitUndo() {
+        undo = nil
+    }
+
+    /// Forgets the changes since ``beginUndo()``: the database was rolled back
+    /// to a savepoint taken then, so the rows are as they were.
+    func rollBackUndo() {
+        guard let undo else { return }
+        for entity in undo.verified { verified.remove(entity) }
+        for entity in undo.dirty { dirty.remove(entity) }
+        for (commitment, before) in undo.chains { chains[commitment] = before }
+        self.undo = nil
+    }
 
     /// Writes the digests, leaves and buckets of what changed and returns the new root.
     func finish() throws -> Hash32 {

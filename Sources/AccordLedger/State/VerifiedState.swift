@@ -79,7 +79,7 @@ struct VerifiedState {
                     if table.holdsKey {
                         guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
                             throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
-                                              + "which is not something it can belong to; run `accord audit`")
+                                              + "which is not something it can belong to", hint: .audit)
                         }
                         entity = named
                     } else {
@@ -187,7 +187,7 @@ struct VerifiedState {
             ?? stored.keys.sorted().first { key in !leaves.keys.contains { $0.key == key } }
         let what = changed.map { "the rows of \($0) do not match" } ?? "its rows do not match"
         throw LedgerError(.tampered, "the ledger has been altered: \(what) the state recorded in entry \(headSeq); "
-                          + "nothing it shows can be trusted; run `accord audit`")
+                          + "nothing it shows can be trusted", hint: .audit)
     }
 }
 
@@ -205,7 +205,7 @@ struct Columns {
 
     func index(_ name: String) throws -> Int {
         guard let index = positions[name] else {
-            throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines; run `accord audit`")
+            throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines", hint: .audit)
         }
         return index
     }
@@ -217,7 +217,7 @@ struct ReadRow {
     let columns: Columns
 
     private func wrong(_ name: String, _ what: String) -> LedgerError {
-        LedgerError(.tampered, "\(columns.table).\(name) holds \(what); run `accord audit`")
+        LedgerError(.tampered, "\(columns.table).\(name) holds \(what)", hint: .audit)
     }
 
     func text(at index: Int) throws -> String {
@@ -303,7 +303,7 @@ extension ReadRow {
             terms = .guarantee(covers: try optionalText("covers").map { $0.split(separator: " ").map(String.init) },
                                respondWithinDays: try optionalInt("respond_within_days"), consequence: try optionalText("consequence"))
         case .ledger, .key:
-            throw LedgerError(.tampered, "amendments holds a row for \(entity.key), which cannot be amended; run `accord audit`")
+            throw LedgerError(.tampered, "amendments holds a row for \(entity.key), which cannot be amended", hint: .audit)
         }
         return Snapshot.AmendmentRow(seq: try int("seq"), effective: try moment("effective"), reason: try text("reason"), terms: terms)
     }

@@ -34,24 +34,32 @@ public enum Audit {
     ///     whatever the ledger registered (so a ledger cannot disown them).
     ///   - requireSigned: every evidence entry (``EntryKind/isEvidence``)
     ///     recorded after the ledger's first admin key must be signed.
+    ///   - settings: where the audit makes its scratch copy.
     public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = [],
-                           trustedKeys: [NoteVerifierKey] = [], requireSigned: Bool = false) throws -> AuditReport {
+                           trustedKeys: [NoteVerifierKey] = [], requireSigned: Bool = false,
+                           settings: LedgerSettings = LedgerSettings()) throws -> AuditReport {
         var report = AuditReport(path: path, entries: 0, root: nil, ledgerID: nil, storedCheckpoints: 0,
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         report.requireSigned = requireSigned
         let ledger: Ledger
         do {
-            ledger = try Ledger.openForAudit(at: path)
+            ledger = try Ledger.openForAudit(at: path, settings: settings)
             // A file migrated but never given its first entry is not a ledger yet;
             // one whose journal was emptied is audited (an outside checkpoint exposes it).
             if checkpoints.isEmpty, try ledger.isUninitialised() {
-                throw LedgerError(.notALedger, "\(path) was never initialised (its journal is empty); run `accord init --db \(path)`")
+                throw LedgerError(.notALedger(.uninitialised), "\(path) was never initialised (its journal is empty)",
+                                  hint: .initialise(path))
             }
-        } catch let error as LedgerError where error.code == .notALedger || error.code == .corrupt {
+        } catch let error as LedgerError {
             // A file that was a ledger but no longer opens as one is damaged.
-            guard access(path, F_OK) == 0, error.message.contains("not a SQLite database") || error.code == .corrupt else { throw error }
-            report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
-            return report
+            switch error.kind {
+            case .notALedger(.notADatabase), .corrupt:
+                guard access(path, F_OK) == 0 else { throw error }
+                report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, error: error))
+                return report
+            default:
+                throw error
+            }
         }
         do {
             // The read may run twice (a writer changed the file under a snapshot),
@@ -60,6 +68,7 @@ public enum Audit {
             report = try LedgerError.translating {
                 try ledger.database.read { db -> AuditReport in
                     var auditor = try Auditor(db: db, path: path, report: start)
+                    auditor.scratchDirectory = settings.scratchDirectory
                     auditor.trustedKeys = trustedKeys
                     auditor.requireSigned = requireSigned
                     try auditor.run(full: full, outside: checkpoints)
@@ -76,8 +85,8 @@ public enum Audit {
                     return report
                 }
             }
-        } catch let error as LedgerError where error.code == .corrupt {
-            report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, detail: error.message))
+        } catch let error as LedgerError where error.kind == .corrupt {
+            report.findings.append(AuditFinding(outcome: .corrupt, check: "integrity", seq: nil, error: error))
         }
         return report
     }
@@ -110,6 +119,8 @@ struct Auditor {
     var trustedKeys: [NoteVerifierKey] = []
     /// Evidence recorded after the first admin key must be signed.
     var requireSigned = false
+    /// Where the re-derivation's scratch database goes.
+    var scratchDirectory = "/tmp"
 
     init(db: Database, path: String, report: AuditReport) throws {
         self.db = db
@@ -117,9 +128,9 @@ struct Auditor {
         self.report = report
     }
 
-    mutating func fail(_ outcome: AuditOutcome, _ check: String, _ seq: Int64?, _ detail: String) {
+    mutating func fail(_ outcome: AuditOutcome, _ check: String, _ seq: Int64?, _ detail: Phrase) {
         guard report.findings.count < limit else { return }
-        report.findings.append(AuditFinding(outcome: outcome, check: check, seq: seq, detail: detail))
+        report.findings.append(AuditFinding(outcome: outcome, check: check, seq: seq, phrase: detail))
     }
 
     mutating func run(full: Bool, outside: [(name: String, text: String)]) throws {
@@ -140,9 +151,9 @@ struct Auditor {
     mutating func replayJournal(outside: [(name: String, text: String)]) throws {
         let db = self.db  // a local, so closures read it without capturing self
         // The scratch database for the re-derivation.
-        var template = Array("\(temporaryDirectory())/accord-audit-XXXXXX".utf8CString)
+        var template = Array("\(scratchDirectory)/accord-audit-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
-        guard descriptor >= 0 else { throw LedgerError(.failure, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw LedgerError(.io, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
         close(descriptor)
         let scratchPath = AtomicFile.string(template)
         defer {
@@ -175,7 +186,7 @@ struct Auditor {
                 let body = try Checkpoint.parse(note.text)
                 outsideParsed.append(OutsideCheckpoint(name: item.name, note: note, body: body))
             } catch {
-                throw LedgerError.badInput("\(item.name) is not a signed checkpoint: \(error)")
+                throw LedgerError.invalid(.checkpoint, "\(item.name) is not a signed checkpoint: \(error)")
             }
         }
         var sizesOfInterest = Set(stored.compactMap { UInt64(exactly: $0.size) })

@@ -20,10 +20,28 @@ public struct AuditFinding: Sendable {
     public var check: String
     /// The first entry concerned, when there is one.
     public var seq: Int64?
-    public var detail: String
+    /// What is wrong, for a front end to render (``detail(_:)``).
+    public var phrase: Phrase
 
-    public var json: JSON {
-        .object([("outcome", .string(outcome.rawValue)), ("check", .string(check)), ("seq", JSON(seq)), ("detail", .string(detail))])
+    public init(outcome: AuditOutcome, check: String, seq: Int64?, phrase: Phrase) {
+        self.outcome = outcome
+        self.check = check
+        self.seq = seq
+        self.phrase = phrase
+    }
+
+    /// A finding that says what an error said (its hint included).
+    init(outcome: AuditOutcome, check: String, seq: Int64?, error: LedgerError) {
+        self.init(outcome: outcome, check: check, seq: seq, phrase: "\(error)")
+    }
+
+    /// What is wrong, in a front end's terms.
+    public func detail(_ phrasing: some Phrasing) -> String { phrase.rendered(phrasing) }
+
+    /// `{"outcome", "check", "seq", "detail"}`.
+    public func json(_ phrasing: some Phrasing) -> JSON {
+        .object([("outcome", .string(outcome.rawValue)), ("check", .string(check)), ("seq", JSON(seq)),
+                 ("detail", .string(detail(phrasing)))])
     }
 }
 
@@ -59,22 +77,13 @@ public struct AuditReport: Sendable {
         return .verified
     }
 
-    /// 0 verified, 1 tampered, 2 corrupt, 3 unverifiable.
-    public var exitCode: Int32 {
-        switch outcome {
-        case .verified: 0
-        case .tampered: 1
-        case .corrupt: 2
-        case .unverifiable: 3
-        }
-    }
-
-    public var json: JSON {
+    /// The report as JSON, the findings' details in a front end's terms.
+    public func json(_ phrasing: some Phrasing) -> JSON {
         .object([
             ("outcome", .string(outcome.rawValue)), ("path", .string(path)), ("entries", .int(entries)),
             ("root", JSON(root)), ("ledgerId", JSON(ledgerID)), ("storedCheckpoints", .int(Int64(storedCheckpoints))),
             ("outsideCheckpoints", .int(Int64(outsideCheckpoints))), ("full", .bool(full)),
-            ("firstFailure", findings.first?.json ?? .null), ("findings", .array(findings.map(\.json))),
+            ("firstFailure", findings.first?.json(phrasing) ?? .null), ("findings", .array(findings.map { $0.json(phrasing) })),
             ("overriddenClock", .int(overriddenClock)), ("requireSigned", .bool(requireSigned)),
             ("admin", adminSince.map { since in
                 .object([
@@ -87,48 +96,5 @@ public struct AuditReport: Sendable {
                 ])
             } ?? .null),
         ])
-    }
-
-    /// What the summary says of admin keys and signed evidence (nothing for a ledger without admin keys).
-    var adminLines: [String] {
-        guard let since = adminSince else { return [] }
-        let names = adminKeys.map { key in
-            "\(key.name) (key id \(key.keyID), entry \(key.registered)" + (key.revoked.map { ", revoked by entry \($0)" } ?? "") + ")"
-        }.joined(separator: ", ")
-        let evidence = signedEvidence + unsignedEvidence
-        var line = "evidence after entry \(since): \(evidence) entr\(evidence == 1 ? "y" : "ies"), "
-        if unsignedEvidence == 0 {
-            line += evidence == 0 ? "none unsigned" : "all signed"
-        } else {
-            line += "\(signedEvidence) signed, \(unsignedEvidence) unsigned"
-        }
-        if requireSigned { line += " (--require-signed)" }
-        return ["admin keys: \(names); since entry \(since) every key change is signed by an admin key with proof of possession, "
-                + "and every signed entry's actor is one its key may sign as", line]
-    }
-
-    /// A few lines for people.
-    public var summary: String {
-        var lines: [String] = []
-        switch outcome {
-        case .verified:
-            lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
-            lines.append("checked: integrity_check, schema, sequence, canonical encoding, leaf hashes, chain, times, signatures, Merkle tree, "
-                         + "projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
-            lines += adminLines
-            if overriddenClock > 0 {
-                lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
-                             + "ACCORD_NOW, not by the clock (accord history shows which)")
-            }
-        default:
-            let first = findings.first
-            lines.append("\(outcome.rawValue.uppercased()): \(first.map { ($0.seq.map { "entry \($0): " } ?? "") + $0.detail } ?? "")")
-            lines.append("\(findings.count) check(s) failed in \(path) (\(entries) entries read):")
-            for finding in findings.prefix(20) {
-                lines.append("  [\(finding.check)] " + (finding.seq.map { "entry \($0): " } ?? "") + finding.detail)
-            }
-            if findings.count > 20 { lines.append("  … and \(findings.count - 20) more") }
-        }
-        return lines.joined(separator: "\n")
     }
 }

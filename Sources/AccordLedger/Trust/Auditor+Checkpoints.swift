@@ -99,7 +99,7 @@ extension Auditor {
                     fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(signedAt))', "
                          + "but its note is signed at \(signedTime)")
                 }
-            } else if (try? Moment(parsing: signedAt, field: "signed_at"))?.timestamp.iso8601.utf8.elementsEqual(checkpoint.signedAt) != true {
+            } else if (try? Moment(parsing: signedAt, field: .date))?.timestamp.iso8601.utf8.elementsEqual(checkpoint.signedAt) != true {
                 // A note without a signed time: signed_at must at least be a time as accord writes it.
                 fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(signedAt))', "
                      + "which is not a time as accord writes it")

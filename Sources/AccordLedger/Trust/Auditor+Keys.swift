@@ -22,7 +22,7 @@ extension Auditor {
             if entry.signer == nil {
                 report.unsignedEvidence += 1
                 if requireSigned {
-                    fail(.tampered, "signature", seq, "an unsigned \(entry.kind.rawValue) entry: --require-signed requires every evidence "
+                    fail(.tampered, "signature", seq, "an unsigned \(entry.kind.rawValue) entry: \(option: .requireSigned) requires every evidence "
                          + "entry recorded after the ledger's first admin key (entry \(since)) to be signed")
                 }
             } else {
@@ -71,8 +71,8 @@ extension Auditor {
                                                   registered: $0.registered, revoked: $0.revoked) }
         }.sorted { $0.registered < $1.registered }
         if requireSigned, facts.firstAdmin == nil {
-            fail(.unverifiable, "signature", nil, "--require-signed: this ledger has no admin key, so nothing says whose keys may sign "
-                 + "and no signature can be required (give it one with `accord key admin --public FILE.pub`)")
+            fail(.unverifiable, "signature", nil, "\(option: .requireSigned): this ledger has no admin key, so nothing says whose keys "
+                 + "may sign and no signature can be required\(hint: .giveAdminKey)")
         }
     }
 }

@@ -77,9 +77,9 @@ extension Auditor {
             let theirs = reference.cursor()
             var a = try mine.next()
             var b = try theirs.next()
-            var found: [(seq: Int64?, detail: String)] = []
+            var found: [(seq: Int64?, detail: Phrase)] = []
             var count = 0
-            func note(_ seq: Int64?, _ detail: String) {
+            func note(_ seq: Int64?, _ detail: Phrase) {
                 count += 1
                 found.append((seq, detail))
                 // Keep the earliest entries' findings (those without an entry last).
@@ -157,10 +157,4 @@ struct CopiedRow {
             }
         }.joined(separator: ", ")
     }
-}
-
-/// $TMPDIR, else /tmp.
-func temporaryDirectory() -> String {
-    if let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty { return value }
-    return "/tmp"
 }

@@ -70,7 +70,7 @@ extension Auditor {
         } catch SignedNoteError.noVerifiedSignature {
             fail(.unverifiable, "checkpoint", disagreement?.seq ?? seq,
                  "\(name) is signed by no key registered in this ledger and valid at size \(body.size)"
-                    + (trusted.isEmpty ? "" : ", nor by a --trusted-key") + ", so it cannot be trusted\(also)")
+                    + (trusted.isEmpty ? "" : ", nor by a \(option: .trustedKey)") + ", so it cannot be trusted\(also)")
             return []
         } catch SignedNoteError.invalidSignature(let keyName, _) {
             fail(.tampered, "checkpoint", disagreement?.seq ?? seq,

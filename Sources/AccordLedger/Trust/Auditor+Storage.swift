@@ -14,7 +14,7 @@ extension Ledger {
     /// migrations are a prefix of the carried ones and its schema is not the
     /// latest).
     /// - Throws: ``LedgerError`` `.notALedger`.
-    static func openForAudit(at path: String) throws -> Ledger {
+    static func openForAudit(at path: String, settings: LedgerSettings) throws -> Ledger {
         try checkPath(path)
         var configuration = Ledger.configuration
         configuration.applicationID = nil
@@ -22,39 +22,39 @@ extension Ledger {
             guard try database.tableExists("journal") else {
                 let id = try database.applicationID()
                 if try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
-                    throw LedgerError(.notALedger, "\(path) is an empty database, not an Accord ledger; create one with `accord init`")
+                    throw LedgerError(.notALedger(.foreign), "\(path) is an empty database, not an Accord ledger", hint: .createLedgerHere)
                 }
                 if id == Schema.applicationID {
-                    throw LedgerError(.notALedger, "\(path) has no journal table, so it is not an Accord ledger (or no longer one)")
+                    throw LedgerError(.notALedger(.foreign), "\(path) has no journal table, so it is not an Accord ledger (or no longer one)")
                 }
                 let whose = id != 0 ? "application_id \(id)" : "it has no journal table"
-                throw LedgerError(.notALedger, "\(path) is a SQLite database of another application (\(whose)); it is not an Accord ledger")
+                throw LedgerError(.notALedger(.foreign), "\(path) is a SQLite database of another application (\(whose)); it is not an Accord ledger")
             }
         }
         return try LedgerError.translating {
             let database = try Database(path: path, mode: .snapshot, configuration: configuration)
-            guard try database.tableExists("schema_migrations") else { return Ledger(database: database) }
+            guard try database.tableExists("schema_migrations") else { return Ledger(database: database, settings: settings) }
             var versions: [(version: Int64, checksum: [UInt8])] = []
             do {
                 try database.forEach("SELECT version, checksum FROM schema_migrations ORDER BY version") { row in
                     versions.append((row.int64(0), row.bytes(1)))
                 }
             } catch let error as StorageError where !Auditor.isDamage(error) {
-                return Ledger(database: database)  // reshaped: the audit reports it
+                return Ledger(database: database, settings: settings)  // reshaped: the audit reports it
             }
             let carried = Schema.migrations
             if let newest = versions.last?.version, newest > Int64(Schema.latestVersion) {
-                throw LedgerError(.notALedger, "\(path) has schema version \(newest) but this build of Accord knows only up to "
+                throw LedgerError(.notALedger(.schemaVersion), "\(path) has schema version \(newest) but this build of Accord knows only up to "
                                   + "\(Schema.latestVersion); use a newer accord")
             }
             let isPrefix = versions.count < carried.count && versions.enumerated().allSatisfy { index, row in
                 row.version == Int64(carried[index].version) && row.checksum == Array(carried[index].checksum.utf8)
             }
             if isPrefix, try !Schema.differences(database.schemaObjects()).isEmpty {
-                throw LedgerError(.notALedger, "\(path) has schema version \(versions.count) and this build needs "
-                                  + "\(Schema.latestVersion); run `accord migrate` first")
+                throw LedgerError(.notALedger(.schemaVersion), "\(path) has schema version \(versions.count) and this build needs "
+                                  + "\(Schema.latestVersion)", hint: .migrate)
             }
-            return Ledger(database: database)
+            return Ledger(database: database, settings: settings)
         }
     }
 }

@@ -57,23 +57,23 @@ extension KeyRegistration {
     func validated() throws -> KeyRegistration {
         try Keys.checkName(name)
         guard publicKey.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)) != nil else {
-            throw LedgerError.badInput("key \(name): the public key is not a 32-byte Ed25519 key")
+            throw LedgerError.invalid(.publicKeyFile, "key \(name): the public key is not a 32-byte Ed25519 key")
         }
         var seen: Set<String> = []
         for actor in actors {
-            _ = try TextRules.identifier(actor, field: "--for")
+            _ = try TextRules.identifier(actor, field: .signsFor)
             if actor == name {
-                throw LedgerError.badInput("--for \(actor): a key always signs as its own name; name other actors only")
+                throw LedgerError.invalid(.signsFor, "\(option: .signsFor) \(actor): a key always signs as its own name; name other actors only")
             }
-            guard seen.insert(actor).inserted else { throw LedgerError.badInput("--for \(actor) is given twice") }
+            guard seen.insert(actor).inserted else { throw LedgerError.invalid(.signsFor, "\(option: .signsFor) \(actor) is given twice") }
         }
         guard actors.count <= KeyRegistration.actorLimit else {
-            throw LedgerError.badInput("--for is given \(actors.count) times; a key signs for at most "
-                                       + "\(KeyRegistration.actorLimit) actors")
+            throw LedgerError.invalid(.signsFor, "\(option: .signsFor) is given \(actors.count) times; a key signs for at most "
+                                      + "\(KeyRegistration.actorLimit) actors")
         }
         if possession != nil, !provesPossession {
-            throw LedgerError.badInput("the proof of possession of key \(name) does not verify: the request was altered after it "
-                                       + "was made, or made with another key; ask its holder for a new one (`accord key request`)")
+            throw LedgerError.invalid(.keyRequest, "the proof of possession of key \(name) does not verify: the request was altered "
+                                      + "after it was made, or made with another key", hint: .newKeyRequest)
         }
         return self
     }
@@ -103,7 +103,7 @@ public struct KeyRequest: Sendable, Equatable {
         do {
             registration.possession = try key.signature(for: registration.possessionMessage)
         } catch {
-            throw LedgerError.badInput("cannot sign the request with key \(key.name): \(error)")
+            throw LedgerError.invalid(.keyFile, "cannot sign the request with key \(key.name): \(error)")
         }
         self.registration = try registration.validated()
     }
@@ -115,8 +115,8 @@ public struct KeyRequest: Sendable, Equatable {
     public init(parsing text: String, source: String) throws {
         let fields = TextRules.trimmed(text).split(separator: " ", omittingEmptySubsequences: false)
         func refuse(_ why: String) -> LedgerError {
-            LedgerError.badInput("\(source) is not a key request (\(KeyRequest.tag) NAME+ID+KEY ROLE ACTORS|- PROOF, "
-                                 + "as `accord key request` writes it): \(why)")
+            LedgerError.invalid(.keyRequest, "\(source) is not a key request (\(KeyRequest.tag) NAME+ID+KEY ROLE ACTORS|- PROOF"
+                                + "\(hint: .keyRequestFormat)): \(why)")
         }
         guard fields.count == 5, fields[0] == KeyRequest.tag else {
             throw refuse(fields.first == Substring(KeyRequest.tag)
@@ -155,7 +155,7 @@ extension Keys {
     /// Reads a request file written by `accord key request`.
     /// - Throws: ``LedgerError`` `.badInput` naming the file.
     public static func request(at path: String) throws -> KeyRequest {
-        try KeyRequest(parsing: try readSmallFile(path, field: "key request"), source: path)
+        try KeyRequest(parsing: try readSmallFile(path, field: .keyRequest), source: path)
     }
 
     /// Writes a request file atomically.

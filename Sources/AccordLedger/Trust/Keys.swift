@@ -26,14 +26,15 @@ public enum Keys {
     /// - Throws: ``LedgerError`` `.badInput` for a bad name or an existing file.
     public static func generate(name: String, path: String) throws -> String {
         guard NoteKey.isValidName(name) else {
-            throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
+            throw LedgerError.invalid(.keyName, "key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or "
+                                      + "control characters")
         }
         try checkName(name)
         let key: NoteSigningKey
         do {
             key = try NoteSigningKey.generate(name: name)
         } catch {
-            throw LedgerError.badInput("cannot make a key named \(name): \(error)")
+            throw LedgerError.invalid(.keyName, "cannot make a key named \(name): \(error)")
         }
         let publicText = key.verifierKey.text
         try writeNew(path, key.text + "\n", mode: 0o600)
@@ -49,29 +50,28 @@ public enum Keys {
     /// Reads a private key file.
     /// - Throws: ``LedgerError`` `.badInput` naming the file.
     public static func signingKey(at path: String) throws -> NoteSigningKey {
-        let text = try readSmallFile(path, field: "key file", ifMissing: makeAKey)
+        let text = try readSmallFile(path, field: .keyFile, ifMissing: .generateKey)
         do {
             return try NoteSigningKey(TextRules.trimmed(text))
         } catch {
             if (try? NoteVerifierKey(TextRules.trimmed(text))) != nil {
-                throw LedgerError.badInput("\(path) is a public key; sign with the private key file `accord key generate` "
-                                           + "wrote beside it (the same name without .pub)")
+                throw LedgerError.invalid(.keyFile, "\(path) is a public key", hint: .usePrivateKey)
             }
-            throw LedgerError.badInput("\(path) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
+            throw LedgerError.invalid(.keyFile, "\(path) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
         }
     }
 
     /// Reads a public key file (or the public half of a private key file).
     /// - Throws: ``LedgerError`` `.badInput` naming the file.
     public static func verifierKey(at path: String) throws -> NoteVerifierKey {
-        let text = TextRules.trimmed(try readSmallFile(path, field: "public key file", ifMissing: makeAKey))
+        let text = TextRules.trimmed(try readSmallFile(path, field: .publicKeyFile, ifMissing: .generateKey))
         if text.hasPrefix("PRIVATE+KEY+") {
-            throw LedgerError.badInput("\(path) holds a private key; register the public one (\(path).pub)")
+            throw LedgerError.invalid(.publicKeyFile, "\(path) holds a private key; register the public one (\(path).pub)")
         }
         do {
             return try NoteVerifierKey(text)
         } catch {
-            throw LedgerError.badInput("\(path) is not a public key (name+id+base64): \(error)")
+            throw LedgerError.invalid(.publicKeyFile, "\(path) is not a public key (name+id+base64): \(error)")
         }
     }
 
@@ -82,24 +82,22 @@ public enum Keys {
     /// and named in entries) or is `unsigned`.
     /// - Throws: ``LedgerError`` `.badInput`.
     static func checkName(_ name: String) throws {
-        _ = try TextRules.identifier(name, field: "key name")
+        _ = try TextRules.identifier(name, field: .keyName)
         guard NoteKey.isValidName(name) else {
-            throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
+            throw LedgerError.invalid(.keyName, "key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or "
+                                      + "control characters")
         }
         guard name != unsignedWord else {
-            throw LedgerError.badInput("key name '\(name)' is reserved: listings show it for entries that no key signed; choose another name")
+            throw LedgerError.invalid(.keyName, "key name '\(name)' is reserved: listings show it for entries that no key signed; choose another name")
         }
     }
 
-    /// A key that does not exist yet is made, not found: what to say when a key file is missing.
-    static let makeAKey = "; make a key pair with `accord key generate --out FILE` (it writes FILE and FILE.pub)"
-
-    /// - Parameter ifMissing: added to the message when there is no such file.
-    static func readSmallFile(_ path: String, field: String, ifMissing: String = "") throws -> String {
+    /// - Parameter ifMissing: what to do when there is no such file (a key that does not exist yet is made, not found).
+    static func readSmallFile(_ path: String, field: Field, ifMissing: Hint? = nil) throws -> String {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let code = errno
-            throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(code)))\(code == ENOENT ? ifMissing : "")")
+            throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(code)))", hint: code == ENOENT ? ifMissing : nil)
         }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
@@ -108,14 +106,14 @@ public enum Keys {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LedgerError.badInput("\(field) \(path): \(String(cString: strerror(errno)))")
+                throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > 1 << 20 { throw LedgerError.badInput("\(field) \(path) is too large to be a key or checkpoint") }
+            if bytes.count > 1 << 20 { throw LedgerError.invalid(field, "\(field) \(path) is too large to be a key or checkpoint") }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw LedgerError.badInput("\(field) \(path) is not UTF-8 text")
+            throw LedgerError.invalid(field, "\(field) \(path) is not UTF-8 text")
         }
         return text
     }
@@ -124,7 +122,9 @@ public enum Keys {
     static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
-            if errno == EEXIST { throw LedgerError.badInput("\(TextRules.printable(path)) already exists; choose another file") }
+            if errno == EEXIST {
+                throw LedgerError(.conflict(.file(path)), "\(TextRules.printable(path)) already exists; choose another file")
+            }
             throw writeError(path, errno)
         }
         defer { close(descriptor) }
@@ -166,20 +166,19 @@ extension Keys {
     /// - Returns: the seq of the entry that registered it.
     /// - Throws: ``LedgerError`` `.badInput` starting with `prefix`, saying what to do.
     @discardableResult
-    static func requireRegistered(_ name: String, publicKey: [UInt8]?, in db: Database, prefix: String, purpose: String) throws -> Int64 {
+    static func requireRegistered(_ name: String, publicKey: [UInt8]?, in db: Database, prefix: Phrase, purpose: String) throws -> Int64 {
         var found: (key: [UInt8], revoked: Int64?, seq: Int64)?
         try db.forEach("SELECT public_key, revoked_seq, registered_seq FROM keys WHERE name = ?", [name]) { row in
             found = (row.blob(0), row.optionalInt64(1), row.int64(2))
         }
         guard let found else {
-            throw LedgerError.badInput("\(prefix)key \(name) is not registered in this ledger; "
-                                       + "register its public key with `accord key register \(name) --public FILE.pub`")
+            throw LedgerError.notFound(.key, name, "\(prefix)key \(name) is not registered in this ledger", hint: .registerKey(name))
         }
         if let revoked = found.revoked {
-            throw LedgerError.badInput("\(prefix)key \(name) was revoked by entry \(revoked); it cannot \(purpose)")
+            throw LedgerError(.forbidden, "\(prefix)key \(name) was revoked by entry \(revoked); it cannot \(purpose)")
         }
         if let publicKey, publicKey != found.key {
-            throw LedgerError.badInput("\(prefix)this key is not the one registered as \(name)")
+            throw LedgerError(.forbidden, "\(prefix)this key is not the one registered as \(name)")
         }
         return found.seq
     }
@@ -193,6 +192,6 @@ extension Keys {
 
     /// Reads a signed checkpoint file.
     public static func readCheckpoint(at path: String) throws -> String {
-        try readSmallFile(path, field: "checkpoint")
+        try readSmallFile(path, field: .checkpoint)
     }
 }

@@ -33,7 +33,7 @@ extension Ledger {
         guard let line = lines.first else { return nil }
         guard lines.count == 1 else { throw MalformedTime(description: "it has \(lines.count) accord-time lines") }
         let text = String(decoding: line.utf8.dropFirst(timeLinePrefix.utf8.count), as: UTF8.self)
-        guard let moment = try? Moment(parsing: text, field: "accord-time"), Array(moment.timestamp.iso8601.utf8) == Array(text.utf8) else {
+        guard let moment = try? Moment(parsing: text, field: .date), Array(moment.timestamp.iso8601.utf8) == Array(text.utf8) else {
             throw MalformedTime(description: "its accord-time line '\(TextRules.printable(text))' is not a time as accord writes it")
         }
         return moment.timestamp
@@ -47,7 +47,7 @@ extension Ledger {
     /// root different from one already signed for the same size.
     /// - Throws: ``LedgerError``.
     public func checkpoint(signingWith key: NoteSigningKey) throws -> SignedCheckpoint {
-        let now = try Timestamp.now()
+        let now = try settings.clock.now()
         return try LedgerError.translating {
             try database.write { db in
                 try Ledger.requireUnalteredSchema(db)
@@ -58,17 +58,17 @@ extension Ledger {
                 let stamp: LedgerStamp
                 do {
                     stamp = try LedgerView(head: db).stamp()
-                } catch let error as LedgerError where error.code == .tampered {
-                    throw LedgerError(.tampered, "nothing was signed: \(error.message)")
+                } catch let error as LedgerError where error.kind == .tampered {
+                    throw LedgerError(.tampered, "nothing was signed: \(error)")
                 }
                 guard let root = Hash32(hex: stamp.root) else {
-                    throw LedgerError(.tampered, "the ledger's Merkle root cannot be read; run `accord audit`")
+                    throw LedgerError(.tampered, "the ledger's Merkle root cannot be read", hint: .audit)
                 }
                 var earlier: [UInt8]?
                 try db.forEach("SELECT root FROM checkpoints WHERE size = ? LIMIT 1", [stamp.seq]) { row in earlier = row.blob(0) }
                 if let earlier, earlier != root.bytes {
                     throw LedgerError(.tampered, "a checkpoint of size \(stamp.seq) was already signed with root \(hexString(earlier)), "
-                                      + "but the journal now gives \(root.hex): history was rewritten; run `accord audit`")
+                                      + "but the journal now gives \(root.hex): history was rewritten", hint: .audit)
                 }
                 let body: Checkpoint
                 do {

@@ -21,9 +21,9 @@ extension Ledger {
     ///   from the key file's, or the ledger's admin rules refuse it.
     public func registerKey(name: String, publicKey: NoteVerifierKey, role: KeyRole = .monitor, actors: [String] = [],
                             as recorder: Recorder) throws -> Receipt {
-        _ = try TextRules.identifier(name, field: "key name")
+        _ = try TextRules.identifier(name, field: .keyName)
         guard publicKey.name == name else {
-            throw LedgerError.badInput("the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
+            throw LedgerError.invalid(.keyName, "the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
         }
         let registration = try KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes, role: role, actors: actors).validated()
         return try record(recorder) { try $0.register(registration, firstAdmin: false) }
@@ -50,8 +50,7 @@ extension Ledger {
     /// As ``registerFirstAdminKey(_:as:)``, from a request (which must ask for the admin role).
     public func registerFirstAdminKey(_ request: KeyRequest, as recorder: Recorder) throws -> Receipt {
         guard request.registration.role == .admin else {
-            throw LedgerError.badInput("the request is for a \(request.registration.role.rawValue) key; an admin key's request is made "
-                                       + "with `accord key request --role admin`")
+            throw LedgerError.invalid(.role, "the request is for a \(request.registration.role.rawValue) key", hint: .requestAdminRole)
         }
         return try record(recorder) { try $0.register(request.registration, firstAdmin: true) }
     }
@@ -61,7 +60,7 @@ extension Ledger {
     ///   revocation no admin key signs on a ledger with admin keys, or the
     ///   last admin key.
     public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.optionalText(reason, field: "reason")
+        let reason = try TextRules.optionalText(reason, field: .reason)
         return try record(recorder) { session in
             try session.checkSignerOnce()
             let admins = try session.adminKeys()
@@ -72,12 +71,12 @@ extension Ledger {
                 known = true
                 revoked = row.optionalInt64(0)
             }
-            guard known else { throw LedgerError.badInput("no key named '\(TextRules.printable(name))' is registered") }
-            if let revoked { throw LedgerError.badInput("key \(name) was already revoked by entry \(revoked)") }
+            guard known else { throw LedgerError.notFound(.key, name, "no key named '\(TextRules.printable(name))' is registered") }
+            if let revoked { throw LedgerError.conflict(revoked, "key \(name) was already revoked by entry \(revoked)") }
             let valid = admins.filter { $0.revoked == nil }
             if valid.count == 1, valid[0].name == name {
-                throw LedgerError.badInput("key \(name) is this ledger's last admin key: revoked, nobody could register or revoke "
-                                           + "keys again; register another admin key first (`accord key request --role admin`)")
+                throw LedgerError(.conflict(.state), "key \(name) is this ledger's last admin key: revoked, nobody could register "
+                                  + "or revoke keys again", hint: .registerAnotherAdmin)
             }
             return try session.append(.keyRevoke(KeyRevocation(name: name, reason: reason)))
         }
@@ -98,16 +97,17 @@ extension Session {
     func checkSigner() throws {
         guard let signer = recorder.signer else { return }
         let seq = try Keys.requireRegistered(signer.keyName, publicKey: (signer as? KeySigner)?.publicKey, in: db,
-                                             prefix: "--sign-with: ", purpose: "sign entries")
+                                             prefix: "\(option: .signWith): ", purpose: "sign entries")
         guard try hasAdminKeys() else { return }
         guard let entry = try entry(seq), case .keyRegister(let registration) = entry.payload, registration.name == signer.keyName else {
             throw LedgerError(.tampered, "the entry that registered key \(signer.keyName) (\(seq)) is not a registration of it; "
-                              + "nothing was written; run `accord audit`")
+                              + "nothing was written", hint: .audit)
         }
         guard registration.signs(as: recorder.actor) else {
-            throw LedgerError.badInput("--actor \(TextRules.printable(recorder.actor)): key \(registration.name) signs only as "
-                                       + "\(registration.actorList); on a ledger with admin keys a signed entry's actor is its key's name "
-                                       + "or an actor the key was registered for (leave out --actor to record as \(registration.name))")
+            throw LedgerError(.forbidden, "\(option: .actor) \(TextRules.printable(recorder.actor)): key \(registration.name) signs "
+                              + "only as \(registration.actorList); on a ledger with admin keys a signed entry's actor is its key's "
+                              + "name or an actor the key was registered for (leave out \(option: .actor) to record as "
+                              + "\(registration.name))")
         }
     }
 
@@ -131,12 +131,12 @@ extension Session {
     func requireAdminSigner(_ admins: [AdminKey], to what: String) throws {
         let names = admins.filter { $0.revoked == nil }.map(\.name).joined(separator: ", ")
         guard let signer = recorder.signer else {
-            throw LedgerError.badInput("this ledger has admin keys (\(names)): to \(what), sign the entry with one "
-                                       + "(--sign-with ADMIN.key); nothing was written")
+            throw LedgerError(.forbidden, "this ledger has admin keys (\(names)): to \(what), sign the entry with one "
+                              + "(\(option: .signWith) ADMIN.key); nothing was written")
         }
         guard admins.contains(where: { $0.name == signer.keyName && $0.revoked == nil }) else {
-            throw LedgerError.badInput("--sign-with: key \(signer.keyName) is not an admin key of this ledger; to \(what), "
-                                       + "sign with an admin key (\(names)); nothing was written")
+            throw LedgerError(.forbidden, "\(option: .signWith): key \(signer.keyName) is not an admin key of this ledger; to "
+                              + "\(what), sign with an admin key (\(names)); nothing was written")
         }
     }
 
@@ -147,16 +147,14 @@ extension Session {
         try checkSignerOnce()
         let admins = try adminKeys()
         if firstAdmin, let first = admins.first {
-            throw LedgerError.badInput("this ledger already has an admin key (\(first.name), entry \(first.registered)); another admin "
-                                       + "key is registered by an admin: `accord key request --key NEW.key --role admin --out FILE`, "
-                                       + "then `accord key register --request FILE --sign-with ADMIN.key`")
+            throw LedgerError.conflict(first.registered, "this ledger already has an admin key (\(first.name), entry "
+                                       + "\(first.registered))", hint: .adminRegistersAdmin)
         }
         if !admins.isEmpty {
             try requireAdminSigner(admins, to: "register a key")
             guard registration.possession != nil else {
-                throw LedgerError.badInput("this ledger has admin keys, so a registration carries the new key's proof of possession: "
-                                           + "have its holder run `accord key request --key FILE --out FILE.request`, and register "
-                                           + "that with --request; nothing was written")
+                throw LedgerError.invalid(.keyRequest, "this ledger has admin keys, so a registration carries the new key's proof "
+                                          + "of possession", hint: .proveKeyPossession)
             }
         }
         let name = registration.name
@@ -167,19 +165,19 @@ extension Session {
         guard let existing else { return try append(.keyRegister(registration)) }
         // Key names are unique for the life of the ledger (docs/JOURNAL.md §4).
         if let revoked = existing.revoked {
-            throw LedgerError.badInput("key \(name) was revoked by entry \(revoked) and key names are never reused; "
+            throw LedgerError.conflict(revoked, "key \(name) was revoked by entry \(revoked) and key names are never reused; "
                                        + "generate a new key under another name")
         }
         guard existing.key == registration.publicKey else {
-            throw LedgerError.badInput("the name \(name) is already registered (entry \(existing.seq)) for another public key; "
+            throw LedgerError.conflict(existing.seq, "the name \(name) is already registered (entry \(existing.seq)) for another public key; "
                                        + "key names are never reused: register this key under another name")
         }
         guard let entry = try entry(existing.seq), case .keyRegister(let stored) = entry.payload else {
-            throw LedgerError(.tampered, "key \(name) points at entry \(existing.seq), which does not register it; run `accord audit`")
+            throw LedgerError(.tampered, "key \(name) points at entry \(existing.seq), which does not register it", hint: .audit)
         }
         // The same key again: nothing to do, whatever its proof (Ed25519 signatures may differ each time).
         guard stored.role == registration.role, stored.actors == registration.actors else {
-            throw LedgerError.badInput("key \(name) is already registered (entry \(existing.seq)) as \(stored.role.rawValue), signing as "
+            throw LedgerError.conflict(existing.seq, "key \(name) is already registered (entry \(existing.seq)) as \(stored.role.rawValue), signing as "
                                        + "\(stored.actorList); a registration never changes: revoke it and register a new key "
                                        + "under another name")
         }

@@ -47,10 +47,10 @@ extension Ledger {
                 let head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
                 let size = size ?? head
                 guard size >= 1, size <= head else {
-                    throw LedgerError.badInput("--size \(size) is outside 1…\(head), the ledger's entries")
+                    throw LedgerError.invalid(.treeSize, "\(option: .treeSize) \(size) is outside 1…\(head), the ledger's entries")
                 }
                 guard seq >= 1, seq <= size else {
-                    throw LedgerError.badInput("entry \(seq) is not in a tree of \(size) entries (1…\(size))")
+                    throw LedgerError.invalid(.entry, "entry \(seq) is not in a tree of \(size) entries (1…\(size))")
                 }
                 let source = JournalHashSource(db: db)
                 let leaves = try source.leafHashes(UInt64(seq - 1)..<UInt64(seq))
@@ -60,7 +60,7 @@ extension Ledger {
                 do {
                     try Merkle.verifyInclusion(leafHash: leaf, index: UInt64(seq - 1), size: UInt64(size), proof: path, root: root)
                 } catch {
-                    throw LedgerError(.tampered, "the inclusion proof of entry \(seq) does not verify (\(error)); run `accord audit`")
+                    throw LedgerError(.tampered, "the inclusion proof of entry \(seq) does not verify (\(error))", hint: .audit)
                 }
                 return InclusionProof(seq: seq, leafIndex: seq - 1, treeSize: size, leafHash: leaf, root: root, path: path)
             }
@@ -76,10 +76,10 @@ extension Ledger {
                 let head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
                 let newSize = newSize ?? head
                 guard newSize >= 1, newSize <= head else {
-                    throw LedgerError.badInput("new size \(newSize) is outside 1…\(head), the ledger's entries")
+                    throw LedgerError.invalid(.treeSize, "new size \(newSize) is outside 1…\(head), the ledger's entries")
                 }
                 guard oldSize >= 1, oldSize <= newSize else {
-                    throw LedgerError.badInput("old size \(oldSize) must be between 1 and the new size \(newSize)")
+                    throw LedgerError.invalid(.treeSize, "old size \(oldSize) must be between 1 and the new size \(newSize)")
                 }
                 let source = JournalHashSource(db: db)
                 let oldRoot = try Merkle.root(size: UInt64(oldSize), source: source)

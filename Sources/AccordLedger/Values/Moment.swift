@@ -21,17 +21,25 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
     public static let years: ClosedRange<Int64> = 1900...2999
 
     /// Parses user input.
-    /// - Parameter field: names the input in the error message.
-    /// - Throws: ``LedgerError`` `.badInput` saying what is wrong.
-    public init(parsing input: String, field: String) throws {
+    /// - Parameter field: the input, named in the error message.
+    /// - Throws: ``LedgerError`` `.invalid(field)` saying what is wrong.
+    public init(parsing input: String, field: Field) throws {
         var copy = input
-        self = try copy.withUTF8 { try Moment.parse($0, input: input, field: field) }
+        self = try copy.withUTF8 { try Moment.parse($0, input: input, field: field, label: "\(field)") }
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, input: String, field: String) throws -> Moment {
+    /// Parses a query option (a report's date, a listing's bound), named in
+    /// the error message as an input to give.
+    /// - Throws: ``LedgerError`` `.invalid(field)` saying what is wrong.
+    public init(parsing input: String, option field: Field) throws {
+        var copy = input
+        self = try copy.withUTF8 { try Moment.parse($0, input: input, field: field, label: "\(option: field)") }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, input: String, field: Field, label: Phrase) throws -> Moment {
         func fail(_ why: String = "") -> LedgerError {
             let example = "use YYYY-MM-DD or an ISO 8601 time with a zone, e.g. 2025-05-23 or 2025-05-23T14:00:00+03:00"
-            return LedgerError.badInput("\(field): '\(TextRules.printable(input))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
+            return LedgerError.invalid(field, "\(label): '\(TextRules.printable(input))' is not a valid date\(why.isEmpty ? "" : " (\(why))"); \(example)")
         }
         var position = 0
         func number(_ width: Int) throws -> Int64 {
@@ -114,12 +122,12 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
     /// Decodes canonical text, refusing anything that is not canonical.
     /// - Parameter utcOnly: refuse a time whose offset is not `Z` (version 1
     ///   of the journal format stored every time in UTC).
-    /// - Throws: ``LedgerError`` `.badInput`.
+    /// - Throws: ``LedgerError`` `.invalid`.
     public init(canonical text: String, utcOnly: Bool = false) throws {
-        let moment = try Moment(parsing: text, field: "date")
-        guard moment.text == text else { throw LedgerError.badInput("date '\(text)' is not in canonical form") }
+        let moment = try Moment(parsing: text, field: .date)
+        guard moment.text == text else { throw LedgerError.invalid(.date, "date '\(text)' is not in canonical form") }
         if utcOnly, let offset = moment.offsetMinutes, offset != 0 {
-            throw LedgerError.badInput("date '\(text)' has a zone offset, which this format version does not allow")
+            throw LedgerError.invalid(.date, "date '\(text)' has a zone offset, which this format version does not allow")
         }
         self = moment
     }

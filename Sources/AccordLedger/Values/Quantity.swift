@@ -57,13 +57,13 @@ extension Parse {
     /// A quantity with at most `scale` decimal places, written with a point
     /// (`12.5`); no sign, no thousands separators. Stored at exactly `scale`.
     /// - Parameter what: names the commitment in messages ("commitment grain counts tonnes").
-    static func quantity(_ raw: String, field: String, scale: UInt8, allowZero: Bool, what: String? = nil) throws -> Quantity {
+    static func quantity(_ raw: String, field: Field, scale: UInt8, allowZero: Bool, what: String? = nil) throws -> Quantity {
         let text = TextRules.trimmed(raw)
-        guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give a number such as 390 or 12.5") }
+        guard !text.isEmpty else { throw LedgerError.invalid(field, "\(field) is empty; give a number such as 390 or 12.5") }
         let shown = TextRules.printable(text)
         if text.hasPrefix("-") {
             let number = scale == 0 ? "a whole number" : "a number"
-            throw LedgerError.badInput("\(field) '\(shown)' is negative; give \(number) \(allowZero ? "0" : "1") or more")
+            throw LedgerError.invalid(field, "\(field) '\(shown)' is negative; give \(number) \(allowZero ? "0" : "1") or more")
         }
         let bytes = Array(text.utf8)
         let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
@@ -71,35 +71,35 @@ extension Parse {
         let about = what.map { "\($0) takes \(places)" } ?? "it takes \(places)"
         if bytes.contains(UInt8(ascii: ",")) || bytes.contains(UInt8(ascii: " ")) || bytes.contains(UInt8(ascii: "_"))
             || bytes.contains(UInt8(ascii: "'")) {
-            throw LedgerError.badInput("\(field) '\(shown)' has a separator: write digits only, with a point before any "
+            throw LedgerError.invalid(field, "\(field) '\(shown)' has a separator: write digits only, with a point before any "
                                        + "decimals (600000, 12.5); \(about)")
         }
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(isDigit),
               parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(isDigit)) else {
-            throw LedgerError.badInput(scale == 0 ? "\(field) '\(shown)' is not a whole number"
+            throw LedgerError.invalid(field, scale == 0 ? "\(field) '\(shown)' is not a whole number"
                                        : "\(field) '\(shown)' is not a number; write digits with an optional point, such as 12.5")
         }
         // Three digits after a point where fewer are allowed may be a thousands separator ("1.000" for one
         // thousand): refused, even when they are zeros, rather than read as a thousand times less.
         if parts.count == 2 && parts[1].count == 3 && scale < 3 {
-            throw LedgerError.badInput("\(field) '\(shown)' has 3 decimal places, but \(about); for thousands write the "
+            throw LedgerError.invalid(field, "\(field) '\(shown)' has 3 decimal places, but \(about); for thousands write the "
                                        + "digits without a separator (\(String(decoding: whole + parts[1], as: UTF8.self)))")
         }
         var fraction = parts.count == 2 ? Array(parts[1]) : []
         while fraction.count > Int(scale), fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
         guard fraction.count <= Int(scale) else {
-            throw LedgerError.badInput("\(field) '\(shown)' has \(parts[1].count) decimal places, but \(about)")
+            throw LedgerError.invalid(field, "\(field) '\(shown)' has \(parts[1].count) decimal places, but \(about)")
         }
         let digits = whole.drop { $0 == UInt8(ascii: "0") }
-        let tooLarge = LedgerError.badInput("\(field) '\(shown)' is too large; at most \(Quantity.maximumWhole)")
+        let tooLarge = LedgerError.invalid(field, "\(field) '\(shown)' is too large; at most \(Quantity.maximumWhole)")
         guard digits.count <= 13 else { throw tooLarge }
         var units: Int64 = 0
         for digit in digits { units = units * 10 + Int64(digit - 0x30) }
         guard units <= Quantity.maximumWhole else { throw tooLarge }
         for index in 0..<Int(scale) { units = units * 10 + (index < fraction.count ? Int64(fraction[index] - 0x30) : 0) }
         guard units <= Quantity.maximumUnits(scale: scale) else { throw tooLarge }
-        if !allowZero && units == 0 { throw LedgerError.badInput("\(field) must be above 0") }
+        if !allowZero && units == 0 { throw LedgerError.invalid(field, "\(field) must be above 0") }
         return Quantity(units: units, scale: scale)
     }
 }

@@ -28,11 +28,11 @@ enum TextRules {
     }
 
     /// An identifier, or an error naming the field.
-    static func identifier(_ raw: String, field: String) throws -> String {
+    static func identifier(_ raw: String, field: Field) throws -> String {
         let text = raw
-        guard !text.isEmpty else { throw LedgerError.badInput("\(field) is empty; give an id such as UA or UA-release") }
+        guard !text.isEmpty else { throw LedgerError.invalid(field, "\(field) is empty; give an id such as UA or UA-release") }
         guard text.utf8.count <= identifierLimit else {
-            throw LedgerError.badInput("\(field) '\(TextRules.printable(text, limit: 40))' is longer than \(identifierLimit) characters")
+            throw LedgerError.invalid(field, "\(field) '\(TextRules.printable(text, limit: 40))' is longer than \(identifierLimit) characters")
         }
         func isAlnum(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
@@ -46,25 +46,25 @@ enum TextRules {
             if let hidden = text.unicodeScalars.first(where: { isInvisible($0) || isBidiControl($0) }) {
                 throw hiddenCharacter(hidden, field: field)
             }
-            throw LedgerError.badInput("\(field) '\(printable(text))' may hold only letters, digits and - _ . : / and must start with a letter or digit")
+            throw LedgerError.invalid(field, "\(field) '\(printable(text))' may hold only letters, digits and - _ . : / and must start with a letter or digit")
         }
         return text
     }
 
     /// One line of text (no control characters), trimmed of surrounding spaces.
-    static func line(_ raw: String, field: String, limit: Int = nameLimit, allowEmpty: Bool = false) throws -> String {
+    static func line(_ raw: String, field: Field, limit: Int = nameLimit, allowEmpty: Bool = false) throws -> String {
         let stripped = trimmed(raw)
         // Printable ASCII (most values) is already NFC and free of control characters.
         let plain = isPlainASCII(stripped)
         let text = plain ? stripped : nfc(stripped)
-        if text.isEmpty && !allowEmpty { throw LedgerError.badInput("\(field) is empty") }
+        if text.isEmpty && !allowEmpty { throw LedgerError.invalid(field, "\(field) is empty") }
         guard text.utf8.count <= limit else {
-            throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
+            throw LedgerError.invalid(field, "\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
         if !plain {
             for scalar in text.unicodeScalars where scalar.value >= 0x7f || scalar.value < 0x20 {
                 if isControl(scalar) {
-                    throw LedgerError.badInput("\(field) contains the control character U+\(hex4(scalar.value)); use plain text on one line")
+                    throw LedgerError.invalid(field, "\(field) contains the control character U+\(hex4(scalar.value)); use plain text on one line")
                 }
                 if isInvisible(scalar) || isBidiControl(scalar) { throw hiddenCharacter(scalar, field: field) }
             }
@@ -78,15 +78,15 @@ enum TextRules {
     }
 
     /// Free text: may span lines (LF and tab allowed), no other control characters.
-    static func text(_ raw: String, field: String, limit: Int = textLimit) throws -> String {
+    static func text(_ raw: String, field: Field, limit: Int = textLimit) throws -> String {
         let text = nfc(trimmed(raw.replacingCRLF()))
-        if text.isEmpty { throw LedgerError.badInput("\(field) is empty") }
+        if text.isEmpty { throw LedgerError.invalid(field, "\(field) is empty") }
         guard text.utf8.count <= limit else {
-            throw LedgerError.badInput("\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
+            throw LedgerError.invalid(field, "\(field) is \(text.utf8.count) bytes long; at most \(limit) are allowed")
         }
         for scalar in text.unicodeScalars where scalar.value >= 0x7f || scalar.value < 0x20 {
             if scalar != "\n" && scalar != "\t" && isControl(scalar) {
-                throw LedgerError.badInput("\(field) contains the control character U+\(hex4(scalar.value))")
+                throw LedgerError.invalid(field, "\(field) contains the control character U+\(hex4(scalar.value))")
             }
             if isBidiOverride(scalar) { throw hiddenCharacter(scalar, field: field) }
         }
@@ -94,13 +94,13 @@ enum TextRules {
     }
 
     /// An optional line: nil stays nil; an empty string becomes nil.
-    static func optionalLine(_ raw: String?, field: String, limit: Int = nameLimit) throws -> String? {
+    static func optionalLine(_ raw: String?, field: Field, limit: Int = nameLimit) throws -> String? {
         guard let raw, !trimmed(raw).isEmpty else { return nil }
         return try line(raw, field: field, limit: limit)
     }
 
     /// Optional free text: nil stays nil; an empty string becomes nil.
-    static func optionalText(_ raw: String?, field: String, limit: Int = textLimit) throws -> String? {
+    static func optionalText(_ raw: String?, field: Field, limit: Int = textLimit) throws -> String? {
         guard let raw, !trimmed(raw).isEmpty else { return nil }
         return try text(raw, field: field, limit: limit)
     }
@@ -137,10 +137,10 @@ enum TextRules {
     }
 
     /// The refusal of an invisible or bidirectional character, naming it.
-    static func hiddenCharacter(_ scalar: Unicode.Scalar, field: String) -> LedgerError {
+    static func hiddenCharacter(_ scalar: Unicode.Scalar, field: Field) -> LedgerError {
         let kind = isBidiControl(scalar) ? "bidirectional control character" : "invisible character"
         let name = scalar.properties.name.map { " (\($0.lowercased()))" } ?? ""
-        return LedgerError.badInput("\(field) contains the \(kind) U+\(hex4(scalar.value))\(name); remove it")
+        return LedgerError.invalid(field, "\(field) contains the \(kind) U+\(hex4(scalar.value))\(name); remove it")
     }
 
     static func trimmed(_ text: String) -> String {
@@ -204,6 +204,6 @@ extension Ledger {
     /// Checks an actor name (one line, at most 200 bytes).
     /// - Throws: ``LedgerError`` `.badInput`.
     public static func validateActor(_ raw: String) throws -> String {
-        try TextRules.line(raw, field: "actor", limit: 200)
+        try TextRules.line(raw, field: .actor, limit: 200)
     }
 }

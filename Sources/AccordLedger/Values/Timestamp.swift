@@ -14,14 +14,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    /// The current time: the system clock, or `ACCORD_NOW` when set (an ISO 8601
-    /// time, for reproducible examples and tests).
-    /// - Throws: ``LedgerError`` when `ACCORD_NOW` is not a valid time.
-    public static func now() throws -> Timestamp {
-        try recording().time
-    }
-
-    /// The system clock, whatever `ACCORD_NOW` says.
+    /// The system clock.
     public static func system() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
@@ -31,20 +24,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// How far ahead of this machine's clock a recording time may be (clocks of
     /// two machines writing one ledger disagree a little): five minutes.
     public static let allowedSkewMilliseconds: Int64 = 5 * 60_000
-
-    /// The time to stamp an entry with, and whose clock gave it: `ACCORD_NOW`
-    /// when set (marked as overridden in the entry), else the system clock.
-    /// - Throws: ``LedgerError`` when `ACCORD_NOW` is not a valid time.
-    static func recording() throws -> (time: Timestamp, clock: RecordingClock, system: Timestamp) {
-        let system = system()
-        if let fixed = getenv("ACCORD_NOW").map({ String(cString: $0) }), !fixed.isEmpty {
-            guard let moment = try? Moment(parsing: fixed, field: "ACCORD_NOW") else {
-                throw LedgerError.badInput("ACCORD_NOW=\(fixed) is not a date or ISO 8601 time")
-            }
-            return (moment.timestamp, .overridden, system)
-        }
-        return (system, .system, system)
-    }
 
     /// The UTC day this instant falls on, as days since 1970-01-01.
     public var day: Int64 { milliseconds.floorDivided(by: 86_400_000) }

@@ -18,8 +18,18 @@ extension Vocabulary {
     }
 
     /// Parses a user's word (case-insensitive), or explains the choices.
-    /// - Throws: ``LedgerError`` `.badInput`.
-    public init(parsing text: String, field: String) throws {
+    /// - Throws: ``LedgerError`` `.invalid(field)`.
+    public init(parsing text: String, field: Field) throws {
+        try self.init(parsing: text, field: field, label: "\(field)")
+    }
+
+    /// Parses a query option's word, named in the error message as an input to give.
+    /// - Throws: ``LedgerError`` `.invalid(field)`.
+    public init(parsing text: String, option field: Field) throws {
+        try self.init(parsing: text, field: field, label: "\(option: field)")
+    }
+
+    init(parsing text: String, field: Field, label: Phrase) throws {
         if let exact = Self(rawValue: text) {
             self = exact
             return
@@ -27,7 +37,7 @@ extension Vocabulary {
         let lowered = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
         guard let match = Self.allCases.first(where: { $0.rawValue == lowered }) else {
             let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw LedgerError.badInput("\(field): '\(TextRules.printable(text))' is not a \(Self.noun); use one of \(choices)")
+            throw LedgerError.invalid(field, "\(label): '\(TextRules.printable(text))' is not a \(Self.noun); use one of \(choices)")
         }
         self = match
     }
@@ -186,6 +196,18 @@ public enum AmendmentSubject: String, Vocabulary {
         case .party: 2
         case .agreement: 3
         case .guarantee: 4
+        }
+    }
+}
+
+extension AmendmentSubject {
+    /// The kind of thing an amendment of this subject changes.
+    public var entity: Entity {
+        switch self {
+        case .commitment: .commitment
+        case .party: .party
+        case .agreement: .agreement
+        case .guarantee: .guarantee
         }
     }
 }

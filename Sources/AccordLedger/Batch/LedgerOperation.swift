@@ -1,0 +1,83 @@
+/// One write a caller asks of the ledger, as the user gave it (validated by
+/// the ledger): what a single command records, and what a batch is made of
+/// (``Ledger/record(_:as:atomically:)``).
+public enum LedgerOperation: Sendable {
+    case addParty(PartyInput)
+    case addAgreement(AgreementInput)
+    case addCommitment(CommitmentInput)
+    case withdrawCommitment(WithdrawalInput)
+    case addGuarantee(GuaranteeInput)
+    case invokeGuarantee(InvocationInput)
+    /// A verification.
+    case log(VerificationInput)
+    case breach(BreachInput)
+    case corroborate(CorroborationInput)
+    case correct(CorrectionInput)
+    /// `target`: a seq or a record's external id, here and below.
+    case retract(target: String, reason: String)
+    case dispute(target: String, by: String, reason: String, source: String?)
+    case adjudicate(target: String, ruling: Ruling, reason: String)
+    case amend(AmendmentInput)
+    case void(target: String, reason: String)
+}
+
+/// An operation whose inputs were checked on their own, ready to run in a
+/// write transaction (where what it needs from the ledger is checked).
+struct PreparedOperation {
+    let apply: (Session) throws -> Recorded
+}
+
+extension LedgerOperation {
+    /// Validates what can be validated without the ledger, so that a bad
+    /// value is refused before any transaction begins.
+    /// - Throws: ``LedgerError`` `.invalid` naming the field.
+    func prepared() throws -> PreparedOperation {
+        switch self {
+        case .addParty(let input):
+            let party = try Party(validating: input)
+            return PreparedOperation { try $0.add(party) }
+        case .addAgreement(let input):
+            let agreement = try Agreement(validating: input)
+            return PreparedOperation { try $0.add(agreement) }
+        case .addCommitment(let input):
+            let commitment = try Commitment(validating: input)
+            return PreparedOperation { try $0.add(commitment) }
+        case .withdrawCommitment(let input):
+            return PreparedOperation { try $0.withdraw(input) }
+        case .addGuarantee(let input):
+            let guarantee = try Guarantee(validating: input)
+            return PreparedOperation { try $0.add(guarantee) }
+        case .invokeGuarantee(let input):
+            return PreparedOperation { try $0.invoke(input) }
+        case .log(let input):
+            let prepared = try PreparedVerification(input)
+            return PreparedOperation { try $0.log(prepared) }
+        case .breach(let input):
+            let breach = try Breach(validating: input)
+            return PreparedOperation { try $0.record(breach) }
+        case .corroborate(let input):
+            let prepared = try PreparedCorroboration(input)
+            return PreparedOperation { try $0.corroborate(prepared) }
+        case .correct(let input):
+            let reason = try TextRules.text(input.reason, field: .reason)
+            return PreparedOperation { try $0.correct(input, reason: reason) }
+        case .retract(let target, let reason):
+            let reason = try TextRules.text(reason, field: .reason)
+            return PreparedOperation { try $0.retract(target, reason: reason) }
+        case .dispute(let target, let by, let reason, let source):
+            let by = try TextRules.line(by, field: .by)
+            let reason = try TextRules.text(reason, field: .reason)
+            let source = try TextRules.optionalLine(source, field: .source)
+            return PreparedOperation { try $0.dispute(target, by: by, reason: reason, source: source) }
+        case .adjudicate(let target, let ruling, let reason):
+            let reason = try TextRules.text(reason, field: .reason)
+            return PreparedOperation { try $0.adjudicate(target, ruling: ruling, reason: reason) }
+        case .amend(let input):
+            let prepared = try PreparedAmendment(input)
+            return PreparedOperation { try $0.amend(prepared) }
+        case .void(let target, let reason):
+            let reason = try TextRules.text(reason, field: .reason)
+            return PreparedOperation { try $0.void(target, reason: reason) }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+/// An input a caller gives, named by what it means rather than by how a
+/// front end asks for it: the command line shows `.quantity` as `quantity`
+/// or `--quantity`, an import as the column `quantity`, an HTTP API as
+/// `/quantity`. Errors name the field at fault with it (``LedgerError/Kind/invalid(_:)``).
+public enum Field: Hashable, Sendable {
+    /// The id of a new party, agreement, commitment or guarantee.
+    case id(Entity)
+    /// The external id of a verification, breach or corroboration (a form's row id).
+    case externalID
+
+    // Evidence.
+    case commitment, quantity, done, notDone, outcome, observed, precision, source, sourceKind, confidence, party
+    case severity, description, evidenceFile, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision
+    case corroborates
+
+    // Definitions.
+    case name, partyKind, title, date, venue, agreement, unit, commitmentKind, action, restraint, decimals, due
+    case from, until, reciprocal, dependsOn, text, guarantor, covers, consequence, respondWithinDays, guarantee
+
+    // Corrections, disputes, amendments, voids.
+    case entry, reason, by, subject, effective, target
+
+    // Import rows.
+    /// The kind of an import row (`verification`, `breach`, `party` …).
+    case rowKind
+
+    // Keys, signatures and checkpoints.
+    case actor, keyName, keyFile, publicKeyFile, keyRequest, role, signsFor, signWith, checkpoint, requireSigned, trustedKey
+
+    // Reading.
+    /// The world date a report judges at.
+    case at
+    /// The entry (or recording time) a read reflects.
+    case asOf
+    /// The start of a briefing's period.
+    case since
+    /// The end of a listing's period (a query bound, not a commitment's window).
+    case periodEnd
+    case minConfidence
+    /// The tree size a proof is for.
+    case treeSize
+
+    // The ledger itself.
+    /// The ledger's path.
+    case ledgerPath
+    /// The time entries are recorded at (the clock the host was given).
+    case recordedAt
+
+    /// A stable key, the same for every front end: snake_case, as the import
+    /// columns and exported JSON name things (`quantity`, `evidence_sha256`, `id`).
+    public var key: String {
+        switch self {
+        case .id, .externalID: "id"
+        case .commitment: "commitment"
+        case .quantity: "quantity"
+        case .done: "done"
+        case .notDone: "not_done"
+        case .outcome: "outcome"
+        case .observed: "observed"
+        case .precision: "precision"
+        case .source: "source"
+        case .sourceKind: "source_kind"
+        case .confidence: "confidence"
+        case .party: "party"
+        case .corroborates: "corroborates"
+        case .name: "name"
+        case .partyKind: "party_kind"
+        case .title: "title"
+        case .date: "date"
+        case .venue: "venue"
+        case .agreement: "agreement"
+        case .unit: "unit"
+        case .commitmentKind: "commitment_kind"
+        case .action: "action"
+        case .restraint: "restraint"
+        case .decimals: "decimals"
+        case .due: "due"
+        case .from: "from"
+        case .until: "until"
+        case .reciprocal: "reciprocal"
+        case .dependsOn: "depends_on"
+        case .text: "text"
+        case .guarantor: "guarantor"
+        case .covers: "covers"
+        case .consequence: "consequence"
+        case .respondWithinDays: "respond_within_days"
+        case .guarantee: "guarantee"
+        case .entry: "entry"
+        case .reason: "reason"
+        case .by: "by"
+        case .subject: "subject"
+        case .effective: "effective"
+        case .target: "target"
+        case .rowKind: "kind"
+        case .actor: "actor"
+        case .keyName: "key_name"
+        case .keyFile: "key_file"
+        case .publicKeyFile: "public_key_file"
+        case .keyRequest: "key_request"
+        case .role: "role"
+        case .signsFor: "for"
+        case .signWith: "sign_with"
+        case .checkpoint: "checkpoint"
+        case .requireSigned: "require_signed"
+        case .trustedKey: "trusted_key"
+        case .at: "at"
+        case .asOf: "as_of"
+        case .since: "since"
+        case .periodEnd: "until"
+        case .minConfidence: "min_confidence"
+        case .treeSize: "size"
+        case .ledgerPath: "db"
+        case .recordedAt: "recorded_at"
+        }
+    }
+}
+
+extension Field: CustomStringConvertible {
+    /// The stable ``key``.
+    public var description: String { key }
+}
+
+/// The kinds of thing a ledger holds that an id can name.
+public enum Entity: String, Hashable, Sendable, CaseIterable {
+    case party, agreement, commitment, guarantee
+    /// A journal entry, by seq or by a record's external id.
+    case entry
+    /// A registered key, by name.
+    case key
+}
