@@ -16,7 +16,7 @@ public enum ExportTable: String, Sendable, CaseIterable {
              "description", "evidence_sha256", "evidence_uri", "note", "place", "lat", "lon", "geo_precision", "corroborates"]
                 + ExportTable.recordTail
         case .commitments:
-            ["kind", "id", "agreement", "party", "commitment_kind", "quantity", "unit", "due", "from", "until", "reciprocal",
+            ["kind", "id", "agreement", "party", "commitment_kind", "quantity", "decimals", "unit", "due", "from", "until", "reciprocal",
              "depends_on", "text", "seq", "recorded_at", "withdrawn"]
         case .guarantees:
             ["kind", "id", "guarantor", "covers", "consequence", "respond_within_days", "seq", "recorded_at", "invoked"]
@@ -163,8 +163,11 @@ private struct RecordExport {
     }
 }
 
-/// Parties, agreements, commitments or guarantees, from their journal entries
-/// (so lists keep the order they were given in), as the verified state names them.
+/// Parties, agreements, commitments or guarantees as recorded, from their
+/// journal entries (so lists keep the order they were given in, and an export
+/// imports back into its own ledger as already present), voided ones left
+/// out. Amendments are not rows of these tables: `accord history` and the
+/// journal export show them.
 private struct StructureExport {
     let view: LedgerView
     let table: ExportTable
@@ -179,7 +182,7 @@ private struct StructureExport {
         case .agreements: seqs = snapshot.agreementSeqs
         case .verifications, .breaches: seqs = []
         }
-        for seq in seqs {
+        for seq in seqs where snapshot.voided[seq] == nil {
             guard let entry = try Ledger.entry(seq, in: view.db) else {
                 throw LedgerError(.tampered, "journal entry \(seq) is missing; run `accord audit`")
             }
@@ -192,13 +195,15 @@ private struct StructureExport {
                           Cell(agreement.venue), .int(seq), recordedAt])
             case .commitmentAdd(let c):
                 try body([.text("commitment"), .text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
-                          Cell(c.target), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
-                          Cell(c.reciprocal), .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
-                          Cell(snapshot.withdrawals[c.id]?.date.text)])
+                          .quantity(c.target, scale: c.decimals), c.kind == .quantity ? .int(Int64(c.decimals)) : .null, Cell(c.unit),
+                          Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text), Cell(c.reciprocal),
+                          .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
+                          Cell(snapshot.withdrawal(of: c.id)?.date.text)])
             case .guaranteeAdd(let g):
-                let invoked = snapshot.invocations[g.id].map { $0.map(\.date.text).joined(separator: " ") }
+                let dates = (snapshot.invocations[g.id] ?? []).filter { snapshot.voided[$0.seq] == nil }.map(\.date.text)
                 try body([.text("guarantee"), .text(g.id), .text(g.guarantor), .text(g.covers.joined(separator: " ")),
-                          .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt, Cell(invoked)])
+                          .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt,
+                          dates.isEmpty ? .null : .text(dates.joined(separator: " "))])
             default:
                 throw LedgerError(.tampered, "journal entry \(seq) is a \(entry.kind.rawValue) entry, "
                                   + "but the \(table.rawValue) table names it; run `accord audit`")

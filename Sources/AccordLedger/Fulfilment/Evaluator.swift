@@ -1,8 +1,9 @@
 /// Turns the structure of the ledger and the evidence about each commitment
 /// into statuses and rates (docs: README "How fulfilment is judged").
 ///
-/// A status is decided in this order: withdrawn; blocked (a dependency is not
-/// fulfilled); breached (a counted breach); disputed (a record that would
+/// A status is decided in this order: withdrawn; breached (a counted breach:
+/// a decided outcome, shown even while a dependency is unmet); blocked (a
+/// dependency is not fulfilled); disputed (a record that would
 /// count is contested); fulfilled; overdue; not yet due; in progress;
 /// unverified. Absence of evidence is never a finding.
 struct Evaluator {
@@ -75,10 +76,10 @@ struct Evaluator {
         let status: FulfilmentStatus
         if !isActive(commitment.id) {
             status = .withdrawn
-        } else if !blockedBy.isEmpty {
-            status = .blocked
         } else if summary.breaches > 0 {
             status = .breached
+        } else if !blockedBy.isEmpty {
+            status = .blocked
         } else if summary.disputed {
             status = .disputed
         } else if fulfilled {

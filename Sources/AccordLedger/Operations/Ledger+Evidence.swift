@@ -167,6 +167,17 @@ extension Session {
 
     func record(_ breach: Breach) throws -> Recorded {
         var breach = breach
+        try checkBreach(&breach)
+        let payload = Payload.breach(breach)
+        if let id = breach.externalID, let seq = try externalIDEntry(id) {
+            return try unchanged(.breach(breach), existing: seq, id: id)
+        }
+        return try append(payload)
+    }
+
+    /// A breach is of its commitment's obligor (the party, when left out) and
+    /// observed while the commitment is in force; refused otherwise.
+    func checkBreach(_ breach: inout Breach) throws {
         let facts = try requireCommitment(breach.commitment, field: "commitment")
         // A breach belongs to the commitment's obligor: another party cannot breach it.
         if breach.party.isEmpty { breach.party = facts.party }
@@ -178,11 +189,6 @@ extension Session {
         if let refusal = try forceRefusal(facts, day: breach.observed.day) {
             throw LedgerError.badInput("observed: \(breach.observed.text) is outside \(facts.id): \(refusal)")
         }
-        let payload = Payload.breach(breach)
-        if let id = breach.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(.breach(breach), existing: seq, id: id)
-        }
-        return try append(payload)
     }
 
     func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
@@ -229,14 +235,24 @@ extension Session {
     /// What the entry at `seq` is, when it is a verification, breach or corroboration.
     /// - Throws: ``LedgerError`` `.badInput` otherwise.
     func reference(_ seq: Int64, field: String) throws -> RecordReference {
+        let found: RecordReference?
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil)
+            found = RecordReference(record: root, corroboration: nil)
+        } else if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
+            found = RecordReference(record: root, corroboration: nil)
+        } else if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
+            found = RecordReference(record: root, corroboration: seq)
+        } else {
+            found = nil
         }
-        if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil)
-        }
-        if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: seq)
+        if let found {
+            // A voided record (or corroboration) is as if never made: nothing can be added to it.
+            for voidable in [found.record, found.corroboration].compactMap({ $0 }) {
+                if let void = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", voidable) {
+                    throw LedgerError.badInput("\(field): entry \(voidable) was voided by entry \(void) as entered in error")
+                }
+            }
+            return found
         }
         let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
         if let kind {

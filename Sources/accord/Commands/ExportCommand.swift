@@ -26,7 +26,7 @@ struct ExportCommand: ParsableCommand {
     var asOf: String?
     @Option(help: ArgumentHelp("Verifications and breaches observed on or before this date.", valueName: "date"))
     var at: String?
-    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected or all.")
+    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected, outside, voided or all.")
     var status: RecordStatusFilter?
 
     func validate() throws {
