@@ -15,7 +15,7 @@ import Darwin
 enum ArgumentChecks {
     /// Options that may be given more than once (the parser's repeating
     /// options; a test compares this list with `--experimental-dump-help`).
-    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key"]
+    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--map", "--set", "--where"]
 
     /// Environment variables accord reads as text.
     static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY"]
