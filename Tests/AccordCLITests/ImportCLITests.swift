@@ -275,7 +275,26 @@ struct ImportCLITests {
         #expect(try world.importing("a.csv").status == 0)
         let outcome = try world.importing("b.csv")
         #expect(outcome.status == 65)
-        #expect(outcome.stderr.contains("b.csv:2: id v1 already exists"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("b.csv:2: id v1 already exists (entry 12) with other values: quantity 10 → 11; "
+                                        + "if the new values are right, record them with `accord correct v1`"), "\(outcome.stderr)")
+    }
+
+    @Test("an id given twice in one file with different content cites the earlier line, never an entry not yet written")
+    func changedWithinFile() throws {
+        let world = try ImportWorld()
+        try world.write("twice.csv", "\(Self.header)\nk1,UA-release,35000,,2025-05-23,ICRC,,,\nk2,UA-release,5,,2025-05-23,ICRC,,,\n"
+                        + "k1,UA-release,35001,,2025-05-23,Red Cross,,,\n")
+        let before = try world.state()
+        let outcome = try world.importing("twice.csv")
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("twice.csv:4: id k1 already exists on line 2 of twice.csv with other values: "
+                                        + "quantity 35000 → 35001, source ICRC → 'Red Cross'; keep the row that is right"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("entry"), "\(outcome.stderr)")
+        #expect(try world.state() == before)
+        // With --keep-going the first row is written and the second rejected, still citing the line.
+        let kept = try world.importing("twice.csv", "--keep-going")
+        #expect(kept.stderr.contains("twice.csv:4: id k1 already exists on line 2 of twice.csv"), "\(kept.stderr)")
+        #expect(try world.query("SELECT quantity FROM verifications WHERE external_id = 'k1'") == "35000")
     }
 
     @Test("JSON Lines: rows as objects; a line that is not an object is a bad row")

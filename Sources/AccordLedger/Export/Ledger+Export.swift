@@ -81,7 +81,7 @@ extension Ledger {
 /// commitments were added), each record's versions in journal order followed
 /// by its corroborations; folded from the entries behind them, checked
 /// against the evidence chains.
-private struct RecordExport {
+struct RecordExport {
     let view: LedgerView
     let table: ExportTable
     let options: ExportOptions
@@ -91,7 +91,10 @@ private struct RecordExport {
         let columns = table.columns
         func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
         let kindCell: Cell = .text(kind.rawValue)
-        for commitment in try view.state().snapshot.commitments.map(\.commitment.id) {
+        let state = try view.state()
+        // A record or corroboration recorded without an id gets one that a re-import recognises.
+        func id(_ given: String?, _ seq: Int64) -> Cell { .text(given ?? Ledger.derivedID(ledgerID: state.ledgerID, seq: seq)) }
+        for commitment in state.snapshot.commitments.map(\.commitment.id) {
             let book = try EvidenceBook.load(view, kind: kind, owners: [commitment])
             for history in book.records {
                 var wroteLatest = false
@@ -100,7 +103,7 @@ private struct RecordExport {
                     let status = history.status(of: position)
                     guard options.status.admits(status) else { continue }
                     let (effective, sources) = history.standing(own: version.record.source)
-                    var cells: [Cell] = [Cell(version.record.externalID), kindCell]
+                    var cells: [Cell] = [id(history.versions.first?.record.externalID, history.record), kindCell]
                     cells.reserveCapacity(columns.count)
                     cells += RecordExport.fields(version.record)
                     cells.append(.null)  // corroborates
@@ -111,11 +114,11 @@ private struct RecordExport {
                 }
                 // Corroborations follow the record's latest version.
                 guard wroteLatest else { continue }
-                let corroborates = history.versions.first?.record.externalID ?? String(history.record)
+                let corroborates = id(history.versions.first?.record.externalID, history.record)
                 for item in history.corroborations where item.retracted == nil || options.status == .all {
                     var cells = [Cell](repeating: .null, count: columns.count)
                     let c = item.corroboration
-                    cells[index("id")] = Cell(c.externalID)
+                    cells[index("id")] = id(c.externalID, item.seq)
                     cells[index("kind")] = .text("corroboration")
                     cells[index("source")] = .text(c.source.name)
                     cells[index("source_kind")] = .text(c.source.kind.rawValue)
@@ -123,7 +126,7 @@ private struct RecordExport {
                     cells[index("evidence_sha256")] = Cell(c.evidence.sha256Hex)
                     cells[index("evidence_uri")] = Cell(c.evidence.uri)
                     cells[index("note")] = Cell(c.note)
-                    cells[index("corroborates")] = .text(corroborates)
+                    cells[index("corroborates")] = corroborates
                     cells[index("record")] = .int(history.record)
                     cells[index("seq")] = .int(item.seq)
                     cells[index("status")] = .text(item.retracted == nil ? "current" : "retracted")
@@ -138,7 +141,7 @@ private struct RecordExport {
     static func fields(_ record: Record) -> [Cell] {
         switch record {
         case .verification(let v):
-            return [.text(v.commitment), Cell(v.measure.quantity), Cell(v.measure.outcome), .text(v.observed.text),
+            return [.text(v.commitment), quantity(v.measure), Cell(v.measure.outcome), .text(v.observed.text),
                     .text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
                     .text(v.source.confidence.rawValue), Cell(v.evidence.sha256Hex), Cell(v.evidence.uri), Cell(v.note)]
                 + location(v.location)
@@ -150,6 +153,17 @@ private struct RecordExport {
         }
     }
 
+    /// A quantity as it was given: a whole number, or (at a commitment's
+    /// decimal scale) its exact decimal text, never its scaled units.
+    static func quantity(_ measure: Measure) -> Cell {
+        guard case .quantity(let value) = measure else { return .null }
+        return exact(value)
+    }
+
+    static func exact(_ value: Quantity) -> Cell {
+        value.scale == 0 ? .int(value.units) : .text(value.description)
+    }
+
     static func location(_ location: Location) -> [Cell] {
         [Cell(location.place), Cell(location.coordinates?.latitudeText), Cell(location.coordinates?.longitudeText),
          Cell(location.precision?.rawValue)]
@@ -158,7 +172,7 @@ private struct RecordExport {
 
 /// Parties, agreements, commitments or guarantees, from their journal entries
 /// (so lists keep the order they were given in), as the verified state names them.
-private struct StructureExport {
+struct StructureExport {
     let view: LedgerView
     let table: ExportTable
 
@@ -185,7 +199,7 @@ private struct StructureExport {
                           Cell(agreement.venue), .int(seq), recordedAt])
             case .commitmentAdd(let c):
                 try body([.text("commitment"), .text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
-                          Cell(c.target), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
+                          c.targetQuantity.map(RecordExport.exact) ?? .null, Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
                           Cell(c.reciprocal), .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
                           Cell(snapshot.withdrawals[c.id]?.text)])
             case .guaranteeAdd(let g):

@@ -44,6 +44,11 @@ final class Importer {
     /// corroborations that name them by number.
     var fileRecords: FileRecords?
     private var started = false
+    /// The line each entry this import appended came from, by seq from
+    /// ``ImportSummary/firstSeq`` (4 bytes a row): a conflict with a row of
+    /// this file cites its line, not an entry that is not written yet.
+    private var addedLines: [Int32] = []
+    private var linesInOrder = true
 
     /// Thrown inside the transaction to roll it back after a dry run or a refused file.
     private struct RollBack: Error {}
@@ -146,14 +151,33 @@ final class Importer {
                     summary.added += 1
                     if summary.firstSeq == nil { summary.firstSeq = seq }
                     summary.lastSeq = seq
+                    noteLine(seq)
                 case .alreadyPresent:
                     summary.alreadyPresent += 1
                 }
             } catch let error as LedgerError where error.code == .badInput {
-                reject(line: reader.row.line, message: Importer.columnWording(error.message))
+                reject(line: reader.row.line, message: Importer.columnWording(message(error)))
             }
         }
         if summary.rows & 4095 == 0 { reportProgress() }
+    }
+
+    private func noteLine(_ seq: Int64) {
+        guard linesInOrder, let first = summary.firstSeq, seq - first == Int64(addedLines.count) else {
+            linesInOrder = false
+            return
+        }
+        addedLines.append(Int32(clamping: reader.row.line))
+    }
+
+    /// The error's message; for an id first given earlier in this file, citing that line.
+    private func message(_ error: LedgerError) -> String {
+        guard let conflict = error.conflict, let first = summary.firstSeq, conflict.seq >= first else { return error.message }
+        let index = Int(conflict.seq - first)
+        guard linesInOrder, index < addedLines.count else {
+            return conflict.message(at: "entry \(conflict.seq), added by this import", inThisImport: true)
+        }
+        return conflict.message(at: "line \(addedLines[index]) of \(reader.name)", inThisImport: true)
     }
 
     /// Messages written for the command line name fields as flags do
