@@ -10,7 +10,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var recorder: ActorOptions
 
     func run() throws {
-        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder())
+        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), lockWait: global.lockWait())
         let version = try ledger.appliedMigrations().last?.version ?? 0
         if created {
             printError("Created ledger \(ledger.path) (schema \(version)).")
