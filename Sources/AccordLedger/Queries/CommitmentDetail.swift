@@ -22,12 +22,12 @@ public struct CommitmentDetail: Sendable {
         ]
         switch format {
         case .json, .ndjson:
-            var members = fields.map { ($0.0, JSON($0.1)) }
+            var members = JSONKeys.members(fields.map { ($0.0, JSON($0.1)) })
             members.insert(("at", .string(at.text)), at: 0)
             members.insert(("minConfidence", .string(minConfidence.rawValue)), at: 1)
             members.insert(("ledger", .object([("seq", .int(stamp.seq)), ("root", .string(stamp.root))])), at: 2)
             members.append(("verifications", .array(verifications.map { listing in
-                .object(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) })
+                .object(JSONKeys.members(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) }))
             })))
             members.append(("breaches", .array(breaches.map(\.json))))
             output.line(JSON.object(members).serialized(pretty: format == .json))

@@ -26,7 +26,7 @@ struct BriefCommand: ParsableCommand {
     var since: String?
     @Option(help: ArgumentHelp("The file to write (- for stdout); required for html.", valueName: "file")) var out: String?
     @Option(help: ArgumentHelp("Also print the HTML to this PDF file with headless Chromium.", valueName: "file")) var pdf: String?
-    @Option(help: "html (default) or markdown.") var format: BriefingFormat = .html
+    @Option(help: "\(choices(BriefingFormat.self, default: .html)).") var format: BriefingFormat = .html
 
     func validate() throws {
         if format == .html && out == nil {

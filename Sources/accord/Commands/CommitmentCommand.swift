@@ -61,7 +61,7 @@ struct CommitmentCommand: ParsableCommand {
 
         func run() throws {
             try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party)
-                .render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+                .render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 
@@ -77,7 +77,7 @@ struct CommitmentCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedgerReadOnly()
             let detail = try ledger.commitmentDetail(id, options: try ReportOptions(at: at, minConfidence: minConfidence))
-            detail.render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            detail.render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 

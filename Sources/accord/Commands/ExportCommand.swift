@@ -2,6 +2,7 @@ import AccordLedger
 import ArgumentParser
 
 extension ExportTable: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "verifications, breaches, commitments, guarantees, parties or agreements.") var table: ExportTable
-    @Option(help: "Output format: csv (default), tsv, ndjson, json, markdown or table.") var format: OutputFormat = .csv
+    @Option(help: "Output format: \(choices(ExportFormat.self, default: .csv)) (verifications and breaches with a location).")
+    var format: ExportFormat = .csv
     @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).") var noHeader = false
     @OptionGroup var cells: CellOptions
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
@@ -33,6 +35,10 @@ struct ExportCommand: ParsableCommand {
         if !table.holdsRecords && (at != nil || status != nil) {
             throw ValidationError("--at and --status apply to verifications and breaches, not \(table.rawValue)")
         }
+        if format == .geojson && !table.holdsRecords {
+            throw ValidationError("--format geojson applies to verifications and breaches (records with a location), not \(table.rawValue)")
+        }
+        try cells.check(csvOrTSV: format == .csv || format == .tsv)
     }
 
     func run() throws {
@@ -41,7 +47,18 @@ struct ExportCommand: ParsableCommand {
         options.asOf = try asOf.map { try AsOf(parsing: $0) }
         options.at = try at.map { try Moment(parsing: $0, field: "--at") }
         options.status = status ?? .current
-        let writer = RowWriter(format: format, columns: table.columns.map(Column.init), output: TextOutput(), header: !noHeader,
+        let output = TextOutput(byteOrderMark: cells.bom)
+        guard let rows = format.rows else {
+            let writer = GeoJSONWriter(columns: table.columns, output: output)
+            try ledger.export(table, options: options) { writer.write($0) }
+            writer.finish()
+            if writer.unlocated > 0 {
+                printError("\(writer.unlocated) \(table == .breaches ? "breach" : "verification")\(writer.unlocated == 1 ? "" : "s") "
+                           + "without a location left out; \(writer.written) written.")
+            }
+            return
+        }
+        let writer = RowWriter(format: rows, columns: table.columns.map(Column.init), output: output, header: !noHeader,
                                raw: cells.raw)
         try ledger.export(table, options: options) { writer.write($0) }
         writer.finish()

@@ -54,7 +54,7 @@ struct GuaranteeCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try global.openLedgerReadOnly().guaranteeList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().guaranteeList().render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

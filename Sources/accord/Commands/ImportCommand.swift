@@ -23,7 +23,8 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
     @Argument(help: ArgumentHelp("The CSV or JSONL file, or - for standard input.", valueName: "file")) var file: String
-    @Option(help: "csv or jsonl (default: from the file name; csv for -).") var format: ImportFormat?
+    @Option(help: "\(choices(ImportFormat.self)) (default: from the file name: .jsonl and .ndjson are jsonl; csv for -).")
+    var format: ImportFormat?
     @Flag(name: .customLong("dry-run"), help: "Check every row, report, and write nothing.") var dryRun = false
     @Flag(name: .customLong("keep-going"), help: "Write the good rows even if some are bad (exit 65 if any were).")
     var keepGoing = false

@@ -31,7 +31,7 @@ struct PartyCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try global.openLedgerReadOnly().partyList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().partyList().render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }
@@ -67,7 +67,7 @@ struct AgreementCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try global.openLedgerReadOnly().agreementList().render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().agreementList().render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

@@ -150,13 +150,13 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key you trust to have signed outside checkpoints, even if the ledger no longer registers it (repeatable).", valueName: "file"))
     var trustedKeys: [String] = []
     @Flag(help: "Kept for scripts: the audit always runs SQLite's full integrity_check now.") var full = false
-    @Option(help: "table (a summary), json, or ndjson (the same JSON on one line).") var format: OutputFormat = .table
-
-    func validate() throws {
-        guard format == .table || format == .json || format == .ndjson else {
-            throw ValidationError("audit prints table, json or ndjson, not \(format.rawValue)")
-        }
+    /// What `accord audit` prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, ndjson
     }
+
+    @Option(help: "\(choices(Format.self, default: .table)): a summary, the report as JSON, or that JSON on one line.")
+    var format: Format = .table
 
     func run() throws {
         var given: [(name: String, text: String)] = []
@@ -185,11 +185,12 @@ struct JournalCommand: ParsableCommand {
             abstract: "Print every entry: seq, kind, canonical bytes (base64), leaf and previous hash, time, actor, signature.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "ndjson (one object per line) or json (one array).") var format: OutputFormat = .ndjson
-
-        func validate() throws {
-            guard format == .ndjson || format == .json else { throw ValidationError("journal export prints ndjson or json") }
+        /// What `accord journal export` prints.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case ndjson, json
         }
+
+        @Option(help: "\(choices(Format.self, default: .ndjson)): one object per line, or one array.") var format: Format = .ndjson
 
         func run() throws {
             let ledger = try global.openLedgerReadOnly()
