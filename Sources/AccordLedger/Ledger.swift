@@ -1,5 +1,6 @@
 import AccordSchema
 import AccordStorage
+import AccordTrust
 
 /// An Accord ledger: one SQLite file holding the journal and its projections.
 ///
@@ -42,10 +43,15 @@ public final class Ledger {
     /// Returns the ledger and whether the file was new. Refuses files that are
     /// not SQLite, belong to another application, or come from a newer build,
     /// leaving them untouched.
+    /// - Parameter adminKey: registered as the ledger's first admin key by
+    ///   entry 2, in the transaction that writes entry 1. Given for an
+    ///   existing ledger, it must already be one of its admin keys.
     /// - Throws: ``LedgerError``.
-    public static func create(at path: String, as recorder: Recorder, lockWait: LockWait = .standard) throws -> (ledger: Ledger, created: Bool) {
+    public static func create(at path: String, as recorder: Recorder, adminKey: NoteVerifierKey? = nil,
+                              lockWait: LockWait = .standard) throws -> (ledger: Ledger, created: Bool) {
         try checkPath(path)
         _ = try validateActor(recorder.actor)  // before the file is made
+        let admin = try adminKey.map { try KeyRegistration(name: $0.name, publicKey: $0.publicKeyBytes, role: .admin).validated() }
         let ledger = try LedgerError.translating {
             let database = try Database(path: path, mode: .create, configuration: configuration(lockWait: lockWait))
             try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
@@ -53,8 +59,20 @@ public final class Ledger {
         }
         // The first entry names the ledger; its presence is what makes a ledger.
         let created = try ledger.transact(recorder) { session -> Bool in
-            guard session.writer.seq == 0 else { return false }
+            guard session.writer.seq == 0 else {
+                if let admin {
+                    let known = try session.adminKeys().contains { $0.name == admin.name && $0.revoked == nil }
+                        && session.db.scalarInt("SELECT count(*) FROM keys WHERE name = ? AND public_key = ?",
+                                                admin.name, admin.publicKey) == 1
+                    guard known else {
+                        throw LedgerError.badInput("\(path) is already a ledger, without admin key \(admin.name); nothing was "
+                                                   + "changed: register it with `accord key admin --public FILE.pub`")
+                    }
+                }
+                return false
+            }
             _ = try session.append(.ledgerCreate(LedgerCreated(ledgerID: Ledger.newIdentifier())))
+            if let admin { _ = try session.register(admin, firstAdmin: true) }
             return true
         }
         return (ledger, created)

@@ -113,7 +113,7 @@ public enum ByteEncoding {
     }
 
     /// Strict canonical base64 decoding; nil for any deviation from the canonical encoding.
-    static func decodeBase64(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decodeBase64(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 4 == 0 else { return nil }
         var out: [UInt8] = []

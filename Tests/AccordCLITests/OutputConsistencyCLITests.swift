@@ -185,6 +185,28 @@ struct OutputConsistencyCLITests {
         #expect(problems == "[]\n", "\(problems)")
     }
 
+    @Test("the flags the empty-value check knows are exactly the parser's flags")
+    func flagsMatchTheParser() throws {
+        let dir = try TemporaryDirectory()
+        let dump = try AccordRunner(dir).ok("--experimental-dump-help")
+        try Data(dump.utf8).write(to: URL(fileURLWithPath: dir.path("dump.json")))
+        let flags = try python("""
+            import json
+            flags = set()
+            def walk(command):
+                for argument in command.get("arguments") or []:
+                    if argument["kind"] == "flag":
+                        flags.update("--" + n["name"] for n in argument.get("names") or [] if n["kind"] == "long")
+                for sub in command.get("subcommands") or []:
+                    walk(sub)
+            walk(json.load(open("dump.json"))["command"])
+            print(" ".join(sorted(flags)))
+            """, in: dir)
+        // Mirrors ArgumentChecks.flags in Sources/accord/Support/ArgumentChecks.swift.
+        #expect(flags == "--action --bom --done --dry-run --force --full --help --ignore-unknown --keep-going --list --no-header "
+                + "--not-done --quiet --raw --rejected --require-signed --restraint --upheld --version\n")
+    }
+
     @Test("small refusals: help on an unknown command, an empty value, --since after --until, no Swift names in messages")
     func refusals() throws {
         let dir = try TemporaryDirectory()

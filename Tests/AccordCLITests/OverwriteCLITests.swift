@@ -41,7 +41,7 @@ struct OverwriteCLITests {
 }
 
 /// Every file a command writes (`brief --out/--pdf`, `checkpoint --out`,
-/// `import --rejects`, `key generate --out` and its .pub) is refused, with
+/// `import --rejects`, `key generate --out` and its .pub, `key request --out`) is refused, with
 /// exit 64 and nothing written, when it is a link, not a regular file, or
 /// one of the ledger's SQLite files (by name, even before they exist, or by
 /// identity).
@@ -49,7 +49,7 @@ struct OverwriteCLITests {
 struct OutputTargetCLITests {
     /// The commands that write a file, and the flag their refusal names.
     enum Writer: String, CaseIterable, CustomTestStringConvertible {
-        case briefOut, briefPDF, checkpointOut, importRejects, keyOut, keyPub
+        case briefOut, briefPDF, checkpointOut, importRejects, keyOut, keyPub, requestOut
 
         var testDescription: String { rawValue }
 
@@ -62,13 +62,14 @@ struct OutputTargetCLITests {
             case .importRejects: ["import", "rows.csv", "--keep-going", "--rejects", target, "--db", "accord.sqlite"]
             case .keyOut: ["key", "generate", "--out", target, "--db", "accord.sqlite"]
             case .keyPub: ["key", "generate", "--out", String(target.dropLast(4)), "--db", "accord.sqlite"]
+            case .requestOut: ["key", "request", "--key", "monitor.key", "--out", target, "--db", "accord.sqlite"]
             }
         }
 
         /// How the error starts.
         func errorPrefix(_ target: String) -> String {
             switch self {
-            case .briefOut, .checkpointOut, .keyOut: "Error: --out \(target) is "
+            case .briefOut, .checkpointOut, .keyOut, .requestOut: "Error: --out \(target) is "
             case .briefPDF: "Error: --pdf \(target) is "
             case .importRejects: "Error: --rejects \(target) is "
             case .keyPub: "Error: --out \(target.dropLast(4)): the public key file \(target) is "
@@ -165,7 +166,7 @@ struct OutputTargetCLITests {
         let accord = AccordRunner(dir)
         _ = try BaseLedger.copy(into: dir)
         try FileManager.default.createDirectory(atPath: dir.path("sub"), withIntermediateDirectories: false)
-        if writer == .checkpointOut {
+        if writer == .checkpointOut || writer == .requestOut {
             try accord.ok("key", "generate", "--out", "monitor.key")
             try accord.ok("key", "register", "monitor", "--public", "monitor.key.pub", "--db", "accord.sqlite")
         }

@@ -94,6 +94,8 @@ struct ReadmeTests {
                     "README.md line \(example.line): `\(example.command)` printed:\n\(actual)")
             if example.expected.hasPrefix("Error: ") || example.expected.contains("\nError: ") {
                 #expect(process.terminationStatus != 0, "README.md line \(example.line) shows an error but the command succeeded")
+            } else if example.command.hasPrefix("accord audit") && example.expected.hasPrefix("TAMPERED") {
+                #expect(process.terminationStatus == 1, "README.md line \(example.line): `\(example.command)` shows tampering but exited \(process.terminationStatus)")
             } else if example.command.hasPrefix("accord audit") || !example.expected.contains("TAMPERED") {
                 #expect(process.terminationStatus == 0, "README.md line \(example.line): `\(example.command)` exited \(process.terminationStatus)")
             }

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """An outside verifier of an Accord journal, written from docs/JOURNAL.md alone.
 
-    accord journal export --db LEDGER | python3 verify_journal.py [--root HEX] [--proof FILE]...
+    accord journal export --db LEDGER | python3 verify_journal.py [--root HEX] [--proof FILE]... [--require-signed]
 
 Checks, for every exported entry in order: seq runs 1, 2, 3 ...; the header of the
 canonical bytes (version 1 or 2, seq, previous hash, signer) agrees with the export;
 leafHash = SHA-256(0x00 || bytes); previous hash = the leaf hash before (none for
 seq 1); signatures verify with the key the journal itself registered, valid for
-R < seq < V (when the `cryptography` package is present). Then folds the leaf
+R < seq < V (when the `cryptography` package is present), and the admin rules of
+section 4 (proofs of possession, admin signatures on key changes, the actor rule,
+and with --require-signed, signed evidence after the first admin key). Then folds the leaf
 hashes into the RFC 6962 root, compares it with --root if given, and verifies
 `accord prove` outputs (RFC 9162 section 2.1.3.2 and 2.1.4.2). Prints one JSON
 object: {"ok", "entries", "root", "firstFailure": {"seq", "reason"} | null,
@@ -60,6 +62,9 @@ class Reader:
     def u8(self):
         return self.take(1)[0]
 
+    def u32(self):
+        return struct.unpack(">I", self.take(4))[0]
+
     def u64(self):
         return struct.unpack(">Q", self.take(8))[0]
 
@@ -71,6 +76,17 @@ class Reader:
         if flag not in (0, 1):
             raise ValueError("bad optional flag")
         return read() if flag else None
+
+
+# Evidence kinds: guarantee.invoke, verification, breach, corroboration, correction,
+# retraction, dispute, adjudication (`accord audit --require-signed`).
+EVIDENCE = (7, 8, 9, 10, 11, 12, 13, 14)
+
+
+def text(value):
+    """The canonical str: u32 length, then the UTF-8 bytes."""
+    data = value.encode("utf-8")
+    return struct.pack(">I", len(data)) + data
 
 
 def verify_inclusion(leaf, index, size, path, root):
@@ -117,7 +133,8 @@ def verify_consistency(first, second, first_root, second_root, path):
 def main(argv):
     expected_root = argv[argv.index("--root") + 1] if "--root" in argv else None
     proofs = [argv[i + 1] for i, a in enumerate(argv) if a == "--proof"]
-    leaves, keys, failure = [], {}, None
+    require_signed = "--require-signed" in argv
+    leaves, keys, failure, first_admin = [], {}, None, None
 
     def fail(seq, reason):
         nonlocal failure
@@ -157,11 +174,17 @@ def main(argv):
             # What a signature covers: version 1, the whole entry; version 2,
             # the claim: "accord claim v2" NUL, the kind, the actor, the payload.
             signed = data if version == 1 else b"accord claim v2\x00" + bytes([kind]) + actor_bytes + payload
-            if kind == 15:  # key.register: str name, 32-byte Ed25519 key, ...
+            registration = revoked_name = None
+            if kind == 15:  # key.register: str name, 32-byte Ed25519 key; version 2: role, actors, proof
                 name = r.text()
-                keys[name] = {"key": r.take(32), "registered": seq, "revoked": None}
-            elif kind == 16 and (name := r.text()) in keys:  # key.revoke
-                keys[name]["revoked"] = seq
+                registration = {"name": name, "key": r.take(32), "registered": seq, "revoked": None, "role": 1,
+                                "actors": [], "proof": None}
+                if version == 2:
+                    registration["role"] = r.u8()
+                    registration["actors"] = [r.text() for _ in range(r.u32())]
+                    registration["proof"] = r.optional(lambda: r.take(64))
+            elif kind == 16:  # key.revoke
+                revoked_name = r.text()
         except (ValueError, UnicodeDecodeError) as error:
             fail(seq, "the bytes do not decode: %s" % error)
             leaves.append(leaf)
@@ -171,6 +194,7 @@ def main(argv):
             fail(seq, "does not chain to the entry before")
         if (previous.hex() if previous else None) != item["previousHash"] or actor != item["actor"] or signer != item["signer"]:
             fail(seq, "the export disagrees with the bytes")
+        verified = signer is None
         if signer is not None and Ed25519PublicKey is not None:
             key = keys.get(signer)
             signature = base64.b64decode(item["signature"] or "")
@@ -179,8 +203,36 @@ def main(argv):
             else:
                 try:
                     Ed25519PublicKey.from_public_bytes(key["key"]).verify(signature, signed)
+                    verified = True
                 except Exception:
                     fail(seq, "the signature by %s does not verify" % signer)
+        # Keys (section 4): a proof of possession, when present, verifies; after the first
+        # admin key, key changes are signed by an admin key, registrations carry a proof,
+        # and a signed entry's actor is its key's name or one of its actors.
+        if registration and registration["proof"] is not None and Ed25519PublicKey is not None:
+            message = b"accord key possession v1\x00" + text(registration["name"]) + registration["key"] \
+                + bytes([registration["role"]]) + struct.pack(">I", len(registration["actors"])) \
+                + b"".join(text(a) for a in registration["actors"])
+            try:
+                Ed25519PublicKey.from_public_bytes(registration["key"]).verify(registration["proof"], message)
+            except Exception:
+                fail(seq, "the proof of possession of %s does not verify" % registration["name"])
+        if first_admin is not None:
+            key = keys.get(signer) if signer is not None else None
+            if verified and key is not None and actor.encode() != signer.encode() and actor not in key["actors"]:
+                fail(seq, "signed by %s as %r, an actor that key was not registered for" % (signer, actor))
+            if kind in (15, 16) and verified and (key is None or key["role"] != 2):
+                fail(seq, "a key change that no admin key signed")
+            if registration and registration["proof"] is None:
+                fail(seq, "a registration without a proof of possession")
+            if require_signed and kind in EVIDENCE and signer is None:
+                fail(seq, "unsigned evidence after the first admin key")
+        if registration:
+            keys[registration["name"]] = registration
+            if registration["role"] == 2 and first_admin is None:
+                first_admin = seq
+        elif revoked_name in keys:
+            keys[revoked_name]["revoked"] = seq
         leaves.append(leaf)
 
     root = mth(leaves)

@@ -27,7 +27,7 @@ public enum ExportTable: String, Sendable, CaseIterable {
         }
     }
 
-    static let recordTail = ["record", "seq", "status", "effective_confidence", "sources", "recorded_at", "dispute"]
+    static let recordTail = ["record", "seq", "status", "effective_confidence", "sources", "recorded_at", "signer", "dispute"]
 
     /// Whether rows are verifications or breaches (and take `--at` and `--status`).
     public var holdsRecords: Bool { self == .verifications || self == .breaches }
@@ -117,7 +117,8 @@ struct RecordExport {
                     cells += RecordExport.fields(version.record)
                     cells.append(.null)  // corroborates
                     cells += [.int(history.record), .int(version.seq), .text(status.rawValue), .text(effective.rawValue),
-                              .int(Int64(sources)), .text(version.recordedAt.iso8601), Cell(history.disputeText)]
+                              .int(Int64(sources)), .text(version.recordedAt.iso8601), .text(version.signerWord),
+                              Cell(history.disputeText)]
                     try body(cells)
                     wroteLatest = position == history.versions.count - 1
                 }
@@ -140,6 +141,7 @@ struct RecordExport {
                     cells[index("seq")] = .int(item.seq)
                     cells[index("status")] = .text(item.retracted == nil ? "current" : "retracted")
                     cells[index("recorded_at")] = .text(item.recordedAt.iso8601)
+                    cells[index("signer")] = .text(item.signer ?? Keys.unsignedWord)
                     try body(cells)
                 }
             }

@@ -11,7 +11,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     case name, partyKind, title, date, venue, agreement, unit, commitmentKind, due, from, until, reciprocal
     case dependsOn, text, guarantor, covers, consequence, respondWithinDays
     // Read-only: written by `accord export`, ignored by `accord import`.
-    case record, seq, status, effectiveConfidence, sources, recordedAt, dispute, withdrawn, invoked, error
+    case record, seq, status, effectiveConfidence, sources, recordedAt, signer, dispute, withdrawn, invoked, error
 
     static let count = allCases.count
 

@@ -40,6 +40,22 @@ public enum EntryKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether entries of this kind are *evidence*: claims about what happened
+    /// in the world, or about the records of it, that change what reports
+    /// count — verifications, breaches, corroborations, corrections,
+    /// retractions, disputes, adjudications and invocations of guarantees.
+    /// Definitions (parties, agreements, commitments, guarantees, withdrawals),
+    /// keys (governed by the admin rules) and the ledger's own entries are not.
+    /// `accord audit --require-signed` requires evidence recorded after a
+    /// ledger's first admin key to be signed (docs/JOURNAL.md §4).
+    public var isEvidence: Bool {
+        switch self {
+        case .verification, .breach, .corroboration, .correction, .retraction, .dispute, .adjudication, .guaranteeInvoke: true
+        case .ledgerCreate, .partyAdd, .agreementAdd, .commitmentAdd, .commitmentWithdraw, .guaranteeAdd, .keyRegister,
+             .keyRevoke, .ledgerUpgrade: false
+        }
+    }
+
     public init?(code: UInt8) {
         guard let match = EntryKind.allCases.first(where: { $0.code == code }) else { return nil }
         self = match

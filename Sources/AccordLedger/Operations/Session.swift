@@ -53,12 +53,16 @@ final class Session {
 
     private var signerChecked = false
 
+    /// Checks the recorder's key and actor (``checkSigner()``) once per transaction.
+    func checkSignerOnce() throws {
+        guard !signerChecked else { return }
+        try checkSigner()
+        signerChecked = true
+    }
+
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
-        if !signerChecked {
-            try checkSigner()
-            signerChecked = true
-        }
+        try checkSignerOnce()
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock)
         return .added(seq: entry.seq, kind: entry.kind)
     }

@@ -18,12 +18,16 @@ struct EvidenceBook {
         var recordedAt: Timestamp
         var actor: String
         var signer: String?
+
+        /// The signing key's name, or `unsigned`, as listings show it.
+        var signerWord: String { signer ?? Keys.unsignedWord }
     }
 
     struct CorroborationEntry {
         var seq: Int64
         var corroboration: Corroboration
         var recordedAt: Timestamp
+        var signer: String?
         var retracted: Int64?
     }
 
@@ -146,7 +150,7 @@ struct EvidenceBook {
                 record = value.record
                 corroborated[seq] = record
                 book.histories[record]?.corroborations.append(CorroborationEntry(seq: seq, corroboration: value,
-                                                                                 recordedAt: entry.recordedAt))
+                                                                                 recordedAt: entry.recordedAt, signer: entry.signer))
             case .retraction(let value):
                 expect("retractions", seq, EvidenceRows.retraction(value, seq: seq))
                 if let target = corroborated[value.record] {

@@ -60,18 +60,20 @@ public struct BreachListing: Sendable {
     public var geoPrecision: String?
     public var externalID: String?
     public var recordedAt: String
+    /// The key that signed this version's entry, or `unsigned`.
+    public var signer: String = Keys.unsignedWord
     /// Pending disputes ("by X: reason") or the adjudication.
     public var dispute: String?
 
     public static let columns = ["record", "seq", "status", "observed", "precision", "commitment", "party", "severity",
                                  "confidence", "source", "source_kind", "sources", "description", "evidence_sha256",
-                                 "evidence_uri", "place", "lat", "lon", "geo_precision", "id", "recorded_at", "dispute"]
+                                 "evidence_uri", "place", "lat", "lon", "geo_precision", "id", "recorded_at", "signer", "dispute"]
 
     public var cells: [Cell] {
         [.int(record), .int(seq), .text(status), .text(observed), .text(precision), .text(commitment), .text(party),
          .text(severity), .text(confidence), .text(source), .text(sourceKind), Cell(sources), Cell(description),
          Cell(evidenceSHA256), Cell(evidenceURI), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), Cell(externalID),
-         .text(recordedAt), Cell(dispute)]
+         .text(recordedAt), .text(signer), Cell(dispute)]
     }
 }
 
@@ -98,7 +100,7 @@ extension BreachListing {
             ("description", JSON(description)),
             ("evidence", .object([("sha256", JSON(evidenceSHA256)), ("uri", JSON(evidenceURI))])),
             ("location", .object([("place", JSON(place)), ("lat", JSON(lat)), ("lon", JSON(lon)), ("precision", JSON(geoPrecision))])),
-            ("id", JSON(externalID)), ("recordedAt", .string(recordedAt)), ("dispute", JSON(dispute)),
+            ("id", JSON(externalID)), ("recordedAt", .string(recordedAt)), ("signer", .string(signer)), ("dispute", JSON(dispute)),
         ])
     }
 }
@@ -199,7 +201,7 @@ extension BreachListing {
                   evidenceSHA256: breach.evidence.sha256Hex, evidenceURI: breach.evidence.uri, place: breach.location.place,
                   lat: breach.location.coordinates?.latitudeText, lon: breach.location.coordinates?.longitudeText,
                   geoPrecision: breach.location.precision?.rawValue, externalID: breach.externalID,
-                  recordedAt: version.recordedAt.iso8601, dispute: history.disputeText)
+                  recordedAt: version.recordedAt.iso8601, signer: version.signerWord, dispute: history.disputeText)
     }
 }
 

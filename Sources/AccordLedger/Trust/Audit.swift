@@ -32,10 +32,13 @@ public enum Audit {
     ///   (missing, not a ledger); damage is reported in the result.
     ///   - trustedKeys: keys the auditor trusts to sign outside checkpoints,
     ///     whatever the ledger registered (so a ledger cannot disown them).
+    ///   - requireSigned: every evidence entry (``EntryKind/isEvidence``)
+    ///     recorded after the ledger's first admin key must be signed.
     public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = [],
-                           trustedKeys: [NoteVerifierKey] = []) throws -> AuditReport {
+                           trustedKeys: [NoteVerifierKey] = [], requireSigned: Bool = false) throws -> AuditReport {
         var report = AuditReport(path: path, entries: 0, root: nil, ledgerID: nil, storedCheckpoints: 0,
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
+        report.requireSigned = requireSigned
         let ledger: Ledger
         do {
             ledger = try Ledger.openForAudit(at: path)
@@ -58,6 +61,7 @@ public enum Audit {
                 try ledger.database.read { db -> AuditReport in
                     var auditor = try Auditor(db: db, path: path, report: start)
                     auditor.trustedKeys = trustedKeys
+                    auditor.requireSigned = requireSigned
                     try auditor.run(full: full, outside: checkpoints)
                     var report = auditor.report
                     // The first failing entry leads; findings without one follow.
@@ -104,6 +108,8 @@ struct Auditor {
     let limit = 100
     /// Keys the auditor trusts for outside checkpoints.
     var trustedKeys: [NoteVerifierKey] = []
+    /// Evidence recorded after the first admin key must be signed.
+    var requireSigned = false
 
     init(db: Database, path: String, report: AuditReport) throws {
         self.db = db
@@ -241,11 +247,15 @@ struct Auditor {
             } else if seq == 1 {
                 fail(.tampered, "sequence", seq, "the first entry is not ledger.create")
             }
-            checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: facts.keys)
+            let verified = checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: facts.keys)
+            checkKeyRules(entry, signatureVerified: verified, facts: &facts)
             lastEntry = entry
             if entry.clock == .overridden { report.overriddenClock += 1 }
             switch entry.payload {
-            case .keyRegister(let key): facts.keys[key.name] = (key.publicKey, seq, nil)
+            case .keyRegister(let key):
+                facts.keys[key.name] = (key.publicKey, seq, nil)
+                facts.registrations[key.name] = key
+                if key.role == .admin, facts.firstAdmin == nil { facts.firstAdmin = seq }
             case .keyRevoke(let revocation): facts.keys[revocation.name]?.revoked = seq
             default: break
             }
@@ -264,6 +274,7 @@ struct Auditor {
         }
         report.root = frontier.root.hex
         report.ledgerID = facts.ledgerID
+        concludeKeyRules(facts)
         facts.size = frontier.size
         if let future {
             let others = future.count > 1 ? " (and so are \(future.count - 1) later entries)" : ""

@@ -16,7 +16,7 @@ public enum AuditOutcome: String, Sendable {
 public struct AuditFinding: Sendable {
     public var outcome: AuditOutcome
     /// The check that failed: integrity, index, schema, sequence, encoding, hash, chain, time,
-    /// signature, merkle, projection, checkpoint.
+    /// signature, key, merkle, projection, state, checkpoint.
     public var check: String
     /// The first entry concerned, when there is one.
     public var seq: Int64?
@@ -41,6 +41,15 @@ public struct AuditReport: Sendable {
     /// Entries whose recording time was set by the operator (`ACCORD_NOW`),
     /// not taken from the clock: not tampering, but not evidence of time either.
     public var overriddenClock: Int64 = 0
+    /// Whether evidence recorded after the first admin key had to be signed.
+    public var requireSigned = false
+    /// The entry that registered the ledger's first admin key (nil: none).
+    public var adminSince: Int64?
+    /// The admin keys the journal registered, in order.
+    public var adminKeys: [AuditedKey] = []
+    /// Evidence entries recorded after the first admin key, signed and unsigned.
+    public var signedEvidence: Int64 = 0
+    public var unsignedEvidence: Int64 = 0
 
     /// The worst outcome found: corrupt, then tampered, then unverifiable.
     public var outcome: AuditOutcome {
@@ -66,8 +75,36 @@ public struct AuditReport: Sendable {
             ("root", JSON(root)), ("ledgerId", JSON(ledgerID)), ("storedCheckpoints", .int(Int64(storedCheckpoints))),
             ("outsideCheckpoints", .int(Int64(outsideCheckpoints))), ("full", .bool(full)),
             ("firstFailure", findings.first?.json ?? .null), ("findings", .array(findings.map(\.json))),
-            ("overriddenClock", .int(overriddenClock)),
+            ("overriddenClock", .int(overriddenClock)), ("requireSigned", .bool(requireSigned)),
+            ("admin", adminSince.map { since in
+                .object([
+                    ("since", .int(since)),
+                    ("keys", .array(adminKeys.map { key in
+                        .object([("name", .string(key.name)), ("keyId", .string(key.keyID)), ("registered", .int(key.registered)),
+                                 ("revoked", JSON(key.revoked))])
+                    })),
+                    ("signedEvidence", .int(signedEvidence)), ("unsignedEvidence", .int(unsignedEvidence)),
+                ])
+            } ?? .null),
         ])
+    }
+
+    /// What the summary says of admin keys and signed evidence (nothing for a ledger without admin keys).
+    var adminLines: [String] {
+        guard let since = adminSince else { return [] }
+        let names = adminKeys.map { key in
+            "\(key.name) (key id \(key.keyID), entry \(key.registered)" + (key.revoked.map { ", revoked by entry \($0)" } ?? "") + ")"
+        }.joined(separator: ", ")
+        let evidence = signedEvidence + unsignedEvidence
+        var line = "evidence after entry \(since): \(evidence) entr\(evidence == 1 ? "y" : "ies"), "
+        if unsignedEvidence == 0 {
+            line += evidence == 0 ? "none unsigned" : "all signed"
+        } else {
+            line += "\(signedEvidence) signed, \(unsignedEvidence) unsigned"
+        }
+        if requireSigned { line += " (--require-signed)" }
+        return ["admin keys: \(names); since entry \(since) every key change is signed by an admin key with proof of possession, "
+                + "and every signed entry's actor is one its key may sign as", line]
     }
 
     /// A few lines for people.
@@ -78,6 +115,7 @@ public struct AuditReport: Sendable {
             lines.append("verified: \(entries) entries of \(path); root \(root ?? "-")")
             lines.append("checked: integrity_check, schema, sequence, canonical encoding, leaf hashes, chain, times, signatures, Merkle tree, "
                          + "projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
+            lines += adminLines
             if overriddenClock > 0 {
                 lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
                              + "ACCORD_NOW, not by the clock (accord history shows which)")

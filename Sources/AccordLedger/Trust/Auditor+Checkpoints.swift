@@ -25,6 +25,11 @@ struct JournalFacts {
     /// The Merkle root at each size a checkpoint names.
     var roots: [UInt64: Hash32] = [:]
     var keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)] = [:]
+    /// Each key's registration, as its entry gives it.
+    var registrations: [String: KeyRegistration] = [:]
+    /// The entry that registered the ledger's first admin key: the admin
+    /// rules hold for every entry after it.
+    var firstAdmin: Int64?
     /// The seq of each entry read, in order, and the latest time recorded up to it.
     private(set) var seqs: [Int64] = []
     private(set) var latest: [Int64] = []

@@ -4,11 +4,15 @@ import Crypto
 
 /// Checking signed entries and checkpoints against the keys the journal registered.
 extension Auditor {
-    mutating func checkSignature(_ entry: Entry, bytes: [UInt8], signature: [UInt8]?, keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) {
+    /// - Returns: true when the entry is unsigned, or its signature verifies
+    ///   with the key valid at its seq (false: a finding was reported).
+    @discardableResult
+    mutating func checkSignature(_ entry: Entry, bytes: [UInt8], signature: [UInt8]?,
+                                 keys: [String: (key: [UInt8], registered: Int64, revoked: Int64?)]) -> Bool {
         let seq = entry.seq
         switch (entry.signer, signature) {
         case (nil, nil):
-            return
+            return true
         case (nil, _?):
             fail(.tampered, "signature", seq, "a signature is stored but the entry names no signer")
         case (let name?, nil):
@@ -16,18 +20,20 @@ extension Auditor {
         case (let name?, let signature?):
             guard let key = keys[name] else {
                 fail(.unverifiable, "signature", seq, "signed by \(name), a key this ledger never registered")
-                return
+                return false
             }
             if let revoked = key.revoked, revoked < seq {
                 fail(.tampered, "signature", seq, "signed by \(name), which was revoked by entry \(revoked)")
-                return
+                return false
             }
             guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.key),
                   publicKey.isValidSignature(signature, for: bytes) else {
                 fail(.tampered, "signature", seq, "the signature by \(name) does not verify")
-                return
+                return false
             }
+            return true
         }
+        return false
     }
 
     /// Checks a checkpoint's signature, then what it vouches for. A checkpoint

@@ -28,8 +28,7 @@ public enum Keys {
         guard NoteKey.isValidName(name) else {
             throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
         }
-        // A key's name is a ledger identifier: it is registered and named in entries.
-        _ = try TextRules.identifier(name, field: "key name")
+        try checkName(name)
         let key: NoteSigningKey
         do {
             key = try NoteSigningKey.generate(name: name)
@@ -73,6 +72,22 @@ public enum Keys {
             return try NoteVerifierKey(text)
         } catch {
             throw LedgerError.badInput("\(path) is not a public key (name+id+base64): \(error)")
+        }
+    }
+
+    /// Listings print this for an entry without a signer, so no key may take it as its name.
+    static let unsignedWord = "unsigned"
+
+    /// Refuses a key name that is not a ledger identifier (it is registered
+    /// and named in entries) or is `unsigned`.
+    /// - Throws: ``LedgerError`` `.badInput`.
+    static func checkName(_ name: String) throws {
+        _ = try TextRules.identifier(name, field: "key name")
+        guard NoteKey.isValidName(name) else {
+            throw LedgerError.badInput("key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or control characters")
+        }
+        guard name != unsignedWord else {
+            throw LedgerError.badInput("key name '\(name)' is reserved: listings show it for entries that no key signed; choose another name")
         }
     }
 
@@ -145,73 +160,16 @@ public struct KeySigner: EntrySigner {
     }
 }
 
-extension Ledger {
-    /// Registers a monitor's public key under `name`; entries after this one
-    /// may be signed with it.
-    /// - Throws: ``LedgerError`` `.badInput` when the name is taken or differs from the key file's.
-    public func registerKey(name: String, publicKey: NoteVerifierKey, as recorder: Recorder) throws -> Receipt {
-        _ = try TextRules.identifier(name, field: "key name")
-        guard publicKey.name == name else {
-            throw LedgerError.badInput("the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
-        }
-        let registration = KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes)
-        return try record(recorder) { session in
-            var existing: (seq: Int64, key: [UInt8], revoked: Int64?)?
-            try session.db.forEach("SELECT registered_seq, public_key, revoked_seq FROM keys WHERE name = ?", [name]) { row in
-                existing = (row.int64(0), row.blob(1), row.optionalInt64(2))
-            }
-            if let existing {
-                // Key names are unique for the life of the ledger (docs/JOURNAL.md §4).
-                if let revoked = existing.revoked {
-                    throw LedgerError.badInput("key \(name) was revoked by entry \(revoked) and key names are never reused; "
-                                               + "generate a new key under another name")
-                }
-                guard existing.key == registration.publicKey else {
-                    throw LedgerError.badInput("the name \(name) is already registered (entry \(existing.seq)) for another public key; "
-                                               + "key names are never reused: register this key under another name")
-                }
-                return try session.unchanged(.keyRegister(registration), existing: existing.seq, what: "key \(name)")
-            }
-            return try session.append(.keyRegister(registration))
-        }
-    }
-
-    /// Revokes a key: entries after this one may not be signed with it.
-    /// - Throws: ``LedgerError`` `.badInput` for an unknown or revoked key.
-    public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.optionalText(reason, field: "reason")
-        return try record(recorder) { session in
-            var revoked: Int64?
-            var known = false
-            try session.db.forEach("SELECT revoked_seq FROM keys WHERE name = ?", [name]) { row in
-                known = true
-                revoked = row.optionalInt64(0)
-            }
-            guard known else { throw LedgerError.badInput("no key named '\(TextRules.printable(name))' is registered") }
-            if let revoked { throw LedgerError.badInput("key \(name) was already revoked by entry \(revoked)") }
-            return try session.append(.keyRevoke(KeyRevocation(name: name, reason: reason)))
-        }
-    }
-}
-
-extension Session {
-    /// Refuses a signer whose key is not registered, is revoked, or does not
-    /// match the registered public key.
-    func checkSigner() throws {
-        guard let signer = recorder.signer else { return }
-        try Keys.requireRegistered(signer.keyName, publicKey: (signer as? KeySigner)?.publicKey, in: db,
-                                   prefix: "--sign-with: ", purpose: "sign entries")
-    }
-}
-
 extension Keys {
     /// Refuses a key this ledger has not registered, has revoked, or
     /// registered with another public key (`publicKey` nil: not compared).
+    /// - Returns: the seq of the entry that registered it.
     /// - Throws: ``LedgerError`` `.badInput` starting with `prefix`, saying what to do.
-    static func requireRegistered(_ name: String, publicKey: [UInt8]?, in db: Database, prefix: String, purpose: String) throws {
-        var found: (key: [UInt8], revoked: Int64?)?
-        try db.forEach("SELECT public_key, revoked_seq FROM keys WHERE name = ?", [name]) { row in
-            found = (row.blob(0), row.optionalInt64(1))
+    @discardableResult
+    static func requireRegistered(_ name: String, publicKey: [UInt8]?, in db: Database, prefix: String, purpose: String) throws -> Int64 {
+        var found: (key: [UInt8], revoked: Int64?, seq: Int64)?
+        try db.forEach("SELECT public_key, revoked_seq, registered_seq FROM keys WHERE name = ?", [name]) { row in
+            found = (row.blob(0), row.optionalInt64(1), row.int64(2))
         }
         guard let found else {
             throw LedgerError.badInput("\(prefix)key \(name) is not registered in this ledger; "
@@ -223,6 +181,7 @@ extension Keys {
         if let publicKey, publicKey != found.key {
             throw LedgerError.badInput("\(prefix)this key is not the one registered as \(name)")
         }
+        return found.seq
     }
 }
 

@@ -8,12 +8,18 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: ActorOptions
+    @Option(name: .customLong("admin-key"), help: ArgumentHelp(
+        "Register this public key (FILE.pub) as the ledger's admin key, as entry 2: only entries signed by an admin key "
+            + "then register or revoke keys.", valueName: "file"))
+    var adminKey: String?
 
     func run() throws {
-        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), lockWait: global.lockWait())
+        let admin = try adminKey.map { try Keys.verifierKey(at: $0) }
+        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), adminKey: admin, lockWait: global.lockWait())
         let version = try ledger.appliedMigrations().last?.version ?? 0
         if created {
-            printError("Created ledger \(ledger.path) (schema \(version)).")
+            let with = admin.map { " with admin key \($0.name) (entry 2)" } ?? ""
+            printError("Created ledger \(ledger.path) (schema \(version))\(with).")
         } else {
             printError("\(ledger.path) is already a ledger (schema \(version)); nothing to do.")
         }

@@ -94,10 +94,10 @@ struct BreachesCommand: ParsableCommand {
         case .table, .markdown:
             out.line("\(list.breaches.count) breach\(list.breaches.count == 1 ? "" : "es"); ledger seq \(list.stamp.seq), root \(list.stamp.root.prefix(16))…")
             RowSet(columns: ["seq", "observed", "commitment", "party", "severity", "confidence", "sources", "status",
-                             "source", "description", "evidence_sha256", "evidence_uri"],
+                             "signer", "source", "description", "evidence_sha256", "evidence_uri"],
                    rows: list.breaches.map { b in
                        [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity),
-                        .text(b.confidence), Cell(b.sources), .text(b.status), .text(b.source), Cell(b.description),
+                        .text(b.confidence), Cell(b.sources), .text(b.status), .text(b.signer), .text(b.source), Cell(b.description),
                         Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
                    }).render(output.format, header: output.header, raw: output.raw, to: out)
             for b in list.breaches where b.dispute != nil {

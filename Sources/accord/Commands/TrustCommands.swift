@@ -8,8 +8,13 @@ import Glibc
 struct KeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key",
-        abstract: "Monitor keys: generate a key pair, register or revoke a public key.",
-        subcommands: [Generate.self, Register.self, Revoke.self])
+        abstract: "Keys: generate a key pair, request, register or revoke a key, give a ledger its first admin key.",
+        discussion: """
+            Once a ledger has an admin key, only entries signed by an admin key register or revoke keys, a registration \
+            carries the new key's proof of possession (a request its holder makes with `accord key request`), and a \
+            signed entry's actor is its key's name or an actor it was registered for.
+            """,
+        subcommands: [Generate.self, Request.self, Register.self, Admin.self, Revoke.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate", 
@@ -30,29 +35,139 @@ struct KeyCommand: ParsableCommand {
         }
     }
 
+    struct Request: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "request",
+            abstract: "Make a request to register your key: its public key, role and actors, signed with it (proof of possession).",
+            discussion: """
+                Give the request to an admin of the ledger, who registers it with \
+                `accord key register --request FILE --sign-with ADMIN.key`. It holds no secret.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Your private key file.", valueName: "file")) var key: String
+        @Option(name: .customLong("for"),
+                help: ArgumentHelp("An actor the key may sign as besides its name (repeatable).", valueName: "actor"))
+        var actors: [String] = []
+        @Option(help: "monitor (default) or admin.") var role: String?
+        @Option(help: ArgumentHelp("Write the request to this file (default: standard output).", valueName: "file")) var out: String?
+
+        func run() throws {
+            try global.refuseOverwriting(out, flag: "--out", inputs: [key])
+            let signing = try Keys.signingKey(at: key)
+            let role = try role.map { try KeyRole(parsing: $0, field: "--role") } ?? .monitor
+            let request = try KeyRequest(key: signing, role: role, actors: actors)
+            guard let out, out != "-" else {
+                print(request.text)
+                return
+            }
+            try Keys.writeRequest(request, to: out)
+            let registration = request.registration
+            printError("Wrote the request for \(registration.role == .admin ? "admin " : "")key \(registration.name) (signing as "
+                       + "\(([registration.name] + registration.actors).joined(separator: ", "))) to \(out); an admin registers it with "
+                       + "`accord key register --request \(out) --sign-with ADMIN.key`.")
+        }
+    }
+
     struct Register: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "register", abstract: "Register a monitor's public key; entries after this may be signed with it.")
+        static let configuration = CommandConfiguration(commandName: "register",
+            abstract: "Register a key (a public key file, or a request); entries after this may be signed with it.",
+            discussion: """
+                On a ledger with admin keys, register a request (--request) and sign with an admin key (--sign-with).
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
-        @Argument(help: "The key's name (as in its public file).") var name: String
+        @OptionGroup var receiptOptions: ReceiptOptions
+        @Argument(help: "The key's name (as in its public file or request; optional with --request).") var name: String?
         @Option(name: .customLong("public"), help: ArgumentHelp("The public key file (FILE.pub).", valueName: "file"))
-        var publicFile: String
+        var publicFile: String?
+        @Option(help: ArgumentHelp("A request made with `accord key request` (it carries the proof of possession).", valueName: "file"))
+        var request: String?
+        @Option(help: "With --public: monitor (default), or admin (a ledger's first admin key).") var role: String?
+        @Option(name: .customLong("for"),
+                help: ArgumentHelp("With --public: an actor the key may sign as besides its name (repeatable).", valueName: "actor"))
+        var actors: [String] = []
+
+        func validate() throws {
+            switch (publicFile, request) {
+            case (nil, nil): throw ValidationError("give the key: --public FILE.pub, or --request FILE")
+            case (_?, _?): throw ValidationError("give either --public or --request, not both")
+            case (_?, nil):
+                if name == nil { throw ValidationError("--public needs the key's name: accord key register NAME --public FILE.pub") }
+            case (nil, _?):
+                if role != nil || !actors.isEmpty {
+                    throw ValidationError("--role and --for belong to the request (its holder signed them); "
+                                          + "give them to `accord key request`")
+                }
+            }
+        }
 
         func run() throws {
             let ledger = try global.openLedger()
-            let key = try Keys.verifierKey(at: publicFile)
-            announce(try ledger.registerKey(name: name, publicKey: key, as: recorder.recorder()), "key \(name) registered", receiptOptions)
+            let receipt: Receipt
+            let registration: KeyRegistration
+            if let request {
+                let parsed = try Keys.request(at: request)
+                registration = parsed.registration
+                if let name, name != registration.name {
+                    throw LedgerError.badInput("\(request) requests key \(registration.name), not \(name)")
+                }
+                receipt = try ledger.registerKey(parsed, as: recorder.recorder())
+            } else {
+                let key = try Keys.verifierKey(at: publicFile ?? "")
+                let role = try role.map { try KeyRole(parsing: $0, field: "--role") } ?? .monitor
+                let name = name ?? key.name
+                receipt = try ledger.registerKey(name: name, publicKey: key, role: role, actors: actors, as: recorder.recorder())
+                registration = KeyRegistration(name: name, publicKey: key.publicKeyBytes, role: role, actors: actors)
+            }
+            announce(receipt, registration.registeredWords, receiptOptions)
+        }
+    }
+
+    struct Admin: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "admin",
+            abstract: "Register a ledger's first admin key; from then on only admin keys register or revoke keys.",
+            discussion: """
+                Accepted only while the ledger has no admin key (`accord init --admin-key FILE.pub` does the same when \
+                creating one). Further admins are registered by an admin: `accord key request --role admin`, then \
+                `accord key register --request FILE --sign-with ADMIN.key`.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var recorder: ActorOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
+        @Option(name: .customLong("public"), help: ArgumentHelp("The admin's public key file (FILE.pub).", valueName: "file"))
+        var publicFile: String?
+        @Option(help: ArgumentHelp("Or a request with role admin (`accord key request --role admin`).", valueName: "file"))
+        var request: String?
+
+        func validate() throws {
+            guard (publicFile == nil) != (request == nil) else {
+                throw ValidationError("give the admin's key: --public FILE.pub, or --request FILE (one of them)")
+            }
+        }
+
+        func run() throws {
+            let ledger = try global.openLedger()
+            if let request {
+                let parsed = try Keys.request(at: request)
+                announce(try ledger.registerFirstAdminKey(parsed, as: recorder.recorder()), parsed.registration.registeredWords,
+                         receiptOptions)
+            } else {
+                let key = try Keys.verifierKey(at: publicFile ?? "")
+                announce(try ledger.registerFirstAdminKey(key, as: recorder.recorder()), "admin key \(key.name) registered",
+                         receiptOptions)
+            }
         }
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key; later entries signed with it are refused.")
+        static let configuration = CommandConfiguration(commandName: "revoke",
+            abstract: "Revoke a key; later entries signed with it are refused (on a ledger with admin keys, sign with one).")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var recorder: RecorderOptions
-    @OptionGroup var receiptOptions: ReceiptOptions
+        @OptionGroup var receiptOptions: ReceiptOptions
         @Argument(help: "The key's name.") var name: String
         @Option(help: "Why.") var reason: String?
 
@@ -139,9 +254,10 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             Opens the file read-only. Checks SQLite's integrity (every index against its table), that the schema \
             is exactly the migrations', seq contiguity, that each entry decodes and re-encodes to the same bytes, \
-            leaf hashes and the chain, that no time is in the future, signatures, the Merkle tree, that the \
-            projections equal a fresh re-derivation (as bytes), and every stored and given checkpoint.
-            Exit codes: 0 verified, 1 tampering or inconsistency, 2 storage corruption, 3 unverifiable (unknown key).
+            leaf hashes and the chain, that no time is in the future, signatures, the admin rules for keys, the \
+            Merkle tree, that the projections equal a fresh re-derivation (as bytes), and every stored and given checkpoint.
+            Exit codes: 0 verified, 1 tampering or inconsistency, 2 storage corruption, 3 unverifiable (unknown key, or \
+            --require-signed on a ledger without an admin key).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -150,6 +266,12 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key you trust to have signed outside checkpoints, even if the ledger no longer registers it (repeatable).", valueName: "file"))
     var trustedKeys: [String] = []
     @Flag(help: "Kept for scripts: the audit always runs SQLite's full integrity_check now.") var full = false
+    @Flag(name: .customLong("require-signed"), help: """
+        Fail on every evidence entry (verification, breach, corroboration, correction, retraction, dispute, adjudication, \
+        invocation) recorded after the ledger's first admin key that no key signed.
+        """)
+    var requireSigned = false
+
     /// What `accord audit` prints.
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, json, ndjson
@@ -164,7 +286,7 @@ struct AuditCommand: ParsableCommand {
             given.append((path, try Keys.readCheckpoint(at: path)))
         }
         let trusted = try trustedKeys.map { try Keys.verifierKey(at: $0) }
-        let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted)
+        let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted, requireSigned: requireSigned)
         if format == .json || format == .ndjson {
             print(report.json.serialized(pretty: format == .json))
         } else {

@@ -15,13 +15,13 @@ import Darwin
 enum ArgumentChecks {
     /// Options that may be given more than once (the parser's repeating
     /// options; a test compares this list with `--experimental-dump-help`).
-    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--map", "--set", "--where"]
+    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--map", "--set", "--where", "--for"]
 
     /// Every flag (an option that takes no value); a test compares this list
     /// with `--experimental-dump-help`. Any other `--name` takes a value.
     static let flags: Set<String> = [
         "--action", "--bom", "--done", "--dry-run", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
-        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--restraint", "--upheld", "--version",
+        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--upheld", "--version",
     ]
 
     /// Commands for which an empty value means something (`accord correct

@@ -64,7 +64,8 @@ struct CellOptions: ParsableArguments {
 /// Who records an entry.
 /// Who records: `--actor`, for every command that writes entries.
 struct ActorOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Who is recording (default: $ACCORD_ACTOR, else your user name).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Who is recording (default: $ACCORD_ACTOR, else your user name; with --sign-with, the key's name).", valueName: "name"))
     var actor: String?
 
     /// An unsigned recorder: for commands that create a ledger, which has no registered key yet.
@@ -97,11 +98,18 @@ struct ActorOptions: ParsableArguments {
 struct RecorderOptions: ParsableArguments {
     @OptionGroup var who: ActorOptions
 
-    @Option(name: .customLong("sign-with"), help: ArgumentHelp("Sign the entry with this private key file (a registered key).", valueName: "file"))
+    @Option(name: .customLong("sign-with"), help: ArgumentHelp(
+        "Sign the entry with this private key file (a registered key); the actor is then the key's name unless --actor is given.",
+        valueName: "file"))
     var signWith: String?
 
+    /// A signed entry records as its key's name unless `--actor` says otherwise:
+    /// never `ACCORD_ACTOR` or the login name, which say nothing of the key.
     func recorder() throws -> Recorder {
-        Recorder(actor: try who.resolvedActor(), signer: try signWith.map { try KeySigner(path: $0) })
+        guard let signWith else { return Recorder(actor: try who.resolvedActor(), signer: nil) }
+        let signer = try KeySigner(path: signWith)
+        let actor = try who.actor.map { try Ledger.validateActor($0) } ?? signer.keyName
+        return Recorder(actor: actor, signer: signer)
     }
 }
 

@@ -466,7 +466,7 @@ struct HostileGenerator {
             return "unknown option \(option)"
         case 1:
             // The same option twice (with the same or another valid value).
-            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint", "--trusted-key"].contains($0.option!)
+            let options = template.args.filter { $0.option != nil && !["--covers", "--depends-on", "--checkpoint", "--trusted-key", "--for"].contains($0.option!)
                 && !removedOptions.contains($0.option!) }
             guard !options.isEmpty else { return structural(template, &arguments) }
             let arg = pick(options)
