@@ -45,8 +45,9 @@ struct BriefCommand: ParsableCommand {
         let ledger = try global.openLedgerReadOnly()
         let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                        agreement: agreement, party: party)
+        let ledgerName = global.displayName
         let options = BriefingOptions(report: report, since: try since.map { try Moment(parsing: $0, field: "--since") },
-                                      database: global.path, output: out, format: format)
+                                      database: ledgerName.name, databaseOnCommandLine: ledgerName.typed, output: out, format: format)
         let briefing = try ledger.briefing(options)
         let text = briefing.rendered(format)
         let stamp = "ledger entry \(briefing.report.ledger.seq), root \(briefing.report.ledger.root.prefix(16))…"

@@ -36,6 +36,15 @@ struct GlobalOptions: ParsableArguments {
         db ?? environment("ACCORD_DB") ?? "accord.sqlite"
     }
 
+    /// The ledger as the user named it: `--db` as typed, else the file name
+    /// only (from ACCORD_DB or the default), so that output never shows a
+    /// path the user did not type; and whether it was typed.
+    var displayName: (name: String, typed: Bool) {
+        if let db { return (db, true) }
+        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        return (name, false)
+    }
+
     /// Opens the ledger for writing.
     func openLedger() throws -> Ledger { try Ledger.open(at: path, lockWait: try lockWait()) }
 
