@@ -231,6 +231,11 @@ struct OutputConsistencyCLITests {
         #expect(outcome.status == 65, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("--since 2025-06-10 is after --until 2025-06-01"), "\(outcome.stderr)")
 
+        outcome = try accord(["retract", "2", "--reason", "wrong entry", "--db", db])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("entry 2 records a party (party.add), not a verification, breach or corroboration"),
+                "\(outcome.stderr)")
+
         try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: dir.path("bad.pub")))
         try Data("origin\n".utf8).write(to: URL(fileURLWithPath: dir.path("bad-checkpoint.txt")))
         for arguments in [["key", "register", "x", "--public", "bad.pub"], ["audit", "--checkpoint", "bad-checkpoint.txt"]] {

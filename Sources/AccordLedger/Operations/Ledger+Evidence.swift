@@ -223,6 +223,15 @@ extension Session {
         return (seq, true)
     }
 
+    /// What an entry of each kind records, in words, for messages.
+    static let entryWords: [String: String] = [
+        "ledger.create": "the ledger's creation", "party.add": "a party", "agreement.add": "an agreement",
+        "commitment.add": "a commitment", "commitment.withdraw": "a withdrawal", "guarantee.add": "a guarantee",
+        "guarantee.invoke": "an invocation", "correction": "a correction", "retraction": "a retraction", "dispute": "a dispute",
+        "adjudication": "an adjudication", "key.register": "a key's registration", "key.revoke": "a key's revocation",
+        "ledger.upgrade": "an upgrade of the ledger",
+    ]
+
     /// The seq in an id of the form `<this ledger's id prefix>:<seq>`.
     func derivedSeq(_ id: String) throws -> Int64? {
         let parts = id.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -260,7 +269,8 @@ extension Session {
         }
         let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
         if let kind {
-            throw LedgerError.badInput("\(field): entry \(seq) is a \(kind) entry, not a verification, breach or corroboration")
+            let what = Session.entryWords[kind].map { "\($0) (\(kind))" } ?? "a \(kind) entry"
+            throw LedgerError.badInput("\(field): entry \(seq) records \(what), not a verification, breach or corroboration")
         }
         throw LedgerError.badInput("\(field): no entry \(seq) (the ledger's last entry is \(writer.seq))")
     }
