@@ -11,7 +11,11 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Rows come in journal order with every recorded field, evidence hashes included, and the seq that \
             recorded them. The import's columns come first, so a csv or ndjson export imports back with \
-            `accord import`; corroborations follow their record as rows of kind corroboration.
+            `accord import`; corroborations follow their record as rows of kind corroboration. A record or \
+            corroboration logged without --id is exported with the id LEDGER-PREFIX:SEQ (the first 8 characters \
+            of the ledger's id and its seq), which import and the other commands recognise, so an export imports \
+            back into its ledger adding nothing. geojson writes the located verifications or breaches as one \
+            RFC 7946 FeatureCollection of points, and counts on stderr the records left out for want of a location.
             In csv and tsv, a text cell that starts with = + - @, a tab or a carriage return (and is not a plain \
             number) gets a leading ' so that a spreadsheet does not run it as a formula (a cell already starting \
             with ' before one of those gets one more); `accord import` removes exactly that '. --raw prints every \

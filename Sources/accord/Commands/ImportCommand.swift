@@ -17,7 +17,12 @@ struct ImportCommand: ParsableCommand {
             One row per line (after a CSV header), applied in file order with the same checks as `accord log`, \
             `breach`, `party add` … The `kind` column says what a row is (default verification). All or nothing: \
             if any row is bad, nothing is written and every bad row is listed as FILE:LINE: column: problem. \
-            Rows whose id is already recorded with the same content are skipped, so importing twice is harmless.
+            Rows whose id is already recorded with the same content are skipped, so importing twice is harmless; \
+            the same id with other content is a bad row that says what differs.
+            A CSV file's separator (comma, semicolon or tab) is the one its header uses most. A file written by \
+            another tool (a KoboToolbox or ODK Central export, an ACLED extract) reads through a mapping: \
+            --mapping FILE (JSON: columns, set, values, where, ignore_unknown), or --map, --set and --where on the \
+            command line; the repository's examples/ folder has mappings for those three.
             """)
 
     @OptionGroup var global: GlobalOptions
