@@ -167,13 +167,8 @@ struct NaiveReport {
     var guarantors: [GuarantorLine] = []
     var reciprocity: [(String, String, [(Int64, Int64, Int64)], Int64)] = []
 
-    /// Rounds to 4 places without ever turning a partial rate into 0 or 1.
-    static func round4(_ value: Double) -> Double {
-        let rounded = (value * 10_000).rounded() / 10_000
-        if value > 0 && rounded == 0 { return 0.0001 }
-        if value < 1 && rounded == 1 { return 0.9999 }
-        return rounded
-    }
+    /// Rates are carried unrounded (tables round them for display only).
+    static func round4(_ value: Double) -> Double { value }
 
     static func pam(_ rate: Double?) -> Int? {
         guard let rate else { return nil }

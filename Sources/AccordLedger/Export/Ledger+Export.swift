@@ -33,6 +33,15 @@ public enum ExportTable: String, Sendable, CaseIterable {
     public var holdsRecords: Bool { self == .verifications || self == .breaches }
 }
 
+/// The formats `accord export` writes: the row formats, and GeoJSON for the
+/// tables whose rows have a location.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv, tsv, ndjson, json, markdown, table, geojson
+
+    /// The row format, for all but GeoJSON.
+    public var rows: OutputFormat? { OutputFormat(rawValue: rawValue) }
+}
+
 /// What to export.
 public struct ExportOptions: Sendable {
     /// As the ledger knew it at this seq or time (default: now).
@@ -81,7 +90,7 @@ extension Ledger {
 /// commitments were added), each record's versions in journal order followed
 /// by its corroborations; folded from the entries behind them, checked
 /// against the evidence chains.
-private struct RecordExport {
+struct RecordExport {
     let view: LedgerView
     let table: ExportTable
     let options: ExportOptions
@@ -91,7 +100,10 @@ private struct RecordExport {
         let columns = table.columns
         func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
         let kindCell: Cell = .text(kind.rawValue)
-        for commitment in try view.state().snapshot.commitments.map(\.commitment.id) {
+        let state = try view.state()
+        // A record or corroboration recorded without an id gets one that a re-import recognises.
+        func id(_ given: String?, _ seq: Int64) -> Cell { .text(given ?? Ledger.derivedID(ledgerID: state.ledgerID, seq: seq)) }
+        for commitment in state.snapshot.commitments.map(\.commitment.id) {
             let book = try EvidenceBook.load(view, kind: kind, owners: [commitment])
             for history in book.records {
                 var wroteLatest = false
@@ -100,7 +112,7 @@ private struct RecordExport {
                     let status = history.status(of: position, inForce: try view.inForce(version.record))
                     guard options.status.admits(status) else { continue }
                     let (effective, sources) = history.standing(own: version.record.source)
-                    var cells: [Cell] = [Cell(version.record.externalID), kindCell]
+                    var cells: [Cell] = [id(history.versions.first?.record.externalID, history.record), kindCell]
                     cells.reserveCapacity(columns.count)
                     cells += RecordExport.fields(version.record)
                     cells.append(.null)  // corroborates
@@ -112,11 +124,11 @@ private struct RecordExport {
                 }
                 // Corroborations follow the record's latest version.
                 guard wroteLatest else { continue }
-                let corroborates = history.versions.first?.record.externalID ?? String(history.record)
+                let corroborates = id(history.versions.first?.record.externalID, history.record)
                 for item in history.corroborations where item.live || options.status == .all {
                     var cells = [Cell](repeating: .null, count: columns.count)
                     let c = item.corroboration
-                    cells[index("id")] = Cell(c.externalID)
+                    cells[index("id")] = id(c.externalID, item.seq)
                     cells[index("kind")] = .text("corroboration")
                     cells[index("source")] = .text(c.source.name)
                     cells[index("source_kind")] = .text(c.source.kind.rawValue)
@@ -124,7 +136,7 @@ private struct RecordExport {
                     cells[index("evidence_sha256")] = Cell(c.evidence.sha256Hex)
                     cells[index("evidence_uri")] = Cell(c.evidence.uri)
                     cells[index("note")] = Cell(c.note)
-                    cells[index("corroborates")] = .text(corroborates)
+                    cells[index("corroborates")] = corroborates
                     cells[index("record")] = .int(history.record)
                     cells[index("seq")] = .int(item.seq)
                     cells[index("status")] = .text(item.voided != nil ? "voided" : item.retracted != nil ? "retracted" : "current")
@@ -140,8 +152,8 @@ private struct RecordExport {
     static func fields(_ record: Record) -> [Cell] {
         switch record {
         case .verification(let v):
-            return [.text(v.commitment), { if case .quantity(let q) = v.measure { return .decimal(q) } else { return .null } }(),
-                    Cell(v.measure.outcome)] + observed(v.observed) + [.text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
+            return [.text(v.commitment), quantity(v.measure), Cell(v.measure.outcome)] + observed(v.observed)
+                + [.text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
                     .text(v.source.confidence.rawValue), Cell(v.evidence.sha256Hex), Cell(v.evidence.uri), Cell(v.note)]
                 + location(v.location)
         case .breach(let b):
@@ -157,6 +169,12 @@ private struct RecordExport {
         [.text(moment.dayText), moment.hasTime ? .text(moment.text) : .null]
     }
 
+    /// A quantity as it was given, exactly: at its commitment's decimal scale, never its scaled units.
+    static func quantity(_ measure: Measure) -> Cell {
+        guard case .quantity(let value) = measure else { return .null }
+        return .decimal(value)
+    }
+
     static func location(_ location: Location) -> [Cell] {
         [Cell(location.place), Cell(location.coordinates?.latitudeText), Cell(location.coordinates?.longitudeText),
          Cell(location.precision?.rawValue)]
@@ -168,7 +186,7 @@ private struct RecordExport {
 /// imports back into its own ledger as already present), voided ones left
 /// out. Amendments are not rows of these tables: `accord history` and the
 /// journal export show them.
-private struct StructureExport {
+struct StructureExport {
     let view: LedgerView
     let table: ExportTable
 

@@ -31,7 +31,8 @@ public struct CommitmentDetail: Sendable {
         ]
         switch format {
         case .json, .ndjson:
-            var members = fields.map { ($0.0, JSON($0.1)) }
+            // The count of breaches is `breachCount` here: `breaches` is the list of them, below.
+            var members = JSONKeys.members(fields.map { ($0.0 == "breaches" ? "breach_count" : $0.0, JSON($0.1)) })
             members.insert(("at", .string(at.text)), at: 0)
             members.insert(("minConfidence", .string(minConfidence.rawValue)), at: 1)
             members.insert(("ledger", .object([("seq", .int(stamp.seq)), ("root", .string(stamp.root))])), at: 2)
@@ -39,7 +40,7 @@ public struct CommitmentDetail: Sendable {
                 [("counted", .bool(notCounted[seq] == nil)), ("notCounted", JSON(notCounted[seq]))]
             }
             members.append(("verifications", .array(verifications.map { listing in
-                .object(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) } + counting(listing.seq))
+                .object(JSONKeys.members(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) }) + counting(listing.seq))
             })))
             members.append(("breaches", .array(breaches.map { listing in
                 guard case .object(let fields) = listing.json else { return listing.json }
