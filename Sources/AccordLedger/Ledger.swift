@@ -21,8 +21,13 @@ public final class Ledger {
     }
 
     /// The connection settings every Accord ledger uses.
-    public static var configuration: Database.Configuration {
+    public static var configuration: Database.Configuration { configuration(lockWait: .standard) }
+
+    /// The connection settings, with how long to wait for another process's lock.
+    static func configuration(lockWait: LockWait) -> Database.Configuration {
         var configuration = Database.Configuration(applicationID: Schema.applicationID)
+        configuration.lockWaitMilliseconds = Int((max(0, lockWait.seconds) * 1000).rounded())
+        configuration.onLockWait = lockWait.onWait
         configuration.minimumSQLiteVersion = 3_037_000
         configuration.minimumSQLiteReason = "STRICT tables"
         configuration.validate = { database in
@@ -49,12 +54,13 @@ public final class Ledger {
     ///   the ledger's from then on.
     /// - Throws: ``LedgerError``.
     public static func create(at path: String, as recorder: Recorder, adminKey: NoteVerifierKey? = nil,
+                              lockWait: LockWait = .standard,
                               settings: LedgerSettings = LedgerSettings()) throws -> (ledger: Ledger, created: Bool) {
         try checkPath(path)
         _ = try validateActor(recorder.actor)  // before the file is made
         let admin = try adminKey.map { try KeyRegistration(name: $0.name, publicKey: $0.publicKeyBytes, role: .admin).validated() }
         let ledger = try LedgerError.translating {
-            let database = try Database(path: path, mode: .create, configuration: configuration)
+            let database = try Database(path: path, mode: .create, configuration: configuration(lockWait: lockWait))
             try migrator.migrate(database, now: { (try? settings.clock.now())?.iso8601 ?? "" })
             return Ledger(database: database, settings: settings)
         }
@@ -98,8 +104,9 @@ public final class Ledger {
     /// lacks; a read-only open refuses a file that needs them.
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
-    public static func open(at path: String, readOnly: Bool = false, settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
-        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true, settings: settings)
+    public static func open(at path: String, readOnly: Bool = false, lockWait: LockWait = .standard,
+                            settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
+        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true, lockWait: lockWait, settings: settings)
     }
 
     /// Opens an existing ledger to read it once, as a one-shot command does:
@@ -108,17 +115,19 @@ public final class Ledger {
     /// If another process changes the file meanwhile, the read runs again on
     /// an ordinary read-only connection.
     /// - Throws: ``LedgerError``, as ``open(at:readOnly:)``.
-    public static func openSnapshot(at path: String, settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
-        try open(at: path, mode: .snapshot, requireFirstEntry: true, settings: settings)
+    public static func openSnapshot(at path: String, lockWait: LockWait = .standard,
+                                    settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
+        try open(at: path, mode: .snapshot, requireFirstEntry: true, lockWait: lockWait, settings: settings)
     }
 
     /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
     /// to examine a journal whose first entry was deleted rather than refuse it.
-    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool, settings: LedgerSettings) throws -> Ledger {
+    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool, lockWait: LockWait = .standard,
+                     settings: LedgerSettings) throws -> Ledger {
         try checkPath(path)
         let readOnly = mode != .readWrite
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path))
+            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path, lockWait: lockWait))
             if requireFirstEntry, try database.tableExists("journal"),
                try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
                 if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
@@ -161,8 +170,8 @@ public final class Ledger {
     /// The ledger configuration, refusing a database that is not a ledger
     /// before the connection may write to it (the switch to WAL writes the
     /// header of an empty file), so the refused file stays byte-identical.
-    static func existingLedgerConfiguration(_ path: String) -> Database.Configuration {
-        var configuration = configuration
+    static func existingLedgerConfiguration(_ path: String, lockWait: LockWait = .standard) -> Database.Configuration {
+        var configuration = configuration(lockWait: lockWait)
         let validate = configuration.validate
         configuration.validate = { database in
             guard try database.tableExists("schema_migrations") else {
@@ -186,6 +195,23 @@ public final class Ledger {
     public func appliedMigrations() throws -> [AppliedMigration] {
         try LedgerError.translating { try Ledger.migrator.applied(in: database) }
     }
+}
+
+/// How long a command waits for another process's write lock, and what it
+/// does meanwhile.
+public struct LockWait: Sendable {
+    /// The longest wait, in seconds, for one write (however often it is retried).
+    public var seconds: Double
+    /// Called once when the wait passes a second.
+    public var onWait: (@Sendable () -> Void)?
+
+    public init(seconds: Double, onWait: (@Sendable () -> Void)? = nil) {
+        self.seconds = seconds
+        self.onWait = onWait
+    }
+
+    /// 46 seconds.
+    public static let standard = LockWait(seconds: 46)
 }
 
 /// One migration, applied or not, for `accord migrate --list`.

@@ -18,8 +18,10 @@ public enum Demo {
 
     /// Creates the demo ledger at `path`.
     /// - Parameter force: replace an existing file; otherwise an existing file is refused.
+    /// - Parameter settings: the clock the demo's entries are recorded by.
     /// - Throws: ``LedgerError``.
-    public static func create(at path: String, force: Bool, as recorder: Recorder) throws -> Ledger {
+    public static func create(at path: String, force: Bool, as recorder: Recorder,
+                              settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
         if access(path, F_OK) == 0 {
             guard force else {
                 throw LedgerError(.conflict(.file(path)), "\(path) already exists", hint: .replaceDemo)
@@ -30,7 +32,7 @@ public enum Demo {
                 }
             }
         }
-        let (ledger, _) = try Ledger.create(at: path, as: recorder)
+        let (ledger, _) = try Ledger.create(at: path, as: recorder, settings: settings)
         do {
             try populate(ledger, as: recorder)
         } catch {

@@ -23,6 +23,12 @@ public enum Field: Hashable, Sendable {
     // Import rows.
     /// The kind of an import row (`verification`, `breach`, `party` …).
     case rowKind
+    /// How an import reads a file's own columns: a field filled from a
+    /// column, a field given one value, a filter on a column's values, a
+    /// mapping file, the delimiter, leaving unknown columns out.
+    case map, set, filter, mapping, delimiter, ignoreUnknown
+    /// Where an import writes the rows it rejected.
+    case rejects
 
     // Keys, signatures and checkpoints.
     case actor, keyName, keyFile, publicKeyFile, keyRequest, role, signsFor, signWith, checkpoint, requireSigned, trustedKey
@@ -92,6 +98,23 @@ public enum Field: Hashable, Sendable {
         case .effective: "effective"
         case .target: "target"
         case .rowKind: "kind"
+        case .map: "map"
+        case .set: "set"
+        case .filter: "where"
+        case .mapping: "mapping"
+        case .delimiter: "delimiter"
+        case .ignoreUnknown: "ignore_unknown"
+        case .rejects: "rejects"
+        case .severity: "severity"
+        case .description: "description"
+        case .evidenceFile: "evidence"
+        case .evidenceSHA256: "evidence_sha256"
+        case .evidenceURI: "evidence_uri"
+        case .note: "note"
+        case .place: "place"
+        case .lat: "lat"
+        case .lon: "lon"
+        case .geoPrecision: "geo_precision"
         case .actor: "actor"
         case .keyName: "key_name"
         case .keyFile: "key_file"

@@ -25,6 +25,12 @@ public enum Hint: Hashable, Sendable {
     case list(Entity)
     /// Replace the existing file with the demo ledger, or choose another path.
     case replaceDemo
+    /// Record the new values as a correction of the record with this id.
+    case correct(String)
+    /// A correction of the record with this id changes it, once recorded.
+    case correctLater(String)
+    /// Retract the record with this id, and record the new one.
+    case retractAndRecord(String)
     /// Report a breach (for a restraint, which verifications do not judge).
     case reportBreach
 

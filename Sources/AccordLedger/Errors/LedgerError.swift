@@ -67,11 +67,20 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     public let phrase: Phrase
     /// What to do about it, when the front end has something to offer.
     public let hint: Hint?
+    /// For an id already recorded with other content: what differs and where.
+    public private(set) var idConflict: IDConflict?
 
     public init(_ kind: Kind, _ phrase: Phrase, hint: Hint? = nil) {
         self.kind = kind
         self.phrase = phrase
         self.hint = hint
+    }
+
+    /// An id already recorded with other content: a conflict with the entry
+    /// that holds it, saying field by field what differs.
+    init(conflict: IDConflict) {
+        self.init(.conflict(.entry(conflict.seq)), conflict.phrase(at: "entry \(conflict.seq)"))
+        idConflict = conflict
     }
 
     /// The message in a front end's terms: the phrase, then the hint.

@@ -35,7 +35,7 @@ extension Importer {
             let word = TextRules.trimmed(text)
             guard let kind = ImportRowKind(rawValue: word) ?? ImportRowKind(rawValue: word.lowercased()) else {
                 throw LedgerError.invalid(.rowKind, "kind: '\(TextRules.printable(word, limit: 40))' is not a row kind; use one of "
-                                           + ImportRowKind.allCases.map(\.rawValue).joined(separator: ", "))
+                                           + "\(ImportRowKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if kind == .verification && row.given(.corroborates) != nil { return .corroboration }
             return kind

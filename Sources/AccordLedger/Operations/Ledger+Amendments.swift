@@ -67,7 +67,7 @@ struct PreparedAmendment {
     init(_ input: AmendmentInput) throws {
         subject = try AmendmentSubject(parsing: TextRules.trimmed(input.subject), field: .subject)
         id = try TextRules.identifier(input.id, field: .id(subject.entity))
-        effective = try Parse.date(input.effective, field: .effective)
+        effective = try Parse.calendarDate(input.effective, field: .effective)
         reason = try TextRules.text(input.reason, field: .reason)
         for (value, term, field) in [(input.unit, "unit", Field.unit), (input.kind, "kind", .commitmentKind), (input.party, "obligor", .party)]
         where value != nil {
@@ -97,6 +97,7 @@ extension Session {
             throw LedgerError.conflict(earlier, "entry \(seq) was already voided by entry \(earlier)")
         }
         try refuseVoidingReferenced(entry)
+        if case .breach = entry.payload { try refuseStrandingInvocations(without: seq, action: "voided") }
         forgetTerms()
         forgetCommitments()
         return try append(.void(Voiding(entry: seq, reason: reason)))
@@ -111,7 +112,7 @@ extension Session {
                 throw LedgerError.invalid(field, "\(option: field) does not apply to a \(subject.rawValue)")
             }
         }
-        func date(_ raw: String?, _ field: Field) throws -> Moment? { try Parse.optionalDate(raw, field: field) }
+        func date(_ raw: String?, _ field: Field) throws -> Moment? { try Parse.optionalCalendarDate(raw, field: field) }
         let terms: AmendedTerms
         switch subject {
         case .commitment:
@@ -127,7 +128,7 @@ extension Session {
                 }
                 target = try Parse.quantity(raw, field: .target, scale: facts.decimals, allowZero: false, what: "commitment \(id)").units
             }
-            let due = try date(input.due, "due"), from = try date(input.from, "from"), until = try date(input.until, "until")
+            let due = try date(input.due, .due), from = try date(input.from, .from), until = try date(input.until, .until)
             if due != nil && facts.kind == .restraint {
                 throw LedgerError.invalid(.due, "\(option: .due): \(id) is a restraint, with a window (\(option: .from)/\(option: .until)), "
                                           + "not a due date")

@@ -74,7 +74,11 @@ extension Session {
         guard let current = try currentVersion(state) else {
             throw LedgerError(.tampered, "the current version of entry \(reference.record) cannot be read", hint: .audit)
         }
-        let replacement = try corrected(current, with: input)
+        var replacement = try corrected(current, with: input)
+        if case .breach(var breach) = replacement {
+            try checkBreach(&breach)
+            replacement = .breach(breach)
+        }
         guard replacement != current else {
             throw LedgerError.invalid(nil, "nothing to correct: the fields given equal the current version of entry \(reference.record)")
         }
@@ -88,6 +92,7 @@ extension Session {
         if let seq = try db.scalarInt("SELECT seq FROM retractions WHERE record = ?", retracted) {
             throw LedgerError.conflict(seq, "entry \(retracted) was already retracted by entry \(seq)")
         }
+        if reference.corroboration == nil { try refuseStrandingInvocations(without: reference.record, action: "retracted") }
         return try append(.retraction(Retraction(record: retracted, reason: reason)))
     }
 

@@ -49,7 +49,7 @@ extension Session {
     func withdraw(_ input: WithdrawalInput) throws -> Recorded {
         let id = try TextRules.identifier(input.commitment, field: .commitment)
         _ = try requireCommitment(id, field: .commitment)
-        let date = try Parse.optionalDate(input.date, field: .date) ?? Moment(date: CivilDate(days: now.day))
+        let date = try Parse.optionalCalendarDate(input.date, field: .date) ?? Moment(date: CivilDate(days: now.day))
         let withdrawal = Withdrawal(commitment: id, date: date, reason: try TextRules.text(input.reason, field: .reason))
         if let seq = try db.scalarInt("SELECT seq FROM withdrawals WHERE commitment = ?", id) {
             return try unchanged(.commitmentWithdraw(withdrawal), existing: seq, what: "the withdrawal of \(id)")
@@ -63,7 +63,7 @@ extension Session {
         guard try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
             throw LedgerError.notFound(.guarantee, id, "\(Field.guarantee): no guarantee '\(id)'", hint: .add(.guarantee, id))
         }
-        let invocation = Invocation(guarantee: id, date: try Parse.date(input.date, field: .date),
+        let invocation = Invocation(guarantee: id, date: try Parse.calendarDate(input.date, field: .date),
                                     note: try TextRules.optionalText(input.note, field: .note))
         try refuseFuture(invocation.date, field: .date)
         // An invocation answers an open trigger: one per trigger, on or after it.
@@ -86,7 +86,7 @@ extension Agreement {
     init(validating input: AgreementInput) throws {
         self.init(id: try TextRules.identifier(input.id, field: .id(.agreement)),
                   title: try TextRules.line(input.title, field: .title),
-                  date: try Parse.optionalDate(input.date, field: .date),
+                  date: try Parse.optionalCalendarDate(input.date, field: .date),
                   venue: try TextRules.optionalLine(input.venue, field: .venue))
     }
 }
@@ -130,9 +130,9 @@ extension Commitment {
             throw LedgerError.invalid(.unit, "commitment \(id): \(option: .unit) belongs with \(option: .quantity); "
                                       + "\(kind.rawValue) commitments have no unit")
         }
-        let due = try Parse.optionalDate(input.due, field: .due)
-        let from = try Parse.optionalDate(input.from, field: .from)
-        let until = try Parse.optionalDate(input.until, field: .until)
+        let due = try Parse.optionalCalendarDate(input.due, field: .due)
+        let from = try Parse.optionalCalendarDate(input.from, field: .from)
+        let until = try Parse.optionalCalendarDate(input.until, field: .until)
         if kind == .restraint {
             guard from != nil else {
                 throw LedgerError.invalid(.from, "commitment \(id): a restraint needs its window: \(option: .from) DATE [\(option: .until) DATE]")

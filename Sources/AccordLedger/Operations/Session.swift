@@ -44,6 +44,8 @@ final class Session {
     private var externalIDStatement: Statement?
     /// The savepoint of the batch operation under way, if any (``attempt(isolated:_:)``).
     var isolation = OperationIsolation()
+    /// The first characters of the ledger's id, once an id needed them.
+    var ledgerPrefix: String?
 
     init(db: Database, recorder: Recorder, now: Timestamp, clock: RecordingClock = .system, rebuilding: Bool = false) throws {
         self.db = db
@@ -86,18 +88,25 @@ final class Session {
     }
 
     /// When `existing` holds the same payload, nothing to do; otherwise a clear refusal.
-    func unchanged(_ payload: Payload, existing seq: Int64, what: String) throws -> Recorded {
-        try unchanged(payload, stored: try entry(seq), seq: seq, what: what)
+    func unchanged(_ payload: Payload, existing seq: Int64, what: String, id: String? = nil) throws -> Recorded {
+        try unchanged(payload, stored: try entry(seq), seq: seq, what: what, id: id)
     }
 
     /// As ``unchanged(_:existing:what:)``, with the entry at `seq` already decoded.
-    func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String) throws -> Recorded {
+    /// - Throws: ``LedgerError`` `.badInput` carrying an ``IDConflict`` that
+    ///   says field by field what differs.
+    func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String, id: String? = nil) throws -> Recorded {
         guard let entry else {
             throw LedgerError(.tampered, "\(what) points at entry \(seq), which is missing", hint: .audit)
         }
         guard entry.payload == payload else {
-            throw LedgerError.conflict(seq, "\(what) already exists (entry \(seq)) with different content; "
-                                       + "choose another id, or correct the existing record")
+            var conflict = IDConflict(what: what, seq: seq, differences: PayloadFields.differences(from: entry.payload, to: payload))
+            switch entry.payload {
+            case .verification, .breach: conflict.correctable = id
+            case .corroboration: conflict.retractable = id
+            default: break
+            }
+            throw LedgerError(conflict: conflict)
         }
         return .alreadyPresent(seq: seq)
     }

@@ -20,7 +20,7 @@ public enum Audit {
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
         ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
         ("disputed_contributions", "record"), ("commitment_digests", "commitment"), ("state_leaves", "bucket, entity"),
-        ("state_buckets", "bucket"),
+        ("state_buckets", "bucket"), ("amendments", "seq"), ("voids", "seq"),
     ]
 
     /// Audits the ledger at `path`, opened read-only.
@@ -131,6 +131,11 @@ struct Auditor {
     mutating func fail(_ outcome: AuditOutcome, _ check: String, _ seq: Int64?, _ detail: Phrase) {
         guard report.findings.count < limit else { return }
         report.findings.append(AuditFinding(outcome: outcome, check: check, seq: seq, phrase: detail))
+    }
+
+    /// As ``fail(_:_:_:_:)-(_,_,_,Phrase)``, with words that name no field or hint.
+    mutating func fail(_ outcome: AuditOutcome, _ check: String, _ seq: Int64?, _ detail: String) {
+        fail(outcome, check, seq, Phrase(verbatim: detail))
     }
 
     mutating func run(full: Bool, outside: [(name: String, text: String)]) throws {

@@ -18,9 +18,9 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Replace an existing file.") var force = false
 
     func run() throws {
-        let ledger = try Demo.create(at: global.path, force: force, as: recorder.recorder())
+        let ledger = try Demo.create(at: global.path, force: force, as: recorder.recorder(), settings: global.settings)
         printError("Created the demo ledger \(ledger.path). Try: accord report --db \(ledger.path) --at \(Demo.scenarioDate)")
-        let report = try ledger.report(ReportOptions(at: try Moment(parsing: Demo.scenarioDate, field: "date")))
-        report.render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+        let report = try ledger.report(ReportOptions(at: try Moment(parsing: Demo.scenarioDate, field: .date)))
+        report.render(output.format, header: output.header, raw: output.raw, to: output.stdout())
     }
 }

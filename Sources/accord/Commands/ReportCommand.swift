@@ -8,7 +8,7 @@ struct WhenOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
     var asOf: String?
 
-    func parsedAt() throws -> Moment? { try at.map { try Moment(parsing: $0, field: "--at") } }
+    func parsedAt() throws -> Moment? { try at.map { try Moment(parsing: $0, option: .at) } }
     func parsedAsOf() throws -> AsOf? { try asOf.map { try AsOf(parsing: $0) } }
 }
 
@@ -16,9 +16,9 @@ extension ReportOptions {
     /// Options from the raw `--at`, `--as-of` and `--min-confidence` values.
     init(at: String?, asOf: String? = nil, minConfidence: String?, agreement: String? = nil, party: String? = nil) throws {
         self.init()
-        self.at = try at.map { try Moment(parsing: $0, field: "--at") }
+        self.at = try at.map { try Moment(parsing: $0, option: .at) }
         self.asOf = try asOf.map { try AsOf(parsing: $0) }
-        if let minConfidence { self.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
+        if let minConfidence { self.minConfidence = try Confidence(parsing: minConfidence, option: .minConfidence) }
         self.agreement = agreement
         self.party = party
     }
@@ -31,7 +31,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Only evidence at or above --min-confidence (default confirmed) counts. The heading states the \
             date, the threshold and the ledger seq and root it reflects; `--as-of <seq>` reproduces it later. \
-            json prints one object; table and markdown print every section; csv, tsv and ndjson print --section.
+            json prints one object and table and markdown every section, or only --section; csv, tsv and ndjson \
+            print one section (--section, default commitments).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,15 +41,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only this agreement.") var agreement: String?
     @Option(help: "Only this party.") var party: String?
     @Option(name: .customLong("min-confidence"), help: "confirmed, probable or unverified.") var minConfidence: String?
-    @Option(help: "The section for csv, tsv and ndjson: commitments, parties, agreements, guarantees, guarantors, reciprocity.")
-    var section: ReportSection = .commitments
+    @Option(help: "Only this section: \(choices(ReportSection.self)) (csv, tsv and ndjson print one: commitments unless given).")
+    var section: ReportSection?
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
         let options = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                         agreement: agreement, party: party)
         let report = try ledger.report(options)
-        report.render(output.format, section: section, header: output.header, raw: output.raw, to: TextOutput())
+        report.render(output.format, section: section, header: output.header, raw: output.raw, to: output.stdout())
     }
 }
 
@@ -75,15 +76,15 @@ struct BreachesCommand: ParsableCommand {
         var query = BreachQuery()
         query.party = party
         query.commitment = commitment
-        query.since = try since.map { try Moment(parsing: $0, field: "--since") }
-        query.until = try until.map { try Moment(parsing: $0, field: "--until") }
+        query.since = try since.map { try Moment(parsing: $0, option: .since) }
+        query.until = try until.map { try Moment(parsing: $0, option: .periodEnd) }
         query.at = try when.parsedAt()
         query.asOf = try when.parsedAsOf()
-        query.severity = try severity.map { try Severity(parsing: $0, field: "--severity") }
+        query.severity = try severity.map { try Severity(parsing: $0, option: .severity) }
         query.status = status
         query.guarantor = guarantor
-        if let minConfidence { query.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
-        let out = TextOutput()
+        if let minConfidence { query.minConfidence = try Confidence(parsing: minConfidence, option: .minConfidence) }
+        let out = output.stdout()
         let list = try ledger.breaches(query)
         switch output.format {
         case .json:

@@ -54,7 +54,7 @@ struct KeyCommand: ParsableCommand {
         func run() throws {
             try global.refuseOverwriting(out, flag: "--out", inputs: [key])
             let signing = try Keys.signingKey(at: key)
-            let role = try role.map { try KeyRole(parsing: $0, field: "--role") } ?? .monitor
+            let role = try role.map { try KeyRole(parsing: $0, option: .role) } ?? .monitor
             let request = try KeyRequest(key: signing, role: role, actors: actors)
             guard let out, out != "-" else {
                 print(request.text)
@@ -110,12 +110,12 @@ struct KeyCommand: ParsableCommand {
                 let parsed = try Keys.request(at: request)
                 registration = parsed.registration
                 if let name, name != registration.name {
-                    throw LedgerError.badInput("\(request) requests key \(registration.name), not \(name)")
+                    throw LedgerError(.invalid(.keyName), "\(request) requests key \(registration.name), not \(name)")
                 }
                 receipt = try ledger.registerKey(parsed, as: recorder.recorder())
             } else {
                 let key = try Keys.verifierKey(at: publicFile ?? "")
-                let role = try role.map { try KeyRole(parsing: $0, field: "--role") } ?? .monitor
+                let role = try role.map { try KeyRole(parsing: $0, option: .role) } ?? .monitor
                 let name = name ?? key.name
                 receipt = try ledger.registerKey(name: name, publicKey: key, role: role, actors: actors, as: recorder.recorder())
                 registration = KeyRegistration(name: name, publicKey: key.publicKeyBytes, role: role, actors: actors)
@@ -271,13 +271,14 @@ struct AuditCommand: ParsableCommand {
         invocation) recorded after the ledger's first admin key that no key signed.
         """)
     var requireSigned = false
-    @Option(help: "table (a summary), json, or ndjson (the same JSON on one line).") var format: OutputFormat = .table
 
-    func validate() throws {
-        guard format == .table || format == .json || format == .ndjson else {
-            throw ValidationError("audit prints table, json or ndjson, not \(format.rawValue)")
-        }
+    /// What `accord audit` prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, ndjson
     }
+
+    @Option(help: "\(choices(Format.self, default: .table)): a summary, the report as JSON, or that JSON on one line.")
+    var format: Format = .table
 
     func run() throws {
         var given: [(name: String, text: String)] = []
@@ -285,13 +286,14 @@ struct AuditCommand: ParsableCommand {
             given.append((path, try Keys.readCheckpoint(at: path)))
         }
         let trusted = try trustedKeys.map { try Keys.verifierKey(at: $0) }
-        let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted, requireSigned: requireSigned)
+        let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted, requireSigned: requireSigned,
+                                    settings: global.settings)
         if format == .json || format == .ndjson {
-            print(report.json.serialized(pretty: format == .json))
+            print(report.json(CommandLinePhrasing()).serialized(pretty: format == .json))
         } else {
-            print(report.summary)
+            print(report.summary(CommandLinePhrasing()))
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        if report.outcome.exitCode != 0 { throw ExitCode(report.outcome.exitCode) }
     }
 }
 
@@ -306,11 +308,12 @@ struct JournalCommand: ParsableCommand {
             abstract: "Print every entry: seq, kind, canonical bytes (base64), leaf and previous hash, time, actor, signature.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "ndjson (one object per line) or json (one array).") var format: OutputFormat = .ndjson
-
-        func validate() throws {
-            guard format == .ndjson || format == .json else { throw ValidationError("journal export prints ndjson or json") }
+        /// What `accord journal export` prints.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case ndjson, json
         }
+
+        @Option(help: "\(choices(Format.self, default: .ndjson)): one object per line, or one array.") var format: Format = .ndjson
 
         func run() throws {
             let ledger = try global.openLedgerReadOnly()

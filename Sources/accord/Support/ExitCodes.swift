@@ -17,16 +17,41 @@ enum ExitCode32: Int32 {
     case busy = 75
 }
 
-extension LedgerError.Code {
+extension ExitCode32 {
+    /// Tampering or an inconsistency (the audit's verdict, or a command that found it).
+    static let tampered = ExitCode32.failure
+    /// Storage corruption (`accord audit`).
+    static let corrupt: Int32 = 2
+    /// A signature that cannot be checked (`accord audit`).
+    static let unverifiable: Int32 = 3
+}
+
+extension LedgerError.Kind {
+    /// The exit code for an error of this kind: the one mapping from the
+    /// engine's kinds to the codes the README documents (an HTTP front end
+    /// maps the same kinds to statuses). Tampering keeps 1, which the README
+    /// gives to "any other failure" and to the audit's "tampering found".
     var exitCode: Int32 {
         switch self {
-        case .badInput: return ExitCode32.badData.rawValue
-        case .notALedger: return ExitCode32.noLedger.rawValue
-        case .busy: return ExitCode32.busy.rawValue
-        case .tampered: return 1
-        case .corrupt: return 2
-        case .unverifiable: return 3
-        case .failure: return ExitCode32.failure.rawValue
+        case .notFound, .conflict, .invalid, .forbidden: ExitCode32.badData.rawValue
+        case .notALedger: ExitCode32.noLedger.rawValue
+        case .busy: ExitCode32.busy.rawValue
+        case .tampered: ExitCode32.tampered.rawValue
+        case .corrupt: ExitCode32.corrupt
+        case .unverifiable: ExitCode32.unverifiable
+        case .io, .failure: ExitCode32.failure.rawValue
+        }
+    }
+}
+
+extension AuditOutcome {
+    /// 0 verified, 1 tampered, 2 corrupt, 3 unverifiable.
+    var exitCode: Int32 {
+        switch self {
+        case .verified: ExitCode32.success.rawValue
+        case .tampered: ExitCode32.tampered.rawValue
+        case .corrupt: ExitCode32.corrupt
+        case .unverifiable: ExitCode32.unverifiable
         }
     }
 }
@@ -39,8 +64,10 @@ extension LedgerError.Code {
 /// value echoed from the input can never spill onto further lines.
 func exitReporting(_ error: Error) -> Never {
     if let error = error as? LedgerError {
-        printError("Error: \(OneLine.escaped(error.message))")
-        exit(error.code.exitCode)
+        var message = error.commandLineMessage
+        if case .busy = error.kind { message += "; or wait longer with --wait SECONDS" }
+        printError("Error: \(OneLine.escaped(message))")
+        exit(error.kind.exitCode)
     }
     if let error = error as? CommandFailure {
         printError("Error: \(OneLine.escaped(error.message))")
