@@ -175,7 +175,7 @@ struct HiddenTamperTests {
         #expect {
             try ledger.addParty(PartyInput(id: "RU", name: "Russian Federation", kind: "state"), as: recorder)
         } throws: { error in
-            (error as? LedgerError)?.code == .tampered && "\(error)".contains("trigger sqlite1 is not part of the Accord schema")
+            (error as? LedgerError)?.kind == .tampered && "\(error)".contains("trigger sqlite1 is not part of the Accord schema")
         }
         try Attacker.sql(path, "DROP TRIGGER sqlite1;")
         _ = try ledger.addParty(PartyInput(id: "RU", name: "Russian Federation", kind: "state"), as: recorder)

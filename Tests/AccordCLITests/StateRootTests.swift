@@ -171,7 +171,7 @@ struct ReceiptTests {
         let last = Int64(try Attacker.sql(db, "SELECT max(seq) FROM journal;").first ?? "0") ?? 0
         try Attacker.rewrite(db, to: forged, from: last, keepCheckpoint: { _ in false }) { entry in
             var changed = entry
-            changed.recordedAt = try! Moment(parsing: "2999-12-31T00:00:00Z", field: "t").timestamp
+            changed.recordedAt = try! Moment(parsing: "2999-12-31T00:00:00Z", field: .observed).timestamp
             return changed
         }
         let after = try accord("log", "UA-release", "--db", forged, "--quantity", "1", "--observed", "2025-06-20", "--source", "ICRC")

@@ -252,7 +252,7 @@ struct TamperTests {
         let entry = Entry(seq: seq, recordedAt: before.recordedAt, actor: "intruder", previousHash: Hash32(bytes: Attacker.leafHash(previous)),
                           signer: nil, payload: .verification(Verification(
                               externalID: nil, commitment: "UA-release", measure: .quantity(4000),
-                              observed: try Moment(parsing: "2025-06-02", field: "observed"), precision: .day,
+                              observed: try Moment(parsing: "2025-06-02", field: .observed), precision: .day,
                               source: Source(name: "ICRC team 1", kind: .monitor, confidence: .confirmed),
                               evidence: Evidence(sha256: nil, uri: nil), note: nil, location: Location(place: nil, coordinates: nil, precision: nil))))
         return entry.encoded()

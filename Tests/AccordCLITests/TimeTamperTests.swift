@@ -44,7 +44,7 @@ struct TimeTamperTests {
         // ... so the attacker rewrites the last two entries two days ahead, every hash recomputed.
         _ = try Self.log(accord, at: "2025-06-11T00:00:00Z")
         let seq = try Self.log(accord, at: "2025-06-11T00:00:00Z") - 1
-        let future = try Moment(parsing: Self.fromNow(2 * 86_400), field: "t").timestamp
+        let future = try Moment(parsing: Self.fromNow(2 * 86_400), field: .observed).timestamp
         let path = dir.path("future.sqlite")
         try Attacker.rewrite(original, to: path, from: seq, keepCheckpoint: { _ in false }) { entry in
             var changed = entry

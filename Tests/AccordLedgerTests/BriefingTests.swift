@@ -15,7 +15,7 @@ struct DemoBriefing {
     }
 
     func briefing(asOf: AsOf? = nil, format: BriefingFormat = .html) throws -> Briefing {
-        let at = try Moment(parsing: Demo.scenarioDate, field: "at")
+        let at = try Moment(parsing: Demo.scenarioDate, field: .at)
         return try ledger.briefing(BriefingOptions(report: ReportOptions(at: at, asOf: asOf), database: "demo.sqlite",
                                                    output: format == .html ? "brief.html" : nil, format: format))
     }
@@ -174,7 +174,7 @@ struct BriefingTests {
                                  source: SourceInput(name: "<iframe src=https://evil.example>", kind: "media"))
         breach.description = "</td></tr></table><script>alert(3)</script> | pipe *star* [x](javascript:alert(4))"
         _ = try ledger.recordBreach(breach, as: r)
-        let briefing = try ledger.briefing(BriefingOptions(report: ReportOptions(at: try Moment(parsing: "2025-03-01", field: "at")),
+        let briefing = try ledger.briefing(BriefingOptions(report: ReportOptions(at: try Moment(parsing: "2025-03-01", field: .at)),
                                                            database: "x.sqlite", output: "b.html"))
         let html = briefing.html
         #expect(!html.contains(evil))

@@ -107,7 +107,7 @@ struct CanonicalEncodingTests {
         stateRoot: Hash32(bytes: [UInt8](repeating: 0x44, count: 32)),
         payload: .verification(Verification(
             externalID: nil, commitment: "grain", measure: .quantity(Quantity(units: 1250, scale: 2)),
-            observed: try! Moment(parsing: "2025-07-18T01:15:00+03:00", field: "observed"), precision: .day,
+            observed: try! Moment(parsing: "2025-07-18T01:15:00+03:00", field: .observed), precision: .day,
             source: Source(name: "WFP", kind: .ngo, confidence: .confirmed), evidence: .none, note: nil, location: .none)))
 
     static let decimalVerificationHex = [

@@ -32,19 +32,19 @@ struct FastPathTests {
                                ("  ", ""), ("a b", "a b"), ("é", "é"), ("\nx\r\n", "x")] {
             #expect(TextRules.trimmed(raw) == trimmed, "\(raw)")
         }
-        #expect(try TextRules.line("Caf\u{0065}\u{0301}", field: "f") == "Café")
-        #expect(throws: LedgerError.self) { try TextRules.line("a\u{0085}b", field: "f") }
-        #expect(throws: LedgerError.self) { try TextRules.line("a\u{7F}b", field: "f") }
-        #expect(try TextRules.line(" ICRC ", field: "f") == "ICRC")
-        #expect(try TextRules.identifier("UA-release.2:x/y_z", field: "id") == "UA-release.2:x/y_z")
-        #expect(throws: LedgerError.self) { try TextRules.identifier("-UA", field: "id") }
-        #expect(throws: LedgerError.self) { try TextRules.identifier("U A", field: "id") }
-        #expect(try Confidence(parsing: "Probable", field: "c") == .probable)
-        #expect(try SourceKind(parsing: "ngo", field: "c") == .ngo)
-        #expect(try Moment(parsing: "2025-05-23", field: "d").text == "2025-05-23")
-        #expect(try Moment(parsing: "2025-05-23T14:00:00+03:00", field: "d").text == "2025-05-23T14:00:00+03:00")
-        #expect(try Moment(parsing: "2025-05-23t14:00+0300", field: "d").text == "2025-05-23T14:00:00+03:00")
-        #expect(try Moment(parsing: "2025-05-23T14:00:00.250-00:00", field: "d").text == "2025-05-23T14:00:00.250Z")
+        #expect(try TextRules.line("Caf\u{0065}\u{0301}", field: .source) == "Café")
+        #expect(throws: LedgerError.self) { try TextRules.line("a\u{0085}b", field: .source) }
+        #expect(throws: LedgerError.self) { try TextRules.line("a\u{7F}b", field: .source) }
+        #expect(try TextRules.line(" ICRC ", field: .source) == "ICRC")
+        #expect(try TextRules.identifier("UA-release.2:x/y_z", field: .externalID) == "UA-release.2:x/y_z")
+        #expect(throws: LedgerError.self) { try TextRules.identifier("-UA", field: .externalID) }
+        #expect(throws: LedgerError.self) { try TextRules.identifier("U A", field: .externalID) }
+        #expect(try Confidence(parsing: "Probable", field: .confidence) == .probable)
+        #expect(try SourceKind(parsing: "ngo", field: .confidence) == .ngo)
+        #expect(try Moment(parsing: "2025-05-23", field: .date).text == "2025-05-23")
+        #expect(try Moment(parsing: "2025-05-23T14:00:00+03:00", field: .date).text == "2025-05-23T14:00:00+03:00")
+        #expect(try Moment(parsing: "2025-05-23t14:00+0300", field: .date).text == "2025-05-23T14:00:00+03:00")
+        #expect(try Moment(parsing: "2025-05-23T14:00:00.250-00:00", field: .date).text == "2025-05-23T14:00:00.250Z")
         #expect(hexString([0x00, 0x9f, 0xff, 0x10]) == "009fff10")
     }
 }

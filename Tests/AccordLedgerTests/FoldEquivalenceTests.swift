@@ -228,7 +228,7 @@ extension LedgerFixture {
         try ledger.reading(asOf: .seq(seq)) { view in
             try dates.flatMap { date in
                 try Confidence.allCases.map { confidence in
-                    let at = try Moment(parsing: date, field: "at")
+                    let at = try Moment(parsing: date, field: .at)
                     return try view.report(ReportOptions(at: at, asOf: .seq(seq), minConfidence: confidence), at: at)
                 }
             }

@@ -9,7 +9,7 @@ struct FulfilmentRulesTests {
     static func oldBreach(_ f: LedgerFixture, _ commitment: String, by party: String, on day: String,
                           confidence: Confidence = .confirmed, source: String = "UN") throws -> Int64 {
         let breach = Breach(externalID: nil, commitment: commitment, party: party,
-                            observed: try Moment(parsing: day, field: "observed"), precision: .day, severity: .grave,
+                            observed: try Moment(parsing: day, field: .observed), precision: .day, severity: .grave,
                             source: Source(name: source, kind: .monitor, confidence: confidence),
                             description: nil, evidence: .none, note: nil, location: .none)
         return try f.ledger.transact(f.recorder) { try $0.append(.breach(breach)) }.seq

@@ -243,7 +243,7 @@ struct GuaranteeTests {
         try f.guarantee("G", guarantor: "US", covers: ["RU-ports"], days: "7")
         // What an older ledger could hold: written straight to the journal, past today's checks.
         let breach = Breach(externalID: nil, commitment: "RU-ports", party: "RU",
-                            observed: try Moment(parsing: "2025-06-25", field: "t"),
+                            observed: try Moment(parsing: "2025-06-25", field: .observed),
                             precision: .day, severity: .grave, source: Source(name: "UN", kind: .monitor, confidence: .confirmed),
                             description: nil, evidence: .none, note: nil, location: .none)
         _ = try f.ledger.transact(f.recorder) { try $0.append(.breach(breach)) }

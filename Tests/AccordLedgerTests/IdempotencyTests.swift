@@ -46,8 +46,8 @@ struct IdempotencyTests {
         let differs = ["quantity": "quantity 390 → 391", "date": "observed 2025-05-23 → 2025-05-24", "source": "source ICRC → Other",
                        "confidence": "confidence confirmed → probable", "commitment": "commitment C → D"][change] ?? "?"
         #expect(error?.message.contains("with other values: \(differs)") == true, "\(error?.message ?? "")")
-        #expect(error?.message.contains("`accord correct form-1`") == true, "\(error?.message ?? "")")
-        #expect(error?.conflict?.differences.count == 1)
+        #expect(error?.idConflict?.correctable == "form-1", "\(error?.message ?? "")")
+        #expect(error?.idConflict?.differences.count == 1)
         #expect(try f.contents() == before)
     }
 

@@ -139,7 +139,7 @@ final class LedgerFixture {
 
     func report(at date: String, min: Confidence = .confirmed, agreement: String? = nil, party: String? = nil,
                 asOf: AsOf? = nil) throws -> Report {
-        try ledger.report(ReportOptions(at: try Moment(parsing: date, field: "at"), asOf: asOf, minConfidence: min,
+        try ledger.report(ReportOptions(at: try Moment(parsing: date, field: .at), asOf: asOf, minConfidence: min,
                                         agreement: agreement, party: party))
     }
 
@@ -195,4 +195,25 @@ func ledgerError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_s
         Issue.record("expected a LedgerError, got \(error)", sourceLocation: sourceLocation)
     }
     return nil
+}
+
+extension LedgerError {
+    /// The coarse class these tests were written against: every refusal of
+    /// the request (unknown id, conflict, invalid or forbidden value) is
+    /// bad input, as the command line's exit code 65 says.
+    enum Code: Equatable {
+        case badInput, notALedger, busy, tampered, corrupt, unverifiable, failure
+    }
+
+    var code: Code {
+        switch kind {
+        case .notFound, .conflict, .invalid, .forbidden: .badInput
+        case .notALedger: .notALedger
+        case .busy: .busy
+        case .tampered: .tampered
+        case .corrupt: .corrupt
+        case .unverifiable: .unverifiable
+        case .io, .failure: .failure
+        }
+    }
 }
