@@ -196,7 +196,8 @@ struct BadInputTests {
         let before = try f.contents()
         let error = ledgerError { try c.act(f) }
         #expect(error?.code == .badInput, "\(c.name)")
-        let message = error?.message ?? ""
+        // The words a user reads: fields and hints as the command line names them.
+        let message = error?.commandLineMessage ?? ""
         for word in c.mentions {
             #expect(message.contains(word), "\(c.name): '\(message)' does not mention \(word)")
         }

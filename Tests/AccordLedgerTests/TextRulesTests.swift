@@ -19,7 +19,8 @@ struct TextRulesTests {
         #expect(error.message.hasSuffix("; remove it"), "\(error.message)")
         // Ids name the character too, rather than only saying what an id may hold.
         let id = try #require(throws: LedgerError.self) { try TextRules.identifier("UA" + String(Character(scalar)), field: .id(.party)) }
-        #expect(id.message.contains("party id contains the") && id.message.contains("U+\(hex)"), "\(id.message)")
+        #expect(id.field == .id(.party))
+        #expect(id.commandLineMessage.contains("party id contains the") && id.message.contains("U+\(hex)"), "\(id.message)")
     }
 
     @Test("the message names the character", arguments: [

@@ -90,8 +90,8 @@ private final class Confined: @unchecked Sendable {
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            queue.async { [ledger] in
-                continuation.resume(with: Result { try body(ledger) })
+            queue.async {
+                continuation.resume(with: Result { try body(self.ledger) })
             }
         }
     }

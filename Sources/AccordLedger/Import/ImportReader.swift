@@ -47,7 +47,7 @@ struct ImportRow {
 final class ImportReader {
     enum Item {
         case row
-        case bad(line: Int, message: String)
+        case bad(line: Int, message: Phrase)
         /// A row that a `where` filter leaves out.
         case skipped
     }
@@ -240,9 +240,9 @@ final class ImportReader {
             if let jsonl { return try nextJSONL(jsonl) }
         } catch let error as CSVError {
             if !error.isRecoverable { finished = true }
-            return .bad(line: error.recordLine, message: csvMessage(error))
+            return .bad(line: error.recordLine, message: Phrase(verbatim: csvMessage(error)))
         } catch let error as JSONLError {
-            return .bad(line: error.line, message: jsonlMessage(error))
+            return .bad(line: error.line, message: Phrase(verbatim: jsonlMessage(error)))
         } catch let error as ByteSourceError {
             finished = true
             throw LedgerError(.io, "\(error); nothing was written")
@@ -334,9 +334,11 @@ final class ImportReader {
             return .skipped
         }
         if !unknown.isEmpty {
-            return .bad(line: record.line, message: "unknown key\(unknown.count == 1 ? "" : "s") \(ImportReader.shortList(unknown)); "
-                        + (mapping.isEmpty ? "the keys are " + ImportColumn.allNames.joined(separator: ", ") + " (or pass --ignore-unknown)"
-                                           : "map \(unknown.count == 1 ? "it" : "them") with --map FIELD=KEY, or pass --ignore-unknown"))
+            let them = unknown.count == 1 ? "it" : "them"
+            let hint: Phrase = mapping.isEmpty
+                ? "the keys are \(ImportColumn.allNames.joined(separator: ", ")) (or pass \(option: .ignoreUnknown))"
+                : "map \(them) with \(option: .map) FIELD=KEY, or pass \(option: .ignoreUnknown)"
+            return .bad(line: record.line, message: "unknown key\(unknown.count == 1 ? "" : "s") \(ImportReader.shortList(unknown)); \(hint)")
         }
         return .row
     }

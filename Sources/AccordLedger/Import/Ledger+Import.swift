@@ -146,7 +146,7 @@ final class Importer {
         case .skipped:
             summary.filtered += 1
         case .bad(let line, let message):
-            reject(line: line, message: message)
+            reject(line: line, message: message.rendered(phrasing))
         case .row:
             // Each row is one operation of the batch; a refused row is rejected,
             // anything else ends the import. Rows are refused before they write,

@@ -153,7 +153,7 @@ extension Session {
         let record = derived ? record.withoutExternalID : record
         let payload = record.payload
         guard let stored = try entry(seq) else {
-            throw LedgerError(.tampered, "id \(id) points at entry \(seq), which is missing; run `accord audit`")
+            throw LedgerError(.tampered, "id \(id) points at entry \(seq), which is missing", hint: .audit)
         }
         if stored.payload == payload { return .alreadyPresent(seq: seq) }
         var current = stored.payload

@@ -19,8 +19,8 @@ extension Ledger {
         let differences = try Schema.differences(db.schemaObjects())
         if let first = differences.first {
             let more = differences.count > 1 ? " (and \(differences.count - 1) more)" : ""
-            throw LedgerError(.tampered, "the ledger's schema was altered: \(describe(first))\(more); nothing was written; "
-                              + "run `accord audit --db \(db.path)`")
+            throw LedgerError(.tampered, "the ledger's schema was altered: \(describe(first))\(more); nothing was written",
+                              hint: .auditLedger(db.path))
         }
         db.checkedSchemaVersion = version
     }

@@ -84,6 +84,7 @@ struct ImportCommand: ParsableCommand {
         try global.refuseOverwriting(rejects, flag: "--rejects", inputs: [file] + (mapping.map { [$0] } ?? []))
         try global.refuseOverwriting(rejects.map(RejectsFile.errorsPath), flag: "--rejects", inputs: [file] + (mapping.map { [$0] } ?? []))
         var options = ImportOptions()
+        options.phrasing = CommandLinePhrasing()
         options.mapping = try importMapping()
         let ledger = try global.openLedger()
         options.format = format ?? options.mapping.format ?? (file == "-" ? .csv : nil)

@@ -1,0 +1,1 @@
+../../Sources/accord/Support/CommandLinePhrasing.swift
