@@ -58,8 +58,18 @@ public final class Statement {
     // MARK: - Binding (https://www.sqlite.org/c3ref/bind_blob.html)
 
     /// Binds values to parameters 1, 2, ... in order.
-    /// - Throws: ``StorageError`` when a value cannot be bound.
+    /// - Throws: ``StorageError`` when a value cannot be bound, or
+    ///   (`SQLITE_RANGE`) when the statement takes
+    ///   another number of parameters: a missing argument would otherwise be
+    ///   bound as NULL, an extra one ignored
+    ///   (https://www.sqlite.org/c3ref/bind_parameter_count.html).
     public func bind(_ values: [DatabaseValueConvertible]) throws {
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw StorageError(code: .sqlite(.range),
+                               message: "the statement takes \(expected) argument\(expected == 1 ? "" : "s"), \(values.count) given",
+                               sql: sql, path: database.path)
+        }
         for (offset, value) in values.enumerated() {
             try bind(value.databaseValue, at: Int32(offset + 1))
         }

@@ -31,6 +31,7 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let tooBig = ResultCode(rawValue: SQLITE_TOOBIG)
     public static let noMemory = ResultCode(rawValue: SQLITE_NOMEM)
     public static let interrupt = ResultCode(rawValue: SQLITE_INTERRUPT)
+    public static let range = ResultCode(rawValue: SQLITE_RANGE)
 
     /// True when `code` is this code, or an extended code of this primary code.
     public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {

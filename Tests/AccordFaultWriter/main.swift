@@ -52,8 +52,15 @@ let every = Int(options["checkpoint-every"] ?? "0") ?? 0
 let noteBytes = Int(options["note-bytes"] ?? "0") ?? 0
 let recorder = Recorder(actor: "fault-writer")
 
+// Like the command line, the writer takes its clock from ACCORD_NOW when set.
+let clock: LedgerClock = {
+    guard let fixed = getenv("ACCORD_NOW").map({ String(cString: $0) }), !fixed.isEmpty,
+          let moment = try? Moment(parsing: fixed, field: .recordedAt) else { return .system }
+    return .fixed(moment.timestamp, source: "ACCORD_NOW")
+}()
+
 do {
-    let ledger = try Ledger.open(at: path)
+    let ledger = try Ledger.open(at: path, settings: LedgerSettings(clock: clock))
     let key = try options["checkpoint-key"].map { try Keys.signingKey(at: $0) }
     let note: String? = noteBytes > 0 ? String(repeating: "n", count: noteBytes) : nil
     var index = start

@@ -137,4 +137,21 @@ struct StatementTests {
         #expect(busySnapshot.primary == .busy)
         #expect(!(busySnapshot ~= ResultCode.busy))
     }
+
+    @Test("a statement refuses too few or too many arguments rather than bind NULL or drop one")
+    func bindCountsArguments() throws {
+        let db = try Database(path: ":memory:", mode: .create)
+        try db.execute("CREATE TABLE t (a INTEGER, b INTEGER) STRICT")
+        for values in [[Int64(1)], [Int64(1), 2, 3]] as [[Int64]] {
+            let statement = try db.prepare("INSERT INTO t VALUES (?, ?)")
+            let error = try #require(throws: StorageError.self) {
+                try statement.bind(values.map { $0 as DatabaseValueConvertible })
+            }
+            #expect(error.code == .sqlite(.range), "\(error)")
+        }
+        #expect(try db.run("INSERT INTO t VALUES (?, ?)", Int64(1), Int64(2)) == 1)
+        // A numbered parameter used twice is one parameter.
+        #expect(try db.scalarInt("SELECT ?1 + ?1", Int64(2)) == 4)
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 1)
+    }
 }

@@ -111,6 +111,15 @@ extension LedgerError {
         LedgerError(.notFound(entity, id: id), phrase, hint: hint)
     }
 
+    /// An id that names nothing of that kind, in the one wording every such
+    /// refusal uses: "LABEL: no KIND 'ID'", the label saying where the id
+    /// was given (`commitment`, `--party`, `commitment X`).
+    static func unknown(_ entity: Entity, _ id: String, in label: Phrase? = nil, then suffix: String = "",
+                        hint: Hint? = nil) -> LedgerError {
+        let named: Phrase = "no \(entity.rawValue) '\(TextRules.printable(id))'\(suffix)"
+        return LedgerError(.notFound(entity, id: id), label.map { "\($0): \(named)" } ?? named, hint: hint)
+    }
+
     /// A request that contradicts an existing entry.
     static func conflict(_ seq: Int64, _ phrase: Phrase, hint: Hint? = nil) -> LedgerError {
         LedgerError(.conflict(.entry(seq)), phrase, hint: hint)

@@ -68,11 +68,10 @@ extension LedgerView {
         // The terms in force at the report's date: amendments applied, voided definitions gone.
         let snapshot = state.snapshot.inForce(onDay: at.day)
         if let agreement = options.agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
-            throw LedgerError.notFound(.agreement, agreement,
-                                       "\(option: .agreement): no agreement '\(agreement)'\(isHead ? "" : " as of entry \(seq)")")
+            throw LedgerError.unknown(.agreement, agreement, in: "\(option: .agreement)", then: isHead ? "" : " as of entry \(seq)")
         }
         if let party = options.party, !snapshot.parties.contains(where: { $0.id == party }) {
-            throw LedgerError.notFound(.party, party, "\(option: .party): no party '\(party)'\(isHead ? "" : " as of entry \(seq)")")
+            throw LedgerError.unknown(.party, party, in: "\(option: .party)", then: isHead ? "" : " as of entry \(seq)")
         }
         let threshold = options.minConfidence.rank
         let totals = TotalsEvidence(db: db, state: state)

@@ -193,7 +193,7 @@ extension Session {
     /// Refuses an id with no live (recorded, not voided) row in `table`.
     func requireLive(_ table: String, _ id: String, entity: Entity) throws {
         guard let seq = try db.scalarInt("SELECT seq FROM \(table) WHERE id = ?", id) else {
-            throw LedgerError.notFound(entity, id, "no \(entity.rawValue) '\(id)'")
+            throw LedgerError.unknown(entity, id)
         }
         if let voided = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {
             throw LedgerError.conflict(voided, "\(entity.rawValue) \(id) was voided by entry \(voided)")

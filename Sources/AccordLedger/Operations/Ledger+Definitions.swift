@@ -61,7 +61,7 @@ extension Session {
     func invoke(_ input: InvocationInput) throws -> Recorded {
         let id = try TextRules.identifier(input.guarantee, field: .guarantee)
         guard try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
-            throw LedgerError.notFound(.guarantee, id, "\(Field.guarantee): no guarantee '\(id)'", hint: .add(.guarantee, id))
+            throw LedgerError.unknown(.guarantee, id, in: "\(Field.guarantee)", hint: .add(.guarantee, id))
         }
         let invocation = Invocation(guarantee: id, date: try Parse.calendarDate(input.date, field: .date),
                                     note: try TextRules.optionalText(input.note, field: .note))
@@ -225,8 +225,7 @@ extension Session {
             return try unchanged(.commitmentAdd(commitment), existing: existing.seq, what: "commitment \(id)")
         }
         guard try db.scalarInt("SELECT seq FROM agreements WHERE id = ?", commitment.agreement) != nil else {
-            throw LedgerError.notFound(.agreement, commitment.agreement, "commitment \(id): no agreement '\(commitment.agreement)'",
-                                       hint: .add(.agreement, commitment.agreement))
+            throw LedgerError.unknown(.agreement, commitment.agreement, in: "commitment \(id)", hint: .add(.agreement, commitment.agreement))
         }
         try requireParty(commitment.party, field: .party, label: "commitment \(id): \(Field.party)")
         if let counterpart = commitment.reciprocal {
@@ -265,7 +264,7 @@ extension Session {
     /// - Parameter label: how the message names the field (default: the field).
     func requireParty(_ id: String, field: Field, label: Phrase? = nil) throws {
         guard try db.scalarInt("SELECT seq FROM parties WHERE id = ?", id) != nil else {
-            throw LedgerError.notFound(.party, id, "\(label ?? "\(field)"): no party '\(id)'", hint: .add(.party, id))
+            throw LedgerError.unknown(.party, id, in: label ?? "\(field)", hint: .add(.party, id))
         }
     }
 
@@ -291,7 +290,7 @@ extension Session {
     /// - Parameter label: how the message names the field (default: the field).
     func requireCommitment(_ id: String, field: Field, label: Phrase? = nil) throws -> CommitmentFacts {
         guard let facts = try commitmentFacts(id) else {
-            throw LedgerError.notFound(.commitment, id, "\(label ?? "\(field)"): no commitment '\(id)'", hint: .list(.commitment))
+            throw LedgerError.unknown(.commitment, id, in: label ?? "\(field)", hint: .list(.commitment))
         }
         if let voided = facts.voided {
             throw LedgerError.conflict(voided, "\(label ?? "\(field)"): commitment \(id) was voided by entry \(voided) (entered in error)")

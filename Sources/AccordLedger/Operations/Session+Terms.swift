@@ -34,7 +34,7 @@ extension Session {
         let columns = Columns(statement.columnNames, table: "commitments")
         let cursor = statement.cursor()
         if let row = try cursor.next() { commitment = try ReadRow(values: row.values, columns: columns).commitment() }
-        guard let commitment else { throw LedgerError.notFound(.commitment, id, "no commitment '\(id)'") }
+        guard let commitment else { throw LedgerError.unknown(.commitment, id) }
         var snapshot = Snapshot(seq: writer.seq)
         if let date = try db.scalarText("SELECT date FROM agreements WHERE id = ?", commitment.agreement) {
             snapshot.agreementDates[commitment.agreement] = try? Moment(canonical: date)

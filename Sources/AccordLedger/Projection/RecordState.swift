@@ -64,8 +64,8 @@ struct RecordState {
             """, [record]) { row in
             state.corroborations.append(Source(
                 name: row.text(0),
-                kind: SourceKind(rawValue: row.text(1)) ?? .other,
-                confidence: Confidence(rawValue: row.text(2)) ?? .unverified))
+                kind: try SourceKind(stored: row.text(1), in: "corroborations.source_kind"),
+                confidence: try Confidence(stored: row.text(2), in: "corroborations.confidence")))
         }
         return state
     }
@@ -79,7 +79,7 @@ struct RecordState {
         var superseded = false
         try db.forEach("SELECT \(columns) FROM \(table) WHERE seq = ?", [record]) { row in
             superseded = !row.isNull(7)
-            found = state(row, record: record, table: table, isVerification: isVerification)
+            found = try state(row, record: record, table: table, isVerification: isVerification)
         }
         guard found != nil else { return nil }
         let owner = found?.commitment
@@ -88,14 +88,14 @@ struct RecordState {
             try db.forEach("""
                 SELECT \(columns) FROM \(table) WHERE record = ? AND record <> seq AND superseded_seq IS NULL
                 """, [record]) { row in
-                found = state(row, record: record, table: table, isVerification: isVerification)
+                found = try state(row, record: record, table: table, isVerification: isVerification)
             }
         }
         if let owner { found?.owner = owner }
         return found
     }
 
-    private static func state(_ row: Row, record: Int64, table: String, isVerification: Bool) -> RecordState {
+    private static func state(_ row: Row, record: Int64, table: String, isVerification: Bool) throws -> RecordState {
         var measure: Measure?
         var party: String?
         if isVerification {
@@ -110,8 +110,8 @@ struct RecordState {
         return RecordState(
             record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), owner: row.text(1), day: row.int64(2),
             measure: measure, party: party,
-            source: Source(name: row.text(3), kind: SourceKind(rawValue: row.text(4)) ?? .other,
-                           confidence: Confidence(rawValue: row.text(5)) ?? .unverified),
+            source: Source(name: row.text(3), kind: try SourceKind(stored: row.text(4), in: "\(table).source_kind"),
+                           confidence: try Confidence(stored: row.text(5), in: "\(table).confidence")),
             retracted: !row.isNull(6), pendingDisputes: 0, rejected: false, corroborations: [])
     }
 }

@@ -102,7 +102,7 @@ extension Ledger {
         return try reading(asOf: options.asOf) { view in
             let report = try view.report(options, at: options.at ?? Moment(date: CivilDate(days: today.day)))
             guard let row = report.commitments.first(where: { $0.id == id }) else {
-                throw LedgerError.notFound(.commitment, id, "no commitment '\(id)'", hint: .list(.commitment))
+                throw LedgerError.unknown(.commitment, id, hint: .list(.commitment))
             }
             // The live version of each record, and those retracted or rejected (shown as not counted, and why);
             // neither replaced versions nor voided records, which are as if never made.

@@ -158,7 +158,7 @@ extension LedgerView {
             guard let value else { continue }
             let known = entity == .party ? snapshot.parties.contains { $0.id == value }
                 : snapshot.commitments.contains { $0.commitment.id == value }
-            if !known { throw LedgerError.notFound(entity, value, "\(option: field): no \(entity.rawValue) '\(value)'") }
+            if !known { throw LedgerError.unknown(entity, value, in: "\(option: field)") }
         }
         let covered = query.guarantor.map { guarantor in
             Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap(\.guarantee.covers))

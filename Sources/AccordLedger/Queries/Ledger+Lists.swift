@@ -40,11 +40,10 @@ extension Ledger {
     public func commitmentList(agreement: String? = nil, party: String? = nil, at: Moment? = nil) throws -> RowSet {
         try listing(at: at) { snapshot in
             if let agreement, !snapshot.agreements.contains(where: { $0.id == agreement }) {
-                throw LedgerError.notFound(.agreement, agreement, "\(option: .agreement): no agreement '\(TextRules.printable(agreement))'",
-                                           hint: .list(.agreement))
+                throw LedgerError.unknown(.agreement, agreement, in: "\(option: .agreement)", hint: .list(.agreement))
             }
             if let party, !snapshot.parties.contains(where: { $0.id == party }) {
-                throw LedgerError.notFound(.party, party, "\(option: .party): no party '\(TextRules.printable(party))'", hint: .list(.party))
+                throw LedgerError.unknown(.party, party, in: "\(option: .party)", hint: .list(.party))
             }
             var set = RowSet(columns: ["commitment", "agreement", "party", "kind", "target", "unit", "due", "from", "until",
                                        "reciprocal", "depends_on", "withdrawn", "text", "seq"])

@@ -87,10 +87,10 @@ extension LedgerView {
     func forEachVerification(_ query: VerificationQuery, _ body: (VerificationListing) throws -> Void) throws {
         let snapshot = try state().snapshot
         if let commitment = query.commitment, !snapshot.commitments.contains(where: { $0.commitment.id == commitment }) {
-            throw LedgerError.notFound(.commitment, commitment, "\(option: .commitment): no commitment '\(commitment)'")
+            throw LedgerError.unknown(.commitment, commitment, in: "\(option: .commitment)")
         }
         if let party = query.party, !snapshot.parties.contains(where: { $0.id == party }) {
-            throw LedgerError.notFound(.party, party, "\(option: .party): no party '\(party)'")
+            throw LedgerError.unknown(.party, party, in: "\(option: .party)")
         }
         let partyOf = Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment.party) }, uniquingKeysWith: { a, _ in a })
         let book = try EvidenceBook.load(self, kind: .verification, owners: try owners(of: query.commitment, kind: .verification))

@@ -82,7 +82,7 @@ public final class TextOutput {
         buffer.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while offset < raw.count {
-                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                let written = systemWrite(descriptor, base + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failed = true

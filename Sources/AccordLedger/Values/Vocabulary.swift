@@ -17,6 +17,17 @@ extension Vocabulary {
         self = match
     }
 
+    /// A word as the ledger stored it, which must be one of the vocabulary's:
+    /// another word means the row was altered outside Accord.
+    /// - Throws: ``LedgerError`` `.tampered` naming the table and column.
+    init(stored text: String, in place: String) throws {
+        guard let value = Self(rawValue: text) else {
+            throw LedgerError.tampered("\(place) holds '\(TextRules.printable(text, limit: 40))', which is not a \(Self.noun)",
+                                       hint: .audit)
+        }
+        self = value
+    }
+
     /// Parses a user's word (case-insensitive), or explains the choices.
     /// - Throws: ``LedgerError`` `.invalid(field)`.
     public init(parsing text: String, field: Field) throws {
