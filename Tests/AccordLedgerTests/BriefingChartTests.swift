@@ -94,9 +94,9 @@ struct BriefingChartTests {
     func oneDate() {
         let pair = ReciprocityReport(a: "a", b: "b", unit: "items", targetA: 10, targetB: 10,
                                      tranches: [Tranche(date: Self.at, a: 10, b: 4)], totalA: 10, totalB: 4, balance: 6)
-        let breach = BreachListing(record: 1, seq: 5, status: "current", observed: Self.at.text, precision: "day",
-                                   commitment: "a", party: "XA", severity: "grave", confidence: "confirmed",
-                                   source: "S", sourceKind: "monitor", sources: 1, recordedAt: "2025-06-10T00:00:00.000Z")
+        let breach = BreachListing(record: 1, seq: 5, status: .current, observed: Self.at.text, precision: .day,
+                                   commitment: "a", party: "XA", severity: .grave, confidence: .confirmed,
+                                   source: "S", sourceKind: .monitor, sources: 1, recordedAt: "2025-06-10T00:00:00.000Z")
         let briefing = Self.briefing(Self.report(commitments: [Self.commitment("a", status: .breached, rate: 0, reciprocal: "b"),
                                                                Self.commitment("b", party: "YB", status: .inProgress, rate: 0.4)],
                                                  reciprocity: [pair]),

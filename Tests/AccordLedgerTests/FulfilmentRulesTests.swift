@@ -78,7 +78,7 @@ struct FulfilmentRulesTests {
         query.status = .outside
         #expect(try f.ledger.breaches(query).breaches.map(\.record).sorted() == [early, wrongParty])
         // The default listing (live records) shows them too, marked as outside.
-        #expect(try f.ledger.breaches(BreachQuery()).breaches.map(\.status) == ["outside", "outside"])
+        #expect(try f.ledger.breaches(BreachQuery()).breaches.map(\.status) == [.outside, .outside])
     }
 
     @Test("a confirmed breach is never hidden behind 'not yet due': it counts among the due at rate 0")

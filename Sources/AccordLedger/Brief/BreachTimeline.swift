@@ -52,7 +52,8 @@ struct BreachTimeline {
         var lastX: [Severity: Double] = [:]
         let ordered = breaches.sorted { (Briefing.day(of: $0) ?? 0, $0.seq) < (Briefing.day(of: $1) ?? 0, $1.seq) }
         for breach in ordered {
-            guard let day = Briefing.day(of: breach), let severity = Severity(rawValue: breach.severity) else { continue }
+            guard let day = Briefing.day(of: breach) else { continue }
+            let severity = breach.severity
             let row = severities.firstIndex(of: severity) ?? 0
             let cx = min(max(x(day), (lastX[severity] ?? -100) + 10), right + 4)
             lastX[severity] = cx

@@ -27,9 +27,9 @@ extension Briefing {
     /// Why a breach does not count, or nil when it does: "below threshold",
     /// "outside the commitment", "disputed".
     func notCountedReason(_ breach: BreachListing) -> String? {
-        if breach.status == "outside" { return "outside the commitment" }
-        if (Confidence(rawValue: breach.confidence) ?? .unverified) < report.minConfidence { return "below threshold" }
-        if breach.status == "disputed" { return "disputed" }
+        if breach.status == .outside { return "outside the commitment" }
+        if breach.confidence < report.minConfidence { return "below threshold" }
+        if breach.status == .disputed { return "disputed" }
         return nil
     }
 
@@ -114,7 +114,7 @@ extension Briefing {
         let period = periodBreaches
         let counted = period.filter(counts)
         let bySeverity = Severity.allCases.reversed().compactMap { severity -> String? in
-            let n = counted.filter { $0.severity == severity.rawValue }.count
+            let n = counted.filter { $0.severity == severity }.count
             return n == 0 ? nil : "\(n) \(severity.rawValue)"
         }
         var breachDetail = bySeverity.isEmpty ? "none \(thresholdText)" : "\(bySeverity.joined(separator: ", ")), \(thresholdText)"

@@ -167,12 +167,12 @@ extension Briefing {
         html += "<table><thead><tr><th>Observed</th><th>Party</th><th>Commitment</th><th>Severity</th>"
         html += "<th>Confidence</th><th>Source</th><th class=\"what\">What</th></tr></thead><tbody>\n"
         for breach in shownBreaches.breaches {
-            let confidence = notCountedReason(breach).map { "\(h(breach.confidence)) <span class=\"muted\">(not counted: \(h($0)))</span>" }
-                ?? h(breach.confidence)
+            let confidence = notCountedReason(breach).map { "\(h(breach.confidence.rawValue)) <span class=\"muted\">(not counted: \(h($0)))</span>" }
+                ?? h(breach.confidence.rawValue)
             var what = BriefText.truncated(breach.description ?? "", 80)
-            if breach.status == "disputed" { what += what.isEmpty ? "disputed" : " (disputed)" }
+            if breach.status == .disputed { what += what.isEmpty ? "disputed" : " (disputed)" }
             html += "<tr><td class=\"nowrap\">\(h(breach.observed))</td>\(idCell(breach.party))"
-            html += "\(idCell(breach.commitment))<td>\(h(breach.severity))</td><td>\(confidence)</td>"
+            html += "\(idCell(breach.commitment))<td>\(h(breach.severity.rawValue))</td><td>\(confidence)</td>"
             html += "<td>\(h(breach.source))\(breach.sources > 1 ? " +\(breach.sources - 1)" : "")</td><td>\(h(what))</td></tr>\n"
         }
         html += "</tbody></table>\n"

@@ -75,8 +75,8 @@ extension Briefing {
                          [false, false, false, false, false, false, false, false],
                          breaches.map { b in
                              var what = BriefText.truncated(b.description ?? "", 80)
-                             if b.status == "disputed" { what += what.isEmpty ? "disputed" : " (disputed)" }
-                             return [b.observed, b.party, b.commitment, b.severity, b.confidence,
+                             if b.status == .disputed { what += what.isEmpty ? "disputed" : " (disputed)" }
+                             return [b.observed, b.party, b.commitment, b.severity.rawValue, b.confidence.rawValue,
                                      notCountedReason(b).map { "no, \($0)" } ?? "yes",
                                      b.source + (b.sources > 1 ? " +\(b.sources - 1)" : ""), what]
                          })

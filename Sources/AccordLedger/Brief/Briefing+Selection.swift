@@ -18,7 +18,7 @@ extension Briefing {
         let ordered = period.sorted { a, b in
             let ca = counts(a), cb = counts(b)
             if ca != cb { return ca }
-            let sa = Severity(rawValue: a.severity) ?? .minor, sb = Severity(rawValue: b.severity) ?? .minor
+            let sa = a.severity, sb = b.severity
             return sa != sb ? sa > sb : (Briefing.day(of: a) ?? 0) > (Briefing.day(of: b) ?? 0)
         }
         let shown = ordered.prefix(Briefing.breachRowLimit)

@@ -76,7 +76,7 @@ public struct CommitmentDetail: Sendable {
                 RowSet(columns: ["seq", "observed", "quantity", "outcome", "source", "confidence", "sources", "status", "counted", "id"],
                        rows: verifications.map { v in
                            [.int(v.seq), .text(v.observed), v.quantity.map { .decimal($0) } ?? .null, Cell(v.outcome), .text(v.source),
-                            .text(v.effectiveConfidence), Cell(v.sources), .text(v.status), counted(v.seq), Cell(v.externalID)]
+                            .text(v.effectiveConfidence.rawValue), Cell(v.sources), .text(v.status.rawValue), counted(v.seq), Cell(v.externalID)]
                        }).render(format, header: header, raw: raw, to: output)
             }
             if !breaches.isEmpty {
@@ -84,8 +84,8 @@ public struct CommitmentDetail: Sendable {
                 output.line(format == .markdown ? "### Breaches\n" : "BREACHES")
                 RowSet(columns: ["seq", "observed", "party", "severity", "source", "confidence", "status", "counted", "description"],
                        rows: breaches.map { b in
-                           [.int(b.seq), .text(b.observed), .text(b.party), .text(b.severity), .text(b.source),
-                            .text(b.confidence), .text(b.status), counted(b.seq), Cell(b.description)]
+                           [.int(b.seq), .text(b.observed), .text(b.party), .text(b.severity.rawValue), .text(b.source),
+                            .text(b.confidence.rawValue), .text(b.status.rawValue), counted(b.seq), Cell(b.description)]
                        }).render(format, header: header, raw: raw, to: output)
             }
             output.flush()
@@ -106,7 +106,7 @@ extension Ledger {
             }
             // The live version of each record, and those retracted or rejected (shown as not counted, and why);
             // neither replaced versions nor voided records, which are as if never made.
-            func shown(_ status: String) -> Bool { status != RecordStatus.superseded.rawValue && status != RecordStatus.voided.rawValue }
+            func shown(_ status: RecordStatus) -> Bool { status != .superseded && status != .voided }
             var verificationQuery = VerificationQuery()
             verificationQuery.commitment = id
             verificationQuery.status = .all
@@ -138,16 +138,15 @@ extension Ledger {
 
 extension CommitmentDetail {
     /// Why a listed version does not count at the report's date, or nil when it does.
-    static func whyNot(status: String, observed: String, confidence: String, detail: CommitmentDetail) -> String? {
-        switch RecordStatus(rawValue: status) {
-        case .current?: break
-        case .disputed?: return "disputed"
-        case .outside?: return "outside the commitment"
-        case .some(let other): return other.rawValue
-        case nil: return status
+    static func whyNot(status: RecordStatus, observed: String, confidence: Confidence, detail: CommitmentDetail) -> String? {
+        switch status {
+        case .current: break
+        case .disputed: return "disputed"
+        case .outside: return "outside the commitment"
+        case .superseded, .retracted, .rejected, .voided: return status.rawValue
         }
         if let day = try? Moment(parsing: observed, field: .observed).day, day > detail.at.day { return "after --at" }
-        if (Confidence(rawValue: confidence) ?? .unverified) < detail.minConfidence { return "below threshold" }
+        if confidence < detail.minConfidence { return "below threshold" }
         return nil
     }
 }

@@ -46,19 +46,19 @@ public struct BreachQuery: Sendable {
 public struct BreachListing: Sendable {
     public var record: Int64
     public var seq: Int64
-    public var status: String
+    public var status: RecordStatus
     /// The local calendar date it was observed on (`YYYY-MM-DD`).
     public var observed: String
     /// The time it was observed, with its zone offset, when one was given.
     public var observedAt: String?
-    public var precision: String
+    public var precision: Precision
     public var commitment: String
     public var party: String
-    public var severity: String
+    public var severity: Severity
     /// The best of its own and its corroborations' confidence.
-    public var confidence: String
+    public var confidence: Confidence
     public var source: String
-    public var sourceKind: String
+    public var sourceKind: SourceKind
     public var sources: Int
     public var description: String?
     public var evidenceSHA256: String?
@@ -79,8 +79,8 @@ public struct BreachListing: Sendable {
                                  "evidence_uri", "place", "lat", "lon", "geo_precision", "id", "recorded_at", "signer", "dispute"]
 
     public var cells: [Cell] {
-        [.int(record), .int(seq), .text(status), .text(observed), Cell(observedAt), .text(precision), .text(commitment), .text(party),
-         .text(severity), .text(confidence), .text(source), .text(sourceKind), Cell(sources), Cell(description),
+        [.int(record), .int(seq), .text(status.rawValue), .text(observed), Cell(observedAt), .text(precision.rawValue), .text(commitment), .text(party),
+         .text(severity.rawValue), .text(confidence.rawValue), .text(source), .text(sourceKind.rawValue), Cell(sources), Cell(description),
          Cell(evidenceSHA256), Cell(evidenceURI), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), Cell(externalID),
          .text(recordedAt), .text(signer), Cell(dispute)]
     }
@@ -102,11 +102,11 @@ public struct BreachList: Sendable {
 extension BreachListing {
     public var json: JSON {
         .object([
-            ("record", .int(record)), ("seq", .int(seq)), ("status", .string(status)),
+            ("record", .int(record)), ("seq", .int(seq)), ("status", .string(status.rawValue)),
             ("commitment", .string(commitment)), ("party", .string(party)), ("observed", .string(observed)),
             ("observedAt", JSON(observedAt)),
-            ("precision", .string(precision)), ("severity", .string(severity)), ("source", .string(source)),
-            ("sourceKind", .string(sourceKind)), ("confidence", .string(confidence)), ("sources", .int(Int64(sources))),
+            ("precision", .string(precision.rawValue)), ("severity", .string(severity.rawValue)), ("source", .string(source)),
+            ("sourceKind", .string(sourceKind.rawValue)), ("confidence", .string(confidence.rawValue)), ("sources", .int(Int64(sources))),
             ("description", JSON(description)),
             ("evidence", .object([("sha256", JSON(evidenceSHA256)), ("uri", JSON(evidenceURI))])),
             ("location", .object([("place", JSON(place)), ("lat", JSON(lat)), ("lon", JSON(lon)), ("precision", JSON(geoPrecision))])),
@@ -212,11 +212,11 @@ extension LedgerView {
 extension BreachListing {
     init(history: EvidenceBook.History, version: EvidenceBook.Version, breach: Breach, status: RecordStatus,
          effective: Confidence, sources: Int) {
-        self.init(record: history.record, seq: version.seq, status: status.rawValue, observed: breach.observed.dayText,
+        self.init(record: history.record, seq: version.seq, status: status, observed: breach.observed.dayText,
                   observedAt: breach.observed.hasTime ? breach.observed.text : nil,
-                  precision: breach.precision.rawValue, commitment: breach.commitment, party: breach.party,
-                  severity: breach.severity.rawValue, confidence: effective.rawValue, source: breach.source.name,
-                  sourceKind: breach.source.kind.rawValue, sources: sources, description: breach.description,
+                  precision: breach.precision, commitment: breach.commitment, party: breach.party,
+                  severity: breach.severity, confidence: effective, source: breach.source.name,
+                  sourceKind: breach.source.kind, sources: sources, description: breach.description,
                   evidenceSHA256: breach.evidence.sha256Hex, evidenceURI: breach.evidence.uri, place: breach.location.place,
                   lat: breach.location.coordinates?.latitudeText, lon: breach.location.coordinates?.longitudeText,
                   geoPrecision: breach.location.precision?.rawValue, externalID: breach.externalID,
@@ -224,9 +224,12 @@ extension BreachListing {
     }
 }
 
-/// Where one version of a record stands.
-enum RecordStatus: String {
+/// Where one version of a record stands, as listings give it.
+public enum RecordStatus: String, Sendable, CaseIterable, CustomStringConvertible {
     case current, superseded, retracted, disputed, rejected, outside, voided
+
+    /// The word, as listings print it.
+    public var description: String { rawValue }
 }
 
 extension RecordStatusFilter {

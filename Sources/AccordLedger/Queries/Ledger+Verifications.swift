@@ -18,7 +18,7 @@ public struct VerificationQuery: Sendable {
 public struct VerificationListing: Sendable {
     public var record: Int64
     public var seq: Int64
-    public var status: String
+    public var status: RecordStatus
     public var commitment: String
     /// The quantity observed, at its commitment's scale.
     public var quantity: Quantity?
@@ -27,13 +27,13 @@ public struct VerificationListing: Sendable {
     public var observed: String
     /// The time it was observed, with its zone offset, when one was given.
     public var observedAt: String?
-    public var precision: String
+    public var precision: Precision
     public var source: String
-    public var sourceKind: String
+    public var sourceKind: SourceKind
     /// Its own confidence, as recorded.
-    public var confidence: String
+    public var confidence: Confidence
     /// The best of its own and its corroborations' confidence.
-    public var effectiveConfidence: String
+    public var effectiveConfidence: Confidence
     public var sources: Int
     public var evidenceSHA256: String?
     public var evidenceURI: String?
@@ -54,9 +54,9 @@ public struct VerificationListing: Sendable {
 
     public var cells: [Cell] {
         [Cell(externalID), .text("verification"), .text(commitment), quantity.map { .decimal($0) } ?? .null, Cell(outcome),
-         .text(observed), Cell(observedAt), .text(precision), .text(source), .text(sourceKind), .text(confidence), Cell(evidenceSHA256), Cell(evidenceURI),
-         Cell(note), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), .int(record), .int(seq), .text(status),
-         .text(effectiveConfidence), Cell(sources), .text(recordedAt), Cell(dispute)]
+         .text(observed), Cell(observedAt), .text(precision.rawValue), .text(source), .text(sourceKind.rawValue), .text(confidence.rawValue), Cell(evidenceSHA256), Cell(evidenceURI),
+         Cell(note), Cell(place), Cell(lat), Cell(lon), Cell(geoPrecision), .int(record), .int(seq), .text(status.rawValue),
+         .text(effectiveConfidence.rawValue), Cell(sources), .text(recordedAt), Cell(dispute)]
     }
 }
 
@@ -119,13 +119,13 @@ extension LedgerView {
 extension VerificationListing {
     init(history: EvidenceBook.History, version: EvidenceBook.Version, verification: Verification, status: RecordStatus,
          effective: Confidence, sources: Int) {
-        self.init(record: history.record, seq: version.seq, status: status.rawValue, commitment: verification.commitment,
+        self.init(record: history.record, seq: version.seq, status: status, commitment: verification.commitment,
                   quantity: { if case .quantity(let value) = verification.measure { return value } else { return nil } }(),
                   outcome: verification.measure.outcome,
                   observed: verification.observed.dayText, observedAt: verification.observed.hasTime ? verification.observed.text : nil,
-                  precision: verification.precision.rawValue,
-                  source: verification.source.name, sourceKind: verification.source.kind.rawValue,
-                  confidence: verification.source.confidence.rawValue, effectiveConfidence: effective.rawValue, sources: sources,
+                  precision: verification.precision,
+                  source: verification.source.name, sourceKind: verification.source.kind,
+                  confidence: verification.source.confidence, effectiveConfidence: effective, sources: sources,
                   evidenceSHA256: verification.evidence.sha256Hex, evidenceURI: verification.evidence.uri, note: verification.note,
                   place: verification.location.place, lat: verification.location.coordinates?.latitudeText,
                   lon: verification.location.coordinates?.longitudeText, geoPrecision: verification.location.precision?.rawValue,

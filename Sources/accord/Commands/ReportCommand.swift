@@ -96,8 +96,8 @@ struct BreachesCommand: ParsableCommand {
             RowSet(columns: ["seq", "observed", "commitment", "party", "severity", "confidence", "sources", "status",
                              "signer", "source", "description", "evidence_sha256", "evidence_uri"],
                    rows: list.breaches.map { b in
-                       [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity),
-                        .text(b.confidence), Cell(b.sources), .text(b.status), .text(b.signer), .text(b.source), Cell(b.description),
+                       [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity.rawValue),
+                        .text(b.confidence.rawValue), Cell(b.sources), .text(b.status.rawValue), .text(b.signer), .text(b.source), Cell(b.description),
                         Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
                    }).render(output.format, header: output.header, raw: output.raw, to: out)
             for b in list.breaches where b.dispute != nil {
