@@ -6,8 +6,15 @@ import AccordTrust
 ///
 /// Open one per process (or task); it is not `Sendable`.
 public final class Ledger {
-    /// The connection to the ledger file.
-    public let database: Database
+    /// The connection to the ledger file: the engine's own. Front ends go
+    /// through the ledger's methods, so nothing writes around the journal.
+    let database: Database
+
+    /// The schema version this build creates and reads.
+    public static var schemaVersion: Int { Schema.latestVersion }
+
+    /// The version of the SQLite library this build runs on.
+    public static var sqliteVersion: String { Database.sqliteVersion }
 
     /// The path of the ledger file.
     public var path: String { database.path }

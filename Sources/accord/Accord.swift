@@ -1,6 +1,4 @@
 import AccordLedger
-import AccordSchema
-import AccordStorage
 import ArgumentParser
 
 @main
@@ -15,7 +13,7 @@ struct Accord: ParsableCommand {
             directory.
             Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure.
             """,
-        version: "accord \(version) (schema \(Schema.latestVersion), SQLite \(Database.sqliteVersion))",
+        version: "accord \(version) (schema \(Ledger.schemaVersion), SQLite \(Ledger.sqliteVersion))",
         subcommands: [
             DemoCommand.self,
             InitCommand.self,
