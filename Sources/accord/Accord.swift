@@ -14,33 +14,18 @@ struct Accord: ParsableCommand {
             Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure.
             """,
         version: "accord \(version) (schema \(Ledger.schemaVersion), SQLite \(Ledger.sqliteVersion))",
-        subcommands: [
-            DemoCommand.self,
-            InitCommand.self,
-            PartyCommand.self,
-            AgreementCommand.self,
-            CommitmentCommand.self,
-            GuaranteeCommand.self,
-            LogCommand.self,
-            BreachCommand.self,
-            ImportCommand.self,
-            ExportCommand.self,
-            ReportCommand.self,
-            BreachesCommand.self,
-            BriefCommand.self,
-            HistoryCommand.self,
-            CorrectCommand.self,
-            RetractCommand.self,
-            DisputeCommand.self,
-            AdjudicateCommand.self,
-            AmendCommand.self,
-            VoidCommand.self,
-            KeyCommand.self,
-            CheckpointCommand.self,
-            ProveCommand.self,
-            AuditCommand.self,
-            JournalCommand.self,
-            MigrateCommand.self,
+        groupedSubcommands: [
+            CommandGroup(name: "Record", subcommands: [
+                PartyCommand.self, AgreementCommand.self, CommitmentCommand.self, GuaranteeCommand.self, LogCommand.self,
+                BreachCommand.self, ImportCommand.self, CorrectCommand.self, RetractCommand.self, DisputeCommand.self,
+                AdjudicateCommand.self, AmendCommand.self, VoidCommand.self,
+            ]),
+            CommandGroup(name: "Report", subcommands: [
+                ReportCommand.self, BreachesCommand.self, HistoryCommand.self, ExportCommand.self, BriefCommand.self,
+                JournalCommand.self,
+            ]),
+            CommandGroup(name: "Audit", subcommands: [AuditCommand.self, CheckpointCommand.self, ProveCommand.self]),
+            CommandGroup(name: "Manage", subcommands: [DemoCommand.self, InitCommand.self, KeyCommand.self, MigrateCommand.self]),
         ]
     )
 

@@ -100,6 +100,12 @@ struct FoundationCLITests {
         #expect(version.stdout.hasPrefix("accord "))
         #expect(try accord("help").status == 0)
         #expect(try accord("--help").stdout.contains("init"))
+        // The subcommands grouped by what they are for.
+        let help = try accord("--help").stdout
+        let groups = ["RECORD SUBCOMMANDS:", "REPORT SUBCOMMANDS:", "AUDIT SUBCOMMANDS:", "MANAGE SUBCOMMANDS:"]
+        let offsets = groups.compactMap { help.range(of: $0)?.lowerBound }
+        #expect(offsets.count == 4 && offsets == offsets.sorted(), "\(help)")
+        #expect(try accord("help", "void").status == 0)
     }
 }
 
