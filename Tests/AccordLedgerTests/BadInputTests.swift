@@ -101,7 +101,7 @@ struct BadInputTests {
         .log("a future date", ["observed", "2999-01-01", "future"]) { $0.observed = "2999-01-01" },
         .log("a malformed SHA-256", ["sha256", "abc123"]) { $0.evidence = EvidenceInput(sha256: "abc123") },
         .log("a SHA-256 with a non-hex digit", ["sha256"]) { $0.evidence = EvidenceInput(sha256: String(repeating: "g", count: 64)) },
-        .log("a missing evidence file", ["--evidence", "/nonexistent/file"]) { $0.evidence = EvidenceInput(file: "/nonexistent/file") },
+        .log("a digest that is not a SHA-256", ["digest", "32"]) { $0.evidence = EvidenceInput(contentDigest: [1, 2, 3]) },
         .log("lat without lon", ["lat", "lon"]) { $0.location = LocationInput(lat: "50.45") },
         .log("lon without lat", ["lat", "lon"]) { $0.location = LocationInput(lon: "30.52") },
         .log("lat out of range", ["lat", "91", "90"]) { $0.location = LocationInput(lat: "91", lon: "30") },

@@ -96,3 +96,30 @@ struct StructuredErrorTests {
         #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
     }
 }
+
+/// The engine hashes evidence it is handed; reading the file is the front end's job.
+@Suite("Evidence as bytes")
+struct EvidenceDigestTests {
+    @Test("the digest fed in chunks is the file's SHA-256, recorded as if given in hex")
+    func digestInChunks() throws {
+        var digest = EvidenceDigest()
+        for chunk in ["ab", "c"] { Array(chunk.utf8).withUnsafeBytes { digest.update($0) } }
+        let expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  // SHA-256("abc"), FIPS 180-2
+        #expect(digest.finalize().map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+                    .joined() == expected)
+        let f = try LedgerFixture()
+        try f.quantity("C")
+        var byDigest = VerificationInput(commitment: "C", observed: "2025-05-23", source: SourceInput(name: "ICRC"))
+        byDigest.quantity = "1"
+        byDigest.externalID = "v1"
+        byDigest.evidence = EvidenceInput(contentDigest: digest.finalize())
+        let first = try f.ledger.log(byDigest, as: f.recorder)
+        var byHex = byDigest
+        byHex.evidence = EvidenceInput(sha256: expected)
+        // The same content: the same id is a harmless retry.
+        #expect(try f.ledger.log(byHex, as: f.recorder).seq == first.seq)
+        var both = byDigest
+        both.evidence = EvidenceInput(contentDigest: digest.finalize(), sha256: expected)
+        #expect(ledgerError { _ = try f.ledger.log(both, as: f.recorder) }?.kind == .invalid(.evidenceFile))
+    }
+}

@@ -76,7 +76,7 @@ extension Importer {
     }
 
     private func evidence(_ row: ImportRow) -> EvidenceInput {
-        EvidenceInput(file: nil, sha256: row.given(.evidenceSHA256), uri: row.given(.evidenceURI))
+        EvidenceInput(sha256: row.given(.evidenceSHA256), uri: row.given(.evidenceURI))
     }
 
     private func location(_ row: ImportRow) throws -> LocationInput {

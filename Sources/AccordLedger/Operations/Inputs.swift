@@ -96,13 +96,16 @@ public struct InvocationInput: Sendable {
 
 /// Evidence and location fields shared by verifications, breaches and corroborations.
 public struct EvidenceInput: Sendable {
-    /// A file to hash (SHA-256); the file itself is not stored.
-    public var file: String?
+    /// The SHA-256 of the evidence's bytes, as an ``EvidenceDigest`` the
+    /// front end fed them to computed it: the engine never opens a file it
+    /// was not handed. The bytes themselves are not stored.
+    public var contentDigest: [UInt8]?
+    /// The SHA-256 as the user gave it (64 hexadecimal digits).
     public var sha256: String?
     public var uri: String?
 
-    public init(file: String? = nil, sha256: String? = nil, uri: String? = nil) {
-        self.file = file
+    public init(contentDigest: [UInt8]? = nil, sha256: String? = nil, uri: String? = nil) {
+        self.contentDigest = contentDigest
         self.sha256 = sha256
         self.uri = uri
     }

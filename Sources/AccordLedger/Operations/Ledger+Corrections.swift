@@ -214,9 +214,10 @@ extension Session {
 
     private func correctedEvidence(_ old: Evidence, _ input: EvidenceInput) throws -> Evidence {
         var evidence = old
-        if input.file != nil || input.sha256 != nil {
-            let clearing = (input.sha256.map { TextRules.trimmed($0).isEmpty } ?? false) && input.file == nil
-            evidence.sha256 = clearing ? nil : try Parse.evidence(EvidenceInput(file: input.file, sha256: input.sha256)).sha256
+        if input.contentDigest != nil || input.sha256 != nil {
+            let clearing = (input.sha256.map { TextRules.trimmed($0).isEmpty } ?? false) && input.contentDigest == nil
+            evidence.sha256 = clearing ? nil
+                : try Parse.evidence(EvidenceInput(contentDigest: input.contentDigest, sha256: input.sha256)).sha256
         }
         if let uri = input.uri {
             evidence.uri = try Parse.evidenceURI(uri)

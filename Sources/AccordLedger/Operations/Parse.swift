@@ -106,33 +106,15 @@ enum Parse {
         return bytes
     }
 
-    /// The SHA-256 of a file's contents, read in chunks.
-    static func sha256(ofFile path: String, field: Field) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        }
-        return Array(hasher.finalize())
-    }
-
     static func evidence(_ input: EvidenceInput) throws -> Evidence {
         var sha: [UInt8]?
         let shaText = input.sha256.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
-        let fileText = input.file.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }
-        switch (fileText, shaText) {
-        case (let file?, nil): sha = try sha256(ofFile: file, field: .evidenceFile)
+        switch (input.contentDigest, shaText) {
+        case (let digest?, nil):
+            guard digest.count == 32 else {
+                throw LedgerError.invalid(.evidenceFile, "the evidence's digest has \(digest.count) bytes, not the 32 of a SHA-256")
+            }
+            sha = digest
         case (nil, let hex?): sha = try sha256(hex, field: .evidenceSHA256)
         case (_?, _?): throw LedgerError.invalid(.evidenceFile, "give either \(option: .evidenceFile) FILE or \(option: .evidenceSHA256) HEX, not both")
         case (nil, nil): sha = nil

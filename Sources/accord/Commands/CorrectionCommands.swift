@@ -47,7 +47,7 @@ struct CorrectCommand: ParsableCommand {
         input.source = evidence.source
         input.sourceKind = evidence.sourceKind
         input.confidence = evidence.confidence
-        input.evidence = evidence.evidenceInput
+        input.evidence = try evidence.evidenceInput()
         input.note = evidence.note
         input.location = evidence.locationInput
         announce(try ledger.correct(input, as: recorder.recorder()), "correction of \(entry)", receiptOptions)

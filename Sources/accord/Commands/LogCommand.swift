@@ -48,7 +48,7 @@ struct LogCommand: ParsableCommand {
         if let corroborates {
             var input = CorroborationInput(target: corroborates, source: source)
             input.externalID = evidence.externalID
-            input.evidence = evidence.evidenceInput
+            input.evidence = try evidence.evidenceInput()
             input.note = evidence.note
             announce(try ledger.corroborate(input, as: recorder.recorder()), "corroboration of \(corroborates)", receiptOptions)
             return
@@ -60,7 +60,7 @@ struct LogCommand: ParsableCommand {
         input.notDone = notDone
         input.precision = precision
         input.externalID = evidence.externalID
-        input.evidence = evidence.evidenceInput
+        input.evidence = try evidence.evidenceInput()
         input.note = evidence.note
         input.location = evidence.locationInput
         announce(try ledger.log(input, as: recorder.recorder()), "verification of \(commitment)", receiptOptions)
@@ -95,7 +95,7 @@ struct BreachCommand: ParsableCommand {
         input.precision = precision
         input.description = description
         input.externalID = evidence.externalID
-        input.evidence = evidence.evidenceInput
+        input.evidence = try evidence.evidenceInput()
         input.note = evidence.note
         input.location = evidence.locationInput
         announce(try ledger.recordBreach(input, as: recorder.recorder()), "breach of \(commitment)", receiptOptions)

@@ -1,6 +1,12 @@
 import AccordLedger
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Source, evidence and location flags shared by `log`, `breach` and `correct`.
 struct EvidenceOptions: ParsableArguments {
     @Option(help: "Who reports it (an organisation, a monitor, a newspaper).") var source: String?
@@ -21,7 +27,38 @@ struct EvidenceOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Longitude in degrees (-180…180), with --lat.") var lon: String?
     @Option(name: .customLong("geo-precision"), help: "exact, near or region.") var geoPrecision: String?
 
-    var evidenceInput: EvidenceInput { EvidenceInput(file: evidence, sha256: evidenceSHA256, uri: evidenceURI) }
+    /// The evidence flags as the engine takes them: the --evidence file read
+    /// and hashed here (the engine opens no file), the other two as given.
+    /// - Throws: ``LedgerError`` `.invalid(.evidenceFile)` when the file cannot be read.
+    func evidenceInput() throws -> EvidenceInput {
+        let file = evidence.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+        // Both given: the engine refuses the pair, so the file is not read.
+        let both = file != nil && !(evidenceSHA256 ?? "").allSatisfy(\.isWhitespace)
+        let digest = both ? [] : try file.map(EvidenceOptions.digest(ofFile:))
+        return EvidenceInput(contentDigest: digest, sha256: evidenceSHA256, uri: evidenceURI)
+    }
+
+    /// The SHA-256 of a file's contents, read in chunks.
+    static func digest(ofFile path: String) throws -> [UInt8] {
+        func refusal() -> LedgerError {
+            LedgerError(.invalid(.evidenceFile), "\(option: .evidenceFile) \(path): \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw refusal() }
+        defer { close(descriptor) }
+        var digest = EvidenceDigest()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw refusal()
+            }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return digest.finalize()
+    }
     var locationInput: LocationInput { LocationInput(place: place, lat: lat, lon: lon, precision: geoPrecision) }
 
     func sourceInput() throws -> SourceInput {
