@@ -278,7 +278,7 @@ extension Session {
             FROM commitments c WHERE id = ?
             """, [id]) { row in
             facts = CommitmentFacts(id: row.text(0), party: row.text(1),
-                                    kind: CommitmentKind(rawValue: row.text(2)) ?? .action,
+                                    kind: try CommitmentKind(stored: row.text(2), in: "commitments.kind"),
                                     unit: row.optionalText(3), decimals: UInt8(clamping: row.int64(4)), seq: row.int64(5),
                                     voided: row.optionalInt64(6))
         }
