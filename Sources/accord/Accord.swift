@@ -43,6 +43,9 @@ struct Accord: ParsableCommand {
             AuditCommand.self,
             JournalCommand.self,
             MigrateCommand.self,
+            TokenCommand.self,
+            AccessLogCommand.self,
+            ServeCommand.self,
         ]
     )
 
