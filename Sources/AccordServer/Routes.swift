@@ -11,6 +11,12 @@ public struct Route: Sendable, Hashable {
     public var path: String
     public var roles: Set<TokenRole>?
 
+    public init(method: Method, path: String, roles: Set<TokenRole>?) {
+        self.method = method
+        self.path = path
+        self.roles = roles
+    }
+
     /// `/v1/tokens/:name`, as Hummingbird's router spells it.
     var routerPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
