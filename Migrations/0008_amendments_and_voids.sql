@@ -132,11 +132,14 @@ FROM (
 -- The breaches (current versions) that fall within their commitment: by the
 -- commitment's own obligor, observed while it was in force on the terms of
 -- that day (a restraint inside its window; a quantity or an action from its
--- agreement's date on). Any other breach is recorded but never counts.
+-- agreement's date on) and before any withdrawal of it. Any other breach is
+-- recorded but never counts.
 CREATE VIEW breaches_in_force AS
 SELECT b.record, b.commitment
 FROM breaches b JOIN commitments c ON c.id = b.commitment
 WHERE b.superseded_seq IS NULL AND b.party = c.party
+  AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.commitment = b.commitment
+                  AND w.seq NOT IN (SELECT target FROM voids) AND w.day <= b.observed_day)
   AND EXISTS (
         SELECT 1 FROM (SELECT t.* FROM commitment_terms t WHERE t.commitment = b.commitment
                        AND (t.effective_day IS NULL OR t.effective_day <= b.observed_day)
@@ -153,7 +156,8 @@ WHERE b.superseded_seq IS NULL AND b.party = c.party
 -- commitment, the current version, not retracted, voided, rejected or under
 -- a pending dispute, confirmed by itself or by a live corroboration.
 CREATE VIEW counted_breaches AS
-SELECT b.record, b.seq, b.commitment, b.party, b.observed, b.observed_day, b.severity, b.source
+SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.observed_day, b.severity,
+       b.source, CASE WHEN length(b.observed) > 10 THEN b.observed END AS observed_at
 FROM breaches b
 WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL
   AND b.record IN (SELECT record FROM breaches_in_force)
@@ -168,48 +172,42 @@ WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL
 -- breach of a covered commitment opens a trigger unless one is open (not
 -- answered, inside its response time); the guarantor's first invocation after
 -- it answers it (on or before respond_by: invoked; later: invoked_late); an
--- open trigger past respond_by has lapsed. Covers and the response time are
--- the guarantee's terms in force today; events of one day are taken breaches
+-- open trigger past respond_by has lapsed. Each breach is judged on the
+-- guarantee's covers in force on its day, and each trigger's response time is
+-- the one in force on the day it opened; events of one day are taken breaches
 -- first, then invocations.
 CREATE VIEW guarantee_triggers AS
 WITH RECURSIVE
 today(day) AS (SELECT CAST(julianday('now') - 2440587.5 AS INTEGER)),
+live_guarantees AS (
+    SELECT g.id AS guarantee, g.guarantor, g.respond_within_days FROM guarantees g
+    WHERE g.seq NOT IN (SELECT target FROM voids)
+),
 live AS (
     SELECT a.*, substr(a.entity, 11) AS guarantee FROM amendments a
     WHERE substr(a.entity, 1, 10) = 'guarantee:' AND a.seq NOT IN (SELECT target FROM voids)
-      AND a.effective_day <= (SELECT day FROM today)
 ),
-terms AS (
-    SELECT g.id AS guarantee, g.guarantor,
-           coalesce((SELECT a.respond_within_days FROM live a WHERE a.guarantee = g.id AND a.respond_within_days IS NOT NULL
-                     ORDER BY a.effective_day DESC, a.seq DESC LIMIT 1), g.respond_within_days) AS days,
-           (SELECT a.covers FROM live a WHERE a.guarantee = g.id AND a.covers IS NOT NULL
-            ORDER BY a.effective_day DESC, a.seq DESC LIMIT 1) AS amended_covers
-    FROM guarantees g WHERE g.seq NOT IN (SELECT target FROM voids)
-),
-split(guarantee, commitment, rest) AS (
-    SELECT guarantee, NULL, amended_covers || ' ' FROM terms WHERE amended_covers IS NOT NULL
-    UNION ALL
-    SELECT guarantee, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> ''
-),
-covered(guarantee, commitment) AS (
-    SELECT gc.guarantee, gc.commitment FROM guarantee_covers gc JOIN terms t ON t.guarantee = gc.guarantee
-    WHERE t.amended_covers IS NULL
-    UNION
-    SELECT guarantee, commitment FROM split WHERE commitment IS NOT NULL
+breach_events AS (
+    SELECT g.guarantee, b.observed_day AS day, b.record AS id, b.commitment,
+           (SELECT a.covers FROM live a WHERE a.guarantee = g.guarantee AND a.covers IS NOT NULL
+            AND a.effective_day <= b.observed_day ORDER BY a.effective_day DESC, a.seq DESC LIMIT 1) AS amended_covers
+    FROM counted_breaches b, live_guarantees g
+    WHERE b.observed_day <= (SELECT day FROM today)
 ),
 events AS (
     SELECT guarantee, day, ord, id, row_number() OVER (PARTITION BY guarantee ORDER BY day, ord, id) AS n FROM (
-        SELECT v.guarantee, b.observed_day AS day, 0 AS ord, b.record AS id
-        FROM counted_breaches b JOIN covered v ON v.commitment = b.commitment
-        WHERE b.observed_day <= (SELECT day FROM today)
+        SELECT guarantee, day, 0 AS ord, id FROM breach_events
+        WHERE CASE WHEN amended_covers IS NULL
+                   THEN EXISTS (SELECT 1 FROM guarantee_covers gc WHERE gc.guarantee = breach_events.guarantee
+                                AND gc.commitment = breach_events.commitment)
+                   ELSE instr(' ' || amended_covers || ' ', ' ' || commitment || ' ') > 0 END
         UNION ALL
-        SELECT i.guarantee, i.day, 1, i.seq FROM invocations i JOIN terms t ON t.guarantee = i.guarantee
+        SELECT i.guarantee, i.day, 1, i.seq FROM invocations i JOIN live_guarantees g ON g.guarantee = i.guarantee
         WHERE i.seq NOT IN (SELECT target FROM voids) AND i.day <= (SELECT day FROM today)
     )
 ),
 fold(guarantee, n, breach, triggered_day, respond_by_day, invoked_day) AS (
-    SELECT guarantee, 0, NULL, NULL, NULL, NULL FROM terms
+    SELECT guarantee, 0, NULL, NULL, NULL, NULL FROM live_guarantees
     UNION ALL
     SELECT f.guarantee, e.n,
            CASE WHEN e.ord = 0 AND NOT (f.breach IS NOT NULL AND f.invoked_day IS NULL AND e.day <= f.respond_by_day)
@@ -217,33 +215,38 @@ fold(guarantee, n, breach, triggered_day, respond_by_day, invoked_day) AS (
            CASE WHEN e.ord = 0 AND NOT (f.breach IS NOT NULL AND f.invoked_day IS NULL AND e.day <= f.respond_by_day)
                 THEN e.day ELSE f.triggered_day END,
            CASE WHEN e.ord = 0 AND NOT (f.breach IS NOT NULL AND f.invoked_day IS NULL AND e.day <= f.respond_by_day)
-                THEN e.day + t.days ELSE f.respond_by_day END,
+                THEN e.day + coalesce((SELECT a.respond_within_days FROM live a WHERE a.guarantee = f.guarantee
+                                       AND a.respond_within_days IS NOT NULL AND a.effective_day <= e.day
+                                       ORDER BY a.effective_day DESC, a.seq DESC LIMIT 1), g.respond_within_days)
+                ELSE f.respond_by_day END,
            CASE WHEN e.ord = 0 AND NOT (f.breach IS NOT NULL AND f.invoked_day IS NULL AND e.day <= f.respond_by_day) THEN NULL
                 WHEN e.ord = 1 AND f.breach IS NOT NULL AND f.invoked_day IS NULL THEN e.day
                 ELSE f.invoked_day END
-    FROM fold f JOIN events e ON e.guarantee = f.guarantee AND e.n = f.n + 1 JOIN terms t ON t.guarantee = f.guarantee
+    FROM fold f JOIN events e ON e.guarantee = f.guarantee AND e.n = f.n + 1
+         JOIN live_guarantees g ON g.guarantee = f.guarantee
 )
-SELECT f.guarantee, t.guarantor, f.breach, date(f.triggered_day * 86400, 'unixepoch') AS triggered_on,
+SELECT f.guarantee, g.guarantor, f.breach, date(f.triggered_day * 86400, 'unixepoch') AS triggered_on,
        date(f.respond_by_day * 86400, 'unixepoch') AS respond_by,
        date(f.invoked_day * 86400, 'unixepoch') AS invoked_on,
        CASE WHEN f.invoked_day IS NOT NULL AND f.invoked_day <= f.respond_by_day THEN 'invoked'
             WHEN f.invoked_day IS NOT NULL THEN 'invoked_late'
             WHEN (SELECT day FROM today) > f.respond_by_day THEN 'lapsed'
             ELSE 'open' END AS outcome
-FROM fold f JOIN terms t ON t.guarantee = f.guarantee
+FROM fold f JOIN live_guarantees g ON g.guarantee = f.guarantee
 WHERE f.breach IS NOT NULL
-  AND f.n = (SELECT max(g.n) FROM fold g WHERE g.guarantee = f.guarantee AND g.breach = f.breach);
+  AND f.n = (SELECT max(h.n) FROM fold h WHERE h.guarantee = f.guarantee AND h.breach = f.breach);
 
 -- The views of migrations 0003 and 0005, now leaving out voided records,
 -- corroborations, commitments and withdrawals, and marking a breach outside
--- its commitment as `outside`.
+-- its commitment as `outside`. `observed` is the local calendar date (one type
+-- per column); `observed_at`, last, the time with its offset when one was given.
 DROP VIEW current_breaches;
 DROP VIEW current_verifications;
 DROP VIEW commitment_fulfilment;
 DROP VIEW record_history;
 
 CREATE VIEW current_breaches AS
-SELECT b.record, b.seq, b.commitment, b.party, b.observed, b.precision, b.severity,
+SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.precision, b.severity,
        (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
             SELECT CASE b.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
             UNION ALL
@@ -261,12 +264,12 @@ SELECT b.record, b.seq, b.commitment, b.party, b.observed, b.precision, b.severi
            WHEN b.record NOT IN (SELECT record FROM breaches_in_force) THEN 'outside'
            ELSE 'current'
        END AS status,
-       j.recorded_at, j.actor
+       j.recorded_at, j.actor, CASE WHEN length(b.observed) > 10 THEN b.observed END AS observed_at
 FROM breaches b JOIN journal j ON j.seq = b.seq
 WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL AND b.record NOT IN (SELECT target FROM voids);
 
 CREATE VIEW current_verifications AS
-SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, v.observed, v.precision,
+SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, date(v.observed_day * 86400, 'unixepoch') AS observed, v.precision,
        (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
             SELECT CASE v.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
             UNION ALL
@@ -283,7 +286,7 @@ SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, v.observed, v.preci
            WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.record = v.record AND d.adjudication_seq IS NULL) THEN 'disputed'
            ELSE 'current'
        END AS status,
-       j.recorded_at, j.actor
+       j.recorded_at, j.actor, CASE WHEN length(v.observed) > 10 THEN v.observed END AS observed_at
 FROM verifications v JOIN journal j ON j.seq = v.seq
 WHERE v.superseded_seq IS NULL AND v.retracted_seq IS NULL AND v.record NOT IN (SELECT target FROM voids);
 

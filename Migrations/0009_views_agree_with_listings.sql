@@ -10,6 +10,8 @@
 -- a breach outside its commitment stays, marked `outside`, as the commands
 -- show them. `lat` and `lon` are REAL (degrees) rather than the text the
 -- tables keep, so `WHERE lat > 49` and `avg(lon)` compare numbers.
+-- `observed` is the local calendar date and `observed_at` (last) the time
+-- with its offset when one was given, as in migration 0008.
 --
 -- What still differs from the commands (docs: README, "Reading the file
 -- without Accord"): `sources` counts distinct source names exactly as
@@ -23,9 +25,9 @@ DROP VIEW current_verifications;
 
 CREATE VIEW current_breaches AS
 SELECT record, seq, commitment, party, observed, precision, severity, confidence, source, source_kind, sources, description,
-       evidence_sha256, evidence_uri, place, lat, lon, geo_precision, external_id, status, recorded_at, actor
+       evidence_sha256, evidence_uri, place, lat, lon, geo_precision, external_id, status, recorded_at, actor, observed_at
 FROM (
-    SELECT b.record, b.seq, b.commitment, b.party, b.observed, b.precision, b.severity,
+    SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.precision, b.severity,
            (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
                 SELECT CASE b.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
                 UNION ALL
@@ -44,7 +46,7 @@ FROM (
                WHEN b.record NOT IN (SELECT record FROM breaches_in_force) THEN 'outside'
                ELSE 'current'
            END AS status,
-           j.recorded_at, j.actor
+           j.recorded_at, j.actor, CASE WHEN length(b.observed) > 10 THEN b.observed END AS observed_at
     FROM breaches b JOIN journal j ON j.seq = b.seq
     WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL AND b.record NOT IN (SELECT target FROM voids)
 )
@@ -52,9 +54,9 @@ WHERE status <> 'rejected';
 
 CREATE VIEW current_verifications AS
 SELECT record, seq, commitment, quantity, outcome, observed, precision, confidence, source, source_kind, sources,
-       evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision, external_id, status, recorded_at, actor
+       evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision, external_id, status, recorded_at, actor, observed_at
 FROM (
-    SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, v.observed, v.precision,
+    SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, date(v.observed_day * 86400, 'unixepoch') AS observed, v.precision,
            (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
                 SELECT CASE v.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
                 UNION ALL
@@ -72,7 +74,7 @@ FROM (
                WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.record = v.record AND d.adjudication_seq IS NULL) THEN 'disputed'
                ELSE 'current'
            END AS status,
-           j.recorded_at, j.actor
+           j.recorded_at, j.actor, CASE WHEN length(v.observed) > 10 THEN v.observed END AS observed_at
     FROM verifications v JOIN journal j ON j.seq = v.seq
     WHERE v.superseded_seq IS NULL AND v.retracted_seq IS NULL AND v.record NOT IN (SELECT target FROM voids)
 )

@@ -5,15 +5,16 @@ Usage: Scripts/readme.py [--check] [ACCORD_BINARY]
 
 Each `$ ` line of a ```console block is run with /bin/sh in a scratch directory,
 `accord` meaning the built binary (default .build/debug/accord). Blocks share one
-directory per session; an HTML comment `<!-- readme-session: NAME -->` just before
-a block puts it in session NAME. The environment is fixed (ACCORD_NOW,
-ACCORD_ACTOR) so output is reproducible apart from random ledger ids, hashes and
-signatures. A command's output is what it wrote to stderr, then to stdout.
+directory per session, which starts with a copy of examples/; an HTML comment
+`<!-- readme-session: NAME -->` just before a block puts it in session NAME. The
+environment is fixed (ACCORD_NOW, ACCORD_ACTOR) so output is reproducible apart
+from random ledger ids, hashes and signatures. A command's output is what it wrote to stderr, then to stdout.
 The test suite (Tests/AccordCLITests/ReadmeTests.swift) runs the same examples
 and compares them, ignoring hex digests, ids and signatures.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,11 @@ def main():
     cursor = 0
     for start, end, session in blocks(lines):
         output.extend(lines[cursor:start])
-        directory = sessions.setdefault(session, tempfile.mkdtemp(prefix="accord-readme-"))
+        if session not in sessions:
+            # Each session starts with a copy of examples/, as if run from the repository's root.
+            sessions[session] = tempfile.mkdtemp(prefix="accord-readme-")
+            shutil.copytree("examples", os.path.join(sessions[session], "examples"))
+        directory = sessions[session]
         old = [[]]
         for line in lines[start:end]:
             if line.startswith("$ "):

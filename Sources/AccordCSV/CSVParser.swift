@@ -6,9 +6,10 @@ struct CSVParser {
     typealias Options = CSVReader.Options
 
     let source: ByteSource
-    let options: Options
+    /// The options; the delimiter is set once, at the start, when it is detected.
+    var options: Options
     /// Finds where an unquoted field may end: delimiter, quote, LF, CR or NUL.
-    let unquotedScanner: ByteScanner
+    var unquotedScanner: ByteScanner
     /// Finds where a quoted field may end, or a line is counted: quote, LF, CR or NUL.
     let quotedScanner: ByteScanner
 
@@ -31,6 +32,16 @@ struct CSVParser {
     var fields: [String] = []
     var scratch: [UInt8] = []
     var recordError: CSVError?
+    /// Whether the input started with a UTF-8 byte order mark.
+    var sawByteOrderMark = false
+
+    // The raw bytes of the record being read (``Options/keepsRawRecords``).
+    /// Whether a record is being captured: bytes from `rawStart` in the chunk belong to it.
+    var capturing = false
+    var rawStart = 0
+    var raw: [UInt8] = []
+    /// The record was longer than ``Options/maxRawRecordLength``: `raw` is incomplete.
+    var rawOverflow = false
 
     static let quote = UInt8(ascii: "\"")
     static let lineFeed = UInt8(ascii: "\n")
@@ -63,8 +74,11 @@ struct CSVParser {
             recordLine = line
             recordError = nil
             fields.removeAll(keepingCapacity: true)
+            if options.keepsRawRecords { beginRaw() }
             try readFields()
+            if capturing { try endRaw() }
         } catch {
+            if capturing { try? endRaw() }
             finished = true
             throw error
         }
@@ -79,6 +93,10 @@ struct CSVParser {
 
     /// Replaces the exhausted chunk with the next one; `false` at the end of the input.
     mutating func refill() throws -> Bool {
+        if capturing {
+            keepRaw(upTo: chunk.count)
+            rawStart = 0
+        }
         if !chunk.isEmpty { previousChunkEndedWithCR = chunk[chunk.count - 1] == Self.carriageReturn }
         releaseHead()
         chunk = try source.nextChunk()
@@ -112,7 +130,46 @@ struct CSVParser {
         }
         if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
             position = 3
+            sawByteOrderMark = true
         }
+        if options.detectsDelimiter {
+            let delimiter = Options.detectDelimiter(in: UnsafeBufferPointer(rebasing: chunk[position...]), fallback: options.delimiter)
+            options.delimiter = delimiter
+            unquotedScanner = ByteScanner(stoppingAt: [delimiter, Self.quote, Self.lineFeed, Self.carriageReturn])
+        }
+    }
+
+    // MARK: - Raw records
+
+    /// Starts keeping the bytes of the record that starts at `position`.
+    private mutating func beginRaw() {
+        raw.removeAll(keepingCapacity: raw.capacity <= 1 << 16)
+        rawOverflow = false
+        rawStart = position
+        capturing = true
+    }
+
+    /// Keeps the record's bytes up to `position`, with the LF of a CRLF that ended it (reading
+    /// the next chunk when the CR was the last byte of this one).
+    private mutating func endRaw() throws {
+        defer { capturing = false }
+        if skipsLineFeed, position == chunk.count {
+            guard try refill() else { return }
+        }
+        var end = position
+        if skipsLineFeed, end < chunk.count, chunk[end] == Self.lineFeed { end += 1 }
+        keepRaw(upTo: end)
+    }
+
+    /// Appends `chunk[rawStart..<end]` to `raw`, unless that passes the limit.
+    private mutating func keepRaw(upTo end: Int) {
+        guard !rawOverflow, end > rawStart else { return }
+        guard raw.count + (end - rawStart) <= options.maxRawRecordLength else {
+            rawOverflow = true
+            raw.removeAll()
+            return
+        }
+        raw.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[rawStart..<end]))
     }
 
     /// Consumes the LF of a CRLF and, when asked, blank lines; `false` at the end of the input.

@@ -39,6 +39,7 @@ public final class CSVReader {
     /// - Precondition: `options.delimiter` passes ``Options/isValidDelimiter(_:)``.
     public init(source: ByteSource, options: Options = .csv) {
         precondition(Options.isValidDelimiter(options.delimiter), "invalid CSV delimiter \(options.delimiter)")
+        precondition(options.maxRawRecordLength >= 0, "negative maxRawRecordLength")
         self.source = source
         self.options = options
         parser = CSVParser(source: source, options: options)
@@ -63,6 +64,24 @@ public final class CSVReader {
     /// The 1-based physical line the reader has reached: where the next record starts, unless
     /// blank lines come first.
     public var currentLine: Int { parser.line }
+
+    /// The delimiter in use: ``Options/delimiter``, or the one detected from the header when
+    /// ``Options/detectsDelimiter`` is set (known once the first record has been read).
+    public var delimiter: UInt8 { parser.options.delimiter }
+
+    /// Whether the input started with a UTF-8 byte order mark (which is not part of any record).
+    public var hadByteOrderMark: Bool { parser.sawByteOrderMark }
+
+    /// The bytes of the record last returned (or last reported by a ``CSVError``) exactly as the
+    /// input held them, its line end included when it had one; `nil` unless
+    /// ``Options/keepsRawRecords`` is set, or when the record was longer than
+    /// ``Options/maxRawRecordLength``. Blank lines skipped before a record and a byte order mark
+    /// are not part of it; with blank lines kept, the raw records of an input without a byte
+    /// order mark put back together give the input exactly.
+    public var rawRecord: [UInt8]? {
+        guard options.keepsRawRecords, !parser.rawOverflow else { return nil }
+        return parser.raw
+    }
 
     /// Reads the next record.
     ///

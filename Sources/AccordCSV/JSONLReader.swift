@@ -21,10 +21,14 @@ public final class JSONLReader {
         /// The longest line accepted, in bytes without its line end. Defaults to 1 MiB. A longer
         /// line is reported as ``JSONLError/Kind/lineTooLong`` without holding it in memory.
         public var maxLineLength: Int
+        /// Whether the reader keeps the bytes of each line for ``JSONLReader/rawLine``.
+        /// Defaults to `false`.
+        public var keepsRawLines: Bool
 
         /// Creates options.
-        public init(maxLineLength: Int = 1 << 20) {
+        public init(maxLineLength: Int = 1 << 20, keepsRawLines: Bool = false) {
             self.maxLineLength = maxLineLength
+            self.keepsRawLines = keepsRawLines
         }
     }
 
@@ -38,6 +42,12 @@ public final class JSONLReader {
     private var scratch: [UInt8] = []
     private var previousKeys: [String] = []
     private var finished = false
+
+    /// The bytes of the line last returned (or last reported by a ``JSONLError``) exactly as the
+    /// input held them, with its CR when it ended in CRLF but without its LF (and without a byte
+    /// order mark on line 1); `nil` unless ``Options/keepsRawLines`` is set, or when the line was
+    /// longer than ``Options/maxLineLength``.
+    public private(set) var rawLine: [UInt8]?
 
     /// Creates a reader over a byte source.
     public init(source: ByteSource, options: Options = Options()) {
@@ -82,8 +92,14 @@ public final class JSONLReader {
                 return nil
             }
             guard case .bytes(let bytes) = content else {
+                rawLine = nil
                 throw JSONLError(kind: .lineTooLong, line: number, column: nil, key: nil,
                                  message: "line longer than \(options.maxLineLength) bytes (the limit)")
+            }
+            if options.keepsRawLines {
+                var line = Array(bytes)
+                if lines.lastLineEndedWithCR { line.append(UInt8(ascii: "\r")) }
+                rawLine = line
             }
             var parser = JSONObjectParser(bytes: bytes, line: number)
             if try parser.parse(into: &fields, previousKeys: &previousKeys, scratch: &scratch) {

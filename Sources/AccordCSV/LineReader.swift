@@ -30,6 +30,8 @@ struct LineReader {
     private var atEnd = false
     /// The number of the last line handed out.
     private(set) var line = 0
+    /// Whether the last line handed out ended in CRLF (its CR is not in its bytes).
+    private(set) var lastLineEndedWithCR = false
 
     init(source: ByteSource, maxLength: Int) {
         self.source = source
@@ -86,9 +88,10 @@ struct LineReader {
     }
 
     /// Drops a CR before the LF, a byte order mark on line 1, and checks the limit.
-    private func finish(_ bytes: UnsafeBufferPointer<UInt8>) -> Content {
+    private mutating func finish(_ bytes: UnsafeBufferPointer<UInt8>) -> Content {
         var content = bytes[...]
-        if content.last == UInt8(ascii: "\r") { content = content.dropLast() }
+        lastLineEndedWithCR = content.last == UInt8(ascii: "\r")
+        if lastLineEndedWithCR { content = content.dropLast() }
         if line == 1, content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
         guard content.count <= maxLength else { return .tooLong }
         return .bytes(UnsafeBufferPointer(rebasing: content))

@@ -17,8 +17,13 @@ public final class Ledger {
     }
 
     /// The connection settings every Accord ledger uses.
-    public static var configuration: Database.Configuration {
+    public static var configuration: Database.Configuration { configuration(lockWait: .standard) }
+
+    /// The connection settings, with how long to wait for another process's lock.
+    static func configuration(lockWait: LockWait) -> Database.Configuration {
         var configuration = Database.Configuration(applicationID: Schema.applicationID)
+        configuration.lockWaitMilliseconds = Int((max(0, lockWait.seconds) * 1000).rounded())
+        configuration.onLockWait = lockWait.onWait
         configuration.minimumSQLiteVersion = 3_037_000
         configuration.minimumSQLiteReason = "STRICT tables"
         configuration.validate = { database in
@@ -42,13 +47,13 @@ public final class Ledger {
     ///   entry 2, in the transaction that writes entry 1. Given for an
     ///   existing ledger, it must already be one of its admin keys.
     /// - Throws: ``LedgerError``.
-    public static func create(at path: String, as recorder: Recorder,
-                              adminKey: NoteVerifierKey? = nil) throws -> (ledger: Ledger, created: Bool) {
+    public static func create(at path: String, as recorder: Recorder, adminKey: NoteVerifierKey? = nil,
+                              lockWait: LockWait = .standard) throws -> (ledger: Ledger, created: Bool) {
         try checkPath(path)
         _ = try validateActor(recorder.actor)  // before the file is made
         let admin = try adminKey.map { try KeyRegistration(name: $0.name, publicKey: $0.publicKeyBytes, role: .admin).validated() }
         let ledger = try LedgerError.translating {
-            let database = try Database(path: path, mode: .create, configuration: configuration)
+            let database = try Database(path: path, mode: .create, configuration: configuration(lockWait: lockWait))
             try migrator.migrate(database, now: { (try? Timestamp.now())?.iso8601 ?? "" })
             return Ledger(database: database)
         }
@@ -92,8 +97,8 @@ public final class Ledger {
     /// lacks; a read-only open refuses a file that needs them.
     /// - Throws: ``LedgerError`` `.notALedger` when the file is missing, is not
     ///   a ledger, or has a schema newer than this build.
-    public static func open(at path: String, readOnly: Bool = false) throws -> Ledger {
-        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true)
+    public static func open(at path: String, readOnly: Bool = false, lockWait: LockWait = .standard) throws -> Ledger {
+        try open(at: path, mode: readOnly ? .readOnly : .readWrite, requireFirstEntry: true, lockWait: lockWait)
     }
 
     /// Opens an existing ledger to read it once, as a one-shot command does:
@@ -102,17 +107,17 @@ public final class Ledger {
     /// If another process changes the file meanwhile, the read runs again on
     /// an ordinary read-only connection.
     /// - Throws: ``LedgerError``, as ``open(at:readOnly:)``.
-    public static func openSnapshot(at path: String) throws -> Ledger {
-        try open(at: path, mode: .snapshot, requireFirstEntry: true)
+    public static func openSnapshot(at path: String, lockWait: LockWait = .standard) throws -> Ledger {
+        try open(at: path, mode: .snapshot, requireFirstEntry: true, lockWait: lockWait)
     }
 
     /// Opens an existing ledger; the audit passes `requireFirstEntry: false`
     /// to examine a journal whose first entry was deleted rather than refuse it.
-    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool) throws -> Ledger {
+    static func open(at path: String, mode: Database.Mode, requireFirstEntry: Bool, lockWait: LockWait = .standard) throws -> Ledger {
         try checkPath(path)
         let readOnly = mode != .readWrite
         return try LedgerError.translating {
-            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path))
+            let database = try Database(path: path, mode: mode, configuration: existingLedgerConfiguration(path, lockWait: lockWait))
             if requireFirstEntry, try database.tableExists("journal"),
                try database.scalarInt("SELECT count(*) FROM journal WHERE seq = 1") == 0 {
                 if try database.scalarInt("SELECT count(*) FROM journal") ?? 0 > 0 {
@@ -154,8 +159,8 @@ public final class Ledger {
     /// The ledger configuration, refusing a database that is not a ledger
     /// before the connection may write to it (the switch to WAL writes the
     /// header of an empty file), so the refused file stays byte-identical.
-    static func existingLedgerConfiguration(_ path: String) -> Database.Configuration {
-        var configuration = configuration
+    static func existingLedgerConfiguration(_ path: String, lockWait: LockWait = .standard) -> Database.Configuration {
+        var configuration = configuration(lockWait: lockWait)
         let validate = configuration.validate
         configuration.validate = { database in
             guard try database.tableExists("schema_migrations") else {
@@ -179,6 +184,23 @@ public final class Ledger {
     public func appliedMigrations() throws -> [AppliedMigration] {
         try LedgerError.translating { try Ledger.migrator.applied(in: database) }
     }
+}
+
+/// How long a command waits for another process's write lock, and what it
+/// does meanwhile.
+public struct LockWait: Sendable {
+    /// The longest wait, in seconds, for one write (however often it is retried).
+    public var seconds: Double
+    /// Called once when the wait passes a second.
+    public var onWait: (@Sendable () -> Void)?
+
+    public init(seconds: Double, onWait: (@Sendable () -> Void)? = nil) {
+        self.seconds = seconds
+        self.onWait = onWait
+    }
+
+    /// 46 seconds.
+    public static let standard = LockWait(seconds: 46)
 }
 
 /// One migration, applied or not, for `accord migrate --list`.

@@ -29,10 +29,18 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// For an id already recorded with other content: what differs and where.
+    public var conflict: IDConflict?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// Bad input: an id already recorded with other content.
+    init(conflict: IDConflict) {
+        self.init(.badInput, conflict.message(at: "entry \(conflict.seq)"))
+        self.conflict = conflict
     }
 
     /// Bad input data, with what was wrong and where.

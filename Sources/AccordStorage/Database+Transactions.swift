@@ -8,9 +8,12 @@ extension Database {
     /// Runs `body` in a write transaction: `BEGIN IMMEDIATE`, then `COMMIT`, or
     /// `ROLLBACK` when `body` throws.
     ///
-    /// When the write lock stays taken past the busy timeout (SQLITE_BUSY), the
-    /// whole closure is run again, up to ``Configuration/busyRetries`` times,
-    /// after which a `.busy` ``StorageError`` is thrown. `body` must therefore
+    /// While another process holds the write lock, SQLite's busy handler waits
+    /// (``Configuration/onLockWait`` is told once past
+    /// ``Configuration/lockNoticeMilliseconds``); when a statement still gets
+    /// SQLITE_BUSY, the whole closure is run again, until the transaction has
+    /// waited ``Configuration/lockWaitMilliseconds`` in all, after which a
+    /// `.busy` ``StorageError`` says how long it waited. `body` must therefore
     /// compute everything it writes inside the transaction. Called inside an
     /// open transaction, `body` simply joins it.
     /// - Throws: what `body` throws, or ``StorageError``.
@@ -50,6 +53,8 @@ extension Database {
 
     private func transaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
         var attempt = 0
+        lockWaiter.beginTransaction()
+        defer { lockWaiter.endTransaction() }
         while true {
             do {
                 try execute(begin)
@@ -60,11 +65,12 @@ extension Database {
                 if isInTransaction { try? execute("ROLLBACK") }
                 guard let storage = error as? StorageError, storage.isBusy else { throw error }
                 attempt += 1
-                if attempt > configuration.busyRetries {
+                if lockWaiter.exhausted {
+                    let seconds = lockWaiter.waited
+                    let shown = seconds < 10 ? String(Double((seconds * 10).rounded()) / 10) : String(Int(seconds.rounded()))
                     throw StorageError(
                         code: .busy,
-                        message: "\(path) stayed locked by another writer through \(configuration.busyRetries) retries "
-                            + "of \(configuration.busyTimeoutMilliseconds) ms",
+                        message: "\(path) stayed locked by another process for \(shown) s",
                         sql: storage.sql, path: path)
                 }
                 // A short, growing pause lets the other writer finish.

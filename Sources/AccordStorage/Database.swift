@@ -43,10 +43,16 @@ public final class Database {
         public var minimumSQLiteVersion: Int32 = 3_037_000
         /// Why ``minimumSQLiteVersion`` is needed, for the refusal message.
         public var minimumSQLiteReason = "STRICT tables"
-        /// How long one statement waits for a lock before SQLite returns BUSY.
-        public var busyTimeoutMilliseconds: Int32 = 5_000
-        /// How many times a write transaction is retried whole after BUSY.
-        public var busyRetries = 8
+        /// How long a write transaction (or a statement outside one) waits in
+        /// all for another process's lock, however often it is retried, before
+        /// it fails with `.busy`. The default, 46 s, is what nine tries of five
+        /// seconds came to before this was one clock.
+        public var lockWaitMilliseconds = 46_000
+        /// After how long waiting ``onLockWait`` is called (once).
+        public var lockNoticeMilliseconds = 1_000
+        /// Called once when a wait for another process's lock passes
+        /// ``lockNoticeMilliseconds`` (a command line prints that it is waiting).
+        public var onLockWait: (@Sendable () -> Void)?
         /// `PRAGMA cache_size` (negative values are KiB), nil for SQLite's default.
         public var cacheSize: Int?
         /// False for scratch databases that may be lost on a crash (no WAL,
@@ -67,6 +73,8 @@ public final class Database {
     public let mode: Mode
     public let configuration: Configuration
     private(set) var handle: OpaquePointer
+    /// The busy handler's clock and notice.
+    let lockWaiter: LockWaiter
     var statementCache: [String: Statement] = [:]
     /// The file as it was when opened as an immutable snapshot (see ``Mode/snapshot``).
     private(set) var snapshot: FileIdentity?
@@ -85,6 +93,7 @@ public final class Database {
         self.path = path
         self.mode = mode
         self.configuration = configuration
+        lockWaiter = LockWaiter(configuration: configuration)
 
         let version = sqlite3_libversion_number()
         if version < configuration.minimumSQLiteVersion {
@@ -181,7 +190,7 @@ public final class Database {
 
     private func setUp() throws {
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, configuration.busyTimeoutMilliseconds)
+        lockWaiter.install(on: handle)
         var ignored: Int32 = 0
         _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &ignored)
         _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored)

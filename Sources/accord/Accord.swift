@@ -49,11 +49,38 @@ struct Accord: ParsableCommand {
         ]
     )
 
+    /// `accord help NAME …` for a command that does not exist is a usage
+    /// error (the parser would print the general help and exit 0).
+    static func refuseUnknownHelpTopic(_ arguments: [String]) throws {
+        guard arguments.first == "help" else { return }
+        var commands: [ParsableCommand.Type] = configuration.subcommands
+        var path = "accord"
+        for word in arguments.dropFirst() where !word.hasPrefix("-") {
+            var match: ParsableCommand.Type?
+            var names: [String] = []
+            for command in commands {
+                let name = command.configuration.commandName ?? command._commandName
+                names.append(name)
+                if name == word { match = command }
+            }
+            guard let match else {
+                let names = names.joined(separator: ", ")
+                throw CommandFailure(message: "no command '\(OneLine.escaped(word, limit: 40))' in \(path); the commands are \(names)",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+            path += " " + word
+            commands = match.configuration.subcommands
+            if commands.isEmpty { return }
+        }
+    }
+
     static func main() {
         do {
             try ArgumentChecks.checkEncoding()
             let arguments = GlobalOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
             try ArgumentChecks.checkRepeats(arguments)
+            try ArgumentChecks.checkEmptyValues(arguments)
+            try refuseUnknownHelpTopic(arguments)
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {

@@ -93,7 +93,7 @@ struct FoundationCLITests {
         let dir = try TemporaryDirectory()
         let accord = AccordRunner(dir)
         #expect(try accord("no-such-command").status == 64)
-        #expect(try accord("audit", "--format", "csv").stderr.contains("audit prints table, json or ndjson"))
+        #expect(try accord("audit", "--format", "csv").stderr.contains("Please provide one of 'table', 'json' or 'ndjson'"))
         #expect(try accord("init", "--no-such-flag").status == 64)
         let version = try accord("--version")
         #expect(version.status == 0)

@@ -196,34 +196,44 @@ struct ImportCLITests {
         #expect(try world.state() == before)
     }
 
-    @Test("--keep-going writes the good rows and the rejects (with an error column), exit 65; the fixed rejects import")
+    @Test("--keep-going writes the good rows and the rejects as they were read, reasons beside them, exit 65; the fixed rejects import")
     func keepGoing() throws {
         let world = try ImportWorld()
-        try world.write("batch.csv", """
-            \(Self.header)
-            v1,UA-release,10,,2025-05-23,ICRC,,,"a, b"
-            v2,UA-release,x,,2025-05-23,ICRC,,,
-            v3,UA-release,30,,2025-05-23,ICRC,,,
-            v4,nope,40,,2025-05-23,ICRC,,,
-
-            """)
+        let rows = [
+            "v1,UA-release,10,,2025-05-23,ICRC,,,\"a, b\"\n",
+            "v2,UA-release,x,,2025-05-23,ICRC,,,\n",
+            "v3,UA-release,30,,2025-05-23,ICRC,,,\n",
+            "v4,nope,40,,2025-05-23,ICRC,,,\"two\r\nlines\"\n",
+            "v5,UA-release,50,,2025-05-23,ICRC,,,,surplus\n",
+        ]
+        try world.write("batch.csv", "\(Self.header)\n" + rows.joined())
         let outcome = try world.importing("batch.csv", "--keep-going", "--rejects", "rejects.csv")
         #expect(outcome.status == 65)
         #expect(outcome.stderr.contains("batch.csv:3: quantity 'x' is not a whole number"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("batch.csv:5: commitment: no commitment 'nope'"), "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("2 added, 0 already present, 2 rejected"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("batch.csv:7: the row has 10 fields but the header has 9"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("2 added, 0 already present, 3 rejected"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Rejected records written to rejects.csv as they were read, the reasons to rejects.csv.errors."),
+                "\(outcome.stderr)")
         #expect(try world.query("SELECT group_concat(external_id) FROM verifications") == "v1,v3")
+        // Byte for byte: the header, then each rejected record with its quotes, its line break and its extra field.
         let rejects = try world.read("rejects.csv")
-        let lines = rejects.split(separator: "\r\n").map(String.init)
-        #expect(lines.count == 3, "\(rejects)")
-        #expect(lines[0] == Self.header + ",error")
-        #expect(lines[1].hasPrefix("v2,UA-release,x,,2025-05-23,ICRC,,,,line 3: quantity 'x' is not a whole number"))
-        #expect(lines[2].hasPrefix("v4,nope,"))
-        // Fix the rows in the rejects file and import it as it is (the error column is ignored).
-        try world.write("fixed.csv", rejects.replacingOccurrences(of: ",x,", with: ",20,").replacingOccurrences(of: "nope", with: "UA-release"))
-        let again = try world.importing("fixed.csv")
+        #expect(rejects == "\(Self.header)\n" + rows[1] + rows[3] + rows[4])
+        // One line per reject: where it is now (FILE:LINE), where it was read, and why.
+        let errors = try world.read("rejects.csv.errors").split(separator: "\n").map(String.init)
+        #expect(errors == [
+            "rejects.csv:2: batch.csv line 3: quantity 'x' is not a whole number",
+            "rejects.csv:3: batch.csv line 5: commitment: no commitment 'nope'; list them with `accord commitment list`",
+            "rejects.csv:5: batch.csv line 7: the row has 10 fields but the header has 9; quote fields that hold ','",
+        ], "\(errors)")
+        // Fix the rows in place and import the rejects file with the same command.
+        try world.write("rejects.csv", rejects.replacingOccurrences(of: ",x,", with: ",20,").replacingOccurrences(of: "nope", with: "UA-release")
+                            .replacingOccurrences(of: ",,surplus", with: ",surplus"))
+        let again = try world.importing("rejects.csv", "--keep-going", "--rejects", "rejects-2.csv")
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try world.query("SELECT sum(quantity) FROM verifications") == "100")
+        #expect(again.stderr.contains("3 added, 0 already present, 0 rejected"), "\(again.stderr)")
+        #expect(try world.query("SELECT sum(quantity) FROM verifications") == "150")
+        #expect(try world.query("SELECT note FROM verifications WHERE external_id = 'v4'") == "two\nlines")
     }
 
     @Test("--rejects needs --keep-going; atomic mode lists at most 50 bad rows then a count")
@@ -265,7 +275,26 @@ struct ImportCLITests {
         #expect(try world.importing("a.csv").status == 0)
         let outcome = try world.importing("b.csv")
         #expect(outcome.status == 65)
-        #expect(outcome.stderr.contains("b.csv:2: id v1 already exists"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("b.csv:2: id v1 already exists (entry 12) with other values: quantity 10 → 11; "
+                                        + "if the new values are right, record them with `accord correct v1`"), "\(outcome.stderr)")
+    }
+
+    @Test("an id given twice in one file with different content cites the earlier line, never an entry not yet written")
+    func changedWithinFile() throws {
+        let world = try ImportWorld()
+        try world.write("twice.csv", "\(Self.header)\nk1,UA-release,35000,,2025-05-23,ICRC,,,\nk2,UA-release,5,,2025-05-23,ICRC,,,\n"
+                        + "k1,UA-release,35001,,2025-05-23,Red Cross,,,\n")
+        let before = try world.state()
+        let outcome = try world.importing("twice.csv")
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("twice.csv:4: id k1 already exists on line 2 of twice.csv with other values: "
+                                        + "quantity 35000 → 35001, source ICRC → 'Red Cross'; keep the row that is right"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("entry"), "\(outcome.stderr)")
+        #expect(try world.state() == before)
+        // With --keep-going the first row is written and the second rejected, still citing the line.
+        let kept = try world.importing("twice.csv", "--keep-going")
+        #expect(kept.stderr.contains("twice.csv:4: id k1 already exists on line 2 of twice.csv"), "\(kept.stderr)")
+        #expect(try world.query("SELECT quantity FROM verifications WHERE external_id = 'k1'") == "35000")
     }
 
     @Test("JSON Lines: rows as objects; a line that is not an object is a bad row")
@@ -314,13 +343,25 @@ struct ImportCLITests {
         #expect(invalid.stderr.contains("latin1.jsonl:1: "), "\(invalid.stderr)")
         #expect(invalid.stderr.contains("UTF-8"), "\(invalid.stderr)")
         #expect(try world.state() == before)
-        // --keep-going writes JSONL rejects, with an "error" member.
+        // --keep-going writes the JSONL lines as they were read, the one that does not parse included.
         let kept = try world.importing("bad.jsonl", "--keep-going", "--rejects", "rejects.jsonl")
         #expect(kept.status == 65)
-        let rejects = try world.read("rejects.jsonl").split(separator: "\n")
-        #expect(rejects.count == 3)
-        #expect(rejects[1].hasPrefix("{\"id\":\"j5\","))
-        #expect(rejects[1].contains("\"error\":\"line 3: unknown key 'colour'"))
+        let lines = try world.read("bad.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(try world.read("rejects.jsonl") == lines[1...3].joined(separator: "\n") + "\n")
+        let errors = try world.read("rejects.jsonl.errors").split(separator: "\n")
+        #expect(errors.count == 3)
+        #expect(errors[1].hasPrefix("rejects.jsonl:2: bad.jsonl line 3: unknown key 'colour'"), "\(errors)")
+        #expect(errors[2].hasPrefix("rejects.jsonl:3: bad.jsonl line 4: "), "\(errors)")
+        // Fixed in place, the rejects import with the same command.
+        try world.write("rejects.jsonl", """
+            {"id":"j5b","commitment":"UA-release","quantity":1,"observed":"2025-05-23","source":"ICRC"}
+            {"id":"j5","commitment":"UA-release","quantity":1,"observed":"2025-05-23","source":"ICRC","note":"red"}
+            {"id":"j6","commitment":"UA-release","quantity":1,"observed":"2025-05-23","source":"ICRC"}
+
+            """)
+        let again = try world.importing("rejects.jsonl", "--keep-going", "--rejects", "rejects-2.jsonl")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("3 added, 0 already present, 0 rejected"), "\(again.stderr)")
     }
 
     @Test("standard input: rows piped in import; nothing on stdin is refused as empty")

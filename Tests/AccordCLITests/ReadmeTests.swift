@@ -70,8 +70,15 @@ struct ReadmeTests {
         #expect(examples.count >= 30, "the README lost its examples")
         var directories: [String: TemporaryDirectory] = [:]
         for example in examples {
-            let directory = try directories[example.session] ?? TemporaryDirectory()
-            directories[example.session] = directory
+            let directory: TemporaryDirectory
+            if let existing = directories[example.session] {
+                directory = existing
+            } else {
+                // Each session starts with a copy of examples/, as if run from the repository's root.
+                directory = try TemporaryDirectory()
+                try FileManager.default.copyItem(at: examplesDirectory, to: directory.url.appendingPathComponent("examples"))
+                directories[example.session] = directory
+            }
             var command = example.command
             for prefix in ["swift run accord ", "accord "] where command.hasPrefix(prefix) {
                 command = "'\(AccordRunner.binary)' " + command.dropFirst(prefix.count)

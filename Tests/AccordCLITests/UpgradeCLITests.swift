@@ -14,6 +14,26 @@ struct UpgradeCLITests {
 
     static func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
 
+    /// The report with every rate rounded to 4 places, as releases before unrounded rates printed them.
+    static func roundingRates(_ value: Any) -> Any {
+        if let object = value as? [String: Any] {
+            var result: [String: Any] = [:]
+            for (key, item) in object {
+                if ["rate", "followThrough"].contains(key), let number = item as? Double, !(item is Bool) {
+                    var rounded = (number * 10_000).rounded() / 10_000
+                    if number > 0 && rounded <= 0 { rounded = 0.0001 }
+                    if number < 1 && rounded >= 1 { rounded = 0.9999 }
+                    result[key] = rounded
+                } else {
+                    result[key] = roundingRates(item)
+                }
+            }
+            return result
+        }
+        if let array = value as? [Any] { return array.map(roundingRates) }
+        return value
+    }
+
     @Test("migrate rebuilds the projections and records the upgrade; reports, breaches, audit and roots agree with the old release")
     func upgrade() throws {
         let dir = try TemporaryDirectory()
@@ -30,13 +50,13 @@ struct UpgradeCLITests {
         #expect(refused.status == 66 && refused.stderr.contains("accord migrate"), "\(refused.stderr)")
 
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 8"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 9"), "\(migrate.stderr)")
         // The old entries are untouched; one entry records the upgrade and carries the first state root.
         let rows = try Attacker.sql(db, "SELECT seq, hex(entry), hex(leaf_hash) FROM journal ORDER BY seq;")
         #expect(Array(rows.prefix(35)) == oldRows)
         #expect(rows.count == 36)
         let history = try accord.ok("history", "36", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 8"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 9"), "\(history)")
 
         // The same report and breaches as the old release printed (its stamp aside: the journal grew by one).
         var old = try #require(try Self.json(String(decoding: try Self.fixture("report-2025-06-30.json"), as: UTF8.self)) as? [String: Any])
@@ -45,6 +65,8 @@ struct UpgradeCLITests {
         #expect((new["ledger"] as? [String: Any])?["id"] as? String == (old["ledger"] as? [String: Any])?["id"] as? String)
         old["ledger"] = nil
         new["ledger"] = nil
+        // The old release rounded rates to 4 places; this one prints them unrounded.
+        new = Self.roundingRates(new) as? [String: Any] ?? [:]
         // Fields added since (lateness, triggers, decimals, local dates, the signer) aside, every old one is the same.
         #expect(Self.holds(new, old), "report differs:\n\(new)\nwas\n\(old)")
         let oldBreaches = try Self.json(String(decoding: try Self.fixture("breaches-all.json"), as: UTF8.self))

@@ -62,8 +62,11 @@ struct BriefingChartTests {
         #expect(html.contains("<title>\(long)-0</title>"))
         #expect(html.contains(String(long.prefix(FulfilmentChart.labelCharacters - 1)) + "…"))
         Self.checkCoordinates(html)
-        // Markdown lists them all.
-        #expect(briefing.markdown.contains("\(long)-39"))
+        // The Markdown carries the same: the drawn commitments and the note that counts the rest.
+        let markdown = briefing.markdown
+        for c in briefing.drawnCommitments.shown { #expect(markdown.contains(BriefText.markdown(c.id) + " |")) }
+        for c in briefing.drawnCommitments.cut { #expect(!markdown.contains(BriefText.markdown(c.id) + " |")) }
+        #expect(markdown.contains("25 more commitments not drawn \\("))
     }
 
     @Test("zero everywhere: zero rates, zero tranches, an exchange with no tranche, no breach")

@@ -42,7 +42,12 @@ struct IdempotencyTests {
         }
         #expect(error?.code == .badInput)
         #expect(error?.message.contains("form-1") == true)
-        #expect(error?.message.contains("different content") == true)
+        // What differs, field by field, and what to do instead.
+        let differs = ["quantity": "quantity 390 → 391", "date": "observed 2025-05-23 → 2025-05-24", "source": "source ICRC → Other",
+                       "confidence": "confidence confirmed → probable", "commitment": "commitment C → D"][change] ?? "?"
+        #expect(error?.message.contains("with other values: \(differs)") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("`accord correct form-1`") == true, "\(error?.message ?? "")")
+        #expect(error?.conflict?.differences.count == 1)
         #expect(try f.contents() == before)
     }
 

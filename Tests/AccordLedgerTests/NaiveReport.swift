@@ -46,6 +46,7 @@ extension RandomLedger {
     /// within its window, a quantity or an action from its agreement's date,
     /// each as in force on that day.
     func inForce(_ commitment: Commitment, breachOn day: Int64) -> Bool {
+        if let withdrawal = withdrawals[commitment.id], !withdrawal.voided, withdrawal.day <= day { return false }
         let terms = terms(of: commitment, onDay: day)
         if terms.kind == .restraint {
             return terms.from.map { $0 <= day } ?? true && terms.until.map { day <= $0 } ?? true
@@ -76,8 +77,10 @@ extension RandomLedger {
     /// invocation then answers the latest unanswered trigger, in time or late;
     /// one left open past its response time has lapsed.
     func triggers(of guarantee: Guarantee, at: Int64) -> [Trigger] {
+        // Each breach on the guarantee's terms of its own day; each trigger with the response time of its day.
         let breaches = records.filter {
-            $0.isBreach && guarantee.covers.contains($0.commitment) && $0.day <= at && $0.effectiveRank == 0 && counts($0)
+            $0.isBreach && terms(of: guarantee, onDay: $0.day).covers.contains($0.commitment) && $0.day <= at
+                && $0.effectiveRank == 0 && counts($0)
         }
         let invoked = Set((invocations[guarantee.id] ?? []).filter { !$0.voided && $0.day <= at }.map(\.day))
         guard let start = (breaches.map(\.day) + invoked).min() else { return [] }
@@ -86,7 +89,8 @@ extension RandomLedger {
             if let first = breaches.filter({ $0.day == day }).map(\.seq).min() {
                 let open = triggers.last.map { $0.invokedOn == nil && day <= $0.respondBy } ?? false
                 if !open {
-                    triggers.append(Trigger(breach: first, triggeredOn: day, respondBy: day + guarantee.days, invokedOn: nil,
+                    triggers.append(Trigger(breach: first, triggeredOn: day, respondBy: day + terms(of: guarantee, onDay: day).days,
+                                            invokedOn: nil,
                                             outcome: .open))
                 }
             }
@@ -163,13 +167,8 @@ struct NaiveReport {
     var guarantors: [GuarantorLine] = []
     var reciprocity: [(String, String, [(Int64, Int64, Int64)], Int64)] = []
 
-    /// Rounds to 4 places without ever turning a partial rate into 0 or 1.
-    static func round4(_ value: Double) -> Double {
-        let rounded = (value * 10_000).rounded() / 10_000
-        if value > 0 && rounded == 0 { return 0.0001 }
-        if value < 1 && rounded == 1 { return 0.9999 }
-        return rounded
-    }
+    /// Rates are carried unrounded (tables round them for display only).
+    static func round4(_ value: Double) -> Double { value }
 
     static func pam(_ rate: Double?) -> Int? {
         guard let rate else { return nil }
@@ -234,8 +233,8 @@ struct NaiveReport {
             }
             let status: FulfilmentStatus
             if withdrawn(id) { status = .withdrawn }
-            else if blocked { status = .blocked }
             else if c.breaches > 0 { status = .breached }
+            else if blocked { status = .blocked }
             else if fulfilled { status = .fulfilled }
             else if commitment.kind != .restraint, let due = commitment.due, at > due { status = .overdue }
             else if let from = commitment.from, from > at { status = .notYetDue }
@@ -298,8 +297,9 @@ struct NaiveReport {
         var guarantorOrder: [String] = []
         var triggersOf: [String: [RandomLedger.Trigger]] = [:]
         var guaranteesOf: [String: Int] = [:]
-        for guarantee in model.guarantees.map({ model.terms(of: $0, onDay: at) }) {
-            let triggers = model.triggers(of: guarantee, at: at)
+        for recorded in model.guarantees {
+            let guarantee = model.terms(of: recorded, onDay: at)
+            let triggers = model.triggers(of: recorded, at: at)
             let status: GuaranteeStatus
             switch triggers.last?.outcome {
             case nil: status = .dormant

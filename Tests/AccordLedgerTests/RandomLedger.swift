@@ -286,13 +286,19 @@ extension RandomLedger {
                 let index = Int.random(in: 0..<model.records.count, using: &random)
                 // Without a confidence, a corroboration takes that of the record it corroborates.
                 let given = chance(0.7) ? confidence : nil
+                if model.records[index].voided {
+                    refused("a corroboration of a voided record") {
+                        _ = try f.ledger.corroborate(CorroborationInput(target: String(model.records[index].seq),
+                                                                        source: source(name, given)), as: f.recorder)
+                    }
+                    continue
+                }
                 let seq = try f.ledger.corroborate(CorroborationInput(target: String(model.records[index].seq),
                                                                       source: source(name, given)), as: f.recorder).outcome.seq
                 model.records[index].corroborations.append(Corroboration(seq: seq, source: name,
                                                                          rank: given ?? model.records[index].rank))
             } else if roll < 73, let guarantee = model.guarantees.randomElement(using: &random) {
-                let terms = model.terms(of: guarantee, onDay: day)
-                if let last = model.triggers(of: terms, at: day).last, last.invokedOn == nil {
+                if let last = model.triggers(of: guarantee, at: day).last, last.invokedOn == nil {
                     let seq = try f.invoke(guarantee.id, on: text(day)).seq
                     model.invocations[guarantee.id, default: []].append(Dated(seq: seq, day: day))
                 } else {
@@ -433,6 +439,23 @@ extension RandomLedger {
         func void(_ seq: Int64) throws { _ = try f.ledger.void(String(seq), reason: "Entered in error", as: f.recorder) }
         switch target {
         case .record(let index):
+            // A breach whose trigger an invocation answers cannot go before that invocation.
+            var without = model
+            without.records[index].voided = true
+            if model.records[index].isBreach && model.guarantees.contains(where: { guarantee in
+                let at = (model.records.map(\.day) + model.invocations.values.flatMap { $0.map(\.day) }).max() ?? 0
+                return without.triggers(of: guarantee, at: at).filter { $0.invokedOn != nil }.count
+                    < model.triggers(of: guarantee, at: at).filter { $0.invokedOn != nil }.count
+            }) {
+                do {
+                    try void(model.records[index].seq)
+                    Issue.record("seed \(seed): voided breach \(model.records[index].seq), though an invocation answers its trigger")
+                } catch let error as LedgerError {
+                    #expect(error.code == .badInput)
+                    model.refusals["a void of a breach an invocation answers", default: 0] += 1
+                }
+                return
+            }
             try void(model.records[index].seq)
             model.records[index].voided = true
         case .corroboration(let index, let inner):

@@ -50,10 +50,10 @@ extension Briefing {
     }
 
     private var keyPointsHTML: String {
-        let points = keyPoints
+        let (points, more) = shownKeyPoints
         var html = "<section><h2>Key points</h2>\n<ul class=\"points\">\n"
-        for point in points.prefix(9) { html += "<li>\(BriefText.prose(point))</li>\n" }
-        if points.count > 9 { html += "<li class=\"muted\">\(points.count - 9) more in the sections below.</li>\n" }
+        for point in points { html += "<li>\(BriefText.prose(point))</li>\n" }
+        if more > 0 { html += "<li class=\"muted\">\(more) more in the sections below.</li>\n" }
         return html + "</ul></section>\n"
     }
 
@@ -112,7 +112,8 @@ extension Briefing {
     private var exchangesHTML: String {
         guard !report.reciprocity.isEmpty else { return "" }
         var html = "<section class=\"flow\"><h2>Reciprocal exchanges <span class=\"muted\">(counted quantities per date)</span></h2>\n"
-        for pair in report.reciprocity.prefix(Briefing.exchangeChartLimit) {
+        let (drawn, rest) = shownExchanges
+        for pair in drawn {
             let (a, b) = sideLabels(pair)
             let unit = pair.unit.map { " (\($0))" } ?? ""
             html += "<div class=\"pair\"><h3>\(h("\(pair.a) (\(a)) ↔ \(pair.b) (\(b))\(unit)"))</h3>\n"
@@ -120,7 +121,6 @@ extension Briefing {
             html += trancheTable(pair, a, b)
             html += "</div>\n"
         }
-        let rest = report.reciprocity.dropFirst(Briefing.exchangeChartLimit)
         if !rest.isEmpty {
             html += "<p class=\"note\">Not drawn: "
             html += rest.map { h("\($0.a) ↔ \($0.b): \(BriefText.amount($0.totalA, scale: $0.decimals)) / \(BriefText.amount($0.totalB, scale: $0.decimals)), balance \(BriefText.signedAmount($0.balance, scale: $0.decimals))") }
@@ -131,21 +131,14 @@ extension Briefing {
     }
 
     private func trancheTable(_ pair: ReciprocityReport, _ a: String, _ b: String) -> String {
-        var rows: [(String, Int64, Int64, Int64, Int64)] = []
-        var runningA: Int64 = 0, runningB: Int64 = 0
-        for tranche in pair.tranches {
-            runningA += tranche.a
-            runningB += tranche.b
-            rows.append((tranche.date.text, tranche.a, tranche.b, runningA, runningB))
-        }
+        let (rows, hidden) = shownTranches(pair)
         guard !rows.isEmpty else { return "" }
         var html = "<table class=\"compact\"><thead><tr><th>Date</th><th class=\"num\">\(h(a))</th><th class=\"num\">\(h(b))</th>"
         html += "<th class=\"num\">\(h(a)) total</th><th class=\"num\">\(h(b)) total</th><th class=\"num\">Balance</th></tr></thead><tbody>\n"
-        let hidden = max(0, rows.count - Briefing.trancheRowLimit)
         if hidden > 0 {
             html += "<tr><td colspan=\"6\" class=\"muted\">\(BriefText.plural(hidden, "earlier date")) not listed; totals below include them.</td></tr>\n"
         }
-        for row in rows.dropFirst(hidden) {
+        for row in rows {
             html += "<tr><td class=\"nowrap\">\(row.0)</td><td class=\"num\">\(BriefText.amount(row.1, scale: pair.decimals))</td><td class=\"num\">\(BriefText.amount(row.2, scale: pair.decimals))</td>"
             html += "<td class=\"num\">\(BriefText.amount(row.3, scale: pair.decimals))</td><td class=\"num\">\(BriefText.amount(row.4, scale: pair.decimals))</td>"
             html += "<td class=\"num\"><b>\(BriefText.signedAmount(row.3 - row.4, scale: pair.decimals))</b></td></tr>\n"
@@ -171,15 +164,9 @@ extension Briefing {
                                party: { BriefText.truncated($0, 12) }).svg + "\n"
         html += BreachTimeline.legend + "</div>\n"
         guard !period.isEmpty else { return html + "</section>\n" }
-        let ordered = period.sorted { a, b in
-            let ca = counts(a), cb = counts(b)
-            if ca != cb { return ca }
-            let sa = Severity(rawValue: a.severity) ?? .minor, sb = Severity(rawValue: b.severity) ?? .minor
-            return sa != sb ? sa > sb : (Briefing.day(of: a) ?? 0) > (Briefing.day(of: b) ?? 0)
-        }
         html += "<table><thead><tr><th>Observed</th><th>Party</th><th>Commitment</th><th>Severity</th>"
         html += "<th>Confidence</th><th>Source</th><th class=\"what\">What</th></tr></thead><tbody>\n"
-        for breach in ordered.prefix(Briefing.breachRowLimit).sorted(by: { (Briefing.day(of: $0) ?? 0, $0.seq) < (Briefing.day(of: $1) ?? 0, $1.seq) }) {
+        for breach in shownBreaches.breaches {
             let confidence = notCountedReason(breach).map { "\(h(breach.confidence)) <span class=\"muted\">(not counted: \(h($0)))</span>" }
                 ?? h(breach.confidence)
             var what = BriefText.truncated(breach.description ?? "", 80)
@@ -189,9 +176,7 @@ extension Briefing {
             html += "<td>\(h(breach.source))\(breach.sources > 1 ? " +\(breach.sources - 1)" : "")</td><td>\(h(what))</td></tr>\n"
         }
         html += "</tbody></table>\n"
-        if period.count > Briefing.breachRowLimit {
-            html += "<p class=\"note\">\(period.count - Briefing.breachRowLimit) less grave or uncounted breaches not listed; `accord breaches --at \(h(report.at.text)) --as-of \(report.ledger.seq)` lists them all.</p>\n"
-        }
+        if let note = moreBreachesNote { html += "<p class=\"note\">\(h(note))</p>\n" }
         return html + "</section>\n"
     }
 
@@ -204,7 +189,8 @@ extension Briefing {
         }
         html += "<table><thead><tr><th>Guarantee</th><th>Guarantor</th><th>Covers</th><th class=\"consequence\">Consequence</th>"
         html += "<th>Triggered</th><th>Response due</th><th>Outcome</th></tr></thead><tbody>\n"
-        for g in report.guarantees.prefix(Briefing.guaranteeRowLimit) {
+        let (guarantees, moreGuarantees) = shownGuarantees
+        for g in guarantees {
             let rows = max(g.triggers.count, 1)
             let span = rows > 1 ? " rowspan=\"\(rows)\"" : ""
             html += "<tr>\(idCell(g.id, span: span))<td\(span)>\(h(partyShort(g.guarantor)))</td>"
@@ -220,8 +206,8 @@ extension Briefing {
             }
         }
         html += "</tbody></table>\n"
-        if report.guarantees.count > Briefing.guaranteeRowLimit {
-            html += "<p class=\"note\">\(report.guarantees.count - Briefing.guaranteeRowLimit) more guarantees not listed.</p>\n"
+        if moreGuarantees > 0 {
+            html += "<p class=\"note\">\(BriefText.plural(moreGuarantees, "more guarantee")) not listed.</p>\n"
         }
         let followThrough = report.guarantors.map { g in
             "\(partyShort(g.party)): \(followThroughCounts(g)); follow-through \(BriefText.percent(g.followThrough))"
@@ -244,8 +230,7 @@ extension Briefing {
 
     private var evidenceHTML: String {
         let shown = drawnCommitments.shown
-        let listed = shown.filter { c in c.sources > 0 || c.leftOut > 0 || !(sources[c.id] ?? []).isEmpty }
-        let bare = shown.filter { c in !listed.contains { $0.id == c.id } }
+        let (listed, bare) = evidenceRows
         var html = "<section class=\"flow\"><h2>Evidence behind the numbers</h2>\n<p class=\"note\">"
         html += h("Only \(thresholdText) evidence counts (--min-confidence \(report.minConfidence.rawValue)). ")
         html += h("\(BriefText.plural(Int(leftOut), "record")) observed by \(report.at.text) fell below the threshold and were left out; ")
@@ -255,12 +240,8 @@ extension Briefing {
             html += "<table><thead><tr><th>Commitment</th><th>Party</th><th>Counted</th><th>Sources of counted evidence</th>"
             html += "<th class=\"num\">Sources</th><th class=\"num\">Left out</th></tr></thead><tbody>\n"
             for c in listed {
-                let names = sources[c.id] ?? []
-                var sourceText = names.isEmpty ? "none" : names.prefix(3).joined(separator: "; ")
-                if names.count > 3 { sourceText += "; +\(names.count - 3) more" }
-                if c.sources > names.count && !names.isEmpty { sourceText += " + corroborating" }
                 html += "<tr>\(idCell(c.id))\(idCell(c.party))<td>\(h(measure(c)))</td>"
-                html += "<td>\(h(sourceText))</td><td class=\"num\">\(c.sources)</td><td class=\"num\">\(c.leftOut)</td></tr>\n"
+                html += "<td>\(h(sourceText(c)))</td><td class=\"num\">\(c.sources)</td><td class=\"num\">\(c.leftOut)</td></tr>\n"
             }
             html += "</tbody></table>\n"
         }
@@ -279,7 +260,7 @@ extension Briefing {
         <footer class="stamp"><dl>
         <dt>Generated at</dt><dd class="generated"><time datetime="\(generatedAt.iso8601)">\(generatedAt.iso8601)</time></dd>
         <dt>Judged at (--at)</dt><dd>\(h(report.at.text)); breaches counted \(h(periodText))</dd>
-        <dt>Ledger</dt><dd>entry (seq) \(report.ledger.seq) of ledger <code>\(h(report.ledger.ledgerID))</code></dd>
+        <dt>Ledger</dt><dd>\(h(database)): entry (seq) \(report.ledger.seq) of ledger <code>\(h(report.ledger.ledgerID))</code></dd>
         <dt>Merkle root</dt><dd><code>\(h(report.ledger.root))</code> (tree size \(report.ledger.treeSize))</dd>
         <dt>Reproduce</dt><dd><code class="command">\(h(reproduceCommand))</code></dd>
         </dl></footer>\n

@@ -16,17 +16,23 @@ public struct BriefingOptions: Sendable {
     /// The start of the period whose breaches the headline counts
     /// (default: the earliest date of the agreements in scope).
     public var since: Moment?
-    /// The ledger path as the user gave it.
+    /// The ledger as the user named it: the `--db` path as typed, or (when
+    /// it came from the environment or the default) its file name only, so
+    /// the briefing never shows a path the user did not type.
     public var database: String
+    /// Whether `database` was typed on the command line (`--db`): only then
+    /// does the reproduce command carry it.
+    public var databaseOnCommandLine: Bool
     /// The output file as the user gave it; nil for standard output.
     public var output: String?
     public var format: BriefingFormat
 
     public init(report: ReportOptions = ReportOptions(), since: Moment? = nil, database: String,
-                output: String? = nil, format: BriefingFormat = .html) {
+                databaseOnCommandLine: Bool = true, output: String? = nil, format: BriefingFormat = .html) {
         self.report = report
         self.since = since
         self.database = database
+        self.databaseOnCommandLine = databaseOnCommandLine
         self.output = output
         self.format = format
     }
@@ -48,13 +54,16 @@ public struct Briefing: Sendable {
     public var breaches: [BreachListing]
     /// Party names by id (guarantors included).
     public var partyNames: [String: String]
-    /// Each commitment's counted evidence: the sources of its records at or
-    /// above the threshold, as "name (kind)", first seen first.
+    /// Each commitment's counted sources, exactly those the report counts,
+    /// one "name (kind)" per source (look-alike spellings are one source:
+    /// ``TextRules/sourceKey(_:)``), first recorded first.
     public var sources: [String: [String]]
     /// The real time the briefing was made.
     public var generatedAt: Timestamp
-    /// The ledger path and output as given, for the reproduce command.
+    /// The ledger as the user named it, and the output as given, for the
+    /// footer and the reproduce command (see ``BriefingOptions/database``).
     public var database: String
+    public var databaseOnCommandLine = true
     public var output: String?
     public var format: BriefingFormat
 
@@ -75,7 +84,8 @@ public struct Briefing: Sendable {
     /// The exact `accord brief …` command that reproduces this briefing: the
     /// date, the seq it reflects, the period, the threshold and the filters.
     public var reproduceCommand: String {
-        var words = ["accord", "brief", "--db", database, "--at", report.at.text, "--as-of", String(report.ledger.seq)]
+        var words = ["accord", "brief"] + (databaseOnCommandLine ? ["--db", database] : [])
+            + ["--at", report.at.text, "--as-of", String(report.ledger.seq)]
         if let since { words += ["--since", since.text] }
         if report.minConfidence != .confirmed { words += ["--min-confidence", report.minConfidence.rawValue] }
         if let agreement = report.agreementFilter { words += ["--agreement", agreement] }
@@ -122,27 +132,14 @@ extension Ledger {
                 if inScope.contains(breach.commitment) { breaches.append(breach) }
             }
 
-            var sources: [String: [String]] = [:]
-            func note(_ commitment: String, _ name: String, _ kind: String) {
-                let label = "\(name) (\(kind))"
-                if !(sources[commitment] ?? []).contains(label) { sources[commitment, default: []].append(label) }
-            }
-            var verificationQuery = VerificationQuery()
-            verificationQuery.at = report.at
-            verificationQuery.party = report.partyFilter
-            verificationQuery.minConfidence = report.minConfidence
-            try view.forEachVerification(verificationQuery) { verification in
-                if inScope.contains(verification.commitment) {
-                    note(verification.commitment, verification.source, verification.sourceKind)
-                }
-            }
-            for breach in breaches where (Confidence(rawValue: breach.confidence) ?? .unverified) >= report.minConfidence {
-                note(breach.commitment, breach.source, breach.sourceKind)
-            }
+            // The sources the report counted, each once.
+            let sources = try view.countedSources(threshold: report.minConfidence, day: report.at.day, commitments: inScope)
             let partyNames = Dictionary(snapshot.parties.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            return Briefing(report: report, since: since, breaches: breaches, partyNames: partyNames,
-                            sources: sources, generatedAt: generatedAt, database: options.database,
-                            output: options.output, format: options.format)
+            var briefing = Briefing(report: report, since: since, breaches: breaches, partyNames: partyNames,
+                                    sources: sources, generatedAt: generatedAt, database: options.database,
+                                    output: options.output, format: options.format)
+            briefing.databaseOnCommandLine = options.databaseOnCommandLine
+            return briefing
         }
     }
 }

@@ -145,6 +145,6 @@ extension Briefing {
         }
         let parts = counts.map { "\($0.1) \(BriefStyle.look($0.0).label)" }.joined(separator: ", ")
         return "\(BriefText.plural(cut.count, "more commitment")) not drawn (\(parts)); the most urgent \(Briefing.commitmentRowLimit) are shown. "
-            + "The Markdown version (--format markdown) and `accord report` list them all."
+            + "`accord report` lists them all."
     }
 }

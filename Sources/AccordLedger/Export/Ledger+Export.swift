@@ -16,7 +16,7 @@ public enum ExportTable: String, Sendable, CaseIterable {
              "description", "evidence_sha256", "evidence_uri", "note", "place", "lat", "lon", "geo_precision", "corroborates"]
                 + ExportTable.recordTail
         case .commitments:
-            ["kind", "id", "agreement", "party", "commitment_kind", "quantity", "unit", "due", "from", "until", "reciprocal",
+            ["kind", "id", "agreement", "party", "commitment_kind", "quantity", "decimals", "unit", "due", "from", "until", "reciprocal",
              "depends_on", "text", "seq", "recorded_at", "withdrawn"]
         case .guarantees:
             ["kind", "id", "guarantor", "covers", "consequence", "respond_within_days", "seq", "recorded_at", "invoked"]
@@ -31,6 +31,15 @@ public enum ExportTable: String, Sendable, CaseIterable {
 
     /// Whether rows are verifications or breaches (and take `--at` and `--status`).
     public var holdsRecords: Bool { self == .verifications || self == .breaches }
+}
+
+/// The formats `accord export` writes: the row formats, and GeoJSON for the
+/// tables whose rows have a location.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv, tsv, ndjson, json, markdown, table, geojson
+
+    /// The row format, for all but GeoJSON.
+    public var rows: OutputFormat? { OutputFormat(rawValue: rawValue) }
 }
 
 /// What to export.
@@ -81,7 +90,7 @@ extension Ledger {
 /// commitments were added), each record's versions in journal order followed
 /// by its corroborations; folded from the entries behind them, checked
 /// against the evidence chains.
-private struct RecordExport {
+struct RecordExport {
     let view: LedgerView
     let table: ExportTable
     let options: ExportOptions
@@ -91,7 +100,10 @@ private struct RecordExport {
         let columns = table.columns
         func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
         let kindCell: Cell = .text(kind.rawValue)
-        for commitment in try view.state().snapshot.commitments.map(\.commitment.id) {
+        let state = try view.state()
+        // A record or corroboration recorded without an id gets one that a re-import recognises.
+        func id(_ given: String?, _ seq: Int64) -> Cell { .text(given ?? Ledger.derivedID(ledgerID: state.ledgerID, seq: seq)) }
+        for commitment in state.snapshot.commitments.map(\.commitment.id) {
             let book = try EvidenceBook.load(view, kind: kind, owners: [commitment])
             for history in book.records {
                 var wroteLatest = false
@@ -100,7 +112,7 @@ private struct RecordExport {
                     let status = history.status(of: position, inForce: try view.inForce(version.record))
                     guard options.status.admits(status) else { continue }
                     let (effective, sources) = history.standing(own: version.record.source)
-                    var cells: [Cell] = [Cell(version.record.externalID), kindCell]
+                    var cells: [Cell] = [id(history.versions.first?.record.externalID, history.record), kindCell]
                     cells.reserveCapacity(columns.count)
                     cells += RecordExport.fields(version.record)
                     cells.append(.null)  // corroborates
@@ -112,11 +124,11 @@ private struct RecordExport {
                 }
                 // Corroborations follow the record's latest version.
                 guard wroteLatest else { continue }
-                let corroborates = history.versions.first?.record.externalID ?? String(history.record)
+                let corroborates = id(history.versions.first?.record.externalID, history.record)
                 for item in history.corroborations where item.live || options.status == .all {
                     var cells = [Cell](repeating: .null, count: columns.count)
                     let c = item.corroboration
-                    cells[index("id")] = Cell(c.externalID)
+                    cells[index("id")] = id(c.externalID, item.seq)
                     cells[index("kind")] = .text("corroboration")
                     cells[index("source")] = .text(c.source.name)
                     cells[index("source_kind")] = .text(c.source.kind.rawValue)
@@ -124,7 +136,7 @@ private struct RecordExport {
                     cells[index("evidence_sha256")] = Cell(c.evidence.sha256Hex)
                     cells[index("evidence_uri")] = Cell(c.evidence.uri)
                     cells[index("note")] = Cell(c.note)
-                    cells[index("corroborates")] = .text(corroborates)
+                    cells[index("corroborates")] = corroborates
                     cells[index("record")] = .int(history.record)
                     cells[index("seq")] = .int(item.seq)
                     cells[index("status")] = .text(item.voided != nil ? "voided" : item.retracted != nil ? "retracted" : "current")
@@ -140,8 +152,8 @@ private struct RecordExport {
     static func fields(_ record: Record) -> [Cell] {
         switch record {
         case .verification(let v):
-            return [.text(v.commitment), { if case .quantity(let q) = v.measure { return .decimal(q) } else { return .null } }(),
-                    Cell(v.measure.outcome)] + observed(v.observed) + [.text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
+            return [.text(v.commitment), quantity(v.measure), Cell(v.measure.outcome)] + observed(v.observed)
+                + [.text(v.precision.rawValue), .text(v.source.name), .text(v.source.kind.rawValue),
                     .text(v.source.confidence.rawValue), Cell(v.evidence.sha256Hex), Cell(v.evidence.uri), Cell(v.note)]
                 + location(v.location)
         case .breach(let b):
@@ -157,15 +169,24 @@ private struct RecordExport {
         [.text(moment.dayText), moment.hasTime ? .text(moment.text) : .null]
     }
 
+    /// A quantity as it was given, exactly: at its commitment's decimal scale, never its scaled units.
+    static func quantity(_ measure: Measure) -> Cell {
+        guard case .quantity(let value) = measure else { return .null }
+        return .decimal(value)
+    }
+
     static func location(_ location: Location) -> [Cell] {
         [Cell(location.place), Cell(location.coordinates?.latitudeText), Cell(location.coordinates?.longitudeText),
          Cell(location.precision?.rawValue)]
     }
 }
 
-/// Parties, agreements, commitments or guarantees, from their journal entries
-/// (so lists keep the order they were given in), as the verified state names them.
-private struct StructureExport {
+/// Parties, agreements, commitments or guarantees as recorded, from their
+/// journal entries (so lists keep the order they were given in, and an export
+/// imports back into its own ledger as already present), voided ones left
+/// out. Amendments are not rows of these tables: `accord history` and the
+/// journal export show them.
+struct StructureExport {
     let view: LedgerView
     let table: ExportTable
 
@@ -179,7 +200,7 @@ private struct StructureExport {
         case .agreements: seqs = snapshot.agreementSeqs
         case .verifications, .breaches: seqs = []
         }
-        for seq in seqs {
+        for seq in seqs where snapshot.voided[seq] == nil {
             guard let entry = try Ledger.entry(seq, in: view.db) else {
                 throw LedgerError(.tampered, "journal entry \(seq) is missing; run `accord audit`")
             }
@@ -192,13 +213,15 @@ private struct StructureExport {
                           Cell(agreement.venue), .int(seq), recordedAt])
             case .commitmentAdd(let c):
                 try body([.text("commitment"), .text(c.id), .text(c.agreement), .text(c.party), .text(c.kind.rawValue),
-                          Cell(c.target), Cell(c.unit), Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text),
-                          Cell(c.reciprocal), .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
-                          Cell(snapshot.withdrawals[c.id]?.date.text)])
+                          .quantity(c.target, scale: c.decimals), c.kind == .quantity ? .int(Int64(c.decimals)) : .null, Cell(c.unit),
+                          Cell(c.due?.text), Cell(c.from?.text), Cell(c.until?.text), Cell(c.reciprocal),
+                          .text(c.dependsOn.joined(separator: " ")), Cell(c.text), .int(seq), recordedAt,
+                          Cell(snapshot.withdrawal(of: c.id)?.date.text)])
             case .guaranteeAdd(let g):
-                let invoked = snapshot.invocations[g.id].map { $0.map(\.date.text).joined(separator: " ") }
+                let dates = (snapshot.invocations[g.id] ?? []).filter { snapshot.voided[$0.seq] == nil }.map(\.date.text)
                 try body([.text("guarantee"), .text(g.id), .text(g.guarantor), .text(g.covers.joined(separator: " ")),
-                          .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt, Cell(invoked)])
+                          .text(g.consequence), .int(g.respondWithinDays), .int(seq), recordedAt,
+                          dates.isEmpty ? .null : .text(dates.joined(separator: " "))])
             default:
                 throw LedgerError(.tampered, "journal entry \(seq) is a \(entry.kind.rawValue) entry, "
                                   + "but the \(table.rawValue) table names it; run `accord audit`")

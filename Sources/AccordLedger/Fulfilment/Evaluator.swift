@@ -1,8 +1,9 @@
 /// Turns the structure of the ledger and the evidence about each commitment
 /// into statuses and rates (docs: README "How fulfilment is judged").
 ///
-/// A status is decided in this order: withdrawn; blocked (a dependency is not
-/// fulfilled); breached (a counted breach); disputed (a record that would
+/// A status is decided in this order: withdrawn; breached (a counted breach:
+/// a decided outcome, shown even while a dependency is unmet); blocked (a
+/// dependency is not fulfilled); disputed (a record that would
 /// count is contested); fulfilled; overdue; not yet due; in progress;
 /// unverified. Absence of evidence is never a finding.
 struct Evaluator {
@@ -75,10 +76,10 @@ struct Evaluator {
         let status: FulfilmentStatus
         if !isActive(commitment.id) {
             status = .withdrawn
-        } else if !blockedBy.isEmpty {
-            status = .blocked
         } else if summary.breaches > 0 {
             status = .breached
+        } else if !blockedBy.isEmpty {
+            status = .blocked
         } else if summary.disputed {
             status = .disputed
         } else if fulfilled {
@@ -108,16 +109,11 @@ struct Evaluator {
 }
 
 extension Report {
-    /// Rates are rounded to 4 decimal places, so reports print stably. A rate
-    /// strictly between 0 and 1 stays strictly between them (0.0001 … 0.9999):
-    /// rounding must never report something partly done as nothing, or as full
-    /// (which would also lift a Peace Accords Matrix score to 3).
-    static func rounded(_ value: Double) -> Double {
-        let rounded = (value * 10_000).rounded() / 10_000
-        if value > 0 && rounded <= 0 { return 0.0001 }
-        if value < 1 && rounded >= 1 { return 0.9999 }
-        return rounded
-    }
+    /// Rates are carried unrounded: JSON, NDJSON, CSV and TSV print them
+    /// exactly as computed (the same inputs in the same order always give the
+    /// same double), and only tables, Markdown and the brief round them for
+    /// reading (``Cell/display``, never showing a partial rate as 0% or 100%).
+    static func rounded(_ value: Double) -> Double { value }
 
     /// The Peace Accords Matrix level of a rate over due commitments:
     /// 0 for nothing implemented, 1 below half, 2 from half, 3 all.

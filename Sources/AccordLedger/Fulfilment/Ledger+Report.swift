@@ -160,11 +160,14 @@ extension LedgerView {
                       reciprocity: reciprocity)
     }
 
-    /// A guarantee (on its terms at the report's date) and its triggers up to then.
+    /// A guarantee (on its terms at the report's date) and its triggers up to
+    /// then, each judged on the terms in force on its own day.
     func guaranteeReport(_ guarantee: Guarantee, atDay: Int64) throws -> GuaranteeReport {
-        let triggers = TriggerCycles.fold(breaches: try countedBreaches(of: Set(guarantee.covers), atDay: atDay),
-                                          invocations: (try state().snapshot.inForce(onDay: atDay).invocations[guarantee.id] ?? []).map(\.date),
-                                          respondWithinDays: guarantee.respondWithinDays, atDay: atDay)
+        let snapshot = try state().snapshot
+        let (recorded, everCovered) = snapshot.guaranteeHistory(guarantee.id) ?? (guarantee, Set(guarantee.covers))
+        let triggers = TriggerCycles.fold(breaches: try countedBreaches(of: everCovered, atDay: atDay),
+                                          invocations: (snapshot.inForce(onDay: atDay).invocations[guarantee.id] ?? []).map(\.date),
+                                          atDay: atDay, terms: { snapshot.terms(of: recorded, onDay: $0) })
         var report = GuaranteeReport(id: guarantee.id, guarantor: guarantee.guarantor, status: .dormant,
                                      covers: guarantee.covers, consequence: guarantee.consequence,
                                      respondWithinDays: guarantee.respondWithinDays)

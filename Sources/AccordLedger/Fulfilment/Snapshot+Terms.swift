@@ -7,6 +7,11 @@ extension Snapshot {
             .sorted { ($0.effective.day, $0.seq) < ($1.effective.day, $1.seq) }
     }
 
+    /// A commitment's withdrawal, unless it was voided.
+    func withdrawal(of id: String) -> DatedEntry? {
+        withdrawals[id].flatMap { voided[$0.seq] == nil ? $0 : nil }
+    }
+
     /// A commitment's terms in force on `day`.
     func terms(of commitment: Commitment, onDay day: Int64) -> Commitment {
         var terms = commitment
@@ -44,8 +49,10 @@ extension Snapshot {
 
     /// Whether a breach observed on `day` can count against `commitment`:
     /// within a restraint's window, or from its agreement's date for a
-    /// quantity or action — each as in force on that day.
+    /// quantity or action — each as in force on that day — and before the
+    /// commitment was withdrawn.
     func inForce(_ commitment: Commitment, onDay day: Int64) -> Bool {
+        if let withdrawn = withdrawal(of: commitment.id), withdrawn.date.day <= day { return false }
         let terms = terms(of: commitment, onDay: day)
         switch terms.kind {
         case .restraint:

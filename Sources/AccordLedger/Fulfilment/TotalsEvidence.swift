@@ -57,7 +57,8 @@ struct TotalsEvidence {
         let rows = state.totals.filter { $0.commitment == commitment }
         guard let first = rows.compactMap(\.firstBreachDay).min() else { return true }
         guard state.snapshot.amendments[.commitment(commitment)] == nil,
-              state.snapshot.amendments[.agreement(recorded.agreement)] == nil else { return false }
+              state.snapshot.amendments[.agreement(recorded.agreement)] == nil,
+              state.snapshot.withdrawal(of: commitment) == nil else { return false }
         switch recorded.kind {
         case .restraint:
             // A restraint's evidence is all breaches: its last day is its last breach.

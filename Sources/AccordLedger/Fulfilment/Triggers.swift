@@ -8,16 +8,23 @@ struct TriggerCycles {
     struct CountedBreach {
         var day: Int64
         var record: Int64
+        var commitment: String
     }
 
     /// Folds breaches and invocations (both on or before `atDay`) into triggers.
-    /// An invocation with no trigger to answer (before any breach, or twice
-    /// for one trigger) answers nothing: the ledger refuses to record those,
-    /// but an older ledger may hold them.
-    static func fold(breaches: [CountedBreach], invocations: [Moment], respondWithinDays: Int64, atDay: Int64) -> [TriggerReport] {
+    /// Each breach is judged on the guarantee's terms in force on its day (did
+    /// it cover the commitment then?), and each trigger's response time is the
+    /// one in force on the day it opened, so a later amendment never rewrites
+    /// an earlier trigger. An invocation with no trigger to answer (before any
+    /// breach, or twice for one trigger) answers nothing: the ledger refuses
+    /// to record those, but an older ledger may hold them.
+    /// - Parameter terms: the guarantee's terms in force on a day.
+    static func fold(breaches: [CountedBreach], invocations: [Moment], atDay: Int64,
+                     terms: (Int64) -> Guarantee) -> [TriggerReport] {
         enum Event { case breach(CountedBreach), invocation(Moment) }
         // On one day, a breach opens a trigger before that day's invocation answers it.
-        let events = breaches.filter { $0.day <= atDay }.map { (day: $0.day, order: 0, event: Event.breach($0)) }
+        let covered = breaches.filter { $0.day <= atDay && terms($0.day).covers.contains($0.commitment) }
+        let events = covered.map { (day: $0.day, order: 0, event: Event.breach($0)) }
             + invocations.filter { $0.day <= atDay }.map { (day: $0.day, order: 1, event: Event.invocation($0)) }
         var triggers: [TriggerReport] = []
         for item in events.sorted(by: { ($0.day, $0.order) < ($1.day, $1.order) }) {
@@ -25,7 +32,7 @@ struct TriggerCycles {
             case .breach(let breach):
                 if let last = triggers.last, last.invokedOn == nil, breach.day <= last.respondBy.day { continue }
                 triggers.append(TriggerReport(breach: breach.record, triggeredOn: Moment(date: CivilDate(days: breach.day)),
-                                              respondBy: Moment(date: CivilDate(days: breach.day + respondWithinDays)),
+                                              respondBy: Moment(date: CivilDate(days: breach.day + terms(breach.day).respondWithinDays)),
                                               invokedOn: nil, outcome: .open))
             case .invocation(let date):
                 guard let index = triggers.indices.last, triggers[index].invokedOn == nil else { continue }
@@ -40,8 +47,9 @@ struct TriggerCycles {
     }
 
     /// Why an invocation on `date` would answer no trigger, or nil when it answers one.
-    static func refusal(invokingOn date: Moment, breaches: [CountedBreach], invocations: [Moment], respondWithinDays: Int64) -> String? {
-        let before = fold(breaches: breaches, invocations: invocations, respondWithinDays: respondWithinDays, atDay: date.day)
+    static func refusal(invokingOn date: Moment, breaches: [CountedBreach], invocations: [Moment],
+                        terms: (Int64) -> Guarantee) -> String? {
+        let before = fold(breaches: breaches, invocations: invocations, atDay: date.day, terms: terms)
         guard let last = before.last else {
             return "no counted breach of a covered commitment has triggered it on or before \(date.dayText)"
         }
@@ -50,5 +58,18 @@ struct TriggerCycles {
                 + "a new trigger needs a new counted breach"
         }
         return nil
+    }
+}
+
+extension Snapshot {
+    /// A guarantee as recorded (before amendments), and every commitment it
+    /// has covered on any terms: the breaches its triggers may come from.
+    func guaranteeHistory(_ id: String) -> (recorded: Guarantee, everCovered: Set<String>)? {
+        guard let recorded = guarantees.first(where: { $0.guarantee.id == id })?.guarantee else { return nil }
+        var covered = Set(recorded.covers)
+        for row in amendments[.guarantee(id)] ?? [] where voided[row.seq] == nil {
+            if case .guarantee(let covers?, _, _) = row.terms { covered.formUnion(covers) }
+        }
+        return (recorded, covered)
     }
 }

@@ -36,10 +36,36 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     /// Columns that `accord export` writes and `accord import` ignores.
     var isReadOnly: Bool { rawValue >= ImportColumn.record.rawValue }
 
-    /// The column with this header name (exact, lowercase), if any.
+    /// The same name in camelCase (`source_kind` → `sourceKind`), the spelling
+    /// of JSON keys; an import accepts either.
+    var camelName: String { ImportColumn.camelCased(name) }
+
+    /// `source_kind` → `sourceKind`.
+    static func camelCased(_ name: String) -> String {
+        var result = ""
+        var upper = false
+        for character in name {
+            if character == "_" {
+                upper = true
+            } else {
+                result.append(upper ? Character(character.uppercased()) : character)
+                upper = false
+            }
+        }
+        return result
+    }
+
+    /// The column with this header name (exact, or its camelCase spelling), if any.
     static func named(_ name: String) -> ImportColumn? { byName[name] }
 
-    private static let byName: [String: ImportColumn] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+    private static let byName: [String: ImportColumn] = {
+        var names: [String: ImportColumn] = [:]
+        for column in allCases {
+            names[column.name] = column
+            names[column.camelName] = column
+        }
+        return names
+    }()
 
     /// Every header name, in the order of the table in the README.
     static var allNames: [String] { allCases.map(\.name) }

@@ -49,31 +49,54 @@ final class ImportReader {
     enum Item {
         case row
         case bad(line: Int, message: String)
+        /// A row that a `where` filter leaves out.
+        case skipped
     }
 
     let format: ImportFormat
     /// The name used in messages: the path, or "stdin".
     let name: String
+    let mapping: ImportMapping
     private let source: ByteSource
     private var csv: CSVReader?
     private var jsonl: JSONLReader?
-    /// The header's columns, in file order (CSV).
-    private(set) var header: [ImportColumn] = []
-    /// The header as written (CSV), for the rejects file.
+    /// The header as written (CSV).
     private(set) var headerNames: [String] = []
+    /// The header record's bytes as read (CSV, when raw records are kept).
+    private(set) var headerRaw: [UInt8]?
+    /// The fields every row has (CSV), and the constant ones (both formats).
+    private(set) var header: [ImportColumn] = []
     /// The current row; valid until the next call to ``next()``.
     private(set) var row = ImportRow()
-    /// The current record's raw fields (CSV) or members (JSONL), for the rejects file.
-    private(set) var rawFields: [String] = []
-    private(set) var rawMembers: [(key: String, value: JSONLValue)] = []
     private var finished = false
-    private var previousKeys: [String] = []
-    private var previousColumns: [ImportColumn?] = []
 
-    /// Opens `path` (`-` for standard input).
+    /// CSV: which field of a record fills each column.
+    private var plan: [(column: ImportColumn, index: Int)] = []
+    /// CSV: the filters, by field index.
+    private var filterPlan: [(index: Int, values: Set<String>)] = []
+    /// JSONL: the keys of the previous line and what each feeds.
+    private var previousKeys: [String] = []
+    private var previousRoles: [KeyRole] = []
+    /// Translation tables by column raw value.
+    private let tables: [[String: String]?]
+    /// The file's columns the mapping reads, and the fields each fills.
+    private let mappedColumns: [String: [ImportColumn]]
+    private let filters: [String: Set<String>]
+
+    /// What a JSONL key feeds.
+    private enum KeyRole {
+        case fields([ImportColumn])
+        case filter
+        case ignored
+        case unknown
+    }
+
+    /// Opens `path` (`-` for standard input). `keepsRaw` keeps each record's
+    /// bytes for a rejects file.
     /// - Throws: ``LedgerError`` `.badInput` when it cannot be opened.
-    init(path: String, format: ImportFormat) throws {
+    init(path: String, format: ImportFormat, mapping: ImportMapping = ImportMapping(), keepsRaw: Bool = false) throws {
         self.format = format
+        self.mapping = mapping
         name = path == "-" ? "stdin" : path
         do {
             source = try ByteSource(path: path)
@@ -81,20 +104,44 @@ final class ImportReader {
             throw LedgerError.badInput("\(error)")
         }
         switch format {
-        case .csv: csv = CSVReader(source: source)
-        case .jsonl: jsonl = JSONLReader(source: source)
+        case .csv:
+            let options = CSVReader.Options(delimiter: mapping.delimiter ?? UInt8(ascii: ","), detectsDelimiter: mapping.delimiter == nil,
+                                            keepsRawRecords: keepsRaw)
+            csv = CSVReader(source: source, options: options)
+        case .jsonl:
+            jsonl = JSONLReader(source: source, options: JSONLReader.Options(keepsRawLines: keepsRaw))
         }
+        var tables = [[String: String]?](repeating: nil, count: ImportColumn.count)
+        for (column, table) in mapping.values { tables[column.rawValue] = table }
+        self.tables = tables
+        var mapped: [String: [ImportColumn]] = [:]
+        for (column, name) in mapping.columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { mapped[name, default: []].append(column) }
+        mappedColumns = mapped
+        filters = Dictionary(mapping.filters.map { ($0.column, Set($0.values)) }, uniquingKeysWith: { $0.union($1) })
     }
 
     /// Bytes parsed so far, and the size when known (regular files).
     var bytesConsumed: Int { csv?.bytesConsumed ?? jsonl?.bytesConsumed ?? 0 }
     var totalBytes: Int? { source.totalBytes }
 
-    /// Reads the CSV header and checks its columns (JSONL has none).
+    /// The current record's bytes exactly as read (the line of a JSONL file
+    /// without its LF), when raw records are kept and it was not too long.
+    var rawRecord: [UInt8]? { csv?.rawRecord ?? jsonl?.rawLine }
+    /// Whether the file started with a UTF-8 byte order mark.
+    var hadByteOrderMark: Bool { csv?.hadByteOrderMark ?? false }
+    /// The CSV delimiter in use (detected or given).
+    var delimiter: UInt8? { csv?.delimiter }
+
+    /// Reads the CSV header and checks its columns against the mapping (JSONL has none).
     /// - Throws: ``LedgerError`` `.badInput` for an empty file, an unreadable
-    ///   header, unknown or repeated columns.
+    ///   header, unknown or repeated columns, a mapped column that is missing.
     func start() throws {
-        guard let csv else { return }
+        for (column, value) in mapping.constants { row.values[column.rawValue] = value }
+        guard let csv else {
+            header = mapping.constants.keys.sorted { $0.rawValue < $1.rawValue }
+            row.columns = header
+            return
+        }
         let record: CSVRecord?
         do {
             record = try csv.next()
@@ -110,27 +157,79 @@ final class ImportReader {
                                        + "e.g. id,commitment,quantity,observed,source")
         }
         headerNames = record.fields
+        headerRaw = csv.rawRecord
+        let line = record.line
+        // Exact names first, then trimmed: form tools write names exactly; people add spaces.
+        var exact: [String: Int] = [:]
+        var trimmed: [String: Int] = [:]
+        for (index, raw) in record.fields.enumerated() {
+            if exact[raw] == nil { exact[raw] = index }
+            let key = TextRules.trimmed(raw)
+            if trimmed[key] == nil { trimmed[key] = index }
+        }
+        func locate(_ column: String, for use: String) throws -> Int {
+            if let index = exact[column] ?? trimmed[TextRules.trimmed(column)] {
+                if record.fields.filter({ $0 == record.fields[index] }).count > 1 {
+                    throw LedgerError.badInput("\(name):\(line): the column '\(TextRules.printable(column, limit: 60))' (\(use)) "
+                                               + "appears twice in the header")
+                }
+                return index
+            }
+            throw LedgerError.badInput("\(name):\(line): no column '\(TextRules.printable(column, limit: 60))' (\(use)); "
+                                       + "the header has \(ImportReader.listed(record.fields))")
+        }
+        var used = Set<Int>()
+        var columns: [(ImportColumn, Int)] = []
+        for (column, source) in mapping.columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let index = try locate(source, for: "mapped to \(column.name)")
+            columns.append((column, index))
+            used.insert(index)
+        }
+        var filtered = Set<Int>()
+        for filter in mapping.filters {
+            let index = try locate(filter.column, for: "in a where filter")
+            filterPlan.append((index, Set(filter.values)))
+            filtered.insert(index)
+        }
+        let filled = mapping.filledFields
         var unknown: [String] = []
-        var seen: Set<ImportColumn> = []
-        var columns: [ImportColumn] = []
-        for raw in record.fields {
-            let trimmed = TextRules.trimmed(raw)
-            guard let column = ImportColumn.named(trimmed) ?? ImportColumn.named(trimmed.lowercased()) else {
-                unknown.append(trimmed.isEmpty ? "(an empty name)" : "'\(TextRules.printable(trimmed, limit: 40))'")
+        var seen = Set(columns.map(\.0))
+        for (index, raw) in record.fields.enumerated() where !used.contains(index) {
+            let trimmedName = TextRules.trimmed(raw)
+            guard let column = ImportColumn.named(trimmedName) ?? ImportColumn.named(trimmedName.lowercased()) else {
+                if filtered.contains(index) { continue }
+                unknown.append(trimmedName.isEmpty ? "(an empty name)" : "'\(TextRules.printable(trimmedName, limit: 40))'")
                 continue
             }
+            // A column the mapping fills otherwise is not read.
+            if filled.contains(column) { continue }
             guard seen.insert(column).inserted else {
-                throw LedgerError.badInput("\(name):\(record.line): the column \(column.name) appears twice in the header")
+                throw LedgerError.badInput("\(name):\(line): the column \(column.name) appears twice in the header")
             }
-            columns.append(column)
+            columns.append((column, index))
         }
-        if !unknown.isEmpty {
-            throw LedgerError.badInput("\(name):\(record.line): unknown column\(unknown.count == 1 ? "" : "s") "
-                                       + "\(unknown.joined(separator: ", ")); the columns are "
-                                       + ImportColumn.allNames.joined(separator: ", "))
+        if !unknown.isEmpty && !mapping.ignoreUnknown {
+            let hint = mapping.isEmpty
+                ? "the columns are " + ImportColumn.allNames.joined(separator: ", ")
+                    + " (map a file's own columns with --map FIELD=COLUMN or --mapping FILE, or pass --ignore-unknown)"
+                : "map \(unknown.count == 1 ? "it" : "them") with --map FIELD=COLUMN, or pass --ignore-unknown to leave "
+                    + "\(unknown.count == 1 ? "it" : "them") out"
+            throw LedgerError.badInput("\(name):\(line): unknown column\(unknown.count == 1 ? "" : "s") "
+                                       + "\(ImportReader.shortList(unknown)); \(hint)")
         }
-        header = columns
-        row.columns = columns
+        plan = columns.sorted { $0.1 < $1.1 }
+        header = plan.map(\.column) + mapping.constants.keys.sorted { $0.rawValue < $1.rawValue }
+        row.columns = header
+    }
+
+    /// "'a', 'b' and 3 more".
+    static func shortList(_ names: [String], limit: Int = 12) -> String {
+        names.count <= limit ? names.joined(separator: ", ")
+            : names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more"
+    }
+
+    private static func listed(_ header: [String]) -> String {
+        shortList(header.map { "'\(TextRules.printable($0, limit: 40))'" })
     }
 
     /// Reads the next row into ``row``, or returns nil at the end of the input.
@@ -142,10 +241,8 @@ final class ImportReader {
             if let jsonl { return try nextJSONL(jsonl) }
         } catch let error as CSVError {
             if !error.isRecoverable { finished = true }
-            rawFields = []
             return .bad(line: error.recordLine, message: csvMessage(error))
         } catch let error as JSONLError {
-            rawMembers = []
             return .bad(line: error.line, message: jsonlMessage(error))
         } catch let error as ByteSourceError {
             finished = true
@@ -154,20 +251,30 @@ final class ImportReader {
         return nil
     }
 
+    /// A value as the mapping translates it.
+    @inline(__always)
+    private func translated(_ value: String, _ column: ImportColumn) -> String {
+        guard let table = tables[column.rawValue] else { return value }
+        return table[value] ?? table[TextRules.trimmed(value)] ?? value
+    }
+
     private func nextCSV(_ csv: CSVReader) throws -> Item? {
         guard let record = try csv.next() else {
             finished = true
             return nil
         }
-        rawFields = record.fields
         row.line = record.line
-        guard record.fields.count == header.count else {
+        guard record.fields.count == headerNames.count else {
+            let delimiter = csv.delimiter == UInt8(ascii: "\t") ? "tabs" : "'\(Character(Unicode.Scalar(csv.delimiter)))'"
             return .bad(line: record.line, message: "the row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") "
-                        + "but the header has \(header.count); quote fields that hold commas")
+                        + "but the header has \(headerNames.count); quote fields that hold \(delimiter)")
         }
-        for (index, column) in header.enumerated() {
+        for filter in filterPlan where !filter.values.contains(FormulaEscaping.restored(record.fields[filter.index])) {
+            return .skipped
+        }
+        for (column, index) in plan {
             // Undo the ' an export puts before a cell a spreadsheet would run as a formula.
-            row.values[column.rawValue] = FormulaEscaping.restored(record.fields[index])
+            row.values[column.rawValue] = translated(FormulaEscaping.restored(record.fields[index]), column)
         }
         return .row
     }
@@ -177,35 +284,71 @@ final class ImportReader {
             finished = true
             return nil
         }
-        rawMembers = record.fields
         row.line = record.line
         for column in row.columns { row.values[column.rawValue] = nil }
         row.columns.removeAll(keepingCapacity: true)
+        for (column, value) in mapping.constants {
+            row.values[column.rawValue] = value
+            row.columns.append(column)
+        }
         let sameKeys = record.fields.count == previousKeys.count
             && zip(record.fields, previousKeys).allSatisfy { $0.key == $1 }
         if !sameKeys {
             previousKeys = record.fields.map(\.key)
-            previousColumns = previousKeys.map { ImportColumn.named($0) }
+            previousRoles = previousKeys.map(role)
         }
         var unknown: [String] = []
+        var present: [String: String] = [:]
         for (index, member) in record.fields.enumerated() {
-            guard let column = previousColumns[index] else {
-                unknown.append("'\(TextRules.printable(member.key, limit: 40))'")
-                continue
-            }
-            row.columns.append(column)
+            let text: String
             switch member.value {
-            case .string(let text): row.values[column.rawValue] = text
-            case .number(let literal): row.values[column.rawValue] = literal
-            case .bool(let flag): row.values[column.rawValue] = flag ? "true" : "false"
-            case .null: row.values[column.rawValue] = ""
+            case .string(let value): text = value
+            case .number(let literal): text = literal
+            case .bool(let flag): text = flag ? "true" : "false"
+            case .null: text = ""
             }
+            switch previousRoles[index] {
+            case .fields(let columns):
+                for column in columns {
+                    let value = translated(text, column)
+                    if let earlier = row.values[column.rawValue] {
+                        // The same column under both spellings (source_kind and sourceKind).
+                        if earlier != value {
+                            return .bad(line: record.line, message: "\(column.name): the line gives it twice with different values "
+                                        + "('\(TextRules.printable(earlier, limit: 30))' and '\(TextRules.printable(value, limit: 30))')")
+                        }
+                        continue
+                    }
+                    row.values[column.rawValue] = value
+                    row.columns.append(column)
+                }
+                if filters[member.key] != nil { present[member.key] = text }
+            case .filter:
+                present[member.key] = text
+            case .ignored:
+                continue
+            case .unknown:
+                unknown.append("'\(TextRules.printable(member.key, limit: 40))'")
+            }
+        }
+        for (key, values) in filters where !values.contains(present[key] ?? "") {
+            return .skipped
         }
         if !unknown.isEmpty {
-            return .bad(line: record.line, message: "unknown key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); "
-                        + "the keys are " + ImportColumn.allNames.joined(separator: ", "))
+            return .bad(line: record.line, message: "unknown key\(unknown.count == 1 ? "" : "s") \(ImportReader.shortList(unknown)); "
+                        + (mapping.isEmpty ? "the keys are " + ImportColumn.allNames.joined(separator: ", ") + " (or pass --ignore-unknown)"
+                                           : "map \(unknown.count == 1 ? "it" : "them") with --map FIELD=KEY, or pass --ignore-unknown"))
         }
         return .row
+    }
+
+    /// What a JSONL key feeds, given the mapping.
+    private func role(_ key: String) -> KeyRole {
+        if let columns = mappedColumns[key] { return .fields(columns) }
+        if let column = ImportColumn.named(key), !mapping.filledFields.contains(column) { return .fields([column]) }
+        if filters[key] != nil { return .filter }
+        if ImportColumn.named(key) != nil || mapping.ignoreUnknown { return .ignored }
+        return .unknown
     }
 
     private func csvMessage(_ error: CSVError) -> String {

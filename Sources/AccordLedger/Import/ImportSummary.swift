@@ -6,8 +6,11 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Write the good rows even when some are bad (default: all or nothing).
     public var keepGoing = false
-    /// Where to write the rejected rows (with an `error` column), with ``keepGoing``.
+    /// Where to write the rejected records as they were read (their reasons
+    /// go to the path with `.errors` added), with ``keepGoing``.
     public var rejectsPath: String?
+    /// How the file's columns become import columns; empty to read Accord's own.
+    public var mapping = ImportMapping()
     /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
     public var issueLimit = 50
     /// Pending running-total keys that trigger a write (tests force small batches).
@@ -51,6 +54,8 @@ public struct ImportSummary: Sendable {
     public var alreadyPresent = 0
     /// Bad rows.
     public var rejected = 0
+    /// Rows a `where` filter left out.
+    public var filtered = 0
     /// The first ``ImportOptions/issueLimit`` bad rows, in file order.
     public var issues: [ImportIssue] = []
     /// The entries appended, when any were.
@@ -60,6 +65,8 @@ public struct ImportSummary: Sendable {
     /// Problems found beyond those kept in ``issues``.
     public var unlistedIssues: Int { max(0, rejected - issues.count) }
 
-    /// `1000 added, 0 already present, 0 rejected`.
-    public var counts: String { "\(added) added, \(alreadyPresent) already present, \(rejected) rejected" }
+    /// `1000 added, 0 already present, 0 rejected` (and `, 12 filtered out` when a `where` filter left rows out).
+    public var counts: String {
+        "\(added) added, \(alreadyPresent) already present, \(rejected) rejected" + (filtered > 0 ? ", \(filtered) filtered out" : "")
+    }
 }

@@ -22,8 +22,8 @@ extension Ledger {
     ///   itself fails, in which case nothing was written.
     public func importFile(_ path: String, options: ImportOptions = ImportOptions(), as recorder: Recorder,
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
-        let format = try options.format ?? ImportFormat(path: path)
-        let reader = try ImportReader(path: path, format: format)
+        let format = try options.format ?? options.mapping.format ?? ImportFormat(path: path)
+        let reader = try ImportReader(path: path, format: format, mapping: options.mapping, keepsRaw: options.rejectsPath != nil)
         try reader.start()
         let importer = Importer(reader: reader, options: options, progress: progress)
         if format == .csv {
@@ -44,6 +44,11 @@ final class Importer {
     /// corroborations that name them by number.
     var fileRecords: FileRecords?
     private var started = false
+    /// The line each entry this import appended came from, by seq from
+    /// ``ImportSummary/firstSeq`` (4 bytes a row): a conflict with a row of
+    /// this file cites its line, not an entry that is not written yet.
+    private var addedLines: [Int32] = []
+    private var linesInOrder = true
 
     /// Thrown inside the transaction to roll it back after a dry run or a refused file.
     private struct RollBack: Error {}
@@ -58,12 +63,13 @@ final class Importer {
     /// Refuses a CSV header that lacks a column every row needs.
     func requireColumns() throws {
         let header = Set(reader.header)
+        let named = reader.mapping.isEmpty ? "" : " (after the mapping)"
         // Without `kind` or `corroborates` every row is a verification.
         guard !header.contains(.kind), !header.contains(.corroborates) else { return }
         var missing = ImportRowKind.verification.required.filter { !header.contains($0) }.map(\.name)
         if !header.contains(.quantity) && !header.contains(.outcome) { missing.append("quantity or outcome") }
         guard missing.isEmpty else {
-            throw LedgerError.badInput("\(reader.name):1: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); "
+            throw LedgerError.badInput("\(reader.name):1: missing column\(missing.count == 1 ? "" : "s")\(named) \(missing.joined(separator: ", ")); "
                                        + "without a kind column every row is a verification, which needs "
                                        + "commitment, observed, source and a quantity or an outcome")
         }
@@ -71,7 +77,8 @@ final class Importer {
 
     func run(on ledger: Ledger, as recorder: Recorder) throws -> ImportSummary {
         if let path = options.rejectsPath {
-            rejects = try RejectsWriter(path: path, format: reader.format, headerNames: reader.headerNames)
+            rejects = try RejectsWriter(path: path, source: reader.name, header: reader.format == .csv ? headerBytes() : nil,
+                                        byteOrderMark: reader.hadByteOrderMark)
         }
         defer { if let rejects { try? rejects.close() } }
         guard let first = try reader.next() else {
@@ -123,9 +130,18 @@ final class Importer {
     /// The page cache for an import, in KiB (SQLite's default is 2,000).
     static let cacheKiB = 16_384
 
+    /// The CSV header for a rejects file: as read, or (when too long to keep) written again.
+    private func headerBytes() -> [UInt8] {
+        if let raw = reader.headerRaw { return raw }
+        let delimiter = String(Character(Unicode.Scalar(reader.delimiter ?? UInt8(ascii: ","))))
+        return Array((reader.headerNames.map(RowWriter.csvField).joined(separator: delimiter) + "\r\n").utf8)
+    }
+
     private func process(_ item: ImportReader.Item, _ session: Session) throws {
         summary.rows += 1
         switch item {
+        case .skipped:
+            summary.filtered += 1
         case .bad(let line, let message):
             reject(line: line, message: message)
         case .row:
@@ -135,14 +151,33 @@ final class Importer {
                     summary.added += 1
                     if summary.firstSeq == nil { summary.firstSeq = seq }
                     summary.lastSeq = seq
+                    noteLine(seq)
                 case .alreadyPresent:
                     summary.alreadyPresent += 1
                 }
             } catch let error as LedgerError where error.code == .badInput {
-                reject(line: reader.row.line, message: Importer.columnWording(error.message))
+                reject(line: reader.row.line, message: Importer.columnWording(message(error)))
             }
         }
         if summary.rows & 4095 == 0 { reportProgress() }
+    }
+
+    private func noteLine(_ seq: Int64) {
+        guard linesInOrder, let first = summary.firstSeq, seq - first == Int64(addedLines.count) else {
+            linesInOrder = false
+            return
+        }
+        addedLines.append(Int32(clamping: reader.row.line))
+    }
+
+    /// The error's message; for an id first given earlier in this file, citing that line.
+    private func message(_ error: LedgerError) -> String {
+        guard let conflict = error.conflict, let first = summary.firstSeq, conflict.seq >= first else { return error.message }
+        let index = Int(conflict.seq - first)
+        guard linesInOrder, index < addedLines.count else {
+            return conflict.message(at: "entry \(conflict.seq), added by this import", inThisImport: true)
+        }
+        return conflict.message(at: "line \(addedLines[index]) of \(reader.name)", inThisImport: true)
     }
 
     /// Messages written for the command line name fields as flags do
@@ -165,10 +200,6 @@ final class Importer {
         if summary.issues.count < options.issueLimit {
             summary.issues.append(ImportIssue(file: reader.name, line: line, message: message))
         }
-        guard let rejects else { return }
-        switch reader.format {
-        case .csv: rejects.write(fields: reader.rawFields, line: line, message: message)
-        case .jsonl: rejects.write(members: reader.rawMembers, line: line, message: message)
-        }
+        rejects?.write(raw: reader.rawRecord, line: line, message: message)
     }
 }

@@ -1,98 +1,153 @@
-import AccordCSV
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Writes the rows an import rejected, as they were given plus an `error`
-/// column (CSV) or key (JSONL), so they can be fixed and imported again.
-/// A CSV rejects file is opened in a spreadsheet to be fixed: its cells are
-/// neutralised like an export's (``FormulaEscaping``), which the import undoes.
+/// Writes the records an import rejected, byte for byte as they were read,
+/// and why each was rejected in a companion file.
+///
+/// The rejects file is the input cut down to its bad records: a CSV file's
+/// header record and each rejected record exactly as read (quotes, line breaks
+/// inside quotes, extra fields, its line end; the byte order mark when the
+/// input had one), or a JSONL file's rejected lines exactly as read (a line
+/// that does not parse included). So it reads again with the same command
+/// (the same mapping, delimiter and format) once its rows are fixed in place.
+///
+/// The reasons go to `FILE.errors`, one line per rejected record:
+/// `FILE:LINE: SOURCE line N: what is wrong`, where FILE:LINE is where the
+/// record now is (an editor jumps there) and SOURCE line N where it was read.
+/// A companion file rather than an added column: an added field would change
+/// the record (and a record rejected for its field count, or a JSONL line
+/// that does not parse, has no place to put one), and a column of any name
+/// could clash with one of the file's own or be refused by its mapping.
 final class RejectsWriter {
     let path: String
-    let format: ImportFormat
+    let errorsPath: String
+    let source: String
     private let output: TextOutput
+    private let errors: TextOutput
     private let descriptor: Int32
-    private var headerCount = 0
-    /// Where the `error` value goes in a CSV row.
-    private var errorIndex = 0
+    private let errorsDescriptor: Int32
+    /// What ends a record that the input did not end (its last one): the header's line end.
+    private let lineEnd: [UInt8]
+    /// The line of the rejects file the next record starts on.
+    private var line = 1
 
-    /// Creates (or empties) the file and writes the CSV header.
-    /// - Throws: ``LedgerError`` `.failure` when the file cannot be created,
-    ///   `.badInput` when `path` is a link or not a regular file.
-    init(path: String, format: ImportFormat, headerNames: [String]) throws {
+
+    /// Creates (or empties) both files and writes the CSV header (`header`:
+    /// the header record as read; nil for JSONL).
+    /// - Throws: ``LedgerError`` `.failure` when a file cannot be created,
+    ///   `.badInput` when a path is a link or not a regular file.
+    init(path: String, source: String, header: [UInt8]?, byteOrderMark: Bool) throws {
         self.path = path
-        self.format = format
-        if let why = AtomicFile.kindRefusal(path) {
-            throw LedgerError.badInput("the rejects file \(path) \(why)")
+        self.source = source
+        errorsPath = RejectsFile.errorsPath(path)
+        for (file, what) in [(path, "the rejects file"), (errorsPath, "the rejects file's companion")] {
+            if let why = AtomicFile.kindRefusal(file) {
+                throw LedgerError.badInput("\(what) \(file) \(why)")
+            }
         }
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw LedgerError.writing(path, doing: "cannot create the rejects file", code: errno)
         }
+        errorsDescriptor = open(errorsPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard errorsDescriptor >= 0 else {
+            let code = errno
+            _ = closeDescriptor(descriptor)
+            throw LedgerError.writing(errorsPath, doing: "cannot create the rejects file's companion", code: code)
+        }
         output = TextOutput(fileDescriptor: descriptor)
-        if format == .csv {
-            var names = headerNames
-            if let index = names.firstIndex(where: { TextRules.trimmed($0).lowercased() == "error" }) {
-                errorIndex = index
+        errors = TextOutput(fileDescriptor: errorsDescriptor)
+        if let header {
+            if byteOrderMark { output.write(bytes: [0xEF, 0xBB, 0xBF]) }
+            lineEnd = RejectsWriter.lineEnd(of: header) ?? [UInt8(ascii: "\n")]
+            write(header)
+        } else {
+            lineEnd = [UInt8(ascii: "\n")]
+        }
+    }
+
+    /// Writes a rejected record (`raw`: its bytes as read, nil when they could
+    /// not be kept) and its reason.
+    func write(raw: [UInt8]?, line sourceLine: Int, message: String) {
+        let reason = RejectsWriter.oneLine(message)
+        guard let raw else {
+            errors.line("\(source):\(sourceLine): \(reason) (not copied to \(path): the record is too long to keep)")
+            return
+        }
+        errors.line("\(path):\(line): \(source) line \(sourceLine): \(reason)")
+        write(raw)
+    }
+
+    private func write(_ record: [UInt8]) {
+        output.write(bytes: record)
+        line += RejectsWriter.lineEnds(in: record)
+        if RejectsWriter.lineEnd(of: record) == nil {
+            output.write(bytes: lineEnd)
+            line += 1
+        }
+    }
+
+    /// The line end a record ends with: CRLF, LF or CR; nil when none.
+    static func lineEnd(of record: [UInt8]) -> [UInt8]? {
+        guard let last = record.last else { return nil }
+        if last == UInt8(ascii: "\n") {
+            return record.count >= 2 && record[record.count - 2] == UInt8(ascii: "\r") ? [13, 10] : [10]
+        }
+        return last == UInt8(ascii: "\r") ? [13] : nil
+    }
+
+    /// Line ends in `bytes`, counted as editors count them (CRLF once).
+    static func lineEnds(in bytes: [UInt8]) -> Int {
+        var count = 0
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") {
+                count += 1
+            } else if byte == UInt8(ascii: "\r"), index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n") {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// A message on one line: line breaks and other control characters escaped.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
-                errorIndex = names.count
-                names.append("error")
-            }
-            headerCount = names.count
-            output.line(names.map(RejectsWriter.csvCell).joined(separator: ",") + "\r")
-        }
-    }
-
-    /// Writes a rejected CSV row (`fields` empty when the reader could not split it).
-    func write(fields: [String], line: Int, message: String) {
-        var cells = fields
-        if cells.count < headerCount { cells += Array(repeating: "", count: headerCount - cells.count) }
-        if cells.count > headerCount { cells = Array(cells.prefix(headerCount)) }
-        cells[errorIndex] = "line \(line): \(message)"
-        output.line(cells.map(RejectsWriter.csvCell).joined(separator: ",") + "\r")
-    }
-
-    /// A field as the import read it (its formula-escaping undone), neutralised again and quoted.
-    private static func csvCell(_ field: String) -> String {
-        RowWriter.csvField(FormulaEscaping.neutralised(FormulaEscaping.restored(field)))
-    }
-
-    /// Writes a rejected JSONL row (`members` empty when the line could not be parsed).
-    func write(members: [(key: String, value: JSONLValue)], line: Int, message: String) {
-        var text = "{"
-        var first = true
-        for member in members where member.key != "error" {
-            if !first { text += "," }
-            first = false
-            JSON.quote(member.key, into: &text)
-            text += ":"
-            switch member.value {
-            case .string(let value): JSON.quote(value, into: &text)
-            case .number(let literal): text += literal
-            case .bool(let flag): text += flag ? "true" : "false"
-            case .null: text += "null"
+                out.unicodeScalars.append(scalar)
             }
         }
-        if !first { text += "," }
-        JSON.quote("error", into: &text)
-        text += ":"
-        JSON.quote("line \(line): \(message)", into: &text)
-        output.line(text + "}")
+        return out
     }
 
-    /// Flushes and closes the file.
-    /// - Throws: ``LedgerError`` `.failure` when it could not be written.
+    /// Flushes and closes both files.
+    /// - Throws: ``LedgerError`` `.failure` when they could not be written.
     func close() throws {
         output.flush()
+        errors.flush()
         let failed = output.failed
+        let errorsFailed = errors.failed
         let closed = closeDescriptor(descriptor)
+        let errorsClosed = closeDescriptor(errorsDescriptor)
         if failed || closed != 0 {
             throw LedgerError.writing(path, doing: "writing the rejects file", code: errno)
         }
+        if errorsFailed || errorsClosed != 0 {
+            throw LedgerError.writing(errorsPath, doing: "writing the rejects file's companion", code: errno)
+        }
     }
+}
+
+/// Where `accord import --rejects FILE` writes the reasons.
+public enum RejectsFile {
+    /// `FILE.errors`: one line per rejected record.
+    public static func errorsPath(_ path: String) -> String { path + ".errors" }
 }
 
 /// `close(2)`, outside the class whose `close()` method would shadow it.

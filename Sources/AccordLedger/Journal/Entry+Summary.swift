@@ -1,6 +1,10 @@
 extension Payload {
     /// One line describing the entry, for history timelines.
-    public var summary: String {
+    public var summary: String { summary(decimals: 0) }
+
+    /// One line describing the entry; an amended target is written with the
+    /// commitment's `decimals` places (the amendment itself does not carry them).
+    public func summary(decimals: UInt8) -> String {
         switch self {
         case .ledgerCreate(let value):
             return "ledger \(value.ledgerID) created"
@@ -11,7 +15,7 @@ extension Payload {
         case .commitmentAdd(let value):
             var text = "commitment \(value.id) added for \(value.party): "
             switch value.kind {
-            case .quantity: text += "\(value.target ?? 0) \(value.unit ?? "")"
+            case .quantity: text += "\(Quantity(units: value.target ?? 0, scale: value.decimals)) \(value.unit ?? "")"
             case .action: text += "action"
             case .restraint: text += "restraint"
             }
@@ -49,7 +53,7 @@ extension Payload {
         case .keyRevoke(let value):
             return "key \(value.name) revoked"
         case .amendment(let value):
-            return "\(value.subject) \(value.id) amended from \(value.effective): " + Payload.describe(value.terms)
+            return "\(value.subject) \(value.id) amended from \(value.effective): " + Payload.describe(value.terms, decimals: decimals)
         case .void(let value):
             return "entry \(value.entry) voided (entered in error)"
         case .tokenIssue(let value):
@@ -90,11 +94,11 @@ extension Payload {
         return "\(value.commitment): \(what) observed \(value.observed) (\(value.source.name), \(value.source.confidence))"
     }
 
-    static func describe(_ terms: AmendedTerms) -> String {
+    static func describe(_ terms: AmendedTerms, decimals: UInt8) -> String {
         var parts: [String] = []
         switch terms {
         case .commitment(let target, let due, let from, let until, let text):
-            if let target { parts.append("target \(target)") }
+            if let target { parts.append("target \(Quantity(units: target, scale: decimals))") }
             if let due { parts.append("due \(due)") }
             if let from { parts.append("from \(from)") }
             if let until { parts.append("until \(until)") }

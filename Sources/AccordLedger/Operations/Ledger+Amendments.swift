@@ -42,7 +42,7 @@ extension Ledger {
     public func amend(_ input: AmendmentInput, as recorder: Recorder) throws -> Receipt {
         let subject = try AmendmentSubject(parsing: TextRules.trimmed(input.subject), field: "subject")
         let id = try TextRules.identifier(input.id, field: "\(subject.rawValue) id")
-        let effective = try Parse.date(input.effective, field: "effective")
+        let effective = try Parse.calendarDate(input.effective, field: "effective")
         let reason = try TextRules.text(input.reason, field: "reason")
         for (value, term) in [(input.unit, "unit"), (input.kind, "kind"), (input.party, "obligor")] where value != nil {
             throw LedgerError.badInput("a commitment's \(term) cannot be amended: that is a new commitment; withdraw \(id) "
@@ -72,6 +72,7 @@ extension Ledger {
                 throw LedgerError.badInput("entry \(seq) was already voided by entry \(earlier)")
             }
             try session.refuseVoidingReferenced(entry)
+            if case .breach = entry.payload { try session.refuseStrandingInvocations(without: seq, action: "voided") }
             session.forgetTerms()
             return try session.append(.void(Voiding(entry: seq, reason: reason)))
         }
@@ -86,7 +87,7 @@ extension Session {
                 throw LedgerError.badInput("--\(flag) does not apply to a \(subject.rawValue)")
             }
         }
-        func date(_ raw: String?, _ field: String) throws -> Moment? { try Parse.optionalDate(raw, field: field) }
+        func date(_ raw: String?, _ field: String) throws -> Moment? { try Parse.optionalCalendarDate(raw, field: field) }
         let terms: AmendedTerms
         switch subject {
         case .commitment:

@@ -46,7 +46,11 @@ extension Ledger {
             guard let current = try session.currentVersion(state) else {
                 throw LedgerError(.tampered, "the current version of entry \(reference.record) cannot be read; run `accord audit`")
             }
-            let replacement = try session.corrected(current, with: input)
+            var replacement = try session.corrected(current, with: input)
+            if case .breach(var breach) = replacement {
+                try session.checkBreach(&breach)
+                replacement = .breach(breach)
+            }
             guard replacement != current else {
                 throw LedgerError.badInput("nothing to correct: the fields given equal the current version of entry \(reference.record)")
             }
@@ -65,6 +69,7 @@ extension Ledger {
             if let seq = try session.db.scalarInt("SELECT seq FROM retractions WHERE record = ?", retracted) {
                 throw LedgerError.badInput("entry \(retracted) was already retracted by entry \(seq)")
             }
+            if reference.corroboration == nil { try session.refuseStrandingInvocations(without: reference.record, action: "retracted") }
             return try session.append(.retraction(Retraction(record: retracted, reason: reason)))
         }
     }

@@ -37,7 +37,7 @@ extension Ledger {
         try record(recorder) { session in
             let id = try TextRules.identifier(input.commitment, field: "commitment")
             _ = try session.requireCommitment(id, field: "commitment")
-            let date = try Parse.optionalDate(input.date, field: "date") ?? Moment(date: CivilDate(days: session.now.day))
+            let date = try Parse.optionalCalendarDate(input.date, field: "date") ?? Moment(date: CivilDate(days: session.now.day))
             let withdrawal = Withdrawal(commitment: id, date: date, reason: try TextRules.text(input.reason, field: "reason"))
             if let seq = try session.db.scalarInt("SELECT seq FROM withdrawals WHERE commitment = ?", id) {
                 return try session.unchanged(.commitmentWithdraw(withdrawal), existing: seq, what: "the withdrawal of \(id)")
@@ -63,7 +63,7 @@ extension Ledger {
             guard try session.db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
                 throw LedgerError.badInput("guarantee: no guarantee '\(id)'; add it with `accord guarantee add`")
             }
-            let invocation = Invocation(guarantee: id, date: try Parse.date(input.date, field: "date"),
+            let invocation = Invocation(guarantee: id, date: try Parse.calendarDate(input.date, field: "date"),
                                         note: try TextRules.optionalText(input.note, field: "note"))
             try session.refuseFuture(invocation.date, field: "date")
             // An invocation answers an open trigger: one per trigger, on or after it.
@@ -87,7 +87,7 @@ extension Agreement {
     init(validating input: AgreementInput) throws {
         self.init(id: try TextRules.identifier(input.id, field: "agreement id"),
                   title: try TextRules.line(input.title, field: "title"),
-                  date: try Parse.optionalDate(input.date, field: "date"),
+                  date: try Parse.optionalCalendarDate(input.date, field: "date"),
                   venue: try TextRules.optionalLine(input.venue, field: "venue"))
     }
 }
@@ -126,9 +126,9 @@ extension Commitment {
         } else if unitText != nil {
             throw LedgerError.badInput("commitment \(id): --unit belongs with --quantity; \(kind.rawValue) commitments have no unit")
         }
-        let due = try Parse.optionalDate(input.due, field: "due")
-        let from = try Parse.optionalDate(input.from, field: "from")
-        let until = try Parse.optionalDate(input.until, field: "until")
+        let due = try Parse.optionalCalendarDate(input.due, field: "due")
+        let from = try Parse.optionalCalendarDate(input.from, field: "from")
+        let until = try Parse.optionalCalendarDate(input.until, field: "until")
         if kind == .restraint {
             guard from != nil else {
                 throw LedgerError.badInput("commitment \(id): a restraint needs its window: --from DATE [--until DATE]")

@@ -142,31 +142,47 @@ extension Session {
         let verification = try prepared.verification(for: facts)
         try refuseFuture(verification.observed, field: "observed")
         let payload = Payload.verification(verification)
-        if let id = verification.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(.verification(verification), existing: seq, id: id)
+        if let id = verification.externalID, let target = try externalIDTarget(id) {
+            return try unchanged(.verification(verification), existing: target.seq, id: id, derived: target.derived)
         }
         return try append(payload)
     }
 
     /// When the record `id` names holds `record`, as first recorded or as
-    /// corrected since, nothing to do; otherwise a clear refusal.
-    func unchanged(_ record: Record, existing seq: Int64, id: String) throws -> Recorded {
-        let payload: Payload
-        switch record {
-        case .verification(let value): payload = .verification(value)
-        case .breach(let value): payload = .breach(value)
+    /// corrected since, nothing to do; otherwise a refusal that says field by
+    /// field how `record` differs from the record as it stands. `derived`:
+    /// `id` is the id an export gives a record recorded without one, which
+    /// `record` carries and the stored one does not.
+    func unchanged(_ record: Record, existing seq: Int64, id: String, derived: Bool = false) throws -> Recorded {
+        let record = derived ? record.withoutExternalID : record
+        let payload = record.payload
+        guard let stored = try entry(seq) else {
+            throw LedgerError(.tampered, "id \(id) points at entry \(seq), which is missing; run `accord audit`")
         }
-        let stored = try entry(seq)
-        if let stored, stored.payload != payload,
-           let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
-           case .correction(let correction)? = try self.entry(latest)?.payload, correction.replacement == record {
-            return .alreadyPresent(seq: latest)
+        if stored.payload == payload { return .alreadyPresent(seq: seq) }
+        var current = stored.payload
+        if let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
+           case .correction(let correction)? = try self.entry(latest)?.payload {
+            if correction.replacement == record { return .alreadyPresent(seq: latest) }
+            current = correction.replacement.payload
         }
-        return try unchanged(payload, stored: stored, seq: seq, what: "id \(id)")
+        let differences = PayloadFields.differences(from: current, to: payload)
+        throw LedgerError(conflict: IDConflict(what: "id \(id)", seq: seq, differences: differences, correctable: id))
     }
 
     func record(_ breach: Breach) throws -> Recorded {
         var breach = breach
+        try checkBreach(&breach)
+        let payload = Payload.breach(breach)
+        if let id = breach.externalID, let target = try externalIDTarget(id) {
+            return try unchanged(.breach(breach), existing: target.seq, id: id, derived: target.derived)
+        }
+        return try append(payload)
+    }
+
+    /// A breach is of its commitment's obligor (the party, when left out) and
+    /// observed while the commitment is in force; refused otherwise.
+    func checkBreach(_ breach: inout Breach) throws {
         let facts = try requireCommitment(breach.commitment, field: "commitment")
         // A breach belongs to the commitment's obligor: another party cannot breach it.
         if breach.party.isEmpty { breach.party = facts.party }
@@ -178,11 +194,6 @@ extension Session {
         if let refusal = try forceRefusal(facts, day: breach.observed.day) {
             throw LedgerError.badInput("observed: \(breach.observed.text) is outside \(facts.id): \(refusal)")
         }
-        let payload = Payload.breach(breach)
-        if let id = breach.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(.breach(breach), existing: seq, id: id)
-        }
-        return try append(payload)
     }
 
     func corroborate(_ prepared: PreparedCorroboration) throws -> Recorded {
@@ -198,21 +209,64 @@ extension Session {
         if !prepared.confidenceGiven, let state = try RecordState.load(record: reference.record, db: db) {
             source.confidence = state.source.confidence
         }
-        let corroboration = Corroboration(externalID: prepared.externalID, record: reference.record, source: source,
+        var corroboration = Corroboration(externalID: prepared.externalID, record: reference.record, source: source,
                                           evidence: prepared.evidence, note: prepared.note)
-        let payload = Payload.corroboration(corroboration)
-        if let id = corroboration.externalID, let seq = try externalIDEntry(id) {
-            return try unchanged(payload, existing: seq, what: "id \(id)")
+        if let id = corroboration.externalID, let target = try externalIDTarget(id) {
+            if target.derived { corroboration.externalID = nil }
+            return try unchanged(.corroboration(corroboration), existing: target.seq, what: "id \(id)", id: id)
         }
-        return try append(payload)
+        return try append(.corroboration(corroboration))
     }
 
+    /// The entry an external id names: one given with `--id`, or the id an
+    /// export gives a record or corroboration recorded without one.
     func externalIDEntry(_ id: String) throws -> Int64? {
+        try externalIDTarget(id)?.seq
+    }
+
+    /// The entry an external id names, and whether the id is derived from
+    /// this ledger's id and the entry's seq (``Ledger/derivedID(ledgerID:seq:)``).
+    /// - Throws: ``LedgerError`` `.badInput` for an id of that form whose
+    ///   entry is not a record or corroboration recorded without an id.
+    func externalIDTarget(_ id: String) throws -> (seq: Int64, derived: Bool)? {
         let statement = try externalIDLookup()
         try statement.bind(id, at: 1)
         defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        return statement.int64(0)
+        if try statement.step() { return (statement.int64(0), false) }
+        guard let seq = try derivedSeq(id) else { return nil }
+        let withoutID = try db.scalarInt("""
+            SELECT count(*) FROM (
+                SELECT seq FROM verifications WHERE seq = ?1 AND record = seq AND external_id IS NULL
+                UNION ALL SELECT seq FROM breaches WHERE seq = ?1 AND record = seq AND external_id IS NULL
+                UNION ALL SELECT seq FROM corroborations WHERE seq = ?1 AND external_id IS NULL)
+            """, seq) ?? 0
+        guard withoutID > 0 else {
+            throw LedgerError.badInput("id \(TextRules.printable(id)) has the form this ledger gives to records exported without an id "
+                                       + "(its id's first 8 characters, ':', a seq), but entry \(seq) is not a verification, breach or "
+                                       + "corroboration recorded without one; give another id")
+        }
+        return (seq, true)
+    }
+
+    /// What an entry of each kind records, in words, for messages.
+    static let entryWords: [String: String] = [
+        "ledger.create": "the ledger's creation", "party.add": "a party", "agreement.add": "an agreement",
+        "commitment.add": "a commitment", "commitment.withdraw": "a withdrawal", "guarantee.add": "a guarantee",
+        "guarantee.invoke": "an invocation", "correction": "a correction", "retraction": "a retraction", "dispute": "a dispute",
+        "adjudication": "an adjudication", "key.register": "a key's registration", "key.revoke": "a key's revocation",
+        "ledger.upgrade": "an upgrade of the ledger",
+    ]
+
+    /// The seq in an id of the form `<this ledger's id prefix>:<seq>`.
+    func derivedSeq(_ id: String) throws -> Int64? {
+        let parts = id.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count == Ledger.derivedIDPrefixLength,
+              let seq = TextRules.seq(String(parts[1])), String(seq) == parts[1] else { return nil }
+        if ledgerPrefix == nil {
+            guard case .ledgerCreate(let created)? = try entry(1)?.payload else { return nil }
+            ledgerPrefix = String(created.ledgerID.prefix(Ledger.derivedIDPrefixLength))
+        }
+        return String(parts[0]) == ledgerPrefix ? seq : nil
     }
 
     /// Resolves a reference typed by a user: an external id, else a seq.
@@ -229,19 +283,65 @@ extension Session {
     /// What the entry at `seq` is, when it is a verification, breach or corroboration.
     /// - Throws: ``LedgerError`` `.badInput` otherwise.
     func reference(_ seq: Int64, field: String) throws -> RecordReference {
+        let found: RecordReference?
         if let root = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil)
+            found = RecordReference(record: root, corroboration: nil)
+        } else if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
+            found = RecordReference(record: root, corroboration: nil)
+        } else if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
+            found = RecordReference(record: root, corroboration: seq)
+        } else {
+            found = nil
         }
-        if let root = try db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: nil)
-        }
-        if let root = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq) {
-            return RecordReference(record: root, corroboration: seq)
+        if let found {
+            // A voided record (or corroboration) is as if never made: nothing can be added to it.
+            for voidable in [found.record, found.corroboration].compactMap({ $0 }) {
+                if let void = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", voidable) {
+                    throw LedgerError.badInput("\(field): entry \(voidable) was voided by entry \(void) as entered in error")
+                }
+            }
+            return found
         }
         let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
         if let kind {
-            throw LedgerError.badInput("\(field): entry \(seq) is a \(kind) entry, not a verification, breach or corroboration")
+            let what = Session.entryWords[kind].map { "\($0) (\(kind))" } ?? "a \(kind) entry"
+            throw LedgerError.badInput("\(field): entry \(seq) records \(what), not a verification, breach or corroboration")
         }
         throw LedgerError.badInput("\(field): no entry \(seq) (the ledger's last entry is \(writer.seq))")
+    }
+}
+
+extension Record {
+    /// The record as an entry's payload.
+    var payload: Payload {
+        switch self {
+        case .verification(let value): .verification(value)
+        case .breach(let value): .breach(value)
+        }
+    }
+
+    /// The record as recorded without an external id.
+    var withoutExternalID: Record {
+        switch self {
+        case .verification(var value):
+            value.externalID = nil
+            return .verification(value)
+        case .breach(var value):
+            value.externalID = nil
+            return .breach(value)
+        }
+    }
+}
+
+extension Ledger {
+    /// How many characters of the ledger's id a derived id begins with.
+    static let derivedIDPrefixLength = 8
+
+    /// The id `accord export` gives a record or corroboration recorded without
+    /// one: the first 8 characters of the ledger's id, ':', and the seq of the
+    /// entry that recorded it (`3f2a9c1e:17`). `accord import`, `log`,
+    /// `breach`, `correct` and the rest recognise it in the same ledger.
+    static func derivedID(ledgerID: String, seq: Int64) -> String {
+        "\(ledgerID.prefix(derivedIDPrefixLength)):\(seq)"
     }
 }

@@ -39,6 +39,23 @@ enum Parse {
         return try date(raw, field: field)
     }
 
+    /// A calendar date (`YYYY-MM-DD`) for terms judged by the day: due dates,
+    /// windows, effective dates, invocations, withdrawals, agreements' dates.
+    /// A time is refused, so each such column holds one type.
+    static func calendarDate(_ raw: String, field: String) throws -> Moment {
+        let moment = try date(raw, field: field)
+        guard !moment.hasTime else {
+            throw LedgerError.badInput("\(field) '\(TextRules.printable(TextRules.trimmed(raw)))' has a time; give the calendar date "
+                                       + "(YYYY-MM-DD): it is judged by the day where it applies")
+        }
+        return moment
+    }
+
+    static func optionalCalendarDate(_ raw: String?, field: String) throws -> Moment? {
+        guard let raw, !TextRules.trimmed(raw).isEmpty else { return nil }
+        return try calendarDate(raw, field: field)
+    }
+
     static func word<V: Vocabulary>(_ raw: String?, _ type: V.Type, field: String) throws -> V? {
         guard let raw, !TextRules.trimmed(raw).isEmpty else { return nil }
         return try V(parsing: TextRules.trimmed(raw), field: field)

@@ -9,6 +9,9 @@ extension Session {
     func forceRefusal(_ facts: CommitmentFacts, day: Int64) throws -> String? {
         let terms = try commitmentTerms(facts.id)
         guard !terms.snapshot.inForce(terms.commitment, onDay: day) else { return nil }
+        if let withdrawn = terms.snapshot.withdrawal(of: facts.id), withdrawn.date.day <= day {
+            return "it was withdrawn from \(withdrawn.date.dayText)"
+        }
         let inForce = terms.snapshot.terms(of: terms.commitment, onDay: day)
         switch inForce.kind {
         case .restraint:
@@ -35,6 +38,10 @@ extension Session {
         var snapshot = Snapshot(seq: writer.seq)
         if let date = try db.scalarText("SELECT date FROM agreements WHERE id = ?", commitment.agreement) {
             snapshot.agreementDates[commitment.agreement] = try? Moment(canonical: date)
+        }
+        try db.forEach("SELECT w.seq, w.date FROM withdrawals w WHERE w.commitment = ? AND w.seq NOT IN (SELECT target FROM voids)",
+                       [id]) { row in
+            if let date = try? Moment(canonical: row.text(1)) { snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: row.int64(0), date: date) }
         }
         for entity in [StateEntity.commitment(id), .agreement(commitment.agreement)] {
             let amendments = try db.cached("""
@@ -77,12 +84,42 @@ extension Session {
         guard let guarantee = snapshot.guarantees.first(where: { $0.guarantee.id == invocation.guarantee })?.guarantee else {
             return "it is not in force then"
         }
-        let covers = Set(guarantee.covers)
+        let (recorded, covers) = state.snapshot.guaranteeHistory(guarantee.id) ?? (guarantee, Set(guarantee.covers))
         let book = try EvidenceBook.load(db: db, digests: nil, kind: .breach,
                                          owners: try LedgerView.owners(of: covers, kind: .breach, db: db), entry: entry)
         return TriggerCycles.refusal(invokingOn: invocation.date,
                                      breaches: book.countedBreaches(of: covers, atDay: invocation.date.day, state: state),
                                      invocations: (snapshot.invocations[guarantee.id] ?? []).map(\.date),
-                                     respondWithinDays: guarantee.respondWithinDays)
+                                     terms: { state.snapshot.terms(of: recorded, onDay: $0) })
+    }
+}
+
+extension Session {
+    /// Refuses to take breach `record` out of every count when a guarantor's
+    /// invocation answers the trigger it opened: the invocation would then
+    /// answer nothing. Void that invocation first.
+    func refuseStrandingInvocations(without record: Int64, action: String) throws {
+        guard let commitment = try db.scalarText("SELECT commitment FROM breaches WHERE record = ?1 AND seq = ?1", record) else { return }
+        let state = try currentState()
+        let snapshot = state.snapshot
+        for row in snapshot.guarantees where snapshot.voided[row.seq] == nil {
+            guard let (recorded, covers) = snapshot.guaranteeHistory(row.guarantee.id), covers.contains(commitment) else { continue }
+            let invocations = (snapshot.invocations[recorded.id] ?? []).filter { snapshot.voided[$0.seq] == nil }
+            guard !invocations.isEmpty else { continue }
+            let book = try EvidenceBook.load(db: db, digests: nil, kind: .breach,
+                                             owners: try LedgerView.owners(of: covers, kind: .breach, db: db), entry: entry)
+            let breaches = book.countedBreaches(of: covers, atDay: .max, state: state)
+            func answered(_ breaches: [TriggerCycles.CountedBreach]) -> [Moment] {
+                TriggerCycles.fold(breaches: breaches, invocations: invocations.map(\.date), atDay: .max,
+                                   terms: { snapshot.terms(of: recorded, onDay: $0) }).compactMap(\.invokedOn)
+            }
+            let before = answered(breaches), after = answered(breaches.filter { $0.record != record })
+            if after.count < before.count, let stranded = before.first(where: { !after.contains($0) }) {
+                let seq = invocations.first { $0.date == stranded }?.seq
+                throw LedgerError.badInput("entry \(record) opened the trigger of guarantee \(recorded.id) that its invocation of "
+                                           + "\(stranded.dayText)\(seq.map { " (entry \($0))" } ?? "") answers; if it is \(action), that "
+                                           + "invocation answers nothing: void the invocation first")
+            }
+        }
     }
 }

@@ -42,6 +42,8 @@ final class Session {
     var knownTerms: [String: (commitment: Commitment, snapshot: Snapshot)] = [:]
     static let knownCommitmentLimit = 100_000
     private var externalIDStatement: Statement?
+    /// The first characters of the ledger's id, once an id needed them.
+    var ledgerPrefix: String?
 
     init(db: Database, recorder: Recorder, now: Timestamp, clock: RecordingClock = .system, rebuilding: Bool = false) throws {
         self.db = db
@@ -83,18 +85,25 @@ final class Session {
     }
 
     /// When `existing` holds the same payload, nothing to do; otherwise a clear refusal.
-    func unchanged(_ payload: Payload, existing seq: Int64, what: String) throws -> Recorded {
-        try unchanged(payload, stored: try entry(seq), seq: seq, what: what)
+    func unchanged(_ payload: Payload, existing seq: Int64, what: String, id: String? = nil) throws -> Recorded {
+        try unchanged(payload, stored: try entry(seq), seq: seq, what: what, id: id)
     }
 
     /// As ``unchanged(_:existing:what:)``, with the entry at `seq` already decoded.
-    func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String) throws -> Recorded {
+    /// - Throws: ``LedgerError`` `.badInput` carrying an ``IDConflict`` that
+    ///   says field by field what differs.
+    func unchanged(_ payload: Payload, stored entry: Entry?, seq: Int64, what: String, id: String? = nil) throws -> Recorded {
         guard let entry else {
             throw LedgerError(.tampered, "\(what) points at entry \(seq), which is missing; run `accord audit`")
         }
         guard entry.payload == payload else {
-            throw LedgerError.badInput("\(what) already exists (entry \(seq)) with different content; "
-                                       + "choose another id, or correct the existing record")
+            var conflict = IDConflict(what: what, seq: seq, differences: PayloadFields.differences(from: entry.payload, to: payload))
+            switch entry.payload {
+            case .verification, .breach: conflict.correctable = id
+            case .corroboration: conflict.retractable = id
+            default: break
+            }
+            throw LedgerError(conflict: conflict)
         }
         return .alreadyPresent(seq: seq)
     }

@@ -31,7 +31,8 @@ public struct CommitmentDetail: Sendable {
         ]
         switch format {
         case .json, .ndjson:
-            var members = fields.map { ($0.0, JSON($0.1)) }
+            // The count of breaches is `breachCount` here: `breaches` is the list of them, below.
+            var members = JSONKeys.members(fields.map { ($0.0 == "breaches" ? "breach_count" : $0.0, JSON($0.1)) })
             members.insert(("at", .string(at.text)), at: 0)
             members.insert(("minConfidence", .string(minConfidence.rawValue)), at: 1)
             members.insert(("ledger", .object([("seq", .int(stamp.seq)), ("root", .string(stamp.root))])), at: 2)
@@ -39,7 +40,7 @@ public struct CommitmentDetail: Sendable {
                 [("counted", .bool(notCounted[seq] == nil)), ("notCounted", JSON(notCounted[seq]))]
             }
             members.append(("verifications", .array(verifications.map { listing in
-                .object(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) } + counting(listing.seq))
+                .object(JSONKeys.members(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) }) + counting(listing.seq))
             })))
             members.append(("breaches", .array(breaches.map { listing in
                 guard case .object(let fields) = listing.json else { return listing.json }
@@ -103,14 +104,19 @@ extension Ledger {
             guard let row = report.commitments.first(where: { $0.id == id }) else {
                 throw LedgerError.badInput("no commitment '\(id)'; list them with `accord commitment list`")
             }
+            // The live version of each record, and those retracted or rejected (shown as not counted, and why);
+            // neither replaced versions nor voided records, which are as if never made.
+            func shown(_ status: String) -> Bool { status != RecordStatus.superseded.rawValue && status != RecordStatus.voided.rawValue }
             var verificationQuery = VerificationQuery()
             verificationQuery.commitment = id
+            verificationQuery.status = .all
             var verifications: [VerificationListing] = []
-            try view.forEachVerification(verificationQuery) { verifications.append($0) }
+            try view.forEachVerification(verificationQuery) { if shown($0.status) { verifications.append($0) } }
             var breachQuery = BreachQuery()
             breachQuery.commitment = id
+            breachQuery.status = .all
             var breaches: [BreachListing] = []
-            try view.forEachBreach(breachQuery) { breaches.append($0) }
+            try view.forEachBreach(breachQuery) { if shown($0.status) { breaches.append($0) } }
             var detail = CommitmentDetail(report: row, at: report.at, minConfidence: report.minConfidence, stamp: report.ledger,
                                           verifications: verifications, breaches: breaches)
             for v in verifications {
@@ -124,7 +130,7 @@ extension Ledger {
             let snapshot = try view.state().snapshot
             detail.amendments = (snapshot.amendments[.commitment(id)] ?? []).filter { snapshot.voided[$0.seq] == nil }
                 .sorted { ($0.effective.day, $0.seq) < ($1.effective.day, $1.seq) }
-                .map { ($0.seq, $0.effective, $0.reason, Payload.describe($0.terms), $0.effective.day <= report.at.day) }
+                .map { ($0.seq, $0.effective, $0.reason, Payload.describe($0.terms, decimals: row.decimals), $0.effective.day <= report.at.day) }
             return detail
         }
     }

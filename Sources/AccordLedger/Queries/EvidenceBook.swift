@@ -272,7 +272,7 @@ extension EvidenceBook {
             guard let current = history.current, case .breach(let breach) = current.record, commitments.contains(breach.commitment),
                   breach.observed.day <= atDay, history.status(of: history.versions.count - 1, inForce: state.inForce(current.record)) == .current,
                   history.standing(own: breach.source).effective == .confirmed else { continue }
-            counted.append(TriggerCycles.CountedBreach(day: breach.observed.day, record: history.record))
+            counted.append(TriggerCycles.CountedBreach(day: breach.observed.day, record: history.record, commitment: breach.commitment))
         }
         return counted.sorted { ($0.day, $0.record) < ($1.day, $1.record) }
     }

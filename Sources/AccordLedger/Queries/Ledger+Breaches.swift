@@ -149,6 +149,9 @@ extension LedgerView {
     /// Breaches matching `query`, sorted by observed date then seq, folded
     /// from the entries behind them (checked against the evidence chains).
     func forEachBreach(_ query: BreachQuery, _ body: (BreachListing) throws -> Void) throws {
+        if let since = query.since, let until = query.until, since.day > until.day {
+            throw LedgerError.badInput("--since \(since.text) is after --until \(until.text); the period must end on or after it starts")
+        }
         let snapshot = try state().snapshot
         for (value, isParty, field) in [(query.party, true, "--party"), (query.guarantor, true, "--guarantor"),
                                         (query.commitment, false, "--commitment")] {

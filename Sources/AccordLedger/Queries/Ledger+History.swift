@@ -52,9 +52,13 @@ extension Ledger {
                 for seq in seqs.sorted() where seq <= n {
                     // The entry's own bytes carry when, who and the signer (the journal's columns repeat them).
                     guard let entry = try Ledger.entry(seq, in: db) else { continue }
+                    var decimals: UInt8 = 0
+                    if case .amendment(let amendment) = entry.payload, amendment.subject == .commitment {
+                        decimals = UInt8(clamping: try db.scalarInt("SELECT decimals FROM commitments WHERE id = ?", amendment.id) ?? 0)
+                    }
                     items.append(HistoryItem(seq: seq, recordedAt: entry.recordedAt.iso8601, clock: entry.clock, actor: entry.actor,
-                                             signer: entry.signer,
-                                             kind: entry.kind, summary: entry.payload.summary, reason: entry.payload.reason))
+                                             signer: entry.signer, kind: entry.kind, summary: entry.payload.summary(decimals: decimals),
+                                             reason: entry.payload.reason))
                 }
                 return (try view.stamp(), items)
             }

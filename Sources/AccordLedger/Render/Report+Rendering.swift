@@ -4,8 +4,10 @@ public enum ReportSection: String, Sendable, CaseIterable {
 }
 
 extension Report {
-    /// Writes the report as one JSON object (the documented contract), as it goes.
-    public func writeJSON(to output: TextOutput, pretty: Bool = true) {
+    /// Writes the report as one JSON object (the documented contract), as it
+    /// goes; with `only`, the metadata and that one section.
+    public func writeJSON(to output: TextOutput, pretty: Bool = true, only: ReportSection? = nil) {
+        func include(_ section: ReportSection) -> Bool { only == nil || only == section }
         var json = JSONWriter(to: output, pretty: pretty)
         json.object { json in
             json.member("at", .string(at.text))
@@ -20,7 +22,7 @@ extension Report {
                 json.member("agreement", JSON(agreementFilter))
                 json.member("party", JSON(partyFilter))
             })
-            json.member("commitments", array: { json in
+            if include(.commitments) { json.member("commitments", array: { json in
                 for commitment in commitments {
                     json.element(object: { json in
                         json.member("id", .string(commitment.id))
@@ -48,8 +50,8 @@ extension Report {
                         json.member("fulfilledOn", JSON(commitment.fulfilledOn?.text))
                     })
                 }
-            })
-            json.member("parties", array: { json in
+            }) }
+            if include(.parties) { json.member("parties", array: { json in
                 for party in parties {
                     json.element(object: { json in
                         json.member("party", .string(party.party))
@@ -63,8 +65,8 @@ extension Report {
                         json.member("fulfilledLate", .int(Int64(party.fulfilledLate)))
                     })
                 }
-            })
-            json.member("agreements", array: { json in
+            }) }
+            if include(.agreements) { json.member("agreements", array: { json in
                 for agreement in agreements {
                     json.element(object: { json in
                         json.member("id", .string(agreement.id))
@@ -78,8 +80,8 @@ extension Report {
                         json.member("fulfilledLate", .int(Int64(agreement.fulfilledLate)))
                     })
                 }
-            })
-            json.member("guarantees", array: { json in
+            }) }
+            if include(.guarantees) { json.member("guarantees", array: { json in
                 for guarantee in guarantees {
                     json.element(object: { json in
                         json.member("id", .string(guarantee.id))
@@ -104,8 +106,8 @@ extension Report {
                         })
                     })
                 }
-            })
-            json.member("guarantors", array: { json in
+            }) }
+            if include(.guarantors) { json.member("guarantors", array: { json in
                 for guarantor in guarantors {
                     json.element(object: { json in
                         json.member("party", .string(guarantor.party))
@@ -118,8 +120,8 @@ extension Report {
                         json.member("followThrough", JSON(guarantor.followThrough))
                     })
                 }
-            })
-            json.member("reciprocity", array: { json in
+            }) }
+            if include(.reciprocity) { json.member("reciprocity", array: { json in
                 for pair in reciprocity {
                     json.element(object: { json in
                         json.member("pair", .array([.string(pair.a), .string(pair.b)]))
@@ -138,7 +140,7 @@ extension Report {
                         json.member("balance", JSON(Cell.quantity(pair.balance, scale: pair.decimals)))
                     })
                 }
-            })
+            }) }
         }
         json.finish()
     }
@@ -208,18 +210,19 @@ extension Report {
             + "ledger seq \(ledger.seq), root \(ledger.root.prefix(16))…"
     }
 
-    /// Writes the report. `table` and `markdown` print every section; `json`
-    /// prints the whole object; `ndjson`, `csv` and `tsv` print one section.
-    public func render(_ format: OutputFormat, section: ReportSection = .commitments, header: Bool = true, raw: Bool = false,
+    /// Writes the report. `table` and `markdown` print every section and
+    /// `json` the whole object, or only `section` when it is given; `ndjson`,
+    /// `csv` and `tsv` print one section (`section`, default commitments).
+    public func render(_ format: OutputFormat, section: ReportSection? = nil, header: Bool = true, raw: Bool = false,
                        to output: TextOutput) {
         switch format {
         case .json:
-            writeJSON(to: output)
+            writeJSON(to: output, only: section)
         case .table, .markdown:
             output.line(format == .markdown ? "**\(MarkdownText.escaped(heading))**" : heading)
-            for part in ReportSection.allCases {
+            for part in ReportSection.allCases where section == nil || section == part {
                 let (columns, rows) = rows(part)
-                guard !rows.isEmpty else { continue }
+                guard !rows.isEmpty || section != nil else { continue }
                 output.line()
                 output.line(format == .markdown ? "### \(part.rawValue.capitalized)" : part.rawValue.uppercased())
                 if format == .markdown { output.line() }
@@ -229,7 +232,7 @@ extension Report {
             }
             output.flush()
         case .ndjson, .csv, .tsv:
-            let (columns, rows) = rows(section)
+            let (columns, rows) = rows(section ?? .commitments)
             let writer = RowWriter(format: format, columns: columns, output: output, header: header, raw: raw)
             for row in rows { writer.write(row) }
             writer.finish()

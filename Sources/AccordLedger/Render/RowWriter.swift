@@ -13,8 +13,9 @@ public final class RowWriter {
     /// CSV and TSV text cells exactly as recorded, without ``FormulaEscaping``.
     let raw: Bool
     private var tableRows: [[Cell]] = []
-    /// `"name":` for each column, for JSON output.
-    private var keys: [String] = []
+    /// `"name":` for each column (its camelCase name, then its old snake_case
+    /// one when that differs: ``JSONKeys``), for JSON output.
+    private var keys: [[String]] = []
     private var count = 0
 
     /// - Parameter raw: CSV and TSV text cells exactly as recorded; by default
@@ -91,23 +92,31 @@ public final class RowWriter {
     private func objectText(_ cells: [Cell]) -> String {
         if keys.isEmpty {
             keys = columns.map { column in
-                var key = ""
-                JSON.quote(column.name, into: &key)
-                return key + ":"
+                JSONKeys.keys(column.name).map { name in
+                    var key = ""
+                    JSON.quote(name, into: &key)
+                    return key + ":"
+                }
             }
         }
         guard !cells.isEmpty else { return "{}" }
         var text = "{"
+        var first = true
         for (index, cell) in zip(cells.indices, cells) where index < keys.count {
-            if index > 0 { text += "," }
-            text += keys[index]
+            var value = ""
             switch cell {
-            case .text(let value): JSON.quote(value, into: &text)
-            case .int(let value): text += String(value)
-            case .number(let value), .rate(let value): text += Cell.format(value)
-            case .decimal(let value): text += value.description
-            case .bool(let value): text += value ? "true" : "false"
-            case .null: text += "null"
+            case .text(let string): JSON.quote(string, into: &value)
+            case .int(let number): value = String(number)
+            case .number(let number), .rate(let number): value = Cell.format(number)
+            case .decimal(let quantity): value = quantity.description
+            case .bool(let flag): value = flag ? "true" : "false"
+            case .null: value = "null"
+            }
+            for key in keys[index] {
+                if !first { text += "," }
+                first = false
+                text += key
+                text += value
             }
         }
         return text + "}"

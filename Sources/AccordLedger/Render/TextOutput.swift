@@ -13,9 +13,15 @@ public final class TextOutput {
     public private(set) var collected = ""
     private(set) var failed = false
 
-    /// Writes to a file descriptor (1 for stdout).
-    public init(fileDescriptor: Int32 = 1) {
+    /// Whether a UTF-8 byte order mark goes before the first thing written.
+    private var pendingByteOrderMark = false
+
+    /// Writes to a file descriptor (1 for stdout); with `byteOrderMark`, the
+    /// output starts with a UTF-8 byte order mark once anything is written
+    /// (for spreadsheets that otherwise guess another encoding).
+    public init(fileDescriptor: Int32 = 1, byteOrderMark: Bool = false) {
         descriptor = fileDescriptor
+        pendingByteOrderMark = byteOrderMark
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -29,6 +35,10 @@ public final class TextOutput {
             collected += text
             return
         }
+        if pendingByteOrderMark {
+            pendingByteOrderMark = false
+            buffer.append(contentsOf: [0xEF, 0xBB, 0xBF])
+        }
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -38,6 +48,10 @@ public final class TextOutput {
         guard descriptor != nil else {
             collected += String(decoding: bytes, as: UTF8.self)
             return
+        }
+        if pendingByteOrderMark {
+            pendingByteOrderMark = false
+            buffer.append(contentsOf: [0xEF, 0xBB, 0xBF])
         }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }

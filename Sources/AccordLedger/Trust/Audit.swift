@@ -20,7 +20,7 @@ public enum Audit {
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
         ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
         ("disputed_contributions", "record"), ("commitment_digests", "commitment"), ("state_leaves", "bucket, entity"),
-        ("state_buckets", "bucket"),
+        ("state_buckets", "bucket"), ("amendments", "seq"), ("voids", "seq"),
     ]
 
     /// Audits the ledger at `path`, opened read-only.

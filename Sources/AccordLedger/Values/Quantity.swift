@@ -10,11 +10,15 @@ public struct Quantity: Hashable, Sendable, Comparable, CustomStringConvertible,
 
     /// The most decimal places a commitment may declare.
     public static let maximumScale: UInt8 = 6
-    /// The largest quantity accepted, in whole units (at any scale).
+    /// The largest quantity accepted, in whole units (at scales 0 to 3).
     public static let maximumWhole: Int64 = 1_000_000_000_000
+    /// The most units one quantity may hold at any scale (10^15), so that the
+    /// sum of thousands of maximal quantities still fits in 63 bits.
+    public static let maximumAnyUnits: Int64 = 1_000_000_000_000_000
 
-    /// The largest number of units at `scale`: ``maximumWhole`` × 10^scale.
-    public static func maximumUnits(scale: UInt8) -> Int64 { maximumWhole * pow10(scale) }
+    /// The largest number of units at `scale`: ``maximumWhole`` × 10^scale,
+    /// at most ``maximumAnyUnits`` (so 10^9 whole units at 6 decimal places).
+    public static func maximumUnits(scale: UInt8) -> Int64 { min(maximumWhole * pow10(scale), maximumAnyUnits) }
 
     public init(units: Int64, scale: UInt8 = 0) {
         self.units = units
@@ -92,7 +96,8 @@ extension Parse {
             throw LedgerError.badInput("\(field) '\(shown)' has \(parts[1].count) decimal places, but \(about)")
         }
         let digits = whole.drop { $0 == UInt8(ascii: "0") }
-        let tooLarge = LedgerError.badInput("\(field) '\(shown)' is too large; at most \(Quantity.maximumWhole)")
+        let tooLarge = LedgerError.badInput("\(field) '\(shown)' is too large; at most "
+                                            + "\(Quantity.maximumUnits(scale: scale) / Quantity.pow10(scale))\(scale > 0 ? " at \(scale) decimal places" : "")")
         guard digits.count <= 13 else { throw tooLarge }
         var units: Int64 = 0
         for digit in digits { units = units * 10 + Int64(digit - 0x30) }

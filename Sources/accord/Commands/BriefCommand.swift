@@ -26,7 +26,7 @@ struct BriefCommand: ParsableCommand {
     var since: String?
     @Option(help: ArgumentHelp("The file to write (- for stdout); required for html.", valueName: "file")) var out: String?
     @Option(help: ArgumentHelp("Also print the HTML to this PDF file with headless Chromium.", valueName: "file")) var pdf: String?
-    @Option(help: "html (default) or markdown.") var format: BriefingFormat = .html
+    @Option(help: "\(choices(BriefingFormat.self, default: .html)).") var format: BriefingFormat = .html
 
     func validate() throws {
         if format == .html && out == nil {
@@ -45,8 +45,9 @@ struct BriefCommand: ParsableCommand {
         let ledger = try global.openLedgerReadOnly()
         let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                        agreement: agreement, party: party)
+        let ledgerName = global.displayName
         let options = BriefingOptions(report: report, since: try since.map { try Moment(parsing: $0, field: "--since") },
-                                      database: global.path, output: out, format: format)
+                                      database: ledgerName.name, databaseOnCommandLine: ledgerName.typed, output: out, format: format)
         let briefing = try ledger.briefing(options)
         let text = briefing.rendered(format)
         let stamp = "ledger entry \(briefing.report.ledger.seq), root \(briefing.report.ledger.root.prefix(16))…"

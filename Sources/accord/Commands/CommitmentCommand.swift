@@ -64,7 +64,7 @@ struct CommitmentCommand: ParsableCommand {
 
         func run() throws {
             try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party, at: try at.map { try Moment(parsing: $0, field: "--at") })
-                .render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+                .render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 
@@ -80,7 +80,7 @@ struct CommitmentCommand: ParsableCommand {
         func run() throws {
             let ledger = try global.openLedgerReadOnly()
             let detail = try ledger.commitmentDetail(id, options: try ReportOptions(at: at, minConfidence: minConfidence))
-            detail.render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            detail.render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 

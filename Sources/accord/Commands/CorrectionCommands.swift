@@ -129,7 +129,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
         let (stamp, items) = try ledger.history(of: subject, asOf: try asOf.map { try AsOf(parsing: $0) })
-        let out = TextOutput()
+        let out = output.stdout()
         if output.format == .table || output.format == .markdown {
             let title = output.format == .markdown ? MarkdownText.escaped(subject) : subject
             out.line("History of \(title): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")

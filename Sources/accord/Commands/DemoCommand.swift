@@ -21,6 +21,6 @@ struct DemoCommand: ParsableCommand {
         let ledger = try Demo.create(at: global.path, force: force, as: recorder.recorder())
         printError("Created the demo ledger \(ledger.path). Try: accord report --db \(ledger.path) --at \(Demo.scenarioDate)")
         let report = try ledger.report(ReportOptions(at: try Moment(parsing: Demo.scenarioDate, field: "date")))
-        report.render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+        report.render(output.format, header: output.header, raw: output.raw, to: output.stdout())
     }
 }

@@ -2,6 +2,7 @@ import AccordLedger
 import ArgumentParser
 
 extension ExportTable: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,11 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Rows come in journal order with every recorded field, evidence hashes included, and the seq that \
             recorded them. The import's columns come first, so a csv or ndjson export imports back with \
-            `accord import`; corroborations follow their record as rows of kind corroboration.
+            `accord import`; corroborations follow their record as rows of kind corroboration. A record or \
+            corroboration logged without --id is exported with the id LEDGER-PREFIX:SEQ (the first 8 characters \
+            of the ledger's id and its seq), which import and the other commands recognise, so an export imports \
+            back into its ledger adding nothing. geojson writes the located verifications or breaches as one \
+            RFC 7946 FeatureCollection of points, and counts on stderr the records left out for want of a location.
             In csv and tsv, a text cell that starts with = + - @, a tab or a carriage return (and is not a plain \
             number) gets a leading ' so that a spreadsheet does not run it as a formula (a cell already starting \
             with ' before one of those gets one more); `accord import` removes exactly that '. --raw prints every \
@@ -19,20 +24,25 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "verifications, breaches, commitments, guarantees, parties or agreements.") var table: ExportTable
-    @Option(help: "Output format: csv (default), tsv, ndjson, json, markdown or table.") var format: OutputFormat = .csv
+    @Option(help: "Output format: \(choices(ExportFormat.self, default: .csv)) (verifications and breaches with a location).")
+    var format: ExportFormat = .csv
     @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).") var noHeader = false
     @OptionGroup var cells: CellOptions
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
     var asOf: String?
     @Option(help: ArgumentHelp("Verifications and breaches observed on or before this date.", valueName: "date"))
     var at: String?
-    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected or all.")
+    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected, outside, voided or all.")
     var status: RecordStatusFilter?
 
     func validate() throws {
         if !table.holdsRecords && (at != nil || status != nil) {
             throw ValidationError("--at and --status apply to verifications and breaches, not \(table.rawValue)")
         }
+        if format == .geojson && !table.holdsRecords {
+            throw ValidationError("--format geojson applies to verifications and breaches (records with a location), not \(table.rawValue)")
+        }
+        try cells.check(csvOrTSV: format == .csv || format == .tsv)
     }
 
     func run() throws {
@@ -41,7 +51,18 @@ struct ExportCommand: ParsableCommand {
         options.asOf = try asOf.map { try AsOf(parsing: $0) }
         options.at = try at.map { try Moment(parsing: $0, field: "--at") }
         options.status = status ?? .current
-        let writer = RowWriter(format: format, columns: table.columns.map(Column.init), output: TextOutput(), header: !noHeader,
+        let output = TextOutput(byteOrderMark: cells.bom)
+        guard let rows = format.rows else {
+            let writer = GeoJSONWriter(columns: table.columns, output: output)
+            try ledger.export(table, options: options) { writer.write($0) }
+            writer.finish()
+            if writer.unlocated > 0 {
+                printError("\(writer.unlocated) \(table == .breaches ? "breach" : "verification")\(writer.unlocated == 1 ? "" : "s") "
+                           + "without a location left out; \(writer.written) written.")
+            }
+            return
+        }
+        let writer = RowWriter(format: rows, columns: table.columns.map(Column.init), output: output, header: !noHeader,
                                raw: cells.raw)
         try ledger.export(table, options: options) { writer.write($0) }
         writer.finish()

@@ -55,7 +55,7 @@ struct GuaranteeCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().guaranteeList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().guaranteeList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

@@ -17,18 +17,43 @@ struct ImportCommand: ParsableCommand {
             One row per line (after a CSV header), applied in file order with the same checks as `accord log`, \
             `breach`, `party add` … The `kind` column says what a row is (default verification). All or nothing: \
             if any row is bad, nothing is written and every bad row is listed as FILE:LINE: column: problem. \
-            Rows whose id is already recorded with the same content are skipped, so importing twice is harmless.
+            Rows whose id is already recorded with the same content are skipped, so importing twice is harmless; \
+            the same id with other content is a bad row that says what differs.
+            A CSV file's separator (comma, semicolon or tab) is the one its header uses most. A file written by \
+            another tool (a KoboToolbox or ODK Central export, an ACLED extract) reads through a mapping: \
+            --mapping FILE (JSON: columns, set, values, where, ignore_unknown), or --map, --set and --where on the \
+            command line; the repository's examples/ folder has mappings for those three.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: RecorderOptions
     @Argument(help: ArgumentHelp("The CSV or JSONL file, or - for standard input.", valueName: "file")) var file: String
-    @Option(help: "csv or jsonl (default: from the file name; csv for -).") var format: ImportFormat?
+    @Option(help: "\(choices(ImportFormat.self)) (default: from the file name: .jsonl and .ndjson are jsonl; csv for -).")
+    var format: ImportFormat?
     @Flag(name: .customLong("dry-run"), help: "Check every row, report, and write nothing.") var dryRun = false
     @Flag(name: .customLong("keep-going"), help: "Write the good rows even if some are bad (exit 65 if any were).")
     var keepGoing = false
-    @Option(help: ArgumentHelp("With --keep-going: write the rejected rows here, with an error column.", valueName: "file"))
+    @Option(help: ArgumentHelp("""
+        With --keep-going: write the rejected records here exactly as they were read (the header too), and why each \
+        was rejected to FILE.errors; fix them in place and import FILE with the same options.
+        """, valueName: "file"))
     var rejects: String?
+    @Option(help: ArgumentHelp("A mapping file (JSON) from the file's own columns to the import's; see the README.", valueName: "file"))
+    var mapping: String?
+    @Option(name: .customLong("map"), help: ArgumentHelp("Fill an import column from the file's column (repeatable).", valueName: "field=column"))
+    var maps: [String] = []
+    @Option(name: .customLong("set"), help: ArgumentHelp("Give an import column one value for every row (repeatable).", valueName: "field=value"))
+    var sets: [String] = []
+    @Option(name: .customLong("where"), help: ArgumentHelp("""
+        Import only rows whose column holds exactly this value (repeatable: values of one column are alternatives, \
+        columns must all match).
+        """, valueName: "column=value"))
+    var wheres: [String] = []
+    @Flag(name: .customLong("ignore-unknown"), help: "Leave out the file's columns that nothing maps, instead of refusing the file.")
+    var ignoreUnknown = false
+    @Option(help: ArgumentHelp("The CSV delimiter: comma, semicolon, tab or one character (default: detected from the header).",
+                               valueName: "char"))
+    var delimiter: String?
     @Flag(help: "No progress display.") var quiet = false
 
     func validate() throws {
@@ -37,15 +62,31 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
+    /// The mapping: the file's, then the command line's.
+    func importMapping() throws -> ImportMapping {
+        var result = try mapping.map { try ImportMapping.load($0) } ?? ImportMapping()
+        for assignment in maps { try result.map(assignment) }
+        for assignment in sets { try result.set(assignment) }
+        for assignment in wheres { try result.filter(assignment) }
+        if ignoreUnknown { result.ignoreUnknown = true }
+        if let delimiter { result.delimiter = try ImportMapping.delimiter(parsing: delimiter) }
+        if format == .jsonl || result.format == .jsonl, delimiter != nil {
+            throw CommandFailure(message: "--delimiter applies to CSV, not JSON Lines", exitCode: ExitCode32.usage.rawValue)
+        }
+        return result
+    }
+
     func run() throws {
         if file == "-" && isatty(0) == 1 {
             throw CommandFailure(message: "standard input is a terminal; pipe the rows in (accord import - < rows.csv) or give the file's path",
                                  exitCode: ExitCode32.usage.rawValue)
         }
-        try global.refuseOverwriting(rejects, flag: "--rejects", inputs: [file])
-        let ledger = try global.openLedger()
+        try global.refuseOverwriting(rejects, flag: "--rejects", inputs: [file] + (mapping.map { [$0] } ?? []))
+        try global.refuseOverwriting(rejects.map(RejectsFile.errorsPath), flag: "--rejects", inputs: [file] + (mapping.map { [$0] } ?? []))
         var options = ImportOptions()
-        options.format = format ?? (file == "-" ? .csv : nil)
+        options.mapping = try importMapping()
+        let ledger = try global.openLedger()
+        options.format = format ?? options.mapping.format ?? (file == "-" ? .csv : nil)
         options.dryRun = dryRun
         options.keepGoing = keepGoing
         options.rejectsPath = rejects
@@ -80,7 +121,9 @@ struct ImportCommand: ParsableCommand {
             }
             printError(line + ".")
         }
-        if let rejects, summary.rejected > 0 { printError("Rejected rows written to \(rejects).") }
+        if let rejects, summary.rejected > 0 {
+            printError("Rejected records written to \(rejects) as they were read, the reasons to \(RejectsFile.errorsPath(rejects)).")
+        }
         if summary.rejected > 0 { throw ExitCode(ExitCode32.badData.rawValue) }
     }
 }

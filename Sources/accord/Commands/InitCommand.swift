@@ -15,7 +15,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let admin = try adminKey.map { try Keys.verifierKey(at: $0) }
-        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), adminKey: admin)
+        let (ledger, created) = try Ledger.create(at: global.path, as: recorder.recorder(), adminKey: admin, lockWait: global.lockWait())
         let version = try ledger.appliedMigrations().last?.version ?? 0
         if created {
             let with = admin.map { " with admin key \($0.name) (entry 2)" } ?? ""

@@ -32,7 +32,7 @@ struct PartyCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().partyList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().partyList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }
@@ -69,7 +69,7 @@ struct AgreementCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().agreementList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: TextOutput())
+            try global.openLedgerReadOnly().agreementList(at: try at.map { try Moment(parsing: $0, field: "--at") }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

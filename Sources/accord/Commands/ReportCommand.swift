@@ -31,7 +31,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Only evidence at or above --min-confidence (default confirmed) counts. The heading states the \
             date, the threshold and the ledger seq and root it reflects; `--as-of <seq>` reproduces it later. \
-            json prints one object; table and markdown print every section; csv, tsv and ndjson print --section.
+            json prints one object and table and markdown every section, or only --section; csv, tsv and ndjson \
+            print one section (--section, default commitments).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,15 +41,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only this agreement.") var agreement: String?
     @Option(help: "Only this party.") var party: String?
     @Option(name: .customLong("min-confidence"), help: "confirmed, probable or unverified.") var minConfidence: String?
-    @Option(help: "The section for csv, tsv and ndjson: commitments, parties, agreements, guarantees, guarantors, reciprocity.")
-    var section: ReportSection = .commitments
+    @Option(help: "Only this section: \(choices(ReportSection.self)) (csv, tsv and ndjson print one: commitments unless given).")
+    var section: ReportSection?
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
         let options = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
                                         agreement: agreement, party: party)
         let report = try ledger.report(options)
-        report.render(output.format, section: section, header: output.header, raw: output.raw, to: TextOutput())
+        report.render(output.format, section: section, header: output.header, raw: output.raw, to: output.stdout())
     }
 }
 
@@ -83,7 +84,7 @@ struct BreachesCommand: ParsableCommand {
         query.status = status
         query.guarantor = guarantor
         if let minConfidence { query.minConfidence = try Confidence(parsing: minConfidence, field: "--min-confidence") }
-        let out = TextOutput()
+        let out = output.stdout()
         let list = try ledger.breaches(query)
         switch output.format {
         case .json:

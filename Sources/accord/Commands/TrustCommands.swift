@@ -271,13 +271,14 @@ struct AuditCommand: ParsableCommand {
         invocation) recorded after the ledger's first admin key that no key signed.
         """)
     var requireSigned = false
-    @Option(help: "table (a summary), json, or ndjson (the same JSON on one line).") var format: OutputFormat = .table
 
-    func validate() throws {
-        guard format == .table || format == .json || format == .ndjson else {
-            throw ValidationError("audit prints table, json or ndjson, not \(format.rawValue)")
-        }
+    /// What `accord audit` prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, ndjson
     }
+
+    @Option(help: "\(choices(Format.self, default: .table)): a summary, the report as JSON, or that JSON on one line.")
+    var format: Format = .table
 
     func run() throws {
         var given: [(name: String, text: String)] = []
@@ -306,11 +307,12 @@ struct JournalCommand: ParsableCommand {
             abstract: "Print every entry: seq, kind, canonical bytes (base64), leaf and previous hash, time, actor, signature.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "ndjson (one object per line) or json (one array).") var format: OutputFormat = .ndjson
-
-        func validate() throws {
-            guard format == .ndjson || format == .json else { throw ValidationError("journal export prints ndjson or json") }
+        /// What `accord journal export` prints.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case ndjson, json
         }
+
+        @Option(help: "\(choices(Format.self, default: .ndjson)): one object per line, or one array.") var format: Format = .ndjson
 
         func run() throws {
             let ledger = try global.openLedgerReadOnly()

@@ -15,7 +15,33 @@ import Darwin
 enum ArgumentChecks {
     /// Options that may be given more than once (the parser's repeating
     /// options; a test compares this list with `--experimental-dump-help`).
-    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--for"]
+    static let repeatable: Set<String> = ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--map", "--set", "--where", "--for"]
+
+    /// Every flag (an option that takes no value); a test compares this list
+    /// with `--experimental-dump-help`. Any other `--name` takes a value.
+    static let flags: Set<String> = [
+        "--action", "--bom", "--done", "--dry-run", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
+        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--upheld", "--version",
+    ]
+
+    /// Commands for which an empty value means something (`accord correct
+    /// --note ""` clears the note).
+    static let emptyValuesAllowed: Set<String> = ["correct"]
+
+    /// Refuses an empty value given to an option (`--quantity ""`), naming
+    /// the option, before the command makes something else of it.
+    static func checkEmptyValues(_ arguments: [String]) throws {
+        if let command = arguments.first(where: { !$0.hasPrefix("-") }), emptyValuesAllowed.contains(command) { return }
+        for (index, argument) in arguments.enumerated().dropLast() {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--"), !argument.contains("="), !flags.contains(argument) else { continue }
+            let value = arguments[index + 1]
+            if value.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                throw CommandFailure(message: "\(OneLine.escaped(argument, limit: 60)) is empty; give a value or leave the option out",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+        }
+    }
 
     /// Environment variables accord reads as text.
     static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY"]

@@ -39,7 +39,9 @@ extension LedgerError.Code {
 /// value echoed from the input can never spill onto further lines.
 func exitReporting(_ error: Error) -> Never {
     if let error = error as? LedgerError {
-        printError("Error: \(OneLine.escaped(error.message))")
+        var message = error.message
+        if error.code == .busy { message += "; or wait longer with --wait SECONDS" }
+        printError("Error: \(OneLine.escaped(message))")
         exit(error.code.exitCode)
     }
     if let error = error as? CommandFailure {

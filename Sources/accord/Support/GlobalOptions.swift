@@ -12,17 +12,45 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (default: $ACCORD_DB, else accord.sqlite).", valueName: "path"))
     var db: String?
 
+    @Option(name: .long, help: ArgumentHelp("""
+        How long to wait for another process that is writing the ledger, in seconds (default: \(Int(LockWait.standard.seconds))); \
+        after a second accord says it is waiting. 0 gives up at once.
+        """, valueName: "seconds"))
+    var wait: String?
+
+    /// The lock wait: --wait, printing once on stderr when the wait passes a second.
+    func lockWait() throws -> LockWait {
+        var seconds = LockWait.standard.seconds
+        if let wait {
+            guard let value = Double(wait), value.isFinite, value >= 0, value <= 86_400 else {
+                throw CommandFailure(message: "--wait '\(OneLine.escaped(wait, limit: 40))' is not a number of seconds from 0 to 86400",
+                                     exitCode: ExitCode32.usage.rawValue)
+            }
+            seconds = value
+        }
+        return LockWait(seconds: seconds, onWait: { printError("Waiting for the ledger lock held by another process…") })
+    }
+
     /// The ledger path: --db, else ACCORD_DB, else accord.sqlite.
     var path: String {
         db ?? environment("ACCORD_DB") ?? "accord.sqlite"
     }
 
+    /// The ledger as the user named it: `--db` as typed, else the file name
+    /// only (from ACCORD_DB or the default), so that output never shows a
+    /// path the user did not type; and whether it was typed.
+    var displayName: (name: String, typed: Bool) {
+        if let db { return (db, true) }
+        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        return (name, false)
+    }
+
     /// Opens the ledger for writing.
-    func openLedger() throws -> Ledger { try Ledger.open(at: path) }
+    func openLedger() throws -> Ledger { try Ledger.open(at: path, lockWait: try lockWait()) }
 
     /// Opens the ledger without ever writing to it.
     /// One command's read: creates no -wal or -shm beside a quiet ledger.
-    func openLedgerReadOnly() throws -> Ledger { try Ledger.openSnapshot(at: path) }
+    func openLedgerReadOnly() throws -> Ledger { try Ledger.openSnapshot(at: path, lockWait: try lockWait()) }
 
     /// Refuses an output file that is the ledger (or its -wal, -shm or
     /// -journal file, by name or by identity), one of `inputs`, a symbolic
@@ -40,7 +68,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Options that may be given before the subcommand (`accord --db x report`):
     /// they are moved after it so the subcommand parses them.
-    static let hoisted: Set<String> = ["--db"]
+    static let hoisted: Set<String> = ["--db", "--wait"]
 
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var moved: [String] = []

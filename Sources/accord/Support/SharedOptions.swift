@@ -11,9 +11,17 @@ extension OutputFormat: ExpressibleByArgument {}
 extension ReportSection: ExpressibleByArgument {}
 extension RecordStatusFilter: ExpressibleByArgument {}
 
+/// The values of a vocabulary for help text, from the same cases the parser
+/// accepts: "table (default), json, ndjson, csv, tsv or markdown".
+func choices<T: CaseIterable & RawRepresentable>(_ type: T.Type, default chosen: T? = nil) -> String where T.RawValue == String {
+    let words = T.allCases.map { $0.rawValue + ($0.rawValue == chosen?.rawValue ? " (default)" : "") }
+    guard words.count > 1 else { return words.joined() }
+    return words.dropLast().joined(separator: ", ") + " or " + (words.last ?? "")
+}
+
 /// `--format` and `--no-header`, for every command that prints rows.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json, ndjson, csv, tsv or markdown.")
+    @Option(name: .long, help: "Output format: \(choices(OutputFormat.self, default: .table)).")
     var format: OutputFormat = .table
 
     @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).")
@@ -23,9 +31,16 @@ struct OutputOptions: ParsableArguments {
 
     var header: Bool { !noHeader }
     var raw: Bool { cells.raw }
+
+    func validate() throws {
+        try cells.check(csvOrTSV: format == .csv || format == .tsv)
+    }
+
+    /// Standard output, starting with a byte order mark when --bom asks for one.
+    func stdout() -> TextOutput { TextOutput(byteOrderMark: cells.bom) }
 }
 
-/// `--raw`, for every command that can print CSV or TSV.
+/// `--raw` and `--bom`, for every command that can print CSV or TSV.
 struct CellOptions: ParsableArguments {
     @Flag(help: """
         csv and tsv: print every cell exactly as recorded. By default a text cell that starts with = + - @, a tab or \
@@ -33,6 +48,17 @@ struct CellOptions: ParsableArguments {
         running it as a formula; accord import takes that ' off again.
         """)
     var raw = false
+
+    @Flag(help: """
+        csv and tsv: start with a UTF-8 byte order mark, so that Excel reads non-Latin text (Cyrillic, Arabic) \
+        correctly when the file is opened by double-clicking it.
+        """)
+    var bom = false
+
+    /// Refuses --bom for a format that is not CSV or TSV.
+    func check(csvOrTSV: Bool) throws {
+        if bom && !csvOrTSV { throw ValidationError("--bom applies to csv and tsv output") }
+    }
 }
 
 /// Who records an entry.
@@ -94,7 +120,7 @@ enum ReceiptFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// `--format` for commands that record one entry.
 struct ReceiptOptions: ParsableArguments {
-    @Option(name: .long, help: "text (a line on standard error) or json (the receipt on standard output).")
+    @Option(name: .long, help: "\(choices(ReceiptFormat.self, default: .text)): a line on standard error, or the receipt as JSON on standard output.")
     var format: ReceiptFormat = .text
 }
 

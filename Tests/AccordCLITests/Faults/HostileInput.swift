@@ -538,7 +538,7 @@ struct HostileGenerator {
         return nil
     }
 
-    /// A --db that is not a ledger: refused with 66 (a demo refuses an existing file with 65).
+    /// A --db that is not a ledger: refused with 66 (a demo refuses an existing file with 65; an empty one is a usage error).
     private mutating func garbageDB(_ template: Template) -> (String, [UInt8], Set<Int32>) {
         var names = ["text.sqlite", "garbage.sqlite", "nul.sqlite", "header-only.sqlite", "a-directory", "random.bin", "nul.bin",
                      "big.bin", "monitor.key"]
@@ -547,6 +547,8 @@ struct HostileGenerator {
         let name = pick(names)
         var codes: Set<Int32> = [66]
         if template.command == ["demo"] { codes.insert(65) }
+        // An empty value is refused as such before anything looks for the file.
+        if name.isEmpty { codes = [64] }
         return ("--db \(name.debugDescription)", Array(name.utf8), codes)
     }
 

@@ -121,7 +121,7 @@ extension FaultSuites.MalformedInputTests {
         }
         walk(try #require(json["command"] as? [String: Any]))
         // Mirrors ArgumentChecks.repeatable in Sources/accord/Support/ArgumentChecks.swift.
-        #expect(repeating == ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--for"])
+        #expect(repeating == ["--depends-on", "--covers", "--checkpoint", "--trusted-key", "--map", "--set", "--where", "--for"])
     }
 
     @Test("a repeatable option may repeat; any other option or flag may not, nor end in '='")

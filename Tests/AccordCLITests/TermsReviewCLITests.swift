@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// What a review of issue 12 found, as a user and as an attacker, each fixed
+/// and kept so: amendments and voids under the audit, guarantees judged on
+/// the terms of each trigger's day, breaches after a withdrawal, invocations
+/// never left answering nothing, corrections held to the breach rules, voided
+/// records closed, calendar dates, and decimals everywhere they are shown.
+@Suite("Agreement terms: review findings")
+struct TermsReviewCLITests {
+    /// A ceasefire (RU, 07-01…08-31) guaranteed by TR (5 days): breaches on
+    /// 07-03 (entry 8, invoked 07-06 by entry 9), 07-20 (10, lapsed) and 08-01
+    /// (11, invoked late on 08-10 by entry 12).
+    func ceasefire() throws -> (TemporaryDirectory, AccordRunner) {
+        let dir = try TemporaryDirectory()
+        var accord = AccordRunner(dir)
+        accord.environment["ACCORD_NOW"] = "2025-10-01T12:00:00Z"
+        for command in [
+            ["init"], ["party", "add", "RU", "--name", "Russia"], ["party", "add", "TR", "--name", "Türkiye"],
+            ["party", "add", "UA", "--name", "Ukraine"],
+            ["agreement", "add", "corridor", "--title", "Corridor", "--date", "2025-07-01"],
+            ["commitment", "add", "ceasefire", "--agreement", "corridor", "--party", "RU", "--restraint",
+             "--from", "2025-07-01", "--until", "2025-08-31"],
+            ["guarantee", "add", "TR-g", "--guarantor", "TR", "--covers", "ceasefire", "--consequence", "Sanctions",
+             "--respond-within-days", "5"],
+            ["breach", "ceasefire", "--observed", "2025-07-03", "--severity", "major", "--source", "OSCE"],
+            ["guarantee", "invoke", "TR-g", "--date", "2025-07-06"],
+            ["breach", "ceasefire", "--observed", "2025-07-20", "--severity", "grave", "--source", "OSCE"],
+            ["breach", "ceasefire", "--observed", "2025-08-01", "--severity", "grave", "--source", "OSCE"],
+            ["guarantee", "invoke", "TR-g", "--date", "2025-08-10"],
+        ] { try accord.ok(command) }
+        return (dir, accord)
+    }
+
+    func outcomes(_ accord: AccordRunner, at: String) throws -> [String?] {
+        let guarantee = try accord.report("--at", at).row("guarantees", "TR-g")
+        return (guarantee?["triggers"] as? [[String: Any]] ?? []).map { $0["outcome"] as? String }
+    }
+
+    @Test("the audit compares amendments and voids: a forged row in either is tampering")
+    func auditCoversAmendmentsAndVoids() throws {
+        let (dir, accord) = try ceasefire()
+        try accord.ok("amend", "commitment", "ceasefire", "--until", "2025-09-30", "--effective", "2025-08-15", "--reason", "extended")
+        try accord.ok("void", "12", "--reason", "announced, never imposed")
+        let db = dir.path("accord.sqlite")
+        for (name, sql) in [
+            ("amendments", "UPDATE amendments SET until_day = until_day + 30, window_until = '2025-10-30';"),
+            ("voids", "DELETE FROM voids;"),
+        ] {
+            let copy = dir.path("\(name).sqlite")
+            try FileManager.default.copyItem(atPath: db, toPath: copy)
+            try Attacker.sql(copy, liftingGuards: ["amendments_no_update"], sql)
+            let audit = try AuditRun(accord, copy)
+            #expect(audit.status == 1, "\(name): \(audit)")
+            #expect(audit.findings.contains { $0.detail.contains(name) }, "\(name): \(audit)")
+        }
+    }
+
+    @Test("an amended response time or coverage never rewrites triggers from before its effective date")
+    func guaranteeAmendmentsApplyFromTheirDay() throws {
+        let (_, accord) = try ceasefire()
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late"])
+        try accord.ok("amend", "guarantee", "TR-g", "--respond-within-days", "30", "--effective", "2025-09-01", "--reason", "longer")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late"])
+        try accord.ok("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU", "--restraint", "--from", "2025-08-15")
+        try accord.ok("amend", "guarantee", "TR-g", "--covers", "ceasefire2", "--effective", "2025-08-15", "--reason", "new truce")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late"])
+        let view = try runProgram("/usr/bin/env", ["sqlite3", accord.directory.path("accord.sqlite"),
+                                                   "SELECT outcome FROM guarantee_triggers ORDER BY triggered_on"])
+        #expect(view == "invoked\nlapsed\ninvoked_late\n", "\(view)")
+    }
+
+    @Test("a breach observed after a withdrawal is refused, and one recorded before it no longer counts")
+    func breachAfterWithdrawal() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "withdraw", "ceasefire", "--reason", "superseded", "--effective", "2025-07-10")
+        let late = try accord("breach", "ceasefire", "--observed", "2025-07-25", "--severity", "major", "--source", "OSCE")
+        #expect(late.status == 65 && late.stderr.contains("it was withdrawn from 2025-07-10"), "\(late.stderr)")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked"])
+    }
+
+    @Test("voiding or retracting the breach whose trigger an invocation answers is refused; other breaches may go")
+    func invocationsNeverStranded() throws {
+        let (_, accord) = try ceasefire()
+        for command in [["void", "8", "--reason", "x"], ["retract", "8", "--reason", "x"]] {
+            let refused = try accord(command)
+            #expect(refused.status == 65 && refused.stderr.contains("void the invocation first"), "\(refused.stderr)")
+        }
+        try accord.ok("void", "10", "--reason", "logged twice")
+        try accord.ok("void", "9", "--reason", "announced, never imposed")
+        try accord.ok("void", "8", "--reason", "misattributed")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked_late"])
+    }
+
+    @Test("a correction of a breach keeps to the obligor and the window; a voided record takes nothing more")
+    func correctionsAndVoidedRecords() throws {
+        let (_, accord) = try ceasefire()
+        let party = try accord("correct", "10", "--party", "UA", "--reason", "x")
+        #expect(party.status == 65 && party.stderr.contains("its obligor is RU"), "\(party.stderr)")
+        let date = try accord("correct", "10", "--observed", "2025-09-15", "--reason", "x")
+        #expect(date.status == 65 && date.stderr.contains("in force from 2025-07-01 to 2025-08-31"), "\(date.stderr)")
+        try accord.ok("void", "10", "--reason", "logged twice")
+        for command in [["log", "--corroborates", "10", "--source", "Another"], ["correct", "10", "--severity", "minor", "--reason", "x"],
+                        ["dispute", "10", "--by", "RU", "--reason", "x"], ["retract", "10", "--reason", "x"]] {
+            let refused = try accord(command)
+            #expect(refused.status == 65 && refused.stderr.contains("was voided by entry"), "\(command): \(refused.stderr)")
+        }
+    }
+
+    @Test("due dates, windows, effective dates and invocations are calendar dates: a time is refused")
+    func calendarDates() throws {
+        let (_, accord) = try ceasefire()
+        for command in [
+            ["commitment", "add", "x", "--agreement", "corridor", "--party", "UA", "--action", "--due", "2025-09-01T12:00:00+03:00"],
+            ["amend", "commitment", "ceasefire", "--until", "2025-09-30", "--effective", "2025-08-15T00:00:00Z", "--reason", "x"],
+            ["commitment", "withdraw", "ceasefire", "--reason", "x", "--effective", "2025-09-01T10:00:00+14:00"],
+        ] {
+            let refused = try accord(command)
+            #expect(refused.status == 65 && refused.stderr.contains("has a time; give the calendar date"), "\(command): \(refused.stderr)")
+        }
+    }
+
+    @Test("decimal targets read as decimals in history, amendments and exports; retracted records are shown, marked")
+    func decimalsShown() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "add", "fuel", "--agreement", "corridor", "--party", "UA", "--quantity", "12.5", "--decimals", "2",
+                      "--unit", "tonnes", "--due", "2025-09-01")
+        try accord.ok("amend", "commitment", "fuel", "--target", "13.75", "--effective", "2025-08-01", "--reason", "more trucks")
+        try accord.ok("log", "fuel", "--quantity", "4.25", "--observed", "2025-08-05", "--source", "WFP", "--id", "f1")
+        try accord.ok("retract", "f1", "--reason", "double count")
+        let history = try accord.ok("history", "fuel", "--format", "csv")
+        #expect(history.contains("12.50 tonnes") && history.contains("target 13.75"), "\(history)")
+        let export = try accord.ok("export", "commitments")
+        #expect(export.hasPrefix("kind,id,agreement,party,commitment_kind,quantity,decimals,unit,"), "\(export)")
+        // As recorded (so it imports back into its own ledger as already present); the amendment is in history.
+        #expect(export.contains("commitment,fuel,corridor,UA,quantity,12.50,2,tonnes,2025-09-01,"), "\(export)")
+        let show = try accord.ok("commitment", "show", "fuel", "--at", "2025-08-10")
+        #expect(show.contains("target 13.75") && show.contains("no: retracted"), "\(show)")
+    }
+}
