@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "AccordServerTests",
             dependencies: [
-                "AccordServer", "AccordLedger", "AccordTrust",
+                "AccordServer", "AccordLedger", "AccordStorage", "AccordTrust",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

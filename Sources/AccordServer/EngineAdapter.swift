@@ -409,27 +409,23 @@ public final class EngineAdapter: LedgerService {
 
     // MARK: Errors
 
-    /// Maps an engine error to a ``ServiceError``. Today's `LedgerError`
-    /// carries no field, so the field is read from the message's first words.
+    /// Maps an engine error to a ``ServiceError``: the one place where engine
+    /// errors become problem kinds. A reused id carries its ``IDConflict``;
+    /// today's `LedgerError` carries no field, so the field is read from the
+    /// message's first words.
     static func serviceError(_ error: Error, existing: (Int64) -> Int64 = { $0 }) -> ServiceError {
         if let error = error as? ServiceError { return error }
         guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
         switch error.code {
         case .badInput:
-            if error.message.contains("with different content") {
-                return ServiceError(.conflict(existing: firstEntryNumber(in: error.message)), error.message)
+            if let conflict = error.conflict {
+                return ServiceError(.conflict(existing: conflict.seq), error.message)
             }
             return ServiceError(.invalid(field: field(in: error.message)), error.message)
         case .busy: return ServiceError(.busy, error.message)
         case .tampered, .corrupt: return ServiceError(.tampered, error.message)
         case .notALedger, .unverifiable, .failure: return ServiceError(.failure, error.message)
         }
-    }
-
-    /// `entry 14` in "id icrc-1 already exists (entry 14) with different content".
-    static func firstEntryNumber(in message: String) -> Int64? {
-        guard let range = message.range(of: "entry ") else { return nil }
-        return Int64(message[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// The engine's names for fields, as the API names them.

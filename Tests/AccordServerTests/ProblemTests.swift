@@ -37,7 +37,7 @@ import Testing
             #expect(String(buffer: retry.body).replacingOccurrences(of: "already recorded", with: "")
                     .contains(String(buffer: first.body).components(separatedBy: #""treeSize""#)[0].dropLast(1).dropFirst(1)))
 
-            let conflict = try await post(client, good.replacingOccurrences(of: "5", with: "6"), token: monitor)
+            let conflict = try await post(client, good.replacingOccurrences(of: #""quantity":5"#, with: #""quantity":6"#), token: monitor)
             #expect(conflict.status == .conflict)
             let conflictBody = try problem(conflict)
             #expect(conflictBody["type"] as? String == "urn:accord:problem:conflict")
