@@ -28,12 +28,12 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// Starts a server on `db` on a free port and waits until it listens.
-    init(db: String, directory: TemporaryDirectory, arguments: [String] = []) throws {
+    init(db: String, directory: TemporaryDirectory, listen: String = "127.0.0.1:0", arguments: [String] = []) throws {
         logPath = directory.path("server-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: LiveServer.binary)
-        process.arguments = ["--db", db, "--listen", "127.0.0.1:0", "--rate-limit", "0", "--log-level", "warning"] + arguments
+        process.arguments = ["--db", db, "--listen", listen, "--rate-limit", "0", "--log-level", "warning"] + arguments
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log
         process.standardOutput = log
@@ -52,6 +52,39 @@ final class LiveServer: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
+    }
+
+    /// What a finished process printed, and how it ended.
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `argv` to its end, reading both pipes before waiting.
+    static func run(_ argv: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        // Standard error goes to a file, so that only one pipe is read before waiting.
+        let errPath = NSTemporaryDirectory() + "accord-stderr-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderrData = FileManager.default.contents(atPath: errPath) ?? Data()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                       stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// The `accord` command line built beside the server.
+    static func accord(_ arguments: [String]) throws -> Outcome {
+        let cli = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("accord").path
+        return try run([cli] + arguments)
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
