@@ -14,10 +14,10 @@ import Darwin
 /// `Sendable` host (issue 14) lands; then this file is the only one to change.
 ///
 /// - Writes: one writer connection on its own serial queue. Requests that
-///   arrive while it is busy are collected and handed over together (the
-///   group that the host will commit in one transaction); today's API has no
-///   batch, so each operation of a group is its own transaction, committed
-///   with `synchronous=FULL` before its result is returned.
+///   arrive while it is busy are collected and committed together in one
+///   transaction (`Ledger.writeGroup`), each in its own savepoint, so each
+///   keeps its own seq, idempotency decision and error. Results are returned
+///   only after the group's commit (`synchronous=FULL`).
 /// - Reads: a small pool of read-only connections on a concurrent queue, so
 ///   they never wait for the writer nor block Swift's cooperative threads.
 /// - Errors: today's `LedgerError` is `(code, message)`; the mapping to
@@ -102,40 +102,48 @@ public final class EngineAdapter: LedgerService {
             }
             if group.isEmpty { return }
             onGroup(group.count)
-            for pending in group {
-                pending.finish(apply(pending.request))
+            // One transaction for the group, one savepoint for each request:
+            // a refused request is rolled back alone. No result is handed back
+            // before the transaction has committed.
+            let results: [Result<Receipt, ServiceError>]
+            do {
+                results = try writer.ledger.writeGroup(group.count) { index in try apply(group[index].request) }
+                    .map { $0.mapError { EngineAdapter.serviceError($0) } }
+            } catch {
+                // The commit failed: nothing of the group was written.
+                let failure = EngineAdapter.serviceError(error)
+                results = group.map { _ in .failure(failure) }
+            }
+            for (pending, result) in zip(group, results) {
+                pending.finish(result)
             }
         }
     }
 
-    private func apply(_ request: WriteRequest) -> Result<Receipt, ServiceError> {
+    private func apply(_ request: WriteRequest) throws -> Receipt {
         let ledger = writer.ledger
         let recorder = Recorder(actor: request.actor)
-        do {
-            let receipt: Receipt
-            switch request.operation {
-            case .party(let input): receipt = try ledger.addParty(input, as: recorder)
-            case .agreement(let input): receipt = try ledger.addAgreement(input, as: recorder)
-            case .commitment(let input): receipt = try ledger.addCommitment(input, as: recorder)
-            case .guarantee(let input): receipt = try ledger.addGuarantee(input, as: recorder)
-            case .amendment(let input): receipt = try ledger.amend(input, as: recorder)
-            case .verification(let input): receipt = try ledger.log(input, as: recorder)
-            case .breach(let input): receipt = try ledger.recordBreach(input, as: recorder)
-            case .corroboration(let input): receipt = try ledger.corroborate(input, as: recorder)
-            case .correction(let input): receipt = try ledger.correct(input, as: recorder)
-            case .retraction(let entry, let reason): receipt = try ledger.retract(entry, reason: reason, as: recorder)
-            case .dispute(let entry, let by, let reason, let source):
-                receipt = try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder)
-            case .adjudication(let entry, let ruling, let reason):
-                let parsed = try Ruling(parsing: ruling, field: "ruling")
-                receipt = try ledger.adjudicate(entry, ruling: parsed, reason: reason, as: recorder)
-            case .invocation(let input): receipt = try ledger.invokeGuarantee(input, as: recorder)
-            case .revokeToken(let name, let reason): receipt = try ledger.revokeToken(name: name, reason: reason, as: recorder)
-            }
-            return .success(receipt)
-        } catch {
-            return .failure(EngineAdapter.serviceError(error, existing: { seq in seq }))
+        let receipt: Receipt
+        switch request.operation {
+        case .party(let input): receipt = try ledger.addParty(input, as: recorder)
+        case .agreement(let input): receipt = try ledger.addAgreement(input, as: recorder)
+        case .commitment(let input): receipt = try ledger.addCommitment(input, as: recorder)
+        case .guarantee(let input): receipt = try ledger.addGuarantee(input, as: recorder)
+        case .amendment(let input): receipt = try ledger.amend(input, as: recorder)
+        case .verification(let input): receipt = try ledger.log(input, as: recorder)
+        case .breach(let input): receipt = try ledger.recordBreach(input, as: recorder)
+        case .corroboration(let input): receipt = try ledger.corroborate(input, as: recorder)
+        case .correction(let input): receipt = try ledger.correct(input, as: recorder)
+        case .retraction(let entry, let reason): receipt = try ledger.retract(entry, reason: reason, as: recorder)
+        case .dispute(let entry, let by, let reason, let source):
+            receipt = try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder)
+        case .adjudication(let entry, let ruling, let reason):
+            let parsed = try Ruling(parsing: ruling, field: "ruling")
+            receipt = try ledger.adjudicate(entry, ruling: parsed, reason: reason, as: recorder)
+        case .invocation(let input): receipt = try ledger.invokeGuarantee(input, as: recorder)
+        case .revokeToken(let name, let reason): receipt = try ledger.revokeToken(name: name, reason: reason, as: recorder)
         }
+        return receipt
     }
 
     /// Runs `body` with the writer connection, after the writes queued before it.
