@@ -24,11 +24,30 @@ struct ServeCommand: ParsableCommand {
                                      + "`swift build -c release --product accord-server` and install it beside accord",
                                  exitCode: ExitCode32.failure.rawValue)
         }
+        ServeCommand.closeInheritedDescriptorsOnExec()
         let argv = [server] + arguments
         var cArguments = argv.map { strdup($0) }
         cArguments.append(nil)
         execv(server, &cArguments)
         throw CommandFailure(message: "cannot run \(server): \(String(cString: strerror(errno)))", exitCode: ExitCode32.failure.rawValue)
+    }
+
+    /// Marks every descriptor above standard error close-on-exec, so that the
+    /// server holds none it inherited: a long-running server that kept, say,
+    /// the pipe or socket its launcher watches for its child's exit would keep
+    /// that launcher waiting for as long as it runs.
+    static func closeInheritedDescriptorsOnExec() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd > 2, fd != dirfd(directory) { descriptors.append(fd) }
+        }
+        closedir(directory)
+        for fd in descriptors {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// `accord-server` in the folder of this executable, else on PATH.
