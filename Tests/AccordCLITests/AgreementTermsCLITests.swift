@@ -85,7 +85,7 @@ struct AgreementTermsCLITests {
         #expect(guarantee["status"] as? String == "invoked_late")
         let tr = try #require(report.row("guarantors", "TR", key: "party"))
         #expect(tr["triggered"] as? Int == 3 && tr["invoked"] as? Int == 1 && tr["lapsed"] as? Int == 1 && tr["invokedLate"] as? Int == 1)
-        #expect(tr["followThrough"] as? Double == 0.3333)
+        #expect(tr["followThrough"] as? Double == 1.0 / 3)
 
         // The brief shows each trigger; the auditor view agrees.
         let brief = try accord.ok("brief", "--at", "2025-09-01", "--format", "markdown")

@@ -66,7 +66,7 @@ struct BriefConsistencyCLITests {
         }
         // The number beside the names is the report's.
         let report = try accord.ok("report", "--db", db, "--at", "2025-06-30", "--format", "csv")
-        #expect(report.contains("UA-release,ist,UA,quantity,1000,500,prisoners,0.5,overdue,2025-06-20,2,0"), "\(report)")
+        #expect(report.contains("UA-release,ist,UA,quantity,1000,500,prisoners,0.5,overdue,2025-06-20,,,2,0"), "\(report)")
     }
 
     @Test("the footer names the ledger as typed with --db, or by its file name only; never a path not typed")

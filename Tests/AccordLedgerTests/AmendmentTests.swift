@@ -70,9 +70,15 @@ struct AmendmentTests {
         #expect(releaseAfter.status == .fulfilled && releaseAfter.target == 80 && releaseAfter.rate == 1)
         #expect(after.parties.first { $0.party == "UA" }?.name == "Ukraine")
         #expect(after.agreements.first?.title == "Istanbul")
-        // The response time in force at --at applies to the trigger: 06-05 + 14 days.
-        #expect(after.guarantees.first?.status == .triggered)
-        #expect(after.guarantees.first?.respondBy?.text == "2025-06-19")
+        // A trigger keeps the response time in force on its own day: the 06-05 breach lapsed on 06-12,
+        // and the amendment from 06-15 does not reopen it.
+        #expect(after.guarantees.first?.status == .lapsed)
+        #expect(after.guarantees.first?.respondBy?.text == "2025-06-12")
+        // A breach after the amendment gets the new response time: 06-20 + 14 days.
+        try f.breach("ports", by: "RU", on: "2025-06-20")
+        let later = try f.report(at: "2025-06-21")
+        #expect(later.guarantees.first?.status == .triggered)
+        #expect(later.guarantees.first?.respondBy?.text == "2025-07-04")
     }
 
     @Test("a window amended from a date before a breach puts the breach outside; from a date after it, the breach still counts")

@@ -185,7 +185,7 @@ struct GuaranteeTests {
         #expect(guarantee.invokedOn?.text == "2025-06-30")
         let us = try #require(report.guarantors.first)
         #expect((us.triggered, us.invoked, us.lapsed, us.invokedLate, us.pending) == (3, 1, 1, 1, 0))
-        #expect(us.followThrough == 0.3333)
+        #expect(us.followThrough == 1.0 / 3)
 
         // Before the third breach, the second trigger was still open.
         let earlier = try #require(try f.report(at: "2025-06-12").guarantees.first)

@@ -12,13 +12,24 @@ import AccordStorage
 struct TotalsEvidence {
     let db: Database
     let state: VerifiedState
+    /// The running totals of each commitment, grouped once: per-commitment
+    /// questions must not rescan every commitment's rows (10,000 commitments
+    /// made that quadratic).
+    private let totalsByCommitment: [String: [VerifiedState.TotalsRow]]
+
+    init(db: Database, state: VerifiedState) {
+        self.db = db
+        self.state = state
+        totalsByCommitment = Dictionary(grouping: state.totals, by: \.commitment)
+    }
 
     func summaries(atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
         var summaries: [String: EvidenceSummary] = [:]
         // Commitments with records after the date, or breaches that may be out of force, need the per-day rows.
         var historical: Set<String> = []
-        for row in state.totals where row.lastDay > atDay || !breachesInForce(row.commitment) {
-            historical.insert(row.commitment)
+        for (commitment, rows) in totalsByCommitment
+        where rows.contains(where: { $0.lastDay > atDay }) || !breachesInForce(commitment, rows) {
+            historical.insert(commitment)
         }
         for row in state.totals {
             if historical.contains(row.commitment) { continue }
@@ -52,9 +63,8 @@ struct TotalsEvidence {
     /// True when every breach the totals hold of `commitment` is certainly in
     /// force: its terms were never amended and its breaches all fall in its
     /// window (or after its agreement's date). Otherwise the per-day rows tell.
-    private func breachesInForce(_ commitment: String) -> Bool {
+    private func breachesInForce(_ commitment: String, _ rows: [VerifiedState.TotalsRow]) -> Bool {
         guard let recorded = state.commitments[commitment] else { return true }
-        let rows = state.totals.filter { $0.commitment == commitment }
         guard let first = rows.compactMap(\.firstBreachDay).min() else { return true }
         guard state.snapshot.amendments[.commitment(commitment)] == nil,
               state.snapshot.amendments[.agreement(recorded.agreement)] == nil,
@@ -76,7 +86,7 @@ struct TotalsEvidence {
     func lateness(of report: CommitmentReport, atDay: Int64, threshold: Int) throws -> CommitmentReport {
         var report = report
         guard let due = report.due, report.kind != .restraint else { return report }
-        let lastDay = state.totals.filter { $0.commitment == report.id && $0.rank <= threshold }.map(\.lastDay).max()
+        let lastDay = totalsByCommitment[report.id, default: []].filter { $0.rank <= threshold }.map(\.lastDay).max()
         if let lastDay, lastDay <= due.day {
             report.late = false
             report.daysLate = 0
@@ -107,14 +117,16 @@ struct TotalsEvidence {
     private func dailySummary(_ commitment: String, atDay: Int64, threshold: Int) throws -> EvidenceSummary {
         let rows = try daily(commitment)
         var summary = EvidenceSummary()
+        let recorded = state.commitments[commitment]
+        let inForce = { (day: Int64) in recorded.map { state.snapshot.inForce($0, onDay: day) } ?? true }
         // Days whose records are all breaches outside the commitment: their sources do not count either
         // (a source is counted on the day its record was observed, at the best rank it gave).
-        var outside = Set(rows.totals.filter { $0.day <= atDay && !inForce(commitment, $0.day) }.map(\.day))
+        var outside = Set(rows.totals.filter { $0.day <= atDay && !inForce($0.day) }.map(\.day))
         for row in rows.totals where outside.contains(row.day) && row.amounts.records != row.amounts.breaches {
             outside.remove(row.day)
         }
         for var row in rows.totals where row.day <= atDay {
-            if row.amounts.breaches > 0 && !inForce(commitment, row.day) {
+            if row.amounts.breaches > 0 && !inForce(row.day) {
                 // Outside the commitment: these breaches never count.
                 row.amounts.records &-= row.amounts.breaches
                 row.amounts.breaches = 0
@@ -161,25 +173,33 @@ struct TotalsEvidence {
         let totalsStatement = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
         try totalsStatement.bind(commitment, at: 1)
         let totalsColumns = Columns(totalsStatement.columnNames, table: "daily_totals")
+        // Positions resolved once per call, not per row.
+        let (day, rank, records, quantity, done, notDone, breaches) = (
+            try totalsColumns.index("day"), try totalsColumns.index("confidence"), try totalsColumns.index("records"),
+            try totalsColumns.index("quantity"), try totalsColumns.index("done"), try totalsColumns.index("not_done"),
+            try totalsColumns.index("breaches"))
         let totalsCursor = totalsStatement.cursor()
         while let row = try totalsCursor.next() {
             let values = row.values
             digest.add(totals: values)
             let read = ReadRow(values: values, columns: totalsColumns)
-            totals.append(DailyRow(day: try read.int("day"), rank: try read.rank("confidence"),
-                                   amounts: Amounts(records: try read.int("records"), quantity: try read.int("quantity"),
-                                                    done: try read.int("done"), notDone: try read.int("not_done"),
-                                                    breaches: try read.int("breaches"))))
+            totals.append(DailyRow(day: try read.int(at: day), rank: try read.rank(at: rank),
+                                   amounts: Amounts(records: try read.int(at: records), quantity: try read.int(at: quantity),
+                                                    done: try read.int(at: done), notDone: try read.int(at: notDone),
+                                                    breaches: try read.int(at: breaches))))
         }
         let sourcesStatement = try db.cached("SELECT * FROM daily_source_totals WHERE commitment = ?")
         try sourcesStatement.bind(commitment, at: 1)
         let sourceColumns = Columns(sourcesStatement.columnNames, table: "daily_source_totals")
+        let (sourceDay, sourceRank, source) = (try sourceColumns.index("day"), try sourceColumns.index("confidence"),
+                                               try sourceColumns.index("source"))
         let sourcesCursor = sourcesStatement.cursor()
         while let row = try sourcesCursor.next() {
             let values = row.values
             digest.add(sources: values)
             let read = ReadRow(values: values, columns: sourceColumns)
-            sources.append(DailySource(day: try read.int("day"), rank: try read.rank("confidence"), source: try read.text("source")))
+            sources.append(DailySource(day: try read.int(at: sourceDay), rank: try read.rank(at: sourceRank),
+                                       source: try read.text(at: source)))
         }
         let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily
         guard digest.finish() == stored else {

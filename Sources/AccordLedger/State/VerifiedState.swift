@@ -233,8 +233,10 @@ struct ReadRow {
         return try text(at: index)
     }
 
-    func int(_ name: String) throws -> Int64 {
-        guard case .integer(let value) = values[try columns.index(name)] else { throw wrong(name, "a value that is not an integer") }
+    func int(_ name: String) throws -> Int64 { try int(at: try columns.index(name)) }
+
+    func int(at index: Int) throws -> Int64 {
+        guard case .integer(let value) = values[index] else { throw wrong(columns.names[index], "a value that is not an integer") }
         return value
     }
 
@@ -252,9 +254,11 @@ struct ReadRow {
         return bytes
     }
 
-    func rank(_ name: String) throws -> Int {
-        let value = try int(name)
-        guard (0...2).contains(value) else { throw wrong(name, "the rank \(value), not 0, 1 or 2") }
+    func rank(_ name: String) throws -> Int { try rank(at: try columns.index(name)) }
+
+    func rank(at index: Int) throws -> Int {
+        let value = try int(at: index)
+        guard (0...2).contains(value) else { throw wrong(columns.names[index], "the rank \(value), not 0, 1 or 2") }
         return Int(value)
     }
 
