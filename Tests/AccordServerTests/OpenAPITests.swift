@@ -62,4 +62,23 @@ import Testing
         script.waitUntilExit()
         #expect(script.terminationStatus == 0, "\(message)")
     }
+
+    /// The document is valid OpenAPI 3.1 by openapi-spec-validator (PyPI;
+    /// `.ci/run` installs it). A missing validator is a failure, not a skip.
+    @Test func documentValidates() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sys, yaml
+            from openapi_spec_validator import validate
+            validate(yaml.safe_load(open(sys.argv[1])))
+            """, OpenAPITests.root.appendingPathComponent("docs/openapi.yaml").path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0,
+                "docs/openapi.yaml does not validate (pip install openapi-spec-validator pyyaml if it is missing): \(message)")
+    }
 }
