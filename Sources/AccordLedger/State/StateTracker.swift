@@ -195,15 +195,14 @@ struct DailyDigest {
     mutating func add(sources values: [DatabaseValue]) { sources.append(StateDigest.serialize(values)) }
 
     func finish() -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: StateDigest.dailyTag)
+        var digest = DigestInput(tag: StateDigest.dailyTag)
         for table in [totals, sources] {
-            StateDigest.update(&hasher, u32: UInt32(table.count))
+            digest.append(u32: UInt32(table.count))
             for row in table.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                StateDigest.update(&hasher, u32: UInt32(row.count))
-                hasher.update(data: row)
+                digest.append(u32: UInt32(row.count))
+                digest.append(row)
             }
         }
-        return Array(hasher.finalize())
+        return digest.hash()
     }
 }
