@@ -346,6 +346,10 @@ import FoundationNetworking
             let issued = try await send(client, .post, "/v1/tokens", token: fixture.tokens[.admin], body: #"{"name":"n-1","role":"viewer"}"#)
             #expect(issued.status == .created)
             #expect(issued.headers[.cacheControl] == "no-store")
+            let past = try await send(client, .post, "/v1/tokens", token: fixture.tokens[.admin],
+                                      body: #"{"name":"n-2","role":"viewer","expires":"2020-01-01"}"#)
+            #expect(past.status == .unprocessableContent)
+            #expect(try pointer(past) == "/expires")
 
             let brief = try await send(client, .get, "/v1/brief?format=html&at=2025-06-10", token: fixture.tokens[.viewer])
             #expect(brief.status == .ok)
