@@ -1,4 +1,5 @@
 import AccordLedger
+import Crypto
 import Hummingbird
 
 /// The handlers of every route in ``Routes/all``: each reads the request,
@@ -16,6 +17,9 @@ struct API: Sendable {
             let handler = handler(for: route)
             let wrapped: @Sendable (Request, AccordContext) async throws -> Response = { request, context in
                 let caller = try route.authorize(context)
+                if route.method != .get, let caller { try API.requireUnboundKey(caller) }
+                var context = context
+                context.query = try QueryParameters(request, route: route)
                 return try await handler(request, context, caller)
             }
             switch route.method {
@@ -71,13 +75,41 @@ struct API: Sendable {
     func record(_ path: String, _ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
         try requireJSON(request)
-        let operation = try WriteBodies.operation(path, body: try await body(request, limit: limits.maxBodyBytes))
-        if caller.key != nil {
-            throw Problem(.forbidden, "token \(caller.name) is bound to key \(caller.key ?? ""): its entries must be signed, "
-                          + "and this server does not yet take signed entries over HTTP; record them with `accord` on the file")
-        }
-        let result = await service.write([WriteRequest(operation, actor: caller.name)])[0]
+        let bytes = try await body(request, limit: limits.maxBodyBytes)
+        let operation = try WriteBodies.operation(path, body: bytes)
+        let idempotency = try API.idempotencyKey(request, path: path, body: bytes, actor: caller.name)
+        let result = await service.write([WriteRequest(operation, actor: caller.name, idempotency: idempotency)])[0]
         return try await answer(result, request: request)
+    }
+
+    static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
+    static let contentSecurityPolicy = HTTPFields.Element.Name("Content-Security-Policy")!
+    static let idempotencyKeyField = HTTPFields.Element.Name("Idempotency-Key")!
+
+    /// The request's `Idempotency-Key`, with the SHA-256 of the route and body
+    /// it came with; nil when the header is absent.
+    /// - Throws: ``Problem`` 400 for a key that is empty, longer than 200
+    ///   bytes, not visible ASCII, or given twice.
+    static func idempotencyKey(_ request: Request, path: String, body: [UInt8], actor: String) throws -> IdempotencyKey? {
+        let values = request.headers[values: idempotencyKeyField]
+        guard let key = values.first else { return nil }
+        guard values.count == 1 else { throw Problem(.malformed, "Idempotency-Key: give it once") }
+        guard !key.isEmpty, key.utf8.count <= 200, key.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
+            throw Problem(.malformed, "Idempotency-Key: give 1 to 200 visible ASCII characters (a UUID, for example)")
+        }
+        var hasher = SHA256()
+        hasher.update(data: Array("POST \(path)\n".utf8))
+        hasher.update(data: body)
+        return IdempotencyKey(actor: actor, key: key, requestSHA256: Array(hasher.finalize()))
+    }
+
+    /// Refuses a token bound to a key on every route that writes (recording
+    /// routes, import, token issue and revoke): its entries must be signed
+    /// with the key, and this server does not yet take signed entries.
+    static func requireUnboundKey(_ caller: Caller) throws {
+        guard let key = caller.key else { return }
+        throw Problem(.forbidden, "token \(caller.name) is bound to key \(key): its entries must be signed, "
+                      + "and this server does not yet take signed entries over HTTP; record them with `accord` on the file")
     }
 
     /// A receipt: 201 for a new entry, 200 for a harmless retry; or the problem.
@@ -115,16 +147,30 @@ struct API: Sendable {
         var members: [(String, ProblemValue)] = [("name", .string(issued.name)), ("role", .string(issued.role.rawValue)),
                                                  ("token", .string(issued.secret))]
         members.append(("receipt", .raw(issued.receipt.json.serialized())))
-        return API.json(.created, ProblemValue.object(members).serialized())
+        var response = API.json(.created, ProblemValue.object(members).serialized())
+        // The token is in this response only: no cache may keep it.
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     func revokeToken(_ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
-        let name = context.parameters.get("name") ?? ""
-        let reason = request.uri.queryParameters.get("reason")
+        let name = try PathParameter.get("name", context)
+        let reason = context.query["reason"]
         let result = await service.write([WriteRequest(.revokeToken(name: name, reason: reason), actor: caller.name)])[0]
         if case .failure(let error) = result, case .invalid = error.kind, error.message.contains("no token named") {
             throw Problem(.notFound, error.message)
+        }
+        if case .failure(let error) = result, case .invalid = error.kind, error.message.contains("already revoked"),
+           let revoked = try await serviceTokens().first(where: { $0.name == name })?.revokedSeq {
+            // DELETE is idempotent: a repeat answers 200 with the revocation's receipt.
+            let receipt: Receipt
+            do {
+                receipt = try await service.receipt(ofEntry: revoked)
+            } catch {
+                throw Problem(error)
+            }
+            return try await answer(.success(receipt), request: request)
         }
         let response = try await answer(result, request: request)
         tokens.replace(with: try await serviceTokens())
@@ -148,17 +194,21 @@ struct API: Sendable {
         case "application/x-ndjson", "application/jsonl", "application/jsonlines": format = .jsonl
         default: throw Problem(.unsupportedMediaType, "send CSV as text/csv or JSON Lines as application/x-ndjson, not \(media)")
         }
-        let keepGoing = request.uri.queryParameters.get("keepGoing") == "true"
+        let keepGoing = try context.query.flag("keepGoing") ?? false
         let bytes = try await body(request, limit: limits.maxImportBytes)
-        if caller.role == .monitor, let kind = try ImportScreen.definitionKind(in: bytes, format: format) {
-            throw Problem(.forbidden, "token \(caller.name) has role monitor, which logs evidence; a row of kind \(kind) "
-                          + "is a definition, which only admin tokens record")
-        }
+        // The importer itself refuses a row of a kind the role may not record
+        // (after its own reading of the row: trimming, delimiters, quoting).
+        let allowedKinds = API.importKinds(for: caller.role)
         let summary: ImportSummary
         do {
-            summary = try await service.importRows(bytes, format: format, keepGoing: keepGoing, actor: caller.name)
+            summary = try await service.importRows(bytes, format: format, keepGoing: keepGoing, allowedKinds: allowedKinds,
+                                                   actor: caller.name)
         } catch {
-            throw Problem(error)
+            var problem = Problem(error)
+            if case .forbidden = error.kind {
+                problem.detail = "token \(caller.name) has role \(caller.role.rawValue): \(error.message)"
+            }
+            throw problem
         }
         metrics.appends.increment(by: Int64(summary.added))
         let issues = summary.issues.map { issue in
@@ -179,11 +229,20 @@ struct API: Sendable {
         return API.json(summary.added > 0 ? .created : .ok, body)
     }
 
+    /// The import rows a role may add: a monitor logs evidence only; nil (all) for an admin.
+    static func importKinds(for role: TokenRole) -> Set<ImportRowKind>? {
+        switch role {
+        case .admin: nil
+        case .monitor: [.verification, .breach, .corroboration]
+        case .reviewer, .auditor, .viewer: []
+        }
+    }
+
     // MARK: Reads
 
     func read(_ route: Route, _ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
-        let query = request.uri.queryParameters
-        func value(_ name: String) -> String? { query.get(name) }
+        let query = context.query
+        func value(_ name: String) -> String? { query[name] }
         var report: ReportParameters {
             ReportParameters(at: value("at"), asOf: value("asOf"), minConfidence: value("minConfidence"),
                              agreement: value("agreement"), party: value("party"))
@@ -207,10 +266,10 @@ struct API: Sendable {
             readRequest = .breaches(parameters)
         case "/v1/commitments": readRequest = .commitments(agreement: value("agreement"), party: value("party"), at: value("at"))
         case "/v1/commitments/{id}":
-            readRequest = .commitment(id: context.parameters.get("id") ?? "", at: value("at"), minConfidence: value("minConfidence"))
-        case "/v1/history/{entry}": readRequest = .history(entry: context.parameters.get("entry") ?? "", asOf: value("asOf"))
+            readRequest = .commitment(id: try PathParameter.get("id", context), at: value("at"), minConfidence: value("minConfidence"))
+        case "/v1/history/{entry}": readRequest = .history(entry: try PathParameter.get("entry", context), asOf: value("asOf"))
         case "/v1/export/{table}":
-            readRequest = .export(table: context.parameters.get("table") ?? "", format: value("format"), asOf: value("asOf"),
+            readRequest = .export(table: try PathParameter.get("table", context), format: value("format"), asOf: value("asOf"),
                                   at: value("at"), status: value("status"))
             logged = true
         case "/v1/brief":
@@ -220,30 +279,37 @@ struct API: Sendable {
             readRequest = .journal
             logged = true
         case "/v1/proofs/inclusion":
-            guard let seq = value("seq") else { throw Problem(.invalid, "seq is required", pointer: "/seq") }
+            guard let seq = value("seq") else { throw QueryParameters.problem(.invalid, "seq", "seq is required") }
             readRequest = .inclusionProof(seq: seq, size: value("size"))
         case "/v1/proofs/consistency":
-            guard let old = value("old") else { throw Problem(.invalid, "old is required", pointer: "/old") }
+            guard let old = value("old") else { throw QueryParameters.problem(.invalid, "old", "old is required") }
             readRequest = .consistencyProof(old: old, new: value("new"))
         case "/v1/checkpoint": readRequest = .checkpoint
         default: throw Problem(.notFound, "no route \(route.path)")
         }
         do {
             let body = try await service.read(readRequest)
-            if logged, let caller { try await log(caller, route, request, status: 200, rows: body.rows) }
-            return Response(status: .ok, headers: [.contentType: body.contentType],
-                            body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
+            if logged, let caller { try await log(caller, route, request, context, status: 200, rows: body.rows) }
+            var headers: HTTPFields = [.contentType: body.contentType, API.contentTypeOptions: "nosniff"]
+            if body.contentType.hasPrefix("text/html") {
+                // The brief: its own inline style, nothing else (no scripts, frames, forms or outside fetches).
+                headers[API.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
         } catch let error as ServiceError {
             var problem = Problem(error)
             if case .invalid(let field?) = error.kind { problem.pointer = "/" + field }
-            if logged, let caller { try? await log(caller, route, request, status: Int(problem.status.code), rows: nil) }
+            if logged, let caller { try? await log(caller, route, request, context, status: Int(problem.status.code), rows: nil) }
             throw problem
         }
     }
 
-    func log(_ caller: Caller, _ route: Route, _ request: Request, status: Int, rows: Int?) async throws {
+    /// Records an export, journal or brief request; the query as the route
+    /// read it (known parameters only: nothing else a client sends is kept).
+    func log(_ caller: Caller, _ route: Route, _ request: Request, _ context: AccordContext, status: Int, rows: Int?) async throws {
         let record = AccessRecord(at: (try? Timestamp.now())?.iso8601 ?? "", actor: caller.name, role: caller.role.rawValue,
-                                  method: route.method.rawValue, route: request.uri.path, query: request.uri.query,
+                                  method: route.method.rawValue, route: request.uri.path, query: context.query.logged,
                                   status: status, rows: rows.map(Int64.init))
         do {
             try await service.recordAccess(record)
@@ -253,7 +319,7 @@ struct API: Sendable {
     }
 
     func accessLog(_ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
-        let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) }
+        let limit = try context.query.number("limit")
         let records: [AccessRecord]
         do {
             records = try await service.accessLog(limit: limit)

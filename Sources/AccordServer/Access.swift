@@ -22,6 +22,8 @@ public struct Caller: Sendable, Equatable {
 public struct AccordContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Caller?
+    /// The request's query, read for the matched route (before its handler runs).
+    var query = QueryParameters.empty
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -129,9 +131,9 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
     let metrics: ServerMetrics
 
     func authenticate(request: Request, context: AccordContext) async throws -> Caller? {
-        guard let bearer = request.headers.bearer else { return nil }
+        guard let token = TokenAuthenticator.bearer(request.headers[.authorization]) else { return nil }
         try await tokens.refreshIfStale(from: service)
-        guard let caller = tokens.caller(for: bearer.token) else { return nil }
+        guard let caller = tokens.caller(for: token) else { return nil }
         if let wait = limiter.admit(caller.name) {
             metrics.rejected("rate-limited")
             var problem = Problem(.rateLimited, "token \(caller.name) made more than \(limiter.rate) requests a second; "
@@ -143,7 +145,37 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
     }
 }
 
+extension TokenAuthenticator {
+    /// The token of an `Authorization: Bearer TOKEN` header; the scheme is
+    /// case-insensitive (RFC 9110 §11.1), spaces around the token are ignored.
+    static func bearer(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let trimmed = header.drop { $0 == " " || $0 == "\t" }
+        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }),
+              trimmed[..<space].lowercased() == "bearer" else { return nil }
+        let token = trimmed[space...].trimmingPrefix(while: { $0 == " " || $0 == "\t" })
+        let end = token.lastIndex(where: { $0 != " " && $0 != "\t" }).map { token.index(after: $0) } ?? token.startIndex
+        let value = String(token[..<end])
+        return value.isEmpty ? nil : value
+    }
+}
+
 extension Route {
+    /// Whether `path` (a request's path) is this route's, `{name}` matching any one segment.
+    func matches(_ path: String) -> Bool {
+        let mine = self.path.split(separator: "/", omittingEmptySubsequences: false)
+        let theirs = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard mine.count == theirs.count else { return false }
+        return zip(mine, theirs).allSatisfy { part, given in
+            part.hasPrefix("{") && part.hasSuffix("}") ? !given.isEmpty : part == given
+        }
+    }
+
+    /// The methods the routes at `path` answer (for a 405's `Allow`).
+    static func methods(at path: String) -> [Method] {
+        Method.allCases.filter { method in Routes.all.contains { $0.method == method && $0.matches(path) } }
+    }
+
     /// Refuses a caller this route does not admit: 401 without a valid
     /// token, 403 for a role the route does not allow.
     func authorize(_ context: AccordContext) throws -> Caller? {

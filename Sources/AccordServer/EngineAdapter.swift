@@ -107,7 +107,7 @@ public final class EngineAdapter: LedgerService {
             // before the transaction has committed.
             let results: [Result<Receipt, ServiceError>]
             do {
-                results = try writer.ledger.writeGroup(group.count) { index in try apply(group[index].request) }
+                results = try writer.open().writeGroup(group.count) { index in try apply(group[index].request) }
                     .map { $0.mapError { EngineAdapter.serviceError($0) } }
             } catch {
                 // The commit failed: nothing of the group was written.
@@ -121,7 +121,12 @@ public final class EngineAdapter: LedgerService {
     }
 
     private func apply(_ request: WriteRequest) throws -> Receipt {
-        let ledger = writer.ledger
+        guard let idempotency = request.idempotency else { return try applyOperation(request) }
+        return try writer.open().recordOnce(idempotency) { try applyOperation(request) }
+    }
+
+    private func applyOperation(_ request: WriteRequest) throws -> Receipt {
+        let ledger = try writer.open()
         let recorder = Recorder(actor: request.actor)
         let receipt: Receipt
         switch request.operation {
@@ -152,7 +157,7 @@ public final class EngineAdapter: LedgerService {
         let result: Result<T, ServiceError> = await withCheckedContinuation { continuation in
             writerQueue.async {
                 do {
-                    continuation.resume(returning: .success(try body(self.writer.ledger)))
+                    continuation.resume(returning: .success(try body(try self.writer.open())))
                 } catch {
                     continuation.resume(returning: .failure(EngineAdapter.serviceError(error)))
                 }
@@ -165,8 +170,8 @@ public final class EngineAdapter: LedgerService {
         try await onWriter { ledger in try ledger.issueToken(input, as: Recorder(actor: actor)) }
     }
 
-    public func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, actor: String) async throws(ServiceError)
-        -> ImportSummary {
+    public func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
+                           actor: String) async throws(ServiceError) -> ImportSummary {
         try await onWriter { ledger in
             // Today's importer reads a file: the body goes to a private temporary one.
             var template = Array("/tmp/accord-import-XXXXXX".utf8CString)
@@ -187,8 +192,13 @@ public final class EngineAdapter: LedgerService {
             var options = ImportOptions()
             options.format = format
             options.keepGoing = keepGoing
+            options.allowedKinds = allowedKinds
             return try ledger.importFile(file, options: options, as: Recorder(actor: actor))
         }
+    }
+
+    public func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt {
+        try await onReader { ledger in try ledger.receipt(ofEntry: seq) }
     }
 
     public func tokens() async throws(ServiceError) -> [TokenInfo] {
@@ -214,6 +224,22 @@ public final class EngineAdapter: LedgerService {
                 writerQueue.async { continuation.resume() }
             }
         }
+        // Then every connection is closed: the readers once the reads in
+        // flight are done, the writer last. The last close of a WAL database
+        // checkpoints it and removes the -wal file, so the main file alone
+        // holds every acknowledged entry (a copy of it is a whole ledger).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            readerQueue.async(flags: .barrier) {
+                self.readers.withLock { $0.removeAll() }
+                continuation.resume()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writerQueue.async {
+                self.writer.release()
+                continuation.resume()
+            }
+        }
     }
 
     // MARK: Reads
@@ -222,9 +248,12 @@ public final class EngineAdapter: LedgerService {
         let result: Result<T, ServiceError> = await withCheckedContinuation { continuation in
             readerQueue.async {
                 do {
+                    if self.state.withLock({ $0.closed }) {
+                        throw ServiceError(.unavailable, "the server is shutting down; try again later")
+                    }
                     let box = try self.readers.withLock { $0.popLast() } ?? LedgerBox(try Ledger.open(at: self.path, readOnly: true))
                     defer { self.readers.withLock { if $0.count < 4 { $0.append(box) } } }
-                    continuation.resume(returning: .success(try body(box.ledger)))
+                    continuation.resume(returning: .success(try body(try box.open())))
                 } catch {
                     continuation.resume(returning: .failure(EngineAdapter.serviceError(error)))
                 }
@@ -281,8 +310,12 @@ public final class EngineAdapter: LedgerService {
                 throw ServiceError(.notFound, "no export table '\(table)'; use one of "
                                    + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let outputFormat = try word(format ?? "csv", OutputFormat.self, field: "format",
-                                        allowed: [.csv, .tsv, .json, .ndjson])
+            let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",
+                                        allowed: [.csv, .tsv, .json, .ndjson, .geojson])
+            if exportFormat == .geojson && !exportTable.holdsRecords {
+                throw ServiceError(.invalid(field: "format"),
+                                   "format: geojson applies to verifications and breaches (records with a location), not \(table)")
+            }
             var options = ExportOptions()
             options.asOf = try asOf.map { try asOfValue($0) }
             options.at = try at.map { try moment($0, "at") }
@@ -292,6 +325,13 @@ public final class EngineAdapter: LedgerService {
                                    "at and status apply to verifications and breaches, not \(table)")
             }
             let output = TextOutput(collecting: ())
+            guard let outputFormat = exportFormat.rows else {
+                // GeoJSON: the located records as one FeatureCollection, as `accord export --format geojson`.
+                let writer = GeoJSONWriter(columns: exportTable.columns, output: output)
+                try ledger.export(exportTable, options: options) { writer.write($0) }
+                writer.finish()
+                return ReadBody(contentType: "application/geo+json", bytes: Array(output.collected.utf8), rows: writer.written)
+            }
             let writer = RowWriter(format: outputFormat, columns: exportTable.columns.map(Column.init), output: output)
             var rows = 0
             try ledger.export(exportTable, options: options) { row in
@@ -317,11 +357,25 @@ public final class EngineAdapter: LedgerService {
             }
             return ReadBody(contentType: "application/x-ndjson", bytes: bytes, rows: rows)
         case .inclusionProof(let seq, let size):
-            let proof = try ledger.inclusionProof(seq: try number(seq, "seq"), size: try size.map { try number($0, "size") })
-            return json(proof.json, rows: 1)
+            let seqNumber = try number(seq, "seq")
+            let sizeNumber = try size.map { try number($0, "size") }
+            do {
+                return json(try ledger.inclusionProof(seq: seqNumber, size: sizeNumber).json, rows: 1)
+            } catch let error as LedgerError where error.code == .badInput {
+                // The engine words these for the command line (--size); the request names seq and size.
+                let isSize = error.message.hasPrefix("--size")
+                throw ServiceError(.invalid(field: isSize ? "size" : "seq"),
+                                   isSize ? "size" + error.message.dropFirst("--size".count) : "seq: " + error.message)
+            }
         case .consistencyProof(let old, let new):
-            let proof = try ledger.consistencyProof(oldSize: try number(old, "old"), newSize: try new.map { try number($0, "new") })
-            return json(proof.json, rows: 1)
+            let oldNumber = try number(old, "old")
+            let newNumber = try new.map { try number($0, "new") }
+            do {
+                return json(try ledger.consistencyProof(oldSize: oldNumber, newSize: newNumber).json, rows: 1)
+            } catch let error as LedgerError where error.code == .badInput {
+                let isNew = error.message.hasPrefix("new size")
+                throw ServiceError(.invalid(field: isNew ? "new" : "old"), (isNew ? "new: " : "old: ") + error.message)
+            }
         case .checkpoint:
             let proof = try ledger.consistencyProof(oldSize: 1)
             return json(.object([("treeSize", .int(proof.newSize)), ("root", .string(proof.newRoot.hex)), ("note", .null)]))
@@ -423,6 +477,8 @@ public final class EngineAdapter: LedgerService {
     /// message's first words.
     static func serviceError(_ error: Error, existing: (Int64) -> Int64 = { $0 }) -> ServiceError {
         if let error = error as? ServiceError { return error }
+        if let error = error as? ImportKindRefused { return ServiceError(.forbidden, error.description) }
+        if let error = error as? IdempotencyKeyReused { return ServiceError(.conflict(existing: error.seq), error.description) }
         guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
         switch error.code {
         case .badInput:
@@ -472,10 +528,20 @@ public final class EngineAdapter: LedgerService {
     }
 }
 
-/// A ledger connection handed between the queues that own it in turn.
+/// A ledger connection handed between the queues that own it in turn; only
+/// the queue that owns it touches it.
 final class LedgerBox: @unchecked Sendable {
-    let ledger: Ledger
+    private var ledger: Ledger?
     init(_ ledger: Ledger) { self.ledger = ledger }
+
+    /// The connection, unless it was released.
+    func open() throws(ServiceError) -> Ledger {
+        guard let ledger else { throw ServiceError(.unavailable, "the server is shutting down; try again later") }
+        return ledger
+    }
+
+    /// Drops the connection, which closes it.
+    func release() { ledger = nil }
 }
 
 /// The last path component, for the brief's footer.

@@ -15,8 +15,13 @@ public protocol LedgerService: Sendable {
     func issueToken(_ input: TokenInput, actor: String) async throws(ServiceError) -> IssuedToken
 
     /// Imports CSV or JSON Lines rows in one transaction, as `accord import`.
-    func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, actor: String) async throws(ServiceError)
-        -> ImportSummary
+    /// A row whose kind is not in `allowedKinds` (nil: all) refuses the whole
+    /// import with ``ServiceError/Kind/forbidden``; nothing is written.
+    func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
+                    actor: String) async throws(ServiceError) -> ImportSummary
+
+    /// The receipt of an entry already recorded (status already recorded).
+    func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt
 
     /// Every token issued (revoked ones included).
     func tokens() async throws(ServiceError) -> [TokenInfo]
@@ -38,10 +43,14 @@ public protocol LedgerService: Sendable {
 public struct WriteRequest: Sendable {
     public var operation: WriteOperation
     public var actor: String
+    /// The request's `Idempotency-Key` (its actor is ``actor``): a repeat of
+    /// the same request answers the original receipt; nil for none.
+    public var idempotency: IdempotencyKey?
 
-    public init(_ operation: WriteOperation, actor: String) {
+    public init(_ operation: WriteOperation, actor: String, idempotency: IdempotencyKey? = nil) {
         self.operation = operation
         self.actor = actor
+        self.idempotency = idempotency
     }
 }
 
@@ -134,6 +143,8 @@ public struct ServiceError: Error, Sendable, Equatable {
         case conflict(existing: Int64?)
         /// A value is invalid; `field` names it as the request does (nil: no one field).
         case invalid(field: String?)
+        /// The caller's role may not do this (an import row of a kind it may not record).
+        case forbidden
         /// The ledger was altered with other tools.
         case tampered
         /// The ledger stayed locked.

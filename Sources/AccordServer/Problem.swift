@@ -86,6 +86,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .notFound: self.init(.notFound, error.message)
         case .conflict: self.init(.conflict, error.message)
         case .invalid(let field): self.init(.invalid, error.message, pointer: field.map { "/" + $0 })
+        case .forbidden: self.init(.forbidden, error.message)
         case .tampered: self.init(.tampered, error.message)
         case .busy: self.init(.busy, error.message)
         case .unavailable: self.init(.unavailable, error.message)

@@ -5,6 +5,12 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Body caps, the rate limit and timeouts.
 public struct ServerLimits: Sendable {
     /// The largest JSON body a recording route takes.
@@ -58,9 +64,20 @@ public struct ServerConfiguration: Sendable {
         self.port = number
     }
 
-    /// Whether `host` is a loopback address or name.
+    /// Whether `host` is a loopback address: an IPv4 address in 127.0.0.0/8,
+    /// `::1`, or the name `localhost` (which RFC 6761 reserves for loopback).
+    /// Any other name is not, whatever it starts with (`127.example.org`).
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
     }
 }
 

@@ -92,10 +92,20 @@ struct RequestLogMiddleware: RouterMiddleware {
             case 400..<500: kind = .malformed
             default: kind = .failure
             }
-            metrics.rejected(kind.rawValue)
-            let detail = kind == .tooLarge ? "the request body is larger than this route accepts"
-                : kind == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : "\(error)"
-            response = try Problem(kind, detail).response(from: request, context: context)
+            var problem: Problem
+            let allowed = Route.methods(at: request.uri.path)
+            if kind == .notFound || kind == .methodNotAllowed, !allowed.isEmpty {
+                // The path exists with other methods: 405 and what it takes.
+                let allow = allowed.map(\.rawValue).joined(separator: ", ")
+                problem = Problem(.methodNotAllowed, "\(request.uri.path) answers \(allow), not \(request.method.rawValue)")
+                problem.headers[.allow] = allow
+            } else {
+                let detail = kind == .tooLarge ? "the request body is larger than this route accepts"
+                    : kind == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : "\(error)"
+                problem = Problem(kind, detail)
+            }
+            metrics.rejected(problem.kind.rawValue)
+            response = try problem.response(from: request, context: context)
         } catch {
             metrics.rejected(Problem.Kind.failure.rawValue)
             context.logger.error("request failed", metadata: ["error": "\(error)"])

@@ -1,6 +1,12 @@
 import AccordStorage
 import Crypto
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a user gives to issue a server token.
 public struct TokenInput: Sendable {
     public var name: String
@@ -57,6 +63,11 @@ extension Ledger {
         let name = try TextRules.identifier(input.name, field: "name")
         let role = try TokenRole(parsing: TextRules.trimmed(input.role), field: "role")
         let expires = try input.expires.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try Parse.date($0, field: "expires") }
+        // A token is refused from its expiry date on (the clock's UTC day, as the server checks it).
+        if let expires, expires.day <= Int64(time(nil)) / 86_400 {
+            throw LedgerError.badInput("expires: \(expires.dayText) is today or past: the token would never be valid; "
+                                       + "give a later date, or none")
+        }
         let key = try input.key.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try TextRules.identifier($0, field: "key") }
         let secret = Ledger.newTokenSecret()
         let issue = TokenIssue(name: name, role: role, tokenSHA256: Ledger.tokenDigest(secret), expires: expires, key: key)
