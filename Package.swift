@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -6,11 +6,20 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "accord", targets: ["accord"]),
+        .executable(name: "accord-server", targets: ["accord-server"]),
         .library(name: "AccordLedger", targets: ["AccordLedger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        // The server (`accord serve`, built as its own executable: see AccordServer).
+        // No traits: swift-configuration is not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // The system SQLite (Debian: libsqlite3-dev). Only AccordStorage imports it.
@@ -57,6 +66,30 @@ let package = Package(
             ]
         ),
 
+        // The HTTP API over one mission ledger. Its own executable, so that the
+        // command line does not link NIO and Hummingbird (`accord serve` runs it).
+        .target(
+            name: "AccordServer",
+            dependencies: [
+                "AccordLedger", "AccordCSV", "AccordTrust",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "accord-server",
+            dependencies: [
+                "AccordServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .testTarget(name: "AccordStorageTests", dependencies: ["AccordStorage"]),
         .testTarget(name: "AccordCSVTests", dependencies: ["AccordCSV"]),
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
@@ -70,6 +103,17 @@ let package = Package(
             name: "AccordCLITests",
             dependencies: ["AccordLedger", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["verify_journal.py"]
+        ),
+
+        .testTarget(
+            name: "AccordServerTests",
+            dependencies: [
+                "AccordServer", "AccordLedger", "AccordStorage", "AccordTrust",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // A writer for the fault suites (Tests/AccordCLITests/Faults): appends in a

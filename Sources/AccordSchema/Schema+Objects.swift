@@ -26,25 +26,36 @@ extension Schema {
     /// The SHA-256 (hex) of the schema objects the carried migrations create,
     /// as ``fingerprint(of:)`` computes it. A test migrates an in-memory database
     /// and fails, printing the new value, when a migration changes it.
-    public static let fingerprint = "3de041e5fa765c86e495c2f9576b5eedcad18b279389f26259de4517290c49c2"
+    public static let fingerprint = "6baebace376317c5e8f37687dd3854ccb1c3786ba0d049d20b4aadb375f36f1f"
 
     /// Objects `ANALYZE` creates, exactly as it creates them. They hold
     /// statistics that change query plans, never results, so a ledger may have
     /// them; anything else with a reserved `sqlite_` name must be the
     /// migrations' own (an `sqlite_autoindex_*`, `sqlite_sequence`).
+    ///
+    /// Also the two bookkeeping tables Litestream (0.5) creates in every
+    /// database it replicates, exactly as it creates them: plain tables with no
+    /// trigger, index or view, which nothing of Accord reads or writes, so they
+    /// cannot change what is recorded (a trigger beside them would still be
+    /// foreign). Without them a replicated ledger would refuse every write.
     static let tolerated: [SchemaObject] = [
         SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat1".utf8), tableName: Array("sqlite_stat1".utf8),
                      sql: Array("CREATE TABLE sqlite_stat1(tbl,idx,stat)".utf8)),
         SchemaObject(type: Array("table".utf8), name: Array("sqlite_stat4".utf8), tableName: Array("sqlite_stat4".utf8),
                      sql: Array("CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)".utf8)),
+        SchemaObject(type: Array("table".utf8), name: Array("_litestream_lock".utf8), tableName: Array("_litestream_lock".utf8),
+                     sql: Array("CREATE TABLE _litestream_lock (id INTEGER)".utf8)),
+        SchemaObject(type: Array("table".utf8), name: Array("_litestream_seq".utf8), tableName: Array("_litestream_seq".utf8),
+                     sql: Array("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)".utf8)),
     ]
 
     /// True for the objects ``tolerated`` lists (looked at by name first: this
     /// runs before every write transaction).
     static func isTolerated(_ object: SchemaObject) -> Bool {
-        object.name.starts(with: statPrefix) && tolerated.contains(object)
+        (object.name.starts(with: statPrefix) || object.name.starts(with: litestreamPrefix)) && tolerated.contains(object)
     }
     private static let statPrefix = Array("sqlite_stat".utf8)
+    private static let litestreamPrefix = Array("_litestream_".utf8)
 
     /// A SHA-256 over every object (type, name, table and SQL, as bytes, in
     /// ``SchemaObject/precedes(_:_:)`` order), leaving out ``tolerated`` ones.

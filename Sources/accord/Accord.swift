@@ -25,7 +25,11 @@ struct Accord: ParsableCommand {
                 JournalCommand.self,
             ]),
             CommandGroup(name: "Audit", subcommands: [AuditCommand.self, CheckpointCommand.self, ProveCommand.self]),
-            CommandGroup(name: "Manage", subcommands: [DemoCommand.self, InitCommand.self, KeyCommand.self, MigrateCommand.self]),
+            CommandGroup(name: "Manage", subcommands: [
+                DemoCommand.self, InitCommand.self, KeyCommand.self, MigrateCommand.self, TokenCommand.self,
+                AccessLogCommand.self,
+            ]),
+            CommandGroup(name: "Serve", subcommands: [ServeCommand.self]),
         ]
     )
 

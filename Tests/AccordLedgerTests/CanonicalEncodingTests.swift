@@ -199,12 +199,12 @@ struct CanonicalEncodingTests {
 
     @Test("vocabulary codes never change")
     func vocabularyCodes() {
-        // Issue 12 added amendments (18) and voids (19); the earlier codes stay as they were.
-        #expect(EntryKind.allCases.map(\.code) == Array(1...19))
+        // Issue 12 added amendments (18) and voids (19), issue 15 server tokens (20, 21); the earlier codes stay as they were.
+        #expect(EntryKind.allCases.map(\.code) == Array(1...21))
         #expect(EntryKind.allCases.map(\.rawValue) == [
             "ledger.create", "party.add", "agreement.add", "commitment.add", "commitment.withdraw", "guarantee.add",
             "guarantee.invoke", "verification", "breach", "corroboration", "correction", "retraction", "dispute",
-            "adjudication", "key.register", "key.revoke", "ledger.upgrade", "amendment", "void",
+            "adjudication", "key.register", "key.revoke", "ledger.upgrade", "amendment", "void", "token.issue", "token.revoke",
         ])
         #expect(AmendmentSubject.allCases.map(\.code) == [1, 2, 3, 4])
         #expect(AmendmentSubject.allCases.map(\.rawValue) == ["commitment", "party", "agreement", "guarantee"])

@@ -47,6 +47,19 @@ struct SchemaFingerprintTests {
         #expect(differences.first?.object.label == "trigger SQLiteXj")
     }
 
+    @Test("Litestream's two bookkeeping tables are tolerated as it creates them; altered, or with a trigger, they are not")
+    func litestreamTolerated() throws {
+        let database = try Self.migrated()
+        try database.execute("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)")
+        try database.execute("CREATE TABLE _litestream_lock (id INTEGER)")
+        #expect(try Schema.differences(database.schemaObjects()).isEmpty)
+
+        try database.execute("CREATE TRIGGER _litestream_x AFTER INSERT ON _litestream_lock BEGIN SELECT 1; END")
+        #expect(try Schema.differences(database.schemaObjects()).map(\.object.label) == ["trigger _litestream_x"])
+        try database.execute("DROP TRIGGER _litestream_x; DROP TABLE _litestream_lock; CREATE TABLE _litestream_lock (id INTEGER, note TEXT)")
+        #expect(try Schema.differences(database.schemaObjects()).map(\.kind) == [.foreign])
+    }
+
     @Test("names are compared as bytes: our trigger re-created under its name in capitals is foreign, and ours missing")
     func bytesNotCase() throws {
         let database = try Self.migrated()

@@ -13,6 +13,10 @@ public struct ImportOptions: Sendable {
     public var mapping = ImportMapping()
     /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
     public var issueLimit = 50
+    /// The row kinds this import may add; nil for all. A row of another kind
+    /// ends the import with ``ImportKindRefused`` and nothing is written, even
+    /// with ``keepGoing`` (a server gives a monitor's token evidence rows only).
+    public var allowedKinds: Set<ImportRowKind>?
     /// Pending running-total keys that trigger a write (tests force small batches).
     var totalsFlushThreshold: Int?
     /// How a bad row's message names inputs to give and what to do (its
@@ -20,6 +24,24 @@ public struct ImportOptions: Sendable {
     public var phrasing: any Phrasing = PlainPhrasing()
 
     public init() {}
+}
+
+/// A row whose kind the import may not add (``ImportOptions/allowedKinds``):
+/// the whole import is refused and nothing is written.
+public struct ImportKindRefused: Error, Sendable, CustomStringConvertible {
+    /// The row's kind, as the importer read it.
+    public var kind: ImportRowKind
+    /// The 1-based line the row starts on.
+    public var line: Int
+    /// The kinds that were allowed.
+    public var allowed: Set<ImportRowKind>
+
+    public var description: String {
+        let names = ImportRowKind.allCases.filter { allowed.contains($0) }.map(\.rawValue)
+        return "line \(line): a row of kind \(kind.rawValue) may not be imported here; "
+            + (names.isEmpty ? "no row kind is allowed" : "only \(names.joined(separator: ", ")) rows are")
+            + "; nothing was imported"
+    }
 }
 
 /// How far an import has got, for a progress display.

@@ -3,7 +3,8 @@
 extension Importer {
     /// Applies one row.
     /// - Throws: ``LedgerError`` about the request (``LedgerError/isAboutTheRequest``) for a bad row
-    ///   (nothing of it was written); anything else is a ledger failure that ends the import.
+    ///   (nothing of it was written); ``ImportKindRefused`` for a row of a kind not allowed, and
+    ///   anything else (a ledger failure): both end the import, unwritten.
     func apply(_ row: ImportRow, _ session: Session) throws -> Recorded {
         let kind = try rowKind(row)
         try checkColumns(row, kind)
@@ -31,6 +32,14 @@ extension Importer {
     /// The row's kind: the `kind` column, else a verification (a corroboration
     /// when `corroborates` is given, as with `accord log --corroborates`).
     private func rowKind(_ row: ImportRow) throws -> ImportRowKind {
+        let kind = try givenKind(row)
+        if let allowed = options.allowedKinds, !allowed.contains(kind) {
+            throw ImportKindRefused(kind: kind, line: row.line, allowed: allowed)
+        }
+        return kind
+    }
+
+    private func givenKind(_ row: ImportRow) throws -> ImportRowKind {
         if let text = row.given(.kind) {
             let word = TextRules.trimmed(text)
             guard let kind = ImportRowKind(rawValue: word) ?? ImportRowKind(rawValue: word.lowercased()) else {

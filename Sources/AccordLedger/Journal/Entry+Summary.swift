@@ -56,6 +56,13 @@ extension Payload {
             return "\(value.subject) \(value.id) amended from \(value.effective): " + Payload.describe(value.terms, decimals: decimals)
         case .void(let value):
             return "entry \(value.entry) voided (entered in error)"
+        case .tokenIssue(let value):
+            var text = "token \(value.name) issued (\(value.role))"
+            if let expires = value.expires { text += ", expires \(expires)" }
+            if let key = value.key { text += ", bound to key \(key)" }
+            return text
+        case .tokenRevoke(let value):
+            return "token \(value.name) revoked"
         case .ledgerUpgrade(let value):
             return "ledger upgraded from schema \(value.fromSchema) to \(value.toSchema); projections rebuilt from the journal"
         }
@@ -72,6 +79,7 @@ extension Payload {
         case .keyRevoke(let value): value.reason
         case .amendment(let value): value.reason
         case .void(let value): value.reason
+        case .tokenRevoke(let value): value.reason
         default: nil
         }
     }

@@ -19,6 +19,8 @@ public enum EntryKind: String, CaseIterable, Sendable {
     case ledgerUpgrade = "ledger.upgrade"
     case amendment
     case void
+    case tokenIssue = "token.issue"
+    case tokenRevoke = "token.revoke"
 
     public var code: UInt8 {
         switch self {
@@ -41,6 +43,8 @@ public enum EntryKind: String, CaseIterable, Sendable {
         case .ledgerUpgrade: 17
         case .amendment: 18
         case .void: 19
+        case .tokenIssue: 20
+        case .tokenRevoke: 21
         }
     }
 
@@ -57,7 +61,7 @@ public enum EntryKind: String, CaseIterable, Sendable {
         switch self {
         case .verification, .breach, .corroboration, .correction, .retraction, .dispute, .adjudication, .guaranteeInvoke, .void: true
         case .ledgerCreate, .partyAdd, .agreementAdd, .commitmentAdd, .commitmentWithdraw, .guaranteeAdd, .keyRegister,
-             .keyRevoke, .ledgerUpgrade, .amendment: false
+             .keyRevoke, .ledgerUpgrade, .amendment, .tokenIssue, .tokenRevoke: false
         }
     }
 

@@ -20,6 +20,8 @@ public enum Payload: Hashable, Sendable {
     case ledgerUpgrade(LedgerUpgrade)
     case amendment(Amendment)
     case void(Voiding)
+    case tokenIssue(TokenIssue)
+    case tokenRevoke(TokenRevocation)
 
     public var kind: EntryKind {
         switch self {
@@ -42,6 +44,8 @@ public enum Payload: Hashable, Sendable {
         case .ledgerUpgrade: .ledgerUpgrade
         case .amendment: .amendment
         case .void: .void
+        case .tokenIssue: .tokenIssue
+        case .tokenRevoke: .tokenRevoke
         }
     }
 
@@ -159,6 +163,15 @@ public enum Payload: Hashable, Sendable {
         case .void(let value):
             w.u64(UInt64(value.entry))
             w.string(value.reason)
+        case .tokenIssue(let value):
+            w.string(value.name)
+            w.word(value.role)
+            w.raw(value.tokenSHA256)
+            w.optional(value.expires) { $0.moment($1) }
+            w.optionalString(value.key)
+        case .tokenRevoke(let value):
+            w.string(value.name)
+            w.optionalString(value.reason)
         }
     }
 
@@ -255,6 +268,13 @@ public enum Payload: Hashable, Sendable {
             let entry = try r.u64()
             guard entry >= 1, entry <= UInt64(Int64.max) else { throw CanonicalReader.Failure(offset: offset, reason: "entry out of range") }
             return .void(Voiding(entry: Int64(entry), reason: try r.string()))
+        case .tokenIssue:
+            guard r.version >= 2 else { throw r.fail("token.issue entries are version 2 only") }
+            return .tokenIssue(TokenIssue(name: try r.string(), role: try r.word(TokenRole.self), tokenSHA256: try r.raw(32),
+                                          expires: try r.optional { try $0.moment() }, key: try r.optionalString()))
+        case .tokenRevoke:
+            guard r.version >= 2 else { throw r.fail("token.revoke entries are version 2 only") }
+            return .tokenRevoke(TokenRevocation(name: try r.string(), reason: try r.optionalString()))
         }
     }
 }

@@ -157,6 +157,16 @@ final class Projector {
                               [seq, DatabaseValue(revocation.reason), revocation.name], what: "the revocation of key \(revocation.name)")
         case .ledgerUpgrade:
             try tracker.willChange(.ledger)
+        case .tokenIssue(let token):
+            try tracker.willChange(.token(token.name))
+            try db.runChecked("""
+                INSERT INTO tokens (name, role, token_sha256, expires, expires_day, key_name, issued_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [token.name, token.role.rawValue, token.tokenSHA256, DatabaseValue(token.expires?.text),
+                      token.expires?.day, DatabaseValue(token.key), seq], what: "token \(token.name)")
+        case .tokenRevoke(let revocation):
+            try tracker.willChange(.token(revocation.name))
+            try db.runChecked("UPDATE tokens SET revoked_seq = ?, revoke_reason = ? WHERE name = ?",
+                              [seq, DatabaseValue(revocation.reason), revocation.name], what: "the revocation of token \(revocation.name)")
         case .amendment(let amendment):
             try addAmendment(amendment, seq: seq)
         case .void(let voiding):

@@ -101,7 +101,7 @@ extension Ledger {
         case .party: "SELECT seq FROM parties WHERE id = ?1"
         case .agreement: "SELECT seq FROM agreements WHERE id = ?1"
         case .guarantee: "SELECT seq FROM guarantees WHERE id = ?1 UNION ALL SELECT seq FROM invocations WHERE guarantee = ?1"
-        case .commitment, .ledger, .key: nil
+        case .commitment, .ledger, .key, .token: nil
         }
         if let definition {
             let id = entity.id

@@ -14,6 +14,7 @@ enum StateEntity: Hashable, Comparable {
     case commitment(String)
     case guarantee(String)
     case key(String)
+    case token(String)
 
     /// `party:UA`, `commitment:UA-release`, `ledger`.
     var key: String {
@@ -24,6 +25,7 @@ enum StateEntity: Hashable, Comparable {
         case .commitment(let id): "commitment:" + id
         case .guarantee(let id): "guarantee:" + id
         case .key(let name): "key:" + name
+        case .token(let name): "token:" + name
         }
     }
 
@@ -64,12 +66,13 @@ enum StateEntity: Hashable, Comparable {
         case "commitment": self = .commitment(id)
         case "guarantee": self = .guarantee(id)
         case "key": self = .key(id)
+        case "token": self = .token(id)
         default: return nil
         }
     }
 
     enum Kind: CaseIterable {
-        case ledger, party, agreement, commitment, guarantee, key
+        case ledger, party, agreement, commitment, guarantee, key, token
 
         var tables: [Table] {
             switch self {
@@ -88,6 +91,7 @@ enum StateEntity: Hashable, Comparable {
                 Table(name: "invocations", column: "guarantee"), .shared("amendments"), .shared("voids"),
             ]
             case .key: [Table(name: "keys", column: "name")]
+            case .token: [Table(name: "tokens", column: "name")]
             }
         }
 
@@ -99,6 +103,7 @@ enum StateEntity: Hashable, Comparable {
             case .commitment: .commitment(id)
             case .guarantee: .guarantee(id)
             case .key: .key(id)
+            case .token: .token(id)
             }
         }
     }
@@ -111,6 +116,7 @@ enum StateEntity: Hashable, Comparable {
         case .commitment: .commitment
         case .guarantee: .guarantee
         case .key: .key
+        case .token: .token
         }
     }
 
@@ -118,7 +124,7 @@ enum StateEntity: Hashable, Comparable {
     var id: String {
         switch self {
         case .ledger: ""
-        case .party(let id), .agreement(let id), .commitment(let id), .guarantee(let id), .key(let id): id
+        case .party(let id), .agreement(let id), .commitment(let id), .guarantee(let id), .key(let id), .token(let id): id
         }
     }
 }

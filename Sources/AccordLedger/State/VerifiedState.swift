@@ -306,7 +306,7 @@ extension ReadRow {
         case .guarantee:
             terms = .guarantee(covers: try optionalText("covers").map { $0.split(separator: " ").map(String.init) },
                                respondWithinDays: try optionalInt("respond_within_days"), consequence: try optionalText("consequence"))
-        case .ledger, .key:
+        case .ledger, .key, .token:
             throw LedgerError(.tampered, "amendments holds a row for \(entity.key), which cannot be amended", hint: .audit)
         }
         return Snapshot.AmendmentRow(seq: try int("seq"), effective: try moment("effective"), reason: try text("reason"), terms: terms)

@@ -16,7 +16,7 @@ public enum Audit {
         ("dependencies", "commitment, depends_on"), ("withdrawals", "commitment"), ("guarantees", "id"),
         ("guarantee_covers", "guarantee, commitment"), ("invocations", "seq"), ("external_ids", "id"),
         ("verifications", "seq"), ("breaches", "seq"), ("corroborations", "seq"), ("corrections", "seq"),
-        ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"),
+        ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"), ("tokens", "name"),
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
         ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
         ("disputed_contributions", "record"), ("commitment_digests", "commitment"), ("state_leaves", "bucket, entity"),

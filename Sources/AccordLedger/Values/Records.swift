@@ -372,3 +372,23 @@ public struct LedgerUpgrade: Hashable, Sendable {
     public var fromSchema: UInt32
     public var toSchema: UInt32
 }
+
+/// Issues a server token (`accord token issue`): a name, a role, and the
+/// SHA-256 of the token's text. The token itself is never recorded.
+public struct TokenIssue: Hashable, Sendable {
+    /// The token's name: the actor of every request made with it.
+    public var name: String
+    public var role: TokenRole
+    /// SHA-256 of the token's UTF-8 text (32 bytes).
+    public var tokenSHA256: [UInt8]
+    /// The token is refused from this date on (00:00 UTC), when given.
+    public var expires: Moment?
+    /// A registered key whose signature the token's writes must carry.
+    public var key: String?
+}
+
+/// Ends a token's validity: requests made with it after this entry are refused.
+public struct TokenRevocation: Hashable, Sendable {
+    public var name: String
+    public var reason: String?
+}

@@ -222,3 +222,28 @@ extension AmendmentSubject {
         }
     }
 }
+
+/// What a server token may do (`accord serve`). Each request's actor is its
+/// token's name.
+public enum TokenRole: String, Vocabulary {
+    /// Definitions, amendments, keys and tokens; every read.
+    case admin
+    /// Evidence (verifications, breaches, corroborations); reads.
+    case monitor
+    /// Corrections, retractions, disputes, adjudications; reads.
+    case reviewer
+    /// Every read, exports, the journal and proofs; writes nothing.
+    case auditor
+    /// Reports, breaches and the brief.
+    case viewer
+    public static let noun = "token role"
+    public var code: UInt8 {
+        switch self {
+        case .admin: 1
+        case .monitor: 2
+        case .reviewer: 3
+        case .auditor: 4
+        case .viewer: 5
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import AccordStorage
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a user gives to issue a server token.
+public struct TokenInput: Sendable {
+    public var name: String
+    public var role: String
+    /// The token is refused from this date on (00:00 UTC).
+    public var expires: String?
+    /// A registered key the token's writes must be signed with.
+    public var key: String?
+
+    public init(name: String, role: String, expires: String? = nil, key: String? = nil) {
+        self.name = name
+        self.role = role
+        self.expires = expires
+        self.key = key
+    }
+}
+
+/// A token just issued: its text is shown once and never stored.
+public struct IssuedToken: Sendable {
+    public var name: String
+    public var role: TokenRole
+    /// The token to hand to its holder (`accord_` and 43 base64url characters).
+    public var secret: String
+    public var receipt: Receipt
+}
+
+/// A token as the ledger records it (its SHA-256, never its text).
+public struct TokenInfo: Sendable, Equatable {
+    public var name: String
+    public var role: TokenRole
+    public var sha256: [UInt8]
+    public var expires: String?
+    /// The day (days since 1970-01-01) from which the token is refused.
+    public var expiresDay: Int64?
+    public var key: String?
+    public var issuedSeq: Int64
+    public var revokedSeq: Int64?
+
+    /// Whether a request on `day` (days since 1970-01-01, UTC) may use it.
+    public func isValid(onDay day: Int64) -> Bool {
+        revokedSeq == nil && (expiresDay.map { day < $0 } ?? true)
+    }
+}
+
+/// Server tokens: who may do what on `accord serve` (docs/JOURNAL.md, codes
+/// 20 and 21). Issuing and revoking are journal entries, so the audit shows
+/// who could write when; only a token's SHA-256 is recorded.
+extension Ledger {
+    /// Issues a token for `input.name` with `input.role`.
+    /// - Throws: ``LedgerError`` `.badInput` when the name is taken (tokens'
+    ///   names are unique for the life of the ledger), the role or date is
+    ///   invalid, or the key is not registered.
+    public func issueToken(_ input: TokenInput, as recorder: Recorder) throws -> IssuedToken {
+        let name = try TextRules.identifier(input.name, field: "name")
+        let role = try TokenRole(parsing: TextRules.trimmed(input.role), field: "role")
+        let expires = try input.expires.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try Parse.date($0, field: "expires") }
+        // A token is refused from its expiry date on (the clock's UTC day, as the server checks it).
+        if let expires, expires.day <= Int64(time(nil)) / 86_400 {
+            throw LedgerError.badInput("expires: \(expires.dayText) is today or past: the token would never be valid; "
+                                       + "give a later date, or none")
+        }
+        let key = try input.key.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try TextRules.identifier($0, field: "key") }
+        let secret = Ledger.newTokenSecret()
+        let issue = TokenIssue(name: name, role: role, tokenSHA256: Ledger.tokenDigest(secret), expires: expires, key: key)
+        let receipt = try record(recorder) { session in
+            if let seq = try session.db.scalarInt("SELECT issued_seq FROM tokens WHERE name = ?", name) {
+                throw LedgerError.badInput("name: a token named \(name) was already issued (entry \(seq)); token names are never "
+                                           + "reused: choose another")
+            }
+            if let key {
+                _ = try Keys.requireRegistered(key, publicKey: nil, in: session.db, prefix: "key: ", purpose: "bind a token")
+            }
+            return try session.append(.tokenIssue(issue))
+        }
+        return IssuedToken(name: name, role: role, secret: secret, receipt: receipt)
+    }
+
+    /// Revokes a token: requests made with it are refused from this entry on.
+    /// - Throws: ``LedgerError`` `.badInput` for an unknown or revoked token.
+    public func revokeToken(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
+        let reason = try TextRules.optionalText(reason, field: "reason")
+        return try record(recorder) { session in
+            var known = false
+            var revoked: Int64?
+            try session.db.forEach("SELECT revoked_seq FROM tokens WHERE name = ?", [name]) { row in
+                known = true
+                revoked = row.optionalInt64(0)
+            }
+            guard known else { throw LedgerError.badInput("name: no token named '\(TextRules.printable(name))' was issued") }
+            if let revoked { throw LedgerError.badInput("name: token \(name) was already revoked by entry \(revoked)") }
+            return try session.append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
+        }
+    }
+
+    /// Every token issued, in the order issued (revoked ones included).
+    /// - Throws: ``LedgerError``.
+    public func tokens() throws -> [TokenInfo] {
+        try LedgerError.translating {
+            var tokens: [TokenInfo] = []
+            try database.forEach("""
+                SELECT name, role, token_sha256, expires, expires_day, key_name, issued_seq, revoked_seq FROM tokens ORDER BY issued_seq
+                """) { row in
+                guard let role = TokenRole(rawValue: row.text(1)) else { return }
+                tokens.append(TokenInfo(name: row.text(0), role: role, sha256: row.blob(2), expires: row.optionalText(3),
+                                        expiresDay: row.optionalInt64(4), key: row.optionalText(5), issuedSeq: row.int64(6),
+                                        revokedSeq: row.optionalInt64(7)))
+            }
+            return tokens
+        }
+    }
+
+    /// SHA-256 of a token's UTF-8 text: what the ledger records.
+    public static func tokenDigest(_ secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.utf8)))
+    }
+
+    /// A new token: `accord_` then 32 random bytes in base64url (no padding).
+    static func newTokenSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var out: [UInt8] = Array("accord_".utf8)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var value: UInt32 = 0
+            for (offset, byte) in chunk.enumerated() { value |= UInt32(byte) << (16 - 8 * UInt32(offset)) }
+            let characters = chunk.count + 1
+            for position in 0..<characters { out.append(alphabet[Int((value >> (18 - 6 * UInt32(position))) & 63)]) }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// One read recorded in the access log: who read what, when, and how much.
+public struct AccessRecord: Sendable, Equatable {
+    public var id: Int64
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ`.
+    public var at: String
+    public var actor: String
+    public var role: String
+    public var method: String
+    public var route: String
+    public var query: String?
+    public var status: Int
+    public var rows: Int64?
+
+    public init(id: Int64 = 0, at: String, actor: String, role: String, method: String, route: String, query: String?,
+                status: Int, rows: Int64?) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.role = role
+        self.method = method
+        self.route = route
+        self.query = query
+        self.status = status
+        self.rows = rows
+    }
+}
+
+extension Ledger {
+    /// Appends to the access log (not the journal: a read claims nothing).
+    /// - Throws: ``LedgerError``.
+    public func recordAccess(_ record: AccessRecord) throws {
+        try LedgerError.translating {
+            try database.write { db in
+                _ = try db.run("""
+                    INSERT INTO access_log (at, actor, role, method, route, query, status, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, record.at, record.actor, record.role, record.method, record.route, record.query, record.status,
+                    record.rows)
+            }
+        }
+    }
+
+    /// The access log, oldest first (`limit`: the newest that many).
+    /// - Throws: ``LedgerError``.
+    public func accessLog(limit: Int? = nil) throws -> [AccessRecord] {
+        try LedgerError.translating {
+            var records: [AccessRecord] = []
+            let sql = "SELECT id, at, actor, role, method, route, query, status, rows FROM ("
+                + "SELECT * FROM access_log ORDER BY id DESC LIMIT ?) ORDER BY id"
+            try database.forEach(sql, [Int64(limit ?? -1)]) { row in
+                records.append(AccessRecord(id: row.int64(0), at: row.text(1), actor: row.text(2), role: row.text(3),
+                                            method: row.text(4), route: row.text(5), query: row.optionalText(6),
+                                            status: Int(row.int64(7)), rows: row.optionalInt64(8)))
+            }
+            return records
+        }
+    }
+}

@@ -1,0 +1,551 @@
+import AccordLedger
+import AccordTrust
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// ``LedgerService`` over today's synchronous `Ledger`, until the engine's
+/// `Sendable` host (issue 14) lands; then this file is the only one to change.
+///
+/// - Writes: one writer connection on its own serial queue. Requests that
+///   arrive while it is busy are collected and committed together in one
+///   transaction (`Ledger.writeGroup`), each in its own savepoint, so each
+///   keeps its own seq, idempotency decision and error. Results are returned
+///   only after the group's commit (`synchronous=FULL`).
+/// - Reads: a small pool of read-only connections on a concurrent queue, so
+///   they never wait for the writer nor block Swift's cooperative threads.
+/// - Errors: today's `LedgerError` is `(code, message)`; the mapping to
+///   ``ServiceError`` kinds below reads the field out of the message. That is
+///   exactly what the host's structured errors replace.
+public final class EngineAdapter: LedgerService {
+    let path: String
+    private let writerQueue = DispatchQueue(label: "accord.writer")
+    private let readerQueue = DispatchQueue(label: "accord.readers", attributes: .concurrent)
+    private let writer: LedgerBox
+    private let state = Mutex(State())
+    private let readers = Mutex([LedgerBox]())
+    /// Called with the size of each group handed to the writer.
+    let onGroup: @Sendable (Int) -> Void
+    /// Signs `GET /v1/checkpoint` when given.
+    let checkpointKey: NoteSigningKey?
+
+    private struct State {
+        var pending: [Pending] = []
+        var draining = false
+        var closed = false
+    }
+
+    private struct Pending {
+        var request: WriteRequest
+        var finish: @Sendable (Result<Receipt, ServiceError>) -> Void
+    }
+
+    /// Opens the ledger at `path` for writing.
+    /// - Throws: ``ServiceError`` when it is not a ledger or cannot be opened.
+    public init(path: String, checkpointKey: NoteSigningKey? = nil, onGroup: @escaping @Sendable (Int) -> Void = { _ in })
+        throws(ServiceError) {
+        self.path = path
+        self.onGroup = onGroup
+        self.checkpointKey = checkpointKey
+        do {
+            writer = LedgerBox(try Ledger.open(at: path))
+        } catch {
+            throw EngineAdapter.serviceError(error)
+        }
+    }
+
+    // MARK: Writes
+
+    public func write(_ batch: [WriteRequest]) async -> [Result<Receipt, ServiceError>] {
+        await withTaskGroup(of: (Int, Result<Receipt, ServiceError>).self) { group in
+            for (index, request) in batch.enumerated() {
+                group.addTask { (index, await self.enqueue(request)) }
+            }
+            var results = [Result<Receipt, ServiceError>](repeating: .failure(ServiceError(.failure, "not run")), count: batch.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+
+    private func enqueue(_ request: WriteRequest) async -> Result<Receipt, ServiceError> {
+        await withCheckedContinuation { continuation in
+            let pending = Pending(request: request) { continuation.resume(returning: $0) }
+            let start = state.withLock { state -> Bool? in
+                if state.closed { return nil }
+                state.pending.append(pending)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            switch start {
+            case nil: pending.finish(.failure(ServiceError(.unavailable, "the server is shutting down; try again later")))
+            case true?: writerQueue.async { self.drain() }
+            case false?: break
+            }
+        }
+    }
+
+    /// Applies every pending request, group by group, until none is left.
+    private func drain() {
+        while true {
+            let group = state.withLock { state -> [Pending] in
+                let group = state.pending
+                state.pending = []
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            if group.isEmpty { return }
+            onGroup(group.count)
+            // One transaction for the group, one savepoint for each request:
+            // a refused request is rolled back alone. No result is handed back
+            // before the transaction has committed.
+            let results: [Result<Receipt, ServiceError>]
+            do {
+                results = try writer.open().writeGroup(group.count) { index in try apply(group[index].request) }
+                    .map { $0.mapError { EngineAdapter.serviceError($0) } }
+            } catch {
+                // The commit failed: nothing of the group was written.
+                let failure = EngineAdapter.serviceError(error)
+                results = group.map { _ in .failure(failure) }
+            }
+            for (pending, result) in zip(group, results) {
+                pending.finish(result)
+            }
+        }
+    }
+
+    private func apply(_ request: WriteRequest) throws -> Receipt {
+        guard let idempotency = request.idempotency else { return try applyOperation(request) }
+        return try writer.open().recordOnce(idempotency) { try applyOperation(request) }
+    }
+
+    private func applyOperation(_ request: WriteRequest) throws -> Receipt {
+        let ledger = try writer.open()
+        let recorder = Recorder(actor: request.actor)
+        let receipt: Receipt
+        switch request.operation {
+        case .party(let input): receipt = try ledger.addParty(input, as: recorder)
+        case .agreement(let input): receipt = try ledger.addAgreement(input, as: recorder)
+        case .commitment(let input): receipt = try ledger.addCommitment(input, as: recorder)
+        case .guarantee(let input): receipt = try ledger.addGuarantee(input, as: recorder)
+        case .amendment(let input): receipt = try ledger.amend(input, as: recorder)
+        case .verification(let input): receipt = try ledger.log(input, as: recorder)
+        case .breach(let input): receipt = try ledger.recordBreach(input, as: recorder)
+        case .corroboration(let input): receipt = try ledger.corroborate(input, as: recorder)
+        case .correction(let input): receipt = try ledger.correct(input, as: recorder)
+        case .retraction(let entry, let reason): receipt = try ledger.retract(entry, reason: reason, as: recorder)
+        case .dispute(let entry, let by, let reason, let source):
+            receipt = try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder)
+        case .adjudication(let entry, let ruling, let reason):
+            let parsed = try Ruling(parsing: ruling, field: "ruling")
+            receipt = try ledger.adjudicate(entry, ruling: parsed, reason: reason, as: recorder)
+        case .invocation(let input): receipt = try ledger.invokeGuarantee(input, as: recorder)
+        case .revokeToken(let name, let reason): receipt = try ledger.revokeToken(name: name, reason: reason, as: recorder)
+        }
+        return receipt
+    }
+
+    /// Runs `body` with the writer connection, after the writes queued before it.
+    private func onWriter<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws(ServiceError) -> T {
+        if state.withLock({ $0.closed }) { throw ServiceError(.unavailable, "the server is shutting down; try again later") }
+        let result: Result<T, ServiceError> = await withCheckedContinuation { continuation in
+            writerQueue.async {
+                do {
+                    continuation.resume(returning: .success(try body(try self.writer.open())))
+                } catch {
+                    continuation.resume(returning: .failure(EngineAdapter.serviceError(error)))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    public func issueToken(_ input: TokenInput, actor: String) async throws(ServiceError) -> IssuedToken {
+        try await onWriter { ledger in try ledger.issueToken(input, as: Recorder(actor: actor)) }
+    }
+
+    public func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
+                           actor: String) async throws(ServiceError) -> ImportSummary {
+        try await onWriter { ledger in
+            // Today's importer reads a file: the body goes to a private temporary one.
+            var template = Array("/tmp/accord-import-XXXXXX".utf8CString)
+            let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard descriptor >= 0 else { throw ServiceError(.failure, "cannot stage the import body") }
+            let file = String(cString: template)
+            defer { unlink(file) }
+            var offset = 0
+            while offset < body.count {
+                let written = body.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, body.count - offset) }
+                guard written > 0 else {
+                    Glibc.close(descriptor)
+                    throw ServiceError(.failure, "cannot stage the import body")
+                }
+                offset += written
+            }
+            Glibc.close(descriptor)
+            var options = ImportOptions()
+            options.format = format
+            options.keepGoing = keepGoing
+            options.allowedKinds = allowedKinds
+            return try ledger.importFile(file, options: options, as: Recorder(actor: actor))
+        }
+    }
+
+    public func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt {
+        try await onReader { ledger in try ledger.receipt(ofEntry: seq) }
+    }
+
+    public func tokens() async throws(ServiceError) -> [TokenInfo] {
+        try await onReader { ledger in try ledger.tokens() }
+    }
+
+    public func recordAccess(_ record: AccessRecord) async throws(ServiceError) {
+        try await onWriter { ledger in try ledger.recordAccess(record) }
+    }
+
+    public func accessLog(limit: Int?) async throws(ServiceError) -> [AccessRecord] {
+        try await onReader { ledger in try ledger.accessLog(limit: limit) }
+    }
+
+    public func close() async {
+        state.withLock { $0.closed = true }
+        // Whatever was queued before the close finishes first (the queue is serial).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writerQueue.async { continuation.resume() }
+        }
+        while state.withLock({ $0.draining }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                writerQueue.async { continuation.resume() }
+            }
+        }
+        // Then every connection is closed: the readers once the reads in
+        // flight are done, the writer last. The last close of a WAL database
+        // checkpoints it and removes the -wal file, so the main file alone
+        // holds every acknowledged entry (a copy of it is a whole ledger).
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            readerQueue.async(flags: .barrier) {
+                self.readers.withLock { $0.removeAll() }
+                continuation.resume()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writerQueue.async {
+                self.writer.release()
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: Reads
+
+    private func onReader<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws(ServiceError) -> T {
+        let result: Result<T, ServiceError> = await withCheckedContinuation { continuation in
+            readerQueue.async {
+                do {
+                    if self.state.withLock({ $0.closed }) {
+                        throw ServiceError(.unavailable, "the server is shutting down; try again later")
+                    }
+                    let box = try self.readers.withLock { $0.popLast() } ?? LedgerBox(try Ledger.open(at: self.path, readOnly: true))
+                    defer { self.readers.withLock { if $0.count < 4 { $0.append(box) } } }
+                    continuation.resume(returning: .success(try body(try box.open())))
+                } catch {
+                    continuation.resume(returning: .failure(EngineAdapter.serviceError(error)))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    public func read(_ request: ReadRequest) async throws(ServiceError) -> ReadBody {
+        if case .checkpoint = request, let key = checkpointKey {
+            return try await onWriter { ledger in
+                let checkpoint = try ledger.checkpoint(signingWith: key)
+                return EngineAdapter.json(.object([("treeSize", .int(checkpoint.size)), ("root", .string(checkpoint.root.hex)),
+                                                   ("note", .string(checkpoint.note))]))
+            }
+        }
+        return try await onReader { ledger in try EngineAdapter.render(request, ledger: ledger) }
+    }
+
+    static func render(_ request: ReadRequest, ledger: Ledger) throws -> ReadBody {
+        switch request {
+        case .report(let parameters):
+            let report = try ledger.report(try reportOptions(parameters))
+            let output = TextOutput(collecting: ())
+            report.render(.json, to: output)
+            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: report.commitments.count)
+        case .breaches(let parameters):
+            let list = try ledger.breaches(try breachQuery(parameters))
+            return json(list.json, rows: list.breaches.count)
+        case .commitments(let agreement, let party, let at):
+            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try at.map { try moment($0, "at") })
+            return rendered(rows, .json)
+        case .commitment(let id, let at, let minConfidence):
+            let options = try reportOptions(ReportParameters(at: at, minConfidence: minConfidence))
+            let detail: CommitmentDetail
+            do {
+                detail = try ledger.commitmentDetail(id, options: options)
+            } catch let error as LedgerError where error.code == .badInput && error.message.hasPrefix("no commitment") {
+                throw ServiceError(.notFound, error.message)
+            }
+            let output = TextOutput(collecting: ())
+            detail.render(.json, header: true, to: output)
+            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: 1)
+        case .history(let entry, let asOf):
+            let result: (stamp: LedgerStamp, items: [HistoryItem])
+            do {
+                result = try ledger.history(of: entry, asOf: try asOf.map { try asOfValue($0) })
+            } catch let error as LedgerError where error.code == .badInput && error.message.hasPrefix("no ") {
+                throw ServiceError(.notFound, error.message)
+            }
+            return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
+        case .export(let table, let format, let asOf, let at, let status):
+            guard let exportTable = ExportTable(rawValue: table) else {
+                throw ServiceError(.notFound, "no export table '\(table)'; use one of "
+                                   + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",
+                                        allowed: [.csv, .tsv, .json, .ndjson, .geojson])
+            if exportFormat == .geojson && !exportTable.holdsRecords {
+                throw ServiceError(.invalid(field: "format"),
+                                   "format: geojson applies to verifications and breaches (records with a location), not \(table)")
+            }
+            var options = ExportOptions()
+            options.asOf = try asOf.map { try asOfValue($0) }
+            options.at = try at.map { try moment($0, "at") }
+            if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
+            if !exportTable.holdsRecords, at != nil || status != nil {
+                throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
+                                   "at and status apply to verifications and breaches, not \(table)")
+            }
+            let output = TextOutput(collecting: ())
+            guard let outputFormat = exportFormat.rows else {
+                // GeoJSON: the located records as one FeatureCollection, as `accord export --format geojson`.
+                let writer = GeoJSONWriter(columns: exportTable.columns, output: output)
+                try ledger.export(exportTable, options: options) { writer.write($0) }
+                writer.finish()
+                return ReadBody(contentType: "application/geo+json", bytes: Array(output.collected.utf8), rows: writer.written)
+            }
+            let writer = RowWriter(format: outputFormat, columns: exportTable.columns.map(Column.init), output: output)
+            var rows = 0
+            try ledger.export(exportTable, options: options) { row in
+                rows += 1
+                writer.write(row)
+            }
+            writer.finish()
+            return ReadBody(contentType: mediaType(outputFormat), bytes: Array(output.collected.utf8), rows: rows)
+        case .brief(let format, let report, let since):
+            let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
+            let options = BriefingOptions(report: try reportOptions(report), since: try since.map { try moment($0, "since") },
+                                          database: NSStringLike(text: ledger.path).lastComponent, format: briefingFormat)
+            let briefing = try ledger.briefing(options)
+            return ReadBody(contentType: briefingFormat == .html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
+                            bytes: Array(briefing.rendered(briefingFormat).utf8), rows: briefing.report.commitments.count)
+        case .journal:
+            var bytes: [UInt8] = []
+            var rows = 0
+            try ledger.exportJournal { entry in
+                entry.write(to: &bytes, pretty: false)
+                bytes.append(10)
+                rows += 1
+            }
+            return ReadBody(contentType: "application/x-ndjson", bytes: bytes, rows: rows)
+        case .inclusionProof(let seq, let size):
+            let seqNumber = try number(seq, "seq")
+            let sizeNumber = try size.map { try number($0, "size") }
+            do {
+                return json(try ledger.inclusionProof(seq: seqNumber, size: sizeNumber).json, rows: 1)
+            } catch let error as LedgerError where error.code == .badInput {
+                // The engine words these for the command line (--size); the request names seq and size.
+                let isSize = error.message.hasPrefix("--size")
+                throw ServiceError(.invalid(field: isSize ? "size" : "seq"),
+                                   isSize ? "size" + error.message.dropFirst("--size".count) : "seq: " + error.message)
+            }
+        case .consistencyProof(let old, let new):
+            let oldNumber = try number(old, "old")
+            let newNumber = try new.map { try number($0, "new") }
+            do {
+                return json(try ledger.consistencyProof(oldSize: oldNumber, newSize: newNumber).json, rows: 1)
+            } catch let error as LedgerError where error.code == .badInput {
+                let isNew = error.message.hasPrefix("new size")
+                throw ServiceError(.invalid(field: isNew ? "new" : "old"), (isNew ? "new: " : "old: ") + error.message)
+            }
+        case .checkpoint:
+            let proof = try ledger.consistencyProof(oldSize: 1)
+            return json(.object([("treeSize", .int(proof.newSize)), ("root", .string(proof.newRoot.hex)), ("note", .null)]))
+        }
+    }
+
+    // MARK: Parameters
+
+    static func reportOptions(_ parameters: ReportParameters) throws -> ReportOptions {
+        var options = ReportOptions()
+        options.at = try parameters.at.map { try moment($0, "at") }
+        options.asOf = try parameters.asOf.map { try asOfValue($0) }
+        if let minConfidence = parameters.minConfidence {
+            options.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
+        }
+        options.agreement = parameters.agreement
+        options.party = parameters.party
+        return options
+    }
+
+    static func breachQuery(_ parameters: BreachParameters) throws -> BreachQuery {
+        var query = BreachQuery()
+        query.party = parameters.party
+        query.commitment = parameters.commitment
+        query.since = try parameters.since.map { try moment($0, "since") }
+        query.until = try parameters.until.map { try moment($0, "until") }
+        query.at = try parameters.at.map { try moment($0, "at") }
+        query.asOf = try parameters.asOf.map { try asOfValue($0) }
+        query.severity = try parameters.severity.map { try word($0, Severity.self, field: "severity") }
+        if let status = parameters.status { query.status = try word(status, RecordStatusFilter.self, field: "status") }
+        query.guarantor = parameters.guarantor
+        if let minConfidence = parameters.minConfidence {
+            query.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
+        }
+        return query
+    }
+
+    static func moment(_ text: String, _ field: String) throws -> Moment {
+        do {
+            return try Moment(parsing: text, field: field)
+        } catch let error as LedgerError {
+            throw ServiceError(.invalid(field: field), error.message)
+        }
+    }
+
+    static func asOfValue(_ text: String) throws -> AsOf {
+        do {
+            return try AsOf(parsing: text)
+        } catch let error as LedgerError {
+            throw ServiceError(.invalid(field: "asOf"), error.message)
+        }
+    }
+
+    static func number(_ text: String, _ field: String) throws -> Int64 {
+        guard let value = Int64(text), value >= 0 else {
+            throw ServiceError(.invalid(field: field), "\(field): '\(text)' is not a whole number 0 or more")
+        }
+        return value
+    }
+
+    static func word<T: RawRepresentable & CaseIterable>(_ text: String, _ type: T.Type, field: String, allowed: [T]? = nil) throws -> T
+    where T.RawValue == String {
+        let choices = allowed ?? Array(T.allCases)
+        guard let value = T(rawValue: text.lowercased()), choices.contains(where: { $0.rawValue == value.rawValue }) else {
+            throw ServiceError(.invalid(field: field),
+                               "\(field): '\(text)' is not one of \(choices.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    static func json(_ value: JSON, rows: Int? = nil) -> ReadBody {
+        var bytes: [UInt8] = []
+        value.write(to: &bytes, pretty: false)
+        return ReadBody(contentType: "application/json", bytes: bytes, rows: rows)
+    }
+
+    static func rendered(_ rows: RowSet, _ format: OutputFormat) -> ReadBody {
+        let output = TextOutput(collecting: ())
+        rows.render(format, to: output)
+        return ReadBody(contentType: mediaType(format), bytes: Array(output.collected.utf8), rows: rows.rows.count)
+    }
+
+    static func mediaType(_ format: OutputFormat) -> String {
+        switch format {
+        case .json: "application/json"
+        case .ndjson: "application/x-ndjson"
+        case .csv: "text/csv; charset=utf-8"
+        case .tsv: "text/tab-separated-values; charset=utf-8"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .table: "text/plain; charset=utf-8"
+        }
+    }
+
+    // MARK: Errors
+
+    /// Maps an engine error to a ``ServiceError``: the one place where engine
+    /// errors become problem kinds. A reused id carries its ``IDConflict``;
+    /// today's `LedgerError` carries no field, so the field is read from the
+    /// message's first words.
+    static func serviceError(_ error: Error, existing: (Int64) -> Int64 = { $0 }) -> ServiceError {
+        if let error = error as? ServiceError { return error }
+        if let error = error as? ImportKindRefused { return ServiceError(.forbidden, error.description) }
+        if let error = error as? IdempotencyKeyReused { return ServiceError(.conflict(existing: error.seq), error.description) }
+        guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
+        switch error.code {
+        case .badInput:
+            if let conflict = error.conflict {
+                return ServiceError(.conflict(existing: conflict.seq), error.message)
+            }
+            return ServiceError(.invalid(field: field(in: error.message)), error.message)
+        case .busy: return ServiceError(.busy, error.message)
+        case .tampered, .corrupt: return ServiceError(.tampered, error.message)
+        case .notALedger, .unverifiable, .failure: return ServiceError(.failure, error.message)
+        }
+    }
+
+    /// The engine's names for fields, as the API names them.
+    static let fieldNames: [String: String] = [
+        "reason": "reason", "commitment": "commitment", "observed": "observed", "note": "note", "party": "party",
+        "date": "date", "precision": "precision", "entry": "entry", "corroborates": "corroborates", "source": "source",
+        "quantity": "quantity", "name": "name", "covers": "covers", "venue": "venue", "title": "title", "text": "text",
+        "source_kind": "sourceKind", "source-kind": "sourceKind", "severity": "severity",
+        "respond-within-days": "respondWithinDays", "description": "description", "consequence": "consequence",
+        "confidence": "confidence", "until": "until", "unit": "unit", "target": "target", "subject": "subject",
+        "role": "role", "reciprocal": "reciprocal", "place": "place", "party kind": "kind", "kind": "kind", "lon": "lon",
+        "lat": "lat", "key": "key", "id": "id", "guarantor": "guarantor", "guarantee": "guarantee",
+        "geo_precision": "geoPrecision", "geo-precision": "geoPrecision", "from": "from", "expires": "expires",
+        "evidence_uri": "evidenceUri", "evidence-uri": "evidenceUri", "evidence_sha256": "evidenceSha256",
+        "evidence-sha256": "evidenceSha256", "effective": "effective", "due": "due", "depends-on": "dependsOn",
+        "decimals": "decimals", "commitment_kind": "kind", "party id": "id", "commitment id": "id", "guarantee id": "id",
+        "done": "done", "not-done": "notDone", "ruling": "ruling", "at": "at", "as-of": "asOf", "by": "by",
+    ]
+
+    static func field(in message: String) -> String? {
+        // "observed: …", "commitment UA-2: party: …", "quantity '-5' is negative", "give exactly one of --quantity N …"
+        if let colon = message.range(of: ": ") {
+            let head = message[..<colon.lowerBound]
+            if let name = fieldNames[String(head)] { return name }
+            if let last = head.split(separator: ":").last.map({ $0.trimmingPrefix(" ") }), let name = fieldNames[String(last)] {
+                return name
+            }
+        }
+        let firstWord = message.prefix { $0 != " " && $0 != ":" }
+        if let name = fieldNames[String(firstWord)] { return name }
+        if let flag = message.range(of: "--") {
+            let name = message[flag.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+            return fieldNames[String(name)]
+        }
+        return nil
+    }
+}
+
+/// A ledger connection handed between the queues that own it in turn; only
+/// the queue that owns it touches it.
+final class LedgerBox: @unchecked Sendable {
+    private var ledger: Ledger?
+    init(_ ledger: Ledger) { self.ledger = ledger }
+
+    /// The connection, unless it was released.
+    func open() throws(ServiceError) -> Ledger {
+        guard let ledger else { throw ServiceError(.unavailable, "the server is shutting down; try again later") }
+        return ledger
+    }
+
+    /// Drops the connection, which closes it.
+    func release() { ledger = nil }
+}
+
+/// The last path component, for the brief's footer.
+private struct NSStringLike {
+    let text: String
+    var lastComponent: String { text.split(separator: "/").last.map(String.init) ?? text }
+}

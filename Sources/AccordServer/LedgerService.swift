@@ -1,0 +1,165 @@
+import AccordLedger
+
+/// What the server needs from the engine: batched writes with one result per
+/// operation, reads rendered as the command line renders them, tokens and
+/// the access log. Every file of the server is written against this protocol;
+/// only `EngineAdapter.swift` knows how the engine is driven.
+public protocol LedgerService: Sendable {
+    /// Applies `batch`, each operation as its own actor, and returns one
+    /// result per operation in order: its receipt, or why it was refused. One
+    /// refused operation never fails the others. A receipt is returned only
+    /// once its entry is durably committed.
+    func write(_ batch: [WriteRequest]) async -> [Result<Receipt, ServiceError>]
+
+    /// Issues a token; its text is returned once and never stored.
+    func issueToken(_ input: TokenInput, actor: String) async throws(ServiceError) -> IssuedToken
+
+    /// Imports CSV or JSON Lines rows in one transaction, as `accord import`.
+    /// A row whose kind is not in `allowedKinds` (nil: all) refuses the whole
+    /// import with ``ServiceError/Kind/forbidden``; nothing is written.
+    func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
+                    actor: String) async throws(ServiceError) -> ImportSummary
+
+    /// The receipt of an entry already recorded (status already recorded).
+    func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt
+
+    /// Every token issued (revoked ones included).
+    func tokens() async throws(ServiceError) -> [TokenInfo]
+
+    /// A read, rendered.
+    func read(_ request: ReadRequest) async throws(ServiceError) -> ReadBody
+
+    /// Appends to the access log.
+    func recordAccess(_ record: AccessRecord) async throws(ServiceError)
+
+    /// The access log, oldest first (the newest `limit` records).
+    func accessLog(limit: Int?) async throws(ServiceError) -> [AccessRecord]
+
+    /// Finishes pending writes and closes the ledger; later calls fail.
+    func close() async
+}
+
+/// One write and who makes it (a token's name).
+public struct WriteRequest: Sendable {
+    public var operation: WriteOperation
+    public var actor: String
+    /// The request's `Idempotency-Key` (its actor is ``actor``): a repeat of
+    /// the same request answers the original receipt; nil for none.
+    public var idempotency: IdempotencyKey?
+
+    public init(_ operation: WriteOperation, actor: String, idempotency: IdempotencyKey? = nil) {
+        self.operation = operation
+        self.actor = actor
+        self.idempotency = idempotency
+    }
+}
+
+/// The writes the API offers, with the engine's raw inputs.
+public enum WriteOperation: Sendable {
+    case party(PartyInput)
+    case agreement(AgreementInput)
+    case commitment(CommitmentInput)
+    case guarantee(GuaranteeInput)
+    case amendment(AmendmentInput)
+    case verification(VerificationInput)
+    case breach(BreachInput)
+    case corroboration(CorroborationInput)
+    case correction(CorrectionInput)
+    case retraction(entry: String, reason: String)
+    case dispute(entry: String, by: String, reason: String, source: String?)
+    case adjudication(entry: String, ruling: String, reason: String)
+    case invocation(InvocationInput)
+    case revokeToken(name: String, reason: String?)
+}
+
+/// A read the API offers; parameters arrive as typed by the client.
+public enum ReadRequest: Sendable {
+    case report(ReportParameters)
+    case breaches(BreachParameters)
+    case commitments(agreement: String?, party: String?, at: String?)
+    case commitment(id: String, at: String?, minConfidence: String?)
+    case history(entry: String, asOf: String?)
+    case export(table: String, format: String?, asOf: String?, at: String?, status: String?)
+    case brief(format: String?, report: ReportParameters, since: String?)
+    case journal
+    case inclusionProof(seq: String, size: String?)
+    case consistencyProof(old: String, new: String?)
+    case checkpoint
+}
+
+public struct ReportParameters: Sendable {
+    public var at: String?
+    public var asOf: String?
+    public var minConfidence: String?
+    public var agreement: String?
+    public var party: String?
+
+    public init(at: String? = nil, asOf: String? = nil, minConfidence: String? = nil, agreement: String? = nil,
+                party: String? = nil) {
+        self.at = at
+        self.asOf = asOf
+        self.minConfidence = minConfidence
+        self.agreement = agreement
+        self.party = party
+    }
+}
+
+public struct BreachParameters: Sendable {
+    public var party: String?
+    public var commitment: String?
+    public var since: String?
+    public var until: String?
+    public var at: String?
+    public var asOf: String?
+    public var severity: String?
+    public var status: String?
+    public var guarantor: String?
+    public var minConfidence: String?
+
+    public init() {}
+}
+
+/// A rendered read: its media type, its bytes, and how many rows it holds
+/// (for the access log).
+public struct ReadBody: Sendable {
+    public var contentType: String
+    public var bytes: [UInt8]
+    public var rows: Int?
+
+    public init(contentType: String, bytes: [UInt8], rows: Int? = nil) {
+        self.contentType = contentType
+        self.bytes = bytes
+        self.rows = rows
+    }
+}
+
+/// Why the engine refused or failed an operation, as a front end needs it:
+/// a kind to map to a status, and one sentence.
+public struct ServiceError: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The thing named (by a path or query parameter) does not exist.
+        case notFound
+        /// The same external id with other content; `existing` is its entry.
+        case conflict(existing: Int64?)
+        /// A value is invalid; `field` names it as the request does (nil: no one field).
+        case invalid(field: String?)
+        /// The caller's role may not do this (an import row of a kind it may not record).
+        case forbidden
+        /// The ledger was altered with other tools.
+        case tampered
+        /// The ledger stayed locked.
+        case busy
+        /// The server is shutting down.
+        case unavailable
+        /// Anything else.
+        case failure
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
