@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "accord-server",
             dependencies: [
-                "AccordServer",
+                "AccordServer", "AccordLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -308,7 +308,7 @@ struct API: Sendable {
     /// Records an export, journal or brief request; the query as the route
     /// read it (known parameters only: nothing else a client sends is kept).
     func log(_ caller: Caller, _ route: Route, _ request: Request, _ context: AccordContext, status: Int, rows: Int?) async throws {
-        let record = AccessRecord(at: (try? Timestamp.now())?.iso8601 ?? "", actor: caller.name, role: caller.role.rawValue,
+        let record = AccessRecord(at: Timestamp.system().iso8601, actor: caller.name, role: caller.role.rawValue,
                                   method: route.method.rawValue, route: request.uri.path, query: context.query.logged,
                                   status: status, rows: rows.map(Int64.init))
         do {

@@ -20,11 +20,13 @@ import Darwin
 ///   only after the group's commit (`synchronous=FULL`).
 /// - Reads: a small pool of read-only connections on a concurrent queue, so
 ///   they never wait for the writer nor block Swift's cooperative threads.
-/// - Errors: today's `LedgerError` is `(code, message)`; the mapping to
-///   ``ServiceError`` kinds below reads the field out of the message. That is
-///   exactly what the host's structured errors replace.
+/// - Errors: one switch over `LedgerError.Kind` (``serviceError(_:)``); an
+///   invalid value's pointer is its `Field` named as the API names it
+///   (``apiName(_:)``), never read out of a message.
 public final class EngineAdapter: LedgerService {
     let path: String
+    /// The ledger's settings: its clock.
+    let settings: LedgerSettings
     private let writerQueue = DispatchQueue(label: "accord.writer")
     private let readerQueue = DispatchQueue(label: "accord.readers", attributes: .concurrent)
     private let writer: LedgerBox
@@ -48,13 +50,14 @@ public final class EngineAdapter: LedgerService {
 
     /// Opens the ledger at `path` for writing.
     /// - Throws: ``ServiceError`` when it is not a ledger or cannot be opened.
-    public init(path: String, checkpointKey: NoteSigningKey? = nil, onGroup: @escaping @Sendable (Int) -> Void = { _ in })
-        throws(ServiceError) {
+    public init(path: String, settings: LedgerSettings = LedgerSettings(), checkpointKey: NoteSigningKey? = nil,
+                onGroup: @escaping @Sendable (Int) -> Void = { _ in }) throws(ServiceError) {
         self.path = path
+        self.settings = settings
         self.onGroup = onGroup
         self.checkpointKey = checkpointKey
         do {
-            writer = LedgerBox(try Ledger.open(at: path))
+            writer = LedgerBox(try Ledger.open(at: path, settings: settings))
         } catch {
             throw EngineAdapter.serviceError(error)
         }
@@ -143,7 +146,7 @@ public final class EngineAdapter: LedgerService {
         case .dispute(let entry, let by, let reason, let source):
             receipt = try ledger.dispute(entry, by: by, reason: reason, source: source, as: recorder)
         case .adjudication(let entry, let ruling, let reason):
-            let parsed = try Ruling(parsing: ruling, field: "ruling")
+            let parsed = try EngineAdapter.word(ruling, Ruling.self, field: "ruling")
             receipt = try ledger.adjudicate(entry, ruling: parsed, reason: reason, as: recorder)
         case .invocation(let input): receipt = try ledger.invokeGuarantee(input, as: recorder)
         case .revokeToken(let name, let reason): receipt = try ledger.revokeToken(name: name, reason: reason, as: recorder)
@@ -251,7 +254,7 @@ public final class EngineAdapter: LedgerService {
                     if self.state.withLock({ $0.closed }) {
                         throw ServiceError(.unavailable, "the server is shutting down; try again later")
                     }
-                    let box = try self.readers.withLock { $0.popLast() } ?? LedgerBox(try Ledger.open(at: self.path, readOnly: true))
+                    let box = try self.readers.withLock { $0.popLast() } ?? LedgerBox(try Ledger.open(at: self.path, readOnly: true, settings: self.settings))
                     defer { self.readers.withLock { if $0.count < 4 { $0.append(box) } } }
                     continuation.resume(returning: .success(try body(try box.open())))
                 } catch {
@@ -284,26 +287,16 @@ public final class EngineAdapter: LedgerService {
             let list = try ledger.breaches(try breachQuery(parameters))
             return json(list.json, rows: list.breaches.count)
         case .commitments(let agreement, let party, let at):
-            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try at.map { try moment($0, "at") })
+            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try at.map { try moment($0, .at) })
             return rendered(rows, .json)
         case .commitment(let id, let at, let minConfidence):
             let options = try reportOptions(ReportParameters(at: at, minConfidence: minConfidence))
-            let detail: CommitmentDetail
-            do {
-                detail = try ledger.commitmentDetail(id, options: options)
-            } catch let error as LedgerError where error.code == .badInput && error.message.hasPrefix("no commitment") {
-                throw ServiceError(.notFound, error.message)
-            }
+            let detail = try ledger.commitmentDetail(id, options: options)
             let output = TextOutput(collecting: ())
             detail.render(.json, header: true, to: output)
             return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: 1)
         case .history(let entry, let asOf):
-            let result: (stamp: LedgerStamp, items: [HistoryItem])
-            do {
-                result = try ledger.history(of: entry, asOf: try asOf.map { try asOfValue($0) })
-            } catch let error as LedgerError where error.code == .badInput && error.message.hasPrefix("no ") {
-                throw ServiceError(.notFound, error.message)
-            }
+            let result = try ledger.history(of: entry, asOf: try asOf.map { try asOfValue($0) })
             return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
         case .export(let table, let format, let asOf, let at, let status):
             guard let exportTable = ExportTable(rawValue: table) else {
@@ -318,7 +311,7 @@ public final class EngineAdapter: LedgerService {
             }
             var options = ExportOptions()
             options.asOf = try asOf.map { try asOfValue($0) }
-            options.at = try at.map { try moment($0, "at") }
+            options.at = try at.map { try moment($0, .at) }
             if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
             if !exportTable.holdsRecords, at != nil || status != nil {
                 throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
@@ -342,7 +335,7 @@ public final class EngineAdapter: LedgerService {
             return ReadBody(contentType: mediaType(outputFormat), bytes: Array(output.collected.utf8), rows: rows)
         case .brief(let format, let report, let since):
             let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
-            let options = BriefingOptions(report: try reportOptions(report), since: try since.map { try moment($0, "since") },
+            let options = BriefingOptions(report: try reportOptions(report), since: try since.map { try moment($0, .since) },
                                           database: NSStringLike(text: ledger.path).lastComponent, format: briefingFormat)
             let briefing = try ledger.briefing(options)
             return ReadBody(contentType: briefingFormat == .html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
@@ -361,20 +354,26 @@ public final class EngineAdapter: LedgerService {
             let sizeNumber = try size.map { try number($0, "size") }
             do {
                 return json(try ledger.inclusionProof(seq: seqNumber, size: sizeNumber).json, rows: 1)
-            } catch let error as LedgerError where error.code == .badInput {
-                // The engine words these for the command line (--size); the request names seq and size.
-                let isSize = error.message.hasPrefix("--size")
-                throw ServiceError(.invalid(field: isSize ? "size" : "seq"),
-                                   isSize ? "size" + error.message.dropFirst("--size".count) : "seq: " + error.message)
+            } catch let error as LedgerError {
+                // The engine's fields: the entry is the request's seq, the tree size its size.
+                switch error.kind {
+                case .invalid(.entry?): throw ServiceError(.invalid(field: "seq"), error.message(APIPhrasing()))
+                case .invalid(.treeSize?): throw ServiceError(.invalid(field: "size"), error.message(APIPhrasing()))
+                default: throw error
+                }
             }
         case .consistencyProof(let old, let new):
             let oldNumber = try number(old, "old")
             let newNumber = try new.map { try number($0, "new") }
             do {
                 return json(try ledger.consistencyProof(oldSize: oldNumber, newSize: newNumber).json, rows: 1)
-            } catch let error as LedgerError where error.code == .badInput {
-                let isNew = error.message.hasPrefix("new size")
-                throw ServiceError(.invalid(field: isNew ? "new" : "old"), (isNew ? "new: " : "old: ") + error.message)
+            } catch let error as LedgerError {
+                // Both are tree sizes to the engine: new is at fault when it is outside the ledger.
+                guard case .invalid(.treeSize?) = error.kind else { throw error }
+                let head = try ledger.consistencyProof(oldSize: 1).newSize
+                let newIsBad = newNumber.map { $0 < 1 || $0 > head } ?? false
+                throw ServiceError(.invalid(field: newIsBad ? "new" : "old"),
+                                   (newIsBad ? "new: " : "old: ") + error.message(APIPhrasing()))
             }
         case .checkpoint:
             let proof = try ledger.consistencyProof(oldSize: 1)
@@ -386,7 +385,7 @@ public final class EngineAdapter: LedgerService {
 
     static func reportOptions(_ parameters: ReportParameters) throws -> ReportOptions {
         var options = ReportOptions()
-        options.at = try parameters.at.map { try moment($0, "at") }
+        options.at = try parameters.at.map { try moment($0, .at) }
         options.asOf = try parameters.asOf.map { try asOfValue($0) }
         if let minConfidence = parameters.minConfidence {
             options.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
@@ -400,9 +399,9 @@ public final class EngineAdapter: LedgerService {
         var query = BreachQuery()
         query.party = parameters.party
         query.commitment = parameters.commitment
-        query.since = try parameters.since.map { try moment($0, "since") }
-        query.until = try parameters.until.map { try moment($0, "until") }
-        query.at = try parameters.at.map { try moment($0, "at") }
+        query.since = try parameters.since.map { try moment($0, .since) }
+        query.until = try parameters.until.map { try moment($0, .periodEnd) }
+        query.at = try parameters.at.map { try moment($0, .at) }
         query.asOf = try parameters.asOf.map { try asOfValue($0) }
         query.severity = try parameters.severity.map { try word($0, Severity.self, field: "severity") }
         if let status = parameters.status { query.status = try word(status, RecordStatusFilter.self, field: "status") }
@@ -413,20 +412,13 @@ public final class EngineAdapter: LedgerService {
         return query
     }
 
-    static func moment(_ text: String, _ field: String) throws -> Moment {
-        do {
-            return try Moment(parsing: text, field: field)
-        } catch let error as LedgerError {
-            throw ServiceError(.invalid(field: field), error.message)
-        }
+    static func moment(_ text: String, _ field: Field) throws -> Moment {
+        try Moment(parsing: text, field: field)
     }
 
+    /// `asOf` as the engine reads it; its errors name the field (`.asOf`).
     static func asOfValue(_ text: String) throws -> AsOf {
-        do {
-            return try AsOf(parsing: text)
-        } catch let error as LedgerError {
-            throw ServiceError(.invalid(field: "asOf"), error.message)
-        }
+        try AsOf(parsing: text)
     }
 
     static func number(_ text: String, _ field: String) throws -> Int64 {
@@ -472,60 +464,47 @@ public final class EngineAdapter: LedgerService {
     // MARK: Errors
 
     /// Maps an engine error to a ``ServiceError``: the one place where engine
-    /// errors become problem kinds. A reused id carries its ``IDConflict``;
-    /// today's `LedgerError` carries no field, so the field is read from the
-    /// message's first words.
-    static func serviceError(_ error: Error, existing: (Int64) -> Int64 = { $0 }) -> ServiceError {
+    /// errors become problem kinds, by the error's kind alone. A reused id
+    /// carries the seq of the entry that holds it; an invalid value its
+    /// `Field`, named as the API names it.
+    static func serviceError(_ error: Error) -> ServiceError {
         if let error = error as? ServiceError { return error }
         if let error = error as? ImportKindRefused { return ServiceError(.forbidden, error.description) }
         if let error = error as? IdempotencyKeyReused { return ServiceError(.conflict(existing: error.seq), error.description) }
         guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
-        switch error.code {
-        case .badInput:
-            if let conflict = error.conflict {
-                return ServiceError(.conflict(existing: conflict.seq), error.message)
-            }
-            return ServiceError(.invalid(field: field(in: error.message)), error.message)
-        case .busy: return ServiceError(.busy, error.message)
-        case .tampered, .corrupt: return ServiceError(.tampered, error.message)
-        case .notALedger, .unverifiable, .failure: return ServiceError(.failure, error.message)
+        let message = error.message(APIPhrasing())
+        switch error.kind {
+        case .notFound: return ServiceError(.notFound, message)
+        case .conflict(.entry(let seq)): return ServiceError(.conflict(existing: seq), message)
+        case .conflict(.file), .conflict(.state): return ServiceError(.conflict(existing: nil), message)
+        case .invalid(let field): return ServiceError(.invalid(field: field.map(apiName)), message)
+        case .forbidden: return ServiceError(.forbidden, message)
+        case .busy: return ServiceError(.busy, message)
+        case .tampered, .corrupt: return ServiceError(.tampered, message)
+        case .unverifiable, .notALedger, .io, .failure: return ServiceError(.failure, message)
         }
     }
 
-    /// The engine's names for fields, as the API names them.
-    static let fieldNames: [String: String] = [
-        "reason": "reason", "commitment": "commitment", "observed": "observed", "note": "note", "party": "party",
-        "date": "date", "precision": "precision", "entry": "entry", "corroborates": "corroborates", "source": "source",
-        "quantity": "quantity", "name": "name", "covers": "covers", "venue": "venue", "title": "title", "text": "text",
-        "source_kind": "sourceKind", "source-kind": "sourceKind", "severity": "severity",
-        "respond-within-days": "respondWithinDays", "description": "description", "consequence": "consequence",
-        "confidence": "confidence", "until": "until", "unit": "unit", "target": "target", "subject": "subject",
-        "role": "role", "reciprocal": "reciprocal", "place": "place", "party kind": "kind", "kind": "kind", "lon": "lon",
-        "lat": "lat", "key": "key", "id": "id", "guarantor": "guarantor", "guarantee": "guarantee",
-        "geo_precision": "geoPrecision", "geo-precision": "geoPrecision", "from": "from", "expires": "expires",
-        "evidence_uri": "evidenceUri", "evidence-uri": "evidenceUri", "evidence_sha256": "evidenceSha256",
-        "evidence-sha256": "evidenceSha256", "effective": "effective", "due": "due", "depends-on": "dependsOn",
-        "decimals": "decimals", "commitment_kind": "kind", "party id": "id", "commitment id": "id", "guarantee id": "id",
-        "done": "done", "not-done": "notDone", "ruling": "ruling", "at": "at", "as-of": "asOf", "by": "by",
-    ]
-
-    static func field(in message: String) -> String? {
-        // "observed: …", "commitment UA-2: party: …", "quantity '-5' is negative", "give exactly one of --quantity N …"
-        if let colon = message.range(of: ": ") {
-            let head = message[..<colon.lowerBound]
-            if let name = fieldNames[String(head)] { return name }
-            if let last = head.split(separator: ":").last.map({ $0.trimmingPrefix(" ") }), let name = fieldNames[String(last)] {
-                return name
-            }
+    /// A field as the API's bodies and query parameters name it: the
+    /// engine's snake_case key in camelCase (`evidence_sha256` →
+    /// `evidenceSha256`), except the kinds, which a body calls `kind`.
+    static func apiName(_ field: Field) -> String {
+        switch field {
+        case .partyKind, .commitmentKind, .rowKind: return "kind"
+        default:
+            let words = field.key.split(separator: "_")
+            return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }
+                .joined()
         }
-        let firstWord = message.prefix { $0 != " " && $0 != ":" }
-        if let name = fieldNames[String(firstWord)] { return name }
-        if let flag = message.range(of: "--") {
-            let name = message[flag.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
-            return fieldNames[String(name)]
-        }
-        return nil
     }
+}
+
+/// Fields named as the API names them, hints left out (the API offers no
+/// commands).
+struct APIPhrasing: Phrasing {
+    func name(_ field: Field) -> String { EngineAdapter.apiName(field) }
+    func option(_ field: Field) -> String { EngineAdapter.apiName(field) }
+    func hint(_ hint: Hint) -> String { "" }
 }
 
 /// A ledger connection handed between the queues that own it in turn; only

@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = ServerLimits()
     /// A registered key's private key file: `GET /v1/checkpoint` signs with it.
     public var checkpointKey: String?
+    /// The ledger's clock and settings (`accord-server` reads `ACCORD_NOW`
+    /// into the clock, as the command line does).
+    public var settings = LedgerSettings()
 
     public init(database: String) {
         self.database = database
@@ -134,7 +137,8 @@ public enum AccordServer {
         let metrics = ServerMetrics()
         let service: EngineAdapter
         do {
-            service = try EngineAdapter(path: configuration.database, checkpointKey: signing, onGroup: { metrics.group($0) })
+            service = try EngineAdapter(path: configuration.database, settings: configuration.settings, checkpointKey: signing,
+                                        onGroup: { metrics.group($0) })
         } catch {
             throw ServerError(error.message)
         }

@@ -147,7 +147,7 @@ enum WriteBodies {
 
     /// Evidence over the API is a hash and a link: the server never opens a file a client names.
     static func evidence(_ f: RequestFields) throws -> EvidenceInput {
-        EvidenceInput(file: nil, sha256: try f.string("evidenceSha256"), uri: try f.string("evidenceUri"))
+        EvidenceInput(sha256: try f.string("evidenceSha256"), uri: try f.string("evidenceUri"))
     }
 
     static func location(_ f: RequestFields) throws -> LocationInput {

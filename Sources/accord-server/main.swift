@@ -1,5 +1,6 @@
 // The HTTP server behind `accord serve`: its own executable, so that the
 // command line does not link NIO and Hummingbird (docs/PERFORMANCE.md, S1).
+import AccordLedger
 import AccordServer
 import ArgumentParser
 import Logging
@@ -45,6 +46,7 @@ struct Serve: AsyncParsableCommand {
             fail(error.description, code: 64)
         }
         configuration.insecureHTTP = insecureHTTP
+        configuration.settings = LedgerSettings(clock: ledgerClock())
         if let maxBody { configuration.limits.maxBodyBytes = maxBody }
         if let maxImport { configuration.limits.maxImportBytes = maxImport }
         if let rateLimit {
@@ -86,4 +88,17 @@ func environment(_ name: String) -> String? {
 func printError(_ line: String) {
     let bytes = Array((line + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// The clock entries are recorded by: `ACCORD_NOW` when set (reproducible
+/// examples; each entry says its time was set so), else the system clock, as
+/// the command line reads it.
+func ledgerClock() -> LedgerClock {
+    guard let fixed = environment("ACCORD_NOW") else { return .system }
+    return LedgerClock {
+        guard let moment = try? Moment(parsing: fixed, field: .recordedAt) else {
+            throw LedgerError(.invalid(.recordedAt), "ACCORD_NOW=\(fixed) is not a date or ISO 8601 time")
+        }
+        return LedgerClock.Reading(time: moment.timestamp, source: "ACCORD_NOW", system: Timestamp.system())
+    }
 }

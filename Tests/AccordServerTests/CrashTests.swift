@@ -1,4 +1,4 @@
-import AccordLedger
+@testable import AccordLedger
 import AccordStorage
 import Foundation
 import Testing

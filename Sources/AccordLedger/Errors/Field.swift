@@ -33,6 +33,12 @@ public enum Field: Hashable, Sendable {
     // Keys, signatures and checkpoints.
     case actor, keyName, keyFile, publicKeyFile, keyRequest, role, signsFor, signWith, checkpoint, requireSigned, trustedKey
 
+    // Server tokens.
+    /// The last day a token is refused from.
+    case expires
+    /// The registered key a token is bound to.
+    case tokenKey
+
     // Reading.
     /// The world date a report judges at.
     case at
@@ -126,6 +132,8 @@ public enum Field: Hashable, Sendable {
         case .checkpoint: "checkpoint"
         case .requireSigned: "require_signed"
         case .trustedKey: "trusted_key"
+        case .expires: "expires"
+        case .tokenKey: "key"
         case .at: "at"
         case .asOf: "as_of"
         case .since: "since"

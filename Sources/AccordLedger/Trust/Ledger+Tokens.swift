@@ -56,28 +56,28 @@ public struct TokenInfo: Sendable, Equatable {
 /// who could write when; only a token's SHA-256 is recorded.
 extension Ledger {
     /// Issues a token for `input.name` with `input.role`.
-    /// - Throws: ``LedgerError`` `.badInput` when the name is taken (tokens'
+    /// - Throws: ``LedgerError`` `.invalid` when the name is taken (tokens'
     ///   names are unique for the life of the ledger), the role or date is
     ///   invalid, or the key is not registered.
     public func issueToken(_ input: TokenInput, as recorder: Recorder) throws -> IssuedToken {
-        let name = try TextRules.identifier(input.name, field: "name")
-        let role = try TokenRole(parsing: TextRules.trimmed(input.role), field: "role")
-        let expires = try input.expires.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try Parse.date($0, field: "expires") }
+        let name = try TextRules.identifier(input.name, field: .name)
+        let role = try TokenRole(parsing: TextRules.trimmed(input.role), field: .role)
+        let expires = try input.expires.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try Parse.date($0, field: .expires) }
         // A token is refused from its expiry date on (the clock's UTC day, as the server checks it).
         if let expires, expires.day <= Int64(time(nil)) / 86_400 {
-            throw LedgerError.badInput("expires: \(expires.dayText) is today or past: the token would never be valid; "
-                                       + "give a later date, or none")
+            throw LedgerError.invalid(.expires, "\(Field.expires): \(expires.dayText) is today or past: the token would never be valid; "
+                                      + "give a later date, or none")
         }
-        let key = try input.key.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try TextRules.identifier($0, field: "key") }
+        let key = try input.key.flatMap { TextRules.trimmed($0).isEmpty ? nil : $0 }.map { try TextRules.identifier($0, field: .tokenKey) }
         let secret = Ledger.newTokenSecret()
         let issue = TokenIssue(name: name, role: role, tokenSHA256: Ledger.tokenDigest(secret), expires: expires, key: key)
         let receipt = try record(recorder) { session in
             if let seq = try session.db.scalarInt("SELECT issued_seq FROM tokens WHERE name = ?", name) {
-                throw LedgerError.badInput("name: a token named \(name) was already issued (entry \(seq)); token names are never "
-                                           + "reused: choose another")
+                throw LedgerError.invalid(.name, "\(Field.name): a token named \(name) was already issued (entry \(seq)); token "
+                                          + "names are never reused: choose another")
             }
             if let key {
-                _ = try Keys.requireRegistered(key, publicKey: nil, in: session.db, prefix: "key: ", purpose: "bind a token")
+                _ = try Keys.requireRegistered(key, publicKey: nil, in: session.db, prefix: "\(Field.tokenKey): ", purpose: "bind a token")
             }
             return try session.append(.tokenIssue(issue))
         }
@@ -85,9 +85,9 @@ extension Ledger {
     }
 
     /// Revokes a token: requests made with it are refused from this entry on.
-    /// - Throws: ``LedgerError`` `.badInput` for an unknown or revoked token.
+    /// - Throws: ``LedgerError`` `.invalid` for an unknown or revoked token.
     public func revokeToken(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.optionalText(reason, field: "reason")
+        let reason = try TextRules.optionalText(reason, field: .reason)
         return try record(recorder) { session in
             var known = false
             var revoked: Int64?
@@ -95,8 +95,8 @@ extension Ledger {
                 known = true
                 revoked = row.optionalInt64(0)
             }
-            guard known else { throw LedgerError.badInput("name: no token named '\(TextRules.printable(name))' was issued") }
-            if let revoked { throw LedgerError.badInput("name: token \(name) was already revoked by entry \(revoked)") }
+            guard known else { throw LedgerError.invalid(.name, "\(Field.name): no token named '\(TextRules.printable(name))' was issued") }
+            if let revoked { throw LedgerError.invalid(.name, "\(Field.name): token \(name) was already revoked by entry \(revoked)") }
             return try session.append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
         }
     }
