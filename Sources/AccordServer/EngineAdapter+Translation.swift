@@ -1,0 +1,132 @@
+import AccordLedger
+import Foundation
+
+/// How the adapter translates between HTTP and the engine: query parameters
+/// into the engine's options, rendered rows into bodies, and the engine's
+/// structured errors into problem kinds (one switch, in one place).
+extension EngineAdapter {
+    // MARK: Parameters
+
+    static func reportOptions(_ parameters: ReportParameters) throws -> ReportOptions {
+        var options = ReportOptions()
+        options.at = try parameters.at.map { try moment($0, .at) }
+        options.asOf = try parameters.asOf.map { try asOfValue($0) }
+        if let minConfidence = parameters.minConfidence {
+            options.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
+        }
+        options.agreement = parameters.agreement
+        options.party = parameters.party
+        return options
+    }
+
+    static func breachQuery(_ parameters: BreachParameters) throws -> BreachQuery {
+        var query = BreachQuery()
+        query.party = parameters.party
+        query.commitment = parameters.commitment
+        query.since = try parameters.since.map { try moment($0, .since) }
+        query.until = try parameters.until.map { try moment($0, .periodEnd) }
+        query.at = try parameters.at.map { try moment($0, .at) }
+        query.asOf = try parameters.asOf.map { try asOfValue($0) }
+        query.severity = try parameters.severity.map { try word($0, Severity.self, field: "severity") }
+        if let status = parameters.status { query.status = try word(status, RecordStatusFilter.self, field: "status") }
+        query.guarantor = parameters.guarantor
+        if let minConfidence = parameters.minConfidence {
+            query.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
+        }
+        return query
+    }
+
+    static func moment(_ text: String, _ field: Field) throws -> Moment {
+        try Moment(parsing: text, field: field)
+    }
+
+    /// `asOf` as the engine reads it; its errors name the field (`.asOf`).
+    static func asOfValue(_ text: String) throws -> AsOf {
+        try AsOf(parsing: text)
+    }
+
+    static func number(_ text: String, _ field: String) throws -> Int64 {
+        guard let value = Int64(text), value >= 0 else {
+            throw ServiceError(.invalid(field: field), "\(field): '\(text)' is not a whole number 0 or more")
+        }
+        return value
+    }
+
+    static func word<T: RawRepresentable & CaseIterable>(_ text: String, _ type: T.Type, field: String, allowed: [T]? = nil) throws -> T
+    where T.RawValue == String {
+        let choices = allowed ?? Array(T.allCases)
+        guard let value = T(rawValue: text.lowercased()), choices.contains(where: { $0.rawValue == value.rawValue }) else {
+            throw ServiceError(.invalid(field: field),
+                               "\(field): '\(text)' is not one of \(choices.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    static func json(_ value: JSON, rows: Int? = nil) -> ReadBody {
+        var bytes: [UInt8] = []
+        value.write(to: &bytes, pretty: false)
+        return ReadBody(contentType: "application/json", bytes: bytes, rows: rows)
+    }
+
+    static func rendered(_ rows: RowSet, _ format: OutputFormat) -> ReadBody {
+        let output = TextOutput(collecting: ())
+        rows.render(format, to: output)
+        return ReadBody(contentType: mediaType(format), bytes: Array(output.collected.utf8), rows: rows.rows.count)
+    }
+
+    static func mediaType(_ format: OutputFormat) -> String {
+        switch format {
+        case .json: "application/json"
+        case .ndjson: "application/x-ndjson"
+        case .csv: "text/csv; charset=utf-8"
+        case .tsv: "text/tab-separated-values; charset=utf-8"
+        case .markdown: "text/markdown; charset=utf-8"
+        case .table: "text/plain; charset=utf-8"
+        }
+    }
+
+    // MARK: Errors
+
+    /// Maps an engine error to a ``ServiceError``: the one place where engine
+    /// errors become problem kinds, by the error's kind alone. A reused id
+    /// carries the seq of the entry that holds it; an invalid value its
+    /// `Field`, named as the API names it.
+    static func serviceError(_ error: Error) -> ServiceError {
+        if let error = error as? ServiceError { return error }
+        if let error = error as? ImportKindRefused { return ServiceError(.forbidden, error.description) }
+        if let error = error as? IdempotencyKeyReused { return ServiceError(.conflict(existing: error.seq), error.description) }
+        guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
+        let message = error.message(APIPhrasing())
+        switch error.kind {
+        case .notFound: return ServiceError(.notFound, message)
+        case .conflict(.entry(let seq)): return ServiceError(.conflict(existing: seq), message)
+        case .conflict(.file), .conflict(.state): return ServiceError(.conflict(existing: nil), message)
+        case .invalid(let field): return ServiceError(.invalid(field: field.map(apiName)), message)
+        case .forbidden: return ServiceError(.forbidden, message)
+        case .busy: return ServiceError(.busy, message)
+        case .tampered, .corrupt: return ServiceError(.tampered, message)
+        case .unverifiable, .notALedger, .io, .failure: return ServiceError(.failure, message)
+        }
+    }
+
+    /// A field as the API's bodies and query parameters name it: the
+    /// engine's snake_case key in camelCase (`evidence_sha256` →
+    /// `evidenceSha256`), except the kinds, which a body calls `kind`.
+    static func apiName(_ field: Field) -> String {
+        switch field {
+        case .partyKind, .commitmentKind, .rowKind: return "kind"
+        default:
+            let words = field.key.split(separator: "_")
+            return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }
+                .joined()
+        }
+    }
+}
+
+/// Fields named as the API names them, hints left out (the API offers no
+/// commands).
+struct APIPhrasing: Phrasing {
+    func name(_ field: Field) -> String { EngineAdapter.apiName(field) }
+    func option(_ field: Field) -> String { EngineAdapter.apiName(field) }
+    func hint(_ hint: Hint) -> String { "" }
+}
