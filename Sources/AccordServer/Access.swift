@@ -59,6 +59,8 @@ final class TokenStore: Sendable {
         do {
             replace(with: try await service.tokens())
         } catch {
+            // Tokens that no longer check against the journal authorise nothing.
+            replace(with: [])
             throw Problem(error)
         }
     }

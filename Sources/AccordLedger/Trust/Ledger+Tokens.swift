@@ -101,20 +101,32 @@ extension Ledger {
         }
     }
 
-    /// Every token issued, in the order issued (revoked ones included).
-    /// - Throws: ``LedgerError``.
+    /// Every token issued, in the order issued (revoked ones included), read
+    /// whole and checked against the state root of the journal's last entry:
+    /// a role, key or expiry changed, or a token added or removed, by another
+    /// tool is refused as tampering, never trusted to authorise a request.
+    /// - Throws: ``LedgerError`` `.tampered` when the rows do not match.
     public func tokens() throws -> [TokenInfo] {
         try LedgerError.translating {
-            var tokens: [TokenInfo] = []
-            try database.forEach("""
-                SELECT name, role, token_sha256, expires, expires_day, key_name, issued_seq, revoked_seq FROM tokens ORDER BY issued_seq
-                """) { row in
-                guard let role = TokenRole(rawValue: row.text(1)) else { return }
-                tokens.append(TokenInfo(name: row.text(0), role: role, sha256: row.blob(2), expires: row.optionalText(3),
-                                        expiresDay: row.optionalInt64(4), key: row.optionalText(5), issuedSeq: row.int64(6),
-                                        revokedSeq: row.optionalInt64(7)))
+            try database.read { db in
+                let view = try LedgerView(head: db)
+                let statement = try db.prepare("SELECT * FROM tokens NOT INDEXED")
+                let columns = Columns(statement.columnNames, table: "tokens")
+                var rows: [StateEntity: EntityRows] = [:]
+                var tokens: [TokenInfo] = []
+                let cursor = statement.cursor()
+                while let raw = try cursor.next() {
+                    let row = ReadRow(values: raw.values, columns: columns)
+                    let name = try row.text("name")
+                    rows[.token(name), default: EntityRows(kind: .token)].tables[0].append(StateDigest.serialize(raw.values))
+                    tokens.append(TokenInfo(name: name, role: try row.word("role", TokenRole.self), sha256: try row.blob("token_sha256"),
+                                            expires: try row.optionalText("expires"), expiresDay: try row.optionalInt("expires_day"),
+                                            key: try row.optionalText("key_name"), issuedSeq: try row.int("issued_seq"),
+                                            revokedSeq: try row.optionalInt("revoked_seq")))
+                }
+                try VerifiedLeaves(view).check(.token, rows: rows)
+                return tokens.sorted { $0.issuedSeq < $1.issuedSeq }
             }
-            return tokens
         }
     }
 
