@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import Foundation
 
 /// How the adapter translates between HTTP and the engine: query parameters

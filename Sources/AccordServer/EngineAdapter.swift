@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import AccordTrust
 import Dispatch
 import Foundation

@@ -102,7 +102,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension LedgerError {
     /// A value that is malformed or not allowed.
-    static func invalid(_ field: Field?, _ phrase: Phrase, hint: Hint? = nil) -> LedgerError {
+    package static func invalid(_ field: Field?, _ phrase: Phrase, hint: Hint? = nil) -> LedgerError {
         LedgerError(.invalid(field), phrase, hint: hint)
     }
 

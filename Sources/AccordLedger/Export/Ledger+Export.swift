@@ -33,15 +33,6 @@ public enum ExportTable: String, Sendable, CaseIterable {
     public var holdsRecords: Bool { self == .verifications || self == .breaches }
 }
 
-/// The formats `accord export` writes: the row formats, and GeoJSON for the
-/// tables whose rows have a location.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    case csv, tsv, ndjson, json, markdown, table, geojson
-
-    /// The row format, for all but GeoJSON.
-    public var rows: OutputFormat? { OutputFormat(rawValue: rawValue) }
-}
-
 /// What to export.
 public struct ExportOptions: Sendable {
     /// As the ledger knew it at this seq or time (default: now).

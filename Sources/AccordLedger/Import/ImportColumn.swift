@@ -4,7 +4,7 @@
 /// `agreement add`, `commitment add` and `guarantee add`. The read-only
 /// columns are those `accord export` adds (where a row came from, its status);
 /// an import accepts and ignores them, so an export imports back.
-enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
+package enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     case kind, id
     case commitment, quantity, outcome, observed, precision, source, sourceKind, confidence, party, severity
     case description, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision, corroborates
@@ -41,7 +41,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     var camelName: String { ImportColumn.camelCased(name) }
 
     /// `source_kind` → `sourceKind`.
-    static func camelCased(_ name: String) -> String {
+    package static func camelCased(_ name: String) -> String {
         var result = ""
         var upper = false
         for character in name {

@@ -1,3 +1,4 @@
+import AccordCSV
 import AccordStorage
 
 extension Ledger {
@@ -137,7 +138,7 @@ final class Importer {
     private func headerBytes() -> [UInt8] {
         if let raw = reader.headerRaw { return raw }
         let delimiter = String(Character(Unicode.Scalar(reader.delimiter ?? UInt8(ascii: ","))))
-        return Array((reader.headerNames.map(RowWriter.csvField).joined(separator: delimiter) + "\r\n").utf8)
+        return Array((reader.headerNames.map(CSVField.quoted).joined(separator: delimiter) + "\r\n").utf8)
     }
 
     private func process(_ item: ImportReader.Item, _ session: Session) throws {

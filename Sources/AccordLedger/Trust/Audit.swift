@@ -160,7 +160,7 @@ struct Auditor {
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else { throw LedgerError(.io, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
         close(descriptor)
-        let scratchPath = AtomicFile.string(template)
+        let scratchPath = String(nulTerminated: template)
         defer {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratchPath + suffix) }
         }

@@ -150,16 +150,3 @@ public struct KeyRequest: Sendable, Equatable {
             .joined(separator: " ")
     }
 }
-
-extension Keys {
-    /// Reads a request file written by `accord key request`.
-    /// - Throws: ``LedgerError`` `.badInput` naming the file.
-    public static func request(at path: String) throws -> KeyRequest {
-        try KeyRequest(parsing: try readSmallFile(path, field: .keyRequest), source: path)
-    }
-
-    /// Writes a request file atomically.
-    public static func writeRequest(_ request: KeyRequest, to path: String) throws {
-        try AtomicFile.write(request.text + "\n", to: path)
-    }
-}

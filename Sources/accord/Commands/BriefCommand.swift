@@ -1,4 +1,6 @@
+import AccordFiles
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 extension BriefingFormat: ExpressibleByArgument {}

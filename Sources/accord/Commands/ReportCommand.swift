@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 /// `--at` (world time) and `--as-of` (knowledge time), for reports and listings.
