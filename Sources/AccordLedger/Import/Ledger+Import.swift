@@ -6,7 +6,7 @@ extension Ledger {
     /// breaches, corroborations, parties, agreements, commitments, guarantees).
     ///
     /// Every row goes through the same validation and the same session
-    /// functions as the matching command (`accord log`, `breach`, `party add` …),
+    /// functions as the matching single operation (``LedgerOperation``),
     /// in file order, in one write transaction. Unless
     /// ``ImportOptions/keepGoing`` is set, one bad row leaves the ledger
     /// unchanged; the summary lists the bad rows either way. Rows whose `id`
@@ -110,7 +110,7 @@ final class Importer {
                 try session.writer.finish()
             }
         } catch is RollBack {
-            // Nothing was written: a dry run, or bad rows without --keep-going.
+            // Nothing was written: a dry run, or bad rows without keepGoing.
         }
         if let rejects {
             self.rejects = nil

@@ -144,7 +144,7 @@ final class RejectsWriter {
     }
 }
 
-/// Where `accord import --rejects FILE` writes the reasons.
+/// Where an import's rejects file (``ImportOptions/rejectsPath``) has its reasons.
 public enum RejectsFile {
     /// `FILE.errors`: one line per rejected record.
     public static func errorsPath(_ path: String) -> String { path + ".errors" }

@@ -7,7 +7,7 @@ public struct CommitmentDetail: Sendable {
     public var verifications: [VerificationListing]
     public var breaches: [BreachListing]
     /// Why each listed version does not count at ``at`` (nil: it counts), by its seq.
-    public var notCounted: [Int64: String] = [:]
+    public var notCounted: [Int64: NotCounted] = [:]
     /// The commitment's amendments (voided ones left out), and whether each is in force at ``at``.
     public var amendments: [(seq: Int64, effective: Moment, reason: String, summary: String, inForce: Bool)] = []
 }
@@ -55,17 +55,22 @@ extension Ledger {
     }
 }
 
+/// Why a listed record version does not count at a report's date.
+public enum NotCounted: Sendable, Equatable {
+    /// Its status: disputed, outside its commitment, superseded, retracted, rejected or voided.
+    case status(RecordStatus)
+    /// Observed after the date judged at.
+    case afterDate
+    /// Below the confidence threshold.
+    case belowThreshold
+}
+
 extension CommitmentDetail {
     /// Why a listed version does not count at the report's date, or nil when it does.
-    static func whyNot(status: RecordStatus, observed: String, confidence: Confidence, detail: CommitmentDetail) -> String? {
-        switch status {
-        case .current: break
-        case .disputed: return "disputed"
-        case .outside: return "outside the commitment"
-        case .superseded, .retracted, .rejected, .voided: return status.rawValue
-        }
-        if let day = try? Moment(parsing: observed, field: .observed).day, day > detail.at.day { return "after --at" }
-        if confidence < detail.minConfidence { return "below threshold" }
+    static func whyNot(status: RecordStatus, observed: String, confidence: Confidence, detail: CommitmentDetail) -> NotCounted? {
+        if status != .current { return .status(status) }
+        if let day = try? Moment(parsing: observed, field: .observed).day, day > detail.at.day { return .afterDate }
+        if confidence < detail.minConfidence { return .belowThreshold }
         return nil
     }
 }

@@ -94,7 +94,7 @@ public enum Audit {
 
 extension Ledger {
     /// True when the journal and every table derived from it are empty: a
-    /// file `accord init` migrated but never wrote its first entry to.
+    /// file whose creation migrated it but never wrote its first entry.
     func isUninitialised() throws -> Bool {
         try LedgerError.translating {
             try database.read { db in

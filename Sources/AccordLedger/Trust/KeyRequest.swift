@@ -81,8 +81,8 @@ extension KeyRegistration {
 
 /// A request to register a key, made by the key's holder with the private
 /// key: the key's name and public key, the role and actors asked for, and the
-/// proof of possession over them. An admin records it with `accord key
-/// register --request FILE --sign-with ADMIN.key`.
+/// proof of possession over them. An admin registers it, signing the
+/// registration with an admin key (``Ledger/registerKey(request:as:)``).
 ///
 /// Its text is one line of five fields separated by single spaces
 /// (docs/JOURNAL.md §4):

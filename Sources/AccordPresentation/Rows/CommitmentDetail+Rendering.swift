@@ -2,7 +2,7 @@ import AccordLedger
 
 extension CommitmentDetail {
     /// "yes", or why not.
-    private func counted(_ seq: Int64) -> Cell { .text(notCounted[seq].map { "no: \($0)" } ?? "yes") }
+    private func counted(_ seq: Int64) -> Cell { .text(notCounted[seq].map { "no: \($0.words)" } ?? "yes") }
 
     /// Writes the detail: key-value lines then the evidence (table, markdown),
     /// or one JSON object.
@@ -27,7 +27,7 @@ extension CommitmentDetail {
             members.insert(("minConfidence", .string(minConfidence.rawValue)), at: 1)
             members.insert(("ledger", .object([("seq", .int(stamp.seq)), ("root", .string(stamp.root))])), at: 2)
             func counting(_ seq: Int64) -> [(String, JSON)] {
-                [("counted", .bool(notCounted[seq] == nil)), ("notCounted", JSON(notCounted[seq]))]
+                [("counted", .bool(notCounted[seq] == nil)), ("notCounted", JSON(notCounted[seq]?.words))]
             }
             members.append(("verifications", .array(verifications.map { listing in
                 .object(JSONKeys.members(zip(VerificationListing.columns, listing.cells).map { ($0, JSON($1)) }) + counting(listing.seq))
@@ -79,6 +79,19 @@ extension CommitmentDetail {
                        }).render(format, header: header, raw: raw, to: output)
             }
             output.flush()
+        }
+    }
+}
+
+extension NotCounted {
+    /// The words a listing prints (the command line's `--at` is the date judged at).
+    public var words: String {
+        switch self {
+        case .status(.disputed): "disputed"
+        case .status(.outside): "outside the commitment"
+        case .status(let status): status.rawValue
+        case .afterDate: "after --at"
+        case .belowThreshold: "below threshold"
         }
     }
 }
