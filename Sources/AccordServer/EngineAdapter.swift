@@ -1,3 +1,4 @@
+import AccordFiles
 import AccordLedger
 import AccordPresentation
 import AccordTrust
@@ -185,14 +186,14 @@ public final class EngineAdapter: LedgerService {
             defer { unlink(file) }
             var offset = 0
             while offset < body.count {
-                let written = body.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, body.count - offset) }
+                let written = body.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, body.count - offset) }
                 guard written > 0 else {
-                    Glibc.close(descriptor)
+                    closeDescriptor(descriptor)
                     throw ServiceError(.failure, "cannot stage the import body")
                 }
                 offset += written
             }
-            Glibc.close(descriptor)
+            closeDescriptor(descriptor)
             var options = ImportOptions()
             options.format = format
             options.keepGoing = keepGoing
