@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "accord", targets: ["accord"]),
         .executable(name: "accord-server", targets: ["accord-server"]),
         .library(name: "AccordLedger", targets: ["AccordLedger"]),
+        .library(name: "AccordPresentation", targets: ["AccordPresentation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -58,10 +59,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Files on the host that a front end names: atomic writes, refusals to
+        // overwrite what is read, key, checkpoint and request files.
+        .target(name: "AccordFiles", dependencies: ["AccordLedger", "AccordTrust"]),
+        // What front ends show: rows as table, CSV, TSV, Markdown, JSON and
+        // GeoJSON written to a stream they give; the brief (HTML, Markdown, SVG;
+        // PDF through headless Chromium); the demo ledger.
+        .target(name: "AccordPresentation", dependencies: ["AccordLedger", "AccordFiles", "AccordCSV"]),
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordLedger",
+                "AccordLedger", "AccordFiles", "AccordPresentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,7 +79,7 @@ let package = Package(
         .target(
             name: "AccordServer",
             dependencies: [
-                "AccordLedger", "AccordCSV", "AccordTrust",
+                "AccordLedger", "AccordFiles", "AccordPresentation", "AccordCSV", "AccordTrust",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "accord-server",
             dependencies: [
-                "AccordServer", "AccordLedger",
+                "AccordServer", "AccordLedger", "AccordFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -95,20 +103,22 @@ let package = Package(
         .testTarget(name: "AccordTrustTests", dependencies: ["AccordTrust", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "AccordLedgerTests",
-            dependencies: ["AccordLedger", "AccordSchema", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["AccordLedger", "AccordFiles", "AccordPresentation", "AccordSchema", "AccordStorage", "AccordTrust",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The tamper tests edit ledgers below the library (AccordStorage) and
         // verify signatures and hashes independently (Crypto).
         .testTarget(
             name: "AccordCLITests",
-            dependencies: ["AccordLedger", "AccordStorage", "AccordTrust", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["AccordLedger", "AccordFiles", "AccordPresentation", "AccordStorage", "AccordTrust",
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["verify_journal.py"]
         ),
 
         .testTarget(
             name: "AccordServerTests",
             dependencies: [
-                "AccordServer", "AccordLedger", "AccordStorage", "AccordTrust",
+                "AccordServer", "AccordLedger", "AccordFiles", "AccordPresentation", "AccordStorage", "AccordTrust",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -121,7 +131,7 @@ let package = Package(
         // any moment and know what must have survived. Not a product.
         .executableTarget(
             name: "accord-fault-writer",
-            dependencies: ["AccordLedger"],
+            dependencies: ["AccordLedger", "AccordFiles"],
             path: "Tests/AccordFaultWriter"
         ),
     ],

@@ -11,7 +11,7 @@ extension Ledger {
     /// every projection rebuilt from the journal, and a `ledger.upgrade` entry
     /// recording it and carrying the state root. A failure leaves the file as it was.
     /// - Throws: ``LedgerError``: `.tampered` when an entry cannot be replayed
-    ///   (run `accord audit` on it with the build that wrote it).
+    ///   (audit it with the build that wrote it).
     static func upgrade(_ database: Database, clock: LedgerClock) throws {
         let time = try clock.reading()
         try database.write { db in

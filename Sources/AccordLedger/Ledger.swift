@@ -221,7 +221,7 @@ public struct LockWait: Sendable {
     public static let standard = LockWait(seconds: 46)
 }
 
-/// One migration, applied or not, for `accord migrate --list`.
+/// One migration, applied or not (``Ledger/migrationStatus(at:)``).
 public struct MigrationStatus: Sendable {
     public let version: Int
     public let name: String

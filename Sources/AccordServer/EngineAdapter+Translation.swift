@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import Foundation
 
 /// How the adapter translates between HTTP and the engine: query parameters
@@ -7,42 +8,25 @@ import Foundation
 extension EngineAdapter {
     // MARK: Parameters
 
+    // Dates, as-of points and thresholds arrive as the query's raw values
+    // (``QueryInput``): the engine parses them as it does the command line's,
+    // and its errors name the field, which ``apiName(_:)`` spells as the
+    // parameter (`asOf`, `minConfidence`, `until`).
+
     static func reportOptions(_ parameters: ReportParameters) throws -> ReportOptions {
-        var options = ReportOptions()
-        options.at = try parameters.at.map { try moment($0, .at) }
-        options.asOf = try parameters.asOf.map { try asOfValue($0) }
-        if let minConfidence = parameters.minConfidence {
-            options.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
-        }
-        options.agreement = parameters.agreement
-        options.party = parameters.party
-        return options
+        try ReportOptions(QueryInput(at: parameters.at, asOf: parameters.asOf, minConfidence: parameters.minConfidence),
+                          agreement: parameters.agreement, party: parameters.party)
     }
 
     static func breachQuery(_ parameters: BreachParameters) throws -> BreachQuery {
-        var query = BreachQuery()
+        var query = try BreachQuery(QueryInput(at: parameters.at, asOf: parameters.asOf, since: parameters.since,
+                                               until: parameters.until, minConfidence: parameters.minConfidence,
+                                               severity: parameters.severity))
         query.party = parameters.party
         query.commitment = parameters.commitment
-        query.since = try parameters.since.map { try moment($0, .since) }
-        query.until = try parameters.until.map { try moment($0, .periodEnd) }
-        query.at = try parameters.at.map { try moment($0, .at) }
-        query.asOf = try parameters.asOf.map { try asOfValue($0) }
-        query.severity = try parameters.severity.map { try word($0, Severity.self, field: "severity") }
         if let status = parameters.status { query.status = try word(status, RecordStatusFilter.self, field: "status") }
         query.guarantor = parameters.guarantor
-        if let minConfidence = parameters.minConfidence {
-            query.minConfidence = try word(minConfidence, Confidence.self, field: "minConfidence")
-        }
         return query
-    }
-
-    static func moment(_ text: String, _ field: Field) throws -> Moment {
-        try Moment(parsing: text, field: field)
-    }
-
-    /// `asOf` as the engine reads it; its errors name the field (`.asOf`).
-    static func asOfValue(_ text: String) throws -> AsOf {
-        try AsOf(parsing: text)
     }
 
     static func number(_ text: String, _ field: String) throws -> Int64 {

@@ -1,3 +1,4 @@
+import AccordFiles
 import AccordLedger
 import AccordTrust
 import Hummingbird

@@ -76,8 +76,13 @@ struct Serve: AsyncParsableCommand {
 
     func fail(_ message: String, code: Int32) -> Never {
         printError("Error: " + message)
-        Glibc.exit(code)
+        terminate(code)
     }
+}
+
+/// `exit(3)`, outside the command whose static `exit(withError:)` would shadow it.
+func terminate(_ code: Int32) -> Never {
+    exit(code)
 }
 
 func environment(_ name: String) -> String? {

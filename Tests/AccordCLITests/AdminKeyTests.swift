@@ -1,6 +1,7 @@
 import AccordTrust
 import Foundation
 import Testing
+@testable import AccordFiles
 @testable import AccordLedger
 
 /// Admin keys through the command line (issue 11, finding 7): who may

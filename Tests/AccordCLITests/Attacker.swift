@@ -2,6 +2,7 @@ import AccordStorage
 import AccordTrust
 import Crypto
 import Foundation
+@testable import AccordFiles
 @testable import AccordLedger
 
 /// What someone with write access to a ledger file can do to it: raw SQL

@@ -1,6 +1,7 @@
 import AccordTrust
 import Foundation
 import Testing
+@testable import AccordFiles
 @testable import AccordLedger
 
 /// Recorded times the audit can check (issue 11): none later than the audit's

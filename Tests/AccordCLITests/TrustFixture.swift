@@ -1,6 +1,7 @@
 import AccordStorage
 import AccordTrust
 import Foundation
+@testable import AccordFiles
 @testable import AccordLedger
 
 /// A ledger of about 560 entries with everything `accord audit` checks:

@@ -14,6 +14,7 @@
 // breaches of RU-no-strikes: the demo ledger's commitments. Exit 0 when all N
 // are written; 1 with `error <message>` on stderr otherwise.
 
+import AccordFiles
 import AccordLedger
 
 #if canImport(Glibc)

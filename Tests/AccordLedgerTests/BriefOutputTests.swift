@@ -1,4 +1,6 @@
+@testable import AccordFiles
 @testable import AccordLedger
+@testable import AccordPresentation
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import AccordLedger
+@testable import AccordPresentation
 import Testing
 
 /// Briefings of made-up reports at the edges: many commitments, long ids,

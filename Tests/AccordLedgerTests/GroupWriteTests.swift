@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import Foundation
 import Testing
 

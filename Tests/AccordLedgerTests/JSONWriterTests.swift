@@ -1,4 +1,5 @@
 @testable import AccordLedger
+@testable import AccordPresentation
 import Testing
 
 @Suite("JSONWriter")

@@ -1,4 +1,5 @@
 @testable import AccordLedger
+@testable import AccordPresentation
 import Foundation
 import Testing
 
@@ -67,33 +68,6 @@ struct StructuredErrorTests {
         // The audit tells a non-ledger from a damaged one by the error's kind.
         let report = try? Audit.run(path: path)
         #expect(report == nil || report?.outcome != .verified)
-    }
-
-    /// Presentation (the brief, the renderers, the demo) still lives in the
-    /// engine's module until it moves to its own; hash-domain tags
-    /// ("accord state leaf v1") name no command.
-    static let presentation = ["/Brief/", "/Render/", "/Demo/"]
-
-    @Test("the engine's sources name no command, flag or exit code outside presentation")
-    func engineSpeaksNoCommandLine() throws {
-        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        let engine = tests.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/AccordLedger")
-        let files = try #require(FileManager.default.enumerator(atPath: engine.path)).compactMap { $0 as? String }
-        #expect(files.count > 50)
-        var offenders: [String] = []
-        for file in files where file.hasSuffix(".swift") && !Self.presentation.contains(where: { ("/" + file).contains($0) }) {
-            let text = try String(contentsOfFile: engine.appendingPathComponent(file).path, encoding: .utf8)
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let code = line.trimmingCharacters(in: .whitespaces)
-                // "after --at" is a value of `commitment show`'s notCounted column, kept byte for byte.
-                if code.hasPrefix("//") || code.contains("Array(\"accord ") || code.contains("\"after --at\"") { continue }
-                if code.contains("`accord ") || code.contains("\"accord ") || code.contains("exitCode") || code.contains("getenv(")
-                    || code.range(of: #"[" ]--[a-z]"#, options: .regularExpression) != nil {
-                    offenders.append("\(file):\(number + 1): \(code)")
-                }
-            }
-        }
-        #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
     }
 }
 

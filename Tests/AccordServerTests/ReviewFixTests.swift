@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import AccordServer
 import AccordTrust
 import Foundation

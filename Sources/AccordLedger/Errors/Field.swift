@@ -1,6 +1,6 @@
 /// An input a caller gives, named by what it means rather than by how a
-/// front end asks for it: the command line shows `.quantity` as `quantity`
-/// or `--quantity`, an import as the column `quantity`, an HTTP API as
+/// front end asks for it: a command line shows `.quantity` as `quantity`
+/// or as its option, an import as the column `quantity`, an HTTP API as
 /// `/quantity`. Errors name the field at fault with it (``LedgerError/Kind/invalid(_:)``).
 public enum Field: Hashable, Sendable {
     /// The id of a new party, agreement, commitment or guarantee.

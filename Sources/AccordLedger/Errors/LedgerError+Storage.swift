@@ -60,7 +60,7 @@ extension LedgerError {
     /// Why a file the user named could not be written: a path that cannot be a
     /// file (no such folder, a directory, a name too long, no permission) is
     /// invalid input; anything else (a full disk, an I/O error) is an I/O failure.
-    static func writing(_ path: String, doing: String = "cannot write", code: Int32, then: String = "",
+    package static func writing(_ path: String, doing: String = "cannot write", code: Int32, then: String = "",
                         field: Field? = nil) -> LedgerError {
         let reason = String(cString: strerror(code))
         let shown = TextRules.printable(path, limit: 200)

@@ -102,7 +102,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension LedgerError {
     /// A value that is malformed or not allowed.
-    static func invalid(_ field: Field?, _ phrase: Phrase, hint: Hint? = nil) -> LedgerError {
+    package static func invalid(_ field: Field?, _ phrase: Phrase, hint: Hint? = nil) -> LedgerError {
         LedgerError(.invalid(field), phrase, hint: hint)
     }
 
@@ -113,7 +113,7 @@ extension LedgerError {
 
     /// An id that names nothing of that kind, in the one wording every such
     /// refusal uses: "LABEL: no KIND 'ID'", the label saying where the id
-    /// was given (`commitment`, `--party`, `commitment X`).
+    /// was given (a field, a field as an input to give, `commitment X`).
     static func unknown(_ entity: Entity, _ id: String, in label: Phrase? = nil, then suffix: String = "",
                         hint: Hint? = nil) -> LedgerError {
         let named: Phrase = "no \(entity.rawValue) '\(TextRules.printable(id))'\(suffix)"

@@ -11,7 +11,7 @@ public struct Phrase: Hashable, Sendable, ExpressibleByStringInterpolation, Cust
         case text(String)
         /// A field named as what the message is about (`quantity`, the column `quantity`, `/quantity`).
         case field(Field)
-        /// A field named as an input to give (`--quantity` on the command line).
+        /// A field named as an input to give (a command line names its option).
         case option(Field)
         /// Something the front end offers, referred to in the middle of the message.
         case hint(Hint)

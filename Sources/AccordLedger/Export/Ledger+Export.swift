@@ -1,6 +1,6 @@
 import AccordStorage
 
-/// The tables `accord export` writes.
+/// The tables an export writes.
 public enum ExportTable: String, Sendable, CaseIterable {
     case verifications, breaches, commitments, guarantees, parties, agreements
 
@@ -29,17 +29,8 @@ public enum ExportTable: String, Sendable, CaseIterable {
 
     static let recordTail = ["record", "seq", "status", "effective_confidence", "sources", "recorded_at", "signer", "dispute"]
 
-    /// Whether rows are verifications or breaches (and take `--at` and `--status`).
+    /// Whether rows are verifications or breaches (and take ``ExportOptions/at`` and ``ExportOptions/status``).
     public var holdsRecords: Bool { self == .verifications || self == .breaches }
-}
-
-/// The formats `accord export` writes: the row formats, and GeoJSON for the
-/// tables whose rows have a location.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    case csv, tsv, ndjson, json, markdown, table, geojson
-
-    /// The row format, for all but GeoJSON.
-    public var rows: OutputFormat? { OutputFormat(rawValue: rawValue) }
 }
 
 /// What to export.
@@ -65,7 +56,7 @@ extension Ledger {
     /// Verifications and breaches carry every recorded field, evidence hashes
     /// included, and the seq that recorded them. A corroboration follows its
     /// record as a row of kind `corroboration` whose `corroborates` names the
-    /// record's id, or its `record` number when it has none; `accord import`
+    /// record's id, or its `record` number when it has none; an import
     /// resolves both, so an export imports back into a ledger holding the same
     /// parties, agreements and commitments with the same rates.
     /// - Returns: the ledger state the rows reflect.
@@ -184,7 +175,7 @@ struct RecordExport {
 /// Parties, agreements, commitments or guarantees as recorded, from their
 /// journal entries (so lists keep the order they were given in, and an export
 /// imports back into its own ledger as already present), voided ones left
-/// out. Amendments are not rows of these tables: `accord history` and the
+/// out. Amendments are not rows of these tables: the history and the
 /// journal export show them.
 struct StructureExport {
     let view: LedgerView

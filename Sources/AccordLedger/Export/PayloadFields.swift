@@ -1,4 +1,4 @@
-/// An entry's fields by the names `accord export` and `accord import` give
+/// An entry's fields by the names an export and an import give
 /// them, for saying field by field how two versions of the same thing differ.
 enum PayloadFields {
     /// The fields of a definition or an evidence entry (its id left out), as

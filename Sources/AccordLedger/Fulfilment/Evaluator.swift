@@ -113,11 +113,11 @@ extension Report {
     /// exactly as computed (the same inputs in the same order always give the
     /// same double), and only tables, Markdown and the brief round them for
     /// reading (``Cell/display``, never showing a partial rate as 0% or 100%).
-    static func rounded(_ value: Double) -> Double { value }
+    package static func rounded(_ value: Double) -> Double { value }
 
     /// The Peace Accords Matrix level of a rate over due commitments:
     /// 0 for nothing implemented, 1 below half, 2 from half, 3 all.
-    static func pamScore(rate: Double?) -> Int? {
+    package static func pamScore(rate: Double?) -> Int? {
         guard let rate else { return nil }
         if rate <= 0 { return 0 }
         if rate < 0.5 { return 1 }

@@ -6,7 +6,7 @@ public enum AsOf: Sendable, Equatable {
     case seq(Int64)
     case time(Moment)
 
-    /// Parses `--as-of`: digits are a seq, anything else a date or time.
+    /// Parses an as-of input (``Field/asOf``): digits are a seq, anything else a date or time.
     /// - Throws: ``LedgerError`` `.badInput`.
     public init(parsing text: String) throws {
         let trimmed = TextRules.trimmed(text)

@@ -53,7 +53,7 @@ extension Importer {
 
     /// What a corroboration row's `corroborates` names: in a file with a
     /// `record` column, a number is a record of that file; otherwise (or for an
-    /// id) as `accord log --corroborates` resolves it.
+    /// id) as a single corroboration resolves it.
     func corroborated(_ target: String, row: ImportRow, _ session: Session) throws -> RecordReference {
         if row[.record] != nil, let number = TextRules.seq(target) {
             if let seq = try fileRecords?.seq(record: number) {

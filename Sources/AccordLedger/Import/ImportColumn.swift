@@ -1,16 +1,16 @@
 /// The columns of an import file (CSV header names, JSONL keys).
 ///
-/// They are named after the flags of `accord log`, `breach`, `party add`,
-/// `agreement add`, `commitment add` and `guarantee add`. The read-only
-/// columns are those `accord export` adds (where a row came from, its status);
+/// They are named after the fields (``Field``) of the operations they
+/// become (a verification, a breach, a party …). The read-only
+/// columns are those an export adds (where a row came from, its status);
 /// an import accepts and ignores them, so an export imports back.
-enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
+package enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     case kind, id
     case commitment, quantity, outcome, observed, precision, source, sourceKind, confidence, party, severity
     case description, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision, corroborates
     case name, partyKind, title, date, venue, agreement, unit, commitmentKind, due, from, until, reciprocal
     case dependsOn, text, guarantor, covers, consequence, respondWithinDays, observedAt, decimals
-    // Read-only: written by `accord export`, ignored by `accord import`.
+    // Read-only: written by an export, ignored by an import.
     case record, seq, status, effectiveConfidence, sources, recordedAt, signer, dispute, withdrawn, invoked, error
 
     static let count = allCases.count
@@ -33,7 +33,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// Columns that `accord export` writes and `accord import` ignores.
+    /// Columns that an export writes and an import ignores.
     var isReadOnly: Bool { rawValue >= ImportColumn.record.rawValue }
 
     /// The same name in camelCase (`source_kind` → `sourceKind`), the spelling
@@ -41,7 +41,7 @@ enum ImportColumn: Int, CaseIterable, Hashable, Sendable {
     var camelName: String { ImportColumn.camelCased(name) }
 
     /// `source_kind` → `sourceKind`.
-    static func camelCased(_ name: String) -> String {
+    package static func camelCased(_ name: String) -> String {
         var result = ""
         var upper = false
         for character in name {

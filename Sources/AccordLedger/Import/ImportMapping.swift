@@ -1,16 +1,16 @@
 import AccordCSV
 
 /// How the columns of a file written by another tool (a KoboToolbox or ODK
-/// Central export, an ACLED extract) become the columns `accord import` reads.
+/// Central export, an ACLED extract) become the columns an import reads.
 ///
 /// A mapping says, for Accord's import columns (*fields*): which column of the
-/// file fills each one (`columns`, `--map FIELD=COLUMN`), which hold one value
-/// for every row (`set`, `--set FIELD=VALUE`), how the file's values translate
+/// file fills each one (`columns`, ``map(_:)``), which hold one value
+/// for every row (`set`, ``set(_:)``), how the file's values translate
 /// (`values`: a table per field, e.g. ACLED's `time_precision` 1, 2, 3 to day,
-/// week, month), which rows to keep (`where`, `--where COLUMN=VALUE`: exact
+/// week, month), which rows to keep (`where`, ``filter(_:)``: exact
 /// match on the file's column; several values of one column are alternatives,
 /// several columns must all match), and whether columns nothing reads are
-/// ignored (`ignore_unknown`, `--ignore-unknown`) or refused. A file column
+/// ignored (`ignore_unknown`) or refused. A file column
 /// named like an import column fills that field unless the mapping fills it
 /// otherwise. The file form is JSON (docs: README, "Field data").
 public struct ImportMapping: Sendable {
@@ -28,7 +28,7 @@ public struct ImportMapping: Sendable {
     public var delimiter: UInt8?
     /// The file's format, when the mapping names it.
     public var format: ImportFormat?
-    /// Columns filtered by `--where` (which replace a mapping file's filter on them).
+    /// Columns filtered by ``filter(_:)`` (which replace a mapping file's filter on them).
     private var commandLineFilters: Set<String> = []
 
     public init() {}
@@ -44,7 +44,7 @@ public struct ImportMapping: Sendable {
 
     // MARK: - Command-line pieces
 
-    /// `--map FIELD=COLUMN`: the field is filled from that column (replacing
+    /// `FIELD=COLUMN`: the field is filled from that column (replacing
     /// what a mapping file said for the field).
     /// - Throws: ``LedgerError`` `.invalid`.
     public mutating func map(_ assignment: String) throws {
@@ -54,7 +54,7 @@ public struct ImportMapping: Sendable {
         columns[field] = column
     }
 
-    /// `--set FIELD=VALUE`: the field holds this value in every row (replacing
+    /// `FIELD=VALUE`: the field holds this value in every row (replacing
     /// what a mapping file said for the field).
     /// - Throws: ``LedgerError`` `.invalid`.
     public mutating func set(_ assignment: String) throws {
@@ -64,8 +64,8 @@ public struct ImportMapping: Sendable {
         constants[field] = value
     }
 
-    /// `--where COLUMN=VALUE`: keep only rows whose column holds this value
-    /// (repeat it for alternatives; the first `--where` on a column replaces
+    /// `COLUMN=VALUE`: keep only rows whose column holds this value
+    /// (repeat it for alternatives; the first filter on a column replaces
     /// what a mapping file said for that column).
     /// - Throws: ``LedgerError`` `.invalid`.
     public mutating func filter(_ assignment: String) throws {
@@ -80,7 +80,7 @@ public struct ImportMapping: Sendable {
         }
     }
 
-    /// `--delimiter`: one ASCII character (not a quote or a line end), or
+    /// A delimiter (``Field/delimiter``): one ASCII character (not a quote or a line end), or
     /// `comma`, `semicolon`, `tab` (also `\t`).
     /// - Throws: ``LedgerError`` `.invalid`.
     public static func delimiter(parsing text: String, field: Phrase = "\(option: .delimiter)") throws -> UInt8 {
@@ -112,7 +112,7 @@ public struct ImportMapping: Sendable {
         return (String(parts[0]), String(parts[1]))
     }
 
-    /// The import column a mapping fills: any column `accord import` reads
+    /// The import column a mapping fills: any column an import reads
     /// (not those an export adds, which the import ignores).
     static func field(_ name: String, context: Field) throws -> ImportColumn {
         try field(name, context: "\(option: context)", field: context)

@@ -1,6 +1,6 @@
 import AccordCSV
 
-/// The formats `accord import` reads.
+/// The formats an import reads.
 public enum ImportFormat: String, Sendable, CaseIterable {
     /// RFC 4180 CSV with a header row.
     case csv

@@ -1,4 +1,4 @@
-/// How `accord import` runs.
+/// How an import runs.
 public struct ImportOptions: Sendable {
     /// The file's format; nil to choose it from the file name (CSV unless `.jsonl`/`.ndjson`).
     public var format: ImportFormat?

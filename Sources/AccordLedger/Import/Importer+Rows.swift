@@ -1,5 +1,5 @@
 /// Turning one row into the input of the matching command, validated and
-/// applied by the same functions `accord log`, `breach`, `party add` … use.
+/// applied by the same session functions as a single operation of its kind.
 extension Importer {
     /// Applies one row.
     /// - Throws: ``LedgerError`` about the request (``LedgerError/isAboutTheRequest``) for a bad row
@@ -30,7 +30,7 @@ extension Importer {
     }
 
     /// The row's kind: the `kind` column, else a verification (a corroboration
-    /// when `corroborates` is given, as with `accord log --corroborates`).
+    /// when `corroborates` is given, as for a single corroboration).
     private func rowKind(_ row: ImportRow) throws -> ImportRowKind {
         let kind = try givenKind(row)
         if let allowed = options.allowedKinds, !allowed.contains(kind) {

@@ -1,3 +1,4 @@
+import AccordCSV
 import AccordStorage
 
 extension Ledger {
@@ -5,7 +6,7 @@ extension Ledger {
     /// breaches, corroborations, parties, agreements, commitments, guarantees).
     ///
     /// Every row goes through the same validation and the same session
-    /// functions as the matching command (`accord log`, `breach`, `party add` …),
+    /// functions as the matching single operation (``LedgerOperation``),
     /// in file order, in one write transaction. Unless
     /// ``ImportOptions/keepGoing`` is set, one bad row leaves the ledger
     /// unchanged; the summary lists the bad rows either way. Rows whose `id`
@@ -109,7 +110,7 @@ final class Importer {
                 try session.writer.finish()
             }
         } catch is RollBack {
-            // Nothing was written: a dry run, or bad rows without --keep-going.
+            // Nothing was written: a dry run, or bad rows without keepGoing.
         }
         if let rejects {
             self.rejects = nil
@@ -137,7 +138,7 @@ final class Importer {
     private func headerBytes() -> [UInt8] {
         if let raw = reader.headerRaw { return raw }
         let delimiter = String(Character(Unicode.Scalar(reader.delimiter ?? UInt8(ascii: ","))))
-        return Array((reader.headerNames.map(RowWriter.csvField).joined(separator: delimiter) + "\r\n").utf8)
+        return Array((reader.headerNames.map(CSVField.quoted).joined(separator: delimiter) + "\r\n").utf8)
     }
 
     private func process(_ item: ImportReader.Item, _ session: Session) throws {

@@ -25,8 +25,8 @@ final class RejectsWriter {
     let path: String
     let errorsPath: String
     let source: String
-    private let output: TextOutput
-    private let errors: TextOutput
+    private let output: FileOutput
+    private let errors: FileOutput
     private let descriptor: Int32
     private let errorsDescriptor: Int32
     /// What ends a record that the input did not end (its last one): the header's line end.
@@ -44,7 +44,7 @@ final class RejectsWriter {
         self.source = source
         errorsPath = RejectsFile.errorsPath(path)
         for (file, what) in [(path, "the rejects file"), (errorsPath, "the rejects file's companion")] {
-            if let why = AtomicFile.kindRefusal(file) {
+            if let why = FileKind.refusal(file) {
                 throw LedgerError.invalid(.rejects, "\(what) \(file) \(why)")
             }
         }
@@ -58,8 +58,8 @@ final class RejectsWriter {
             _ = closeDescriptor(descriptor)
             throw LedgerError.writing(errorsPath, doing: "cannot create the rejects file's companion", code: code)
         }
-        output = TextOutput(fileDescriptor: descriptor)
-        errors = TextOutput(fileDescriptor: errorsDescriptor)
+        output = FileOutput(descriptor)
+        errors = FileOutput(errorsDescriptor)
         if let header {
             if byteOrderMark { output.write(bytes: [0xEF, 0xBB, 0xBF]) }
             lineEnd = RejectsWriter.lineEnd(of: header) ?? [UInt8(ascii: "\n")]
@@ -144,10 +144,55 @@ final class RejectsWriter {
     }
 }
 
-/// Where `accord import --rejects FILE` writes the reasons.
+/// Where an import's rejects file (``ImportOptions/rejectsPath``) has its reasons.
 public enum RejectsFile {
     /// `FILE.errors`: one line per rejected record.
     public static func errorsPath(_ path: String) -> String { path + ".errors" }
+}
+
+/// Buffered writes to a file the rejects writer opened.
+private final class FileOutput {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    /// Whether a write failed (later writes are dropped; ``RejectsWriter/close()`` reports it).
+    private(set) var failed = false
+
+    init(_ descriptor: Int32) {
+        self.descriptor = descriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(_ text: String) {
+        write(bytes: Array(text.utf8) + [10])
+    }
+
+    func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard !buffer.isEmpty, !failed else { return }
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while offset < raw.count {
+                let written = writeDescriptor(descriptor, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// `write(2)`, outside the class whose `write` methods would shadow it.
+private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
 
 /// `close(2)`, outside the class whose `close()` method would shadow it.

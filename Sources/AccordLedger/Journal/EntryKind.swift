@@ -55,7 +55,7 @@ public enum EntryKind: String, CaseIterable, Sendable {
     /// voids (which can take evidence out of every count).
     /// Definitions (parties, agreements, commitments, guarantees, withdrawals, amendments),
     /// keys (governed by the admin rules) and the ledger's own entries are not.
-    /// `accord audit --require-signed` requires evidence recorded after a
+    /// An audit that requires signatures (`requireSigned`) requires evidence recorded after a
     /// ledger's first admin key to be signed (docs/JOURNAL.md §4).
     public var isEvidence: Bool {
         switch self {

@@ -215,7 +215,7 @@ extension Session {
         return try append(.corroboration(corroboration))
     }
 
-    /// The entry an external id names: one given with `--id`, or the id an
+    /// The entry an external id names: one given as the record's `id`, or the id an
     /// export gives a record or corroboration recorded without one.
     func externalIDEntry(_ id: String) throws -> Int64? {
         try externalIDTarget(id)?.seq
@@ -334,10 +334,10 @@ extension Ledger {
     /// How many characters of the ledger's id a derived id begins with.
     static let derivedIDPrefixLength = 8
 
-    /// The id `accord export` gives a record or corroboration recorded without
+    /// The id an export gives a record or corroboration recorded without
     /// one: the first 8 characters of the ledger's id, ':', and the seq of the
-    /// entry that recorded it (`3f2a9c1e:17`). `accord import`, `log`,
-    /// `breach`, `correct` and the rest recognise it in the same ledger.
+    /// entry that recorded it (`3f2a9c1e:17`). Imports, corroborations,
+    /// corrections and the rest recognise it in the same ledger.
     static func derivedID(ledgerID: String, seq: Int64) -> String {
         "\(ledgerID.prefix(derivedIDPrefixLength)):\(seq)"
     }

@@ -3,7 +3,7 @@ import AccordTrust
 
 /// What an acknowledged write gives back: where the entry stands in the
 /// journal, and the tree that holds it, so its inclusion can be proven later
-/// against any checkpoint of that size or larger (`accord prove inclusion`).
+/// against any checkpoint of that size or larger (``Ledger/inclusionProof``).
 public struct Receipt: Sendable, Equatable {
     public enum Status: String, Sendable {
         /// A new entry was appended.

@@ -20,7 +20,7 @@ public enum RecordStatusFilter: String, Sendable, CaseIterable {
     case all
 }
 
-/// Filters for `accord breaches`.
+/// Filters for the breach listing (``Ledger/breaches(_:)``).
 public struct BreachQuery: Sendable {
     public var party: String?
     public var commitment: String?

@@ -22,7 +22,7 @@ final class ScratchLedger {
             throw LedgerError(.io, "cannot create a scratch file: \(String(cString: strerror(errno)))")
         }
         close(descriptor)
-        path = AtomicFile.string(template)
+        path = String(nulTerminated: template)
         var configuration = Database.Configuration(applicationID: Schema.applicationID)
         configuration.durable = false
         configuration.cacheSize = -65_536

@@ -94,7 +94,7 @@ public enum Audit {
 
 extension Ledger {
     /// True when the journal and every table derived from it are empty: a
-    /// file `accord init` migrated but never wrote its first entry to.
+    /// file whose creation migrated it but never wrote its first entry.
     func isUninitialised() throws -> Bool {
         try LedgerError.translating {
             try database.read { db in
@@ -160,7 +160,7 @@ struct Auditor {
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else { throw LedgerError(.io, "cannot create a scratch file for the audit: \(String(cString: strerror(errno)))") }
         close(descriptor)
-        let scratchPath = AtomicFile.string(template)
+        let scratchPath = String(nulTerminated: template)
         defer {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratchPath + suffix) }
         }

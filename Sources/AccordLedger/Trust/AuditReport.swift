@@ -1,6 +1,6 @@
 import AccordStorage
 
-/// What `accord audit` concluded.
+/// What an audit concluded.
 public enum AuditOutcome: String, Sendable {
     /// Every check passed.
     case verified
@@ -53,7 +53,7 @@ public struct AuditReport: Sendable {
     public var ledgerID: String?
     public var storedCheckpoints: Int
     public var outsideCheckpoints: Int
-    /// Whether `--full` was given (the audit runs `integrity_check` either way).
+    /// Whether the full check was asked for (the audit runs `integrity_check` either way).
     public var full: Bool
     public var findings: [AuditFinding]
     /// Entries whose recording time was set by the operator (`ACCORD_NOW`),

@@ -10,7 +10,7 @@ struct StoredCheckpoint {
     let signedAt: [UInt8]
 }
 
-/// A checkpoint file given with `--checkpoint`.
+/// A checkpoint the audit was given from outside the ledger.
 struct OutsideCheckpoint {
     let name: String
     let note: SignedNote
@@ -100,7 +100,7 @@ extension Auditor {
                          + "but its note is signed at \(signedTime)")
                 }
             } else if (try? Moment(parsing: signedAt, field: .date))?.timestamp.iso8601.utf8.elementsEqual(checkpoint.signedAt) != true {
-                // A note without a signed time: signed_at must at least be a time as accord writes it.
+                // A note without a signed time: signed_at must at least be a time as Accord writes it.
                 fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(signedAt))', "
                      + "which is not a time as accord writes it")
             }
@@ -119,7 +119,7 @@ extension Auditor {
                                           trusted: trustedKeys)
             guard !signers.isEmpty else { continue }
             _ = checkSignedTime(item.body, name: item.name, facts: facts, auditTime: auditTime)
-            // accord records every checkpoint it signs before handing it out, so
+            // Accord records every checkpoint it signs before handing it out, so
             // one that this ledger's keys validly signed for its own journal but
             // that the ledger does not hold means the file lost that record: its
             // last writes were cut off (a WAL damaged at its end is replayed only

@@ -5,7 +5,7 @@ import AccordStorage
 /// registration on, a key.register or key.revoke must be signed by an admin
 /// key valid at that point, a registration must carry a proof of possession,
 /// a signed entry's actor must be its key's name or one of its actors, and
-/// (with `--require-signed`) every evidence entry must be signed. A proof of
+/// (when signatures are required) every evidence entry must be signed. A proof of
 /// possession that is present must verify wherever it is.
 extension Auditor {
     /// Checks `entry` against the rules in force after the entries `facts` holds.

@@ -10,7 +10,7 @@ extension Ledger {
     /// Still refused: a file that is not SQLite, one with no `journal` table
     /// (not a ledger, or another application's database), one whose
     /// `schema_migrations` records a migration newer than this build carries,
-    /// and an honest older ledger that needs `accord migrate` (its recorded
+    /// and an honest older ledger that needs migrating (its recorded
     /// migrations are a prefix of the carried ones and its schema is not the
     /// latest).
     /// - Throws: ``LedgerError`` `.notALedger`.

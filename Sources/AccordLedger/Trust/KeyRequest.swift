@@ -81,8 +81,8 @@ extension KeyRegistration {
 
 /// A request to register a key, made by the key's holder with the private
 /// key: the key's name and public key, the role and actors asked for, and the
-/// proof of possession over them. An admin records it with `accord key
-/// register --request FILE --sign-with ADMIN.key`.
+/// proof of possession over them. An admin registers it, signing the
+/// registration with an admin key (``Ledger/registerKey(request:as:)``).
 ///
 /// Its text is one line of five fields separated by single spaces
 /// (docs/JOURNAL.md §4):
@@ -148,18 +148,5 @@ public struct KeyRequest: Sendable, Equatable {
         let actors = registration.actors.isEmpty ? "-" : registration.actors.joined(separator: ",")
         return [KeyRequest.tag, key, registration.role.rawValue, actors, ByteEncoding.base64(registration.possession ?? [])]
             .joined(separator: " ")
-    }
-}
-
-extension Keys {
-    /// Reads a request file written by `accord key request`.
-    /// - Throws: ``LedgerError`` `.badInput` naming the file.
-    public static func request(at path: String) throws -> KeyRequest {
-        try KeyRequest(parsing: try readSmallFile(path, field: .keyRequest), source: path)
-    }
-
-    /// Writes a request file atomically.
-    public static func writeRequest(_ request: KeyRequest, to path: String) throws {
-        try AtomicFile.write(request.text + "\n", to: path)
     }
 }

@@ -2,14 +2,8 @@ import AccordStorage
 import AccordTrust
 import Crypto
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Monitor keys: Ed25519 keys in the C2SP signed-note key format, kept in
-/// files outside the ledger.
+/// Monitor keys: Ed25519 keys in the C2SP signed-note key format, kept
+/// outside the ledger (a front end reads and writes their files).
 ///
 /// A private key file holds one line, `PRIVATE+KEY+<name>+<keyid>+<base64>`;
 /// its public file (`FILE.pub`) holds `<name>+<keyid>+<base64>`, the form
@@ -20,58 +14,45 @@ public enum Keys {
         ByteEncoding.hex32(NoteKey.keyID(name: name, rawPublicKey: publicKey))
     }
 
-    /// Generates a key pair named `name`, writing the private key to `path`
-    /// (mode 0600) and the public key to `path.pub`. Refuses to overwrite.
-    /// - Returns: the public key text.
-    /// - Throws: ``LedgerError`` `.badInput` for a bad name or an existing file.
-    public static func generate(name: String, path: String) throws -> String {
+    /// Makes a new key named `name` (a ledger identifier, not `unsigned`).
+    /// - Throws: ``LedgerError`` `.invalid(.keyName)` for a bad name.
+    public static func newSigningKey(name: String) throws -> NoteSigningKey {
         guard NoteKey.isValidName(name) else {
             throw LedgerError.invalid(.keyName, "key name '\(TextRules.printable(name))' may not be empty or contain '+', spaces or "
                                       + "control characters")
         }
         try checkName(name)
-        let key: NoteSigningKey
         do {
-            key = try NoteSigningKey.generate(name: name)
+            return try NoteSigningKey.generate(name: name)
         } catch {
             throw LedgerError.invalid(.keyName, "cannot make a key named \(name): \(error)")
         }
-        let publicText = key.verifierKey.text
-        try writeNew(path, key.text + "\n", mode: 0o600)
-        do {
-            try writeNew(path + ".pub", publicText + "\n", mode: 0o644)
-        } catch {
-            unlink(path)
-            throw error
-        }
-        return publicText
     }
 
-    /// Reads a private key file.
-    /// - Throws: ``LedgerError`` `.badInput` naming the file.
-    public static func signingKey(at path: String) throws -> NoteSigningKey {
-        let text = try readSmallFile(path, field: .keyFile, ifMissing: .generateKey)
+    /// Parses a private key's text (`source`: what to call it in errors, a file name).
+    /// - Throws: ``LedgerError`` `.invalid(.keyFile)` naming `source`.
+    public static func signingKey(text: String, source: String) throws -> NoteSigningKey {
         do {
             return try NoteSigningKey(TextRules.trimmed(text))
         } catch {
             if (try? NoteVerifierKey(TextRules.trimmed(text))) != nil {
-                throw LedgerError.invalid(.keyFile, "\(path) is a public key", hint: .usePrivateKey)
+                throw LedgerError.invalid(.keyFile, "\(source) is a public key", hint: .usePrivateKey)
             }
-            throw LedgerError.invalid(.keyFile, "\(path) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
+            throw LedgerError.invalid(.keyFile, "\(source) is not an Accord private key (PRIVATE+KEY+name+id+base64): \(error)")
         }
     }
 
-    /// Reads a public key file (or the public half of a private key file).
-    /// - Throws: ``LedgerError`` `.badInput` naming the file.
-    public static func verifierKey(at path: String) throws -> NoteVerifierKey {
-        let text = TextRules.trimmed(try readSmallFile(path, field: .publicKeyFile, ifMissing: .generateKey))
+    /// Parses a public key's text (`source`: what to call it in errors, a file name).
+    /// - Throws: ``LedgerError`` `.invalid(.publicKeyFile)` naming `source`.
+    public static func verifierKey(text: String, source: String) throws -> NoteVerifierKey {
+        let text = TextRules.trimmed(text)
         if text.hasPrefix("PRIVATE+KEY+") {
-            throw LedgerError.invalid(.publicKeyFile, "\(path) holds a private key; register the public one (\(path).pub)")
+            throw LedgerError.invalid(.publicKeyFile, "\(source) holds a private key; register the public one (\(source).pub)")
         }
         do {
             return try NoteVerifierKey(text)
         } catch {
-            throw LedgerError.invalid(.publicKeyFile, "\(path) is not a public key (name+id+base64): \(error)")
+            throw LedgerError.invalid(.publicKeyFile, "\(source) is not a public key (name+id+base64): \(error)")
         }
     }
 
@@ -91,50 +72,6 @@ public enum Keys {
             throw LedgerError.invalid(.keyName, "key name '\(name)' is reserved: listings show it for entries that no key signed; choose another name")
         }
     }
-
-    /// - Parameter ifMissing: what to do when there is no such file (a key that does not exist yet is made, not found).
-    static func readSmallFile(_ path: String, field: Field, ifMissing: Hint? = nil) throws -> String {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(code)))", hint: code == ENOENT ? ifMissing : nil)
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LedgerError.invalid(field, "\(field) \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > 1 << 20 { throw LedgerError.invalid(field, "\(field) \(path) is too large to be a key or checkpoint") }
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw LedgerError.invalid(field, "\(field) \(path) is not UTF-8 text")
-        }
-        return text
-    }
-
-    /// Writes a new file (never replacing one), flushed to disk.
-    static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else {
-            if errno == EEXIST {
-                throw LedgerError(.conflict(.file(path)), "\(TextRules.printable(path)) already exists; choose another file")
-            }
-            throw writeError(path, errno)
-        }
-        defer { close(descriptor) }
-        try AtomicFile.writeAll(descriptor, Array(text.utf8), path: path)
-        guard fsync(descriptor) == 0 else { throw writeError(path, errno) }
-    }
-
-    static func writeError(_ path: String, _ code: Int32) -> LedgerError {
-        LedgerError.writing(path, code: code)
-    }
 }
 
 /// Signs entries with a monitor's private key.
@@ -143,11 +80,6 @@ public struct KeySigner: EntrySigner {
 
     public init(key: NoteSigningKey) {
         self.key = key
-    }
-
-    /// Loads the key from a private key file.
-    public init(path: String) throws {
-        self.key = try Keys.signingKey(at: path)
     }
 
     public var keyName: String { key.name }
@@ -181,17 +113,5 @@ extension Keys {
             throw LedgerError(.forbidden, "\(prefix)this key is not the one registered as \(name)")
         }
         return found.seq
-    }
-}
-
-extension Keys {
-    /// Writes a signed checkpoint atomically (never half a file).
-    public static func writeCheckpoint(_ note: String, to path: String) throws {
-        try AtomicFile.write(note, to: path)
-    }
-
-    /// Reads a signed checkpoint file.
-    public static func readCheckpoint(at path: String) throws -> String {
-        try readSmallFile(path, field: .checkpoint)
     }
 }

@@ -27,7 +27,7 @@ extension Ledger {
     /// The time a checkpoint's `accord-time` extension line signs, or nil when
     /// it has none (checkpoints signed before the line existed, or by other tools).
     /// - Throws: ``MalformedTime`` when the line is there twice, or is not a
-    ///   time exactly as accord writes it.
+    ///   time exactly as Accord writes it.
     static func signedTime(of checkpoint: Checkpoint) throws -> Timestamp? {
         let lines = checkpoint.extensions.filter { $0.utf8.starts(with: timeLinePrefix.utf8) }
         guard let line = lines.first else { return nil }

@@ -51,7 +51,7 @@ public struct TokenInfo: Sendable, Equatable {
     }
 }
 
-/// Server tokens: who may do what on `accord serve` (docs/JOURNAL.md, codes
+/// Server tokens: who may do what through a server front end (docs/JOURNAL.md, codes
 /// 20 and 21). Issuing and revoking are journal entries, so the audit shows
 /// who could write when; only a token's SHA-256 is recorded.
 extension Ledger {

@@ -373,7 +373,7 @@ public struct LedgerUpgrade: Hashable, Sendable {
     public var toSchema: UInt32
 }
 
-/// Issues a server token (`accord token issue`): a name, a role, and the
+/// Issues a server token: a name, a role, and the
 /// SHA-256 of the token's text. The token itself is never recorded.
 public struct TokenIssue: Hashable, Sendable {
     /// The token's name: the actor of every request made with it.

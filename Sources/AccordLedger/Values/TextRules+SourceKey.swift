@@ -2,7 +2,7 @@
 // full case folding (`Unicode.Scalar.Properties._caseFolded`), from the same
 // data as `_nfcCodeUnits`. Neither the standard library nor FoundationEssentials
 // offers NFKC on Linux (Foundation's `precomposedStringWithCompatibilityMapping`
-// loads ICU, too slow to start for one `accord log` per entry), so the
+// loads ICU, too slow to start for one process per entry), so the
 // compatibility mappings below are tables of their own.
 @_spi(_Unicode) import Swift
 

@@ -2,7 +2,7 @@
 ///
 /// All text is stored as UTF-8 in Unicode Normalization Form C, so the same
 /// words typed on two keyboards encode to the same canonical bytes.
-enum TextRules {
+package enum TextRules {
     /// An entry's seq as users type it: digits only (after trimming), at most
     /// 18 of them, so it always fits an Int64. Nil for anything else.
     static func seq(_ text: String) -> Int64? {
@@ -143,7 +143,7 @@ enum TextRules {
         return LedgerError.invalid(field, "\(field) contains the \(kind) U+\(hex4(scalar.value))\(name); remove it")
     }
 
-    static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         // Most values start and end with a printable ASCII character: nothing to trim.
         if let first = text.utf8.first, let last = text.utf8.last,
            first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 {
@@ -162,7 +162,7 @@ enum TextRules {
 
     /// Text safe to echo in an error message: control, invisible and
     /// bidirectional characters escaped, cut short.
-    static func printable(_ text: String, limit: Int = 60) -> String {
+    package static func printable(_ text: String, limit: Int = 60) -> String {
         var out = ""
         for scalar in text.unicodeScalars.prefix(limit) {
             if isControl(scalar) || isInvisible(scalar) || isBidiControl(scalar) {

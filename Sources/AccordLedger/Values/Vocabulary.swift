@@ -223,7 +223,7 @@ extension AmendmentSubject {
     }
 }
 
-/// What a server token may do (`accord serve`). Each request's actor is its
+/// What a server token may do. Each request's actor is its
 /// token's name.
 public enum TokenRole: String, Vocabulary {
     /// Definitions, amendments, keys and tokens; every read.

@@ -1,4 +1,6 @@
+import AccordFiles
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 extension BriefingFormat: ExpressibleByArgument {}
@@ -21,7 +23,7 @@ struct BriefCommand: ParsableCommand {
     @OptionGroup var when: WhenOptions
     @Option(help: "Only this agreement.") var agreement: String?
     @Option(help: "Only this party's commitments.") var party: String?
-    @Option(name: .customLong("min-confidence"), help: "confirmed (default), probable or unverified.") var minConfidence: String?
+    @Option(name: .customLong("min-confidence"), help: "\(choices(Confidence.self, default: .confirmed)).") var minConfidence: String?
     @Option(help: ArgumentHelp("The start of the period whose breaches are counted (default: the agreement's date).", valueName: "date"))
     var since: String?
     @Option(help: ArgumentHelp("The file to write (- for stdout); required for html.", valueName: "file")) var out: String?
@@ -43,10 +45,11 @@ struct BriefCommand: ParsableCommand {
         try global.refuseOverwriting(out, flag: "--out")
         try global.refuseOverwriting(pdf, flag: "--pdf")
         let ledger = try global.openLedgerReadOnly()
-        let report = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
-                                       agreement: agreement, party: party)
+        var input = when.input
+        (input.minConfidence, input.since) = (minConfidence, since)
+        let report = try ReportOptions(input, agreement: agreement, party: party)
         let ledgerName = global.displayName
-        let options = BriefingOptions(report: report, since: try since.map { try Moment(parsing: $0, option: .since) },
+        let options = BriefingOptions(report: report, since: try input.sinceMoment(),
                                       database: ledgerName.name, databaseOnCommandLine: ledgerName.typed, output: out, format: format)
         let briefing = try ledger.briefing(options)
         let text = briefing.rendered(format)

@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 struct CommitmentCommand: ParsableCommand {
@@ -58,12 +59,12 @@ struct CommitmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
+        @OptionGroup var terms: TermsDateOption
         @Option(help: "Only this agreement's.") var agreement: String?
         @Option(help: "Only this party's.") var party: String?
 
         func run() throws {
-            try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party, at: try at.map { try Moment(parsing: $0, option: .at) })
+            try global.openLedgerReadOnly().commitmentList(agreement: agreement, party: party, at: try terms.moment())
                 .render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
@@ -75,11 +76,11 @@ struct CommitmentCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "The world date to judge it at (default today).") var at: String?
-        @Option(name: .customLong("min-confidence"), help: "confirmed, probable or unverified.") var minConfidence: String?
+        @Option(name: .customLong("min-confidence"), help: "\(choices(Confidence.self)).") var minConfidence: String?
 
         func run() throws {
             let ledger = try global.openLedgerReadOnly()
-            let detail = try ledger.commitmentDetail(id, options: try ReportOptions(at: at, minConfidence: minConfidence))
+            let detail = try ledger.commitmentDetail(id, options: try ReportOptions(QueryInput(at: at, minConfidence: minConfidence)))
             detail.render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }

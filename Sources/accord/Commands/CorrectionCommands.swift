@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 struct CorrectCommand: ParsableCommand {
@@ -123,12 +124,11 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "A commitment, guarantee, agreement or party id, or an entry's seq or external id.") var subject: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
-    var asOf: String?
+    @OptionGroup var knowledge: AsOfOption
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
-        let (stamp, items) = try ledger.history(of: subject, asOf: try asOf.map { try AsOf(parsing: $0) })
+        let (stamp, items) = try ledger.history(of: subject, asOf: try QueryInput(asOf: knowledge.asOf).asOfPoint())
         let out = output.stdout()
         if output.format == .table || output.format == .markdown {
             let title = output.format == .markdown ? MarkdownText.escaped(subject) : subject

@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 struct DemoCommand: ParsableCommand {

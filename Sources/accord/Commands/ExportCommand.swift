@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 extension ExportTable: ExpressibleByArgument {}
@@ -26,13 +27,12 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "verifications, breaches, commitments, guarantees, parties or agreements.") var table: ExportTable
     @Option(help: "Output format: \(choices(ExportFormat.self, default: .csv)) (verifications and breaches with a location).")
     var format: ExportFormat = .csv
-    @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).") var noHeader = false
+    @OptionGroup var header: HeaderOption
     @OptionGroup var cells: CellOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
-    var asOf: String?
+    @OptionGroup var knowledge: AsOfOption
     @Option(help: ArgumentHelp("Verifications and breaches observed on or before this date.", valueName: "date"))
     var at: String?
-    @Option(help: "Verifications and breaches: current (default), superseded, retracted, disputed, rejected, outside, voided or all.")
+    @Option(help: "Verifications and breaches: \(choices(RecordStatusFilter.self, default: .current)).")
     var status: RecordStatusFilter?
 
     func validate() throws {
@@ -47,10 +47,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
-        var options = ExportOptions()
-        options.asOf = try asOf.map { try AsOf(parsing: $0) }
-        options.at = try at.map { try Moment(parsing: $0, option: .at) }
-        options.status = status ?? .current
+        let options = try ExportOptions(QueryInput(at: at, asOf: knowledge.asOf), status: status ?? .current)
         let output = TextOutput(byteOrderMark: cells.bom)
         guard let rows = format.rows else {
             let writer = GeoJSONWriter(columns: table.columns, output: output)
@@ -62,7 +59,7 @@ struct ExportCommand: ParsableCommand {
             }
             return
         }
-        let writer = RowWriter(format: rows, columns: table.columns.map(Column.init), output: output, header: !noHeader,
+        let writer = RowWriter(format: rows, columns: table.columns.map(Column.init), output: output, header: !header.noHeader,
                                raw: cells.raw)
         try ledger.export(table, options: options) { writer.write($0) }
         writer.finish()

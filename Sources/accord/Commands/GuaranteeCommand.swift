@@ -52,10 +52,10 @@ struct GuaranteeCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
+        @OptionGroup var terms: TermsDateOption
 
         func run() throws {
-            try global.openLedgerReadOnly().guaranteeList(at: try at.map { try Moment(parsing: $0, option: .at) }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
+            try global.openLedgerReadOnly().guaranteeList(at: try terms.moment()).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

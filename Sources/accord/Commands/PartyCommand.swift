@@ -29,10 +29,10 @@ struct PartyCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
+        @OptionGroup var terms: TermsDateOption
 
         func run() throws {
-            try global.openLedgerReadOnly().partyList(at: try at.map { try Moment(parsing: $0, option: .at) }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
+            try global.openLedgerReadOnly().partyList(at: try terms.moment()).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }
@@ -66,10 +66,10 @@ struct AgreementCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: ArgumentHelp("Show the terms in force on this date (default: today, UTC).", valueName: "date")) var at: String?
+        @OptionGroup var terms: TermsDateOption
 
         func run() throws {
-            try global.openLedgerReadOnly().agreementList(at: try at.map { try Moment(parsing: $0, option: .at) }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
+            try global.openLedgerReadOnly().agreementList(at: try terms.moment()).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
         }
     }
 }

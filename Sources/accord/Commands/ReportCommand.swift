@@ -1,28 +1,6 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
-
-/// `--at` (world time) and `--as-of` (knowledge time), for reports and listings.
-struct WhenOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The world date to judge at (default: today, UTC).", valueName: "date"))
-    var at: String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("As the ledger knew it at this seq or time.", valueName: "seq|time"))
-    var asOf: String?
-
-    func parsedAt() throws -> Moment? { try at.map { try Moment(parsing: $0, option: .at) } }
-    func parsedAsOf() throws -> AsOf? { try asOf.map { try AsOf(parsing: $0) } }
-}
-
-extension ReportOptions {
-    /// Options from the raw `--at`, `--as-of` and `--min-confidence` values.
-    init(at: String?, asOf: String? = nil, minConfidence: String?, agreement: String? = nil, party: String? = nil) throws {
-        self.init()
-        self.at = try at.map { try Moment(parsing: $0, option: .at) }
-        self.asOf = try asOf.map { try AsOf(parsing: $0) }
-        if let minConfidence { self.minConfidence = try Confidence(parsing: minConfidence, option: .minConfidence) }
-        self.agreement = agreement
-        self.party = party
-    }
-}
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,14 +18,15 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var when: WhenOptions
     @Option(help: "Only this agreement.") var agreement: String?
     @Option(help: "Only this party.") var party: String?
-    @Option(name: .customLong("min-confidence"), help: "confirmed, probable or unverified.") var minConfidence: String?
+    @Option(name: .customLong("min-confidence"), help: "\(choices(Confidence.self)).") var minConfidence: String?
     @Option(help: "Only this section: \(choices(ReportSection.self)) (csv, tsv and ndjson print one: commitments unless given).")
     var section: ReportSection?
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
-        let options = try ReportOptions(at: when.at, asOf: when.asOf, minConfidence: minConfidence,
-                                        agreement: agreement, party: party)
+        var input = when.input
+        input.minConfidence = minConfidence
+        let options = try ReportOptions(input, agreement: agreement, party: party)
         let report = try ledger.report(options)
         report.render(output.format, section: section, header: output.header, raw: output.raw, to: output.stdout())
     }
@@ -65,25 +44,21 @@ struct BreachesCommand: ParsableCommand {
     @Option(help: "Breaches of this commitment.") var commitment: String?
     @Option(help: "Observed on or after this date.") var since: String?
     @Option(help: "Observed on or before this date.") var until: String?
-    @Option(help: "At least this grave: minor, major or grave.") var severity: String?
-    @Option(help: "current (default), superseded, retracted, disputed, rejected or all.")
+    @Option(help: "At least this grave: \(choices(Severity.self)).") var severity: String?
+    @Option(help: "\(choices(RecordStatusFilter.self, default: .current)).")
     var status: RecordStatusFilter = .current
     @Option(help: "Breaches of commitments this party guarantees.") var guarantor: String?
     @Option(name: .customLong("min-confidence"), help: "At least this confidence (default: all).") var minConfidence: String?
 
     func run() throws {
         let ledger = try global.openLedgerReadOnly()
-        var query = BreachQuery()
+        var input = when.input
+        (input.since, input.until, input.severity, input.minConfidence) = (since, until, severity, minConfidence)
+        var query = try BreachQuery(input)
         query.party = party
         query.commitment = commitment
-        query.since = try since.map { try Moment(parsing: $0, option: .since) }
-        query.until = try until.map { try Moment(parsing: $0, option: .periodEnd) }
-        query.at = try when.parsedAt()
-        query.asOf = try when.parsedAsOf()
-        query.severity = try severity.map { try Severity(parsing: $0, option: .severity) }
         query.status = status
         query.guarantor = guarantor
-        if let minConfidence { query.minConfidence = try Confidence(parsing: minConfidence, option: .minConfidence) }
         let out = output.stdout()
         let list = try ledger.breaches(query)
         switch output.format {

@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 /// `accord token issue|revoke|list`: the tokens `accord serve` accepts.

@@ -1,8 +1,12 @@
+import AccordFiles
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 struct KeyCommand: ParsableCommand {

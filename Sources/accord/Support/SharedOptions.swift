@@ -1,4 +1,6 @@
+import AccordFiles
 import AccordLedger
+import AccordPresentation
 import ArgumentParser
 
 #if canImport(Glibc)
@@ -24,12 +26,11 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: \(choices(OutputFormat.self, default: .table)).")
     var format: OutputFormat = .table
 
-    @Flag(name: .customLong("no-header"), help: "Leave out the header row (csv, tsv, table).")
-    var noHeader = false
+    @OptionGroup var headerOption: HeaderOption
 
     @OptionGroup var cells: CellOptions
 
-    var header: Bool { !noHeader }
+    var header: Bool { !headerOption.noHeader }
     var raw: Bool { cells.raw }
 
     func validate() throws {

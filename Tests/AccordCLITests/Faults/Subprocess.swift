@@ -2,6 +2,8 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// How a child process ended.
@@ -114,8 +116,8 @@ final class Subprocess {
 
     /// Sends `signal` to the child (and its process group).
     func kill(_ signal: Int32 = SIGKILL) {
-        _ = Glibc.kill(-pid, signal)
-        _ = Glibc.kill(pid, signal)
+        _ = sendSignal(-pid, signal)
+        _ = sendSignal(pid, signal)
     }
 
     /// Waits for the child to end and collects its output.
@@ -188,4 +190,10 @@ private func withCStrings<R>(_ strings: [[UInt8]], _ body: ([UnsafeMutablePointe
     } + [nil]
     defer { for pointer in pointers { pointer?.deallocate() } }
     return body(pointers)
+}
+
+/// `kill(2)`, outside the type whose `kill` method would shadow it (by plain
+/// name, so it builds against Glibc and Darwin alike).
+private func sendSignal(_ pid: pid_t, _ signal: Int32) -> Int32 {
+    kill(pid, signal)
 }

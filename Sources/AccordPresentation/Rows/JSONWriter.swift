@@ -1,0 +1,96 @@
+import AccordLedger
+
+/// Writes JSON as it goes, in exactly the layout of ``JSON/write(to:pretty:indent:)``
+/// (two-space indentation when pretty), without building a tree first: a
+/// report of ten thousand commitments is written, not assembled and torn down.
+public struct JSONWriter {
+    private var bytes: [UInt8] = []
+    private let output: TextOutput
+    private let pretty: Bool
+    private var depth = 0
+    /// Whether the innermost open container has no item yet.
+    private var empty = true
+
+    public init(to output: TextOutput, pretty: Bool) {
+        self.output = output
+        self.pretty = pretty
+        bytes.reserveCapacity(1 << 16)
+    }
+
+    /// An object (at the top, as an array element, or after ``key(_:)``).
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        container(UInt8(ascii: "{"), UInt8(ascii: "}"), body)
+    }
+
+    /// An array (at the top, as an array element, or after ``key(_:)``).
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        container(UInt8(ascii: "["), UInt8(ascii: "]"), body)
+    }
+
+    /// A member's key, inside an object; its value follows.
+    public mutating func key(_ name: String) {
+        item()
+        JSON.quote(name, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    /// A member whose value is small (a scalar, or a short array).
+    public mutating func member(_ name: String, _ value: JSON) {
+        key(name)
+        value.write(to: &bytes, pretty: pretty, indent: depth)
+    }
+
+    /// A member whose value is an object.
+    public mutating func member(_ name: String, object body: (inout JSONWriter) -> Void) {
+        key(name)
+        object(body)
+    }
+
+    /// A member whose value is an array.
+    public mutating func member(_ name: String, array body: (inout JSONWriter) -> Void) {
+        key(name)
+        array(body)
+    }
+
+    /// An array element that is an object.
+    public mutating func element(object body: (inout JSONWriter) -> Void) {
+        item()
+        object(body)
+    }
+
+    /// Ends the document with a newline and hands everything to the output.
+    public mutating func finish() {
+        bytes.append(10)
+        output.write(bytes: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func item() {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        if pretty {
+            bytes.append(10)
+            for _ in 0..<(depth * 2) { bytes.append(32) }
+        }
+        if bytes.count >= 1 << 16 {
+            output.write(bytes: bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
+        let outer = empty
+        bytes.append(open)
+        depth += 1
+        empty = true
+        body(&self)
+        depth -= 1
+        if !empty && pretty {
+            bytes.append(10)
+            for _ in 0..<(depth * 2) { bytes.append(32) }
+        }
+        bytes.append(close)
+        empty = outer
+    }
+}
