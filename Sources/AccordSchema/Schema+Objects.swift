@@ -62,27 +62,81 @@ extension Schema {
     public static func fingerprint(of objects: [SchemaObject]) -> String {
         // Database.schemaObjects() returns them in order already; sort only what is not.
         let isSorted = zip(objects, objects.dropFirst()).allSatisfy { !SchemaObject.precedes($1, $0) }
-        var hasher = SHA256()
-        func field(_ bytes: [UInt8]) {
-            let count = UInt32(truncatingIfNeeded: bytes.count)
-            hasher.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)])
-            hasher.update(data: bytes)
-        }
+        var input = FingerprintInput()
         for object in isSorted ? objects : objects.sorted(by: SchemaObject.precedes) where !isTolerated(object) {
-            field(object.type)
-            field(object.name)
-            field(object.tableName)
+            object.type.withUnsafeBytes { input.field($0) }
+            object.name.withUnsafeBytes { input.field($0) }
+            object.tableName.withUnsafeBytes { input.field($0) }
             if let sql = object.sql {
-                hasher.update(data: [1])
-                field(sql)
+                input.bytes.append(1)
+                sql.withUnsafeBytes { input.field($0) }
             } else {
-                hasher.update(data: [0])
+                input.bytes.append(0)
             }
         }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return hex(input.digest())
+    }
+
+    /// True when `database`'s schema objects hash to ``fingerprint``: the rows of
+    /// `sqlite_schema` are read in the order ``Database/schemaQuery`` gives and
+    /// their bytes gathered straight into the fingerprint's input, with no
+    /// object built for any but a ``tolerated`` candidate, and hashed once.
+    /// This runs before every write, so it is the cheap way to the same
+    /// verdict: equal digests mean the same objects. False only says it could
+    /// not show them equal (a changed schema, or a blob value SQLite sorts
+    /// after text); ``differences(_:)`` then says what differs, if anything.
+    /// - Throws: ``StorageError``.
+    public static func hasCarriedSchema(_ database: Database) throws -> Bool {
+        var input = FingerprintInput()
+        input.bytes.reserveCapacity(64 * 1024)
+        try database.forEach(Database.schemaQuery) { row in
+            let candidate = row.withBytes(1) { name in
+                name.starts(with: statPrefix) || name.starts(with: litestreamPrefix)
+            }
+            if candidate, tolerated.contains(SchemaObject(type: row.bytes(0), name: row.bytes(1), tableName: row.bytes(2),
+                                                          sql: row.isNull(3) ? nil : row.bytes(3))) {
+                return
+            }
+            for column: Int32 in 0..<3 { row.withBytes(column) { input.field($0) } }
+            if row.isNull(3) {
+                input.bytes.append(0)
+            } else {
+                input.bytes.append(1)
+                row.withBytes(3) { input.field($0) }
+            }
+        }
+        return hex(input.digest()) == fingerprint
+    }
+
+    /// The bytes ``fingerprint(of:)`` hashes, gathered so that SHA-256 is
+    /// called once (a call per field cost more than hashing the field).
+    private struct FingerprintInput {
+        var bytes: [UInt8] = []
+
+        /// A field: its length (4 bytes, big-endian), then its bytes.
+        mutating func field(_ field: UnsafeRawBufferPointer) {
+            let count = UInt32(truncatingIfNeeded: field.count)
+            bytes.append(UInt8(count >> 24))
+            bytes.append(UInt8(count >> 16 & 0xff))
+            bytes.append(UInt8(count >> 8 & 0xff))
+            bytes.append(UInt8(count & 0xff))
+            bytes.append(contentsOf: field)
+        }
+
+        func digest() -> SHA256.Digest { SHA256.hash(data: bytes) }
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        digest.withUnsafeBytes { bytes in
+            for byte in bytes {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0xf)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The schema the carried migrations create, in an in-memory database,

@@ -7,20 +7,17 @@ public struct EmbeddedMigration: Sendable {
     public let name: String
     public let fileName: String
     public let sql: String
+    /// The lowercase hex SHA-256 of the file's bytes, computed when the
+    /// binary was built (hashing every migration at each start cost more than
+    /// the rest of opening a ledger; a test compares it with `sha256sum`).
+    public let checksum: String
 
-    public init(version: Int, name: String, fileName: String, sql: String) {
+    public init(version: Int, name: String, fileName: String, sql: String, checksum: String) {
         self.version = version
         self.name = name
         self.fileName = fileName
         self.sql = sql
-    }
-
-    /// The lowercase hex SHA-256 of the file's bytes.
-    public var checksum: String {
-        SHA256.hash(data: Array(sql.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        self.checksum = checksum
     }
 }
 

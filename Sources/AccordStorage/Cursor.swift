@@ -48,6 +48,10 @@ public struct Row {
     public func value(_ index: Int32) -> DatabaseValue { statement.value(index) }
 
     public func bytes(_ index: Int32) -> [UInt8] { statement.bytes(index) }
+    /// The bytes of column `index` without a copy (see ``Statement/withBytes(_:_:)``).
+    public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try statement.withBytes(index, body)
+    }
     public func isText(_ index: Int32, equalTo value: String?) -> Bool { statement.isText(index, equalTo: value) }
 
     /// True when column `index` and column `otherIndex` of `other` hold exactly

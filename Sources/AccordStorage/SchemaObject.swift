@@ -43,12 +43,16 @@ public struct SchemaObject: Hashable, Sendable {
 }
 
 extension Database {
+    /// Every row of `sqlite_schema` (type, name, table name, SQL), in the order
+    /// of ``SchemaObject/precedes(_:_:)`` as long as every value is text:
+    /// SQLite's BINARY order is byte order, NULL first, but puts blobs after text.
+    public static let schemaQuery = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type, tbl_name, sql"
+
     /// Every object in `sqlite_schema`, ordered by ``SchemaObject/precedes(_:_:)``.
     /// - Throws: ``StorageError``.
     public func schemaObjects() throws -> [SchemaObject] {
         var objects: [SchemaObject] = []
-        // SQLite's BINARY order is byte order, NULL first: the order of precedes(_:_:) for text.
-        try forEach("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name, type, tbl_name, sql") { row in
+        try forEach(Database.schemaQuery) { row in
             objects.append(SchemaObject(type: row.bytes(0), name: row.bytes(1), tableName: row.bytes(2),
                                         sql: row.isNull(3) ? nil : row.bytes(3)))
         }

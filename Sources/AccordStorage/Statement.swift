@@ -248,6 +248,17 @@ public final class Statement {
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    /// Calls `body` with the bytes of a text or blob column exactly as stored,
+    /// as ``bytes(_:)`` gives them but without copying them (empty for NULL).
+    /// The buffer is valid only inside `body`.
+    public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let pointer: UnsafeRawPointer? = sqlite3_column_type(handle, index) == SQLITE_TEXT
+            ? UnsafeRawPointer(sqlite3_column_text(handle, index)) : sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let pointer else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
     /// True when column `index` is NULL and `value` is nil, or is text whose
     /// bytes are exactly the UTF-8 of `value`: byte equality, not Swift's
     /// `String ==` (Unicode canonical equivalence), and no repair of invalid bytes.

@@ -3,8 +3,9 @@
 //
 // The SQL is emitted as string literals with every byte outside printable ASCII
 // escaped, so the carried text is byte-for-byte the file (the files must be
-// UTF-8, which SQLite requires anyway). File names must be NNNN_snake_case.sql,
-// numbered 0001, 0002, ... without gaps; anything else fails the build.
+// UTF-8, which SQLite requires anyway), each with the SHA-256 of its bytes.
+// File names must be NNNN_snake_case.sql, numbered 0001, 0002, ... without
+// gaps; anything else fails the build.
 
 #if canImport(Glibc)
 import Glibc
@@ -71,7 +72,8 @@ for (offset, path) in inputs.enumerated() {
     }
     let bytes = readFile(path)
     guard let text = String(validating: bytes, as: UTF8.self) else { fail("\(name) is not valid UTF-8") }
-    entries.append("        EmbeddedMigration(version: \(version), name: \(literal(String(parts[1]))), fileName: \(literal(name)), sql: \(literal(text))),")
+    entries.append("        EmbeddedMigration(version: \(version), name: \(literal(String(parts[1]))), fileName: \(literal(name)), "
+                   + "sql: \(literal(text)), checksum: \(literal(sha256Hex(bytes)))),")
 }
 
 

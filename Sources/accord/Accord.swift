@@ -65,6 +65,11 @@ struct Accord: ParsableCommand {
             try ArgumentChecks.checkRepeats(arguments)
             try ArgumentChecks.checkEmptyValues(arguments)
             try refuseUnknownHelpTopic(arguments)
+            // The plain `accord log` line skips the parser's reflection (see QuickParse).
+            if let log = QuickParse.log(arguments) {
+                try log.run()
+                return
+            }
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {

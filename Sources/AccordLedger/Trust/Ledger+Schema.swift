@@ -8,14 +8,19 @@ extension Ledger {
     /// on the journal loses entries while the command reports success).
     ///
     /// Called first in every write transaction. Reading `sqlite_schema` and
-    /// hashing it costs well under a millisecond; the expected schema is built
-    /// only when the fingerprint differs (see ``Schema/differences(_:)``). The
+    /// hashing it costs well under a millisecond (``Schema/hasCarriedSchema(_:)``);
+    /// the expected schema is built only when the fingerprint differs (see
+    /// ``Schema/differences(_:)``). The
     /// verdict is kept per connection until `PRAGMA schema_version` moves, so a
     /// long-lived writer checks again only after a schema change.
     /// - Throws: ``LedgerError`` `.tampered` naming the first altered object.
     static func requireUnalteredSchema(_ db: Database) throws {
         let version = try db.schemaVersion()
         if db.checkedSchemaVersion == version { return }
+        if try Schema.hasCarriedSchema(db) {
+            db.checkedSchemaVersion = version
+            return
+        }
         let differences = try Schema.differences(db.schemaObjects())
         if let first = differences.first {
             let more = differences.count > 1 ? " (and \(differences.count - 1) more)" : ""
