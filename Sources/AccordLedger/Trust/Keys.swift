@@ -155,6 +155,8 @@ public struct KeySigner: EntrySigner {
     /// The 32-byte public key.
     public var publicKey: [UInt8] { key.verifierKey.publicKeyBytes }
 
+    public var verifyingKey: [UInt8]? { publicKey }
+
     public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
         try key.signature(for: bytes)
     }
