@@ -33,7 +33,7 @@ public final class SpooledUpload: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw Problem(.failure, "cannot make a scratch file in \(directory) for the upload: \(String(cString: strerror(errno)))")
         }
-        unlink(String(cString: template))
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.descriptor = descriptor
     }
 
