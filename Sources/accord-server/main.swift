@@ -46,7 +46,8 @@ struct Serve: AsyncParsableCommand {
             fail(error.description, code: 64)
         }
         configuration.insecureHTTP = insecureHTTP
-        configuration.settings = LedgerSettings(clock: ledgerClock())
+        // Uploads to POST /v1/import are spooled here: $TMPDIR, as other tools' scratch files are.
+        configuration.settings = LedgerSettings(clock: ledgerClock(), scratchDirectory: environment("TMPDIR") ?? "/tmp")
         if let maxBody { configuration.limits.maxBodyBytes = maxBody }
         if let maxImport { configuration.limits.maxImportBytes = maxImport }
         if let rateLimit {
