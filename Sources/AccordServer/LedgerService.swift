@@ -55,13 +55,17 @@ public struct WriteRequest: Sendable {
         case signature(key: String, [UInt8])
     }
 
+    /// What the request records.
     public var operation: LedgerOperation
+    /// The token's name: the entry's actor.
     public var actor: String
     /// The request's `Idempotency-Key` (its actor is ``actor``): a repeat of
     /// the same request answers the original receipt; nil for none.
     public var idempotency: IdempotencyKey?
+    /// How its entry is signed.
     public var signing: Signing
 
+    /// `operation` by `actor`, with its idempotency key and signing.
     public init(_ operation: LedgerOperation, actor: String, idempotency: IdempotencyKey? = nil, signing: Signing = .none) {
         self.operation = operation
         self.actor = actor
@@ -73,7 +77,9 @@ public struct WriteRequest: Sendable {
 /// What a write came to: a receipt (recorded, or already recorded), or the
 /// claim a prepared write would be signed over.
 public enum WriteOutcome: Sendable {
+    /// Recorded now (201) or before (200, a harmless retry).
     case receipt(Receipt)
+    /// Prepared, not recorded: the claim to sign.
     case prepared(Claim)
 }
 

@@ -4,6 +4,7 @@
 /// group commit gathers the requests of many tokens into one transaction —
 /// so each carries its own (``Ledger/record(_:atomically:)``).
 public struct LedgerWrite: Sendable {
+    /// What to record, as the caller gave it.
     public var operation: LedgerOperation
     /// Who records it, and the signer of its entry.
     public var recorder: Recorder
@@ -13,6 +14,7 @@ public struct LedgerWrite: Sendable {
     /// write is refused as a conflict with that entry.
     public var idempotency: IdempotencyKey?
 
+    /// `operation`, recorded as `recorder`, once per `idempotency` key if one is given.
     public init(_ operation: LedgerOperation, as recorder: Recorder, idempotency: IdempotencyKey? = nil) {
         self.operation = operation
         self.recorder = recorder

@@ -10,8 +10,11 @@ import Dispatch
 public struct Claim: Sendable, Equatable {
     /// The bytes a signature covers (``Entry/signedBytes()``).
     public let bytes: [UInt8]
+    /// The kind of entry it records.
     public let kind: EntryKind
+    /// Who makes the claim (the entry's actor).
     public let actor: String
+    /// What it records.
     public let payload: Payload
 
     /// Decodes claim bytes, refusing anything that is not exactly a claim as
@@ -21,8 +24,8 @@ public struct Claim: Sendable, Equatable {
     /// - Throws: ``LedgerError`` `.invalid(.claim)` saying what and at which byte.
     public init(decoding bytes: [UInt8]) throws {
         guard bytes.starts(with: Entry.claimTag) else {
-            throw LedgerError.invalid(.claim, "these bytes are not an Accord claim: a claim starts with \"accord claim v2\" and "
-                                      + "a NUL byte")
+            throw LedgerError.invalid(.claim, "these bytes are not an Accord claim: a claim starts with its tag, the text "
+                                      + "\(String(decoding: Entry.claimTag.dropLast(), as: UTF8.self)) and a NUL byte")
         }
         var reader = CanonicalReader(bytes)
         reader.version = 2
@@ -83,6 +86,7 @@ public struct Claim: Sendable, Equatable {
 /// code that records them (every check a real write makes has passed, the
 /// signer's included: a registered, unrevoked key, and the actor rule).
 public final class ClaimCapture: EntrySigner, @unchecked Sendable {
+    /// The registered key the claim is prepared for.
     public let keyName: String
     // Touched only through `lock` (sync): that is what makes the class Sendable.
     private var kept: Claim?
@@ -112,18 +116,21 @@ public final class ClaimCapture: EntrySigner, @unchecked Sendable {
 /// the key's public key; the ledger checks that this public key is the one
 /// registered under ``keyName`` (``EntrySigner/verifyingKey``).
 public struct ClaimSignature: EntrySigner {
+    /// The registered key that signed.
     public let keyName: String
     /// The key's 32-byte Ed25519 public key.
     public let publicKey: [UInt8]
     /// The 64-byte Ed25519 signature sent.
     public let signature: [UInt8]
 
+    /// The `signature` sent for the key `keyName`, whose public key is `publicKey`.
     public init(keyName: String, publicKey: [UInt8], signature: [UInt8]) {
         self.keyName = keyName
         self.publicKey = publicKey
         self.signature = signature
     }
 
+    /// ``publicKey``: the ledger refuses it unless it is the one registered.
     public var verifyingKey: [UInt8]? { publicKey }
 
     /// The signature, when it verifies over `bytes`.
