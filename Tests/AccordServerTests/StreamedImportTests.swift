@@ -37,17 +37,19 @@ import FoundationNetworking
     /// received, and a verification from another client is recorded.
     @Test func aLargeUploadIsSpooledNotHeld() async throws {
         let fixture = try ServerFixture()
-        let server = try LiveServer(db: fixture.path, directory: fixture.directory, arguments: ["--max-import", "64000000"])
+        // A long idle timeout: under a loaded test run this task may wait a while between its steps.
+        let server = try LiveServer(db: fixture.path, directory: fixture.directory,
+                                    arguments: ["--max-import", "64000000", "--idle-timeout", "600"])
         let (body, rows) = Self.csv(megabytes: 24, prefix: "big")
         let token = try #require(fixture.tokens[.monitor])
         let baseline = try Self.peakMemory(of: server.process.processIdentifier)
 
         let connection = try RawConnection(port: server.port)
-        try connection.send(Array(("POST /v1/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+        try await connection.send(Array(("POST /v1/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
             + "Content-Type: text/csv\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n").utf8))
         let held = 256 * 1024
         // A blocking send returns once the server has taken all but what the socket buffers hold.
-        try connection.send(Array(body[..<(body.count - held)]))
+        try await connection.send(Array(body[..<(body.count - held)]))
         try await Task.sleep(for: .milliseconds(300))
         let growth = try Self.peakMemory(of: server.process.processIdentifier) - baseline
         #expect(growth < 8 << 20, "the server's peak memory grew by \(growth >> 20) MiB while \(body.count >> 20) MiB were uploaded")
@@ -57,8 +59,8 @@ import FoundationNetworking
             Route(method: .post, path: "/v1/verifications", roles: nil), 1).body!, token: token, session: session)
         #expect(meanwhile?.status == 201, "a write waited for the upload: \(String(describing: meanwhile))")
 
-        try connection.send(Array(body[(body.count - held)...]))
-        let answer = try connection.receiveAll()
+        try await connection.send(Array(body[(body.count - held)...]))
+        let answer = try await connection.receiveAll()
         #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer.prefix(300))")
         #expect(answer.contains(#""added":\#(rows)"#), "\(answer.suffix(300))")
         server.signal(SIGTERM)
@@ -97,9 +99,11 @@ import FoundationNetworking
 }
 
 /// A plain TCP connection to a loopback port, for requests a URL session
-/// cannot make (an upload paused half way).
-final class RawConnection {
+/// cannot make (an upload paused half way). Its blocking calls run on a
+/// queue of its own, never on Swift's cooperative threads.
+final class RawConnection: @unchecked Sendable {
     let socket: Int32
+    private let queue = DispatchQueue(label: "accord.test.raw-connection")
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -120,7 +124,23 @@ final class RawConnection {
 
     deinit { close(socket) }
 
-    func send(_ bytes: [UInt8]) throws {
+    /// Runs `body` on the connection's queue.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await blocking { try self.sendNow(bytes) }
+    }
+
+    /// Everything the server sends until it closes the connection.
+    func receiveAll() async throws -> String {
+        try await blocking { try self.receiveNow() }
+    }
+
+    private func sendNow(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -130,8 +150,7 @@ final class RawConnection {
         }
     }
 
-    /// Everything the server sends until it closes the connection.
-    func receiveAll() throws -> String {
+    private func receiveNow() throws -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
