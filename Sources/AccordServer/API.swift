@@ -9,6 +9,8 @@ struct API: Sendable {
     let tokens: TokenStore
     let metrics: ServerMetrics
     let limits: ServerLimits
+    /// Where uploads are spooled (the ledger's scratch directory).
+    let scratchDirectory: String
 
     typealias Handler = @Sendable (Request, AccordContext, Caller?) async throws -> Response
 
@@ -17,7 +19,7 @@ struct API: Sendable {
             let handler = handler(for: route)
             let wrapped: @Sendable (Request, AccordContext) async throws -> Response = { request, context in
                 let caller = try route.authorize(context)
-                if route.method != .get, let caller { try API.requireUnboundKey(caller) }
+                if let caller { try API.refuseUnsigned(caller, route) }
                 var context = context
                 context.query = try QueryParameters(request, route: route)
                 return try await handler(request, context, caller)
@@ -76,10 +78,14 @@ struct API: Sendable {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
         try requireJSON(request)
         let bytes = try await body(request, limit: limits.maxBodyBytes)
-        let operation = try WriteBodies.operation(path, body: bytes)
-        let idempotency = try API.idempotencyKey(request, path: path, body: bytes, actor: caller.name)
-        let result = await service.write([WriteRequest(operation, actor: caller.name, idempotency: idempotency)])[0]
-        return try await answer(result, request: request)
+        let body = try WriteBodies.recording(path, body: bytes)
+        let prepare = try context.query.flag("prepare") ?? false
+        let signing = try API.signing(caller, prepare: prepare, signature: body.signature)
+        // A prepare writes nothing, so it neither uses nor keeps an Idempotency-Key.
+        let idempotency = prepare ? nil : try API.idempotencyKey(request, path: path, body: bytes, actor: caller.name)
+        let result = await service.write([WriteRequest(body.operation, actor: caller.name, idempotency: idempotency,
+                                                       signing: signing)])[0]
+        return try await answer(result, request: request, signer: caller.key)
     }
 
     static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
@@ -103,19 +109,13 @@ struct API: Sendable {
         return IdempotencyKey(actor: actor, key: key, requestSHA256: Array(hasher.finalize()))
     }
 
-    /// Refuses a token bound to a key on every route that writes (recording
-    /// routes, import, token issue and revoke): its entries must be signed
-    /// with the key, and this server does not yet take signed entries.
-    static func requireUnboundKey(_ caller: Caller) throws {
-        guard let key = caller.key else { return }
-        throw Problem(.forbidden, "token \(caller.name) is bound to key \(key): its entries must be signed, "
-                      + "and this server does not yet take signed entries over HTTP; record them with `accord` on the file")
-    }
-
-    /// A receipt: 201 for a new entry, 200 for a harmless retry; or the problem.
-    func answer(_ result: Result<Receipt, ServiceError>, request: Request) async throws -> Response {
+    /// A receipt: 201 for a new entry, 200 for a harmless retry; 200 with
+    /// the claim for a prepared write; or the problem.
+    func answer(_ result: Result<WriteOutcome, ServiceError>, request: Request, signer: String? = nil) async throws -> Response {
         switch result {
-        case .success(let receipt):
+        case .success(.prepared(let claim)):
+            return API.prepared(claim, signer: signer)
+        case .success(.receipt(let receipt)):
             if receipt.recorded { metrics.appends.increment() } else { metrics.alreadyRecorded.increment() }
             return API.json(receipt.recorded ? .created : .ok, receipt.json.serialized())
         case .failure(let error):
@@ -158,11 +158,7 @@ struct API: Sendable {
         let name = try PathParameter.get("name", context)
         let reason = context.query["reason"]
         let result = await service.write([WriteRequest(.revokeToken(name: name, reason: reason), actor: caller.name)])[0]
-        if case .failure(let error) = result, case .invalid = error.kind, error.message.contains("no token named") {
-            throw Problem(.notFound, error.message)
-        }
-        if case .failure(let error) = result, case .invalid = error.kind, error.message.contains("already revoked"),
-           let revoked = try await serviceTokens().first(where: { $0.name == name })?.revokedSeq {
+        if case .failure(let error) = result, case .conflict(let revoked?) = error.kind {
             // DELETE is idempotent: a repeat answers 200 with the revocation's receipt.
             let receipt: Receipt
             do {
@@ -170,7 +166,7 @@ struct API: Sendable {
             } catch {
                 throw Problem(error)
             }
-            return try await answer(.success(receipt), request: request)
+            return try await answer(.success(.receipt(receipt)), request: request)
         }
         let response = try await answer(result, request: request)
         tokens.replace(with: try await serviceTokens())
@@ -195,13 +191,18 @@ struct API: Sendable {
         default: throw Problem(.unsupportedMediaType, "send CSV as text/csv or JSON Lines as application/x-ndjson, not \(media)")
         }
         let keepGoing = try context.query.flag("keepGoing") ?? false
-        let bytes = try await body(request, limit: limits.maxImportBytes)
+        let limit = limits.maxImportBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw Problem(.tooLarge, "the body is larger than \(limit) bytes, the most this route accepts")
+        }
+        // The body goes to a scratch file as it arrives; the import starts once it is all there.
+        let upload = try await SpooledUpload.spool(request.body, limit: limit, directory: scratchDirectory)
         // The importer itself refuses a row of a kind the role may not record
         // (after its own reading of the row: trimming, delimiters, quoting).
         let allowedKinds = API.importKinds(for: caller.role)
         let summary: ImportSummary
         do {
-            summary = try await service.importRows(bytes, format: format, keepGoing: keepGoing, allowedKinds: allowedKinds,
+            summary = try await service.importRows(upload, format: format, keepGoing: keepGoing, allowedKinds: allowedKinds,
                                                    actor: caller.name)
         } catch {
             var problem = Problem(error)

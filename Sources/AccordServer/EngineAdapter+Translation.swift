@@ -78,7 +78,6 @@ extension EngineAdapter {
     static func serviceError(_ error: Error) -> ServiceError {
         if let error = error as? ServiceError { return error }
         if let error = error as? ImportKindRefused { return ServiceError(.forbidden, error.description) }
-        if let error = error as? IdempotencyKeyReused { return ServiceError(.conflict(existing: error.seq), error.description) }
         guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
         let message = error.message(APIPhrasing())
         switch error.kind {
@@ -95,10 +94,13 @@ extension EngineAdapter {
 
     /// A field as the API's bodies and query parameters name it: the
     /// engine's snake_case key in camelCase (`evidence_sha256` →
-    /// `evidenceSha256`), except the kinds, which a body calls `kind`.
+    /// `evidenceSha256`), except the kinds, which a body calls `kind`, and
+    /// the key that signs, which a request gives as its token's and sends
+    /// its work as `signature`.
     static func apiName(_ field: Field) -> String {
         switch field {
         case .partyKind, .commitmentKind, .rowKind: return "kind"
+        case .signWith: return "signature"
         default:
             let words = field.key.split(separator: "_")
             return words.enumerated().map { index, word in index == 0 ? String(word) : word.prefix(1).uppercased() + word.dropFirst() }

@@ -5,19 +5,21 @@ import AccordLedger
 /// the access log. Every file of the server is written against this protocol;
 /// only `EngineAdapter.swift` knows how the engine is driven.
 public protocol LedgerService: Sendable {
-    /// Applies `batch`, each operation as its own actor, and returns one
-    /// result per operation in order: its receipt, or why it was refused. One
-    /// refused operation never fails the others. A receipt is returned only
-    /// once its entry is durably committed.
-    func write(_ batch: [WriteRequest]) async -> [Result<Receipt, ServiceError>]
+    /// Applies `batch`, each operation as its own actor (and signer), and
+    /// returns one result per operation in order: its receipt, the claim it
+    /// was prepared to (``WriteRequest/Signing/prepare(key:)``), or why it
+    /// was refused. One refused operation never fails the others. A receipt
+    /// is returned only once its entry is durably committed.
+    func write(_ batch: [WriteRequest]) async -> [Result<WriteOutcome, ServiceError>]
 
     /// Issues a token; its text is returned once and never stored.
     func issueToken(_ input: TokenInput, actor: String) async throws(ServiceError) -> IssuedToken
 
-    /// Imports CSV or JSON Lines rows in one transaction, as `accord import`.
-    /// A row whose kind is not in `allowedKinds` (nil: all) refuses the whole
-    /// import with ``ServiceError/Kind/forbidden``; nothing is written.
-    func importRows(_ body: [UInt8], format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
+    /// Imports the CSV or JSON Lines rows of an upload spooled to a file, in
+    /// one transaction, as `accord import`. A row whose kind is not in
+    /// `allowedKinds` (nil: all) refuses the whole import with
+    /// ``ServiceError/Kind/forbidden``; nothing is written.
+    func importRows(_ upload: SpooledUpload, format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
                     actor: String) async throws(ServiceError) -> ImportSummary
 
     /// The receipt of an entry already recorded (status already recorded).
@@ -39,37 +41,46 @@ public protocol LedgerService: Sendable {
     func close() async
 }
 
-/// One write and who makes it (a token's name).
+/// One write and who makes it (a token's name), with how its entry is signed.
 public struct WriteRequest: Sendable {
-    public var operation: WriteOperation
+    /// How the entry of a request is signed.
+    public enum Signing: Sendable, Equatable {
+        /// Not signed (a token bound to no key).
+        case none
+        /// Not recorded: the claim the ledger would sign now for the key is
+        /// returned instead (`?prepare=true`).
+        case prepare(key: String)
+        /// Signed by the key's holder: the 64-byte Ed25519 signature sent with
+        /// the request, which must verify over the claim the ledger builds.
+        case signature(key: String, [UInt8])
+    }
+
+    /// What the request records.
+    public var operation: LedgerOperation
+    /// The token's name: the entry's actor.
     public var actor: String
     /// The request's `Idempotency-Key` (its actor is ``actor``): a repeat of
     /// the same request answers the original receipt; nil for none.
     public var idempotency: IdempotencyKey?
+    /// How its entry is signed.
+    public var signing: Signing
 
-    public init(_ operation: WriteOperation, actor: String, idempotency: IdempotencyKey? = nil) {
+    /// `operation` by `actor`, with its idempotency key and signing.
+    public init(_ operation: LedgerOperation, actor: String, idempotency: IdempotencyKey? = nil, signing: Signing = .none) {
         self.operation = operation
         self.actor = actor
         self.idempotency = idempotency
+        self.signing = signing
     }
 }
 
-/// The writes the API offers, with the engine's raw inputs.
-public enum WriteOperation: Sendable {
-    case party(PartyInput)
-    case agreement(AgreementInput)
-    case commitment(CommitmentInput)
-    case guarantee(GuaranteeInput)
-    case amendment(AmendmentInput)
-    case verification(VerificationInput)
-    case breach(BreachInput)
-    case corroboration(CorroborationInput)
-    case correction(CorrectionInput)
-    case retraction(entry: String, reason: String)
-    case dispute(entry: String, by: String, reason: String, source: String?)
-    case adjudication(entry: String, ruling: String, reason: String)
-    case invocation(InvocationInput)
-    case revokeToken(name: String, reason: String?)
+/// What a write came to: a receipt (recorded, or already recorded), or the
+/// claim a prepared write would be signed over.
+public enum WriteOutcome: Sendable {
+    /// Recorded now (201) or before (200, a harmless retry).
+    case receipt(Receipt)
+    /// Prepared, not recorded: the claim to sign.
+    case prepared(Claim)
 }
 
 /// A read the API offers; parameters arrive as typed by the client.

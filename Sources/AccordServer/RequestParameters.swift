@@ -13,7 +13,11 @@ struct QueryParameters: Sendable {
     private let known: [String]
 
     /// The query parameters each route takes; a route not listed takes none.
-    static let byRoute: [String: [String]] = [
+    /// Every recording route takes `prepare` (answer the claim to sign; record nothing).
+    static let byRoute: [String: [String]] = reads.merging(
+        WriteBodies.fields.keys.map { ("POST " + $0, ["prepare"]) }, uniquingKeysWith: { $0 + $1 })
+
+    private static let reads: [String: [String]] = [
         "GET /v1/report": ["at", "asOf", "minConfidence", "agreement", "party"],
         "GET /v1/breaches": ["party", "commitment", "since", "until", "at", "asOf", "severity", "status", "guarantor",
                              "minConfidence"],

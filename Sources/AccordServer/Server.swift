@@ -16,8 +16,9 @@ import Darwin
 public struct ServerLimits: Sendable {
     /// The largest JSON body a recording route takes.
     public var maxBodyBytes = 64 * 1024
-    /// The largest body `POST /v1/import` takes.
-    public var maxImportBytes = 16 * 1024 * 1024
+    /// The largest body `POST /v1/import` takes (spooled to a scratch file
+    /// as it arrives, never held in memory).
+    public var maxImportBytes = 256 * 1024 * 1024
     /// Requests a second per token (0: no limit), and the burst allowed.
     public var rate: Double = 100
     public var burst: Double = 200
@@ -109,7 +110,8 @@ public enum AccordServer {
         let limiter = RateLimiter(rate: configuration.limits.rate, burst: configuration.limits.burst)
         router.add(middleware: RequestLogMiddleware(
             metrics: metrics, authenticator: TokenAuthenticator(service: service, tokens: tokens, limiter: limiter, metrics: metrics)))
-        API(service: service, tokens: tokens, metrics: metrics, limits: configuration.limits).register(on: router)
+        API(service: service, tokens: tokens, metrics: metrics, limits: configuration.limits,
+            scratchDirectory: configuration.settings.scratchDirectory).register(on: router)
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(configuration.limits.idleTimeoutSeconds))),

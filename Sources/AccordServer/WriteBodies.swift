@@ -1,12 +1,21 @@
 import AccordLedger
 
-/// The JSON bodies of the recording routes, read into the engine's inputs.
-/// Field names are the command line's option names in camelCase.
+/// A recording route's body: the engine's operation, and the signature of
+/// its claim when the request sends one.
+struct RecordingBody {
+    var operation: LedgerOperation
+    /// `signature`: the base64 Ed25519 signature of the claim, as sent.
+    var signature: String?
+}
+
+/// The JSON bodies of the recording routes, read into the engine's
+/// operations (`LedgerOperation`). Field names are the command line's option
+/// names in camelCase; every recording route also takes `signature`.
 enum WriteBodies {
     static let source: Set<String> = ["source", "sourceKind", "confidence", "id", "evidenceSha256", "evidenceUri", "note"]
     static let location: Set<String> = ["place", "lat", "lon", "geoPrecision"]
 
-    /// The fields each recording route takes.
+    /// The fields each recording route takes (besides `signature`).
     static let fields: [String: Set<String>] = [
         "/v1/parties": ["id", "name", "kind"],
         "/v1/agreements": ["id", "title", "date", "venue"],
@@ -24,18 +33,27 @@ enum WriteBodies {
         "/v1/disputes": ["entry", "by", "reason", "source"],
         "/v1/adjudications": ["entry", "ruling", "reason"],
         "/v1/invocations": ["guarantee", "date", "note"],
-        "/v1/tokens": ["name", "role", "expires", "key"],
     ]
 
-    /// Reads the body of `path` into its operation.
+    static let tokenFields: Set<String> = ["name", "role", "expires", "key"]
+
+    /// Whether `path` is a recording route: one that records one entry from
+    /// a JSON body, which a key-bound token signs.
+    static func records(_ path: String) -> Bool { fields[path] != nil }
+
+    /// Reads the body of `path` into its operation and signature.
     /// - Throws: ``Problem`` `.malformed` or `.invalid` with the field's pointer.
-    static func operation(_ path: String, body: [UInt8]) throws -> WriteOperation {
-        let f = try RequestFields(body, allowed: fields[path] ?? [])
+    static func recording(_ path: String, body: [UInt8]) throws -> RecordingBody {
+        let f = try RequestFields(body, allowed: (fields[path] ?? []).union(["signature"]))
+        return RecordingBody(operation: try operation(path, f), signature: try f.string("signature"))
+    }
+
+    static func operation(_ path: String, _ f: RequestFields) throws -> LedgerOperation {
         switch path {
         case "/v1/parties":
-            return .party(PartyInput(id: try f.required("id"), name: try f.required("name"), kind: try f.string("kind")))
+            return .addParty(PartyInput(id: try f.required("id"), name: try f.required("name"), kind: try f.string("kind")))
         case "/v1/agreements":
-            return .agreement(AgreementInput(id: try f.required("id"), title: try f.required("title"), date: try f.string("date"),
+            return .addAgreement(AgreementInput(id: try f.required("id"), title: try f.required("title"), date: try f.string("date"),
                                              venue: try f.string("venue")))
         case "/v1/commitments":
             var input = CommitmentInput(id: try f.required("id"), agreement: try f.required("agreement"),
@@ -51,9 +69,9 @@ enum WriteBodies {
             input.reciprocal = try f.string("reciprocal")
             input.dependsOn = try f.strings("dependsOn") ?? []
             input.text = try f.string("text")
-            return .commitment(input)
+            return .addCommitment(input)
         case "/v1/guarantees":
-            return .guarantee(GuaranteeInput(id: try f.required("id"), guarantor: try f.required("guarantor"),
+            return .addGuarantee(GuaranteeInput(id: try f.required("id"), guarantor: try f.required("guarantor"),
                                              covers: try f.strings("covers") ?? [], consequence: try f.required("consequence"),
                                              respondWithinDays: try f.string("respondWithinDays", numbers: true)))
         case "/v1/amendments":
@@ -71,7 +89,7 @@ enum WriteBodies {
             input.covers = try f.strings("covers")
             input.respondWithinDays = try f.string("respondWithinDays", numbers: true)
             input.consequence = try f.string("consequence")
-            return .amendment(input)
+            return .amend(input)
         case "/v1/verifications":
             var input = VerificationInput(commitment: try f.required("commitment"), observed: try f.required("observed"),
                                           source: try sourceInput(f))
@@ -83,7 +101,7 @@ enum WriteBodies {
             input.evidence = try evidence(f)
             input.note = try f.string("note")
             input.location = try location(f)
-            return .verification(input)
+            return .log(input)
         case "/v1/breaches":
             var input = BreachInput(commitment: try f.required("commitment"), party: try f.string("party"),
                                     observed: try f.required("observed"), severity: try f.required("severity"),
@@ -100,7 +118,7 @@ enum WriteBodies {
             input.externalID = try f.string("id")
             input.evidence = try evidence(f)
             input.note = try f.string("note")
-            return .corroboration(input)
+            return .corroborate(input)
         case "/v1/corrections":
             var input = CorrectionInput(target: try f.required("entry", numbers: true), reason: try f.required("reason"))
             input.commitment = try f.string("commitment")
@@ -118,17 +136,17 @@ enum WriteBodies {
             input.evidence = try evidence(f)
             input.note = try f.string("note")
             input.location = try location(f)
-            return .correction(input)
+            return .correct(input)
         case "/v1/retractions":
-            return .retraction(entry: try f.required("entry", numbers: true), reason: try f.required("reason"))
+            return .retract(target: try f.required("entry", numbers: true), reason: try f.required("reason"))
         case "/v1/disputes":
-            return .dispute(entry: try f.required("entry", numbers: true), by: try f.required("by"),
+            return .dispute(target: try f.required("entry", numbers: true), by: try f.required("by"),
                             reason: try f.required("reason"), source: try f.string("source"))
         case "/v1/adjudications":
-            return .adjudication(entry: try f.required("entry", numbers: true), ruling: try f.required("ruling"),
-                                 reason: try f.required("reason"))
+            return .adjudicate(target: try f.required("entry", numbers: true), ruling: try ruling(f),
+                               reason: try f.required("reason"))
         case "/v1/invocations":
-            return .invocation(InvocationInput(guarantee: try f.required("guarantee"), date: try f.required("date"),
+            return .invokeGuarantee(InvocationInput(guarantee: try f.required("guarantee"), date: try f.required("date"),
                                                note: try f.string("note")))
         default:
             throw Problem(.notFound, "no recording route \(path)")
@@ -136,9 +154,19 @@ enum WriteBodies {
     }
 
     static func tokenInput(_ body: [UInt8]) throws -> TokenInput {
-        let f = try RequestFields(body, allowed: fields["/v1/tokens"] ?? [])
+        let f = try RequestFields(body, allowed: tokenFields)
         return TokenInput(name: try f.required("name"), role: try f.required("role"), expires: try f.string("expires"),
                           key: try f.string("key"))
+    }
+
+    /// `upheld` or `rejected`.
+    static func ruling(_ f: RequestFields) throws -> Ruling {
+        let text = try f.required("ruling")
+        guard let ruling = Ruling(rawValue: text.lowercased()) else {
+            throw Problem(.invalid, "ruling: '\(text)' is not one of \(Ruling.allCases.map(\.rawValue).joined(separator: ", "))",
+                          pointer: "/ruling")
+        }
+        return ruling
     }
 
     static func sourceInput(_ f: RequestFields) throws -> SourceInput {

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Allow a non-loopback --listen: tokens then cross the network in clear.")
     var insecureHTTP = false
     @Option(name: .customLong("max-body"), help: "The largest JSON body, in bytes (default 65536).") var maxBody: Int?
-    @Option(name: .customLong("max-import"), help: "The largest import body, in bytes (default 16 MiB).") var maxImport: Int?
+    @Option(name: .customLong("max-import"), help: "The largest import body, in bytes (default 256 MiB; spooled to a scratch file, not held in memory).") var maxImport: Int?
     @Option(name: .customLong("rate-limit"), help: "Requests a second per token; 0 for none (default 100).") var rateLimit: Double?
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
     @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp("A registered key: GET /v1/checkpoint signs with it.", valueName: "file"))
@@ -46,7 +46,8 @@ struct Serve: AsyncParsableCommand {
             fail(error.description, code: 64)
         }
         configuration.insecureHTTP = insecureHTTP
-        configuration.settings = LedgerSettings(clock: ledgerClock())
+        // Uploads to POST /v1/import are spooled here: $TMPDIR, as other tools' scratch files are.
+        configuration.settings = LedgerSettings(clock: ledgerClock(), scratchDirectory: environment("TMPDIR") ?? "/tmp")
         if let maxBody { configuration.limits.maxBodyBytes = maxBody }
         if let maxImport { configuration.limits.maxImportBytes = maxImport }
         if let rateLimit {

@@ -85,34 +85,7 @@ import FoundationNetworking
         #expect(try ledger.importFile(file, options: options, as: Recorder(actor: "a")).added == 1)
     }
 
-    // MARK: 2. A token bound to a key writes nothing unsigned
-
-    @Test func keyBoundTokenIsRefusedOnEveryWriteRoute() async throws {
-        let fixture = try ServerFixture()
-        let ledger = try Ledger.open(at: fixture.path)
-        let recorder = Recorder(actor: "setup")
-        let signer = try NoteSigningKey.generate(name: "field-key")
-        _ = try ledger.registerKey(name: "field-key", publicKey: signer.verifierKey, as: recorder)
-        var bound: [TokenRole: String] = [:]
-        for role in TokenRole.allCases {
-            bound[role] = try ledger.issueToken(TokenInput(name: "bound-\(role.rawValue)", role: role.rawValue, key: "field-key"),
-                                                as: recorder).secret
-        }
-        let (app, service) = try await fixture.application()
-        defer { Task { await service.close() } }
-        let before = try fixture.journalDigest()
-        let boundTokens = bound
-        try await app.test(.router) { client in
-            for (n, route) in Routes.all.enumerated() where route.method != .get {
-                for role in route.roles ?? [] {
-                    let response = try await client.send(route, SampleRequests.sample(route, 900 + n), token: boundTokens[role])
-                    #expect(response.status == .forbidden, "\(route.method) \(route.path) as \(role)")
-                    #expect(String(buffer: response.body).contains("bound to key"))
-                }
-            }
-        }
-        #expect(try fixture.journalDigest() == before)
-    }
+    // MARK: 2. A token bound to a key writes nothing unsigned (SignedEntryTests)
 
     // MARK: 3. Ids in URL paths are percent-decoded
 

@@ -12,12 +12,16 @@ public enum OperationResult: Sendable {
     /// The operation would have been recorded, but the batch was all or
     /// nothing and another operation failed: nothing was written.
     case notWritten
+    /// The operation was only prepared: its signer (a ``ClaimCapture``) kept
+    /// the claim the entry would be signed over, and stopped it there;
+    /// nothing was written.
+    case prepared(Claim)
 
     /// The receipt, when the operation was recorded or already was.
     public var receipt: Receipt? {
         switch self {
         case .recorded(let receipt), .alreadyRecorded(let receipt): receipt
-        case .failed, .notWritten: nil
+        case .failed, .notWritten, .prepared: nil
         }
     }
 
@@ -37,39 +41,57 @@ extension Ledger {
         return try record(recorder, prepared.apply)
     }
 
-    /// Records a batch of operations in one write transaction, in order, and
-    /// returns one result per operation: its receipt (a seq of its own), an
-    /// "already recorded" receipt, or its own refusal.
-    ///
-    /// A refused operation leaves nothing behind (its writes are rolled back
-    /// to a savepoint) and does not stop the others, unless `atomically`:
-    /// then one refusal writes nothing at all, every operation is still
-    /// checked, and those that would have been recorded are ``OperationResult/notWritten``.
-    /// Later operations see what earlier ones recorded (a party, then its
-    /// commitment). The last entry of the transaction carries the state root;
-    /// each receipt gives the tree the transaction left.
-    /// - Throws: ``LedgerError`` only when the ledger itself fails (busy,
-    ///   tampered, storage): then nothing was written.
+    /// Records a batch of operations in one write transaction, all as
+    /// `recorder`; see ``record(_:atomically:)``.
+    /// - Throws: ``LedgerError`` only when the ledger itself fails.
     public func record(_ operations: [LedgerOperation], as recorder: Recorder,
                        atomically: Bool = false) throws -> [OperationResult] {
+        try record(operations.map { LedgerWrite($0, as: recorder) }, atomically: atomically)
+    }
+
+    /// Records a batch of writes in one write transaction, in order, and
+    /// returns one result per write: its receipt (a seq of its own), an
+    /// "already recorded" receipt (the same external id and content, or the
+    /// same idempotency key and request), or its own refusal. Each write is
+    /// recorded as its own recorder (actor and signer, checked as a single
+    /// write's are) and keeps its own idempotency key.
+    ///
+    /// A refused write leaves nothing behind (its writes are rolled back to
+    /// a savepoint) and does not stop the others, unless `atomically`: then
+    /// one refusal writes nothing at all, every write is still checked, and
+    /// those that would have been recorded are ``OperationResult/notWritten``.
+    /// Later writes see what earlier ones recorded (a party, then its
+    /// commitment). The last entry of the transaction carries the state root;
+    /// each receipt gives the tree the transaction left. Nothing is handed
+    /// back before the transaction has committed (`synchronous=FULL`): a
+    /// receipt may be acknowledged as soon as this returns.
+    /// - Throws: ``LedgerError`` only when the ledger itself fails (busy,
+    ///   tampered, storage): then nothing was written.
+    public func record(_ writes: [LedgerWrite], atomically: Bool = false) throws -> [OperationResult] {
         // Values that are wrong on their own are refused before the transaction.
-        let prepared = try operations.map { operation -> Result<PreparedOperation, LedgerError> in
+        let prepared = try writes.map { write -> Result<PreparedWrite, LedgerError> in
             do {
-                return .success(try operation.prepared())
+                return .success(try PreparedWrite(write))
             } catch let error as LedgerError where error.isAboutTheRequest {
                 return .failure(error)
             }
         }
+        // The transaction opens as the first write's recorder; each write then records as its own.
+        let opening = prepared.lazy.compactMap { try? $0.get().recorder }.first ?? Recorder(actor: "accord")
         var attempts: [Session.Attempt?] = []
         let commit: JournalCommit?
         do {
-            (attempts, commit) = try transactCommitting(recorder) { session -> [Session.Attempt?] in
+            (attempts, commit) = try transactCommitting(opening) { session -> [Session.Attempt?] in
                 var attempts: [Session.Attempt?] = []
                 attempts.reserveCapacity(prepared.count)
                 for item in prepared {
                     switch item {
                     case .failure(let error): attempts.append(.failure(error))
-                    case .success(let operation): attempts.append(try session.attempt(isolated: true) { try operation.apply(session) })
+                    case .success(let write):
+                        session.record(as: write.recorder)
+                        attempts.append(try session.attempt(isolated: true) {
+                            try session.once(write.idempotency) { try write.operation.apply(session) }
+                        })
                     }
                 }
                 if atomically, attempts.contains(where: { if case .failure = $0 { true } else { false } }) {
@@ -78,25 +100,37 @@ extension Ledger {
                 return attempts
             }
         } catch let refused as AllOrNothing {
-            return refused.attempts.map { attempt in
-                if case .failure(let error)? = attempt { return .failed(error) }
+            return zip(refused.attempts, writes).map { attempt, write in
+                if case .failure(let error)? = attempt { return OperationResult(failure: error, of: write) }
                 return .notWritten
             }
         }
         return try LedgerError.translating {
             try database.read { db in
-                try attempts.map { attempt in
+                try zip(attempts, writes).map { attempt, write in
                     switch attempt {
                     case .success(let recorded)?:
                         let receipt = try Receipt.make(recorded, commit: commit, db: db)
                         return receipt.recorded ? .recorded(receipt) : .alreadyRecorded(receipt)
                     case .failure(let error)?:
-                        return .failed(error)
+                        return OperationResult(failure: error, of: write)
                     case nil:
                         return .notWritten
                     }
                 }
             }
+        }
+    }
+}
+
+extension OperationResult {
+    /// A refusal, or — when the write's signer is a ``ClaimCapture`` that
+    /// kept a claim — the claim it stopped the write at.
+    init(failure error: LedgerError, of write: LedgerWrite) {
+        if let capture = write.recorder.signer as? ClaimCapture, let claim = capture.claim {
+            self = .prepared(claim)
+        } else {
+            self = .failed(error)
         }
     }
 }

@@ -19,6 +19,8 @@ public enum LedgerOperation: Sendable {
     case adjudicate(target: String, ruling: Ruling, reason: String)
     case amend(AmendmentInput)
     case void(target: String, reason: String)
+    /// Revokes a server token by name.
+    case revokeToken(name: String, reason: String?)
 }
 
 /// An operation whose inputs were checked on their own, ready to run in a
@@ -78,6 +80,9 @@ extension LedgerOperation {
         case .void(let target, let reason):
             let reason = try TextRules.text(reason, field: .reason)
             return PreparedOperation { try $0.void(target, reason: reason) }
+        case .revokeToken(let name, let reason):
+            let reason = try TextRules.optionalText(reason, field: .reason)
+            return PreparedOperation { try $0.revokeToken(name, reason: reason) }
         }
     }
 }

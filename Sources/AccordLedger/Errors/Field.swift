@@ -32,6 +32,10 @@ public enum Field: Hashable, Sendable {
 
     // Keys, signatures and checkpoints.
     case actor, keyName, keyFile, publicKeyFile, keyRequest, role, signsFor, signWith, checkpoint, requireSigned, trustedKey
+    /// A claim to sign, as its bytes (docs/JOURNAL.md §4).
+    case claim
+    /// A signature made elsewhere over a claim.
+    case signature
 
     // Server tokens.
     /// The last day a token is refused from.
@@ -132,6 +136,8 @@ public enum Field: Hashable, Sendable {
         case .checkpoint: "checkpoint"
         case .requireSigned: "require_signed"
         case .trustedKey: "trusted_key"
+        case .claim: "claim"
+        case .signature: "signature"
         case .expires: "expires"
         case .tokenKey: "key"
         case .at: "at"
@@ -158,4 +164,6 @@ public enum Entity: String, Hashable, Sendable, CaseIterable {
     case entry
     /// A registered key, by name.
     case key
+    /// A server token, by name.
+    case token
 }

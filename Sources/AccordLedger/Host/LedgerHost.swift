@@ -51,10 +51,14 @@ public final class LedgerHost: Sendable {
     }
 
     /// Runs `body` on a reader, inside one read transaction: every query it
-    /// makes sees the same snapshot, whatever is written meanwhile.
+    /// makes sees the same snapshot, whatever is written meanwhile. The
+    /// reader with the fewest reads queued takes it, so one long read (an
+    /// export) does not hold up the others.
     /// - Throws: what `body` throws, or ``LedgerError`` when the read cannot begin.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
-        try await readers[turn.next()].run { ledger in
+        let index = turn.next()
+        defer { turn.done(index) }
+        return try await readers[index].run { ledger in
             try LedgerError.translating {
                 try ledger.database.read(restartable: false) { _ in try body(ledger) }
             }
@@ -68,19 +72,35 @@ public final class LedgerHost: Sendable {
     }
 
     /// Records a batch in one transaction, one result per operation; see
-    /// ``Ledger/record(_:as:atomically:)``. A server groups the requests that
-    /// arrived together into one batch (a group commit).
+    /// ``Ledger/record(_:as:atomically:)``.
     /// - Throws: ``LedgerError`` only when the ledger itself fails.
     public func record(_ operations: [LedgerOperation], as recorder: Recorder,
                        atomically: Bool = false) async throws -> [OperationResult] {
         try await write { try $0.record(operations, as: recorder, atomically: atomically) }
+    }
+
+    /// Records a batch of writes, each as its own recorder with its own
+    /// idempotency key, in one transaction; see ``Ledger/record(_:atomically:)``.
+    /// A server groups the requests that arrived together into one such
+    /// batch (a group commit): one fsync for them all, one result each.
+    /// - Throws: ``LedgerError`` only when the ledger itself fails.
+    public func record(_ writes: [LedgerWrite], atomically: Bool = false) async throws -> [OperationResult] {
+        try await write { try $0.record(writes, atomically: atomically) }
+    }
+
+    /// Closes the host once the work queued before has finished: the readers
+    /// first, then the writer, whose close (the last of the process) folds
+    /// the WAL into the main file. Later calls throw.
+    public func close() async {
+        for reader in readers { await reader.close() }
+        await writer.close()
     }
 }
 
 /// A connection and the one queue allowed to touch it.
 private final class Confined: @unchecked Sendable {
     // Only ever used on `queue`: the confinement is what makes this Sendable.
-    private let ledger: Ledger
+    private var ledger: Ledger?
     private let queue: DispatchQueue
 
     init(_ ledger: Ledger, label: String) {
@@ -91,24 +111,49 @@ private final class Confined: @unchecked Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             queue.async {
-                continuation.resume(with: Result { try body(self.ledger) })
+                guard let ledger = self.ledger else {
+                    continuation.resume(throwing: LedgerError(.failure, "the ledger was closed"))
+                    return
+                }
+                continuation.resume(with: Result { try body(ledger) })
+            }
+        }
+    }
+
+    /// Drops the connection (which closes it) after the work queued before.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.ledger = nil
+                continuation.resume()
             }
         }
     }
 }
 
-/// Hands the readers out in turn.
+/// Hands out the reader with the fewest reads in flight.
 private final class Turn: @unchecked Sendable {
-    private let count: Int
-    private var index = 0
+    private var inFlight: [Int]
+    private var last = 0
     private let lock = DispatchQueue(label: "accord.reader.turn")
 
-    init(count: Int) { self.count = count }
+    init(count: Int) { inFlight = Array(repeating: 0, count: count) }
 
     func next() -> Int {
         lock.sync {
-            index = (index + 1) % count
-            return index
+            // From the one after the last chosen, so equally busy readers take turns.
+            var best = (last + 1) % inFlight.count
+            for step in 0..<inFlight.count {
+                let index = (last + 1 + step) % inFlight.count
+                if inFlight[index] < inFlight[best] { best = index }
+            }
+            inFlight[best] += 1
+            last = best
+            return best
         }
+    }
+
+    func done(_ index: Int) {
+        lock.sync { inFlight[index] -= 1 }
     }
 }

@@ -93,15 +93,22 @@ final class ImportReader {
     /// Opens `path` (`-` for standard input). `keepsRaw` keeps each record's
     /// bytes for a rejects file.
     /// - Throws: ``LedgerError`` `.badInput` when it cannot be opened.
-    init(path: String, format: ImportFormat, mapping: ImportMapping = ImportMapping(), keepsRaw: Bool = false) throws {
-        self.format = format
-        self.mapping = mapping
-        name = path == "-" ? "stdin" : path
+    convenience init(path: String, format: ImportFormat, mapping: ImportMapping = ImportMapping(), keepsRaw: Bool = false) throws {
+        let source: ByteSource
         do {
             source = try ByteSource(path: path)
         } catch let error as ByteSourceError {
             throw LedgerError.invalid(nil, "\(error)")
         }
+        self.init(source: source, name: path == "-" ? "stdin" : path, format: format, mapping: mapping, keepsRaw: keepsRaw)
+    }
+
+    /// Reads `source`, naming it `name` in messages.
+    init(source: ByteSource, name: String, format: ImportFormat, mapping: ImportMapping = ImportMapping(), keepsRaw: Bool = false) {
+        self.format = format
+        self.mapping = mapping
+        self.name = name
+        self.source = source
         switch format {
         case .csv:
             let options = CSVReader.Options(delimiter: mapping.delimiter ?? UInt8(ascii: ","), detectsDelimiter: mapping.delimiter == nil,

@@ -25,9 +25,32 @@ extension Ledger {
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let format = try options.format ?? options.mapping.format ?? ImportFormat(path: path)
         let reader = try ImportReader(path: path, format: format, mapping: options.mapping, keepsRaw: options.rejectsPath != nil)
+        return try importRows(reader, options: options, as: recorder, progress: progress)
+    }
+
+    /// Imports the CSV or JSONL rows `source` streams, as ``importFile(_:options:as:progress:)``
+    /// imports a file's: the front end opens what it was given (an upload
+    /// spooled to a file, a pipe) and the engine reads it chunk by chunk.
+    /// - Parameters:
+    ///   - name: how messages name the input (`body`, a file name).
+    ///   - options: ``ImportOptions/format`` (or the mapping's) must be set:
+    ///     a stream has no file extension to tell it.
+    /// - Throws: ``LedgerError``, as ``importFile(_:options:as:progress:)``.
+    public func importRows(from source: ByteSource, name: String, options: ImportOptions, as recorder: Recorder,
+                           progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        guard let format = options.format ?? options.mapping.format else {
+            throw LedgerError.invalid(nil, "give the rows' format (CSV or JSON Lines): \(name) has no extension to tell it")
+        }
+        let reader = ImportReader(source: source, name: name, format: format, mapping: options.mapping,
+                                  keepsRaw: options.rejectsPath != nil)
+        return try importRows(reader, options: options, as: recorder, progress: progress)
+    }
+
+    private func importRows(_ reader: ImportReader, options: ImportOptions, as recorder: Recorder,
+                            progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         try reader.start()
         let importer = Importer(reader: reader, options: options, progress: progress)
-        if format == .csv {
+        if reader.format == .csv {
             try importer.requireColumns()
         }
         return try importer.run(on: self, as: recorder)

@@ -77,12 +77,7 @@ public struct Entry: Hashable, Sendable {
     /// whole entry.
     public func signedBytes() -> [UInt8] {
         guard version >= 2 else { return encoded() }
-        var writer = CanonicalWriter(version: version)
-        writer.raw(Entry.claimTag)
-        writer.u8(kind.code)
-        writer.string(actor)
-        payload.write(to: &writer)
-        return writer.bytes
+        return Claim.encode(kind: kind, actor: actor, payload: payload, version: version)
     }
 
     /// "accord claim v2" and a NUL: no entry's bytes start this way (they start with the version byte).

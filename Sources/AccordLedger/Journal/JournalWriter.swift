@@ -5,9 +5,17 @@ import AccordTrust
 public protocol EntrySigner: Sendable {
     /// The registered key name written into the entry.
     var keyName: String { get }
+    /// The public key it signs with, when it knows it: the ledger then
+    /// refuses it unless that is the key registered under ``keyName``.
+    var verifyingKey: [UInt8]? { get }
     /// An Ed25519 signature (64 bytes) over what an entry's signature covers
     /// (``Entry/signedBytes()``).
     func sign(_ bytes: [UInt8]) throws -> [UInt8]
+}
+
+extension EntrySigner {
+    /// None by default: the registered key alone is checked.
+    public var verifyingKey: [UInt8]? { nil }
 }
 
 /// What a write transaction appended, once it is final.

@@ -32,7 +32,8 @@ public enum Recorded: Sendable, Equatable {
 final class Session {
     let db: Database
     let writer: JournalWriter
-    let recorder: Recorder
+    /// Who records the entries appended now: in a batch, each write's own (``record(as:)``).
+    private(set) var recorder: Recorder
     /// The recording time, and whose clock gave it.
     let now: Timestamp
     let clock: RecordingClock
@@ -56,6 +57,14 @@ final class Session {
     }
 
     private var signerChecked = false
+
+    /// Records what follows as `recorder` (its actor already validated): a
+    /// batch's writes each have their own. Its key is checked again before
+    /// its first append.
+    func record(as recorder: Recorder) {
+        self.recorder = recorder
+        signerChecked = false
+    }
 
     /// Checks the recorder's key and actor (``checkSigner()``) once per transaction.
     func checkSignerOnce() throws {

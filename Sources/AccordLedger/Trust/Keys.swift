@@ -87,6 +87,9 @@ public struct KeySigner: EntrySigner {
     /// The 32-byte public key.
     public var publicKey: [UInt8] { key.verifierKey.publicKeyBytes }
 
+    /// ``publicKey``: the ledger refuses it unless it is the one registered.
+    public var verifyingKey: [UInt8]? { publicKey }
+
     public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
         try key.signature(for: bytes)
     }

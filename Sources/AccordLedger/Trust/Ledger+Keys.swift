@@ -96,7 +96,7 @@ extension Session {
     /// key, an actor that the signing key was not registered for.
     func checkSigner() throws {
         guard let signer = recorder.signer else { return }
-        let seq = try Keys.requireRegistered(signer.keyName, publicKey: (signer as? KeySigner)?.publicKey, in: db,
+        let seq = try Keys.requireRegistered(signer.keyName, publicKey: signer.verifyingKey, in: db,
                                              prefix: "\(option: .signWith): ", purpose: "sign entries")
         guard try hasAdminKeys() else { return }
         guard let entry = try entry(seq), case .keyRegister(let registration) = entry.payload, registration.name == signer.keyName else {

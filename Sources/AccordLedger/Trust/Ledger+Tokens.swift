@@ -85,20 +85,10 @@ extension Ledger {
     }
 
     /// Revokes a token: requests made with it are refused from this entry on.
-    /// - Throws: ``LedgerError`` `.invalid` for an unknown or revoked token.
+    /// - Throws: ``LedgerError`` `.notFound(.token)` for a token never
+    ///   issued, `.conflict` with the revoking entry for one already revoked.
     public func revokeToken(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
-        let reason = try TextRules.optionalText(reason, field: .reason)
-        return try record(recorder) { session in
-            var known = false
-            var revoked: Int64?
-            try session.db.forEach("SELECT revoked_seq FROM tokens WHERE name = ?", [name]) { row in
-                known = true
-                revoked = row.optionalInt64(0)
-            }
-            guard known else { throw LedgerError.invalid(.name, "\(Field.name): no token named '\(TextRules.printable(name))' was issued") }
-            if let revoked { throw LedgerError.invalid(.name, "\(Field.name): token \(name) was already revoked by entry \(revoked)") }
-            return try session.append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
-        }
+        try record(.revokeToken(name: name, reason: reason), as: recorder)
     }
 
     /// Every token issued, in the order issued (revoked ones included), read
@@ -151,6 +141,23 @@ extension Ledger {
             index += 3
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Session {
+    /// Appends a token's revocation (`reason` already validated).
+    func revokeToken(_ name: String, reason: String?) throws -> Recorded {
+        var known = false
+        var revoked: Int64?
+        try db.forEach("SELECT revoked_seq FROM tokens WHERE name = ?", [name]) { row in
+            known = true
+            revoked = row.optionalInt64(0)
+        }
+        guard known else {
+            throw LedgerError.notFound(.token, name, "\(Field.name): no token named '\(TextRules.printable(name))' was issued")
+        }
+        if let revoked { throw LedgerError.conflict(revoked, "\(Field.name): token \(name) was already revoked by entry \(revoked)") }
+        return try append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
     }
 }
 

@@ -18,7 +18,7 @@ struct KeyCommand: ParsableCommand {
             carries the new key's proof of possession (a request its holder makes with `accord key request`), and a \
             signed entry's actor is its key's name or an actor it was registered for.
             """,
-        subcommands: [Generate.self, Request.self, Register.self, Admin.self, Revoke.self])
+        subcommands: [Generate.self, Request.self, Register.self, Admin.self, Revoke.self, SignClaim.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate", 

@@ -13,6 +13,7 @@ struct CommandLinePhrasing: Phrasing {
             case .party, .agreement, .commitment, .guarantee: "\(entity.rawValue) id"
             case .entry: "entry"
             case .key: "key name"
+            case .token: "token name"
             }
         case .partyKind: "party kind"
         case .respondWithinDays: "respond-within-days"
@@ -63,13 +64,14 @@ struct CommandLinePhrasing: Phrasing {
             switch entity {
             case .party: "; add it with `accord party add \(id) --name …`"
             case .agreement, .commitment, .guarantee: "; add it with `accord \(entity.rawValue) add`"
-            case .entry, .key: ""
+            case .entry, .key, .token: ""
             }
         case .list(let entity):
             switch entity {
             case .party, .agreement, .commitment, .guarantee: "; list them with `accord \(entity.rawValue) list`"
             case .entry: "; list them with `accord journal`"
             case .key: "; list them with `accord key list`"
+            case .token: "; list them with `accord token list`"
             }
         case .replaceDemo: "; pass --force to replace it with the demo ledger, or --db to choose another file"
         case .reportBreach: "; report one with `accord breach`"

@@ -1,0 +1,118 @@
+import AccordLedger
+import Foundation
+
+/// Reads, rendered as the command line renders them (`GET /v1/report` is
+/// byte for byte `accord report --format json`), each inside one read
+/// transaction on one of the host's readers.
+extension EngineAdapter {
+    static func render(_ request: ReadRequest, ledger: Ledger) throws -> ReadBody {
+        switch request {
+        case .report(let parameters):
+            let report = try ledger.report(try reportOptions(parameters))
+            let output = TextOutput(collecting: ())
+            report.render(.json, to: output)
+            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: report.commitments.count)
+        case .breaches(let parameters):
+            let list = try ledger.breaches(try breachQuery(parameters))
+            return json(list.json, rows: list.breaches.count)
+        case .commitments(let agreement, let party, let at):
+            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try at.map { try moment($0, .at) })
+            return rendered(rows, .json)
+        case .commitment(let id, let at, let minConfidence):
+            let options = try reportOptions(ReportParameters(at: at, minConfidence: minConfidence))
+            let detail = try ledger.commitmentDetail(id, options: options)
+            let output = TextOutput(collecting: ())
+            detail.render(.json, header: true, to: output)
+            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: 1)
+        case .history(let entry, let asOf):
+            let result = try ledger.history(of: entry, asOf: try asOf.map { try asOfValue($0) })
+            return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
+        case .export(let table, let format, let asOf, let at, let status):
+            guard let exportTable = ExportTable(rawValue: table) else {
+                throw ServiceError(.notFound, "no export table '\(table)'; use one of "
+                                   + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",
+                                        allowed: [.csv, .tsv, .json, .ndjson, .geojson])
+            if exportFormat == .geojson && !exportTable.holdsRecords {
+                throw ServiceError(.invalid(field: "format"),
+                                   "format: geojson applies to verifications and breaches (records with a location), not \(table)")
+            }
+            var options = ExportOptions()
+            options.asOf = try asOf.map { try asOfValue($0) }
+            options.at = try at.map { try moment($0, .at) }
+            if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
+            if !exportTable.holdsRecords, at != nil || status != nil {
+                throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
+                                   "at and status apply to verifications and breaches, not \(table)")
+            }
+            let output = TextOutput(collecting: ())
+            guard let outputFormat = exportFormat.rows else {
+                // GeoJSON: the located records as one FeatureCollection, as `accord export --format geojson`.
+                let writer = GeoJSONWriter(columns: exportTable.columns, output: output)
+                try ledger.export(exportTable, options: options) { writer.write($0) }
+                writer.finish()
+                return ReadBody(contentType: "application/geo+json", bytes: Array(output.collected.utf8), rows: writer.written)
+            }
+            let writer = RowWriter(format: outputFormat, columns: exportTable.columns.map(Column.init), output: output)
+            var rows = 0
+            try ledger.export(exportTable, options: options) { row in
+                rows += 1
+                writer.write(row)
+            }
+            writer.finish()
+            return ReadBody(contentType: mediaType(outputFormat), bytes: Array(output.collected.utf8), rows: rows)
+        case .brief(let format, let report, let since):
+            let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
+            let options = BriefingOptions(report: try reportOptions(report), since: try since.map { try moment($0, .since) },
+                                          database: NSStringLike(text: ledger.path).lastComponent, format: briefingFormat)
+            let briefing = try ledger.briefing(options)
+            return ReadBody(contentType: briefingFormat == .html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
+                            bytes: Array(briefing.rendered(briefingFormat).utf8), rows: briefing.report.commitments.count)
+        case .journal:
+            var bytes: [UInt8] = []
+            var rows = 0
+            try ledger.exportJournal { entry in
+                entry.write(to: &bytes, pretty: false)
+                bytes.append(10)
+                rows += 1
+            }
+            return ReadBody(contentType: "application/x-ndjson", bytes: bytes, rows: rows)
+        case .inclusionProof(let seq, let size):
+            let seqNumber = try number(seq, "seq")
+            let sizeNumber = try size.map { try number($0, "size") }
+            do {
+                return json(try ledger.inclusionProof(seq: seqNumber, size: sizeNumber).json, rows: 1)
+            } catch let error as LedgerError {
+                // The engine's fields: the entry is the request's seq, the tree size its size.
+                switch error.kind {
+                case .invalid(.entry?): throw ServiceError(.invalid(field: "seq"), error.message(APIPhrasing()))
+                case .invalid(.treeSize?): throw ServiceError(.invalid(field: "size"), error.message(APIPhrasing()))
+                default: throw error
+                }
+            }
+        case .consistencyProof(let old, let new):
+            let oldNumber = try number(old, "old")
+            let newNumber = try new.map { try number($0, "new") }
+            do {
+                return json(try ledger.consistencyProof(oldSize: oldNumber, newSize: newNumber).json, rows: 1)
+            } catch let error as LedgerError {
+                // Both are tree sizes to the engine: new is at fault when it is outside the ledger.
+                guard case .invalid(.treeSize?) = error.kind else { throw error }
+                let head = try ledger.consistencyProof(oldSize: 1).newSize
+                let newIsBad = newNumber.map { $0 < 1 || $0 > head } ?? false
+                throw ServiceError(.invalid(field: newIsBad ? "new" : "old"),
+                                   (newIsBad ? "new: " : "old: ") + error.message(APIPhrasing()))
+            }
+        case .checkpoint:
+            let proof = try ledger.consistencyProof(oldSize: 1)
+            return json(.object([("treeSize", .int(proof.newSize)), ("root", .string(proof.newRoot.hex)), ("note", .null)]))
+        }
+    }
+}
+
+/// The last path component, for the brief's footer.
+private struct NSStringLike {
+    let text: String
+    var lastComponent: String { text.split(separator: "/").last.map(String.init) ?? text }
+}
