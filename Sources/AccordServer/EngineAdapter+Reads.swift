@@ -1,4 +1,5 @@
 import AccordLedger
+import AccordPresentation
 import Foundation
 
 /// Reads, rendered as the command line renders them (`GET /v1/report` is
@@ -16,7 +17,7 @@ extension EngineAdapter {
             let list = try ledger.breaches(try breachQuery(parameters))
             return json(list.json, rows: list.breaches.count)
         case .commitments(let agreement, let party, let at):
-            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try at.map { try moment($0, .at) })
+            let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try QueryInput(at: at).atMoment())
             return rendered(rows, .json)
         case .commitment(let id, let at, let minConfidence):
             let options = try reportOptions(ReportParameters(at: at, minConfidence: minConfidence))
@@ -25,7 +26,7 @@ extension EngineAdapter {
             detail.render(.json, header: true, to: output)
             return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: 1)
         case .history(let entry, let asOf):
-            let result = try ledger.history(of: entry, asOf: try asOf.map { try asOfValue($0) })
+            let result = try ledger.history(of: entry, asOf: try QueryInput(asOf: asOf).asOfPoint())
             return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
         case .export(let table, let format, let asOf, let at, let status):
             guard let exportTable = ExportTable(rawValue: table) else {
@@ -38,9 +39,7 @@ extension EngineAdapter {
                 throw ServiceError(.invalid(field: "format"),
                                    "format: geojson applies to verifications and breaches (records with a location), not \(table)")
             }
-            var options = ExportOptions()
-            options.asOf = try asOf.map { try asOfValue($0) }
-            options.at = try at.map { try moment($0, .at) }
+            var options = try ExportOptions(QueryInput(at: at, asOf: asOf))
             if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
             if !exportTable.holdsRecords, at != nil || status != nil {
                 throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
@@ -64,7 +63,7 @@ extension EngineAdapter {
             return ReadBody(contentType: mediaType(outputFormat), bytes: Array(output.collected.utf8), rows: rows)
         case .brief(let format, let report, let since):
             let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
-            let options = BriefingOptions(report: try reportOptions(report), since: try since.map { try moment($0, .since) },
+            let options = BriefingOptions(report: try reportOptions(report), since: try QueryInput(since: since).sinceMoment(),
                                           database: NSStringLike(text: ledger.path).lastComponent, format: briefingFormat)
             let briefing = try ledger.briefing(options)
             return ReadBody(contentType: briefingFormat == .html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
