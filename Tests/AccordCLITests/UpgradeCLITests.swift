@@ -50,7 +50,7 @@ struct UpgradeCLITests {
         #expect(refused.status == 66 && refused.stderr.contains("accord migrate"), "\(refused.stderr)")
 
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 11"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 12"), "\(migrate.stderr)")
         // The old entries are untouched; one entry records the upgrade and carries the first state root.
         let rows = try Attacker.sql(db, "SELECT seq, hex(entry), hex(leaf_hash) FROM journal ORDER BY seq;")
         #expect(Array(rows.prefix(35)) == oldRows)

@@ -1,4 +1,4 @@
-import AccordLedger
+@testable import AccordLedger
 import AccordServer
 import AccordTrust
 import Crypto
@@ -117,6 +117,37 @@ import FoundationNetworking
 
     /// A signature that is not the key's over the claim these fields make now
     /// is 422 at `/signature`, and nothing is written.
+    /// A signature anyone can read back from the journal records its claim
+    /// once: sent again (a retry, or a stolen token with a copied signature)
+    /// it answers the entry that holds it and writes nothing.
+    @Test func aSignedClaimIsRecordedOnce() async throws {
+        let signed = try Signed()
+        let (app, service) = try await signed.fixture.application()
+        defer { Task { await service.close() } }
+        let token = try #require(signed.bound[.monitor])
+        let fields = #""commitment":"UA-release","quantity":5,"observed":"2025-05-27","source":"Lviv field office""#
+        try await app.test(.router) { client in
+            let prepared = try await send(client, "/v1/verifications?prepare=true", token: token, body: Self.body(fields))
+            let signature = try signed.sign(try claimBytes(prepared))
+            let first = try await send(client, "/v1/verifications", token: token, body: Self.body(fields, signature: signature))
+            #expect(first.status == .created, "\(String(buffer: first.body))")
+            let seq = try #require(try object(first)["seq"] as? Int)
+            let after = try signed.fixture.journalDigest()
+            for _ in 0..<2 {
+                let again = try await send(client, "/v1/verifications", token: token, body: Self.body(fields, signature: signature))
+                #expect(again.status == .ok, "\(String(buffer: again.body))")
+                #expect(try object(again)["seq"] as? Int == seq)
+                #expect(try object(again)["status"] as? String == "already recorded")
+            }
+            #expect(try signed.fixture.journalDigest() == after, "nothing written by the copies")
+            // The same signature over other fields is still refused.
+            let other = #""commitment":"UA-release","quantity":6,"observed":"2025-05-27","source":"Lviv field office""#
+            let refused = try await send(client, "/v1/verifications", token: token, body: Self.body(other, signature: signature))
+            #expect(refused.status == .unprocessableContent)
+            #expect(try pointer(refused) == "/signature")
+        }
+    }
+
     @Test func signaturesThatDoNotVerify() async throws {
         let signed = try Signed()
         let fixture = signed.fixture
@@ -257,7 +288,8 @@ import FoundationNetworking
         let signing = try LiveServer.accord(["key", "sign-claim", "--key", keyFile, "--claim", claim])
         #expect(signing.status == 0, "\(signing.stderr)")
         #expect(signing.stderr.contains("a verification claim, as actor field-lviv"), "\(signing.stderr)")
-        #expect(signing.stderr.contains("source: Lviv field office"), "\(signing.stderr)")
+        #expect(signing.stderr.contains("  source.name: Lviv field office\n"), "\(signing.stderr)")
+        #expect(signing.stderr.contains("  externalID: lviv-0527\n"), "every field is shown, ids too: \(signing.stderr)")
         let signature = signing.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let recorded = await server.post("/v1/verifications", Self.body(Self.verification, signature: signature), token: token,
                                          session: session)
@@ -272,6 +304,16 @@ import FoundationNetworking
             #expect(refused.stderr.hasPrefix("Error: --claim: ") && refused.stderr.contains(says), "\(what): \(refused.stderr)")
             #expect(refused.stdout.isEmpty)
         }
+        // A claim no recording route prepares (the key's registration) is not signed.
+        let ledger = try Ledger.open(at: fixture.path, readOnly: true)
+        let head = try ledger.consistencyProof(oldSize: 1).newSize
+        let registration = try #require(try (1...head).lazy.compactMap { try Ledger.entry($0, in: ledger.database) }
+            .first { $0.kind == .keyRegister })
+        let keyClaim = Data(registration.signedBytes()).base64EncodedString()
+        let refused = try LiveServer.accord(["key", "sign-claim", "--key", keyFile, "--claim", keyClaim])
+        #expect(refused.status == 65 && refused.stderr.contains("no recording route"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+
         server.signal(SIGTERM)
         #expect(server.wait() == 0)
         let audit = try LiveServer.accord(["--db", fixture.path, "audit"])

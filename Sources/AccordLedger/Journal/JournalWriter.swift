@@ -11,11 +11,17 @@ public protocol EntrySigner: Sendable {
     /// An Ed25519 signature (64 bytes) over what an entry's signature covers
     /// (``Entry/signedBytes()``).
     func sign(_ bytes: [UInt8]) throws -> [UInt8]
+    /// The signature, when it was made before the write (a claim signed
+    /// elsewhere): the ledger records such a claim once, and the same claim
+    /// with the same signature again is the entry that holds it.
+    var presentedSignature: [UInt8]? { get }
 }
 
 extension EntrySigner {
     /// None by default: the registered key alone is checked.
     public var verifyingKey: [UInt8]? { nil }
+    /// None by default: the signature is made when the entry is written.
+    public var presentedSignature: [UInt8]? { nil }
 }
 
 /// What a write transaction appended, once it is final.
@@ -205,6 +211,18 @@ final class JournalWriter {
     /// The entry appended at `seq` in this transaction and not yet written, if any.
     func pendingEntry(_ seq: Int64) -> Entry? {
         pending.flatMap { $0.entry.seq == seq ? $0.entry : nil }
+    }
+
+    /// The entries signed with exactly `signature`, this transaction's last
+    /// one included (it is written only when the next one is, or at the end).
+    func entries(signedWith signature: [UInt8]) throws -> [Entry] {
+        var found: [Entry] = []
+        try db.forEach("SELECT entry FROM journal WHERE signature = ? ORDER BY seq", [signature]) { row in
+            guard let entry = try? Entry.decode(row.blob(0)) else { return }
+            found.append(entry)
+        }
+        if let pending, pending.signature == signature { found.append(pending.entry) }
+        return found
     }
 
     /// Where the writer stands, for ``restore(_:)``.

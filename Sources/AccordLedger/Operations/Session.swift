@@ -76,6 +76,19 @@ final class Session {
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
         try checkSignerOnce()
+        // A claim signed elsewhere is recorded once: sent again (a retry, or
+        // a copy of the signature read from the journal), it is the entry
+        // that holds it. Verified first, so a copied signature over other
+        // fields is refused, not answered with someone else's entry.
+        if let signer = recorder.signer, let given = signer.presentedSignature {
+            let claim = Claim.encode(kind: payload.kind, actor: recorder.actor, payload: payload)
+            _ = try signer.sign(claim)
+            if let held = try writer.entries(signedWith: given).first(where: {
+                $0.signer == signer.keyName && $0.version >= 2 && $0.signedBytes() == claim
+            }) {
+                return .alreadyPresent(seq: held.seq)
+            }
+        }
         try willWrite()
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock)
         return .added(seq: entry.seq, kind: entry.kind)

@@ -133,6 +133,9 @@ public struct ClaimSignature: EntrySigner {
     /// ``publicKey``: the ledger refuses it unless it is the one registered.
     public var verifyingKey: [UInt8]? { publicKey }
 
+    /// ``signature``: a claim with it is recorded once.
+    public var presentedSignature: [UInt8]? { signature }
+
     /// The signature, when it verifies over `bytes`.
     /// - Throws: ``LedgerError`` `.invalid(.signature)` when it does not:
     ///   not a signature over this claim by this key (the fields differ, the

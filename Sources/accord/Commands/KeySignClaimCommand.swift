@@ -42,19 +42,78 @@ extension KeyCommand {
             } catch let error as LedgerError {
                 throw LedgerError(error.kind, "\(source): \(error.message(CommandLinePhrasing()))")
             }
-            printError("Signing with key \(signing.name): a \(decoded.kind.rawValue) claim, as actor \(decoded.actor)")
-            for field in decoded.fields {
+            guard SignClaim.preparedKinds.contains(decoded.kind) else {
+                throw LedgerError(.invalid(.claim), "\(source): a \(decoded.kind.rawValue) claim, which no recording route of "
+                                  + "accord serve prepares; refusing to sign it (keys, tokens and voids are recorded on the "
+                                  + "ledger file, with --sign-with)")
+            }
+            printError("Signing with key \(signing.name): a \(decoded.kind.rawValue) claim, as actor "
+                       + SignClaim.printable(decoded.actor) + ". Every field it holds (quantities in the commitment's "
+                       + "smallest unit: 5.00 of a commitment with 2 decimals is 500):")
+            for field in SignClaim.fields(of: decoded.payload) {
                 printError("  \(field.name): \(SignClaim.printable(field.value))")
             }
             print(ByteEncoding.base64(try signing.signature(for: bytes)))
         }
 
-        /// `text` as one terminal line: control characters shown as `?`, at most 200 characters.
+        /// The kinds of entry the recording routes of `accord serve` prepare
+        /// for a key-bound token: nothing else is signed from a prepared claim.
+        static let preparedKinds: Set<EntryKind> = [
+            .partyAdd, .agreementAdd, .commitmentAdd, .commitmentWithdraw, .guaranteeAdd, .guaranteeInvoke, .amendment,
+            .verification, .breach, .corroboration, .correction, .retraction, .dispute, .adjudication,
+        ]
+
+        /// `text` as one terminal line, whole: control, invisible and
+        /// bidirectional characters escaped (`\u{202e}`), nothing cut.
         static func printable(_ text: String) -> String {
-            let shown = String(text.unicodeScalars.prefix(200).map { scalar -> Character in
-                scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) ? "?" : Character(scalar)
-            })
-            return text.unicodeScalars.count > 200 ? shown + "…" : shown
+            TextRules.printable(text, limit: Int.max)
+        }
+
+        /// Every field of `payload`, as stored, by its path (`measure.quantity`,
+        /// `source.name`): read from the value itself, so no field can be left
+        /// out of what the signer is shown. Absent optional fields are left out.
+        static func fields(of payload: Payload) -> [(name: String, value: String)] {
+            var fields: [(name: String, value: String)] = []
+            let top = Mirror(reflecting: payload)
+            for child in top.children { collect(child.value, path: "", into: &fields) }
+            return fields
+        }
+
+        private static func collect(_ value: Any, path: String, into fields: inout [(name: String, value: String)]) {
+            let name = path.isEmpty ? "value" : path
+            switch value {
+            case let text as String: fields.append((name, text)); return
+            case let flag as Bool: fields.append((name, flag ? "yes" : "no")); return
+            case let number as any BinaryInteger: fields.append((name, "\(number)")); return
+            case let number as Double: fields.append((name, "\(number)")); return
+            case let moment as Moment: fields.append((name, moment.text)); return
+            case let quantity as Quantity: fields.append((name, "\(quantity.units)")); return
+            case let hash as Hash32: fields.append((name, hash.hex)); return
+            case let bytes as [UInt8]: fields.append((name, bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined())); return
+            case let word as any RawRepresentable<String>: fields.append((name, word.rawValue)); return
+            default: break
+            }
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .optional:
+                if let some = mirror.children.first { collect(some.value, path: path, into: &fields) }
+            case .enum:
+                guard let payload = mirror.children.first else {
+                    fields.append((name, "\(value)"))
+                    return
+                }
+                collect(payload.value, path: join(path, payload.label ?? "value"), into: &fields)
+            case .collection, .set:
+                if mirror.children.isEmpty { fields.append((name, "(none)")) }
+                for (index, child) in mirror.children.enumerated() { collect(child.value, path: "\(name)[\(index)]", into: &fields) }
+            default:
+                if mirror.children.isEmpty { fields.append((name, "\(value)")) }
+                for child in mirror.children { collect(child.value, path: join(path, child.label ?? "value"), into: &fields) }
+            }
+        }
+
+        private static func join(_ path: String, _ label: String) -> String {
+            path.isEmpty ? label : path + "." + label
         }
 
         /// Standard input as text, refusing more than `limit` bytes.
