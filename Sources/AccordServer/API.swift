@@ -20,6 +20,7 @@ struct API: Sendable {
             let wrapped: @Sendable (Request, AccordContext) async throws -> Response = { request, context in
                 let caller = try route.authorize(context)
                 if let caller { try API.refuseUnsigned(caller, route) }
+                try API.checkIdempotencyHeader(request, route: route)
                 var context = context
                 context.query = try QueryParameters(request, route: route)
                 return try await handler(request, context, caller)
@@ -56,6 +57,8 @@ struct API: Sendable {
     // MARK: Writes
 
     func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+        // A declared length over the cap is refused before anything is read.
+        try API.refuseDeclaredLength(request, limit: limit)
         var request = request
         let buffer: ByteBuffer
         do {
@@ -69,7 +72,8 @@ struct API: Sendable {
     func requireJSON(_ request: Request) throws {
         guard let type = request.headers[.contentType] else { return }
         let media = type.split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() } ?? ""
-        guard media == "application/json" || media.hasSuffix("+json") else {
+        // application/json, or a structured syntax suffix of it (application/problem+json); not text/plain+json.
+        guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
             throw Problem(.unsupportedMediaType, "send the body as application/json, not \(media)")
         }
     }
@@ -85,24 +89,20 @@ struct API: Sendable {
         let idempotency = prepare ? nil : try API.idempotencyKey(request, path: path, body: bytes, actor: caller.name)
         let result = await service.write([WriteRequest(body.operation, actor: caller.name, idempotency: idempotency,
                                                        signing: signing)])[0]
-        return try await answer(result, request: request, signer: caller.key)
+        return try await answer(result, request: request, signer: caller.key, fields: body.fields)
     }
 
     static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
     static let contentSecurityPolicy = HTTPFields.Element.Name("Content-Security-Policy")!
     static let idempotencyKeyField = HTTPFields.Element.Name("Idempotency-Key")!
+    /// `Accord-Verified: false; REASON` on an answer the audit cannot vouch for (the access log).
+    static let accessLogVerifiedField = HTTPFields.Element.Name("Accord-Verified")!
 
     /// The request's `Idempotency-Key`, with the SHA-256 of the route and body
     /// it came with; nil when the header is absent.
-    /// - Throws: ``Problem`` 400 for a key that is empty, longer than 200
-    ///   bytes, not visible ASCII, or given twice.
+    /// - Throws: ``Problem`` 400 for a malformed key (``idempotencyHeader(_:)``).
     static func idempotencyKey(_ request: Request, path: String, body: [UInt8], actor: String) throws -> IdempotencyKey? {
-        let values = request.headers[values: idempotencyKeyField]
-        guard let key = values.first else { return nil }
-        guard values.count == 1 else { throw Problem(.malformed, "Idempotency-Key: give it once") }
-        guard !key.isEmpty, key.utf8.count <= 200, key.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
-            throw Problem(.malformed, "Idempotency-Key: give 1 to 200 visible ASCII characters (a UUID, for example)")
-        }
+        guard let key = try idempotencyHeader(request) else { return nil }
         var hasher = SHA256()
         hasher.update(data: Array("POST \(path)\n".utf8))
         hasher.update(data: body)
@@ -111,7 +111,8 @@ struct API: Sendable {
 
     /// A receipt: 201 for a new entry, 200 for a harmless retry; 200 with
     /// the claim for a prepared write; or the problem.
-    func answer(_ result: Result<WriteOutcome, ServiceError>, request: Request, signer: String? = nil) async throws -> Response {
+    func answer(_ result: Result<WriteOutcome, ServiceError>, request: Request, signer: String? = nil,
+                fields: RequestFields? = nil) async throws -> Response {
         switch result {
         case .success(.prepared(let claim)):
             return API.prepared(claim, signer: signer)
@@ -120,6 +121,9 @@ struct API: Sendable {
             return API.json(receipt.recorded ? .created : .ok, receipt.json.serialized())
         case .failure(let error):
             var problem = Problem(error)
+            if case .notFound = error.kind, let id = error.id, let pointer = fields?.pointer(holding: id) {
+                problem.pointer = pointer  // the body field that named what does not exist
+            }
             if case .conflict(let existing?) = error.kind {
                 // The record already under that id, as ODK Central shows a reused instance id.
                 var members: [(String, ProblemValue)] = [("seq", .int(existing))]
@@ -157,6 +161,7 @@ struct API: Sendable {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
         let name = try PathParameter.get("name", context)
         let reason = context.query["reason"]
+        try await refuseRevokingLastAdmin(name)
         let result = await service.write([WriteRequest(.revokeToken(name: name, reason: reason), actor: caller.name)])[0]
         if case .failure(let error) = result, case .conflict(let revoked?) = error.kind {
             // DELETE is idempotent: a repeat answers 200 with the revocation's receipt.
@@ -192,9 +197,7 @@ struct API: Sendable {
         }
         let keepGoing = try context.query.flag("keepGoing") ?? false
         let limit = limits.maxImportBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw Problem(.tooLarge, "the body is larger than \(limit) bytes, the most this route accepts")
-        }
+        try API.refuseDeclaredLength(request, limit: limit)
         // The body goes to a scratch file as it arrives; the import starts once it is all there.
         let upload = try await SpooledUpload.spool(request.body, limit: limit, directory: scratchDirectory)
         // The importer itself refuses a row of a kind the role may not record
@@ -301,6 +304,9 @@ struct API: Sendable {
         } catch let error as ServiceError {
             var problem = Problem(error)
             if case .invalid(let field?) = error.kind { problem.pointer = "/" + field }
+            if case .notFound = error.kind, let id = error.id, let name = query.name(holding: id) {
+                problem = QueryParameters.problem(.notFound, name, problem.detail)  // the query parameter that named it
+            }
             if logged, let caller { try? await log(caller, route, request, context, status: Int(problem.status.code), rows: nil) }
             throw problem
         }
@@ -310,7 +316,7 @@ struct API: Sendable {
     /// read it (known parameters only: nothing else a client sends is kept).
     func log(_ caller: Caller, _ route: Route, _ request: Request, _ context: AccordContext, status: Int, rows: Int?) async throws {
         let record = AccessRecord(at: Timestamp.system().iso8601, actor: caller.name, role: caller.role.rawValue,
-                                  method: route.method.rawValue, route: request.uri.path, query: context.query.logged,
+                                  method: route.method.rawValue, route: try API.loggedRoute(route, context), query: context.query.logged,
                                   status: status, rows: rows.map(Int64.init))
         do {
             try await service.recordAccess(record)
@@ -332,10 +338,12 @@ struct API: Sendable {
                 ("id", .int(record.id)), ("at", .string(record.at)), ("actor", .string(record.actor)), ("role", .string(record.role)),
                 ("method", .string(record.method)), ("route", .string(record.route)),
                 ("query", record.query.map { .string($0) } ?? .null), ("status", .int(Int64(record.status))),
-                ("rows", record.rows.map { .int($0) } ?? .null),
+                ("rows", record.rows.map { .int($0) } ?? .null), ("verified", .bool(false)),
             ])
         }
-        return API.json(.ok, ProblemValue.array(items).serialized())
+        var response = API.json(.ok, ProblemValue.array(items).serialized())
+        response.headers[API.accessLogVerifiedField] = "false; " + API.accessLogUnverified
+        return response
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

@@ -24,10 +24,14 @@ public struct AccordContext: AuthRequestContext, RequestContext {
     public var identity: Caller?
     /// The request's query, read for the matched route (before its handler runs).
     var query = QueryParameters.empty
+    /// The client's IP address (nil when the connection has none): what
+    /// requests without a valid token are rate limited by.
+    let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 
@@ -133,12 +137,19 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
     let metrics: ServerMetrics
 
     func authenticate(request: Request, context: AccordContext) async throws -> Caller? {
-        guard let token = TokenAuthenticator.bearer(request.headers[.authorization]) else { return nil }
-        try await tokens.refreshIfStale(from: service)
-        guard let caller = tokens.caller(for: token) else { return nil }
-        if let wait = limiter.admit(caller.name) {
-            metrics.rejected("rate-limited")
-            var problem = Problem(.rateLimited, "token \(caller.name) made more than \(limiter.rate) requests a second; "
+        var caller: Caller?
+        if let token = TokenAuthenticator.bearer(request.headers[.authorization]) {
+            try await tokens.refreshIfStale(from: service)
+            caller = tokens.caller(for: token)
+        }
+        // A valid token is limited by its name; a request without one (no token,
+        // a guessed or revoked one) by the address it comes from.
+        let address = context.clientAddress ?? "an unknown address"
+        let key = caller.map { "token:" + $0.name } ?? "address:" + address
+        if let wait = limiter.admit(key) {
+            let who = caller.map { "token \(TextRules.printable($0.name))" } ?? "\(address), without a valid token,"
+            // Thrown as the problem itself: the middleware counts it under rate-limited.
+            var problem = Problem(.rateLimited, "\(who) made more than \(limiter.rate) requests a second; "
                                   + "retry after \(Int(wait.rounded(.up))) s")
             problem.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             throw problem

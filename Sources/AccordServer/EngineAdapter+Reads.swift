@@ -30,7 +30,7 @@ extension EngineAdapter {
             return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
         case .export(let table, let format, let asOf, let at, let status):
             guard let exportTable = ExportTable(rawValue: table) else {
-                throw ServiceError(.notFound, "no export table '\(table)'; use one of "
+                throw ServiceError(.notFound, "no export table '\(TextRules.printable(table, limit: 40))'; use one of "
                                    + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",

@@ -81,7 +81,7 @@ extension EngineAdapter {
         guard let error = error as? LedgerError else { return ServiceError(.failure, "\(error)") }
         let message = error.message(APIPhrasing())
         switch error.kind {
-        case .notFound: return ServiceError(.notFound, message)
+        case .notFound(_, let id): return ServiceError(.notFound, message, id: id)
         case .conflict(.entry(let seq)): return ServiceError(.conflict(existing: seq), message)
         case .conflict(.file), .conflict(.state): return ServiceError(.conflict(existing: nil), message)
         case .invalid(let field): return ServiceError(.invalid(field: field.map(apiName)), message)
@@ -109,10 +109,46 @@ extension EngineAdapter {
     }
 }
 
-/// Fields named as the API names them, hints left out (the API offers no
-/// commands).
+/// Fields named as the API names them; hints as the request to make, or the
+/// command to run on the ledger file for what the API does not offer.
 struct APIPhrasing: Phrasing {
     func name(_ field: Field) -> String { EngineAdapter.apiName(field) }
     func option(_ field: Field) -> String { EngineAdapter.apiName(field) }
-    func hint(_ hint: Hint) -> String { "" }
+
+    func hint(_ hint: Hint) -> String {
+        switch hint {
+        case .audit, .auditLedger, .auditExamines: "; run `accord audit` on the ledger file"
+        case .auditAndRestore: "; run `accord audit` on the ledger file and restore it from a copy"
+        case .add(let entity, _):
+            switch entity {
+            case .party, .agreement, .commitment, .guarantee: "; add it with POST /v1/\(Self.plural(entity))"
+            case .entry, .key, .token: ""
+            }
+        case .list(let entity):
+            switch entity {
+            case .commitment: "; list them with GET /v1/commitments"
+            case .party, .agreement, .guarantee: "; GET /v1/report lists them"
+            case .entry: "; GET /v1/journal lists them"
+            case .key, .token: ""
+            }
+        case .correct(let id): "record them with POST /v1/corrections with entry \(id) and a reason"
+        case .correctLater(let id): "POST /v1/corrections with entry \(id) changes it"
+        case .retractAndRecord(let id): "POST /v1/retractions with entry \(id), then record the new one"
+        case .reportBreach: "; report one with POST /v1/breaches"
+        case .registerKey(let name): "; register its public key with `accord key register \(name)` on the ledger file"
+        case .registerAdminKey, .requestAdminRole, .registerAnotherAdmin, .newKeyRequest, .adminRegistersAdmin,
+             .proveKeyPossession, .keyRequestFormat, .giveAdminKey, .generateKey, .usePrivateKey:
+            "; keys are managed with `accord key` on the ledger file"
+        case .importJSONLines: "; send JSON Lines (one object per line) as application/x-ndjson"
+        case .mayBeJSONLines: " (if the body is JSON Lines, send it as application/x-ndjson)"
+        case .initialise, .createLedger, .createLedgerHere, .migrate, .replaceDemo: ""
+        }
+    }
+
+    static func plural(_ entity: Entity) -> String {
+        switch entity {
+        case .party: "parties"
+        default: entity.rawValue + "s"
+        }
+    }
 }

@@ -1,3 +1,6 @@
+import AccordLedger
+import Foundation
+
 /// A JSON value as a request body holds it; numbers keep the text they were
 /// written with (`12.50` stays `12.50`), so the engine parses quantities itself.
 indirect enum JSONBody: Equatable, Sendable {
@@ -218,7 +221,7 @@ struct RequestFields {
             throw Problem(.malformed, "the body must be a JSON object")
         }
         for (key, _) in pairs where !allowed.contains(key) {
-            throw Problem(.invalid, "unknown field '\(key)'; the fields are \(allowed.sorted().joined(separator: ", "))",
+            throw Problem(.invalid, "unknown field '\(TextRules.printable(key, limit: 40))'; the fields are \(allowed.sorted().joined(separator: ", "))",
                           pointer: "/" + RequestFields.escapePointer(key))
         }
         members = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
@@ -273,5 +276,24 @@ struct RequestFields {
             }
         default: throw Problem(.invalid, "\(name) must be a list of strings", pointer: "/" + name)
         }
+    }
+
+    /// The JSON pointer of the member (or list item) whose text is `value`:
+    /// where an id the ledger does not know was given; nil when none is.
+    func pointer(holding value: String) -> String? {
+        func holds(_ item: JSONBody) -> Bool {
+            switch item {
+            case .string(let text), .number(let text):
+                text == value || text.trimmingCharacters(in: .whitespaces) == value
+            default: false
+            }
+        }
+        for name in members.keys.sorted() {
+            guard let member = members[name] else { continue }
+            let escaped = "/" + RequestFields.escapePointer(name)
+            if holds(member) { return escaped }
+            if case .array(let items) = member, let index = items.firstIndex(where: holds) { return "\(escaped)/\(index)" }
+        }
+        return nil
     }
 }

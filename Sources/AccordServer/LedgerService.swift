@@ -168,9 +168,13 @@ public struct ServiceError: Error, Sendable, Equatable {
 
     public var kind: Kind
     public var message: String
+    /// For ``Kind/notFound``: the id that names nothing, as the request gave
+    /// it (so the front end can point at the field that held it).
+    public var id: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, id: String? = nil) {
         self.kind = kind
         self.message = message
+        self.id = id
     }
 }

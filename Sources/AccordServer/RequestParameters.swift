@@ -1,3 +1,4 @@
+import AccordLedger
 import Foundation
 import Hummingbird
 
@@ -55,7 +56,7 @@ struct QueryParameters: Sendable {
                 throw QueryParameters.problem(.malformed, name, "\(name): the value is not valid percent-encoded UTF-8")
             }
             guard known.contains(name) else {
-                let printable = String(name.unicodeScalars.prefix(40).map { $0.value < 0x20 ? "?" : Character($0) })
+                let printable = TextRules.printable(name, limit: 40)
                 let takes = known.isEmpty ? "this route takes no query parameters"
                     : "this route takes " + known.joined(separator: ", ")
                 throw QueryParameters.problem(.invalid, printable, "unknown query parameter '\(printable)'; \(takes)")
@@ -68,6 +69,11 @@ struct QueryParameters: Sendable {
     }
 
     subscript(_ name: String) -> String? { values[name] }
+
+    /// The parameter whose value is `value` (where an unknown id was given), first in the route's order.
+    func name(holding value: String) -> String? {
+        known.first { name in values[name].map { $0 == value || $0.trimmingCharacters(in: .whitespaces) == value } ?? false }
+    }
 
     /// The parameters as the access log keeps them: known names only, in the
     /// route's order, percent-encoded again; nil when none was given.

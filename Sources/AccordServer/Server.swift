@@ -17,8 +17,10 @@ public struct ServerLimits: Sendable {
     /// The largest JSON body a recording route takes.
     public var maxBodyBytes = 64 * 1024
     /// The largest body `POST /v1/import` takes (spooled to a scratch file
-    /// as it arrives, never held in memory).
-    public var maxImportBytes = 256 * 1024 * 1024
+    /// as it arrives, never held in memory). An import holds the writer while
+    /// it runs, so the cap also bounds how long every other write waits:
+    /// 32 MiB is about 300,000 rows, a few seconds (docs/ARCHITECTURE.md).
+    public var maxImportBytes = 32 * 1024 * 1024
     /// Requests a second per token (0: no limit), and the burst allowed.
     public var rate: Double = 100
     public var burst: Double = 200

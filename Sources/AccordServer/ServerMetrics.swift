@@ -75,6 +75,8 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = monotonicNanoseconds()
         var response: Response
         var actor = "-"
+        // A 500: logged at error level besides the request line.
+        var failure: Problem?
         do {
             var context = context
             context.identity = try await authenticator.authenticate(request: request, context: context)
@@ -82,6 +84,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let problem as Problem {
             metrics.rejected(problem.kind.rawValue)
+            if problem.status.code >= 500, problem.kind != .busy, problem.kind != .unavailable { failure = problem }
             response = try problem.response(from: request, context: context)
         } catch let error as HTTPResponseError {
             let kind: Problem.Kind
@@ -92,6 +95,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             case 400..<500: kind = .malformed
             default: kind = .failure
             }
+            if kind == .failure { failure = Problem(.failure, "\(error)") }
             var problem: Problem
             let allowed = Route.methods(at: request.uri.path)
             if kind == .notFound || kind == .methodNotAllowed, !allowed.isEmpty {
@@ -108,12 +112,20 @@ struct RequestLogMiddleware: RouterMiddleware {
             response = try problem.response(from: request, context: context)
         } catch {
             metrics.rejected(Problem.Kind.failure.rawValue)
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            failure = Problem(.failure, "the server failed: \(error)")
             response = try Problem(.failure, "the server failed: \(error)").response(from: request, context: context)
         }
         let route = context.endpointPath ?? "unmatched"
         let elapsed = monotonicNanoseconds() - start
         metrics.observe(route: route, method: request.method.rawValue, nanoseconds: elapsed)
+        if let failure {
+            // A ledger altered with other tools, or a server failure: an operator must look. The
+            // line carries the request id (the logger's metadata) and the problem, never a token or body.
+            context.logger.error("request failed", metadata: [
+                "route": "\(route)", "method": "\(request.method.rawValue)", "actor": "\(actor)",
+                "status": "\(response.status.code)", "problem": "\(failure.kind.type)", "detail": "\(failure.detail)",
+            ])
+        }
         context.logger.info("request", metadata: [
             "route": "\(route)", "method": "\(request.method.rawValue)", "actor": "\(actor)",
             "status": "\(response.status.code)", "latency_ms": "\(Double(elapsed / 1000) / 1000)",

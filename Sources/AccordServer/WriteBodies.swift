@@ -6,6 +6,8 @@ struct RecordingBody {
     var operation: LedgerOperation
     /// `signature`: the base64 Ed25519 signature of the claim, as sent.
     var signature: String?
+    /// The body's fields (to name the one that holds an unknown id).
+    var fields: RequestFields
 }
 
 /// The JSON bodies of the recording routes, read into the engine's
@@ -27,8 +29,10 @@ enum WriteBodies {
         "/v1/verifications": source.union(location).union(["commitment", "quantity", "done", "notDone", "observed", "precision"]),
         "/v1/breaches": source.union(location).union(["commitment", "party", "observed", "precision", "severity", "description"]),
         "/v1/corroborations": source.union(["corroborates"]),
-        "/v1/corrections": source.union(location).union(["entry", "reason", "commitment", "quantity", "done", "notDone",
-                                                         "observed", "precision", "party", "severity", "description"]),
+        // A correction names its record by `entry` and has no external id of its own.
+        "/v1/corrections": source.subtracting(["id"]).union(location).union(["entry", "reason", "commitment", "quantity", "done",
+                                                                             "notDone", "observed", "precision", "party", "severity",
+                                                                             "description"]),
         "/v1/retractions": ["entry", "reason"],
         "/v1/disputes": ["entry", "by", "reason", "source"],
         "/v1/adjudications": ["entry", "ruling", "reason"],
@@ -45,7 +49,7 @@ enum WriteBodies {
     /// - Throws: ``Problem`` `.malformed` or `.invalid` with the field's pointer.
     static func recording(_ path: String, body: [UInt8]) throws -> RecordingBody {
         let f = try RequestFields(body, allowed: (fields[path] ?? []).union(["signature"]))
-        return RecordingBody(operation: try operation(path, f), signature: try f.string("signature"))
+        return RecordingBody(operation: try operation(path, f), signature: try f.string("signature"), fields: f)
     }
 
     static func operation(_ path: String, _ f: RequestFields) throws -> LedgerOperation {

@@ -30,13 +30,29 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Allow a non-loopback --listen: tokens then cross the network in clear.")
     var insecureHTTP = false
     @Option(name: .customLong("max-body"), help: "The largest JSON body, in bytes (default 65536).") var maxBody: Int?
-    @Option(name: .customLong("max-import"), help: "The largest import body, in bytes (default 256 MiB; spooled to a scratch file, not held in memory).") var maxImport: Int?
+    @Option(name: .customLong("max-import"), help: "The largest import body, in bytes (default 32 MiB: an import holds every other write until it ends; spooled to a scratch file, not held in memory).") var maxImport: Int?
     @Option(name: .customLong("rate-limit"), help: "Requests a second per token; 0 for none (default 100).") var rateLimit: Double?
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
     @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp("A registered key: GET /v1/checkpoint signs with it.", valueName: "file"))
     var checkpointKey: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical.")
     var logLevel = "info"
+
+    /// Refuses values the server could not run with (exit 64, before anything is opened).
+    func validate() throws {
+        if let maxBody, maxBody < 1 { throw ValidationError("--max-body \(maxBody): give the largest JSON body in bytes, 1 or more") }
+        if let maxImport, maxImport < 1 {
+            throw ValidationError("--max-import \(maxImport): give the largest import body in bytes, 1 or more")
+        }
+        if let rateLimit, !rateLimit.isFinite || rateLimit < 0 {
+            throw ValidationError("--rate-limit \(rateLimit): give requests a second as a number 0 or more (0: no limit)")
+        }
+        if let idleTimeout, idleTimeout < 1 { throw ValidationError("--idle-timeout \(idleTimeout): give seconds, 1 or more") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--log-level '\(TextRules.printable(logLevel, limit: 40))': give one of \(levels)")
+        }
+    }
 
     func run() async throws {
         var configuration = ServerConfiguration(database: db ?? environment("ACCORD_DB") ?? "accord.sqlite")

@@ -90,7 +90,7 @@ extension Ledger {
                     case .success(let write):
                         session.record(as: write.recorder)
                         attempts.append(try session.attempt(isolated: true) {
-                            try session.once(write.idempotency) { try write.operation.apply(session) }
+                            try session.once(write.idempotency, kind: write.kind) { try write.operation.apply(session) }
                         })
                     }
                 }

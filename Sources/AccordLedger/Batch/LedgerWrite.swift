@@ -28,10 +28,13 @@ struct PreparedWrite {
     /// The recorder with its actor validated (and in NFC, as entries hold it).
     let recorder: Recorder
     let idempotency: IdempotencyKey?
+    /// The kind of entry the operation records (what its idempotency key must name).
+    let kind: EntryKind
 
     /// - Throws: ``LedgerError`` `.invalid` naming the field.
     init(_ write: LedgerWrite) throws {
         operation = try write.operation.prepared()
+        kind = write.operation.entryKind
         var recorder = write.recorder
         recorder.actor = try Ledger.validateActor(recorder.actor)
         self.recorder = recorder

@@ -15,16 +15,58 @@ public struct IdempotencyKey: Sendable, Equatable {
     }
 }
 
+extension IdempotencyKey {
+    /// The kinds of entry a keyed request can record: one per
+    /// ``LedgerOperation`` (``LedgerOperation/entryKind``).
+    public static let recordableKinds: Set<EntryKind> = [
+        .partyAdd, .agreementAdd, .commitmentAdd, .commitmentWithdraw, .guaranteeAdd, .guaranteeInvoke, .verification,
+        .breach, .corroboration, .correction, .retraction, .dispute, .adjudication, .amendment, .void, .tokenRevoke,
+    ]
+}
+
+extension LedgerOperation {
+    /// The kind of entry this operation records.
+    public var entryKind: EntryKind {
+        switch self {
+        case .addParty: .partyAdd
+        case .addAgreement: .agreementAdd
+        case .addCommitment: .commitmentAdd
+        case .withdrawCommitment: .commitmentWithdraw
+        case .addGuarantee: .guaranteeAdd
+        case .invokeGuarantee: .guaranteeInvoke
+        case .log: .verification
+        case .breach: .breach
+        case .corroborate: .corroboration
+        case .correct: .correction
+        case .retract: .retraction
+        case .dispute: .dispute
+        case .adjudicate: .adjudication
+        case .amend: .amendment
+        case .void: .void
+        case .revokeToken: .tokenRevoke
+        }
+    }
+}
+
 extension Session {
     /// Runs `write` once per idempotency key (none: just runs it). The first
-    /// time, the key is kept with the seq `write` recorded, in the same
-    /// transaction (and the same savepoint, in a batch), so the key exists
-    /// exactly when the entry does; again with the same request, nothing is
-    /// written and the original entry is already present.
+    /// time `write` appends an entry, the key is kept with its seq, in the
+    /// same transaction (and the same savepoint, in a batch), so the key
+    /// exists exactly when the entry does; again with the same request,
+    /// nothing is written and the original entry is already present. A
+    /// write that appends nothing (the same external id and content already
+    /// recorded, perhaps by another actor) keeps no key: a repeat finds the
+    /// same entry the same way.
+    ///
+    /// The table is outside the journal, so a row is believed only when the
+    /// entry it names exists, was recorded by the key's actor, and is of the
+    /// kind `kind` (the operation's): otherwise a row added with other tools
+    /// would answer "already recorded" for a request never written.
     /// - Throws: ``LedgerError`` `.conflict` with the entry the key recorded
-    ///   when it was used for another request; whatever `write` throws (and
-    ///   then the key is not kept).
-    func once(_ idempotency: IdempotencyKey?, _ write: () throws -> Recorded) throws -> Recorded {
+    ///   when it was used for another request; `.tampered` when the row names
+    ///   an entry that is missing, another actor's or of another kind;
+    ///   whatever `write` throws (and then the key is not kept).
+    func once(_ idempotency: IdempotencyKey?, kind: EntryKind, _ write: () throws -> Recorded) throws -> Recorded {
         guard let idempotency else { return try write() }
         var found: (seq: Int64, digest: [UInt8])?
         try db.forEach("SELECT seq, request_sha256 FROM idempotency_keys WHERE actor = ? AND key = ?",
@@ -32,16 +74,29 @@ extension Session {
             found = (row.int64(0), row.blob(1))
         }
         if let found {
+            let key = TextRules.printable(idempotency.key, limit: 60)
+            let entry = try entry(found.seq)
+            guard let entry, Array(entry.actor.utf8) == Array(idempotency.actor.utf8),
+                  entry.kind == kind || found.digest != idempotency.requestSHA256 else {
+                let what = entry.map { "(kind \($0.kind.rawValue), recorded by \(TextRules.printable($0.actor, limit: 60)))" }
+                    ?? "(which does not exist)"
+                throw LedgerError(.tampered, "idempotency key '\(key)' of \(TextRules.printable(idempotency.actor, limit: 60)) "
+                                  + "names entry \(found.seq) \(what), which this request (kind \(kind.rawValue)) cannot have "
+                                  + "recorded: the idempotency_keys table was altered with other tools; nothing was written",
+                                  hint: .audit)
+            }
             guard found.digest == idempotency.requestSHA256 else {
-                throw LedgerError.conflict(found.seq, "idempotency key '\(TextRules.printable(idempotency.key, limit: 60))' was "
+                throw LedgerError.conflict(found.seq, "idempotency key '\(key)' was "
                                            + "used for another request, which recorded entry \(found.seq); use a new key for a "
                                            + "new request")
             }
             return .alreadyPresent(seq: found.seq)
         }
         let recorded = try write()
-        _ = try db.run("INSERT INTO idempotency_keys (actor, key, request_sha256, seq) VALUES (?, ?, ?, ?)",
-                       idempotency.actor, idempotency.key, idempotency.requestSHA256, recorded.seq)
+        if case .added = recorded {
+            _ = try db.run("INSERT INTO idempotency_keys (actor, key, request_sha256, seq) VALUES (?, ?, ?, ?)",
+                           idempotency.actor, idempotency.key, idempotency.requestSHA256, recorded.seq)
+        }
         return recorded
     }
 }

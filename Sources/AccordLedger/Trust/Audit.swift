@@ -144,6 +144,7 @@ struct Auditor {
         try checkSchema()
         try checkMigrations()
         try replayJournal(outside: outside)
+        try checkIdempotencyKeys()
     }
 
     /// How far a recorded time may run ahead of the clock it is checked

@@ -16,7 +16,7 @@ public enum AuditOutcome: String, Sendable {
 public struct AuditFinding: Sendable {
     public var outcome: AuditOutcome
     /// The check that failed: integrity, index, schema, sequence, encoding, hash, chain, time,
-    /// signature, key, merkle, projection, state, checkpoint.
+    /// signature, key, merkle, projection, state, checkpoint, idempotency.
     public var check: String
     /// The first entry concerned, when there is one.
     public var seq: Int64?

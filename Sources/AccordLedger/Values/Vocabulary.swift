@@ -11,6 +11,11 @@ public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Hashable, Se
 extension Vocabulary {
     public var description: String { rawValue }
 
+    /// The noun with its article: "a severity", "an amendment subject".
+    static var indefiniteNoun: String {
+        ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
+    }
+
     /// The case with this canonical code.
     public init?(code: UInt8) {
         guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
@@ -22,7 +27,7 @@ extension Vocabulary {
     /// - Throws: ``LedgerError`` `.tampered` naming the table and column.
     init(stored text: String, in place: String) throws {
         guard let value = Self(rawValue: text) else {
-            throw LedgerError.tampered("\(place) holds '\(TextRules.printable(text, limit: 40))', which is not a \(Self.noun)",
+            throw LedgerError.tampered("\(place) holds '\(TextRules.printable(text, limit: 40))', which is not \(Self.indefiniteNoun)",
                                        hint: .audit)
         }
         self = value
@@ -48,7 +53,7 @@ extension Vocabulary {
         let lowered = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
         guard let match = Self.allCases.first(where: { $0.rawValue == lowered }) else {
             let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw LedgerError.invalid(field, "\(label): '\(TextRules.printable(text))' is not a \(Self.noun); use one of \(choices)")
+            throw LedgerError.invalid(field, "\(label): '\(TextRules.printable(text))' is not \(Self.indefiniteNoun); use one of \(choices)")
         }
         self = match
     }

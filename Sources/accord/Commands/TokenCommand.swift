@@ -82,6 +82,9 @@ struct AccessLogCommand: ParsableCommand {
 
     func run() throws {
         let records = try global.openLedgerReadOnly().accessLog(limit: limit)
+        // Everything accord prints is what the audit can prove, or says it is not.
+        printError("Note: the access log is not verified: it is kept outside the journal, so whoever can write the "
+                   + "ledger file can add, change or remove its rows, and `accord audit` does not check it")
         RowSet(columns: ["id", "at", "actor", "role", "method", "route", "query", "status", "rows"], rows: records.map { record in
             [.int(record.id), .text(record.at), .text(record.actor), .text(record.role), .text(record.method), .text(record.route),
              Cell(record.query), .int(Int64(record.status)), Cell(record.rows)]
