@@ -59,8 +59,30 @@ struct EngineBoundaryTests {
         return patterns.contains { matches(code, $0) }
     }
 
+    /// Opening a file by path, in code: POSIX `open` with flags, `fopen`, a
+    /// `ByteSource` over a path, Foundation's file reading. The engine opens
+    /// the ledger (through SQLite) and its scratch copies (`mkstemp`) and
+    /// nothing else: an import's input, mapping and rejects, key and
+    /// checkpoint files are opened by the front end (AccordFiles).
+    /// AccordCSV, which defines `ByteSource(path:)` for front ends, and
+    /// AccordStorage, which opens the ledger, are not held to it.
+    static func opensHostPath(_ line: String) -> Bool {
+        let code = line.trimmingCharacters(in: .whitespaces)
+        guard !code.hasPrefix("//") else { return false }
+        let patterns = [
+            #"(^|[^.\w])open\([^)]*\bO_[A-Z]"#, #"\bfopen\("#, #"ByteSource\(path:"#,
+            #"FileManager|contentsOfFile|contentsOf: URL|FileHandle\("#,
+        ]
+        return patterns.contains { matches(code, $0) }
+    }
+
     @Test("the rules catch what they are for")
     func rulesCatch() {
+        #expect(Self.opensHostPath("        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)"))
+        #expect(Self.opensHostPath("            source = try ByteSource(path: path)"))
+        #expect(Self.opensHostPath(#"    let file = fopen(path, "r")"#))
+        #expect(!Self.opensHostPath("        let writer = try Ledger.open(at: path, lockWait: lockWait)"))
+        #expect(!Self.opensHostPath("    /// reads the file: open(path, O_RDONLY)"))
         #expect(Self.namesCommandLine("/// run `accord audit` first"))
         #expect(Self.namesCommandLine(#"throw LedgerError(.io, "give --db")"#))
         #expect(Self.namesCommandLine("/// (with `--require-signed`)"))
@@ -84,6 +106,12 @@ struct EngineBoundaryTests {
         #expect(offenders.isEmpty, "\(offenders.map { "\($0.place): \($0.text)" }.joined(separator: "\n"))")
     }
 
+    @Test("the engine opens no file by path but the ledger's own", arguments: ["AccordLedger", "AccordSchema", "AccordTrust"])
+    func engineOpensNoHostPath(module: String) throws {
+        let offenders = try Self.lines(of: module).filter { Self.opensHostPath($0.text) }
+        #expect(offenders.isEmpty, "\(offenders.map { "\($0.place): \($0.text)" }.joined(separator: "\n"))")
+    }
+
     /// The modules each module may import: those below it, and the system.
     static let allowedImports: [String: Set<String>] = {
         let system: Set<String> = ["Glibc", "Darwin", "Musl", "Dispatch", "Synchronization", "Swift", "FoundationEssentials", "Foundation"]
@@ -94,7 +122,7 @@ struct EngineBoundaryTests {
             "AccordTrust": system.union(["Crypto"]),
             "AccordSchema": system.union(["AccordStorage", "Crypto"]),
             "AccordLedger": system.subtracting(["Foundation"]).union(engine),
-            "AccordFiles": system.subtracting(["Foundation"]).union(["AccordLedger", "AccordTrust"]),
+            "AccordFiles": system.subtracting(["Foundation"]).union(["AccordLedger", "AccordTrust", "AccordCSV"]),
             "AccordPresentation": system.subtracting(["Foundation"]).union(["AccordLedger", "AccordFiles", "AccordCSV"]),
             // The command line: neither AccordStorage nor CSQLite, nor the server's stack.
             "accord": system.subtracting(["Foundation"]).union(["AccordLedger", "AccordFiles", "AccordPresentation", "AccordTrust", "ArgumentParser"]),

@@ -6,9 +6,6 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Write the good rows even when some are bad (default: all or nothing).
     public var keepGoing = false
-    /// Where to write the rejected records as they were read (their reasons
-    /// go to the path with `.errors` added), with ``keepGoing``.
-    public var rejectsPath: String?
     /// How the file's columns become import columns; empty to read Accord's own.
     public var mapping = ImportMapping()
     /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
