@@ -31,6 +31,7 @@ public struct ImportMapping: Sendable {
     /// Columns filtered by ``filter(_:)`` (which replace a mapping file's filter on them).
     private var commandLineFilters: Set<String> = []
 
+    /// An empty mapping: the file's columns are read by Accord's own names.
     public init() {}
 
     /// Whether the mapping changes anything beyond the default reading of a file.
