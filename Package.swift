@@ -60,8 +60,9 @@ let package = Package(
             ]
         ),
         // Files on the host that a front end names: atomic writes, refusals to
-        // overwrite what is read, key, checkpoint and request files.
-        .target(name: "AccordFiles", dependencies: ["AccordLedger", "AccordTrust"]),
+        // overwrite what is read, key, checkpoint and request files, an
+        // import's input, mapping and rejects files.
+        .target(name: "AccordFiles", dependencies: ["AccordLedger", "AccordTrust", "AccordCSV"]),
         // What front ends show: rows as table, CSV, TSV, Markdown, JSON and
         // GeoJSON written to a stream they give; the brief (HTML, Markdown, SVG;
         // PDF through headless Chromium); the demo ledger.

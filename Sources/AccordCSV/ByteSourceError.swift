@@ -10,6 +10,7 @@ import Darwin
 public struct ByteSourceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The system call that failed.
     public enum Operation: String, Sendable {
+        /// `open(2)`, `fstat(2)` or `read(2)`.
         case open, stat, read
     }
 

@@ -6,21 +6,29 @@
 public indirect enum JSONDocument: Equatable, Sendable {
     /// One member of an object.
     public struct Member: Equatable, Sendable {
+        /// The member's name, unescaped.
         public var key: String
+        /// The member's value.
         public var value: JSONDocument
 
+        /// A member named `key` holding `value`.
         public init(key: String, value: JSONDocument) {
             self.key = key
             self.value = value
         }
     }
 
+    /// An object: its members in document order (no key twice).
     case object([Member])
+    /// An array: its elements in order.
     case array([JSONDocument])
+    /// A string, unescaped.
     case string(String)
     /// A number exactly as written.
     case number(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
     /// Parses `bytes` (a UTF-8 byte order mark at the start is skipped).

@@ -212,6 +212,7 @@ public struct LockWait: Sendable {
     /// Called once when the wait passes a second.
     public var onWait: (@Sendable () -> Void)?
 
+    /// A wait of at most `seconds` for one write, calling `onWait` once after the first second.
     public init(seconds: Double, onWait: (@Sendable () -> Void)? = nil) {
         self.seconds = seconds
         self.onWait = onWait
@@ -223,8 +224,11 @@ public struct LockWait: Sendable {
 
 /// One migration, applied or not (``Ledger/migrationStatus(at:)``).
 public struct MigrationStatus: Sendable {
+    /// The migration's number.
     public let version: Int
+    /// Its snake_case name.
     public let name: String
+    /// The lowercase hex SHA-256 of the migration this build carries.
     public let checksum: String
     /// When it was applied, or nil when it is pending.
     public let appliedAt: String?

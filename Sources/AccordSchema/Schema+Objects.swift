@@ -3,6 +3,7 @@ import Crypto
 
 /// How a ledger's schema object differs from the one the migrations create.
 public struct SchemaDifference: Sendable, Equatable {
+    /// How the object differs.
     public enum Kind: Sendable, Equatable {
         /// The migrations create it; the file lacks it.
         case missing
@@ -12,10 +13,12 @@ public struct SchemaDifference: Sendable, Equatable {
         case foreign
     }
 
+    /// How it differs: missing, altered or foreign.
     public let kind: Kind
     /// The file's object (the expected one when it is missing).
     public let object: SchemaObject
 
+    /// A difference of `kind` about `object`.
     public init(kind: Kind, object: SchemaObject) {
         self.kind = kind
         self.object = object

@@ -39,19 +39,28 @@ public struct Row {
     /// The number of columns.
     public var count: Int { Int(statement.columnCount) }
 
+    /// Whether column `index` (0-based) of the current row is NULL.
     public func isNull(_ index: Int32) -> Bool { statement.isNull(index) }
+    /// Column `index` (0-based) as a 64-bit integer (0 for NULL).
     public func int64(_ index: Int32) -> Int64 { statement.int64(index) }
+    /// Column `index` (0-based) as an `Int` (0 for NULL).
     public func int(_ index: Int32) -> Int { Int(statement.int64(index)) }
+    /// Column `index` (0-based) as a double (0 for NULL).
     public func double(_ index: Int32) -> Double { statement.double(index) }
+    /// Column `index` (0-based) as UTF-8 text ("" for NULL).
     public func text(_ index: Int32) -> String { statement.text(index) }
+    /// Column `index` (0-based) as a blob's bytes (empty for NULL).
     public func blob(_ index: Int32) -> [UInt8] { statement.blob(index) }
+    /// Column `index` (0-based) as its stored type: NULL, integer, real, text or blob.
     public func value(_ index: Int32) -> DatabaseValue { statement.value(index) }
 
+    /// Column `index` (0-based) as raw bytes, text or blob alike, without decoding.
     public func bytes(_ index: Int32) -> [UInt8] { statement.bytes(index) }
     /// The bytes of column `index` without a copy (see ``Statement/withBytes(_:_:)``).
     public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         try statement.withBytes(index, body)
     }
+    /// Whether column `index` holds exactly the text `value` (NULL when `value` is nil), compared byte for byte.
     public func isText(_ index: Int32, equalTo value: String?) -> Bool { statement.isText(index, equalTo: value) }
 
     /// True when column `index` and column `otherIndex` of `other` hold exactly
@@ -65,8 +74,11 @@ public struct Row {
         statement.compare(index, with: other.statement, otherIndex)
     }
 
+    /// Column `index` as text; nil when NULL.
     public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+    /// Column `index` as a 64-bit integer; nil when NULL.
     public func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+    /// Column `index` as a blob's bytes; nil when NULL.
     public func optionalBlob(_ index: Int32) -> [UInt8]? { isNull(index) ? nil : blob(index) }
 
     /// The value of the column named `name` (`.null` when there is no such column).

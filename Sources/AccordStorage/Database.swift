@@ -63,6 +63,7 @@ public final class Database {
         /// to WAL), so a refused file stays byte-identical.
         public var validate: (@Sendable (Database) throws -> Void)?
 
+        /// A configuration for a database of `applicationID` (`PRAGMA application_id`; nil to accept any file).
         public init(applicationID: Int32? = nil) {
             self.applicationID = applicationID
         }
@@ -70,7 +71,9 @@ public final class Database {
 
     /// The file name given to ``init(path:mode:configuration:)``.
     public let path: String
+    /// How the file was opened: read-write, read-only or as a snapshot.
     public let mode: Mode
+    /// The settings the connection was opened with.
     public let configuration: Configuration
     private(set) var handle: OpaquePointer
     /// The busy handler's clock and notice.

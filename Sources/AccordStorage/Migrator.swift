@@ -9,6 +9,7 @@ public struct Migration: Sendable, Equatable {
     /// The lowercase hex SHA-256 of the file's bytes.
     public let checksum: String
 
+    /// A migration from its parts (the checksum as computed from the file's bytes).
     public init(version: Int, name: String, sql: String, checksum: String) {
         self.version = version
         self.name = name
@@ -19,9 +20,13 @@ public struct Migration: Sendable, Equatable {
 
 /// A migration recorded in `schema_migrations`.
 public struct AppliedMigration: Sendable, Equatable {
+    /// The migration's number.
     public let version: Int
+    /// Its snake_case name, as recorded when it was applied.
     public let name: String
+    /// The lowercase hex SHA-256 of the file as applied.
     public let checksum: String
+    /// When it was applied (UTC, ISO 8601 text as SQLite wrote it).
     public let appliedAt: String
 }
 
@@ -31,8 +36,10 @@ public struct AppliedMigration: Sendable, Equatable {
 /// It refuses a database whose schema is newer than the migrations it carries,
 /// and one in which an applied migration's checksum differs from the carried file.
 public struct Migrator: Sendable {
+    /// The migrations carried, by version.
     public let migrations: [Migration]
 
+    /// A migrator for `migrations`, in any order (they are sorted by version).
     public init(migrations: [Migration]) {
         self.migrations = migrations.sorted { $0.version < $1.version }
     }

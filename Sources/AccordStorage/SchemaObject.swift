@@ -8,6 +8,7 @@
 public struct SchemaObject: Hashable, Sendable {
     /// `table`, `index`, `view` or `trigger`.
     public let type: [UInt8]
+    /// The object's name (`entries`, `sqlite_autoindex_tokens_1` …).
     public let name: [UInt8]
     /// The table an index or trigger belongs to (the object's own name otherwise).
     public let tableName: [UInt8]
@@ -15,6 +16,7 @@ public struct SchemaObject: Hashable, Sendable {
     /// (`sqlite_autoindex_*` indexes of UNIQUE and PRIMARY KEY constraints).
     public let sql: [UInt8]?
 
+    /// An object from the four `sqlite_schema` columns it is compared by.
     public init(type: [UInt8], name: [UInt8], tableName: [UInt8], sql: [UInt8]?) {
         self.type = type
         self.name = name

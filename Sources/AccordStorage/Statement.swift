@@ -220,18 +220,23 @@ public final class Statement {
         return columnIndexes?[name]
     }
 
+    /// Whether column `index` (0-based) of the current row is NULL.
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
+    /// Column `index` (0-based) as a 64-bit integer (0 for NULL).
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
+    /// Column `index` (0-based) as a double (0 for NULL).
     public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
+    /// Column `index` (0-based) as UTF-8 text ("" for NULL; invalid UTF-8 becomes U+FFFD).
     public func text(_ index: Int32) -> String {
         guard let pointer = sqlite3_column_text(handle, index) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, index))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// Column `index` (0-based) as a blob's bytes (empty for NULL).
     public func blob(_ index: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, index))
         guard count > 0, let pointer = sqlite3_column_blob(handle, index) else { return [] }

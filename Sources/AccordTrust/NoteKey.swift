@@ -26,6 +26,7 @@ public enum NoteKey {
         keyID(name: name, rawPublicKey: [UInt8](publicKey.rawRepresentation))
     }
 
+    /// The key id of a note key: the first four bytes (big-endian) of SHA-256 over the key's name, a newline, the algorithm byte and the raw public key (C2SP signed-note).
     public static func keyID(name: String, rawPublicKey: [UInt8]) -> UInt32 {
         var hasher = SHA256()
         hasher.update(data: Array(name.utf8))

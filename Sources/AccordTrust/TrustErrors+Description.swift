@@ -2,6 +2,7 @@
 // says what is wrong instead of naming a Swift enum case.
 
 extension SignedNoteError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .invalidText: "the text is empty, does not end in a newline, or holds a control character"
@@ -21,6 +22,7 @@ extension SignedNoteError: CustomStringConvertible {
 }
 
 extension CheckpointError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .missingFinalNewline: "the text does not end with a newline"
@@ -34,6 +36,7 @@ extension CheckpointError: CustomStringConvertible {
 }
 
 extension NoteKeyError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .invalidName: "the key name is empty or holds '+', a space or a control character"
@@ -47,6 +50,7 @@ extension NoteKeyError: CustomStringConvertible {
 }
 
 extension MerkleVerificationError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .indexOutOfRange(let index, let size): "leaf \(index) is not in a tree of \(size)"
@@ -64,6 +68,7 @@ extension MerkleVerificationError: CustomStringConvertible {
 }
 
 extension MerkleProofError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .indexOutOfRange(let index, let size): "leaf \(index) is not in a tree of \(size)"
@@ -76,6 +81,7 @@ extension MerkleProofError: CustomStringConvertible {
 }
 
 extension MerkleFrontierError: CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public var description: String {
         switch self {
         case .truncatedHeader: "the stored frontier is shorter than its 8-byte size"

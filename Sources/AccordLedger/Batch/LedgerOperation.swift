@@ -2,22 +2,35 @@
 /// the ledger): what a single command records, and what a batch is made of
 /// (``Ledger/record(_:as:atomically:)``).
 public enum LedgerOperation: Sendable {
+    /// Add a party.
     case addParty(PartyInput)
+    /// Add an agreement.
     case addAgreement(AgreementInput)
+    /// Add a commitment.
     case addCommitment(CommitmentInput)
+    /// Withdraw a commitment.
     case withdrawCommitment(WithdrawalInput)
+    /// Add a guarantee.
     case addGuarantee(GuaranteeInput)
+    /// Record a guarantor's invocation.
     case invokeGuarantee(InvocationInput)
     /// A verification.
     case log(VerificationInput)
+    /// Report a breach.
     case breach(BreachInput)
+    /// Add a source to a verification or breach.
     case corroborate(CorroborationInput)
+    /// Correct a verification or breach.
     case correct(CorrectionInput)
     /// `target`: a seq or a record's external id, here and below.
     case retract(target: String, reason: String)
+    /// Dispute a record: who disputes it, why, and on whose word (nil: none).
     case dispute(target: String, by: String, reason: String, source: String?)
+    /// Rule on a disputed record.
     case adjudicate(target: String, ruling: Ruling, reason: String)
+    /// Amend a definition's terms from a date.
     case amend(AmendmentInput)
+    /// Void an entry recorded in error.
     case void(target: String, reason: String)
     /// Revokes a server token by name.
     case revokeToken(name: String, reason: String?)

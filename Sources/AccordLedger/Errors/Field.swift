@@ -9,15 +9,21 @@ public enum Field: Hashable, Sendable {
     case externalID
 
     // Evidence.
+    /// Fields of verifications, breaches and corroborations.
     case commitment, quantity, done, notDone, outcome, observed, precision, source, sourceKind, confidence, party
+    /// More fields of evidence: severity, description, the evidence file or hash and URI, a note, the location.
     case severity, description, evidenceFile, evidenceSHA256, evidenceURI, note, place, lat, lon, geoPrecision
+    /// The record a corroboration supports.
     case corroborates
 
     // Definitions.
+    /// Fields of parties, agreements and commitments.
     case name, partyKind, title, date, venue, agreement, unit, commitmentKind, action, restraint, decimals, due
+    /// More fields of definitions: a commitment's window, reciprocity, dependencies and text; a guarantee's.
     case from, until, reciprocal, dependsOn, text, guarantor, covers, consequence, respondWithinDays, guarantee
 
     // Corrections, disputes, amendments, voids.
+    /// Fields of corrections, disputes, amendments and voids.
     case entry, reason, by, subject, effective, target
 
     // Import rows.
@@ -31,6 +37,7 @@ public enum Field: Hashable, Sendable {
     case rejects
 
     // Keys, signatures and checkpoints.
+    /// Fields of keys, signatures, checkpoints and audits.
     case actor, keyName, keyFile, publicKeyFile, keyRequest, role, signsFor, signWith, checkpoint, requireSigned, trustedKey
     /// A claim to sign, as its bytes (docs/JOURNAL.md §4).
     case claim
@@ -52,6 +59,7 @@ public enum Field: Hashable, Sendable {
     case since
     /// The end of a listing's period (a query bound, not a commitment's window).
     case periodEnd
+    /// A query's lowest confidence counted.
     case minConfidence
     /// The tree size a proof is for.
     case treeSize
@@ -159,6 +167,7 @@ extension Field: CustomStringConvertible {
 
 /// The kinds of thing a ledger holds that an id can name.
 public enum Entity: String, Hashable, Sendable, CaseIterable {
+    /// The definitions a ledger holds under ids.
     case party, agreement, commitment, guarantee
     /// A journal entry, by seq or by a record's external id.
     case entry

@@ -62,6 +62,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case unopenable
     }
 
+    /// What happened, for a front end to switch over.
     public let kind: Kind
     /// What went wrong, and why.
     public let phrase: Phrase
@@ -70,6 +71,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// For an id already recorded with other content: what differs and where.
     public private(set) var idConflict: IDConflict?
 
+    /// An error of `kind` saying `phrase`, with what the user might do next.
     public init(_ kind: Kind, _ phrase: Phrase, hint: Hint? = nil) {
         self.kind = kind
         self.phrase = phrase
@@ -91,6 +93,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The message with fields as their keys and no hints (``PlainPhrasing``).
     public var message: String { message(PlainPhrasing()) }
 
+    /// The message with fields named by their stable keys (``message``).
     public var description: String { message }
 
     /// The field at fault, for an ``Kind/invalid(_:)`` error.

@@ -20,6 +20,7 @@ public struct Phrase: Hashable, Sendable, ExpressibleByStringInterpolation, Cust
     /// The pieces, in order.
     public private(set) var parts: [Part]
 
+    /// A phrase of these parts.
     public init(parts: [Part]) {
         self.parts = parts
     }
@@ -29,10 +30,12 @@ public struct Phrase: Hashable, Sendable, ExpressibleByStringInterpolation, Cust
         parts = text.isEmpty ? [] : [.text(text)]
     }
 
+    /// A phrase of literal text only.
     public init(stringLiteral value: String) {
         self.init(verbatim: value)
     }
 
+    /// A phrase built by interpolation: fields, options and text kept as parts.
     public init(stringInterpolation: StringInterpolation) {
         parts = stringInterpolation.parts
     }
@@ -41,10 +44,12 @@ public struct Phrase: Hashable, Sendable, ExpressibleByStringInterpolation, Cust
     public struct StringInterpolation: StringInterpolationProtocol {
         var parts: [Part] = []
 
+        /// Starts an interpolation (Swift's `StringInterpolationProtocol`).
         public init(literalCapacity: Int, interpolationCount: Int) {
             parts.reserveCapacity(interpolationCount * 2 + 1)
         }
 
+        /// Appends literal text.
         public mutating func appendLiteral(_ literal: String) {
             appendText(literal)
         }
@@ -119,6 +124,7 @@ public struct Phrase: Hashable, Sendable, ExpressibleByStringInterpolation, Cust
         }
     }
 
+    /// The two phrases one after the other.
     public static func + (lhs: Phrase, rhs: Phrase) -> Phrase {
         "\(lhs)\(rhs)"
     }
@@ -138,8 +144,12 @@ public protocol Phrasing: Sendable {
 /// Fields as their stable keys, hints left out: what ``LedgerError/message``
 /// and ``Phrase/description`` say.
 public struct PlainPhrasing: Phrasing {
+    /// The plain phrasing.
     public init() {}
+    /// The field's stable key (`quantity`, `evidence_sha256`).
     public func name(_ field: Field) -> String { field.key }
+    /// The field's stable key, as for a name.
     public func option(_ field: Field) -> String { field.key }
+    /// Nothing: plain messages carry no hints.
     public func hint(_ hint: Hint) -> String { "" }
 }

@@ -2,6 +2,7 @@ import AccordStorage
 
 /// The tables an export writes.
 public enum ExportTable: String, Sendable, CaseIterable {
+    /// One table each, named as `ExportTable.rawValue`.
     case verifications, breaches, commitments, guarantees, parties, agreements
 
     /// The column names, in order: the import's columns first, then the
@@ -42,6 +43,7 @@ public struct ExportOptions: Sendable {
     /// Which versions of verifications and breaches.
     public var status: RecordStatusFilter = .current
 
+    /// Options exporting the ledger as it is now, every record's current version.
     public init(asOf: AsOf? = nil, at: Moment? = nil, status: RecordStatusFilter = .current) {
         self.asOf = asOf
         self.at = at

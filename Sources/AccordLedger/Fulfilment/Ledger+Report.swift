@@ -3,7 +3,9 @@ import AccordTrust
 
 /// "As known at": a seq, or a time resolved to the last entry recorded at or before it.
 public enum AsOf: Sendable, Equatable {
+    /// The ledger as it stood after this entry.
     case seq(Int64)
+    /// The ledger as it stood after the last entry recorded at or before this time.
     case time(Moment)
 
     /// Parses an as-of input (``Field/asOf``): digits are a seq, anything else a date or time.
@@ -29,9 +31,12 @@ public struct ReportOptions: Sendable {
     public var asOf: AsOf?
     /// Only evidence at or above this confidence counts.
     public var minConfidence: Confidence = .confirmed
+    /// Only this agreement's commitments; nil for all.
     public var agreement: String?
+    /// Only this party's commitments; nil for all.
     public var party: String?
 
+    /// Options for a report; every one defaults to the whole ledger, today, confirmed evidence only.
     public init(at: Moment? = nil, asOf: AsOf? = nil, minConfidence: Confidence = .confirmed,
                 agreement: String? = nil, party: String? = nil) {
         self.at = at

@@ -18,6 +18,7 @@ public struct LedgerClock: Sendable {
         /// The machine's own clock, which ``time`` may not run ahead of.
         public var system: Timestamp
 
+        /// A reading of `time`, set by `source` (nil: the system clock), taken when the system clock read `system`.
         public init(time: Timestamp, source: String?, system: Timestamp) {
             self.time = time
             self.source = source
@@ -68,6 +69,7 @@ public struct LedgerSettings: Sendable {
     /// A directory for scratch files.
     public var scratchDirectory: String
 
+    /// Settings with `clock` and scratch files in `scratchDirectory`.
     public init(clock: LedgerClock = .system, scratchDirectory: String = "/tmp") {
         self.clock = clock
         self.scratchDirectory = scratchDirectory

@@ -31,6 +31,7 @@ public struct ImportMapping: Sendable {
     /// Columns filtered by ``filter(_:)`` (which replace a mapping file's filter on them).
     private var commandLineFilters: Set<String> = []
 
+    /// An empty mapping: the file's columns are read by Accord's own names.
     public init() {}
 
     /// Whether the mapping changes anything beyond the default reading of a file.
@@ -128,23 +129,24 @@ public struct ImportMapping: Sendable {
         return column
     }
 
-    // MARK: - Files
+    // MARK: - Mapping files
 
-    /// The largest mapping file read.
-    static let fileLimit = 1 << 20
+    /// The largest mapping file a front end reads (1 MiB): a mapping is a few
+    /// lines of JSON, so a larger file is not one.
+    public static let fileLimit = 1 << 20
 
-    /// Reads a mapping file (JSON).
-    /// - Throws: ``LedgerError`` `.badInput` naming the file, and the key or
-    ///   the line and column, of what is wrong.
-    public static func load(_ path: String) throws -> ImportMapping {
-        let bytes = try readFile(path)
+    /// A mapping from the bytes of a mapping file (JSON), which the front end
+    /// read; `name` is how messages name it (the file's path).
+    /// - Throws: ``LedgerError`` `invalid(.mapping)` naming the file, and the
+    ///   key or the line and column, of what is wrong.
+    public init(json bytes: [UInt8], name: String) throws {
         let document: JSONDocument
         do {
             document = try JSONDocument.parse(bytes)
         } catch let error as JSONLError {
-            throw LedgerError.invalid(.mapping, "\(path):\(error.line): column \(error.column ?? 1): \(error.message) (a mapping is a JSON object)")
+            throw LedgerError.invalid(.mapping, "\(name):\(error.line): column \(error.column ?? 1): \(error.message) (a mapping is a JSON object)")
         }
-        return try ImportMapping(document: document, name: path)
+        try self.init(document: document, name: name)
     }
 
     /// A mapping from its JSON form.
@@ -218,28 +220,5 @@ public struct ImportMapping: Sendable {
         if let about = document["about"], about.kindName != "a string" {
             throw fail("about must be a string, not \(about.kindName)")
         }
-    }
-
-    private static func readFile(_ path: String) throws -> [UInt8] {
-        let source: ByteSource
-        do {
-            source = try ByteSource(path: path)
-        } catch let error as ByteSourceError {
-            throw LedgerError.invalid(.mapping, "the mapping file: \(error)")
-        }
-        var bytes: [UInt8] = []
-        do {
-            while true {
-                let chunk = try source.nextChunk()
-                if chunk.isEmpty { break }
-                bytes.append(contentsOf: chunk)
-                if bytes.count > fileLimit {
-                    throw LedgerError.invalid(.mapping, "\(path) is larger than \(fileLimit / 1024) KiB; is it a mapping?")
-                }
-            }
-        } catch let error as ByteSourceError {
-            throw LedgerError.invalid(.mapping, "the mapping file: \(error)")
-        }
-        return bytes
     }
 }

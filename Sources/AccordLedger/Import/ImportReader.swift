@@ -53,7 +53,7 @@ final class ImportReader {
     }
 
     let format: ImportFormat
-    /// The name used in messages: the path, or "stdin".
+    /// The name used in messages, as the front end gave it (a file's path, `stdin`, `body`).
     let name: String
     let mapping: ImportMapping
     private let source: ByteSource
@@ -88,19 +88,6 @@ final class ImportReader {
         case filter
         case ignored
         case unknown
-    }
-
-    /// Opens `path` (`-` for standard input). `keepsRaw` keeps each record's
-    /// bytes for a rejects file.
-    /// - Throws: ``LedgerError`` `.badInput` when it cannot be opened.
-    convenience init(path: String, format: ImportFormat, mapping: ImportMapping = ImportMapping(), keepsRaw: Bool = false) throws {
-        let source: ByteSource
-        do {
-            source = try ByteSource(path: path)
-        } catch let error as ByteSourceError {
-            throw LedgerError.invalid(nil, "\(error)")
-        }
-        self.init(source: source, name: path == "-" ? "stdin" : path, format: format, mapping: mapping, keepsRaw: keepsRaw)
     }
 
     /// Reads `source`, naming it `name` in messages.

@@ -1,5 +1,6 @@
 /// What one row of an import file adds: the `kind` column, `verification` by default.
 public enum ImportRowKind: String, CaseIterable, Sendable {
+    /// Evidence rows (verification, breach, corroboration) and definition rows (party, agreement, commitment, guarantee).
     case verification, breach, corroboration, party, agreement, commitment, guarantee
 
     /// Whether a row of this kind may fill each column, by ``ImportColumn/rawValue``

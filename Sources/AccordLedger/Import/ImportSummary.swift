@@ -6,9 +6,6 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Write the good rows even when some are bad (default: all or nothing).
     public var keepGoing = false
-    /// Where to write the rejected records as they were read (their reasons
-    /// go to the path with `.errors` added), with ``keepGoing``.
-    public var rejectsPath: String?
     /// How the file's columns become import columns; empty to read Accord's own.
     public var mapping = ImportMapping()
     /// How many problems ``ImportSummary/issues`` keeps; the rest are only counted.
@@ -23,6 +20,7 @@ public struct ImportOptions: Sendable {
     /// fields are named as the file's columns whatever this says).
     public var phrasing: any Phrasing = PlainPhrasing()
 
+    /// Default options: all or nothing, every row kind, no dry run; set ``format`` (or the mapping's) before importing.
     public init() {}
 }
 
@@ -36,6 +34,7 @@ public struct ImportKindRefused: Error, Sendable, CustomStringConvertible {
     /// The kinds that were allowed.
     public var allowed: Set<ImportRowKind>
 
+    /// `line N: a row of kind K may not be imported here; …`.
     public var description: String {
         let names = ImportRowKind.allCases.filter { allowed.contains($0) }.map(\.rawValue)
         return "line \(line): a row of kind \(kind.rawValue) may not be imported here; "
@@ -85,6 +84,7 @@ public struct ImportSummary: Sendable {
     public var issues: [ImportIssue] = []
     /// The entries appended, when any were.
     public var firstSeq: Int64?
+    /// The last entry appended; nil when none was.
     public var lastSeq: Int64?
 
     /// Problems found beyond those kept in ``issues``.

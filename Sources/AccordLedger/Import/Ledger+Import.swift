@@ -2,54 +2,47 @@ import AccordCSV
 import AccordStorage
 
 extension Ledger {
-    /// Imports a CSV or JSONL file of rows (verifications by default; also
-    /// breaches, corroborations, parties, agreements, commitments, guarantees).
+    /// Imports the CSV or JSON Lines rows `source` streams (verifications by
+    /// default; also breaches, corroborations, parties, agreements,
+    /// commitments, guarantees). The front end opens what it was given (a
+    /// file, standard input, an upload spooled to a file) and the engine reads
+    /// it chunk by chunk; it opens nothing itself.
     ///
     /// Every row goes through the same validation and the same session
     /// functions as the matching single operation (``LedgerOperation``),
-    /// in file order, in one write transaction. Unless
+    /// in input order, in one write transaction. Unless
     /// ``ImportOptions/keepGoing`` is set, one bad row leaves the ledger
     /// unchanged; the summary lists the bad rows either way. Rows whose `id`
     /// is already recorded with the same content are skipped and counted.
     /// Memory stays flat: rows are read, validated and appended one at a time.
     ///
     /// - Parameters:
-    ///   - path: the file, or `-` for standard input.
-    ///   - progress: called every few thousand rows.
-    /// - Returns: what was done; check ``ImportSummary/rejected`` and
-    ///   ``ImportSummary/written``.
-    /// - Throws: ``LedgerError`` `.badInput` for a file that cannot be read as
-    ///   rows at all (no header, unknown columns); other codes when the ledger
-    ///   itself fails, in which case nothing was written.
-    public func importFile(_ path: String, options: ImportOptions = ImportOptions(), as recorder: Recorder,
-                           progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
-        let format = try options.format ?? options.mapping.format ?? ImportFormat(path: path)
-        let reader = try ImportReader(path: path, format: format, mapping: options.mapping, keepsRaw: options.rejectsPath != nil)
-        return try importRows(reader, options: options, as: recorder, progress: progress)
-    }
-
-    /// Imports the CSV or JSONL rows `source` streams, as ``importFile(_:options:as:progress:)``
-    /// imports a file's: the front end opens what it was given (an upload
-    /// spooled to a file, a pipe) and the engine reads it chunk by chunk.
-    /// - Parameters:
-    ///   - name: how messages name the input (`body`, a file name).
+    ///   - name: how messages name the input (`batch.csv`, `stdin`, `body`).
     ///   - options: ``ImportOptions/format`` (or the mapping's) must be set:
     ///     a stream has no file extension to tell it.
-    /// - Throws: ``LedgerError``, as ``importFile(_:options:as:progress:)``.
+    ///   - rejects: where each rejected record goes, exactly as read, with why;
+    ///     nil to keep only ``ImportSummary/issues``.
+    ///   - progress: called every few thousand rows.
+    /// - Returns: what was done; check ``ImportSummary/rejected`` and
+    ///   ``ImportSummary/added``.
+    /// - Throws: ``LedgerError`` `invalid` for input that cannot be read as
+    ///   rows at all (no header, unknown columns); other kinds when the ledger
+    ///   itself fails, in which case nothing was written; what `rejects` throws.
     public func importRows(from source: ByteSource, name: String, options: ImportOptions, as recorder: Recorder,
+                           rejects: (any ImportRejects)? = nil,
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         guard let format = options.format ?? options.mapping.format else {
             throw LedgerError.invalid(nil, "give the rows' format (CSV or JSON Lines): \(name) has no extension to tell it")
         }
         let reader = ImportReader(source: source, name: name, format: format, mapping: options.mapping,
-                                  keepsRaw: options.rejectsPath != nil)
-        return try importRows(reader, options: options, as: recorder, progress: progress)
+                                  keepsRaw: rejects != nil)
+        return try importRows(reader, options: options, as: recorder, rejects: rejects, progress: progress)
     }
 
     private func importRows(_ reader: ImportReader, options: ImportOptions, as recorder: Recorder,
-                            progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
+                            rejects: (any ImportRejects)?, progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         try reader.start()
-        let importer = Importer(reader: reader, options: options, progress: progress)
+        let importer = Importer(reader: reader, options: options, rejects: rejects, progress: progress)
         if reader.format == .csv {
             try importer.requireColumns()
         }
@@ -65,7 +58,10 @@ final class Importer {
     /// How a refused row's message names fields: as the file's columns.
     let phrasing: ImportPhrasing
     var summary: ImportSummary
-    private var rejects: RejectsWriter?
+    /// Where rejected records go, given by the front end.
+    private let rejectsSink: (any ImportRejects)?
+    /// The sink once ``ImportRejects/begin(header:byteOrderMark:)`` succeeded, until it is finished.
+    private var rejects: (any ImportRejects)?
     /// Records of this file without an id, by their `record` column, for
     /// corroborations that name them by number.
     var fileRecords: FileRecords?
@@ -79,9 +75,10 @@ final class Importer {
     /// Thrown inside the transaction to roll it back after a dry run or a refused file.
     private struct RollBack: Error {}
 
-    init(reader: ImportReader, options: ImportOptions, progress: ((ImportProgress) -> Void)?) {
+    init(reader: ImportReader, options: ImportOptions, rejects: (any ImportRejects)?, progress: ((ImportProgress) -> Void)?) {
         self.reader = reader
         self.options = options
+        rejectsSink = rejects
         self.progress = progress
         phrasing = ImportPhrasing(frontEnd: options.phrasing)
         summary = ImportSummary(file: reader.name)
@@ -103,13 +100,13 @@ final class Importer {
     }
 
     func run(on ledger: Ledger, as recorder: Recorder) throws -> ImportSummary {
-        if let path = options.rejectsPath {
-            rejects = try RejectsWriter(path: path, source: reader.name, header: reader.format == .csv ? headerBytes() : nil,
-                                        byteOrderMark: reader.hadByteOrderMark)
+        if let sink = rejectsSink {
+            try sink.begin(header: reader.format == .csv ? headerBytes() : nil, byteOrderMark: reader.hadByteOrderMark)
+            rejects = sink
         }
-        defer { if let rejects { try? rejects.close() } }
+        defer { if let rejects { try? rejects.finish() } }
         guard let first = try reader.next() else {
-            try rejects?.close()
+            try rejects?.finish()
             rejects = nil
             return summary
         }
@@ -137,7 +134,7 @@ final class Importer {
         }
         if let rejects {
             self.rejects = nil
-            try rejects.close()
+            try rejects.finish()
         }
         return summary
     }
@@ -220,6 +217,6 @@ final class Importer {
         if summary.issues.count < options.issueLimit {
             summary.issues.append(ImportIssue(file: reader.name, line: line, message: message))
         }
-        rejects?.write(raw: reader.rawRecord, line: line, message: message)
+        rejects?.reject(raw: reader.rawRecord, line: line, message: message)
     }
 }

@@ -25,10 +25,13 @@ public struct Entry: Hashable, Sendable {
 
     /// The format version of these bytes (1 for entries written before version 2).
     public var version: UInt8
+    /// The entry's position in the journal, from 1, without gaps.
     public var seq: Int64
+    /// When it was recorded, by ``clock``.
     public var recordedAt: Timestamp
     /// Whose clock set ``recordedAt`` (always `.system` in version 1).
     public var clock: RecordingClock
+    /// Who recorded it (a user name, a token's name, a key's actor).
     public var actor: String
     /// The leaf hash of entry `seq - 1` (nil for the first entry).
     public var previousHash: Hash32?
@@ -37,8 +40,10 @@ public struct Entry: Hashable, Sendable {
     /// The digest of the ledger's state after this entry (see docs/JOURNAL.md,
     /// "State roots"): present on the last entry of each write transaction.
     public var stateRoot: Hash32?
+    /// What the entry records.
     public var payload: Payload
 
+    /// An entry from its fields, as the journal writer builds it before hashing.
     public init(seq: Int64, recordedAt: Timestamp, clock: RecordingClock = .system, actor: String, previousHash: Hash32?,
                 signer: String?, stateRoot: Hash32? = nil, payload: Payload, version: UInt8 = Entry.formatVersion) {
         self.version = version
@@ -52,6 +57,7 @@ public struct Entry: Hashable, Sendable {
         self.payload = payload
     }
 
+    /// The entry's kind, from its payload.
     public var kind: EntryKind { payload.kind }
 
     /// The canonical bytes.

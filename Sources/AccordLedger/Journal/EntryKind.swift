@@ -1,27 +1,49 @@
 /// The kinds of journal entry, with their canonical codes (never reused).
 public enum EntryKind: String, CaseIterable, Sendable {
+    /// The first entry: the ledger's identity.
     case ledgerCreate = "ledger.create"
+    /// Adds a party.
     case partyAdd = "party.add"
+    /// Adds an agreement.
     case agreementAdd = "agreement.add"
+    /// Adds a commitment to an agreement.
     case commitmentAdd = "commitment.add"
+    /// Withdraws a commitment from a date.
     case commitmentWithdraw = "commitment.withdraw"
+    /// Adds a guarantee over commitments.
     case guaranteeAdd = "guarantee.add"
+    /// Records that a guarantor invoked a guarantee.
     case guaranteeInvoke = "guarantee.invoke"
+    /// Logs a verification (evidence of fulfilment).
     case verification
+    /// Reports a breach.
     case breach
+    /// Adds a source to a verification or breach.
     case corroboration
+    /// Replaces a verification or breach with a corrected version.
     case correction
+    /// Retracts a verification, breach or corroboration.
     case retraction
+    /// Contests a verification or breach.
     case dispute
+    /// Rules on a disputed record.
     case adjudication
+    /// Registers a signing key.
     case keyRegister = "key.register"
+    /// Revokes a signing key.
     case keyRevoke = "key.revoke"
+    /// Records a schema upgrade and the projections' rebuild.
     case ledgerUpgrade = "ledger.upgrade"
+    /// Amends a definition from an effective date.
     case amendment
+    /// Voids an entry recorded in error.
     case void
+    /// Issues a server token (its SHA-256 only).
     case tokenIssue = "token.issue"
+    /// Revokes a server token.
     case tokenRevoke = "token.revoke"
 
+    /// The byte the kind is stored as in the journal (never reused).
     public var code: UInt8 {
         switch self {
         case .ledgerCreate: 1
@@ -65,6 +87,7 @@ public enum EntryKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// The kind stored as `code`; nil for a byte no kind uses.
     public init?(code: UInt8) {
         guard let match = EntryKind.allCases.first(where: { $0.code == code }) else { return nil }
         self = match

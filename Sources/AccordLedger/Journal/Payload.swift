@@ -1,28 +1,50 @@
 /// What an entry records. Each case's fields are written in a fixed order
 /// (docs/JOURNAL.md, "Payloads").
 public enum Payload: Hashable, Sendable {
+    /// The payload of a ``EntryKind/ledgerCreate`` entry.
     case ledgerCreate(LedgerCreated)
+    /// The payload of a ``EntryKind/partyAdd`` entry.
     case partyAdd(Party)
+    /// The payload of a ``EntryKind/agreementAdd`` entry.
     case agreementAdd(Agreement)
+    /// The payload of a ``EntryKind/commitmentAdd`` entry.
     case commitmentAdd(Commitment)
+    /// The payload of a ``EntryKind/commitmentWithdraw`` entry.
     case commitmentWithdraw(Withdrawal)
+    /// The payload of a ``EntryKind/guaranteeAdd`` entry.
     case guaranteeAdd(Guarantee)
+    /// The payload of a ``EntryKind/guaranteeInvoke`` entry.
     case guaranteeInvoke(Invocation)
+    /// The payload of a ``EntryKind/verification`` entry.
     case verification(Verification)
+    /// The payload of a ``EntryKind/breach`` entry.
     case breach(Breach)
+    /// The payload of a ``EntryKind/corroboration`` entry.
     case corroboration(Corroboration)
+    /// The payload of a ``EntryKind/correction`` entry.
     case correction(Correction)
+    /// The payload of a ``EntryKind/retraction`` entry.
     case retraction(Retraction)
+    /// The payload of a ``EntryKind/dispute`` entry.
     case dispute(Dispute)
+    /// The payload of a ``EntryKind/adjudication`` entry.
     case adjudication(Adjudication)
+    /// The payload of a ``EntryKind/keyRegister`` entry.
     case keyRegister(KeyRegistration)
+    /// The payload of a ``EntryKind/keyRevoke`` entry.
     case keyRevoke(KeyRevocation)
+    /// The payload of a ``EntryKind/ledgerUpgrade`` entry.
     case ledgerUpgrade(LedgerUpgrade)
+    /// The payload of a ``EntryKind/amendment`` entry.
     case amendment(Amendment)
+    /// The payload of a ``EntryKind/void`` entry.
     case void(Voiding)
+    /// The payload of a ``EntryKind/tokenIssue`` entry.
     case tokenIssue(TokenIssue)
+    /// The payload of a ``EntryKind/tokenRevoke`` entry.
     case tokenRevoke(TokenRevocation)
 
+    /// The kind of entry this payload belongs to.
     public var kind: EntryKind {
         switch self {
         case .ledgerCreate: .ledgerCreate

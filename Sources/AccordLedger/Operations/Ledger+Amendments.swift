@@ -4,28 +4,44 @@ import AccordStorage
 public struct AmendmentInput: Sendable {
     /// `commitment`, `party`, `agreement` or `guarantee`.
     public var subject: String
+    /// The amended definition's id.
     public var id: String
     /// From when the new terms apply (a date).
     public var effective: String
+    /// Why it is amended (required).
     public var reason: String
+    /// A commitment's new target, as typed; nil: unchanged.
     public var target: String?
+    /// A commitment's new due date, as typed; nil: unchanged.
     public var due: String?
+    /// A commitment's new window start, as typed; nil: unchanged.
     public var from: String?
+    /// A commitment's new window end, as typed; nil: unchanged.
     public var until: String?
+    /// A commitment's new wording; nil: unchanged.
     public var text: String?
+    /// A party's new name; nil: unchanged.
     public var name: String?
+    /// An agreement's new title; nil: unchanged.
     public var title: String?
+    /// An agreement's new date, as typed; nil: unchanged.
     public var date: String?
+    /// An agreement's new venue; nil: unchanged.
     public var venue: String?
     /// The commitments a guarantee covers from then on (nil: unchanged).
     public var covers: [String]?
+    /// A guarantee's new response time in days, as typed; nil: unchanged.
     public var respondWithinDays: String?
+    /// A guarantee's new consequence; nil: unchanged.
     public var consequence: String?
     /// Terms that make another commitment, never an amendment: given, they are refused.
     public var unit: String?
+    /// A commitment's kind: refused (a different kind is a new commitment).
     public var kind: String?
+    /// A commitment's party: refused (another party's obligation is a new commitment).
     public var party: String?
 
+    /// An amendment's required fields; set the terms it changes.
     public init(subject: String, id: String, effective: String, reason: String) {
         self.subject = subject
         self.id = id

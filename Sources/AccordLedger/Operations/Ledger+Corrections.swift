@@ -5,23 +5,40 @@ import AccordStorage
 public struct CorrectionInput: Sendable {
     /// The corrected entry: a seq or an external id.
     public var target: String
+    /// Why it is corrected (required).
     public var reason: String
+    /// The new commitment id; nil: unchanged.
     public var commitment: String?
+    /// The new quantity, as typed; nil: unchanged.
     public var quantity: String?
+    /// True to make an action's outcome done.
     public var done = false
+    /// True to make an action's outcome not done.
     public var notDone = false
+    /// The new observed date or time, as typed; nil: unchanged.
     public var observed: String?
+    /// The new date precision, as typed; nil: unchanged.
     public var precision: String?
+    /// A breach's new party; nil: unchanged.
     public var party: String?
+    /// A breach's new severity, as typed; nil: unchanged.
     public var severity: String?
+    /// A breach's new description; nil: unchanged.
     public var description: String?
+    /// The new source's name; nil: unchanged.
     public var source: String?
+    /// The new source kind, as typed; nil: unchanged.
     public var sourceKind: String?
+    /// The new confidence, as typed; nil: unchanged.
     public var confidence: String?
+    /// New evidence; empty: unchanged.
     public var evidence = EvidenceInput()
+    /// A new note; nil: unchanged.
     public var note: String?
+    /// A new location; empty: unchanged.
     public var location = LocationInput()
 
+    /// A correction of `target` (a seq or an external id) for `reason`; set the fields that change.
     public init(target: String, reason: String) {
         self.target = target
         self.reason = reason

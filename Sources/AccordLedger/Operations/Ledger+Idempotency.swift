@@ -4,10 +4,14 @@ import AccordStorage
 /// key it is, the key, and the SHA-256 of the request that carries it
 /// (``LedgerWrite/idempotency``).
 public struct IdempotencyKey: Sendable, Equatable {
+    /// Whose key it is (a token's name): keys of different callers never meet.
     public var actor: String
+    /// The key as the caller sent it.
     public var key: String
+    /// The SHA-256 of the request it came with (its route and body).
     public var requestSHA256: [UInt8]
 
+    /// A key of `actor` for the request hashed to `requestSHA256`.
     public init(actor: String, key: String, requestSHA256: [UInt8]) {
         self.actor = actor
         self.key = key

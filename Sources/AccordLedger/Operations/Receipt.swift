@@ -5,6 +5,7 @@ import AccordTrust
 /// journal, and the tree that holds it, so its inclusion can be proven later
 /// against any checkpoint of that size or larger (``Ledger/inclusionProof``).
 public struct Receipt: Sendable, Equatable {
+    /// Whether the write appended an entry or found its content already recorded.
     public enum Status: String, Sendable {
         /// A new entry was appended.
         case recorded
@@ -12,16 +13,20 @@ public struct Receipt: Sendable, Equatable {
         case alreadyRecorded = "already recorded"
     }
 
+    /// Recorded now, or already recorded.
     public var status: Status
     /// The entry (for `alreadyRecorded`, the one that holds the content).
     public var seq: Int64
+    /// The entry's kind.
     public var kind: EntryKind
     /// The entry's RFC 6962 leaf hash.
     public var leafHash: Hash32
     /// The tree after the write (for `alreadyRecorded`, the ledger's current tree).
     public var treeSize: Int64
+    /// The root of the tree at ``treeSize``.
     public var root: Hash32
 
+    /// True when the write appended a new entry.
     public var recorded: Bool { status == .recorded }
 }
 

@@ -7,6 +7,7 @@ public struct Recorder: Sendable {
     /// Signs each entry with a registered key.
     public var signer: EntrySigner?
 
+    /// A recorder writing as `actor`, signing with `signer` (nil: unsigned).
     public init(actor: String, signer: EntrySigner? = nil) {
         self.actor = actor
         self.signer = signer
@@ -20,6 +21,7 @@ public enum Recorded: Sendable, Equatable {
     /// The same content was already recorded at this seq; nothing was written.
     case alreadyPresent(seq: Int64)
 
+    /// The entry's seq, new or already present.
     public var seq: Int64 {
         switch self {
         case .added(let seq, _), .alreadyPresent(let seq): seq

@@ -1,18 +1,27 @@
 /// One value in a row of output.
 public enum Cell: Sendable, Equatable {
+    /// Text.
     case text(String)
+    /// An integer.
     case int(Int64)
+    /// A floating-point number (rates); whole values are written without a fraction.
     case number(Double)
+    /// A boolean.
     case bool(Bool)
     /// A fraction in [0, 1]: a number in data formats, a percentage in tables.
     case rate(Double)
     /// An exact decimal quantity, written with its scale's places ("12.50").
     case decimal(Quantity)
+    /// No value (an empty cell, JSON null).
     case null
 
+    /// Text, or an empty cell for nil.
     public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    /// An integer, or an empty cell for nil.
     public init(_ value: Int64?) { self = value.map { .int($0) } ?? .null }
+    /// An integer, or an empty cell for nil.
     public init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
+    /// A number, or an empty cell for nil.
     public init(_ value: Double?) { self = value.map { .number($0) } ?? .null }
 
     /// A rate, or null.
@@ -68,6 +77,8 @@ public enum Cell: Sendable, Equatable {
 
 /// A named column of output.
 public struct Column: Sendable, Equatable {
+    /// The column's name, as headers and JSON keys print it.
     public var name: String
+    /// A column named `name`.
     public init(_ name: String) { self.name = name }
 }

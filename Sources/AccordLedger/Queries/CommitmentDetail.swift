@@ -1,10 +1,16 @@
 /// One commitment with its status and the evidence behind it.
 public struct CommitmentDetail: Sendable {
+    /// The commitment as the report judges it.
     public var report: CommitmentReport
+    /// The world date it was judged at.
     public var at: Moment
+    /// The lowest confidence counted.
     public var minConfidence: Confidence
+    /// The ledger state it reflects.
     public var stamp: LedgerStamp
+    /// Its verifications: live, retracted and rejected versions (replaced and voided ones left out).
     public var verifications: [VerificationListing]
+    /// Its breaches: live, retracted and rejected versions (replaced and voided ones left out).
     public var breaches: [BreachListing]
     /// Why each listed version does not count at ``at`` (nil: it counts), by its seq.
     public var notCounted: [Int64: NotCounted] = [:]

@@ -6,6 +6,7 @@ public enum RecordStatusFilter: String, Sendable, CaseIterable {
     case current
     /// Versions replaced by a correction.
     case superseded
+    /// Versions retracted by a reviewer.
     case retracted
     /// Live records under a pending dispute.
     case disputed
@@ -22,7 +23,9 @@ public enum RecordStatusFilter: String, Sendable, CaseIterable {
 
 /// Filters for the breach listing (``Ledger/breaches(_:)``).
 public struct BreachQuery: Sendable {
+    /// Only breaches by this party id; nil for all.
     public var party: String?
+    /// Only breaches of this commitment id; nil for all.
     public var commitment: String?
     /// Observed on or after this date.
     public var since: Moment?
@@ -32,52 +35,76 @@ public struct BreachQuery: Sendable {
     public var at: Moment?
     /// At least this grave.
     public var severity: Severity?
+    /// Which versions to list (default: the live version of each record).
     public var status: RecordStatusFilter = .current
     /// Breaches of commitments this party guarantees.
     public var guarantor: String?
     /// At least this confident (the record's effective confidence).
     public var minConfidence: Confidence = .unverified
+    /// Read the ledger as it stood at this seq or time; nil for now.
     public var asOf: AsOf?
 
+    /// No filter: live breaches of every party and commitment at any confidence.
     public init() {}
 }
 
 /// One breach version, as listed for auditors.
 public struct BreachListing: Sendable {
+    /// The record (the seq of the entry that first recorded it).
     public var record: Int64
+    /// The seq of the entry that recorded this version.
     public var seq: Int64
+    /// Where this version stands (current, superseded, retracted …).
     public var status: RecordStatus
     /// The local calendar date it was observed on (`YYYY-MM-DD`).
     public var observed: String
     /// The time it was observed, with its zone offset, when one was given.
     public var observedAt: String?
+    /// How exact the observed date is: day, week or month.
     public var precision: Precision
+    /// The id of the commitment breached.
     public var commitment: String
+    /// The id of the party in breach.
     public var party: String
+    /// Minor, major or grave.
     public var severity: Severity
     /// The best of its own and its corroborations' confidence.
     public var confidence: Confidence
+    /// Who reported it.
     public var source: String
+    /// What kind of source reported it.
     public var sourceKind: SourceKind
+    /// Distinct sources behind it, corroborations included.
     public var sources: Int
+    /// What happened; nil when not given.
     public var description: String?
+    /// The evidence's SHA-256, lowercase hex; nil for none.
     public var evidenceSHA256: String?
+    /// Where the evidence is kept; nil for none.
     public var evidenceURI: String?
+    /// The place's name; nil when not given.
     public var place: String?
+    /// Latitude in decimal degrees; nil without coordinates.
     public var lat: String?
+    /// Longitude in decimal degrees; nil without coordinates.
     public var lon: String?
+    /// How exact the coordinates are (exact, near, region); nil without them.
     public var geoPrecision: String?
+    /// The caller's own id for the record; nil when none was given.
     public var externalID: String?
+    /// When this version was recorded (UTC, ISO 8601).
     public var recordedAt: String
     /// The key that signed this version's entry, or `unsigned`.
     public var signer: String = Keys.unsignedWord
     /// Pending disputes ("by X: reason") or the adjudication.
     public var dispute: String?
 
+    /// The column names of cells, in order.
     public static let columns = ["record", "seq", "status", "observed", "observed_at", "precision", "commitment", "party", "severity",
                                  "confidence", "source", "source_kind", "sources", "description", "evidence_sha256",
                                  "evidence_uri", "place", "lat", "lon", "geo_precision", "id", "recorded_at", "signer", "dispute"]
 
+    /// The row as cells, one per columns name.
     public var cells: [Cell] {
         [.int(record), .int(seq), .text(status.rawValue), .text(observed), Cell(observedAt), .text(precision.rawValue), .text(commitment), .text(party),
          .text(severity.rawValue), .text(confidence.rawValue), .text(source), .text(sourceKind.rawValue), Cell(sources), Cell(description),
@@ -88,9 +115,12 @@ public struct BreachListing: Sendable {
 
 /// The result of a breach query: the rows and the ledger state they reflect.
 public struct BreachList: Sendable {
+    /// The ledger state the rows reflect.
     public var stamp: LedgerStamp
+    /// The breaches listed, in the listing's order.
     public var breaches: [BreachListing]
 
+    /// The rows with their column names, for a front end's row writers.
     public var rowSet: RowSet { RowSet(columns: BreachListing.columns, rows: breaches.map(\.cells)) }
 
     /// JSON: an array of breaches; evidence and location as nested objects.
@@ -100,6 +130,7 @@ public struct BreachList: Sendable {
 }
 
 extension BreachListing {
+    /// One breach as a JSON object; evidence and location nested.
     public var json: JSON {
         .object([
             ("record", .int(record)), ("seq", .int(seq)), ("status", .string(status.rawValue)),
@@ -226,6 +257,7 @@ extension BreachListing {
 
 /// Where one version of a record stands, as listings give it.
 public enum RecordStatus: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// As RecordStatusFilter says of each: live; replaced by a correction; retracted; under a pending dispute; rejected by an adjudicator; outside its commitment (never counted); voided.
     case current, superseded, retracted, disputed, rejected, outside, voided
 
     /// The word, as listings print it.

@@ -2,19 +2,28 @@ import AccordStorage
 
 /// One entry in a history timeline.
 public struct HistoryItem: Sendable {
+    /// The entry's seq.
     public var seq: Int64
+    /// When it was recorded (UTC, ISO 8601).
     public var recordedAt: String
     /// Whose clock stamped ``recordedAt``: `overridden` when the operator set
     /// the time (`ACCORD_NOW`) instead of the machine's clock.
     public var clock: RecordingClock
+    /// Who recorded it.
     public var actor: String
+    /// The key that signed it; nil when unsigned.
     public var signer: String?
+    /// The entry's kind.
     public var kind: EntryKind
+    /// What it did, in one line.
     public var summary: String
+    /// The reason it gives (corrections, retractions, amendments …); nil for none.
     public var reason: String?
 
+    /// The column names of ``cells``, in order.
     public static let columns = ["seq", "recorded_at", "clock", "actor", "kind", "summary", "reason", "signer"]
 
+    /// The item as cells, one per ``columns`` name.
     public var cells: [Cell] {
         [.int(seq), .text(recordedAt), .text(clock.word), .text(actor), .text(kind.rawValue), .text(summary), Cell(reason),
          .text(signer ?? "unsigned")]

@@ -2,48 +2,76 @@ import AccordStorage
 
 /// Filters for listing and exporting verifications.
 public struct VerificationQuery: Sendable {
+    /// Only verifications of this commitment id; nil for all.
     public var commitment: String?
+    /// Only verifications of this party's commitments; nil for all.
     public var party: String?
+    /// Observed on or after this date; nil for no lower bound.
     public var since: Moment?
+    /// Observed on or before this date; nil for no upper bound.
     public var until: Moment?
+    /// The world date: verifications observed after it are left out; nil for none.
     public var at: Moment?
+    /// Which versions to list (default: the live version of each record).
     public var status: RecordStatusFilter = .current
+    /// At least this confident, by effective confidence (default: all).
     public var minConfidence: Confidence = .unverified
+    /// Read the ledger as it stood at this seq or time; nil for now.
     public var asOf: AsOf?
 
+    /// No filter: live verifications of every commitment at any confidence.
     public init() {}
 }
 
 /// One verification version, with everything recorded about it.
 public struct VerificationListing: Sendable {
+    /// The record (the seq of the entry that first recorded it).
     public var record: Int64
+    /// The seq of the entry that recorded this version.
     public var seq: Int64
+    /// Where this version stands (current, superseded, retracted …).
     public var status: RecordStatus
+    /// The id of the commitment observed.
     public var commitment: String
     /// The quantity observed, at its commitment's scale.
     public var quantity: Quantity?
+    /// `done` or `not_done` for an action; nil for a quantity.
     public var outcome: String?
     /// The local calendar date it was observed on (`YYYY-MM-DD`).
     public var observed: String
     /// The time it was observed, with its zone offset, when one was given.
     public var observedAt: String?
+    /// How exact the observed date is: day, week or month.
     public var precision: Precision
+    /// Who reported it.
     public var source: String
+    /// What kind of source reported it.
     public var sourceKind: SourceKind
     /// Its own confidence, as recorded.
     public var confidence: Confidence
     /// The best of its own and its corroborations' confidence.
     public var effectiveConfidence: Confidence
+    /// Distinct sources behind it, corroborations included.
     public var sources: Int
+    /// The evidence's SHA-256, lowercase hex; nil for none.
     public var evidenceSHA256: String?
+    /// Where the evidence is kept; nil for none.
     public var evidenceURI: String?
+    /// A free-text note; nil for none.
     public var note: String?
+    /// The place's name; nil when not given.
     public var place: String?
+    /// Latitude in decimal degrees; nil without coordinates.
     public var lat: String?
+    /// Longitude in decimal degrees; nil without coordinates.
     public var lon: String?
+    /// How exact the coordinates are (exact, near, region); nil without them.
     public var geoPrecision: String?
+    /// The caller's own id for the record; nil when none was given.
     public var externalID: String?
+    /// When this version was recorded (UTC, ISO 8601).
     public var recordedAt: String
+    /// Pending disputes ("by X: reason") or the adjudication; nil for none.
     public var dispute: String?
 
     /// Column names follow the import columns, so an export imports back.
@@ -52,6 +80,7 @@ public struct VerificationListing: Sendable {
                                  "lon", "geo_precision", "record", "seq", "status", "effective_confidence", "sources",
                                  "recorded_at", "dispute"]
 
+    /// The row as cells, one per columns name.
     public var cells: [Cell] {
         [Cell(externalID), .text("verification"), .text(commitment), quantity.map { .decimal($0) } ?? .null, Cell(outcome),
          .text(observed), Cell(observedAt), .text(precision.rawValue), .text(source), .text(sourceKind.rawValue), .text(confidence.rawValue), Cell(evidenceSHA256), Cell(evidenceURI),

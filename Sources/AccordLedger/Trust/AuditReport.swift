@@ -14,6 +14,7 @@ public enum AuditOutcome: String, Sendable {
 
 /// One failed check.
 public struct AuditFinding: Sendable {
+    /// How grave the failure is: tampered, corrupt or unverifiable.
     public var outcome: AuditOutcome
     /// The check that failed: integrity, index, schema, sequence, encoding, hash, chain, time,
     /// signature, key, merkle, projection, state, checkpoint, idempotency.
@@ -23,6 +24,7 @@ public struct AuditFinding: Sendable {
     /// What is wrong, for a front end to render (``detail(_:)``).
     public var phrase: Phrase
 
+    /// A finding of `check` (the check's name) about entry `seq` (nil: the ledger as a whole).
     public init(outcome: AuditOutcome, check: String, seq: Int64?, phrase: Phrase) {
         self.outcome = outcome
         self.check = check
@@ -47,14 +49,21 @@ public struct AuditFinding: Sendable {
 
 /// The result of an audit.
 public struct AuditReport: Sendable {
+    /// The ledger file audited.
     public var path: String
+    /// Entries in the journal.
     public var entries: Int64
+    /// The Merkle root over every entry, lowercase hex; nil when there are none.
     public var root: String?
+    /// The ledger's id from its first entry; nil when it could not be read.
     public var ledgerID: String?
+    /// Checkpoints stored in the ledger, each checked against the journal.
     public var storedCheckpoints: Int
+    /// Checkpoints given from outside the ledger, each checked against the journal.
     public var outsideCheckpoints: Int
     /// Whether the full check was asked for (the audit runs `integrity_check` either way).
     public var full: Bool
+    /// Every failed check, in the order found; empty when the ledger passed.
     public var findings: [AuditFinding]
     /// Entries whose recording time was set by the operator (`ACCORD_NOW`),
     /// not taken from the clock: not tampering, but not evidence of time either.
@@ -67,6 +76,7 @@ public struct AuditReport: Sendable {
     public var adminKeys: [AuditedKey] = []
     /// Evidence entries recorded after the first admin key, signed and unsigned.
     public var signedEvidence: Int64 = 0
+    /// Evidence entries recorded after the first admin key without a signature.
     public var unsignedEvidence: Int64 = 0
 
     /// The worst outcome found: corrupt, then tampered, then unverifiable.

@@ -79,10 +79,13 @@ extension Auditor {
 
 /// An admin key, as the audit found it in the journal.
 public struct AuditedKey: Sendable, Equatable {
+    /// The key's name.
     public var name: String
     /// The C2SP key id (8 hex digits), which its public key file shows: what
     /// an auditor compares with the key they expect.
     public var keyID: String
+    /// The seq of the entry that registered it.
     public var registered: Int64
+    /// The seq of the entry that revoked it; nil while valid.
     public var revoked: Int64?
 }

@@ -76,12 +76,15 @@ public enum Keys {
 
 /// Signs entries with a monitor's private key.
 public struct KeySigner: EntrySigner {
+    /// The private key it signs with.
     public let key: NoteSigningKey
 
+    /// A signer with `key`.
     public init(key: NoteSigningKey) {
         self.key = key
     }
 
+    /// The key's name (as registered).
     public var keyName: String { key.name }
 
     /// The 32-byte public key.
@@ -90,6 +93,7 @@ public struct KeySigner: EntrySigner {
     /// ``publicKey``: the ledger refuses it unless it is the one registered.
     public var verifyingKey: [UInt8]? { publicKey }
 
+    /// The Ed25519 signature of `bytes` (64 bytes).
     public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
         try key.signature(for: bytes)
     }

@@ -3,7 +3,9 @@ import AccordTrust
 
 /// A signed checkpoint, as recorded.
 public struct SignedCheckpoint: Sendable {
+    /// The tree size it commits to.
     public var size: Int64
+    /// The Merkle root at that size.
     public var root: Hash32
     /// The C2SP signed note (checkpoint body and signature lines).
     public var note: String

@@ -3,14 +3,20 @@ import AccordTrust
 
 /// An RFC 6962 inclusion proof for one entry, verified before it is returned.
 public struct InclusionProof: Sendable {
+    /// The entry proven.
     public var seq: Int64
     /// The leaf index (seq − 1).
     public var leafIndex: Int64
+    /// The size of the tree it is proven in.
     public var treeSize: Int64
+    /// The entry's leaf hash.
     public var leafHash: Hash32
+    /// The tree's root at ``treeSize``.
     public var root: Hash32
+    /// The audit path, from the leaf up.
     public var path: [Hash32]
 
+    /// The proof as JSON, hashes in lowercase hex.
     public var json: JSON {
         .object([
             ("type", .string("inclusion")), ("seq", .int(seq)), ("leafIndex", .int(leafIndex)), ("treeSize", .int(treeSize)),
@@ -22,12 +28,18 @@ public struct InclusionProof: Sendable {
 
 /// An RFC 6962 consistency proof between two tree sizes, verified before it is returned.
 public struct ConsistencyProof: Sendable {
+    /// The earlier tree size.
     public var oldSize: Int64
+    /// The later tree size.
     public var newSize: Int64
+    /// The root at ``oldSize``.
     public var oldRoot: Hash32
+    /// The root at ``newSize``.
     public var newRoot: Hash32
+    /// The consistency path (RFC 6962 §2.1.2).
     public var path: [Hash32]
 
+    /// The proof as JSON, hashes in lowercase hex.
     public var json: JSON {
         .object([
             ("type", .string("consistency")), ("oldSize", .int(oldSize)), ("newSize", .int(newSize)),

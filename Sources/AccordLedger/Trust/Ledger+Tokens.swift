@@ -9,13 +9,16 @@ import Darwin
 
 /// What a user gives to issue a server token.
 public struct TokenInput: Sendable {
+    /// The token's name, as typed: the actor of every request made with it.
     public var name: String
+    /// `admin`, `monitor`, `reviewer`, `auditor` or `viewer`, as typed.
     public var role: String
     /// The token is refused from this date on (00:00 UTC).
     public var expires: String?
     /// A registered key the token's writes must be signed with.
     public var key: String?
 
+    /// A token from what was typed; the ledger validates it when it records it.
     public init(name: String, role: String, expires: String? = nil, key: String? = nil) {
         self.name = name
         self.role = role
@@ -26,23 +29,33 @@ public struct TokenInput: Sendable {
 
 /// A token just issued: its text is shown once and never stored.
 public struct IssuedToken: Sendable {
+    /// The token's name.
     public var name: String
+    /// What the token may do.
     public var role: TokenRole
     /// The token to hand to its holder (`accord_` and 43 base64url characters).
     public var secret: String
+    /// The receipt of the `token.issue` entry that recorded it.
     public var receipt: Receipt
 }
 
 /// A token as the ledger records it (its SHA-256, never its text).
 public struct TokenInfo: Sendable, Equatable {
+    /// The token's name.
     public var name: String
+    /// What the token may do.
     public var role: TokenRole
+    /// The SHA-256 of the token's text (32 bytes).
     public var sha256: [UInt8]
+    /// The day from which it is refused (YYYY-MM-DD); nil for never.
     public var expires: String?
     /// The day (days since 1970-01-01) from which the token is refused.
     public var expiresDay: Int64?
+    /// The registered key its writes must be signed with; nil for none.
     public var key: String?
+    /// The seq of the entry that issued it.
     public var issuedSeq: Int64
+    /// The seq of the entry that revoked it; nil while valid.
     public var revokedSeq: Int64?
 
     /// Whether a request on `day` (days since 1970-01-01, UTC) may use it.
@@ -163,17 +176,26 @@ extension Session {
 
 /// One read recorded in the access log: who read what, when, and how much.
 public struct AccessRecord: Sendable, Equatable {
+    /// The record's row id (0 before it is stored).
     public var id: Int64
     /// `YYYY-MM-DDTHH:MM:SS.sssZ`.
     public var at: String
+    /// The name of the token that read.
     public var actor: String
+    /// The token's role when it read.
     public var role: String
+    /// The HTTP method (`GET`).
     public var method: String
+    /// The route, as routes are listed (`/v1/breaches`).
     public var route: String
+    /// The query parameters the route takes, as given; nil for none.
     public var query: String?
+    /// The HTTP status answered.
     public var status: Int
+    /// How many rows the answer held, when it is a listing; nil otherwise.
     public var rows: Int64?
 
+    /// A record of one read; `id` is given by the log when stored.
     public init(id: Int64 = 0, at: String, actor: String, role: String, method: String, route: String, query: String?,
                 status: Int, rows: Int64?) {
         self.id = id

@@ -3,8 +3,11 @@
 public enum AmendedTerms: Hashable, Sendable {
     /// `target` in units of the commitment's scale.
     case commitment(target: Int64?, due: Moment?, from: Moment?, until: Moment?, text: String?)
+    /// A party's new name.
     case party(name: String?)
+    /// An agreement's new title, date and venue.
     case agreement(title: String?, date: Moment?, venue: String?)
+    /// A guarantee's new covered commitments, response time and consequence.
     case guarantee(covers: [String]?, respondWithinDays: Int64?, consequence: String?)
 
     /// The kind of definition amended.
@@ -24,9 +27,12 @@ public struct Amendment: Hashable, Sendable {
     public var id: String
     /// The world date from which the new terms apply.
     public var effective: Moment
+    /// Why it was amended.
     public var reason: String
+    /// The new terms (nil fields unchanged).
     public var terms: AmendedTerms
 
+    /// The kind of definition amended.
     public var subject: AmendmentSubject { terms.subject }
 }
 
@@ -35,6 +41,7 @@ public struct Amendment: Hashable, Sendable {
 public struct Voiding: Hashable, Sendable {
     /// The voided entry's seq.
     public var entry: Int64
+    /// Why it was voided.
     public var reason: String
 }
 

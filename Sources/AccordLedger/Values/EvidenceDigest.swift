@@ -6,6 +6,7 @@ import Crypto
 public struct EvidenceDigest {
     private var hasher = SHA256()
 
+    /// A digest of no bytes yet: feed it the evidence's bytes.
     public init() {}
 
     /// Adds the next bytes.

@@ -1,18 +1,27 @@
 /// A JSON value whose objects keep their keys in the order given, so output
 /// is byte-for-byte reproducible.
 public enum JSON: Sendable, Equatable {
+    /// A string.
     case string(String)
+    /// An integer.
     case int(Int64)
+    /// A floating-point number, written as ``Cell`` writes it.
     case number(Double)
     /// An exact decimal, written as a JSON number with its scale's places (12.50).
     case decimal(Quantity)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
+    /// An array, in order.
     case array([JSON])
+    /// An object: its members in the order written.
     case object([(String, JSON)])
 
+    /// Whether both serialize to the same bytes.
     public static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.serialized() == rhs.serialized() }
 
+    /// The JSON value of a cell (a decimal stays exact).
     public init(_ cell: Cell) {
         switch cell {
         case .text(let value): self = .string(value)
@@ -24,9 +33,13 @@ public enum JSON: Sendable, Equatable {
         }
     }
 
+    /// A string, or null for nil.
     public init(_ value: String?) { self = value.map { .string($0) } ?? .null }
+    /// An integer, or null for nil.
     public init(_ value: Int64?) { self = value.map { .int($0) } ?? .null }
+    /// An integer, or null for nil.
     public init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
+    /// A number, or null for nil.
     public init(_ value: Double?) { self = value.map { .number($0) } ?? .null }
 
     /// Compact JSON, or indented with two spaces.

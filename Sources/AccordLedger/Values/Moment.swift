@@ -172,5 +172,6 @@ public struct Moment: Hashable, Sendable, CustomStringConvertible {
     /// True when the moment carries a time of day.
     public var hasTime: Bool { offsetMinutes != nil }
 
+    /// The canonical text.
     public var description: String { text }
 }

@@ -5,7 +5,9 @@
 /// logged against it, and its target, is written at exactly that scale, so
 /// sums are sums of integers.
 public struct Quantity: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    /// The value in units of 10^-``scale``.
     public var units: Int64
+    /// Decimal places (0–6).
     public var scale: UInt8
 
     /// The most decimal places a commitment may declare.
@@ -20,15 +22,18 @@ public struct Quantity: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// at most ``maximumAnyUnits`` (so 10^9 whole units at 6 decimal places).
     public static func maximumUnits(scale: UInt8) -> Int64 { min(maximumWhole * pow10(scale), maximumAnyUnits) }
 
+    /// `units` at `scale` decimal places (1250 at scale 2 is 12.50).
     public init(units: Int64, scale: UInt8 = 0) {
         self.units = units
         self.scale = scale
     }
 
+    /// A whole quantity (scale 0).
     public init(integerLiteral value: Int64) {
         self.init(units: value, scale: 0)
     }
 
+    /// Whether `lhs` is less than `rhs`, compared exactly whatever their scales.
     public static func < (lhs: Quantity, rhs: Quantity) -> Bool {
         // Compared at a common scale; both are bounded, so this cannot overflow.
         let scale = max(lhs.scale, rhs.scale)

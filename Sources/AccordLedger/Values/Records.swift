@@ -6,24 +6,35 @@ public struct LedgerCreated: Hashable, Sendable {
 
 /// A state, armed group or organisation.
 public struct Party: Hashable, Sendable {
+    /// The party's id, unique in the ledger.
     public var id: String
+    /// The party's name as shown.
     public var name: String
+    /// State, group or organisation; nil when not given.
     public var kind: PartyKind?
 }
 
 /// What was concluded, when and where; it groups commitments.
 public struct Agreement: Hashable, Sendable {
+    /// The agreement's id, unique in the ledger.
     public var id: String
+    /// Its title.
     public var title: String
+    /// The day it was signed; nil when not given.
     public var date: Moment?
+    /// Where it was signed; nil when not given.
     public var venue: String?
 }
 
 /// One obligation of one party.
 public struct Commitment: Hashable, Sendable {
+    /// The commitment's id, unique in the ledger.
     public var id: String
+    /// The id of the agreement it belongs to.
     public var agreement: String
+    /// The id of the party that committed.
     public var party: String
+    /// Quantity, action or restraint.
     public var kind: CommitmentKind
     /// The target quantity, in units of 10^−``decimals`` (quantity commitments only).
     public var target: Int64?
@@ -41,8 +52,10 @@ public struct Commitment: Hashable, Sendable {
     public var reciprocal: String?
     /// Commitments that must be fulfilled before this one can be.
     public var dependsOn: [String]
+    /// Its wording in the agreement; nil when not given.
     public var text: String?
 
+    /// A commitment from validated parts (``init(validating:)`` checks what a user typed).
     public init(id: String, agreement: String, party: String, kind: CommitmentKind, target: Int64?, decimals: UInt8 = 0,
                 unit: String?, due: Moment?, from: Moment?, until: Moment?, reciprocal: String?, dependsOn: [String],
                 text: String?) {
@@ -67,16 +80,23 @@ public struct Commitment: Hashable, Sendable {
 
 /// A commitment dropped by the parties.
 public struct Withdrawal: Hashable, Sendable {
+    /// The id of the commitment withdrawn.
     public var commitment: String
+    /// The day from which it no longer counts.
     public var date: Moment
+    /// Why it was withdrawn.
     public var reason: String
 }
 
 /// A guarantor's backing of commitments with a stated consequence.
 public struct Guarantee: Hashable, Sendable {
+    /// The guarantee's id, unique in the ledger.
     public var id: String
+    /// The id of the guarantor party.
     public var guarantor: String
+    /// The ids of the commitments it covers.
     public var covers: [String]
+    /// What the guarantor undertook to do on a breach.
     public var consequence: String
     /// Days after a trigger within which the guarantor must invoke it.
     public var respondWithinDays: Int64
@@ -84,8 +104,11 @@ public struct Guarantee: Hashable, Sendable {
 
 /// The guarantor acting on a guarantee.
 public struct Invocation: Hashable, Sendable {
+    /// The id of the guarantee invoked.
     public var guarantee: String
+    /// The day the guarantor invoked it.
     public var date: Moment
+    /// A note on the invocation; nil for none.
     public var note: String?
 }
 
@@ -93,7 +116,9 @@ public struct Invocation: Hashable, Sendable {
 public enum Measure: Hashable, Sendable {
     /// A quantity at its commitment's scale.
     case quantity(Quantity)
+    /// An action observed done.
     case done
+    /// An action observed not done (yet).
     case notDone
 
     /// `done` / `not_done` for actions, nil for quantities.
@@ -114,8 +139,11 @@ public enum Measure: Hashable, Sendable {
 
 /// Who reported something, what kind of source it is, and how sure.
 public struct Source: Hashable, Sendable {
+    /// Who reported it.
     public var name: String
+    /// What kind of source it is (official, monitor, NGO …).
     public var kind: SourceKind
+    /// How sure the source is.
     public var confidence: Confidence
 }
 
@@ -123,8 +151,10 @@ public struct Source: Hashable, Sendable {
 public struct Evidence: Hashable, Sendable {
     /// 32 bytes.
     public var sha256: [UInt8]?
+    /// Where the evidence is kept (a URI); nil when not given.
     public var uri: String?
 
+    /// No evidence: neither a hash nor a URI.
     public static let none = Evidence(sha256: nil, uri: nil)
 
     /// Lowercase hex of ``sha256``.
@@ -133,21 +163,27 @@ public struct Evidence: Hashable, Sendable {
 
 /// Where something was observed.
 public struct Location: Hashable, Sendable {
+    /// The place's name; nil when not given.
     public var place: String?
     /// Latitude and longitude in units of 10⁻⁷ degree.
     public var coordinates: Coordinates?
+    /// How exact the coordinates are; nil when there are none.
     public var precision: GeoPrecision?
 
+    /// No location.
     public static let none = Location(place: nil, coordinates: nil, precision: nil)
 }
 
 /// A latitude and longitude, exactly, in units of 10⁻⁷ degree (no floating point).
 public struct Coordinates: Hashable, Sendable {
+    /// Latitude, in units of 10⁻⁷ degree (north positive).
     public var latitude: Int64
+    /// Longitude, in units of 10⁻⁷ degree (east positive).
     public var longitude: Int64
 
     /// Degrees as decimal text, e.g. "50.4501".
     public var latitudeText: String { Coordinates.degrees(latitude) }
+    /// Longitude as decimal text, e.g. "30.5234".
     public var longitudeText: String { Coordinates.degrees(longitude) }
 
     static func degrees(_ value: Int64) -> String {
@@ -189,52 +225,80 @@ public struct Coordinates: Hashable, Sendable {
 
 /// Evidence logged by a monitor about a commitment.
 public struct Verification: Hashable, Sendable {
+    /// The caller's own id for the record; nil when none was given.
     public var externalID: String?
+    /// The id of the commitment observed.
     public var commitment: String
+    /// What was observed: a quantity, done or not done.
     public var measure: Measure
+    /// When it was observed.
     public var observed: Moment
+    /// How exact ``observed`` is: day, week or month.
     public var precision: Precision
+    /// Who reported it, and how sure.
     public var source: Source
+    /// The evidence behind it (``Evidence/none`` when none).
     public var evidence: Evidence
+    /// A free-text note; nil for none.
     public var note: String?
+    /// Where it was observed (``Location/none`` when not given).
     public var location: Location
 }
 
 /// A reported violation of a commitment by a party.
 public struct Breach: Hashable, Sendable {
+    /// The caller's own id for the record; nil when none was given.
     public var externalID: String?
+    /// The id of the commitment breached.
     public var commitment: String
+    /// The id of the party in breach (the commitment's obligor).
     public var party: String
+    /// When it was observed.
     public var observed: Moment
+    /// How exact ``observed`` is: day, week or month.
     public var precision: Precision
+    /// Minor, major or grave.
     public var severity: Severity
+    /// Who reported it, and how sure.
     public var source: Source
+    /// What happened; nil when not given.
     public var description: String?
+    /// The evidence behind it (``Evidence/none`` when none).
     public var evidence: Evidence
+    /// A free-text note; nil for none.
     public var note: String?
+    /// Where it was observed (``Location/none`` when not given).
     public var location: Location
 }
 
 /// Another source for an existing verification or breach. It never adds quantity.
 public struct Corroboration: Hashable, Sendable {
+    /// The caller's own id for the corroboration; nil when none was given.
     public var externalID: String?
     /// The corroborated record (the entry that first recorded it).
     public var record: Int64
+    /// Who else reports it, and how sure.
     public var source: Source
+    /// The evidence behind it (``Evidence/none`` when none).
     public var evidence: Evidence
+    /// A free-text note; nil for none.
     public var note: String?
 }
 
 /// A verification or a breach.
 public enum Record: Hashable, Sendable {
+    /// A verification.
     case verification(Verification)
+    /// A breach.
     case breach(Breach)
 
     /// The two kinds of record.
     public enum Kind: String, Sendable {
+        /// A verification or a breach (the journal's words).
         case verification, breach
     }
 
+    /// Which of the two this record is.
     public var kind: Kind {
         switch self {
         case .verification: .verification
@@ -242,6 +306,7 @@ public enum Record: Hashable, Sendable {
         }
     }
 
+    /// The id of the commitment it is about.
     public var commitment: String {
         switch self {
         case .verification(let value): value.commitment
@@ -249,6 +314,7 @@ public enum Record: Hashable, Sendable {
         }
     }
 
+    /// The caller's own id for it; nil when none was given.
     public var externalID: String? {
         switch self {
         case .verification(let value): value.externalID
@@ -256,6 +322,7 @@ public enum Record: Hashable, Sendable {
         }
     }
 
+    /// When it was observed.
     public var observed: Moment {
         switch self {
         case .verification(let value): value.observed
@@ -263,6 +330,7 @@ public enum Record: Hashable, Sendable {
         }
     }
 
+    /// Who reported it, and how sure.
     public var source: Source {
         switch self {
         case .verification(let value): value.source
@@ -273,29 +341,41 @@ public enum Record: Hashable, Sendable {
 
 /// A corrected version of a verification or breach, superseding the current one.
 public struct Correction: Hashable, Sendable {
+    /// The corrected record (the seq of the entry that first recorded it).
     public var record: Int64
+    /// Why it was corrected.
     public var reason: String
+    /// The record's new version, whole.
     public var replacement: Record
 }
 
 /// Withdraws a verification, breach or corroboration.
 public struct Retraction: Hashable, Sendable {
+    /// The retracted record (the seq of the entry that first recorded it).
     public var record: Int64
+    /// Why it was retracted.
     public var reason: String
 }
 
 /// Contests a verification or breach until it is adjudicated.
 public struct Dispute: Hashable, Sendable {
+    /// The disputed record (the seq of the entry that first recorded it).
     public var record: Int64
+    /// Who disputes it (a party id or another name).
     public var by: String
+    /// Why it is disputed.
     public var reason: String
+    /// The source of the dispute; nil when not given.
     public var source: String?
 }
 
 /// Settles the disputes on a record.
 public struct Adjudication: Hashable, Sendable {
+    /// The record ruled on (the seq of the entry that first recorded it).
     public var record: Int64
+    /// Upheld (the record stands) or rejected (it no longer counts).
     public var ruling: Ruling
+    /// Why.
     public var reason: String
 }
 
@@ -351,6 +431,7 @@ public struct KeyRegistration: Hashable, Sendable {
     /// ``possessionMessage`` (64 bytes), or nil.
     public var possession: [UInt8]? = nil
 
+    /// A key registration from its parts (``possession`` from the key holder's signature).
     public init(name: String, publicKey: [UInt8], role: KeyRole = .monitor, actors: [String] = [], possession: [UInt8]? = nil) {
         self.name = name
         self.publicKey = publicKey
@@ -362,14 +443,18 @@ public struct KeyRegistration: Hashable, Sendable {
 
 /// Ends a key's validity: entries after this one may not be signed with it.
 public struct KeyRevocation: Hashable, Sendable {
+    /// The name of the key revoked.
     public var name: String
+    /// Why it was revoked; nil when not given.
     public var reason: String?
 }
 
 /// Records that the ledger's schema was upgraded and its projections rebuilt
 /// from the journal (the entry carries the state root of the rebuilt state).
 public struct LedgerUpgrade: Hashable, Sendable {
+    /// The schema version before the upgrade.
     public var fromSchema: UInt32
+    /// The schema version after it.
     public var toSchema: UInt32
 }
 
@@ -378,6 +463,7 @@ public struct LedgerUpgrade: Hashable, Sendable {
 public struct TokenIssue: Hashable, Sendable {
     /// The token's name: the actor of every request made with it.
     public var name: String
+    /// What the token may do (admin, monitor, reviewer, auditor, viewer).
     public var role: TokenRole
     /// SHA-256 of the token's UTF-8 text (32 bytes).
     public var tokenSHA256: [UInt8]
@@ -389,6 +475,8 @@ public struct TokenIssue: Hashable, Sendable {
 
 /// Ends a token's validity: requests made with it after this entry are refused.
 public struct TokenRevocation: Hashable, Sendable {
+    /// The name of the token revoked.
     public var name: String
+    /// Why it was revoked; nil when not given.
     public var reason: String?
 }

@@ -6,12 +6,15 @@ import Darwin
 
 /// An instant, as milliseconds since 1970-01-01T00:00:00Z (UTC).
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
     public var milliseconds: Int64
 
+    /// The instant `milliseconds` after the epoch.
     public init(milliseconds: Int64) {
         self.milliseconds = milliseconds
     }
 
+    /// Whether `lhs` is earlier.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
     /// The system clock.
@@ -61,15 +64,20 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ` (``iso8601``).
     public var description: String { iso8601 }
 }
 
 /// A proleptic Gregorian calendar date.
 public struct CivilDate: Hashable, Comparable, Sendable {
+    /// The year (proleptic Gregorian; may be before 1).
     public var year: Int64
+    /// The month, 1–12.
     public var month: Int64
+    /// The day of the month, 1–31.
     public var day: Int64
 
+    /// The date `year`-`month`-`day` (not checked: see the parsing initialisers).
     public init(year: Int64, month: Int64, day: Int64) {
         self.year = year
         self.month = month
@@ -117,6 +125,7 @@ public struct CivilDate: Hashable, Comparable, Sendable {
     /// `YYYY-MM-DD`.
     public var text: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
 
+    /// Whether `lhs` is earlier.
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.days < rhs.days }
 }
 

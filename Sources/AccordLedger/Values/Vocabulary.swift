@@ -3,12 +3,14 @@
 /// Each case's `rawValue` is the word users type and JSON prints; `code` is
 /// the byte in the journal (docs/JOURNAL.md lists them). Codes never change.
 public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    /// The byte this word is stored as in the journal (never reused or changed).
     var code: UInt8 { get }
     /// What the word is, for error messages ("confidence", "severity").
     static var noun: String { get }
 }
 
 extension Vocabulary {
+    /// The word itself (its raw value).
     public var description: String { rawValue }
 
     /// The noun with its article: "a severity", "an amendment subject".
@@ -61,8 +63,11 @@ extension Vocabulary {
 
 /// What kind of actor a party is.
 public enum PartyKind: String, Vocabulary {
+    /// A state; an armed or political group; an organisation (UN, an NGO, a company).
     case state, group, organisation
+    /// The vocabulary's name in messages.
     public static let noun = "party kind"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .state: 1
@@ -80,7 +85,9 @@ public enum CommitmentKind: String, Vocabulary {
     case action
     /// A standing obligation over a window.
     case restraint
+    /// The vocabulary's name in messages.
     public static let noun = "commitment kind"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .quantity: 1
@@ -92,8 +99,11 @@ public enum CommitmentKind: String, Vocabulary {
 
 /// How precisely an observation's date is known.
 public enum Precision: String, Vocabulary {
+    /// Known to the day; to the week it falls in; to the month.
     case day, week, month
+    /// The vocabulary's name in messages.
     public static let noun = "date precision"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .day: 1
@@ -105,8 +115,11 @@ public enum Precision: String, Vocabulary {
 
 /// Where a piece of evidence comes from.
 public enum SourceKind: String, Vocabulary {
+    /// A government or its body; a mandated monitor; a non-governmental organisation; the press; satellite or aerial imagery; anything else.
     case official, monitor, ngo, media, imagery, other
+    /// The vocabulary's name in messages.
     public static let noun = "source kind"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .official: 1
@@ -121,8 +134,11 @@ public enum SourceKind: String, Vocabulary {
 
 /// How sure the recorder is. Only evidence at or above a report's threshold counts.
 public enum Confidence: String, Vocabulary, Comparable {
+    /// Most to least sure: confirmed, probable, unverified.
     case confirmed, probable, unverified
+    /// The vocabulary's name in messages.
     public static let noun = "confidence level"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 { UInt8(rank + 1) }
 
     /// 0 for confirmed (the strongest), 1 probable, 2 unverified. Evidence
@@ -135,6 +151,7 @@ public enum Confidence: String, Vocabulary, Comparable {
         }
     }
 
+    /// The level at `rank` (0 confirmed, 1 probable, 2 unverified); nil outside that range.
     public init?(rank: Int) {
         guard let match = Confidence.allCases.first(where: { $0.rank == rank }) else { return nil }
         self = match
@@ -146,8 +163,11 @@ public enum Confidence: String, Vocabulary, Comparable {
 
 /// How grave a breach is.
 public enum Severity: String, Vocabulary, Comparable {
+    /// Least to most grave.
     case minor, major, grave
+    /// The vocabulary's name in messages.
     public static let noun = "severity"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .minor: 1
@@ -155,13 +175,17 @@ public enum Severity: String, Vocabulary, Comparable {
         case .grave: 3
         }
     }
+    /// Whether `lhs` is less grave than `rhs`.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.code < rhs.code }
 }
 
 /// How precise a location is.
 public enum GeoPrecision: String, Vocabulary {
+    /// At the coordinates; near them; somewhere in the region around them.
     case exact, near, region
+    /// The vocabulary's name in messages.
     public static let noun = "location precision"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .exact: 1
@@ -177,7 +201,9 @@ public enum Ruling: String, Vocabulary {
     case upheld
     /// The record is set aside and never counts.
     case rejected
+    /// The vocabulary's name in messages.
     public static let noun = "ruling"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .upheld: 1
@@ -193,7 +219,9 @@ public enum KeyRole: String, Vocabulary {
     /// Also registers and revokes keys: once a ledger has an admin key, only
     /// entries signed by one may change who can sign.
     case admin
+    /// The vocabulary's name in messages.
     public static let noun = "key role"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .monitor: 1
@@ -204,8 +232,11 @@ public enum KeyRole: String, Vocabulary {
 
 /// The kinds of definition an amendment can change.
 public enum AmendmentSubject: String, Vocabulary {
+    /// The kinds of definition an amendment can change, by the word used for them.
     case commitment, party, agreement, guarantee
+    /// The vocabulary's name in messages.
     public static let noun = "amendment subject"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .commitment: 1
@@ -241,7 +272,9 @@ public enum TokenRole: String, Vocabulary {
     case auditor
     /// Reports, breaches and the brief.
     case viewer
+    /// The vocabulary's name in messages.
     public static let noun = "token role"
+    /// The byte the word is stored as in the journal.
     public var code: UInt8 {
         switch self {
         case .admin: 1

@@ -25,8 +25,10 @@ public struct BriefingOptions: Sendable {
     public var databaseOnCommandLine: Bool
     /// The output file as the user gave it; nil for standard output.
     public var output: String?
+    /// HTML, Markdown or PDF.
     public var format: BriefingFormat
 
+    /// Options for a briefing of `database` (as the user named it); the rest default to a report as of now, all breaches, HTML to standard output.
     public init(report: ReportOptions = ReportOptions(), since: Moment? = nil, database: String,
                 databaseOnCommandLine: Bool = true, output: String? = nil, format: BriefingFormat = .html) {
         self.report = report
@@ -63,10 +65,14 @@ public struct Briefing: Sendable {
     /// The ledger as the user named it, and the output as given, for the
     /// footer and the reproduce command (see ``BriefingOptions/database``).
     public var database: String
+    /// Whether the ledger was named on the command line (`BriefingOptions/databaseOnCommandLine`).
     public var databaseOnCommandLine = true
+    /// The output file as the user gave it; nil for standard output.
     public var output: String?
+    /// The form it is rendered in: HTML, Markdown or PDF.
     public var format: BriefingFormat
 
+    /// A briefing from facts already read (``Ledger/briefing(_:)`` reads them at one seq).
     public init(report: Report, since: Moment?, breaches: [BreachListing], partyNames: [String: String],
                 sources: [String: [String]], generatedAt: Timestamp, database: String, output: String?,
                 format: BriefingFormat) {

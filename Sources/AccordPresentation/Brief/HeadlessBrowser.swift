@@ -15,6 +15,7 @@ public struct HeadlessBrowser: Sendable {
     /// The browser's executable.
     public let path: String
 
+    /// The Chromium (or Chrome) executable at `path`.
     public init(path: String) {
         self.path = path
     }

@@ -11,6 +11,7 @@ public struct JSONWriter {
     /// Whether the innermost open container has no item yet.
     private var empty = true
 
+    /// A writer to `output`; `pretty` for indented lines, else compact.
     public init(to output: TextOutput, pretty: Bool) {
         self.output = output
         self.pretty = pretty

@@ -2,6 +2,7 @@ import AccordLedger
 
 /// The sections of a report that print as rows.
 public enum ReportSection: String, Sendable, CaseIterable {
+    /// The report's sections, in the order a full report shows them.
     case commitments, parties, agreements, guarantees, guarantors, reciprocity
 }
 

@@ -3,13 +3,16 @@ import AccordLedger
 
 /// The output formats of commands that print rows.
 public enum OutputFormat: String, Sendable, CaseIterable {
+    /// Aligned text table, JSON array, JSON Lines, CSV, TSV, Markdown table.
     case table, json, ndjson, csv, tsv, markdown
 }
 
 /// Writes rows in one of the ``OutputFormat``s. Every format but `table`
 /// (which must see all rows to align them) streams each row as it comes.
 public final class RowWriter {
+    /// The format rows are written in.
     public let format: OutputFormat
+    /// The columns, in order: their headers and how each cell is shown.
     public let columns: [Column]
     let output: TextOutput
     let header: Bool
@@ -50,6 +53,7 @@ public final class RowWriter {
         }
     }
 
+    /// Writes one row (one cell per column); a table's rows wait for ``finish()`` to be aligned.
     public func write(_ cells: [Cell]) {
         start()
         switch format {

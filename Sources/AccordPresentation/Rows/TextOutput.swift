@@ -33,6 +33,7 @@ public final class TextOutput {
         descriptor = nil
     }
 
+    /// Writes `text` (UTF-8): buffered to the file descriptor, or to ``collected``.
     public func write(_ text: String) {
         guard descriptor != nil else {
             collected += text

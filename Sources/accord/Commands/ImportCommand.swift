@@ -1,3 +1,4 @@
+import AccordFiles
 import AccordLedger
 import ArgumentParser
 
@@ -87,15 +88,19 @@ struct ImportCommand: ParsableCommand {
         options.phrasing = CommandLinePhrasing()
         options.mapping = try importMapping()
         let ledger = try global.openLedger()
-        options.format = format ?? options.mapping.format ?? (file == "-" ? .csv : nil)
         options.dryRun = dryRun
         options.keepGoing = keepGoing
-        options.rejectsPath = rejects
         let bar = ProgressBar(label: "importing \(file == "-" ? "stdin" : file)", quiet: quiet)
         let summary: ImportSummary
         do {
             defer { bar.finish() }
-            summary = try ledger.importFile(file, options: options, as: try recorder.recorder(), progress: bar.update)
+            let writer = try recorder.recorder()
+            // The format from the option, the mapping, or the file's name (CSV for standard input).
+            options.format = try format ?? options.mapping.format ?? ImportFormat(path: file)
+            let input = try ImportInput(path: file)
+            let rejectsFiles = rejects.map { RejectsFiles(path: $0, source: input.name) }
+            summary = try ledger.importRows(from: input.source, name: input.name, options: options, as: writer,
+                                            rejects: rejectsFiles, progress: bar.update)
         }
         // One line per bad row, whatever the row held.
         for issue in summary.issues { printError(OneLine.escaped(issue.description)) }

@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// Whether a path the caller named may be written: only a new or regular
-/// file, never through a link (the rejects file here; every output file of a
-/// front end through `AtomicFile`).
+/// file, never through a link (every output file of a front end, through
+/// `AtomicFile` or, for an import's rejects, `RejectsFiles`).
 package enum FileKind {
     /// Why an existing `path` is not a regular file that may be replaced, or nil.
     package static func refusal(_ path: String) -> String? {
