@@ -56,7 +56,7 @@ struct UpgradeCLITests {
         #expect(Array(rows.prefix(35)) == oldRows)
         #expect(rows.count == 36)
         let history = try accord.ok("history", "36", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 11"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 12"), "\(history)")
 
         // The same report and breaches as the old release printed (its stamp aside: the journal grew by one).
         var old = try #require(try Self.json(String(decoding: try Self.fixture("report-2025-06-30.json"), as: UTF8.self)) as? [String: Any])
