@@ -11,6 +11,8 @@ struct API: Sendable {
     let limits: ServerLimits
     /// Where uploads are spooled (the ledger's scratch directory).
     let scratchDirectory: String
+    /// The heavy reads (exports, journal exports, briefs) running.
+    let heavyReads: HeavyReads
 
     typealias Handler = @Sendable (Request, AccordContext, Caller?) async throws -> Response
 
@@ -291,7 +293,12 @@ struct API: Sendable {
         case "/v1/checkpoint": readRequest = .checkpoint
         default: throw Problem(.notFound, "no route \(route.path)")
         }
+        // Exports, journal exports and briefs are heavy: at most so many at once (503 beyond).
+        let permit = logged ? try heavyReads.acquire() : nil
         do {
+            if case .brief = readRequest {} else if logged {
+                return try await streamed(readRequest, caller, route, request, context, permit: permit)
+            }
             let body = try await service.read(readRequest)
             if logged, let caller { try await log(caller, route, request, context, status: 200, rows: body.rows) }
             var headers: HTTPFields = [.contentType: body.contentType, API.contentTypeOptions: "nosniff"]
@@ -310,6 +317,48 @@ struct API: Sendable {
             if logged, let caller { try? await log(caller, route, request, context, status: Int(problem.status.code), rows: nil) }
             throw problem
         }
+    }
+
+    /// An export or the journal, streamed: the response is answered once the
+    /// first chunk is ready (an error before it is the usual problem), then
+    /// the body is written chunk by chunk as the reader renders it (chunked
+    /// transfer, no Content-Length). The access log row is written when the
+    /// body has been sent, with the rows the client was sent, before the
+    /// body's end: if it cannot be written the connection is aborted. An
+    /// error after the first byte, or a client that goes away, ends the body
+    /// by aborting the connection (a truncated body never looks whole), and is
+    /// logged with status 500 (the read failed) or 499 (the client closed the
+    /// connection) and the rows wholly sent.
+    func streamed(_ readRequest: ReadRequest, _ caller: Caller?, _ route: Route, _ request: Request, _ context: AccordContext,
+                  permit: HeavyReads.Permit?) async throws -> Response {
+        let stream = try await service.stream(readRequest)
+        let headers: HTTPFields = [.contentType: stream.contentType, API.contentTypeOptions: "nosniff"]
+        let body = ResponseBody { writer in
+            // The permit is held until the body is written (or dropped with the response).
+            withExtendedLifetime(permit) {}
+            var sent = 0
+            do {
+                while let chunk = try await stream.next() {
+                    try await writer.write(ByteBuffer(bytes: chunk.bytes))
+                    sent = chunk.rowsThrough
+                }
+            } catch {
+                stream.cancel()
+                let status = error is ServiceError ? 500 : 499
+                if let caller {
+                    do {
+                        try await log(caller, route, request, context, status: status, rows: sent)
+                    } catch {
+                        context.logger.error("the access log row of a stream that ended early was not written: \(error)")
+                    }
+                }
+                throw error
+            }
+            if let caller { try await log(caller, route, request, context, status: 200, rows: stream.rows ?? sent) }
+            try await writer.finish(nil)
+            withExtendedLifetime(permit) {}
+        }
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// Records an export, journal or brief request; the query as the route

@@ -29,38 +29,10 @@ extension EngineAdapter {
             let result = try ledger.history(of: entry, asOf: try QueryInput(asOf: asOf).asOfPoint())
             return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
         case .export(let table, let format, let asOf, let at, let status):
-            guard let exportTable = ExportTable(rawValue: table) else {
-                throw ServiceError(.notFound, "no export table '\(TextRules.printable(table, limit: 40))'; use one of "
-                                   + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",
-                                        allowed: [.csv, .tsv, .json, .ndjson, .geojson])
-            if exportFormat == .geojson && !exportTable.holdsRecords {
-                throw ServiceError(.invalid(field: "format"),
-                                   "format: geojson applies to verifications and breaches (records with a location), not \(table)")
-            }
-            var options = try ExportOptions(QueryInput(at: at, asOf: asOf))
-            if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
-            if !exportTable.holdsRecords, at != nil || status != nil {
-                throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
-                                   "at and status apply to verifications and breaches, not \(table)")
-            }
+            let plan = try exportPlan(table: table, format: format, asOf: asOf, at: at, status: status)
             let output = TextOutput(collecting: ())
-            guard let outputFormat = exportFormat.rows else {
-                // GeoJSON: the located records as one FeatureCollection, as `accord export --format geojson`.
-                let writer = GeoJSONWriter(columns: exportTable.columns, output: output)
-                try ledger.export(exportTable, options: options) { writer.write($0) }
-                writer.finish()
-                return ReadBody(contentType: "application/geo+json", bytes: Array(output.collected.utf8), rows: writer.written)
-            }
-            let writer = RowWriter(format: outputFormat, columns: exportTable.columns.map(Column.init), output: output)
-            var rows = 0
-            try ledger.export(exportTable, options: options) { row in
-                rows += 1
-                writer.write(row)
-            }
-            writer.finish()
-            return ReadBody(contentType: mediaType(outputFormat), bytes: Array(output.collected.utf8), rows: rows)
+            let rows = try runExport(plan, ledger: ledger, output: output) { _ in }
+            return ReadBody(contentType: plan.contentType, bytes: Array(output.collected.utf8), rows: rows)
         case .brief(let format, let report, let since):
             let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
             let options = BriefingOptions(report: try reportOptions(report), since: try QueryInput(since: since).sinceMoment(),
@@ -70,13 +42,8 @@ extension EngineAdapter {
                             bytes: Array(briefing.rendered(briefingFormat).utf8), rows: briefing.report.commitments.count)
         case .journal:
             var bytes: [UInt8] = []
-            var rows = 0
-            try ledger.exportJournal { entry in
-                entry.write(to: &bytes, pretty: false)
-                bytes.append(10)
-                rows += 1
-            }
-            return ReadBody(contentType: "application/x-ndjson", bytes: bytes, rows: rows)
+            let rows = try runJournal(ledger: ledger) { chunk, _ in bytes += chunk }
+            return ReadBody(contentType: journalContentType, bytes: bytes, rows: rows)
         case .inclusionProof(let seq, let size):
             let seqNumber = try number(seq, "seq")
             let sizeNumber = try size.map { try number($0, "size") }
@@ -107,6 +74,89 @@ extension EngineAdapter {
             let proof = try ledger.consistencyProof(oldSize: 1)
             return json(.object([("treeSize", .int(proof.newSize)), ("root", .string(proof.newRoot.hex)), ("note", .null)]))
         }
+    }
+}
+
+/// An export's table, format and options, checked before the ledger is read.
+struct ExportPlan: Sendable {
+    var table: ExportTable
+    var format: ExportFormat
+    var options: ExportOptions
+    var contentType: String
+}
+
+extension EngineAdapter {
+    static let journalContentType = "application/x-ndjson"
+
+    /// What `GET /v1/export/{table}` asks for, as `accord export` checks it.
+    /// - Throws: ``ServiceError`` (unknown table, bad format or parameters), ``LedgerError``.
+    static func exportPlan(table: String, format: String?, asOf: String?, at: String?, status: String?) throws -> ExportPlan {
+        guard let exportTable = ExportTable(rawValue: table) else {
+            throw ServiceError(.notFound, "no export table '\(TextRules.printable(table, limit: 40))'; use one of "
+                               + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let exportFormat = try word(format ?? "csv", ExportFormat.self, field: "format",
+                                    allowed: [.csv, .tsv, .json, .ndjson, .geojson])
+        if exportFormat == .geojson && !exportTable.holdsRecords {
+            throw ServiceError(.invalid(field: "format"),
+                               "format: geojson applies to verifications and breaches (records with a location), not \(table)")
+        }
+        var options = try ExportOptions(QueryInput(at: at, asOf: asOf))
+        if let status { options.status = try word(status, RecordStatusFilter.self, field: "status") }
+        if !exportTable.holdsRecords, at != nil || status != nil {
+            throw ServiceError(.invalid(field: at != nil ? "at" : "status"),
+                               "at and status apply to verifications and breaches, not \(table)")
+        }
+        let contentType = exportFormat.rows.map(mediaType) ?? "application/geo+json"
+        return ExportPlan(table: exportTable, format: exportFormat, options: options, contentType: contentType)
+    }
+
+    /// Writes an export to `output` exactly as `accord export --format X`
+    /// writes it; `afterRow` is called with the rows written so far after
+    /// each row (it may throw to stop the read). The ledger's checks (Merkle
+    /// edge, state root) run before the first row.
+    /// - Returns: the rows written (for GeoJSON, the located records).
+    static func runExport(_ plan: ExportPlan, ledger: Ledger, output: TextOutput,
+                          afterRow: (Int) throws -> Void) throws -> Int {
+        guard let outputFormat = plan.format.rows else {
+            // GeoJSON: the located records as one FeatureCollection, as `accord export --format geojson`.
+            let writer = GeoJSONWriter(columns: plan.table.columns, output: output)
+            try ledger.export(plan.table, options: plan.options) { row in
+                writer.write(row)
+                try afterRow(writer.written)
+            }
+            writer.finish()
+            return writer.written
+        }
+        let writer = RowWriter(format: outputFormat, columns: plan.table.columns.map(Column.init), output: output)
+        var rows = 0
+        try ledger.export(plan.table, options: plan.options) { row in
+            writer.write(row)
+            rows += 1
+            try afterRow(rows)
+        }
+        writer.finish()
+        return rows
+    }
+
+    /// The journal as `accord journal export` (NDJSON) prints it, handed to
+    /// `emit` in chunks of about 64 KiB with the entries wholly written so far.
+    /// - Returns: the entries written.
+    static func runJournal(ledger: Ledger, emit: ([UInt8], Int) throws -> Void) throws -> Int {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16 + 4096)
+        var rows = 0
+        try ledger.exportJournal { entry in
+            entry.write(to: &bytes, pretty: false)
+            bytes.append(10)
+            rows += 1
+            if bytes.count >= 1 << 16 {
+                try emit(bytes, rows)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        if !bytes.isEmpty { try emit(bytes, rows) }
+        return rows
     }
 }
 

@@ -230,6 +230,69 @@ public final class EngineAdapter: LedgerService {
         return try await onReader { ledger in try EngineAdapter.render(request, ledger: ledger) }
     }
 
+    public func stream(_ request: ReadRequest) async throws(ServiceError) -> ReadStream {
+        if state.withLock({ $0.closed }) { throw EngineAdapter.closing }
+        let pipe = ChunkPipe()
+        let contentType: String
+        let produce: @Sendable (Ledger) throws -> Int
+        switch request {
+        case .export(let table, let format, let asOf, let at, let status):
+            let plan: ExportPlan
+            do {
+                plan = try EngineAdapter.exportPlan(table: table, format: format, asOf: asOf, at: at, status: status)
+            } catch {
+                throw failure(error)
+            }
+            contentType = plan.contentType
+            produce = { ledger in
+                // Runs on the reader's queue: the hand-offs block it when the pipe is full.
+                var completed = 0
+                var abandoned = false
+                let output = TextOutput { bytes in
+                    do {
+                        try pipe.send(StreamChunk(bytes: bytes, rowsThrough: completed))
+                    } catch {
+                        abandoned = true
+                    }
+                }
+                let rows = try EngineAdapter.runExport(plan, ledger: ledger, output: output) { rows in
+                    completed = rows
+                    if abandoned || pipe.isCancelled { throw StreamAbandoned() }
+                }
+                if abandoned { throw StreamAbandoned() }
+                return rows
+            }
+        case .journal:
+            contentType = EngineAdapter.journalContentType
+            produce = { ledger in
+                try EngineAdapter.runJournal(ledger: ledger) { bytes, rows in
+                    try pipe.send(StreamChunk(bytes: bytes, rowsThrough: rows))
+                }
+            }
+        default:
+            throw ServiceError(.failure, "this read is not streamed")
+        }
+        // The read runs on a reader's queue; this task only waits for it to end.
+        Task {
+            do {
+                pipe.finish(.success(try await self.host.read(produce)))
+            } catch {
+                pipe.finish(.failure(self.failure(error)))
+            }
+        }
+        // The first chunk (or the end) before answering: an error up to here is the usual problem.
+        let first: StreamChunk?
+        do {
+            first = try await pipe.next()
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            pipe.cancel()
+            throw ServiceError(.failure, "the read was stopped")
+        }
+        return ReadStream(contentType: contentType, pipe: pipe, first: first)
+    }
+
     public func close() async {
         // No new write is taken; those already taken are committed and answered first.
         let drainedAlready = state.withLock { state -> Bool in

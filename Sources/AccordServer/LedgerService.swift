@@ -31,6 +31,14 @@ public protocol LedgerService: Sendable {
     /// A read, rendered.
     func read(_ request: ReadRequest) async throws(ServiceError) -> ReadBody
 
+    /// A read whose body is streamed (``ReadRequest/export(table:format:asOf:at:status:)``
+    /// and ``ReadRequest/journal``), rendered exactly as ``read(_:)`` renders
+    /// it, inside one read transaction. Returns once the first chunk is ready
+    /// (or the read has ended), so an error found before the first byte —
+    /// a bad parameter, an unknown table, a ledger that does not check — is
+    /// thrown here; a later one ends the stream with an error.
+    func stream(_ request: ReadRequest) async throws(ServiceError) -> ReadStream
+
     /// Appends to the access log.
     func recordAccess(_ record: AccessRecord) async throws(ServiceError)
 

@@ -26,6 +26,11 @@ public struct ServerLimits: Sendable {
     public var burst: Double = 200
     /// A connection with nothing to read or write for this long is closed.
     public var idleTimeoutSeconds: Int64 = 30
+    /// Exports, journal exports and briefs running at once (0: no bound);
+    /// one more is refused with 503 and `Retry-After`. Each streamed read
+    /// holds one of the ledger's four readers while its body is sent, so the
+    /// default leaves the lighter reads room as long as no more run.
+    public var maxHeavyReads = 4
 
     public init() {}
 }
@@ -113,7 +118,8 @@ public enum AccordServer {
         router.add(middleware: RequestLogMiddleware(
             metrics: metrics, authenticator: TokenAuthenticator(service: service, tokens: tokens, limiter: limiter, metrics: metrics)))
         API(service: service, tokens: tokens, metrics: metrics, limits: configuration.limits,
-            scratchDirectory: configuration.settings.scratchDirectory).register(on: router)
+            scratchDirectory: configuration.settings.scratchDirectory,
+            heavyReads: HeavyReads(limit: configuration.limits.maxHeavyReads)).register(on: router)
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(configuration.limits.idleTimeoutSeconds))),

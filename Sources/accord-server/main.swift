@@ -32,6 +32,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "The largest JSON body, in bytes (default 65536).") var maxBody: Int?
     @Option(name: .customLong("max-import"), help: "The largest import body, in bytes (default 32 MiB: an import holds every other write until it ends; spooled to a scratch file, not held in memory).") var maxImport: Int?
     @Option(name: .customLong("rate-limit"), help: "Requests a second per token; 0 for none (default 100).") var rateLimit: Double?
+    @Option(name: .customLong("max-heavy-reads"), help: "Exports, journal exports and briefs served at once (default 4, one per reader; 0: no bound); one more gets 503 with Retry-After.") var maxHeavyReads: Int?
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
     @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp("A registered key: GET /v1/checkpoint signs with it.", valueName: "file"))
     var checkpointKey: String?
@@ -46,6 +47,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let rateLimit, !rateLimit.isFinite || rateLimit < 0 {
             throw ValidationError("--rate-limit \(rateLimit): give requests a second as a number 0 or more (0: no limit)")
+        }
+        if let maxHeavyReads, maxHeavyReads < 0 {
+            throw ValidationError("--max-heavy-reads \(maxHeavyReads): give a number, 0 (no bound) or more")
         }
         if let idleTimeout, idleTimeout < 1 { throw ValidationError("--idle-timeout \(idleTimeout): give seconds, 1 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -71,6 +75,7 @@ struct Serve: AsyncParsableCommand {
             configuration.limits.burst = rateLimit * 2
         }
         if let idleTimeout { configuration.limits.idleTimeoutSeconds = idleTimeout }
+        if let maxHeavyReads { configuration.limits.maxHeavyReads = maxHeavyReads }
         configuration.checkpointKey = checkpointKey
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

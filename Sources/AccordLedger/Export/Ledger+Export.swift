@@ -67,6 +67,10 @@ extension Ledger {
     public func export(_ table: ExportTable, options: ExportOptions = ExportOptions(),
                        _ body: ([Cell]) throws -> Void) throws -> LedgerStamp {
         try reading(asOf: options.asOf, restartable: false) { view in
+            // The view is checked (Merkle edge, state root) before the first
+            // row goes out, so a tampered ledger is refused before any output
+            // (a server streaming the rows can still answer a problem).
+            let stamp = try view.stamp()
             // Rows go to `body` as they are read, so this read cannot be run twice.
             switch table {
             case .verifications, .breaches:
@@ -74,7 +78,7 @@ extension Ledger {
             case .commitments, .guarantees, .parties, .agreements:
                 try StructureExport(view: view, table: table).run(body)
             }
-            return try view.stamp()
+            return stamp
         }
     }
 }

@@ -7,10 +7,13 @@ import Darwin
 import AccordFiles
 import AccordLedger
 
-/// Buffered text output to a file descriptor (stdout by default), or
+/// Buffered text output to a file descriptor (stdout by default), to a
+/// sink that takes it chunk by chunk (a server's response body), or
 /// collected in memory.
 public final class TextOutput {
     private let descriptor: Int32?
+    /// Takes each chunk of up to 64 KiB (more only when one write is larger).
+    private let sink: (([UInt8]) -> Void)?
     private var buffer: [UInt8] = []
     /// Everything written, when collecting.
     public private(set) var collected = ""
@@ -24,18 +27,29 @@ public final class TextOutput {
     /// (for spreadsheets that otherwise guess another encoding).
     public init(fileDescriptor: Int32 = 1, byteOrderMark: Bool = false) {
         descriptor = fileDescriptor
+        sink = nil
         pendingByteOrderMark = byteOrderMark
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Hands the output to `sink` in chunks of about 64 KiB, as a file
+    /// descriptor would be written: the same bytes, cut where the buffer fills
+    /// (not on row boundaries), and the rest at ``flush()``.
+    public init(sink: @escaping ([UInt8]) -> Void) {
+        descriptor = nil
+        self.sink = sink
         buffer.reserveCapacity(1 << 16)
     }
 
     /// Collects the text in ``collected``.
     public init(collecting: Void) {
         descriptor = nil
+        sink = nil
     }
 
     /// Writes `text` (UTF-8): buffered to the file descriptor, or to ``collected``.
     public func write(_ text: String) {
-        guard descriptor != nil else {
+        guard descriptor != nil || sink != nil else {
             collected += text
             return
         }
@@ -49,7 +63,7 @@ public final class TextOutput {
 
     /// Writes UTF-8 bytes.
     public func write(bytes: [UInt8]) {
-        guard descriptor != nil else {
+        guard descriptor != nil || sink != nil else {
             collected += String(decoding: bytes, as: UTF8.self)
             return
         }
@@ -78,6 +92,14 @@ public final class TextOutput {
 
     /// Writes the buffer out. A closed pipe (e.g. `| head`) ends output quietly.
     public func flush() {
+        if let sink {
+            if !buffer.isEmpty {
+                let chunk = buffer
+                buffer.removeAll(keepingCapacity: true)
+                sink(chunk)
+            }
+            return
+        }
         guard let descriptor, !buffer.isEmpty, !failed else {
             buffer.removeAll(keepingCapacity: true)
             return
