@@ -1,6 +1,7 @@
 import AccordLedger
 import Crypto
 import Hummingbird
+import Synchronization
 
 /// The handlers of every route in ``Routes/all``: each reads the request,
 /// makes one call to the ``LedgerService`` and answers.
@@ -333,32 +334,85 @@ struct API: Sendable {
                   permit: HeavyReads.Permit?) async throws -> Response {
         let stream = try await service.stream(readRequest)
         let headers: HTTPFields = [.contentType: stream.contentType, API.contentTypeOptions: "nosniff"]
+        let stall = Duration.seconds(limits.idleTimeoutSeconds)
         let body = ResponseBody { writer in
-            // The permit is held until the body is written (or dropped with the response).
-            withExtendedLifetime(permit) {}
-            var sent = 0
+            let watch = StreamWatch()
+            // A client that stops reading would hold its reader, snapshot and
+            // slot for ever (the idle timeout does not run while a response is
+            // being written): after the idle timeout without progress the
+            // read is stopped, logged (408) and the connection closed.
+            let watchdog = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: stall / 4)
+                    guard watch.stalled(for: stall) else { continue }
+                    stream.cancel()
+                    permit?.release()
+                    if let caller, let rows = watch.claimLog() {
+                        try? await log(caller, route, request, context, status: 408, rows: rows)
+                    }
+                    context.channel.close(promise: nil)
+                    return
+                }
+            }
+            defer { watchdog.cancel() }
             do {
                 while let chunk = try await stream.next() {
                     try await writer.write(ByteBuffer(bytes: chunk.bytes))
-                    sent = chunk.rowsThrough
+                    watch.progress(rowsSent: chunk.rowsThrough)
                 }
             } catch {
                 stream.cancel()
                 let status = error is ServiceError ? 500 : 499
-                if let caller {
+                if let caller, let rows = watch.claimLog() {
                     do {
-                        try await log(caller, route, request, context, status: status, rows: sent)
+                        try await log(caller, route, request, context, status: status, rows: rows)
                     } catch {
                         context.logger.error("the access log row of a stream that ended early was not written: \(error)")
                     }
                 }
                 throw error
             }
-            if let caller { try await log(caller, route, request, context, status: 200, rows: stream.rows ?? sent) }
+            if let caller {
+                guard watch.claimLog() != nil else { throw CancellationError() }  // the watchdog logged it
+                try await log(caller, route, request, context, status: 200, rows: stream.rows ?? watch.rowsSent)
+            }
             try await writer.finish(nil)
-            withExtendedLifetime(permit) {}
+            // The permit is held until the body is written (or dropped with the response).
+            permit?.release()
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// The progress of a streamed body, and whether its access-log row is written.
+    final class StreamWatch: Sendable {
+        private struct State {
+            var last = ContinuousClock.now
+            var rowsSent = 0
+            var logged = false
+        }
+        private let state = Mutex(State())
+
+        func progress(rowsSent: Int) {
+            state.withLock { state in
+                state.last = .now
+                state.rowsSent = rowsSent
+            }
+        }
+
+        var rowsSent: Int { state.withLock { $0.rowsSent } }
+
+        func stalled(for limit: Duration) -> Bool {
+            state.withLock { !$0.logged && ContinuousClock.now - $0.last > limit }
+        }
+
+        /// The rows sent, the first time only: whoever claims it writes the row.
+        func claimLog() -> Int? {
+            state.withLock { state in
+                if state.logged { return nil }
+                state.logged = true
+                return state.rowsSent
+            }
+        }
     }
 
     /// Records an export, journal or brief request; the query as the route

@@ -1,3 +1,4 @@
+import NIOCore
 import AccordLedger
 import Hummingbird
 import HummingbirdAuth
@@ -27,11 +28,14 @@ public struct AccordContext: AuthRequestContext, RequestContext {
     /// The client's IP address (nil when the connection has none): what
     /// requests without a valid token are rate limited by.
     let clientAddress: String?
+    /// The connection: a streamed body whose client stopped reading closes it.
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 }
 

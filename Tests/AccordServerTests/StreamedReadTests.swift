@@ -165,6 +165,41 @@ import FoundationNetworking
         #expect(server.wait() == 0)
     }
 
+    /// A client that stops reading without closing is not kept for ever: after
+    /// the idle timeout without progress its read is stopped, logged with 408
+    /// and the rows it was sent, its connection closed and its slot freed.
+    @Test func aClientThatStopsReadingIsLetGo() async throws {
+        let fixture = try ServerFixture()
+        let (csv, _) = StreamedImportTests.csv(megabytes: 20, prefix: "stall")
+        let csvPath = fixture.directory.path("stall.csv")
+        try Data(csv).write(to: URL(fileURLWithPath: csvPath))
+        #expect(try LiveServer.accord(["import", "--db", fixture.path, csvPath]).status == 0)
+        let server = try LiveServer(db: fixture.path, directory: fixture.directory,
+                                    arguments: ["--max-heavy-reads", "1", "--idle-timeout", "1"])
+        let auditor = try #require(fixture.tokens[.auditor])
+        let session = URLSession(configuration: .ephemeral)
+        let stalled = try RawConnection(port: server.port)
+        try await stalled.send(Array("GET /v1/journal HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(auditor)\r\n\r\n".utf8))
+        #expect(try await stalled.receive(atLeast: 64 << 10).hasPrefix("HTTP/1.1 200"))
+        // The client never reads again; the slot comes back once the server lets it go.
+        var answer: StreamedAnswer?
+        for _ in 0..<300 {
+            answer = await send(server, "/v1/export/parties?format=csv", token: auditor, session: session)
+            if answer?.status != 503 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(answer?.status == 200)
+        let log = try #require(await server.send("GET", "/v1/access-log?limit=2", token: auditor, session: session))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(log.body.utf8)) as? [[String: Any]])
+        #expect((rows.first?["route"] as? String) == "/v1/journal")
+        #expect((rows.first?["status"] as? NSNumber)?.intValue == 408)
+        #expect(rows.first?["rows"] is NSNumber)
+        // The server closed the stalled connection: reading it to its end returns.
+        _ = try await stalled.receiveAll()
+        server.signal(SIGTERM)
+        #expect(server.wait() == 0)
+    }
+
     struct StreamedAnswer: Sendable {
         var status: Int
         var retryAfter: String?
