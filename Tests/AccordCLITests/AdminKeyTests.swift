@@ -195,6 +195,14 @@ struct AdminKeyTests {
         #expect(try Self.size(path) == before + 3)
         #expect(try AuditRun(accord, path).status == 0)
 
+        // A token's name is the actor of its entries: a token bound to mon must be named for an actor mon signs as.
+        let misnamed = try accord("token", "issue", "--role", "monitor", "--name", "field-x", "--key", "mon", "--db", "ledger.sqlite")
+        #expect(misnamed.status == 65, "\(misnamed.stderr)")
+        #expect(misnamed.stderr.contains("key mon signs only as mon, ICRC, ICRC-HQ"), "\(misnamed.stderr)")
+        #expect(try Self.size(path) == before + 3)
+        let named = try accord("token", "issue", "--role", "monitor", "--name", "ICRC", "--key", "mon", "--db", "ledger.sqlite")
+        #expect(named.status == 0, "\(named.stderr)")
+
         // Without admin keys, --actor is free as before; --sign-with alone still records as the key's name.
         let other = try TemporaryDirectory()
         let free = KeyTests.runner(other)

@@ -140,6 +140,16 @@ import FoundationNetworking
                 #expect(try object(again)["status"] as? String == "already recorded")
             }
             #expect(try signed.fixture.journalDigest() == after, "nothing written by the copies")
+            // A retry of an id already recorded is checked too: "already recorded" never answers a bad signature.
+            let identified = fields + #","id":"lviv-once""#
+            let preparedWithID = try await send(client, "/v1/verifications?prepare=true", token: token, body: Self.body(identified))
+            let good = try await send(client, "/v1/verifications", token: token,
+                                      body: Self.body(identified, signature: try signed.sign(try claimBytes(preparedWithID))))
+            #expect(good.status == .created, "\(String(buffer: good.body))")
+            let zeros = Data(count: 64).base64EncodedString()
+            let forged = try await send(client, "/v1/verifications", token: token, body: Self.body(identified, signature: zeros))
+            #expect(forged.status == .unprocessableContent, "\(String(buffer: forged.body))")
+            #expect(try pointer(forged) == "/signature")
             // The same signature over other fields is still refused.
             let other = #""commitment":"UA-release","quantity":6,"observed":"2025-05-27","source":"Lviv field office""#
             let refused = try await send(client, "/v1/verifications", token: token, body: Self.body(other, signature: signature))

@@ -155,11 +155,17 @@ extension Session {
         guard let stored = try entry(seq) else {
             throw LedgerError(.tampered, "id \(id) points at entry \(seq), which is missing", hint: .audit)
         }
-        if stored.payload == payload { return .alreadyPresent(seq: seq) }
+        if stored.payload == payload {
+            try checkPresentedSignature(payload)
+            return .alreadyPresent(seq: seq)
+        }
         var current = stored.payload
         if let latest = try db.scalarInt("SELECT max(seq) FROM corrections WHERE record = ?", seq),
            case .correction(let correction)? = try self.entry(latest)?.payload {
-            if correction.replacement == record { return .alreadyPresent(seq: latest) }
+            if correction.replacement == record {
+                try checkPresentedSignature(payload)
+                return .alreadyPresent(seq: latest)
+            }
             current = correction.replacement.payload
         }
         let differences = PayloadFields.differences(from: current, to: payload)

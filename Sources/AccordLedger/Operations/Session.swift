@@ -132,7 +132,17 @@ final class Session {
             }
             throw LedgerError(conflict: conflict)
         }
+        try checkPresentedSignature(payload)
         return .alreadyPresent(seq: seq)
+    }
+
+    /// A signature sent with a write that turns out to be already recorded
+    /// is checked all the same: "already recorded" never answers a signature
+    /// that does not verify over the claim these fields make.
+    /// - Throws: ``LedgerError`` `.invalid(.signature)`.
+    func checkPresentedSignature(_ payload: Payload) throws {
+        guard let signer = recorder.signer, signer.presentedSignature != nil else { return }
+        _ = try signer.sign(Claim.encode(kind: payload.kind, actor: recorder.actor, payload: payload))
     }
 }
 

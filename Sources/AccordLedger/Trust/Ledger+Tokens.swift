@@ -90,7 +90,16 @@ extension Ledger {
                                           + "names are never reused: choose another")
             }
             if let key {
-                _ = try Keys.requireRegistered(key, publicKey: nil, in: session.db, prefix: "\(Field.tokenKey): ", purpose: "bind a token")
+                let seq = try Keys.requireRegistered(key, publicKey: nil, in: session.db, prefix: "\(Field.tokenKey): ",
+                                                     purpose: "bind a token")
+                // The token's name is the actor of what it records: on a ledger with admin keys the
+                // key must be registered for it, or every signed write by the token would be refused.
+                if try session.hasAdminKeys(), let entry = try session.entry(seq), case .keyRegister(let registration) = entry.payload,
+                   !registration.signs(as: name) {
+                    throw LedgerError.invalid(.tokenKey, "\(Field.tokenKey): key \(key) signs only as \(registration.actorList), and "
+                                              + "a token's name is the actor of its entries: name the token \(key), or bind a key "
+                                              + "registered for \(name)")
+                }
             }
             return try session.append(.tokenIssue(issue))
         }
