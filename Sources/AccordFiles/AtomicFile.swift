@@ -37,18 +37,8 @@ public enum AtomicFile {
     /// Writes all of `bytes` to an open file, retrying short and interrupted writes.
     /// - Throws: ``LedgerError`` `.failure` naming `path` and the reason.
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return systemWrite(descriptor, base + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw LedgerError.writing(path, code: errno)
-            }
-            offset += written
-        }
+        let code = systemWriteAll(descriptor, bytes)
+        if code != 0 { throw LedgerError.writing(path, code: code) }
     }
 
     /// Creates an empty temporary file next to `path` (named `.NAME.tmp-XXXXXX.EXT`)

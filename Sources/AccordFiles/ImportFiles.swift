@@ -261,19 +261,7 @@ private final class FileOutput {
     func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard !buffer.isEmpty, !failed else { return }
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            while offset < raw.count {
-                let written = systemWrite(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                offset += written
-            }
-        }
+        if systemWriteAll(descriptor, buffer) != 0 { failed = true }
     }
 }
 

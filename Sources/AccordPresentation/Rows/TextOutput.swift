@@ -104,19 +104,7 @@ public final class TextOutput {
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            while offset < raw.count {
-                let written = systemWrite(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                offset += written
-            }
-        }
+        if systemWriteAll(descriptor, buffer) != 0 { failed = true }
         buffer.removeAll(keepingCapacity: true)
     }
 
