@@ -36,11 +36,9 @@ struct EngineBoundaryTests {
     }
 
     /// A command line (`accord audit`) or a flag (`--at`), in code or in a
-    /// comment. Hash-domain tags ("accord state leaf v1") name no command;
-    /// "as accord writes it" is the product, in a message kept byte for byte.
+    /// comment. Hash-domain tags ("accord state leaf v1") name no command.
     static func namesCommandLine(_ line: String) -> Bool {
-        var text = line.replacingOccurrences(of: #"accord [a-z ]+ v[0-9]+"#, with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: "as accord writes it", with: "")
+        let text = line.replacingOccurrences(of: #"accord [a-z ]+ v[0-9]+"#, with: "", options: .regularExpression)
         return matches(text, #"accord [a-z]"#) || matches(text, #"(^|[\s"'`(\[])--[a-z]"#)
     }
 

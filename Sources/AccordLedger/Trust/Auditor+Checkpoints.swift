@@ -102,7 +102,7 @@ extension Auditor {
             } else if (try? Moment(parsing: signedAt, field: .date))?.timestamp.iso8601.utf8.elementsEqual(checkpoint.signedAt) != true {
                 // A note without a signed time: signed_at must at least be a time as Accord writes it.
                 fail(.tampered, "checkpoint", checkpoint.size, "\(name) has signed_at '\(TextRules.printable(signedAt))', "
-                     + "which is not a time as accord writes it")
+                     + "which is not a UTC time written as the ledger writes times (2025-05-23T10:00:00.000Z)")
             }
         }
     }

@@ -36,7 +36,7 @@ extension Ledger {
         guard lines.count == 1 else { throw MalformedTime(description: "it has \(lines.count) accord-time lines") }
         let text = String(decoding: line.utf8.dropFirst(timeLinePrefix.utf8.count), as: UTF8.self)
         guard let moment = try? Moment(parsing: text, field: .date), Array(moment.timestamp.iso8601.utf8) == Array(text.utf8) else {
-            throw MalformedTime(description: "its accord-time line '\(TextRules.printable(text))' is not a time as accord writes it")
+            throw MalformedTime(description: "its accord-time line '\(TextRules.printable(text))' is not a UTC time written as the ledger writes times (2025-05-23T10:00:00.000Z)")
         }
         return moment.timestamp
     }
