@@ -1,0 +1,70 @@
+import AccordTrust
+
+/// Where a field ledger came from: the mission ledger it was cloned from,
+/// the mission seq its definitions are as of, and the remote it pushes to.
+public struct FieldOrigin: Sendable, Equatable {
+    /// The mission ledger's id.
+    public var missionID: String
+    /// The mission seq the field ledger's definitions are as of (its last pull).
+    public var missionSeq: Int64
+    /// The last local seq holding a definition adopted from the mission:
+    /// evidence after it is the monitors' own.
+    public var adoptedThrough: Int64
+    /// The server it was cloned from (nil: cloned from a bundle file).
+    public var remote: String?
+}
+
+/// One local evidence entry of a field ledger and what became of it.
+public struct PushStatus: Sendable, Equatable {
+    /// Where it stands.
+    public enum State: String, Sendable {
+        /// Not yet acknowledged by the mission ledger.
+        case pending
+        /// Recorded by the mission ledger: a verified receipt is stored.
+        case accepted
+        /// Refused by the mission ledger (``reason`` says why).
+        case refused
+    }
+    /// The entry's local seq.
+    public var seq: Int64
+    /// The entry's kind.
+    public var kind: EntryKind
+    /// The record's external id, if it has one.
+    public var externalID: String?
+    /// Where it stands.
+    public var state: State
+    /// The mission seq, when accepted.
+    public var missionSeq: Int64?
+    /// Why it was refused, when refused.
+    public var reason: String?
+}
+
+/// What applying a bundle of field entries to the mission ledger came to.
+public struct BundleOutcome: Sendable {
+    /// The receipts document for the field ledger (JSON bytes, docs/JOURNAL.md "Bundles").
+    public var receipts: [UInt8]
+    /// Entries newly recorded.
+    public var recorded: Int
+    /// Entries the mission ledger already held (a bundle applied again).
+    public var alreadyRecorded: Int
+    /// Entries refused, by local seq, with the reason.
+    public var refused: [(seq: Int64, reason: String)]
+}
+
+/// What taking a receipts document back into the field ledger came to.
+public struct ReceiptsOutcome: Sendable, Equatable {
+    /// Receipts verified and stored now.
+    public var accepted: Int
+    /// Receipts already stored.
+    public var alreadyStored: Int
+    /// Refusals stored (entries the mission refused).
+    public var refused: Int
+}
+
+/// What adopting a definitions bundle (clone or pull) came to.
+public struct AdoptionOutcome: Sendable, Equatable {
+    /// Definitions newly recorded in the field ledger.
+    public var adopted: Int
+    /// The mission seq the field ledger is now as of.
+    public var missionSeq: Int64
+}
