@@ -123,4 +123,47 @@ import Testing
         #expect(try field.pushStatus().map(\.state) == [.refused, .accepted])
         #expect(try field.pushBundle() == nil)
     }
+
+    /// The journal as `accord journal export` writes it, through the independent Python verifier.
+    static func pythonVerifies(_ ledger: Ledger) throws -> [String: Any] {
+        var lines = ""
+        try ledger.exportJournal { lines += $0.serialized() + "\n" }
+        let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AccordCLITests/verify_journal.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", verifier]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let data = Data(lines.utf8)
+        let writer = Thread {
+            input.fileHandleForWriting.write(data)
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: out)) as? [String: Any] ?? ["unparsed": String(decoding: out, as: UTF8.self)]
+    }
+
+    @Test("an outside verifier checks portable claims from docs/JOURNAL.md alone, in the field and the mission ledger")
+    func outsideVerifier() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let record = try field.log(Self.verification("40"), as: monitor)
+        _ = try field.corroborate(CorroborationInput(target: "\(record.seq)", source: SourceInput(name: "UN")), as: monitor)
+        _ = try field.dispute("\(record.seq)", by: "P", reason: "fewer", source: nil, as: monitor)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 3)
+        for ledger in [field, m] {
+            let report = try Self.pythonVerifies(ledger)
+            #expect(report["ok"] as? Bool == true, "\(report)")
+        }
+        #expect(try Audit.run(path: m.path).outcome == .verified && Audit.run(path: field.path).outcome == .verified)
+    }
 }
