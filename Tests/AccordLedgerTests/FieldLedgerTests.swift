@@ -75,6 +75,12 @@ import Testing
         #expect(try Audit.run(path: field.path).outcome == .verified)
         let signed = try m.database.scalarInt("SELECT count(*) FROM journal WHERE signer = 'mon' AND seq > ?", before) ?? 0
         #expect(signed == 5)
+
+        // A receipt forged with sqlite3 (to keep an entry from being pushed) is found by the audit.
+        try field.database.run("UPDATE field_receipts SET mission_seq = mission_seq - 1 WHERE seq = ?", second.seq)
+        let audit = try Audit.run(path: field.path)
+        #expect(audit.outcome == .tampered)
+        #expect(audit.findings.contains { $0.check == "receipts" && $0.seq == second.seq }, "\(audit.findings)")
     }
 
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is recorded")
