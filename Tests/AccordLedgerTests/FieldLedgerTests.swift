@@ -4,7 +4,7 @@ import Crypto
 import Foundation
 import Testing
 
-/// Field ledgers (docs/JOURNAL.md §10): cloned from a mission ledger's
+/// Field ledgers (docs/JOURNAL.md §8): cloned from a mission ledger's
 /// definitions, their monitors' evidence pushed back as portable claims that
 /// keep their signatures, each answered by a receipt the field ledger verifies.
 @Suite struct FieldLedgerTests {
