@@ -53,6 +53,12 @@ import Testing
         _ = try field.retract("\(third.seq)", reason: "double count", as: monitor)
         #expect(first.recorded)
         #expect(try field.pushStatus().map(\.state) == Array(repeating: .pending, count: 5))
+        let options = ReportOptions(at: try Moment(parsing: "2025-06-01", field: .at), minConfidence: .unverified)
+        let copy = try #require(try field.report(options).ledger.fieldCopy)
+        let missionID = try m.report(options).ledger.ledgerID
+        #expect(copy.localEntries == 5 && copy.unacknowledged == 5 && copy.missionID == missionID)
+        #expect(try field.report(options).heading.contains("a field copy of mission"))
+        #expect(try m.report(options).ledger.fieldCopy == nil)
 
         let bundle = try #require(try field.pushBundle())
         let before = try Self.count(m)
@@ -63,6 +69,7 @@ import Testing
         #expect(receipts.accepted == 5)
         #expect(try field.pushStatus().allSatisfy { $0.state == .accepted })
         #expect(try field.pushBundle() == nil)
+        #expect(try field.report(options).ledger.fieldCopy?.unacknowledged == 0)
 
         // The same bundle again adds nothing; its receipts are already stored.
         let again = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
