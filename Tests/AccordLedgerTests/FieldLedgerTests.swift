@@ -24,6 +24,14 @@ import Testing
         return Mission(fixture: f, monitor: monitor, checkpointKey: checkpoint)
     }
 
+    /// A field ledger cloned from `mission`, and its monitor (signing with the mission's key "mon").
+    static func field(of mission: Mission) throws -> (Ledger, Recorder) {
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try mission.fixture.ledger.definitionsBundle(), remote: nil,
+                                          as: Recorder(actor: "mon"))
+        return (field, Recorder(actor: "mon", signer: KeySigner(key: mission.monitor)))
+    }
+
     static func verification(_ quantity: String, id: String? = nil) -> VerificationInput {
         var input = VerificationInput(commitment: "C", observed: "2025-05-23", source: SourceInput(name: "ICRC"))
         input.quantity = quantity
@@ -94,9 +102,7 @@ import Testing
     func tamperedBundle() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         _ = try field.log(Self.verification("100"), as: monitor)
         _ = try field.log(Self.verification("200"), as: monitor)
         let bundle = try #require(try field.pushBundle())
@@ -121,9 +127,7 @@ import Testing
     func refusedEntry() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         _ = try field.log(Self.verification("100", id: "same"), as: monitor)
         _ = try field.log(Self.verification("20"), as: monitor)
         // Meanwhile the mission recorded id "same" with other content.
@@ -165,9 +169,7 @@ import Testing
     func outsideVerifier() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         let record = try field.log(Self.verification("40"), as: monitor)
         _ = try field.corroborate(CorroborationInput(target: "\(record.seq)", source: SourceInput(name: "UN")), as: monitor)
         _ = try field.dispute("\(record.seq)", by: "P", reason: "fewer", source: nil, as: monitor)
