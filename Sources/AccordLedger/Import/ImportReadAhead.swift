@@ -5,7 +5,7 @@ import Dispatch
 struct ImportStep: Sendable {
     enum Content: Sendable {
         /// A row, and what it comes to on its own.
-        case row(ImportRow, PreparedRow)
+        case row(RowOrigin, PreparedRow)
         /// A record that cannot be read as a row.
         case bad(line: Int, message: Phrase)
         /// A row that a `where` filter leaves out.
@@ -38,6 +38,7 @@ final class ImportReadAhead {
     static let capacity = 4
 
     private enum Message: Sendable {
+        /// Records, last first.
         case steps([ImportStep])
         case end(bytesConsumed: Int)
         case failed(any Error)
@@ -48,8 +49,8 @@ final class ImportReadAhead {
     private var channel: BoundedChannel<Message>?
     /// Signalled by the reading thread when it is done with the reader.
     private let done = DispatchSemaphore(value: 0)
+    /// The batch being handed out, last record first (each is moved out, not copied).
     private var batch: [ImportStep] = []
-    private var index = 0
     private var finished = false
     /// Bytes of the input parsed once the last record handed out was read.
     private(set) var bytesConsumed = 0
@@ -80,26 +81,20 @@ final class ImportReadAhead {
                 throw error
             }
         }
-        while index == batch.count {
+        while batch.isEmpty {
             switch receive() {
             case .steps(let steps):
                 batch = steps
-                index = 0
             case .end(let bytes):
                 finished = true
                 bytesConsumed = bytes
-                batch = []
-                index = 0
                 return nil
             case .failed(let error):
                 finished = true
-                batch = []
-                index = 0
                 throw error
             }
         }
-        let step = batch[index]
-        index += 1
+        let step = batch.removeLast()
         bytesConsumed = step.bytesConsumed
         return step
     }
@@ -135,14 +130,17 @@ final class ImportReadAhead {
             while let step = try side.next() {
                 batch.append(step)
                 if batch.count == batchSize {
+                    batch.reverse()
                     guard channel.put(.steps(batch)) else { return }
                     batch = []
                     batch.reserveCapacity(batchSize)
                 }
             }
+            batch.reverse()
             if !batch.isEmpty { guard channel.put(.steps(batch)) else { return } }
             _ = channel.put(.end(bytesConsumed: side.reader.bytesConsumed))
         } catch {
+            batch.reverse()
             if !batch.isEmpty { guard channel.put(.steps(batch)) else { return } }
             _ = channel.put(.failed(error))
         }
@@ -164,7 +162,7 @@ private final class ReadingSide: @unchecked Sendable {
         guard let item = try reader.next() else { return nil }
         let content: ImportStep.Content
         switch item {
-        case .row: content = .row(reader.row, preparer.prepare(reader.row))
+        case .row: content = .row(RowOrigin(reader.row), preparer.prepare(reader.row))
         case .bad(let line, let message): content = .bad(line: line, message: message)
         case .skipped: content = .skipped
         }

@@ -5,7 +5,7 @@ extension Importer {
     /// - Throws: ``LedgerError`` about the request (``LedgerError/isAboutTheRequest``) for a bad row
     ///   (nothing of it was written); ``ImportKindRefused`` for a row of a kind not allowed, and
     ///   anything else (a ledger failure): both end the import, unwritten.
-    func apply(_ prepared: PreparedRow, _ row: ImportRow, _ session: Session) throws -> Recorded {
+    func apply(_ prepared: PreparedRow, _ row: RowOrigin, _ session: Session) throws -> Recorded {
         switch prepared {
         case .refused(let error):
             throw error

@@ -16,6 +16,24 @@ enum PreparedRow: Sendable {
     case refused(any Error)
 }
 
+/// What the writing side needs of a row besides its ``PreparedRow``: a few
+/// values, not the row (whose storage the reader then reuses in place).
+struct RowOrigin: Sendable {
+    /// The 1-based line the row starts on.
+    var line: Int
+    /// The number in the row's `record` column, when it defines a record
+    /// without an id: corroborations later in the file may name it so.
+    var definesRecord: Int64?
+    /// The row has a `record` column: a number in `corroborates` then names a row of this file.
+    var hasRecordColumn: Bool
+
+    init(_ row: ImportRow) {
+        line = row.line
+        definesRecord = row.given(.id) == nil ? row.given(.record).flatMap(TextRules.seq) : nil
+        hasRecordColumn = row[.record] != nil
+    }
+}
+
 /// Prepares rows (``PreparedRow``) without the ledger: the same checks, in
 /// the same order, as the single operation of each kind makes before it
 /// looks at the ledger.
