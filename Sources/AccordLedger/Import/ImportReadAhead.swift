@@ -30,7 +30,9 @@ struct ImportStep: Sendable {
 /// comes out where it happened, after the records before it.
 ///
 /// The reader belongs to the reading thread from ``next()``'s first call
-/// until ``stop()``, which every caller must call (it waits for the thread).
+/// until ``stop()``, which every caller must call: it waits for the thread,
+/// so an import that fails while the thread waits on a pipe (standard input)
+/// returns once that read does, never leaving the thread with the source.
 final class ImportReadAhead {
     /// Records handed over at once: the queue is locked once per batch, not per record.
     static let batchSize = 128
