@@ -151,7 +151,7 @@ extension Ledger {
     func receiptItems(_ answers: [(seq: Int64, answer: PushAnswer)], size: Int64) throws -> [JSON] {
         try LedgerError.translating {
             try database.read { db in
-                let source = JournalHashSource(db: db)
+                let source = MemoizingHashSource(db: db)
                 return try answers.map { seq, answer in
                     switch answer {
                     case .refused(let reason):

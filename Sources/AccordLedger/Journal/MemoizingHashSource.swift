@@ -1,0 +1,66 @@
+import AccordStorage
+import AccordTrust
+
+/// The journal's hashes for many proofs in one tree (a push's receipts):
+/// each complete subtree is hashed once, and leaf hashes are read once, in
+/// aligned blocks, however many proofs share them. (``JournalHashSource``
+/// alone hashes the block of 1,024 leaves around each proven leaf again
+/// for every proof.)
+final class MemoizingHashSource: MerkleHashSource {
+    private let base: JournalHashSource
+    private var blocks: [UInt64: [Hash32]] = [:]
+    private var subtrees: [Int: [UInt64: Hash32]] = [:]
+    private static let blockLevel = 10
+
+    init(db: Database) {
+        base = JournalHashSource(db: db)
+    }
+
+    /// Every complete subtree is asked for, so that each is computed once.
+    var minimumCachedLevel: Int { 1 }
+
+    func leafHashes(_ range: Range<UInt64>) throws -> [Hash32] {
+        var hashes: [Hash32] = []
+        hashes.reserveCapacity(range.count)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let block = index >> UInt64(Self.blockLevel)
+            let start = block << UInt64(Self.blockLevel)
+            let leaves = try self.block(block, through: range.upperBound)
+            let end = min(range.upperBound, start + UInt64(leaves.count))
+            guard end > index else { throw LedgerError(.tampered, "the journal is missing entry \(index + 1)") }
+            hashes.append(contentsOf: leaves[Int(index - start)..<Int(end - start)])
+            index = end
+        }
+        return hashes
+    }
+
+    /// The leaves of an aligned block, read up to at least `needed` (the tree's right edge may cut it short).
+    private func block(_ block: UInt64, through needed: UInt64) throws -> [Hash32] {
+        let start = block << UInt64(Self.blockLevel)
+        if let leaves = blocks[block], start + UInt64(leaves.count) >= min(needed, start + (1 << UInt64(Self.blockLevel))) {
+            return leaves
+        }
+        let upper = max(min(needed, start + (1 << UInt64(Self.blockLevel))), start + UInt64(blocks[block]?.count ?? 0))
+        let leaves = try base.leafHashes(start..<upper)
+        blocks[block] = leaves
+        return leaves
+    }
+
+    func cachedSubtree(level: Int, index: UInt64) throws -> Hash32? {
+        if let known = subtrees[level]?[index] { return known }
+        let hash: Hash32
+        if level >= JournalWriter.cachedLevel, let stored = try base.cachedSubtree(level: level, index: index) {
+            hash = stored
+        } else if level == 1 {
+            let leaves = try leafHashes((index << 1)..<((index << 1) + 2))
+            hash = Merkle.nodeHash(leaves[0], leaves[1])
+        } else {
+            guard let left = try cachedSubtree(level: level - 1, index: index << 1),
+                  let right = try cachedSubtree(level: level - 1, index: (index << 1) + 1) else { return nil }
+            hash = Merkle.nodeHash(left, right)
+        }
+        subtrees[level, default: [:]][index] = hash
+        return hash
+    }
+}
