@@ -21,7 +21,8 @@ enum ArgumentChecks {
     /// with `--experimental-dump-help`. Any other `--name` takes a value.
     static let flags: Set<String> = [
         "--action", "--bom", "--done", "--dry-run", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
-        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--upheld", "--version",
+        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--status", "--upheld",
+        "--version",
     ]
 
     /// Commands for which an empty value means something (`accord correct

@@ -11,7 +11,7 @@ import Glibc
 import Darwin
 #endif
 
-@main
+/// `accord-server [options]`, which `accord serve` runs.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accord serve",

@@ -1,0 +1,204 @@
+import AccordFiles
+import AccordLedger
+import AccordPresentation
+import ArgumentParser
+
+/// `accord clone URL` / `accord clone --from-bundle FILE`: a field ledger.
+struct CloneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clone",
+        abstract: "Make a field ledger from a mission's server or a definitions bundle, to log evidence on offline.",
+        discussion: """
+            The field ledger holds the mission's definitions (parties, agreements, commitments and their amendments, \
+            guarantees, keys) as of the mission's current seq, and remembers the server and the mission ledger's id, \
+            never the token. Monitors then log on it as on any ledger (signing with their keys), and send their \
+            entries with `accord push`, or carry them with `accord bundle --out FILE`.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @Argument(help: ArgumentHelp("The mission's server (https://…), as `accord serve` answers it.", valueName: "url"))
+    var url: String?
+    @Option(name: .customLong("from-bundle"), help: ArgumentHelp(
+        "A definitions bundle (`accord bundle definitions --out FILE` on the mission ledger) instead of a server.",
+        valueName: "file"))
+    var fromBundle: String?
+    @OptionGroup var remote: RemoteOptions
+
+    func validate() throws {
+        switch (url, fromBundle) {
+        case (nil, nil): throw ValidationError("give the mission server's URL, or --from-bundle FILE")
+        case (_?, _?): throw ValidationError("give the mission server's URL or --from-bundle FILE, not both")
+        default: break
+        }
+        if fromBundle != nil, remote.token != nil { throw ValidationError("--token is for a server: a bundle needs none") }
+        if let url { try FieldRemote.check(url, flag: "URL") }
+    }
+
+    func run() throws {
+        let path = global.path
+        if BundleFiles.exists(path) {
+            throw LedgerError(.conflict(.file(path)), "\(OneLine.escaped(path)) already exists: a field ledger is made in a "
+                              + "new file; give --db another path")
+        }
+        let definitions: [UInt8]
+        let base = url.map { FieldRemote.base($0) }
+        if let base {
+            definitions = try Remote.request("GET", Remote.url(base, "/v1/bundles/definitions"), token: remote.resolvedToken())
+        } else {
+            definitions = try BundleFiles.read(fromBundle ?? "", what: "the definitions bundle")
+        }
+        let (ledger, outcome) = try Ledger.clone(at: path, definitions: definitions, remote: base, as: recorder.recorder(),
+                                                  settings: global.settings)
+        let origin = try ledger.fieldOrigin()
+        let mission = origin.map { " \($0.missionID)" } ?? ""
+        printError("Cloned the mission ledger\(mission) as of mission seq \(outcome.missionSeq) into \(ledger.path) "
+                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s")); log on it offline, then "
+                   + (base == nil ? "`accord bundle --out FILE` to carry the entries back." : "`accord push`."))
+    }
+}
+
+/// `accord push`: sends the entries not yet acknowledged; `--status` lists where each stands.
+struct PushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Field ledger: send the entries the mission has not acknowledged, and store the receipts (--status: list them).",
+        discussion: """
+            Every local evidence entry not yet acknowledged goes in one request, in order, with its monitor's \
+            signature and a stable id, so a push cut at any point and run again never records an entry twice. Each \
+            accepted entry comes back with a receipt (its mission seq and an inclusion proof against a signed mission \
+            checkpoint), verified and stored here; entries the mission refuses are listed with the reason and stay \
+            visible until corrected or voided (exit 0 all the same). Exit 75 when the server cannot be reached: nothing \
+            is lost, push again later; 77 when the token is refused.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: FieldRemote
+    @Flag(help: "List every local evidence entry and where it stands (pending, accepted, refused); send nothing.")
+    var status = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        if status {
+            let rows = try global.openLedgerReadOnly().pushStatus()
+            RowSet(columns: ["seq", "kind", "id", "state", "mission_seq", "reason"], rows: rows.map { row in
+                [.int(row.seq), .text(row.kind.rawValue), Cell(row.externalID), .text(row.state.rawValue), Cell(row.missionSeq),
+                 Cell(row.reason)]
+            }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
+            return
+        }
+        try FieldSync.push(global.openLedger(), target)
+    }
+}
+
+/// `accord pull`: the mission's new definitions and amendments.
+struct PullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Field ledger: bring in the mission's definitions and amendments recorded since the last clone or pull.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @OptionGroup var target: FieldRemote
+
+    func run() throws {
+        try FieldSync.pull(global.openLedger(), target, as: recorder.recorder())
+    }
+}
+
+/// `accord sync`: pull, then push.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Field ledger: pull, then push.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @OptionGroup var target: FieldRemote
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        try FieldSync.pull(ledger, target, as: recorder.recorder())
+        try FieldSync.push(ledger, target)
+    }
+}
+
+/// `--remote` and `--token`: where a field ledger pushes and pulls.
+struct FieldRemote: ParsableArguments {
+    @Option(help: ArgumentHelp("The mission's server (default: $ACCORD_REMOTE, else the one the ledger was cloned from).",
+                               valueName: "url"))
+    var remote: String?
+    @OptionGroup var credentials: RemoteOptions
+
+    func validate() throws {
+        if let remote { try FieldRemote.check(remote, flag: "--remote") }
+    }
+
+    /// The server: --remote, ACCORD_REMOTE, else the field ledger's origin.
+    /// - Throws: ``CommandFailure`` (64) when there is none.
+    func server(_ origin: FieldOrigin) throws -> String {
+        if let chosen = remote ?? environment("ACCORD_REMOTE") {
+            try FieldRemote.check(chosen, flag: remote == nil ? "ACCORD_REMOTE" : "--remote")
+            return FieldRemote.base(chosen)
+        }
+        guard let stored = origin.remote else {
+            throw CommandFailure(message: "this field ledger was cloned from a bundle file, so it has no server: pass --remote URL, "
+                                     + "or carry the entries with `accord bundle --out FILE`", exitCode: ExitCode32.usage.rawValue)
+        }
+        return stored
+    }
+
+    /// Refuses what is not an http(s) URL, or one that carries credentials (a token is never stored).
+    static func check(_ url: String, flag: String) throws {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw CommandFailure(message: "\(flag) '\(OneLine.escaped(url, limit: 80))' is not an http:// or https:// URL",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+        if authority.contains("@") {
+            throw CommandFailure(message: "\(flag): give the server's URL without a user or token in it; pass the token with "
+                                     + "--token or ACCORD_TOKEN", exitCode: ExitCode32.usage.rawValue)
+        }
+    }
+
+    /// The URL without trailing slashes.
+    static func base(_ url: String) -> String {
+        var base = Substring(url)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return String(base)
+    }
+}
+
+/// What push and pull do with a field ledger and its server.
+enum FieldSync {
+    static func origin(_ ledger: Ledger) throws -> FieldOrigin {
+        guard let origin = try ledger.fieldOrigin() else {
+            throw LedgerError(.invalid(nil), "\(ledger.path) is not a field ledger: push, pull and sync work on a ledger "
+                              + "made by `accord clone`")
+        }
+        return origin
+    }
+
+    static func push(_ ledger: Ledger, _ target: FieldRemote) throws {
+        let server = try target.server(try origin(ledger))
+        guard let bundle = try ledger.pushBundle() else {
+            printError("Nothing to push: \(server) has acknowledged every entry.")
+            return
+        }
+        let receipts = try Remote.request("POST", Remote.url(server, "/v1/bundles"), token: target.credentials.resolvedToken(),
+                                          body: bundle)
+        let outcome = try ledger.importReceipts(receipts)
+        printError("Pushed to \(server). " + FieldSummary.receipts(outcome))
+    }
+
+    static func pull(_ ledger: Ledger, _ target: FieldRemote, as recorder: Recorder) throws {
+        let origin = try origin(ledger)
+        let server = try target.server(origin)
+        let bundle = try Remote.request("GET", Remote.url(server, "/v1/bundles/definitions?after=\(origin.missionSeq)"),
+                                        token: target.credentials.resolvedToken())
+        let outcome = try ledger.adoptDefinitions(bundle, as: recorder)
+        printError("Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(server); \(ledger.path) is "
+                   + "as of mission seq \(outcome.missionSeq).")
+    }
+}
