@@ -1,0 +1,144 @@
+import AccordLedger
+import AccordServer
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Field ledgers over loopback: `accord clone URL`, offline logs, `push`
+/// (twice: nothing twice), `pull` after a central amendment, `sync`, and how
+/// the server's refusals come out as exit codes. The built `accord` and
+/// `accord-server` run as a user runs them.
+@Suite struct FieldServerTests {
+    /// A demo mission ledger with keys `mon` and `mission` registered, tokens
+    /// `mon` (monitor) and `admin` (admin), served with `--checkpoint-key mission.key`.
+    final class Mission {
+        let directory: TemporaryDirectory
+        let path: String
+        var tokens: [String: String] = [:]
+        let server: LiveServer
+
+        init(checkpointKey: Bool = true) throws {
+            directory = try TemporaryDirectory()
+            path = directory.path("mission.sqlite")
+            try Mission.ok(["demo", "--db", path])
+            for name in ["mon", "mission"] {
+                try Mission.ok(["key", "generate", "--out", directory.path("\(name).key")])
+                try Mission.ok(["key", "register", name, "--public", directory.path("\(name).key.pub"), "--db", path])
+            }
+            for (name, role) in [("mon", "monitor"), ("admin", "admin"), ("viewer", "viewer")] {
+                tokens[name] = try Mission.ok(["token", "issue", "--role", role, "--name", name, "--db", path])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let arguments = checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []
+            server = try LiveServer(db: path, directory: directory, arguments: arguments)
+        }
+
+        var url: String { "http://127.0.0.1:\(server.port)" }
+        func file(_ name: String) -> String { directory.path(name) }
+
+        @discardableResult
+        static func ok(_ arguments: [String]) throws -> String {
+            let outcome = try LiveServer.accord(arguments)
+            guard outcome.status == 0 else {
+                throw LiveServer.StartFailure(description: "accord \(arguments.joined(separator: " ")): \(outcome.status) \(outcome.stderr)")
+            }
+            return outcome.stdout
+        }
+
+        /// A signed verification of UA-release logged offline on a field ledger.
+        func log(_ field: String, id: String, quantity: Int = 3) throws {
+            try Mission.ok(["log", "UA-release", "--quantity", String(quantity), "--observed", "2025-05-30", "--source", "ICRC",
+                            "--id", id, "--sign-with", file("mon.key"), "--db", field])
+        }
+
+        /// How many entries of the mission ledger hold external id `id` (read on the file).
+        func count(of id: String) throws -> Int {
+            let rows = try LiveServer.accord(["export", "verifications", "--format", "ndjson", "--db", path]).stdout
+            return rows.split(separator: "\n").filter { $0.contains("\"\(id)\"") }.count
+        }
+
+        func states(_ field: String) throws -> [String] {
+            let text = try Mission.ok(["push", "--status", "--format", "json", "--db", field])
+            let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+            return rows.compactMap { $0["state"] as? String }
+        }
+    }
+
+    @Test func cloneLogPushPullSync() async throws {
+        let mission = try Mission()
+        let field = mission.file("field.sqlite")
+        let token = try #require(mission.tokens["mon"])
+        var outcome = try LiveServer.accord(["clone", mission.url, "--token", token, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Cloned the mission ledger"), "\(outcome.stderr)")
+
+        try mission.log(field, id: "f-1")
+        try mission.log(field, id: "f-2", quantity: 4)
+        outcome = try LiveServer.accord(["push", "--token", token, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Stored 2 receipts"), "\(outcome.stderr)")
+        #expect(try mission.states(field) == ["accepted", "accepted"])
+        outcome = try LiveServer.accord(["push", "--token", token, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Nothing to push"), "\(outcome.stderr)")
+        #expect(try mission.count(of: "f-1") == 1)
+        #expect(try mission.count(of: "f-2") == 1)
+
+        // A definition amended centrally comes in with pull.
+        let session = URLSession(configuration: .ephemeral)
+        let amended = await mission.server.post(
+            "/v1/amendments", #"{"subject":"party","id":"UA","effective":"2025-06-01","reason":"Renamed","name":"Ukraine (field)"}"#,
+            token: try #require(mission.tokens["admin"]), session: session)
+        #expect(amended?.status == 201, "\(String(describing: amended))")
+        outcome = try LiveServer.accord(["pull", "--token", token, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Pulled 1 definition"), "\(outcome.stderr)")
+
+        // sync = pull (nothing new) then push; the token from ACCORD_TOKEN is never stored.
+        try mission.log(field, id: "f-3")
+        outcome = try LiveServer.accord(["sync", "--db", field], environment: ["ACCORD_TOKEN": token])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Pulled 0 definitions"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Stored 1 receipt"), "\(outcome.stderr)")
+        #expect(try mission.count(of: "f-3") == 1)
+        let fieldBytes = try #require(FileManager.default.contents(atPath: field))
+        #expect(fieldBytes.range(of: Data(token.utf8)) == nil, "the token is stored in the field ledger")
+
+        mission.server.signal(SIGTERM)
+        #expect(mission.server.wait() == 0, "\(mission.server.log)")
+        #expect(try LiveServer.accord(["audit", "--db", mission.path]).status == 0)
+        #expect(try LiveServer.accord(["audit", "--db", field]).status == 0)
+    }
+
+    @Test func refusalsAsExitCodes() async throws {
+        let mission = try Mission(checkpointKey: false)
+        let field = mission.file("field.sqlite")
+        // A bad token: 77, and no file.
+        var outcome = try LiveServer.accord(["clone", mission.url, "--token", "accord_not-a-token", "--db", field])
+        #expect(outcome.status == 77, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("Error: the server refused the request (401)"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: field))
+        // A viewer may not read the definitions: 77.
+        outcome = try LiveServer.accord(["clone", mission.url, "--token", try #require(mission.tokens["viewer"]), "--db", field])
+        #expect(outcome.status == 77, "\(outcome.stderr)")
+
+        let token = try #require(mission.tokens["mon"])
+        outcome = try LiveServer.accord(["clone", mission.url + "/", "--token", token, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        try mission.log(field, id: "f-1")
+        // No --checkpoint-key: the server cannot sign receipts (409 unconfigured → 69); the entry stays pending.
+        outcome = try LiveServer.accord(["push", "--token", token, "--db", field])
+        #expect(outcome.status == 69, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--checkpoint-key"), "\(outcome.stderr)")
+        #expect(try mission.states(field) == ["pending"])
+        #expect(try mission.count(of: "f-1") == 0)
+        // Nothing listens: 75.
+        mission.server.signal(SIGTERM)
+        #expect(mission.server.wait() == 0)
+        outcome = try LiveServer.accord(["push", "--token", token, "--db", field])
+        #expect(outcome.status == 75, "\(outcome.stderr)")
+        #expect(try mission.states(field) == ["pending"])
+    }
+}
