@@ -45,7 +45,7 @@ enum ArgumentChecks {
     }
 
     /// Environment variables accord reads as text.
-    static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY"]
+    static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY", "ACCORD_TOKEN", "ACCORD_REMOTE"]
 
     /// Refuses arguments or environment values that are not UTF-8.
     static func checkEncoding() throws {
