@@ -35,6 +35,14 @@ import FoundationNetworking
             server = try LiveServer(db: path, directory: directory, arguments: arguments)
         }
 
+        /// The same ledger, keys and tokens, served again on a new port (after a kill).
+        init(reopening old: Mission) throws {
+            directory = old.directory
+            path = old.path
+            tokens = old.tokens
+            server = try LiveServer(db: path, directory: directory, arguments: ["--checkpoint-key", directory.path("mission.key")])
+        }
+
         var url: String { "http://127.0.0.1:\(server.port)" }
         func file(_ name: String) -> String { directory.path(name) }
 
