@@ -15,6 +15,23 @@ extension EngineAdapter {
     public func applyBundle(_ bundle: [UInt8], unsignedActor: String) async throws(ServiceError) -> BundleOutcome {
         guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
         // One engine call holding the writer: the writes queued before it go first, those after wait for it.
-        return try await onWriter { ledger in try ledger.applyBundle(bundle, unsignedActor: unsignedActor, checkpointKey: key) }
+        return try await onWriter { ledger in
+            do {
+                return try ledger.applyBundle(bundle, unsignedActor: unsignedActor, checkpointKey: key)
+            } catch let error as LedgerError {
+                throw EngineAdapter.bundleRefusal(error)
+            }
+        }
+    }
+
+    /// A bundle refused whole: an invalid one points where in the bundle the
+    /// engine says (`/entries/3/signature`), never at a body field of that
+    /// name (the engine's `Field` names what is wrong in an entry, not where).
+    static func bundleRefusal(_ error: LedgerError) -> ServiceError {
+        var service = serviceError(error)
+        if case .invalid = error.kind {
+            service.kind = .invalid(field: error.documentPointer.map { String($0.drop { $0 == "/" }) })
+        }
+        return service
     }
 }
