@@ -149,8 +149,13 @@ struct FieldCLITests {
 
         outcome = try accord("bundle", "--db", "field.sqlite")
         #expect(outcome.status == 64, "\(outcome.stderr)")
-        outcome = try accord("import-bundle", "definitions.json", "--receipts", "ledger.sqlite", "--db", "ledger.sqlite")
+        outcome = try accord("import-bundle", "definitions.json", "--receipts", "ledger.sqlite", "--checkpoint-key", "mission.key",
+                             "--db", "ledger.sqlite")
         #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--receipts ledger.sqlite"), "\(outcome.stderr)")
+        outcome = try accord("import-bundle", "definitions.json", "--db", "ledger.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--checkpoint-key"), "\(outcome.stderr)")
         outcome = try accord("import-receipts", "definitions.json", "--db", "field.sqlite")
         #expect(outcome.status == 65, "\(outcome.stderr)")
     }

@@ -85,7 +85,8 @@ struct ImportBundleCommand: ParsableCommand {
             with other content, a revoked key) is refused alone, listed here and in the receipts, and the rest are \
             recorded (exit 0). A bundle that does not verify whole (one altered byte) is refused whole, naming the \
             entry, and nothing is written (exit 65). The receipts prove each entry is in the mission ledger against a \
-            checkpoint signed with --checkpoint-key; `accord import-receipts` on the field ledger takes them back.
+            checkpoint signed with --checkpoint-key (a key registered in it); `accord import-receipts` on the field \
+            ledger takes them back.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -94,8 +95,8 @@ struct ImportBundleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the receipts (default: FILE without .json, then .receipts.json).", valueName: "file"))
     var receipts: String?
     @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp(
-        "A registered key's private key file: signs the checkpoint the receipts are proved against (a field ledger takes "
-            + "no receipts without it).", valueName: "file"))
+        "A registered key's private key file: signs the checkpoint the receipts are proved against (default: $ACCORD_KEY).",
+        valueName: "file"))
     var checkpointKey: String?
 
     /// `bundle.json` → `bundle.receipts.json`; `bundle` → `bundle.receipts.json`.
@@ -105,8 +106,13 @@ struct ImportBundleCommand: ParsableCommand {
 
     func run() throws {
         let receiptsPath = receipts ?? ImportBundleCommand.receiptsPath(for: file)
-        try global.refuseOverwriting(receiptsPath, flag: "--receipts", inputs: [file] + (checkpointKey.map { [$0] } ?? []))
-        let key = try checkpointKey.map { try Keys.signingKey(at: $0) }
+        guard let keyPath = checkpointKey ?? environment("ACCORD_KEY") else {
+            throw CommandFailure(message: "give --checkpoint-key FILE (or set ACCORD_KEY): a registered key signs the checkpoint "
+                                     + "the receipts prove each entry against, and a field ledger takes no receipts without it",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        try global.refuseOverwriting(receiptsPath, flag: "--receipts", inputs: [file, keyPath])
+        let key = try Keys.signingKey(at: keyPath)
         let bundle = try BundleFiles.read(file, what: "the bundle")
         let ledger = try global.openLedger()
         let outcome = try ledger.applyBundle(bundle, unsignedActor: nil, checkpointKey: key)
@@ -114,12 +120,9 @@ struct ImportBundleCommand: ParsableCommand {
         for refusal in outcome.refused {
             printError("Refused field entry \(refusal.seq): \(OneLine.escaped(refusal.reason))")
         }
-        var line = "Applied \(file): \(outcome.recorded) recorded, \(outcome.alreadyRecorded) already recorded, "
-            + "\(outcome.refused.count) refused. Wrote the receipts to \(receiptsPath)"
-        line += key == nil
-            ? "; they are not signed (no --checkpoint-key), so a field ledger will not take them back."
-            : "; `accord import-receipts \(receiptsPath)` takes them back on the field ledger."
-        printError(line)
+        printError("Applied \(file): \(outcome.recorded) recorded, \(outcome.alreadyRecorded) already recorded, "
+                   + "\(outcome.refused.count) refused. Wrote the receipts to \(receiptsPath); `accord import-receipts "
+                   + "\(receiptsPath)` takes them back on the field ledger.")
     }
 }
 
