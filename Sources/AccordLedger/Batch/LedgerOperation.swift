@@ -34,6 +34,11 @@ public enum LedgerOperation: Sendable {
     case void(target: String, reason: String)
     /// Revokes a server token by name.
     case revokeToken(name: String, reason: String?)
+    /// Evidence a field ledger recorded: its portable claim (version 3),
+    /// recorded with exactly these fields, the entries it refers to found by
+    /// name (``Claim/references``), with every check the same entry made
+    /// here would pass. Give the recorder the claim as ``Recorder/presentedClaim``.
+    case pushed(Claim)
 }
 
 /// An operation whose inputs were checked on their own, ready to run in a
@@ -96,6 +101,13 @@ extension LedgerOperation {
         case .revokeToken(let name, let reason):
             let reason = try TextRules.optionalText(reason, field: .reason)
             return PreparedOperation { try $0.revokeToken(name, reason: reason) }
+        case .pushed(let claim):
+            guard claim.version >= 3, Session.pushableKinds.contains(claim.kind) else {
+                throw LedgerError.invalid(.claim, "a \(claim.kind.rawValue) entry (claim version \(claim.version)) is not evidence a field "
+                                          + "ledger pushes: only the portable claims of records, corroborations, corrections, "
+                                          + "retractions, disputes, adjudications and voids are")
+            }
+            return PreparedOperation { try $0.replay(claim) }
         }
     }
 }

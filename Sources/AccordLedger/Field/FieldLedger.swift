@@ -7,9 +7,6 @@ public struct FieldOrigin: Sendable, Equatable {
     public var missionID: String
     /// The mission seq the field ledger's definitions are as of (its last pull).
     public var missionSeq: Int64
-    /// The last local seq holding a definition adopted from the mission:
-    /// evidence after it is the monitors' own.
-    public var adoptedThrough: Int64
     /// The server it was cloned from (nil: cloned from a bundle file).
     public var remote: String?
 }

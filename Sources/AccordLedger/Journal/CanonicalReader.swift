@@ -7,8 +7,28 @@ struct CanonicalReader {
     /// The format version being read (set from the entry's first byte).
     var version: UInt8 = Entry.formatVersion
 
+    /// Reading a portable claim: references are names, collected here in
+    /// order (and read as seq 0, which no entry has).
+    var names: [String]?
+
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
+    }
+
+    /// A reference to another entry (see ``CanonicalWriter/reference(_:)``):
+    /// a seq from 1, or in a portable claim a name, kept in ``names``.
+    mutating func reference() throws -> Int64 {
+        if names != nil {
+            let offset = self.offset
+            let name = try string()
+            guard !name.isEmpty else { throw Failure(offset: offset, reason: "an empty reference") }
+            names?.append(name)
+            return 0
+        }
+        let offset = self.offset
+        let value = try u64()
+        guard value >= 1, value <= UInt64(Int64.max) else { throw Failure(offset: offset, reason: "reference \(value) is out of range") }
+        return Int64(value)
     }
 
     /// Why decoding failed, and at which byte.

@@ -7,10 +7,25 @@ struct CanonicalWriter {
     private(set) var bytes: [UInt8] = []
     /// The format version being written: payloads differ between versions 1 and 2.
     let version: UInt8
+    /// When writing a portable claim (version 3, docs/JOURNAL.md §4c): the
+    /// name of each entry a reference points at, by seq; references are then
+    /// written as these names instead of seqs.
+    var names: [Int64: String]?
 
-    init(version: UInt8 = Entry.formatVersion, capacity: Int = 256) {
+    init(version: UInt8 = Entry.formatVersion, capacity: Int = 256, names: [Int64: String]? = nil) {
         self.version = version
+        self.names = names
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A reference to another entry: its seq (u64), or in a portable claim
+    /// its name (text).
+    mutating func reference(_ seq: Int64) {
+        if let names {
+            string(names[seq] ?? "")
+        } else {
+            u64(UInt64(bitPattern: seq))
+        }
     }
 
     mutating func u8(_ value: UInt8) {

@@ -76,18 +76,37 @@ public struct Entry: Hashable, Sendable {
         return writer.bytes
     }
 
-    /// What a signature covers. In version 2, the *claim*: a domain tag, the
-    /// kind, the actor and the payload, but not the seq, time, chain or state
-    /// root, so that the claim keeps its signature wherever it is recorded (a
-    /// field ledger's entry pushed to the mission ledger). In version 1, the
-    /// whole entry.
-    public func signedBytes() -> [UInt8] {
+    /// What a signature covers. In versions 2 and 3, the *claim*: a domain
+    /// tag, the kind, the actor and the payload, but not the seq, time, chain
+    /// or state root, so that the claim keeps its signature wherever it is
+    /// recorded. In version 3 (a *portable* claim, docs/JOURNAL.md §4c) each
+    /// reference to another entry is written as that entry's name, not its
+    /// seq (`name` gives it: ``Ledger/referenceName(of:in:)``), so that an
+    /// entry of a field ledger that corroborates or corrects another keeps its
+    /// signature in the mission ledger, where both have other seqs. In
+    /// version 1, the whole entry.
+    public func signedBytes(naming name: (Int64) throws -> String) rethrows -> [UInt8] {
         guard version >= 2 else { return encoded() }
-        return Claim.encode(kind: kind, actor: actor, payload: payload, version: version)
+        var names: [Int64: String]?
+        if version >= 3 {
+            var named: [Int64: String] = [:]
+            for seq in payload.references { named[seq] = try name(seq) }
+            names = named
+        }
+        return Claim.encode(kind: kind, actor: actor, payload: payload, version: version, names: names)
+    }
+
+    /// What a signature covers, for an entry whose claim names no other
+    /// entry: version 1 or 2, or a version-3 entry without a reference
+    /// (a version-3 entry with one needs ``signedBytes(naming:)``).
+    public func signedBytes() -> [UInt8] {
+        signedBytes(naming: { Ledger.derivedID(ledgerID: "", seq: $0) })
     }
 
     /// "accord claim v2" and a NUL: no entry's bytes start this way (they start with the version byte).
     static let claimTag: [UInt8] = Array("accord claim v2".utf8) + [0]
+    /// "accord claim v3" and a NUL: the tag of a portable claim.
+    static let portableClaimTag: [UInt8] = Array("accord claim v3".utf8) + [0]
 
     /// The hash that stands for this entry where its state root cannot be
     /// included (the per-commitment evidence chains, which the state root
@@ -103,7 +122,7 @@ public struct Entry: Hashable, Sendable {
     static func decode(_ bytes: [UInt8]) throws -> Entry {
         var reader = CanonicalReader(bytes)
         let version = try reader.u8()
-        guard version == 1 || version == 2 else {
+        guard (1...3).contains(version) else {
             throw CanonicalReader.Failure(offset: 0, reason: "unknown format version \(version)")
         }
         reader.version = version

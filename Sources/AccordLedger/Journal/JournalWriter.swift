@@ -9,7 +9,7 @@ public protocol EntrySigner: Sendable {
     /// refuses it unless that is the key registered under ``keyName``.
     var verifyingKey: [UInt8]? { get }
     /// An Ed25519 signature (64 bytes) over what an entry's signature covers
-    /// (``Entry/signedBytes()``).
+    /// (``Entry/signedBytes(naming:)``).
     func sign(_ bytes: [UInt8]) throws -> [UInt8]
     /// The signature, when it was made before the write (a claim signed
     /// elsewhere): the ledger records such a claim once, and the same claim
@@ -111,15 +111,24 @@ final class JournalWriter {
     /// - Returns: the entry as recorded (without the state root, which only
     ///   the transaction's last entry gets, in ``finish()``).
     @discardableResult
+    /// - Parameters:
+    ///   - version: the entry's format.
+    ///   - claim: what its signature covers, when the session built it
+    ///     (a version-3 entry's names its references); else built here.
     func append(_ payload: Payload, actor: String, signer: EntrySigner? = nil, at now: Timestamp,
-                clock: RecordingClock = .system) throws -> Entry {
+                clock: RecordingClock = .system, version: UInt8 = Entry.formatVersion, claim: [UInt8]? = nil) throws -> Entry {
         if let pending { try write(pending.entry, bytes: pending.bytes, leaf: pending.leaf, signature: pending.signature) }
         let recordedAt = max(now, lastRecordedAt)
         let entry = Entry(seq: seq + 1, recordedAt: recordedAt, clock: clock, actor: actor, previousHash: lastHash,
-                          signer: signer?.keyName, payload: payload)
+                          signer: signer?.keyName, payload: payload, version: version)
         let bytes = entry.encoded()
         let leaf = Merkle.leafHash(bytes)
-        let signature = try signer?.sign(entry.signedBytes())
+        let signature = try signer.map { signer in
+            guard let claim = claim ?? (version < 3 ? entry.signedBytes() : nil) else {
+                throw LedgerError(.io, "internal: a version-3 entry was signed without its claim")
+            }
+            return try signer.sign(claim)
+        }
         pending = (entry, bytes, leaf, signature)
         seq = entry.seq
         lastHash = leaf

@@ -71,6 +71,21 @@ public enum Payload: Hashable, Sendable {
         }
     }
 
+    /// The seqs of the entries this payload refers to (the record it
+    /// corroborates, corrects, retracts, disputes or rules on; the entry it
+    /// voids): written as names in a portable claim.
+    var references: [Int64] {
+        switch self {
+        case .corroboration(let value): [value.record]
+        case .correction(let value): [value.record]
+        case .retraction(let value): [value.record]
+        case .dispute(let value): [value.record]
+        case .adjudication(let value): [value.record]
+        case .void(let value): [value.entry]
+        default: []
+        }
+    }
+
     func write(to w: inout CanonicalWriter) {
         switch self {
         case .ledgerCreate(let value):
@@ -118,12 +133,12 @@ public enum Payload: Hashable, Sendable {
             w.breach(value)
         case .corroboration(let value):
             w.optionalString(value.externalID)
-            w.i64(value.record)
+            w.reference(value.record)
             w.source(value.source)
             w.evidence(value.evidence)
             w.optionalString(value.note)
         case .correction(let value):
-            w.i64(value.record)
+            w.reference(value.record)
             w.string(value.reason)
             switch value.replacement {
             case .verification(let record):
@@ -134,15 +149,15 @@ public enum Payload: Hashable, Sendable {
                 w.breach(record)
             }
         case .retraction(let value):
-            w.i64(value.record)
+            w.reference(value.record)
             w.string(value.reason)
         case .dispute(let value):
-            w.i64(value.record)
+            w.reference(value.record)
             w.string(value.by)
             w.string(value.reason)
             w.optionalString(value.source)
         case .adjudication(let value):
-            w.i64(value.record)
+            w.reference(value.record)
             w.word(value.ruling)
             w.string(value.reason)
         case .keyRegister(let value):
@@ -183,7 +198,7 @@ public enum Payload: Hashable, Sendable {
                 w.optionalString(consequence)
             }
         case .void(let value):
-            w.u64(UInt64(value.entry))
+            w.reference(value.entry)
             w.string(value.reason)
         case .tokenIssue(let value):
             w.string(value.name)
@@ -236,11 +251,11 @@ public enum Payload: Hashable, Sendable {
         case .breach:
             return .breach(try r.breach())
         case .corroboration:
-            return .corroboration(Corroboration(externalID: try r.optionalString(), record: try r.i64(),
+            return .corroboration(Corroboration(externalID: try r.optionalString(), record: try r.reference(),
                                                 source: try r.source(), evidence: try r.evidence(),
                                                 note: try r.optionalString()))
         case .correction:
-            let record = try r.i64()
+            let record = try r.reference()
             let reason = try r.string()
             let code = try r.u8()
             let replacement: Record
@@ -251,12 +266,12 @@ public enum Payload: Hashable, Sendable {
             }
             return .correction(Correction(record: record, reason: reason, replacement: replacement))
         case .retraction:
-            return .retraction(Retraction(record: try r.i64(), reason: try r.string()))
+            return .retraction(Retraction(record: try r.reference(), reason: try r.string()))
         case .dispute:
-            return .dispute(Dispute(record: try r.i64(), by: try r.string(), reason: try r.string(),
+            return .dispute(Dispute(record: try r.reference(), by: try r.string(), reason: try r.string(),
                                     source: try r.optionalString()))
         case .adjudication:
-            return .adjudication(Adjudication(record: try r.i64(), ruling: try r.word(Ruling.self), reason: try r.string()))
+            return .adjudication(Adjudication(record: try r.reference(), ruling: try r.word(Ruling.self), reason: try r.string()))
         case .keyRegister:
             let name = try r.string(), publicKey = try r.raw(32)
             guard r.version >= 2 else { return .keyRegister(KeyRegistration(name: name, publicKey: publicKey)) }
@@ -286,10 +301,7 @@ public enum Payload: Hashable, Sendable {
             }
             return .amendment(Amendment(id: id, effective: effective, reason: reason, terms: terms))
         case .void:
-            let offset = r.offset
-            let entry = try r.u64()
-            guard entry >= 1, entry <= UInt64(Int64.max) else { throw CanonicalReader.Failure(offset: offset, reason: "entry out of range") }
-            return .void(Voiding(entry: Int64(entry), reason: try r.string()))
+            return .void(Voiding(entry: try r.reference(), reason: try r.string()))
         case .tokenIssue:
             guard r.version >= 2 else { throw r.fail("token.issue entries are version 2 only") }
             return .tokenIssue(TokenIssue(name: try r.string(), role: try r.word(TokenRole.self), tokenSHA256: try r.raw(32),

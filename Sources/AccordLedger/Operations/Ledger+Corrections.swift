@@ -82,16 +82,27 @@ extension Ledger {
 extension Session {
     /// Appends a correction of the record `input.target` names (`reason` already validated).
     func correct(_ input: CorrectionInput, reason: String) throws -> Recorded {
-        let reference = try resolve(input.target, field: .entry)
+        let (reference, current) = try correctable(input.target)
+        return try appendCorrection(of: reference, current: current, replacement: try corrected(current, with: input), reason: reason)
+    }
+
+    /// The record `target` names and its current version, when it can be corrected.
+    func correctable(_ target: String) throws -> (RecordReference, Record) {
+        let reference = try resolve(target, field: .entry)
         guard reference.corroboration == nil else {
-            throw LedgerError.invalid(.entry, "\(Field.entry): \(input.target) is a corroboration; retract it and log a new one "
+            throw LedgerError.invalid(.entry, "\(Field.entry): \(target) is a corroboration; retract it and log a new one "
                                       + "instead of correcting it")
         }
         let state = try liveState(reference, action: "correct")
         guard let current = try currentVersion(state) else {
             throw LedgerError(.tampered, "the current version of entry \(reference.record) cannot be read", hint: .audit)
         }
-        var replacement = try corrected(current, with: input)
+        return (reference, current)
+    }
+
+    /// Appends the correction of `reference` (now `current`) to `replacement`, checked against its commitment.
+    func appendCorrection(of reference: RecordReference, current: Record, replacement: Record, reason: String) throws -> Recorded {
+        var replacement = replacement
         if case .breach(var breach) = replacement {
             try checkBreach(&breach)
             replacement = .breach(breach)

@@ -96,6 +96,16 @@ struct PreparedCorroboration {
     var evidence: Evidence
     var note: String?
 
+    /// A corroboration already validated (replayed from a field ledger's claim).
+    init(target: String, source: Source, externalID: String?, evidence: Evidence, note: String?) {
+        self.target = target
+        self.source = source
+        confidenceGiven = true
+        self.externalID = externalID
+        self.evidence = evidence
+        self.note = note
+    }
+
     init(_ input: CorroborationInput) throws {
         target = try TextRules.line(input.target, field: .corroborates, limit: TextRules.externalIDLimit)
         source = try Parse.source(input.source)
@@ -135,13 +145,13 @@ struct RecordReference {
 extension Session {
     func log(_ prepared: PreparedVerification) throws -> Recorded {
         let facts = try requireCommitment(prepared.commitment, field: .commitment)
-        let verification = try prepared.verification(for: facts)
+        var verification = try prepared.verification(for: facts)
         try refuseFuture(verification.observed, field: .observed)
-        let payload = Payload.verification(verification)
         if let id = verification.externalID, let target = try externalIDTarget(id) {
             return try unchanged(.verification(verification), existing: target.seq, id: id, derived: target.derived)
         }
-        return try append(payload)
+        verification.externalID = try fieldExternalID(verification.externalID)
+        return try append(.verification(verification))
     }
 
     /// When the record `id` names holds `record`, as first recorded or as
@@ -175,11 +185,11 @@ extension Session {
     func record(_ breach: Breach) throws -> Recorded {
         var breach = breach
         try checkBreach(&breach)
-        let payload = Payload.breach(breach)
         if let id = breach.externalID, let target = try externalIDTarget(id) {
             return try unchanged(.breach(breach), existing: target.seq, id: id, derived: target.derived)
         }
-        return try append(payload)
+        breach.externalID = try fieldExternalID(breach.externalID)
+        return try append(.breach(breach))
     }
 
     /// A breach is of its commitment's obligor (the party, when left out) and
@@ -218,6 +228,7 @@ extension Session {
             if target.derived { corroboration.externalID = nil }
             return try unchanged(.corroboration(corroboration), existing: target.seq, what: "id \(id)", id: id)
         }
+        corroboration.externalID = try fieldExternalID(corroboration.externalID)
         return try append(.corroboration(corroboration))
     }
 
@@ -277,7 +288,7 @@ extension Session {
     ///   breach or corroboration.
     func resolve(_ text: String, field: Field) throws -> RecordReference {
         let trimmed = TextRules.trimmed(text)
-        guard let seq = try externalIDEntry(trimmed) ?? TextRules.seq(trimmed) else {
+        guard let seq = try externalIDEntry(trimmed) ?? (namesOnly ? nil : TextRules.seq(trimmed)) else {
             throw LedgerError.notFound(.entry, trimmed, "\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
         return try reference(seq, field: field)

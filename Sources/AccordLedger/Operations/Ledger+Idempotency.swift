@@ -48,6 +48,7 @@ extension LedgerOperation {
         case .amend: .amendment
         case .void: .void
         case .revokeToken: .tokenRevoke
+        case .pushed(let claim): claim.kind
         }
     }
 }

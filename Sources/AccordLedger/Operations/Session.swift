@@ -6,11 +6,18 @@ public struct Recorder: Sendable {
     public var actor: String
     /// Signs each entry with a registered key.
     public var signer: EntrySigner?
+    /// The claim the entry must make, byte for byte, when it was made
+    /// elsewhere (an entry pushed from a field ledger, a definition adopted
+    /// from the mission): the write is refused if the fields the ledger
+    /// builds now make another claim. Its tag decides the entry's format
+    /// (version 3 for a portable claim).
+    public var presentedClaim: [UInt8]?
 
     /// A recorder writing as `actor`, signing with `signer` (nil: unsigned).
-    public init(actor: String, signer: EntrySigner? = nil) {
+    public init(actor: String, signer: EntrySigner? = nil, presentedClaim: [UInt8]? = nil) {
         self.actor = actor
         self.signer = signer
+        self.presentedClaim = presentedClaim
     }
 }
 
@@ -49,6 +56,14 @@ final class Session {
     var isolation = OperationIsolation()
     /// The first characters of the ledger's id, once an id needed them.
     var ledgerPrefix: String?
+    /// The ledger's id, once read (``ledgerID()``).
+    var knownLedgerID: String?
+    /// Whether this is a field ledger, once read (``isFieldLedger()``).
+    var knownField: Bool?
+    /// While replaying a field ledger's claim: a reference is a name (an
+    /// external id, or this ledger's derived id), never a seq, which would
+    /// be the field ledger's.
+    var namesOnly = false
 
     init(db: Database, recorder: Recorder, now: Timestamp, clock: RecordingClock = .system, rebuilding: Bool = false) throws {
         self.db = db
@@ -78,22 +93,61 @@ final class Session {
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
         try checkSignerOnce()
+        let version = try entryVersion()
+        let claim = recorder.signer == nil && recorder.presentedClaim == nil
+            ? nil : try self.claim(payload, actor: recorder.actor, version: version)
+        if let presented = recorder.presentedClaim, presented != claim {
+            throw LedgerError.invalid(.claim, "the entry this ledger would record now differs from the claim it was sent"
+                                      + "\(Session.differences(presented, payload)); nothing was written")
+        }
         // A claim signed elsewhere is recorded once: sent again (a retry, or
         // a copy of the signature read from the journal), it is the entry
         // that holds it. Verified first, so a copied signature over other
         // fields is refused, not answered with someone else's entry.
-        if let signer = recorder.signer, let given = signer.presentedSignature {
-            let claim = Claim.encode(kind: payload.kind, actor: recorder.actor, payload: payload)
+        if let signer = recorder.signer, let given = signer.presentedSignature, let claim {
             _ = try signer.sign(claim)
-            if let held = try writer.entries(signedWith: given).first(where: {
-                $0.signer == signer.keyName && $0.version >= 2 && $0.signedBytes() == claim
+            let ledgerID = try ledgerID()
+            if let held = try writer.entries(signedWith: given).first(where: { entry in
+                try entry.signer == signer.keyName && entry.version >= 2
+                    && entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: ledgerID) }) == claim
             }) {
                 return .alreadyPresent(seq: held.seq)
             }
         }
         try willWrite()
-        let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock)
+        let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock,
+                                      version: version, claim: claim)
         return .added(seq: entry.seq, kind: entry.kind)
+    }
+
+    /// The format of the entry appended now: the presented claim's, else
+    /// version 3 (portable claims) in a field ledger, else version 2.
+    func entryVersion() throws -> UInt8 {
+        if let presented = recorder.presentedClaim { return presented.starts(with: Entry.portableClaimTag) ? 3 : 2 }
+        return try isFieldLedger() ? 3 : Entry.formatVersion
+    }
+
+    /// Whether this ledger was cloned from a mission ledger (it has a ``FieldOrigin``).
+    func isFieldLedger() throws -> Bool {
+        if let knownField { return knownField }
+        let field = try db.scalarInt("SELECT count(*) FROM field_origin") ?? 0 > 0
+        knownField = field
+        return field
+    }
+
+    /// In a field ledger, the id a record or corroboration recorded without
+    /// one gets: `<ledger id prefix>:<seq>`, the id an export would give it,
+    /// made part of the entry so that it names it in the mission ledger too.
+    func fieldExternalID(_ given: String?) throws -> String? {
+        guard given == nil, try isFieldLedger() else { return given }
+        return Ledger.derivedID(ledgerID: try ledgerID(), seq: writer.seq + 1)
+    }
+
+    /// " (sent → here: field a → b; …)" for a presented claim that differs from the payload built now.
+    static func differences(_ presented: [UInt8], _ payload: Payload) -> String {
+        guard let claim = try? Claim(decoding: presented) else { return "" }
+        let differences = PayloadFields.differences(from: claim.payload, to: payload)
+        return differences.isEmpty ? "" : " (sent → here: " + differences.joined(separator: "; ") + ")"
     }
 
     /// The statement that finds the record an external id names (looked up once per row in an import).
@@ -142,7 +196,7 @@ final class Session {
     /// - Throws: ``LedgerError`` `.invalid(.signature)`.
     func checkPresentedSignature(_ payload: Payload) throws {
         guard let signer = recorder.signer, signer.presentedSignature != nil else { return }
-        _ = try signer.sign(Claim.encode(kind: payload.kind, actor: recorder.actor, payload: payload))
+        _ = try signer.sign(try claim(payload, actor: recorder.actor, version: try entryVersion()))
     }
 }
 

@@ -264,7 +264,10 @@ struct Auditor {
             } else if seq == 1 {
                 fail(.tampered, "sequence", seq, "the first entry is not ledger.create")
             }
-            let verified = checkSignature(entry, bytes: entry.signedBytes(), signature: row.optionalBlob(7), keys: facts.keys)
+            // A portable claim names the entries it refers to as the projections re-derived so far name them.
+            let ledgerID = facts.ledgerID ?? ""
+            let claim = (try? entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: replay, ledgerID: ledgerID) })) ?? []
+            let verified = checkSignature(entry, bytes: claim, signature: row.optionalBlob(7), keys: facts.keys)
             checkKeyRules(entry, signatureVerified: verified, facts: &facts)
             lastEntry = entry
             if entry.clock == .overridden { report.overriddenClock += 1 }

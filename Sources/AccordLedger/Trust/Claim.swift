@@ -8,14 +8,20 @@ import Dispatch
 /// request, signed by the key's holder elsewhere, and recorded by the next
 /// request at whatever seq the journal has reached then.
 public struct Claim: Sendable, Equatable {
-    /// The bytes a signature covers (``Entry/signedBytes()``).
+    /// The bytes a signature covers (``Entry/signedBytes(naming:)``).
     public let bytes: [UInt8]
     /// The kind of entry it records.
     public let kind: EntryKind
     /// Who makes the claim (the entry's actor).
     public let actor: String
-    /// What it records.
+    /// What it records. In a portable claim (``version`` 3) its reference to
+    /// another entry is not a seq (it reads 0): ``references`` names it.
     public let payload: Payload
+    /// 2, or 3 for a portable claim (docs/JOURNAL.md §4c).
+    public let version: UInt8
+    /// In a portable claim, the name of the entry its payload refers to
+    /// (a record's external id, or `<ledger id prefix>:<seq>`); empty otherwise.
+    public let references: [String]
 
     /// Decodes claim bytes, refusing anything that is not exactly a claim as
     /// the ledger writes it: another tag (an entry's bytes, a key's proof of
@@ -23,12 +29,18 @@ public struct Claim: Sendable, Equatable {
     /// left over, or a non-canonical encoding.
     /// - Throws: ``LedgerError`` `.invalid(.claim)` saying what and at which byte.
     public init(decoding bytes: [UInt8]) throws {
-        guard bytes.starts(with: Entry.claimTag) else {
+        let version: UInt8
+        if bytes.starts(with: Entry.claimTag) {
+            version = 2
+        } else if bytes.starts(with: Entry.portableClaimTag) {
+            version = 3
+        } else {
             throw LedgerError.invalid(.claim, "these bytes are not an Accord claim: a claim starts with its tag, the text "
-                                      + "\(String(decoding: Entry.claimTag.dropLast(), as: UTF8.self)) and a NUL byte")
+                                      + "\(String(decoding: Entry.claimTag.dropLast(), as: UTF8.self)) (or v3) and a NUL byte")
         }
         var reader = CanonicalReader(bytes)
-        reader.version = 2
+        reader.version = version
+        if version == 3 { reader.names = [] }
         let kind: EntryKind
         let actor: String
         let payload: Payload
@@ -46,23 +58,26 @@ public struct Claim: Sendable, Equatable {
         } catch let failure as CanonicalReader.Failure {
             throw LedgerError.invalid(.claim, "the claim does not decode: \(failure)")
         }
-        guard Claim.encode(kind: kind, actor: actor, payload: payload) == bytes else {
+        let references = reader.names ?? []
+        let names = version == 3 ? Dictionary(uniqueKeysWithValues: references.first.map { [(Int64(0), $0)] } ?? []) : nil
+        guard references.count <= 1,
+              Claim.encode(kind: kind, actor: actor, payload: payload, version: version, names: names) == bytes else {
             throw LedgerError.invalid(.claim, "the claim is not in canonical form")
         }
-        self.init(bytes: bytes, kind: kind, actor: actor, payload: payload)
-    }
-
-    private init(bytes: [UInt8], kind: EntryKind, actor: String, payload: Payload) {
         self.bytes = bytes
         self.kind = kind
         self.actor = actor
         self.payload = payload
+        self.version = version
+        self.references = references
     }
 
-    /// The claim's bytes, as ``Entry/signedBytes()`` writes them for a version-2 entry.
-    static func encode(kind: EntryKind, actor: String, payload: Payload, version: UInt8 = 2) -> [UInt8] {
-        var writer = CanonicalWriter(version: version)
-        writer.raw(Entry.claimTag)
+    /// The claim's bytes, as ``Entry/signedBytes(naming:)`` writes them for
+    /// an entry of `version` 2 or 3 (then with `names`, by seq, for its references).
+    static func encode(kind: EntryKind, actor: String, payload: Payload, version: UInt8 = 2,
+                       names: [Int64: String]? = nil) -> [UInt8] {
+        var writer = CanonicalWriter(version: version, names: version >= 3 ? (names ?? [:]) : nil)
+        writer.raw(version >= 3 ? Entry.portableClaimTag : Entry.claimTag)
         writer.u8(kind.code)
         writer.string(actor)
         payload.write(to: &writer)

@@ -1,0 +1,171 @@
+import AccordCSV
+import AccordTrust
+import Crypto
+
+/// One entry of a push bundle: a field ledger's entry as its portable claim.
+struct BundleEntry: Equatable {
+    /// Its seq in the field ledger.
+    var seq: Int64
+    /// What its signature covers (``Claim``, version 3).
+    var claim: [UInt8]
+    /// The registered key that signed it, if any.
+    var signer: String?
+    /// The signature, if signed.
+    var signature: [UInt8]?
+}
+
+/// The JSON documents field and mission ledgers exchange (docs/JOURNAL.md §10):
+/// a definitions bundle, a push bundle, and receipts.
+enum BundleDocument {
+    static let definitionsKind = "accord-definitions"
+    static let entriesKind = "accord-bundle"
+    static let receiptsKind = "accord-receipts"
+
+    /// The SHA-256 a push bundle carries over its ids and entries, in the
+    /// canonical encoding: catches any altered byte, signed or not.
+    static func digest(field: String, mission: String, entries: [BundleEntry]) -> [UInt8] {
+        var writer = CanonicalWriter()
+        writer.string(entriesKind)
+        writer.string(field)
+        writer.string(mission)
+        writer.list(entries) { w, entry in
+            w.i64(entry.seq)
+            w.u32(UInt32(entry.claim.count))
+            w.raw(entry.claim)
+            w.optionalString(entry.signer)
+            w.optional(entry.signature) { w, signature in
+                w.u32(UInt32(signature.count))
+                w.raw(signature)
+            }
+        }
+        return Array(SHA256.hash(data: writer.bytes))
+    }
+
+    static func entries(field: String, mission: String, _ entries: [BundleEntry]) -> [UInt8] {
+        let items: [JSON] = entries.map { entry in
+            .object([("seq", .int(entry.seq)), ("claim", .string(ByteEncoding.base64(entry.claim))),
+                     ("signer", entry.signer.map { .string($0) } ?? .null),
+                     ("signature", entry.signature.map { .string(ByteEncoding.base64($0)) } ?? .null)])
+        }
+        let document = JSON.object([
+            ("accord", .string(entriesKind)), ("version", .int(1)), ("field", .string(field)), ("mission", .string(mission)),
+            ("entries", .array(items)), ("sha256", .string(hexString(digest(field: field, mission: mission, entries: entries)))),
+        ])
+        return Array((document.serialized(pretty: true) + "\n").utf8)
+    }
+}
+
+/// Reads a bundle or receipts document, saying where (a JSON pointer) what is wrong.
+struct DocumentReader {
+    let value: JSONDocument
+    let pointer: String
+    /// What the document is, for messages ("the bundle").
+    let what: String
+
+    /// Parses `bytes` as the JSON object of a document of `kind`, version 1.
+    init(parsing bytes: [UInt8], kind: String, what: String) throws {
+        let value: JSONDocument
+        do {
+            value = try JSONDocument.parse(bytes)
+        } catch {
+            throw LedgerError.invalid(nil, "\(what) is not JSON: \(error)")
+        }
+        self.init(value: value, pointer: "", what: what)
+        guard value.members != nil else { throw refuse("is \(value.kindName), not an object") }
+        let found = try string("accord")
+        guard found == kind else {
+            throw LedgerError.invalid(nil, "\(what) is not a document of this kind: its \"accord\" member is '\(TextRules.printable(found))', "
+                                      + "where \(kind) was expected")
+        }
+        guard try int("version") == 1 else { throw LedgerError.invalid(nil, "\(what): version \(try int("version")) is not known (1 is)") }
+    }
+
+    init(value: JSONDocument, pointer: String, what: String) {
+        self.value = value
+        self.pointer = pointer
+        self.what = what
+    }
+
+    func refuse(_ problem: String, at key: String? = nil) -> LedgerError {
+        let at = pointer + (key.map { "/\($0)" } ?? "")
+        return LedgerError.invalid(nil, "\(what), at \(at.isEmpty ? "the top" : at): \(problem)")
+    }
+
+    func member(_ key: String) throws -> JSONDocument {
+        guard let value = value[key] else { throw refuse("the member \"\(key)\" is missing") }
+        return value
+    }
+
+    func string(_ key: String) throws -> String {
+        guard case .string(let text) = try member(key) else { throw refuse("is not a string", at: key) }
+        return text
+    }
+
+    func optionalString(_ key: String) throws -> String? {
+        switch value[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw refuse("is not a string or null", at: key)
+        }
+    }
+
+    func int(_ key: String) throws -> Int64 {
+        guard case .number(let text) = try member(key), let number = Int64(text) else { throw refuse("is not an integer", at: key) }
+        return number
+    }
+
+    func bytes(_ key: String) throws -> [UInt8] {
+        guard let bytes = ByteEncoding.decodeBase64(try string(key)) else { throw refuse("is not base64", at: key) }
+        return bytes
+    }
+
+    func optionalBytes(_ key: String) throws -> [UInt8]? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let bytes = ByteEncoding.decodeBase64(text) else { throw refuse("is not base64", at: key) }
+        return bytes
+    }
+
+    func items(_ key: String) throws -> [DocumentReader] {
+        guard case .array(let items) = try member(key) else { throw refuse("is not a list", at: key) }
+        return items.enumerated().map { DocumentReader(value: $1, pointer: "\(pointer)/\(key)/\($0)", what: what) }
+    }
+}
+
+/// A push bundle as read.
+struct EntriesBundle {
+    var field: String
+    var mission: String
+    var entries: [BundleEntry]
+    /// Where each entry is in the document (`/entries/3`), for messages.
+    var pointers: [String]
+
+    /// Reads a push bundle, refusing it whole when its digest does not match.
+    init(parsing bytes: [UInt8]) throws {
+        let reader = try DocumentReader(parsing: bytes, kind: BundleDocument.entriesKind, what: "the bundle")
+        field = try reader.string("field")
+        mission = try reader.string("mission")
+        entries = []
+        pointers = []
+        for item in try reader.items("entries") {
+            guard item.value.members != nil else { throw item.refuse("is not an object") }
+            let seq = try item.int("seq")
+            guard seq >= 1 else { throw item.refuse("is not a seq", at: "seq") }
+            entries.append(BundleEntry(seq: seq, claim: try item.bytes("claim"), signer: try item.optionalString("signer"),
+                                       signature: try item.optionalBytes("signature")))
+            pointers.append(item.pointer)
+        }
+        let digest = try reader.string("sha256")
+        self.digest = digest
+    }
+
+    /// The digest the document carries (checked by ``checkDigest()``).
+    private var digest: String
+
+    /// - Throws: when the entries are not those the digest was made over.
+    func checkDigest() throws {
+        guard hexString(BundleDocument.digest(field: field, mission: mission, entries: entries)) == digest else {
+            throw LedgerError.invalid(nil, "the bundle's sha256 does not match its entries: it was altered or damaged after it "
+                                      + "was written; it was refused whole and nothing was recorded")
+        }
+    }
+}

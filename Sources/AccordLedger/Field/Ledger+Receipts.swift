@@ -1,0 +1,145 @@
+import AccordStorage
+import AccordTrust
+import Crypto
+
+/// Taking the mission's receipts back into a field ledger.
+extension Ledger {
+    /// Field side: verifies and stores the receipts of a push or bundle, and
+    /// the refusals. Each receipt must prove itself: the signed mission
+    /// checkpoint verifies with a mission key this ledger holds; the mission
+    /// entry's leaf is in that checkpoint's tree at its seq (the inclusion
+    /// proof); and the mission entry records exactly the local one (kind,
+    /// actor, signer, payload — its references being the mission seqs of the
+    /// local entries they refer to).
+    /// - Throws: ``LedgerError``: `.invalid` naming the receipt that does not
+    ///   verify; nothing is stored then.
+    public func importReceipts(_ receipts: [UInt8]) throws -> ReceiptsOutcome {
+        let reader = try DocumentReader(parsing: receipts, kind: BundleDocument.receiptsKind, what: "the receipts")
+        let mission = try reader.string("mission")
+        let field = try reader.string("field")
+        let treeSize = try reader.int("treeSize")
+        let noteText = try reader.string("checkpoint")
+        let items = try reader.items("receipts")
+        let received = try settings.clock.now()
+        return try LedgerError.translating {
+            try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
+                guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
+                let own = try Ledger.ownID(db)
+                guard field == own, mission == origin.missionID else {
+                    throw LedgerError.invalid(nil, "the receipts are for field ledger \(field) of mission \(mission); this is field ledger "
+                                              + "\(own) of mission \(origin.missionID)")
+                }
+                let root = try Ledger.verifiedMissionRoot(noteText, mission: mission, size: treeSize, db: db)
+                var missionSeqs: [Int64: Int64] = [:]
+                try db.forEach("SELECT seq, mission_seq FROM field_receipts WHERE mission_seq IS NOT NULL") { row in
+                    missionSeqs[row.int64(0)] = row.int64(1)
+                }
+                var outcome = ReceiptsOutcome(accepted: 0, alreadyStored: 0, refused: 0)
+                for item in items {
+                    let seq = try item.int("seq")
+                    guard let local = try Ledger.entry(seq, in: db), Session.pushableKinds.contains(local.kind) else {
+                        throw item.refuse("this field ledger has no evidence entry \(seq)", at: "seq")
+                    }
+                    var stored: (missionSeq: Int64?, refused: String?)?
+                    try db.forEach("SELECT mission_seq, refused FROM field_receipts WHERE seq = ?", [seq]) { row in
+                        stored = (row.isNull(0) ? nil : row.int64(0), row.isNull(1) ? nil : row.text(1))
+                    }
+                    if let reason = try item.optionalString("refused") {
+                        if stored != nil { outcome.alreadyStored += 1; continue }
+                        try db.run("INSERT INTO field_receipts (seq, refused, received_at) VALUES (?, ?, ?)", seq, reason, received.iso8601)
+                        outcome.refused += 1
+                        continue
+                    }
+                    let missionSeq = try item.int("missionSeq")
+                    let bytes = try item.bytes("entry")
+                    var path: [Hash32] = []
+                    for hash in try item.items("proof") {
+                        guard case .string(let hex) = hash.value, let hash = Hash32(hex: hex) else {
+                            throw hash.refuse("is not a 32-byte hash in hex")
+                        }
+                        path.append(hash)
+                    }
+                    let leaf = Merkle.leafHash(bytes)
+                    guard missionSeq >= 1, missionSeq <= treeSize,
+                          (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(treeSize),
+                                                       proof: path, root: root)) != nil else {
+                        throw item.refuse("the inclusion proof of mission entry \(missionSeq) does not verify against the signed "
+                                          + "checkpoint; nothing was stored", at: "proof")
+                    }
+                    guard let recorded = try? Entry.decodeCanonical(bytes), recorded.seq == missionSeq else {
+                        throw item.refuse("the mission entry does not decode as entry \(missionSeq)", at: "entry")
+                    }
+                    let expected = try local.payload.mappingReferences { reference in
+                        guard let mapped = missionSeqs[reference] else {
+                            throw item.refuse("the entry refers to local entry \(reference), which has no receipt yet", at: "entry")
+                        }
+                        return mapped
+                    }
+                    guard recorded.kind == local.kind, recorded.actor == local.actor, recorded.signer == local.signer,
+                          recorded.payload == expected else {
+                        throw item.refuse("mission entry \(missionSeq) does not record local entry \(seq) as it is; nothing was stored",
+                                          at: "entry")
+                    }
+                    if let stored {
+                        guard stored.missionSeq == missionSeq else {
+                            throw item.refuse("local entry \(seq) already has a receipt for mission entry "
+                                              + "\(stored.missionSeq.map(String.init) ?? "—") (or a refusal)", at: "missionSeq")
+                        }
+                        outcome.alreadyStored += 1
+                        continue
+                    }
+                    try db.run("""
+                        INSERT INTO field_receipts (seq, mission_seq, mission_entry, proof, checkpoint, received_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """, seq, missionSeq, bytes, path.flatMap(\.bytes), noteText, received.iso8601)
+                    missionSeqs[seq] = missionSeq
+                    outcome.accepted += 1
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// The root of a mission checkpoint, once its note verifies with a key
+    /// this field ledger holds (the mission's keys, adopted) and it is the
+    /// mission's, of `size` entries.
+    static func verifiedMissionRoot(_ text: String, mission: String, size: Int64, db: Database) throws -> Hash32 {
+        var verifiers: [NoteVerifierKey] = []
+        try db.forEach("SELECT name, public_key FROM keys WHERE revoked_seq IS NULL ORDER BY name") { row in
+            if let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row.blob(1)),
+               let verifier = try? NoteVerifierKey(name: row.text(0), publicKey: key) {
+                verifiers.append(verifier)
+            }
+        }
+        let body: Checkpoint
+        do {
+            let note = try SignedNote(parsing: text)
+            _ = try note.verify(with: verifiers)
+            body = try Checkpoint.parse(note.text)
+        } catch {
+            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint is not signed by a mission key this field ledger holds "
+                                      + "(\(error)); pull the mission's keys, or ask for receipts signed with a registered key")
+        }
+        guard body.origin == Ledger.origin(ledgerID: mission), Int64(exactly: body.size) == size else {
+            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint is of \(body.origin) at size \(body.size), not of mission "
+                                      + "\(mission) at size \(size)")
+        }
+        return body.rootHash
+    }
+}
+
+extension Payload {
+    /// The payload with each reference to another entry replaced by `map` of it.
+    func mappingReferences(_ map: (Int64) throws -> Int64) rethrows -> Payload {
+        switch self {
+        case .corroboration(var value): value.record = try map(value.record); return .corroboration(value)
+        case .correction(var value): value.record = try map(value.record); return .correction(value)
+        case .retraction(var value): value.record = try map(value.record); return .retraction(value)
+        case .dispute(var value): value.record = try map(value.record); return .dispute(value)
+        case .adjudication(var value): value.record = try map(value.record); return .adjudication(value)
+        case .void(var value): value.entry = try map(value.entry); return .void(value)
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// Recording, in the mission ledger, evidence a field ledger recorded.
+extension Session {
+    /// The kinds of entry a field ledger pushes: its monitors' evidence.
+    static let pushableKinds: Set<EntryKind> = [
+        .verification, .breach, .corroboration, .correction, .retraction, .dispute, .adjudication, .void,
+    ]
+
+    /// Records the payload of a portable claim through the checks the same
+    /// entry made here would pass; the entry it refers to is found by its
+    /// name only (never by a seq, which would be the field ledger's).
+    func replay(_ claim: Claim) throws -> Recorded {
+        namesOnly = true
+        defer { namesOnly = false }
+        let name = claim.references.first ?? ""
+        switch claim.payload {
+        case .verification(let verification):
+            return try replay(verification)
+        case .breach(let breach):
+            return try record(breach)
+        case .corroboration(let corroboration):
+            return try corroborate(PreparedCorroboration(target: name, source: corroboration.source,
+                                                         externalID: corroboration.externalID,
+                                                         evidence: corroboration.evidence, note: corroboration.note))
+        case .correction(let correction):
+            let (reference, current) = try correctable(name)
+            if case .verification(let verification) = correction.replacement { try checkMeasure(verification) }
+            return try appendCorrection(of: reference, current: current, replacement: correction.replacement,
+                                        reason: correction.reason)
+        case .retraction(let retraction):
+            return try retract(name, reason: retraction.reason)
+        case .dispute(let dispute):
+            return try self.dispute(name, by: dispute.by, reason: dispute.reason, source: dispute.source)
+        case .adjudication(let adjudication):
+            return try adjudicate(name, ruling: adjudication.ruling, reason: adjudication.reason)
+        case .void(let voiding):
+            return try void(name, reason: voiding.reason)
+        default:
+            throw LedgerError.invalid(.claim, "a \(claim.kind.rawValue) entry is not evidence a field ledger pushes")
+        }
+    }
+
+    /// A verification made elsewhere, checked as ``log(_:)`` checks one typed here.
+    func replay(_ verification: Verification) throws -> Recorded {
+        try checkMeasure(verification)
+        try refuseFuture(verification.observed, field: .observed)
+        if let id = verification.externalID, let target = try externalIDTarget(id) {
+            return try unchanged(.verification(verification), existing: target.seq, id: id, derived: target.derived)
+        }
+        return try append(.verification(verification))
+    }
+
+    /// A verification's measure is what its commitment counts: a quantity
+    /// (at the commitment's scale) or an action's outcome; a restraint is
+    /// judged by breaches.
+    func checkMeasure(_ verification: Verification) throws {
+        let facts = try requireCommitment(verification.commitment, field: .commitment)
+        switch (facts.kind, verification.measure) {
+        case (.quantity, .quantity(let quantity)) where quantity.scale == facts.decimals && quantity.units >= 0:
+            return
+        case (.action, .done), (.action, .notDone):
+            return
+        case (.restraint, _):
+            throw LedgerError.invalid(.commitment, "commitment \(facts.id) is a restraint: it is judged by breaches", hint: .reportBreach)
+        default:
+            throw LedgerError.invalid(.quantity, "commitment \(facts.id) is \(facts.kind == .quantity ? "counted" : "an action") here: "
+                                      + "the verification's measure does not fit it")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+@testable import AccordLedger
+import AccordTrust
+import Crypto
+import Foundation
+import Testing
+
+/// Field ledgers (docs/JOURNAL.md §10): cloned from a mission ledger's
+/// definitions, their monitors' evidence pushed back as portable claims that
+/// keep their signatures, each answered by a receipt the field ledger verifies.
+@Suite struct FieldLedgerTests {
+    struct Mission {
+        let fixture: LedgerFixture
+        let monitor: NoteSigningKey
+        let checkpointKey: NoteSigningKey
+    }
+
+    static func mission() throws -> Mission {
+        let f = try LedgerFixture()
+        try f.quantity("C", party: "P")
+        let monitor = try NoteSigningKey(name: "mon", privateKey: Curve25519.Signing.PrivateKey())
+        let checkpoint = try NoteSigningKey(name: "cp", privateKey: Curve25519.Signing.PrivateKey())
+        _ = try f.ledger.registerKey(name: "mon", publicKey: monitor.verifierKey, as: f.recorder)
+        _ = try f.ledger.registerKey(name: "cp", publicKey: checkpoint.verifierKey, as: f.recorder)
+        return Mission(fixture: f, monitor: monitor, checkpointKey: checkpoint)
+    }
+
+    static func verification(_ quantity: String, id: String? = nil) -> VerificationInput {
+        var input = VerificationInput(commitment: "C", observed: "2025-05-23", source: SourceInput(name: "ICRC"))
+        input.quantity = quantity
+        input.externalID = id
+        return input
+    }
+
+    static func count(_ ledger: Ledger) throws -> Int64 {
+        try ledger.database.scalarInt("SELECT count(*) FROM journal") ?? 0
+    }
+
+    @Test("clone, log offline, push, receipts: each entry once, signatures kept, every ledger audits")
+    func roundTrip() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, adoption) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                                 definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
+        #expect(adoption.adopted == 5, "party, agreement, commitment, two keys")
+        #expect(try field.fieldOrigin()?.missionSeq == (try Self.count(m)))
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let first = try field.log(Self.verification("100", id: "x1"), as: monitor)
+        let second = try field.log(Self.verification("50"), as: monitor)
+        let third = try field.log(Self.verification("7"), as: monitor)
+        var corroboration = CorroborationInput(target: "\(second.seq)", source: SourceInput(name: "UN", confidence: "confirmed"))
+        corroboration.note = "seen"
+        _ = try field.corroborate(corroboration, as: monitor)
+        _ = try field.retract("\(third.seq)", reason: "double count", as: monitor)
+        #expect(first.recorded)
+        #expect(try field.pushStatus().map(\.state) == Array(repeating: .pending, count: 5))
+
+        let bundle = try #require(try field.pushBundle())
+        let before = try Self.count(m)
+        let outcome = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 5 && outcome.refused.isEmpty, "\(outcome.refused)")
+        #expect(try Self.count(m) == before + 5)
+        let receipts = try field.importReceipts(outcome.receipts)
+        #expect(receipts.accepted == 5)
+        #expect(try field.pushStatus().allSatisfy { $0.state == .accepted })
+        #expect(try field.pushBundle() == nil)
+
+        // The same bundle again adds nothing; its receipts are already stored.
+        let again = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        #expect(again.recorded == 0 && again.alreadyRecorded == 5)
+        #expect(try Self.count(m) == before + 5)
+        #expect(try field.importReceipts(again.receipts).alreadyStored == 5)
+
+        // Signed entries keep the monitor's signature: the mission's audit verifies them.
+        #expect(try Audit.run(path: m.path).outcome == .verified)
+        #expect(try Audit.run(path: field.path).outcome == .verified)
+        let signed = try m.database.scalarInt("SELECT count(*) FROM journal WHERE signer = 'mon' AND seq > ?", before) ?? 0
+        #expect(signed == 5)
+    }
+
+    @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is recorded")
+    func tamperedBundle() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        _ = try field.log(Self.verification("100"), as: monitor)
+        _ = try field.log(Self.verification("200"), as: monitor)
+        let bundle = try #require(try field.pushBundle())
+        let text = String(decoding: bundle, as: UTF8.self)
+        // Re-encode the second claim with one byte changed (the quantity).
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(bundle)) as? [String: Any])
+        let entries = try #require(document["entries"] as? [[String: Any]])
+        let claim = try #require(entries[1]["claim"] as? String)
+        var bytes = try #require(Data(base64Encoded: claim))
+        bytes[bytes.count - 20] ^= 1
+        let altered = Array(text.replacingOccurrences(of: claim, with: bytes.base64EncodedString()).utf8)
+        let before = try Self.count(m)
+        #expect {
+            _ = try m.applyBundle(altered, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        } throws: { error in
+            "\(error)".contains("/entries/1") && "\(error)".contains("refused whole")
+        }
+        #expect(try Self.count(m) == before)
+    }
+
+    @Test("an entry the mission refuses comes back with its reason; the rest are recorded")
+    func refusedEntry() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        _ = try field.log(Self.verification("100", id: "same"), as: monitor)
+        _ = try field.log(Self.verification("20"), as: monitor)
+        // Meanwhile the mission recorded id "same" with other content.
+        _ = try m.log(Self.verification("999", id: "same"), as: mission.fixture.recorder)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 1)
+        #expect(outcome.refused.count == 1 && outcome.refused[0].reason.contains("same"))
+        let receipts = try field.importReceipts(outcome.receipts)
+        #expect(receipts.accepted == 1 && receipts.refused == 1)
+        #expect(try field.pushStatus().map(\.state) == [.refused, .accepted])
+        #expect(try field.pushBundle() == nil)
+    }
+}
