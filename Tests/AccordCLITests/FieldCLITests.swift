@@ -7,6 +7,13 @@ import Testing
 /// applied twice, a tampered bundle, and the refusals of the field commands.
 @Suite("Field ledgers (files)")
 struct FieldCLITests {
+    /// The runner, at a time after the demo's last entry.
+    static func runner(_ dir: TemporaryDirectory) -> AccordRunner {
+        var accord = AccordRunner(dir)
+        accord.environment["ACCORD_NOW"] = "2025-07-01T12:00:00Z"
+        return accord
+    }
+
     /// The tree size and root of a ledger: what a refused command must leave unchanged.
     static func digest(_ path: String) throws -> String {
         let proof = try Ledger.open(at: path, readOnly: true).consistencyProof(oldSize: 1)
@@ -38,7 +45,7 @@ struct FieldCLITests {
     @Test("a bundle carried both ways: entries recorded once, receipts taken back, push --status says accepted")
     func roundTrip() throws {
         let dir = try TemporaryDirectory()
-        let accord = AccordRunner(dir)
+        let accord = Self.runner(dir)
         try Self.missionAndField(accord)
         try Self.logOffline(accord, id: "field-1")
         try Self.logOffline(accord, id: "field-2", quantity: "7")
@@ -83,25 +90,25 @@ struct FieldCLITests {
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is written")
     func tamperedBundle() throws {
         let dir = try TemporaryDirectory()
-        let accord = AccordRunner(dir)
+        let accord = Self.runner(dir)
         try Self.missionAndField(accord)
         try Self.logOffline(accord, id: "field-1")
         try Self.logOffline(accord, id: "field-2", quantity: "7")
         try accord.ok("bundle", "--out", "push.json", "--db", "field.sqlite")
         var bytes = try #require(fileBytes(dir.path("push.json")))
-        // The second entry's quantity, 7 → 8: one byte.
+        // One byte inside the second entry's claim (base64), changed to another base64 letter.
         let text = String(decoding: bytes, as: UTF8.self)
-        let range = try #require(text.range(of: "\"field-2\""))
-        let seven = try #require(text[range.upperBound...].firstIndex(of: "7") ?? text[..<range.lowerBound].lastIndex(of: "7"))
-        let offset = text.utf8.distance(from: text.utf8.startIndex, to: seven)
-        bytes[offset] = UInt8(ascii: "8")
+        let claims = text.ranges(of: "\"claim\": \"")
+        try #require(claims.count == 2, "\(text)")
+        let offset = text.utf8.distance(from: text.utf8.startIndex, to: claims[1].upperBound) + 20
+        bytes[offset] = bytes[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         try bytes.write(to: URL(fileURLWithPath: dir.path("push.json")))
 
         let before = try Self.digest(dir.path("ledger.sqlite"))
         let refused = try accord("import-bundle", "push.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
         #expect(refused.status == 65, "\(refused.stderr)")
         #expect(refused.stderr.hasPrefix("Error: "), "\(refused.stderr)")
-        #expect(refused.stderr.contains("entr"), "the refusal names the entry: \(refused.stderr)")
+        #expect(refused.stderr.contains("/entries/1"), "the refusal names the entry: \(refused.stderr)")
         #expect(try Self.digest(dir.path("ledger.sqlite")) == before)
         #expect(!FileManager.default.fileExists(atPath: dir.path("push.receipts.json")))
     }
@@ -109,7 +116,7 @@ struct FieldCLITests {
     @Test("refusals: an existing file, a ledger that is not a field ledger, a missing token, a bad URL, no --out")
     func refusals() throws {
         let dir = try TemporaryDirectory()
-        let accord = AccordRunner(dir)
+        let accord = Self.runner(dir)
         try Self.missionAndField(accord)
         let before = try Self.digest(dir.path("field.sqlite"))
         var outcome = try accord("clone", "--from-bundle", "definitions.json", "--db", "field.sqlite")

@@ -120,6 +120,31 @@ import FoundationNetworking
         #expect(try LiveServer.accord(["audit", "--db", field]).status == 0)
     }
 
+    /// POST /v1/bundles with one altered byte: 422 naming the entry, nothing written; the same bundle intact: 200 twice.
+    @Test func tamperedBundleOverHTTP() async throws {
+        let mission = try Mission()
+        let field = mission.file("field.sqlite")
+        let token = try #require(mission.tokens["mon"])
+        try Mission.ok(["clone", mission.url, "--token", token, "--db", field])
+        try mission.log(field, id: "f-1")
+        try Mission.ok(["bundle", "--out", mission.file("push.json"), "--db", field])
+        let intact = try String(contentsOfFile: mission.file("push.json"), encoding: .utf8)
+        let claim = try #require(intact.range(of: "\"claim\": \""))
+        let at = intact.index(claim.upperBound, offsetBy: 20)
+        let tampered = intact.replacingCharacters(in: at...at, with: intact[at] == "A" ? "B" : "A")
+        let session = URLSession(configuration: .ephemeral)
+        let refused = try #require(await mission.server.post("/v1/bundles", tampered, token: token, session: session))
+        #expect(refused.status == 422, "\(refused.body)")
+        #expect(refused.body.contains("urn:accord:problem:invalid") && refused.body.contains("/entries/0"), "\(refused.body)")
+        #expect(try mission.count(of: "f-1") == 0)
+        for _ in 1...2 {
+            let applied = try #require(await mission.server.post("/v1/bundles", intact, token: token, session: session))
+            #expect(applied.status == 200, "\(applied.body)")
+            #expect(applied.body.contains("accord-receipts"), "\(applied.body)")
+        }
+        #expect(try mission.count(of: "f-1") == 1)
+    }
+
     @Test func refusalsAsExitCodes() async throws {
         let mission = try Mission(checkpointKey: false)
         let field = mission.file("field.sqlite")

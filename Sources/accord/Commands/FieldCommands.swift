@@ -32,7 +32,7 @@ struct CloneCommand: ParsableCommand {
         default: break
         }
         if fromBundle != nil, remote.token != nil { throw ValidationError("--token is for a server: a bundle needs none") }
-        if let url { try FieldRemote.check(url, flag: "URL") }
+        if let url, let problem = FieldRemote.problem(url, flag: "URL") { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -131,14 +131,16 @@ struct FieldRemote: ParsableArguments {
     @OptionGroup var credentials: RemoteOptions
 
     func validate() throws {
-        if let remote { try FieldRemote.check(remote, flag: "--remote") }
+        if let remote, let problem = FieldRemote.problem(remote, flag: "--remote") { throw ValidationError(problem) }
     }
 
     /// The server: --remote, ACCORD_REMOTE, else the field ledger's origin.
     /// - Throws: ``CommandFailure`` (64) when there is none.
     func server(_ origin: FieldOrigin) throws -> String {
         if let chosen = remote ?? environment("ACCORD_REMOTE") {
-            try FieldRemote.check(chosen, flag: remote == nil ? "ACCORD_REMOTE" : "--remote")
+            if let problem = FieldRemote.problem(chosen, flag: remote == nil ? "ACCORD_REMOTE" : "--remote") {
+                throw CommandFailure(message: problem, exitCode: ExitCode32.usage.rawValue)
+            }
             return FieldRemote.base(chosen)
         }
         guard let stored = origin.remote else {
@@ -148,18 +150,18 @@ struct FieldRemote: ParsableArguments {
         return stored
     }
 
-    /// Refuses what is not an http(s) URL, or one that carries credentials (a token is never stored).
-    static func check(_ url: String, flag: String) throws {
+    /// What is wrong with a server URL: not http(s), or carrying credentials
+    /// (a token is never stored); nil when nothing is.
+    static func problem(_ url: String, flag: String) -> String? {
         let lower = url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            throw CommandFailure(message: "\(flag) '\(OneLine.escaped(url, limit: 80))' is not an http:// or https:// URL",
-                                 exitCode: ExitCode32.usage.rawValue)
+            return "\(flag) '\(OneLine.escaped(url, limit: 80))' is not an http:// or https:// URL"
         }
         let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
         if authority.contains("@") {
-            throw CommandFailure(message: "\(flag): give the server's URL without a user or token in it; pass the token with "
-                                     + "--token or ACCORD_TOKEN", exitCode: ExitCode32.usage.rawValue)
+            return "\(flag): give the server's URL without a user or token in it; pass the token with --token or ACCORD_TOKEN"
         }
+        return nil
     }
 
     /// The URL without trailing slashes.
