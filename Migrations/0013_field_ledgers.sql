@@ -1,4 +1,4 @@
--- Field ledgers (docs/JOURNAL.md §10).
+-- Field ledgers (docs/JOURNAL.md §8).
 --
 -- A field ledger is cloned from a mission ledger: it adopts the mission's
 -- definitions as its own entries, its monitors log evidence offline, and it

@@ -135,6 +135,7 @@ def main(argv):
     proofs = [argv[i + 1] for i, a in enumerate(argv) if a == "--proof"]
     require_signed = "--require-signed" in argv
     leaves, keys, failure, first_admin = [], {}, None, None
+    names, prefix = {}, ""  # section 4c: the names portable claims give entries
 
     def fail(seq, reason):
         nonlocal failure
@@ -155,25 +156,44 @@ def main(argv):
         try:
             r = Reader(data)
             version = r.u8()
-            if version not in (1, 2):
+            if version not in (1, 2, 3):
                 raise ValueError("unknown version")
             if r.u64() != seq:
                 raise ValueError("the bytes name another seq")
             r.take(8)  # recorded_at
-            if version == 2 and r.u8() not in (0, 1):  # clock: 0 system, 1 overridden
+            if version >= 2 and r.u8() not in (0, 1):  # clock: 0 system, 1 overridden
                 raise ValueError("unknown clock code")
             actor_at = r.at
             actor = r.text()
             actor_bytes = data[actor_at:r.at]
             previous = r.optional(lambda: r.take(32))
             signer = r.optional(r.text)
-            if version == 2:
+            if version >= 2:
                 r.optional(lambda: r.take(32))  # state root
             kind = r.u8()
             payload = data[r.at:]
             # What a signature covers: version 1, the whole entry; version 2,
             # the claim: "accord claim v2" NUL, the kind, the actor, the payload.
             signed = data if version == 1 else b"accord claim v2\x00" + bytes([kind]) + actor_bytes + payload
+            # Names (section 4c): a record's or corroboration's external id, else "<ledger id prefix>:<seq>".
+            if kind == 1:
+                prefix = Reader(payload).text()[:8]
+            if kind in (8, 9, 10):
+                probe = Reader(payload)
+                names[seq] = probe.text() if probe.u8() == 1 else None
+            if version == 3:
+                # A portable claim writes its reference (a u64 seq) as the name of the entry it refers to.
+                at = 0
+                if kind == 10:
+                    probe = Reader(payload)
+                    if probe.u8() == 1:
+                        probe.text()
+                    at = probe.at
+                if kind in (10, 11, 12, 13, 14, 19):
+                    target = int.from_bytes(payload[at:at + 8], "big")
+                    name = (names.get(target) or "%s:%d" % (prefix, target)).encode()
+                    payload = payload[:at] + len(name).to_bytes(4, "big") + name + payload[at + 8:]
+                signed = b"accord claim v3\x00" + bytes([kind]) + actor_bytes + payload
             registration = revoked_name = None
             if kind == 15:  # key.register: str name, 32-byte Ed25519 key; version 2: role, actors, proof
                 name = r.text()

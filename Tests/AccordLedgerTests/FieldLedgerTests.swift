@@ -4,7 +4,7 @@ import Crypto
 import Foundation
 import Testing
 
-/// Field ledgers (docs/JOURNAL.md §10): cloned from a mission ledger's
+/// Field ledgers (docs/JOURNAL.md §8): cloned from a mission ledger's
 /// definitions, their monitors' evidence pushed back as portable claims that
 /// keep their signatures, each answered by a receipt the field ledger verifies.
 @Suite struct FieldLedgerTests {
@@ -75,6 +75,12 @@ import Testing
         #expect(try Audit.run(path: field.path).outcome == .verified)
         let signed = try m.database.scalarInt("SELECT count(*) FROM journal WHERE signer = 'mon' AND seq > ?", before) ?? 0
         #expect(signed == 5)
+
+        // A receipt forged with sqlite3 (to keep an entry from being pushed) is found by the audit.
+        try field.database.run("UPDATE field_receipts SET mission_seq = mission_seq - 1 WHERE seq = ?", second.seq)
+        let audit = try Audit.run(path: field.path)
+        #expect(audit.outcome == .tampered)
+        #expect(audit.findings.contains { $0.check == "receipts" && $0.seq == second.seq }, "\(audit.findings)")
     }
 
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is recorded")
@@ -122,5 +128,48 @@ import Testing
         #expect(receipts.accepted == 1 && receipts.refused == 1)
         #expect(try field.pushStatus().map(\.state) == [.refused, .accepted])
         #expect(try field.pushBundle() == nil)
+    }
+
+    /// The journal as `accord journal export` writes it, through the independent Python verifier.
+    static func pythonVerifies(_ ledger: Ledger) throws -> [String: Any] {
+        var lines = ""
+        try ledger.exportJournal { lines += $0.serialized() + "\n" }
+        let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AccordCLITests/verify_journal.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", verifier]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let data = Data(lines.utf8)
+        let writer = Thread {
+            input.fileHandleForWriting.write(data)
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: out)) as? [String: Any] ?? ["unparsed": String(decoding: out, as: UTF8.self)]
+    }
+
+    @Test("an outside verifier checks portable claims from docs/JOURNAL.md alone, in the field and the mission ledger")
+    func outsideVerifier() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let record = try field.log(Self.verification("40"), as: monitor)
+        _ = try field.corroborate(CorroborationInput(target: "\(record.seq)", source: SourceInput(name: "UN")), as: monitor)
+        _ = try field.dispute("\(record.seq)", by: "P", reason: "fewer", source: nil, as: monitor)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 3)
+        for ledger in [field, m] {
+            let report = try Self.pythonVerifies(ledger)
+            #expect(report["ok"] as? Bool == true, "\(report)")
+        }
+        #expect(try Audit.run(path: m.path).outcome == .verified && Audit.run(path: field.path).outcome == .verified)
     }
 }

@@ -14,7 +14,7 @@ struct BundleEntry: Equatable {
     var signature: [UInt8]?
 }
 
-/// The JSON documents field and mission ledgers exchange (docs/JOURNAL.md §10):
+/// The JSON documents field and mission ledgers exchange (docs/JOURNAL.md §8):
 /// a definitions bundle, a push bundle, and receipts.
 enum BundleDocument {
     static let definitionsKind = "accord-definitions"

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Field ledgers: cloned from a mission ledger, working offline, pushing
-/// their monitors' evidence back (docs/JOURNAL.md §10).
+/// their monitors' evidence back (docs/JOURNAL.md §8).
 extension Ledger {
     /// The kinds of entry a definitions bundle carries: what a field ledger
     /// needs to check and judge evidence.

@@ -60,26 +60,9 @@ extension Ledger {
                         }
                         path.append(hash)
                     }
-                    let leaf = Merkle.leafHash(bytes)
-                    guard missionSeq >= 1, missionSeq <= treeSize,
-                          (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(treeSize),
-                                                       proof: path, root: root)) != nil else {
-                        throw item.refuse("the inclusion proof of mission entry \(missionSeq) does not verify against the signed "
-                                          + "checkpoint; nothing was stored", at: "proof")
-                    }
-                    guard let recorded = try? Entry.decodeCanonical(bytes), recorded.seq == missionSeq else {
-                        throw item.refuse("the mission entry does not decode as entry \(missionSeq)", at: "entry")
-                    }
-                    let expected = try local.payload.mappingReferences { reference in
-                        guard let mapped = missionSeqs[reference] else {
-                            throw item.refuse("the entry refers to local entry \(reference), which has no receipt yet", at: "entry")
-                        }
-                        return mapped
-                    }
-                    guard recorded.kind == local.kind, recorded.actor == local.actor, recorded.signer == local.signer,
-                          recorded.payload == expected else {
-                        throw item.refuse("mission entry \(missionSeq) does not record local entry \(seq) as it is; nothing was stored",
-                                          at: "entry")
+                    if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: bytes, path: path, root: root,
+                                                         size: treeSize, missionSeqs: missionSeqs) {
+                        throw item.refuse("\(problem); nothing was stored", at: "entry")
                     }
                     if let stored {
                         guard stored.missionSeq == missionSeq else {
@@ -99,6 +82,37 @@ extension Ledger {
                 return outcome
             }
         }
+    }
+
+    /// Why a receipt does not prove that mission entry `missionSeq` records
+    /// the field ledger's entry `local`, or nil when it does: the mission
+    /// entry's leaf is in the tree of `size` entries with `root` (the
+    /// inclusion proof `path`), and it records the same kind, actor, signer
+    /// and payload, its references being the mission seqs of the local
+    /// entries they refer to (`missionSeqs`, by local seq).
+    static func checkReceipt(local: Entry, missionSeq: Int64, bytes: [UInt8], path: [Hash32], root: Hash32, size: Int64,
+                             missionSeqs: [Int64: Int64]) -> String? {
+        let leaf = Merkle.leafHash(bytes)
+        guard missionSeq >= 1, missionSeq <= size,
+              (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
+                                           root: root)) != nil else {
+            return "the inclusion proof of mission entry \(missionSeq) does not verify against the signed checkpoint"
+        }
+        guard let recorded = try? Entry.decodeCanonical(bytes), recorded.seq == missionSeq else {
+            return "the mission entry does not decode as entry \(missionSeq)"
+        }
+        var unmapped: Int64?
+        let expected = local.payload.mappingReferences { reference in
+            if let mapped = missionSeqs[reference] { return mapped }
+            unmapped = reference
+            return 0
+        }
+        if let unmapped { return "local entry \(local.seq) refers to local entry \(unmapped), which has no receipt" }
+        guard recorded.kind == local.kind, recorded.actor == local.actor, recorded.signer == local.signer,
+              recorded.payload == expected else {
+            return "mission entry \(missionSeq) does not record local entry \(local.seq) as it is"
+        }
+        return nil
     }
 
     /// The root of a mission checkpoint, once its note verifies with a key

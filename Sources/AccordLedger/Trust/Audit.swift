@@ -145,6 +145,7 @@ struct Auditor {
         try checkMigrations()
         try replayJournal(outside: outside)
         try checkIdempotencyKeys()
+        try checkFieldReceipts()
     }
 
     /// How far a recorded time may run ahead of the clock it is checked

@@ -1,0 +1,57 @@
+import AccordStorage
+import AccordTrust
+
+/// The check of a field ledger's receipts (check `receipts`).
+extension Auditor {
+    /// Every receipt a field ledger stores must prove itself again, as when
+    /// it was taken in (``Ledger/importReceipts(_:)``): its checkpoint signed
+    /// by a key this ledger registered, of the mission ledger it was cloned
+    /// from; the mission entry in that checkpoint's tree; and that entry
+    /// recording the local one. A receipt forged with other tools would
+    /// otherwise keep an entry from ever being pushed. (A stored refusal is
+    /// the mission's word as the receipts file carried it: it is not signed,
+    /// and `accord push --status` shows it as such.)
+    mutating func checkFieldReceipts() throws {
+        let db = self.db
+        var findings: [(seq: Int64, detail: String)] = []
+        _ = try readable("field_receipts") {
+            guard let origin = try Ledger.fieldOrigin(db) else { return }
+            var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
+            var missionSeqs: [Int64: Int64] = [:]
+            try db.forEach("""
+                SELECT seq, mission_seq, mission_entry, proof, checkpoint FROM field_receipts NOT INDEXED
+                WHERE mission_seq IS NOT NULL ORDER BY seq
+                """) { row in
+                let seq = row.int64(0), missionSeq = row.int64(1)
+                let note = row.text(4)
+                if roots[note] == nil {
+                    roots[note] = Result {
+                        let body = try Checkpoint.parse(SignedNote(parsing: note).text)
+                        let size = Int64(clamping: body.size)
+                        return (try Ledger.verifiedMissionRoot(note, mission: origin.missionID, size: size, db: db), size)
+                    }.mapError { ($0 as? LedgerError) ?? LedgerError.invalid(.checkpoint, "\($0)") }
+                }
+                let proof = row.blob(3)
+                guard case .success(let (root, size))? = roots[note] else {
+                    findings.append((seq, "the receipt's mission checkpoint does not verify"))
+                    return
+                }
+                guard proof.count % 32 == 0, let local = try Ledger.entry(seq, in: db) else {
+                    findings.append((seq, "the receipt names no local entry, or its proof is not a list of hashes"))
+                    return
+                }
+                let path = stride(from: 0, to: proof.count, by: 32).compactMap { Hash32(bytes: Array(proof[$0..<($0 + 32)])) }
+                if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: row.blob(2), path: path, root: root,
+                                                     size: size, missionSeqs: missionSeqs) {
+                    findings.append((seq, problem))
+                    return
+                }
+                missionSeqs[seq] = missionSeq
+            }
+        }
+        for finding in findings {
+            fail(.tampered, "receipts", finding.seq, "the receipt stored for entry \(finding.seq) proves nothing: \(finding.detail) "
+                 + "(the field_receipts table was altered with other tools)")
+        }
+    }
+}
