@@ -24,6 +24,14 @@ import Testing
         return Mission(fixture: f, monitor: monitor, checkpointKey: checkpoint)
     }
 
+    /// A field ledger cloned from `mission`, and its monitor (signing with the mission's key "mon").
+    static func field(of mission: Mission) throws -> (Ledger, Recorder) {
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
+                                          definitions: try mission.fixture.ledger.definitionsBundle(), remote: nil,
+                                          as: Recorder(actor: "mon"))
+        return (field, Recorder(actor: "mon", signer: KeySigner(key: mission.monitor)))
+    }
+
     static func verification(_ quantity: String, id: String? = nil) -> VerificationInput {
         var input = VerificationInput(commitment: "C", observed: "2025-05-23", source: SourceInput(name: "ICRC"))
         input.quantity = quantity
@@ -53,6 +61,12 @@ import Testing
         _ = try field.retract("\(third.seq)", reason: "double count", as: monitor)
         #expect(first.recorded)
         #expect(try field.pushStatus().map(\.state) == Array(repeating: .pending, count: 5))
+        let options = ReportOptions(at: try Moment(parsing: "2025-06-01", field: .at), minConfidence: .unverified)
+        let copy = try #require(try field.report(options).ledger.fieldCopy)
+        let missionID = try m.report(options).ledger.ledgerID
+        #expect(copy.localEntries == 5 && copy.unacknowledged == 5 && copy.missionID == missionID)
+        #expect(try field.report(options).heading.contains("a field copy of mission"))
+        #expect(try m.report(options).ledger.fieldCopy == nil)
 
         let bundle = try #require(try field.pushBundle())
         let before = try Self.count(m)
@@ -63,6 +77,7 @@ import Testing
         #expect(receipts.accepted == 5)
         #expect(try field.pushStatus().allSatisfy { $0.state == .accepted })
         #expect(try field.pushBundle() == nil)
+        #expect(try field.report(options).ledger.fieldCopy?.unacknowledged == 0)
 
         // The same bundle again adds nothing; its receipts are already stored.
         let again = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
@@ -87,9 +102,7 @@ import Testing
     func tamperedBundle() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         _ = try field.log(Self.verification("100"), as: monitor)
         _ = try field.log(Self.verification("200"), as: monitor)
         let bundle = try #require(try field.pushBundle())
@@ -114,9 +127,7 @@ import Testing
     func refusedEntry() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         _ = try field.log(Self.verification("100", id: "same"), as: monitor)
         _ = try field.log(Self.verification("20"), as: monitor)
         // Meanwhile the mission recorded id "same" with other content.
@@ -158,9 +169,7 @@ import Testing
     func outsideVerifier() throws {
         let mission = try Self.mission()
         let m = mission.fixture.ledger
-        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("field.sqlite"),
-                                          definitions: try m.definitionsBundle(), remote: nil, as: Recorder(actor: "mon"))
-        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        let (field, monitor) = try Self.field(of: mission)
         let record = try field.log(Self.verification("40"), as: monitor)
         _ = try field.corroborate(CorroborationInput(target: "\(record.seq)", source: SourceInput(name: "UN")), as: monitor)
         _ = try field.dispute("\(record.seq)", by: "P", reason: "fewer", source: nil, as: monitor)

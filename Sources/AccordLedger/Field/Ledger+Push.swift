@@ -2,6 +2,8 @@ import AccordCSV
 import AccordStorage
 import AccordTrust
 import Crypto
+import Dispatch
+import Synchronization
 
 /// Pushing a field ledger's evidence to the mission ledger, and the receipts that come back.
 extension Ledger {
@@ -71,75 +73,67 @@ extension Ledger {
         guard bundle.mission == mission else {
             throw LedgerError.invalid(nil, "the bundle is for mission ledger \(bundle.mission); this ledger is \(mission)")
         }
-        // Everything that makes the bundle what its writer wrote is checked before anything is recorded.
+        // Everything that makes the bundle what its writer wrote is checked before anything is
+        // recorded: each entry first (to name the one altered), then the digest over all of them.
+        let claims = try bundle.entries.enumerated().map { index, item in
+            do {
+                return try Claim(decoding: item.claim)
+            } catch let error as LedgerError {
+                throw LedgerError.invalid(.claim, "the bundle, at \(bundle.pointers[index])/claim (field entry \(item.seq)): "
+                                          + "\(error.message); it was refused whole and nothing was recorded")
+            }
+        }
+        var keys: [String: [UInt8]] = [:]
+        for name in Set(bundle.entries.compactMap(\.signer)) { keys[name] = try publicKey(ofKey: name) }
+        if let index = Ledger.firstBadSignature(bundle.entries, keys: keys) {
+            let item = bundle.entries[index]
+            throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index])/signature (field entry \(item.seq)): "
+                                      + "\(item.signer == nil || item.signature == nil ? "a signer without a signature, or a signature without a signer" : "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle was altered"); "
+                                      + "it was refused whole and nothing was recorded")
+        }
+        try bundle.checkDigest()
         var writes: [LedgerWrite] = []
         var refusals: [Int: String] = [:]
         for (index, item) in bundle.entries.enumerated() {
-            let pointer = bundle.pointers[index]
-            let claim: Claim
-            do {
-                claim = try Claim(decoding: item.claim)
-            } catch let error as LedgerError {
-                throw LedgerError.invalid(.claim, "the bundle, at \(pointer)/claim (field entry \(item.seq)): \(error.message); "
-                                          + "it was refused whole and nothing was recorded")
-            }
+            let claim = claims[index]
             var recorder = Recorder(actor: claim.actor, presentedClaim: item.claim)
-            switch (item.signer, item.signature) {
-            case (let name?, let signature?):
-                guard let key = try publicKey(ofKey: name) else {
+            if let name = item.signer, let signature = item.signature {
+                guard let key = keys[name] ?? nil else {
                     refusals[index] = "signed by key \(name), which this mission ledger has not registered"
                     continue
                 }
-                guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
-                      publicKey.isValidSignature(signature, for: item.claim) else {
-                    throw LedgerError.invalid(.signature, "the bundle, at \(pointer)/signature (field entry \(item.seq)): the signature "
-                                              + "by key \(name) does not verify over the entry's claim: the bundle was altered; it was "
-                                              + "refused whole and nothing was recorded")
-                }
-                recorder.signer = ClaimSignature(keyName: name, publicKey: key, signature: signature)
-            case (nil, nil):
-                if let unsignedActor, claim.actor != unsignedActor {
-                    refusals[index] = "an unsigned entry by \(claim.actor) is recorded only when \(claim.actor) pushes it; sign it with "
-                        + "a registered key"
-                    continue
-                }
-            default:
-                throw LedgerError.invalid(.signature, "the bundle, at \(pointer) (field entry \(item.seq)): a signer without a signature, "
-                                          + "or a signature without a signer; it was refused whole and nothing was recorded")
+                recorder.signer = VerifiedClaimSignature(keyName: name, publicKey: key, claim: item.claim, signature: signature)
+            } else if let unsignedActor, claim.actor != unsignedActor {
+                refusals[index] = "an unsigned entry by \(claim.actor) is recorded only when \(claim.actor) pushes it; sign it with "
+                    + "a registered key"
+                continue
             }
             let request = Array(SHA256.hash(data: item.claim + (item.signature ?? [])))
             let key = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
             writes.append(LedgerWrite(.pushed(claim), as: recorder, idempotency: key))
         }
-        try bundle.checkDigest()
         let results = try record(writes, atomically: false)
         let checkpoint = try self.checkpoint(signingWith: checkpointKey)
         var outcome = BundleOutcome(receipts: [], recorded: 0, alreadyRecorded: 0, refused: [])
-        var items: [JSON] = []
+        var answers: [(seq: Int64, answer: PushAnswer)] = []
         var next = results.makeIterator()
         for (index, item) in bundle.entries.enumerated() {
-            let reason: String
             if let refusal = refusals[index] {
-                reason = refusal
-            } else {
-                switch next.next() {
-                case .recorded(let receipt)?, .alreadyRecorded(let receipt)?:
-                    if receipt.recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
-                    let proof = try inclusionProof(seq: receipt.seq, size: checkpoint.size)
-                    let bytes = try LedgerError.translating { try database.read { try $0.scalarEntryBytes(receipt.seq) } }
-                    items.append(.object([("seq", .int(item.seq)), ("missionSeq", .int(receipt.seq)),
-                                          ("entry", .string(ByteEncoding.base64(bytes))),
-                                          ("proof", .array(proof.path.map { .string($0.hex) }))]))
-                    continue
-                case .failed(let error)?:
-                    reason = error.message
-                default:
-                    reason = "not recorded"
-                }
+                answers.append((item.seq, .refused(refusal)))
+                continue
             }
-            outcome.refused.append((item.seq, reason))
-            items.append(.object([("seq", .int(item.seq)), ("refused", .string(reason))]))
+            switch next.next() {
+            case .recorded(let receipt)?, .alreadyRecorded(let receipt)?:
+                if receipt.recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
+                answers.append((item.seq, .recorded(receipt.seq)))
+            case .failed(let error)?:
+                answers.append((item.seq, .refused(error.message)))
+            default:
+                answers.append((item.seq, .refused("not recorded")))
+            }
         }
+        let items = try receiptItems(answers, size: checkpoint.size)
+        for case (let seq, .refused(let reason)) in answers { outcome.refused.append((seq, reason)) }
         let document = JSON.object([
             ("accord", .string(BundleDocument.receiptsKind)), ("version", .int(1)), ("mission", .string(mission)),
             ("field", .string(bundle.field)), ("treeSize", .int(checkpoint.size)), ("checkpoint", .string(checkpoint.note)),
@@ -147,6 +141,59 @@ extension Ledger {
         ])
         outcome.receipts = Array((document.serialized(pretty: true) + "\n").utf8)
         return outcome
+    }
+
+    /// The receipts' items: for an entry recorded, its mission seq, its
+    /// bytes and its inclusion proof in the tree of `size` entries (all read
+    /// in one transaction); for one refused, the reason.
+    func receiptItems(_ answers: [(seq: Int64, answer: PushAnswer)], size: Int64) throws -> [JSON] {
+        try LedgerError.translating {
+            try database.read { db in
+                let source = JournalHashSource(db: db)
+                return try answers.map { seq, answer in
+                    switch answer {
+                    case .refused(let reason):
+                        return .object([("seq", .int(seq)), ("refused", .string(reason))])
+                    case .recorded(let missionSeq):
+                        let path = try Merkle.inclusionProof(index: UInt64(missionSeq - 1), size: UInt64(size), source: source)
+                        return .object([("seq", .int(seq)), ("missionSeq", .int(missionSeq)),
+                                        ("entry", .string(ByteEncoding.base64(try db.scalarEntryBytes(missionSeq)))),
+                                        ("proof", .array(path.map { .string($0.hex) }))])
+                    }
+                }
+            }
+        }
+    }
+
+    /// The index of the first entry whose signature does not verify over its
+    /// claim with the key registered under its signer's name (or that has a
+    /// signer without a signature, or the reverse); entries signed by a key
+    /// this ledger does not know are left to be refused one by one. Both
+    /// cores verify: half the entries each.
+    static func firstBadSignature(_ entries: [BundleEntry], keys: [String: [UInt8]?]) -> Int? {
+        let parts = entries.count < 64 ? 1 : 2
+        let bad = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var index = part
+            while index < entries.count {
+                let entry = entries[index]
+                switch (entry.signer, entry.signature) {
+                case (nil, nil):
+                    break
+                case (let name?, let signature?):
+                    if let key = keys[name] ?? nil,
+                       (try? Curve25519.Signing.PublicKey(rawRepresentation: key))?.isValidSignature(signature, for: entry.claim) != true {
+                        bad.withLock { $0.append(index) }
+                        return
+                    }
+                default:
+                    bad.withLock { $0.append(index) }
+                    return
+                }
+                index += parts
+            }
+        }
+        return bad.withLock { $0.min() }
     }
 
     /// The kinds a field ledger pushes, for an SQL `IN (…)` list.
@@ -189,4 +236,12 @@ extension Payload {
         default: nil
         }
     }
+}
+
+/// What the mission ledger answered for one entry of a push bundle.
+enum PushAnswer {
+    /// Recorded (now or before) at this mission seq.
+    case recorded(Int64)
+    /// Refused, for this reason.
+    case refused(String)
 }

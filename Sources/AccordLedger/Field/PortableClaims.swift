@@ -43,3 +43,23 @@ extension Session {
         return Claim.encode(kind: payload.kind, actor: actor, payload: payload, version: version, names: names)
     }
 }
+
+/// A signature over a claim already verified (a push bundle's, checked
+/// whole before any of it is recorded): it signs only those exact bytes, so
+/// the entry is recorded with it only if the ledger builds the same claim.
+struct VerifiedClaimSignature: EntrySigner {
+    let keyName: String
+    let publicKey: [UInt8]
+    let claim: [UInt8]
+    let signature: [UInt8]
+
+    var verifyingKey: [UInt8]? { publicKey }
+    var presentedSignature: [UInt8]? { signature }
+
+    func sign(_ bytes: [UInt8]) throws -> [UInt8] {
+        guard bytes == claim else {
+            throw LedgerError.invalid(.signature, "\(Field.signature): not the claim key \(keyName) signed; nothing was written")
+        }
+        return signature
+    }
+}

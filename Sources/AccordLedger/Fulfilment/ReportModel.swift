@@ -70,6 +70,28 @@ public struct LedgerStamp: Sendable, Equatable {
     public var root: String
     /// The ledger's unique id.
     public var ledgerID: String
+    /// When the ledger is a field ledger: what it is a copy of.
+    public var fieldCopy: FieldCopy? = nil
+}
+
+/// What a field ledger holds: the mission's definitions as of a mission seq
+/// (the ledger's own statement, `field_origin`: not tamper-evident) plus its
+/// monitors' local entries.
+public struct FieldCopy: Sendable, Equatable {
+    /// The mission ledger's id.
+    public var missionID: String
+    /// The mission seq the definitions are as of.
+    public var missionSeq: Int64
+    /// Local evidence entries.
+    public var localEntries: Int64
+    /// Of those, how many the mission has not acknowledged (no receipt).
+    public var unacknowledged: Int64
+
+    /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)".
+    public var phrase: String {
+        "a field copy of mission \(missionID.prefix(8))… as of mission seq \(missionSeq) (as this file says) plus \(localEntries) local "
+            + "entr\(localEntries == 1 ? "y" : "ies") (\(unacknowledged) not yet acknowledged by the mission)"
+    }
 }
 
 /// One commitment in a report.

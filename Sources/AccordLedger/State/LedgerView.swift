@@ -78,7 +78,17 @@ final class LedgerView {
             throw LedgerError(.tampered, "the ledger has been altered: the stored edge of the Merkle tree does not match the "
                               + "journal's \(seq) entries", hint: .audit)
         }
-        return LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
+        var stamp = LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
+        if let origin = try Ledger.fieldOrigin(db) {
+            var counts: (Int64, Int64) = (0, 0)
+            try db.forEach("""
+                SELECT count(*), count(*) - count(r.mission_seq) FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
+                WHERE j.seq <= ? AND j.kind IN (\(Ledger.pushableKindList))
+                """, [seq]) { counts = ($0.int64(0), $0.int64(1)) }
+            stamp.fieldCopy = FieldCopy(missionID: origin.missionID, missionSeq: origin.missionSeq, localEntries: counts.0,
+                                        unacknowledged: counts.1)
+        }
+        return stamp
     }
 }
 

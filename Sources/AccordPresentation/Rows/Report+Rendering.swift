@@ -20,6 +20,15 @@ extension Report {
                 json.member("seq", .int(ledger.seq))
                 json.member("treeSize", .int(ledger.treeSize))
                 json.member("root", .string(ledger.root))
+                if let copy = ledger.fieldCopy {
+                    json.member("fieldCopy", object: { json in
+                        json.member("missionId", .string(copy.missionID))
+                        json.member("missionSeq", .int(copy.missionSeq))
+                        json.member("missionSeqVerified", .bool(false))
+                        json.member("localEntries", .int(copy.localEntries))
+                        json.member("unacknowledged", .int(copy.unacknowledged))
+                    })
+                }
             })
             json.member("filters", object: { json in
                 json.member("agreement", JSON(agreementFilter))
@@ -210,7 +219,7 @@ extension Report {
         if let agreementFilter { scope += ", agreement \(agreementFilter)" }
         if let partyFilter { scope += ", party \(partyFilter)" }
         return "Fulfilment at \(at.text)\(scope), counting \(minConfidence.rawValue)\(minConfidence == .confirmed ? "" : " or better") evidence; "
-            + "ledger seq \(ledger.seq), root \(ledger.root.prefix(16))…"
+            + "ledger seq \(ledger.seq), root \(ledger.root.prefix(16))…" + (ledger.fieldCopy.map { "; \($0.phrase)" } ?? "")
     }
 
     /// Writes the report. `table` and `markdown` print every section and
