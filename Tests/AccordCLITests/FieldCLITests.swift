@@ -72,7 +72,7 @@ struct FieldCLITests {
         #expect(taken.stderr.contains("Stored 2 receipts"), "\(taken.stderr)")
         let rows = try Self.status(accord)
         #expect(rows.map { $0["state"] as? String } == ["accepted", "accepted"], "\(rows)")
-        #expect(rows.allSatisfy { $0["mission_seq"] is Int }, "\(rows)")
+        #expect(rows.allSatisfy { $0["missionSeq"] is Int }, "\(rows)")
         // The receipts of the second application are the same entries: stored already.
         let second = try accord("import-receipts", "again.json", "--db", "field.sqlite")
         #expect(second.status == 0, "\(second.stderr)")
@@ -85,6 +85,24 @@ struct FieldCLITests {
         // Both ledgers still audit clean.
         #expect(try accord("audit", "--db", "ledger.sqlite").status == 0)
         #expect(try accord("audit", "--db", "field.sqlite").status == 0)
+    }
+
+    @Test("pull --from-bundle: the definitions recorded since, carried; those already held are skipped")
+    func pullFromBundle() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try accord.ok("party", "add", "OSCE", "--name", "OSCE SMM", "--kind", "organisation", "--db", "ledger.sqlite")
+        try accord.ok("bundle", "definitions", "--out", "all.json", "--db", "ledger.sqlite")
+        let pulled = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(pulled.stderr.contains("Pulled 1 definition from all.json"), "\(pulled.stderr)")
+        let again = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
+        #expect(again.stderr.contains("Pulled 0 definitions"), "\(again.stderr)")
+        // The new party is there to log against, offline.
+        #expect(try accord.ok("party", "list", "--db", "field.sqlite").contains("OSCE SMM"))
+        let refused = try accord("pull", "--from-bundle", "all.json", "--token", "t", "--db", "field.sqlite")
+        #expect(refused.status == 64, "\(refused.stderr)")
     }
 
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is written")

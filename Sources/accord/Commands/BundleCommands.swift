@@ -149,6 +149,11 @@ struct ImportReceiptsCommand: ParsableCommand {
 
 /// The lines the field commands print.
 enum FieldSummary {
+    static func pulled(_ outcome: AdoptionOutcome, from source: String, ledger: Ledger) -> String {
+        "Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(source); \(ledger.path) is as of mission "
+            + "seq \(outcome.missionSeq)."
+    }
+
     static func receipts(_ outcome: ReceiptsOutcome) -> String {
         var line = "Stored \(outcome.accepted) receipt\(outcome.accepted == 1 ? "" : "s")"
         if outcome.alreadyStored > 0 { line += " (\(outcome.alreadyStored) already stored)" }

@@ -95,14 +95,32 @@ struct PushCommand: ParsableCommand {
 struct PullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pull",
-        abstract: "Field ledger: bring in the mission's definitions and amendments recorded since the last clone or pull.")
+        abstract: "Field ledger: bring in the mission's definitions and amendments recorded since the last clone or pull.",
+        discussion: """
+            Without a network, carry them: `accord bundle definitions --after SEQ --out FILE` on the mission ledger (SEQ: \
+            the mission seq the field ledger is as of, which its reports show), then `accord pull --from-bundle FILE` here.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var recorder: ActorOptions
     @OptionGroup var target: FieldRemote
+    @Option(name: .customLong("from-bundle"), help: ArgumentHelp(
+        "A definitions bundle (`accord bundle definitions` on the mission ledger) instead of the server.", valueName: "file"))
+    var fromBundle: String?
+
+    func validate() throws {
+        if fromBundle != nil, target.remote != nil || target.credentials.token != nil {
+            throw ValidationError("--from-bundle reads a file: --remote and --token are for a server")
+        }
+    }
 
     func run() throws {
-        try FieldSync.pull(global.openLedger(), target, as: recorder.recorder())
+        let ledger = try global.openLedger()
+        guard let fromBundle else { return try FieldSync.pull(ledger, target, as: recorder.recorder()) }
+        _ = try FieldSync.origin(ledger)
+        let bundle = try BundleFiles.read(fromBundle, what: "the definitions bundle")
+        let outcome = try ledger.adoptDefinitions(bundle, as: recorder.recorder())
+        printError(FieldSummary.pulled(outcome, from: fromBundle, ledger: ledger))
     }
 }
 
@@ -200,7 +218,6 @@ enum FieldSync {
         let bundle = try Remote.request("GET", Remote.url(server, "/v1/bundles/definitions?after=\(origin.missionSeq)"),
                                         token: target.credentials.resolvedToken())
         let outcome = try ledger.adoptDefinitions(bundle, as: recorder)
-        printError("Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(server); \(ledger.path) is "
-                   + "as of mission seq \(outcome.missionSeq).")
+        printError(FieldSummary.pulled(outcome, from: server, ledger: ledger))
     }
 }
