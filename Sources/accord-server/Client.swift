@@ -95,6 +95,9 @@ enum Client {
         case 429, 503: return (message + "; try again later", tryLater)
         case 404: return (message + "; is \(address) an up-to-date Accord server (accord serve)?", unavailable)
         case 409 where type == "unconfigured": return (message, unavailable)
+        case 413:
+            return (message + "; the server takes no more in one request (its --max-import): carry the entries with "
+                    + "`accord bundle --out FILE`, or ask its operator for a larger --max-import", badData)
         case 400..<500: return (message, badData)
         default: return (message, unavailable)
         }

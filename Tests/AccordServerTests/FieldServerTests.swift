@@ -19,7 +19,7 @@ import FoundationNetworking
         var tokens: [String: String] = [:]
         let server: LiveServer
 
-        init(checkpointKey: Bool = true) throws {
+        init(checkpointKey: Bool = true, arguments extra: [String] = []) throws {
             directory = try TemporaryDirectory()
             path = directory.path("mission.sqlite")
             try Mission.ok(["demo", "--db", path])
@@ -31,7 +31,7 @@ import FoundationNetworking
                 tokens[name] = try Mission.ok(["token", "issue", "--role", role, "--name", name, "--db", path])
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            let arguments = checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []
+            let arguments = (checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []) + extra
             server = try LiveServer(db: path, directory: directory, arguments: arguments)
         }
 
@@ -143,6 +143,20 @@ import FoundationNetworking
             #expect(applied.body.contains("accord-receipts"), "\(applied.body)")
         }
         #expect(try mission.count(of: "f-1") == 1)
+    }
+
+    /// A push larger than the server's --max-import: 65, saying to carry a bundle; nothing recorded.
+    @Test func aPushOverTheCap() async throws {
+        let mission = try Mission(arguments: ["--max-import", "300"])
+        let field = mission.file("field.sqlite")
+        let token = try #require(mission.tokens["mon"])
+        try Mission.ok(["clone", mission.url, "--token", token, "--db", field])
+        try mission.log(field, id: "f-1")
+        let outcome = try LiveServer.accord(["push", "--token", token, "--db", field])
+        #expect(outcome.status == 65, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("(413)") && outcome.stderr.contains("accord bundle --out"), "\(outcome.stderr)")
+        #expect(try mission.states(field) == ["pending"])
+        #expect(try mission.count(of: "f-1") == 0)
     }
 
     @Test func refusalsAsExitCodes() async throws {
