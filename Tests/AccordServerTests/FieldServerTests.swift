@@ -1,5 +1,5 @@
 import AccordLedger
-import AccordServer
+@testable import AccordServer
 import Foundation
 import Testing
 #if canImport(FoundationNetworking)
@@ -157,6 +157,15 @@ import FoundationNetworking
         #expect(outcome.stderr.contains("(413)") && outcome.stderr.contains("accord bundle --out"), "\(outcome.stderr)")
         #expect(try mission.states(field) == ["pending"])
         #expect(try mission.count(of: "f-1") == 0)
+    }
+
+    /// A bundle refused whole points where the engine says, in the bundle;
+    /// without that, nowhere (never at a body member named as the engine's field).
+    @Test func aRefusedBundlePointsAtTheEntry() {
+        let error = LedgerError(.invalid(.signature), "the bundle, at /entries/3/signature: altered")
+        #expect(Problem(EngineAdapter.bundleRefusal(error.pointing(at: "/entries/3/signature"))).pointer == "/entries/3/signature")
+        #expect(Problem(EngineAdapter.bundleRefusal(error)).pointer == nil)
+        #expect(Problem(EngineAdapter.serviceError(error)).pointer == "/signature")
     }
 
     @Test func refusalsAsExitCodes() async throws {
