@@ -159,6 +159,32 @@ import FoundationNetworking
         #expect(try mission.count(of: "f-1") == 0)
     }
 
+    /// Unsigned entries are recorded only as the pushing token's own, and
+    /// never through a token bound to a key; signed ones through either.
+    @Test func unsignedEntriesAreTheTokensOwn() async throws {
+        let mission = try Mission()
+        let bound = try Mission.ok(["token", "issue", "--role", "monitor", "--name", "kyiv", "--key", "mon", "--db", mission.path])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let unbound = try #require(mission.tokens["mon"])
+        let first = mission.file("first.sqlite"), second = mission.file("second.sqlite")
+        for field in [first, second] {
+            try Mission.ok(["clone", mission.url, "--token", unbound, "--db", field])
+            try Mission.ok(["log", "UA-release", "--quantity", "1", "--observed", "2025-05-30", "--source", "ICRC", "--id",
+                            "u-\(field.hasSuffix("first.sqlite") ? 1 : 2)", "--actor", "kyiv", "--db", field])
+            try mission.log(field, id: "s-\(field.hasSuffix("first.sqlite") ? 1 : 2)")
+        }
+        // Bound to key mon: kyiv's unsigned entry is refused, mon's signed one recorded.
+        var outcome = try LiveServer.accord(["push", "--token", bound, "--db", first])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try mission.states(first) == ["refused", "accepted"])
+        // Unbound, named mon: kyiv's unsigned entry is not the token's own.
+        outcome = try LiveServer.accord(["push", "--token", unbound, "--db", second])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try mission.states(second) == ["refused", "accepted"])
+        #expect(try mission.count(of: "u-1") == 0 && mission.count(of: "u-2") == 0)
+        #expect(try mission.count(of: "s-1") == 1 && mission.count(of: "s-2") == 1)
+    }
+
     /// A bundle refused whole points where the engine says, in the bundle;
     /// without that, nowhere (never at a body member named as the engine's field).
     @Test func aRefusedBundlePointsAtTheEntry() {
