@@ -12,8 +12,8 @@ struct BundleCommand: ParsableCommand {
         abstract: "Field ledger: write the entries not yet acknowledged to a bundle file, to carry where there is no network.",
         discussion: """
             The bundle holds every local evidence entry the mission ledger has not acknowledged, each with its \
-            monitor's signature, and the field ledger's checkpoint: it verifies itself, and one altered byte refuses \
-            it whole. On the mission ledger `accord import-bundle FILE` applies it (as `accord push` would) and writes a \
+            monitor's signature, and a digest over them all: it verifies itself, and one altered byte refuses it \
+            whole. On the mission ledger `accord import-bundle FILE` applies it (as `accord push` would) and writes a \
             receipts file, which `accord import-receipts` takes back here. `accord bundle definitions` (on the mission \
             ledger) writes the definitions a field ledger is cloned from.
             """,
