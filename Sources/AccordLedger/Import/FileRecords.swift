@@ -44,9 +44,8 @@ final class FileRecords {
 
 extension Importer {
     /// Notes a verification or breach defined without an id, for corroborations that follow.
-    func remember(_ row: ImportRow, _ recorded: Recorded, _ session: Session) throws {
-        guard case .added(let seq, _) = recorded, row.given(.id) == nil, let text = row.given(.record) else { return }
-        guard let record = TextRules.seq(text) else { return }
+    func remember(_ row: RowOrigin, _ recorded: Recorded, _ session: Session) throws {
+        guard case .added(let seq, _) = recorded, let record = row.definesRecord else { return }
         if fileRecords == nil { fileRecords = try FileRecords(db: session.db) }
         try fileRecords?.remember(record: record, seq: seq)
     }
@@ -54,8 +53,8 @@ extension Importer {
     /// What a corroboration row's `corroborates` names: in a file with a
     /// `record` column, a number is a record of that file; otherwise (or for an
     /// id) as a single corroboration resolves it.
-    func corroborated(_ target: String, row: ImportRow, _ session: Session) throws -> RecordReference {
-        if row[.record] != nil, let number = TextRules.seq(target) {
+    func corroborated(_ target: String, row: RowOrigin, _ session: Session) throws -> RecordReference {
+        if row.hasRecordColumn, let number = TextRules.seq(target) {
             if let seq = try fileRecords?.seq(record: number) {
                 return try session.reference(seq, field: .corroborates)
             }

@@ -16,6 +16,9 @@ public struct ImportOptions: Sendable {
     public var allowedKinds: Set<ImportRowKind>?
     /// Pending running-total keys that trigger a write (tests force small batches).
     var totalsFlushThreshold: Int?
+    /// Read and check rows on a second thread, ahead of the writing one
+    /// (``ImportReadAhead``); tests compare it with reading inline.
+    var readsAhead = true
     /// How a bad row's message names inputs to give and what to do (its
     /// fields are named as the file's columns whatever this says).
     public var phrasing: any Phrasing = PlainPhrasing()

@@ -10,11 +10,14 @@ extension Ledger {
     ///
     /// Every row goes through the same validation and the same session
     /// functions as the matching single operation (``LedgerOperation``),
-    /// in input order, in one write transaction. Unless
+    /// in input order, in one write transaction. The input is read, and each
+    /// row checked on its own, on a second thread a few hundred rows ahead of
+    /// the one that writes (``ImportReadAhead``). Unless
     /// ``ImportOptions/keepGoing`` is set, one bad row leaves the ledger
     /// unchanged; the summary lists the bad rows either way. Rows whose `id`
     /// is already recorded with the same content are skipped and counted.
-    /// Memory stays flat: rows are read, validated and appended one at a time.
+    /// Memory stays flat: rows are read, validated and appended a bounded
+    /// number at a time.
     ///
     /// - Parameters:
     ///   - name: how messages name the input (`batch.csv`, `stdin`, `body`).
@@ -51,6 +54,9 @@ extension Ledger {
 }
 
 /// Reads rows and applies each through a ``Session``; collects the summary.
+///
+/// Once ``run(on:as:)`` starts reading, the reader belongs to the reading
+/// thread (``ImportReadAhead``): only its constants are used here.
 final class Importer {
     let reader: ImportReader
     let options: ImportOptions
@@ -58,6 +64,8 @@ final class Importer {
     /// How a refused row's message names fields: as the file's columns.
     let phrasing: ImportPhrasing
     var summary: ImportSummary
+    /// The size of the input, when known.
+    private let totalBytes: Int?
     /// Where rejected records go, given by the front end.
     private let rejectsSink: (any ImportRejects)?
     /// The sink once ``ImportRejects/begin(header:byteOrderMark:)`` succeeded, until it is finished.
@@ -71,6 +79,8 @@ final class Importer {
     /// this file cites its line, not an entry that is not written yet.
     private var addedLines: [Int32] = []
     private var linesInOrder = true
+    /// The input's records, read and prepared ahead (set by ``run(on:as:)``).
+    private var steps: ImportReadAhead?
 
     /// Thrown inside the transaction to roll it back after a dry run or a refused file.
     private struct RollBack: Error {}
@@ -82,6 +92,7 @@ final class Importer {
         self.progress = progress
         phrasing = ImportPhrasing(frontEnd: options.phrasing)
         summary = ImportSummary(file: reader.name)
+        totalBytes = reader.totalBytes
     }
 
     /// Refuses a CSV header that lacks a column every row needs.
@@ -105,7 +116,11 @@ final class Importer {
             rejects = sink
         }
         defer { if let rejects { try? rejects.finish() } }
-        guard let first = try reader.next() else {
+        let steps = ImportReadAhead(reader: reader, preparer: RowPreparer(format: reader.format, allowedKinds: options.allowedKinds),
+                                    threaded: options.readsAhead)
+        self.steps = steps
+        defer { steps.stop() }
+        guard let first = try steps.next() else {
             try rejects?.finish()
             rejects = nil
             return summary
@@ -120,8 +135,8 @@ final class Importer {
                 if let threshold = options.totalsFlushThreshold { session.writer.projector.flushThreshold = threshold }
                 defer { Importer.restore(session.db) }
                 try process(first, session)
-                while let item = try reader.next() {
-                    try process(item, session)
+                while let step = try steps.next() {
+                    try process(step, session)
                 }
                 try fileRecords?.drop()
                 reportProgress()
@@ -161,38 +176,38 @@ final class Importer {
         return Array((reader.headerNames.map(CSVField.quoted).joined(separator: delimiter) + "\r\n").utf8)
     }
 
-    private func process(_ item: ImportReader.Item, _ session: Session) throws {
+    private func process(_ step: ImportStep, _ session: Session) throws {
         summary.rows += 1
-        switch item {
+        switch step.content {
         case .skipped:
             summary.filtered += 1
         case .bad(let line, let message):
-            reject(line: line, message: message.rendered(phrasing))
-        case .row:
+            reject(line: line, message: message.rendered(phrasing), raw: step.raw)
+        case .row(let row, let prepared):
             // Each row is one operation of the batch; a refused row is rejected,
             // anything else ends the import. Rows are refused before they write,
             // so they run without a savepoint each (see Session.attempt).
-            switch try session.attempt(isolated: false, { try apply(reader.row, session) }) {
+            switch try session.attempt(isolated: false, { try apply(prepared, row, session) }) {
             case .success(.added(let seq, _)):
                 summary.added += 1
                 if summary.firstSeq == nil { summary.firstSeq = seq }
                 summary.lastSeq = seq
-                noteLine(seq)
+                noteLine(seq, line: row.line)
             case .success(.alreadyPresent):
                 summary.alreadyPresent += 1
             case .failure(let error):
-                reject(line: reader.row.line, message: message(error))
+                reject(line: row.line, message: message(error), raw: step.raw)
             }
         }
         if summary.rows & 4095 == 0 { reportProgress() }
     }
 
-    private func noteLine(_ seq: Int64) {
+    private func noteLine(_ seq: Int64, line: Int) {
         guard linesInOrder, let first = summary.firstSeq, seq - first == Int64(addedLines.count) else {
             linesInOrder = false
             return
         }
-        addedLines.append(Int32(clamping: reader.row.line))
+        addedLines.append(Int32(clamping: line))
     }
 
     /// The error's message, fields named as columns; for an id first given
@@ -209,14 +224,14 @@ final class Importer {
     }
 
     private func reportProgress() {
-        progress?(ImportProgress(rows: summary.rows, bytesRead: reader.bytesConsumed, totalBytes: reader.totalBytes))
+        progress?(ImportProgress(rows: summary.rows, bytesRead: steps?.bytesConsumed ?? 0, totalBytes: totalBytes))
     }
 
-    private func reject(line: Int, message: String) {
+    private func reject(line: Int, message: String, raw: [UInt8]?) {
         summary.rejected += 1
         if summary.issues.count < options.issueLimit {
             summary.issues.append(ImportIssue(file: reader.name, line: line, message: message))
         }
-        rejects?.reject(raw: reader.rawRecord, line: line, message: message)
+        rejects?.reject(raw: raw, line: line, message: message)
     }
 }

@@ -273,6 +273,12 @@ extension Session {
 
     /// The seq in an id of the form `<this ledger's id prefix>:<seq>`.
     func derivedSeq(_ id: String) throws -> Int64? {
+        // Most ids are not of this form: say so from the bytes (every new id of an import asks;
+        // the split into Characters below costs more than the rest of the lookup).
+        let utf8 = id.utf8
+        guard utf8.count > Ledger.derivedIDPrefixLength,
+              utf8.dropFirst(Ledger.derivedIDPrefixLength).first == UInt8(ascii: ":"),
+              !utf8.prefix(Ledger.derivedIDPrefixLength).contains(UInt8(ascii: ":")) else { return nil }
         let parts = id.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].utf8.count == Ledger.derivedIDPrefixLength,
               let seq = TextRules.seq(String(parts[1])), String(seq) == parts[1] else { return nil }

@@ -67,6 +67,7 @@ extension Parse {
     /// (`12.5`); no sign, no thousands separators. Stored at exactly `scale`.
     /// - Parameter what: names the commitment in messages ("commitment grain counts tonnes").
     static func quantity(_ raw: String, field: Field, scale: UInt8, allowZero: Bool, what: String? = nil) throws -> Quantity {
+        if let quantity = plainQuantity(raw, scale: scale), allowZero || quantity.units > 0 { return quantity }
         let text = TextRules.trimmed(raw)
         guard !text.isEmpty else { throw LedgerError.invalid(field, "\(field) is empty; give a number such as 390 or 12.5") }
         let shown = TextRules.printable(text)
@@ -111,5 +112,22 @@ extension Parse {
         guard units <= Quantity.maximumUnits(scale: scale) else { throw tooLarge }
         if !allowZero && units == 0 { throw LedgerError.invalid(field, "\(field) must be above 0") }
         return Quantity(units: units, scale: scale)
+    }
+
+    /// The quantity written as 1 to 13 digits and nothing else (most are),
+    /// read without building the messages of ``quantity(_:field:scale:allowZero:what:)``,
+    /// which gives the same value; nil for anything else, or too large.
+    private static func plainQuantity(_ raw: String, scale: UInt8) -> Quantity? {
+        var units: Int64 = 0
+        var count = 0
+        for byte in raw.utf8 {
+            guard byte >= 0x30 && byte <= 0x39, count < 13 else { return nil }
+            units = units * 10 + Int64(byte - 0x30)
+            count += 1
+        }
+        guard count > 0, units <= Quantity.maximumWhole, scale <= Quantity.maximumScale else { return nil }
+        let (scaled, overflow) = units.multipliedReportingOverflow(by: Quantity.pow10(scale))
+        guard !overflow, scaled <= Quantity.maximumUnits(scale: scale) else { return nil }
+        return Quantity(units: scaled, scale: scale)
     }
 }
