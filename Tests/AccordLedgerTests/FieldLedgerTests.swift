@@ -181,4 +181,24 @@ import Testing
         }
         #expect(try Audit.run(path: m.path).outcome == .verified && Audit.run(path: field.path).outcome == .verified)
     }
+
+    @Test("a long backlog goes in bundles of a bounded size, each answered before the next; references cross them")
+    func boundedBundles() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, monitor) = try Self.field(of: mission)
+        var seqs: [Int64] = []
+        for n in 1...5 { seqs.append(try field.log(Self.verification("\(n)"), as: monitor).seq) }
+        _ = try field.corroborate(CorroborationInput(target: "\(seqs[0])", source: SourceInput(name: "UN")), as: monitor)
+        var rounds = 0
+        while let bundle = try field.pushBundle(limit: 2) {
+            let outcome = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+            #expect(outcome.recorded == 2 && outcome.refused.isEmpty, "\(outcome.refused)")
+            #expect(try field.importReceipts(outcome.receipts).accepted == 2)
+            rounds += 1
+        }
+        #expect(rounds == 3)
+        #expect(try field.pushStatus().allSatisfy { $0.state == .accepted })
+        #expect(try Audit.run(path: m.path).outcome == .verified && Audit.run(path: field.path).outcome == .verified)
+    }
 }

@@ -10,9 +10,11 @@ extension Ledger {
     /// Field side: every local evidence entry the mission has not answered
     /// yet (no receipt, no refusal), in order, as a push bundle (JSON bytes):
     /// each entry's portable claim, signer and signature, and a SHA-256 over
-    /// all of it. Nil when there is none.
+    /// all of it. Nil when there is none. With `limit`, only the first
+    /// `limit` of them: a push sends a long backlog in bundles of a bounded
+    /// size, each answered (and its receipts taken in) before the next.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
-    public func pushBundle() throws -> [UInt8]? {
+    public func pushBundle(limit: Int? = nil) throws -> [UInt8]? {
         try LedgerError.translating {
             try database.read { db in
                 guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
@@ -20,8 +22,8 @@ extension Ledger {
                 var entries: [BundleEntry] = []
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq
-                    """) { row in
+                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
+                    """, [Int64(max(limit ?? Int.max, 1))]) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
                     let claim = try entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: field) })
