@@ -41,7 +41,7 @@ import Testing
             let pending = try fields.map { try mission.states($0).filter { $0 != "accepted" }.count }
             if pending.allSatisfy({ $0 == 0 }) { break }
             // Both push at once; the server is killed after a random moment in the first rounds.
-            let pushes = try fields.map { field in try Self.start(["push", "--token", token, "--remote", mission.url, "--db", field]) }
+            let pushes = try fields.map { field in try Self.start(["push", "--token", token, "--remote", mission.url, "--batch", "60", "--db", field]) }
             if kills < 3 {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...400, using: &generator)))
                 mission.server.signal(SIGKILL)

@@ -33,12 +33,12 @@ struct BundleCommand: ParsableCommand {
             try global.refuseOverwriting(out, flag: "--out")
             let ledger = try global.openLedger()
             guard let bundle = try ledger.pushBundle() else {
-                printError("Nothing to bundle: the mission ledger has acknowledged every entry of \(global.displayName.name).")
+                printError("Nothing to bundle: the mission ledger has answered every entry of \(global.displayName.name).")
                 return
             }
-            let count = try ledger.pushStatus().filter { $0.state != .accepted }.count
+            let count = try ledger.pushStatus().filter { $0.state == .pending }.count
             try BundleFiles.write(bundle, to: out)
-            printError("Wrote \(count) entr\(count == 1 ? "y" : "ies") not yet acknowledged to \(out); on the mission ledger "
+            printError("Wrote \(count) entr\(count == 1 ? "y" : "ies") not yet answered to \(out); on the mission ledger "
                        + "`accord import-bundle \(out)` applies \(count == 1 ? "it" : "them") and writes the receipts, which "
                        + "`accord import-receipts FILE` takes back here.")
         }

@@ -87,7 +87,7 @@ struct PushCommand: ParsableCommand {
             }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
             return
         }
-        try FieldSync.push(global.openLedger(), target)
+        try FieldSync.push(global.openLedger(), target, batch: target.batch)
     }
 }
 
@@ -137,7 +137,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let ledger = try global.openLedger()
         try FieldSync.pull(ledger, target, as: recorder.recorder())
-        try FieldSync.push(ledger, target)
+        try FieldSync.push(ledger, target, batch: target.batch)
     }
 }
 
@@ -147,9 +147,15 @@ struct FieldRemote: ParsableArguments {
                                valueName: "url"))
     var remote: String?
     @OptionGroup var credentials: RemoteOptions
+    @Option(help: ArgumentHelp("Push at most this many entries a request (default \(FieldRemote.defaultBatch)).", valueName: "n"))
+    var batch: Int = FieldRemote.defaultBatch
+
+    /// Entries a push request carries by default: about 300 KiB of bundle and 1.3 MiB of receipts.
+    static let defaultBatch = 1000
 
     func validate() throws {
         if let remote, let problem = FieldRemote.problem(remote, flag: "--remote") { throw ValidationError(problem) }
+        if batch < 1 { throw ValidationError("--batch \(batch): give a number of entries, 1 or more") }
     }
 
     /// The server: --remote, ACCORD_REMOTE, else the field ledger's origin.
@@ -200,16 +206,40 @@ enum FieldSync {
         return origin
     }
 
-    static func push(_ ledger: Ledger, _ target: FieldRemote) throws {
+    /// Sends the entries not yet answered in bundles of at most `batch`, each
+    /// answered and its receipts stored before the next: a push cut off keeps
+    /// every receipt of the bundles already answered, and a long backlog never
+    /// holds the mission's writer for long, nor passes the server's body cap.
+    static func push(_ ledger: Ledger, _ target: FieldRemote, batch: Int = FieldRemote.defaultBatch) throws {
         let server = try target.server(try origin(ledger))
-        guard let bundle = try ledger.pushBundle() else {
-            printError("Nothing to push: \(server) has acknowledged every entry.")
+        guard var bundle = try ledger.pushBundle(limit: batch) else {
+            printError("Nothing to push: \(server) has answered every entry.")
             return
         }
-        let receipts = try Remote.request("POST", Remote.url(server, "/v1/bundles"), token: target.credentials.resolvedToken(),
-                                          body: bundle)
-        let outcome = try ledger.importReceipts(receipts)
-        printError("Pushed to \(server). " + FieldSummary.receipts(outcome))
+        let token = try target.credentials.resolvedToken()
+        var total: ReceiptsOutcome?
+        var bundles = 0
+        while true {
+            let receipts = try Remote.request("POST", Remote.url(server, "/v1/bundles"), token: token, body: bundle)
+            let outcome = try ledger.importReceipts(receipts)
+            bundles += 1
+            if var sum = total {
+                sum.accepted += outcome.accepted
+                sum.alreadyStored += outcome.alreadyStored
+                sum.refused += outcome.refused
+                total = sum
+            } else {
+                total = outcome
+            }
+            guard let next = try ledger.pushBundle(limit: batch) else { break }
+            // Receipts that answer nothing new would send the same bundle for ever.
+            guard outcome.accepted + outcome.refused > 0 else {
+                throw CommandFailure(message: "\(server) answered a push with receipts for none of its entries; nothing more was "
+                                         + "sent (`accord push --status` lists what is pending)", exitCode: ExitCode32.failure.rawValue)
+            }
+            bundle = next
+        }
+        if let total { printError("Pushed to \(server)\(bundles > 1 ? " in \(bundles) bundles" : ""). " + FieldSummary.receipts(total)) }
     }
 
     static func pull(_ ledger: Ledger, _ target: FieldRemote, as recorder: Recorder) throws {
