@@ -62,13 +62,14 @@ struct CloneCommand: ParsableCommand {
 struct PushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
-        abstract: "Field ledger: send the entries the mission has not acknowledged, and store the receipts (--status: list them).",
+        abstract: "Field ledger: send the entries the mission has not answered, and store the receipts (--status: list them).",
         discussion: """
-            Every local evidence entry not yet acknowledged goes in one request, in order, with its monitor's \
-            signature and a stable id, so a push cut at any point and run again never records an entry twice. Each \
+            Every local evidence entry the mission has not answered goes, in order, in requests of --batch entries, \
+            each with its monitor's signature and a stable id, so a push cut at any point and run again never records \
+            an entry twice. Each \
             accepted entry comes back with a receipt (its mission seq and an inclusion proof against a signed mission \
-            checkpoint), verified and stored here; entries the mission refuses are listed with the reason and stay \
-            visible until corrected or voided (exit 0 all the same). Exit 75 when the server cannot be reached: nothing \
+            checkpoint), verified and stored here; entries the mission refuses are not sent again: `--status` lists \
+            them with the reason until they are corrected or voided (exit 0 all the same). Exit 75 when the server cannot be reached: nothing \
             is lost, push again later; 77 when the token is refused.
             """)
 
