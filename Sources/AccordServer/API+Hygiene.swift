@@ -33,6 +33,9 @@ extension API {
             throw Problem(.malformed, "Idempotency-Key is not taken by POST /v1/import: its rows carry their own ids, so "
                           + "sending the same file again records nothing twice (rows already present are counted in "
                           + "alreadyPresent); give each row an id")
+        case "/v1/bundles":
+            throw Problem(.malformed, "Idempotency-Key is not taken by POST /v1/bundles: a bundle's entries carry their own "
+                          + "ids, so sending the same bundle again records nothing twice and answers the same receipts")
         default:
             return
         }

@@ -41,6 +41,8 @@ struct API: Sendable {
         case (.post, "/v1/tokens"): return issueToken
         case (.delete, "/v1/tokens/{name}"): return revokeToken
         case (.post, "/v1/import"): return importRows
+        case (.post, "/v1/bundles"): return applyBundle
+        case (.get, "/v1/bundles/definitions"): return definitionsBundle
         case (.post, _): return { request, context, caller in try await record(route.path, request, context, caller) }
         case (.get, "/healthz"):
             return { _, _, _ in API.json(.ok, ProblemValue.object([("status", .string("ok"))]).serialized()) }

@@ -167,7 +167,7 @@ public final class EngineAdapter: LedgerService {
     }
 
     /// Runs `body` with the writer connection, after the writes queued before it.
-    private func onWriter<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws(ServiceError) -> T {
+    func onWriter<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws(ServiceError) -> T {
         if state.withLock({ $0.closed }) { throw EngineAdapter.closing }
         do {
             return try await host.write(body)

@@ -22,6 +22,18 @@ public protocol LedgerService: Sendable {
     func importRows(_ upload: SpooledUpload, format: ImportFormat, keepGoing: Bool, allowedKinds: Set<ImportRowKind>?,
                     actor: String) async throws(ServiceError) -> ImportSummary
 
+    /// The definitions recorded after mission seq `after`, as a definitions
+    /// bundle (JSON bytes) a field ledger clones from or pulls (read in one
+    /// read transaction).
+    func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8]
+
+    /// Applies a push bundle of field entries through the writer, as
+    /// `accord import-bundle` does: unsigned entries only when their actor is
+    /// `unsignedActor`; the receipts' checkpoint signed with the server's key.
+    /// Entries refused one by one are in the outcome; a bundle that does not
+    /// verify whole is thrown (``ServiceError/Kind/invalid(field:)``, nothing written).
+    func applyBundle(_ bundle: [UInt8], unsignedActor: String) async throws(ServiceError) -> BundleOutcome
+
     /// The receipt of an entry already recorded (status already recorded).
     func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt
 
@@ -170,6 +182,8 @@ public struct ServiceError: Error, Sendable, Equatable {
         case busy
         /// The server is shutting down.
         case unavailable
+        /// The server was not started with what this needs (`--checkpoint-key`).
+        case unconfigured
         /// Anything else.
         case failure
     }

@@ -7,7 +7,7 @@ public struct Problem: HTTPResponseError, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case malformed, unauthorized, forbidden, notFound = "not-found", methodNotAllowed = "method-not-allowed"
         case conflict, tooLarge = "too-large", unsupportedMediaType = "unsupported-media-type", invalid
-        case rateLimited = "rate-limited", busy, unavailable, tampered, failure
+        case rateLimited = "rate-limited", busy, unavailable, tampered, failure, unconfigured
 
         public var status: HTTPResponse.Status {
             switch self {
@@ -16,7 +16,7 @@ public struct Problem: HTTPResponseError, Sendable {
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
-            case .conflict: .conflict
+            case .conflict, .unconfigured: .conflict
             case .tooLarge: .contentTooLarge
             case .unsupportedMediaType: .unsupportedMediaType
             case .invalid: .unprocessableContent
@@ -42,6 +42,7 @@ public struct Problem: HTTPResponseError, Sendable {
             case .unavailable: "The server is shutting down"
             case .tampered: "The ledger has been altered"
             case .failure: "The server failed"
+            case .unconfigured: "The server is not set up for this"
             }
         }
 
@@ -90,6 +91,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .tampered: self.init(.tampered, error.message)
         case .busy: self.init(.busy, error.message)
         case .unavailable: self.init(.unavailable, error.message)
+        case .unconfigured: self.init(.unconfigured, error.message)
         case .failure: self.init(.failure, error.message)
         }
         if case .busy = error.kind { headers[.retryAfter] = "1" }

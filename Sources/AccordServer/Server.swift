@@ -43,7 +43,8 @@ public struct ServerConfiguration: Sendable {
     /// Listening on anything but loopback sends tokens in clear: only when the operator says so.
     public var insecureHTTP = false
     public var limits = ServerLimits()
-    /// A registered key's private key file: `GET /v1/checkpoint` signs with it.
+    /// A registered key's private key file: `GET /v1/checkpoint` and the
+    /// receipts of `POST /v1/bundles` are signed with it (without one, a push is refused).
     public var checkpointKey: String?
     /// The ledger's clock and settings (`accord-server` reads `ACCORD_NOW`
     /// into the clock, as the command line does).

@@ -11,7 +11,8 @@ struct Accord: ParsableCommand {
         discussion: """
             The ledger is one SQLite file: --db PATH, or ACCORD_DB, or accord.sqlite in the current \
             directory.
-            Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure.
+            Exit codes: 0 success, 64 usage, 65 bad input data, 66 no ledger or not a ledger, 75 busy, 1 other failure; \
+            talking to a server, 69 no server or it cannot do this, 75 try again later, 77 token refused.
             """,
         version: "accord \(version) (schema \(Ledger.schemaVersion), SQLite \(Ledger.sqliteVersion))",
         groupedSubcommands: [
@@ -28,6 +29,10 @@ struct Accord: ParsableCommand {
             CommandGroup(name: "Manage", subcommands: [
                 DemoCommand.self, InitCommand.self, KeyCommand.self, MigrateCommand.self, TokenCommand.self,
                 AccessLogCommand.self,
+            ]),
+            CommandGroup(name: "Field", subcommands: [
+                CloneCommand.self, PushCommand.self, PullCommand.self, SyncCommand.self, BundleCommand.self,
+                ImportBundleCommand.self, ImportReceiptsCommand.self,
             ]),
             CommandGroup(name: "Serve", subcommands: [ServeCommand.self]),
         ]

@@ -204,7 +204,7 @@ struct OutputConsistencyCLITests {
             """, in: dir)
         // Mirrors ArgumentChecks.flags in Sources/accord/Support/ArgumentChecks.swift.
         #expect(flags == "--action --bom --done --dry-run --force --full --help --ignore-unknown --keep-going --list --no-header "
-                + "--not-done --quiet --raw --rejected --require-signed --restraint --upheld --version\n")
+                + "--not-done --quiet --raw --rejected --require-signed --restraint --status --upheld --version\n")
     }
 
     @Test("small refusals: help on an unknown command, an empty value, --since after --until, no Swift names in messages")

@@ -14,8 +14,12 @@ struct AuditCoverageTests {
     /// So is `idempotency_keys`, the server's record of which request keys
     /// recorded which entry (section 4b): it decides only whether a repeated
     /// request answers the original receipt.
+    /// A field ledger's `field_receipts` prove themselves (the audit's
+    /// `receipts` check verifies each against its signed mission checkpoint),
+    /// and `field_origin` is the clone's word, which reports show as such
+    /// (docs/JOURNAL.md §8).
     static let notProjections: Set<String> = ["journal", "merkle_nodes", "merkle_frontier", "checkpoints", "schema_migrations",
-                                              "access_log", "idempotency_keys"]
+                                              "access_log", "idempotency_keys", "field_receipts", "field_origin"]
 
     @Test("every table the migrations create is compared by the audit or checked its own way")
     func everyTableAudited() throws {

@@ -62,10 +62,13 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// Runs `argv` to its end, reading both pipes before waiting.
-    static func run(_ argv: [String]) throws -> Outcome {
+    static func run(_ argv: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Standard error goes to a file, so that only one pipe is read before waiting.
         let errPath = NSTemporaryDirectory() + "accord-stderr-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -82,9 +85,9 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// The `accord` command line built beside the server.
-    static func accord(_ arguments: [String]) throws -> Outcome {
+    static func accord(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let cli = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("accord").path
-        return try run([cli] + arguments)
+        return try run([cli] + arguments, environment: environment)
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -105,8 +105,21 @@ enum SampleRequests {
         case (.get, "/v1/report"): Sample(uri: "/v1/report?at=2025-06-10", body: nil)
         case (.get, "/v1/proofs/inclusion"): Sample(uri: "/v1/proofs/inclusion?seq=2", body: nil)
         case (.get, "/v1/proofs/consistency"): Sample(uri: "/v1/proofs/consistency?old=3", body: nil)
+        case (.get, "/v1/bundles/definitions"): Sample(uri: "/v1/bundles/definitions?after=3", body: nil)
+        case (.post, "/v1/bundles"): Sample(uri: route.path, body: "{}")
         default: Sample(uri: route.path, body: nil)
         }
+    }
+
+    /// Whether an allowed role's sample succeeded: 2xx; for `POST /v1/bundles`,
+    /// which needs a server with `--checkpoint-key` (the fixture's has none),
+    /// its 409 `unconfigured`, given only once the role is let through
+    /// (FieldServerTests pushes real bundles).
+    static func succeeded(_ route: Route, status: Int, body: String) -> Bool {
+        if route.method == .post, route.path == "/v1/bundles" {
+            return status == 409 && body.contains("urn:accord:problem:unconfigured")
+        }
+        return (200..<300).contains(status)
     }
 }
 

@@ -70,6 +70,9 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     public let hint: Hint?
     /// For an id already recorded with other content: what differs and where.
     public private(set) var idConflict: IDConflict?
+    /// For a document refused whole (a bundle, receipts): where in it, as a
+    /// JSON pointer (`/entries/3/signature`); nil when not set.
+    public private(set) var documentPointer: String?
 
     /// An error of `kind` saying `phrase`, with what the user might do next.
     public init(_ kind: Kind, _ phrase: Phrase, hint: Hint? = nil) {
@@ -95,6 +98,13 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// The message with fields named by their stable keys (``message``).
     public var description: String { message }
+
+    /// This error, pointing at `pointer` (a JSON pointer) in the document it refuses.
+    package func pointing(at pointer: String) -> LedgerError {
+        var error = self
+        error.documentPointer = pointer
+        return error
+    }
 
     /// The field at fault, for an ``Kind/invalid(_:)`` error.
     public var field: Field? {

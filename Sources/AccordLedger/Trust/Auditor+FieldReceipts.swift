@@ -10,7 +10,7 @@ extension Auditor {
     /// recording the local one. A receipt forged with other tools would
     /// otherwise keep an entry from ever being pushed. (A stored refusal is
     /// the mission's word as the receipts file carried it: it is not signed,
-    /// and `accord push --status` shows it as such.)
+    /// and a field ledger's push status shows it as such.)
     mutating func checkFieldReceipts() throws {
         let db = self.db
         var findings: [(seq: Int64, detail: String)] = []

@@ -21,7 +21,8 @@ enum ArgumentChecks {
     /// with `--experimental-dump-help`. Any other `--name` takes a value.
     static let flags: Set<String> = [
         "--action", "--bom", "--done", "--dry-run", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
-        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--upheld", "--version",
+        "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--status", "--upheld",
+        "--version",
     ]
 
     /// Commands for which an empty value means something (`accord correct
@@ -44,7 +45,7 @@ enum ArgumentChecks {
     }
 
     /// Environment variables accord reads as text.
-    static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY"]
+    static let textEnvironment = ["ACCORD_DB", "ACCORD_ACTOR", "ACCORD_NOW", "ACCORD_KEY", "ACCORD_TOKEN", "ACCORD_REMOTE"]
 
     /// Refuses arguments or environment values that are not UTF-8.
     static func checkEncoding() throws {

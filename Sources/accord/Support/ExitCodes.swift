@@ -14,7 +14,12 @@ enum ExitCode32: Int32 {
     case usage = 64
     case badData = 65
     case noLedger = 66
+    /// No mission server there, or it cannot do this (`accord push`, `pull`, `clone URL`).
+    case unavailable = 69
+    /// Busy, or (talking to a server) try again later: no connection, a connection cut, 429, 503.
     case busy = 75
+    /// The server refused the token (401) or its role (403).
+    case noPermission = 77
 }
 
 extension ExitCode32 {

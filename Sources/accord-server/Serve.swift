@@ -11,7 +11,7 @@ import Glibc
 import Darwin
 #endif
 
-@main
+/// `accord-server [options]`, which `accord serve` runs.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accord serve",
@@ -34,7 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests a second per token; 0 for none (default 100).") var rateLimit: Double?
     @Option(name: .customLong("max-heavy-reads"), help: "Exports, journal exports and briefs served at once (default 4, one per reader; 0: no bound); one more gets 503 with Retry-After.") var maxHeavyReads: Int?
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
-    @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp("A registered key: GET /v1/checkpoint signs with it.", valueName: "file"))
+    @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp(
+        "A registered key: GET /v1/checkpoint signs with it, and so do the receipts of a push (POST /v1/bundles needs it).",
+        valueName: "file"))
     var checkpointKey: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical.")
     var logLevel = "info"

@@ -1,0 +1,37 @@
+import AccordLedger
+
+/// Field ledgers over HTTP: the definitions bundle a field ledger clones
+/// from or pulls, and push bundles applied through the one writer.
+extension EngineAdapter {
+    /// Why `POST /v1/bundles` is refused on a server started without `--checkpoint-key`.
+    static let noCheckpointKey = "this server was started without --checkpoint-key, so it cannot sign the checkpoint a "
+        + "push's receipts are proved against; restart it with --checkpoint-key FILE (a key registered in the ledger), "
+        + "or carry the bundle to the mission ledger and run `accord import-bundle` there"
+
+    public func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8] {
+        try await onReader { ledger in try ledger.definitionsBundle(after: after) }
+    }
+
+    public func applyBundle(_ bundle: [UInt8], unsignedActor: String) async throws(ServiceError) -> BundleOutcome {
+        guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
+        // One engine call holding the writer: the writes queued before it go first, those after wait for it.
+        return try await onWriter { ledger in
+            do {
+                return try ledger.applyBundle(bundle, unsignedActor: unsignedActor, checkpointKey: key)
+            } catch let error as LedgerError {
+                throw EngineAdapter.bundleRefusal(error)
+            }
+        }
+    }
+
+    /// A bundle refused whole: an invalid one points where in the bundle the
+    /// engine says (`/entries/3/signature`), never at a body field of that
+    /// name (the engine's `Field` names what is wrong in an entry, not where).
+    static func bundleRefusal(_ error: LedgerError) -> ServiceError {
+        var service = serviceError(error)
+        if case .invalid = error.kind {
+            service.kind = .invalid(field: error.documentPointer.map { String($0.drop { $0 == "/" }) })
+        }
+        return service
+    }
+}

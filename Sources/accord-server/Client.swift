@@ -1,0 +1,158 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `accord-server client GET|POST URL`: one HTTP request for the command
+/// line (`accord clone URL`, `push`, `pull`, `sync` run it; not for users).
+/// The token comes in `ACCORD_TOKEN` (never in the arguments, which other
+/// users of the machine can read); a POST's body is read whole from standard
+/// input; a 2xx answer's body goes to standard output. Anything else is one
+/// `Error: …` line on standard error and an exit code the command line passes
+/// on (sysexits.h, as `accord`'s):
+///
+/// - 65: the server refused what was sent (400, 409, 413, 415, 422);
+/// - 69: no Accord server there, or it cannot do this (404, 409
+///   `unconfigured`, other 5xx, an answer that is not the API's);
+/// - 75: try again later (no connection, a connection cut, a timeout, 429, 503);
+/// - 77: the token was refused (401) or its role may not do this (403).
+///
+/// Foundation's URLSession does the HTTP (docs/ARCHITECTURE.md, "The HTTP client").
+enum Client {
+    static let word = "client"
+
+    static let usage: Int32 = 64, badData: Int32 = 65, unavailable: Int32 = 69, tryLater: Int32 = 75, noPermission: Int32 = 77
+
+    /// Runs one request; the exit code.
+    static func run(_ arguments: [String]) async -> Int32 {
+        guard arguments.count == 2, ["GET", "POST"].contains(arguments[0]) else {
+            printError("Error: accord-server client takes GET|POST URL (it is run by accord clone, push, pull and sync)")
+            return usage
+        }
+        let method = arguments[0]
+        let address = arguments[1]
+        guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host != nil else {
+            printError("Error: '\(address)' is not an http:// or https:// URL; give the server's address, e.g. https://accord.example.org")
+            return usage
+        }
+        guard let token = environment("ACCORD_TOKEN") else {
+            printError("Error: no token: pass --token TOKEN or set ACCORD_TOKEN (a token of the mission's server)")
+            return usage
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if method == "POST" {
+            request.httpBody = Data(readStandardInput())
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let configuration = URLSessionConfiguration.ephemeral
+        // A push of many entries is answered only once all are applied: wait long for the first byte.
+        configuration.timeoutIntervalForRequest = 600
+        configuration.timeoutIntervalForResource = 3600
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            printError("Error: cannot reach \(address): \(reason(error)); nothing was lost: run it again when the server can be reached")
+            return tryLater
+        }
+        guard let http = response as? HTTPURLResponse else {
+            printError("Error: \(address) did not answer over HTTP")
+            return unavailable
+        }
+        let bytes = [UInt8](data)
+        if (200..<300).contains(http.statusCode) {
+            return writeStandardOutput(bytes) ? 0 : 1
+        }
+        let (message, code) = refusal(status: http.statusCode, body: bytes, address: address)
+        printError("Error: " + message)
+        return code
+    }
+
+    /// The line and exit code for a refusal: the problem's detail and the
+    /// field it points at, with what to do.
+    static func refusal(status: Int, body: [UInt8], address: String) -> (String, Int32) {
+        let problem = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        let type = (problem?["type"] as? String).map { String($0.dropFirst("urn:accord:problem:".count)) }
+        guard let problem, let detail = problem["detail"] as? String else {
+            let what = status == 404 ? "no such route: is \(address) an Accord server (accord serve), and up to date?"
+                : "answered \(status) without a problem document"
+            return ("the server at \(address) \(what)", status == 429 || status == 503 ? tryLater : unavailable)
+        }
+        var message = "the server refused the request (\(status)): \(oneLine(detail))"
+        if let errors = problem["errors"] as? [[String: Any]], let pointer = errors.first?["pointer"] as? String {
+            message += " [at \(oneLine(pointer))]"
+        }
+        switch status {
+        case 401: return (message + "; check --token or ACCORD_TOKEN", noPermission)
+        case 403: return (message, noPermission)
+        case 429, 503: return (message + "; try again later", tryLater)
+        case 404: return (message + "; is \(address) an up-to-date Accord server (accord serve)?", unavailable)
+        case 409 where type == "unconfigured": return (message, unavailable)
+        case 413:
+            return (message + "; the server takes no more in one request (its --max-import): carry the entries with "
+                    + "`accord bundle --out FILE`, or ask its operator for a larger --max-import", badData)
+        case 400..<500: return (message, badData)
+        default: return (message, unavailable)
+        }
+    }
+
+    /// Why a request got no answer, in a few words.
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? URLError else { return oneLine("\(error)") }
+        switch error.code {
+        case .cannotConnectToHost: return "the connection was refused"
+        case .timedOut: return "it timed out"
+        case .networkConnectionLost: return "the connection was cut"
+        case .notConnectedToInternet: return "there is no network"
+        case .cannotFindHost, .dnsLookupFailed: return "the name does not resolve"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            return "the TLS connection failed (\(oneLine(error.localizedDescription)))"
+        default: return oneLine(error.localizedDescription)
+        }
+    }
+
+    /// Text from the network on one line, with control characters shown as `\u{…}`.
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(2000) {
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func readStandardInput() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return bytes
+    }
+
+    /// Writes all of `bytes` to standard output; false when it could not.
+    static func writeStandardOutput(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
+    }
+}

@@ -1,0 +1,16 @@
+// The HTTP server behind `accord serve`, and the HTTP client behind `accord
+// clone URL`, `push`, `pull` and `sync`: its own executable, so that the
+// command line links neither NIO and Hummingbird nor Foundation's networking
+// and libcurl (their start-up cost; docs/PERFORMANCE.md, S1; docs/ARCHITECTURE.md).
+
+@main
+enum AccordServerMain {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `accord-server client …`: one request for the command line (hidden; see Client.swift).
+        if arguments.first == Client.word {
+            terminate(await Client.run(Array(arguments.dropFirst())))
+        }
+        await Serve.main()
+    }
+}

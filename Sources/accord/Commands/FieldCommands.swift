@@ -1,0 +1,254 @@
+import AccordFiles
+import AccordLedger
+import AccordPresentation
+import ArgumentParser
+
+/// `accord clone URL` / `accord clone --from-bundle FILE`: a field ledger.
+struct CloneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clone",
+        abstract: "Make a field ledger from a mission's server or a definitions bundle, to log evidence on offline.",
+        discussion: """
+            The field ledger holds the mission's definitions (parties, agreements, commitments and their amendments, \
+            guarantees, keys) as of the mission's current seq, and remembers the server and the mission ledger's id, \
+            never the token. Monitors then log on it as on any ledger (signing with their keys), and send their \
+            entries with `accord push`, or carry them with `accord bundle --out FILE`.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @Argument(help: ArgumentHelp("The mission's server (https://…), as `accord serve` answers it.", valueName: "url"))
+    var url: String?
+    @Option(name: .customLong("from-bundle"), help: ArgumentHelp(
+        "A definitions bundle (`accord bundle definitions --out FILE` on the mission ledger) instead of a server.",
+        valueName: "file"))
+    var fromBundle: String?
+    @OptionGroup var remote: RemoteOptions
+
+    func validate() throws {
+        switch (url, fromBundle) {
+        case (nil, nil): throw ValidationError("give the mission server's URL, or --from-bundle FILE")
+        case (_?, _?): throw ValidationError("give the mission server's URL or --from-bundle FILE, not both")
+        default: break
+        }
+        if fromBundle != nil, remote.token != nil { throw ValidationError("--token is for a server: a bundle needs none") }
+        if let url, let problem = FieldRemote.problem(url, flag: "URL") { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        let path = global.path
+        if BundleFiles.exists(path) {
+            throw LedgerError(.conflict(.file(path)), "\(OneLine.escaped(path)) already exists: a field ledger is made in a "
+                              + "new file; give --db another path")
+        }
+        let definitions: [UInt8]
+        let base = url.map { FieldRemote.base($0) }
+        if let base {
+            definitions = try Remote.request("GET", Remote.url(base, "/v1/bundles/definitions"), token: remote.resolvedToken())
+        } else {
+            definitions = try BundleFiles.read(fromBundle ?? "", what: "the definitions bundle")
+        }
+        let (ledger, outcome) = try Ledger.clone(at: path, definitions: definitions, remote: base, as: recorder.recorder(),
+                                                  settings: global.settings)
+        let origin = try ledger.fieldOrigin()
+        let mission = origin.map { " \($0.missionID)" } ?? ""
+        printError("Cloned the mission ledger\(mission) as of mission seq \(outcome.missionSeq) into \(ledger.path) "
+                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s")); log on it offline, then "
+                   + (base == nil ? "`accord bundle --out FILE` to carry the entries back." : "`accord push`."))
+    }
+}
+
+/// `accord push`: sends the entries not yet acknowledged; `--status` lists where each stands.
+struct PushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Field ledger: send the entries the mission has not answered, and store the receipts (--status: list them).",
+        discussion: """
+            Every local evidence entry the mission has not answered goes, in order, in requests of --batch entries, \
+            each with its monitor's signature and a stable id, so a push cut at any point and run again never records \
+            an entry twice. Each \
+            accepted entry comes back with a receipt (its mission seq and an inclusion proof against a signed mission \
+            checkpoint), verified and stored here; entries the mission refuses are not sent again: `--status` lists \
+            them with the reason until they are corrected or voided (exit 0 all the same). Exit 75 when the server cannot be reached: nothing \
+            is lost, push again later; 77 when the token is refused.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: FieldRemote
+    @Flag(help: "List every local evidence entry and where it stands (pending, accepted, refused); send nothing.")
+    var status = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        if status {
+            let rows = try global.openLedgerReadOnly().pushStatus()
+            RowSet(columns: ["seq", "kind", "id", "state", "mission_seq", "reason"], rows: rows.map { row in
+                [.int(row.seq), .text(row.kind.rawValue), Cell(row.externalID), .text(row.state.rawValue), Cell(row.missionSeq),
+                 Cell(row.reason)]
+            }).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
+            return
+        }
+        try FieldSync.push(global.openLedger(), target, batch: target.batch)
+    }
+}
+
+/// `accord pull`: the mission's new definitions and amendments.
+struct PullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Field ledger: bring in the mission's definitions and amendments recorded since the last clone or pull.",
+        discussion: """
+            Without a network, carry them: `accord bundle definitions --after SEQ --out FILE` on the mission ledger (SEQ: \
+            the mission seq the field ledger is as of, which its reports show), then `accord pull --from-bundle FILE` here.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @OptionGroup var target: FieldRemote
+    @Option(name: .customLong("from-bundle"), help: ArgumentHelp(
+        "A definitions bundle (`accord bundle definitions` on the mission ledger) instead of the server.", valueName: "file"))
+    var fromBundle: String?
+
+    func validate() throws {
+        if fromBundle != nil, target.remote != nil || target.credentials.token != nil {
+            throw ValidationError("--from-bundle reads a file: --remote and --token are for a server")
+        }
+    }
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        guard let fromBundle else { return try FieldSync.pull(ledger, target, as: recorder.recorder()) }
+        _ = try FieldSync.origin(ledger)
+        let bundle = try BundleFiles.read(fromBundle, what: "the definitions bundle")
+        let outcome = try ledger.adoptDefinitions(bundle, as: recorder.recorder())
+        printError(FieldSummary.pulled(outcome, from: fromBundle, ledger: ledger))
+    }
+}
+
+/// `accord sync`: pull, then push.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Field ledger: pull, then push.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var recorder: ActorOptions
+    @OptionGroup var target: FieldRemote
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        try FieldSync.pull(ledger, target, as: recorder.recorder())
+        try FieldSync.push(ledger, target, batch: target.batch)
+    }
+}
+
+/// `--remote` and `--token`: where a field ledger pushes and pulls.
+struct FieldRemote: ParsableArguments {
+    @Option(help: ArgumentHelp("The mission's server (default: $ACCORD_REMOTE, else the one the ledger was cloned from).",
+                               valueName: "url"))
+    var remote: String?
+    @OptionGroup var credentials: RemoteOptions
+    @Option(help: ArgumentHelp("Push at most this many entries a request (default \(FieldRemote.defaultBatch)).", valueName: "n"))
+    var batch: Int = FieldRemote.defaultBatch
+
+    /// Entries a push request carries by default: about 300 KiB of bundle and 1.3 MiB of receipts.
+    static let defaultBatch = 1000
+
+    func validate() throws {
+        if let remote, let problem = FieldRemote.problem(remote, flag: "--remote") { throw ValidationError(problem) }
+        if batch < 1 { throw ValidationError("--batch \(batch): give a number of entries, 1 or more") }
+    }
+
+    /// The server: --remote, ACCORD_REMOTE, else the field ledger's origin.
+    /// - Throws: ``CommandFailure`` (64) when there is none.
+    func server(_ origin: FieldOrigin) throws -> String {
+        if let chosen = remote ?? environment("ACCORD_REMOTE") {
+            if let problem = FieldRemote.problem(chosen, flag: remote == nil ? "ACCORD_REMOTE" : "--remote") {
+                throw CommandFailure(message: problem, exitCode: ExitCode32.usage.rawValue)
+            }
+            return FieldRemote.base(chosen)
+        }
+        guard let stored = origin.remote else {
+            throw CommandFailure(message: "this field ledger was cloned from a bundle file, so it has no server: pass --remote URL, "
+                                     + "or carry the entries with `accord bundle --out FILE`", exitCode: ExitCode32.usage.rawValue)
+        }
+        return stored
+    }
+
+    /// What is wrong with a server URL: not http(s), or carrying credentials
+    /// (a token is never stored); nil when nothing is.
+    static func problem(_ url: String, flag: String) -> String? {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return "\(flag) '\(OneLine.escaped(url, limit: 80))' is not an http:// or https:// URL"
+        }
+        let authority = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).dropFirst(2).first ?? ""
+        if authority.contains("@") {
+            return "\(flag): give the server's URL without a user or token in it; pass the token with --token or ACCORD_TOKEN"
+        }
+        return nil
+    }
+
+    /// The URL without trailing slashes.
+    static func base(_ url: String) -> String {
+        var base = Substring(url)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return String(base)
+    }
+}
+
+/// What push and pull do with a field ledger and its server.
+enum FieldSync {
+    static func origin(_ ledger: Ledger) throws -> FieldOrigin {
+        guard let origin = try ledger.fieldOrigin() else {
+            throw LedgerError(.invalid(nil), "\(ledger.path) is not a field ledger: push, pull and sync work on a ledger "
+                              + "made by `accord clone`")
+        }
+        return origin
+    }
+
+    /// Sends the entries not yet answered in bundles of at most `batch`, each
+    /// answered and its receipts stored before the next: a push cut off keeps
+    /// every receipt of the bundles already answered, and a long backlog never
+    /// holds the mission's writer for long, nor passes the server's body cap.
+    static func push(_ ledger: Ledger, _ target: FieldRemote, batch: Int = FieldRemote.defaultBatch) throws {
+        let server = try target.server(try origin(ledger))
+        guard var bundle = try ledger.pushBundle(limit: batch) else {
+            printError("Nothing to push: \(server) has answered every entry.")
+            return
+        }
+        let token = try target.credentials.resolvedToken()
+        var total: ReceiptsOutcome?
+        var bundles = 0
+        while true {
+            let receipts = try Remote.request("POST", Remote.url(server, "/v1/bundles"), token: token, body: bundle)
+            let outcome = try ledger.importReceipts(receipts)
+            bundles += 1
+            if var sum = total {
+                sum.accepted += outcome.accepted
+                sum.alreadyStored += outcome.alreadyStored
+                sum.refused += outcome.refused
+                total = sum
+            } else {
+                total = outcome
+            }
+            guard let next = try ledger.pushBundle(limit: batch) else { break }
+            // Receipts that answer nothing new would send the same bundle for ever.
+            guard outcome.accepted + outcome.refused > 0 else {
+                throw CommandFailure(message: "\(server) answered a push with receipts for none of its entries; nothing more was "
+                                         + "sent (`accord push --status` lists what is pending)", exitCode: ExitCode32.failure.rawValue)
+            }
+            bundle = next
+        }
+        if let total { printError("Pushed to \(server)\(bundles > 1 ? " in \(bundles) bundles" : ""). " + FieldSummary.receipts(total)) }
+    }
+
+    static func pull(_ ledger: Ledger, _ target: FieldRemote, as recorder: Recorder) throws {
+        let origin = try origin(ledger)
+        let server = try target.server(origin)
+        let bundle = try Remote.request("GET", Remote.url(server, "/v1/bundles/definitions?after=\(origin.missionSeq)"),
+                                        token: target.credentials.resolvedToken())
+        let outcome = try ledger.adoptDefinitions(bundle, as: recorder)
+        printError(FieldSummary.pulled(outcome, from: server, ledger: ledger))
+    }
+}

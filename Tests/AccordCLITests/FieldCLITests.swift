@@ -1,0 +1,187 @@
+import AccordLedger
+import Foundation
+import Testing
+
+/// Field ledgers through files: `bundle definitions` → `clone --from-bundle`
+/// → offline `log` → `bundle` → `import-bundle` → `import-receipts`, a bundle
+/// applied twice, a tampered bundle, and the refusals of the field commands.
+@Suite("Field ledgers (files)")
+struct FieldCLITests {
+    /// The runner, at a time after the demo's last entry.
+    static func runner(_ dir: TemporaryDirectory) -> AccordRunner {
+        var accord = AccordRunner(dir)
+        accord.environment["ACCORD_NOW"] = "2025-07-01T12:00:00Z"
+        return accord
+    }
+
+    /// The tree size and root of a ledger: what a refused command must leave unchanged.
+    static func digest(_ path: String) throws -> String {
+        let proof = try Ledger.open(at: path, readOnly: true).consistencyProof(oldSize: 1)
+        return "\(proof.newSize) \(proof.newRoot.hex)"
+    }
+
+    /// The demo mission ledger (ledger.sqlite) with keys `mon` (a monitor's)
+    /// and `mission` (signs the receipts' checkpoints), and a field ledger
+    /// (field.sqlite) cloned from its definitions bundle.
+    static func missionAndField(_ accord: AccordRunner) throws {
+        _ = try CheckpointTests.ledgerWithKey(accord, keys: ["mon", "mission"])
+        try accord.ok("bundle", "definitions", "--out", "definitions.json", "--db", "ledger.sqlite")
+        let clone = try accord("clone", "--from-bundle", "definitions.json", "--db", "field.sqlite")
+        #expect(clone.status == 0, "\(clone.stderr)")
+        #expect(clone.stderr.contains("Cloned the mission ledger"), "\(clone.stderr)")
+    }
+
+    static func logOffline(_ accord: AccordRunner, id: String, quantity: String = "5") throws {
+        try accord.ok("log", "UA-release", "--quantity", quantity, "--observed", "2025-05-30", "--source", "ICRC", "--id", id,
+                      "--sign-with", "mon.key", "--db", "field.sqlite")
+    }
+
+    /// The push status as JSON rows.
+    static func status(_ accord: AccordRunner) throws -> [[String: Any]] {
+        let text = try accord.ok("push", "--status", "--format", "json", "--db", "field.sqlite")
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+    }
+
+    @Test("a bundle carried both ways: entries recorded once, receipts taken back, push --status says accepted")
+    func roundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try Self.logOffline(accord, id: "field-1")
+        try Self.logOffline(accord, id: "field-2", quantity: "7")
+        #expect(try Self.status(accord).map { $0["state"] as? String } == ["pending", "pending"])
+
+        let bundle = try accord("bundle", "--out", "push.json", "--db", "field.sqlite")
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        #expect(bundle.stderr.contains("Wrote 2 entries"), "\(bundle.stderr)")
+        let applied = try accord("import-bundle", "push.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stderr.contains("2 recorded, 0 already recorded, 0 refused"), "\(applied.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("push.receipts.json")))
+        let mission = try Self.digest(dir.path("ledger.sqlite"))
+
+        // Applied twice: nothing more.
+        let again = try accord("import-bundle", "push.json", "--receipts", "again.json", "--checkpoint-key", "mission.key",
+                               "--db", "ledger.sqlite")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("0 recorded, 2 already recorded, 0 refused"), "\(again.stderr)")
+        #expect(try Self.digest(dir.path("ledger.sqlite")) == mission)
+
+        let taken = try accord("import-receipts", "push.receipts.json", "--db", "field.sqlite")
+        #expect(taken.status == 0, "\(taken.stderr)")
+        #expect(taken.stderr.contains("Stored 2 receipts"), "\(taken.stderr)")
+        let rows = try Self.status(accord)
+        #expect(rows.map { $0["state"] as? String } == ["accepted", "accepted"], "\(rows)")
+        #expect(rows.allSatisfy { $0["missionSeq"] is Int }, "\(rows)")
+        // The receipts of the second application are the same entries: stored already.
+        let second = try accord("import-receipts", "again.json", "--db", "field.sqlite")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("Stored 0 receipts (2 already stored)"), "\(second.stderr)")
+
+        let nothing = try accord("bundle", "--out", "empty.json", "--db", "field.sqlite")
+        #expect(nothing.status == 0)
+        #expect(nothing.stderr.contains("Nothing to bundle"), "\(nothing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("empty.json")))
+        // Both ledgers still audit clean.
+        #expect(try accord("audit", "--db", "ledger.sqlite").status == 0)
+        #expect(try accord("audit", "--db", "field.sqlite").status == 0)
+    }
+
+    @Test("pull --from-bundle: the definitions recorded since, carried; those already held are skipped")
+    func pullFromBundle() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try accord.ok("party", "add", "OSCE", "--name", "OSCE SMM", "--kind", "organisation", "--db", "ledger.sqlite")
+        try accord.ok("bundle", "definitions", "--out", "all.json", "--db", "ledger.sqlite")
+        let pulled = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(pulled.stderr.contains("Pulled 1 definition from all.json"), "\(pulled.stderr)")
+        let again = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
+        #expect(again.stderr.contains("Pulled 0 definitions"), "\(again.stderr)")
+        // The new party is there to log against, offline.
+        #expect(try accord.ok("party", "list", "--db", "field.sqlite").contains("OSCE SMM"))
+        let refused = try accord("pull", "--from-bundle", "all.json", "--token", "t", "--db", "field.sqlite")
+        #expect(refused.status == 64, "\(refused.stderr)")
+    }
+
+    @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is written")
+    func tamperedBundle() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try Self.logOffline(accord, id: "field-1")
+        try Self.logOffline(accord, id: "field-2", quantity: "7")
+        try accord.ok("bundle", "--out", "push.json", "--db", "field.sqlite")
+        var bytes = try #require(fileBytes(dir.path("push.json")))
+        // One byte inside the second entry's claim (base64), changed to another base64 letter.
+        let text = String(decoding: bytes, as: UTF8.self)
+        let claims = text.ranges(of: "\"claim\": \"")
+        try #require(claims.count == 2, "\(text)")
+        let offset = text.utf8.distance(from: text.utf8.startIndex, to: claims[1].upperBound) + 20
+        bytes[offset] = bytes[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        try bytes.write(to: URL(fileURLWithPath: dir.path("push.json")))
+
+        let before = try Self.digest(dir.path("ledger.sqlite"))
+        let refused = try accord("import-bundle", "push.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.hasPrefix("Error: "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("/entries/1"), "the refusal names the entry: \(refused.stderr)")
+        #expect(try Self.digest(dir.path("ledger.sqlite")) == before)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("push.receipts.json")))
+    }
+
+    @Test("refusals: an existing file, a ledger that is not a field ledger, a missing token, a bad URL, no --out")
+    func refusals() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        let before = try Self.digest(dir.path("field.sqlite"))
+        var outcome = try accord("clone", "--from-bundle", "definitions.json", "--db", "field.sqlite")
+        #expect(outcome.status == 65, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("field.sqlite already exists"), "\(outcome.stderr)")
+        #expect(try Self.digest(dir.path("field.sqlite")) == before)
+
+        outcome = try accord("clone", "--db", "other.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        outcome = try accord("clone", "ftp://example.org", "--token", "t", "--db", "other.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        outcome = try accord("clone", "http://user:secret@127.0.0.1:9", "--db", "other.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("without a user or token"), "\(outcome.stderr)")
+        outcome = try accord(["clone", "http://127.0.0.1:9", "--db", "other.sqlite"], extraEnvironment: ["ACCORD_TOKEN": ""])
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--token"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("other.sqlite")))
+        outcome = try accord("clone", "--from-bundle", "no-such.json", "--db", "other.sqlite")
+        #expect(outcome.status == 65, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("no-such.json"), "\(outcome.stderr)")
+
+        // The mission ledger is not a field ledger.
+        outcome = try accord("push", "--token", "t", "--remote", "http://127.0.0.1:9", "--db", "ledger.sqlite")
+        #expect(outcome.status == 65, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("not a field ledger"), "\(outcome.stderr)")
+        // Cloned from a bundle: no server to push to.
+        try Self.logOffline(accord, id: "field-1")
+        outcome = try accord("push", "--token", "t", "--db", "field.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--remote"), "\(outcome.stderr)")
+        // Nothing listens there: try again later, nothing lost.
+        outcome = try accord("push", "--token", "t", "--remote", "http://127.0.0.1:9", "--db", "field.sqlite")
+        #expect(outcome.status == 75, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("cannot reach"), "\(outcome.stderr)")
+        #expect(try Self.status(accord).map { $0["state"] as? String } == ["pending"])
+
+        outcome = try accord("bundle", "--db", "field.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        outcome = try accord("import-bundle", "definitions.json", "--receipts", "ledger.sqlite", "--checkpoint-key", "mission.key",
+                             "--db", "ledger.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--receipts ledger.sqlite"), "\(outcome.stderr)")
+        outcome = try accord("import-bundle", "definitions.json", "--db", "ledger.sqlite")
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--checkpoint-key"), "\(outcome.stderr)")
+        outcome = try accord("import-receipts", "definitions.json", "--db", "field.sqlite")
+        #expect(outcome.status == 65, "\(outcome.stderr)")
+    }
+}
