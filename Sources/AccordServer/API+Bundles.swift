@@ -27,7 +27,7 @@ extension API {
         let bytes = try await body(request, limit: limits.maxImportBytes)
         let outcome: BundleOutcome
         do {
-            outcome = try await service.applyBundle(bytes, unsignedActor: API.unsignedActor(caller))
+            outcome = try await service.applyBundle(bytes, unsigned: API.unsignedEntries(caller))
         } catch {
             throw Problem(error)  // a bundle refused whole: 422 pointing at the entry the engine names
         }
@@ -39,9 +39,8 @@ extension API {
 
     /// Whose unsigned entries a push may record: the token's own (anyone
     /// else's must carry their key's signature); none for a token bound to a
-    /// key, whose entries must all be signed — the empty actor, which no
-    /// entry can have (an actor is never empty).
-    static func unsignedActor(_ caller: Caller) -> String {
-        caller.key == nil ? caller.name : ""
+    /// key, whose entries must all be signed.
+    static func unsignedEntries(_ caller: Caller) -> UnsignedEntries {
+        caller.key == nil ? .onlyActor(caller.name) : .none
     }
 }

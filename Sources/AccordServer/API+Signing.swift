@@ -52,7 +52,7 @@ extension API {
     /// a signature; the recording routes take one (``signing(_:prepare:signature:)``).
     /// - Throws: ``Problem`` 403 saying why and what to do instead.
     static func refuseUnsigned(_ caller: Caller, _ route: Route) throws {
-        // A push bundle's entries carry their own signatures (``unsignedActor(_:)``).
+        // A push bundle's entries carry their own signatures (``unsignedEntries(_:)``).
         guard let key = caller.key, route.method != .get, !WriteBodies.records(route.path), route.path != "/v1/bundles" else {
             return
         }

@@ -12,12 +12,12 @@ extension EngineAdapter {
         try await onReader { ledger in try ledger.definitionsBundle(after: after) }
     }
 
-    public func applyBundle(_ bundle: [UInt8], unsignedActor: String) async throws(ServiceError) -> BundleOutcome {
+    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries) async throws(ServiceError) -> BundleOutcome {
         guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
         // One engine call holding the writer: the writes queued before it go first, those after wait for it.
         return try await onWriter { ledger in
             do {
-                return try ledger.applyBundle(bundle, unsignedActor: unsignedActor, checkpointKey: key)
+                return try ledger.applyBundle(bundle, unsigned: unsigned, checkpointKey: key)
             } catch let error as LedgerError {
                 throw EngineAdapter.bundleRefusal(error)
             }

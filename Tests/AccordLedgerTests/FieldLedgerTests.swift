@@ -70,7 +70,7 @@ import Testing
 
         let bundle = try #require(try field.pushBundle())
         let before = try Self.count(m)
-        let outcome = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        let outcome = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         #expect(outcome.recorded == 5 && outcome.refused.isEmpty, "\(outcome.refused)")
         #expect(try Self.count(m) == before + 5)
         let receipts = try field.importReceipts(outcome.receipts)
@@ -80,7 +80,7 @@ import Testing
         #expect(try field.report(options).ledger.fieldCopy?.unacknowledged == 0)
 
         // The same bundle again adds nothing; its receipts are already stored.
-        let again = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        let again = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         #expect(again.recorded == 0 && again.alreadyRecorded == 5)
         #expect(try Self.count(m) == before + 5)
         #expect(try field.importReceipts(again.receipts).alreadyStored == 5)
@@ -116,7 +116,7 @@ import Testing
         let altered = Array(text.replacingOccurrences(of: claim, with: bytes.base64EncodedString()).utf8)
         let before = try Self.count(m)
         #expect {
-            _ = try m.applyBundle(altered, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+            _ = try m.applyBundle(altered, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         } throws: { error in
             "\(error)".contains("/entries/1") && "\(error)".contains("refused whole")
         }
@@ -132,7 +132,7 @@ import Testing
         _ = try field.log(Self.verification("20"), as: monitor)
         // Meanwhile the mission recorded id "same" with other content.
         _ = try m.log(Self.verification("999", id: "same"), as: mission.fixture.recorder)
-        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         #expect(outcome.recorded == 1)
         #expect(outcome.refused.count == 1 && outcome.refused[0].reason.contains("same"))
         let receipts = try field.importReceipts(outcome.receipts)
@@ -173,7 +173,7 @@ import Testing
         let record = try field.log(Self.verification("40"), as: monitor)
         _ = try field.corroborate(CorroborationInput(target: "\(record.seq)", source: SourceInput(name: "UN")), as: monitor)
         _ = try field.dispute("\(record.seq)", by: "P", reason: "fewer", source: nil, as: monitor)
-        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsignedActor: nil, checkpointKey: mission.checkpointKey)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         #expect(outcome.recorded == 3)
         for ledger in [field, m] {
             let report = try Self.pythonVerifies(ledger)
@@ -192,7 +192,7 @@ import Testing
         _ = try field.corroborate(CorroborationInput(target: "\(seqs[0])", source: SourceInput(name: "UN")), as: monitor)
         var rounds = 0
         while let bundle = try field.pushBundle(limit: 2) {
-            let outcome = try m.applyBundle(bundle, unsignedActor: nil, checkpointKey: mission.checkpointKey)
+            let outcome = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
             #expect(outcome.recorded == 2 && outcome.refused.isEmpty, "\(outcome.refused)")
             #expect(try field.importReceipts(outcome.receipts).accepted == 2)
             rounds += 1

@@ -139,6 +139,7 @@ import FoundationNetworking
         let refused = try #require(await mission.server.post("/v1/bundles", tampered, token: token, session: session))
         #expect(refused.status == 422, "\(refused.body)")
         #expect(refused.body.contains("urn:accord:problem:invalid") && refused.body.contains("/entries/0"), "\(refused.body)")
+        #expect(refused.body.contains("\"pointer\":\"/entries/0/claim\""), "the problem points at the altered claim: \(refused.body)")
         #expect(try mission.count(of: "f-1") == 0)
         for _ in 1...2 {
             let applied = try #require(await mission.server.post("/v1/bundles", intact, token: token, session: session))

@@ -56,6 +56,13 @@ public struct ReceiptsOutcome: Sendable, Equatable {
     public var alreadyStored: Int
     /// Refusals stored (entries the mission refused).
     public var refused: Int
+
+    /// The counts of one receipts document (a push adds up several).
+    public init(accepted: Int = 0, alreadyStored: Int = 0, refused: Int = 0) {
+        self.accepted = accepted
+        self.alreadyStored = alreadyStored
+        self.refused = refused
+    }
 }
 
 /// What adopting a definitions bundle (clone or pull) came to.

@@ -64,12 +64,11 @@ extension Ledger {
     /// (each entry is recorded once: by its id, its signature, and the
     /// idempotency key `bundle:<field ledger id>:<seq>`).
     /// - Parameters:
-    ///   - unsignedActor: unsigned entries are recorded only when their actor
-    ///     is this one (the pusher's name); nil: any actor (a local administrator).
+    ///   - unsigned: whose unsigned entries are recorded (the rest are refused one by one).
     ///   - checkpointKey: signs the checkpoint the receipts prove inclusion
     ///     in (a key registered in this ledger).
     /// - Throws: ``LedgerError``; nothing is recorded when the bundle is refused whole.
-    public func applyBundle(_ bundle: [UInt8], unsignedActor: String?, checkpointKey: NoteSigningKey) throws -> BundleOutcome {
+    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, checkpointKey: NoteSigningKey) throws -> BundleOutcome {
         let bundle = try EntriesBundle(parsing: bundle)
         let mission = try LedgerError.translating { try database.read { try Ledger.ownID($0) } }
         guard bundle.mission == mission else {
@@ -83,6 +82,7 @@ extension Ledger {
             } catch let error as LedgerError {
                 throw LedgerError.invalid(.claim, "the bundle, at \(bundle.pointers[index])/claim (field entry \(item.seq)): "
                                           + "\(error.message); it was refused whole and nothing was recorded")
+                    .pointing(at: "\(bundle.pointers[index])/claim")
             }
         }
         var keys: [String: [UInt8]] = [:]
@@ -92,6 +92,7 @@ extension Ledger {
             throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index])/signature (field entry \(item.seq)): "
                                       + "\(item.signer == nil || item.signature == nil ? "a signer without a signature, or a signature without a signer" : "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle was altered"); "
                                       + "it was refused whole and nothing was recorded")
+                .pointing(at: "\(bundle.pointers[index])/signature")
         }
         try bundle.checkDigest()
         var writes: [LedgerWrite] = []
@@ -105,9 +106,8 @@ extension Ledger {
                     continue
                 }
                 recorder.signer = VerifiedClaimSignature(keyName: name, publicKey: key, claim: item.claim, signature: signature)
-            } else if let unsignedActor, claim.actor != unsignedActor {
-                refusals[index] = "an unsigned entry by \(claim.actor) is recorded only when \(claim.actor) pushes it; sign it with "
-                    + "a registered key"
+            } else if let refusal = unsigned.refusal(of: claim.actor) {
+                refusals[index] = refusal
                 continue
             }
             let request = Array(SHA256.hash(data: item.claim + (item.signature ?? [])))
@@ -246,4 +246,27 @@ enum PushAnswer {
     case recorded(Int64)
     /// Refused, for this reason.
     case refused(String)
+}
+
+/// Whose unsigned entries a mission ledger records from a push bundle.
+public enum UnsignedEntries: Sendable, Equatable {
+    /// Anyone's: the bundle is applied by whoever holds the mission ledger.
+    case anyActor
+    /// Only those whose actor is this one (the pusher's token's name).
+    case onlyActor(String)
+    /// None: every entry must be signed (a token bound to a key).
+    case none
+
+    /// Why an unsigned entry by `actor` is refused, or nil when it is recorded.
+    func refusal(of actor: String) -> String? {
+        switch self {
+        case .anyActor:
+            return nil
+        case .onlyActor(let pusher):
+            guard actor != pusher else { return nil }
+            return "an unsigned entry by \(actor) is recorded only when \(actor) pushes it; sign it with a registered key"
+        case .none:
+            return "an unsigned entry is not recorded from this pusher (a token bound to a key): sign it with a registered key"
+        }
+    }
 }

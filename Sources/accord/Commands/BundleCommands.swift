@@ -115,7 +115,7 @@ struct ImportBundleCommand: ParsableCommand {
         let key = try Keys.signingKey(at: keyPath)
         let bundle = try BundleFiles.read(file, what: "the bundle")
         let ledger = try global.openLedger()
-        let outcome = try ledger.applyBundle(bundle, unsignedActor: nil, checkpointKey: key)
+        let outcome = try ledger.applyBundle(bundle, unsigned: .anyActor, checkpointKey: key)
         try BundleFiles.write(outcome.receipts, to: receiptsPath)
         for refusal in outcome.refused {
             printError("Refused field entry \(refusal.seq): \(OneLine.escaped(refusal.reason))")
