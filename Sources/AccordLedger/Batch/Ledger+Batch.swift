@@ -1,4 +1,5 @@
 import AccordStorage
+import AccordTrust
 
 /// What one operation of a batch came to.
 public enum OperationResult: Sendable {
@@ -68,6 +69,12 @@ extension Ledger {
     /// - Throws: ``LedgerError`` only when the ledger itself fails (busy,
     ///   tampered, storage): then nothing was written.
     public func record(_ writes: [LedgerWrite], atomically: Bool = false) throws -> [OperationResult] {
+        try record(writes, atomically: atomically, beforeCommit: {})
+    }
+
+    /// As ``record(_:atomically:)``; `beforeCommit` runs in the transaction
+    /// after the last write: what it throws rolls back every write.
+    func record(_ writes: [LedgerWrite], atomically: Bool, beforeCommit: () throws -> Void) throws -> [OperationResult] {
         // Values that are wrong on their own are refused before the transaction.
         let prepared = try writes.map { write -> Result<PreparedWrite, LedgerError> in
             do {
@@ -97,6 +104,7 @@ extension Ledger {
                 if atomically, attempts.contains(where: { if case .failure = $0 { true } else { false } }) {
                     throw AllOrNothing(attempts: attempts)
                 }
+                try beforeCommit()
                 return attempts
             }
         } catch let refused as AllOrNothing {
@@ -107,10 +115,11 @@ extension Ledger {
         }
         return try LedgerError.translating {
             try database.read { db in
-                try zip(attempts, writes).map { attempt, write in
+                var head: (size: Int64, root: Hash32)?
+                return try zip(attempts, writes).map { attempt, write in
                     switch attempt {
                     case .success(let recorded)?:
-                        let receipt = try Receipt.make(recorded, commit: commit, db: db)
+                        let receipt = try Receipt.make(recorded, commit: commit, db: db, head: &head)
                         return receipt.recorded ? .recorded(receipt) : .alreadyRecorded(receipt)
                     case .failure(let error)?:
                         return OperationResult(failure: error, of: write)

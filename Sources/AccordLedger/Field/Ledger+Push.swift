@@ -8,7 +8,8 @@ import Synchronization
 /// Pushing a field ledger's evidence to the mission ledger, and the receipts that come back.
 extension Ledger {
     /// Field side: every local evidence entry the mission has not answered
-    /// yet (no receipt, no refusal), in order, as a push bundle (JSON bytes):
+    /// yet (no receipt, no refusal; each bundle is answered whole, so these
+    /// follow the last entry answered), in order, as a push bundle (JSON bytes):
     /// each entry's portable claim, signer and signature, and a SHA-256 over
     /// all of it. Nil when there is none. With `limit`, only the first
     /// `limit` of them: a push sends a long backlog in bundles of a bounded
@@ -22,7 +23,8 @@ extension Ledger {
                 var entries: [BundleEntry] = []
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
+                    WHERE j.seq > (SELECT coalesce(max(seq), 0) FROM field_receipts) AND r.seq IS NULL
+                      AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
                     """, [Int64(max(limit ?? Int.max, 1))]) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
@@ -87,11 +89,9 @@ extension Ledger {
         }
         var keys: [String: [UInt8]] = [:]
         for name in Set(bundle.entries.compactMap(\.signer)) { keys[name] = try publicKey(ofKey: name) }
-        if let index = Ledger.firstBadSignature(bundle.entries, keys: keys) {
-            let item = bundle.entries[index]
-            throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index])/signature (field entry \(item.seq)): "
-                                      + "\(item.signer == nil || item.signature == nil ? "a signer without a signature, or a signature without a signer" : "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle was altered"); "
-                                      + "it was refused whole and nothing was recorded")
+        for (index, item) in bundle.entries.enumerated() where (item.signer == nil) != (item.signature == nil) {
+            throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index]) (field entry \(item.seq)): a signer without a "
+                                      + "signature, or a signature without a signer; it was refused whole and nothing was recorded")
                 .pointing(at: "\(bundle.pointers[index])/signature")
         }
         try bundle.checkDigest()
@@ -114,7 +114,21 @@ extension Ledger {
             let key = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
             writes.append(LedgerWrite(.pushed(claim), as: recorder, idempotency: key))
         }
-        let results = try record(writes, atomically: false)
+        // The signatures are verified on both cores while the entries are recorded; the
+        // transaction commits only once every one has verified (else nothing is recorded).
+        let verification = SignatureVerification(bundle.entries, keys: keys)
+        let results: [OperationResult]
+        do {
+            results = try record(writes, atomically: false) {
+                if let index = verification.firstBad() { throw BundleAltered(index: index) }
+            }
+        } catch let altered as BundleAltered {
+            let item = bundle.entries[altered.index]
+            throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[altered.index])/signature (field entry \(item.seq)): "
+                                      + "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle "
+                                      + "was altered; it was refused whole and nothing was recorded")
+                .pointing(at: "\(bundle.pointers[altered.index])/signature")
+        }
         let checkpoint = try self.checkpoint(signingWith: checkpointKey)
         var outcome = BundleOutcome(receipts: [], recorded: 0, alreadyRecorded: 0, refused: [])
         var answers: [(seq: Int64, answer: PushAnswer)] = []
@@ -151,7 +165,7 @@ extension Ledger {
     func receiptItems(_ answers: [(seq: Int64, answer: PushAnswer)], size: Int64) throws -> [JSON] {
         try LedgerError.translating {
             try database.read { db in
-                let source = MemoizingHashSource(db: db)
+                let source = MemoizingHashSource(db: db, size: size)
                 return try answers.map { seq, answer in
                     switch answer {
                     case .refused(let reason):
@@ -165,37 +179,6 @@ extension Ledger {
                 }
             }
         }
-    }
-
-    /// The index of the first entry whose signature does not verify over its
-    /// claim with the key registered under its signer's name (or that has a
-    /// signer without a signature, or the reverse); entries signed by a key
-    /// this ledger does not know are left to be refused one by one. Both
-    /// cores verify: half the entries each.
-    static func firstBadSignature(_ entries: [BundleEntry], keys: [String: [UInt8]?]) -> Int? {
-        let parts = entries.count < 64 ? 1 : 2
-        let bad = Mutex<[Int]>([])
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var index = part
-            while index < entries.count {
-                let entry = entries[index]
-                switch (entry.signer, entry.signature) {
-                case (nil, nil):
-                    break
-                case (let name?, let signature?):
-                    if let key = keys[name] ?? nil,
-                       (try? Curve25519.Signing.PublicKey(rawRepresentation: key))?.isValidSignature(signature, for: entry.claim) != true {
-                        bad.withLock { $0.append(index) }
-                        return
-                    }
-                default:
-                    bad.withLock { $0.append(index) }
-                    return
-                }
-                index += parts
-            }
-        }
-        return bad.withLock { $0.min() }
     }
 
     /// The kinds a field ledger pushes, for an SQL `IN (…)` list.
@@ -268,5 +251,43 @@ public enum UnsignedEntries: Sendable, Equatable {
         case .none:
             return "an unsigned entry is not recorded from this pusher (a token bound to a key): sign it with a registered key"
         }
+    }
+}
+
+/// A bundle entry's signature did not verify: thrown inside the transaction to roll it back whole.
+struct BundleAltered: Error {
+    var index: Int
+}
+
+/// Verifies a bundle's signatures on other threads, both cores' worth,
+/// while the writing thread records the entries (docs/PERFORMANCE.md, "Push").
+/// Entries signed by a key this ledger does not know are left to be refused
+/// one by one.
+final class SignatureVerification: Sendable {
+    private let bad = Mutex<[Int]>([])
+    private let group = DispatchGroup()
+
+    init(_ entries: [BundleEntry], keys: [String: [UInt8]?]) {
+        let parts = entries.count < 64 ? 1 : 2
+        for part in 0..<parts {
+            DispatchQueue.global().async(group: group) { [self] in
+                var index = part
+                while index < entries.count {
+                    let entry = entries[index]
+                    if let name = entry.signer, let signature = entry.signature, let key = keys[name] ?? nil,
+                       (try? Curve25519.Signing.PublicKey(rawRepresentation: key))?.isValidSignature(signature, for: entry.claim) != true {
+                        self.bad.withLock { $0.append(index) }
+                        return
+                    }
+                    index += parts
+                }
+            }
+        }
+    }
+
+    /// Waits for every verification; the first entry whose signature does not verify, if any.
+    func firstBad() -> Int? {
+        group.wait()
+        return bad.withLock { $0.min() }
     }
 }

@@ -44,9 +44,10 @@ extension Session {
     }
 }
 
-/// A signature over a claim already verified (a push bundle's, checked
-/// whole before any of it is recorded): it signs only those exact bytes, so
-/// the entry is recorded with it only if the ledger builds the same claim.
+/// A signature over a push bundle's claim, verified on another thread
+/// before the transaction that records it may commit (``SignatureVerification``):
+/// it signs only those exact bytes, so the entry is recorded with it only if
+/// the ledger builds the same claim.
 struct VerifiedClaimSignature: EntrySigner {
     let keyName: String
     let publicKey: [UInt8]

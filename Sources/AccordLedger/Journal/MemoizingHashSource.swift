@@ -8,12 +8,16 @@ import AccordTrust
 /// for every proof.)
 final class MemoizingHashSource: MerkleHashSource {
     private let base: JournalHashSource
+    /// The tree's size: the last block is read up to it.
+    private let size: UInt64
     private var blocks: [UInt64: [Hash32]] = [:]
     private var subtrees: [Int: [UInt64: Hash32]] = [:]
     private static let blockLevel = 10
 
-    init(db: Database) {
+    /// The hashes of the tree of the first `size` entries of the journal in `db`.
+    init(db: Database, size: Int64) {
         base = JournalHashSource(db: db)
+        self.size = UInt64(max(size, 0))
     }
 
     /// Every complete subtree is asked for, so that each is computed once.
@@ -26,7 +30,7 @@ final class MemoizingHashSource: MerkleHashSource {
         while index < range.upperBound {
             let block = index >> UInt64(Self.blockLevel)
             let start = block << UInt64(Self.blockLevel)
-            let leaves = try self.block(block, through: range.upperBound)
+            let leaves = try self.block(block)
             let end = min(range.upperBound, start + UInt64(leaves.count))
             guard end > index else { throw LedgerError(.tampered, "the journal is missing entry \(index + 1)") }
             hashes.append(contentsOf: leaves[Int(index - start)..<Int(end - start)])
@@ -35,14 +39,11 @@ final class MemoizingHashSource: MerkleHashSource {
         return hashes
     }
 
-    /// The leaves of an aligned block, read up to at least `needed` (the tree's right edge may cut it short).
-    private func block(_ block: UInt64, through needed: UInt64) throws -> [Hash32] {
+    /// The leaves of an aligned block (the last one up to the tree's size), read once.
+    private func block(_ block: UInt64) throws -> [Hash32] {
+        if let leaves = blocks[block] { return leaves }
         let start = block << UInt64(Self.blockLevel)
-        if let leaves = blocks[block], start + UInt64(leaves.count) >= min(needed, start + (1 << UInt64(Self.blockLevel))) {
-            return leaves
-        }
-        let upper = max(min(needed, start + (1 << UInt64(Self.blockLevel))), start + UInt64(blocks[block]?.count ?? 0))
-        let leaves = try base.leafHashes(start..<upper)
+        let leaves = try base.leafHashes(start..<min(size, start + (1 << UInt64(Self.blockLevel))))
         blocks[block] = leaves
         return leaves
     }

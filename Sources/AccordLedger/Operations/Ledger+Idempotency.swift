@@ -1,4 +1,5 @@
 import AccordStorage
+import AccordTrust
 
 /// A request's idempotency key (a server's `Idempotency-Key` header): whose
 /// key it is, the key, and the SHA-256 of the request that carries it
@@ -112,7 +113,10 @@ extension Ledger {
     /// - Throws: ``LedgerError`` when there is no such entry.
     public func receipt(ofEntry seq: Int64) throws -> Receipt {
         try LedgerError.translating {
-            try database.read { db in try Receipt.make(.alreadyPresent(seq: seq), commit: nil, db: db) }
+            try database.read { db in
+                var head: (size: Int64, root: Hash32)?
+                return try Receipt.make(.alreadyPresent(seq: seq), commit: nil, db: db, head: &head)
+            }
         }
     }
 }

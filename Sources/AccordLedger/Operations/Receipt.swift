@@ -35,15 +35,19 @@ extension Ledger {
     func record(_ recorder: Recorder, _ body: (Session) throws -> Recorded) throws -> Receipt {
         let (recorded, commit) = try transactCommitting(recorder, body)
         return try LedgerError.translating {
-            try database.read { db in try Receipt.make(recorded, commit: commit, db: db) }
+            try database.read { db in
+                var head: (size: Int64, root: Hash32)?
+                return try Receipt.make(recorded, commit: commit, db: db, head: &head)
+            }
         }
     }
 }
 
 extension Receipt {
     /// The receipt of `recorded`: the entry's leaf hash, and the tree the
-    /// transaction left (or, when nothing was written, the current one).
-    static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database) throws -> Receipt {
+    /// transaction left (or, when nothing was written, the current one,
+    /// computed once per `head` cache: a batch's receipts share it).
+    static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database, head: inout (size: Int64, root: Hash32)?) throws -> Receipt {
         var leaf: [UInt8]?
         var kind: String?
         try db.forEach("SELECT leaf_hash, kind FROM journal WHERE seq = ?", [recorded.seq]) { row in
@@ -59,10 +63,14 @@ extension Receipt {
             return Receipt(status: .recorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
                            treeSize: commit.treeSize, root: commit.root)
         case .alreadyPresent:
-            let head = try LedgerView(head: db).stamp()
-            guard let root = Hash32(hex: head.root) else { throw LedgerError(.tampered, "the ledger's root cannot be read") }
+            if head == nil {
+                let stamp = try LedgerView(head: db).stamp()
+                guard let root = Hash32(hex: stamp.root) else { throw LedgerError(.tampered, "the ledger's root cannot be read") }
+                head = (stamp.treeSize, root)
+            }
+            guard let head else { throw LedgerError(.tampered, "the ledger's root cannot be read") }
             return Receipt(status: .alreadyRecorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
-                           treeSize: head.treeSize, root: root)
+                           treeSize: head.size, root: head.root)
         }
     }
 }
