@@ -69,7 +69,7 @@ for _ in $(seq 100); do
 done
 [ -n "$port" ] || { cat "$work/server.log" >&2; exit 1; }
 start=$(now)
-q "$bin/accord" push --remote "http://127.0.0.1:$port" --token "$token" --db "$work/field.sqlite"
+q "$bin/accord" push --remote "http://127.0.0.1:$port" --token "$token" --db "$work/field.sqlite" --batch "${BATCH:-1000}"
 push_s=$(python3 -c "print($(now) - $start)")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 
@@ -88,10 +88,10 @@ pending=$("$bin/accord" push --status --format json --db "$work/field.sqlite" | 
     'import json,sys; rows=json.load(sys.stdin); print(sum(1 for r in rows if r["state"] != "accepted"))')
 [ "$pending" = 0 ] || { echo "$pending entries were not accepted" >&2; exit 1; }
 
-python3 - "$events" "$import_s" "$push_s" "$bundle_s" <<'PY'
+python3 - "$events" "$import_s" "$push_s" "$bundle_s" "${BATCH:-1000}" <<'PY'
 import sys
-n, i, p, b = int(sys.argv[1]), *map(float, sys.argv[2:])
+n, i, p, b, b_size = int(sys.argv[1]), *map(float, sys.argv[2:5]), int(sys.argv[5])
 print(f"import  {n} signed rows into the mission ledger: {i:7.2f} s")
-print(f"push    over HTTP (bundles of 1,000):           {p:7.2f} s  = {p / i:.2f}x the import (goal <= 2.0x)")
+print(f"push    over HTTP (bundles of {b_size:,}):       {p:7.2f} s  = {p / i:.2f}x the import (goal <= 2.0x)")
 print(f"bundle  + import-bundle + import-receipts:      {b:7.2f} s  = {b / i:.2f}x the import")
 PY
