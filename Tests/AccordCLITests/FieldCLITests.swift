@@ -184,4 +184,20 @@ struct FieldCLITests {
         outcome = try accord("import-receipts", "definitions.json", "--db", "field.sqlite")
         #expect(outcome.status == 65, "\(outcome.stderr)")
     }
+
+    @Test("import-bundle refuses unsigned entries (whoever carried the file could have rewritten them) unless --allow-unsigned")
+    func unsignedEntriesCarriedByHand() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try accord.ok("log", "UA-release", "--quantity", "3", "--observed", "2025-05-30", "--source", "ICRC", "--id", "u-1",
+                      "--actor", "kyiv", "--db", "field.sqlite")
+        try accord.ok("bundle", "--out", "push.json", "--db", "field.sqlite")
+        let refused = try accord("import-bundle", "push.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        #expect(refused.status == 0 && refused.stderr.contains("0 recorded, 0 already recorded, 1 refused"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("unsigned entry"), "\(refused.stderr)")
+        let allowed = try accord("import-bundle", "push.json", "--allow-unsigned", "--receipts", "again.json",
+                                 "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        #expect(allowed.status == 0 && allowed.stderr.contains("1 recorded"), "\(allowed.stderr)")
+    }
 }

@@ -201,4 +201,23 @@ import Testing
         #expect(try field.pushStatus().allSatisfy { $0.state == .accepted })
         #expect(try Audit.run(path: m.path).outcome == .verified && Audit.run(path: field.path).outcome == .verified)
     }
+
+    @Test("an entry that refers to a record of its own bundle the mission refused is refused with it, not applied to another record of that name")
+    func namesDoNotCrossOver() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let theirs = try m.log(Self.verification("10", id: "X1"), as: mission.fixture.recorder)
+        let (field, monitor) = try Self.field(of: mission)
+        _ = try field.log(Self.verification("99", id: "X1"), as: monitor)
+        _ = try field.retract("X1", reason: "entered in error", as: monitor)
+        let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 0 && outcome.refused.count == 2, "\(outcome.refused)")
+        #expect(try m.database.scalarInt("SELECT count(*) FROM retractions WHERE record = ?", theirs.seq) == 0)
+
+        // An id of the form another ledger gives its entries is refused on a field ledger.
+        let missionPrefix = String(try m.report(ReportOptions(at: try Moment(parsing: "2025-06-01", field: .at))).ledger.ledgerID.prefix(8))
+        #expect(throws: LedgerError.self) {
+            _ = try field.log(Self.verification("1", id: "\(missionPrefix):\(theirs.seq)"), as: monitor)
+        }
+    }
 }

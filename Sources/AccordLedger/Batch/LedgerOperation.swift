@@ -38,7 +38,9 @@ public enum LedgerOperation: Sendable {
     /// recorded with exactly these fields, the entries it refers to found by
     /// name (``Claim/references``), with every check the same entry made
     /// here would pass. Give the recorder the claim as ``Recorder/presentedClaim``.
-    case pushed(Claim)
+    /// The context (of ``Ledger/applyBundle(_:unsigned:checkpointKey:)``) ties
+    /// references to records of the same bundle.
+    case pushed(Claim, BundleContext? = nil)
 }
 
 /// An operation whose inputs were checked on their own, ready to run in a
@@ -101,13 +103,13 @@ extension LedgerOperation {
         case .revokeToken(let name, let reason):
             let reason = try TextRules.optionalText(reason, field: .reason)
             return PreparedOperation { try $0.revokeToken(name, reason: reason) }
-        case .pushed(let claim):
+        case .pushed(let claim, let context):
             guard claim.version >= 3, Session.pushableKinds.contains(claim.kind) else {
                 throw LedgerError.invalid(.claim, "a \(claim.kind.rawValue) entry (claim version \(claim.version)) is not evidence a field "
                                           + "ledger pushes: only the portable claims of records, corroborations, corrections, "
                                           + "retractions, disputes, adjudications and voids are")
             }
-            return PreparedOperation { try $0.replay(claim) }
+            return PreparedOperation { try $0.replay(claim, in: context) }
         }
     }
 }

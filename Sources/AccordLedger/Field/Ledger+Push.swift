@@ -8,8 +8,7 @@ import Synchronization
 /// Pushing a field ledger's evidence to the mission ledger, and the receipts that come back.
 extension Ledger {
     /// Field side: every local evidence entry the mission has not answered
-    /// yet (no receipt, no refusal; each bundle is answered whole, so these
-    /// follow the last entry answered), in order, as a push bundle (JSON bytes):
+    /// yet (no receipt, no refusal), in order, as a push bundle (JSON bytes):
     /// each entry's portable claim, signer and signature, and a SHA-256 over
     /// all of it. Nil when there is none. With `limit`, only the first
     /// `limit` of them: a push sends a long backlog in bundles of a bounded
@@ -23,8 +22,7 @@ extension Ledger {
                 var entries: [BundleEntry] = []
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE j.seq > (SELECT coalesce(max(seq), 0) FROM field_receipts) AND r.seq IS NULL
-                      AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
+                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
                     """, [Int64(max(limit ?? Int.max, 1))]) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
@@ -97,6 +95,11 @@ extension Ledger {
         try bundle.checkDigest()
         var writes: [LedgerWrite] = []
         var refusals: [Int: String] = [:]
+        var definers: [String: Int64] = [:]
+        for (index, claim) in claims.enumerated() {
+            if let name = claim.payload.externalID, definers[name] == nil { definers[name] = bundle.entries[index].seq }
+        }
+        let context = BundleContext(field: bundle.field, definers: definers)
         for (index, item) in bundle.entries.enumerated() {
             let claim = claims[index]
             var recorder = Recorder(actor: claim.actor, presentedClaim: item.claim)
@@ -112,7 +115,7 @@ extension Ledger {
             }
             let request = Array(SHA256.hash(data: item.claim + (item.signature ?? [])))
             let key = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
-            writes.append(LedgerWrite(.pushed(claim), as: recorder, idempotency: key))
+            writes.append(LedgerWrite(.pushed(claim, context), as: recorder, idempotency: key))
         }
         // The signatures are verified on both cores while the entries are recorded; the
         // transaction commits only once every one has verified (else nothing is recorded).
@@ -237,7 +240,8 @@ public enum UnsignedEntries: Sendable, Equatable {
     case anyActor
     /// Only those whose actor is this one (the pusher's token's name).
     case onlyActor(String)
-    /// None: every entry must be signed (a token bound to a key).
+    /// None: every entry must be signed (a token bound to a key; a bundle
+    /// carried by hand, whose unsigned entries anyone could have rewritten).
     case none
 
     /// Why an unsigned entry by `actor` is refused, or nil when it is recorded.
@@ -249,7 +253,8 @@ public enum UnsignedEntries: Sendable, Equatable {
             guard actor != pusher else { return nil }
             return "an unsigned entry by \(actor) is recorded only when \(actor) pushes it; sign it with a registered key"
         case .none:
-            return "an unsigned entry is not recorded from this pusher (a token bound to a key): sign it with a registered key"
+            return "an unsigned entry is not recorded here (a token bound to a key, or a bundle applied without allowing unsigned "
+                + "entries: whoever carried it could have rewritten it): sign it with a registered key"
         }
     }
 }
@@ -289,5 +294,24 @@ final class SignatureVerification: Sendable {
     func firstBad() -> Int? {
         group.wait()
         return bad.withLock { $0.min() }
+    }
+}
+
+/// What the entries of one push bundle recorded, by name: an entry that
+/// refers to a record or corroboration of the same bundle must find the very
+/// entry that bundle entry became (not another of the same name, already in
+/// the mission ledger), and is refused when that entry was.
+public final class BundleContext: @unchecked Sendable {
+    /// The field ledger the bundle came from.
+    let field: String
+    /// The names the bundle's own records and corroborations carry, and the
+    /// field seq of the entry that carries each.
+    let definers: [String: Int64]
+    /// Where each was recorded (or found already recorded), once it was.
+    var recorded: [String: Int64] = [:]
+
+    init(field: String, definers: [String: Int64]) {
+        self.field = field
+        self.definers = definers
     }
 }

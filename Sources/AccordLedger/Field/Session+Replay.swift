@@ -8,10 +8,26 @@ extension Session {
     /// Records the payload of a portable claim through the checks the same
     /// entry made here would pass; the entry it refers to is found by its
     /// name only (never by a seq, which would be the field ledger's).
-    func replay(_ claim: Claim) throws -> Recorded {
+    func replay(_ claim: Claim, in context: BundleContext? = nil) throws -> Recorded {
         namesOnly = true
         defer { namesOnly = false }
         let name = claim.references.first ?? ""
+        if let context, let definer = context.definers[name] {
+            // The entry it refers to came in the same bundle: it must be the one that entry became
+            // (now, or when the same bundle was applied before: its idempotency key says so).
+            let became = try context.recorded[name]
+                ?? db.scalarInt("SELECT seq FROM idempotency_keys WHERE key = ? LIMIT 1", "bundle:\(context.field):\(definer)")
+            guard let became, try externalIDEntry(name) == became else {
+                throw LedgerError.invalid(.entry, "\(Field.entry): \(TextRules.printable(name)) is a record of this same bundle, which "
+                                          + "was refused; this entry is refused with it")
+            }
+        }
+        let recorded = try replayPayload(claim, name: name)
+        if let context, let own = claim.payload.externalID { context.recorded[own] = recorded.seq }
+        return recorded
+    }
+
+    private func replayPayload(_ claim: Claim, name: String) throws -> Recorded {
         switch claim.payload {
         case .verification(let verification):
             return try replay(verification)

@@ -247,7 +247,8 @@ extension Session {
         try statement.bind(id, at: 1)
         defer { statement.reset() }
         if try statement.step() { return (statement.int64(0), false) }
-        guard let seq = try derivedSeq(id) else { return nil }
+        // A field ledger's entry names this ledger's records by their external ids only.
+        guard !namesOnly, let seq = try derivedSeq(id) else { return nil }
         let withoutID = try db.scalarInt("""
             SELECT count(*) FROM (
                 SELECT seq FROM verifications WHERE seq = ?1 AND record = seq AND external_id IS NULL

@@ -49,7 +49,7 @@ extension LedgerOperation {
         case .amend: .amendment
         case .void: .void
         case .revokeToken: .tokenRevoke
-        case .pushed(let claim): claim.kind
+        case .pushed(let claim, _): claim.kind
         }
     }
 }

@@ -138,9 +138,19 @@ final class Session {
     /// In a field ledger, the id a record or corroboration recorded without
     /// one gets: `<ledger id prefix>:<seq>`, the id an export would give it,
     /// made part of the entry so that it names it in the mission ledger too.
+    /// An id given in a field ledger may not have that form with another
+    /// ledger's prefix: in the mission ledger it would name another entry.
     func fieldExternalID(_ given: String?) throws -> String? {
-        guard given == nil, try isFieldLedger() else { return given }
-        return Ledger.derivedID(ledgerID: try ledgerID(), seq: writer.seq + 1)
+        guard try isFieldLedger() else { return given }
+        let own = String(try ledgerID().prefix(Ledger.derivedIDPrefixLength))
+        guard let given else { return Ledger.derivedID(ledgerID: own, seq: writer.seq + 1) }
+        let parts = given.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].utf8.count == Ledger.derivedIDPrefixLength, String(parts[0]) != own,
+           TextRules.seq(String(parts[1])) != nil {
+            throw LedgerError.invalid(.externalID, "id \(TextRules.printable(given)) has the form of an id another ledger gives its "
+                                      + "entries (8 characters, ':', a seq); on a field ledger give another id")
+        }
+        return given
     }
 
     /// " (sent → here: field a → b; …)" for a presented claim that differs from the payload built now.

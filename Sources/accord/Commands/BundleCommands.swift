@@ -86,7 +86,8 @@ struct ImportBundleCommand: ParsableCommand {
             recorded (exit 0). A bundle that does not verify whole (one altered byte) is refused whole, naming the \
             entry, and nothing is written (exit 65). The receipts prove each entry is in the mission ledger against a \
             checkpoint signed with --checkpoint-key (a key registered in it); `accord import-receipts` on the field \
-            ledger takes them back.
+            ledger takes them back. Unsigned entries are refused one by one unless --allow-unsigned: whoever carried \
+            the file could have rewritten them (a digest detects damage, not tampering).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -98,6 +99,8 @@ struct ImportBundleCommand: ParsableCommand {
         "A registered key's private key file: signs the checkpoint the receipts are proved against (default: $ACCORD_KEY).",
         valueName: "file"))
     var checkpointKey: String?
+    @Flag(name: .customLong("allow-unsigned"), help: "Record unsigned entries too, as the actors they name.")
+    var allowUnsigned = false
 
     /// `bundle.json` → `bundle.receipts.json`; `bundle` → `bundle.receipts.json`.
     static func receiptsPath(for bundle: String) -> String {
@@ -115,7 +118,7 @@ struct ImportBundleCommand: ParsableCommand {
         let key = try Keys.signingKey(at: keyPath)
         let bundle = try BundleFiles.read(file, what: "the bundle")
         let ledger = try global.openLedger()
-        let outcome = try ledger.applyBundle(bundle, unsigned: .anyActor, checkpointKey: key)
+        let outcome = try ledger.applyBundle(bundle, unsigned: allowUnsigned ? .anyActor : .none, checkpointKey: key)
         try BundleFiles.write(outcome.receipts, to: receiptsPath)
         for refusal in outcome.refused {
             printError("Refused field entry \(refusal.seq): \(OneLine.escaped(refusal.reason))")
