@@ -1,7 +1,7 @@
 /// An error from the ledger: what kind of thing went wrong, the words that
 /// say so, and what the user might do about it.
 ///
-/// Front ends switch over ``kind`` (the command line maps it to an exit code,
+/// Front ends switch over ``kind`` (the command line maps it to its status,
 /// a server to an HTTP status) and render ``phrase`` and ``hint`` in their
 /// own terms with a ``Phrasing``; nothing needs to read the words.
 public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -214,18 +214,6 @@ extension Database {
     }
 }
 
-extension Payload {
-    /// The external id of the record or corroboration it records, if any.
-    var externalID: String? {
-        switch self {
-        case .verification(let value): value.externalID
-        case .breach(let value): value.externalID
-        case .corroboration(let value): value.externalID
-        default: nil
-        }
-    }
-}
-
 /// What the mission ledger answered for one entry of a push bundle.
 enum PushAnswer {
     /// Recorded (now or before) at this mission seq.

@@ -142,18 +142,3 @@ extension Ledger {
         return body.rootHash
     }
 }
-
-extension Payload {
-    /// The payload with each reference to another entry replaced by `map` of it.
-    func mappingReferences(_ map: (Int64) throws -> Int64) rethrows -> Payload {
-        switch self {
-        case .corroboration(var value): value.record = try map(value.record); return .corroboration(value)
-        case .correction(var value): value.record = try map(value.record); return .correction(value)
-        case .retraction(var value): value.record = try map(value.record); return .retraction(value)
-        case .dispute(var value): value.record = try map(value.record); return .dispute(value)
-        case .adjudication(var value): value.record = try map(value.record); return .adjudication(value)
-        case .void(var value): value.entry = try map(value.entry); return .void(value)
-        default: return self
-        }
-    }
-}

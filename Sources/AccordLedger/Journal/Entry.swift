@@ -5,7 +5,7 @@ import Crypto
 public enum RecordingClock: UInt8, Sendable, Equatable {
     /// The system clock of the machine that wrote it.
     case system = 0
-    /// A time set by the operator (`ACCORD_NOW`), not the clock: shown as such
+    /// A time set by the operator (a clock override), not the clock: shown as such
     /// by `history` and the audit.
     case overridden = 1
 

@@ -71,21 +71,6 @@ public enum Payload: Hashable, Sendable {
         }
     }
 
-    /// The seqs of the entries this payload refers to (the record it
-    /// corroborates, corrects, retracts, disputes or rules on; the entry it
-    /// voids): written as names in a portable claim.
-    var references: [Int64] {
-        switch self {
-        case .corroboration(let value): [value.record]
-        case .correction(let value): [value.record]
-        case .retraction(let value): [value.record]
-        case .dispute(let value): [value.record]
-        case .adjudication(let value): [value.record]
-        case .void(let value): [value.entry]
-        default: []
-        }
-    }
-
     func write(to w: inout CanonicalWriter) {
         switch self {
         case .ledgerCreate(let value):

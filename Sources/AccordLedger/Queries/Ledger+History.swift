@@ -7,7 +7,7 @@ public struct HistoryItem: Sendable {
     /// When it was recorded (UTC, ISO 8601).
     public var recordedAt: String
     /// Whose clock stamped ``recordedAt``: `overridden` when the operator set
-    /// the time (`ACCORD_NOW`) instead of the machine's clock.
+    /// the time (a clock override) instead of the machine's clock.
     public var clock: RecordingClock
     /// Who recorded it.
     public var actor: String

@@ -205,7 +205,7 @@ struct Auditor {
         var expectedSeq: Int64 = 1
         var previousLeaf: Hash32?
         var previousTime = Timestamp(milliseconds: Int64.min)
-        // Entries recorded after the time of the audit (the real clock, not ACCORD_NOW).
+        // Entries recorded after the time of the audit (the real clock, not an override).
         let auditTime = Timestamp.system()
         var future: (first: Int64, at: Timestamp, count: Int)?
         let tracker = try StateTracker(db: replay, headRoot: nil, rebuilding: true)

@@ -65,7 +65,7 @@ public struct AuditReport: Sendable {
     public var full: Bool
     /// Every failed check, in the order found; empty when the ledger passed.
     public var findings: [AuditFinding]
-    /// Entries whose recording time was set by the operator (`ACCORD_NOW`),
+    /// Entries whose recording time was set by the operator (a clock override),
     /// not taken from the clock: not tampering, but not evidence of time either.
     public var overriddenClock: Int64 = 0
     /// Whether evidence recorded after the first admin key had to be signed.
