@@ -5,7 +5,7 @@ import AccordLedger
 extension EngineAdapter {
     /// Why `POST /v1/bundles` is refused on a server started without `--checkpoint-key`.
     static let noCheckpointKey = "this server was started without --checkpoint-key, so it cannot sign the checkpoint a "
-        + "push's receipts are proved against; restart it with --checkpoint-key FILE (a key registered in the ledger), "
+        + "push's receipts are proved against; restart it with --checkpoint-key FILE (an admin key registered in the ledger), "
         + "or carry the bundle to the mission ledger and run `accord import-bundle` there"
 
     public func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8] {
@@ -16,6 +16,13 @@ extension EngineAdapter {
         guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
         // One engine call holding the writer: the writes queued before it go first, those after wait for it.
         return try await onWriter { ledger in
+            do {
+                try ledger.requireReceiptSigner(key)
+            } catch let error as LedgerError {
+                // The server's configuration, not the request, is wrong: 409 unconfigured, as without a key.
+                throw ServiceError(.unconfigured, "this server's --checkpoint-key cannot sign receipts: \(error.message); restart "
+                                   + "it with --checkpoint-key FILE of an admin key registered in the ledger")
+            }
             do {
                 return try ledger.applyBundle(bundle, unsigned: unsigned, checkpointKey: key)
             } catch let error as LedgerError {

@@ -8,11 +8,16 @@ import Testing
 @Suite("Checkpoints")
 struct CheckpointTests {
     /// A demo ledger with the key `mon` registered; returns the ledger path.
-    static func ledgerWithKey(_ accord: AccordRunner, keys: [String] = ["mon"]) throws -> String {
+    /// The demo ledger with `keys` registered, `admin` among them as its first admin key.
+    static func ledgerWithKey(_ accord: AccordRunner, keys: [String] = ["mon"], admin: String? = nil) throws -> String {
         let path = try KeyTests.demo(accord)
         for name in keys {
             try accord.ok("key", "generate", "--out", "\(name).key")
-            try accord.ok("key", "register", name, "--public", "\(name).key.pub", "--db", "ledger.sqlite")
+            if name == admin {
+                try accord.ok("key", "admin", "--public", "\(name).key.pub", "--db", "ledger.sqlite")
+            } else {
+                try accord.ok("key", "register", name, "--public", "\(name).key.pub", "--db", "ledger.sqlite")
+            }
         }
         return path
     }

@@ -24,7 +24,7 @@ struct FieldCLITests {
     /// and `mission` (signs the receipts' checkpoints), and a field ledger
     /// (field.sqlite) cloned from its definitions bundle.
     static func missionAndField(_ accord: AccordRunner) throws {
-        _ = try CheckpointTests.ledgerWithKey(accord, keys: ["mon", "mission"])
+        _ = try CheckpointTests.ledgerWithKey(accord, keys: ["mon", "mission"], admin: "mission")
         try accord.ok("bundle", "definitions", "--out", "definitions.json", "--db", "ledger.sqlite")
         let clone = try accord("clone", "--from-bundle", "definitions.json", "--db", "field.sqlite")
         #expect(clone.status == 0, "\(clone.stderr)")

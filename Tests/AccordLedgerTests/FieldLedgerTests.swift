@@ -20,7 +20,7 @@ import Testing
         let monitor = try NoteSigningKey(name: "mon", privateKey: Curve25519.Signing.PrivateKey())
         let checkpoint = try NoteSigningKey(name: "cp", privateKey: Curve25519.Signing.PrivateKey())
         _ = try f.ledger.registerKey(name: "mon", publicKey: monitor.verifierKey, as: f.recorder)
-        _ = try f.ledger.registerKey(name: "cp", publicKey: checkpoint.verifierKey, as: f.recorder)
+        _ = try f.ledger.registerFirstAdminKey(checkpoint.verifierKey, as: f.recorder)
         return Mission(fixture: f, monitor: monitor, checkpointKey: checkpoint)
     }
 
@@ -139,6 +139,57 @@ import Testing
         #expect(receipts.accepted == 1 && receipts.refused == 1)
         #expect(try field.pushStatus().map(\.state) == [.refused, .accepted])
         #expect(try field.pushBundle() == nil)
+    }
+
+    /// `receipts` (a receipts document) with `change` applied to its JSON object.
+    static func altered(_ receipts: [UInt8], _ change: (inout [String: Any]) throws -> Void) throws -> [UInt8] {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(receipts)) as? [String: Any])
+        try change(&object)
+        return Array(try JSONSerialization.data(withJSONObject: object))
+    }
+
+    @Test("the mission's word needs an admin's signature: a checkpoint signed by a monitor's key, a refusal altered, moved or unsigned are refused; one rewritten with sqlite3 is found by the audit")
+    func missionWordIsSigned() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, monitor) = try Self.field(of: mission)
+        _ = try field.log(Self.verification("100", id: "same"), as: monitor)
+        let accepted = try field.log(Self.verification("20"), as: monitor)
+        _ = try m.log(Self.verification("999", id: "same"), as: mission.fixture.recorder)
+        let bundle = try #require(try field.pushBundle())
+        // The mission will not sign receipts with a monitor's key.
+        #expect {
+            _ = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.monitor)
+        } throws: { "\($0)".contains("admin key") }
+        let outcome = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        func refusal(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) throws {
+            var items = try #require(object["receipts"] as? [[String: Any]])
+            let index = try #require(items.firstIndex { $0["refused"] != nil })
+            change(&items[index])
+            object["receipts"] = items
+        }
+        let forgeries: [(String, [UInt8])] = [
+            // A checkpoint of the same tree signed by the monitor's key (which the field ledger holds).
+            ("admin key", try Self.altered(outcome.receipts) { $0["checkpoint"] = try m.checkpoint(signingWith: mission.monitor).note }),
+            ("for this reason", try Self.altered(outcome.receipts) { try refusal(&$0) { $0["refused"] = "a reason of my own" } }),
+            ("\"note\" is missing", try Self.altered(outcome.receipts) { try refusal(&$0) { $0["note"] = nil } }),
+            // The refusal of entry "same" moved onto the accepted entry.
+            ("as it is", try Self.altered(outcome.receipts) { object in
+                object["receipts"] = [try #require((object["receipts"] as? [[String: Any]])?.first { $0["refused"] != nil })]
+                    .map { item in item.merging(["seq": accepted.seq]) { $1 } }
+            }),
+        ]
+        for (problem, forged) in forgeries {
+            #expect(throws: LedgerError.self, "\(problem)") { _ = try field.importReceipts(forged) }
+            do { _ = try field.importReceipts(forged) } catch { #expect("\(error)".contains(problem), "\(error)") }
+            #expect(try field.pushStatus().map(\.state) == [.pending, .pending], "nothing was stored (\(problem))")
+        }
+        #expect(try field.importReceipts(outcome.receipts) == ReceiptsOutcome(accepted: 1, refused: 1))
+        #expect(try Audit.run(path: field.path).outcome == .verified)
+        // A refusal's reason rewritten with sqlite3: the signed note no longer says it.
+        try field.database.run("UPDATE field_receipts SET refused = 'withdrawn' WHERE refused IS NOT NULL")
+        let audit = try Audit.run(path: field.path)
+        #expect(audit.outcome == .tampered && audit.findings.contains { $0.check == "receipts" }, "\(audit.findings)")
     }
 
     /// The journal as `accord journal export` writes it, through the independent Python verifier.

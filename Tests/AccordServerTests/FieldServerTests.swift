@@ -11,7 +11,7 @@ import FoundationNetworking
 /// the server's refusals come out as exit codes. The built `accord` and
 /// `accord-server` run as a user runs them.
 @Suite struct FieldServerTests {
-    /// A demo mission ledger with keys `mon` and `mission` registered, tokens
+    /// A demo mission ledger with keys `mon` and `mission` (admin) registered, tokens
     /// `mon` (monitor) and `admin` (admin), served with `--checkpoint-key mission.key`.
     final class Mission {
         let directory: TemporaryDirectory
@@ -25,8 +25,8 @@ import FoundationNetworking
             try Mission.ok(["demo", "--db", path])
             for name in ["mon", "mission"] {
                 try Mission.ok(["key", "generate", "--out", directory.path("\(name).key")])
-                try Mission.ok(["key", "register", name, "--public", directory.path("\(name).key.pub"), "--db", path])
             }
+            try Mission.ok(["key", "register", "mon", "--public", directory.path("mon.key.pub"), "--db", path])
             for (name, role) in [("mon", "monitor"), ("admin", "admin"), ("viewer", "viewer")] {
                 tokens[name] = try Mission.ok(["token", "issue", "--role", role, "--name", name, "--db", path])
                     .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -34,6 +34,8 @@ import FoundationNetworking
             // A monitor's token bound to key mon, named otherwise (issued before the server starts: it reads them then).
             tokens["kyiv"] = try Mission.ok(["token", "issue", "--role", "monitor", "--name", "kyiv", "--key", "mon", "--db", path])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
+            // The mission's checkpoint key is its (first) admin key: field ledgers take receipts signed by no other.
+            try Mission.ok(["key", "admin", "--public", directory.path("mission.key.pub"), "--db", path])
             let arguments = (checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []) + extra
             server = try LiveServer(db: path, directory: directory, arguments: arguments)
         }

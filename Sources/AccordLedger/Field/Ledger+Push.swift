@@ -69,6 +69,7 @@ extension Ledger {
     ///     in (a key registered in this ledger).
     /// - Throws: ``LedgerError``; nothing is recorded when the bundle is refused whole.
     public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, checkpointKey: NoteSigningKey) throws -> BundleOutcome {
+        try requireReceiptSigner(checkpointKey)
         let bundle = try EntriesBundle(parsing: bundle)
         let mission = try LedgerError.translating { try database.read { try Ledger.ownID($0) } }
         guard bundle.mission == mission else {
@@ -137,22 +138,24 @@ extension Ledger {
         var answers: [(seq: Int64, answer: PushAnswer)] = []
         var next = results.makeIterator()
         for (index, item) in bundle.entries.enumerated() {
-            if let refusal = refusals[index] {
-                answers.append((item.seq, .refused(refusal)))
-                continue
+            var reason = refusals[index]
+            if reason == nil {
+                switch next.next() {
+                case .recorded(let receipt)?, .alreadyRecorded(let receipt)?:
+                    if receipt.recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
+                    answers.append((item.seq, .recorded(receipt.seq)))
+                    continue
+                case .failed(let error)?: reason = error.message
+                default: reason = "not recorded"
+                }
             }
-            switch next.next() {
-            case .recorded(let receipt)?, .alreadyRecorded(let receipt)?:
-                if receipt.recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
-                answers.append((item.seq, .recorded(receipt.seq)))
-            case .failed(let error)?:
-                answers.append((item.seq, .refused(error.message)))
-            default:
-                answers.append((item.seq, .refused("not recorded")))
-            }
+            // A refusal is the mission's word: signed, for this entry's claim, with the checkpoint's admin key.
+            let refusal = RefusalNote(mission: mission, field: bundle.field, seq: item.seq,
+                                      claimSHA256: Array(SHA256.hash(data: item.claim)), reason: RefusalNote.oneLine(reason ?? ""))
+            answers.append((item.seq, .refused(refusal.reason, note: try refusal.signed(with: checkpointKey))))
+            outcome.refused.append((item.seq, refusal.reason))
         }
         let items = try receiptItems(answers, size: checkpoint.size)
-        for case (let seq, .refused(let reason)) in answers { outcome.refused.append((seq, reason)) }
         let document = JSON.object([
             ("accord", .string(BundleDocument.receiptsKind)), ("version", .int(1)), ("mission", .string(mission)),
             ("field", .string(bundle.field)), ("treeSize", .int(checkpoint.size)), ("checkpoint", .string(checkpoint.note)),
@@ -171,8 +174,8 @@ extension Ledger {
                 let source = MemoizingHashSource(db: db, size: size)
                 return try answers.map { seq, answer in
                     switch answer {
-                    case .refused(let reason):
-                        return .object([("seq", .int(seq)), ("refused", .string(reason))])
+                    case .refused(let reason, let note):
+                        return .object([("seq", .int(seq)), ("refused", .string(reason)), ("note", .string(note))])
                     case .recorded(let missionSeq):
                         let path = try Merkle.inclusionProof(index: UInt64(missionSeq - 1), size: UInt64(size), source: source)
                         return .object([("seq", .int(seq)), ("missionSeq", .int(missionSeq)),
@@ -218,8 +221,8 @@ extension Database {
 enum PushAnswer {
     /// Recorded (now or before) at this mission seq.
     case recorded(Int64)
-    /// Refused, for this reason.
-    case refused(String)
+    /// Refused, for this reason (one line), and the mission's signed word for it (a ``Ledger/RefusalNote``).
+    case refused(String, note: String)
 }
 
 /// Whose unsigned entries a mission ledger records from a push bundle.

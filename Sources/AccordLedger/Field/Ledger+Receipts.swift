@@ -6,11 +6,12 @@ import Crypto
 extension Ledger {
     /// Field side: verifies and stores the receipts of a push or bundle, and
     /// the refusals. Each receipt must prove itself: the signed mission
-    /// checkpoint verifies with a mission key this ledger holds; the mission
+    /// checkpoint verifies with a mission admin key this ledger holds; the mission
     /// entry's leaf is in that checkpoint's tree at its seq (the inclusion
     /// proof); and the mission entry records exactly the local one (kind,
     /// actor, signer, payload — its references being the mission seqs of the
-    /// local entries they refer to).
+    /// local entries they refer to). Each refusal must be signed likewise, for
+    /// the local entry's claim as it is.
     /// - Throws: ``LedgerError``: `.invalid` naming the receipt that does not
     ///   verify; nothing is stored then.
     public func importReceipts(_ receipts: [UInt8]) throws -> ReceiptsOutcome {
@@ -46,8 +47,15 @@ extension Ledger {
                         stored = (row.isNull(0) ? nil : row.int64(0), row.isNull(1) ? nil : row.text(1))
                     }
                     if let reason = try item.optionalString("refused") {
+                        let note = try item.string("note")
+                        let claim = try local.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: own) })
+                        if let problem = Ledger.refusalProblem(note, mission: mission, field: own, local: seq, claim: claim,
+                                                               reason: reason, db: db) {
+                            throw item.refuse("\(problem); nothing was stored", at: "note")
+                        }
                         if stored != nil { outcome.alreadyStored += 1; continue }
-                        try db.run("INSERT INTO field_receipts (seq, refused, received_at) VALUES (?, ?, ?)", seq, reason, received.iso8601)
+                        try db.run("INSERT INTO field_receipts (seq, refused, refusal_note, received_at) VALUES (?, ?, ?, ?)",
+                                   seq, reason, note, received.iso8601)
                         outcome.refused += 1
                         continue
                     }
@@ -115,25 +123,17 @@ extension Ledger {
         return nil
     }
 
-    /// The root of a mission checkpoint, once its note verifies with a key
-    /// this field ledger holds (the mission's keys, adopted) and it is the
-    /// mission's, of `size` entries.
+    /// The root of a mission checkpoint, once its note verifies with a
+    /// mission admin key this field ledger holds (adopted from the mission)
+    /// and it is the mission's, of `size` entries.
     static func verifiedMissionRoot(_ text: String, mission: String, size: Int64, db: Database) throws -> Hash32 {
-        var verifiers: [NoteVerifierKey] = []
-        try db.forEach("SELECT name, public_key FROM keys WHERE revoked_seq IS NULL ORDER BY name") { row in
-            if let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row.blob(1)),
-               let verifier = try? NoteVerifierKey(name: row.text(0), publicKey: key) {
-                verifiers.append(verifier)
-            }
-        }
         let body: Checkpoint
         do {
-            let note = try SignedNote(parsing: text)
-            _ = try note.verify(with: verifiers)
-            body = try Checkpoint.parse(note.text)
+            body = try Checkpoint.parse(try verifiedMissionNote(text, what: "the receipts' checkpoint", db: db))
+        } catch let error as LedgerError {
+            throw error
         } catch {
-            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint is not signed by a mission key this field ledger holds "
-                                      + "(\(error)); pull the mission's keys, or ask for receipts signed with a registered key")
+            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint cannot be read: \(error)")
         }
         guard body.origin == Ledger.origin(ledgerID: mission), Int64(exactly: body.size) == size else {
             throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint is of \(body.origin) at size \(body.size), not of mission "

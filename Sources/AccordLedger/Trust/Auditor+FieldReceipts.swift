@@ -7,10 +7,10 @@ extension Auditor {
     /// it was taken in (``Ledger/importReceipts(_:)``): its checkpoint signed
     /// by a key this ledger registered, of the mission ledger it was cloned
     /// from; the mission entry in that checkpoint's tree; and that entry
-    /// recording the local one. A receipt forged with other tools would
-    /// otherwise keep an entry from ever being pushed. (A stored refusal is
-    /// the mission's word as the receipts file carried it: it is not signed,
-    /// and a field ledger's push status shows it as such.)
+    /// recording the local one. Every stored refusal likewise: signed by a
+    /// mission admin key, for the local entry's claim as it is, and the
+    /// reason shown. A receipt or refusal forged with other tools would
+    /// otherwise keep an entry from ever being pushed.
     mutating func checkFieldReceipts() throws {
         let db = self.db
         var findings: [(seq: Int64, detail: String)] = []
@@ -48,9 +48,24 @@ extension Auditor {
                 }
                 missionSeqs[seq] = missionSeq
             }
+            let field = try Ledger.ownID(db)
+            try db.forEach("""
+                SELECT seq, refused, refusal_note FROM field_receipts NOT INDEXED WHERE mission_seq IS NULL ORDER BY seq
+                """) { row in
+                let seq = row.int64(0)
+                guard !row.isNull(1), !row.isNull(2), let local = try Ledger.entry(seq, in: db) else {
+                    findings.append((seq, "the refusal names no local entry, or carries no signed note"))
+                    return
+                }
+                let claim = try local.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: field) })
+                if let problem = Ledger.refusalProblem(row.text(2), mission: origin.missionID, field: field, local: seq, claim: claim,
+                                                       reason: row.text(1), db: db) {
+                    findings.append((seq, problem))
+                }
+            }
         }
         for finding in findings {
-            fail(.tampered, "receipts", finding.seq, "the receipt stored for entry \(finding.seq) proves nothing: \(finding.detail) "
+            fail(.tampered, "receipts", finding.seq, "the receipt or refusal stored for entry \(finding.seq) proves nothing: \(finding.detail) "
                  + "(the field_receipts table was altered with other tools)")
         }
     }

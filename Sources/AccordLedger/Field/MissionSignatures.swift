@@ -1,0 +1,107 @@
+import AccordStorage
+import AccordTrust
+import Crypto
+
+/// What a field ledger takes only on a mission admin's signature: the
+/// checkpoints its receipts are proved against and the mission's refusals
+/// (docs/JOURNAL.md §8). A monitor's key, which the field ledger also holds,
+/// signs that monitor's own entries and nothing the mission says.
+extension Ledger {
+    /// The mission's word, signed by an admin key, that it refused a pushed
+    /// entry: which field entry (by field ledger id and local seq), which
+    /// claim (its SHA-256, so the refusal cannot be moved to another entry or
+    /// to the same seq with other content), and why.
+    struct RefusalNote: Equatable {
+        static let tag = "accord refusal v1"
+        var mission: String
+        var field: String
+        var seq: Int64
+        var claimSHA256: [UInt8]
+        var reason: String
+
+        /// The signed text: the tag, the mission's checkpoint origin, `<field id> <seq>`,
+        /// the claim's SHA-256 in hex, and the reason on one line.
+        var text: String {
+            "\(RefusalNote.tag)\n\(Ledger.origin(ledgerID: mission))\n\(field) \(seq)\n\(hexString(claimSHA256))\n\(reason)\n"
+        }
+
+        /// `reason` as one line of a signed note: each control character becomes a space.
+        static func oneLine(_ reason: String) -> String {
+            String(String.UnicodeScalarView(reason.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        }
+
+        func signed(with key: NoteSigningKey) throws -> String {
+            do {
+                return try SignedNote.sign(text, with: [key]).formatted
+            } catch {
+                throw LedgerError(.failure, "cannot sign the refusal of field entry \(seq): \(error)")
+            }
+        }
+    }
+
+    /// The keys a field ledger takes the mission's word from: its admin keys
+    /// not revoked (adopted from the mission's definitions).
+    static func missionVerifiers(_ db: Database) throws -> [NoteVerifierKey] {
+        var verifiers: [NoteVerifierKey] = []
+        try db.forEach("SELECT name, public_key FROM keys WHERE revoked_seq IS NULL AND role = 'admin' ORDER BY name") { row in
+            if let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row.blob(1)),
+               let verifier = try? NoteVerifierKey(name: row.text(0), publicKey: key) {
+                verifiers.append(verifier)
+            }
+        }
+        return verifiers
+    }
+
+    /// The text of `note` once it verifies with a mission admin key this ledger holds.
+    /// - Throws: ``LedgerError`` `.invalid` saying why it does not, about `what`.
+    static func verifiedMissionNote(_ note: String, what: String, db: Database) throws -> String {
+        do {
+            let parsed = try SignedNote(parsing: note)
+            _ = try parsed.verify(with: try missionVerifiers(db))
+            return parsed.text
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.invalid(.checkpoint, "\(what) is not signed by a mission admin key this field ledger holds "
+                                      + "(\(error)); pull the mission's keys, or ask for it signed with an admin key")
+        }
+    }
+
+    /// Why the refusal `note` does not say that the mission refused local
+    /// entry `local` (whose portable claim is `claim`) for `reason`, or nil
+    /// when it does.
+    static func refusalProblem(_ note: String, mission: String, field: String, local: Int64, claim: [UInt8], reason: String,
+                               db: Database) -> String? {
+        let text: String
+        do {
+            text = try verifiedMissionNote(note, what: "the refusal", db: db)
+        } catch {
+            return (error as? LedgerError)?.message ?? "\(error)"
+        }
+        let expected = RefusalNote(mission: mission, field: field, seq: local, claimSHA256: Array(SHA256.hash(data: claim)),
+                                   reason: reason)
+        guard text == expected.text else {
+            return "the signed refusal is not the mission's refusal of this entry as it is, for this reason"
+        }
+        return nil
+    }
+
+    /// Mission side: `key` may sign the checkpoints of receipts and the
+    /// refusals only when it is an admin key registered here and not revoked.
+    /// - Throws: ``LedgerError`` `.forbidden` (or `.notFound`) saying why not.
+    public func requireReceiptSigner(_ key: NoteSigningKey) throws {
+        try LedgerError.translating {
+            try database.read { db in
+                _ = try Keys.requireRegistered(key.name, publicKey: key.verifierKey.publicKeyBytes, in: db, prefix: "",
+                                               purpose: "sign receipts")
+                var role: String?
+                try db.forEach("SELECT role FROM keys WHERE name = ?", [key.name]) { role = $0.text(0) }
+                guard role == "admin" else {
+                    throw LedgerError(.forbidden, "key \(key.name) is registered as a monitor's key, and field ledgers take receipts "
+                                      + "and refusals only signed by a mission admin key (a monitor's key signs that monitor's "
+                                      + "entries, not the mission's word); sign with an admin key")
+                }
+            }
+        }
+    }
+}
