@@ -8,8 +8,14 @@ extension EngineAdapter {
         + "push's receipts are proved against; restart it with --checkpoint-key FILE (an admin key registered in the ledger), "
         + "or carry the bundle to the mission ledger and run `accord import-bundle` there"
 
+    /// With an admin `--checkpoint-key`, the bundle proves its definitions in a
+    /// checkpoint signed with it (a write: the checkpoint is recorded).
     public func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8] {
-        try await onReader { ledger in try ledger.definitionsBundle(after: after) }
+        guard let key = checkpointKey else { return try await onReader { ledger in try ledger.definitionsBundle(after: after) } }
+        return try await onWriter { ledger in
+            let admin = (try? ledger.requireReceiptSigner(key)) != nil
+            return try ledger.definitionsBundle(after: after, checkpointKey: admin ? key : nil)
+        }
     }
 
     public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries) async throws(ServiceError) -> BundleOutcome {

@@ -192,6 +192,58 @@ import Testing
         #expect(audit.outcome == .tampered && audit.findings.contains { $0.check == "receipts" }, "\(audit.findings)")
     }
 
+    /// `bundle` (a definitions bundle) with `change` applied to its JSON object.
+    static func alteredDefinitions(_ bundle: [UInt8], _ change: (inout [String: Any]) throws -> Void) throws -> [UInt8] {
+        try altered(bundle, change)
+    }
+
+    @Test("definitions proved in a checkpoint signed by a mission admin key; a size or an entry not proved is not believed")
+    func provenDefinitions() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        _ = try m.log(Self.verification("5"), as: mission.fixture.recorder)  // evidence after the last definition
+        let size = try Self.count(m)
+        let proved = try m.definitionsBundle(checkpointKey: mission.checkpointKey)
+        let directory = mission.fixture.directory
+        // Proved: the field ledger is as of the mission's whole journal.
+        let (field, outcome) = try Ledger.clone(at: directory.path("proved.sqlite"), definitions: proved, remote: nil,
+                                                as: Recorder(actor: "mon"))
+        #expect(outcome.proven && outcome.missionSeq == size)
+        // Not proved: only as far as the last definition it carries, whatever size it claims.
+        let carried = try Self.alteredDefinitions(try m.definitionsBundle()) { $0["size"] = 1_000_000 }
+        let (_, unproved) = try Ledger.clone(at: directory.path("carried.sqlite"), definitions: carried, remote: nil,
+                                             as: Recorder(actor: "mon"))
+        #expect(!unproved.proven && unproved.missionSeq == size - 1)
+        // With a checkpoint, an inflated size, a definition left out of the tree, or a monitor's signature: refused, nothing left.
+        let forgeries: [(String, [UInt8])] = [
+            ("at size", try Self.alteredDefinitions(proved) { $0["size"] = 1_000_000 }),
+            ("/proof", try Self.alteredDefinitions(proved) { object in
+                var entries = try #require(object["entries"] as? [[String: Any]])
+                entries[1]["proof"] = entries[0]["proof"]
+                object["entries"] = entries
+            }),
+            ("admin key", try Self.alteredDefinitions(proved) { $0["checkpoint"] = try m.checkpoint(signingWith: mission.monitor).note }),
+        ]
+        for (index, (problem, forged)) in forgeries.enumerated() {
+            let path = directory.path("forged-\(index).sqlite")
+            do {
+                _ = try Ledger.clone(at: path, definitions: forged, remote: nil, as: Recorder(actor: "mon"))
+                Issue.record("a forged definitions bundle was adopted (\(problem))")
+            } catch {
+                #expect("\(error)".contains(problem), "\(error)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+        // A pull: the new definition proved with the admin key the field ledger already holds.
+        try mission.fixture.quantity("C2", party: "P")
+        let pulled = try field.adoptDefinitions(try m.definitionsBundle(after: size, checkpointKey: mission.checkpointKey),
+                                                as: Recorder(actor: "mon"))
+        let now = try Self.count(m)
+        #expect(pulled.adopted == 1 && pulled.proven && pulled.missionSeq == now)
+        // The mission does not sign definitions with a monitor's key.
+        #expect { _ = try m.definitionsBundle(checkpointKey: mission.monitor) } throws: { "\($0)".contains("admin key") }
+    }
+
     /// The journal as `accord journal export` writes it, through the independent Python verifier.
     static func pythonVerifies(_ ledger: Ledger) throws -> [String: Any] {
         var lines = ""

@@ -71,4 +71,9 @@ public struct AdoptionOutcome: Sendable, Equatable {
     public var adopted: Int
     /// The mission seq the field ledger is now as of.
     public var missionSeq: Int64
+    /// Whether the bundle proved its definitions and that seq: a mission
+    /// checkpoint signed by an admin key the field ledger holds, and each
+    /// definition's inclusion proof in it. Otherwise they are as carried, and
+    /// the seq is that of the last definition.
+    public var proven: Bool
 }

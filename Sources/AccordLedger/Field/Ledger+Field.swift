@@ -22,19 +22,30 @@ extension Ledger {
     /// keys) recorded after mission seq `after`, as a definitions bundle
     /// (JSON bytes) a field ledger adopts (``clone(at:definitions:remote:as:settings:)``,
     /// ``adoptDefinitions(_:as:)``): each entry's bytes and signature, as recorded.
+    /// With `checkpointKey` (an admin key registered here), the bundle also
+    /// carries a checkpoint signed with it and each entry's inclusion proof
+    /// in that checkpoint's tree, so a field ledger that holds the admin key
+    /// can prove every definition, and the size, instead of taking them as
+    /// carried.
     /// - Throws: ``LedgerError``.
-    public func definitionsBundle(after: Int64 = 0) throws -> [UInt8] {
+    public func definitionsBundle(after: Int64 = 0, checkpointKey: NoteSigningKey? = nil) throws -> [UInt8] {
         guard after >= 0 else { throw LedgerError.invalid(.entry, "after \(after): a seq is 0 or more") }
+        let checkpoint = try checkpointKey.map { key in
+            try requireReceiptSigner(key)
+            return try self.checkpoint(signingWith: key)
+        }
         return try LedgerError.translating {
             try database.read { db in
                 guard case .ledgerCreate(let created)? = try Ledger.entry(1, in: db)?.payload else {
                     throw LedgerError(.tampered, "entry 1 is not the ledger's creation", hint: .audit)
                 }
-                let size = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
+                let size = try checkpoint?.size ?? db.scalarInt("SELECT max(seq) FROM journal") ?? 0
+                let source = checkpoint.map { MemoizingHashSource(db: db, size: $0.size) }
                 let kinds = Ledger.definitionKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
                 var items: [JSON] = []
-                try db.forEach("SELECT seq, entry, signature FROM journal WHERE seq > ? AND kind IN (\(kinds)) ORDER BY seq",
-                               [after]) { row in
+                try db.forEach("""
+                    SELECT seq, entry, signature FROM journal WHERE seq > ? AND seq <= ? AND kind IN (\(kinds)) ORDER BY seq
+                    """, [after, size]) { row in
                     let bytes = row.blob(1)
                     // The kind column is only an index: the entry's own bytes decide.
                     guard let entry = try? Entry.decodeCanonical(bytes), entry.seq == row.int64(0),
@@ -42,13 +53,23 @@ extension Ledger {
                         throw LedgerError(.tampered, "journal entry \(row.int64(0)) does not decode as the definition its kind column says",
                                           hint: .audit)
                     }
-                    items.append(.object([("seq", .int(entry.seq)), ("entry", .string(ByteEncoding.base64(bytes))),
-                                          ("signature", row.optionalBlob(2).map { .string(ByteEncoding.base64($0)) } ?? .null)]))
+                    var members: [(String, JSON)] = [
+                        ("seq", .int(entry.seq)), ("entry", .string(ByteEncoding.base64(bytes))),
+                        ("signature", row.optionalBlob(2).map { .string(ByteEncoding.base64($0)) } ?? .null),
+                    ]
+                    if let source {
+                        let path = try Merkle.inclusionProof(index: UInt64(entry.seq - 1), size: UInt64(size), source: source)
+                        members.append(("proof", .array(path.map { .string($0.hex) })))
+                    }
+                    items.append(.object(members))
                 }
-                let document = JSON.object([
+                var members: [(String, JSON)] = [
                     ("accord", .string(BundleDocument.definitionsKind)), ("version", .int(1)),
-                    ("mission", .string(created.ledgerID)), ("size", .int(size)), ("after", .int(after)), ("entries", .array(items)),
-                ])
+                    ("mission", .string(created.ledgerID)), ("size", .int(size)), ("after", .int(after)),
+                ]
+                if let checkpoint { members.append(("checkpoint", .string(checkpoint.note))) }
+                members.append(("entries", .array(items)))
+                let document = JSON.object(members)
                 return Array((document.serialized(pretty: true) + "\n").utf8)
             }
         }
@@ -117,13 +138,20 @@ extension Ledger {
 /// A definitions bundle as read: each entry decoded and checked to be a definition.
 struct DefinitionsBundle {
     var mission: String
+    /// The mission journal's size the bundle says it is as of: believed only
+    /// once ``checkpoint`` proves it.
     var size: Int64
+    /// A mission checkpoint of `size` entries (a signed note), when the bundle carries one.
+    var checkpoint: String?
     var entries: [(entry: Entry, signature: [UInt8]?, pointer: String)]
+    /// Each entry's leaf hash and inclusion proof in the checkpoint's tree (with a checkpoint).
+    var proofs: [(leaf: Hash32, path: [Hash32])] = []
 
     init(parsing bytes: [UInt8]) throws {
         let reader = try DocumentReader(parsing: bytes, kind: BundleDocument.definitionsKind, what: "the definitions bundle")
         mission = try reader.string("mission")
         size = try reader.int("size")
+        checkpoint = try reader.optionalString("checkpoint")
         entries = []
         var last: Int64 = 0
         for item in try reader.items("entries") {
@@ -144,7 +172,38 @@ struct DefinitionsBundle {
             }
             last = seq
             entries.append((entry, try item.optionalBytes("signature"), item.pointer))
+            if checkpoint != nil {
+                var path: [Hash32] = []
+                for hash in try item.items("proof") {
+                    guard case .string(let hex) = hash.value, let hash = Hash32(hex: hex) else {
+                        throw hash.refuse("is not a 32-byte hash in hex")
+                    }
+                    path.append(hash)
+                }
+                proofs.append((Merkle.leafHash(try item.bytes("entry")), path))
+            }
         }
+    }
+
+    /// The mission seq the bundle proves the field ledger is as of: with a
+    /// checkpoint signed by a mission admin key the field ledger holds (in
+    /// `db`, once the bundle's own keys are adopted) that every entry's
+    /// inclusion proof verifies against, its size; without one, only the
+    /// last definition it carries (a `size` taken on the bundle's word could
+    /// make later pulls skip what the mission defines until it grows that large).
+    /// - Throws: ``LedgerError`` `.invalid` when the checkpoint or a proof does not verify.
+    func provenSeq(in db: Database) throws -> (seq: Int64, proven: Bool) {
+        guard let checkpoint else { return (entries.last?.entry.seq ?? 0, false) }
+        let root = try Ledger.verifiedMissionRoot(checkpoint, mission: mission, size: size, db: db, what: "the definitions' checkpoint")
+        for (index, (entry, _, pointer)) in entries.enumerated() {
+            let (leaf, path) = proofs[index]
+            guard (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(entry.seq - 1), size: UInt64(size), proof: path,
+                                               root: root)) != nil else {
+                throw LedgerError.invalid(nil, "the definitions bundle, at \(pointer)/proof: mission entry \(entry.seq) is not in the "
+                                          + "tree of the signed mission checkpoint; nothing was adopted")
+            }
+        }
+        return (size, true)
     }
 }
 
@@ -180,8 +239,9 @@ extension Session {
             }
             adopted += 1
         }
-        let seq = max(after, bundle.size)
+        let proven = try bundle.provenSeq(in: db)
+        let seq = max(after, proven.seq)
         try db.run("UPDATE field_origin SET mission_seq = ? WHERE id = 1", seq)
-        return AdoptionOutcome(adopted: adopted, missionSeq: seq)
+        return AdoptionOutcome(adopted: adopted, missionSeq: seq, proven: proven.proven)
     }
 }

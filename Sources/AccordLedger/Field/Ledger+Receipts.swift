@@ -126,17 +126,18 @@ extension Ledger {
     /// The root of a mission checkpoint, once its note verifies with a
     /// mission admin key this field ledger holds (adopted from the mission)
     /// and it is the mission's, of `size` entries.
-    static func verifiedMissionRoot(_ text: String, mission: String, size: Int64, db: Database) throws -> Hash32 {
+    static func verifiedMissionRoot(_ text: String, mission: String, size: Int64, db: Database,
+                                    what: String = "the receipts' checkpoint") throws -> Hash32 {
         let body: Checkpoint
         do {
-            body = try Checkpoint.parse(try verifiedMissionNote(text, what: "the receipts' checkpoint", db: db))
+            body = try Checkpoint.parse(try verifiedMissionNote(text, what: what, db: db))
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint cannot be read: \(error)")
+            throw LedgerError.invalid(.checkpoint, "\(what) cannot be read: \(error)")
         }
         guard body.origin == Ledger.origin(ledgerID: mission), Int64(exactly: body.size) == size else {
-            throw LedgerError.invalid(.checkpoint, "the receipts' checkpoint is of \(body.origin) at size \(body.size), not of mission "
+            throw LedgerError.invalid(.checkpoint, "\(what) is of \(body.origin) at size \(body.size), not of mission "
                                       + "\(mission) at size \(size)")
         }
         return body.rootHash

@@ -58,18 +58,29 @@ struct BundleCommand: ParsableCommand {
         var out: String
         @Option(help: ArgumentHelp("Only definitions recorded after this mission seq (default 0: all).", valueName: "seq"))
         var after: Int64 = 0
+        @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp(
+            "An admin key's private key file: signs a checkpoint the bundle proves each definition in, so a field ledger "
+                + "holding that key takes none on the carrier's word.", valueName: "file"))
+        var checkpointKey: String?
 
         func validate() throws {
             if after < 0 { throw ValidationError("--after \(after): give a seq, 0 or more") }
         }
 
         func run() throws {
-            try global.refuseOverwriting(out, flag: "--out")
-            let bundle = try global.openLedgerReadOnly().definitionsBundle(after: after)
+            try global.refuseOverwriting(out, flag: "--out", inputs: checkpointKey.map { [$0] } ?? [])
+            let bundle: [UInt8]
+            if let checkpointKey {
+                let key = try Keys.signingKey(at: checkpointKey)
+                bundle = try global.openLedger().definitionsBundle(after: after, checkpointKey: key)
+            } else {
+                bundle = try global.openLedgerReadOnly().definitionsBundle(after: after)
+            }
             try BundleFiles.write(bundle, to: out)
             let which = after > 0 ? "definitions recorded after seq \(after)" : "definitions"
-            printError("Wrote the \(which) to \(out); `accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field ledger "
-                       + "from it.")
+            let proof = checkpointKey == nil ? "" : ", each proved in a checkpoint signed with the admin key"
+            printError("Wrote the \(which) to \(out)\(proof); `accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field "
+                       + "ledger from it.")
         }
     }
 }
@@ -153,8 +164,14 @@ struct ImportReceiptsCommand: ParsableCommand {
 /// The lines the field commands print.
 enum FieldSummary {
     static func pulled(_ outcome: AdoptionOutcome, from source: String, ledger: Ledger) -> String {
-        "Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(source); \(ledger.path) is as of mission "
-            + "seq \(outcome.missionSeq)."
+        "Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(source) (\(proof(outcome))); \(ledger.path) "
+            + "is as of mission seq \(outcome.missionSeq)."
+    }
+
+    /// Whether the definitions were proved or taken as carried.
+    static func proof(_ outcome: AdoptionOutcome) -> String {
+        outcome.proven ? "proved in a checkpoint signed by a mission admin key"
+            : "as carried: the bundle has no signed checkpoint to prove them"
     }
 
     static func receipts(_ outcome: ReceiptsOutcome) -> String {

@@ -53,7 +53,8 @@ struct CloneCommand: ParsableCommand {
         let origin = try ledger.fieldOrigin()
         let mission = origin.map { " \($0.missionID)" } ?? ""
         printError("Cloned the mission ledger\(mission) as of mission seq \(outcome.missionSeq) into \(ledger.path) "
-                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s")); log on it offline, then "
+                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s"), \(FieldSummary.proof(outcome))); log on it "
+                   + "offline, then "
                    + (base == nil ? "`accord bundle --out FILE` to carry the entries back." : "`accord push`."))
     }
 }
