@@ -131,9 +131,9 @@ struct APIPhrasing: Phrasing {
             case .entry: "; GET /v1/journal lists them"
             case .key, .token: ""
             }
-        case .correct(let id): "record them with POST /v1/corrections with entry \(id) and a reason"
+        case .correct(let id): "; if the new values are right, record them with POST /v1/corrections with entry \(id) and a reason"
         case .correctLater(let id): "POST /v1/corrections with entry \(id) changes it"
-        case .retractAndRecord(let id): "POST /v1/retractions with entry \(id), then record the new one"
+        case .retractAndRecord(let id): "; to replace it, POST /v1/retractions with entry \(id), then record the new one"
         case .reportBreach: "; report one with POST /v1/breaches"
         case .registerKey(let name): "; register its public key with `accord key register \(name)` on the ledger file"
         case .registerAdminKey, .requestAdminRole, .registerAnotherAdmin, .newKeyRequest, .adminRegistersAdmin,

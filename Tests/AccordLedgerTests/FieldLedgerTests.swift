@@ -135,6 +135,9 @@ import Testing
         let outcome = try m.applyBundle(try #require(try field.pushBundle()), unsigned: .anyActor, checkpointKey: mission.checkpointKey)
         #expect(outcome.recorded == 1)
         #expect(outcome.refused.count == 1 && outcome.refused[0].reason.contains("same"))
+        // The reason reads whole without a front end's hint (no "if the new values are right, ;").
+        #expect(outcome.refused.first?.reason.hasSuffix("with other values: quantity 999 → 100; sent again unchanged, it is harmless")
+                == true, "\(outcome.refused)")
         let receipts = try field.importReceipts(outcome.receipts)
         #expect(receipts.accepted == 1 && receipts.refused == 1)
         #expect(try field.pushStatus().map(\.state) == [.refused, .accepted])

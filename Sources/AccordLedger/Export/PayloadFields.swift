@@ -73,12 +73,13 @@ public struct IDConflict: Hashable, Sendable {
             if let correctable { text = text + " (once recorded, \(hint: .correctLater(correctable)))" }
             return text
         }
-        let text: Phrase = "\(what) already exists (\(place)) with \(changes); "
+        // Each hint brings its own joining words ("; if the new values are right, …"): without one, the sentence stands.
+        let text: Phrase = "\(what) already exists (\(place)) with \(changes)"
         if let correctable {
-            return text + "if the new values are right, \(hint: .correct(correctable)); sent again unchanged, it is harmless"
+            return text + "\(hint: .correct(correctable)); sent again unchanged, it is harmless"
         } else if let retractable {
-            return text + "to replace it, \(hint: .retractAndRecord(retractable))"
+            return text + "; adding it again does not change it\(hint: .retractAndRecord(retractable))"
         }
-        return text + "adding it again does not change it"
+        return text + "; adding it again does not change it"
     }
 }

@@ -75,9 +75,9 @@ struct CommandLinePhrasing: Phrasing {
             }
         case .replaceDemo: "; pass --force to replace it with the demo ledger, or --db to choose another file"
         case .reportBreach: "; report one with `accord breach`"
-        case .correct(let id): "record them with `accord correct \(id)` and a --reason"
+        case .correct(let id): "; if the new values are right, record them with `accord correct \(id)` and a --reason"
         case .correctLater(let id): "`accord correct \(id)` changes it"
-        case .retractAndRecord(let id): "`accord retract \(id)` and record the new one"
+        case .retractAndRecord(let id): "; to replace it, `accord retract \(id)` and record the new one"
         case .generateKey: "; make a key pair with `accord key generate --out FILE` (it writes FILE and FILE.pub)"
         case .usePrivateKey: "; sign with the private key file `accord key generate` wrote beside it (the same name without .pub)"
         case .registerKey(let name): "; register its public key with `accord key register \(name) --public FILE.pub`"
