@@ -17,9 +17,13 @@ struct AuditCoverageTests {
     /// A field ledger's `field_receipts` prove themselves (the audit's
     /// `receipts` check verifies each against its signed mission checkpoint),
     /// and `field_origin` is the clone's word, which reports show as such
-    /// (docs/JOURNAL.md §8).
+    /// (docs/JOURNAL.md §8). `field_bundles` holds the field ledger's own
+    /// checkpoints (the `receipts` check recomputes each root from the
+    /// journal); `field_checkpoints` is a mission ledger's memory of field
+    /// ledgers' roots, which only decides whether a later bundle is refused.
     static let notProjections: Set<String> = ["journal", "merkle_nodes", "merkle_frontier", "checkpoints", "schema_migrations",
-                                              "access_log", "idempotency_keys", "field_receipts", "field_origin"]
+                                              "access_log", "idempotency_keys", "field_receipts", "field_origin", "field_bundles",
+                                              "field_checkpoints"]
 
     @Test("every table the migrations create is compared by the audit or checked its own way")
     func everyTableAudited() throws {

@@ -247,6 +247,69 @@ import Testing
         #expect { _ = try m.definitionsBundle(checkpointKey: mission.monitor) } throws: { "\($0)".contains("admin key") }
     }
 
+    /// A push bundle with `change` applied to its JSON object, its digest made again (as anyone can).
+    static func rewritten(_ bundle: [UInt8], _ change: (inout [String: Any]) throws -> Void) throws -> [UInt8] {
+        let changed = try altered(bundle, change)
+        let parsed = try EntriesBundle(parsing: changed)
+        return try altered(changed) { object in
+            object["sha256"] = hexString(BundleDocument.digest(field: parsed.field, mission: parsed.mission, entries: parsed.entries,
+                                                               checkpoint: parsed.checkpoint))
+        }
+    }
+
+    @Test("each bundle proves the field ledger's history only grew since the last one the mission applied; a rewritten history is refused whole")
+    func fieldHistoryIsProved() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, monitor) = try Self.field(of: mission)
+        _ = try field.log(Self.verification("1"), as: monitor)
+        let first = try #require(try field.pushBundle())
+        #expect(try EntriesBundle(parsing: first).checkpoint?.consistency.isEmpty == true)
+        let applied = try m.applyBundle(first, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        let size = try Self.count(field)
+        #expect(try m.heldFieldCheckpoint(try EntriesBundle(parsing: first).field)?.size == size)
+        // Not yet answered: the next bundle proves its history from the first bundle's checkpoint too.
+        _ = try field.log(Self.verification("2"), as: monitor)
+        let second = try #require(try field.pushBundle())
+        let link = try #require(try EntriesBundle(parsing: second).checkpoint)
+        #expect(link.size == size + 1 && link.consistency.map(\.size) == [size])
+        // A history rewritten since: another root for the first bundle's entries, a proof left out, a proof altered.
+        let forgeries: [(String, [UInt8])] = [
+            ("no proof", try Self.rewritten(second) { object in
+                var checkpoint = try #require(object["fieldCheckpoint"] as? [String: Any])
+                checkpoint["consistency"] = [Any]()
+                object["fieldCheckpoint"] = checkpoint
+            }),
+            ("/fieldCheckpoint/consistency/0", try Self.rewritten(second) { object in
+                var checkpoint = try #require(object["fieldCheckpoint"] as? [String: Any])
+                checkpoint["root"] = String(repeating: "ab", count: 32)
+                object["fieldCheckpoint"] = checkpoint
+            }),
+            ("carries no checkpoint", try Self.rewritten(second) { $0["fieldCheckpoint"] = nil }),
+        ]
+        let before = try Self.count(m)
+        for (problem, forged) in forgeries {
+            do {
+                _ = try m.applyBundle(forged, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+                Issue.record("a bundle with a rewritten history was applied (\(problem))")
+            } catch {
+                #expect("\(error)".contains(problem) && "\(error)".contains("refused whole"), "\(error)")
+            }
+        }
+        #expect(try Self.count(m) == before)
+        // The genuine one is applied; once the receipts say the mission holds it, older checkpoints need no proof.
+        let answered = try m.applyBundle(second, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        _ = try field.importReceipts(applied.receipts)
+        _ = try field.importReceipts(answered.receipts)
+        #expect(try field.database.scalarInt("SELECT count(*) FROM field_bundles") == 1)
+        _ = try field.log(Self.verification("3"), as: monitor)
+        #expect(try EntriesBundle(parsing: try #require(try field.pushBundle())).checkpoint?.consistency.map(\.size) == [size + 1])
+        #expect(try Audit.run(path: field.path).outcome == .verified)
+        // A checkpoint row forged with sqlite3 is found by the audit.
+        try field.database.run("UPDATE field_bundles SET root = zeroblob(32)")
+        #expect(try Audit.run(path: field.path).findings.contains { $0.check == "receipts" })
+    }
+
     /// The journal as `accord journal export` writes it, through the independent Python verifier.
     static func pythonVerifies(_ ledger: Ledger) throws -> [String: Any] {
         var lines = ""

@@ -69,12 +69,12 @@ extension Ledger {
     /// - Throws: ``LedgerError`` only when the ledger itself fails (busy,
     ///   tampered, storage): then nothing was written.
     public func record(_ writes: [LedgerWrite], atomically: Bool = false) throws -> [OperationResult] {
-        try record(writes, atomically: atomically, beforeCommit: {})
+        try record(writes, atomically: atomically, beforeCommit: { _ in })
     }
 
     /// As ``record(_:atomically:)``; `beforeCommit` runs in the transaction
-    /// after the last write: what it throws rolls back every write.
-    func record(_ writes: [LedgerWrite], atomically: Bool, beforeCommit: () throws -> Void) throws -> [OperationResult] {
+    /// after the last write, with its connection: what it throws rolls back every write.
+    func record(_ writes: [LedgerWrite], atomically: Bool, beforeCommit: (Database) throws -> Void) throws -> [OperationResult] {
         // Values that are wrong on their own are refused before the transaction.
         let prepared = try writes.map { write -> Result<PreparedWrite, LedgerError> in
             do {
@@ -104,7 +104,7 @@ extension Ledger {
                 if atomically, attempts.contains(where: { if case .failure = $0 { true } else { false } }) {
                     throw AllOrNothing(attempts: attempts)
                 }
-                try beforeCommit()
+                try beforeCommit(session.db)
                 return attempts
             }
         } catch let refused as AllOrNothing {

@@ -14,6 +14,26 @@ struct BundleEntry: Equatable {
     var signature: [UInt8]?
 }
 
+/// A field ledger's checkpoint as a push bundle carries it: the size and
+/// root of its journal's Merkle tree when the bundle was written, and a
+/// consistency proof to it from each earlier checkpoint of its bundles the
+/// mission may hold.
+struct FieldCheckpoint: Equatable {
+    struct Link: Equatable {
+        var size: Int64
+        var root: Hash32
+        var proof: [Hash32]
+    }
+    var size: Int64
+    var root: Hash32
+    var consistency: [Link]
+
+    /// The consistency proof from the tree of `size` leaves with `root`, if the bundle carries one that verifies.
+    func link(from size: Int64, root: Hash32) -> Link? {
+        consistency.first { $0.size == size && $0.root == root }
+    }
+}
+
 /// The JSON documents field and mission ledgers exchange (docs/JOURNAL.md §8):
 /// a definitions bundle, a push bundle, and receipts.
 enum BundleDocument {
@@ -23,7 +43,7 @@ enum BundleDocument {
 
     /// The SHA-256 a push bundle carries over its ids and entries, in the
     /// canonical encoding: catches any altered byte, signed or not.
-    static func digest(field: String, mission: String, entries: [BundleEntry]) -> [UInt8] {
+    static func digest(field: String, mission: String, entries: [BundleEntry], checkpoint: FieldCheckpoint?) -> [UInt8] {
         var writer = CanonicalWriter()
         writer.string(entriesKind)
         writer.string(field)
@@ -38,20 +58,40 @@ enum BundleDocument {
                 w.raw(signature)
             }
         }
+        // Then, when the bundle carries one, the field ledger's checkpoint and its consistency proofs.
+        if let checkpoint {
+            writer.i64(checkpoint.size)
+            writer.raw(checkpoint.root.bytes)
+            writer.list(checkpoint.consistency) { w, link in
+                w.i64(link.size)
+                w.raw(link.root.bytes)
+                w.list(link.proof) { w, hash in w.raw(hash.bytes) }
+            }
+        }
         return Array(SHA256.hash(data: writer.bytes))
     }
 
-    static func entries(field: String, mission: String, _ entries: [BundleEntry]) -> [UInt8] {
+    static func entries(field: String, mission: String, _ entries: [BundleEntry], checkpoint: FieldCheckpoint?) -> [UInt8] {
         let items: [JSON] = entries.map { entry in
             .object([("seq", .int(entry.seq)), ("claim", .string(ByteEncoding.base64(entry.claim))),
                      ("signer", entry.signer.map { .string($0) } ?? .null),
                      ("signature", entry.signature.map { .string(ByteEncoding.base64($0)) } ?? .null)])
         }
-        let document = JSON.object([
+        var members: [(String, JSON)] = [
             ("accord", .string(entriesKind)), ("version", .int(1)), ("field", .string(field)), ("mission", .string(mission)),
-            ("entries", .array(items)), ("sha256", .string(hexString(digest(field: field, mission: mission, entries: entries)))),
-        ])
-        return Array((document.serialized(pretty: true) + "\n").utf8)
+        ]
+        if let checkpoint {
+            members.append(("fieldCheckpoint", .object([
+                ("size", .int(checkpoint.size)), ("root", .string(checkpoint.root.hex)),
+                ("consistency", .array(checkpoint.consistency.map { link in
+                    .object([("size", .int(link.size)), ("root", .string(link.root.hex)),
+                             ("proof", .array(link.proof.map { .string($0.hex) }))])
+                })),
+            ])))
+        }
+        let digest = digest(field: field, mission: mission, entries: entries, checkpoint: checkpoint)
+        members += [("entries", .array(items)), ("sha256", .string(hexString(digest)))]
+        return Array((JSON.object(members).serialized(pretty: true) + "\n").utf8)
     }
 }
 
@@ -125,6 +165,30 @@ struct DocumentReader {
         return bytes
     }
 
+    func hash(_ key: String) throws -> Hash32 {
+        guard let hash = Hash32(hex: try string(key)) else { throw refuse("is not a 32-byte hash in hex", at: key) }
+        return hash
+    }
+
+    /// A list of 32-byte hashes in hex.
+    func hashes(_ key: String) throws -> [Hash32] {
+        try items(key).map { item in
+            guard case .string(let hex) = item.value, let hash = Hash32(hex: hex) else { throw item.refuse("is not a 32-byte hash in hex") }
+            return hash
+        }
+    }
+
+    /// The object at `key`, or nil when it is absent or null.
+    func optionalObject(_ key: String) throws -> DocumentReader? {
+        switch value[key] {
+        case nil, .null?: return nil
+        case let member?:
+            let reader = DocumentReader(value: member, pointer: "\(pointer)/\(key)", what: what)
+            guard member.members != nil else { throw reader.refuse("is not an object") }
+            return reader
+        }
+    }
+
     func items(_ key: String) throws -> [DocumentReader] {
         guard case .array(let items) = try member(key) else { throw refuse("is not a list", at: key) }
         return items.enumerated().map { DocumentReader(value: $1, pointer: "\(pointer)/\(key)/\($0)", what: what) }
@@ -154,16 +218,31 @@ struct EntriesBundle {
                                        signature: try item.optionalBytes("signature")))
             pointers.append(item.pointer)
         }
+        if let object = try reader.optionalObject("fieldCheckpoint") {
+            let size = try object.int("size")
+            guard size >= 1 else { throw object.refuse("is not a tree size", at: "size") }
+            checkpoint = FieldCheckpoint(size: size, root: try object.hash("root"), consistency: try object.items("consistency").map { item in
+                let linked = try item.int("size")
+                guard linked >= 1, linked <= size else { throw item.refuse("is not a size from 1 to \(size)", at: "size") }
+                return FieldCheckpoint.Link(size: linked, root: try item.hash("root"), proof: try item.hashes("proof"))
+            })
+            checkpointPointer = object.pointer
+        }
         let digest = try reader.string("sha256")
         self.digest = digest
     }
+
+    /// The field ledger's checkpoint, when the bundle carries one.
+    var checkpoint: FieldCheckpoint?
+    /// Where it is in the document.
+    var checkpointPointer = "/fieldCheckpoint"
 
     /// The digest the document carries (checked by ``checkDigest()``).
     private var digest: String
 
     /// - Throws: when the entries are not those the digest was made over.
     func checkDigest() throws {
-        guard hexString(BundleDocument.digest(field: field, mission: mission, entries: entries)) == digest else {
+        guard hexString(BundleDocument.digest(field: field, mission: mission, entries: entries, checkpoint: checkpoint)) == digest else {
             throw LedgerError.invalid(nil, "the bundle's sha256 does not match its entries: it was altered or damaged after it "
                                       + "was written; it was refused whole and nothing was recorded")
         }

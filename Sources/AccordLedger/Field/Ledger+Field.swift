@@ -173,14 +173,7 @@ struct DefinitionsBundle {
             last = seq
             entries.append((entry, try item.optionalBytes("signature"), item.pointer))
             if checkpoint != nil {
-                var path: [Hash32] = []
-                for hash in try item.items("proof") {
-                    guard case .string(let hex) = hash.value, let hash = Hash32(hex: hex) else {
-                        throw hash.refuse("is not a 32-byte hash in hex")
-                    }
-                    path.append(hash)
-                }
-                proofs.append((Merkle.leafHash(try item.bytes("entry")), path))
+                proofs.append((Merkle.leafHash(try item.bytes("entry")), try item.hashes("proof")))
             }
         }
     }

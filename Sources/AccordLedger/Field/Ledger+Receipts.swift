@@ -32,6 +32,13 @@ extension Ledger {
                                               + "\(own) of mission \(origin.missionID)")
                 }
                 let root = try Ledger.verifiedMissionRoot(noteText, mission: mission, size: treeSize, db: db)
+                // The latest checkpoint of this ledger the mission holds: earlier ones need no proof from now on.
+                if let held = try reader.optionalObject("fieldCheckpoint") {
+                    let size = try held.int("size"), heldRoot = try held.hash("root")
+                    var ours: [UInt8]?
+                    try db.forEach("SELECT root FROM field_bundles WHERE size = ?", [size]) { ours = $0.blob(0) }
+                    if ours == heldRoot.bytes { try db.run("DELETE FROM field_bundles WHERE size < ?", size) }
+                }
                 var missionSeqs: [Int64: Int64] = [:]
                 try db.forEach("SELECT seq, mission_seq FROM field_receipts WHERE mission_seq IS NOT NULL") { row in
                     missionSeqs[row.int64(0)] = row.int64(1)
@@ -61,13 +68,7 @@ extension Ledger {
                     }
                     let missionSeq = try item.int("missionSeq")
                     let bytes = try item.bytes("entry")
-                    var path: [Hash32] = []
-                    for hash in try item.items("proof") {
-                        guard case .string(let hex) = hash.value, let hash = Hash32(hex: hex) else {
-                            throw hash.refuse("is not a 32-byte hash in hex")
-                        }
-                        path.append(hash)
-                    }
+                    let path = try item.hashes("proof")
                     if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: bytes, path: path, root: root,
                                                          size: treeSize, missionSeqs: missionSeqs) {
                         throw item.refuse("\(problem); nothing was stored", at: "entry")

@@ -10,10 +10,12 @@ extension Auditor {
     /// recording the local one. Every stored refusal likewise: signed by a
     /// mission admin key, for the local entry's claim as it is, and the
     /// reason shown. A receipt or refusal forged with other tools would
-    /// otherwise keep an entry from ever being pushed.
+    /// otherwise keep an entry from ever being pushed. And each checkpoint
+    /// its bundles carried (`field_bundles`) is its journal's root at that size.
     mutating func checkFieldReceipts() throws {
         let db = self.db
         var findings: [(seq: Int64, detail: String)] = []
+        var forgedCheckpoints: [Int64] = []
         _ = try readable("field_receipts") {
             guard let origin = try Ledger.fieldOrigin(db) else { return }
             var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
@@ -48,6 +50,16 @@ extension Auditor {
                 }
                 missionSeqs[seq] = missionSeq
             }
+            // The field ledger's checkpoints its bundles carried: each the root of its journal's first entries.
+            let source = JournalHashSource(db: db)
+            let head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
+            try db.forEach("SELECT size, root FROM field_bundles NOT INDEXED ORDER BY size") { row in
+                let size = row.int64(0)
+                guard size <= head, try Merkle.root(size: UInt64(size), source: source).bytes == row.blob(1) else {
+                    forgedCheckpoints.append(size)
+                    return
+                }
+            }
             let field = try Ledger.ownID(db)
             try db.forEach("""
                 SELECT seq, refused, refusal_note FROM field_receipts NOT INDEXED WHERE mission_seq IS NULL ORDER BY seq
@@ -67,6 +79,10 @@ extension Auditor {
         for finding in findings {
             fail(.tampered, "receipts", finding.seq, "the receipt or refusal stored for entry \(finding.seq) proves nothing: \(finding.detail) "
                  + "(the field_receipts table was altered with other tools)")
+        }
+        for size in forgedCheckpoints {
+            fail(.tampered, "receipts", nil, "field_bundles says a bundle carried this field ledger's first \(size) entries with a root "
+                 + "they do not have (the table was altered with other tools, or the journal was)")
         }
     }
 }
