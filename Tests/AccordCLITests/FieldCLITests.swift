@@ -87,16 +87,21 @@ struct FieldCLITests {
         #expect(try accord("audit", "--db", "field.sqlite").status == 0)
     }
 
-    @Test("pull --from-bundle: the definitions recorded since, carried; those already held are skipped")
+    @Test("pull --from-bundle: the definitions recorded since, proved by an admin key; those already held are skipped; unproved ones are refused")
     func pullFromBundle() throws {
         let dir = try TemporaryDirectory()
         let accord = Self.runner(dir)
         try Self.missionAndField(accord)
         try accord.ok("party", "add", "OSCE", "--name", "OSCE SMM", "--kind", "organisation", "--db", "ledger.sqlite")
-        try accord.ok("bundle", "definitions", "--out", "all.json", "--db", "ledger.sqlite")
+        // The field ledger holds the mission's admin key: a bundle nobody proved is refused, and nothing adopted.
+        try accord.ok("bundle", "definitions", "--out", "carried.json", "--db", "ledger.sqlite")
+        let carried = try accord("pull", "--from-bundle", "carried.json", "--db", "field.sqlite")
+        #expect(carried.status == 65 && carried.stderr.contains("admin keys (mission)"), "\(carried.stderr)")
+        try accord.ok("bundle", "definitions", "--out", "all.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
         let pulled = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
         #expect(pulled.status == 0, "\(pulled.stderr)")
-        #expect(pulled.stderr.contains("Pulled 1 definition from all.json"), "\(pulled.stderr)")
+        #expect(pulled.stderr.contains("Pulled 1 definition from all.json (proved in a checkpoint signed by a mission admin key)"),
+                "\(pulled.stderr)")
         let again = try accord("pull", "--from-bundle", "all.json", "--db", "field.sqlite")
         #expect(again.stderr.contains("Pulled 0 definitions"), "\(again.stderr)")
         // The new party is there to log against, offline.

@@ -219,7 +219,7 @@ import Testing
         #expect(!unproved.proven && unproved.missionSeq == size - 1)
         // With a checkpoint, an inflated size, a definition left out of the tree, or a monitor's signature: refused, nothing left.
         let forgeries: [(String, [UInt8])] = [
-            ("at size", try Self.alteredDefinitions(proved) { $0["size"] = 1_000_000 }),
+            ("signed list", try Self.alteredDefinitions(proved) { $0["size"] = 1_000_000 }),
             ("/proof", try Self.alteredDefinitions(proved) { object in
                 var entries = try #require(object["entries"] as? [[String: Any]])
                 entries[1]["proof"] = entries[0]["proof"]
@@ -307,6 +307,53 @@ import Testing
         #expect(try Audit.run(path: field.path).outcome == .verified)
         // A checkpoint row forged with sqlite3 is found by the audit.
         try field.database.run("UPDATE field_bundles SET root = zeroblob(32)")
+        #expect(try Audit.run(path: field.path).findings.contains { $0.check == "receipts" })
+    }
+
+    @Test("a reviewer's attacks: definitions left out of a proved bundle, a bundle after the field's seq, a key registered on the field ledger, a receipt after a refusal, a revoked admin's receipts, a deleted origin")
+    func reviewedAttacks() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let admin = Recorder(actor: "cp", signer: KeySigner(key: mission.checkpointKey))
+        let (field, monitor) = try Self.field(of: mission)
+        let seq = try #require(try field.fieldOrigin()).missionSeq
+        try mission.fixture.quantity("C2", party: "P")
+        try mission.fixture.quantity("C3", party: "P")
+        let proved = try m.definitionsBundle(after: seq, checkpointKey: mission.checkpointKey)
+        // One definition left out (a courier withholding a withdrawal or a revocation): the signed list says otherwise.
+        let withheld = try Self.altered(proved) { object in
+            object["entries"] = Array(try #require(object["entries"] as? [[String: Any]]).dropFirst())
+        }
+        #expect { _ = try field.adoptDefinitions(withheld, as: monitor) } throws: { "\($0)".contains("signed list") }
+        // A genuine bundle that starts after the field ledger's seq would skip what is between.
+        let later = try m.definitionsBundle(after: seq + 1, checkpointKey: mission.checkpointKey)
+        #expect { _ = try field.adoptDefinitions(later, as: monitor) } throws: { "\($0)".contains("would be missed") }
+        #expect(try field.adoptDefinitions(proved, as: monitor).adopted == 2)
+        // A key registered on the field ledger itself would vouch for receipts: refused.
+        let rogue = try NoteSigningKey(name: "rogue", privateKey: Curve25519.Signing.PrivateKey())
+        #expect { _ = try field.registerKey(name: "rogue", publicKey: rogue.verifierKey, role: .admin, as: monitor) } throws: {
+            "\($0)".contains("field ledger")
+        }
+        // Refused (an unsigned entry pushed by someone else), then recorded after all (pushed by its own actor): the
+        // receipt replaces the refusal.
+        _ = try field.log(Self.verification("7", id: "later"), as: Recorder(actor: "mon"))
+        let bundle = try #require(try field.pushBundle())
+        let refused = try m.applyBundle(bundle, unsigned: .none, checkpointKey: mission.checkpointKey)
+        #expect(try field.importReceipts(refused.receipts).refused == 1)
+        let recorded = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        #expect(try field.importReceipts(recorded.receipts).accepted == 1)
+        #expect(try field.pushStatus().last?.state == .accepted)
+        // A second admin, then the first one revoked: what it signed before still verifies in the audit.
+        let second = try NoteSigningKey(name: "cp2", privateKey: Curve25519.Signing.PrivateKey())
+        _ = try m.registerKey(try KeyRequest(key: second, role: .admin), as: admin)
+        _ = try field.adoptDefinitions(try m.definitionsBundle(after: try #require(try field.fieldOrigin()).missionSeq,
+                                                               checkpointKey: mission.checkpointKey), as: monitor)
+        _ = try m.revokeKey(name: "cp", reason: "rotated", as: Recorder(actor: "cp2", signer: KeySigner(key: second)))
+        _ = try field.adoptDefinitions(try m.definitionsBundle(after: try #require(try field.fieldOrigin()).missionSeq,
+                                                               checkpointKey: second), as: monitor)
+        #expect(try Audit.run(path: field.path).outcome == .verified)
+        // The origin deleted with sqlite3: the audit says so rather than skipping the receipts.
+        try field.database.run("DELETE FROM field_origin")
         #expect(try Audit.run(path: field.path).findings.contains { $0.check == "receipts" })
     }
 

@@ -43,6 +43,7 @@ extension Ledger {
                 let source = checkpoint.map { MemoizingHashSource(db: db, size: $0.size) }
                 let kinds = Ledger.definitionKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
                 var items: [JSON] = []
+                var leaves: [(seq: Int64, leaf: Hash32)] = []
                 try db.forEach("""
                     SELECT seq, entry, signature FROM journal WHERE seq > ? AND seq <= ? AND kind IN (\(kinds)) ORDER BY seq
                     """, [after, size]) { row in
@@ -57,6 +58,7 @@ extension Ledger {
                         ("seq", .int(entry.seq)), ("entry", .string(ByteEncoding.base64(bytes))),
                         ("signature", row.optionalBlob(2).map { .string(ByteEncoding.base64($0)) } ?? .null),
                     ]
+                    leaves.append((entry.seq, Merkle.leafHash(bytes)))
                     if let source {
                         let path = try Merkle.inclusionProof(index: UInt64(entry.seq - 1), size: UInt64(size), source: source)
                         members.append(("proof", .array(path.map { .string($0.hex) })))
@@ -67,7 +69,13 @@ extension Ledger {
                     ("accord", .string(BundleDocument.definitionsKind)), ("version", .int(1)),
                     ("mission", .string(created.ledgerID)), ("size", .int(size)), ("after", .int(after)),
                 ]
-                if let checkpoint { members.append(("checkpoint", .string(checkpoint.note))) }
+                if let checkpoint, let checkpointKey {
+                    members.append(("checkpoint", .string(checkpoint.note)))
+                    // The admin's word that these are all the definitions in (after, size]: a checkpoint proves each is in
+                    // the log, not that none is missing.
+                    let manifest = DefinitionsManifest(mission: created.ledgerID, after: after, size: size, leaves: leaves)
+                    members.append(("manifest", .string(try manifest.signed(with: checkpointKey))))
+                }
                 members.append(("entries", .array(items)))
                 let document = JSON.object(members)
                 return Array((document.serialized(pretty: true) + "\n").utf8)
@@ -141,8 +149,12 @@ struct DefinitionsBundle {
     /// The mission journal's size the bundle says it is as of: believed only
     /// once ``checkpoint`` proves it.
     var size: Int64
+    /// The mission seq it holds the definitions after.
+    var after: Int64
     /// A mission checkpoint of `size` entries (a signed note), when the bundle carries one.
     var checkpoint: String?
+    /// The admin's signed list of the definitions in (`after`, `size`] (a ``DefinitionsManifest``), with a checkpoint.
+    var manifest: String?
     var entries: [(entry: Entry, signature: [UInt8]?, pointer: String)]
     /// Each entry's leaf hash and inclusion proof in the checkpoint's tree (with a checkpoint).
     var proofs: [(leaf: Hash32, path: [Hash32])] = []
@@ -151,9 +163,12 @@ struct DefinitionsBundle {
         let reader = try DocumentReader(parsing: bytes, kind: BundleDocument.definitionsKind, what: "the definitions bundle")
         mission = try reader.string("mission")
         size = try reader.int("size")
+        after = try reader.int("after")
+        guard after >= 0, after <= size else { throw reader.refuse("is not a seq from 0 to the size, \(size)", at: "after") }
         checkpoint = try reader.optionalString("checkpoint")
+        manifest = try reader.optionalString("manifest")
         entries = []
-        var last: Int64 = 0
+        var last = after
         for item in try reader.items("entries") {
             let seq = try item.int("seq")
             let entry: Entry
@@ -186,7 +201,18 @@ struct DefinitionsBundle {
     /// make later pulls skip what the mission defines until it grows that large).
     /// - Throws: ``LedgerError`` `.invalid` when the checkpoint or a proof does not verify.
     func provenSeq(in db: Database) throws -> (seq: Int64, proven: Bool) {
-        guard let checkpoint else { return (entries.last?.entry.seq ?? 0, false) }
+        guard let checkpoint else { return (entries.last?.entry.seq ?? after, false) }
+        guard let manifest else {
+            throw LedgerError.invalid(nil, "the definitions bundle carries a checkpoint but not the admin's signed list of the "
+                                      + "definitions it holds: the checkpoint proves each is in the mission's log, not that none is "
+                                      + "missing; nothing was adopted")
+        }
+        let listed = Ledger.DefinitionsManifest(mission: mission, after: after, size: size,
+                                         leaves: zip(entries, proofs).map { ($0.entry.seq, $1.leaf) })
+        guard try Ledger.verifiedMissionNote(manifest, what: "the definitions' list", db: db) == listed.text else {
+            throw LedgerError.invalid(nil, "the definitions bundle's entries are not those its signed list names (after mission seq "
+                                      + "\(after), up to \(size)): some were left out or added; nothing was adopted")
+        }
         let root = try Ledger.verifiedMissionRoot(checkpoint, mission: mission, size: size, db: db, what: "the definitions' checkpoint")
         for (index, (entry, _, pointer)) in entries.enumerated() {
             let (leaf, path) = proofs[index]
@@ -208,6 +234,18 @@ extension Session {
     func adopt(_ bundle: DefinitionsBundle, after: Int64) throws -> AdoptionOutcome {
         let own = recorder
         defer { record(as: own) }
+        guard bundle.after <= after else {
+            throw LedgerError.invalid(nil, "the definitions bundle holds what the mission defined after mission seq \(bundle.after), but "
+                                      + "this field ledger is as of mission seq \(after): what was defined between would be missed; "
+                                      + "ask for the definitions after \(after)")
+        }
+        let admins = try adminKeys().filter { $0.revoked == nil }.map(\.name)
+        if !admins.isEmpty, bundle.checkpoint == nil {
+            throw LedgerError.invalid(nil, "this field ledger holds the mission's admin keys (\(admins.joined(separator: ", "))): it adopts "
+                                      + "definitions only in a bundle proved with one of them (a checkpoint and a list of the "
+                                      + "definitions signed by an admin key); this one carries no proof, and whoever carried it could "
+                                      + "have written it; nothing was adopted")
+        }
         var adopted = 0
         for (entry, signature, pointer) in bundle.entries where entry.seq > after {
             var adopter = Recorder(actor: entry.actor)
@@ -225,7 +263,19 @@ extension Session {
             }
             record(as: adopter)
             do {
-                _ = try append(entry.payload)
+                // Keys under the rules a key operation here follows: once there is an admin key, only an admin's signature
+                // registers or revokes one.
+                switch entry.payload {
+                case .keyRegister(let registration):
+                    _ = try register(registration, firstAdmin: registration.role == .admin && adminKeys().isEmpty)
+                case .keyRevoke:
+                    try checkSignerOnce()
+                    let keys = try adminKeys()
+                    if !keys.isEmpty { try requireAdminSigner(keys, to: "revoke a key") }
+                    _ = try append(entry.payload)
+                default:
+                    _ = try append(entry.payload)
+                }
             } catch let error as LedgerError {
                 throw LedgerError(error.kind, "the definitions bundle, at \(pointer): mission entry \(entry.seq) cannot be adopted: "
                                   + "\(error.message)")

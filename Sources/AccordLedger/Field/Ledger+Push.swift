@@ -50,7 +50,7 @@ extension Ledger {
         var earlier: [(size: Int64, root: [UInt8])] = []
         try db.forEach("SELECT size, root FROM field_bundles ORDER BY size") { earlier.append(($0.int64(0), $0.blob(1))) }
         for (size, stored) in earlier {
-            guard size <= stamp.seq else {
+            guard size >= 1, size <= stamp.seq else {
                 throw LedgerError(.tampered, "this field ledger has \(stamp.seq) entries, but an earlier bundle carried \(size): its "
                                   + "history was cut", hint: .audit)
             }
@@ -159,7 +159,8 @@ extension Ledger {
         do {
             results = try record(writes, atomically: false) { db in
                 if let index = verification.firstBad() { throw BundleAltered(index: index) }
-                if let advance {
+                // A bundle that records nothing (none of its entries is this field ledger's signed word) moves nothing on.
+                if let advance, !writes.isEmpty {
                     try db.run("""
                         INSERT INTO field_checkpoints (field, size, root) VALUES (?, ?, ?)
                         ON CONFLICT (field) DO UPDATE SET size = excluded.size, root = excluded.root WHERE excluded.size > field_checkpoints.size
@@ -201,7 +202,8 @@ extension Ledger {
             ("field", .string(bundle.field)), ("treeSize", .int(checkpoint.size)), ("checkpoint", .string(checkpoint.note)),
         ]
         if let held = try heldFieldCheckpoint(bundle.field) {
-            members.append(("fieldCheckpoint", .object([("size", .int(held.size)), ("root", .string(held.root.hex))])))
+            let note = FieldCheckpointNote(mission: mission, field: bundle.field, size: held.size, root: held.root)
+            members.append(("fieldCheckpoint", .string(try note.signed(with: checkpointKey))))
         }
         members.append(("receipts", .array(items)))
         let document = JSON.object(members)

@@ -32,12 +32,16 @@ extension Ledger {
                                               + "\(own) of mission \(origin.missionID)")
                 }
                 let root = try Ledger.verifiedMissionRoot(noteText, mission: mission, size: treeSize, db: db)
-                // The latest checkpoint of this ledger the mission holds: earlier ones need no proof from now on.
-                if let held = try reader.optionalObject("fieldCheckpoint") {
-                    let size = try held.int("size"), heldRoot = try held.hash("root")
-                    var ours: [UInt8]?
-                    try db.forEach("SELECT root FROM field_bundles WHERE size = ?", [size]) { ours = $0.blob(0) }
-                    if ours == heldRoot.bytes { try db.run("DELETE FROM field_bundles WHERE size < ?", size) }
+                // The latest checkpoint of this ledger the mission says, signed, it holds (one this ledger wrote):
+                // earlier ones need no proof from now on.
+                if let note = try reader.optionalString("fieldCheckpoint"),
+                   let text = try? Ledger.verifiedMissionNote(note, what: "the field checkpoint held", db: db) {
+                    var held: Int64?
+                    try db.forEach("SELECT size, root FROM field_bundles ORDER BY size") { row in
+                        guard let root = Hash32(bytes: row.blob(1)) else { return }
+                        if FieldCheckpointNote(mission: mission, field: own, size: row.int64(0), root: root).text == text { held = row.int64(0) }
+                    }
+                    if let held { try db.run("DELETE FROM field_bundles WHERE size < ?", held) }
                 }
                 var missionSeqs: [Int64: Int64] = [:]
                 try db.forEach("SELECT seq, mission_seq FROM field_receipts WHERE mission_seq IS NOT NULL") { row in
@@ -73,7 +77,10 @@ extension Ledger {
                                                          size: treeSize, missionSeqs: missionSeqs) {
                         throw item.refuse("\(problem); nothing was stored", at: "entry")
                     }
-                    if let stored {
+                    if let stored, stored.missionSeq == nil {
+                        // Refused before, recorded since (pushed again by another token, say): the receipt proves it.
+                        try db.run("DELETE FROM field_receipts WHERE seq = ?", seq)
+                    } else if let stored {
                         guard stored.missionSeq == missionSeq else {
                             throw item.refuse("local entry \(seq) already has a receipt for mission entry "
                                               + "\(stored.missionSeq.map(String.init) ?? "—") (or a refusal)", at: "missionSeq")
@@ -128,10 +135,10 @@ extension Ledger {
     /// mission admin key this field ledger holds (adopted from the mission)
     /// and it is the mission's, of `size` entries.
     static func verifiedMissionRoot(_ text: String, mission: String, size: Int64, db: Database,
-                                    what: String = "the receipts' checkpoint") throws -> Hash32 {
+                                    what: String = "the receipts' checkpoint", includingRevoked: Bool = false) throws -> Hash32 {
         let body: Checkpoint
         do {
-            body = try Checkpoint.parse(try verifiedMissionNote(text, what: what, db: db))
+            body = try Checkpoint.parse(try verifiedMissionNote(text, what: what, db: db, includingRevoked: includingRevoked))
         } catch let error as LedgerError {
             throw error
         } catch {

@@ -40,10 +40,13 @@ extension Ledger {
     }
 
     /// The keys a field ledger takes the mission's word from: its admin keys
-    /// not revoked (adopted from the mission's definitions).
-    static func missionVerifiers(_ db: Database) throws -> [NoteVerifierKey] {
+    /// (adopted from the mission's definitions; a field ledger registers no
+    /// key of its own), not revoked — or, `includingRevoked`, all of them, to
+    /// check again what was taken in before a revocation.
+    static func missionVerifiers(_ db: Database, includingRevoked: Bool = false) throws -> [NoteVerifierKey] {
         var verifiers: [NoteVerifierKey] = []
-        try db.forEach("SELECT name, public_key FROM keys WHERE revoked_seq IS NULL AND role = 'admin' ORDER BY name") { row in
+        let revoked = includingRevoked ? "" : "revoked_seq IS NULL AND "
+        try db.forEach("SELECT name, public_key FROM keys WHERE \(revoked)role = 'admin' ORDER BY name") { row in
             if let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row.blob(1)),
                let verifier = try? NoteVerifierKey(name: row.text(0), publicKey: key) {
                 verifiers.append(verifier)
@@ -54,10 +57,10 @@ extension Ledger {
 
     /// The text of `note` once it verifies with a mission admin key this ledger holds.
     /// - Throws: ``LedgerError`` `.invalid` saying why it does not, about `what`.
-    static func verifiedMissionNote(_ note: String, what: String, db: Database) throws -> String {
+    static func verifiedMissionNote(_ note: String, what: String, db: Database, includingRevoked: Bool = false) throws -> String {
         do {
             let parsed = try SignedNote(parsing: note)
-            _ = try parsed.verify(with: try missionVerifiers(db))
+            _ = try parsed.verify(with: try missionVerifiers(db, includingRevoked: includingRevoked))
             return parsed.text
         } catch let error as LedgerError {
             throw error
@@ -71,10 +74,10 @@ extension Ledger {
     /// entry `local` (whose portable claim is `claim`) for `reason`, or nil
     /// when it does.
     static func refusalProblem(_ note: String, mission: String, field: String, local: Int64, claim: [UInt8], reason: String,
-                               db: Database) -> String? {
+                               db: Database, includingRevoked: Bool = false) -> String? {
         let text: String
         do {
-            text = try verifiedMissionNote(note, what: "the refusal", db: db)
+            text = try verifiedMissionNote(note, what: "the refusal", db: db, includingRevoked: includingRevoked)
         } catch {
             return (error as? LedgerError)?.message ?? "\(error)"
         }
@@ -84,6 +87,60 @@ extension Ledger {
             return "the signed refusal is not the mission's refusal of this entry as it is, for this reason"
         }
         return nil
+    }
+
+    /// The mission's admin's word that a definitions bundle holds every
+    /// definition recorded after mission seq `after` up to `size`: the SHA-256
+    /// of their (seq, leaf hash) list, signed.
+    struct DefinitionsManifest {
+        static let tag = "accord definitions v1"
+        var mission: String
+        var after: Int64
+        var size: Int64
+        var leaves: [(seq: Int64, leaf: Hash32)]
+
+        /// The tag, the mission's checkpoint origin, `<after> <size>`, and the
+        /// SHA-256 of the canonical `list` of (`i64` seq, 32-byte leaf hash).
+        var text: String {
+            var writer = CanonicalWriter()
+            writer.list(leaves) { w, item in
+                w.i64(item.seq)
+                w.raw(item.leaf.bytes)
+            }
+            let digest = hexString(Array(SHA256.hash(data: writer.bytes)))
+            return "\(DefinitionsManifest.tag)\n\(Ledger.origin(ledgerID: mission))\n\(after) \(size)\n\(digest)\n"
+        }
+
+        func signed(with key: NoteSigningKey) throws -> String {
+            do {
+                return try SignedNote.sign(text, with: [key]).formatted
+            } catch {
+                throw LedgerError(.failure, "cannot sign the list of definitions: \(error)")
+            }
+        }
+    }
+
+    /// The mission's word, signed, that it holds this checkpoint of field
+    /// ledger `field` (the latest a bundle proved there): a field ledger
+    /// stops proving its history from older ones only on it.
+    struct FieldCheckpointNote: Equatable {
+        static let tag = "accord field checkpoint v1"
+        var mission: String
+        var field: String
+        var size: Int64
+        var root: Hash32
+
+        var text: String {
+            "\(FieldCheckpointNote.tag)\n\(Ledger.origin(ledgerID: mission))\n\(field) \(size)\n\(root.hex)\n"
+        }
+
+        func signed(with key: NoteSigningKey) throws -> String {
+            do {
+                return try SignedNote.sign(text, with: [key]).formatted
+            } catch {
+                throw LedgerError(.failure, "cannot sign field ledger \(field)'s checkpoint: \(error)")
+            }
+        }
     }
 
     /// Mission side: `key` may sign the checkpoints of receipts and the

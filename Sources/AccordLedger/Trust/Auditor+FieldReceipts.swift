@@ -16,8 +16,14 @@ extension Auditor {
         let db = self.db
         var findings: [(seq: Int64, detail: String)] = []
         var forgedCheckpoints: [Int64] = []
+        var orphaned = false
         _ = try readable("field_receipts") {
-            guard let origin = try Ledger.fieldOrigin(db) else { return }
+            guard let origin = try Ledger.fieldOrigin(db) else {
+                // A ledger that is no field ledger holds no receipts or field checkpoints: a field ledger whose origin was deleted.
+                let rows = try db.scalarInt("SELECT (SELECT count(*) FROM field_receipts) + (SELECT count(*) FROM field_bundles)") ?? 0
+                orphaned = rows > 0
+                return
+            }
             var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
             var missionSeqs: [Int64: Int64] = [:]
             try db.forEach("""
@@ -30,7 +36,9 @@ extension Auditor {
                     roots[note] = Result {
                         let body = try Checkpoint.parse(SignedNote(parsing: note).text)
                         let size = Int64(clamping: body.size)
-                        return (try Ledger.verifiedMissionRoot(note, mission: origin.missionID, size: size, db: db), size)
+                        // A mission admin key revoked since still vouches for what it signed before.
+                        return (try Ledger.verifiedMissionRoot(note, mission: origin.missionID, size: size, db: db,
+                                                               includingRevoked: true), size)
                     }.mapError { ($0 as? LedgerError) ?? LedgerError.invalid(.checkpoint, "\($0)") }
                 }
                 let proof = row.blob(3)
@@ -55,7 +63,7 @@ extension Auditor {
             let head = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
             try db.forEach("SELECT size, root FROM field_bundles NOT INDEXED ORDER BY size") { row in
                 let size = row.int64(0)
-                guard size <= head, try Merkle.root(size: UInt64(size), source: source).bytes == row.blob(1) else {
+                guard size >= 1, size <= head, try Merkle.root(size: UInt64(size), source: source).bytes == row.blob(1) else {
                     forgedCheckpoints.append(size)
                     return
                 }
@@ -71,7 +79,7 @@ extension Auditor {
                 }
                 let claim = try local.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: field) })
                 if let problem = Ledger.refusalProblem(row.text(2), mission: origin.missionID, field: field, local: seq, claim: claim,
-                                                       reason: row.text(1), db: db) {
+                                                       reason: row.text(1), db: db, includingRevoked: true) {
                     findings.append((seq, problem))
                 }
             }
@@ -79,6 +87,10 @@ extension Auditor {
         for finding in findings {
             fail(.tampered, "receipts", finding.seq, "the receipt or refusal stored for entry \(finding.seq) proves nothing: \(finding.detail) "
                  + "(the field_receipts table was altered with other tools)")
+        }
+        if orphaned {
+            fail(.tampered, "receipts", nil, "this ledger holds receipts or field checkpoints but no field origin: it is a field "
+                 + "ledger whose field_origin row was deleted with other tools")
         }
         for size in forgedCheckpoints {
             fail(.tampered, "receipts", nil, "field_bundles says a bundle carried this field ledger's first \(size) entries with a root "

@@ -26,7 +26,10 @@ extension Ledger {
             throw LedgerError.invalid(.keyName, "the key file names its key '\(publicKey.name)', not '\(name)'; register it as \(publicKey.name)")
         }
         let registration = try KeyRegistration(name: name, publicKey: publicKey.publicKeyBytes, role: role, actors: actors).validated()
-        return try record(recorder) { try $0.register(registration, firstAdmin: false) }
+        return try record(recorder) { session in
+            try session.refuseLocalKeyOperation()
+            return try session.register(registration, firstAdmin: false)
+        }
     }
 
     /// Registers the key a request names, with its role, actors and proof of
@@ -34,7 +37,10 @@ extension Ledger {
     /// - Throws: ``LedgerError`` `.badInput` when the name is taken or the
     ///   ledger's admin rules refuse it.
     public func registerKey(_ request: KeyRequest, as recorder: Recorder) throws -> Receipt {
-        try record(recorder) { try $0.register(request.registration, firstAdmin: false) }
+        try record(recorder) { session in
+            try session.refuseLocalKeyOperation()
+            return try session.register(request.registration, firstAdmin: false)
+        }
     }
 
     /// Registers the ledger's first admin key (from its public key file, or
@@ -44,7 +50,10 @@ extension Ledger {
     ///   admin key (revoked or not), or the name is taken.
     public func registerFirstAdminKey(_ key: NoteVerifierKey, as recorder: Recorder) throws -> Receipt {
         let registration = try KeyRegistration(name: key.name, publicKey: key.publicKeyBytes, role: .admin).validated()
-        return try record(recorder) { try $0.register(registration, firstAdmin: true) }
+        return try record(recorder) { session in
+            try session.refuseLocalKeyOperation()
+            return try session.register(registration, firstAdmin: true)
+        }
     }
 
     /// As ``registerFirstAdminKey(_:as:)``, from a request (which must ask for the admin role).
@@ -52,7 +61,10 @@ extension Ledger {
         guard request.registration.role == .admin else {
             throw LedgerError.invalid(.role, "the request is for a \(request.registration.role.rawValue) key", hint: .requestAdminRole)
         }
-        return try record(recorder) { try $0.register(request.registration, firstAdmin: true) }
+        return try record(recorder) { session in
+            try session.refuseLocalKeyOperation()
+            return try session.register(request.registration, firstAdmin: true)
+        }
     }
 
     /// Revokes a key: entries after this one may not be signed with it.
@@ -62,6 +74,7 @@ extension Ledger {
     public func revokeKey(name: String, reason: String?, as recorder: Recorder) throws -> Receipt {
         let reason = try TextRules.optionalText(reason, field: .reason)
         return try record(recorder) { session in
+            try session.refuseLocalKeyOperation()
             try session.checkSignerOnce()
             let admins = try session.adminKeys()
             if !admins.isEmpty { try session.requireAdminSigner(admins, to: "revoke a key") }
@@ -109,6 +122,16 @@ extension Session {
                               + "name or an actor the key was registered for (leave out \(option: .actor) to record as "
                               + "\(registration.name))")
         }
+    }
+
+    /// Refuses to register or revoke a key in a field ledger: its keys are
+    /// the mission's, adopted with the definitions, and it takes the
+    /// mission's word from their admin keys — one registered here would
+    /// vouch for anything.
+    func refuseLocalKeyOperation() throws {
+        guard try isFieldLedger() else { return }
+        throw LedgerError(.forbidden, "this is a field ledger: its keys are the mission ledger's, adopted when it was cloned or "
+                          + "pulled; register or revoke the key on the mission ledger, then pull; nothing was written")
     }
 
     /// Whether any admin key was ever registered (revoked ones count: the
