@@ -14,8 +14,15 @@ extension Ledger {
     /// `limit` of them: a push sends a long backlog in bundles of a bounded
     /// size, each answered (and its receipts taken in) before the next.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
+    ///
+    /// An entry that refers to a local entry the mission refused is not sent:
+    /// the mission finds what an entry refers to by its name, and there that
+    /// name is not this ledger's entry (another monitor's record with the
+    /// same id, say). It is answered here, as refused, with the reason
+    /// (``holdBackDependents()``).
     public func pushBundle(limit: Int? = nil) throws -> [UInt8]? {
-        try LedgerError.translating {
+        try holdBackDependents()
+        return try LedgerError.translating {
             try database.read { db in
                 guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
                 let field = try Ledger.ownID(db)
@@ -31,6 +38,43 @@ extension Ledger {
                 }
                 guard !entries.isEmpty else { return nil }
                 return BundleDocument.entries(field: field, mission: origin.missionID, entries)
+            }
+        }
+    }
+
+    /// Field side: stores a refusal for each unanswered entry that refers to
+    /// a local entry the mission refused (or that was itself held back
+    /// here), in order, so that a chain of them is held back whole. Sent,
+    /// such an entry would be recorded against the mission's entry of that
+    /// name, which is not the one its signer meant, and its receipt could
+    /// not be verified here.
+    func holdBackDependents() throws {
+        let kinds = Session.pushableKinds.filter { ![.verification, .breach].contains($0) }
+            .map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        let received = try settings.clock.now()
+        try LedgerError.translating {
+            try database.write { db in
+                guard try Ledger.fieldOrigin(db) != nil,
+                      try db.scalarInt("SELECT count(*) FROM field_receipts WHERE refused IS NOT NULL") ?? 0 > 0 else { return }
+                try Ledger.requireUnalteredSchema(db)
+                var refused: [Int64: String] = [:]
+                try db.forEach("SELECT seq, refused FROM field_receipts WHERE refused IS NOT NULL") { refused[$0.int64(0)] = $0.text(1) }
+                var held: [(seq: Int64, reason: String)] = []
+                try db.forEach("""
+                    SELECT j.seq, j.entry FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
+                    WHERE r.seq IS NULL AND j.kind IN (\(kinds)) ORDER BY j.seq
+                    """) { row in
+                    let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
+                    guard let target = entry.payload.references.first(where: { refused[$0] != nil }), let why = refused[target] else { return }
+                    let reason = "not sent: it refers to local entry \(target), which "
+                        + (why.hasPrefix("not sent:") ? "was not sent either" : "the mission ledger refused (\(why)); there, that "
+                           + "entry's name is not this ledger's entry")
+                    refused[entry.seq] = reason
+                    held.append((entry.seq, reason))
+                }
+                for (seq, reason) in held {
+                    try db.run("INSERT INTO field_receipts (seq, refused, received_at) VALUES (?, ?, ?)", seq, reason, received.iso8601)
+                }
             }
         }
     }
