@@ -274,6 +274,23 @@ public final class Database {
         if result != SQLITE_OK { throw error(result, sql: sql) }
     }
 
+    /// Runs `body` with this connection's temporary storage in memory
+    /// (`PRAGMA temp_store = MEMORY`), and the setting as it was after. For
+    /// a transaction that takes a savepoint for each of many writes: SQLite
+    /// keeps the pages a savepoint may roll back (the statement journal) in
+    /// memory up to 64 KiB, and once it has outgrown that, in a temporary
+    /// file, written page by page for every savepoint after. In memory it
+    /// holds what the largest savepoint changed, and is emptied at each
+    /// release. Inside an open transaction (where the setting cannot
+    /// change), or when it cannot be set, `body` simply runs.
+    /// See https://www.sqlite.org/pragma.html#pragma_temp_store
+    public func withTemporaryStorageInMemory<T>(_ body: () throws -> T) rethrows -> T {
+        guard !isInTransaction, let previous = try? scalarInt("PRAGMA temp_store"), previous != 2,
+              (try? execute("PRAGMA temp_store = MEMORY")) != nil else { return try body() }
+        defer { try? execute("PRAGMA temp_store = \(previous)") }
+        return try body()
+    }
+
     /// A new prepared statement (not cached).
     /// - Throws: ``StorageError`` when the SQL does not compile.
     public func prepare(_ sql: String) throws -> Statement {

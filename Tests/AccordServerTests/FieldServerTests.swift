@@ -19,11 +19,12 @@ import FoundationNetworking
         var tokens: [String: String] = [:]
         let server: LiveServer
 
-        init(checkpointKey: Bool = true, arguments extra: [String] = []) throws {
+        /// `monitors`: more keys registered (and their files written) beside mon's.
+        init(checkpointKey: Bool = true, arguments extra: [String] = [], monitors: [String] = []) throws {
             directory = try TemporaryDirectory()
             path = directory.path("mission.sqlite")
             try Mission.ok(["demo", "--db", path])
-            for name in ["mon", "mission"] {
+            for name in ["mon", "mission"] + monitors {
                 try Mission.ok(["key", "generate", "--out", directory.path("\(name).key")])
             }
             try Mission.ok(["key", "register", "mon", "--public", directory.path("mon.key.pub"), "--db", path])

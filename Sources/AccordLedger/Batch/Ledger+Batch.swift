@@ -88,7 +88,8 @@ extension Ledger {
         var attempts: [Session.Attempt?] = []
         let commit: JournalCommit?
         do {
-            (attempts, commit) = try transactCommitting(opening) { session -> [Session.Attempt?] in
+            // Each write's savepoint keeps what it may roll back in memory, not in a temporary file.
+            (attempts, commit) = try database.withTemporaryStorageInMemory { try transactCommitting(opening) { session -> [Session.Attempt?] in
                 var attempts: [Session.Attempt?] = []
                 attempts.reserveCapacity(prepared.count)
                 for item in prepared {
@@ -106,7 +107,7 @@ extension Ledger {
                 }
                 try beforeCommit(session.db)
                 return attempts
-            }
+            } }
         } catch let refused as AllOrNothing {
             return zip(refused.attempts, writes).map { attempt, write in
                 if case .failure(let error)? = attempt { return OperationResult(failure: error, of: write) }

@@ -14,16 +14,25 @@ extension Ledger {
     /// `limit` of them: a push sends a long backlog in bundles of a bounded
     /// size, each answered (and its receipts taken in) before the next.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
+    ///
+    /// An entry that refers to a local entry the mission refused is not sent:
+    /// the mission finds what an entry refers to by its name, and there that
+    /// name is not this ledger's entry (another monitor's record with the
+    /// same id, say). It is shown here as refused, with the reason
+    /// (``heldBack(_:)``).
     public func pushBundle(limit: Int? = nil) throws -> [UInt8]? {
         try LedgerError.translating {
             try database.write { db in
                 guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
                 let field = try Ledger.ownID(db)
                 var entries: [BundleEntry] = []
+                let held = try Ledger.heldBack(db)
+                let wanted = max(limit ?? Int.max, 1)
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
                     WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
-                    """, [Int64(max(limit ?? Int.max, 1))]) { row in
+                    """, [Int64(wanted > Int.max - held.count ? Int.max : wanted + held.count)]) { row in
+                    guard held[row.int64(0)] == nil, entries.count < wanted else { return }
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
                     let claim = try entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: field) })
@@ -68,6 +77,33 @@ extension Ledger {
         return FieldCheckpoint(size: stamp.seq, root: root, consistency: links)
     }
 
+    /// Field side: the unanswered entries not to send, each with its reason:
+    /// those that refer to a local entry the mission refused, or to one
+    /// itself held back (so a chain of them is held back whole). Sent, such
+    /// an entry would be recorded against the mission's entry of that name,
+    /// which is not the one its signer meant, and its receipt could not be
+    /// verified here. Worked out each time from the refusals the mission
+    /// signed, never stored: only the mission's word is kept as a refusal.
+    static func heldBack(_ db: Database) throws -> [Int64: String] {
+        var refused: [Int64: String] = [:]
+        try db.forEach("SELECT seq, refused FROM field_receipts WHERE refused IS NOT NULL") { refused[$0.int64(0)] = $0.text(1) }
+        guard !refused.isEmpty else { return [:] }
+        let kinds = Session.pushableKinds.filter { ![.verification, .breach].contains($0) }
+            .map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        var held: [Int64: String] = [:]
+        try db.forEach("""
+            SELECT j.seq, j.entry FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
+            WHERE r.seq IS NULL AND j.kind IN (\(kinds)) ORDER BY j.seq
+            """) { row in
+            let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
+            guard let target = entry.payload.references.first(where: { refused[$0] != nil || held[$0] != nil }) else { return }
+            held[entry.seq] = "not sent: it refers to local entry \(target), which "
+                + (held[target] != nil ? "was not sent either"
+                   : "the mission ledger refused (\(refused[target] ?? "")); there, that entry's name is not this ledger's entry")
+        }
+        return held
+    }
+
     /// Field side: every local evidence entry and where it stands.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
     public func pushStatus() throws -> [PushStatus] {
@@ -75,14 +111,16 @@ extension Ledger {
             try database.read { db in
                 guard try Ledger.fieldOrigin(db) != nil else { throw Ledger.notAField }
                 var rows: [PushStatus] = []
+                let held = try Ledger.heldBack(db)
                 try db.forEach("""
                     SELECT j.seq, j.entry, r.mission_seq, r.refused FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
                     WHERE j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq
                     """) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
-                    let state: PushStatus.State = row.isNull(2) ? (row.isNull(3) ? .pending : .refused) : .accepted
+                    let reason = row.isNull(3) ? held[entry.seq] : row.text(3)
+                    let state: PushStatus.State = row.isNull(2) ? (reason == nil ? .pending : .refused) : .accepted
                     rows.append(PushStatus(seq: entry.seq, kind: entry.kind, externalID: entry.payload.externalID, state: state,
-                                           missionSeq: row.isNull(2) ? nil : row.int64(2), reason: row.isNull(3) ? nil : row.text(3)))
+                                           missionSeq: row.isNull(2) ? nil : row.int64(2), reason: reason))
                 }
                 return rows
             }

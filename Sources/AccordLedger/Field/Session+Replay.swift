@@ -23,8 +23,30 @@ extension Session {
             }
         }
         let recorded = try replayPayload(claim, name: name)
+        if case .alreadyPresent(let seq) = recorded { try requireSameStatement(claim, at: seq) }
         if let context, let own = claim.payload.externalID { context.recorded[own] = recorded.seq }
         return recorded
+    }
+
+    /// An entry already recorded answers a pushed one only when it is the
+    /// same statement: the same kind, actor and signer as well as the same
+    /// content, so that its receipt shows the field ledger its own entry.
+    /// The same content under the same id from another actor or key (another
+    /// monitor who gave the same id), or found as a correction's
+    /// replacement, is not that entry: it is refused, saying whose the id is.
+    private func requireSameStatement(_ claim: Claim, at seq: Int64) throws {
+        guard let stored = try entry(seq) else {
+            throw LedgerError(.tampered, "entry \(seq) is missing", hint: .audit)
+        }
+        let signer = recorder.signer?.keyName
+        guard stored.kind != claim.kind || Array(stored.actor.utf8) != Array(claim.actor.utf8) || stored.signer != signer else { return }
+        func who(_ actor: String, _ key: String?) -> String {
+            TextRules.printable(actor, limit: 60) + (key.map { " (signed with key \(TextRules.printable($0, limit: 60)))" } ?? " (unsigned)")
+        }
+        let what = claim.payload.externalID.map { "id \(TextRules.printable($0, limit: 60))" } ?? "the same content"
+        throw LedgerError.conflict(seq, "\(what) is already recorded here as entry \(seq), a \(stored.kind.rawValue) by "
+                                   + "\(who(stored.actor, stored.signer)); this \(claim.kind.rawValue) by \(who(claim.actor, signer)) is "
+                                   + "another statement, not recorded as that entry: give it an id of its own")
     }
 
     private func replayPayload(_ claim: Claim, name: String) throws -> Recorded {
