@@ -19,7 +19,7 @@ import FoundationNetworking
         var tokens: [String: String] = [:]
         let server: LiveServer
 
-        init(checkpointKey: Bool = true, arguments extra: [String] = []) throws {
+        init(checkpointKey: Bool = true, arguments extra: [String] = [], environment: [String: String] = [:]) throws {
             directory = try TemporaryDirectory()
             path = directory.path("mission.sqlite")
             try Mission.ok(["demo", "--db", path])
@@ -35,7 +35,7 @@ import FoundationNetworking
             tokens["kyiv"] = try Mission.ok(["token", "issue", "--role", "monitor", "--name", "kyiv", "--key", "mon", "--db", path])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let arguments = (checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []) + extra
-            server = try LiveServer(db: path, directory: directory, arguments: arguments)
+            server = try LiveServer(db: path, directory: directory, arguments: arguments, environment: environment)
         }
 
         /// The same ledger, keys and tokens, served again on a new port (after a kill).

@@ -49,20 +49,19 @@ public final class JournalReplica {
                 var expected: Int64 = 1
                 for exported in entries {
                     guard exported.seq == expected else {
-                        throw JournalReplica.tampered(exported.seq, "the export gives entry \(exported.seq) where entry "
-                                                      + "\(expected) should come")
+                        throw JournalReplica.tampered(exported.seq, "the export gives it where entry \(expected) should come")
                     }
                     let entry: Entry
                     do {
                         entry = try Entry.decodeCanonical(exported.bytes)
                     } catch {
-                        throw JournalReplica.tampered(exported.seq, "journal entry \(exported.seq) cannot be decoded (\(error))")
+                        throw JournalReplica.tampered(exported.seq, "it cannot be decoded (\(error))")
                     }
                     guard entry.seq == exported.seq else {
-                        throw JournalReplica.tampered(exported.seq, "journal entry \(exported.seq) says it is entry \(entry.seq)")
+                        throw JournalReplica.tampered(exported.seq, "its bytes say it is entry \(entry.seq)")
                     }
                     if let stated = exported.leafHash, stated != Merkle.leafHash(exported.bytes) {
-                        throw JournalReplica.tampered(exported.seq, "journal entry \(exported.seq): the stated leaf hash "
+                        throw JournalReplica.tampered(exported.seq, "the stated leaf hash "
                                                       + "\(stated.hex.prefix(16))… is not that of its bytes")
                     }
                     do {
