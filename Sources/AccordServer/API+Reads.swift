@@ -13,10 +13,16 @@ extension API {
             ReportParameters(at: value("at"), asOf: value("asOf"), minConfidence: value("minConfidence"),
                              agreement: value("agreement"), party: value("party"))
         }
+        var presentation: Presentation {
+            get throws {
+                Presentation(format: value("format"), section: value("section"), header: try query.flag("header") ?? true,
+                             raw: try query.flag("raw") ?? false)
+            }
+        }
         let readRequest: ReadRequest
         var logged = false
         switch route.path {
-        case "/v1/report": readRequest = .report(report)
+        case "/v1/report": readRequest = .report(report, try presentation)
         case "/v1/breaches":
             var parameters = BreachParameters()
             parameters.party = value("party")
@@ -29,17 +35,20 @@ extension API {
             parameters.status = value("status")
             parameters.guarantor = value("guarantor")
             parameters.minConfidence = value("minConfidence")
-            readRequest = .breaches(parameters)
+            readRequest = .breaches(parameters, try presentation)
         case "/v1/commitments": readRequest = .commitments(agreement: value("agreement"), party: value("party"), at: value("at"))
         case "/v1/commitments/{id}":
-            readRequest = .commitment(id: try PathParameter.get("id", context), at: value("at"), minConfidence: value("minConfidence"))
-        case "/v1/history/{entry}": readRequest = .history(entry: try PathParameter.get("entry", context), asOf: value("asOf"))
+            readRequest = .commitment(id: try PathParameter.get("id", context), at: value("at"), minConfidence: value("minConfidence"),
+                                      presentation: try presentation)
+        case "/v1/history/{entry}":
+            readRequest = .history(entry: try PathParameter.get("entry", context), asOf: value("asOf"), presentation: try presentation)
         case "/v1/export/{table}":
             readRequest = .export(table: try PathParameter.get("table", context), format: value("format"), asOf: value("asOf"),
-                                  at: value("at"), status: value("status"))
+                                  at: value("at"), status: value("status"), header: try query.flag("header") ?? true,
+                                  raw: try query.flag("raw") ?? false)
             logged = true
         case "/v1/brief":
-            readRequest = .brief(format: value("format"), report: report, since: value("since"))
+            readRequest = .brief(format: value("format"), report: report, since: value("since"), remote: value("remote"))
             logged = true
         case "/v1/journal":
             readRequest = .journal

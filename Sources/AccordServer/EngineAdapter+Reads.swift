@@ -8,35 +8,56 @@ import Foundation
 extension EngineAdapter {
     static func render(_ request: ReadRequest, ledger: Ledger) throws -> ReadBody {
         switch request {
-        case .report(let parameters):
+        case .report(let parameters, let presentation):
             let report = try ledger.report(try reportOptions(parameters))
+            let section = try presentation.section.map { try word($0, ReportSection.self, field: "section") }
+            let format = try outputFormat(presentation)
             let output = TextOutput(collecting: ())
-            report.render(.json, to: output)
-            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: report.commitments.count)
-        case .breaches(let parameters):
+            report.render(format ?? .json, section: section, header: presentation.header, raw: presentation.raw, to: output)
+            return ReadBody(contentType: mediaType(format ?? .json), bytes: Array(output.collected.utf8), rows: report.commitments.count)
+        case .breaches(let parameters, let presentation):
             let list = try ledger.breaches(try breachQuery(parameters))
-            return json(list.json, rows: list.breaches.count)
+            guard let format = try outputFormat(presentation) else { return json(list.json, rows: list.breaches.count) }
+            let output = TextOutput(collecting: ())
+            list.render(format, header: presentation.header, raw: presentation.raw, to: output)
+            return ReadBody(contentType: mediaType(format), bytes: Array(output.collected.utf8), rows: list.breaches.count)
         case .commitments(let agreement, let party, let at):
             let rows = try ledger.commitmentList(agreement: agreement, party: party, at: try QueryInput(at: at).atMoment())
             return rendered(rows, .json)
-        case .commitment(let id, let at, let minConfidence):
+        case .commitment(let id, let at, let minConfidence, let presentation):
             let options = try reportOptions(ReportParameters(at: at, minConfidence: minConfidence))
+            let format = try outputFormat(presentation)
             let detail = try ledger.commitmentDetail(id, options: options)
             let output = TextOutput(collecting: ())
-            detail.render(.json, header: true, to: output)
-            return ReadBody(contentType: "application/json", bytes: Array(output.collected.utf8), rows: 1)
-        case .history(let entry, let asOf):
+            detail.render(format ?? .json, header: format == nil || presentation.header, raw: presentation.raw, to: output)
+            return ReadBody(contentType: mediaType(format ?? .json), bytes: Array(output.collected.utf8), rows: 1)
+        case .history(let entry, let asOf, let presentation):
             let result = try ledger.history(of: entry, asOf: try QueryInput(asOf: asOf).asOfPoint())
-            return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
-        case .export(let table, let format, let asOf, let at, let status):
-            let plan = try exportPlan(table: table, format: format, asOf: asOf, at: at, status: status)
+            guard let format = try outputFormat(presentation) else {
+                return rendered(RowSet(columns: HistoryItem.columns, rows: result.items.map(\.cells)), .json)
+            }
+            let output = TextOutput(collecting: ())
+            HistoryListing(subject: entry, stamp: result.stamp, items: result.items)
+                .render(format, header: presentation.header, raw: presentation.raw, to: output)
+            return ReadBody(contentType: mediaType(format), bytes: Array(output.collected.utf8), rows: result.items.count)
+        case .export(let table, let format, let asOf, let at, let status, let header, let raw):
+            let plan = try exportPlan(table: table, format: format, asOf: asOf, at: at, status: status, header: header, raw: raw)
             let output = TextOutput(collecting: ())
             let rows = try runExport(plan, ledger: ledger, output: output) { _ in }
             return ReadBody(contentType: plan.contentType, bytes: Array(output.collected.utf8), rows: rows)
-        case .brief(let format, let report, let since):
+        case .brief(let format, let report, let since, let remote):
             let briefingFormat = try word(format ?? "html", BriefingFormat.self, field: "format")
-            let options = BriefingOptions(report: try reportOptions(report), since: try QueryInput(since: since).sinceMoment(),
-                                          database: NSStringLike(text: ledger.path).lastComponent, format: briefingFormat)
+            let name = NSStringLike(text: ledger.path).lastComponent
+            var options = BriefingOptions(report: try reportOptions(report), since: try QueryInput(since: since).sinceMoment(),
+                                          database: name, format: briefingFormat)
+            if let remote {
+                guard remote.count <= 400, (remote.hasPrefix("http://") || remote.hasPrefix("https://")),
+                      !remote.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) else {
+                    throw ServiceError(.invalid(field: "remote"), "remote: give the server's http:// or https:// URL as the "
+                                       + "client named it (at most 400 characters, no spaces)")
+                }
+                options.remote = remote
+            }
             let briefing = try ledger.briefing(options)
             return ReadBody(contentType: briefingFormat == .html ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8",
                             bytes: Array(briefing.rendered(briefingFormat).utf8), rows: briefing.report.commitments.count)
@@ -83,6 +104,10 @@ struct ExportPlan: Sendable {
     var format: ExportFormat
     var options: ExportOptions
     var contentType: String
+    /// Whether rows come with their header row (csv, tsv).
+    var header = true
+    /// Whether cells are written as recorded, unguarded (csv, tsv).
+    var raw = false
 }
 
 extension EngineAdapter {
@@ -90,7 +115,8 @@ extension EngineAdapter {
 
     /// What `GET /v1/export/{table}` asks for, as `accord export` checks it.
     /// - Throws: ``ServiceError`` (unknown table, bad format or parameters), ``LedgerError``.
-    static func exportPlan(table: String, format: String?, asOf: String?, at: String?, status: String?) throws -> ExportPlan {
+    static func exportPlan(table: String, format: String?, asOf: String?, at: String?, status: String?, header: Bool = true,
+                           raw: Bool = false) throws -> ExportPlan {
         guard let exportTable = ExportTable(rawValue: table) else {
             throw ServiceError(.notFound, "no export table '\(TextRules.printable(table, limit: 40))'; use one of "
                                + ExportTable.allCases.map(\.rawValue).joined(separator: ", "))
@@ -108,7 +134,8 @@ extension EngineAdapter {
                                "at and status apply to verifications and breaches, not \(table)")
         }
         let contentType = exportFormat.rows.map(mediaType) ?? "application/geo+json"
-        return ExportPlan(table: exportTable, format: exportFormat, options: options, contentType: contentType)
+        return ExportPlan(table: exportTable, format: exportFormat, options: options, contentType: contentType, header: header,
+                          raw: raw)
     }
 
     /// Writes an export to `output` exactly as `accord export --format X`
@@ -128,7 +155,8 @@ extension EngineAdapter {
             writer.finish()
             return writer.written
         }
-        let writer = RowWriter(format: outputFormat, columns: plan.table.columns.map(Column.init), output: output)
+        let writer = RowWriter(format: outputFormat, columns: plan.table.columns.map(Column.init), output: output,
+                               header: plan.header, raw: plan.raw)
         var rows = 0
         try ledger.export(plan.table, options: plan.options) { row in
             writer.write(row)
@@ -157,6 +185,24 @@ extension EngineAdapter {
         }
         if !bytes.isEmpty { try emit(bytes, rows) }
         return rows
+    }
+}
+
+extension EngineAdapter {
+    /// The output format a read asks for; nil for the API's JSON.
+    /// - Throws: ``ServiceError`` `.invalid` at `format` for a word that is
+    ///   not one, or (without a format) at `section`, `header` or `raw`, which
+    ///   only shape a format's output.
+    static func outputFormat(_ presentation: Presentation) throws -> OutputFormat? {
+        guard let format = presentation.format else {
+            if !presentation.header || presentation.raw {
+                let field = presentation.raw ? "raw" : "header"
+                throw ServiceError(.invalid(field: field), "\(field): applies with format (the API's JSON has no header row "
+                                   + "and no spreadsheet guard)")
+            }
+            return nil
+        }
+        return try word(format, OutputFormat.self, field: "format")
     }
 }
 

@@ -236,10 +236,11 @@ public final class EngineAdapter: LedgerService {
         let contentType: String
         let produce: @Sendable (Ledger) throws -> Int
         switch request {
-        case .export(let table, let format, let asOf, let at, let status):
+        case .export(let table, let format, let asOf, let at, let status, let header, let raw):
             let plan: ExportPlan
             do {
-                plan = try EngineAdapter.exportPlan(table: table, format: format, asOf: asOf, at: at, status: status)
+                plan = try EngineAdapter.exportPlan(table: table, format: format, asOf: asOf, at: at, status: status, header: header,
+                                                    raw: raw)
             } catch {
                 throw failure(error)
             }

@@ -105,17 +105,40 @@ public enum WriteOutcome: Sendable {
 
 /// A read the API offers; parameters arrive as typed by the client.
 public enum ReadRequest: Sendable {
-    case report(ReportParameters)
-    case breaches(BreachParameters)
+    case report(ReportParameters, Presentation = Presentation())
+    case breaches(BreachParameters, Presentation = Presentation())
     case commitments(agreement: String?, party: String?, at: String?)
-    case commitment(id: String, at: String?, minConfidence: String?)
-    case history(entry: String, asOf: String?)
-    case export(table: String, format: String?, asOf: String?, at: String?, status: String?)
-    case brief(format: String?, report: ReportParameters, since: String?)
+    case commitment(id: String, at: String?, minConfidence: String?, presentation: Presentation = Presentation())
+    case history(entry: String, asOf: String?, presentation: Presentation = Presentation())
+    case export(table: String, format: String?, asOf: String?, at: String?, status: String?, header: Bool = true, raw: Bool = false)
+    case brief(format: String?, report: ReportParameters, since: String?, remote: String? = nil)
     case journal
     case inclusionProof(seq: String, size: String?)
     case consistencyProof(old: String, new: String?)
     case checkpoint
+}
+
+/// How a read is rendered: nil `format` is the API's JSON; a format is the
+/// body exactly as the command line prints that read in that format (the
+/// table, Markdown, CSV, TSV, NDJSON or pretty JSON), with or without its
+/// header row, its cells raw or guarded against spreadsheet formulas, and
+/// for a report only the `section` asked for.
+public struct Presentation: Sendable {
+    /// The output format's name; nil for the API's JSON.
+    public var format: String?
+    /// A report's section; nil for all.
+    public var section: String?
+    /// Whether rows come with their header row.
+    public var header: Bool
+    /// Whether cells are written as recorded, unguarded.
+    public var raw: Bool
+
+    public init(format: String? = nil, section: String? = nil, header: Bool = true, raw: Bool = false) {
+        self.format = format
+        self.section = section
+        self.header = header
+        self.raw = raw
+    }
 }
 
 public struct ReportParameters: Sendable {

@@ -19,14 +19,14 @@ struct QueryParameters: Sendable {
         WriteBodies.fields.keys.map { ("POST " + $0, ["prepare"]) }, uniquingKeysWith: { $0 + $1 })
 
     private static let reads: [String: [String]] = [
-        "GET /v1/report": ["at", "asOf", "minConfidence", "agreement", "party"],
+        "GET /v1/report": ["at", "asOf", "minConfidence", "agreement", "party", "format", "section", "header", "raw"],
         "GET /v1/breaches": ["party", "commitment", "since", "until", "at", "asOf", "severity", "status", "guarantor",
-                             "minConfidence"],
-        "GET /v1/brief": ["format", "at", "asOf", "minConfidence", "agreement", "party", "since"],
+                             "minConfidence", "format", "header", "raw"],
+        "GET /v1/brief": ["format", "at", "asOf", "minConfidence", "agreement", "party", "since", "remote"],
         "GET /v1/commitments": ["agreement", "party", "at"],
-        "GET /v1/commitments/{id}": ["at", "minConfidence"],
-        "GET /v1/history/{entry}": ["asOf"],
-        "GET /v1/export/{table}": ["format", "asOf", "at", "status"],
+        "GET /v1/commitments/{id}": ["at", "minConfidence", "format", "header", "raw"],
+        "GET /v1/history/{entry}": ["asOf", "format", "header", "raw"],
+        "GET /v1/export/{table}": ["format", "asOf", "at", "status", "header", "raw"],
         "GET /v1/proofs/inclusion": ["seq", "size"],
         "GET /v1/proofs/consistency": ["old", "new"],
         "GET /v1/access-log": ["limit"],

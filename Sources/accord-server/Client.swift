@@ -11,8 +11,10 @@ import FoundationNetworking
 /// `Error: …` line on standard error and an exit code the command line passes
 /// on (sysexits.h, as `accord`'s):
 ///
-/// - 65: the server refused what was sent (400, 409, 413, 415, 422);
-/// - 69: no Accord server there, or it cannot do this (404, 409
+/// - 1: the server found its ledger altered (500 `tampered`);
+/// - 65: the server refused what was sent (400, 409, 413, 415, 422), or
+///   something it names is not there (404 `not-found`);
+/// - 69: no Accord server there, or it cannot do this (404 without a problem document, 409
 ///   `unconfigured`, other 5xx, an answer that is not the API's);
 /// - 75: try again later (no connection, a connection cut, a timeout, 429, 503);
 /// - 77: the token was refused (401) or its role may not do this (403).
@@ -21,12 +23,12 @@ import FoundationNetworking
 enum Client {
     static let word = "client"
 
-    static let usage: Int32 = 64, badData: Int32 = 65, unavailable: Int32 = 69, tryLater: Int32 = 75, noPermission: Int32 = 77
+    static let tampered: Int32 = 1, usage: Int32 = 64, badData: Int32 = 65, unavailable: Int32 = 69, tryLater: Int32 = 75, noPermission: Int32 = 77
 
     /// Runs one request; the exit code.
     static func run(_ arguments: [String]) async -> Int32 {
         guard arguments.count == 2, ["GET", "POST"].contains(arguments[0]) else {
-            printError("Error: accord-server client takes GET|POST URL (it is run by accord clone, push, pull and sync)")
+            printError("Error: accord-server client takes GET|POST URL (it is run by accord clone, push, pull, sync and --remote)")
             return usage
         }
         let method = arguments[0]
@@ -93,7 +95,10 @@ enum Client {
         case 401: return (message + "; check --token or ACCORD_TOKEN", noPermission)
         case 403: return (message, noPermission)
         case 429, 503: return (message + "; try again later", tryLater)
+        // Something the request named (an id, an entry) is not there: bad data, as the command says on a ledger file.
+        case 404 where type == "not-found": return (message, badData)
         case 404: return (message + "; is \(address) an up-to-date Accord server (accord serve)?", unavailable)
+        case 500 where type == "tampered": return (message + "; audit the server's ledger", tampered)
         case 409 where type == "unconfigured": return (message, unavailable)
         case 413:
             return (message + "; the server takes no more in one request (its --max-import): carry the entries with "

@@ -10,7 +10,7 @@ struct QuickParseCLITests {
     static let options: Set<String> = [
         "--db", "--wait", "--actor", "--sign-with", "--format", "--quantity", "--observed", "--precision", "--corroborates",
         "--source", "--source-kind", "--confidence", "--id", "--evidence", "--evidence-sha256", "--evidence-uri", "--note",
-        "--place", "--lat", "--lon", "--geo-precision",
+        "--place", "--lat", "--lon", "--geo-precision", "--remote", "--token",
     ]
     static let flags: Set<String> = ["--done", "--not-done"]
 

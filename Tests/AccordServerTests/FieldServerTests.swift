@@ -20,14 +20,17 @@ import FoundationNetworking
         let server: LiveServer
 
         /// `monitors`: more keys registered (and their files written) beside mon's.
-        init(checkpointKey: Bool = true, arguments extra: [String] = [], monitors: [String] = []) throws {
+        init(checkpointKey: Bool = true, arguments extra: [String] = [], monitors: [String] = [],
+             environment: [String: String] = [:]) throws {
             directory = try TemporaryDirectory()
             path = directory.path("mission.sqlite")
             try Mission.ok(["demo", "--db", path])
             for name in ["mon", "mission"] + monitors {
                 try Mission.ok(["key", "generate", "--out", directory.path("\(name).key")])
             }
-            try Mission.ok(["key", "register", "mon", "--public", directory.path("mon.key.pub"), "--db", path])
+            for name in ["mon"] + monitors {
+                try Mission.ok(["key", "register", name, "--public", directory.path("\(name).key.pub"), "--db", path])
+            }
             for (name, role) in [("mon", "monitor"), ("admin", "admin"), ("viewer", "viewer")] {
                 tokens[name] = try Mission.ok(["token", "issue", "--role", role, "--name", name, "--db", path])
                     .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -38,7 +41,7 @@ import FoundationNetworking
             // The mission's checkpoint key is its (first) admin key: field ledgers take receipts signed by no other.
             try Mission.ok(["key", "admin", "--public", directory.path("mission.key.pub"), "--db", path])
             let arguments = (checkpointKey ? ["--checkpoint-key", directory.path("mission.key")] : []) + extra
-            server = try LiveServer(db: path, directory: directory, arguments: arguments)
+            server = try LiveServer(db: path, directory: directory, arguments: arguments, environment: environment)
         }
 
         /// The same ledger, keys and tokens, served again on a new port (after a kill).

@@ -27,13 +27,18 @@ final class LiveServer: @unchecked Sendable {
         var description: String
     }
 
-    /// Starts a server on `db` on a free port and waits until it listens.
-    init(db: String, directory: TemporaryDirectory, listen: String = "127.0.0.1:0", arguments: [String] = []) throws {
+    /// Starts a server on `db` on a free port and waits until it listens
+    /// (with `environment` added to this process's).
+    init(db: String, directory: TemporaryDirectory, listen: String = "127.0.0.1:0", arguments: [String] = [],
+         environment: [String: String] = [:]) throws {
         logPath = directory.path("server-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: LiveServer.binary)
         process.arguments = ["--db", db, "--listen", listen, "--rate-limit", "0", "--log-level", "warning"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log
         process.standardOutput = log
@@ -61,14 +66,18 @@ final class LiveServer: @unchecked Sendable {
         var stderr: String
     }
 
-    /// Runs `argv` to its end, reading both pipes before waiting.
-    static func run(_ argv: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs `argv` to its end (in `directory` when given), reading both pipes before waiting.
+    static func run(_ argv: [String], environment: [String: String] = [:], removing: [String] = [],
+                    directory: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if !environment.isEmpty || !removing.isEmpty {
+            var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            for name in removing { merged[name] = nil }
+            process.environment = merged
         }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Standard error goes to a file, so that only one pipe is read before waiting.
         let errPath = NSTemporaryDirectory() + "accord-stderr-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -85,9 +94,10 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// The `accord` command line built beside the server.
-    static func accord(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    static func accord(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+                       directory: String? = nil) throws -> Outcome {
         let cli = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("accord").path
-        return try run([cli] + arguments, environment: environment)
+        return try run([cli] + arguments, environment: environment, removing: removing, directory: directory)
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -38,6 +38,27 @@ public enum Audit {
     public static func run(path: String, full: Bool = false, checkpoints: [(name: String, text: String)] = [],
                            trustedKeys: [NoteVerifierKey] = [], requireSigned: Bool = false,
                            settings: LedgerSettings = LedgerSettings()) throws -> AuditReport {
+        try run(path: path, full: full, checkpoints: checkpoints, trustedKeys: trustedKeys, requireSigned: requireSigned,
+                settings: settings, keepsCheckpointRecords: true)
+    }
+
+    /// Audits a ledger rebuilt from a journal export (``JournalReplica``), as
+    /// ``run(path:full:checkpoints:trustedKeys:requireSigned:settings:)`` does
+    /// a file, except that a checkpoint this ledger's keys signed need not be
+    /// recorded in it: the records of the checkpoints a ledger hands out are
+    /// kept beside its journal, not in it, so a replica holds none. Each
+    /// checkpoint must still be signed by a key the journal registered (or
+    /// a trusted one) over a root of the replica's tree.
+    /// - Throws: ``LedgerError`` when the replica cannot be read.
+    public static func run(_ replica: JournalReplica, full: Bool = false, checkpoints: [(name: String, text: String)] = [],
+                           trustedKeys: [NoteVerifierKey] = [], requireSigned: Bool = false,
+                           settings: LedgerSettings = LedgerSettings()) throws -> AuditReport {
+        try run(path: replica.path, full: full, checkpoints: checkpoints, trustedKeys: trustedKeys, requireSigned: requireSigned,
+                settings: settings, keepsCheckpointRecords: false)
+    }
+
+    static func run(path: String, full: Bool, checkpoints: [(name: String, text: String)], trustedKeys: [NoteVerifierKey],
+                    requireSigned: Bool, settings: LedgerSettings, keepsCheckpointRecords: Bool) throws -> AuditReport {
         var report = AuditReport(path: path, entries: 0, root: nil, ledgerID: nil, storedCheckpoints: 0,
                                  outsideCheckpoints: checkpoints.count, full: full, findings: [])
         report.requireSigned = requireSigned
@@ -71,6 +92,7 @@ public enum Audit {
                     auditor.scratchDirectory = settings.scratchDirectory
                     auditor.trustedKeys = trustedKeys
                     auditor.requireSigned = requireSigned
+                    auditor.keepsCheckpointRecords = keepsCheckpointRecords
                     try auditor.run(full: full, outside: checkpoints)
                     var report = auditor.report
                     // The first failing entry leads; findings without one follow.
@@ -119,6 +141,9 @@ struct Auditor {
     var trustedKeys: [NoteVerifierKey] = []
     /// Evidence recorded after the first admin key must be signed.
     var requireSigned = false
+    /// Whether the ledger keeps a record of each checkpoint it signs (a file
+    /// does; a ledger rebuilt from its journal holds none).
+    var keepsCheckpointRecords = true
     /// Where the re-derivation's scratch database goes.
     var scratchDirectory = "/tmp"
 

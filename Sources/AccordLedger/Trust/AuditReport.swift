@@ -65,6 +65,19 @@ public struct AuditReport: Sendable {
     public var full: Bool
     /// Every failed check, in the order found; empty when the ledger passed.
     public var findings: [AuditFinding]
+
+    /// A report of `path` (a file, or where a journal was read from) with what is known before anything is checked.
+    public init(path: String, entries: Int64 = 0, root: String? = nil, ledgerID: String? = nil, storedCheckpoints: Int = 0,
+                outsideCheckpoints: Int = 0, full: Bool = false, findings: [AuditFinding] = []) {
+        self.path = path
+        self.entries = entries
+        self.root = root
+        self.ledgerID = ledgerID
+        self.storedCheckpoints = storedCheckpoints
+        self.outsideCheckpoints = outsideCheckpoints
+        self.full = full
+        self.findings = findings
+    }
     /// Entries whose recording time was set by the operator (a clock override),
     /// not taken from the clock: not tampering, but not evidence of time either.
     public var overriddenClock: Int64 = 0

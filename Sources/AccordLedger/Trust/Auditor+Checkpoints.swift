@@ -124,7 +124,7 @@ extension Auditor {
             // that the ledger does not hold means the file lost that record: its
             // last writes were cut off (a WAL damaged at its end is replayed only
             // up to the damage), or it is an older copy.
-            if facts.roots[item.body.size] == item.body.rootHash,
+            if keepsCheckpointRecords, facts.roots[item.body.size] == item.body.rootHash,
                !stored.contains(where: { record in
                    UInt64(exactly: record.size) == item.body.size && record.root == item.body.rootHash.bytes
                        && signers.contains { Array($0.utf8) == record.key }

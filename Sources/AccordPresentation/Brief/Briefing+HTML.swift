@@ -262,7 +262,7 @@ extension Briefing {
         <footer class="stamp"><dl>
         <dt>Generated at</dt><dd class="generated"><time datetime="\(generatedAt.iso8601)">\(generatedAt.iso8601)</time></dd>
         <dt>Judged at (--at)</dt><dd>\(h(report.at.text)); breaches counted \(h(periodText))</dd>
-        <dt>Ledger</dt><dd>\(h(database)): entry (seq) \(report.ledger.seq) of ledger <code>\(h(report.ledger.ledgerID))</code></dd>
+        <dt>Ledger</dt><dd>\(h(ledgerName)): entry (seq) \(report.ledger.seq) of ledger <code>\(h(report.ledger.ledgerID))</code></dd>
         <dt>Merkle root</dt><dd><code>\(h(report.ledger.root))</code> (tree size \(report.ledger.treeSize))</dd>
         <dt>Reproduce</dt><dd><code class="command">\(h(reproduceCommand))</code></dd>
         </dl></footer>\n

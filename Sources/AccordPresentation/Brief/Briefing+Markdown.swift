@@ -132,7 +132,7 @@ extension Briefing {
         out += "\n---\n\n"
         out += "- Generated at: \(generatedAt.iso8601)\n"
         out += "- Judged at (--at): \(report.at.text); breaches counted \(m(periodText))\n"
-        out += "- Ledger: \(m(database)): entry (seq) \(report.ledger.seq) of ledger \(m(report.ledger.ledgerID))\n"
+        out += "- Ledger: \(m(ledgerName)): entry (seq) \(report.ledger.seq) of ledger \(m(report.ledger.ledgerID))\n"
         out += "- Merkle root: \(report.ledger.root) (tree size \(report.ledger.treeSize))\n"
         out += "- Reproduce:\n\n"
         let command = reproduceCommand

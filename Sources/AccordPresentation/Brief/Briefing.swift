@@ -27,6 +27,10 @@ public struct BriefingOptions: Sendable {
     public var output: String?
     /// HTML, Markdown or PDF.
     public var format: BriefingFormat
+    /// The server the briefing was asked of, as the client named it: the
+    /// footer names it beside `database` (the served file's name) and the
+    /// reproduce command asks it again; nil for a ledger file.
+    public var remote: String?
 
     /// Options for a briefing of `database` (as the user named it); the rest default to a report as of now, all breaches, HTML to standard output.
     public init(report: ReportOptions = ReportOptions(), since: Moment? = nil, database: String,
@@ -71,6 +75,11 @@ public struct Briefing: Sendable {
     public var output: String?
     /// The form it is rendered in: HTML, Markdown or PDF.
     public var format: BriefingFormat
+    /// The server it was asked of (``BriefingOptions/remote``); nil for a ledger file.
+    public var remote: String?
+
+    /// The ledger as the footer names it: its name, and the server it was read from.
+    public var ledgerName: String { remote.map { "\(database) at \($0)" } ?? database }
 
     /// A briefing from facts already read (``Ledger/briefing(_:)`` reads them at one seq).
     public init(report: Report, since: Moment?, breaches: [BreachListing], partyNames: [String: String],
@@ -90,7 +99,7 @@ public struct Briefing: Sendable {
     /// The exact `accord brief …` command that reproduces this briefing: the
     /// date, the seq it reflects, the period, the threshold and the filters.
     public var reproduceCommand: String {
-        var words = ["accord", "brief"] + (databaseOnCommandLine ? ["--db", database] : [])
+        var words = ["accord", "brief"] + (remote.map { ["--remote", $0] } ?? (databaseOnCommandLine ? ["--db", database] : []))
             + ["--at", report.at.text, "--as-of", String(report.ledger.seq)]
         if let since { words += ["--since", since.text] }
         if report.minConfidence != .confirmed { words += ["--min-confidence", report.minConfidence.rawValue] }
@@ -117,6 +126,7 @@ extension Briefing {
                   sources: facts.sources, generatedAt: facts.generatedAt, database: options.database,
                   output: options.output, format: options.format)
         databaseOnCommandLine = options.databaseOnCommandLine
+        remote = options.remote
     }
 }
 

@@ -29,6 +29,7 @@ struct BriefCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The file to write (- for stdout); required for html.", valueName: "file")) var out: String?
     @Option(help: ArgumentHelp("Also print the HTML to this PDF file with headless Chromium.", valueName: "file")) var pdf: String?
     @Option(help: "\(choices(BriefingFormat.self, default: .html)).") var format: BriefingFormat = .html
+    @OptionGroup var remote: RemoteSource
 
     func validate() throws {
         if format == .html && out == nil {
@@ -44,6 +45,14 @@ struct BriefCommand: ParsableCommand {
     func run() throws {
         try global.refuseOverwriting(out, flag: "--out")
         try global.refuseOverwriting(pdf, flag: "--pdf")
+        if let server = try remote.server(global) {
+            let body = try server.get("/v1/brief", [
+                ("format", format.rawValue), ("at", when.at), ("asOf", when.knowledge.asOf), ("minConfidence", minConfidence),
+                ("agreement", agreement), ("party", party), ("since", since), ("remote", server.base),
+            ])
+            let text = String(decoding: body, as: UTF8.self)
+            return try write(text, stamp: "from \(server.base)")
+        }
         let ledger = try global.openLedgerReadOnly()
         var input = when.input
         (input.minConfidence, input.since) = (minConfidence, since)
@@ -53,7 +62,12 @@ struct BriefCommand: ParsableCommand {
                                       database: ledgerName.name, databaseOnCommandLine: ledgerName.typed, output: out, format: format)
         let briefing = try ledger.briefing(options)
         let text = briefing.rendered(format)
-        let stamp = "ledger entry \(briefing.report.ledger.seq), root \(briefing.report.ledger.root.prefix(16))…"
+        try write(text, stamp: "judged at \(briefing.report.at.text), ledger entry \(briefing.report.ledger.seq), "
+                  + "root \(briefing.report.ledger.root.prefix(16))…")
+    }
+
+    /// Writes the briefing to standard output, or to --out (and --pdf), saying what was written.
+    func write(_ text: String, stamp: String) throws {
         guard let out, out != "-" else {
             let output = TextOutput()
             output.write(text)
@@ -61,7 +75,7 @@ struct BriefCommand: ParsableCommand {
             return
         }
         try AtomicFile.write(text, to: out)
-        printError("Wrote \(out) (\(format.rawValue), judged at \(briefing.report.at.text), \(stamp)).")
+        printError("Wrote \(out) (\(format.rawValue), \(stamp)).")
         guard let pdf else { return }
         do {
             let browser = try HeadlessBrowser.locate()

@@ -77,8 +77,14 @@ struct CommitmentCommand: ParsableCommand {
         @Argument(help: "The commitment's id.") var id: String
         @Option(help: "The world date to judge it at (default today).") var at: String?
         @Option(name: .customLong("min-confidence"), help: "\(choices(Confidence.self)).") var minConfidence: String?
+        @OptionGroup var remote: RemoteSource
 
         func run() throws {
+            if let server = try remote.server(global) {
+                return try server.show("/v1/commitments/" + RemoteLedger.encoded(id), [("at", at), ("minConfidence", minConfidence)]
+                                       + RemoteLedger.presentation(output.format.rawValue, header: output.header, raw: output.raw),
+                                       bom: output.cells.bom)
+            }
             let ledger = try global.openLedgerReadOnly()
             let detail = try ledger.commitmentDetail(id, options: try ReportOptions(QueryInput(at: at, minConfidence: minConfidence)))
             detail.render(output.format, header: output.header, raw: output.raw, to: output.stdout())

@@ -125,16 +125,17 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "A commitment, guarantee, agreement or party id, or an entry's seq or external id.") var subject: String
     @OptionGroup var knowledge: AsOfOption
+    @OptionGroup var remote: RemoteSource
 
     func run() throws {
+        if let server = try remote.server(global) {
+            return try server.show("/v1/history/" + RemoteLedger.encoded(subject), [("asOf", knowledge.asOf)]
+                                   + RemoteLedger.presentation(output.format.rawValue, header: output.header, raw: output.raw),
+                                   bom: output.cells.bom)
+        }
         let ledger = try global.openLedgerReadOnly()
         let (stamp, items) = try ledger.history(of: subject, asOf: try QueryInput(asOf: knowledge.asOf).asOfPoint())
-        let out = output.stdout()
-        if output.format == .table || output.format == .markdown {
-            let title = output.format == .markdown ? MarkdownText.escaped(subject) : subject
-            out.line("History of \(title): \(items.count) entr\(items.count == 1 ? "y" : "ies"); ledger seq \(stamp.seq)")
-        }
-        RowSet(columns: HistoryItem.columns, rows: items.map(\.cells))
-            .render(output.format, header: output.header, raw: output.raw, to: out)
+        HistoryListing(subject: subject, stamp: stamp, items: items)
+            .render(output.format, header: output.header, raw: output.raw, to: output.stdout())
     }
 }

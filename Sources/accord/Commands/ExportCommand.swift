@@ -34,6 +34,7 @@ struct ExportCommand: ParsableCommand {
     var at: String?
     @Option(help: "Verifications and breaches: \(choices(RecordStatusFilter.self, default: .current)).")
     var status: RecordStatusFilter?
+    @OptionGroup var remote: RemoteSource
 
     func validate() throws {
         if !table.holdsRecords && (at != nil || status != nil) {
@@ -46,6 +47,12 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let server = try remote.server(global) {
+            return try server.show("/v1/export/" + table.rawValue, [
+                ("format", format.rawValue), ("asOf", knowledge.asOf), ("at", at), ("status", status?.rawValue),
+                ("header", header.noHeader ? "false" : nil), ("raw", cells.raw ? "true" : nil),
+            ], bom: cells.bom)
+        }
         let ledger = try global.openLedgerReadOnly()
         let options = try ExportOptions(QueryInput(at: at, asOf: knowledge.asOf), status: status ?? .current)
         let output = TextOutput(byteOrderMark: cells.bom)

@@ -25,6 +25,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Corroborate an earlier verification or breach (its seq or id).", valueName: "entry"))
     var corroborates: String?
     @OptionGroup var evidence: EvidenceOptions
+    @OptionGroup var remote: RemoteSource
 
     func validate() throws {
         if corroborates != nil {
@@ -43,6 +44,7 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let server = try remote.server(global) { return try runRemote(server) }
         let ledger = try global.openLedger()
         let source = try evidence.sourceInput()
         if let corroborates {
@@ -65,6 +67,24 @@ struct LogCommand: ParsableCommand {
         input.location = evidence.locationInput
         announce(try ledger.log(input, as: recorder.recorder()), "verification of \(commitment)", receiptOptions)
     }
+
+    /// The same entry, recorded by the server (signed here with --sign-with).
+    func runRemote(_ server: RemoteLedger) throws {
+        let signer = try recorder.remoteSigner()
+        if let corroborates {
+            let fields = [("corroborates", JSON.string(corroborates))] + (try evidence.remoteFields(location: false))
+            announce(try server.record("/v1/corroborations", fields, kind: .corroboration, signer: signer),
+                     "corroboration of \(corroborates)", receiptOptions)
+            return
+        }
+        guard let commitment, let observed else { return }
+        var fields: [(String, JSON)] = [("commitment", .string(commitment)), ("quantity", JSON(quantity)),
+                                        ("done", done ? .bool(true) : .null), ("notDone", notDone ? .bool(true) : .null),
+                                        ("observed", .string(observed)), ("precision", JSON(precision))]
+        fields += try evidence.remoteFields()
+        announce(try server.record("/v1/verifications", fields, kind: .verification, signer: signer),
+                 "verification of \(commitment)", receiptOptions)
+    }
 }
 
 struct BreachCommand: ParsableCommand {
@@ -83,12 +103,22 @@ struct BreachCommand: ParsableCommand {
     @Option(help: "minor, major or grave.") var severity: String
     @Option(help: "What happened.") var description: String?
     @OptionGroup var evidence: EvidenceOptions
+    @OptionGroup var remote: RemoteSource
 
     func validate() throws {
         if evidence.source == nil { throw ValidationError("Missing expected argument '--source <source>'") }
     }
 
     func run() throws {
+        if let server = try remote.server(global) {
+            var fields: [(String, JSON)] = [("commitment", .string(commitment)), ("party", JSON(party)), ("observed", .string(observed)),
+                                            ("precision", JSON(precision)), ("severity", .string(severity)),
+                                            ("description", JSON(description))]
+            fields += try evidence.remoteFields()
+            announce(try server.record("/v1/breaches", fields, kind: .breach, signer: try recorder.remoteSigner()),
+                     "breach of \(commitment)", receiptOptions)
+            return
+        }
         let ledger = try global.openLedger()
         var input = BreachInput(commitment: commitment, party: party, observed: observed, severity: severity,
                                 source: try evidence.sourceInput())

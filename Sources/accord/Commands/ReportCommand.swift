@@ -21,8 +21,15 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("min-confidence"), help: "\(choices(Confidence.self)).") var minConfidence: String?
     @Option(help: "Only this section: \(choices(ReportSection.self)) (csv, tsv and ndjson print one: commitments unless given).")
     var section: ReportSection?
+    @OptionGroup var remote: RemoteSource
 
     func run() throws {
+        if let server = try remote.server(global) {
+            return try server.show("/v1/report", [("at", when.at), ("asOf", when.knowledge.asOf), ("minConfidence", minConfidence),
+                                                  ("agreement", agreement), ("party", party), ("section", section?.rawValue)]
+                                   + RemoteLedger.presentation(output.format.rawValue, header: output.header, raw: output.raw),
+                                   bom: output.cells.bom)
+        }
         let ledger = try global.openLedgerReadOnly()
         var input = when.input
         input.minConfidence = minConfidence
@@ -49,8 +56,16 @@ struct BreachesCommand: ParsableCommand {
     var status: RecordStatusFilter = .current
     @Option(help: "Breaches of commitments this party guarantees.") var guarantor: String?
     @Option(name: .customLong("min-confidence"), help: "At least this confidence (default: all).") var minConfidence: String?
+    @OptionGroup var remote: RemoteSource
 
     func run() throws {
+        if let server = try remote.server(global) {
+            return try server.show("/v1/breaches", [
+                ("party", party), ("commitment", commitment), ("since", since), ("until", until), ("at", when.at),
+                ("asOf", when.knowledge.asOf), ("severity", severity), ("status", status.rawValue), ("guarantor", guarantor),
+                ("minConfidence", minConfidence),
+            ] + RemoteLedger.presentation(output.format.rawValue, header: output.header, raw: output.raw), bom: output.cells.bom)
+        }
         let ledger = try global.openLedgerReadOnly()
         var input = when.input
         (input.since, input.until, input.severity, input.minConfidence) = (since, until, severity, minConfidence)
@@ -59,29 +74,6 @@ struct BreachesCommand: ParsableCommand {
         query.commitment = commitment
         query.status = status
         query.guarantor = guarantor
-        let out = output.stdout()
-        let list = try ledger.breaches(query)
-        switch output.format {
-        case .json:
-            out.line(list.json.serialized(pretty: true))
-        case .ndjson:
-            for breach in list.breaches { out.line(breach.json.serialized()) }
-        case .table, .markdown:
-            out.line("\(list.breaches.count) breach\(list.breaches.count == 1 ? "" : "es"); ledger seq \(list.stamp.seq), root \(list.stamp.root.prefix(16))…")
-            RowSet(columns: ["seq", "observed", "commitment", "party", "severity", "confidence", "sources", "status",
-                             "signer", "source", "description", "evidence_sha256", "evidence_uri"],
-                   rows: list.breaches.map { b in
-                       [.int(b.seq), .text(b.observed), .text(b.commitment), .text(b.party), .text(b.severity.rawValue),
-                        .text(b.confidence.rawValue), Cell(b.sources), .text(b.status.rawValue), .text(b.signer), .text(b.source), Cell(b.description),
-                        Cell(b.evidenceSHA256), Cell(b.evidenceURI)]
-                   }).render(output.format, header: output.header, raw: output.raw, to: out)
-            for b in list.breaches where b.dispute != nil {
-                let dispute = b.dispute ?? ""
-                out.line("  entry \(b.seq): \(output.format == .markdown ? MarkdownText.escaped(dispute) : dispute)")
-            }
-        case .csv, .tsv:
-            list.rowSet.render(output.format, header: output.header, raw: output.raw, to: out)
-        }
-        out.flush()
+        try ledger.breaches(query).render(output.format, header: output.header, raw: output.raw, to: output.stdout())
     }
 }

@@ -283,6 +283,7 @@ struct AuditCommand: ParsableCommand {
 
     @Option(help: "\(choices(Format.self, default: .table)): a summary, the report as JSON, or that JSON on one line.")
     var format: Format = .table
+    @OptionGroup var remote: RemoteSource
 
     func run() throws {
         var given: [(name: String, text: String)] = []
@@ -290,12 +291,21 @@ struct AuditCommand: ParsableCommand {
             given.append((path, try Keys.readCheckpoint(at: path)))
         }
         let trusted = try trustedKeys.map { try Keys.verifierKey(at: $0) }
+        if let server = try remote.server(global) {
+            let (report, checkpointLine) = try RemoteAudit.run(server, checkpoints: given, trustedKeys: trusted, full: full,
+                                                               requireSigned: requireSigned, settings: global.settings)
+            return try print(report, extra: checkpointLine)
+        }
         let report = try Audit.run(path: global.path, full: full, checkpoints: given, trustedKeys: trusted, requireSigned: requireSigned,
                                     settings: global.settings)
+        try print(report)
+    }
+
+    func print(_ report: AuditReport, extra: [String] = []) throws {
         if format == .json || format == .ndjson {
-            print(report.json(CommandLinePhrasing()).serialized(pretty: format == .json))
+            Swift.print(report.json(CommandLinePhrasing()).serialized(pretty: format == .json))
         } else {
-            print(report.summary(CommandLinePhrasing()))
+            Swift.print(([report.summary(CommandLinePhrasing())] + extra).joined(separator: "\n"))
         }
         if report.outcome.exitCode != 0 { throw ExitCode(report.outcome.exitCode) }
     }

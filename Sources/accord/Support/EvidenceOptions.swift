@@ -66,3 +66,28 @@ struct EvidenceOptions: ParsableArguments {
         return SourceInput(name: source, kind: sourceKind, confidence: confidence)
     }
 }
+
+extension EvidenceOptions {
+    /// The source, evidence and (with `location`) location flags as the
+    /// recording routes' JSON fields. An --evidence file is hashed here, as
+    /// for a local write: the server records its SHA-256 (it never sees the file).
+    /// - Throws: ``LedgerError`` when the file cannot be read, or is given with --evidence-sha256.
+    func remoteFields(location: Bool = true) throws -> [(String, JSON)] {
+        let input = try evidenceInput()
+        var sha = input.sha256.map(JSON.string) ?? .null
+        if let digest = input.contentDigest {
+            guard input.sha256.map({ $0.allSatisfy(\.isWhitespace) }) ?? true else {
+                throw LedgerError(.invalid(.evidenceFile), "give either \(option: .evidenceFile) FILE or \(option: .evidenceSHA256) HEX, not both")
+            }
+            sha = .string(digest.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined())
+        }
+        var fields: [(String, JSON)] = [
+            ("source", JSON(source)), ("sourceKind", JSON(sourceKind)), ("confidence", JSON(confidence)), ("id", JSON(externalID)),
+            ("evidenceSha256", sha), ("evidenceUri", JSON(evidenceURI)), ("note", JSON(note)),
+        ]
+        if location {
+            fields += [("place", JSON(place)), ("lat", JSON(lat)), ("lon", JSON(lon)), ("geoPrecision", JSON(geoPrecision))]
+        }
+        return fields
+    }
+}

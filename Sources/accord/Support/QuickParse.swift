@@ -38,6 +38,8 @@ enum QuickParse {
         var recorder = RecorderOptions()
         var receipt = ReceiptOptions()
         var evidence = EvidenceOptions()
+        var remote = RemoteSource()
+        var credentials = RemoteOptions()
 
         init() {
             global.db = nil
@@ -64,6 +66,8 @@ enum QuickParse {
             evidence.lat = nil
             evidence.lon = nil
             evidence.geoPrecision = nil
+            remote.remote = nil
+            credentials.token = nil
         }
 
         /// Sets option `name` (of `log` or one of its groups) to `value`;
@@ -93,6 +97,8 @@ enum QuickParse {
             case "--lat": evidence.lat = value
             case "--lon": evidence.lon = value
             case "--geo-precision": evidence.geoPrecision = value
+            case "--remote": remote.remote = value
+            case "--token": credentials.token = value
             default: return false
             }
             return true
@@ -102,6 +108,7 @@ enum QuickParse {
         /// validates it (each group, then the command); nil when one refuses.
         func assembled() -> LogCommand? {
             var (global, actor, recorder, receipt, evidence, command) = (global, actor, recorder, receipt, evidence, command)
+            var (remote, credentials) = (remote, credentials)
             do {
                 try global.validate()
                 try actor.validate()
@@ -109,10 +116,14 @@ enum QuickParse {
                 try recorder.validate()
                 try receipt.validate()
                 try evidence.validate()
+                try credentials.validate()
+                remote.credentials = credentials
+                try remote.validate()
                 command.global = global
                 command.recorder = recorder
                 command.receiptOptions = receipt
                 command.evidence = evidence
+                command.remote = remote
                 try command.validate()
             } catch {
                 return nil

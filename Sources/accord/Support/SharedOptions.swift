@@ -114,6 +114,19 @@ struct RecorderOptions: ParsableArguments {
     }
 }
 
+extension RecorderOptions {
+    /// The signer of an entry a server records: the --sign-with key, or none.
+    /// The server records the token's name as the actor, so --actor is refused.
+    /// - Throws: ``CommandFailure`` (64) for --actor; ``LedgerError`` when the key file cannot be read.
+    func remoteSigner() throws -> KeySigner? {
+        if who.actor != nil {
+            throw CommandFailure(message: "--actor is for a ledger file: a server records the token's name as the actor",
+                                 exitCode: ExitCode32.usage.rawValue)
+        }
+        return try signWith.map { try KeySigner(path: $0) }
+    }
+}
+
 /// How a recording command reports its receipt.
 enum ReceiptFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
@@ -133,11 +146,7 @@ func announce(_ receipt: Receipt, _ what: String, _ options: ReceiptOptions) {
         output.line(receipt.json, pretty: false)
         output.flush()
     case .text:
-        let short = "leaf \(receipt.leafHash.hex.prefix(16)), tree \(receipt.treeSize), root \(receipt.root.hex.prefix(16))"
-        if receipt.recorded {
-            printError("Recorded entry \(receipt.seq): \(what) (\(short)).")
-        } else {
-            printError("Already recorded as entry \(receipt.seq); nothing written (\(short)).")
-        }
+        printError(ReceiptLine.text(recorded: receipt.recorded, seq: receipt.seq, what: what, leaf: receipt.leafHash.hex,
+                                    treeSize: receipt.treeSize, root: receipt.root.hex))
     }
 }
