@@ -19,7 +19,8 @@ import Testing
             mission = try FieldLedgerTests.mission()
             second = try NoteSigningKey(name: "mon2", privateKey: Curve25519.Signing.PrivateKey())
             let m = mission.fixture.ledger
-            _ = try m.registerKey(name: "mon2", publicKey: second.verifierKey, as: mission.fixture.recorder)
+            // Registered by the mission's admin (cp): on a ledger with admin keys only an admin registers keys.
+            _ = try m.registerKey(try KeyRequest(key: second), as: Recorder(actor: "cp", signer: KeySigner(key: mission.checkpointKey)))
             north = try Ledger.clone(at: mission.fixture.directory.path("north.sqlite"), definitions: try m.definitionsBundle(),
                                      remote: nil, as: Recorder(actor: "mon")).ledger
             south = try Ledger.clone(at: mission.fixture.directory.path("south.sqlite"), definitions: try m.definitionsBundle(),
