@@ -31,11 +31,16 @@ extension Ledger {
         }
 
         func signed(with key: NoteSigningKey) throws -> String {
-            do {
-                return try SignedNote.sign(text, with: [key]).formatted
-            } catch {
-                throw LedgerError(.failure, "cannot sign the refusal of field entry \(seq): \(error)")
-            }
+            try Ledger.signedNote(text, with: key, what: "the refusal of field entry \(seq)")
+        }
+    }
+
+    /// `text` as a C2SP signed note by `key`, formatted.
+    static func signedNote(_ text: String, with key: NoteSigningKey, what: String) throws -> String {
+        do {
+            return try SignedNote.sign(text, with: [key]).formatted
+        } catch {
+            throw LedgerError(.failure, "cannot sign \(what): \(error)")
         }
     }
 
@@ -112,11 +117,7 @@ extension Ledger {
         }
 
         func signed(with key: NoteSigningKey) throws -> String {
-            do {
-                return try SignedNote.sign(text, with: [key]).formatted
-            } catch {
-                throw LedgerError(.failure, "cannot sign the list of definitions: \(error)")
-            }
+            try Ledger.signedNote(text, with: key, what: "the list of definitions")
         }
     }
 
@@ -135,11 +136,7 @@ extension Ledger {
         }
 
         func signed(with key: NoteSigningKey) throws -> String {
-            do {
-                return try SignedNote.sign(text, with: [key]).formatted
-            } catch {
-                throw LedgerError(.failure, "cannot sign field ledger \(field)'s checkpoint: \(error)")
-            }
+            try Ledger.signedNote(text, with: key, what: "field ledger \(field)'s checkpoint")
         }
     }
 
