@@ -31,9 +31,9 @@ extension Ledger {
                     throw LedgerError(.tampered, "entry 1 is not the ledger's creation", hint: .audit)
                 }
                 let size = try db.scalarInt("SELECT max(seq) FROM journal") ?? 0
-                let kinds = Ledger.definitionKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                let kinds = Ledger.definitionKinds.map { String($0.code) }.joined(separator: ", ")
                 var items: [JSON] = []
-                try db.forEach("SELECT seq, entry, signature FROM journal WHERE seq > ? AND kind IN (\(kinds)) ORDER BY seq",
+                try db.forEach("SELECT seq, entry, signature FROM journal WHERE seq > ? AND kind_code IN (\(kinds)) ORDER BY seq",
                                [after]) { row in
                     let bytes = row.blob(1)
                     // The kind column is only an index: the entry's own bytes decide.

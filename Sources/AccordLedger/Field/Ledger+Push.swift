@@ -22,7 +22,7 @@ extension Ledger {
                 var entries: [BundleEntry] = []
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
+                    WHERE r.seq IS NULL AND j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
                     """, [Int64(max(limit ?? Int.max, 1))]) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
@@ -44,7 +44,7 @@ extension Ledger {
                 var rows: [PushStatus] = []
                 try db.forEach("""
                     SELECT j.seq, j.entry, r.mission_seq, r.refused FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq
+                    WHERE j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq
                     """) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     let state: PushStatus.State = row.isNull(2) ? (row.isNull(3) ? .pending : .refused) : .accepted
@@ -184,8 +184,8 @@ extension Ledger {
         }
     }
 
-    /// The kinds a field ledger pushes, for an SQL `IN (…)` list.
-    static let pushableKindList = Session.pushableKinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+    /// The codes of the kinds a field ledger pushes, for an SQL `IN (…)` list on the journal's `kind_code`.
+    static let pushableKindList = Session.pushableKinds.map { Int($0.code) }.sorted().map(String.init).joined(separator: ", ")
 
     /// The ledger's own id (entry 1's).
     static func ownID(_ db: Database) throws -> String {
