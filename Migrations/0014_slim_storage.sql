@@ -19,21 +19,22 @@
 -- are rebuilt as in migration 0005, with their indexes and triggers, and so
 -- is the journal, with its triggers and index.
 --
--- Each table is renamed out of the way (`T_old`), created again, filled from
--- the old one, which is then dropped. `legacy_alter_table` is on meanwhile,
--- so that the views that read the tables (left as they are, apart from those
--- reading the journal's time) are neither rewritten to name `T_old` nor
--- checked while a table is missing.
+-- Each table is copied into a temporary table, dropped, created again and
+-- filled from the copy. The views that read it are left as they are (apart
+-- from those reading the journal's time): SQLite checks a view only when it
+-- is used. Renaming the tables instead (the documented procedure) makes
+-- SQLite re-parse every object of the schema at each rename, which doubled
+-- the instructions of creating a ledger.
+--
 -- Upgrading a ledger rebuilds every projection from the journal after this.
-
-PRAGMA legacy_alter_table = ON;
 
 DROP VIEW journal_entries;
 DROP VIEW current_breaches;
 DROP VIEW current_verifications;
 DROP VIEW record_history;
 
-ALTER TABLE journal RENAME TO journal_old;
+CREATE TEMP TABLE journal_old AS SELECT * FROM journal;
+DROP TABLE journal;
 CREATE TABLE journal (
     seq          INTEGER PRIMARY KEY CHECK (seq >= 1),
     kind_code    INTEGER NOT NULL,
@@ -62,8 +63,8 @@ SELECT seq,
        coalesce(CAST(strftime('%s', substr(recorded_at, 1, 19)) AS INTEGER) * 1000
                 + CAST(substr(recorded_at, 21, 3) AS INTEGER), 0),
        actor, signer, entry, leaf_hash, signature
-FROM journal_old ORDER BY seq;
-DROP TABLE journal_old;
+FROM temp.journal_old ORDER BY seq;
+DROP TABLE temp.journal_old;
 
 CREATE TRIGGER journal_contiguous BEFORE INSERT ON journal
 WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM journal)
@@ -83,7 +84,8 @@ END;
 
 CREATE INDEX journal_by_signature ON journal (signature) WHERE signature IS NOT NULL;
 
-ALTER TABLE verifications RENAME TO verifications_old;
+CREATE TEMP TABLE verifications_old AS SELECT * FROM verifications;
+DROP TABLE verifications;
 CREATE TABLE verifications (
     seq              INTEGER PRIMARY KEY,
     record           INTEGER NOT NULL,
@@ -109,10 +111,11 @@ CREATE TABLE verifications (
     CHECK ((quantity IS NULL) <> (outcome IS NULL)),
     CHECK ((lat IS NULL) = (lon IS NULL))
 ) STRICT;
-INSERT INTO verifications SELECT * FROM verifications_old;
-DROP TABLE verifications_old;
+INSERT INTO verifications SELECT * FROM temp.verifications_old;
+DROP TABLE temp.verifications_old;
 
-ALTER TABLE breaches RENAME TO breaches_old;
+CREATE TEMP TABLE breaches_old AS SELECT * FROM breaches;
+DROP TABLE breaches;
 CREATE TABLE breaches (
     seq              INTEGER PRIMARY KEY,
     record           INTEGER NOT NULL,
@@ -138,10 +141,11 @@ CREATE TABLE breaches (
     retracted_seq    INTEGER CHECK (retracted_seq > seq),
     CHECK ((lat IS NULL) = (lon IS NULL))
 ) STRICT;
-INSERT INTO breaches SELECT * FROM breaches_old;
-DROP TABLE breaches_old;
+INSERT INTO breaches SELECT * FROM temp.breaches_old;
+DROP TABLE temp.breaches_old;
 
-ALTER TABLE corroborations RENAME TO corroborations_old;
+CREATE TEMP TABLE corroborations_old AS SELECT * FROM corroborations;
+DROP TABLE corroborations;
 CREATE TABLE corroborations (
     seq              INTEGER PRIMARY KEY,
     record           INTEGER NOT NULL,
@@ -154,8 +158,8 @@ CREATE TABLE corroborations (
     note             TEXT,
     retracted_seq    INTEGER CHECK (retracted_seq > seq)
 ) STRICT;
-INSERT INTO corroborations SELECT * FROM corroborations_old;
-DROP TABLE corroborations_old;
+INSERT INTO corroborations SELECT * FROM temp.corroborations_old;
+DROP TABLE temp.corroborations_old;
 
 CREATE INDEX verifications_commitment ON verifications (commitment, observed_day);
 CREATE INDEX verifications_versions ON verifications (record) WHERE record <> seq;
@@ -200,7 +204,6 @@ BEGIN
     SELECT RAISE(ABORT, 'corroborations are never changed, only marked retracted once');
 END;
 
-PRAGMA legacy_alter_table = OFF;
 
 -- The journal, readable: each entry's kind by name and its time as text.
 CREATE VIEW journal_entries AS
