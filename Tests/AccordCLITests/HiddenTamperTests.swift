@@ -120,7 +120,7 @@ struct HiddenTamperTests {
     static let schemaAttacks: [(name: String, sql: String, named: String)] = [
         // LIKE 'sqlite_%' skipped it: `_` matches any character and LIKE ignores case.
         ("hidden trigger", """
-            CREATE TRIGGER sqliteXj BEFORE INSERT ON journal WHEN NEW.kind = 'breach' AND instr(NEW.entry, 'RU') > 0
+            CREATE TRIGGER sqliteXj BEFORE INSERT ON journal WHEN NEW.kind_code = 9 AND instr(NEW.entry, 'RU') > 0
             BEGIN SELECT RAISE(IGNORE); END;
             """, "trigger sqliteXj is not part of the Accord schema"),
         ("altered guard", """
@@ -221,7 +221,7 @@ struct HiddenTamperTests {
             ("parties.name", "UPDATE parties SET name = 'Re' || char(769) || 'publique centrafricaine' WHERE id = 'CF';",
              "projection", nil, "parties.name differs from what the journal gives"),
             ("journal.actor", "UPDATE journal SET actor = 'U' || \(kelvin) || '-desk' WHERE seq = \(logSeq);",
-             "encoding", logSeq, "the kind, recorded_at, actor or signer column disagrees with the entry bytes"),
+             "encoding", logSeq, "the kind_code, recorded_ms, actor or signer column disagrees with the entry bytes"),
             ("checkpoints.key_name", "UPDATE checkpoints SET key_name = \(kelvin) || 'mon';",
              "checkpoint", nil, "is recorded as signed by"),
         ]

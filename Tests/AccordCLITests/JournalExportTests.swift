@@ -52,7 +52,7 @@ struct JournalExportTests {
         let export = try accord.ok("journal", "export", "--db", fixture.path)
         let lines = export.split(separator: "\n")
         #expect(Int64(lines.count) == fixture.entries)
-        let stored = try Attacker.sql(fixture.path, "SELECT seq, kind, recorded_at, actor, coalesce(signer, ''), hex(entry) FROM journal ORDER BY seq;")
+        let stored = try Attacker.sql(fixture.path, "SELECT e.seq, e.kind, e.recorded_at, e.actor, coalesce(e.signer, ''), hex(j.entry) FROM journal_entries e JOIN journal j ON j.seq = e.seq ORDER BY e.seq;")
         let keys = ["mon": try KeyTests.publicKey(fixture.monKey + ".pub"), "mon2": try KeyTests.publicKey(fixture.mon2Key + ".pub")]
         var previous: String?
         var signed = 0

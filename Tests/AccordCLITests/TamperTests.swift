@@ -270,8 +270,8 @@ struct TamperTests {
             try Attacker.sql(path, liftingGuards: ["journal_no_update", "journal_contiguous"], """
                 UPDATE journal SET seq = seq + 1000000000 WHERE seq >= \(seq);
                 UPDATE journal SET seq = seq - 999999999 WHERE seq >= 1000000000;
-                INSERT INTO journal (seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature)
-                    SELECT \(seq), 'verification', recorded_at, 'intruder', NULL, X'\(Attacker.hex(bytes))', X'\(Attacker.hex(Attacker.leafHash(bytes)))', NULL
+                INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
+                    SELECT \(seq), 8, recorded_ms, 'intruder', NULL, X'\(Attacker.hex(bytes))', X'\(Attacker.hex(Attacker.leafHash(bytes)))', NULL
                     FROM journal WHERE seq = \(seq - 1);
                 """)
             let audit = try AuditRun(accord, path)
@@ -287,8 +287,8 @@ struct TamperTests {
         let n = fixture.entries
         let bytes = try Self.forged(seq: n + 1, after: try Attacker.entryBytes(path, n), path: path)
         try Attacker.sql(path, """
-            INSERT INTO journal (seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature)
-                SELECT \(n + 1), 'verification', recorded_at, 'intruder', NULL, X'\(Attacker.hex(bytes))', X'\(Attacker.hex(Attacker.leafHash(bytes)))', NULL
+            INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
+                SELECT \(n + 1), 8, recorded_ms, 'intruder', NULL, X'\(Attacker.hex(bytes))', X'\(Attacker.hex(Attacker.leafHash(bytes)))', NULL
                 FROM journal WHERE seq = \(n);
             """)
         let audit = try AuditRun(accord, path)

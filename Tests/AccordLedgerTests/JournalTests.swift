@@ -42,13 +42,13 @@ struct JournalTests {
     func roundTrip() throws {
         let f = try populated()
         var kinds: Set<EntryKind> = []
-        try f.ledger.database.forEach("SELECT seq, kind, recorded_at, actor, entry, signer FROM journal ORDER BY seq") { row in
+        try f.ledger.database.forEach("SELECT seq, kind_code, recorded_ms, actor, entry, signer FROM journal ORDER BY seq") { row in
             let bytes = row.blob(4)
             let entry = try Entry.decode(bytes)
             #expect(entry.encoded() == bytes, "entry \(row.int64(0))")
             #expect(entry.seq == row.int64(0))
-            #expect(entry.kind.rawValue == row.text(1))
-            #expect(entry.recordedAt.iso8601 == row.text(2))
+            #expect(Int64(entry.kind.code) == row.int64(1))
+            #expect(entry.recordedAt.milliseconds == row.int64(2))
             #expect(entry.actor == row.text(3))
             #expect(entry.actor == "tester")
             #expect(entry.signer == nil && row.isNull(5))
@@ -77,7 +77,7 @@ struct JournalTests {
     func recordedTimes() throws {
         let f = try populated()
         var last = ""
-        try f.ledger.database.forEach("SELECT recorded_at FROM journal ORDER BY seq") { row in
+        try f.ledger.database.forEach("SELECT recorded_at FROM journal_entries ORDER BY seq") { row in
             let text = row.text(0)
             #expect(text.count == 24 && text.hasSuffix("Z"))
             #expect(text >= last)
@@ -93,7 +93,7 @@ struct JournalTests {
         "UPDATE journal SET seq = seq + 100 WHERE seq = (SELECT max(seq) FROM journal)",
         "DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)",
         "DELETE FROM journal",
-        "INSERT INTO journal (seq, kind, recorded_at, actor, entry, leaf_hash) VALUES (1000, 'x', '2025-06-01T00:00:00.000Z', 'm', x'00', zeroblob(32))",
+        "INSERT INTO journal (seq, kind_code, recorded_ms, actor, entry, leaf_hash) VALUES (1000, 8, 1748736000000, 'm', x'00', zeroblob(32))",
         "UPDATE verifications SET quantity = 1000",
         "UPDATE breaches SET severity = 'minor'",
     ]

@@ -54,7 +54,7 @@ import Testing
         defer { Task { await service.close() } }
         let reviewer = fixture.tokens[.reviewer]
         let body = #"{"entry":"fx-1","reason":"Miscounted","quantity":12}"#
-        let party = try sqlite(fixture.path, "SELECT min(seq) FROM journal WHERE kind = 'party.add'")
+        let party = try sqlite(fixture.path, "SELECT min(seq) FROM journal WHERE kind_code = 2")
         try sqlite(fixture.path, "INSERT INTO idempotency_keys VALUES ('reviewer-1', 'K-forged', "
                    + "X'\(Self.requestDigest("/v1/corrections", body))', \(party))")
         let before = try fixture.journalDigest()
@@ -100,7 +100,7 @@ import Testing
     @Test func theAuditChecksEveryIdempotencyRow() throws {
         let fixture = try ServerFixture()
         let digest = String(repeating: "ab", count: 32)
-        let verification = try sqlite(fixture.path, "SELECT min(seq) FROM journal WHERE kind = 'verification'")
+        let verification = try sqlite(fixture.path, "SELECT min(seq) FROM journal WHERE kind_code = 8")
         let create = "1"
         try sqlite(fixture.path, """
             INSERT INTO idempotency_keys VALUES ('monitor-1', 'other-actor', X'\(digest)', \(verification));

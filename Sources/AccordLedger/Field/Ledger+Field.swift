@@ -41,11 +41,11 @@ extension Ledger {
                 }
                 let size = try checkpoint?.size ?? db.scalarInt("SELECT max(seq) FROM journal") ?? 0
                 let source = checkpoint.map { MemoizingHashSource(db: db, size: $0.size) }
-                let kinds = Ledger.definitionKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                let kinds = Ledger.definitionKinds.map { String($0.code) }.joined(separator: ", ")
                 var items: [JSON] = []
                 var leaves: [(seq: Int64, leaf: Hash32)] = []
                 try db.forEach("""
-                    SELECT seq, entry, signature FROM journal WHERE seq > ? AND seq <= ? AND kind IN (\(kinds)) ORDER BY seq
+                    SELECT seq, entry, signature FROM journal WHERE seq > ? AND seq <= ? AND kind_code IN (\(kinds)) ORDER BY seq
                     """, [after, size]) { row in
                     let bytes = row.blob(1)
                     // The kind column is only an index: the entry's own bytes decide.

@@ -30,7 +30,7 @@ extension Ledger {
                 let wanted = max(limit ?? Int.max, 1)
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE r.seq IS NULL AND j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
+                    WHERE r.seq IS NULL AND j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
                     """, [Int64(wanted > Int.max - held.count ? Int.max : wanted + held.count)]) { row in
                     guard held[row.int64(0)] == nil, entries.count < wanted else { return }
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
@@ -89,11 +89,11 @@ extension Ledger {
         try db.forEach("SELECT seq, refused FROM field_receipts WHERE refused IS NOT NULL") { refused[$0.int64(0)] = $0.text(1) }
         guard !refused.isEmpty else { return [:] }
         let kinds = Session.pushableKinds.filter { ![.verification, .breach].contains($0) }
-            .map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+            .map { Int($0.code) }.sorted().map(String.init).joined(separator: ", ")
         var held: [Int64: String] = [:]
         try db.forEach("""
             SELECT j.seq, j.entry FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-            WHERE r.seq IS NULL AND j.kind IN (\(kinds)) ORDER BY j.seq
+            WHERE r.seq IS NULL AND j.kind_code IN (\(kinds)) ORDER BY j.seq
             """) { row in
             let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
             guard let target = entry.payload.references.first(where: { refused[$0] != nil || held[$0] != nil }) else { return }
@@ -114,7 +114,7 @@ extension Ledger {
                 let held = try Ledger.heldBack(db)
                 try db.forEach("""
                     SELECT j.seq, j.entry, r.mission_seq, r.refused FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE j.kind IN (\(Ledger.pushableKindList)) ORDER BY j.seq
+                    WHERE j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq
                     """) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     let reason = row.isNull(3) ? held[entry.seq] : row.text(3)
@@ -333,8 +333,8 @@ extension Ledger {
         }
     }
 
-    /// The kinds a field ledger pushes, for an SQL `IN (…)` list.
-    static let pushableKindList = Session.pushableKinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+    /// The codes of the kinds a field ledger pushes, for an SQL `IN (…)` list on the journal's `kind_code`.
+    static let pushableKindList = Session.pushableKinds.map { Int($0.code) }.sorted().map(String.init).joined(separator: ", ")
 
     /// The ledger's own id (entry 1's).
     static func ownID(_ db: Database) throws -> String {

@@ -92,4 +92,11 @@ public enum EntryKind: String, CaseIterable, Sendable {
         guard let match = EntryKind.allCases.first(where: { $0.code == code }) else { return nil }
         self = match
     }
+
+    /// The kind whose code a journal row's `kind_code` holds; nil for any
+    /// other integer (only a row altered with other tools has one).
+    init?(storedCode: Int64) {
+        guard let byte = UInt8(exactly: storedCode) else { return nil }
+        self.init(code: byte)
+    }
 }

@@ -55,8 +55,6 @@ final class JournalWriter {
     private var frontierDirty = false
     /// The entry appended last, not yet in the journal table.
     private var pending: (entry: Entry, bytes: [UInt8], leaf: Hash32, signature: [UInt8]?)?
-    /// The last `recorded_at` text: every entry of a transaction usually shares it.
-    private var recordedAtText: (at: Timestamp, text: String)?
     private var insertStatement: Statement?
 
     /// Complete subtrees at this level or above are stored in `merkle_nodes`.
@@ -193,15 +191,14 @@ final class JournalWriter {
             insert = statement
         } else {
             insert = try db.cached("""
-                INSERT INTO journal (seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature)
+                INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             insertStatement = insert
         }
         try insert.bind(entry.seq, at: 1)
-        try insert.bind(entry.kind.rawValue, at: 2)
-        if recordedAtText?.at != entry.recordedAt { recordedAtText = (entry.recordedAt, entry.recordedAt.iso8601) }
-        try insert.bind(recordedAtText?.text ?? entry.recordedAt.iso8601, at: 3)
+        try insert.bind(Int64(entry.kind.code), at: 2)
+        try insert.bind(entry.recordedAt.milliseconds, at: 3)
         try insert.bind(entry.actor, at: 4)
         try insert.bind(DatabaseValue(entry.signer), at: 5)
         try insert.bind(bytes, at: 6)

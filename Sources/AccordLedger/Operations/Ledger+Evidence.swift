@@ -323,8 +323,8 @@ extension Session {
             }
             return found
         }
-        let kind = try db.scalarText("SELECT kind FROM journal WHERE seq = ?", seq)
-        if let kind {
+        if let code = try db.scalarInt("SELECT kind_code FROM journal WHERE seq = ?", seq) {
+            let kind = EntryKind(storedCode: code)?.rawValue ?? "kind \(code)"
             let what = Session.entryWords[kind].map { "\($0) (\(kind))" } ?? "a \(kind) entry"
             throw LedgerError.invalid(field, "\(field): entry \(seq) records \(what), not a verification, breach or corroboration")
         }

@@ -49,12 +49,12 @@ extension Receipt {
     /// computed once per `head` cache: a batch's receipts share it).
     static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database, head: inout (size: Int64, root: Hash32)?) throws -> Receipt {
         var leaf: [UInt8]?
-        var kind: String?
-        try db.forEach("SELECT leaf_hash, kind FROM journal WHERE seq = ?", [recorded.seq]) { row in
+        var code: Int64?
+        try db.forEach("SELECT leaf_hash, kind_code FROM journal WHERE seq = ?", [recorded.seq]) { row in
             leaf = row.blob(0)
-            kind = row.text(1)
+            code = row.int64(1)
         }
-        guard let leaf, let leafHash = Hash32(bytes: leaf), let kind, let entryKind = EntryKind(rawValue: kind) else {
+        guard let leaf, let leafHash = Hash32(bytes: leaf), let code, let entryKind = EntryKind(storedCode: code) else {
             throw LedgerError(.tampered, "entry \(recorded.seq) cannot be read back from the journal")
         }
         switch recorded {

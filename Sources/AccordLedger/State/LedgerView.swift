@@ -83,7 +83,7 @@ final class LedgerView {
             var counts: (Int64, Int64) = (0, 0)
             try db.forEach("""
                 SELECT count(*), count(*) - count(r.mission_seq) FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                WHERE j.seq <= ? AND j.kind IN (\(Ledger.pushableKindList))
+                WHERE j.seq <= ? AND j.kind_code IN (\(Ledger.pushableKindList))
                 """, [seq]) { counts = ($0.int64(0), $0.int64(1)) }
             stamp.fieldCopy = FieldCopy(missionID: origin.missionID, missionSeq: origin.missionSeq, localEntries: counts.0,
                                         unacknowledged: counts.1)
@@ -138,7 +138,7 @@ extension LedgerView {
         case .time(let moment):
             // A date alone means the end of that day (UTC).
             let limit = moment.hasTime ? moment.timestamp : Timestamp(milliseconds: (moment.day + 1) * 86_400_000 - 1)
-            guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_at <= ?", limit.iso8601) else {
+            guard let seq = try db.scalarInt("SELECT max(seq) FROM journal WHERE recorded_ms <= ?", limit.milliseconds) else {
                 throw LedgerError.invalid(.asOf, "\(option: .asOf) \(moment): the ledger has no entry recorded at or before then")
             }
             // The column is a copy: the entries' own times must agree.

@@ -239,7 +239,7 @@ struct Auditor {
         var replayHealthy = true
 
         try replay.execute("BEGIN")
-        let cursor = try db.cached("SELECT seq, kind, recorded_at, actor, signer, entry, leaf_hash, signature FROM journal ORDER BY seq").cursor()
+        let cursor = try db.cached("SELECT seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature FROM journal ORDER BY seq").cursor()
         while let row = try cursor.next() {
             let seq = row.int64(0)
             if seq != expectedSeq {
@@ -278,11 +278,11 @@ struct Auditor {
             if entry.recordedAt.milliseconds > auditTime.milliseconds &+ Auditor.clockSkew {
                 future = future.map { ($0.first, $0.at, $0.count + 1) } ?? (seq, entry.recordedAt, 1)
             }
-            // The columns are compared as bytes: text that Unicode calls equivalent (a Kelvin sign
-            // for a K) is still different text.
-            if !row.isText(1, equalTo: entry.kind.rawValue) || !row.isText(2, equalTo: entry.recordedAt.iso8601)
+            // The columns are compared exactly: integers as integers, text as bytes (text that
+            // Unicode calls equivalent, a Kelvin sign for a K, is still different text).
+            if row.value(1) != .integer(Int64(entry.kind.code)) || row.value(2) != .integer(entry.recordedAt.milliseconds)
                 || !row.isText(3, equalTo: entry.actor) || !row.isText(4, equalTo: entry.signer) {
-                fail(.tampered, "encoding", seq, "the kind, recorded_at, actor or signer column disagrees with the entry bytes")
+                fail(.tampered, "encoding", seq, "the kind_code, recorded_ms, actor or signer column disagrees with the entry bytes")
             }
             if case .ledgerCreate(let created) = entry.payload {
                 if seq != 1 { fail(.tampered, "sequence", seq, "a second ledger.create entry") }

@@ -7,7 +7,7 @@ extension Auditor {
     /// records; no two rows may name the same entry (each key records its own).
     /// The table is outside the journal: a row added with other tools would
     /// otherwise make a later request with that key answer "already
-    /// recorded" while nothing is written. The journal's `kind` and `actor`
+    /// recorded" while nothing is written. The journal's `kind_code` and `actor`
     /// columns are read; check 4 holds them equal to the entry bytes.
     mutating func checkIdempotencyKeys() throws {
         var findings: [(seq: Int64, detail: String)] = []
@@ -16,7 +16,7 @@ extension Auditor {
         let db = self.db  // a local, so the closure does not capture self
         _ = try readable("idempotency_keys") {
             try db.forEach("""
-                SELECT k.actor, k.key, k.seq, j.seq IS NOT NULL, j.kind, CAST(k.actor AS BLOB) = CAST(j.actor AS BLOB)
+                SELECT k.actor, k.key, k.seq, j.seq IS NOT NULL, j.kind_code, CAST(k.actor AS BLOB) = CAST(j.actor AS BLOB)
                 FROM idempotency_keys AS k NOT INDEXED LEFT JOIN journal AS j ON j.seq = k.seq
                 ORDER BY k.seq, k.actor, k.key
                 """) { row in
@@ -28,11 +28,12 @@ extension Auditor {
                     findings.append((seq, "\(named), which does not exist"))
                     return
                 }
-                let kind = row.text(4)
+                let code = row.int64(4)
                 if row.int64(5) != 1 {
                     findings.append((seq, "\(named), which another actor recorded"))
-                } else if !kinds.contains(where: { $0.rawValue == kind }) {
-                    findings.append((seq, "\(named), of kind \(TextRules.printable(kind, limit: 40)), which no request records"))
+                } else if !kinds.contains(where: { Int64($0.code) == code }) {
+                    let kind = EntryKind(storedCode: code)?.rawValue ?? "code \(code)"
+                    findings.append((seq, "\(named), of kind \(kind), which no request records"))
                 } else if let other = seen[seq] {
                     findings.append((seq, "\(named), which key '\(other)' recorded"))
                 } else {

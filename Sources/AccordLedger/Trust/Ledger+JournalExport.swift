@@ -6,24 +6,24 @@ extension Ledger {
     /// `{"seq","kind","bytes","leafHash","previousHash","recordedAt","actor","signer","signature","clock","stateRoot"}`
     /// (bytes and signature in base64, hashes in hex; `clock` is `system` or
     /// `overridden`, `stateRoot` null on all but the last entry of each write).
-    /// The stored columns are written as they are; a verifier checks them
-    /// against the bytes.
+    /// The stored columns are written as they are (the kind's code by its
+    /// name, the time in milliseconds as text); a verifier checks them against the bytes.
     /// - Throws: ``LedgerError``.
     public func exportJournal(_ body: (JSON) throws -> Void) throws {
         try LedgerError.translating {
             // Rows go to `body` as they are read, so this read cannot be run twice:
             // a writer changing the file under a snapshot is a busy error (exit 75).
             try database.read(restartable: false) { db in
-                try db.forEach("SELECT seq, kind, entry, leaf_hash, recorded_at, actor, signer, signature FROM journal ORDER BY seq") { row in
+                try db.forEach("SELECT seq, kind_code, entry, leaf_hash, recorded_ms, actor, signer, signature FROM journal ORDER BY seq") { row in
                     let leaf = hexString(row.blob(3))
                     let decoded = try? Entry.decode(row.blob(2))
                     try body(.object([
                         ("seq", .int(row.int64(0))),
-                        ("kind", .string(row.text(1))),
+                        ("kind", .string(EntryKind(storedCode: row.int64(1))?.rawValue ?? "\(row.int64(1))")),
                         ("bytes", .string(ByteEncoding.base64(row.blob(2)))),
                         ("leafHash", .string(leaf)),
                         ("previousHash", JSON(decoded?.previousHash?.hex)),
-                        ("recordedAt", .string(row.text(4))),
+                        ("recordedAt", .string(Timestamp(milliseconds: row.int64(4)).iso8601)),
                         ("actor", .string(row.text(5))),
                         ("signer", JSON(row.optionalText(6))),
                         ("signature", row.isNull(7) ? .null : .string(ByteEncoding.base64(row.blob(7)))),
