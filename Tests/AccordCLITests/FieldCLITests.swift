@@ -82,9 +82,13 @@ struct FieldCLITests {
         #expect(nothing.status == 0)
         #expect(nothing.stderr.contains("Nothing to bundle"), "\(nothing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("empty.json")))
-        // Both ledgers still audit clean.
-        #expect(try accord("audit", "--db", "ledger.sqlite").status == 0)
-        #expect(try accord("audit", "--db", "field.sqlite").status == 0)
+        // Both ledgers still audit clean; the field ledger's audit says what of the mission's word it verified.
+        let missionAudit = try accord("audit", "--db", "ledger.sqlite")
+        #expect(missionAudit.status == 0 && !missionAudit.stdout.contains("field ledger of mission"))
+        let fieldAudit = try accord("audit", "--db", "field.sqlite")
+        #expect(fieldAudit.status == 0, "\(fieldAudit.stderr)")
+        #expect(fieldAudit.stdout.range(of: #"field ledger of mission \S+: [1-9][0-9]* receipts? and 0 refusals verified against "#
+                                        + "mission admin keys", options: .regularExpression) != nil, "\(fieldAudit.stdout)")
     }
 
     @Test("pull --from-bundle: the definitions recorded since, proved by an admin key; those already held are skipped; unproved ones are refused")

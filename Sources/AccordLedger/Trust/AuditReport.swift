@@ -91,6 +91,18 @@ public struct AuditReport: Sendable {
     public var signedEvidence: Int64 = 0
     /// Evidence entries recorded after the first admin key without a signature.
     public var unsignedEvidence: Int64 = 0
+    /// In a field ledger: the mission it was cloned from, and how many stored
+    /// receipts, refusals and kept field checkpoints the `receipts` check
+    /// verified (nil: not a field ledger).
+    public var fieldAnswers: FieldAnswers?
+
+    /// What a field ledger's `receipts` check verified.
+    public struct FieldAnswers: Sendable, Equatable {
+        public var mission: String
+        public var receipts: Int
+        public var refusals: Int
+        public var checkpoints: Int
+    }
 
     /// The worst outcome found: corrupt, then tampered, then unverifiable.
     public var outcome: AuditOutcome {

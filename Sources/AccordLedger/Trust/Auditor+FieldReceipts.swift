@@ -17,6 +17,7 @@ extension Auditor {
         var findings: [(seq: Int64, detail: String)] = []
         var forgedCheckpoints: [Int64] = []
         var orphaned = false
+        var verified: AuditReport.FieldAnswers?
         _ = try readable("field_receipts") {
             guard let origin = try Ledger.fieldOrigin(db) else {
                 // A ledger that is no field ledger holds no receipts or field checkpoints: a field ledger whose origin was deleted.
@@ -24,6 +25,7 @@ extension Auditor {
                 orphaned = rows > 0
                 return
             }
+            var answers = AuditReport.FieldAnswers(mission: origin.missionID, receipts: 0, refusals: 0, checkpoints: 0)
             var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
             var missionSeqs: [Int64: Int64] = [:]
             try db.forEach("""
@@ -57,6 +59,7 @@ extension Auditor {
                     return
                 }
                 missionSeqs[seq] = missionSeq
+                answers.receipts += 1
             }
             // The field ledger's checkpoints its bundles carried: each the root of its journal's first entries.
             let source = JournalHashSource(db: db)
@@ -67,6 +70,7 @@ extension Auditor {
                     forgedCheckpoints.append(size)
                     return
                 }
+                answers.checkpoints += 1
             }
             let field = try Ledger.ownID(db)
             try db.forEach("""
@@ -81,13 +85,17 @@ extension Auditor {
                 if let problem = Ledger.refusalProblem(row.text(2), mission: origin.missionID, field: field, local: seq, claim: claim,
                                                        reason: row.text(1), db: db, includingRevoked: true) {
                     findings.append((seq, problem))
+                    return
                 }
+                answers.refusals += 1
             }
+            verified = answers
         }
         for finding in findings {
             fail(.tampered, "receipts", finding.seq, "the receipt or refusal stored for entry \(finding.seq) proves nothing: \(finding.detail) "
                  + "(the field_receipts table was altered with other tools)")
         }
+        report.fieldAnswers = verified
         if orphaned {
             fail(.tampered, "receipts", nil, "this ledger holds receipts or field checkpoints but no field origin: it is a field "
                  + "ledger whose field_origin row was deleted with other tools")

@@ -28,6 +28,11 @@ extension AuditReport {
             lines.append("checked: integrity_check, schema, sequence, canonical encoding, leaf hashes, chain, times, signatures, Merkle tree, "
                          + "projections, state root, \(storedCheckpoints) stored and \(outsideCheckpoints) outside checkpoint(s)")
             lines += adminLines
+            if let field = fieldAnswers {
+                lines.append("field ledger of mission \(field.mission): \(field.receipts) receipt\(field.receipts == 1 ? "" : "s") and "
+                             + "\(field.refusals) refusal\(field.refusals == 1 ? "" : "s") verified against mission admin keys, "
+                             + "\(field.checkpoints) kept checkpoint\(field.checkpoints == 1 ? "" : "s") of this ledger's own")
+            }
             if overriddenClock > 0 {
                 lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
                              + "ACCORD_NOW, not by the clock (accord history shows which)")
