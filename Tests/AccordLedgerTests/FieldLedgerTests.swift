@@ -357,6 +357,43 @@ import Testing
         #expect(try Audit.run(path: field.path).findings.contains { $0.check == "receipts" })
     }
 
+    @Test("a key registration carried in a pull is adopted only under the admin rules: an unsigned admin key that would sign its own proof is refused")
+    func adoptedKeysFollowTheAdminRules() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        let (field, monitor) = try Self.field(of: mission)
+        let after = try #require(try field.fieldOrigin()).missionSeq
+        // A genuine-looking key.register of an admin "evil", unsigned (the first admin of another ledger), past the field's seq.
+        let scratch = try LedgerFixture()
+        while try Self.count(scratch.ledger) <= after {
+            _ = try scratch.ledger.addParty(PartyInput(id: "P\(try Self.count(scratch.ledger))", name: "x"), as: scratch.recorder)
+        }
+        let evil = try NoteSigningKey(name: "evil", privateKey: Curve25519.Signing.PrivateKey())
+        let registered = try scratch.ledger.registerFirstAdminKey(evil.verifierKey, as: scratch.recorder)
+        let bytes = try scratch.ledger.database.read { try $0.scalarEntryBytes(registered.seq) }
+        let size = registered.seq
+        let missionID = try m.database.read { try Ledger.ownID($0) }
+        // Its own checkpoint and list, signed by evil: they would verify once evil were adopted.
+        let leaf = Merkle.leafHash(bytes)
+        let checkpoint = try Checkpoint(origin: Ledger.origin(ledgerID: missionID), size: UInt64(size),
+                                        rootHash: leaf, extensions: [])
+        let manifest = Ledger.DefinitionsManifest(mission: missionID, after: after, size: size,
+                                                  leaves: [(size, leaf)])
+        let bundle = JSON.object([
+            ("accord", .string("accord-definitions")), ("version", .int(1)), ("mission", .string(missionID)),
+            ("size", .int(size)), ("after", .int(after)),
+            ("checkpoint", .string(try SignedNote.sign(checkpoint.format(), with: [evil]).formatted)),
+            ("manifest", .string(try manifest.signed(with: evil))),
+            ("entries", .array([.object([("seq", .int(size)), ("entry", .string(ByteEncoding.base64(bytes))), ("signature", .null),
+                                         ("proof", .array([]))])])),
+        ])
+        let before = try Self.count(field)
+        #expect {
+            _ = try field.adoptDefinitions(Array(bundle.serialized(pretty: false).utf8), as: monitor)
+        } throws: { "\($0)".contains("to register a key, sign the entry with one") }
+        #expect(try Self.count(field) == before)
+    }
+
     /// The journal as `accord journal export` writes it, through the independent Python verifier.
     static func pythonVerifies(_ ledger: Ledger) throws -> [String: Any] {
         var lines = ""
