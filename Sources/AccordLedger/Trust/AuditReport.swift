@@ -98,9 +98,13 @@ public struct AuditReport: Sendable {
 
     /// What a field ledger's `receipts` check verified.
     public struct FieldAnswers: Sendable, Equatable {
+        /// The mission ledger's id, as the field ledger's origin says.
         public var mission: String
+        /// Stored receipts whose checkpoint, inclusion proof and entry verified.
         public var receipts: Int
+        /// Stored refusals whose signed note verified.
         public var refusals: Int
+        /// Kept checkpoints of the field ledger's own bundles that match its journal.
         public var checkpoints: Int
     }
 
