@@ -216,7 +216,7 @@ struct EvaluatorTests {
         try f.log("C", quantity: 10, on: "2025-07-18T01:15:00+03:00")     // 2025-07-17T22:15Z
         #expect(try f.commitment("C", at: "2025-07-17").status == .unverified)
         #expect(try f.commitment("C", at: "2025-07-18").status == .fulfilled)
-        let observed = try f.ledger.database.scalarText("SELECT observed FROM verifications")
+        let observed = try f.ledger.database.scalarText("SELECT observed_at FROM verifications")
         #expect(observed == "2025-07-18T01:15:00+03:00")
         #expect(try f.ledger.database.scalarInt("SELECT observed_day FROM verifications") == CivilDate(year: 2025, month: 7, day: 18).days)
     }

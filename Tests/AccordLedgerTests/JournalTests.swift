@@ -83,7 +83,7 @@ struct JournalTests {
             #expect(text >= last)
             last = text
         }
-        let observed = try f.ledger.database.scalarText("SELECT observed FROM verifications WHERE external_id = 'v1'")
+        let observed = try f.ledger.database.scalarText("SELECT observed_at FROM verifications WHERE external_id = 'v1'")
         #expect(observed == "2025-05-23T14:00:00+03:00")
     }
 

@@ -33,8 +33,10 @@ struct MigrationUpgradeTests {
             return lines
         }
         let before = try dump()
-        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
-        #expect(try Ledger.migrator.applied(in: database).count == Schema.latestVersion)
+        // Up to 0015, which keeps these tables' columns (0016 reshapes two of them: its own test below).
+        let upTo15 = Migrator(migrations: Array(Schema.migrations.prefix(15)))
+        try upTo15.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        #expect(try upTo15.applied(in: database).count == 15)
         #expect(try dump() == before)
         // The views were recreated and read the rebuilt tables (no journal rows here, so they join to nothing).
         #expect(try database.scalarInt("SELECT count(*) FROM current_verifications") == 0)
@@ -81,7 +83,7 @@ struct MigrationUpgradeTests {
         }
         let before = try view()
         #expect(before.count == 7 && before.last?.contains(#"text("2025-05-17T10:11:12.013Z") text("desk")"#) == true, "\(before)")
-        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        try Migrator(migrations: Array(Schema.migrations.prefix(15))).migrate(database, now: { "2025-06-02T00:00:00.000Z" })
         #expect(try view() == before)
         var stored: [[DatabaseValue]] = []
         try database.forEach("SELECT kind_code, recorded_ms FROM journal ORDER BY seq") { stored.append($0.values) }
@@ -99,6 +101,79 @@ struct MigrationUpgradeTests {
         try database.execute("""
             INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
             VALUES (6, 5, 'X', 'media', 'confirmed', '\(hash)')
+            """)
+    }
+
+    @Test("0016 keeps the evidence hash as its 32 bytes and the observed text only for a time; the views show the same values, and the hash CHECK refuses what is not 32 bytes")
+    func slimProjections() throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.path("old.sqlite"), mode: .create, configuration: Ledger.configuration)
+        try Migrator(migrations: Array(Schema.migrations.prefix(15))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        // Bytes that text could mangle: 00, 80, ff, a quote, a newline.
+        let hash = "00ff80017f0a0d5c27223bdeadbeef" + String(repeating: "0123456789abcdef", count: 2) + "ff"
+        let other = String(repeating: "f", count: 62) + "00"
+        try database.execute("""
+            INSERT INTO journal (seq, kind_code, recorded_ms, actor, entry, leaf_hash)
+                VALUES (1, 1, 1747386000000, 'monitor-1', x'01', zeroblob(32)), (2, 2, 1747386000001, 'm', x'02', zeroblob(32)),
+                       (3, 3, 1747386000002, 'm', x'03', zeroblob(32)), (4, 4, 1747386000003, 'm', x'04', zeroblob(32)),
+                       (5, 8, 1747386001234, 'desk', x'05', zeroblob(32)), (6, 9, 1747386001235, 'desk', x'06', zeroblob(32)),
+                       (7, 10, 1747386001236, 'desk', x'07', zeroblob(32)), (8, 8, 1747386001237, 'desk', x'08', zeroblob(32));
+            INSERT INTO parties (id, name, kind, seq) VALUES ('UA', 'Ukraine', 'state', 2);
+            INSERT INTO agreements (id, title, seq) VALUES ('a', 'A', 3);
+            INSERT INTO commitments (id, agreement, party, kind, target, unit, due, due_day, seq)
+                VALUES ('c', 'a', 'UA', 'quantity', 10, 'people', '2025-05-25', 20233, 4);
+            INSERT INTO verifications (seq, record, external_id, commitment, quantity, observed, observed_day, precision, source,
+                                       source_kind, confidence, evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision)
+                VALUES (5, 5, 'v-5', 'c', 3, '2025-05-20', 20228, 'week', 'ICRC', 'monitor', 'probable', '\(hash)',
+                        'https://e.example/5', 'a note', 'Sumy', '50.9', '34.8', 'near'),
+                       (8, 8, NULL, 'c', 4, '2025-05-21T01:15:00+03:00', 20229, 'day', 'UN', 'ngo', 'confirmed', NULL,
+                        NULL, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO breaches (seq, record, commitment, party, observed, observed_day, precision, severity, source, source_kind,
+                                  confidence, evidence_sha256)
+                VALUES (6, 6, 'c', 'UA', '2025-05-22T23:00:00Z', 20230, 'day', 'grave', 'UN', 'ngo', 'confirmed', '\(other)');
+            INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
+                VALUES (7, 5, 'Wire', 'media', 'confirmed', '\(other)');
+            """)
+        func view() throws -> [String] {
+            var lines: [String] = []
+            for query in ["SELECT * FROM current_verifications ORDER BY seq", "SELECT * FROM current_breaches ORDER BY seq",
+                          "SELECT * FROM counted_breaches ORDER BY seq", "SELECT * FROM record_history ORDER BY record, seq"] {
+                try database.forEach(query) { row in lines.append(row.values.map { "\($0)" }.joined(separator: " ")) }
+            }
+            return lines
+        }
+        let before = try view()
+        #expect(before.count == 8 && before[0].contains(hash) && before[1].contains("2025-05-21T01:15:00+03:00"), "\(before)")
+        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        #expect(try Ledger.migrator.applied(in: database).count == 16)
+        #expect(try view() == before)
+        var stored: [[DatabaseValue]] = []
+        try database.forEach("SELECT seq, observed_at, evidence_sha256 FROM verifications ORDER BY seq") { stored.append($0.values) }
+        try database.forEach("SELECT seq, observed_at, evidence_sha256 FROM breaches") { stored.append($0.values) }
+        try database.forEach("SELECT seq, NULL, evidence_sha256 FROM corroborations") { stored.append($0.values) }
+        func bytes(_ hex: String) -> DatabaseValue {
+            let digits = Array(hex.utf8).map { $0 <= 0x39 ? $0 - 0x30 : $0 - 0x57 }
+            return .blob(stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] })
+        }
+        #expect(stored == [[.integer(5), .null, bytes(hash)], [.integer(8), .text("2025-05-21T01:15:00+03:00"), .null],
+                           [.integer(6), .text("2025-05-22T23:00:00Z"), bytes(other)], [.integer(7), .null, bytes(other)]])
+        for bad in ["x'00'", "'\(hash)'", "zeroblob(33)", "'2025-05-20'"] {
+            #expect(throws: StorageError.self, "\(bad)") {
+                try database.execute("""
+                    INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
+                    VALUES (9, 5, 'X', 'media', 'confirmed', \(bad))
+                    """)
+            }
+        }
+        #expect(throws: StorageError.self) {
+            try database.execute("""
+                INSERT INTO verifications (seq, record, commitment, quantity, observed_at, observed_day, precision, source, source_kind, confidence)
+                VALUES (9, 9, 'c', 1, '2025-05-20', 20228, 'day', 'ICRC', 'monitor', 'confirmed')
+                """)
+        }
+        try database.execute("""
+            INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
+            VALUES (9, 5, 'X', 'media', 'confirmed', zeroblob(32))
             """)
     }
 }

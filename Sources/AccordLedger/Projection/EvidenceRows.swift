@@ -6,7 +6,7 @@ enum EvidenceRows {
     /// `corroborations` without its `retracted_seq` mark.
     static func corroboration(_ value: Corroboration, seq: Int64) -> [DatabaseValue] {
         [.integer(seq), .integer(value.record), DatabaseValue(value.externalID)] + VersionRows.source(value.source)
-            + [DatabaseValue(value.evidence.sha256Hex), DatabaseValue(value.evidence.uri), DatabaseValue(value.note)]
+            + [VersionRows.sha256(value.evidence), DatabaseValue(value.evidence.uri), DatabaseValue(value.note)]
     }
 
     /// `disputes` without its `adjudication_seq` mark.

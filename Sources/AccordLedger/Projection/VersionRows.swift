@@ -12,12 +12,12 @@ final class VersionRows {
     }
 
     static let verificationSQL = """
-        INSERT INTO verifications (seq, record, external_id, commitment, quantity, outcome, observed, observed_day,
+        INSERT INTO verifications (seq, record, external_id, commitment, quantity, outcome, observed_at, observed_day,
             precision, source, source_kind, confidence, evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let breachSQL = """
-        INSERT INTO breaches (seq, record, external_id, commitment, party, observed, observed_day, precision, severity,
+        INSERT INTO breaches (seq, record, external_id, commitment, party, observed_at, observed_day, precision, severity,
             source, source_kind, confidence, description, evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
@@ -48,12 +48,12 @@ final class VersionRows {
         switch record {
         case .verification(let v):
             return [.integer(seq), .integer(root), DatabaseValue(v.externalID), .text(v.commitment),
-                    v.measure.quantity.map { .integer($0) } ?? .null, DatabaseValue(v.measure.outcome), .text(v.observed.text),
+                    v.measure.quantity.map { .integer($0) } ?? .null, DatabaseValue(v.measure.outcome), observedAt(v.observed),
                     .integer(v.observed.day), .text(v.precision.rawValue)]
                 + source(v.source) + evidence(v.evidence, note: v.note) + location(v.location)
         case .breach(let b):
             return [.integer(seq), .integer(root), DatabaseValue(b.externalID), .text(b.commitment), .text(b.party),
-                    .text(b.observed.text), .integer(b.observed.day), .text(b.precision.rawValue), .text(b.severity.rawValue)]
+                    observedAt(b.observed), .integer(b.observed.day), .text(b.precision.rawValue), .text(b.severity.rawValue)]
                 + source(b.source) + [DatabaseValue(b.description)] + evidence(b.evidence, note: b.note) + location(b.location)
         }
     }
@@ -63,9 +63,19 @@ final class VersionRows {
         [.text(source.name), .text(source.kind.rawValue), .text(source.confidence.rawValue)]
     }
 
+    /// `observed_at`: the time as given, NULL for a plain date (whose day is `observed_day`).
+    static func observedAt(_ observed: Moment) -> DatabaseValue {
+        observed.hasTime ? .text(observed.text) : .null
+    }
+
+    /// `evidence_sha256`: the hash's 32 bytes, as the entry holds them; NULL for none.
+    static func sha256(_ evidence: Evidence) -> DatabaseValue {
+        evidence.sha256.map { .blob($0) } ?? .null
+    }
+
     /// evidence_sha256, evidence_uri, note.
     static func evidence(_ evidence: Evidence, note: String?) -> [DatabaseValue] {
-        [DatabaseValue(evidence.sha256Hex), DatabaseValue(evidence.uri), DatabaseValue(note)]
+        [sha256(evidence), DatabaseValue(evidence.uri), DatabaseValue(note)]
     }
 
     /// place, lat, lon, geo_precision.
