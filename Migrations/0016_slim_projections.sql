@@ -1,5 +1,5 @@
 -- Slimmer projections: the evidence hash as bytes, the observed time only
--- when there is one.
+-- when there is one, and words by their codes.
 --
 -- `verifications`, `breaches` and `corroborations` kept the evidence's
 -- SHA-256 as 64 characters of lowercase hex; the entry holds it as 32 bytes,
@@ -8,11 +8,16 @@
 -- `verifications` and `breaches` kept the observed date as text beside
 -- `observed_day`; for a plain date (all but a few) the text is that day, so
 -- the column is now `observed_at`: the time as given (`YYYY-MM-DDTHH:MM…`
--- with its zone), NULL for a plain date. Together about 20 bytes of each
--- verification (docs/PERFORMANCE.md, "Slim projections").
+-- with its zone), NULL for a plain date. The words `precision`,
+-- `source_kind`, `confidence`, `severity` and `geo_precision` were kept as
+-- text (3 to 10 bytes); they are now their codes of docs/JOURNAL.md §1, as
+-- the entry holds them (one byte, none for code 1), as `journal.kind_code`
+-- since migration 0015. Together about 37 bytes of each verification
+-- (docs/PERFORMANCE.md, "Slim projections").
 --
 -- The auditor views show the same columns with the same values: the hash as
--- lowercase hex, `observed` from `observed_day`, `observed_at` as before.
+-- lowercase hex, `observed` from `observed_day`, `observed_at` as before, the
+-- words by name.
 --
 -- The tables are rebuilt as in migration 0015 (a temporary copy, not a
 -- rename), with their indexes and triggers. SQLite 3.40 has no unhex(), so the
@@ -72,17 +77,17 @@ CREATE TABLE verifications (
     outcome          TEXT    CHECK (outcome = 'done' OR outcome = 'not_done'),
     observed_at      TEXT    CHECK (length(observed_at) > 10),
     observed_day     INTEGER NOT NULL,
-    precision        TEXT    NOT NULL CHECK (precision = 'day' OR precision = 'week' OR precision = 'month'),
+    precision        INTEGER NOT NULL CHECK (precision >= 1 AND precision <= 3),
     source           TEXT    NOT NULL,
-    source_kind      TEXT    NOT NULL CHECK (source_kind = 'official' OR source_kind = 'monitor' OR source_kind = 'ngo' OR source_kind = 'media' OR source_kind = 'imagery' OR source_kind = 'other'),
-    confidence       TEXT    NOT NULL CHECK (confidence = 'confirmed' OR confidence = 'probable' OR confidence = 'unverified'),
+    source_kind      INTEGER NOT NULL CHECK (source_kind >= 1 AND source_kind <= 6),
+    confidence       INTEGER NOT NULL CHECK (confidence >= 1 AND confidence <= 3),
     evidence_sha256  BLOB    CHECK (length(evidence_sha256) = 32),
     evidence_uri     TEXT,
     note             TEXT,
     place            TEXT,
     lat              TEXT,
     lon              TEXT,
-    geo_precision    TEXT    CHECK (geo_precision = 'exact' OR geo_precision = 'near' OR geo_precision = 'region'),
+    geo_precision    INTEGER CHECK (geo_precision >= 1 AND geo_precision <= 3),
     superseded_seq   INTEGER CHECK (superseded_seq > seq),
     retracted_seq    INTEGER CHECK (retracted_seq > seq),
     CHECK ((quantity IS NULL) <> (outcome IS NULL)),
@@ -90,8 +95,10 @@ CREATE TABLE verifications (
 ) STRICT;
 INSERT INTO verifications
 SELECT seq, record, external_id, commitment, quantity, outcome, CASE WHEN length(observed) > 10 THEN observed END, observed_day,
-       precision, source, source_kind, confidence, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
-       evidence_uri, note, place, lat, lon, geo_precision, superseded_seq, retracted_seq
+       CASE precision WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'month' THEN 3 END, source,
+       CASE source_kind WHEN 'official' THEN 1 WHEN 'monitor' THEN 2 WHEN 'ngo' THEN 3 WHEN 'media' THEN 4 WHEN 'imagery' THEN 5 WHEN 'other' THEN 6 END,
+       CASE confidence WHEN 'confirmed' THEN 1 WHEN 'probable' THEN 2 WHEN 'unverified' THEN 3 END, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
+       evidence_uri, note, place, lat, lon, CASE geo_precision WHEN 'exact' THEN 1 WHEN 'near' THEN 2 WHEN 'region' THEN 3 END, superseded_seq, retracted_seq
 FROM temp.verifications_old;
 DROP TABLE temp.verifications_old;
 
@@ -105,11 +112,11 @@ CREATE TABLE breaches (
     party            TEXT    NOT NULL REFERENCES parties (id),
     observed_at      TEXT    CHECK (length(observed_at) > 10),
     observed_day     INTEGER NOT NULL,
-    precision        TEXT    NOT NULL CHECK (precision = 'day' OR precision = 'week' OR precision = 'month'),
-    severity         TEXT    NOT NULL CHECK (severity = 'minor' OR severity = 'major' OR severity = 'grave'),
+    precision        INTEGER NOT NULL CHECK (precision >= 1 AND precision <= 3),
+    severity         INTEGER NOT NULL CHECK (severity >= 1 AND severity <= 3),
     source           TEXT    NOT NULL,
-    source_kind      TEXT    NOT NULL CHECK (source_kind = 'official' OR source_kind = 'monitor' OR source_kind = 'ngo' OR source_kind = 'media' OR source_kind = 'imagery' OR source_kind = 'other'),
-    confidence       TEXT    NOT NULL CHECK (confidence = 'confirmed' OR confidence = 'probable' OR confidence = 'unverified'),
+    source_kind      INTEGER NOT NULL CHECK (source_kind >= 1 AND source_kind <= 6),
+    confidence       INTEGER NOT NULL CHECK (confidence >= 1 AND confidence <= 3),
     description      TEXT,
     evidence_sha256  BLOB    CHECK (length(evidence_sha256) = 32),
     evidence_uri     TEXT,
@@ -117,15 +124,17 @@ CREATE TABLE breaches (
     place            TEXT,
     lat              TEXT,
     lon              TEXT,
-    geo_precision    TEXT    CHECK (geo_precision = 'exact' OR geo_precision = 'near' OR geo_precision = 'region'),
+    geo_precision    INTEGER CHECK (geo_precision >= 1 AND geo_precision <= 3),
     superseded_seq   INTEGER CHECK (superseded_seq > seq),
     retracted_seq    INTEGER CHECK (retracted_seq > seq),
     CHECK ((lat IS NULL) = (lon IS NULL))
 ) STRICT;
 INSERT INTO breaches
-SELECT seq, record, external_id, commitment, party, CASE WHEN length(observed) > 10 THEN observed END, observed_day, precision,
-       severity, source, source_kind, confidence, description, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
-       evidence_uri, note, place, lat, lon, geo_precision, superseded_seq, retracted_seq
+SELECT seq, record, external_id, commitment, party, CASE WHEN length(observed) > 10 THEN observed END, observed_day,
+       CASE precision WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'month' THEN 3 END, CASE severity WHEN 'minor' THEN 1 WHEN 'major' THEN 2 WHEN 'grave' THEN 3 END, source,
+       CASE source_kind WHEN 'official' THEN 1 WHEN 'monitor' THEN 2 WHEN 'ngo' THEN 3 WHEN 'media' THEN 4 WHEN 'imagery' THEN 5 WHEN 'other' THEN 6 END,
+       CASE confidence WHEN 'confirmed' THEN 1 WHEN 'probable' THEN 2 WHEN 'unverified' THEN 3 END, description, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
+       evidence_uri, note, place, lat, lon, CASE geo_precision WHEN 'exact' THEN 1 WHEN 'near' THEN 2 WHEN 'region' THEN 3 END, superseded_seq, retracted_seq
 FROM temp.breaches_old;
 DROP TABLE temp.breaches_old;
 
@@ -136,15 +145,17 @@ CREATE TABLE corroborations (
     record           INTEGER NOT NULL,
     external_id      TEXT,
     source           TEXT    NOT NULL,
-    source_kind      TEXT    NOT NULL CHECK (source_kind = 'official' OR source_kind = 'monitor' OR source_kind = 'ngo' OR source_kind = 'media' OR source_kind = 'imagery' OR source_kind = 'other'),
-    confidence       TEXT    NOT NULL CHECK (confidence = 'confirmed' OR confidence = 'probable' OR confidence = 'unverified'),
+    source_kind      INTEGER NOT NULL CHECK (source_kind >= 1 AND source_kind <= 6),
+    confidence       INTEGER NOT NULL CHECK (confidence >= 1 AND confidence <= 3),
     evidence_sha256  BLOB    CHECK (length(evidence_sha256) = 32),
     evidence_uri     TEXT,
     note             TEXT,
     retracted_seq    INTEGER CHECK (retracted_seq > seq)
 ) STRICT;
 INSERT INTO corroborations
-SELECT seq, record, external_id, source, source_kind, confidence, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
+SELECT seq, record, external_id, source,
+       CASE source_kind WHEN 'official' THEN 1 WHEN 'monitor' THEN 2 WHEN 'ngo' THEN 3 WHEN 'media' THEN 4 WHEN 'imagery' THEN 5 WHEN 'other' THEN 6 END,
+       CASE confidence WHEN 'confirmed' THEN 1 WHEN 'probable' THEN 2 WHEN 'unverified' THEN 3 END, CAST((SELECT group_concat(b.byte, '') FROM (SELECT (SELECT h.byte FROM temp.hex_bytes h WHERE h.pair = substr(evidence_sha256, 2 * i.n + 1, 2)) AS byte FROM temp.byte_index i ORDER BY i.n) b) AS BLOB),
        evidence_uri, note, retracted_seq
 FROM temp.corroborations_old;
 DROP TABLE temp.corroborations_old;
@@ -199,7 +210,8 @@ END;
 -- the same columns and values.
 
 CREATE VIEW counted_breaches AS
-SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.observed_day, b.severity,
+SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.observed_day,
+       CASE b.severity WHEN 1 THEN 'minor' WHEN 2 THEN 'major' WHEN 3 THEN 'grave' END AS severity,
        b.source, b.observed_at
 FROM breaches b
 WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL
@@ -207,27 +219,28 @@ WHERE b.superseded_seq IS NULL AND b.retracted_seq IS NULL
   AND b.record NOT IN (SELECT target FROM voids)
   AND NOT EXISTS (SELECT 1 FROM adjudications a WHERE a.record = b.record AND a.ruling = 'rejected')
   AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.record = b.record AND d.adjudication_seq IS NULL)
-  AND (b.confidence = 'confirmed' OR EXISTS (
+  AND (b.confidence = 1 OR EXISTS (
         SELECT 1 FROM corroborations k WHERE k.record = b.record AND k.retracted_seq IS NULL
-        AND k.seq NOT IN (SELECT target FROM voids) AND k.confidence = 'confirmed'));
+        AND k.seq NOT IN (SELECT target FROM voids) AND k.confidence = 1));
 
 CREATE VIEW current_breaches AS
 SELECT record, seq, commitment, party, observed, precision, severity, confidence, source, source_kind, sources, description,
        evidence_sha256, evidence_uri, place, lat, lon, geo_precision, external_id, status, recorded_at, actor, observed_at
 FROM (
-    SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed, b.precision, b.severity,
+    SELECT b.record, b.seq, b.commitment, b.party, date(b.observed_day * 86400, 'unixepoch') AS observed,
+           CASE b.precision WHEN 1 THEN 'day' WHEN 2 THEN 'week' WHEN 3 THEN 'month' END AS precision, CASE b.severity WHEN 1 THEN 'minor' WHEN 2 THEN 'major' WHEN 3 THEN 'grave' END AS severity,
            (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
-                SELECT CASE b.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
+                SELECT b.confidence - 1 AS rank
                 UNION ALL
-                SELECT CASE c.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END
+                SELECT c.confidence - 1
                 FROM corroborations c WHERE c.record = b.record AND c.retracted_seq IS NULL
                 AND c.seq NOT IN (SELECT target FROM voids))) AS confidence,
-           b.source, b.source_kind,
+           b.source, CASE b.source_kind WHEN 1 THEN 'official' WHEN 2 THEN 'monitor' WHEN 3 THEN 'ngo' WHEN 4 THEN 'media' WHEN 5 THEN 'imagery' WHEN 6 THEN 'other' END AS source_kind,
            1 + (SELECT count(DISTINCT c.source) FROM corroborations c
                 WHERE c.record = b.record AND c.retracted_seq IS NULL AND c.seq NOT IN (SELECT target FROM voids)
                 AND c.source <> b.source) AS sources,
            b.description, nullif(lower(hex(b.evidence_sha256)), '') AS evidence_sha256, b.evidence_uri, b.place,
-           CAST(b.lat AS REAL) AS lat, CAST(b.lon AS REAL) AS lon, b.geo_precision, b.external_id,
+           CAST(b.lat AS REAL) AS lat, CAST(b.lon AS REAL) AS lon, CASE b.geo_precision WHEN 1 THEN 'exact' WHEN 2 THEN 'near' WHEN 3 THEN 'region' END AS geo_precision, b.external_id,
            CASE
                WHEN EXISTS (SELECT 1 FROM adjudications a WHERE a.record = b.record AND a.ruling = 'rejected') THEN 'rejected'
                WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.record = b.record AND d.adjudication_seq IS NULL) THEN 'disputed'
@@ -244,19 +257,20 @@ CREATE VIEW current_verifications AS
 SELECT record, seq, commitment, quantity, outcome, observed, precision, confidence, source, source_kind, sources,
        evidence_sha256, evidence_uri, note, place, lat, lon, geo_precision, external_id, status, recorded_at, actor, observed_at
 FROM (
-    SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, date(v.observed_day * 86400, 'unixepoch') AS observed, v.precision,
+    SELECT v.record, v.seq, v.commitment, v.quantity, v.outcome, date(v.observed_day * 86400, 'unixepoch') AS observed,
+           CASE v.precision WHEN 1 THEN 'day' WHEN 2 THEN 'week' WHEN 3 THEN 'month' END AS precision,
            (SELECT CASE min(rank) WHEN 0 THEN 'confirmed' WHEN 1 THEN 'probable' ELSE 'unverified' END FROM (
-                SELECT CASE v.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END AS rank
+                SELECT v.confidence - 1 AS rank
                 UNION ALL
-                SELECT CASE c.confidence WHEN 'confirmed' THEN 0 WHEN 'probable' THEN 1 ELSE 2 END
+                SELECT c.confidence - 1
                 FROM corroborations c WHERE c.record = v.record AND c.retracted_seq IS NULL
                 AND c.seq NOT IN (SELECT target FROM voids))) AS confidence,
-           v.source, v.source_kind,
+           v.source, CASE v.source_kind WHEN 1 THEN 'official' WHEN 2 THEN 'monitor' WHEN 3 THEN 'ngo' WHEN 4 THEN 'media' WHEN 5 THEN 'imagery' WHEN 6 THEN 'other' END AS source_kind,
            1 + (SELECT count(DISTINCT c.source) FROM corroborations c
                 WHERE c.record = v.record AND c.retracted_seq IS NULL AND c.seq NOT IN (SELECT target FROM voids)
                 AND c.source <> v.source) AS sources,
            nullif(lower(hex(v.evidence_sha256)), '') AS evidence_sha256, v.evidence_uri, v.note, v.place,
-           CAST(v.lat AS REAL) AS lat, CAST(v.lon AS REAL) AS lon, v.geo_precision, v.external_id,
+           CAST(v.lat AS REAL) AS lat, CAST(v.lon AS REAL) AS lon, CASE v.geo_precision WHEN 1 THEN 'exact' WHEN 2 THEN 'near' WHEN 3 THEN 'region' END AS geo_precision, v.external_id,
            CASE
                WHEN EXISTS (SELECT 1 FROM adjudications a WHERE a.record = v.record AND a.ruling = 'rejected') THEN 'rejected'
                WHEN EXISTS (SELECT 1 FROM disputes d WHERE d.record = v.record AND d.adjudication_seq IS NULL) THEN 'disputed'

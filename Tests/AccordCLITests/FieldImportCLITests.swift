@@ -34,7 +34,7 @@ struct FieldImportCLITests {
                 == "303|50.9077|34.7981|Sumy border crossing")
         #expect(try world.query("SELECT note FROM verifications WHERE external_id = '0b9e8d7c-6f5a-4e3d-8c2b-1a0f9e8d7c6b'")
                 == "Names read out; \"all 303 accounted for\"")
-        #expect(try world.query("SELECT outcome, source_kind FROM verifications WHERE commitment = 'texts-final'") == "done|official")
+        #expect(try world.query("SELECT outcome, source_kind FROM current_verifications WHERE commitment = 'texts-final'") == "done|official")
     }
 
     @Test("an ODK Central export imports with the shipped mapping; KEY is the external id")
@@ -44,7 +44,7 @@ struct FieldImportCLITests {
         var outcome = try world.accord(["import"] + arguments + ["--db", world.db])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("2 added"), "\(outcome.stderr)")
-        #expect(try world.query("SELECT confidence, lat FROM verifications WHERE external_id = 'uuid:a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'")
+        #expect(try world.query("SELECT confidence, lat FROM current_verifications WHERE external_id = 'uuid:a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'")
                 == "probable|")
         outcome = try world.accord(["import"] + arguments + ["--db", world.db])
         #expect(outcome.stderr.contains("0 added, 2 already present"), "\(outcome.stderr)")
@@ -60,7 +60,7 @@ struct FieldImportCLITests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Six events: a battle, a protest and a Ukrainian strike are filtered out.
         #expect(outcome.stderr.contains("3 added, 0 already present, 0 rejected, 3 filtered out"), "\(outcome.stderr)")
-        #expect(try world.query("SELECT external_id, party, severity, precision, geo_precision, source_kind, confidence FROM breaches ORDER BY seq")
+        #expect(try world.query("SELECT external_id, party, severity, precision, geo_precision, source_kind, confidence FROM current_breaches ORDER BY seq")
                 == """
                 UKR201873|RU|major|day|exact|media|probable
                 UKR202011|RU|major|day|exact|media|probable
@@ -81,7 +81,7 @@ struct FieldImportCLITests {
                                     "--set", "commitment=UA-no-strikes", "--where", "actor1=Military Forces of Ukraine (2019-)",
                                     "--db", world.db], extraEnvironment: later)
         #expect(outcome.stderr.contains("1 added, 0 already present, 0 rejected, 5 filtered out"), "\(outcome.stderr)")
-        #expect(try world.query("SELECT party, precision, geo_precision, source_kind FROM breaches WHERE external_id = 'UKR202047'")
+        #expect(try world.query("SELECT party, precision, geo_precision, source_kind FROM current_breaches WHERE external_id = 'UKR202047'")
                 == "UA|week|near|other")
     }
 
@@ -105,7 +105,7 @@ struct FieldImportCLITests {
                                       "--where", "team=north", "--where", "team=east")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("2 added, 0 already present, 0 rejected, 1 filtered out"), "\(outcome.stderr)")
-        #expect(try world.query("SELECT group_concat(external_id || ':' || quantity || ':' || confidence, ' ') FROM verifications")
+        #expect(try world.query("SELECT group_concat(external_id || ':' || quantity || ':' || confidence, ' ') FROM current_verifications")
                 == "a1:10:probable a3:30:probable")
 
         outcome = try world.importing("form.csv", "--map", "id=uid", "--map", "commitment=nope", "--ignore-unknown")
@@ -185,6 +185,6 @@ struct FieldImportCLITests {
         outcome = try world.importing("rows.jsonl", "--mapping", "rows.json", "--ignore-unknown")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // sourceKind is the camelCase spelling of source_kind; the values table translates it.
-        #expect(try world.query("SELECT group_concat(external_id || ':' || source_kind, ' ') FROM verifications") == "j1:monitor j2:other")
+        #expect(try world.query("SELECT group_concat(external_id || ':' || source_kind, ' ') FROM current_verifications") == "j1:monitor j2:other")
     }
 }

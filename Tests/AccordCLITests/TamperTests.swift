@@ -79,7 +79,7 @@ struct TamperTests {
             case "breaches":
                 let seq = Self.pick(1, from: fixture.seqs["breach"]!, &random)[0]
                 try Attacker.sql(path, liftingGuards: ["breaches_marks_only"],
-                                 "UPDATE breaches SET severity = CASE severity WHEN 'grave' THEN 'minor' ELSE 'grave' END WHERE seq = \(seq);")
+                                 "UPDATE breaches SET severity = CASE severity WHEN 3 THEN 1 ELSE 3 END WHERE seq = \(seq);")
                 expectedSeq = seq
             default:
                 let rows = try Attacker.sql(path, "SELECT rowid FROM (SELECT commitment, confidence, row_number() OVER () AS rowid FROM commitment_totals);")

@@ -183,7 +183,7 @@ struct FulfilmentRulesTests {
         let seq = try f.log("C", quantity: 10, on: "2025-06-01", confidence: .probable).seq
         _ = try f.ledger.corroborate(CorroborationInput(target: String(seq), source: SourceInput(name: "Telegram channel")),
                                      as: f.recorder)
-        #expect(try f.ledger.database.scalarText("SELECT confidence FROM corroborations") == "probable")
+        #expect(try f.ledger.database.scalarInt("SELECT confidence FROM corroborations") == 2)  // probable, by its code
         #expect(try f.commitment("C", at: "2025-06-02").status == .unverified)
         #expect(try f.commitment("C", at: "2025-06-02", min: .probable).status == .fulfilled)
         // Given, a confidence is taken as given.

@@ -95,7 +95,7 @@ struct JournalTests {
         "DELETE FROM journal",
         "INSERT INTO journal (seq, kind_code, recorded_ms, actor, entry, leaf_hash) VALUES (1000, 8, 1748736000000, 'm', x'00', zeroblob(32))",
         "UPDATE verifications SET quantity = 1000",
-        "UPDATE breaches SET severity = 'minor'",
+        "UPDATE breaches SET severity = 1",
     ]
 
     @Test("triggers refuse changes to the journal and to recorded evidence", arguments: tampering)

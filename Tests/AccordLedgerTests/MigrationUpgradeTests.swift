@@ -104,7 +104,7 @@ struct MigrationUpgradeTests {
             """)
     }
 
-    @Test("0016 keeps the evidence hash as its 32 bytes and the observed text only for a time; the views show the same values, and the hash CHECK refuses what is not 32 bytes")
+    @Test("0016 keeps the evidence hash as its 32 bytes, the observed text only for a time and words by their codes; the views show the same columns and values")
     func slimProjections() throws {
         let dir = try TemporaryDirectory()
         let database = try Database(path: dir.path("old.sqlite"), mode: .create, configuration: Ledger.configuration)
@@ -161,19 +161,32 @@ struct MigrationUpgradeTests {
             #expect(throws: StorageError.self, "\(bad)") {
                 try database.execute("""
                     INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
-                    VALUES (9, 5, 'X', 'media', 'confirmed', \(bad))
+                    VALUES (9, 5, 'X', 4, 1, \(bad))
                     """)
             }
         }
         #expect(throws: StorageError.self) {
             try database.execute("""
                 INSERT INTO verifications (seq, record, commitment, quantity, observed_at, observed_day, precision, source, source_kind, confidence)
-                VALUES (9, 9, 'c', 1, '2025-05-20', 20228, 'day', 'ICRC', 'monitor', 'confirmed')
+                VALUES (9, 9, 'c', 1, '2025-05-20', 20228, 1, 'ICRC', 2, 1)
                 """)
         }
         try database.execute("""
             INSERT INTO corroborations (seq, record, source, source_kind, confidence, evidence_sha256)
-            VALUES (9, 5, 'X', 'media', 'confirmed', zeroblob(32))
+            VALUES (9, 5, 'X', 4, 1, zeroblob(32))
             """)
+        // Words are kept by their codes (docs/JOURNAL.md §1); the CHECKs refuse the words and other numbers.
+        var words: [[DatabaseValue]] = []
+        try database.forEach("SELECT precision, source_kind, confidence, geo_precision FROM verifications ORDER BY seq") { words.append($0.values) }
+        try database.forEach("SELECT precision, source_kind, confidence, severity FROM breaches") { words.append($0.values) }
+        try database.forEach("SELECT source_kind, confidence FROM corroborations WHERE seq = 7") { words.append($0.values) }
+        #expect(words == [[.integer(2), .integer(2), .integer(2), .integer(2)], [.integer(1), .integer(3), .integer(1), .null],
+                          [.integer(1), .integer(3), .integer(1), .integer(3)], [.integer(4), .integer(1)]])
+        for bad in ["'media', 1", "4, 'confirmed'", "7, 1", "4, 0", "4, 4"] {
+            #expect(throws: StorageError.self, "\(bad)") {
+                try database.execute("INSERT INTO corroborations (seq, record, source, source_kind, confidence) VALUES (10, 5, 'X', \(bad))")
+            }
+        }
+        #expect(throws: StorageError.self) { try database.execute("UPDATE breaches SET severity = 'grave'") }
     }
 }

@@ -64,8 +64,8 @@ struct RecordState {
             """, [record]) { row in
             state.corroborations.append(Source(
                 name: row.text(0),
-                kind: try SourceKind(stored: row.text(1), in: "corroborations.source_kind"),
-                confidence: try Confidence(stored: row.text(2), in: "corroborations.confidence")))
+                kind: try SourceKind(storedCode: row.int64(1), in: "corroborations.source_kind"),
+                confidence: try Confidence(storedCode: row.int64(2), in: "corroborations.confidence")))
         }
         return state
     }
@@ -110,8 +110,8 @@ struct RecordState {
         return RecordState(
             record: record, table: table, currentSeq: row.int64(0), commitment: row.text(1), owner: row.text(1), day: row.int64(2),
             measure: measure, party: party,
-            source: Source(name: row.text(3), kind: try SourceKind(stored: row.text(4), in: "\(table).source_kind"),
-                           confidence: try Confidence(stored: row.text(5), in: "\(table).confidence")),
+            source: Source(name: row.text(3), kind: try SourceKind(storedCode: row.int64(4), in: "\(table).source_kind"),
+                           confidence: try Confidence(storedCode: row.int64(5), in: "\(table).confidence")),
             retracted: !row.isNull(6), pendingDisputes: 0, rejected: false, corroborations: [])
     }
 }

@@ -49,18 +49,18 @@ final class VersionRows {
         case .verification(let v):
             return [.integer(seq), .integer(root), DatabaseValue(v.externalID), .text(v.commitment),
                     v.measure.quantity.map { .integer($0) } ?? .null, DatabaseValue(v.measure.outcome), observedAt(v.observed),
-                    .integer(v.observed.day), .text(v.precision.rawValue)]
+                    .integer(v.observed.day), v.precision.storedCode]
                 + source(v.source) + evidence(v.evidence, note: v.note) + location(v.location)
         case .breach(let b):
             return [.integer(seq), .integer(root), DatabaseValue(b.externalID), .text(b.commitment), .text(b.party),
-                    observedAt(b.observed), .integer(b.observed.day), .text(b.precision.rawValue), .text(b.severity.rawValue)]
+                    observedAt(b.observed), .integer(b.observed.day), b.precision.storedCode, b.severity.storedCode]
                 + source(b.source) + [DatabaseValue(b.description)] + evidence(b.evidence, note: b.note) + location(b.location)
         }
     }
 
-    /// source, source_kind, confidence.
+    /// source, source_kind, confidence (the kind and the confidence by their codes).
     static func source(_ source: Source) -> [DatabaseValue] {
-        [.text(source.name), .text(source.kind.rawValue), .text(source.confidence.rawValue)]
+        [.text(source.name), source.kind.storedCode, source.confidence.storedCode]
     }
 
     /// `observed_at`: the time as given, NULL for a plain date (whose day is `observed_day`).
@@ -81,6 +81,6 @@ final class VersionRows {
     /// place, lat, lon, geo_precision.
     static func location(_ location: Location) -> [DatabaseValue] {
         [DatabaseValue(location.place), DatabaseValue(location.coordinates?.latitudeText),
-         DatabaseValue(location.coordinates?.longitudeText), DatabaseValue(location.precision?.rawValue)]
+         DatabaseValue(location.coordinates?.longitudeText), location.precision?.storedCode ?? .null]
     }
 }

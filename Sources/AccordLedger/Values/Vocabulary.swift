@@ -1,3 +1,5 @@
+import AccordStorage
+
 /// A closed set of words with a one-byte code in the canonical encoding.
 ///
 /// Each case's `rawValue` is the word users type and JSON prints; `code` is
@@ -34,6 +36,19 @@ extension Vocabulary {
         }
         self = value
     }
+
+    /// A word as the projections store it, by its code, which must be one of
+    /// the vocabulary's: another value means the row was altered outside Accord.
+    /// - Throws: ``LedgerError`` `.tampered` naming the table and column.
+    init(storedCode code: Int64, in place: String) throws {
+        guard let byte = UInt8(exactly: code), let value = Self(code: byte) else {
+            throw LedgerError.tampered("\(place) holds \(code), which is not the code of \(Self.indefiniteNoun)", hint: .audit)
+        }
+        self = value
+    }
+
+    /// The word's code as the projections store it (a column of integers).
+    var storedCode: DatabaseValue { .integer(Int64(code)) }
 
     /// Parses a user's word (case-insensitive), or explains the choices.
     /// - Throws: ``LedgerError`` `.invalid(field)`.
