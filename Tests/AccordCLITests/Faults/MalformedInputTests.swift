@@ -186,7 +186,7 @@ extension FaultSuites.MalformedInputTests {
         #expect(stored.map { Array($0.utf8) } == Array(note.replacingOccurrences(of: "e\u{301}", with: "\u{E9}", options: .literal).utf8))
         #expect(try probe.text("SELECT place FROM verifications WHERE external_id = 'hostile-1'") == "O'Brien; --")
         let sum = try Subprocess.run("/usr/bin/sha256sum", [Array("evidence.bin".utf8)], directory: dir.url.path)
-        #expect(try probe.text("SELECT evidence_sha256 FROM verifications WHERE external_id = 'hostile-1'")
+        #expect(try probe.text("SELECT lower(hex(evidence_sha256)) FROM verifications WHERE external_id = 'hostile-1'")
                 == String(sum.out.prefix(64)))
         let audit = try dir.accord(["audit"])
         #expect(audit.termination == .exited(0), "\(audit.out)")
