@@ -86,11 +86,17 @@ public struct FieldCopy: Sendable, Equatable {
     public var localEntries: Int64
     /// Of those, how many the mission has not acknowledged (no receipt).
     public var unacknowledged: Int64
+    /// For a reviewer's field ledger: the mission's evidence entries it
+    /// adopted as read-only copies, each proved by the mission's receipt; nil otherwise.
+    public var missionEvidence: Int64? = nil
 
-    /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)".
+    /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)",
+    /// and for a reviewer's "…, with 40 entries of the mission's evidence (read-only copies, each with the mission's receipt)".
     public var phrase: String {
         "a field copy of mission \(missionID.prefix(8))… as of mission seq \(missionSeq) (as this file says) plus \(localEntries) local "
             + "entr\(localEntries == 1 ? "y" : "ies") (\(unacknowledged) not yet acknowledged by the mission)"
+            + (missionEvidence.map { ", with \($0) entr\($0 == 1 ? "y" : "ies") of the mission's evidence (read-only copies, each with "
+                                     + "the mission's receipt)" } ?? "")
     }
 }
 

@@ -25,11 +25,12 @@ extension Auditor {
                 orphaned = rows > 0
                 return
             }
-            var answers = AuditReport.FieldAnswers(mission: origin.missionID, receipts: 0, refusals: 0, checkpoints: 0)
+            var answers = AuditReport.FieldAnswers(mission: origin.missionID, receipts: 0, refusals: 0, checkpoints: 0,
+                                                   adopted: origin.evidenceSeq.map { _ in 0 })
             var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
             var missionSeqs: [Int64: Int64] = [:]
             try db.forEach("""
-                SELECT seq, mission_seq, mission_entry, proof, checkpoint FROM field_receipts NOT INDEXED
+                SELECT seq, mission_seq, mission_entry, proof, checkpoint, adopted FROM field_receipts NOT INDEXED
                 WHERE mission_seq IS NOT NULL ORDER BY seq
                 """) { row in
                 let seq = row.int64(0), missionSeq = row.int64(1)
@@ -53,13 +54,18 @@ extension Auditor {
                     return
                 }
                 let path = stride(from: 0, to: proof.count, by: 32).compactMap { Hash32(bytes: Array(proof[$0..<($0 + 32)])) }
+                let adopted = row.int64(5) == 1
                 if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: row.blob(2), path: path, root: root,
-                                                     size: size, missionSeqs: missionSeqs) {
+                                                     size: size, missionSeqs: missionSeqs, adoptedFrom: adopted ? origin.missionID : nil) {
                     findings.append((seq, problem))
                     return
                 }
                 missionSeqs[seq] = missionSeq
-                answers.receipts += 1
+                if adopted {
+                    answers.adopted = (answers.adopted ?? 0) + 1
+                } else {
+                    answers.receipts += 1
+                }
             }
             // The field ledger's checkpoints its bundles carried: each the root of its journal's first entries.
             let source = JournalHashSource(db: db)
