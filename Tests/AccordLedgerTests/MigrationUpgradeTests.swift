@@ -101,4 +101,26 @@ struct MigrationUpgradeTests {
             VALUES (6, 5, 'X', 'media', 'confirmed', '\(hash)')
             """)
     }
+
+    @Test("reviewer_evidence: an existing field ledger keeps its receipts as its own (adopted 0) and takes no evidence until asked")
+    func reviewerEvidence() throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.path("old.sqlite"), mode: .create, configuration: Ledger.configuration)
+        let index = try #require(Schema.migrations.firstIndex { $0.name == "reviewer_evidence" })
+        try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        try database.execute("""
+            INSERT INTO field_origin (id, mission_id, mission_seq, remote) VALUES (1, 'm', 12, NULL);
+            INSERT INTO field_receipts (seq, mission_seq, mission_entry, proof, checkpoint, received_at)
+                VALUES (20, 40, x'01', x'', 'note', '2025-06-01T00:00:00.000Z');
+            """)
+        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        #expect(try database.scalarInt("SELECT count(*) FROM field_origin WHERE evidence_seq IS NULL AND mission_seq = 12") == 1)
+        #expect(try database.scalarInt("SELECT adopted FROM field_receipts WHERE seq = 20") == 0)
+        // A refusal is never an adopted copy.
+        #expect(throws: StorageError.self) {
+            try database.execute("""
+                INSERT INTO field_receipts (seq, refused, refusal_note, received_at, adopted) VALUES (21, 'no', 'n', 'now', 1)
+                """)
+        }
+    }
 }
