@@ -137,7 +137,7 @@ struct FieldCLITests {
         let field = try accord.ok("report", "--at", "2025-06-30", "--format", "csv", "--db", "field.sqlite")
         #expect(mission == field)
         let heading = try accord.ok("report", "--at", "2025-06-30", "--db", "field.sqlite")
-        #expect(heading.contains("of the mission's evidence (read-only copies, each with the mission's receipt)"), "\(heading)")
+        #expect(heading.contains("of the mission's evidence as of mission seq") && heading.contains("(read-only copies, each with the mission's receipt)"), "\(heading)")
         let audit = try accord("audit", "--db", "field.sqlite")
         #expect(audit.status == 0 && audit.stdout.contains("adopted copies of the mission's evidence"), "\(audit.stdout)")
         // A bundle whose evidence was passed off as definitions only is refused whole; nothing changes.

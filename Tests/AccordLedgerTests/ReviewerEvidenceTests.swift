@@ -45,26 +45,32 @@ import Testing
         _ = try a.corroborate(CorroborationInput(target: "\(first.seq)", source: SourceInput(name: "ICRC")), as: monitor)
         try Self.push(a, to: mission)
         let missionID = try m.report(Self.options).ledger.ledgerID
+        // A definition entered in error and voided on the mission: the void refers to a definition, which the field
+        // ledger holds as its own adopted entry.
+        _ = try mission.fixture.party("XX")
+        let party = try F.count(m)
+        _ = try m.void("\(party)", reason: "entered in error", as: admin)
 
         // The reviewer's clone, with the evidence.
         let path = mission.fixture.directory.path("reviewer.sqlite")
         let (r, cloned) = try Ledger.clone(at: path, definitions: try Self.evidence(m, key: mission.checkpointKey), remote: nil,
                                            as: Recorder(actor: "mon"))
         let adopted = try #require(cloned.evidence)
-        #expect(adopted.adopted == 7 && adopted.recovered == 0 && adopted.skipped.isEmpty, "\(adopted)")
+        #expect(adopted.adopted == 8 && adopted.recovered == 0 && adopted.skipped.isEmpty, "\(adopted)")
+        #expect(try r.database.scalarInt("SELECT count(*) FROM voids") == 1)
         #expect(try r.fieldOrigin()?.evidenceSeq == (try F.count(m)))
         // The same judgement as the mission's, and no entry of its own to push.
         #expect(try r.report(Self.options).commitments == (try m.report(Self.options).commitments))
         #expect(try r.pushStatus().isEmpty)
         #expect(try r.pushBundle() == nil)
         let copy = try #require(try r.report(Self.options).ledger.fieldCopy)
-        #expect(copy.localEntries == 0 && copy.missionEvidence == 7)
-        #expect(try r.report(Self.options).heading.contains("7 entries of the mission's evidence"))
+        #expect(copy.localEntries == 0 && copy.missionEvidence == 8 && copy.notAdopted == 0)
+        #expect(try r.report(Self.options).heading.contains("8 entries of the mission's evidence as of mission seq"))
         // The monitor's entries keep their signatures (version-3 claims, and version-2 records, are the same claims here).
         #expect(try r.database.scalarInt("SELECT count(*) FROM journal WHERE signer = 'mon'") == 3)
         let audit = try Audit.run(path: r.path)
-        #expect(audit.outcome == .verified, "\(audit.findings)")
-        #expect(audit.fieldAnswers?.adopted == 7 && audit.fieldAnswers?.receipts == 0)
+        #expect(audit.outcome == .verified, "\(audit.findings.map { "\($0.check) \($0.seq ?? 0) \($0.phrase)" })")
+        #expect(audit.fieldAnswers?.adopted == 8 && audit.fieldAnswers?.receipts == 0)
 
         // The reviewer disputes the mission's record made without an id, by the name it has there.
         let reviewer = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
@@ -101,6 +107,16 @@ import Testing
         #expect(try Audit.run(path: r.path).outcome == .verified)
         #expect(try Audit.run(path: m.path).outcome == .verified)
 
+        // An adopted copy's receipt deleted with sqlite3 (the copy would be pushed as the reviewer's own): the audit finds
+        // the copy by the mission's name it carries.
+        let copyOfBare = try #require(try r.database.scalarInt("SELECT seq FROM field_receipts WHERE mission_seq = ?", bare.seq))
+        let saved = try r.database.scalarText("SELECT quote(mission_entry) || ',' || quote(proof) FROM field_receipts WHERE seq = ?",
+                                              copyOfBare)
+        try r.database.run("DELETE FROM field_receipts WHERE seq = ?", copyOfBare)
+        let deleted = try Audit.run(path: r.path)
+        #expect(deleted.outcome == .tampered && deleted.findings.contains { $0.check == "receipts" && $0.seq == copyOfBare },
+                "\(deleted.findings)")
+        #expect(saved != nil)
         // An adopted copy's receipt moved to another mission entry with sqlite3: the audit finds it.
         try r.database.run("UPDATE field_receipts SET mission_seq = mission_seq + 1 WHERE adopted = 1 AND mission_seq = ?", named.seq)
         let tampered = try Audit.run(path: r.path)
@@ -145,5 +161,72 @@ import Testing
         }
         let all = try field.adoptDefinitions(try Self.evidence(m, key: mission.checkpointKey), as: Recorder(actor: "mon"))
         #expect(all.evidence?.adopted == 2)
+    }
+
+    @Test("a record pushed from a field ledger cannot take the mission's name for another record (it would shadow it); a reviewer's void by that name reaches the right record")
+    func derivedNamesAreTheMissions() throws {
+        let mission = try F.mission()
+        let m = mission.fixture.ledger
+        let bare = try m.log(F.verification("10"), as: mission.fixture.recorder)
+        let missionID = try m.report(Self.options).ledger.ledgerID
+        let name = Ledger.derivedID(ledgerID: missionID, seq: bare.seq)
+        // A field ledger refuses such an id itself; an attacker rewrites the claim of an unsigned entry in the bundle.
+        let (field, _) = try F.field(of: mission)
+        let placeholder = String(repeating: "z", count: name.utf8.count)
+        _ = try field.log(F.verification("99", id: placeholder), as: Recorder(actor: "mon"))
+        let bundle = try F.rewritten(try #require(try field.pushBundle())) { object in
+            var entries = try #require(object["entries"] as? [[String: Any]])
+            let text = try #require(entries[0]["claim"] as? String)
+            let claim = try #require(Data(base64Encoded: text))
+            let forged = try #require(String(data: claim, encoding: .isoLatin1)?.replacingOccurrences(of: placeholder, with: name))
+            entries[0]["claim"] = try #require(forged.data(using: .isoLatin1)).base64EncodedString()
+            object["entries"] = entries
+        }
+        let outcome = try m.applyBundle(bundle, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        #expect(outcome.recorded == 0 && outcome.refused.first?.reason.contains("has the form this ledger gives") == true,
+                "\(outcome.refused)")
+        #expect(try m.database.scalarInt("SELECT count(*) FROM external_ids WHERE id = ?", name) == 0)
+
+        // A reviewer voids the mission's record by its name: the void reaches that record.
+        let (r, _) = try Ledger.clone(at: mission.fixture.directory.path("r.sqlite"),
+                                      definitions: try Self.evidence(m, key: mission.checkpointKey), remote: nil, as: Recorder(actor: "mon"))
+        _ = try r.void(name, reason: "entered twice", as: Recorder(actor: "mon", signer: KeySigner(key: mission.monitor)))
+        try Self.push(r, to: mission)
+        #expect(try m.database.scalarInt("SELECT target FROM voids") == bare.seq)
+        #expect(try Audit.run(path: r.path).outcome == .verified)
+    }
+
+    @Test("a copy keeps a signature only when it verifies here with a key not revoked; otherwise it is unsigned, proved by its receipt")
+    func signaturesOfCopies() throws {
+        let mission = try F.mission()
+        let m = mission.fixture.ledger
+        let monitor = Recorder(actor: "mon", signer: KeySigner(key: mission.monitor))
+        _ = try m.log(F.verification("10", id: "m-1"), as: monitor)
+        _ = try m.log(F.verification("11", id: "m-2"), as: monitor)
+        // The bundle's signatures are outside the checkpoint's proof: one altered in carriage is dropped, not believed.
+        let bundle = try F.altered(try Self.evidence(m, key: mission.checkpointKey)) { object in
+            var entries = try #require(object["entries"] as? [[String: Any]])
+            let index = try #require(entries.lastIndex { $0["signature"] is String })
+            let text = try #require(entries[index]["signature"] as? String)
+            var signature = try #require(Data(base64Encoded: text))
+            signature[0] ^= 1
+            entries[index]["signature"] = signature.base64EncodedString()
+            object["entries"] = entries
+        }
+        let (r, outcome) = try Ledger.clone(at: mission.fixture.directory.path("r.sqlite"), definitions: bundle, remote: nil,
+                                            as: Recorder(actor: "mon"))
+        #expect(outcome.evidence?.adopted == 2)
+        #expect(try r.database.scalarInt("SELECT count(*) FROM journal WHERE kind_code = 8 AND signer = 'mon'") == 1)
+        #expect(try Audit.run(path: r.path, requireSigned: true).outcome == .verified, "signed at the mission, proved by receipt")
+
+        // A field ledger that already holds the key's revocation takes the monitor's earlier evidence unsigned.
+        let (field, _) = try F.field(of: mission)
+        _ = try m.revokeKey(name: "mon", reason: "lost", as: Recorder(actor: "cp", signer: KeySigner(key: mission.checkpointKey)))
+        _ = try field.adoptDefinitions(try m.definitionsBundle(after: try #require(try field.fieldOrigin()).missionSeq,
+                                                               checkpointKey: mission.checkpointKey), as: Recorder(actor: "mon"))
+        let pulled = try field.adoptDefinitions(try Self.evidence(m, key: mission.checkpointKey), as: Recorder(actor: "mon"))
+        #expect(pulled.evidence?.adopted == 2 && pulled.evidence?.skipped.isEmpty == true, "\(String(describing: pulled.evidence))")
+        #expect(try field.database.scalarInt("SELECT count(*) FROM journal WHERE kind_code = 8 AND signer IS NULL") == 2)
+        #expect(try Audit.run(path: field.path).outcome == .verified)
     }
 }

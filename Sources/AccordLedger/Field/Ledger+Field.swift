@@ -287,7 +287,13 @@ extension Session {
                 }
                 continue
             }
-            guard entry.seq > after else { continue }
+            guard entry.seq > after else {
+                if let evidence {
+                    try keepDefinition(entry, adoptedAs: nil, bytes: bundle.bytes[index], path: bundle.proofs[index].path,
+                                       context: evidence)
+                }
+                continue
+            }
             var adopter = Recorder(actor: entry.actor)
             if entry.version >= 2 {
                 adopter.presentedClaim = entry.signedBytes()
@@ -319,6 +325,10 @@ extension Session {
             } catch let error as LedgerError {
                 throw LedgerError(error.kind, "the definitions bundle, at \(pointer): mission entry \(entry.seq) cannot be adopted: "
                                   + "\(error.message)")
+            }
+            if let evidence {
+                try keepDefinition(entry, adoptedAs: writer.seq, bytes: bundle.bytes[index], path: bundle.proofs[index].path,
+                                   context: evidence)
             }
             adopted += 1
         }

@@ -134,7 +134,17 @@ extension Ledger {
                     && recorded.payload.withExternalID(Ledger.derivedID(ledgerID: mission, seq: missionSeq)) == expected
             } ?? false)
         guard recorded.kind == local.kind, Array(recorded.actor.utf8) == Array(local.actor.utf8), sameSigner, samePayload else {
+            var differences = PayloadFields.differences(from: recorded.payload, to: expected)
+            if recorded.kind != local.kind { differences.append("kind \(recorded.kind.rawValue) → \(local.kind.rawValue)") }
+            if !sameSigner { differences.append("signer \(recorded.signer ?? "none") → \(local.signer ?? "none")") }
+            if Array(recorded.actor.utf8) != Array(local.actor.utf8) { differences.append("actor") }
+            if differences.isEmpty, recorded.payload.references != expected.references {
+                differences.append("it refers to mission entry \(recorded.payload.references.map(String.init).joined(separator: ", ")), "
+                                   + "the local entry to \(expected.references.map(String.init).joined(separator: ", "))")
+            }
             return "mission entry \(missionSeq) does not record local entry \(local.seq) as it is"
+                + (differences.isEmpty ? "" : " (mission → local: " + differences.map { TextRules.printable($0, limit: 200) }
+                    .joined(separator: "; ") + ")")
         }
         return nil
     }

@@ -249,10 +249,16 @@ extension Session {
         try statement.bind(id, at: 1)
         defer { statement.reset() }
         if try statement.step() { return (statement.int64(0), false) }
-        // A field ledger's own records carry their ids; what it refers to it names by the name this
-        // ledger's journal gives the entry (docs/JOURNAL.md §4c): the external id, else this derived one
-        // (a reviewer's field ledger refers to the copies it adopted of records made here without an id).
-        guard !namesOnly || reference, let seq = try derivedSeq(id) else { return nil }
+        guard let seq = try derivedSeq(id) else { return nil }
+        // What a field ledger refers to it names by the name this ledger's journal gives the entry (docs/JOURNAL.md
+        // §4c): the external id, else this derived one (a reviewer's field ledger refers to the copies it adopted of
+        // records made here without an id). A record it sends never takes such a name as its own id: stored as one,
+        // it would shadow the record the name is this ledger's for.
+        if namesOnly, !reference {
+            throw LedgerError.invalid(.externalID, "id \(TextRules.printable(id)) has the form this ledger gives to records made here "
+                                      + "without an id (its id's first 8 characters, ':', a seq): a record sent from a field ledger "
+                                      + "takes an id of its own")
+        }
         let withoutID = try db.scalarInt("""
             SELECT count(*) FROM (
                 SELECT seq FROM verifications WHERE seq = ?1 AND record = seq AND external_id IS NULL

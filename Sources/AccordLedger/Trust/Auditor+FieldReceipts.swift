@@ -62,10 +62,21 @@ extension Auditor {
                 }
                 missionSeqs[seq] = missionSeq
                 if adopted {
-                    answers.adopted = (answers.adopted ?? 0) + 1
+                    // A definition is kept with its receipt too (evidence may refer to it); only evidence is counted.
+                    if Session.pushableKinds.contains(local.kind) { answers.adopted = (answers.adopted ?? 0) + 1 }
                 } else {
                     answers.receipts += 1
                 }
+            }
+            // A copy of a mission record made there without an id carries the mission's name for it, an id no entry of this
+            // ledger's own may take: one without its adopted receipt had the receipt deleted (it would be pushed as its own).
+            let prefix = String(origin.missionID.prefix(Ledger.derivedIDPrefixLength)) + ":"
+            try db.forEach("""
+                SELECT e.record FROM external_ids AS e LEFT JOIN field_receipts AS r ON r.seq = e.record
+                WHERE substr(e.id, 1, ?) = ? AND coalesce(r.adopted, 0) = 0 ORDER BY e.record
+                """, [Int64(prefix.utf8.count), prefix]) { row in
+                findings.append((row.int64(0), "entry \(row.int64(0)) carries the mission's name for one of its records, as only an "
+                                 + "adopted copy does, but no adopted receipt proves it"))
             }
             // The field ledger's checkpoints its bundles carried: each the root of its journal's first entries.
             let source = JournalHashSource(db: db)

@@ -85,10 +85,15 @@ struct BundleCommand: ParsableCommand {
                 bundle = try global.openLedgerReadOnly().definitionsBundle(after: after)
             }
             try BundleFiles.write(bundle, to: out)
-            let which = (after > 0 ? "definitions recorded after seq \(after)" : "definitions") + (evidence ? " and evidence" : "")
+            let what = evidence ? "definitions and evidence" : "definitions"
+            let which = after > 0 ? "\(what) recorded after seq \(after)" : what
             let proof = checkpointKey == nil ? "" : ", each proved in a checkpoint signed with the admin key"
-            printError("Wrote the \(which) to \(out)\(proof); `accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field "
-                       + "ledger from it.")
+            let use = after > 0
+                ? "`accord pull --from-bundle \(out)` brings them into a field ledger as of mission seq \(after) or later"
+                    + (evidence ? " whose evidence is as of \(after) or later (its reports say both)" : "")
+                : "`accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field ledger from it"
+                    + (evidence ? " (a reviewer's), and `accord pull --from-bundle` brings it into one" : "")
+            printError("Wrote the \(which) to \(out)\(proof); \(use).")
         }
     }
 }
@@ -178,15 +183,17 @@ enum FieldSummary {
 
     /// What came of the mission's evidence in a reviewer's clone or pull.
     static func evidence(_ outcome: EvidenceOutcome) -> String {
-        var line = "adopted \(outcome.adopted) entr\(outcome.adopted == 1 ? "y" : "ies") of the mission's evidence as read-only copies, "
-            + "each with the mission's receipt"
+        let copies = outcome.adopted == 1 ? "y of the mission's evidence as a read-only copy"
+            : "ies of the mission's evidence as read-only copies"
+        var line = "adopted \(outcome.adopted) entr\(copies), each with the mission's receipt"
         if outcome.recovered > 0 {
             line += " (and found \(outcome.recovered) of this ledger's own entries recorded there: their receipts are stored)"
         }
         if !outcome.skipped.isEmpty {
-            let first = outcome.skipped[0]
-            line += "; \(outcome.skipped.count) not adopted (mission entry \(first.missionSeq): \(first.reason)"
-                + (outcome.skipped.count > 1 ? "; and others" : "") + ")"
+            let shown = outcome.skipped.prefix(5).map { "mission entry \($0.missionSeq): \($0.reason)" }
+            line += "; \(outcome.skipped.count) not adopted, so its reports may differ from the mission's ("
+                + shown.joined(separator: "; ") + (outcome.skipped.count > shown.count ? "; and \(outcome.skipped.count - shown.count) more" : "")
+                + ")"
         }
         return line
     }

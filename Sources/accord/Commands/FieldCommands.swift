@@ -112,7 +112,9 @@ struct PullCommand: ParsableCommand {
             Without a network, carry them: `accord bundle definitions --after SEQ --out FILE` on the mission ledger (SEQ: \
             the mission seq the field ledger is as of, which its reports show), then `accord pull --from-bundle FILE` here. \
             A reviewer's field ledger (cloned with --evidence, or pulled once with --evidence) also adopts the evidence \
-            recorded in the mission ledger since, as read-only copies each proved by the mission's receipt.
+            recorded in the mission ledger since, as read-only copies each proved by the mission's receipt; carried, \
+            its bundle is `accord bundle definitions --evidence --checkpoint-key ADMIN.key --after SEQ`, SEQ being the \
+            lower of the two mission seqs its reports show (definitions, evidence).
             """)
 
     @OptionGroup var global: GlobalOptions
