@@ -9,8 +9,9 @@ import Hummingbird
 extension API {
     func definitionsBundle(_ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
         let after = try context.query.number("after") ?? 0
+        let evidence = try context.query.flag("evidence") ?? false
         do {
-            let bytes = try await service.definitionsBundle(after: Int64(after))
+            let bytes = try await service.definitionsBundle(after: Int64(after), evidence: evidence)
             return Response(status: .ok, headers: [.contentType: "application/json", API.contentTypeOptions: "nosniff"],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {

@@ -9,12 +9,26 @@ extension EngineAdapter {
         + "or carry the bundle to the mission ledger and run `accord import-bundle` there"
 
     /// With an admin `--checkpoint-key`, the bundle proves its definitions in a
-    /// checkpoint signed with it (a write: the checkpoint is recorded).
-    public func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8] {
-        guard let key = checkpointKey else { return try await onReader { ledger in try ledger.definitionsBundle(after: after) } }
+    /// checkpoint signed with it (a write: the checkpoint is recorded). The
+    /// mission's evidence (`evidence`, for a reviewer's field ledger) is
+    /// handed over only so proved: 409 unconfigured without such a key.
+    public func definitionsBundle(after: Int64, evidence: Bool) async throws(ServiceError) -> [UInt8] {
+        guard let key = checkpointKey else {
+            if evidence {
+                throw ServiceError(.unconfigured, "this server was started without --checkpoint-key, and the mission's evidence is "
+                                   + "handed to a field ledger only proved in a checkpoint signed by an admin key; restart it with "
+                                   + "--checkpoint-key FILE (an admin key registered in the ledger)")
+            }
+            return try await onReader { ledger in try ledger.definitionsBundle(after: after) }
+        }
         return try await onWriter { ledger in
             let admin = (try? ledger.requireReceiptSigner(key)) != nil
-            return try ledger.definitionsBundle(after: after, checkpointKey: admin ? key : nil)
+            if evidence, !admin {
+                throw ServiceError(.unconfigured, "this server's --checkpoint-key is not an admin key registered in the ledger, and the "
+                                   + "mission's evidence is handed to a field ledger only proved in a checkpoint signed by one; "
+                                   + "restart it with --checkpoint-key FILE of an admin key")
+            }
+            return try ledger.definitionsBundle(after: after, checkpointKey: admin ? key : nil, evidence: evidence)
         }
     }
 

@@ -25,7 +25,7 @@ public protocol LedgerService: Sendable {
     /// The definitions recorded after mission seq `after`, as a definitions
     /// bundle (JSON bytes) a field ledger clones from or pulls (read in one
     /// read transaction).
-    func definitionsBundle(after: Int64) async throws(ServiceError) -> [UInt8]
+    func definitionsBundle(after: Int64, evidence: Bool) async throws(ServiceError) -> [UInt8]
 
     /// Applies a push bundle of field entries through the writer, as
     /// `accord import-bundle` does: unsigned entries as `unsigned` allows;

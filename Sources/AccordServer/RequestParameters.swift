@@ -30,7 +30,7 @@ struct QueryParameters: Sendable {
         "GET /v1/proofs/inclusion": ["seq", "size"],
         "GET /v1/proofs/consistency": ["old", "new"],
         "GET /v1/access-log": ["limit"],
-        "GET /v1/bundles/definitions": ["after"],
+        "GET /v1/bundles/definitions": ["after", "evidence"],
         "POST /v1/import": ["keepGoing"],
         "DELETE /v1/tokens/{name}": ["reason"],
     ]

@@ -114,6 +114,42 @@ struct FieldCLITests {
         #expect(refused.status == 64, "\(refused.stderr)")
     }
 
+    @Test("a reviewer without a network: bundle definitions --evidence (only with an admin key) → pull --from-bundle adopts the monitors' evidence, proved; a record pushed from the field is not copied twice; the report is the mission's")
+    func reviewerEvidenceByBundle() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try Self.logOffline(accord, id: "field-1")
+        try accord.ok("bundle", "--out", "push.json", "--db", "field.sqlite")
+        try accord.ok("import-bundle", "push.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        try accord.ok("import-receipts", "push.receipts.json", "--db", "field.sqlite")
+        let unproved = try accord("bundle", "definitions", "--evidence", "--out", "e.json", "--db", "ledger.sqlite")
+        #expect(unproved.status == 64 && unproved.stderr.contains("--evidence needs --checkpoint-key"), "\(unproved.stderr)")
+        #expect(try accord("pull", "--evidence", "--from-bundle", "x.json", "--db", "field.sqlite").status == 64)
+        try accord.ok("bundle", "definitions", "--evidence", "--out", "evidence.json", "--checkpoint-key", "mission.key",
+                      "--db", "ledger.sqlite")
+        // The monitor's own field ledger turns into a reviewer's: its own record has a receipt, the rest is copied.
+        let pulled = try accord("pull", "--from-bundle", "evidence.json", "--db", "field.sqlite")
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(pulled.stderr.contains("entries of the mission's evidence as read-only copies"), "\(pulled.stderr)")
+        #expect(try Self.status(accord).map { $0["state"] as? String } == ["accepted"], "copies are not listed as its own")
+        let mission = try accord.ok("report", "--at", "2025-06-30", "--format", "csv", "--db", "ledger.sqlite")
+        let field = try accord.ok("report", "--at", "2025-06-30", "--format", "csv", "--db", "field.sqlite")
+        #expect(mission == field)
+        let heading = try accord.ok("report", "--at", "2025-06-30", "--db", "field.sqlite")
+        #expect(heading.contains("of the mission's evidence as of mission seq") && heading.contains("(read-only copies, each with the mission's receipt)"), "\(heading)")
+        let audit = try accord("audit", "--db", "field.sqlite")
+        #expect(audit.status == 0 && audit.stdout.contains("adopted copies of the mission's evidence"), "\(audit.stdout)")
+        // A bundle whose evidence was passed off as definitions only is refused whole; nothing changes.
+        let before = try Self.digest(dir.path("field.sqlite"))
+        let text = try String(contentsOfFile: dir.path("evidence.json"), encoding: .utf8)
+        try text.replacingOccurrences(of: "\"evidence\": true", with: "\"evidence\": false")
+            .write(toFile: dir.path("forged.json"), atomically: true, encoding: .utf8)
+        let forged = try accord("pull", "--from-bundle", "forged.json", "--db", "field.sqlite")
+        #expect(forged.status == 65 && forged.stderr.contains("not a definition"), "\(forged.stderr)")
+        #expect(try Self.digest(dir.path("field.sqlite")) == before)
+    }
+
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is written")
     func tamperedBundle() throws {
         let dir = try TemporaryDirectory()

@@ -203,7 +203,7 @@ struct OutputConsistencyCLITests {
             print(" ".join(sorted(flags)))
             """, in: dir)
         // Mirrors ArgumentChecks.flags in Sources/accord/Support/ArgumentChecks.swift.
-        #expect(flags == "--action --allow-unsigned --bom --done --dry-run --force --full --help --ignore-unknown --keep-going --list --no-header "
+        #expect(flags == "--action --allow-unsigned --bom --done --dry-run --evidence --force --full --help --ignore-unknown --keep-going --list --no-header "
                 + "--not-done --quiet --raw --rejected --require-signed --restraint --status --upheld --version\n")
     }
 

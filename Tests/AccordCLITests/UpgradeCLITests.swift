@@ -50,13 +50,13 @@ struct UpgradeCLITests {
         #expect(refused.status == 66 && refused.stderr.contains("accord migrate"), "\(refused.stderr)")
 
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 16"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 17"), "\(migrate.stderr)")
         // The old entries are untouched; one entry records the upgrade and carries the first state root.
         let rows = try Attacker.sql(db, "SELECT seq, hex(entry), hex(leaf_hash) FROM journal ORDER BY seq;")
         #expect(Array(rows.prefix(35)) == oldRows)
         #expect(rows.count == 36)
         let history = try accord.ok("history", "36", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 16"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 17"), "\(history)")
 
         // The same report and breaches as the old release printed (its stamp aside: the journal grew by one).
         var old = try #require(try Self.json(String(decoding: try Self.fixture("report-2025-06-30.json"), as: UTF8.self)) as? [String: Any])

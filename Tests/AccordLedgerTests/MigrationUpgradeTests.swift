@@ -33,7 +33,7 @@ struct MigrationUpgradeTests {
             return lines
         }
         let before = try dump()
-        // Up to 0015, which keeps these tables' columns (0016 reshapes two of them: its own test below).
+        // Up to 0015, which keeps these tables' columns (0017 reshapes two of them: its own test below).
         let upTo15 = Migrator(migrations: Array(Schema.migrations.prefix(15)))
         try upTo15.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
         #expect(try upTo15.applied(in: database).count == 15)
@@ -104,11 +104,12 @@ struct MigrationUpgradeTests {
             """)
     }
 
-    @Test("0016 keeps the evidence hash as its 32 bytes, the observed text only for a time and words by their codes; the views show the same columns and values")
+    @Test("0017 keeps the evidence hash as its 32 bytes, the observed text only for a time and words by their codes; the views show the same columns and values")
     func slimProjections() throws {
         let dir = try TemporaryDirectory()
         let database = try Database(path: dir.path("old.sqlite"), mode: .create, configuration: Ledger.configuration)
-        try Migrator(migrations: Array(Schema.migrations.prefix(15))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        let index = try #require(Schema.migrations.firstIndex { $0.name == "slim_projections" })
+        try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
         // Bytes that text could mangle: 00, 80, ff, a quote, a newline.
         let hash = "00ff80017f0a0d5c27223bdeadbeef" + String(repeating: "0123456789abcdef", count: 2) + "ff"
         let other = String(repeating: "f", count: 62) + "00"
@@ -188,5 +189,27 @@ struct MigrationUpgradeTests {
             }
         }
         #expect(throws: StorageError.self) { try database.execute("UPDATE breaches SET severity = 'grave'") }
+    }
+
+    @Test("reviewer_evidence: an existing field ledger keeps its receipts as its own (adopted 0) and takes no evidence until asked")
+    func reviewerEvidence() throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.path("old.sqlite"), mode: .create, configuration: Ledger.configuration)
+        let index = try #require(Schema.migrations.firstIndex { $0.name == "reviewer_evidence" })
+        try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        try database.execute("""
+            INSERT INTO field_origin (id, mission_id, mission_seq, remote) VALUES (1, 'm', 12, NULL);
+            INSERT INTO field_receipts (seq, mission_seq, mission_entry, proof, checkpoint, received_at)
+                VALUES (20, 40, x'01', x'', 'note', '2025-06-01T00:00:00.000Z');
+            """)
+        try Ledger.migrator.migrate(database, now: { "2025-06-02T00:00:00.000Z" })
+        #expect(try database.scalarInt("SELECT count(*) FROM field_origin WHERE evidence_seq IS NULL AND mission_seq = 12") == 1)
+        #expect(try database.scalarInt("SELECT adopted FROM field_receipts WHERE seq = 20") == 0)
+        // A refusal is never an adopted copy.
+        #expect(throws: StorageError.self) {
+            try database.execute("""
+                INSERT INTO field_receipts (seq, refused, refusal_note, received_at, adopted) VALUES (21, 'no', 'n', 'now', 1)
+                """)
+        }
     }
 }

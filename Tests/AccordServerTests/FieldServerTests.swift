@@ -132,6 +132,63 @@ import FoundationNetworking
         #expect(try LiveServer.accord(["audit", "--db", field]).status == 0)
     }
 
+    /// A reviewer's field ledger: `clone --evidence` adopts the monitors' evidence as read-only copies (its report is
+    /// the mission's), a dispute made offline on one reaches the mission's record, `pull` brings what came since.
+    @Test func reviewerCloneOverHTTP() async throws {
+        let mission = try Mission(monitors: ["rev"])
+        let token = try #require(mission.tokens["mon"])
+        let field = mission.file("field.sqlite"), reviewer = mission.file("reviewer.sqlite")
+        #expect(try LiveServer.accord(["clone", mission.url, "--token", token, "--db", field]).status == 0)
+        try mission.log(field, id: "f-1")
+        try mission.log(field, id: "f-2", quantity: 4)
+        #expect(try LiveServer.accord(["push", "--token", token, "--db", field]).status == 0)
+
+        var outcome = try LiveServer.accord(["clone", mission.url, "--token", token, "--evidence", "--db", reviewer])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // The demo's evidence and the monitor's two records.
+        let demo = try Mission.ok(["journal", "export", "--db", mission.path]).split(separator: "\n")
+            .filter { line in ["\"verification\"", "\"breach\"", "\"corroboration\"", "\"correction\"", "\"retraction\"",
+                               "\"dispute\"", "\"adjudication\"", "\"void\""].contains { line.contains("\"kind\":\($0)") } }.count
+        #expect(outcome.stderr.contains("adopted \(demo) entries of the mission's evidence as read-only copies"), "\(demo) \(outcome.stderr)")
+        func commitments(_ db: String) throws -> [String] {
+            let text = try Mission.ok(["report", "--at", "2025-06-30", "--format", "json", "--db", db])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let rows = try #require(report["commitments"] as? [[String: Any]])
+            return rows.map { "\($0["id"] ?? "") \($0["verified"] ?? "-") \($0["status"] ?? "")" }
+        }
+        #expect(try commitments(reviewer) == (try commitments(mission.path)))
+        #expect(try mission.states(reviewer).isEmpty, "adopted copies are not the reviewer's to push")
+
+        // A dispute made offline on a monitor's record, then sync: pull (nothing new) and push.
+        try Mission.ok(["dispute", "f-1", "--by", "RU", "--reason", "three, not two", "--actor", "rev", "--sign-with",
+                        mission.file("rev.key"), "--db", reviewer])
+        outcome = try LiveServer.accord(["sync", "--token", token, "--db", reviewer])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("adopted 0 entries") && outcome.stderr.contains("Stored 1 receipt"), "\(outcome.stderr)")
+        let history = try Mission.ok(["history", "f-1", "--db", mission.path])
+        #expect(history.contains("three, not two"), "\(history)")
+
+        // What the monitor pushes later comes in with the reviewer's next pull.
+        try mission.log(field, id: "f-3")
+        #expect(try LiveServer.accord(["push", "--token", token, "--db", field]).status == 0)
+        outcome = try LiveServer.accord(["pull", "--token", token, "--db", reviewer])
+        #expect(outcome.stderr.contains("adopted 1 entry of the mission's evidence"), "\(outcome.stderr)")
+        outcome = try LiveServer.accord(["audit", "--db", reviewer])
+        #expect(outcome.status == 0 && outcome.stdout.contains("\(demo + 1) adopted copies of the mission's evidence"), "\(outcome.stdout)")
+        #expect(try commitments(reviewer) == (try commitments(mission.path)))
+
+        // Over HTTP the evidence is handed over only proved: a server whose --checkpoint-key is not an admin key
+        // (here: none) refuses it (409 unconfigured), and `clone --evidence` exits 69 as for any server so set up, leaving no file.
+        let plain = try Mission(checkpointKey: false)
+        let refused = await plain.server.send("GET", "/v1/bundles/definitions?evidence=true", token: try #require(plain.tokens["mon"]),
+                                                     session: URLSession(configuration: .ephemeral))
+        #expect(refused?.status == 409, "\(String(describing: refused))")
+        outcome = try LiveServer.accord(["clone", plain.url, "--token", try #require(plain.tokens["mon"]), "--evidence",
+                                         "--db", plain.file("r.sqlite")])
+        #expect(outcome.status == 69 && outcome.stderr.contains("only proved"), "\(outcome.status) \(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: plain.file("r.sqlite")))
+    }
+
     /// POST /v1/bundles with one altered byte: 422 naming the entry, nothing written; the same bundle intact: 200 twice.
     @Test func tamperedBundleOverHTTP() async throws {
         let mission = try Mission()

@@ -149,6 +149,15 @@ struct DocumentReader {
         }
     }
 
+    /// A boolean member that may be left out (false then).
+    func flag(_ key: String) throws -> Bool {
+        switch value[key] {
+        case nil: return false
+        case .bool(let flag)?: return flag
+        default: throw refuse("is not true or false", at: key)
+        }
+    }
+
     func int(_ key: String) throws -> Int64 {
         guard case .number(let text) = try member(key), let number = Int64(text) else { throw refuse("is not an integer", at: key) }
         return number

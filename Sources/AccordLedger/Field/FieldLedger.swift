@@ -9,6 +9,9 @@ public struct FieldOrigin: Sendable, Equatable {
     public var missionSeq: Int64
     /// The server it was cloned from (nil: cloned from a bundle file).
     public var remote: String?
+    /// For a reviewer's field ledger, the mission seq the mission's evidence
+    /// it adopted is as of; nil when it takes none.
+    public var evidenceSeq: Int64? = nil
 }
 
 /// One local evidence entry of a field ledger and what became of it.
@@ -76,4 +79,24 @@ public struct AdoptionOutcome: Sendable, Equatable {
     /// definition's inclusion proof in it. Otherwise they are as carried, and
     /// the seq is that of the last definition.
     public var proven: Bool
+    /// With the mission's evidence (a reviewer's pull): what became of it; nil otherwise.
+    public var evidence: EvidenceOutcome? = nil
+}
+
+/// What adopting the mission's evidence into a reviewer's field ledger came to.
+public struct EvidenceOutcome: Sendable, Equatable {
+    /// Entries of other monitors (or of the mission itself) adopted as read-only copies.
+    public var adopted = 0
+    /// This ledger's own entries found recorded (their receipts stored now, as a push would).
+    public var recovered = 0
+    /// Entries not adopted, by mission seq, each with the reason.
+    public var skipped: [Skipped] = []
+
+    /// An entry not adopted.
+    public struct Skipped: Sendable, Equatable {
+        /// Its mission seq.
+        public var missionSeq: Int64
+        /// Why it was not adopted.
+        public var reason: String
+    }
 }

@@ -26,10 +26,17 @@ extension Ledger {
     /// carries a checkpoint signed with it and each entry's inclusion proof
     /// in that checkpoint's tree, so a field ledger that holds the admin key
     /// can prove every definition, and the size, instead of taking them as
-    /// carried.
+    /// carried. With `evidence`, it also carries every evidence entry
+    /// (records, corroborations, corrections, retractions, disputes,
+    /// adjudications, voids) after `after`, for a reviewer's field ledger to
+    /// adopt as read-only copies: only proved, so only with `checkpointKey`.
     /// - Throws: ``LedgerError``.
-    public func definitionsBundle(after: Int64 = 0, checkpointKey: NoteSigningKey? = nil) throws -> [UInt8] {
+    public func definitionsBundle(after: Int64 = 0, checkpointKey: NoteSigningKey? = nil, evidence: Bool = false) throws -> [UInt8] {
         guard after >= 0 else { throw LedgerError.invalid(.entry, "after \(after): a seq is 0 or more") }
+        guard !evidence || checkpointKey != nil else {
+            throw LedgerError(.forbidden, "the mission's evidence is handed to a field ledger only proved: sign the bundle with an "
+                              + "admin key registered here")
+        }
         let checkpoint = try checkpointKey.map { key in
             try requireReceiptSigner(key)
             return try self.checkpoint(signingWith: key)
@@ -41,7 +48,8 @@ extension Ledger {
                 }
                 let size = try checkpoint?.size ?? db.scalarInt("SELECT max(seq) FROM journal") ?? 0
                 let source = checkpoint.map { MemoizingHashSource(db: db, size: $0.size) }
-                let kinds = Ledger.definitionKinds.map { String($0.code) }.joined(separator: ", ")
+                let carried = Ledger.definitionKinds + (evidence ? Session.pushableKinds.sorted { $0.code < $1.code } : [])
+                let kinds = carried.map { String($0.code) }.joined(separator: ", ")
                 var items: [JSON] = []
                 var leaves: [(seq: Int64, leaf: Hash32)] = []
                 try db.forEach("""
@@ -49,8 +57,7 @@ extension Ledger {
                     """, [after, size]) { row in
                     let bytes = row.blob(1)
                     // The kind column is only an index: the entry's own bytes decide.
-                    guard let entry = try? Entry.decodeCanonical(bytes), entry.seq == row.int64(0),
-                          Ledger.definitionKinds.contains(entry.kind) else {
+                    guard let entry = try? Entry.decodeCanonical(bytes), entry.seq == row.int64(0), carried.contains(entry.kind) else {
                         throw LedgerError(.tampered, "journal entry \(row.int64(0)) does not decode as the definition its kind column says",
                                           hint: .audit)
                     }
@@ -69,11 +76,13 @@ extension Ledger {
                     ("accord", .string(BundleDocument.definitionsKind)), ("version", .int(1)),
                     ("mission", .string(created.ledgerID)), ("size", .int(size)), ("after", .int(after)),
                 ]
+                if evidence { members.append(("evidence", .bool(true))) }
                 if let checkpoint, let checkpointKey {
                     members.append(("checkpoint", .string(checkpoint.note)))
                     // The admin's word that these are all the definitions in (after, size]: a checkpoint proves each is in
                     // the log, not that none is missing.
-                    let manifest = DefinitionsManifest(mission: created.ledgerID, after: after, size: size, leaves: leaves)
+                    let manifest = DefinitionsManifest(mission: created.ledgerID, after: after, size: size, leaves: leaves,
+                                                       evidence: evidence)
                     members.append(("manifest", .string(try manifest.signed(with: checkpointKey))))
                 }
                 members.append(("entries", .array(items)))
@@ -102,7 +111,7 @@ extension Ledger {
                 try session.db.run("INSERT INTO field_origin (id, mission_id, mission_seq, remote) VALUES (1, ?, 0, ?)",
                                    bundle.mission, remote)
                 session.knownField = true
-                return try session.adopt(bundle, after: 0)
+                return try session.adopt(bundle, after: 0, evidenceAfter: nil)
             }
             return (ledger, outcome)
         } catch {
@@ -122,7 +131,7 @@ extension Ledger {
                 throw LedgerError.invalid(nil, "the bundle holds the definitions of mission ledger \(bundle.mission); this field ledger "
                                           + "was cloned from \(origin.missionID)")
             }
-            return try session.adopt(bundle, after: origin.missionSeq)
+            return try session.adopt(bundle, after: origin.missionSeq, evidenceAfter: origin.evidenceSeq)
         }
     }
 
@@ -134,8 +143,9 @@ extension Ledger {
 
     static func fieldOrigin(_ db: Database) throws -> FieldOrigin? {
         var origin: FieldOrigin?
-        try db.forEach("SELECT mission_id, mission_seq, remote FROM field_origin WHERE id = 1") { row in
-            origin = FieldOrigin(missionID: row.text(0), missionSeq: row.int64(1), remote: row.isNull(2) ? nil : row.text(2))
+        try db.forEach("SELECT mission_id, mission_seq, remote, evidence_seq FROM field_origin WHERE id = 1") { row in
+            origin = FieldOrigin(missionID: row.text(0), missionSeq: row.int64(1), remote: row.isNull(2) ? nil : row.text(2),
+                                 evidenceSeq: row.optionalInt64(3))
         }
         return origin
     }
@@ -155,7 +165,11 @@ struct DefinitionsBundle {
     var checkpoint: String?
     /// The admin's signed list of the definitions in (`after`, `size`] (a ``DefinitionsManifest``), with a checkpoint.
     var manifest: String?
+    /// Whether it carries the mission's evidence as well (for a reviewer's field ledger).
+    var evidence: Bool
     var entries: [(entry: Entry, signature: [UInt8]?, pointer: String)]
+    /// Each entry's bytes as the mission recorded them.
+    var bytes: [[UInt8]] = []
     /// Each entry's leaf hash and inclusion proof in the checkpoint's tree (with a checkpoint).
     var proofs: [(leaf: Hash32, path: [Hash32])] = []
 
@@ -167,13 +181,20 @@ struct DefinitionsBundle {
         guard after >= 0, after <= size else { throw reader.refuse("is not a seq from 0 to the size, \(size)", at: "after") }
         checkpoint = try reader.optionalString("checkpoint")
         manifest = try reader.optionalString("manifest")
+        evidence = try reader.flag("evidence")
+        if evidence, checkpoint == nil {
+            throw reader.refuse("a bundle with the mission's evidence must prove it: it carries no checkpoint; nothing was adopted",
+                                at: "evidence")
+        }
+        let carried = Ledger.definitionKinds + (evidence ? Array(Session.pushableKinds) : [])
         entries = []
         var last = after
         for item in try reader.items("entries") {
             let seq = try item.int("seq")
             let entry: Entry
+            let bytes = try item.bytes("entry")
             do {
-                entry = try Entry.decodeCanonical(try item.bytes("entry"))
+                entry = try Entry.decodeCanonical(bytes)
             } catch let error as LedgerError {
                 throw error
             } catch {
@@ -182,13 +203,14 @@ struct DefinitionsBundle {
             guard entry.seq == seq, seq > last, seq <= size else {
                 throw item.refuse("the entry is entry \(entry.seq), not the next definition up to \(size) after \(last)", at: "seq")
             }
-            guard Ledger.definitionKinds.contains(entry.kind) else {
-                throw item.refuse("a \(entry.kind.rawValue) entry is not a definition", at: "entry")
+            guard carried.contains(entry.kind) else {
+                throw item.refuse("a \(entry.kind.rawValue) entry is not a definition" + (evidence ? " or evidence" : ""), at: "entry")
             }
             last = seq
             entries.append((entry, try item.optionalBytes("signature"), item.pointer))
+            self.bytes.append(bytes)
             if checkpoint != nil {
-                proofs.append((Merkle.leafHash(try item.bytes("entry")), try item.hashes("proof")))
+                proofs.append((Merkle.leafHash(bytes), try item.hashes("proof")))
             }
         }
     }
@@ -208,7 +230,7 @@ struct DefinitionsBundle {
                                       + "missing; nothing was adopted")
         }
         let listed = Ledger.DefinitionsManifest(mission: mission, after: after, size: size,
-                                         leaves: zip(entries, proofs).map { ($0.entry.seq, $1.leaf) })
+                                                leaves: zip(entries, proofs).map { ($0.entry.seq, $1.leaf) }, evidence: evidence)
         guard try Ledger.verifiedMissionNote(manifest, what: "the definitions' list", db: db) == listed.text else {
             throw LedgerError.invalid(nil, "the definitions bundle's entries are not those its signed list names (after mission seq "
                                       + "\(after), up to \(size)): some were left out or added; nothing was adopted")
@@ -231,7 +253,10 @@ extension Session {
     /// own entry — the same actor and payload; the same signer and
     /// signature when its claim does not depend on where it is recorded
     /// (version 2 and later) — and moves the field ledger's mission seq on.
-    func adopt(_ bundle: DefinitionsBundle, after: Int64) throws -> AdoptionOutcome {
+    /// A bundle with the mission's evidence also has each evidence entry
+    /// after `evidenceAfter` (nil: none adopted yet, so all of it) adopted
+    /// as a read-only copy (``adoptEvidence(_:bytes:signature:path:pointer:context:)``).
+    func adopt(_ bundle: DefinitionsBundle, after: Int64, evidenceAfter: Int64?) throws -> AdoptionOutcome {
         let own = recorder
         defer { record(as: own) }
         guard bundle.after <= after else {
@@ -239,6 +264,13 @@ extension Session {
                                       + "this field ledger is as of mission seq \(after): what was defined between would be missed; "
                                       + "ask for the definitions after \(after)")
         }
+        let evidenceStart = evidenceAfter ?? 0
+        guard !bundle.evidence || bundle.after <= evidenceStart else {
+            throw LedgerError.invalid(nil, "the bundle holds the mission's evidence after mission seq \(bundle.after), but this field "
+                                      + "ledger holds it only up to mission seq \(evidenceStart): what was recorded between would be "
+                                      + "missed; ask for what was recorded after \(evidenceStart)")
+        }
+        let evidence = bundle.evidence ? try EvidenceAdoption(session: self, checkpoint: bundle.checkpoint ?? "") : nil
         let admins = try adminKeys().filter { $0.revoked == nil }.map(\.name)
         if !admins.isEmpty, bundle.checkpoint == nil {
             throw LedgerError.invalid(nil, "this field ledger holds the mission's admin keys (\(admins.joined(separator: ", "))): it adopts "
@@ -247,7 +279,21 @@ extension Session {
                                       + "have written it; nothing was adopted")
         }
         var adopted = 0
-        for (entry, signature, pointer) in bundle.entries where entry.seq > after {
+        for (index, (entry, signature, pointer)) in bundle.entries.enumerated() {
+            if !Ledger.definitionKinds.contains(entry.kind) {
+                if let evidence, entry.seq > evidenceStart {
+                    try adoptEvidence(entry, bytes: bundle.bytes[index], signature: signature, path: bundle.proofs[index].path,
+                                      pointer: pointer, context: evidence)
+                }
+                continue
+            }
+            guard entry.seq > after else {
+                if let evidence {
+                    try keepDefinition(entry, adoptedAs: nil, bytes: bundle.bytes[index], path: bundle.proofs[index].path,
+                                       context: evidence)
+                }
+                continue
+            }
             var adopter = Recorder(actor: entry.actor)
             if entry.version >= 2 {
                 adopter.presentedClaim = entry.signedBytes()
@@ -280,11 +326,21 @@ extension Session {
                 throw LedgerError(error.kind, "the definitions bundle, at \(pointer): mission entry \(entry.seq) cannot be adopted: "
                                   + "\(error.message)")
             }
+            if let evidence {
+                try keepDefinition(entry, adoptedAs: writer.seq, bytes: bundle.bytes[index], path: bundle.proofs[index].path,
+                                   context: evidence)
+            }
             adopted += 1
         }
         let proven = try bundle.provenSeq(in: db)
         let seq = max(after, proven.seq)
         try db.run("UPDATE field_origin SET mission_seq = ? WHERE id = 1", seq)
-        return AdoptionOutcome(adopted: adopted, missionSeq: seq, proven: proven.proven)
+        var outcome = AdoptionOutcome(adopted: adopted, missionSeq: seq, proven: proven.proven)
+        if let evidence {
+            // provenSeq verified the checkpoint, the list and every inclusion proof: what was adopted is the mission's.
+            try db.run("UPDATE field_origin SET evidence_seq = ? WHERE id = 1", max(evidenceStart, proven.seq))
+            outcome.evidence = evidence.outcome
+        }
+        return outcome
     }
 }

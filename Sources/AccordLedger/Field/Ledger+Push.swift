@@ -81,7 +81,7 @@ extension Ledger {
                 let held = try Ledger.heldBack(db)
                 try db.forEach("""
                     SELECT j.seq, j.entry, r.mission_seq, r.refused FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq
+                    WHERE j.kind_code IN (\(Ledger.pushableKindList)) AND coalesce(r.adopted, 0) = 0 ORDER BY j.seq
                     """) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     let reason = row.isNull(3) ? held[entry.seq] : row.text(3)

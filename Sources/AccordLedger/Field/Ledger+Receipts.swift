@@ -105,9 +105,12 @@ extension Ledger {
     /// entry's leaf is in the tree of `size` entries with `root` (the
     /// inclusion proof `path`), and it records the same kind, actor, signer
     /// and payload, its references being the mission seqs of the local
-    /// entries they refer to (`missionSeqs`, by local seq).
+    /// entries they refer to (`missionSeqs`, by local seq). A copy adopted
+    /// from mission ledger `adoptedFrom` (a reviewer's) may be unsigned, and
+    /// a record or corroboration made there without an id carries the id that
+    /// names it there.
     static func checkReceipt(local: Entry, missionSeq: Int64, bytes: [UInt8], path: [Hash32], root: Hash32, size: Int64,
-                             missionSeqs: [Int64: Int64]) -> String? {
+                             missionSeqs: [Int64: Int64], adoptedFrom mission: String? = nil) -> String? {
         let leaf = Merkle.leafHash(bytes)
         guard missionSeq >= 1, missionSeq <= size,
               (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
@@ -124,9 +127,24 @@ extension Ledger {
             return 0
         }
         if let unmapped { return "local entry \(local.seq) refers to local entry \(unmapped), which has no receipt" }
-        guard recorded.kind == local.kind, recorded.actor == local.actor, recorded.signer == local.signer,
-              recorded.payload == expected else {
+        let sameSigner = recorded.signer == local.signer || (mission != nil && local.signer == nil)
+        let samePayload = recorded.payload == expected
+            || (mission.map { mission in
+                recorded.payload.externalID == nil
+                    && recorded.payload.withExternalID(Ledger.derivedID(ledgerID: mission, seq: missionSeq)) == expected
+            } ?? false)
+        guard recorded.kind == local.kind, Array(recorded.actor.utf8) == Array(local.actor.utf8), sameSigner, samePayload else {
+            var differences = PayloadFields.differences(from: recorded.payload, to: expected)
+            if recorded.kind != local.kind { differences.append("kind \(recorded.kind.rawValue) → \(local.kind.rawValue)") }
+            if !sameSigner { differences.append("signer \(recorded.signer ?? "none") → \(local.signer ?? "none")") }
+            if Array(recorded.actor.utf8) != Array(local.actor.utf8) { differences.append("actor") }
+            if differences.isEmpty, recorded.payload.references != expected.references {
+                differences.append("it refers to mission entry \(recorded.payload.references.map(String.init).joined(separator: ", ")), "
+                                   + "the local entry to \(expected.references.map(String.init).joined(separator: ", "))")
+            }
             return "mission entry \(missionSeq) does not record local entry \(local.seq) as it is"
+                + (differences.isEmpty ? "" : " (mission → local: " + differences.map { TextRules.printable($0, limit: 200) }
+                    .joined(separator: "; ") + ")")
         }
         return nil
     }

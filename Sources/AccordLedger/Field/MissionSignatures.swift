@@ -97,12 +97,17 @@ extension Ledger {
     /// The mission's admin's word that a definitions bundle holds every
     /// definition recorded after mission seq `after` up to `size`: the SHA-256
     /// of their (seq, leaf hash) list, signed.
+    /// With the evidence too, the tag says so (``evidenceTag``): a list of
+    /// the definitions alone never passes for one that says no evidence was
+    /// left out, nor the other way round.
     struct DefinitionsManifest {
         static let tag = "accord definitions v1"
+        static let evidenceTag = "accord definitions and evidence v1"
         var mission: String
         var after: Int64
         var size: Int64
         var leaves: [(seq: Int64, leaf: Hash32)]
+        var evidence = false
 
         /// The tag, the mission's checkpoint origin, `<after> <size>`, and the
         /// SHA-256 of the canonical `list` of (`i64` seq, 32-byte leaf hash).
@@ -113,7 +118,8 @@ extension Ledger {
                 w.raw(item.leaf.bytes)
             }
             let digest = hexString(Array(SHA256.hash(data: writer.bytes)))
-            return "\(DefinitionsManifest.tag)\n\(Ledger.origin(ledgerID: mission))\n\(after) \(size)\n\(digest)\n"
+            let tag = evidence ? DefinitionsManifest.evidenceTag : DefinitionsManifest.tag
+            return "\(tag)\n\(Ledger.origin(ledgerID: mission))\n\(after) \(size)\n\(digest)\n"
         }
 
         func signed(with key: NoteSigningKey) throws -> String {

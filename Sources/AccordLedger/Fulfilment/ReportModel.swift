@@ -86,11 +86,26 @@ public struct FieldCopy: Sendable, Equatable {
     public var localEntries: Int64
     /// Of those, how many the mission has not acknowledged (no receipt).
     public var unacknowledged: Int64
+    /// For a reviewer's field ledger: the mission's evidence entries it
+    /// adopted as read-only copies, each proved by the mission's receipt; nil otherwise.
+    public var missionEvidence: Int64? = nil
+    /// For a reviewer's field ledger: the mission seq its adopted evidence is as of (as the file says).
+    public var evidenceSeq: Int64? = nil
+    /// For a reviewer's field ledger: the mission's evidence entries it did not adopt (as the file says).
+    public var notAdopted: Int64 = 0
 
-    /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)".
+    /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)",
+    /// and for a reviewer's "…, with 40 entries of the mission's evidence as of mission seq 12 (read-only copies, each
+    /// with the mission's receipt)", saying how many were not adopted, if any.
     public var phrase: String {
-        "a field copy of mission \(missionID.prefix(8))… as of mission seq \(missionSeq) (as this file says) plus \(localEntries) local "
-            + "entr\(localEntries == 1 ? "y" : "ies") (\(unacknowledged) not yet acknowledged by the mission)"
+        var text = "a field copy of mission \(missionID.prefix(8))… as of mission seq \(missionSeq) (as this file says) plus "
+            + "\(localEntries) local entr\(localEntries == 1 ? "y" : "ies") (\(unacknowledged) not yet acknowledged by the mission)"
+        if let missionEvidence {
+            text += ", with \(missionEvidence) entr\(missionEvidence == 1 ? "y" : "ies") of the mission's evidence as of mission seq "
+                + "\(evidenceSeq ?? missionSeq) (read-only copies, each with the mission's receipt"
+                + (notAdopted > 0 ? "; \(notAdopted) more not adopted, so this may differ from the mission's: pull said why" : "") + ")"
+        }
+        return text
     }
 }
 

@@ -106,7 +106,8 @@ extension Session {
     /// Appends the voiding of the entry `target` names (`reason` already validated).
     func void(_ target: String, reason: String) throws -> Recorded {
         let trimmed = TextRules.trimmed(target)
-        guard let seq = try externalIDEntry(trimmed) ?? (namesOnly ? nil : TextRules.seq(trimmed)), let entry = try entry(seq) else {
+        guard let seq = try externalIDTarget(trimmed, reference: true)?.seq ?? (namesOnly ? nil : TextRules.seq(trimmed)),
+              let entry = try entry(seq) else {
             throw LedgerError.notFound(.entry, trimmed, "\(Field.entry): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
         if let earlier = try db.scalarInt("SELECT seq FROM voids WHERE target = ?", seq) {

@@ -240,15 +240,25 @@ extension Session {
 
     /// The entry an external id names, and whether the id is derived from
     /// this ledger's id and the entry's seq (``Ledger/derivedID(ledgerID:seq:)``).
+    /// `reference`: the id names the entry another refers to (not the id
+    /// of the record or corroboration being recorded).
     /// - Throws: ``LedgerError`` `.badInput` for an id of that form whose
     ///   entry is not a record or corroboration recorded without an id.
-    func externalIDTarget(_ id: String) throws -> (seq: Int64, derived: Bool)? {
+    func externalIDTarget(_ id: String, reference: Bool = false) throws -> (seq: Int64, derived: Bool)? {
         let statement = try externalIDLookup()
         try statement.bind(id, at: 1)
         defer { statement.reset() }
         if try statement.step() { return (statement.int64(0), false) }
-        // A field ledger's entry names this ledger's records by their external ids only.
-        guard !namesOnly, let seq = try derivedSeq(id) else { return nil }
+        guard let seq = try derivedSeq(id) else { return nil }
+        // What a field ledger refers to it names by the name this ledger's journal gives the entry (docs/JOURNAL.md
+        // §4c): the external id, else this derived one (a reviewer's field ledger refers to the copies it adopted of
+        // records made here without an id). A record it sends never takes such a name as its own id: stored as one,
+        // it would shadow the record the name is this ledger's for.
+        if namesOnly, !reference {
+            throw LedgerError.invalid(.externalID, "id \(TextRules.printable(id)) has the form this ledger gives to records made here "
+                                      + "without an id (its id's first 8 characters, ':', a seq): a record sent from a field ledger "
+                                      + "takes an id of its own")
+        }
         let withoutID = try db.scalarInt("""
             SELECT count(*) FROM (
                 SELECT seq FROM verifications WHERE seq = ?1 AND record = seq AND external_id IS NULL
@@ -295,7 +305,7 @@ extension Session {
     ///   breach or corroboration.
     func resolve(_ text: String, field: Field) throws -> RecordReference {
         let trimmed = TextRules.trimmed(text)
-        guard let seq = try externalIDEntry(trimmed) ?? (namesOnly ? nil : TextRules.seq(trimmed)) else {
+        guard let seq = try externalIDTarget(trimmed, reference: true)?.seq ?? (namesOnly ? nil : TextRules.seq(trimmed)) else {
             throw LedgerError.notFound(.entry, trimmed, "\(field): no entry with id or seq '\(TextRules.printable(trimmed))'")
         }
         return try reference(seq, field: field)

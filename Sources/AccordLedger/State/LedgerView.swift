@@ -80,13 +80,16 @@ final class LedgerView {
         }
         var stamp = LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
         if let origin = try Ledger.fieldOrigin(db) {
-            var counts: (Int64, Int64) = (0, 0)
+            var counts: (Int64, Int64, Int64) = (0, 0, 0)
             try db.forEach("""
-                SELECT count(*), count(*) - count(r.mission_seq) FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
+                SELECT count(*) - count(r.adopted = 1 OR NULL), count(*) - count(r.mission_seq), count(r.adopted = 1 OR NULL)
+                FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
                 WHERE j.seq <= ? AND j.kind_code IN (\(Ledger.pushableKindList))
-                """, [seq]) { counts = ($0.int64(0), $0.int64(1)) }
+                """, [seq]) { counts = ($0.int64(0), $0.int64(1), $0.int64(2)) }
             stamp.fieldCopy = FieldCopy(missionID: origin.missionID, missionSeq: origin.missionSeq, localEntries: counts.0,
-                                        unacknowledged: counts.1)
+                                        unacknowledged: counts.1, missionEvidence: origin.evidenceSeq.map { _ in counts.2 },
+                                        evidenceSeq: origin.evidenceSeq,
+                                        notAdopted: origin.evidenceSeq == nil ? 0 : try db.scalarInt("SELECT count(*) FROM field_skipped") ?? 0)
         }
         return stamp
     }

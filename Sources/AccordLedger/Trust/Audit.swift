@@ -146,6 +146,10 @@ struct Auditor {
     var keepsCheckpointRecords = true
     /// Where the re-derivation's scratch database goes.
     var scratchDirectory = "/tmp"
+    /// In a reviewer's field ledger: the local seqs of adopted copies of
+    /// the mission's evidence whose mission entry is signed (the copy may be
+    /// unsigned: its receipt, checked by ``checkFieldReceipts()``, proves it).
+    var signedAtMission: Set<Int64> = []
 
     init(db: Database, path: String, report: AuditReport) throws {
         self.db = db
@@ -168,6 +172,9 @@ struct Auditor {
         try checkApplicationID()
         try checkSchema()
         try checkMigrations()
+        try? db.forEach("SELECT seq, mission_entry FROM field_receipts WHERE adopted = 1") { row in
+            if let entry = try? Entry.decodeCanonical(row.blob(1)), entry.signer != nil { signedAtMission.insert(row.int64(0)) }
+        }
         try replayJournal(outside: outside)
         try checkIdempotencyKeys()
         try checkFieldReceipts()

@@ -106,6 +106,9 @@ public struct AuditReport: Sendable {
         public var refusals: Int
         /// Kept checkpoints of the field ledger's own bundles that match its journal.
         public var checkpoints: Int
+        /// For a reviewer's field ledger: adopted copies of the mission's
+        /// evidence whose receipt verified (nil: it takes no evidence).
+        public var adopted: Int? = nil
     }
 
     /// The worst outcome found: corrupt, then tampered, then unverifiable.

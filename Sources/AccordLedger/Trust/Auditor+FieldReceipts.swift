@@ -25,11 +25,12 @@ extension Auditor {
                 orphaned = rows > 0
                 return
             }
-            var answers = AuditReport.FieldAnswers(mission: origin.missionID, receipts: 0, refusals: 0, checkpoints: 0)
+            var answers = AuditReport.FieldAnswers(mission: origin.missionID, receipts: 0, refusals: 0, checkpoints: 0,
+                                                   adopted: origin.evidenceSeq.map { _ in 0 })
             var roots: [String: Result<(Hash32, Int64), LedgerError>] = [:]
             var missionSeqs: [Int64: Int64] = [:]
             try db.forEach("""
-                SELECT seq, mission_seq, mission_entry, proof, checkpoint FROM field_receipts NOT INDEXED
+                SELECT seq, mission_seq, mission_entry, proof, checkpoint, adopted FROM field_receipts NOT INDEXED
                 WHERE mission_seq IS NOT NULL ORDER BY seq
                 """) { row in
                 let seq = row.int64(0), missionSeq = row.int64(1)
@@ -53,13 +54,29 @@ extension Auditor {
                     return
                 }
                 let path = stride(from: 0, to: proof.count, by: 32).compactMap { Hash32(bytes: Array(proof[$0..<($0 + 32)])) }
+                let adopted = row.int64(5) == 1
                 if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: row.blob(2), path: path, root: root,
-                                                     size: size, missionSeqs: missionSeqs) {
+                                                     size: size, missionSeqs: missionSeqs, adoptedFrom: adopted ? origin.missionID : nil) {
                     findings.append((seq, problem))
                     return
                 }
                 missionSeqs[seq] = missionSeq
-                answers.receipts += 1
+                if adopted {
+                    // A definition is kept with its receipt too (evidence may refer to it); only evidence is counted.
+                    if Session.pushableKinds.contains(local.kind) { answers.adopted = (answers.adopted ?? 0) + 1 }
+                } else {
+                    answers.receipts += 1
+                }
+            }
+            // A copy of a mission record made there without an id carries the mission's name for it, an id no entry of this
+            // ledger's own may take: one without its adopted receipt had the receipt deleted (it would be pushed as its own).
+            let prefix = String(origin.missionID.prefix(Ledger.derivedIDPrefixLength)) + ":"
+            try db.forEach("""
+                SELECT e.record FROM external_ids AS e LEFT JOIN field_receipts AS r ON r.seq = e.record
+                WHERE substr(e.id, 1, ?) = ? AND coalesce(r.adopted, 0) = 0 ORDER BY e.record
+                """, [Int64(prefix.utf8.count), prefix]) { row in
+                findings.append((row.int64(0), "entry \(row.int64(0)) carries the mission's name for one of its records, as only an "
+                                 + "adopted copy does, but no adopted receipt proves it"))
             }
             // The field ledger's checkpoints its bundles carried: each the root of its journal's first entries.
             let source = JournalHashSource(db: db)

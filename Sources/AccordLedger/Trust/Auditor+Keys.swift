@@ -19,7 +19,8 @@ extension Auditor {
         }
         guard let since = facts.firstAdmin else { return }
         if entry.kind.isEvidence {
-            if entry.signer == nil {
+            // An adopted copy of a reviewer's field ledger counts as its mission entry is: signed there, the receipt proves it.
+            if entry.signer == nil, !signedAtMission.contains(seq) {
                 report.unsignedEvidence += 1
                 if requireSigned {
                     fail(.tampered, "signature", seq, "an unsigned \(entry.kind.rawValue) entry: \(option: .requireSigned) requires every evidence "

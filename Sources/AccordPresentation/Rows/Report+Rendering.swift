@@ -27,6 +27,11 @@ extension Report {
                         json.member("missionSeqVerified", .bool(false))
                         json.member("localEntries", .int(copy.localEntries))
                         json.member("unacknowledged", .int(copy.unacknowledged))
+                        if let adopted = copy.missionEvidence {
+                            json.member("missionEvidence", .int(adopted))
+                            json.member("evidenceSeq", .int(copy.evidenceSeq ?? copy.missionSeq))
+                            json.member("notAdopted", .int(copy.notAdopted))
+                        }
                     })
                 }
             })

@@ -62,9 +62,17 @@ struct BundleCommand: ParsableCommand {
             "An admin key's private key file: signs a checkpoint the bundle proves each definition in, so a field ledger "
                 + "holding that key takes none on the carrier's word.", valueName: "file"))
         var checkpointKey: String?
+        @Flag(help: ArgumentHelp(
+            "Also every evidence entry (records, corroborations, corrections, retractions, disputes, rulings, voids), for a "
+                + "reviewer's field ledger; needs --checkpoint-key (evidence is handed over only proved)."))
+        var evidence = false
 
         func validate() throws {
             if after < 0 { throw ValidationError("--after \(after): give a seq, 0 or more") }
+            if evidence, checkpointKey == nil {
+                throw ValidationError("--evidence needs --checkpoint-key ADMIN.key: a field ledger adopts the mission's evidence "
+                                      + "only proved in a checkpoint signed by an admin key")
+            }
         }
 
         func run() throws {
@@ -72,15 +80,20 @@ struct BundleCommand: ParsableCommand {
             let bundle: [UInt8]
             if let checkpointKey {
                 let key = try Keys.signingKey(at: checkpointKey)
-                bundle = try global.openLedger().definitionsBundle(after: after, checkpointKey: key)
+                bundle = try global.openLedger().definitionsBundle(after: after, checkpointKey: key, evidence: evidence)
             } else {
                 bundle = try global.openLedgerReadOnly().definitionsBundle(after: after)
             }
             try BundleFiles.write(bundle, to: out)
-            let which = after > 0 ? "definitions recorded after seq \(after)" : "definitions"
+            let what = evidence ? "definitions and evidence" : "definitions"
+            let which = after > 0 ? "\(what) recorded after seq \(after)" : what
             let proof = checkpointKey == nil ? "" : ", each proved in a checkpoint signed with the admin key"
-            printError("Wrote the \(which) to \(out)\(proof); `accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field "
-                       + "ledger from it.")
+            let use = after > 0
+                ? "`accord pull --from-bundle \(out)` brings them into a field ledger as of mission seq \(after) or later"
+                    + (evidence ? " whose evidence is as of \(after) or later (its reports say both)" : "")
+                : "`accord clone --from-bundle \(out) --db FIELD.sqlite` makes a field ledger from it"
+                    + (evidence ? " (a reviewer's), and `accord pull --from-bundle` brings it into one" : "")
+            printError("Wrote the \(which) to \(out)\(proof); \(use).")
         }
     }
 }
@@ -164,8 +177,25 @@ struct ImportReceiptsCommand: ParsableCommand {
 /// The lines the field commands print.
 enum FieldSummary {
     static func pulled(_ outcome: AdoptionOutcome, from source: String, ledger: Ledger) -> String {
-        "Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(source) (\(proof(outcome))); \(ledger.path) "
-            + "is as of mission seq \(outcome.missionSeq)."
+        "Pulled \(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s") from \(source) (\(proof(outcome)))"
+            + (outcome.evidence.map { "; " + evidence($0) } ?? "") + "; \(ledger.path) is as of mission seq \(outcome.missionSeq)."
+    }
+
+    /// What came of the mission's evidence in a reviewer's clone or pull.
+    static func evidence(_ outcome: EvidenceOutcome) -> String {
+        let copies = outcome.adopted == 1 ? "y of the mission's evidence as a read-only copy"
+            : "ies of the mission's evidence as read-only copies"
+        var line = "adopted \(outcome.adopted) entr\(copies), each with the mission's receipt"
+        if outcome.recovered > 0 {
+            line += " (and found \(outcome.recovered) of this ledger's own entries recorded there: their receipts are stored)"
+        }
+        if !outcome.skipped.isEmpty {
+            let shown = outcome.skipped.prefix(5).map { "mission entry \($0.missionSeq): \($0.reason)" }
+            line += "; \(outcome.skipped.count) not adopted, so its reports may differ from the mission's ("
+                + shown.joined(separator: "; ") + (outcome.skipped.count > shown.count ? "; and \(outcome.skipped.count - shown.count) more" : "")
+                + ")"
+        }
+        return line
     }
 
     /// Whether the definitions were proved or taken as carried.

@@ -24,6 +24,10 @@ struct CloneCommand: ParsableCommand {
         valueName: "file"))
     var fromBundle: String?
     @OptionGroup var remote: RemoteOptions
+    @Flag(help: ArgumentHelp(
+        "A reviewer's field ledger: also adopt the evidence other monitors recorded in the mission ledger, as read-only copies "
+            + "each proved by the mission's receipt (this and every later pull)."))
+    var evidence = false
 
     func validate() throws {
         switch (url, fromBundle) {
@@ -32,6 +36,10 @@ struct CloneCommand: ParsableCommand {
         default: break
         }
         if fromBundle != nil, remote.token != nil { throw ValidationError("--token is for a server: a bundle needs none") }
+        if fromBundle != nil, evidence {
+            throw ValidationError("--evidence asks a server; a bundle carries the mission's evidence when it was written with "
+                                  + "`accord bundle definitions --evidence`")
+        }
         if let url, let problem = FieldRemote.problem(url, flag: "URL") { throw ValidationError(problem) }
     }
 
@@ -44,7 +52,8 @@ struct CloneCommand: ParsableCommand {
         let definitions: [UInt8]
         let base = url.map { FieldRemote.base($0) }
         if let base {
-            definitions = try Remote.request("GET", Remote.url(base, "/v1/bundles/definitions"), token: remote.resolvedToken())
+            definitions = try Remote.request("GET", Remote.url(base, "/v1/bundles/definitions" + (evidence ? "?evidence=true" : "")),
+                                             token: remote.resolvedToken())
         } else {
             definitions = try BundleFiles.read(fromBundle ?? "", what: "the definitions bundle")
         }
@@ -53,7 +62,8 @@ struct CloneCommand: ParsableCommand {
         let origin = try ledger.fieldOrigin()
         let mission = origin.map { " \($0.missionID)" } ?? ""
         printError("Cloned the mission ledger\(mission) as of mission seq \(outcome.missionSeq) into \(ledger.path) "
-                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s"), \(FieldSummary.proof(outcome))); log on it "
+                   + "(\(outcome.adopted) definition\(outcome.adopted == 1 ? "" : "s"), \(FieldSummary.proof(outcome))"
+                   + (outcome.evidence.map { "; " + FieldSummary.evidence($0) } ?? "") + "); log on it "
                    + "offline, then "
                    + (base == nil ? "`accord bundle --out FILE` to carry the entries back." : "`accord push`."))
     }
@@ -100,7 +110,11 @@ struct PullCommand: ParsableCommand {
         abstract: "Field ledger: bring in the mission's definitions and amendments recorded since the last clone or pull.",
         discussion: """
             Without a network, carry them: `accord bundle definitions --after SEQ --out FILE` on the mission ledger (SEQ: \
-            the mission seq the field ledger is as of, which its reports show), then `accord pull --from-bundle FILE` here.
+            the mission seq the field ledger is as of, which its reports show), then `accord pull --from-bundle FILE` here. \
+            A reviewer's field ledger (cloned with --evidence, or pulled once with --evidence) also adopts the evidence \
+            recorded in the mission ledger since, as read-only copies each proved by the mission's receipt; carried, \
+            its bundle is `accord bundle definitions --evidence --checkpoint-key ADMIN.key --after SEQ`, SEQ being the \
+            lower of the two mission seqs its reports show (definitions, evidence).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -109,16 +123,24 @@ struct PullCommand: ParsableCommand {
     @Option(name: .customLong("from-bundle"), help: ArgumentHelp(
         "A definitions bundle (`accord bundle definitions` on the mission ledger) instead of the server.", valueName: "file"))
     var fromBundle: String?
+    @Flag(help: ArgumentHelp(
+        "Also adopt the evidence other monitors recorded in the mission ledger (all of it, the first time), as read-only copies; "
+            + "every later pull then does."))
+    var evidence = false
 
     func validate() throws {
         if fromBundle != nil, target.remote != nil || target.credentials.token != nil {
             throw ValidationError("--from-bundle reads a file: --remote and --token are for a server")
         }
+        if fromBundle != nil, evidence {
+            throw ValidationError("--evidence asks a server; a bundle carries the mission's evidence when it was written with "
+                                  + "`accord bundle definitions --evidence`")
+        }
     }
 
     func run() throws {
         let ledger = try global.openLedger()
-        guard let fromBundle else { return try FieldSync.pull(ledger, target, as: recorder.recorder()) }
+        guard let fromBundle else { return try FieldSync.pull(ledger, target, as: recorder.recorder(), evidence: evidence) }
         _ = try FieldSync.origin(ledger)
         let bundle = try BundleFiles.read(fromBundle, what: "the definitions bundle")
         let outcome = try ledger.adoptDefinitions(bundle, as: recorder.recorder())
@@ -246,10 +268,17 @@ enum FieldSync {
         if let total { printError("Pushed to \(server)\(bundles > 1 ? " in \(bundles) bundles" : ""). " + FieldSummary.receipts(total)) }
     }
 
-    static func pull(_ ledger: Ledger, _ target: FieldRemote, as recorder: Recorder) throws {
+    /// Asks for the definitions after the mission seq the field ledger is as
+    /// of; a reviewer's (or with `evidence`) also for the evidence after the
+    /// seq its adopted evidence is as of (all of it, the first time).
+    static func pull(_ ledger: Ledger, _ target: FieldRemote, as recorder: Recorder, evidence: Bool = false) throws {
         let origin = try origin(ledger)
         let server = try target.server(origin)
-        let bundle = try Remote.request("GET", Remote.url(server, "/v1/bundles/definitions?after=\(origin.missionSeq)"),
+        var query = "after=\(origin.missionSeq)"
+        if evidence || origin.evidenceSeq != nil {
+            query = "after=\(min(origin.missionSeq, origin.evidenceSeq ?? 0))&evidence=true"
+        }
+        let bundle = try Remote.request("GET", Remote.url(server, "/v1/bundles/definitions?" + query),
                                         token: target.credentials.resolvedToken())
         let outcome = try ledger.adoptDefinitions(bundle, as: recorder)
         printError(FieldSummary.pulled(outcome, from: server, ledger: ledger))

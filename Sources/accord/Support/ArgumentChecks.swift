@@ -20,7 +20,7 @@ enum ArgumentChecks {
     /// Every flag (an option that takes no value); a test compares this list
     /// with `--experimental-dump-help`. Any other `--name` takes a value.
     static let flags: Set<String> = [
-        "--action", "--allow-unsigned", "--bom", "--done", "--dry-run", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
+        "--action", "--allow-unsigned", "--bom", "--done", "--dry-run", "--evidence", "--force", "--full", "--help", "--ignore-unknown", "--keep-going", "--list",
         "--no-header", "--not-done", "--quiet", "--raw", "--rejected", "--require-signed", "--restraint", "--status", "--upheld",
         "--version",
     ]

@@ -31,7 +31,8 @@ extension AuditReport {
             if let field = fieldAnswers {
                 lines.append("field ledger of mission \(field.mission): \(field.receipts) receipt\(field.receipts == 1 ? "" : "s") and "
                              + "\(field.refusals) refusal\(field.refusals == 1 ? "" : "s") verified against mission admin keys, "
-                             + "\(field.checkpoints) kept checkpoint\(field.checkpoints == 1 ? "" : "s") of this ledger's own")
+                             + "\(field.checkpoints) kept checkpoint\(field.checkpoints == 1 ? "" : "s") of this ledger's own"
+                             + (field.adopted.map { ", \($0) adopted cop\($0 == 1 ? "y" : "ies") of the mission's evidence" } ?? ""))
             }
             if overriddenClock > 0 {
                 lines.append("note: \(overriddenClock) entr\(overriddenClock == 1 ? "y was" : "ies were") recorded at a time set with "
