@@ -39,10 +39,11 @@ q() { "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@" >&2 || true; exit 1;
 q "$bin/accord" init --db "$work/mission.sqlite"
 q "$bin/accord" import "$data/structure.csv" --db "$work/mission.sqlite" --quiet
 q "$bin/accord" key generate --out "$work/mission.key" --name mission
-q "$bin/accord" key register mission --public "$work/mission.key.pub" --db "$work/mission.sqlite"
 q "$bin/accord" key generate --out "$work/mon.key" --name mon
 q "$bin/accord" key register mon --public "$work/mon.key.pub" --db "$work/mission.sqlite"
 token=$("$bin/accord" token issue --db "$work/mission.sqlite" --role monitor --name mon 2>/dev/null)
+# Receipts are signed only with a mission admin key: the ledger's first, registered last.
+q "$bin/accord" key register mission --public "$work/mission.key.pub" --role admin --db "$work/mission.sqlite"
 cp "$work/mission.sqlite" "$work/baseline.sqlite"
 cp "$work/mission.sqlite" "$work/carried.sqlite"
 
