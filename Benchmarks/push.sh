@@ -6,6 +6,7 @@
 #   Benchmarks/push.sh                      # 100,000 entries
 #   EVENTS=20000 Benchmarks/push.sh         # a quicker look
 #   SKIP_BUILD=1 Benchmarks/push.sh         # with the release binaries already built
+#   BIN=DIR SKIP_BUILD=1 Benchmarks/push.sh # with accord and accord-server from DIR (another build, to compare)
 #
 # Prints three times and their ratios to the import: `accord push` over HTTP
 # to `accord serve` (bundles of 1,000, each answered and its receipts stored
@@ -18,7 +19,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 events="${EVENTS:-100000}"
 data="${DATA:-$here/data}"
-bin="$root/.build/release"
+bin="${BIN:-$root/.build/release}"
 work="$(mktemp -d)"
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
