@@ -48,6 +48,7 @@ extension Ledger {
                     missionSeqs[row.int64(0)] = row.int64(1)
                 }
                 var outcome = ReceiptsOutcome(accepted: 0, alreadyStored: 0, refused: 0)
+                let verifier = InclusionVerifier(size: UInt64(max(treeSize, 0)), root: root)
                 for item in items {
                     let seq = try item.int("seq")
                     guard let local = try Ledger.entry(seq, in: db), Session.pushableKinds.contains(local.kind) else {
@@ -74,7 +75,7 @@ extension Ledger {
                     let bytes = try item.bytes("entry")
                     let path = try item.hashes("proof")
                     if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: bytes, path: path, root: root,
-                                                         size: treeSize, missionSeqs: missionSeqs) {
+                                                         size: treeSize, missionSeqs: missionSeqs, verifier: verifier) {
                         throw item.refuse("\(problem); nothing was stored", at: "entry")
                     }
                     if let stored, stored.missionSeq == nil {
@@ -106,12 +107,18 @@ extension Ledger {
     /// inclusion proof `path`), and it records the same kind, actor, signer
     /// and payload, its references being the mission seqs of the local
     /// entries they refer to (`missionSeqs`, by local seq).
+    /// With `verifier` (of the same tree), the proofs of one document share the nodes they have in common.
     static func checkReceipt(local: Entry, missionSeq: Int64, bytes: [UInt8], path: [Hash32], root: Hash32, size: Int64,
-                             missionSeqs: [Int64: Int64]) -> String? {
+                             missionSeqs: [Int64: Int64], verifier: InclusionVerifier? = nil) -> String? {
         let leaf = Merkle.leafHash(bytes)
-        guard missionSeq >= 1, missionSeq <= size,
-              (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
-                                           root: root)) != nil else {
+        func included() -> Bool {
+            if let verifier, verifier.size == UInt64(size), verifier.root == root {
+                return (try? verifier.verify(leafHash: leaf, index: UInt64(missionSeq - 1), proof: path)) != nil
+            }
+            return (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
+                                                root: root)) != nil
+        }
+        guard missionSeq >= 1, missionSeq <= size, included() else {
             return "the inclusion proof of mission entry \(missionSeq) does not verify against the signed checkpoint"
         }
         guard let recorded = try? Entry.decodeCanonical(bytes), recorded.seq == missionSeq else {
