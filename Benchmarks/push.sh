@@ -6,6 +6,7 @@
 #   Benchmarks/push.sh                      # 100,000 entries
 #   EVENTS=20000 Benchmarks/push.sh         # a quicker look
 #   SKIP_BUILD=1 Benchmarks/push.sh         # with the release binaries already built
+#   BIN=DIR SKIP_BUILD=1 Benchmarks/push.sh # with accord and accord-server from DIR (another build, to compare)
 #
 # Prints three times and their ratios to the import: `accord push` over HTTP
 # to `accord serve` (bundles of 1,000, each answered and its receipts stored
@@ -18,7 +19,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 events="${EVENTS:-100000}"
 data="${DATA:-$here/data}"
-bin="$root/.build/release"
+bin="${BIN:-$root/.build/release}"
 work="$(mktemp -d)"
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
@@ -39,10 +40,11 @@ q() { "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@" >&2 || true; exit 1;
 q "$bin/accord" init --db "$work/mission.sqlite"
 q "$bin/accord" import "$data/structure.csv" --db "$work/mission.sqlite" --quiet
 q "$bin/accord" key generate --out "$work/mission.key" --name mission
-q "$bin/accord" key register mission --public "$work/mission.key.pub" --db "$work/mission.sqlite"
 q "$bin/accord" key generate --out "$work/mon.key" --name mon
 q "$bin/accord" key register mon --public "$work/mon.key.pub" --db "$work/mission.sqlite"
 token=$("$bin/accord" token issue --db "$work/mission.sqlite" --role monitor --name mon 2>/dev/null)
+# Receipts are signed only with a mission admin key: the ledger's first, registered last.
+q "$bin/accord" key register mission --public "$work/mission.key.pub" --role admin --db "$work/mission.sqlite"
 cp "$work/mission.sqlite" "$work/baseline.sqlite"
 cp "$work/mission.sqlite" "$work/carried.sqlite"
 

@@ -38,10 +38,46 @@ public struct Hash32: Hashable, Sendable, Comparable {
 
     /// Creates a hash from 64 hexadecimal digits (either case); nil otherwise.
     public init?(hex: some StringProtocol) {
-        guard hex.utf8.count == 2 * Self.byteCount, let bytes = ByteEncoding.decodeHex(hex) else {
-            return nil
+        guard hex.utf8.count == 2 * Self.byteCount else { return nil }
+        // Native strings are read in place (a receipts document carries tens of thousands of hashes).
+        if let parsed = hex.utf8.withContiguousStorageIfAvailable({ Hash32(hexDigits: $0) }) {
+            guard let parsed else { return nil }
+            self = parsed
+            return
         }
+        guard let bytes = ByteEncoding.decodeHex(hex) else { return nil }
         self.init(bytes: bytes)
+    }
+
+    /// 64 hexadecimal digits (either case) read in place; nil for any other digit.
+    private init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
+        guard digits.count == 2 * Self.byteCount else { return nil }
+        func value(_ digit: UInt8) -> UInt64? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(digit - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(digit - UInt8(ascii: "A") + 10)
+            default: nil
+            }
+        }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for word in 0..<4 {
+            var result: UInt64 = 0
+            for index in (word * 16)..<(word * 16 + 16) {
+                guard let nibble = value(digits[index]) else { return nil }
+                result = result << 4 | nibble
+            }
+            switch word {
+            case 0: words.0 = result
+            case 1: words.1 = result
+            case 2: words.2 = result
+            default: words.3 = result
+            }
+        }
+        w0 = words.0
+        w1 = words.1
+        w2 = words.2
+        w3 = words.3
     }
 
     /// Creates a hash from its canonical, padded standard base64 encoding (44 characters).
@@ -85,7 +121,19 @@ public struct Hash32: Hashable, Sendable, Comparable {
 
     /// Lowercase hexadecimal (64 characters).
     public var hex: String {
-        withUnsafeBytes { ByteEncoding.hex($0) }
+        // Written in place: a receipts document holds tens of thousands of hashes in hex.
+        withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 64) { buffer in
+                func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+                var index = 0
+                for byte in bytes {
+                    buffer[index] = digit(byte >> 4)
+                    buffer[index + 1] = digit(byte & 0x0f)
+                    index += 2
+                }
+                return index
+            }
+        }
     }
 
     /// Standard padded base64 (44 characters), as used in checkpoints.

@@ -84,6 +84,31 @@ import Testing
 
     /// Nothing of a group is visible to another connection before it
     /// commits; each write is signed by its own recorder's key.
+    /// A signer found good once in a group is not checked again, but only
+    /// for the same key and actor: the same key signing as an actor it was
+    /// not registered for is refused every time, before and after.
+    @Test func aSignerCheckHoldsOnlyForItsActor() throws {
+        let (directory, _, ledger, key) = try Self.demo()
+        defer { withExtendedLifetime(directory) {} }
+        let admin = try NoteSigningKey.generate(name: "admin-key")
+        _ = try ledger.registerKey(name: "admin-key", publicKey: admin.verifierKey, role: .admin, as: Recorder(actor: "setup"))
+        let signer = KeySigner(key: key)
+        let stranger = try NoteSigningKey.generate(name: "stranger")
+        let results = try ledger.record([
+            LedgerWrite(Self.verification("s-1"), as: Recorder(actor: "someone", signer: signer)),
+            LedgerWrite(Self.verification("s-2"), as: Recorder(actor: "field-key", signer: signer)),
+            LedgerWrite(Self.verification("s-3"), as: Recorder(actor: "someone", signer: signer)),
+            LedgerWrite(Self.verification("s-4"), as: Recorder(actor: "field-key", signer: signer)),
+            LedgerWrite(Self.verification("s-5"), as: Recorder(actor: "stranger", signer: KeySigner(key: stranger))),
+        ])
+        #expect(results[0].error?.kind == .forbidden)
+        #expect(results[1].receipt?.status == .recorded)
+        #expect(results[2].error?.kind == .forbidden)
+        #expect(results[3].receipt?.status == .recorded)
+        #expect(results[4].error != nil)
+        #expect(results[3].receipt?.seq == (results[1].receipt?.seq ?? 0) + 1)
+    }
+
     @Test func aGroupCommitsOnce() throws {
         let (directory, path, ledger, key) = try Self.demo()
         defer { withExtendedLifetime(directory) {} }

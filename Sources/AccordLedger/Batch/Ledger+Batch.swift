@@ -75,39 +75,10 @@ extension Ledger {
     /// As ``record(_:atomically:)``; `beforeCommit` runs in the transaction
     /// after the last write, with its connection: what it throws rolls back every write.
     func record(_ writes: [LedgerWrite], atomically: Bool, beforeCommit: (Database) throws -> Void) throws -> [OperationResult] {
-        // Values that are wrong on their own are refused before the transaction.
-        let prepared = try writes.map { write -> Result<PreparedWrite, LedgerError> in
-            do {
-                return .success(try PreparedWrite(write))
-            } catch let error as LedgerError where error.isAboutTheRequest {
-                return .failure(error)
-            }
-        }
-        // The transaction opens as the first write's recorder; each write then records as its own.
-        let opening = prepared.lazy.compactMap { try? $0.get().recorder }.first ?? Recorder(actor: "accord")
-        var attempts: [Session.Attempt?] = []
+        let attempts: [Session.Attempt?]
         let commit: JournalCommit?
         do {
-            // Each write's savepoint keeps what it may roll back in memory, not in a temporary file.
-            (attempts, commit) = try database.withTemporaryStorageInMemory { try transactCommitting(opening) { session -> [Session.Attempt?] in
-                var attempts: [Session.Attempt?] = []
-                attempts.reserveCapacity(prepared.count)
-                for item in prepared {
-                    switch item {
-                    case .failure(let error): attempts.append(.failure(error))
-                    case .success(let write):
-                        session.record(as: write.recorder)
-                        attempts.append(try session.attempt(isolated: true) {
-                            try session.once(write.idempotency, kind: write.kind) { try write.operation.apply(session) }
-                        })
-                    }
-                }
-                if atomically, attempts.contains(where: { if case .failure = $0 { true } else { false } }) {
-                    throw AllOrNothing(attempts: attempts)
-                }
-                try beforeCommit(session.db)
-                return attempts
-            } }
+            (attempts, commit) = try attempt(writes, atomically: atomically, beforeCommit: beforeCommit)
         } catch let refused as AllOrNothing {
             return zip(refused.attempts, writes).map { attempt, write in
                 if case .failure(let error)? = attempt { return OperationResult(failure: error, of: write) }
@@ -131,6 +102,48 @@ extension Ledger {
             }
         }
     }
+
+    /// The writes of ``record(_:atomically:beforeCommit:)``, committed, and
+    /// what each came to (nil: not run), without their receipts: for a
+    /// caller that needs only each write's seq (a push bundle's).
+    /// - Throws: ``AllOrNothing`` when `atomically` and a write was refused
+    ///   (nothing was written); ``LedgerError`` when the ledger fails.
+    func attempt(_ writes: [LedgerWrite], atomically: Bool,
+                 beforeCommit: (Database) throws -> Void) throws -> (attempts: [Session.Attempt?], commit: JournalCommit?) {
+        // Values that are wrong on their own are refused before the transaction.
+        let prepared = try writes.map { write -> Result<PreparedWrite, LedgerError> in
+            do {
+                return .success(try PreparedWrite(write))
+            } catch let error as LedgerError where error.isAboutTheRequest {
+                return .failure(error)
+            }
+        }
+        // The transaction opens as the first write's recorder; each write then records as its own.
+        let opening = prepared.lazy.compactMap { try? $0.get().recorder }.first ?? Recorder(actor: "accord")
+        // Each write's savepoint keeps what it may roll back in memory, not in a temporary file.
+        let (attempts, commit) = try database.withTemporaryStorageInMemory { try transactCommitting(opening) { session -> [Session.Attempt?] in
+            // No operation of a batch registers or revokes a key: a signer found good stays good.
+            session.remembersSignerChecks = true
+            var attempts: [Session.Attempt?] = []
+            attempts.reserveCapacity(prepared.count)
+            for item in prepared {
+                switch item {
+                case .failure(let error): attempts.append(.failure(error))
+                case .success(let write):
+                    session.record(as: write.recorder)
+                    attempts.append(try session.attempt(isolated: write.isolated) {
+                        try session.once(write.idempotency, kind: write.kind) { try write.operation.apply(session) }
+                    })
+                }
+            }
+            if atomically, attempts.contains(where: { if case .failure = $0 { true } else { false } }) {
+                throw AllOrNothing(attempts: attempts)
+            }
+            try beforeCommit(session.db)
+            return attempts
+        } }
+        return (attempts, commit)
+    }
 }
 
 extension OperationResult {
@@ -147,6 +160,6 @@ extension OperationResult {
 
 /// Thrown inside a batch's transaction to roll it back: an operation of an
 /// all-or-nothing batch was refused.
-private struct AllOrNothing: Error {
+struct AllOrNothing: Error {
     var attempts: [Session.Attempt?]
 }

@@ -30,11 +30,22 @@ struct PreparedWrite {
     let idempotency: IdempotencyKey?
     /// The kind of entry the operation records (what its idempotency key must name).
     let kind: EntryKind
+    /// Whether the write runs inside a savepoint of its own
+    /// (``Session/attempt(isolated:_:)``). A field ledger's verification,
+    /// breach or corroboration goes through the same checks as an imported
+    /// row, all made before its one append (after which nothing about the
+    /// request can refuse it), so it runs without one, as the import's rows do.
+    let isolated: Bool
 
     /// - Throws: ``LedgerError`` `.invalid` naming the field.
     init(_ write: LedgerWrite) throws {
         operation = try write.operation.prepared()
         kind = write.operation.entryKind
+        if case .pushed = write.operation, [.verification, .breach, .corroboration].contains(kind) {
+            isolated = false
+        } else {
+            isolated = true
+        }
         var recorder = write.recorder
         recorder.actor = try Ledger.validateActor(recorder.actor)
         self.recorder = recorder

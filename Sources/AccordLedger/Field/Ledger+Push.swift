@@ -160,9 +160,10 @@ extension Ledger {
         // The signatures are verified on both cores while the entries are recorded; the
         // transaction commits only once every one has verified (else nothing is recorded).
         let verification = SignatureVerification(bundle.entries, keys: keys)
-        let results: [OperationResult]
+        let results: [Session.Attempt?]
         do {
-            results = try record(writes, atomically: false) { db in
+            // Only each entry's seq goes into its receipt (read after the commit, with its proof).
+            results = try attempt(writes, atomically: false) { db in
                 if let index = verification.firstBad() { throw BundleAltered(index: index) }
                 // A bundle that records nothing (none of its entries is this field ledger's signed word) moves nothing on.
                 if let advance, !writes.isEmpty {
@@ -171,7 +172,7 @@ extension Ledger {
                         ON CONFLICT (field) DO UPDATE SET size = excluded.size, root = excluded.root WHERE excluded.size > field_checkpoints.size
                         """, bundle.field, advance.size, advance.root.bytes)
                 }
-            }
+            }.attempts
         } catch let altered as BundleAltered {
             let item = bundle.entries[altered.index]
             throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[altered.index])/signature (field entry \(item.seq)): "
@@ -187,11 +188,11 @@ extension Ledger {
             var reason = refusals[index]
             if reason == nil {
                 switch next.next() {
-                case .recorded(let receipt)?, .alreadyRecorded(let receipt)?:
-                    if receipt.recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
-                    answers.append((item.seq, .recorded(receipt.seq)))
+                case .success(let recorded)??:
+                    if case .added = recorded { outcome.recorded += 1 } else { outcome.alreadyRecorded += 1 }
+                    answers.append((item.seq, .recorded(recorded.seq)))
                     continue
-                case .failed(let error)?: reason = error.message
+                case .failure(let error)??: reason = error.message
                 default: reason = "not recorded"
                 }
             }
@@ -211,8 +212,12 @@ extension Ledger {
             members.append(("fieldCheckpoint", .string(try note.signed(with: checkpointKey))))
         }
         members.append(("receipts", .array(items)))
-        let document = JSON.object(members)
-        outcome.receipts = Array((document.serialized(pretty: true) + "\n").utf8)
+        // The bytes of `serialized(pretty: true)` and a newline, written once (the document is tens of megabytes).
+        var receipts: [UInt8] = []
+        receipts.reserveCapacity(1_024 + 1_600 * answers.count)
+        JSON.object(members).write(to: &receipts, pretty: true)
+        receipts.append(UInt8(ascii: "\n"))
+        outcome.receipts = receipts
         return outcome
     }
 

@@ -48,6 +48,7 @@ extension Ledger {
                     missionSeqs[row.int64(0)] = row.int64(1)
                 }
                 var outcome = ReceiptsOutcome(accepted: 0, alreadyStored: 0, refused: 0)
+                let verifier = InclusionVerifier(size: UInt64(max(treeSize, 0)), root: root)
                 for item in items {
                     let seq = try item.int("seq")
                     guard let local = try Ledger.entry(seq, in: db), Session.pushableKinds.contains(local.kind) else {
@@ -74,7 +75,7 @@ extension Ledger {
                     let bytes = try item.bytes("entry")
                     let path = try item.hashes("proof")
                     if let problem = Ledger.checkReceipt(local: local, missionSeq: missionSeq, bytes: bytes, path: path, root: root,
-                                                         size: treeSize, missionSeqs: missionSeqs) {
+                                                         size: treeSize, missionSeqs: missionSeqs, verifier: verifier) {
                         throw item.refuse("\(problem); nothing was stored", at: "entry")
                     }
                     if let stored, stored.missionSeq == nil {
@@ -108,13 +109,20 @@ extension Ledger {
     /// entries they refer to (`missionSeqs`, by local seq). A copy adopted
     /// from mission ledger `adoptedFrom` (a reviewer's) may be unsigned, and
     /// a record or corroboration made there without an id carries the id that
-    /// names it there.
+    /// names it there. With `verifier` (of the same tree), the proofs of one
+    /// document share the nodes they have in common.
     static func checkReceipt(local: Entry, missionSeq: Int64, bytes: [UInt8], path: [Hash32], root: Hash32, size: Int64,
-                             missionSeqs: [Int64: Int64], adoptedFrom mission: String? = nil) -> String? {
+                             missionSeqs: [Int64: Int64], adoptedFrom mission: String? = nil,
+                             verifier: InclusionVerifier? = nil) -> String? {
         let leaf = Merkle.leafHash(bytes)
-        guard missionSeq >= 1, missionSeq <= size,
-              (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
-                                           root: root)) != nil else {
+        func included() -> Bool {
+            if let verifier, verifier.size == UInt64(size), verifier.root == root {
+                return (try? verifier.verify(leafHash: leaf, index: UInt64(missionSeq - 1), proof: path)) != nil
+            }
+            return (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(missionSeq - 1), size: UInt64(size), proof: path,
+                                                root: root)) != nil
+        }
+        guard missionSeq >= 1, missionSeq <= size, included() else {
             return "the inclusion proof of mission entry \(missionSeq) does not verify against the signed checkpoint"
         }
         guard let recorded = try? Entry.decodeCanonical(bytes), recorded.seq == missionSeq else {

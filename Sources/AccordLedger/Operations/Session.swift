@@ -36,6 +36,13 @@ public enum Recorded: Sendable, Equatable {
     }
 }
 
+/// A signer found good by ``Session/checkSigner()``: its key, the public key it gave, the actor it signed as.
+struct CheckedSigner: Hashable {
+    var name: String
+    var publicKey: [UInt8]?
+    var actor: String
+}
+
 /// One write transaction on the ledger: appends entries and answers the
 /// questions validation needs about the state the transaction sees.
 final class Session {
@@ -74,6 +81,13 @@ final class Session {
     }
 
     private var signerChecked = false
+    /// The signers (key, public key, actor) already found good in this
+    /// transaction, when ``remembersSignerChecks``: a batch's writes (a push
+    /// bundle's entries) mostly share one, and a batch writes no key entry.
+    private var checkedSigners: Set<CheckedSigner> = []
+    /// Set by a batch of ``LedgerOperation``s, none of which registers or
+    /// revokes a key: a signer found good once stays good for the transaction.
+    var remembersSignerChecks = false
 
     /// Records what follows as `recorder` (its actor already validated): a
     /// batch's writes each have their own. Its key is checked again before
@@ -86,7 +100,16 @@ final class Session {
     /// Checks the recorder's key and actor (``checkSigner()``) once per transaction.
     func checkSignerOnce() throws {
         guard !signerChecked else { return }
-        try checkSigner()
+        guard remembersSignerChecks, let signer = recorder.signer else {
+            try checkSigner()
+            signerChecked = true
+            return
+        }
+        let checked = CheckedSigner(name: signer.keyName, publicKey: signer.verifyingKey, actor: recorder.actor)
+        if !checkedSigners.contains(checked) {
+            try checkSigner()
+            checkedSigners.insert(checked)
+        }
         signerChecked = true
     }
 
