@@ -123,6 +123,38 @@ import Testing
         #expect(try Self.count(m) == before)
     }
 
+    @Test("a bundle's signer must name a key by its exact bytes: a Unicode-equivalent name (Kelvin sign for K) is refused whole, nothing recorded")
+    func signerNamesAreBytes() throws {
+        let mission = try Self.mission()
+        let m = mission.fixture.ledger
+        // A key whose name has a K, and a field ledger whose monitor signs with it.
+        let signer = try NoteSigningKey(name: "Kyiv", privateKey: Curve25519.Signing.PrivateKey())
+        _ = try m.registerKey(try KeyRequest(key: signer), as: Recorder(actor: "cp", signer: KeySigner(key: mission.checkpointKey)))
+        let (field, _) = try Ledger.clone(at: mission.fixture.directory.path("k.sqlite"),
+                                          definitions: try m.definitionsBundle(checkpointKey: mission.checkpointKey), remote: nil,
+                                          as: Recorder(actor: "Kyiv"))
+        let kyiv = Recorder(actor: "Kyiv", signer: KeySigner(key: signer))
+        _ = try field.log(Self.verification("1", id: "k-1"), as: kyiv)
+        _ = try field.log(Self.verification("2", id: "k-2"), as: kyiv)
+        // The second entry names the key "\u{212A}yiv": equal to "Kyiv" as a Swift String, not as bytes.
+        let bundle = try #require(try field.pushBundle())
+        var parsed = try EntriesBundle(parsing: bundle)
+        parsed.entries[1].signer = "\u{212A}yiv"
+        let forged = try Self.altered(bundle) { object in
+            var entries = try #require(object["entries"] as? [[String: Any]])
+            entries[1]["signer"] = "\u{212A}yiv"
+            object["entries"] = entries
+            object["sha256"] = hexString(BundleDocument.digest(field: parsed.field, mission: parsed.mission, entries: parsed.entries,
+                                                               checkpoint: parsed.checkpoint))
+        }
+        let before = try Self.count(m)
+        #expect {
+            _ = try m.applyBundle(forged, unsigned: .anyActor, checkpointKey: mission.checkpointKey)
+        } throws: { "\($0)".contains("/entries/1/signer") }
+        #expect(try Self.count(m) == before)
+        #expect(try Audit.run(path: m.path).outcome == .verified)
+    }
+
     @Test("an entry the mission refuses comes back with its reason; the rest are recorded")
     func refusedEntry() throws {
         let mission = try Self.mission()

@@ -34,11 +34,18 @@ extension Session {
     func attempt(isolated: Bool, _ operation: () throws -> Recorded) throws -> Attempt {
         isolation.armed = isolated
         defer { isolation.armed = false }
+        let before = writer.seq
         do {
             let recorded = try operation()
             try endIsolation(keeping: true)
             return .success(recorded)
         } catch let error as LedgerError where error.isAboutTheRequest {
+            // Without a savepoint nothing may be undone: a refusal after an append would leave the entry recorded
+            // while the caller reports it refused. That would be a defect of the operation, so the whole transaction ends.
+            guard isolated || writer.seq == before else {
+                throw LedgerError(.failure, "an operation run without a savepoint was refused after it wrote (\(error.message)); "
+                                  + "nothing was recorded")
+            }
             try endIsolation(keeping: false)
             return .failure(error)
         }

@@ -223,7 +223,16 @@ struct EntriesBundle {
             guard item.value.members != nil else { throw item.refuse("is not an object") }
             let seq = try item.int("seq")
             guard seq >= 1 else { throw item.refuse("is not a seq", at: "seq") }
-            entries.append(BundleEntry(seq: seq, claim: try item.bytes("claim"), signer: try item.optionalString("signer"),
+            let signer = try item.optionalString("signer")
+            if let signer {
+                // A key name is an ASCII identifier: anything else names no key, whatever it looks like.
+                do {
+                    try Keys.checkName(signer)
+                } catch let error as LedgerError {
+                    throw item.refuse("\(error.message); the bundle was refused whole and nothing was recorded", at: "signer")
+                }
+            }
+            entries.append(BundleEntry(seq: seq, claim: try item.bytes("claim"), signer: signer,
                                        signature: try item.optionalBytes("signature")))
             pointers.append(item.pointer)
         }

@@ -124,8 +124,11 @@ extension Ledger {
                     .pointing(at: "\(bundle.pointers[index])/claim")
             }
         }
-        var keys: [String: [UInt8]] = [:]
-        for name in Set(bundle.entries.compactMap(\.signer)) { keys[name] = try publicKey(ofKey: name) }
+        // By the name's bytes: `String` keys would match a Unicode-equivalent name to another key's.
+        var keys: [[UInt8]: [UInt8]?] = [:]
+        for name in bundle.entries.compactMap(\.signer) where keys[Array(name.utf8)] == nil {
+            keys[Array(name.utf8)] = .some(try publicKey(ofKey: name))
+        }
         for (index, item) in bundle.entries.enumerated() where (item.signer == nil) != (item.signature == nil) {
             throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index]) (field entry \(item.seq)): a signer without a "
                                       + "signature, or a signature without a signer; it was refused whole and nothing was recorded")
@@ -144,7 +147,7 @@ extension Ledger {
             let claim = claims[index]
             var recorder = Recorder(actor: claim.actor, presentedClaim: item.claim)
             if let name = item.signer, let signature = item.signature {
-                guard let key = keys[name] ?? nil else {
+                guard let key = keys[Array(name.utf8)] ?? nil else {
                     refusals[index] = "signed by key \(name), which this mission ledger has not registered"
                     continue
                 }
@@ -319,14 +322,14 @@ final class SignatureVerification: Sendable {
     private let bad = Mutex<[Int]>([])
     private let group = DispatchGroup()
 
-    init(_ entries: [BundleEntry], keys: [String: [UInt8]?]) {
+    init(_ entries: [BundleEntry], keys: [[UInt8]: [UInt8]?]) {
         let parts = entries.count < 64 ? 1 : 2
         for part in 0..<parts {
             DispatchQueue.global().async(group: group) { [self] in
                 var index = part
                 while index < entries.count {
                     let entry = entries[index]
-                    if let name = entry.signer, let signature = entry.signature, let key = keys[name] ?? nil,
+                    if let name = entry.signer, let signature = entry.signature, let key = keys[Array(name.utf8)] ?? nil,
                        (try? Curve25519.Signing.PublicKey(rawRepresentation: key))?.isValidSignature(signature, for: entry.claim) != true {
                         self.bad.withLock { $0.append(index) }
                         return

@@ -36,11 +36,12 @@ public enum Recorded: Sendable, Equatable {
     }
 }
 
-/// A signer found good by ``Session/checkSigner()``: its key, the public key it gave, the actor it signed as.
+/// A signer found good by ``Session/checkSigner()``: its key, the public key it gave, the actor it signed as —
+/// names as bytes: Swift's `String` equality is Unicode equivalence, and a key or actor name is matched exactly.
 struct CheckedSigner: Hashable {
-    var name: String
+    var name: [UInt8]
     var publicKey: [UInt8]?
-    var actor: String
+    var actor: [UInt8]
 }
 
 /// One write transaction on the ledger: appends entries and answers the
@@ -105,7 +106,7 @@ final class Session {
             signerChecked = true
             return
         }
-        let checked = CheckedSigner(name: signer.keyName, publicKey: signer.verifyingKey, actor: recorder.actor)
+        let checked = CheckedSigner(name: Array(signer.keyName.utf8), publicKey: signer.verifyingKey, actor: Array(recorder.actor.utf8))
         if !checkedSigners.contains(checked) {
             try checkSigner()
             checkedSigners.insert(checked)
