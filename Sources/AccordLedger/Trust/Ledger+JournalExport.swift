@@ -12,7 +12,7 @@ extension Ledger {
     public func exportJournal(_ body: (JSON) throws -> Void) throws {
         try LedgerError.translating {
             // Rows go to `body` as they are read, so this read cannot be run twice:
-            // a writer changing the file under a snapshot is a busy error (exit 75).
+            // a writer changing the file under a snapshot is a busy error (the caller may try again).
             try database.read(restartable: false) { db in
                 try db.forEach("SELECT seq, kind_code, entry, leaf_hash, recorded_ms, actor, signer, signature FROM journal ORDER BY seq") { row in
                     let leaf = hexString(row.blob(3))
