@@ -103,7 +103,8 @@ public struct FieldCopy: Sendable, Equatable {
         if let missionEvidence {
             text += ", with \(missionEvidence) entr\(missionEvidence == 1 ? "y" : "ies") of the mission's evidence as of mission seq "
                 + "\(evidenceSeq ?? missionSeq) (read-only copies, each with the mission's receipt"
-                + (notAdopted > 0 ? "; \(notAdopted) more not adopted, so this may differ from the mission's: pull said why" : "") + ")"
+                + (notAdopted > 0 ? "; \(notAdopted) more not adopted, as this file says, so this may differ from the mission's: pull said why"
+                   : "") + ")"
         }
         return text
     }
