@@ -57,8 +57,10 @@ cp "$work/field.sqlite" "$work/field-carried.sqlite"
 
 echo "Baseline: accord import of the same rows into the mission ledger…" >&2
 start=$(now)
-q "$bin/accord" import "$csv" --db "$work/baseline.sqlite" --sign-with "$work/mon.key" --quiet
+q /usr/bin/time -o "$work/import.time" -f "%U %S" \
+    "$bin/accord" import "$csv" --db "$work/baseline.sqlite" --sign-with "$work/mon.key" --quiet
 import_s=$(python3 -c "print($(now) - $start)")
+import_cpu=$(awk '{print $1 + $2}' "$work/import.time")
 
 echo "accord push over HTTP…" >&2
 "$bin/accord-server" --db "$work/mission.sqlite" --listen 127.0.0.1:0 --rate-limit 0 --log-level warning \
@@ -71,8 +73,12 @@ for _ in $(seq 100); do
 done
 [ -n "$port" ] || { cat "$work/server.log" >&2; exit 1; }
 start=$(now)
-q "$bin/accord" push --remote "http://127.0.0.1:$port" --token "$token" --db "$work/field.sqlite" --batch "${BATCH:-1000}"
+q /usr/bin/time -o "$work/push.time" -f "%U %S" \
+    "$bin/accord" push --remote "http://127.0.0.1:$port" --token "$token" --db "$work/field.sqlite" --batch "${BATCH:-1000}"
 push_s=$(python3 -c "print($(now) - $start)")
+# CPU seconds: the push with its client processes; the server (user + system, from /proc).
+push_cpu=$(awk '{print $1 + $2}' "$work/push.time")
+server_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$server_pid/stat")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 
 echo "The same carried as a bundle…" >&2
@@ -90,10 +96,11 @@ pending=$("$bin/accord" push --status --format json --db "$work/field.sqlite" | 
     'import json,sys; rows=json.load(sys.stdin); print(sum(1 for r in rows if r["state"] != "accepted"))')
 [ "$pending" = 0 ] || { echo "$pending entries were not accepted" >&2; exit 1; }
 
-python3 - "$events" "$import_s" "$push_s" "$bundle_s" "${BATCH:-1000}" <<'PY'
+python3 - "$events" "$import_s" "$push_s" "$bundle_s" "${BATCH:-1000}" "$import_cpu" "$push_cpu" "$server_cpu" <<'PY'
 import sys
-n, i, p, b, b_size = int(sys.argv[1]), *map(float, sys.argv[2:5]), int(sys.argv[5])
-print(f"import  {n} signed rows into the mission ledger: {i:7.2f} s")
+n, i, p, b, b_size, ic, pc, sc = int(sys.argv[1]), *map(float, sys.argv[2:5]), int(sys.argv[5]), *map(float, sys.argv[6:9])
+print(f"import  {n} signed rows into the mission ledger: {i:7.2f} s  (CPU {ic:.2f} s)")
 print(f"push    over HTTP (bundles of {b_size:,}):       {p:7.2f} s  = {p / i:.2f}x the import (goal <= 2.0x)")
+print(f"        CPU: accord push and its clients {pc:.2f} s, the server {sc:.2f} s: {(pc + sc) / ic:.2f}x the import's")
 print(f"bundle  + import-bundle + import-receipts:      {b:7.2f} s  = {b / i:.2f}x the import")
 PY

@@ -1,29 +1,34 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOPosix
+import NIOSSL
 
 /// `accord-server client GET|POST URL`: one HTTP request for the command
 /// line (`accord clone URL`, `push`, `pull`, `sync` run it; not for users).
 /// The token comes in `ACCORD_TOKEN` (never in the arguments, which other
 /// users of the machine can read); a POST's body is read whole from standard
-/// input; a 2xx answer's body goes to standard output. Anything else is one
-/// `Error: …` line on standard error and an exit code the command line passes
-/// on (sysexits.h, as `accord`'s):
+/// input; a 2xx answer's body goes to standard output as it arrives. Anything
+/// else is one `Error: …` line on standard error and an exit code the command
+/// line passes on (sysexits.h, as `accord`'s):
 ///
 /// - 1: the server found its ledger altered (500 `tampered`);
 /// - 65: the server refused what was sent (400, 409, 413, 415, 422), or
 ///   something it names is not there (404 `not-found`);
 /// - 69: no Accord server there, or it cannot do this (404 without a problem document, 409
-///   `unconfigured`, other 5xx, an answer that is not the API's);
+///   `unconfigured`, a redirection, other 5xx, an answer that is not the API's);
 /// - 75: try again later (no connection, a connection cut, a timeout, 429, 503);
 /// - 77: the token was refused (401) or its role may not do this (403).
 ///
-/// Foundation's URLSession does the HTTP (docs/ARCHITECTURE.md, "The HTTP client").
+/// async-http-client does the HTTP, on SwiftNIO as the server does
+/// (docs/ARCHITECTURE.md, "The HTTP client").
 enum Client {
     static let word = "client"
 
     static let tampered: Int32 = 1, usage: Int32 = 64, badData: Int32 = 65, unavailable: Int32 = 69, tryLater: Int32 = 75, noPermission: Int32 = 77
+
+    /// The most of a refusal's body that is read (a problem document is small).
+    static let refusalLimit = 1 << 20
 
     /// Runs one request; the exit code.
     static func run(_ arguments: [String]) async -> Int32 {
@@ -42,39 +47,50 @@ enum Client {
             printError("Error: no token: pass --token TOKEN or set ACCORD_TOKEN (a token of the mission's server)")
             return usage
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = HTTPClientRequest(url: address)
+        request.method = method == "POST" ? .POST : .GET
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
         if method == "POST" {
-            request.httpBody = Data(readStandardInput())
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: readStandardInput()))
+            request.headers.add(name: "Content-Type", value: "application/json")
         }
-        let configuration = URLSessionConfiguration.ephemeral
+        var configuration = HTTPClient.Configuration()
         // A push of many entries is answered only once all are applied: wait long for the first byte.
-        configuration.timeoutIntervalForRequest = 600
-        configuration.timeoutIntervalForResource = 3600
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let data: Data
-        let response: URLResponse
+        configuration.timeout = .init(connect: .seconds(30), read: .seconds(600))
+        // A redirection is reported, not followed: the token would go wherever it points.
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let code = await exchange(client, request, address: address)
+        try? await client.shutdown()
+        return code
+    }
+
+    /// Sends `request` and passes its answer on; the exit code.
+    static func exchange(_ client: HTTPClient, _ request: HTTPClientRequest, address: String) async -> Int32 {
         do {
-            (data, response) = try await session.data(for: request)
+            let response = try await client.execute(request, timeout: .hours(1))
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else {
+                if (300..<400).contains(status) {
+                    let target = response.headers.first(name: "Location").map { " to \(oneLine($0))" } ?? ""
+                    printError("Error: the server at \(address) answered \(status), a redirection\(target); give the address "
+                               + "it names (a redirection is not followed: the token would go with it)")
+                    return unavailable
+                }
+                let body = try await response.body.collect(upTo: refusalLimit)
+                let (message, code) = refusal(status: status, body: Array(buffer: body), address: address)
+                printError("Error: " + message)
+                return code
+            }
+            for try await part in response.body {
+                guard part.withUnsafeReadableBytes({ writeStandardOutput($0) }) else { return 1 }
+            }
+            return 0
         } catch {
             printError("Error: cannot reach \(address): \(reason(error)); nothing was lost: run it again when the server can be reached")
             return tryLater
         }
-        guard let http = response as? HTTPURLResponse else {
-            printError("Error: \(address) did not answer over HTTP")
-            return unavailable
-        }
-        let bytes = [UInt8](data)
-        if (200..<300).contains(http.statusCode) {
-            return writeStandardOutput(bytes) ? 0 : 1
-        }
-        let (message, code) = refusal(status: http.statusCode, body: bytes, address: address)
-        printError("Error: " + message)
-        return code
     }
 
     /// The line and exit code for a refusal: the problem's detail and the
@@ -110,17 +126,22 @@ enum Client {
 
     /// Why a request got no answer, in a few words.
     static func reason(_ error: any Error) -> String {
-        guard let error = error as? URLError else { return oneLine("\(error)") }
-        switch error.code {
-        case .cannotConnectToHost: return "the connection was refused"
-        case .timedOut: return "it timed out"
-        case .networkConnectionLost: return "the connection was cut"
-        case .notConnectedToInternet: return "there is no network"
-        case .cannotFindHost, .dnsLookupFailed: return "the name does not resolve"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            return "the TLS connection failed (\(oneLine(error.localizedDescription)))"
-        default: return oneLine(error.localizedDescription)
+        switch error {
+        case let error as HTTPClientError:
+            switch error {
+            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout: return "it timed out"
+            case .remoteConnectionClosed: return "the connection was cut"
+            default: return oneLine("\(error)")
+            }
+        case let error as NIOConnectionError:
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the name does not resolve" }
+            if let first = error.connectionErrors.first?.error { return reason(first) }
+            return oneLine("\(error)")
+        case let error as IOError where error.errnoCode == ECONNREFUSED: return "the connection was refused"
+        case let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode): return "the connection was cut"
+        case is ChannelError: return "the connection was cut"
+        case is NIOSSLError, is BoringSSLError: return "the TLS connection failed (\(oneLine("\(error)")))"
+        default: return oneLine("\(error)")
         }
     }
 
@@ -150,10 +171,10 @@ enum Client {
     }
 
     /// Writes all of `bytes` to standard output; false when it could not.
-    static func writeStandardOutput(_ bytes: [UInt8]) -> Bool {
+    static func writeStandardOutput(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, $0.count - offset) }
+            let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { return false }
             offset += written

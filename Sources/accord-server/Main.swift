@@ -1,7 +1,7 @@
 // The HTTP server behind `accord serve`, and the HTTP client behind `accord
 // clone URL`, `push`, `pull` and `sync`: its own executable, so that the
-// command line links neither NIO and Hummingbird nor Foundation's networking
-// and libcurl (their start-up cost; docs/PERFORMANCE.md, S1; docs/ARCHITECTURE.md).
+// command line links neither NIO and Hummingbird nor async-http-client and
+// TLS (their start-up cost; docs/PERFORMANCE.md, S1; docs/ARCHITECTURE.md).
 
 @main
 enum AccordServerMain {

@@ -24,8 +24,8 @@ struct RemoteOptions: ParsableArguments {
     }
 }
 
-/// HTTP for the command line. `accord` does not link Foundation's networking
-/// (nor libcurl, NIO): each request runs `accord-server client METHOD URL`,
+/// HTTP for the command line. `accord` does not link an HTTP client (nor
+/// NIO, TLS): each request runs `accord-server client METHOD URL`,
 /// the server's executable, installed beside `accord` (docs/ARCHITECTURE.md,
 /// "The HTTP client"), with the token in its environment, the body on its
 /// standard input and the answer's body read from its standard output. A
