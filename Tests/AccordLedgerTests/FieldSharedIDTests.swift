@@ -96,4 +96,39 @@ import Testing
         #expect(try world.push(world.south)?.recorded == 1)
         #expect(try world.south.pushStatus().map(\.state) == [.refused, .refused, .refused, .accepted])
     }
+
+    @Test("a bundle built while the one before it is applied ends before an entry that refers to an entry of that one: it waits for the answer, and is not sent when the mission refused what it refers to")
+    func aBundleBuiltAheadWaitsForWhatItRefersTo() throws {
+        let world = try World()
+        _ = try world.north.log(FieldLedgerTests.verification("5", id: "x1"), as: world.mon)
+        try world.push(world.north)
+        // South: x1 (north's id, other content: the mission will refuse it), x2, a corroboration of x1, x3.
+        _ = try world.south.log(FieldLedgerTests.verification("7", id: "x1"), as: world.mon)
+        _ = try world.south.log(FieldLedgerTests.verification("8", id: "x2"), as: world.mon)
+        _ = try world.south.corroborate(CorroborationInput(target: "x1", source: SourceInput(name: "UN")), as: world.mon2)
+        _ = try world.south.log(FieldLedgerTests.verification("9", id: "x3"), as: world.mon)
+        let seqs = try world.south.pushStatus().map(\.seq)
+        let first = try #require(try world.south.pushBatch(limit: 2))
+        #expect(first.lastSeq == seqs[1])
+        // Built while the first is in flight: the corroboration refers to x1, not answered yet: nothing.
+        #expect(try world.south.pushBatch(limit: 2, after: first.lastSeq) == nil)
+        let m = world.mission.fixture.ledger
+        let outcome = try m.applyBundle(first.bytes, unsigned: .anyActor, checkpointKey: world.mission.checkpointKey)
+        _ = try world.south.importReceipts(outcome.receipts)
+        #expect(try world.south.pushStatus().map(\.state) == [.refused, .accepted, .refused, .pending])
+        // Once the answer is in: the corroboration is held back (x1 was refused), x3 goes.
+        let next = try #require(try world.south.pushBatch(limit: 2, after: first.lastSeq))
+        #expect(next.lastSeq == seqs[3])
+        #expect(next.bytes == (try world.south.pushBundle(limit: 2)))
+        // Without a refusal: the next bundle ends before an entry that refers to the bundle in flight, and
+        // an entry that refers to one in its own bundle goes with it.
+        _ = try world.south.log(FieldLedgerTests.verification("10", id: "x4"), as: world.mon)
+        _ = try world.south.log(FieldLedgerTests.verification("11", id: "x5"), as: world.mon)
+        _ = try world.south.corroborate(CorroborationInput(target: "x4", source: SourceInput(name: "UN")), as: world.mon2)
+        _ = try world.south.log(FieldLedgerTests.verification("12", id: "x6"), as: world.mon)
+        let third = try #require(try world.south.pushBatch(limit: 2))
+        #expect(third.lastSeq == seqs[3] + 1, "x3 and x4")
+        #expect(try world.south.pushBatch(limit: 5, after: third.lastSeq)?.lastSeq == third.lastSeq + 1, "x5 only")
+        #expect(try world.south.pushBatch(limit: 5, after: seqs[3])?.lastSeq == third.lastSeq + 3, "x4, x5, the corroboration, x6")
+    }
 }

@@ -12,7 +12,7 @@ extension Ledger {
     /// each entry's portable claim, signer and signature, and a SHA-256 over
     /// all of it. Nil when there is none. With `limit`, only the first
     /// `limit` of them: a push sends a long backlog in bundles of a bounded
-    /// size, each answered (and its receipts taken in) before the next.
+    /// size.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
     ///
     /// An entry that refers to a local entry the mission refused is not sent:
@@ -21,6 +21,17 @@ extension Ledger {
     /// same id, say). It is shown here as refused, with the reason
     /// (``heldBack(_:)``).
     public func pushBundle(limit: Int? = nil) throws -> [UInt8]? {
+        try pushBatch(limit: limit)?.bytes
+    }
+
+    /// Field side: as ``pushBundle(limit:)``, with the last local seq the
+    /// bundle holds. With `after`, only the entries after that seq: those up
+    /// to it were sent in a bundle the mission has not answered yet, so an
+    /// entry that refers to one of them without a receipt (which the mission
+    /// may yet refuse) ends the bundle before it. It is sent once that answer
+    /// is in, in the bundle built from the first unanswered entry.
+    /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
+    public func pushBatch(limit: Int? = nil, after: Int64? = nil) throws -> PushBatch? {
         try LedgerError.translating {
             try database.write { db in
                 guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
@@ -28,18 +39,32 @@ extension Ledger {
                 var entries: [BundleEntry] = []
                 let held = try Ledger.heldBack(db)
                 let wanted = max(limit ?? Int.max, 1)
+                var ended = false
+                let answered = try db.cached("SELECT 1 FROM field_receipts WHERE seq = ?")
                 try db.forEach("""
                     SELECT j.seq, j.entry, j.signature FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
-                    WHERE r.seq IS NULL AND j.kind_code IN (\(Ledger.pushableKindList)) ORDER BY j.seq LIMIT ?
-                    """, [Int64(wanted > Int.max - held.count ? Int.max : wanted + held.count)]) { row in
-                    guard held[row.int64(0)] == nil, entries.count < wanted else { return }
+                    WHERE r.seq IS NULL AND j.kind_code IN (\(Ledger.pushableKindList)) AND j.seq > ? ORDER BY j.seq LIMIT ?
+                    """, [after ?? 0, Int64(wanted > Int.max - held.count ? Int.max : wanted + held.count)]) { row in
+                    guard !ended, held[row.int64(0)] == nil, entries.count < wanted else { return }
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     guard Session.pushableKinds.contains(entry.kind) else { return }
+                    if let after {
+                        for target in entry.payload.references where target <= after {
+                            try answered.bind(target, at: 1)
+                            defer { answered.reset() }
+                            guard try answered.step() else {
+                                ended = true
+                                return
+                            }
+                        }
+                    }
                     let claim = try entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: db, ledgerID: field) })
                     entries.append(BundleEntry(seq: entry.seq, claim: claim, signer: entry.signer, signature: row.optionalBlob(2)))
                 }
-                guard !entries.isEmpty else { return nil }
-                return BundleDocument.entries(field: field, mission: origin.missionID, entries, checkpoint: try Ledger.fieldCheckpoint(db))
+                guard let last = entries.last?.seq else { return nil }
+                let bytes = BundleDocument.entries(field: field, mission: origin.missionID, entries,
+                                                   checkpoint: try Ledger.fieldCheckpoint(db))
+                return PushBatch(bytes: bytes, lastSeq: last)
             }
         }
     }
@@ -274,6 +299,14 @@ extension Database {
         guard let bytes else { throw LedgerError(.tampered, "journal entry \(seq) is missing", hint: .audit) }
         return bytes
     }
+}
+
+/// A push bundle (JSON bytes) and the last local seq it holds.
+public struct PushBatch: Sendable {
+    /// The bundle, as ``Ledger/pushBundle(limit:)`` makes it.
+    public let bytes: [UInt8]
+    /// The last local entry in it.
+    public let lastSeq: Int64
 }
 
 /// What the mission ledger answered for one entry of a push bundle.

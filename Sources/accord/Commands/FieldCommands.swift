@@ -232,40 +232,58 @@ enum FieldSync {
         return origin
     }
 
-    /// Sends the entries not yet answered in bundles of at most `batch`, each
-    /// answered and its receipts stored before the next: a push cut off keeps
-    /// every receipt of the bundles already answered, and a long backlog never
-    /// holds the mission's writer for long, nor passes the server's body cap.
+    /// Sends the entries not yet answered in bundles of at most `batch`: a
+    /// long backlog never holds the mission's writer for long, nor passes the
+    /// server's body cap. While the mission applies one bundle, the next is
+    /// built, and it is sent as soon as the answer is in, before that answer's
+    /// receipts are checked and stored: the field ledger's work and the
+    /// mission's overlap. A push cut off keeps every receipt of the bundles
+    /// already answered; an entry that refers to one in a bundle not answered
+    /// yet waits for that answer (``Ledger/pushBatch(limit:after:)``).
     static func push(_ ledger: Ledger, _ target: FieldRemote, batch: Int = FieldRemote.defaultBatch) throws {
         let server = try target.server(try origin(ledger))
-        guard var bundle = try ledger.pushBundle(limit: batch) else {
+        guard let first = try ledger.pushBatch(limit: batch) else {
             printError("Nothing to push: \(server) has answered every entry.")
             return
         }
         let token = try target.credentials.resolvedToken()
-        var total: ReceiptsOutcome?
+        let url = Remote.url(server, "/v1/bundles")
+        var inFlight: (request: Remote.Pending, lastSeq: Int64)? = (try Remote.start("POST", url, token: token, body: first.bytes),
+                                                                    first.lastSeq)
+        var total = ReceiptsOutcome()
         var bundles = 0
-        while true {
-            let receipts = try Remote.request("POST", Remote.url(server, "/v1/bundles"), token: token, body: bundle)
-            let outcome = try ledger.importReceipts(receipts)
-            bundles += 1
-            if var sum = total {
-                sum.accepted += outcome.accepted
-                sum.alreadyStored += outcome.alreadyStored
-                sum.refused += outcome.refused
-                total = sum
-            } else {
-                total = outcome
+        while let current = inFlight {
+            inFlight = nil
+            var following: (request: Remote.Pending, lastSeq: Int64)?
+            var finished = false  // finish() closes and waits for the client, whatever it answers
+            do {
+                let next = try ledger.pushBatch(limit: batch, after: current.lastSeq)
+                finished = true
+                let receipts = try current.request.finish()
+                if let next { following = (try Remote.start("POST", url, token: token, body: next.bytes), next.lastSeq) }
+                let outcome = try ledger.importReceipts(receipts)
+                bundles += 1
+                total.accepted += outcome.accepted
+                total.alreadyStored += outcome.alreadyStored
+                total.refused += outcome.refused
+                // Receipts that answer nothing new would send the same bundle for ever.
+                guard outcome.accepted + outcome.refused > 0 else {
+                    throw CommandFailure(message: "\(server) answered a push with receipts for none of its entries; the push "
+                                             + "stopped there (`accord push --status` lists what is pending)",
+                                         exitCode: ExitCode32.failure.rawValue)
+                }
+                if following == nil, let again = try ledger.pushBatch(limit: batch) {
+                    // Nothing was built while this bundle was applied, or it waited for this answer.
+                    following = (try Remote.start("POST", url, token: token, body: again.bytes), again.lastSeq)
+                }
+            } catch {
+                if !finished { current.request.abandon() }
+                following?.request.abandon()
+                throw error
             }
-            guard let next = try ledger.pushBundle(limit: batch) else { break }
-            // Receipts that answer nothing new would send the same bundle for ever.
-            guard outcome.accepted + outcome.refused > 0 else {
-                throw CommandFailure(message: "\(server) answered a push with receipts for none of its entries; nothing more was "
-                                         + "sent (`accord push --status` lists what is pending)", exitCode: ExitCode32.failure.rawValue)
-            }
-            bundle = next
+            inFlight = following
         }
-        if let total { printError("Pushed to \(server)\(bundles > 1 ? " in \(bundles) bundles" : ""). " + FieldSummary.receipts(total)) }
+        printError("Pushed to \(server)\(bundles > 1 ? " in \(bundles) bundles" : ""). " + FieldSummary.receipts(total))
     }
 
     /// Asks for the definitions after the mission seq the field ledger is as

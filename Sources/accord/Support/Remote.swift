@@ -42,6 +42,14 @@ enum Remote {
     /// - Throws: `ExitCode` with the client's code when the request failed
     ///   (it has said why); ``CommandFailure`` when the client cannot be run.
     static func request(_ method: String, _ url: String, token: String, body: [UInt8]? = nil) throws -> [UInt8] {
+        try start(method, url, token: token, body: body).finish()
+    }
+
+    /// Starts one request: the client has its whole body when this returns,
+    /// and the answer is read by ``Pending/finish()`` (meanwhile this process
+    /// can do other work).
+    /// - Throws: ``CommandFailure`` when the client cannot be run.
+    static func start(_ method: String, _ url: String, token: String, body: [UInt8]? = nil) throws -> Pending {
         guard let server = ServeCommand.serverPath() else {
             throw CommandFailure(message: "accord-server was not found beside accord or on PATH, and it makes accord's HTTP "
                                      + "requests; install it beside accord (`swift build -c release --product accord-server`)",
@@ -75,30 +83,52 @@ enum Remote {
             close(input[1]); close(output[0])
             throw spawnFailure(server, code: spawned)
         }
-        // The body, whole, then the answer: the client reads all of its input before it answers.
+        // The body, whole: the client reads all of its input before it sends anything.
         // A client that exits early closes its input: that is an EPIPE here, not a SIGPIPE that kills accord.
         let previous = signal(SIGPIPE, SIG_IGN)
         _ = systemWriteAll(input[1], body ?? [])
         close(input[1])
         signal(SIGPIPE, previous)
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            answer.append(contentsOf: buffer[0..<count])
+        return Pending(pid: pid, output: output[0])
+    }
+
+    /// A request whose client runs: its answer is still to be read.
+    struct Pending {
+        let pid: pid_t
+        let output: Int32
+
+        /// Reads the answer and waits for the client.
+        /// - Throws: `ExitCode` with the client's code when the request failed (it has said why).
+        func finish() throws -> [UInt8] {
+            var answer: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                answer.append(contentsOf: buffer[0..<count])
+            }
+            close(output)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let exited = status & 0x7f == 0
+            let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            if code != 0 {
+                if !exited { printError("Error: accord-server client was stopped by signal \(status & 0x7f)") }
+                throw ExitCode(code)
+            }
+            return answer
         }
-        close(output[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = status & 0x7f == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        if code != 0 {
-            if !exited { printError("Error: accord-server client was stopped by signal \(status & 0x7f)") }
-            throw ExitCode(code)
+
+        /// Stops the client without reading its answer (the command failed
+        /// meanwhile). What the server did with the request is found out by
+        /// the next run: a pushed entry is recorded once however often it is sent.
+        func abandon() {
+            kill(pid, SIGTERM)
+            close(output)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
-        return answer
     }
 
     /// A pipe whose ends are closed on exec (the client gets only the ends it is given as 0 and 1).
