@@ -302,7 +302,7 @@ import Testing
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         sqlite.arguments = ["sqlite3", "-bail", mission.path,
-                            "DROP TRIGGER journal_no_update; UPDATE journal SET entry = entry || x'00' WHERE seq = 5;"]
+                            "DROP TRIGGER journal_no_update; UPDATE journal SET entry = CAST(entry || x'01' AS BLOB) WHERE seq = 5;"]
         try sqlite.run()
         sqlite.waitUntilExit()
         #expect(sqlite.terminationStatus == 0)
