@@ -3,9 +3,10 @@ import AccordTrust
 
 /// The journal's leaf hashes, computed from the entries (the journal keeps
 /// no copy of them since schema 18), and the cached complete subtrees in
-/// `merkle_nodes`, as a source for Merkle roots and proofs. A root or proof
-/// reads the leaves of at most one uncached block of 2^10 entries (the tree's
-/// ragged right edge); every complete block above it is a cached subtree.
+/// `merkle_nodes`, as a source for Merkle roots and proofs. Every complete
+/// block of 2^10 entries is a cached subtree, so a root hashes only the
+/// entries after the last one (the tree's ragged right edge), and a proof at
+/// most also those of the block holding its leaf (or the old tree's last leaf).
 struct JournalHashSource: MerkleHashSource {
     let db: Database
 
