@@ -97,10 +97,10 @@ enum Attacker {
 
     static func leafHash(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: [0x00] + bytes)) }
 
-    /// Replaces entry `seq`'s bytes (and, when `rehash`, its leaf hash) in place.
-    static func replaceEntry(_ path: String, _ seq: Int64, with bytes: [UInt8], rehash: Bool) throws {
-        let leaf = rehash ? ", leaf_hash = X'\(hex(leafHash(bytes)))'" : ""
-        try sql(path, liftingGuards: ["journal_no_update"], "UPDATE journal SET entry = X'\(hex(bytes))'\(leaf) WHERE seq = \(seq);")
+    /// Replaces entry `seq`'s bytes in place (the journal stores no leaf hash
+    /// to recompute beside them).
+    static func replaceEntry(_ path: String, _ seq: Int64, with bytes: [UInt8]) throws {
+        try sql(path, liftingGuards: ["journal_no_update"], "UPDATE journal SET entry = X'\(hex(bytes))' WHERE seq = \(seq);")
     }
 
     /// An Ed25519 signature by the key in a private key file.

@@ -95,9 +95,18 @@ struct AuditorViewsCLITests {
         let dir = try TemporaryDirectory()
         let (accord, db) = try Self.ledger(dir)
         let exported = try accord.ok("journal", "export", "--db", db).split(separator: "\n")
-            .compactMap { try? Self.json(String($0)) as? [String: Any] }.map { "\($0["seq"] ?? "")|\($0["leafHash"] ?? "")" }
-        let viewed = try sqlite(db, "SELECT seq, leaf_hash FROM journal_entries ORDER BY seq").split(separator: "\n").map(String.init)
-        #expect(viewed == exported)
+            .compactMap { try? Self.json(String($0)) as? [String: Any] }
+            .map { "\($0["seq"] ?? "")|\($0["kind"] ?? "")|\($0["recordedAt"] ?? "")|\($0["actor"] ?? "")|\($0["leafHash"] ?? "")" }
+        // The view has no leaf hash (the shell has no SHA-256): an auditor computes SHA-256(0x00 ‖ entry), as here.
+        let viewed = try sqlite(db, "SELECT v.seq, v.kind, v.recorded_at, v.actor, hex(j.entry), v.bytes = length(j.entry) "
+                                + "FROM journal_entries AS v JOIN journal AS j ON j.seq = v.seq ORDER BY v.seq")
+            .split(separator: "\n").map { line -> String in
+                let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                #expect(fields.count == 6 && fields[5] == "1", "\(line)")
+                let leaf = Attacker.hex(Attacker.leafHash(Attacker.unhex(fields[4]))).lowercased()
+                return fields[0..<4].joined(separator: "|") + "|" + leaf
+            }
+        #expect(!viewed.isEmpty && viewed == exported)
         let history = try accord.ok("history", "b-rejected", "--format", "csv", "--db", db)
         let entries = history.split(whereSeparator: \.isNewline).count - 1
         let record = try sqlite(db, "SELECT record FROM breaches WHERE external_id = 'b-rejected'").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -88,7 +88,7 @@ struct LedgerState: Equatable {
     init(_ path: String) throws {
         // One sqlite3 process for both: the journal's rows, a marker, then the dump.
         let output = try runProgram("/usr/bin/env", ["sqlite3", path,
-                                                     "SELECT seq, hex(entry), hex(leaf_hash) FROM journal ORDER BY seq",
+                                                     "SELECT seq, hex(entry) FROM journal ORDER BY seq",
                                                      "SELECT '-- dump --'", ".dump"])
         let parts = output.components(separatedBy: "-- dump --\n")
         journal = parts.first ?? ""

@@ -58,11 +58,11 @@ struct ImportWorld {
         try accord(["import"] + arguments + ["--db", db], stdin: stdin)
     }
 
-    /// The journal's head (seq and last leaf hash) and the row counts of the
+    /// The journal's head (seq and last entry's bytes) and the row counts of the
     /// tables an import writes: equal before and after means nothing was written.
     func state() throws -> String {
         try sqlite(db, """
-            SELECT (SELECT max(seq) FROM journal), (SELECT hex(leaf_hash) FROM journal ORDER BY seq DESC LIMIT 1),
+            SELECT (SELECT max(seq) FROM journal), (SELECT hex(entry) FROM journal ORDER BY seq DESC LIMIT 1),
                    (SELECT count(*) FROM verifications), (SELECT count(*) FROM breaches),
                    (SELECT count(*) FROM corroborations), (SELECT count(*) FROM external_ids),
                    (SELECT count(*) FROM commitments), (SELECT count(*) FROM daily_totals);

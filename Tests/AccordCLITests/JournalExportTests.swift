@@ -136,7 +136,7 @@ struct JournalExportTests {
             cases.append(("payload byte of \(seq)", { path in
                 var bytes = try Attacker.entryBytes(path, seq)
                 bytes[bytes.count - 3] ^= 0x10
-                try Attacker.replaceEntry(path, seq, with: bytes, rehash: false)
+                try Attacker.replaceEntry(path, seq, with: bytes)
             }))
             cases.append(("entry \(seq) deleted", { path in
                 try Attacker.sql(path, liftingGuards: ["journal_no_delete"], "DELETE FROM journal WHERE seq = \(seq);")

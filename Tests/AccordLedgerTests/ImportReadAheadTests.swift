@@ -39,7 +39,7 @@ struct ImportReadAheadTests {
     static func state(_ ledger: Ledger) throws -> [String] {
         var state: [String] = []
         try ledger.database.forEach("""
-            SELECT (SELECT count(*) FROM journal), (SELECT hex(leaf_hash) FROM journal ORDER BY seq DESC LIMIT 1),
+            SELECT (SELECT count(*) FROM journal), (SELECT hex(entry) FROM journal ORDER BY seq DESC LIMIT 1),
                    (SELECT count(*) FROM verifications), (SELECT count(*) FROM external_ids),
                    (SELECT hex(hashes) FROM merkle_frontier), (SELECT count(*) FROM daily_totals)
             """) { row in state = row.values.map { "\($0)" } }

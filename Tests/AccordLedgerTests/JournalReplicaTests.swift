@@ -14,9 +14,9 @@ import Testing
         try fixture.log("C1", quantity: 5, on: "2025-05-21")
         var entries: [ExportedEntry] = []
         try fixture.ledger.database.read { db in
-            try db.forEach("SELECT seq, entry, signature, leaf_hash FROM journal ORDER BY seq") { row in
+            try db.forEach("SELECT seq, entry, signature FROM journal ORDER BY seq") { row in
                 entries.append(ExportedEntry(seq: row.int64(0), bytes: row.blob(1), signature: row.optionalBlob(2),
-                                             leafHash: Hash32(bytes: row.blob(3))))
+                                             leafHash: Merkle.leafHash(row.blob(1))))
             }
         }
         return (fixture, entries)

@@ -7,7 +7,7 @@ import Testing
 
 /// Roots and proofs read through the ledger (the journal's leaf hashes and the
 /// subtrees cached in `merkle_nodes`), checked against ``ReferenceMerkle``
-/// computed from the raw `leaf_hash` column, and verified by the library's
+/// computed from the raw `entry` column, and verified by the library's
 /// RFC 9162 verifiers.
 @Suite("Proofs through the ledger")
 struct LedgerProofTests {
@@ -29,7 +29,9 @@ struct LedgerProofTests {
         }
         let leaves = try ProofLedger.leafHashes(ledger)
         #expect(entries.count == 2100)
-        // leaf_hash is SHA-256(0x00 ‖ entry), computed here without AccordTrust.
+        // The leaf hashes roots and proofs read equal SHA-256(0x00 ‖ entry), computed here without AccordTrust.
+        let computed = try ledger.database.read { db in try JournalHashSource(db: db).leafHashes(0..<2100) }
+        #expect(leaves.count == 2100 && computed.map(\.bytes) == leaves)
         for (index, bytes) in entries.enumerated() {
             #expect(leaves[index] == ReferenceMerkle.sha256([0x00] + bytes), "leaf hash of entry \(index + 1)")
         }
@@ -155,6 +157,42 @@ struct LedgerProofTests {
         let first: Int64
         let second: Int64
         var description: String { "(\(first), \(second))" }
+    }
+
+    /// Counts the leaves a root or proof asks for: each one an entry read and hashed.
+    final class CountingSource: MerkleHashSource {
+        let base: JournalHashSource
+        var leaves = 0
+        init(_ base: JournalHashSource) { self.base = base }
+        var minimumCachedLevel: Int { base.minimumCachedLevel }
+        func leafHashes(_ range: Range<UInt64>) throws -> [Hash32] {
+            leaves += range.count
+            return try base.leafHashes(range)
+        }
+        func cachedSubtree(level: Int, index: UInt64) throws -> Hash32? { try base.cachedSubtree(level: level, index: index) }
+    }
+
+    @Test("with no stored leaf hash, a root hashes only the entries past the last cached block, a proof at most one block more")
+    func entriesHashedPerProof() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ProofLedger.make(at: dir.path("big.sqlite"), entries: 2100)
+        try ledger.database.read { db in
+            for size in [1024, 1025, 2048, 2100] as [UInt64] {
+                let counting = CountingSource(JournalHashSource(db: db))
+                _ = try Merkle.root(size: size, source: counting)
+                #expect(counting.leaves == Int(size % 1024), "root of \(size)")
+            }
+            for item in Self.inclusionCases {
+                let counting = CountingSource(JournalHashSource(db: db))
+                _ = try Merkle.inclusionProof(index: UInt64(item.first - 1), size: UInt64(item.second), source: counting)
+                #expect(counting.leaves <= 1024 + Int(item.second % 1024), "\(item.description): \(counting.leaves)")
+            }
+            for item in Self.consistencyCases {
+                let counting = CountingSource(JournalHashSource(db: db))
+                _ = try Merkle.consistencyProof(oldSize: UInt64(item.first), newSize: UInt64(item.second), source: counting)
+                #expect(counting.leaves <= 1024 + Int(item.second % 1024), "\(item.description): \(counting.leaves)")
+            }
+        }
     }
 
     static let inclusionCases = [(1, 1024), (1024, 1025), (700, 1050), (1025, 1026), (1, 1), (2, 3), (1000, 2100), (2100, 2100),

@@ -1,6 +1,7 @@
 @testable import AccordLedger
 import AccordSchema
 import AccordStorage
+import AccordTrust
 import Foundation
 import Testing
 
@@ -189,6 +190,75 @@ struct MigrationUpgradeTests {
             }
         }
         #expect(throws: StorageError.self) { try database.execute("UPDATE breaches SET severity = 'grave'") }
+    }
+
+    @Test("journal_without_leaf_hash: a schema-17 ledger upgrades to 18 with the same journal export and roots, and audits clean")
+    func journalWithoutLeafHash() throws {
+        let dir = try TemporaryDirectory()
+        // A ledger as this build writes it, over a cached block of 1,024 leaves, and its schema-17 twin: the
+        // same rows, the journal with the leaf hash schema 17 stored beside each entry.
+        let ledger = try ProofLedger.make(at: dir.path("new.sqlite"), entries: 1100)
+        var exported: [String] = []
+        try ledger.exportJournal { exported.append($0.serialized()) }
+        let root = try ledger.consistencyProof(oldSize: 1).newRoot
+        let path = dir.path("old.sqlite")
+        var stored: [String] = []
+        do {
+            let database = try Database(path: path, mode: .create, configuration: Ledger.configuration)
+            let index = try #require(Schema.migrations.firstIndex { $0.name == "journal_without_leaf_hash" })
+            try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+            try database.execute("PRAGMA foreign_keys = OFF")
+            try database.execute("ATTACH DATABASE '\(ledger.path)' AS new")
+            var tables: [String] = []
+            try database.forEach("""
+                SELECT name FROM new.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                AND name NOT IN ('journal', 'schema_migrations') ORDER BY name
+                """) { tables.append($0.text(0)) }
+            #expect(tables.contains("merkle_nodes") && tables.contains("verifications"))
+            try database.execute("BEGIN")
+            for table in tables { try database.execute("INSERT INTO main.\(table) SELECT * FROM new.\(table)") }
+            let insert = try database.prepare("""
+                INSERT INTO main.journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
+                SELECT seq, kind_code, recorded_ms, actor, signer, entry, ?, signature FROM new.journal WHERE seq = ?
+                """)
+            var entries: [(Int64, [UInt8])] = []
+            try database.forEach("SELECT seq, entry FROM new.journal ORDER BY seq") { entries.append(($0.int64(0), $0.blob(1))) }
+            for (seq, entry) in entries {
+                let leaf = ReferenceMerkle.sha256([0x00] + entry)
+                try insert.bind(leaf, at: 1)
+                try insert.bind(seq, at: 2)
+                _ = try insert.run()
+                insert.reset()
+                stored.append(leaf.map { String(format: "%02x", $0) }.joined())
+            }
+            try database.execute("COMMIT")
+            try database.execute("DETACH DATABASE new")
+            #expect(try database.scalarInt("SELECT count(*) FROM journal") == 1100)
+        }
+        #expect(try Audit.run(path: ledger.path).outcome == .verified)
+
+        let upgraded = try Ledger.open(at: path)
+        #expect(try upgraded.appliedMigrations().last?.version == 18)
+        var columns: [String] = []
+        try upgraded.database.forEach("SELECT name FROM pragma_table_info('journal')") { columns.append($0.text(0)) }
+        #expect(!columns.contains("leaf_hash") && columns.contains("entry"))
+        // The same entries, the same leaf hashes (now computed) and the same root; one entry records the upgrade.
+        var after: [String] = []
+        var leaves: [String] = []
+        try upgraded.exportJournal { line in
+            after.append(line.serialized())
+            if case .object(let fields) = line, case .string(let leaf)? = fields.first(where: { $0.0 == "leafHash" })?.1 {
+                leaves.append(leaf)
+            }
+        }
+        #expect(after.count == 1101 && Array(after.prefix(1100)) == exported)
+        #expect(Array(leaves.prefix(1100)) == stored)
+        let proof = try upgraded.consistencyProof(oldSize: 1100)
+        #expect(proof.oldRoot == root && proof.newSize == 1101)
+        #expect(try upgraded.inclusionProof(seq: 1101).root == proof.newRoot)
+        let report = try Audit.run(path: path)
+        #expect(report.outcome == .verified, "\(report.findings.map { $0.phrase })")
+        #expect(report.root == proof.newRoot.hex)
     }
 
     @Test("reviewer_evidence: an existing field ledger keeps its receipts as its own (adopted 0) and takes no evidence until asked")

@@ -29,11 +29,12 @@ enum ProofLedger {
         return ledger
     }
 
-    /// The raw `leaf_hash` column, in seq order.
+    /// Every entry's leaf hash, SHA-256(0x00 ‖ entry), in seq order, computed
+    /// from the raw `entry` column without AccordTrust.
     static func leafHashes(_ ledger: Ledger) throws -> [[UInt8]] {
         var leaves: [[UInt8]] = []
         try ledger.database.read { db in
-            try db.forEach("SELECT leaf_hash FROM journal ORDER BY seq") { row in leaves.append(row.blob(0)) }
+            try db.forEach("SELECT entry FROM journal ORDER BY seq") { row in leaves.append(ReferenceMerkle.sha256([0x00] + row.blob(0))) }
         }
         return leaves
     }

@@ -1,8 +1,12 @@
 import AccordStorage
 import AccordTrust
 
-/// The journal's leaf hashes and the cached complete subtrees in
-/// `merkle_nodes`, as a source for Merkle roots and proofs.
+/// The journal's leaf hashes, computed from the entries (the journal keeps
+/// no copy of them since schema 18), and the cached complete subtrees in
+/// `merkle_nodes`, as a source for Merkle roots and proofs. Every complete
+/// block of 2^10 entries is a cached subtree, so a root hashes only the
+/// entries after the last one (the tree's ragged right edge), and a proof at
+/// most also those of the block holding its leaf (or the old tree's last leaf).
 struct JournalHashSource: MerkleHashSource {
     let db: Database
 
@@ -12,15 +16,12 @@ struct JournalHashSource: MerkleHashSource {
     func leafHashes(_ range: Range<UInt64>) throws -> [Hash32] {
         var hashes: [Hash32] = []
         hashes.reserveCapacity(range.count)
-        let statement = try db.cached("SELECT leaf_hash FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq")
+        let statement = try db.cached("SELECT entry FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq")
         try statement.bind(Int64(range.lowerBound) + 1, at: 1)
         try statement.bind(Int64(range.upperBound), at: 2)
         let cursor = statement.cursor()
         while let row = try cursor.next() {
-            guard let hash = Hash32(bytes: row.blob(0)) else {
-                throw LedgerError(.tampered, "journal entry \(Int64(range.lowerBound) + Int64(hashes.count) + 1) has a malformed leaf hash")
-            }
-            hashes.append(hash)
+            hashes.append(row.leafHash(0))
         }
         guard hashes.count == range.count else {
             throw LedgerError(.tampered, "the journal is missing entries between \(range.lowerBound + 1) and \(range.upperBound)")
@@ -36,5 +37,13 @@ struct JournalHashSource: MerkleHashSource {
         defer { statement.reset() }
         guard try statement.step() else { return nil }
         return Hash32(bytes: statement.blob(0))
+    }
+}
+
+extension Row {
+    /// The leaf hash of the entry in column `index`, SHA-256(0x00 ‖ entry),
+    /// hashed where SQLite holds the bytes (the journal keeps no copy of it).
+    func leafHash(_ index: Int32) -> Hash32 {
+        withBytes(index) { Merkle.leafHash(unsafeBytes: $0) }
     }
 }

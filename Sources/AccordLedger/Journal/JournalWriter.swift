@@ -68,13 +68,16 @@ final class JournalWriter {
         var lastHash: Hash32?
         var lastRecordedAt = Timestamp(milliseconds: Int64.min)
         var last: Entry?
-        try db.forEach("SELECT seq, leaf_hash, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
+        // The last entry alone, hashed once (the journal keeps no leaf hashes; the
+        // stored Merkle edge holds the rest of the tree).
+        try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
             seq = row.int64(0)
-            lastHash = Hash32(bytes: row.blob(1))
-            last = try? Entry.decode(row.blob(2))
+            let bytes = row.blob(1)
+            last = try? Entry.decodeCanonical(bytes)
+            lastHash = Merkle.leafHash(bytes)
         }
         if seq > 0 {
-            guard let last, last.seq == seq, Merkle.leafHash(last.encoded()) == lastHash else {
+            guard let last, last.seq == seq else {
                 throw LedgerError(.tampered, "the journal's last entry (\(seq)) cannot be read back as written; nothing was written")
             }
             lastRecordedAt = last.recordedAt
@@ -191,8 +194,8 @@ final class JournalWriter {
             insert = statement
         } else {
             insert = try db.cached("""
-                INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             insertStatement = insert
         }
@@ -202,8 +205,7 @@ final class JournalWriter {
         try insert.bind(entry.actor, at: 4)
         try insert.bind(DatabaseValue(entry.signer), at: 5)
         try insert.bind(bytes, at: 6)
-        try leaf.withUnsafeBytes { try insert.bind(bytes: $0, at: 7) }
-        try insert.bind(signature.map { DatabaseValue.blob($0) } ?? .null, at: 8)
+        try insert.bind(signature.map { DatabaseValue.blob($0) } ?? .null, at: 7)
         try Database.confirm(try insert.run(), what: "journal entry \(entry.seq)")
 
         try frontier.append(leaf) { subtree in

@@ -48,13 +48,13 @@ extension Receipt {
     /// transaction left (or, when nothing was written, the current one,
     /// computed once per `head` cache: a batch's receipts share it).
     static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database, head: inout (size: Int64, root: Hash32)?) throws -> Receipt {
-        var leaf: [UInt8]?
+        var leaf: Hash32?
         var code: Int64?
-        try db.forEach("SELECT leaf_hash, kind_code FROM journal WHERE seq = ?", [recorded.seq]) { row in
-            leaf = row.blob(0)
+        try db.forEach("SELECT entry, kind_code FROM journal WHERE seq = ?", [recorded.seq]) { row in
+            leaf = row.leafHash(0)
             code = row.int64(1)
         }
-        guard let leaf, let leafHash = Hash32(bytes: leaf), let code, let entryKind = EntryKind(storedCode: code) else {
+        guard let leafHash = leaf, let code, let entryKind = EntryKind(storedCode: code) else {
             throw LedgerError(.tampered, "entry \(recorded.seq) cannot be read back from the journal")
         }
         switch recorded {

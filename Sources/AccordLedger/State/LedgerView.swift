@@ -9,7 +9,7 @@ final class LedgerView {
     let db: Database
     /// The last entry this view reflects (the last entry of `db`).
     let seq: Int64
-    /// That entry, decoded and checked against its stored leaf hash.
+    /// That entry, decoded and checked to re-encode to its stored bytes.
     let last: Entry?
     /// The scratch copy behind an earlier view (kept alive as long as the view).
     private let scratch: ScratchLedger?
@@ -23,17 +23,16 @@ final class LedgerView {
     init(head db: Database) throws {
         self.db = db
         scratch = nil
-        var found: (seq: Int64, bytes: [UInt8], leaf: [UInt8])?
-        try db.forEach("SELECT seq, entry, leaf_hash FROM journal ORDER BY seq DESC LIMIT 1") { row in
-            found = (row.int64(0), row.blob(1), row.blob(2))
+        var found: (seq: Int64, bytes: [UInt8])?
+        try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
+            found = (row.int64(0), row.blob(1))
         }
         guard let found else {
             seq = 0
             last = nil
             return
         }
-        guard let entry = try? Entry.decodeCanonical(found.bytes), entry.seq == found.seq,
-              Merkle.leafHash(found.bytes).bytes == found.leaf else {
+        guard let entry = try? Entry.decodeCanonical(found.bytes), entry.seq == found.seq else {
             throw LedgerError(.tampered, "the journal's last entry (\(found.seq)) does not read back as written", hint: .audit)
         }
         seq = found.seq
@@ -65,8 +64,9 @@ final class LedgerView {
     }
 
     /// The seq and Merkle root this view reflects: the root recomputed from
-    /// the stored tree nodes and the leaf hashes (that of the last entry
-    /// checked against its bytes), which the stored right edge must match.
+    /// the stored tree nodes and the leaf hashes of the entries after the
+    /// last cached block (computed from their bytes), which the stored right
+    /// edge must match.
     /// - Throws: ``LedgerError`` `.tampered` when they differ.
     func stamp() throws -> LedgerStamp {
         let root = try Merkle.root(size: UInt64(seq), source: JournalHashSource(db: db))

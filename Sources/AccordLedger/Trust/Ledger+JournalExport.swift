@@ -8,14 +8,16 @@ extension Ledger {
     /// `overridden`, `stateRoot` null on all but the last entry of each write).
     /// The stored columns are written as they are (the kind's code by its
     /// name, the time in milliseconds as text); a verifier checks them against the bytes.
+    /// `leafHash` is computed from the bytes, SHA-256(0x00 ‖ bytes): the
+    /// journal keeps no copy of it.
     /// - Throws: ``LedgerError``.
     public func exportJournal(_ body: (JSON) throws -> Void) throws {
         try LedgerError.translating {
             // Rows go to `body` as they are read, so this read cannot be run twice:
             // a writer changing the file under a snapshot is a busy error (the caller may try again).
             try database.read(restartable: false) { db in
-                try db.forEach("SELECT seq, kind_code, entry, leaf_hash, recorded_ms, actor, signer, signature FROM journal ORDER BY seq") { row in
-                    let leaf = hexString(row.blob(3))
+                try db.forEach("SELECT seq, kind_code, entry, recorded_ms, actor, signer, signature FROM journal ORDER BY seq") { row in
+                    let leaf = row.leafHash(2).hex
                     let decoded = try? Entry.decode(row.blob(2))
                     try body(.object([
                         ("seq", .int(row.int64(0))),
@@ -23,10 +25,10 @@ extension Ledger {
                         ("bytes", .string(ByteEncoding.base64(row.blob(2)))),
                         ("leafHash", .string(leaf)),
                         ("previousHash", JSON(decoded?.previousHash?.hex)),
-                        ("recordedAt", .string(Timestamp(milliseconds: row.int64(4)).iso8601)),
-                        ("actor", .string(row.text(5))),
-                        ("signer", JSON(row.optionalText(6))),
-                        ("signature", row.isNull(7) ? .null : .string(ByteEncoding.base64(row.blob(7)))),
+                        ("recordedAt", .string(Timestamp(milliseconds: row.int64(3)).iso8601)),
+                        ("actor", .string(row.text(4))),
+                        ("signer", JSON(row.optionalText(5))),
+                        ("signature", row.isNull(6) ? .null : .string(ByteEncoding.base64(row.blob(6)))),
                         ("clock", JSON(decoded.map { $0.clock == .overridden ? "overridden" : "system" })),
                         ("stateRoot", JSON(decoded?.stateRoot?.hex)),
                     ]))
