@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -15,8 +16,10 @@ import NIOSSL
 /// - 1: the server found its ledger altered (500 `tampered`);
 /// - 65: the server refused what was sent (400, 409, 413, 415, 422), or
 ///   something it names is not there (404 `not-found`);
+/// - 64: the address or the token cannot be used (said without the token);
 /// - 69: no Accord server there, or it cannot do this (404 without a problem document, 409
-///   `unconfigured`, a redirection, other 5xx, an answer that is not the API's);
+///   `unconfigured`, a redirection, other 5xx, an answer that is not the API's or not HTTP,
+///   a TLS certificate not accepted);
 /// - 75: try again later (no connection, a connection cut, a timeout, 429, 503);
 /// - 77: the token was refused (401) or its role may not do this (403).
 ///
@@ -47,6 +50,13 @@ enum Client {
             printError("Error: no token: pass --token TOKEN or set ACCORD_TOKEN (a token of the mission's server)")
             return usage
         }
+        // A header cannot carry a control character or a space; said without the token, which must not reach a log.
+        if let bad = token.utf8.firstIndex(where: { $0 <= 0x20 || $0 >= 0x7f }) {
+            let offset = token.utf8.distance(from: token.utf8.startIndex, to: bad)
+            printError("Error: the token has a character no token has at position \(offset + 1) of \(token.utf8.count) "
+                       + "(a line ending or a space copied with it?): pass it again, exactly as `accord token issue` printed it")
+            return usage
+        }
         var request = HTTPClientRequest(url: address)
         request.method = method == "POST" ? .POST : .GET
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -60,6 +70,9 @@ enum Client {
         configuration.timeout = .init(connect: .seconds(30), read: .seconds(600))
         // A redirection is reported, not followed: the token would go wherever it points.
         configuration.redirectConfiguration = .disallow
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        configuration.tlsConfiguration = tls
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         let code = await exchange(client, request, address: address)
         try? await client.shutdown()
@@ -88,8 +101,9 @@ enum Client {
             }
             return 0
         } catch {
-            printError("Error: cannot reach \(address): \(reason(error)); nothing was lost: run it again when the server can be reached")
-            return tryLater
+            let (message, code) = failure(error, address: address)
+            printError("Error: " + message)
+            return code
         }
     }
 
@@ -124,24 +138,43 @@ enum Client {
         }
     }
 
-    /// Why a request got no answer, in a few words.
-    static func reason(_ error: any Error) -> String {
+    /// The line and exit code for a request that got no usable answer:
+    /// try again later (75) when the network or the server's availability
+    /// is at fault; 69 when what answered is not an Accord server one can
+    /// use (not HTTP, a certificate not accepted, a refusal too large);
+    /// 64 for an address the client cannot use. Never the request's headers
+    /// (the token is one of them).
+    static func failure(_ error: any Error, address: String) -> (String, Int32) {
+        let later = { (why: String) in
+            ("cannot reach \(address): \(why); nothing was lost: run it again when the server can be reached", tryLater)
+        }
         switch error {
         case let error as HTTPClientError:
             switch error {
-            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout: return "it timed out"
-            case .remoteConnectionClosed: return "the connection was cut"
-            default: return oneLine("\(error)")
+            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout: return later("it timed out")
+            case .remoteConnectionClosed, .cancelled: return later("the connection was cut")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return ("'\(oneLine(address))' is not an address the client can use", usage)
+            default: return ("\(address) could not be asked (\(oneLine(error.shortDescription)))", unavailable)
             }
         case let error as NIOConnectionError:
-            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the name does not resolve" }
-            if let first = error.connectionErrors.first?.error { return reason(first) }
-            return oneLine("\(error)")
-        case let error as IOError where error.errnoCode == ECONNREFUSED: return "the connection was refused"
-        case let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode): return "the connection was cut"
-        case is ChannelError: return "the connection was cut"
-        case is NIOSSLError, is BoringSSLError: return "the TLS connection failed (\(oneLine("\(error)")))"
-        default: return oneLine("\(error)")
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return later("the name does not resolve") }
+            if let first = error.connectionErrors.first?.error { return failure(first, address: address) }
+            return later("no connection could be made")
+        case let error as IOError where error.errnoCode == ECONNREFUSED: return later("the connection was refused")
+        case let error as IOError where [ECONNRESET, EPIPE, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode):
+            return later("the connection was cut or could not be made (\(String(cString: strerror(error.errnoCode))))")
+        case is ChannelError: return later("the connection was cut")
+        case is NIOSSLError, is BoringSSLError:
+            return ("the TLS connection to \(address) failed (\(oneLine("\(error)"))): its certificate was not accepted, "
+                    + "or it does not speak TLS; check the address (https:// or http://) and the server's certificate", unavailable)
+        case is HTTPParserError:
+            return ("the server at \(address) answered with something that is not HTTP: is it an Accord server (accord serve)?",
+                    unavailable)
+        case is NIOTooManyBytesError:
+            return ("the server at \(address) refused the request with an answer larger than \(refusalLimit >> 20) MiB, "
+                    + "which is not the API's", unavailable)
+        default: return later(oneLine("\(type(of: error))"))
         }
     }
 

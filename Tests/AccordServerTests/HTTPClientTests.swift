@@ -33,8 +33,24 @@ import Darwin
                 "\(responder.requests)")
     }
 
-    /// An answer that is not the API's (no problem document) and a
-    /// connection closed before any answer: 69 and 75, each saying so.
+    /// A token with a line ending copied with it (a file ending in CRLF) is
+    /// refused before anything is sent, without printing the token.
+    @Test func aTokenThatCannotBeAHeaderIsRefusedUnsaid() throws {
+        let directory = try TemporaryDirectory()
+        let responder = try RawResponder(answer: "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n")
+        defer { responder.stop() }
+        let outcome = try LiveServer.accord(["clone", "http://127.0.0.1:\(responder.port)", "--db", directory.path("field.sqlite")],
+                                            environment: ["ACCORD_TOKEN": "s3cr3t-token\r"])
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("the token has a character no token has at position 13 of 13"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("s3cr3t"), "\(outcome.stderr)")
+        #expect(responder.requests.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: directory.path("field.sqlite")), "a refused clone made a file")
+    }
+
+    /// An answer that is not the API's (no problem document), a connection
+    /// closed before any answer, and an answer that is not HTTP: 69, 75 and
+    /// 69, each saying so.
     @Test func answersThatAreNotTheAPIs() throws {
         let directory = try TemporaryDirectory()
         let teapot = try RawResponder(answer: "HTTP/1.1 418 I'm a teapot\r\nContent-Length: 5\r\nConnection: close\r\n\r\nshort")
@@ -52,6 +68,13 @@ import Darwin
         #expect(outcome.stderr.contains("cannot reach http://127.0.0.1:\(silent.port)"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("nothing was lost"), "\(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path("field.sqlite")), "a refused clone made a file")
+
+        let garbage = try RawResponder(answer: "SSH-2.0-OpenSSH_9.2\r\n\r\n")
+        defer { garbage.stop() }
+        outcome = try LiveServer.accord(["clone", "http://127.0.0.1:\(garbage.port)", "--token", "t",
+                                         "--db", directory.path("field.sqlite")])
+        #expect(outcome.status == 69, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("answered with something that is not HTTP"), "\(outcome.stderr)")
     }
 }
 

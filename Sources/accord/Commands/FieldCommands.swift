@@ -260,16 +260,24 @@ enum FieldSync {
                 let next = try ledger.pushBatch(limit: batch, after: current.lastSeq)
                 finished = true
                 let receipts = try current.request.finish()
-                if let next { following = (try Remote.start("POST", url, token: token, body: next.bytes), next.lastSeq) }
+                // The answer's receipts are stored even when the next bundle cannot be sent.
+                var notSent: (any Error)?
+                do {
+                    if let next { following = (try Remote.start("POST", url, token: token, body: next.bytes), next.lastSeq) }
+                } catch {
+                    notSent = error
+                }
                 let outcome = try ledger.importReceipts(receipts)
                 bundles += 1
                 total.accepted += outcome.accepted
                 total.alreadyStored += outcome.alreadyStored
                 total.refused += outcome.refused
+                if let notSent { throw notSent }
                 // Receipts that answer nothing new would send the same bundle for ever.
                 guard outcome.accepted + outcome.refused > 0 else {
                     throw CommandFailure(message: "\(server) answered a push with receipts for none of its entries; the push "
-                                             + "stopped there (`accord push --status` lists what is pending)",
+                                             + "stopped there (a bundle sent after it may have been recorded: the next push "
+                                             + "collects its receipts; `accord push --status` lists what is pending)",
                                          exitCode: ExitCode32.failure.rawValue)
                 }
                 if following == nil, let again = try ledger.pushBatch(limit: batch) {
