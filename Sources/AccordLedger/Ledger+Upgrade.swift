@@ -1,5 +1,6 @@
 import AccordSchema
 import AccordStorage
+import AccordTrust
 
 extension Ledger {
     /// The first schema version whose ledgers carry state roots: upgrading to
@@ -18,7 +19,10 @@ extension Ledger {
             let pending = try migrator.pending(in: db)  // again, inside the transaction
             guard let newest = pending.last?.version else { return }
             let from = try migrator.applied(in: db).last?.version ?? 0
-            for migration in pending { try migrator.apply(migration, in: db, now: time.time.iso8601) }
+            for migration in pending {
+                if migration.version == leaflessSchema { try checkStoredLeafHashes(db) }
+                try migrator.apply(migration, in: db, now: time.time.iso8601)
+            }
             let entries = try db.tableExists("journal") ? try db.scalarInt("SELECT count(*) FROM journal") ?? 0 : 0
             guard entries > 0, newest >= stateRootSchema else { return }
             try rebuildProjections(db)
@@ -38,6 +42,29 @@ extension Ledger {
             }
             _ = try session.append(.ledgerUpgrade(LedgerUpgrade(fromSchema: UInt32(from), toSchema: UInt32(newest))))
             try session.writer.finish()
+        }
+    }
+
+    /// The first schema version whose journal keeps no leaf hash (migration
+    /// 0018 drops the column).
+    static let leaflessSchema = 18
+
+    /// Checks every stored leaf hash against SHA-256(0x00 ‖ entry), while the
+    /// column still exists: once it is dropped, an entry edited without its
+    /// stored hash would look as written. (The entries' chain, the Merkle
+    /// edge and the cached subtrees are checked by the audit, not here.)
+    /// - Throws: ``LedgerError`` `.tampered` naming the first entry whose
+    ///   stored hash differs (audit it with the build that wrote it).
+    static func checkStoredLeafHashes(_ db: Database) throws {
+        guard try db.tableExists("journal"),
+              try db.scalarInt("SELECT count(*) FROM pragma_table_info('journal') WHERE name = 'leaf_hash'") == 1 else { return }
+        let cursor = try db.prepare("SELECT seq, leaf_hash, entry FROM journal ORDER BY seq").cursor()
+        while let row = try cursor.next() {
+            guard Hash32(bytes: row.blob(1)) == row.leafHash(2) else {
+                throw LedgerError(.tampered, "journal entry \(row.int64(0)) does not match its stored leaf hash: it was altered "
+                                  + "after it was written; it cannot be upgraded (audit it with the build that wrote it)",
+                                  hint: .audit)
+            }
         }
     }
 

@@ -61,6 +61,36 @@ struct TamperTests {
         }
     }
 
+    @Test("at 1,024 entries (one cached node), the last entry's clock flag flipped under the genuine node and edge: report and log refuse")
+    func lastEntryAtCachedSize() throws {
+        let world = try ImportWorld()
+        let before = try #require(Int(try world.query("SELECT count(*) FROM journal")))
+        var rows = [ImportCLITests.header]
+        for index in 0..<(1024 - before) {
+            rows.append("v\(index),UA-release,1,,2025-05-\(10 + index % 20),monitor \(index % 7),monitor,,")
+        }
+        try world.write("many.csv", rows.joined(separator: "\n") + "\n")
+        let imported = try world.importing("many.csv")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        try #require(try world.query("SELECT count(*) FROM journal") == "1024")
+        let genuine = try world.accord.ok("report", "--db", world.db, "--format", "json")
+        // Hide a clock override: no projection records the flag, so the state root still holds; the cached
+        // node of entries 1-1,024 and the stored edge stay genuine (they give the checkpointed root).
+        var entry = try Entry.decodeCanonical(try Attacker.entryBytes(world.db, 1024))
+        entry.clock = entry.clock == .system ? .overridden : .system
+        try Attacker.replaceEntry(world.db, 1024, with: entry.encoded())
+        let report = try world.accord("report", "--db", world.db, "--format", "json")
+        #expect(report.status == 1 && report.stdout.isEmpty && report.stderr.contains("stored edge of the Merkle tree"),
+                "\(report.stderr)")
+        #expect(!genuine.isEmpty)
+        let log = try world.accord("log", "UA-release", "--quantity", "1", "--observed", "2025-05-26", "--source", "late",
+                                   "--db", world.db)
+        #expect(log.status == 1 && log.stderr.contains("entry (1024) cannot be read back as written"), "\(log.stderr)")
+        #expect(try world.query("SELECT count(*) FROM journal") == "1024")
+        let audit = try AuditRun(world.accord, world.db)
+        #expect(audit.status == 1 && audit.findings.contains { $0.check == "merkle" && $0.seq == 1024 }, "\(audit)")
+    }
+
     @Test("an edited projection column is caught, naming the table, column and entry",
           arguments: [("verifications", "quantity"), ("breaches", "severity"), ("commitment_totals", "quantity")])
     func projectionColumn(table: String, column: String) throws {

@@ -11,6 +11,41 @@ import Testing
 /// RFC 9162 verifiers.
 @Suite("Proofs through the ledger")
 struct LedgerProofTests {
+    @Test("at 1,024 entries (every leaf under a cached subtree), a last entry edited under the genuine nodes and edge gives no stamp and takes no append",
+          arguments: [1024, 1025])
+    func lastEntryTiedToTheRoot(size: Int) throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ProofLedger.make(at: dir.path("ledger.sqlite"), entries: size)
+        let genuine = try ledger.reading(asOf: nil) { try $0.stamp() }
+        #expect(genuine.seq == Int64(size))
+        // The attacker flips the last entry's clock to hide an override: no projection records it, so the state
+        // root still matches, and the cached subtree of entries 1-1,024 and the stored edge are left genuine.
+        try ledger.database.write { db in
+            var bytes: [UInt8] = []
+            try db.forEach("SELECT entry FROM journal WHERE seq = ?", [Int64(size)]) { bytes = $0.blob(0) }
+            var entry = try Entry.decodeCanonical(bytes)
+            entry.clock = entry.clock == .system ? .overridden : .system
+            let trigger = try #require(try db.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'journal_no_update'"))
+            try db.execute("DROP TRIGGER journal_no_update")
+            _ = try db.run("UPDATE journal SET entry = ? WHERE seq = ?", DatabaseValue.blob(entry.encoded()), Int64(size))
+            try db.execute(trigger)
+        }
+        #expect(try ledger.reading(asOf: nil) { try $0.state().ledgerID } == genuine.ledgerID)
+        do {
+            _ = try ledger.reading(asOf: nil) { try $0.stamp() }
+            Issue.record("a stamp over the edited entry")
+        } catch let error as LedgerError {
+            #expect(error.kind == .tampered && "\(error)".contains("stored edge of the Merkle tree"), "\(error)")
+        }
+        do {
+            _ = try ledger.addParty(PartyInput(id: "PL", name: "Poland", kind: "state"), as: ProofLedger.recorder)
+            Issue.record("an entry appended after the edited one")
+        } catch let error as LedgerError {
+            #expect(error.kind == .tampered && "\(error)".contains("entry (\(size)) cannot be read back as written"), "\(error)")
+        }
+        #expect(try ledger.database.read { try $0.scalarInt("SELECT count(*) FROM journal") } == Int64(size))
+    }
+
     /// Tree sizes around the cached levels (2^10, 2^11) and other powers of two.
     static let sizes: [Int64] = [1, 2, 3, 4, 5, 7, 8, 9, 255, 256, 257, 511, 512, 513, 1000, 1023, 1024, 1025, 1026,
                                  1536, 2000, 2047, 2048, 2049, 2050, 2099, 2100]

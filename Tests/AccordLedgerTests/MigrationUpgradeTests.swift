@@ -192,6 +192,75 @@ struct MigrationUpgradeTests {
         #expect(throws: StorageError.self) { try database.execute("UPDATE breaches SET severity = 'grave'") }
     }
 
+    /// A schema-17 twin of `ledger` at `path`: the same rows, the journal with
+    /// the leaf hash schema 17 stored beside each entry.
+    /// - Returns: the stored leaf hashes in hex, in seq order.
+    static func schema17Twin(of ledger: Ledger, at path: String) throws -> [String] {
+        var stored: [String] = []
+        let database = try Database(path: path, mode: .create, configuration: Ledger.configuration)
+        let index = try #require(Schema.migrations.firstIndex { $0.name == "journal_without_leaf_hash" })
+        try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        try database.execute("PRAGMA foreign_keys = OFF")
+        try database.execute("ATTACH DATABASE '\(ledger.path)' AS new")
+        var tables: [String] = []
+        try database.forEach("""
+            SELECT name FROM new.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            AND name NOT IN ('journal', 'schema_migrations') ORDER BY name
+            """) { tables.append($0.text(0)) }
+        #expect(tables.contains("merkle_nodes") && tables.contains("verifications"))
+        try database.execute("BEGIN")
+        for table in tables { try database.execute("INSERT INTO main.\(table) SELECT * FROM new.\(table)") }
+        let insert = try database.prepare("""
+            INSERT INTO main.journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
+            SELECT seq, kind_code, recorded_ms, actor, signer, entry, ?, signature FROM new.journal WHERE seq = ?
+            """)
+        var entries: [(Int64, [UInt8])] = []
+        try database.forEach("SELECT seq, entry FROM new.journal ORDER BY seq") { entries.append(($0.int64(0), $0.blob(1))) }
+        for (seq, entry) in entries {
+            let leaf = ReferenceMerkle.sha256([0x00] + entry)
+            try insert.bind(leaf, at: 1)
+            try insert.bind(seq, at: 2)
+            _ = try insert.run()
+            insert.reset()
+            stored.append(leaf.map { String(format: "%02x", $0) }.joined())
+        }
+        try database.execute("COMMIT")
+        try database.execute("DETACH DATABASE new")
+        return stored
+    }
+
+    @Test("journal_without_leaf_hash: a schema-17 ledger with an entry edited without its stored leaf hash is refused, naming it, unchanged",
+          arguments: [600, 1100] as [Int64])
+    func journalWithoutLeafHashRefusesEditedEntry(seq: Int64) throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ProofLedger.make(at: dir.path("new.sqlite"), entries: 1100)
+        let path = dir.path("old.sqlite")
+        _ = try Self.schema17Twin(of: ledger, at: path)
+        do {
+            // The entry's clock flipped (no projection records it), its stored leaf hash left as written.
+            let database = try Database(path: path, mode: .readWrite, configuration: Ledger.configuration)
+            var bytes: [UInt8] = []
+            try database.forEach("SELECT entry FROM journal WHERE seq = ?", [seq]) { bytes = $0.blob(0) }
+            var entry = try Entry.decodeCanonical(bytes)
+            entry.clock = entry.clock == .system ? .overridden : .system
+            let trigger = try #require(try database.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'journal_no_update'"))
+            try database.execute("DROP TRIGGER journal_no_update")
+            _ = try database.run("UPDATE journal SET entry = ? WHERE seq = ?", DatabaseValue.blob(entry.encoded()), seq)
+            try database.execute(trigger)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            _ = try Ledger.open(at: path)
+            Issue.record("the edited schema-17 ledger was upgraded")
+        } catch let error as LedgerError {
+            #expect(error.kind == .tampered && "\(error)".contains("journal entry \(seq) does not match its stored leaf hash"),
+                    "\(error)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let database = try Database(path: path, mode: .readOnly, configuration: Ledger.configuration)
+        #expect(try database.scalarInt("SELECT max(version) FROM schema_migrations") == 17)
+    }
+
     @Test("journal_without_leaf_hash: a schema-17 ledger upgrades to 18 with the same journal export and roots, and audits clean")
     func journalWithoutLeafHash() throws {
         let dir = try TemporaryDirectory()
@@ -202,39 +271,9 @@ struct MigrationUpgradeTests {
         try ledger.exportJournal { exported.append($0.serialized()) }
         let root = try ledger.consistencyProof(oldSize: 1).newRoot
         let path = dir.path("old.sqlite")
-        var stored: [String] = []
-        do {
-            let database = try Database(path: path, mode: .create, configuration: Ledger.configuration)
-            let index = try #require(Schema.migrations.firstIndex { $0.name == "journal_without_leaf_hash" })
-            try Migrator(migrations: Array(Schema.migrations.prefix(index))).migrate(database, now: { "2025-06-01T00:00:00.000Z" })
-            try database.execute("PRAGMA foreign_keys = OFF")
-            try database.execute("ATTACH DATABASE '\(ledger.path)' AS new")
-            var tables: [String] = []
-            try database.forEach("""
-                SELECT name FROM new.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                AND name NOT IN ('journal', 'schema_migrations') ORDER BY name
-                """) { tables.append($0.text(0)) }
-            #expect(tables.contains("merkle_nodes") && tables.contains("verifications"))
-            try database.execute("BEGIN")
-            for table in tables { try database.execute("INSERT INTO main.\(table) SELECT * FROM new.\(table)") }
-            let insert = try database.prepare("""
-                INSERT INTO main.journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
-                SELECT seq, kind_code, recorded_ms, actor, signer, entry, ?, signature FROM new.journal WHERE seq = ?
-                """)
-            var entries: [(Int64, [UInt8])] = []
-            try database.forEach("SELECT seq, entry FROM new.journal ORDER BY seq") { entries.append(($0.int64(0), $0.blob(1))) }
-            for (seq, entry) in entries {
-                let leaf = ReferenceMerkle.sha256([0x00] + entry)
-                try insert.bind(leaf, at: 1)
-                try insert.bind(seq, at: 2)
-                _ = try insert.run()
-                insert.reset()
-                stored.append(leaf.map { String(format: "%02x", $0) }.joined())
-            }
-            try database.execute("COMMIT")
-            try database.execute("DETACH DATABASE new")
-            #expect(try database.scalarInt("SELECT count(*) FROM journal") == 1100)
-        }
+        let stored = try Self.schema17Twin(of: ledger, at: path)
+        #expect(try Database(path: path, mode: .readOnly, configuration: Ledger.configuration)
+            .scalarInt("SELECT count(*) FROM journal") == 1100)
         #expect(try Audit.run(path: ledger.path).outcome == .verified)
 
         let upgraded = try Ledger.open(at: path)

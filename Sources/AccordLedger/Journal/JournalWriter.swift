@@ -68,8 +68,8 @@ final class JournalWriter {
         var lastHash: Hash32?
         var lastRecordedAt = Timestamp(milliseconds: Int64.min)
         var last: Entry?
-        // The last entry alone, hashed once (the journal keeps no leaf hashes; the
-        // stored Merkle edge holds the rest of the tree).
+        // The last entry, hashed (the journal keeps no leaf hashes; the stored
+        // Merkle edge holds the rest of the tree, and is checked against it below).
         try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
             seq = row.int64(0)
             let bytes = row.blob(1)
@@ -94,6 +94,12 @@ final class JournalWriter {
             loaded = try? MerkleFrontier(serialized: row.blob(0))
         }
         if let loaded, loaded.size == UInt64(seq) {
+            // The last entry against the edge: its smallest node, computed
+            // again with the last entry hashed from its bytes.
+            guard try JournalHashSource.lastNodeMatches(loaded, db: db) else {
+                throw LedgerError(.tampered, "the journal's last entry (\(seq)) cannot be read back as written: it does not "
+                                  + "match the stored edge of the Merkle tree; nothing was written")
+            }
             frontier = loaded
         } else if seq == 0 {
             frontier = MerkleFrontier()

@@ -49,18 +49,20 @@ extension Receipt {
     /// computed once per `head` cache: a batch's receipts share it).
     static func make(_ recorded: Recorded, commit: JournalCommit?, db: Database, head: inout (size: Int64, root: Hash32)?) throws -> Receipt {
         var leaf: Hash32?
-        var code: Int64?
-        try db.forEach("SELECT entry, kind_code FROM journal WHERE seq = ?", [recorded.seq]) { row in
-            leaf = row.leafHash(0)
-            code = row.int64(1)
+        var entry: Entry?
+        // The kind from the entry itself, not the journal's readable copy of it.
+        try db.forEach("SELECT entry FROM journal WHERE seq = ?", [recorded.seq]) { row in
+            let bytes = row.blob(0)
+            leaf = Merkle.leafHash(bytes)
+            entry = try? Entry.decodeCanonical(bytes)
         }
-        guard let leafHash = leaf, let code, let entryKind = EntryKind(storedCode: code) else {
+        guard let leafHash = leaf, let entry, entry.seq == recorded.seq else {
             throw LedgerError(.tampered, "entry \(recorded.seq) cannot be read back from the journal")
         }
         switch recorded {
         case .added:
             guard let commit else { throw LedgerError(.failure, "entry \(recorded.seq) was recorded without a commit") }
-            return Receipt(status: .recorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
+            return Receipt(status: .recorded, seq: recorded.seq, kind: entry.kind, leafHash: leafHash,
                            treeSize: commit.treeSize, root: commit.root)
         case .alreadyPresent:
             if head == nil {
@@ -69,7 +71,7 @@ extension Receipt {
                 head = (stamp.treeSize, root)
             }
             guard let head else { throw LedgerError(.tampered, "the ledger's root cannot be read") }
-            return Receipt(status: .alreadyRecorded, seq: recorded.seq, kind: entryKind, leafHash: leafHash,
+            return Receipt(status: .alreadyRecorded, seq: recorded.seq, kind: entry.kind, leafHash: leafHash,
                            treeSize: head.size, root: head.root)
         }
     }

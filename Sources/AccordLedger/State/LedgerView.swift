@@ -66,10 +66,15 @@ final class LedgerView {
     /// The seq and Merkle root this view reflects: the root recomputed from
     /// the stored tree nodes and the leaf hashes of the entries after the
     /// last cached block (computed from their bytes), which the stored right
-    /// edge must match.
+    /// edge must match. The block of 1,024 holding the last entry is always
+    /// hashed from the entries, never taken from the cache (even at a size
+    /// that is a multiple of 1,024): the cached nodes and the edge can both
+    /// be rewritten, so only hashing the last entry ties it, its state root
+    /// and the projections checked against that to the root printed.
     /// - Throws: ``LedgerError`` `.tampered` when they differ.
     func stamp() throws -> LedgerStamp {
-        let root = try Merkle.root(size: UInt64(seq), source: JournalHashSource(db: db))
+        let source = JournalHashSource(db: db, hashing: seq > 0 ? UInt64(seq - 1) : nil)
+        let root = try Merkle.root(size: UInt64(seq), source: source)
         var stored: MerkleFrontier?
         try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in
             stored = try? MerkleFrontier(serialized: row.blob(0))
