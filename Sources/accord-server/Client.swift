@@ -168,6 +168,9 @@ enum Client {
         case is NIOSSLError, is BoringSSLError:
             return ("the TLS connection to \(address) failed (\(oneLine("\(error)"))): its certificate was not accepted, "
                     + "or it does not speak TLS; check the address (https:// or http://) and the server's certificate", unavailable)
+        case let error as HTTPParserError where error == .invalidEOFState:
+            // The connection closed before the answer was whole.
+            return later("the connection was cut")
         case is HTTPParserError:
             return ("the server at \(address) answered with something that is not HTTP: is it an Accord server (accord serve)?",
                     unavailable)

@@ -69,6 +69,15 @@ import Darwin
         #expect(outcome.stderr.contains("nothing was lost"), "\(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path("field.sqlite")), "a refused clone made a file")
 
+        // An answer cut before its end (a declared length, then the connection closed): cut, try again.
+        let cut = try RawResponder(answer: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"bundle\":")
+        defer { cut.stop() }
+        outcome = try LiveServer.accord(["clone", "http://127.0.0.1:\(cut.port)", "--token", "t",
+                                         "--db", directory.path("field.sqlite")])
+        #expect(outcome.status == 75, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("the connection was cut"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("field.sqlite")), "a cut clone made a file")
+
         let garbage = try RawResponder(answer: "SSH-2.0-OpenSSH_9.2\r\n\r\n")
         defer { garbage.stop() }
         outcome = try LiveServer.accord(["clone", "http://127.0.0.1:\(garbage.port)", "--token", "t",
