@@ -6,14 +6,18 @@
 -- hash"). It repeated what the `entry` column already determines, and the
 -- next entry's bytes name it again as their previous hash. Accord now
 -- computes it from the entry wherever it is needed: the writer hashes the
--- last entry once when it opens (the stored Merkle edge, `merkle_frontier`,
--- holds the rest of the tree); a root hashes the entries after the last
--- complete block of 1,024 (`merkle_nodes` caches the blocks), a proof also
--- those of its leaf's block; `accord journal export` prints it as `leafHash`;
--- `accord audit` computes it from each entry, as it always did. There is no
--- stored copy left to tamper with: an edited entry changes its hash, which
--- the audit checks against the next entry's previous hash, the Merkle edge,
--- the cached subtrees and the checkpoints.
+-- last entry when it opens and checks it against the stored Merkle edge
+-- (`merkle_frontier`, which holds the rest of the tree) by hashing the edge's
+-- smallest subtree again (the last 2^k entries, k the trailing zero bits of
+-- the size; at most the 1,024 of the last entry's block); the root a read
+-- prints hashes the block of 1,024 holding the last entry (`merkle_nodes`
+-- caches the other blocks), a proof also its leaf's block; `accord journal
+-- export` prints it as `leafHash`; `accord audit` computes it from each
+-- entry, as it always did. Before this migration runs, the upgrade checks
+-- every stored leaf hash against its entry. After it there is no stored copy
+-- left to tamper with: an edited entry changes its hash, which the audit
+-- checks against the next entry's previous hash, the Merkle edge, the cached
+-- subtrees and the checkpoints.
 --
 -- The view `journal_entries` loses its `leaf_hash` column: the sqlite3 shell
 -- has no SHA-256, so the view could only show a stored copy (what is removed
