@@ -74,6 +74,19 @@ def main():
     readme = "README.md"
     lines = open(readme, encoding="utf-8").read().split("\n")
     sessions = {}
+    try:
+        new = render(lines, binary, sessions)
+    finally:
+        # The sessions' directories are scratch: nothing in them is kept.
+        for directory in sessions.values():
+            shutil.rmtree(directory, ignore_errors=True)
+    if "--check" in sys.argv:
+        sys.exit(0 if new == "\n".join(lines) else 1)
+    open(readme, "w", encoding="utf-8").write(new)
+
+
+def render(lines, binary, sessions):
+    """The README with every example's output as the binary prints it now."""
     output = []
     cursor = 0
     for start, end, session in blocks(lines):
@@ -100,10 +113,7 @@ def main():
             output.extend(after)
         cursor = end
     output.extend(lines[cursor:])
-    new = "\n".join(output)
-    if "--check" in sys.argv:
-        sys.exit(0 if new == "\n".join(lines) else 1)
-    open(readme, "w", encoding="utf-8").write(new)
+    return "\n".join(output)
 
 
 if __name__ == "__main__":
