@@ -52,7 +52,7 @@ struct UpgradeCLITests {
         #expect(refused.status == 66 && refused.stderr.contains("accord migrate"), "\(refused.stderr)")
 
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 18"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 19"), "\(migrate.stderr)")
         // The old entries are untouched; one entry records the upgrade and carries the first state root.
         let rows = try Attacker.sql(db, "SELECT seq, hex(entry) FROM journal ORDER BY seq;")
         #expect(Array(rows.prefix(35)) == oldRows)
@@ -62,7 +62,7 @@ struct UpgradeCLITests {
             .compactMap { try (Self.json(String($0)) as? [String: Any])?["leafHash"] as? String }
         #expect(leaves.count == 36 && Array(leaves.prefix(35)) == oldLeaves)
         let history = try accord.ok("history", "36", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 18"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 19"), "\(history)")
 
         // The same report and breaches as the old release printed (its stamp aside: the journal grew by one).
         var old = try #require(try Self.json(String(decoding: try Self.fixture("report-2025-06-30.json"), as: UTF8.self)) as? [String: Any])

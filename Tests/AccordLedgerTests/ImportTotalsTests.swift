@@ -57,10 +57,16 @@ struct ImportTotalsTests {
 
     static func totals(_ ledger: Ledger) throws -> [String] {
         var lines: [String] = []
-        for table in ["commitment_totals", "daily_totals", "source_totals", "daily_source_totals", "commitment_sources"] {
-            let order = table == "commitment_sources" ? "1, 2" : "1, 2, 3, 4"
+        for table in ["commitment_totals", "daily_totals", "source_totals", "commitment_sources"] {
+            let order = table == "commitment_sources" || table == "commitment_totals" ? "1, 2" : "1, 2, 3"
             try ledger.database.forEach("SELECT * FROM \(table) ORDER BY \(order)") { row in
                 lines.append(table + ": " + row.values.map { "\($0)" }.joined(separator: " "))
+            }
+        }
+        // The per-day sources, as the rows of `daily_source_totals` they stand for (schema 18 kept them so).
+        try ledger.database.forEach("SELECT commitment, confidence, source, days FROM source_totals ORDER BY 1, 2, 3") { row in
+            for item in try SourceDays.decode(row.blob(3)) {
+                lines.append("daily sources: \(row.text(0)) \(item.day) \(row.int64(1)) \(row.text(2)) \(item.refs)")
             }
         }
         // The distinct-source counts always agree with the per-source rows.

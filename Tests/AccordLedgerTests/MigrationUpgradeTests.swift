@@ -205,11 +205,25 @@ struct MigrationUpgradeTests {
         var tables: [String] = []
         try database.forEach("""
             SELECT name FROM new.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-            AND name NOT IN ('journal', 'schema_migrations') ORDER BY name
+            AND name NOT IN ('journal', 'schema_migrations', 'source_totals') ORDER BY name
             """) { tables.append($0.text(0)) }
         #expect(tables.contains("merkle_nodes") && tables.contains("verifications"))
         try database.execute("BEGIN")
         for table in tables { try database.execute("INSERT INTO main.\(table) SELECT * FROM new.\(table)") }
+        // Until schema 19 the per-day sources were rows of their own, and source_totals kept their sum.
+        var sources: [(String, Int64, String, [SourceDays.Day])] = []
+        try database.forEach("SELECT commitment, confidence, source, days FROM new.source_totals") { row in
+            sources.append((row.text(0), row.int64(1), row.text(2), try SourceDays.decode(row.blob(3))))
+        }
+        for (commitment, confidence, source, days) in sources {
+            _ = try database.run("INSERT INTO main.source_totals (commitment, confidence, source, refs) VALUES (?, ?, ?, ?)",
+                             commitment, confidence, source, days.reduce(0) { $0 + $1.refs })
+            for item in days {
+                _ = try database.run("""
+                    INSERT INTO main.daily_source_totals (commitment, day, confidence, source, refs) VALUES (?, ?, ?, ?, ?)
+                    """, commitment, item.day, confidence, source, item.refs)
+            }
+        }
         let insert = try database.prepare("""
             INSERT INTO main.journal (seq, kind_code, recorded_ms, actor, signer, entry, leaf_hash, signature)
             SELECT seq, kind_code, recorded_ms, actor, signer, entry, ?, signature FROM new.journal WHERE seq = ?
@@ -277,7 +291,7 @@ struct MigrationUpgradeTests {
         #expect(try Audit.run(path: ledger.path).outcome == .verified)
 
         let upgraded = try Ledger.open(at: path)
-        #expect(try upgraded.appliedMigrations().last?.version == 18)
+        #expect(try upgraded.appliedMigrations().last?.version == 19)
         var columns: [String] = []
         try upgraded.database.forEach("SELECT name FROM pragma_table_info('journal')") { columns.append($0.text(0)) }
         #expect(!columns.contains("leaf_hash") && columns.contains("entry"))

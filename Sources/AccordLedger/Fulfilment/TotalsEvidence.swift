@@ -164,7 +164,10 @@ struct TotalsEvidence {
         var source: String
     }
 
-    /// All of a commitment's per-day rows, checked against its daily digest.
+    private static let sourceColumns = Columns(["commitment", "confidence", "source", "days"], table: "source_totals")
+
+    /// All of a commitment's per-day rows (its per-day sources from the days
+    /// of its `source_totals` rows), checked against its daily digest.
     /// - Throws: ``LedgerError`` `.tampered` when they do not match it.
     func daily(_ commitment: String) throws -> (totals: [DailyRow], sources: [DailySource]) {
         var digest = DailyDigest()
@@ -188,18 +191,16 @@ struct TotalsEvidence {
                                                     done: try read.int(at: done), notDone: try read.int(at: notDone),
                                                     breaches: try read.int(at: breaches))))
         }
-        let sourcesStatement = try db.cached("SELECT * FROM daily_source_totals WHERE commitment = ?")
+        let sourcesStatement = try db.cached(DailyDigest.sourcesSQL)
         try sourcesStatement.bind(commitment, at: 1)
-        let sourceColumns = Columns(sourcesStatement.columnNames, table: "daily_source_totals")
-        let (sourceDay, sourceRank, source) = (try sourceColumns.index("day"), try sourceColumns.index("confidence"),
-                                               try sourceColumns.index("source"))
         let sourcesCursor = sourcesStatement.cursor()
         while let row = try sourcesCursor.next() {
             let values = row.values
-            digest.add(sources: values)
-            let read = ReadRow(values: values, columns: sourceColumns)
-            sources.append(DailySource(day: try read.int(at: sourceDay), rank: try read.rank(at: sourceRank),
-                                       source: try read.text(at: source)))
+            let read = ReadRow(values: values, columns: Self.sourceColumns)
+            let (rank, source) = (try read.rank(at: 1), try read.text(at: 2))
+            try digest.add(sourceTotals: values) { item in
+                sources.append(DailySource(day: item.day, rank: rank, source: source))
+            }
         }
         let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily
         guard digest.finish() == stored else {

@@ -15,7 +15,6 @@ struct TotalsAccumulator {
     struct DayKey: Hashable { var commitment: Int32; var day: Int32; var rank: Int32 }
     struct SourceKey: Hashable { var commitment: Int32; var day: Int32; var rank: Int32; var source: Int32 }
     struct RankKey: Hashable { var commitment: Int32; var rank: Int32 }
-    private struct SourceRankKey: Hashable { var commitment: Int32; var rank: Int32; var source: Int32 }
 
     private(set) var daily: [DayKey: Amounts] = [:]
     private(set) var sources: [SourceKey: Int64] = [:]
@@ -209,10 +208,6 @@ struct TotalsAccumulator {
         sourceRows.reserveCapacity(sources.count)
         for (key, value) in sources where value != 0 { sourceRows.append((key, value)) }
         sources = [:]
-        sourceRows.sort { a, b in
-            (commitmentOrder[Int(a.key.commitment)], a.key.day, a.key.rank, sourceOrder[Int(a.key.source)])
-                < (commitmentOrder[Int(b.key.commitment)], b.key.day, b.key.rank, sourceOrder[Int(b.key.source)])
-        }
         // The best rank each touched (commitment, source) had before this flush,
         // for the distinct-source counts in commitment_sources.
         struct Pair: Hashable { var commitment: Int32; var source: Int32 }
@@ -242,34 +237,23 @@ struct TotalsAccumulator {
         }
         for pair in pairs.keys { pairs[pair]?.before = try best(pair) }
 
-        let dailySourceUpsert = try db.cached(Self.dailySourceUpsertSQL)
-        var bySource: [SourceRankKey: Int64] = [:]
-        for (key, delta) in sourceRows {
-            let commitment = commitmentIDs[Int(key.commitment)]
-            let source = sourceNames[Int(key.source)]
-            if delta > 0 {
-                try dailySourceUpsert.bind(commitment, at: 1)
-                try dailySourceUpsert.bind(Int64(key.day), at: 2)
-                try dailySourceUpsert.bind(Int64(key.rank), at: 3)
-                try dailySourceUpsert.bind(source, at: 4)
-                try dailySourceUpsert.bind(delta, at: 5)
-                try Database.confirm(try dailySourceUpsert.run(), what: "the per-day sources")
-                bySource[SourceRankKey(commitment: key.commitment, rank: key.rank, source: key.source), default: 0] += delta
-            } else {
-                try Self.applySource(commitment, Int64(key.day), Int(key.rank), source, delta, db: db)
+        // Each (commitment, rank, source) row once, in the table's key order: its days as stored, with this
+        // flush's changes merged in.
+        sourceRows.sort { a, b in
+            (commitmentOrder[Int(a.key.commitment)], a.key.rank, sourceOrder[Int(a.key.source)], a.key.day)
+                < (commitmentOrder[Int(b.key.commitment)], b.key.rank, sourceOrder[Int(b.key.source)], b.key.day)
+        }
+        var start = 0
+        while start < sourceRows.count {
+            let first = sourceRows[start].key
+            var end = start + 1
+            while end < sourceRows.count, sourceRows[end].key.commitment == first.commitment,
+                  sourceRows[end].key.rank == first.rank, sourceRows[end].key.source == first.source {
+                end += 1
             }
-        }
-        let sourceUpsert = try db.cached(Self.sourceUpsertSQL)
-        let sourceTotals = bySource.sorted { a, b in
-            (commitmentOrder[Int(a.key.commitment)], a.key.rank, sourceOrder[Int(a.key.source)])
-                < (commitmentOrder[Int(b.key.commitment)], b.key.rank, sourceOrder[Int(b.key.source)])
-        }
-        for (key, delta) in sourceTotals {
-            try sourceUpsert.bind(commitmentIDs[Int(key.commitment)], at: 1)
-            try sourceUpsert.bind(Int64(key.rank), at: 2)
-            try sourceUpsert.bind(sourceNames[Int(key.source)], at: 3)
-            try sourceUpsert.bind(delta, at: 4)
-            try Database.confirm(try sourceUpsert.run(), what: "the source totals")
+            try Self.writeSource(commitmentIDs[Int(first.commitment)], Int64(first.rank), sourceNames[Int(first.source)],
+                                 changes: sourceRows[start..<end].map { (Int64($0.key.day), $0.value) }, db: db)
+            start = end
         }
         var counts: [RankKey: Int64] = [:]
         for (pair, entry) in pairs {
@@ -315,20 +299,11 @@ struct TotalsAccumulator {
             done = done + excluded.done, not_done = not_done + excluded.not_done,
             breaches = breaches + excluded.breaches
         """
-    static let dailySourceUpsertSQL = """
-        INSERT INTO daily_source_totals (commitment, day, confidence, source, refs) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (commitment, day, confidence, source) DO UPDATE SET refs = refs + excluded.refs
-        """
     /// Adds `delta` (> 0) distinct sources.
     static let commitmentSourcesUpsertSQL = """
         INSERT INTO commitment_sources (commitment, confidence, sources) VALUES (?, ?, ?)
         ON CONFLICT (commitment, confidence) DO UPDATE SET sources = sources + excluded.sources
         """
-    static let sourceUpsertSQL = """
-        INSERT INTO source_totals (commitment, confidence, source, refs) VALUES (?, ?, ?, ?)
-        ON CONFLICT (commitment, confidence, source) DO UPDATE SET refs = refs + excluded.refs
-        """
-
     /// Binds commitment, day, confidence and the five amounts, in that order.
     private static func bind(_ statement: Statement, _ commitment: String, _ day: Int64, _ rank: Int, _ amounts: Amounts) throws {
         try statement.bind(commitment, at: 1)
@@ -378,27 +353,59 @@ struct TotalsAccumulator {
             """, commitment, rank)
     }
 
-    /// Subtracts references (`delta` < 0) from a source's rows.
-    private static func applySource(_ commitment: String, _ day: Int64, _ rank: Int, _ source: String, _ delta: Int64,
+    /// Applies a source's changes at one rank (day and references added or,
+    /// when negative, removed; ascending days) to its `source_totals` row:
+    /// inserted, rewritten with the merged days, or deleted when no day is left.
+    private static func writeSource(_ commitment: String, _ rank: Int64, _ source: String, changes: [(day: Int64, delta: Int64)],
                                     db: Database) throws {
-        let dailyRefs = try db.scalarInt("""
-            SELECT refs FROM daily_source_totals WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?
-            """, commitment, day, rank, source) ?? 0
-        if dailyRefs + delta <= 0 {
-            try db.run("DELETE FROM daily_source_totals WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?",
-                       commitment, day, rank, source)
-        } else {
-            try db.run("UPDATE daily_source_totals SET refs = refs + ? WHERE commitment = ? AND day = ? AND confidence = ? AND source = ?",
-                       delta, commitment, day, rank, source)
+        let select = try db.cached("SELECT days FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?")
+        try select.bind(commitment, at: 1)
+        try select.bind(rank, at: 2)
+        try select.bind(source, at: 3)
+        let stored = try select.step() ? select.blob(0) : nil
+        select.reset()
+        var days: [SourceDays.Day] = []
+        if let stored {
+            do {
+                days = try SourceDays.decode(stored)
+            } catch {
+                throw LedgerError(.tampered, "the per-day sources of commitment \(commitment) are not as Accord writes them; "
+                                  + "nothing was written")
+            }
         }
-        let refs = try db.scalarInt("SELECT refs FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
-                                    commitment, rank, source) ?? 0
-        if refs + delta <= 0 {
-            try db.run("DELETE FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
-                       commitment, rank, source)
-        } else {
-            try db.run("UPDATE source_totals SET refs = refs + ? WHERE commitment = ? AND confidence = ? AND source = ?",
-                       delta, commitment, rank, source)
+        var merged: [SourceDays.Day] = []
+        merged.reserveCapacity(days.count + changes.count)
+        var i = 0
+        for change in changes {
+            while i < days.count, days[i].day < change.day {
+                merged.append(days[i])
+                i += 1
+            }
+            var refs = change.delta
+            if i < days.count, days[i].day == change.day {
+                refs += days[i].refs
+                i += 1
+            }
+            if refs > 0 { merged.append(SourceDays.Day(day: change.day, refs: refs)) }
         }
+        merged.append(contentsOf: days[i...])
+        if merged.isEmpty {
+            if stored != nil {
+                try db.runChecked("DELETE FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
+                                  [commitment, rank, source], what: "the source totals")
+            }
+            return
+        }
+        let upsert = try db.cached(sourceUpsertSQL)
+        try upsert.bind(commitment, at: 1)
+        try upsert.bind(rank, at: 2)
+        try upsert.bind(source, at: 3)
+        try upsert.bind(SourceDays.encode(merged), at: 4)
+        try Database.confirm(try upsert.run(), what: "the source totals")
     }
+
+    static let sourceUpsertSQL = """
+        INSERT INTO source_totals (commitment, confidence, source, days) VALUES (?, ?, ?, ?)
+        ON CONFLICT (commitment, confidence, source) DO UPDATE SET days = excluded.days
+        """
 }

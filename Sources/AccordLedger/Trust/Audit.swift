@@ -18,7 +18,7 @@ public enum Audit {
         ("verifications", "seq"), ("breaches", "seq"), ("corroborations", "seq"), ("corrections", "seq"),
         ("retractions", "seq"), ("disputes", "seq"), ("adjudications", "seq"), ("keys", "name"), ("tokens", "name"),
         ("commitment_totals", "commitment, confidence"), ("daily_totals", "commitment, day, confidence"),
-        ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"), ("daily_source_totals", "commitment, day, confidence, source"),
+        ("source_totals", "commitment, confidence, source"), ("commitment_sources", "commitment, confidence"),
         ("disputed_contributions", "record"), ("commitment_digests", "commitment"), ("state_leaves", "bucket, entity"),
         ("state_buckets", "bucket"), ("amendments", "seq"), ("voids", "seq"),
     ]
