@@ -23,7 +23,8 @@ enum SourceDays {
 
     /// The encoding of `days` (ascending days, each refs at least 1, not
     /// empty). Days are those of dates (within ±2^61, far beyond any date),
-    /// so that each gap keeps its bits when shifted.
+    /// so that each gap keeps its bits when shifted; the decoder accepts
+    /// first days up to ±2^62, which only a forged value holds.
     static func encode(_ days: [Day]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(days.count * 3 + 2)

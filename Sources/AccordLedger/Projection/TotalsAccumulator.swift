@@ -383,7 +383,13 @@ struct TotalsAccumulator {
             }
             var refs = change.delta
             if i < days.count, days[i].day == change.day {
-                refs += days[i].refs
+                // A stored count is read from the file: one near 2^63 is not Accord's (and must not trap).
+                let (sum, overflow) = refs.addingReportingOverflow(days[i].refs)
+                guard !overflow else {
+                    throw LedgerError(.tampered, "the per-day sources of commitment \(commitment) are not as Accord writes them; "
+                                      + "nothing was written")
+                }
+                refs = sum
                 i += 1
             }
             if refs > 0 { merged.append(SourceDays.Day(day: change.day, refs: refs)) }
