@@ -98,6 +98,34 @@ struct JournalTests {
         #expect(observed == "2025-05-23T14:00:00+03:00")
     }
 
+    @Test("a state as of a time is that of the last entry recorded by then: the binary search over the entries' own times gives what a scan gives")
+    func asOfTimeSearch() throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.path("t.sqlite"), mode: .create, configuration: Ledger.configuration)
+        try Ledger.migrator.migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        // Times that never decrease, with runs of equal times (one write's entries share its time), one before 1970.
+        var random = SystemRandomNumberGenerator()
+        var times: [Int64] = [-5]
+        for _ in 1..<300 { times.append(times.last! + (Bool.random(using: &random) ? 0 : Int64.random(in: 1...3, using: &random))) }
+        var previous: Hash32?
+        for (index, ms) in times.enumerated() {
+            let entry = Entry(seq: Int64(index + 1), recordedAt: Timestamp(milliseconds: ms), clock: .overridden, actor: "t",
+                              previousHash: previous, signer: nil,
+                              payload: .ledgerCreate(LedgerCreated(ledgerID: "00000000-0000-4000-8000-000000000000")),
+                              version: index % 3 == 0 ? 1 : 2)
+            let bytes = entry.encoded()
+            previous = Merkle.leafHash(bytes)
+            _ = try database.run("INSERT INTO journal (seq, kind_code, entry) VALUES (?, 1, ?)", entry.seq, bytes)
+        }
+        for head in [1, 2, 3, 7, 64, 299, 300] {
+            for limit in Set(times.prefix(head).flatMap { [$0 - 1, $0, $0 + 1] }) {
+                let scanned = times.prefix(head).lastIndex { $0 <= limit }.map { Int64($0 + 1) }
+                let searched = try LedgerView.lastEntry(recordedBy: Timestamp(milliseconds: limit), head: Int64(head), db: database)
+                #expect(searched == scanned, "head \(head), limit \(limit)")
+            }
+        }
+    }
+
     static let tampering = [
         "UPDATE journal SET signer = 'mallory' WHERE seq = 2",
         "UPDATE journal SET entry = entry WHERE seq = 1",
