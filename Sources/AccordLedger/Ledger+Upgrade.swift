@@ -21,6 +21,7 @@ extension Ledger {
             let from = try migrator.applied(in: db).last?.version ?? 0
             for migration in pending {
                 if migration.version == leaflessSchema { try checkStoredLeafHashes(db) }
+                if migration.version == slimJournalSchema { try checkStoredTimesAndActors(db) }
                 try migrator.apply(migration, in: db, now: time.time.iso8601)
             }
             let entries = try db.tableExists("journal") ? try db.scalarInt("SELECT count(*) FROM journal") ?? 0 : 0
@@ -64,6 +65,32 @@ extension Ledger {
                 throw LedgerError(.tampered, "journal entry \(row.int64(0)) does not match its stored leaf hash: it was altered "
                                   + "after it was written; it cannot be upgraded (audit it with the build that wrote it)",
                                   hint: .audit)
+            }
+        }
+    }
+
+    /// The first schema version whose journal keeps no `recorded_ms` or
+    /// `actor` column (migration 0020 drops them; the entry holds both).
+    static let slimJournalSchema = 20
+
+    /// Checks every row's `recorded_ms` and `actor` against the time and the
+    /// actor its entry's bytes hold (the actor byte for byte), while the
+    /// columns still exist, as the audit did: once they are dropped, a column
+    /// altered without its entry would leave no trace.
+    /// - Throws: ``LedgerError`` `.tampered` naming the first entry that
+    ///   disagrees (audit it with the build that wrote it).
+    static func checkStoredTimesAndActors(_ db: Database) throws {
+        guard try db.tableExists("journal"),
+              try db.scalarInt("SELECT count(*) FROM pragma_table_info('journal') WHERE name IN ('recorded_ms', 'actor')") == 2
+        else { return }
+        let cursor = try db.prepare("SELECT seq, recorded_ms, CAST(actor AS BLOB), entry FROM journal ORDER BY seq").cursor()
+        while let row = try cursor.next() {
+            let bytes = row.blob(3)
+            guard row.value(1) == Entry.recordedAt(in: bytes).map({ .integer($0.milliseconds) }),
+                  Entry.actorBytes(in: bytes).map(Array.init) == row.blob(2) else {
+                throw LedgerError(.tampered, "the recording time or actor stored for journal entry \(row.int64(0)) disagrees "
+                                  + "with the entry: it was altered after it was written; it cannot be upgraded "
+                                  + "(audit it with the build that wrote it)", hint: .audit)
             }
         }
     }

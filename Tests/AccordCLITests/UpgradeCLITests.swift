@@ -46,23 +46,28 @@ struct UpgradeCLITests {
         #expect(oldRows.count == 35)
         // Schema 6 stored each leaf hash; since schema 18 they are computed from the entries.
         let oldLeaves = try Attacker.sql(db, "SELECT lower(hex(leaf_hash)) FROM journal ORDER BY seq;")
+        // Schema 6 stored each time and actor as text; since schema 20 the view decodes them from the (version-1) entries.
+        let viewQuery = "SELECT seq, kind, recorded_at, actor, signer, bytes FROM journal_entries ORDER BY seq;"
+        let oldView = try Attacker.sql(db, viewQuery)
+        #expect(oldView.count == 35 && oldView.first?.hasPrefix("1|ledger.create|2025-07-01T00:00:00.000Z|monitor|") == true)
 
         // Read-only commands refuse a ledger that needs upgrading, and change nothing.
         let refused = try accord("report", "--db", db, "--at", "2025-06-30")
         #expect(refused.status == 66 && refused.stderr.contains("accord migrate"), "\(refused.stderr)")
 
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 19"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 20"), "\(migrate.stderr)")
         // The old entries are untouched; one entry records the upgrade and carries the first state root.
         let rows = try Attacker.sql(db, "SELECT seq, hex(entry) FROM journal ORDER BY seq;")
         #expect(Array(rows.prefix(35)) == oldRows)
         #expect(rows.count == 36)
+        #expect(Array(try Attacker.sql(db, viewQuery).prefix(35)) == oldView)
         // The leaf hashes the export gives are those the old release stored.
         let leaves = try accord.ok("journal", "export", "--db", db).split(separator: "\n")
             .compactMap { try (Self.json(String($0)) as? [String: Any])?["leafHash"] as? String }
         #expect(leaves.count == 36 && Array(leaves.prefix(35)) == oldLeaves)
         let history = try accord.ok("history", "36", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 19"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 6 to 20"), "\(history)")
 
         // The same report and breaches as the old release printed (its stamp aside: the journal grew by one).
         var old = try #require(try Self.json(String(decoding: try Self.fixture("report-2025-06-30.json"), as: UTF8.self)) as? [String: Any])

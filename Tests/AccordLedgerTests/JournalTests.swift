@@ -38,18 +38,23 @@ struct JournalTests {
         #expect(seqs == Array(1...Int64(seqs.count)))
     }
 
-    @Test("every entry decodes and re-encodes to the same bytes; the readable columns agree")
+    @Test("every entry decodes and re-encodes to the same bytes; the readable columns and the view agree")
     func roundTrip() throws {
         let f = try populated()
         var kinds: Set<EntryKind> = []
-        try f.ledger.database.forEach("SELECT seq, kind_code, recorded_ms, actor, entry, signer FROM journal ORDER BY seq") { row in
+        try f.ledger.database.forEach("""
+            SELECT j.seq, j.kind_code, v.recorded_at, v.actor, j.entry, j.signer
+            FROM journal j JOIN journal_entries v ON v.seq = j.seq ORDER BY j.seq
+            """) { row in
             let bytes = row.blob(4)
             let entry = try Entry.decode(bytes)
             #expect(entry.encoded() == bytes, "entry \(row.int64(0))")
             #expect(entry.seq == row.int64(0))
             #expect(Int64(entry.kind.code) == row.int64(1))
-            #expect(entry.recordedAt.milliseconds == row.int64(2))
+            #expect(entry.recordedAt.iso8601 == row.text(2))
+            #expect(Entry.recordedAt(in: bytes) == entry.recordedAt)
             #expect(entry.actor == row.text(3))
+            #expect(Entry.actorBytes(in: bytes).map(Array.init) == Array(entry.actor.utf8))
             #expect(entry.actor == "tester")
             #expect(entry.signer == nil && row.isNull(5))
             kinds.insert(entry.kind)
@@ -64,7 +69,7 @@ struct JournalTests {
         var previous: [UInt8]?
         var columns: [String] = []
         try f.ledger.database.forEach("SELECT name FROM pragma_table_info('journal')") { columns.append($0.text(0)) }
-        #expect(columns == ["seq", "kind_code", "recorded_ms", "actor", "signer", "entry", "signature"])
+        #expect(columns == ["seq", "kind_code", "signer", "entry", "signature"])
         let count = try #require(try f.ledger.database.scalarInt("SELECT count(*) FROM journal"))
         // The hashes roots and proofs are built from, computed from the entries.
         let computed = try JournalHashSource(db: f.ledger.database).leafHashes(0..<UInt64(count))
@@ -93,13 +98,41 @@ struct JournalTests {
         #expect(observed == "2025-05-23T14:00:00+03:00")
     }
 
+    @Test("a state as of a time is that of the last entry recorded by then: the binary search over the entries' own times gives what a scan gives")
+    func asOfTimeSearch() throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.path("t.sqlite"), mode: .create, configuration: Ledger.configuration)
+        try Ledger.migrator.migrate(database, now: { "2025-06-01T00:00:00.000Z" })
+        // Times that never decrease, with runs of equal times (one write's entries share its time), one before 1970.
+        var random = SystemRandomNumberGenerator()
+        var times: [Int64] = [-5]
+        for _ in 1..<300 { times.append(times.last! + (Bool.random(using: &random) ? 0 : Int64.random(in: 1...3, using: &random))) }
+        var previous: Hash32?
+        for (index, ms) in times.enumerated() {
+            let entry = Entry(seq: Int64(index + 1), recordedAt: Timestamp(milliseconds: ms), clock: .overridden, actor: "t",
+                              previousHash: previous, signer: nil,
+                              payload: .ledgerCreate(LedgerCreated(ledgerID: "00000000-0000-4000-8000-000000000000")),
+                              version: index % 3 == 0 ? 1 : 2)
+            let bytes = entry.encoded()
+            previous = Merkle.leafHash(bytes)
+            _ = try database.run("INSERT INTO journal (seq, kind_code, entry) VALUES (?, 1, ?)", entry.seq, bytes)
+        }
+        for head in [1, 2, 3, 7, 64, 299, 300] {
+            for limit in Set(times.prefix(head).flatMap { [$0 - 1, $0, $0 + 1] }) {
+                let scanned = times.prefix(head).lastIndex { $0 <= limit }.map { Int64($0 + 1) }
+                let searched = try LedgerView.lastEntry(recordedBy: Timestamp(milliseconds: limit), head: Int64(head), db: database)
+                #expect(searched == scanned, "head \(head), limit \(limit)")
+            }
+        }
+    }
+
     static let tampering = [
-        "UPDATE journal SET actor = 'mallory' WHERE seq = 2",
+        "UPDATE journal SET signer = 'mallory' WHERE seq = 2",
         "UPDATE journal SET entry = entry WHERE seq = 1",
         "UPDATE journal SET seq = seq + 100 WHERE seq = (SELECT max(seq) FROM journal)",
         "DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)",
         "DELETE FROM journal",
-        "INSERT INTO journal (seq, kind_code, recorded_ms, actor, entry) VALUES (1000, 8, 1748736000000, 'm', x'00')",
+        "INSERT INTO journal (seq, kind_code, entry) VALUES (1000, 8, x'00')",
         "UPDATE verifications SET quantity = 1000",
         "UPDATE breaches SET severity = 1",
     ]
@@ -157,7 +190,7 @@ struct JournalTests {
         let recorder = Recorder(actor: "Jose\u{301}")
         let ledger = try Ledger.create(at: dir.path("l.sqlite"), as: recorder).ledger
         _ = try ledger.addParty(PartyInput(id: "P", name: "P"), as: recorder)
-        try ledger.database.forEach("SELECT entry, actor FROM journal") { row in
+        try ledger.database.forEach("SELECT j.entry, v.actor FROM journal j JOIN journal_entries v ON v.seq = j.seq") { row in
             let entry = try Entry.decode(row.blob(0))
             #expect(Array(entry.actor.utf8) == Array("Jos\u{e9}".utf8))
             #expect(Array(row.text(1).utf8) == Array("Jos\u{e9}".utf8))

@@ -175,3 +175,31 @@ extension CanonicalReader {
         return hash
     }
 }
+
+extension Entry {
+    /// The recording time at its fixed place in an entry's bytes (the i64 of
+    /// bytes 10–17, counting from 1, in every version), read without decoding
+    /// the rest: the journal keeps no other copy of it (schema 20). Nil when
+    /// the bytes are of no known version or too short to hold it.
+    static func recordedAt(in bytes: [UInt8]) -> Timestamp? {
+        guard bytes.count >= 17, (1...3).contains(bytes[0]) else { return nil }
+        var value: UInt64 = 0
+        for index in 9..<17 { value = value << 8 | UInt64(bytes[index]) }
+        return Timestamp(milliseconds: Int64(bitPattern: value))
+    }
+
+    /// The actor's UTF-8 bytes as an entry's bytes hold them (the `str` after
+    /// the time, and after the clock byte in versions 2 and 3), read without
+    /// decoding the rest: the journal keeps no other copy of the actor
+    /// (schema 20). Nil when the bytes are of no known version or too short
+    /// to hold it. The bytes are not checked to be UTF-8 here.
+    static func actorBytes(in bytes: [UInt8]) -> ArraySlice<UInt8>? {
+        guard bytes.count >= 17, (1...3).contains(bytes[0]) else { return nil }
+        let start = bytes[0] == 1 ? 17 : 18
+        guard bytes.count >= start + 4 else { return nil }
+        var length = 0
+        for index in start..<(start + 4) { length = length << 8 | Int(bytes[index]) }
+        guard bytes.count - (start + 4) >= length else { return nil }
+        return bytes[(start + 4)..<(start + 4 + length)]
+    }
+}

@@ -200,18 +200,16 @@ final class JournalWriter {
             insert = statement
         } else {
             insert = try db.cached("""
-                INSERT INTO journal (seq, kind_code, recorded_ms, actor, signer, entry, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO journal (seq, kind_code, signer, entry, signature)
+                VALUES (?, ?, ?, ?, ?)
                 """)
             insertStatement = insert
         }
         try insert.bind(entry.seq, at: 1)
         try insert.bind(Int64(entry.kind.code), at: 2)
-        try insert.bind(entry.recordedAt.milliseconds, at: 3)
-        try insert.bind(entry.actor, at: 4)
-        try insert.bind(DatabaseValue(entry.signer), at: 5)
-        try insert.bind(bytes, at: 6)
-        try insert.bind(signature.map { DatabaseValue.blob($0) } ?? .null, at: 7)
+        try insert.bind(DatabaseValue(entry.signer), at: 3)
+        try insert.bind(bytes, at: 4)
+        try insert.bind(signature.map { DatabaseValue.blob($0) } ?? .null, at: 5)
         try Database.confirm(try insert.run(), what: "journal entry \(entry.seq)")
 
         try frontier.append(leaf) { subtree in

@@ -246,7 +246,7 @@ struct Auditor {
         var replayHealthy = true
 
         try replay.execute("BEGIN")
-        let cursor = try db.cached("SELECT seq, kind_code, recorded_ms, actor, signer, entry, signature FROM journal ORDER BY seq").cursor()
+        let cursor = try db.cached("SELECT seq, kind_code, signer, entry, signature FROM journal ORDER BY seq").cursor()
         while let row = try cursor.next() {
             let seq = row.int64(0)
             if seq != expectedSeq {
@@ -258,7 +258,7 @@ struct Auditor {
             }
             expectedSeq += 1
             report.entries = seq
-            let bytes = row.blob(5)
+            let bytes = row.blob(3)
             // The leaf hash is computed here, never read: the journal keeps no copy of it (schema 18).
             let leaf = Merkle.leafHash(bytes)
             let entry: Entry
@@ -284,10 +284,10 @@ struct Auditor {
                 future = future.map { ($0.first, $0.at, $0.count + 1) } ?? (seq, entry.recordedAt, 1)
             }
             // The columns are compared exactly: integers as integers, text as bytes (text that
-            // Unicode calls equivalent, a Kelvin sign for a K, is still different text).
-            if row.value(1) != .integer(Int64(entry.kind.code)) || row.value(2) != .integer(entry.recordedAt.milliseconds)
-                || !row.isText(3, equalTo: entry.actor) || !row.isText(4, equalTo: entry.signer) {
-                fail(.tampered, "encoding", seq, "the kind_code, recorded_ms, actor or signer column disagrees with the entry bytes")
+            // Unicode calls equivalent, a Kelvin sign for a K, is still different text). The time
+            // and the actor have no column to compare (schema 20): they are read from the bytes.
+            if row.value(1) != .integer(Int64(entry.kind.code)) || !row.isText(2, equalTo: entry.signer) {
+                fail(.tampered, "encoding", seq, "the kind_code or signer column disagrees with the entry bytes")
             }
             if case .ledgerCreate(let created) = entry.payload {
                 if seq != 1 { fail(.tampered, "sequence", seq, "a second ledger.create entry") }
@@ -298,7 +298,7 @@ struct Auditor {
             // A portable claim names the entries it refers to as the projections re-derived so far name them.
             let ledgerID = facts.ledgerID ?? ""
             let claim = (try? entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: replay, ledgerID: ledgerID) })) ?? []
-            let verified = checkSignature(entry, bytes: claim, signature: row.optionalBlob(6), keys: facts.keys)
+            let verified = checkSignature(entry, bytes: claim, signature: row.optionalBlob(4), keys: facts.keys)
             checkKeyRules(entry, signatureVerified: verified, facts: &facts)
             lastEntry = entry
             if entry.clock == .overridden { report.overriddenClock += 1 }

@@ -7,8 +7,10 @@ extension Auditor {
     /// records; no two rows may name the same entry (each key records its own).
     /// The table is outside the journal: a row added with other tools would
     /// otherwise make a later request with that key answer "already
-    /// recorded" while nothing is written. The journal's `kind_code` and `actor`
-    /// columns are read; check 4 holds them equal to the entry bytes.
+    /// recorded" while nothing is written. The journal's `kind_code` column is
+    /// read (check 4 holds it equal to the entry bytes); the entry's actor is
+    /// read from its bytes (the journal keeps no copy of it, schema 20) and
+    /// compared byte for byte.
     mutating func checkIdempotencyKeys() throws {
         var findings: [(seq: Int64, detail: String)] = []
         var seen: [Int64: String] = [:]
@@ -16,7 +18,7 @@ extension Auditor {
         let db = self.db  // a local, so the closure does not capture self
         _ = try readable("idempotency_keys") {
             try db.forEach("""
-                SELECT k.actor, k.key, k.seq, j.seq IS NOT NULL, j.kind_code, CAST(k.actor AS BLOB) = CAST(j.actor AS BLOB)
+                SELECT k.actor, k.key, k.seq, j.seq IS NOT NULL, j.kind_code, CAST(k.actor AS BLOB), j.entry
                 FROM idempotency_keys AS k NOT INDEXED LEFT JOIN journal AS j ON j.seq = k.seq
                 ORDER BY k.seq, k.actor, k.key
                 """) { row in
@@ -29,7 +31,7 @@ extension Auditor {
                     return
                 }
                 let code = row.int64(4)
-                if row.int64(5) != 1 {
+                if row.isNull(6) || Entry.actorBytes(in: row.blob(6)).map(Array.init) != row.blob(5) {
                     findings.append((seq, "\(named), which another actor recorded"))
                 } else if !kinds.contains(where: { Int64($0.code) == code }) {
                     let kind = EntryKind(storedCode: code)?.rawValue ?? "code \(code)"
