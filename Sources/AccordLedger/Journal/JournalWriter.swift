@@ -154,6 +154,11 @@ final class JournalWriter {
         guard entry.seq == seq + 1, entry.previousHash == lastHash else {
             throw LedgerError(.tampered, "entry \(entry.seq) does not follow entry \(seq) of the journal being replayed")
         }
+        // Recording times never decrease along a journal (the writer stamps each entry with the later of the
+        // clock and the time before); a copy that goes back in time is not one this writer could have made.
+        guard entry.recordedAt >= lastRecordedAt else {
+            throw LedgerError(.tampered, "entry \(entry.seq) is recorded before entry \(seq) of the journal being replayed")
+        }
         let leaf = Merkle.leafHash(bytes)
         try write(entry, bytes: bytes, leaf: leaf, signature: signature)
         seq = entry.seq

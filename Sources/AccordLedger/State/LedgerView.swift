@@ -73,17 +73,7 @@ final class LedgerView {
     /// and the projections checked against that to the root printed.
     /// - Throws: ``LedgerError`` `.tampered` when they differ.
     func stamp() throws -> LedgerStamp {
-        let source = JournalHashSource(db: db, hashing: seq > 0 ? UInt64(seq - 1) : nil)
-        let root = try Merkle.root(size: UInt64(seq), source: source)
-        var stored: MerkleFrontier?
-        try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in
-            stored = try? MerkleFrontier(serialized: row.blob(0))
-        }
-        if seq > 0, stored?.size != UInt64(seq) || stored?.root != root {
-            throw LedgerError(.tampered, "the ledger has been altered: the stored edge of the Merkle tree does not match the "
-                              + "journal's \(seq) entries", hint: .audit)
-        }
-        var stamp = LedgerStamp(seq: seq, treeSize: seq, root: root.hex, ledgerID: try state().ledgerID)
+        var stamp = LedgerStamp(seq: seq, treeSize: seq, root: try verifiedRoot().hex, ledgerID: try state().ledgerID)
         if let origin = try Ledger.fieldOrigin(db) {
             var counts: (Int64, Int64, Int64) = (0, 0, 0)
             try db.forEach("""
@@ -97,6 +87,53 @@ final class LedgerView {
                                         notAdopted: origin.evidenceSeq == nil ? 0 : try db.scalarInt("SELECT count(*) FROM field_skipped") ?? 0)
         }
         return stamp
+    }
+}
+
+extension LedgerView {
+    /// The Merkle root of this view's `seq` entries as ``stamp()`` prints it:
+    /// the block of 1,024 holding the last entry hashed from the entries, the
+    /// rest from the cached nodes, and the whole equal to the stored edge.
+    /// - Throws: ``LedgerError`` `.tampered` when they differ.
+    func verifiedRoot() throws -> Hash32 {
+        let source = JournalHashSource(db: db, hashing: seq > 0 ? UInt64(seq - 1) : nil)
+        let root = try Merkle.root(size: UInt64(seq), source: source)
+        var stored: MerkleFrontier?
+        try db.forEach("SELECT hashes FROM merkle_frontier WHERE id = 1") { row in
+            stored = try? MerkleFrontier(serialized: row.blob(0))
+        }
+        if seq > 0, stored?.size != UInt64(seq) || stored?.root != root {
+            throw LedgerError(.tampered, "the ledger has been altered: the stored edge of the Merkle tree does not match the "
+                              + "journal's \(seq) entries", hint: .audit)
+        }
+        return root
+    }
+
+    /// Checks that the first `size` entries, replayed into a copy whose root
+    /// is `prefixRoot`, are those of this (head) view's tree with root
+    /// `root`: the consistency proof between the two, built from this
+    /// ledger's nodes and entries, must verify. And, when `next` is given,
+    /// that entry `next`'s bytes as stored are that entry of the tree (its
+    /// inclusion proof), so what was read from them (its recording time) is
+    /// the journal's.
+    /// - Throws: ``LedgerError`` `.tampered` when either does not verify.
+    func checkPrefix(_ size: Int64, prefixRoot: Hash32, root: Hash32, next: Int64?) throws {
+        let source = JournalHashSource(db: db, hashing: UInt64(seq - 1))
+        let proof = try Merkle.consistencyProof(oldSize: UInt64(size), newSize: UInt64(seq), source: source)
+        do {
+            try Merkle.verifyConsistency(oldSize: UInt64(size), newSize: UInt64(seq), oldRoot: prefixRoot, newRoot: root, proof: proof)
+        } catch {
+            throw LedgerError(.tampered, "the ledger has been altered: its first \(size) entries are not those of the tree of its "
+                              + "\(seq) entries", hint: .audit)
+        }
+        guard let next else { return }
+        let leaf = try source.leafHashes(UInt64(next - 1)..<UInt64(next)).first
+        let path = try Merkle.inclusionProof(index: UInt64(next - 1), size: UInt64(seq), source: source)
+        guard let leaf, (try? Merkle.verifyInclusion(leafHash: leaf, index: UInt64(next - 1), size: UInt64(seq), proof: path,
+                                                     root: root)) != nil else {
+            throw LedgerError(.tampered, "the ledger has been altered: journal entry \(next) is not that of the tree of its "
+                              + "\(seq) entries", hint: .audit)
+        }
     }
 }
 
@@ -117,9 +154,16 @@ extension Ledger {
                 let view = try LedgerView(head: db)
                 let target = try LedgerView.resolve(asOf, head: view.seq, db: db)
                 guard target < view.seq else { return try body(view) }
+                // The copy is tied to the head's tree: the replayed entries are its first `target`, and when a
+                // time chose them, the entry after them (recorded after that time) is the tree's too.
+                let root = try view.verifiedRoot()
+                var next: Int64?
+                if case .time? = asOf { next = target + 1 }
                 let scratch = try ScratchLedger.replaying(db, through: target, directory: settings.scratchDirectory)
                 return try scratch.database.read { copy in
-                    try body(try LedgerView.replayed(scratch, db: copy))
+                    let replayed = try LedgerView.replayed(scratch, db: copy)
+                    try view.checkPrefix(target, prefixRoot: try replayed.verifiedRoot(), root: root, next: next)
+                    return try body(replayed)
                 }
             }
         }
@@ -174,7 +218,7 @@ extension LedgerView {
         // Invariant: entry `low` is recorded at or before `limit` (or low is 0), entry `high + 1` after it (or high is head).
         var (low, high) = (Int64(0), head)
         while low < high {
-            let middle = low + (high - low + 1) / 2
+            let middle = high - (high - low) / 2  // the upper middle, without overflow at any head
             if try time(middle) <= limit { low = middle } else { high = middle - 1 }
         }
         return low == 0 ? nil : low

@@ -22,7 +22,8 @@ extension Ledger {
                     let leaf = row.leafHash(2).hex
                     let bytes = row.blob(2)
                     let decoded = try? Entry.decode(bytes)
-                    let actor = Entry.actorBytes(in: bytes).map { String(decoding: $0, as: UTF8.self) }
+                    // The actor's bytes as they are, or null when they are not UTF-8 (never a repaired copy).
+                    let actor = Entry.actorBytes(in: bytes).flatMap { String(validating: $0, as: UTF8.self) }
                     try body(.object([
                         ("seq", .int(row.int64(0))),
                         ("kind", .string(EntryKind(storedCode: row.int64(1))?.rawValue ?? "\(row.int64(1))")),

@@ -34,7 +34,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `YYYY-MM-DDTHH:MM:SS.sssZ`, always 24 characters for years 1000–9999.
     public var iso8601: String {
         let day = self.day
-        let msOfDay = milliseconds - day * 86_400_000
+        // The remainder, never the product: `day * 86_400_000` overflows for a time near Int64.min.
+        let rest = milliseconds % 86_400_000
+        let msOfDay = rest < 0 ? rest + 86_400_000 : rest
         let civil = CivilDate(days: day)
         let seconds = msOfDay / 1000
         guard (0...9999).contains(civil.year) else {
