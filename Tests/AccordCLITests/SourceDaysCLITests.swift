@@ -24,7 +24,7 @@ struct SourceDaysCLITests {
         let db = dir.path("sources.sqlite")
         try fixture("sources.ledger").write(to: URL(fileURLWithPath: db))
         let migrate = try accord("migrate", "--db", db)
-        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 19"), "\(migrate.stderr)")
+        #expect(migrate.status == 0 && migrate.stderr.contains("is at schema 20"), "\(migrate.stderr)")
         return (accord, db)
     }
 
@@ -50,7 +50,7 @@ struct SourceDaysCLITests {
         #expect(before.count > 300)
         let (accord, db) = try Self.upgraded(dir)
         let history = try accord.ok("history", "464", "--db", db, "--format", "csv")
-        #expect(history.contains("ledger.upgrade") && history.contains("from schema 18 to 19"), "\(history)")
+        #expect(history.contains("ledger.upgrade") && history.contains("from schema 18 to 20"), "\(history)")
         #expect(try Attacker.sql(db, "SELECT count(*) FROM sqlite_master WHERE name = 'daily_source_totals';") == ["0"])
 
         // The same multiset of per-day sources, now inside the rows of source_totals.

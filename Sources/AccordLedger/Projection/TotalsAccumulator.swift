@@ -251,7 +251,7 @@ struct TotalsAccumulator {
                   sourceRows[end].key.rank == first.rank, sourceRows[end].key.source == first.source {
                 end += 1
             }
-            try Self.writeSource(commitmentIDs[Int(first.commitment)], Int64(first.rank), sourceNames[Int(first.source)],
+            try SourceDays.write(commitmentIDs[Int(first.commitment)], Int64(first.rank), sourceNames[Int(first.source)],
                                  changes: sourceRows[start..<end].map { (Int64($0.key.day), $0.value) }, db: db)
             start = end
         }
@@ -352,66 +352,4 @@ struct TotalsAccumulator {
             GROUP BY commitment, confidence
             """, commitment, rank)
     }
-
-    /// Applies a source's changes at one rank (day and references added or,
-    /// when negative, removed; ascending days) to its `source_totals` row:
-    /// inserted, rewritten with the merged days, or deleted when no day is left.
-    private static func writeSource(_ commitment: String, _ rank: Int64, _ source: String, changes: [(day: Int64, delta: Int64)],
-                                    db: Database) throws {
-        let select = try db.cached("SELECT days FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?")
-        try select.bind(commitment, at: 1)
-        try select.bind(rank, at: 2)
-        try select.bind(source, at: 3)
-        let stored = try select.step() ? select.blob(0) : nil
-        select.reset()
-        var days: [SourceDays.Day] = []
-        if let stored {
-            do {
-                days = try SourceDays.decode(stored)
-            } catch {
-                throw LedgerError(.tampered, "the per-day sources of commitment \(commitment) are not as Accord writes them; "
-                                  + "nothing was written")
-            }
-        }
-        var merged: [SourceDays.Day] = []
-        merged.reserveCapacity(days.count + changes.count)
-        var i = 0
-        for change in changes {
-            while i < days.count, days[i].day < change.day {
-                merged.append(days[i])
-                i += 1
-            }
-            var refs = change.delta
-            if i < days.count, days[i].day == change.day {
-                // A stored count is read from the file: one near 2^63 is not Accord's (and must not trap).
-                let (sum, overflow) = refs.addingReportingOverflow(days[i].refs)
-                guard !overflow else {
-                    throw LedgerError(.tampered, "the per-day sources of commitment \(commitment) are not as Accord writes them; "
-                                      + "nothing was written")
-                }
-                refs = sum
-                i += 1
-            }
-            if refs > 0 { merged.append(SourceDays.Day(day: change.day, refs: refs)) }
-        }
-        merged.append(contentsOf: days[i...])
-        if merged.isEmpty {
-            if stored != nil {
-                try db.runChecked("DELETE FROM source_totals WHERE commitment = ? AND confidence = ? AND source = ?",
-                                  [commitment, rank, source], what: "the source totals")
-            }
-            return
-        }
-        let upsert = try db.cached(sourceUpsertSQL)
-        try upsert.bind(commitment, at: 1)
-        try upsert.bind(rank, at: 2)
-        try upsert.bind(source, at: 3)
-        try upsert.bind(SourceDays.encode(merged), at: 4)
-        try Database.confirm(try upsert.run(), what: "the source totals")
-    }
-
-    static let sourceUpsertSQL = """
-        INSERT INTO source_totals (commitment, confidence, source, days) VALUES (?, ?, ?, ?)
-        ON CONFLICT (commitment, confidence, source) DO UPDATE SET days = excluded.days
-        """
 }
