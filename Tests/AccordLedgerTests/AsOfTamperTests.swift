@@ -18,24 +18,7 @@ struct AsOfTamperTests {
             let time = Timestamp(milliseconds: 1_748_736_000_000 + tick.withLock { $0 += 1_000; return $0 })
             return LedgerClock.Reading(time: time, source: "test", system: Timestamp.system())
         }
-        let recorder = ProofLedger.recorder
-        let (ledger, _) = try Ledger.create(at: dir.path("l.sqlite"), as: recorder, settings: LedgerSettings(clock: clock))
-        _ = try ledger.addParty(PartyInput(id: "UA", name: "Ukraine", kind: "state"), as: recorder)
-        _ = try ledger.addAgreement(AgreementInput(id: "deal", title: "Exchange", date: "2025-05-16"), as: recorder)
-        var commitment = CommitmentInput(id: "UA-release", agreement: "deal", party: "UA")
-        commitment.quantity = "100000"
-        commitment.unit = "prisoners"
-        commitment.due = "2025-12-31"
-        _ = try ledger.addCommitment(commitment, as: recorder)
-        try ledger.transact(recorder) { session in
-            for index in 0..<1096 {
-                var input = VerificationInput(commitment: "UA-release", observed: "2025-05-\(10 + index % 20)",
-                                              source: SourceInput(name: "monitor \(index % 7)", kind: "monitor"))
-                input.quantity = String(index % 50 + 1)
-                _ = try session.log(PreparedVerification(input))
-            }
-        }
-        return ledger
+        return try ProofLedger.make(at: dir.path("l.sqlite"), entries: 1100, settings: LedgerSettings(clock: clock))
     }
 
     static func entry(_ ledger: Ledger, _ seq: Int64) throws -> Entry {

@@ -7,10 +7,11 @@ import AccordTrust
 enum ProofLedger {
     static var recorder: Recorder { Recorder(actor: "fixture") }
 
-    /// A ledger at `path` holding exactly `entries` entries (at least 4).
-    static func make(at path: String, entries: Int) throws -> Ledger {
+    /// A ledger at `path` holding exactly `entries` entries (at least 4),
+    /// written with `settings` (its clock, say).
+    static func make(at path: String, entries: Int, settings: LedgerSettings = LedgerSettings()) throws -> Ledger {
         precondition(entries >= 4)
-        let (ledger, _) = try Ledger.create(at: path, as: recorder)
+        let (ledger, _) = try Ledger.create(at: path, as: recorder, settings: settings)
         _ = try ledger.addParty(PartyInput(id: "UA", name: "Ukraine", kind: "state"), as: recorder)
         _ = try ledger.addAgreement(AgreementInput(id: "deal", title: "Exchange", date: "2025-05-16"), as: recorder)
         var commitment = CommitmentInput(id: "UA-release", agreement: "deal", party: "UA")
