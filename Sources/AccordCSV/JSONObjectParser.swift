@@ -4,11 +4,11 @@
 /// It works on the raw bytes of the line and builds each `String` once: a string without escapes
 /// is validated and decoded in place; one with escapes is unescaped into a reused buffer.
 struct JSONObjectParser {
-    private let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     private let line: Int
-    private var index = 0
+    var index = 0
 
-    private static let quote = UInt8(ascii: "\"")
+    static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
 
     init(bytes: UnsafeBufferPointer<UInt8>, line: Int) {
@@ -95,7 +95,7 @@ struct JSONObjectParser {
 
     // MARK: - Values
 
-    private mutating func parseValue(key: String, scratch: inout [UInt8]) throws -> JSONLValue {
+    mutating func parseValue(key: String, scratch: inout [UInt8]) throws -> JSONLValue {
         guard let byte = peek() else {
             throw error(.syntax, key: key, "expected a value for \(key.debugDescription), found the end of the line")
         }
@@ -168,7 +168,7 @@ struct JSONObjectParser {
 
     /// Parses a string starting at its opening quote. `key` names the member for messages; `nil`
     /// while parsing a key.
-    private mutating func parseString(scratch: inout [UInt8], key: String?) throws -> String {
+    mutating func parseString(scratch: inout [UInt8], key: String?) throws -> String {
         let (range, escaped) = try scanString(key: key)
         return try makeString(range, escaped: escaped, scratch: &scratch, key: key)
     }
@@ -323,11 +323,11 @@ struct JSONObjectParser {
     // MARK: - Helpers
 
     @inline(__always)
-    private func peek() -> UInt8? {
+    func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): index += 1
@@ -349,7 +349,7 @@ struct JSONObjectParser {
     }
 
     /// The character at `index` for a message: `'x'`, or `the end of the line`.
-    private func describeHere() -> String {
+    func describeHere() -> String {
         guard index < bytes.count else { return "the end of the line" }
         return describeWord(limit: 1)
     }
@@ -371,104 +371,7 @@ struct JSONObjectParser {
         return quoted ? "'\(shown)'" : shown
     }
 
-    private func error(_ kind: JSONLError.Kind, key: String?, _ message: String) -> JSONLError {
+    func error(_ kind: JSONLError.Kind, key: String?, _ message: String) -> JSONLError {
         JSONLError(kind: kind, line: line, column: index + 1, key: key, message: message)
-    }
-}
-
-// MARK: - Whole documents
-
-extension JSONObjectParser {
-    /// The deepest nesting ``parseDocument(scratch:)`` accepts.
-    static let maxDepth = 64
-
-    /// Parses the bytes as one JSON document of any shape (objects and arrays nested), for small
-    /// files such as an import mapping. Errors carry the byte offset as their column; the caller
-    /// turns it into a line and a column.
-    /// - Throws: ``JSONLError``.
-    mutating func parseDocument(scratch: inout [UInt8]) throws -> JSONDocument {
-        skipWhitespace()
-        let value = try parseAny(depth: 0, key: nil, scratch: &scratch)
-        skipWhitespace()
-        guard index == bytes.count else {
-            throw error(.trailingCharacters, key: nil, "unexpected \(describeHere()) after the end of the document")
-        }
-        return value
-    }
-
-    private mutating func parseAny(depth: Int, key: String?, scratch: inout [UInt8]) throws -> JSONDocument {
-        let name = key ?? "the document"
-        guard depth < Self.maxDepth else {
-            throw error(.nestedValue, key: key, "nested more than \(Self.maxDepth) levels deep")
-        }
-        guard let byte = peek() else {
-            throw error(.syntax, key: key, "expected a value for \(name.debugDescription), found the end of the file")
-        }
-        switch byte {
-        case UInt8(ascii: "{"):
-            index += 1
-            skipWhitespace()
-            var members: [JSONDocument.Member] = []
-            if peek() == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            while true {
-                guard peek() == Self.quote else {
-                    throw error(.syntax, key: key, "expected a key in double quotes, found \(describeHere())")
-                }
-                let member = try parseString(scratch: &scratch, key: nil)
-                if members.contains(where: { $0.key == member }) {
-                    throw error(.duplicateKey, key: member, "duplicate key \(member.debugDescription)")
-                }
-                skipWhitespace()
-                guard peek() == UInt8(ascii: ":") else {
-                    throw error(.syntax, key: member, "expected ':' after the key \(member.debugDescription), found \(describeHere())")
-                }
-                index += 1
-                skipWhitespace()
-                members.append(JSONDocument.Member(key: member, value: try parseAny(depth: depth + 1, key: member, scratch: &scratch)))
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    index += 1
-                    skipWhitespace()
-                    continue
-                }
-                guard peek() == UInt8(ascii: "}") else {
-                    throw error(.syntax, key: member, "expected ',' or '}' after the value of \(member.debugDescription), found \(describeHere())")
-                }
-                index += 1
-                return .object(members)
-            }
-        case UInt8(ascii: "["):
-            index += 1
-            skipWhitespace()
-            var elements: [JSONDocument] = []
-            if peek() == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            }
-            while true {
-                elements.append(try parseAny(depth: depth + 1, key: key, scratch: &scratch))
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    index += 1
-                    skipWhitespace()
-                    continue
-                }
-                guard peek() == UInt8(ascii: "]") else {
-                    throw error(.syntax, key: key, "expected ',' or ']' in the list of \(name.debugDescription), found \(describeHere())")
-                }
-                index += 1
-                return .array(elements)
-            }
-        default:
-            switch try parseValue(key: name, scratch: &scratch) {
-            case .string(let text): return .string(text)
-            case .number(let literal): return .number(literal)
-            case .bool(let flag): return .bool(flag)
-            case .null: return .null
-            }
-        }
     }
 }
