@@ -75,9 +75,9 @@ final class Importer {
     var fileRecords: FileRecords?
     private var started = false
     /// The line each entry this import appended came from, by seq from
-    /// ``ImportSummary/firstSeq`` (4 bytes a row): a conflict with a row of
-    /// this file cites its line, not an entry that is not written yet.
-    private var addedLines: [Int32] = []
+    /// ``ImportSummary/firstSeq``: a conflict with a row of this file cites
+    /// its line, not an entry that is not written yet.
+    private var addedLines = AddedLines()
     private var linesInOrder = true
     /// The input's records, read and prepared ahead (set by ``run(on:as:)``).
     private var steps: ImportReadAhead?
@@ -203,11 +203,11 @@ final class Importer {
     }
 
     private func noteLine(_ seq: Int64, line: Int) {
-        guard linesInOrder, let first = summary.firstSeq, seq - first == Int64(addedLines.count) else {
+        guard linesInOrder, let first = summary.firstSeq, seq - first == Int64(addedLines.count),
+              addedLines.append(line: line) else {
             linesInOrder = false
             return
         }
-        addedLines.append(Int32(clamping: line))
     }
 
     /// The error's message, fields named as columns; for an id first given
@@ -217,10 +217,10 @@ final class Importer {
             return error.message(phrasing)
         }
         let index = Int(conflict.seq - first)
-        guard linesInOrder, index < addedLines.count else {
+        guard linesInOrder, let line = addedLines.line(at: index) else {
             return conflict.phrase(at: "entry \(conflict.seq), added by this import", inThisImport: true).rendered(phrasing)
         }
-        return conflict.phrase(at: "line \(addedLines[index]) of \(reader.name)", inThisImport: true).rendered(phrasing)
+        return conflict.phrase(at: "line \(line) of \(reader.name)", inThisImport: true).rendered(phrasing)
     }
 
     private func reportProgress() {
