@@ -34,18 +34,21 @@ public final class Cursor {
 
 /// The current row of a statement. Valid only until the statement steps again.
 public struct Row {
-    let statement: Statement
+    @usableFromInline let statement: Statement
 
     /// The number of columns.
+    @inlinable
     public var count: Int { Int(statement.columnCount) }
 
     /// Whether column `index` (0-based) of the current row is NULL.
     public func isNull(_ index: Int32) -> Bool { statement.isNull(index) }
     /// Column `index` (0-based) as a 64-bit integer (0 for NULL).
+    @inlinable
     public func int64(_ index: Int32) -> Int64 { statement.int64(index) }
     /// Column `index` (0-based) as an `Int` (0 for NULL).
     public func int(_ index: Int32) -> Int { Int(statement.int64(index)) }
     /// Column `index` (0-based) as a double (0 for NULL).
+    @inlinable
     public func double(_ index: Int32) -> Double { statement.double(index) }
     /// Column `index` (0-based) as UTF-8 text ("" for NULL).
     public func text(_ index: Int32) -> String { statement.text(index) }
@@ -53,10 +56,14 @@ public struct Row {
     public func blob(_ index: Int32) -> [UInt8] { statement.blob(index) }
     /// Column `index` (0-based) as its stored type: NULL, integer, real, text or blob.
     public func value(_ index: Int32) -> DatabaseValue { statement.value(index) }
+    /// The storage class of column `index` (0-based), without reading its value.
+    @inlinable
+    public func storageClass(_ index: Int32) -> StorageClass { statement.storageClass(index) }
 
     /// Column `index` (0-based) as raw bytes, text or blob alike, without decoding.
     public func bytes(_ index: Int32) -> [UInt8] { statement.bytes(index) }
     /// The bytes of column `index` without a copy (see ``Statement/withBytes(_:_:)``).
+    @inlinable
     public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         try statement.withBytes(index, body)
     }

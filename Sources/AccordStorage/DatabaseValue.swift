@@ -79,3 +79,8 @@ extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvert
     /// The wrapped value's, or NULL for nil.
     public var databaseValue: DatabaseValue { self?.databaseValue ?? .null }
 }
+
+/// SQLite's storage class of a value (https://www.sqlite.org/datatype3.html).
+public enum StorageClass: Sendable {
+    case null, integer, real, text, blob
+}

@@ -16,7 +16,7 @@ import Darwin
 /// See https://www.sqlite.org/c3ref/stmt.html
 public final class Statement {
     unowned let database: Database
-    let handle: OpaquePointer
+    @usableFromInline let handle: OpaquePointer
     /// The SQL text, for error messages.
     public let sql: String
     private var columnIndexes: [String: Int32]?
@@ -197,6 +197,7 @@ public final class Statement {
     // MARK: - Columns (https://www.sqlite.org/c3ref/column_blob.html)
 
     /// The number of result columns.
+    @inlinable
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// The name of result column `index`.
@@ -223,10 +224,24 @@ public final class Statement {
     /// Whether column `index` (0-based) of the current row is NULL.
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
+    /// The storage class of column `index` (0-based) of the current row.
+    @inlinable
+    public func storageClass(_ index: Int32) -> StorageClass {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer
+        case SQLITE_FLOAT: .real
+        case SQLITE_TEXT: .text
+        default: .blob
+        }
+    }
+
     /// Column `index` (0-based) as a 64-bit integer (0 for NULL).
+    @inlinable
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
     /// Column `index` (0-based) as a double (0 for NULL).
+    @inlinable
     public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
     /// Column `index` (0-based) as UTF-8 text ("" for NULL; invalid UTF-8 becomes U+FFFD).
@@ -256,6 +271,7 @@ public final class Statement {
     /// Calls `body` with the bytes of a text or blob column exactly as stored,
     /// as ``bytes(_:)`` gives them but without copying them (empty for NULL).
     /// The buffer is valid only inside `body`.
+    @inlinable
     public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let pointer: UnsafeRawPointer? = sqlite3_column_type(handle, index) == SQLITE_TEXT
             ? UnsafeRawPointer(sqlite3_column_text(handle, index)) : sqlite3_column_blob(handle, index)

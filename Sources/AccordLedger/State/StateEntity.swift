@@ -201,6 +201,12 @@ enum StateDigest {
     static func serialize(_ values: [DatabaseValue]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(16 * values.count)
+        append(values, to: &out)
+        return out
+    }
+
+    /// Appends ``serialize(_:)`` of `values` to `out`.
+    static func append(_ values: [DatabaseValue], to out: inout [UInt8]) {
         for value in values {
             switch value {
             case .null:
@@ -221,23 +227,45 @@ enum StateDigest {
                 out.append(contentsOf: bytes)
             }
         }
-        return out
+    }
+
+    /// Appends the canonical bytes of a statement's current row, as
+    /// ``serialize(_:)`` gives them for `row.values`, read column by column.
+    /// Text is taken as its stored bytes: for valid UTF-8 (all Accord writes)
+    /// the same bytes; where `row.values` would repair invalid UTF-8 (a
+    /// tampered row), the bytes differ, so the tampering cannot hide behind
+    /// the repair.
+    static func append(_ row: Row, to out: inout [UInt8]) {
+        for index in 0..<Int32(row.count) { append(column: index, of: row, to: &out) }
+    }
+
+    /// Appends the canonical bytes of one column of a statement's current row (see ``append(_:to:)``).
+    static func append(column index: Int32, of row: Row, to out: inout [UInt8]) {
+        let storage = row.storageClass(index)
+        switch storage {
+        case .null:
+            out.append(0)
+        case .integer:
+            out.append(1)
+            appendU64(&out, UInt64(bitPattern: row.int64(index)))
+        case .real:
+            out.append(2)
+            appendU64(&out, row.double(index).bitPattern)
+        case .text, .blob:
+            out.append(storage == .text ? 3 : 4)
+            row.withBytes(index) { bytes in
+                appendU32(&out, UInt32(bytes.count))
+                out.append(contentsOf: bytes)
+            }
+        }
     }
 
     static func appendU32(_ out: inout [UInt8], _ value: UInt32) {
-        out.append(UInt8(truncatingIfNeeded: value >> 24))
-        out.append(UInt8(truncatingIfNeeded: value >> 16))
-        out.append(UInt8(truncatingIfNeeded: value >> 8))
-        out.append(UInt8(truncatingIfNeeded: value))
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
     }
 
     static func appendU64(_ out: inout [UInt8], _ value: UInt64) {
-        var shift: UInt64 = 56
-        while true {
-            out.append(UInt8(truncatingIfNeeded: value >> shift))
-            if shift == 0 { break }
-            shift -= 8
-        }
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
     }
 
     /// A bucket's hash over its (key, leaf) pairs in key order.

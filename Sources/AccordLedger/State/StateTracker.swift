@@ -208,78 +208,20 @@ final class StateTracker {
     /// days of its `source_totals` rows, each as the row it stands for).
     static func daily(_ commitment: String, db: Database) throws -> [UInt8] {
         var digest = DailyDigest()
-        try db.forEach("SELECT * FROM daily_totals WHERE commitment = ?", [commitment]) { row in
-            digest.add(totals: row.values)
+        let totals = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
+        try totals.bind(commitment, at: 1)
+        let rows = totals.cursor()
+        while let row = try rows.next() {
+            digest.add(totals: row)
         }
         let statement = try db.cached(DailyDigest.sourcesSQL)
         try statement.bind(commitment, at: 1)
         let cursor = statement.cursor()
         while let row = try cursor.next() {
-            try digest.add(sourceTotals: row.values) { _ in }
+            try digest.add(sourceTotals: row)
         }
         return digest.finish()
     }
 
     static let emptyDaily = DailyDigest().finish()
-}
-
-/// SHA-256 over a commitment's per-day rows, each table as a sorted multiset:
-/// its `daily_totals` rows, then its per-day source rows. Since schema 19 the
-/// latter are not a table: each day of a `source_totals` row's `days` stands
-/// for the row (commitment, day, confidence, source, refs) that the table
-/// `daily_source_totals` held before, and is hashed as that row, so the
-/// digest (and every state root) is the same whichever way the rows are kept.
-struct DailyDigest {
-    private var totals: [[UInt8]] = []
-    private var sources: [[UInt8]] = []
-
-    /// The columns ``add(sourceTotals:_:)`` takes, of one commitment's `source_totals` rows.
-    static let sourcesSQL = "SELECT commitment, confidence, source, days FROM source_totals WHERE commitment = ?"
-
-    mutating func add(totals values: [DatabaseValue]) { totals.append(StateDigest.serialize(values)) }
-
-    /// Adds the per-day source rows of one `source_totals` row (its
-    /// commitment, confidence, source and days, as ``sourcesSQL`` reads them),
-    /// calling `body` with each day.
-    /// - Throws: ``LedgerError`` `.tampered` when `days` is not a list as
-    ///   ``SourceDays`` encodes it (so no two byte strings stand for the same rows).
-    mutating func add(sourceTotals values: [DatabaseValue], _ body: (SourceDays.Day) throws -> Void) throws {
-        guard values.count == 4, case .blob(let bytes) = values[3] else { throw Self.malformed(values.first) }
-        // (commitment, day, confidence, source, refs): the parts around the day and refs serialized once.
-        let head = StateDigest.serialize([values[0]])
-        let middle = StateDigest.serialize([values[1], values[2]])
-        do {
-            try SourceDays.decode(bytes) { item in
-                var row = head
-                row.reserveCapacity(head.count + middle.count + 18)
-                row.append(1)
-                StateDigest.appendU64(&row, UInt64(bitPattern: item.day))
-                row.append(contentsOf: middle)
-                row.append(1)
-                StateDigest.appendU64(&row, UInt64(bitPattern: item.refs))
-                sources.append(row)
-                try body(item)
-            }
-        } catch is SourceDays.Malformed {
-            throw Self.malformed(values[0])
-        }
-    }
-
-    private static func malformed(_ commitment: DatabaseValue?) -> LedgerError {
-        let name = if case .text(let text)? = commitment { " of commitment \(TextRules.printable(text))" } else { "" }
-        return LedgerError(.tampered, "the ledger has been altered: the per-day sources\(name) (source_totals.days) are not a "
-                           + "list of days as Accord writes it", hint: .audit)
-    }
-
-    func finish() -> [UInt8] {
-        var digest = DigestInput(tag: StateDigest.dailyTag)
-        for table in [totals, sources] {
-            digest.append(u32: UInt32(table.count))
-            for row in table.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                digest.append(u32: UInt32(row.count))
-                digest.append(row)
-            }
-        }
-        return digest.hash()
-    }
 }

@@ -1,0 +1,136 @@
+import AccordStorage
+import Crypto
+
+/// SHA-256 over a commitment's per-day rows, each table as a sorted multiset:
+/// its `daily_totals` rows, then its per-day source rows. Since schema 19 the
+/// latter are not a table: each day of a `source_totals` row's `days` stands
+/// for the row (commitment, day, confidence, source, refs) that the table
+/// `daily_source_totals` held before, and is hashed as that row, so the
+/// digest (and every state root) is the same whichever way the rows are kept.
+///
+/// A write checks a commitment's digest before it changes the commitment and
+/// computes it again after, so this runs over every per-day row of every
+/// commitment a transaction touches: the rows are serialized back to back
+/// into one buffer and sorted as spans of it, not as an array each.
+struct DailyDigest {
+    private var totals = Rows()
+    private var sources = Rows()
+
+    /// Serialized rows, back to back, and where each one is.
+    private struct Rows {
+        var bytes: [UInt8] = []
+        var spans: [(start: Int, count: Int)] = []
+
+        /// Records the bytes appended since `start` as one row.
+        mutating func close(from start: Int) { spans.append((start, bytes.count - start)) }
+
+        /// The spans in the order of their bytes (as `lexicographicallyPrecedes`
+        /// orders them: by the first differing byte, a prefix first).
+        func sorted() -> [(start: Int, count: Int)] {
+            bytes.withUnsafeBytes { base in
+                spans.sorted { a, b in
+                    let common = min(a.count, b.count)
+                    var index = 0
+                    // Eight bytes at a time, read big-endian so that numbers order as the bytes do.
+                    while index + 8 <= common {
+                        let x = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: a.start + index, as: UInt64.self))
+                        let y = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: b.start + index, as: UInt64.self))
+                        if x != y { return x < y }
+                        index += 8
+                    }
+                    while index < common {
+                        let (x, y) = (base[a.start + index], base[b.start + index])
+                        if x != y { return x < y }
+                        index += 1
+                    }
+                    return a.count < b.count
+                }
+            }
+        }
+    }
+
+    /// The columns ``add(sourceTotals:_:)`` takes, of one commitment's `source_totals` rows.
+    static let sourcesSQL = "SELECT commitment, confidence, source, days FROM source_totals WHERE commitment = ?"
+
+    /// Adds a `daily_totals` row, given as its values.
+    mutating func add(totals values: [DatabaseValue]) {
+        let start = totals.bytes.count
+        StateDigest.append(values, to: &totals.bytes)
+        totals.close(from: start)
+    }
+
+    /// Adds the current `daily_totals` row of a statement, read column by
+    /// column without building its values (the same bytes as ``add(totals:)``
+    /// with `row.values`, text taken as stored).
+    mutating func add(totals row: Row) {
+        let start = totals.bytes.count
+        StateDigest.append(row, to: &totals.bytes)
+        totals.close(from: start)
+    }
+
+    /// Adds the per-day source rows of one `source_totals` row (its
+    /// commitment, confidence, source and days, as ``sourcesSQL`` reads them),
+    /// calling `body` with each day.
+    /// - Throws: ``LedgerError`` `.tampered` when `days` is not a list as
+    ///   ``SourceDays`` encodes it (so no two byte strings stand for the same rows).
+    mutating func add(sourceTotals values: [DatabaseValue], _ body: (SourceDays.Day) throws -> Void) throws {
+        guard values.count == 4, case .blob(let bytes) = values[3] else { throw Self.malformed(values.first) }
+        try addSourceDays(head: StateDigest.serialize([values[0]]), middle: StateDigest.serialize([values[1], values[2]]),
+                          days: bytes, commitment: values[0], body)
+    }
+
+    /// Adds the per-day source rows of the current `source_totals` row of a
+    /// statement of ``sourcesSQL``, read column by column (the same bytes as
+    /// ``add(sourceTotals:_:)`` with `row.values`, text taken as stored).
+    mutating func add(sourceTotals row: Row) throws {
+        guard row.count == 4, row.storageClass(3) == .blob else { throw Self.malformed(row.count > 0 ? row.value(0) : nil) }
+        var head: [UInt8] = [], middle: [UInt8] = []
+        StateDigest.append(column: 0, of: row, to: &head)
+        StateDigest.append(column: 1, of: row, to: &middle)
+        StateDigest.append(column: 2, of: row, to: &middle)
+        try addSourceDays(head: head, middle: middle, days: row.blob(3), commitment: row.value(0)) { _ in }
+    }
+
+    /// Adds the rows (commitment, day, confidence, source, refs) that `days`
+    /// stands for: `head` is the commitment serialized, `middle` the confidence and source.
+    private mutating func addSourceDays(head: [UInt8], middle: [UInt8], days: [UInt8], commitment: @autoclosure () -> DatabaseValue,
+                                        _ body: (SourceDays.Day) throws -> Void) throws {
+        do {
+            try SourceDays.decode(days) { item in
+                let start = sources.bytes.count
+                sources.bytes.append(contentsOf: head)
+                sources.bytes.append(1)
+                StateDigest.appendU64(&sources.bytes, UInt64(bitPattern: item.day))
+                sources.bytes.append(contentsOf: middle)
+                sources.bytes.append(1)
+                StateDigest.appendU64(&sources.bytes, UInt64(bitPattern: item.refs))
+                sources.close(from: start)
+                try body(item)
+            }
+        } catch is SourceDays.Malformed {
+            throw Self.malformed(commitment())
+        }
+    }
+
+    private static func malformed(_ commitment: DatabaseValue?) -> LedgerError {
+        let name = if case .text(let text)? = commitment { " of commitment \(TextRules.printable(text))" } else { "" }
+        return LedgerError(.tampered, "the ledger has been altered: the per-day sources\(name) (source_totals.days) are not a "
+                           + "list of days as Accord writes it", hint: .audit)
+    }
+
+    func finish() -> [UInt8] {
+        var input: [UInt8] = StateDigest.dailyTag
+        input.reserveCapacity(input.count + 8 + totals.bytes.count + sources.bytes.count
+                              + 4 * (totals.spans.count + sources.spans.count))
+        for table in [totals, sources] {
+            StateDigest.appendU32(&input, UInt32(table.spans.count))
+            table.bytes.withUnsafeBufferPointer { base in
+                for span in table.sorted() {
+                    StateDigest.appendU32(&input, UInt32(span.count))
+                    input.append(contentsOf: UnsafeBufferPointer(rebasing: base[span.start..<(span.start + span.count)]))
+                }
+            }
+        }
+        return Array(SHA256.hash(data: input))
+    }
+}
