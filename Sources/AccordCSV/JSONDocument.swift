@@ -3,7 +3,10 @@
 /// Strings are checked as JSONL strings are (well-formed UTF-8, no unescaped control
 /// characters, paired surrogates); numbers are kept as written; objects keep their members in
 /// order and refuse a repeated key.
-public indirect enum JSONDocument: Equatable, Sendable {
+///
+/// Not `indirect`: its arrays already hold the nesting, and a box for every value cost an
+/// allocation each (a receipts document holds hundreds of thousands of values).
+public enum JSONDocument: Equatable, Sendable {
     /// One member of an object.
     public struct Member: Equatable, Sendable {
         /// The member's name, unescaped.

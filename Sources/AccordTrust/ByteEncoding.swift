@@ -115,7 +115,23 @@ public enum ByteEncoding {
     /// Strict canonical base64 decoding; nil for any deviation from the canonical encoding.
     public static func decodeBase64(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)
+        return utf8.withUnsafeBufferPointer { decodeBase64(utf8: $0) }
+    }
+
+    /// Strict canonical base64 decoding of a string read in place (not generic: the generic
+    /// function is not specialized in other modules, and a receipts document is mostly base64).
+    public static func decodeBase64(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { decodeBase64(utf8: $0) }
+    }
+
+    private static func decodeBase64(utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard utf8.count % 4 == 0 else { return nil }
+        return base64Values.withUnsafeBufferPointer { decodeBase64(utf8: utf8, values: $0) }
+    }
+
+    /// `values`: ``base64Values``, read without a bounds check or a lazy initialization's check per byte.
+    private static func decodeBase64(utf8: UnsafeBufferPointer<UInt8>, values: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count / 4 * 3)
         var index = 0
@@ -133,7 +149,7 @@ public enum ByteEncoding {
                     }
                     break
                 }
-                let value = base64Values[Int(byte)]
+                let value = values[Int(byte)]
                 guard value != 0xFF else { return nil }
                 group = group << 6 | UInt32(value)
                 symbols += 1

@@ -49,6 +49,16 @@ public struct Hash32: Hashable, Sendable, Comparable {
         self.init(bytes: bytes)
     }
 
+    /// Creates a hash from 64 hexadecimal digits (either case) in a string; nil otherwise.
+    ///
+    /// The generic initializer is not specialized in other modules, which made it cost
+    /// twice its reading (a receipts document carries tens of thousands of hashes).
+    public init?(hex: String) {
+        var hex = hex
+        guard let parsed = hex.withUTF8({ Hash32(hexDigits: $0) }) else { return nil }
+        self = parsed
+    }
+
     /// 64 hexadecimal digits (either case) read in place; nil for any other digit.
     private init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 2 * Self.byteCount else { return nil }

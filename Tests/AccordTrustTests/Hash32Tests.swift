@@ -25,6 +25,7 @@ struct Hash32Tests {
         #expect(sample.hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(sample.description == sample.hex)
         #expect(Hash32(hex: sample.hex.uppercased()) == sample)
+        #expect(Hash32(hex: sample.hex[...]) == sample)  // the generic initializer, as the String one
     }
 
     @Test(arguments: [
@@ -35,6 +36,7 @@ struct Hash32Tests {
     ])
     func rejectsBadHex(text: String) {
         #expect(Hash32(hex: text) == nil)
+        #expect(Hash32(hex: text[...]) == nil)
     }
 
     @Test func base64RoundTrip() {
@@ -86,11 +88,13 @@ struct ByteEncodingTests {
         for (plain, encoded) in vectors {
             #expect(ByteEncoding.base64(Array(plain.utf8)) == encoded)
             #expect(ByteEncoding.decodeBase64(encoded) == Array(plain.utf8))
+            #expect(ByteEncoding.decodeBase64(encoded[...]) == Array(plain.utf8))
         }
     }
 
     @Test(arguments: ["Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm9v\n", "Zm 9", "=Zm9"])
     func base64RejectsNonCanonical(text: String) {
         #expect(ByteEncoding.decodeBase64(text) == nil)
+        #expect(ByteEncoding.decodeBase64(text[...]) == nil)
     }
 }

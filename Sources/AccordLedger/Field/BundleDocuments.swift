@@ -98,9 +98,19 @@ enum BundleDocument {
 /// Reads a bundle or receipts document, saying where (a JSON pointer) what is wrong.
 struct DocumentReader {
     let value: JSONDocument
-    let pointer: String
     /// What the document is, for messages ("the bundle").
     let what: String
+    /// The JSON pointer of the object or list that holds the value ("" for the document itself).
+    private let parent: String
+    /// The value's key there, and its index when it is an item of the list at that key; nil for the document.
+    private let step: (key: String, index: Int?)?
+
+    /// Where the value is in the document (a JSON pointer, "" for the document itself). Built when asked:
+    /// only messages need it, and a receipts document has hundreds of thousands of values.
+    var pointer: String {
+        guard let step else { return parent }
+        return "\(parent)/\(step.key)" + (step.index.map { "/\($0)" } ?? "")
+    }
 
     /// Parses `bytes` as the JSON object of a document of `kind`, version 1.
     init(parsing bytes: [UInt8], kind: String, what: String) throws {
@@ -110,7 +120,7 @@ struct DocumentReader {
         } catch {
             throw LedgerError.invalid(nil, "\(what) is not JSON: \(error)")
         }
-        self.init(value: value, pointer: "", what: what)
+        self.init(value: value, what: what, parent: "", step: nil)
         guard value.members != nil else { throw refuse("is \(value.kindName), not an object") }
         let found = try string("accord")
         guard found == kind else {
@@ -120,10 +130,11 @@ struct DocumentReader {
         guard try int("version") == 1 else { throw LedgerError.invalid(nil, "\(what): version \(try int("version")) is not known (1 is)") }
     }
 
-    init(value: JSONDocument, pointer: String, what: String) {
+    private init(value: JSONDocument, what: String, parent: String, step: (key: String, index: Int?)?) {
         self.value = value
-        self.pointer = pointer
         self.what = what
+        self.parent = parent
+        self.step = step
     }
 
     func refuse(_ problem: String, at key: String? = nil) -> LedgerError {
@@ -181,10 +192,16 @@ struct DocumentReader {
 
     /// A list of 32-byte hashes in hex.
     func hashes(_ key: String) throws -> [Hash32] {
-        try items(key).map { item in
-            guard case .string(let hex) = item.value, let hash = Hash32(hex: hex) else { throw item.refuse("is not a 32-byte hash in hex") }
-            return hash
+        guard case .array(let items) = try member(key) else { throw refuse("is not a list", at: key) }
+        var hashes: [Hash32] = []
+        hashes.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            guard case .string(let hex) = item, let hash = Hash32(hex: hex) else {
+                throw DocumentReader(value: item, what: what, parent: pointer, step: (key, index)).refuse("is not a 32-byte hash in hex")
+            }
+            hashes.append(hash)
         }
+        return hashes
     }
 
     /// The object at `key`, or nil when it is absent or null.
@@ -192,7 +209,7 @@ struct DocumentReader {
         switch value[key] {
         case nil, .null?: return nil
         case let member?:
-            let reader = DocumentReader(value: member, pointer: "\(pointer)/\(key)", what: what)
+            let reader = DocumentReader(value: member, what: what, parent: pointer, step: (key, nil))
             guard member.members != nil else { throw reader.refuse("is not an object") }
             return reader
         }
@@ -200,7 +217,8 @@ struct DocumentReader {
 
     func items(_ key: String) throws -> [DocumentReader] {
         guard case .array(let items) = try member(key) else { throw refuse("is not a list", at: key) }
-        return items.enumerated().map { DocumentReader(value: $1, pointer: "\(pointer)/\(key)/\($0)", what: what) }
+        let pointer = pointer  // the list's, built once; each item's only for a message
+        return items.enumerated().map { DocumentReader(value: $1, what: what, parent: pointer, step: (key, $0)) }
     }
 }
 

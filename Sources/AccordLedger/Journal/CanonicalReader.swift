@@ -93,11 +93,16 @@ struct CanonicalReader {
         let length = Int(try u32())
         guard bytes.count - offset >= length else { throw fail("text runs past the end of the entry") }
         let slice = bytes[offset..<(offset + length)]
+        // ASCII, nearly all text, is valid UTF-8 and in NFC: decoded without the (unspecialized) validation.
+        guard slice.contains(where: { $0 >= 0x80 }) else {
+            offset += length
+            return slice.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        }
         guard let text = String(validating: slice, as: UTF8.self) else {
             offset = start
             throw fail("text is not valid UTF-8")
         }
-        if slice.contains(where: { $0 >= 0x80 }), Array(text._nfcCodeUnits) != Array(slice) {
+        if Array(text._nfcCodeUnits) != Array(slice) {
             offset = start
             throw fail("text is not in Unicode Normalization Form C")
         }
