@@ -82,5 +82,14 @@ extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvert
 
 /// SQLite's storage class of a value (https://www.sqlite.org/datatype3.html).
 public enum StorageClass: Sendable {
-    case null, integer, real, text, blob
+    /// NULL.
+    case null
+    /// A signed integer of up to 8 bytes.
+    case integer
+    /// An 8-byte IEEE floating-point number.
+    case real
+    /// Text, stored as UTF-8 (its bytes as written).
+    case text
+    /// Bytes, stored exactly as given.
+    case blob
 }

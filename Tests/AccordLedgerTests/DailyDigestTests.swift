@@ -1,4 +1,5 @@
 @testable import AccordLedger
+import AccordCSV
 import AccordStorage
 import Crypto
 import Foundation
@@ -11,9 +12,9 @@ import Testing
 @Suite("Daily digest")
 struct DailyDigestTests {
     /// The definition, as it was first written: each row an array, sorted with `lexicographicallyPrecedes`.
-    static func reference(totals: [[DatabaseValue]], sources: [[UInt8]]) -> [UInt8] {
+    static func reference(totals: [[UInt8]], sources: [[UInt8]]) -> [UInt8] {
         var input = StateDigest.dailyTag
-        for table in [totals.map(StateDigest.serialize), sources] {
+        for table in [totals, sources] {
             input += bigEndian(UInt32(table.count))
             for row in table.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                 input += bigEndian(UInt32(row.count)) + row
@@ -28,7 +29,7 @@ struct DailyDigestTests {
     static func randomRows(_ count: Int, _ generator: inout some RandomNumberGenerator) -> [[DatabaseValue]] {
         (0..<count).map { _ in
             var row: [DatabaseValue] = [.text(["C1", "C10", "C1\u{301}", ""][Int.random(in: 0..<4, using: &generator)])]
-            for _ in 0..<Int.random(in: 0...5, using: &generator) {
+            for _ in 0..<5 {
                 switch Int.random(in: 0..<5, using: &generator) {
                 case 0: row.append(.null)
                 case 1: row.append(.integer(Int64.random(in: -3...3, using: &generator) * (Bool.random(using: &generator) ? 1 : 1 << 40)))
@@ -41,56 +42,60 @@ struct DailyDigestTests {
         }
     }
 
-    @Test("rows given as values hash as the definition does, whatever their order and kinds")
-    func valuesMatchDefinition() {
+    /// A table `t` of six untyped columns holding `rows`.
+    static func table(_ dir: TemporaryDirectory, _ name: String, _ rows: [[DatabaseValue]]) throws -> Database {
+        let db = try Database(path: dir.path(name), mode: .create)
+        try db.execute("CREATE TABLE t (a, b, c, d, e, f)")
+        for row in rows {
+            let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
+            try insert.bind(row)
+            _ = try insert.run()
+        }
+        return db
+    }
+
+    @Test("rows read from SQLite hash as the definition does, whatever their order, kinds and lengths")
+    func rowsMatchDefinition() throws {
+        let dir = try TemporaryDirectory()
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for round in 0..<40 {
             let rows = Self.randomRows(Int.random(in: 0...40, using: &generator), &generator)
+            let db = try Self.table(dir, "rows\(round).sqlite", rows)
             var digest = DailyDigest()
-            for row in rows { digest.add(totals: row) }
-            #expect(digest.finish() == Self.reference(totals: rows, sources: []))
+            var read: [[DatabaseValue]] = []
+            try db.forEach("SELECT * FROM t") { row in
+                digest.add(totals: row)
+                read.append(row.values)
+            }
+            #expect(read == rows)
+            #expect(digest.finish() == Self.reference(totals: rows.map(StateDigest.serialize), sources: []))
         }
         #expect(DailyDigest().finish() == Self.reference(totals: [], sources: []))
     }
 
-    @Test("rows read from SQLite column by column serialize as their values do")
-    func rowsMatchValues() throws {
+    @Test("text that is not UTF-8 is hashed as stored, not as its repair, so an edit cannot hide behind U+FFFD")
+    func invalidTextHashedAsStored() throws {
         let dir = try TemporaryDirectory()
-        let db = try Database(path: dir.path("rows.sqlite"), mode: .create)
-        try db.execute("CREATE TABLE t (a, b, c, d, e, f)")
-        var generator = SystemRandomNumberGenerator()
-        var rows: [[DatabaseValue]] = []
-        for _ in 0..<200 {
-            var row = Self.randomRows(1, &generator)[0]
-            row = Array((row + Array(repeating: DatabaseValue.null, count: 6)).prefix(6))
-            let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
-            try insert.bind(row)
-            _ = try insert.run()
-            rows.append(row)
-        }
-        var fromRows = DailyDigest()
-        var fromValues = DailyDigest()
-        var read: [[DatabaseValue]] = []
+        let db = try Self.table(dir, "bytes.sqlite", [])
+        try db.execute("INSERT INTO t VALUES (CAST(X'78FF' AS TEXT), 1, NULL, NULL, NULL, NULL)")
+        var digest = DailyDigest()
+        var repaired: [UInt8] = []
         try db.forEach("SELECT * FROM t") { row in
-            var one = DailyDigest()
-            one.add(totals: row)
-            var other = DailyDigest()
-            other.add(totals: row.values)
-            #expect(one.finish() == other.finish())
-            fromRows.add(totals: row)
-            fromValues.add(totals: row.values)
-            read.append(row.values)
+            digest.add(totals: row)
+            repaired = StateDigest.serialize(row.values)
         }
-        #expect(read == rows)
-        #expect(fromRows.finish() == fromValues.finish())
-        #expect(fromRows.finish() == Self.reference(totals: rows, sources: []))
+        let stored: [UInt8] = [3, 0, 0, 0, 2, 0x78, 0xFF, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
+        #expect(digest.finish() == Self.reference(totals: [stored], sources: []))
+        #expect(digest.finish() != Self.reference(totals: [repaired], sources: []))
     }
 
-    @Test("per-day sources hash as the rows they stand for")
+    @Test("per-day sources hash as the rows they stand for; malformed days are refused")
     func sourcesMatchDefinition() throws {
+        let dir = try TemporaryDirectory()
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<100 {
-            var digest = DailyDigest()
+        for round in 0..<40 {
+            let db = try Database(path: dir.path("sources\(round).sqlite"), mode: .create)
+            try db.execute("CREATE TABLE s (commitment, confidence, source, days)")
             var expected: [[UInt8]] = []
             for source in ["A", "B", "Bé"].prefix(Int.random(in: 0...3, using: &generator)) {
                 var days: [SourceDays.Day] = []
@@ -100,35 +105,21 @@ struct DailyDigestTests {
                     day += Int64.random(in: 1...400, using: &generator)
                 }
                 let rank = Int64.random(in: 0...2, using: &generator)
-                try digest.add(sourceTotals: [.text("C1"), .integer(rank), .text(source), .blob(SourceDays.encode(days))]) { _ in }
+                let insert = try db.cached("INSERT INTO s VALUES (?, ?, ?, ?)")
+                try insert.bind([DatabaseValue.text("C1"), .integer(rank), .text(source), .blob(SourceDays.encode(days))])
+                _ = try insert.run()
                 expected += days.map { StateDigest.serialize([.text("C1"), .integer($0.day), .integer(rank), .text(source), .integer($0.refs)]) }
             }
+            var digest = DailyDigest()
+            var seen = 0
+            try db.forEach("SELECT * FROM s") { row in try digest.add(sourceTotals: row) { _ in seen += 1 } }
+            #expect(seen == expected.count)
             #expect(digest.finish() == Self.reference(totals: [], sources: expected))
         }
-    }
-
-    @Test("source rows read from SQLite column by column hash as their values do; malformed days are refused both ways")
-    func sourceRowsMatchValues() throws {
-        let dir = try TemporaryDirectory()
-        let db = try Database(path: dir.path("sources.sqlite"), mode: .create)
+        let db = try Database(path: dir.path("malformed.sqlite"), mode: .create)
         try db.execute("CREATE TABLE s (commitment, confidence, source, days)")
-        let good = SourceDays.encode([SourceDays.Day(day: -3, refs: 1), SourceDays.Day(day: 40, refs: 7)])
-        let rows: [[DatabaseValue]] = [
-            [.text("C1"), .integer(2), .text("Bé"), .blob(good)],
-            [.text("C1"), .integer(0), .text("A"), .blob(SourceDays.encode([SourceDays.Day(day: 5, refs: 2)]))],
-        ]
-        for row in rows {
-            let insert = try db.cached("INSERT INTO s VALUES (?, ?, ?, ?)")
-            try insert.bind(row)
-            _ = try insert.run()
-        }
-        var fromRows = DailyDigest(), fromValues = DailyDigest()
-        try db.forEach("SELECT * FROM s") { row in
-            try fromRows.add(sourceTotals: row)
-            try fromValues.add(sourceTotals: row.values) { _ in }
-        }
-        #expect(fromRows.finish() == fromValues.finish())
-        for days in [DatabaseValue.text("x"), .null, .blob(good + [0]), .blob([0x80])] {
+        let good = SourceDays.encode([SourceDays.Day(day: 3, refs: 1)])
+        for days in [DatabaseValue.text("x"), .null, .integer(1), .blob(good + [0]), .blob([0x80])] {
             try db.execute("DELETE FROM s")
             let insert = try db.cached("INSERT INTO s VALUES (?, ?, ?, ?)")
             try insert.bind([DatabaseValue.text("C1"), .integer(1), .text("A"), days])
@@ -136,8 +127,30 @@ struct DailyDigestTests {
             try db.forEach("SELECT * FROM s") { row in
                 var digest = DailyDigest()
                 #expect(throws: LedgerError.self) { try digest.add(sourceTotals: row) }
-                #expect(throws: LedgerError.self) { try digest.add(sourceTotals: row.values) { _ in } }
             }
+        }
+    }
+
+    @Test("a source name edited to bytes that repair to the same text is refused by a write and by a report")
+    func editedSourceBytesRefused() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ImportReadAheadTests.ledger(dir, "edited.sqlite")
+        // Two days, so that a report at a date between them reads the per-day rows.
+        let rows = "id,commitment,quantity,observed,source,confidence\nr1,Q1,1,2025-05-01,x\u{FFFD},confirmed\n"
+            + "r1b,Q1,1,2025-05-20,z,confirmed\n"
+        let first = try ledger.importRows(from: ByteSource(bytes: Array(rows.utf8)), name: "r.csv",
+                                          options: ImportReadAheadTests.options(), as: ImportReadAheadTests.recorder)
+        #expect(first.added == 2)
+        let options = ReportOptions(at: try Moment(parsing: "2025-05-10", field: .at), asOf: nil, minConfidence: .unverified,
+                                    agreement: nil, party: nil)
+        _ = try ledger.report(options)
+        try ledger.database.execute("UPDATE source_totals SET source = CAST(X'78FF' AS TEXT) WHERE hex(source) = '78EFBFBD'")
+        #expect(try ledger.database.scalarInt("SELECT count(*) FROM source_totals WHERE hex(source) = '78FF'") == 1)
+        #expect(throws: LedgerError.self) { _ = try ledger.report(options) }
+        let again = "id,commitment,quantity,observed,source,confidence\nr2,Q1,1,2025-05-02,y,confirmed\n"
+        #expect(throws: LedgerError.self) {
+            _ = try ledger.importRows(from: ByteSource(bytes: Array(again.utf8)), name: "r2.csv",
+                                      options: ImportReadAheadTests.options(), as: ImportReadAheadTests.recorder)
         }
     }
 }

@@ -183,8 +183,8 @@ struct TotalsEvidence {
             try totalsColumns.index("breaches"))
         let totalsCursor = totalsStatement.cursor()
         while let row = try totalsCursor.next() {
+            digest.add(totals: row)
             let values = row.values
-            digest.add(totals: values)
             let read = ReadRow(values: values, columns: totalsColumns)
             totals.append(DailyRow(day: try read.int(at: day), rank: try read.rank(at: rank),
                                    amounts: Amounts(records: try read.int(at: records), quantity: try read.int(at: quantity),
@@ -198,7 +198,7 @@ struct TotalsEvidence {
             let values = row.values
             let read = ReadRow(values: values, columns: Self.sourceColumns)
             let (rank, source) = (try read.rank(at: 1), try read.text(at: 2))
-            try digest.add(sourceTotals: values) { item in
+            try digest.add(sourceTotals: row) { item in
                 sources.append(DailySource(day: item.day, rank: rank, source: source))
             }
         }

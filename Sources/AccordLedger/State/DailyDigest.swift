@@ -52,43 +52,27 @@ struct DailyDigest {
     /// The columns ``add(sourceTotals:_:)`` takes, of one commitment's `source_totals` rows.
     static let sourcesSQL = "SELECT commitment, confidence, source, days FROM source_totals WHERE commitment = ?"
 
-    /// Adds a `daily_totals` row, given as its values.
-    mutating func add(totals values: [DatabaseValue]) {
-        let start = totals.bytes.count
-        StateDigest.append(values, to: &totals.bytes)
-        totals.close(from: start)
-    }
-
-    /// Adds the current `daily_totals` row of a statement, read column by
-    /// column without building its values (the same bytes as ``add(totals:)``
-    /// with `row.values`, text taken as stored).
+    /// Adds the current `daily_totals` row of a statement, serialized column
+    /// by column as ``StateDigest/serialize(_:)`` serializes `row.values`,
+    /// except that text is taken as stored (see ``StateDigest/append(_:to:)``).
     mutating func add(totals row: Row) {
         let start = totals.bytes.count
         StateDigest.append(row, to: &totals.bytes)
         totals.close(from: start)
     }
 
-    /// Adds the per-day source rows of one `source_totals` row (its
-    /// commitment, confidence, source and days, as ``sourcesSQL`` reads them),
-    /// calling `body` with each day.
+    /// Adds the per-day source rows of the current `source_totals` row of a
+    /// statement of ``sourcesSQL`` (its commitment, confidence, source and
+    /// days), serialized as ``add(totals:)`` serializes, calling `body` with each day.
     /// - Throws: ``LedgerError`` `.tampered` when `days` is not a list as
     ///   ``SourceDays`` encodes it (so no two byte strings stand for the same rows).
-    mutating func add(sourceTotals values: [DatabaseValue], _ body: (SourceDays.Day) throws -> Void) throws {
-        guard values.count == 4, case .blob(let bytes) = values[3] else { throw Self.malformed(values.first) }
-        try addSourceDays(head: StateDigest.serialize([values[0]]), middle: StateDigest.serialize([values[1], values[2]]),
-                          days: bytes, commitment: values[0], body)
-    }
-
-    /// Adds the per-day source rows of the current `source_totals` row of a
-    /// statement of ``sourcesSQL``, read column by column (the same bytes as
-    /// ``add(sourceTotals:_:)`` with `row.values`, text taken as stored).
-    mutating func add(sourceTotals row: Row) throws {
+    mutating func add(sourceTotals row: Row, _ body: (SourceDays.Day) throws -> Void = { _ in }) throws {
         guard row.count == 4, row.storageClass(3) == .blob else { throw Self.malformed(row.count > 0 ? row.value(0) : nil) }
         var head: [UInt8] = [], middle: [UInt8] = []
         StateDigest.append(column: 0, of: row, to: &head)
         StateDigest.append(column: 1, of: row, to: &middle)
         StateDigest.append(column: 2, of: row, to: &middle)
-        try addSourceDays(head: head, middle: middle, days: row.blob(3), commitment: row.value(0)) { _ in }
+        try addSourceDays(head: head, middle: middle, days: row.blob(3), commitment: row.value(0), body)
     }
 
     /// Adds the rows (commitment, day, confidence, source, refs) that `days`
