@@ -67,7 +67,7 @@ extension Ledger {
                     ]
                     leaves.append((entry.seq, Merkle.leafHash(bytes)))
                     if let source {
-                        let path = try Merkle.inclusionProof(index: UInt64(entry.seq - 1), size: UInt64(size), source: source)
+                        let path = try source.inclusionProof(index: UInt64(entry.seq - 1))
                         members.append(("proof", .array(path.map { .string($0.hex) })))
                     }
                     items.append(.object(members))

@@ -261,7 +261,7 @@ extension Ledger {
                     case .refused(let reason, let note):
                         return .object([("seq", .int(seq)), ("refused", .string(reason)), ("note", .string(note))])
                     case .recorded(let missionSeq):
-                        let path = try Merkle.inclusionProof(index: UInt64(missionSeq - 1), size: UInt64(size), source: source)
+                        let path = try source.inclusionProof(index: UInt64(missionSeq - 1))
                         return .object([("seq", .int(seq)), ("missionSeq", .int(missionSeq)),
                                         ("entry", .string(ByteEncoding.base64(try db.scalarEntryBytes(missionSeq)))),
                                         ("proof", .array(path.map { .string($0.hex) }))])

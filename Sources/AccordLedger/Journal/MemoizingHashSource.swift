@@ -12,6 +12,8 @@ final class MemoizingHashSource: MerkleHashSource {
     private let size: UInt64
     private var blocks: [UInt64: [Hash32]] = [:]
     private var subtrees: [Int: [UInt64: Hash32]] = [:]
+    /// Roots of the tree's incomplete right-edge ranges, by their first leaf.
+    private var edges: [UInt64: Hash32] = [:]
     private static let blockLevel = 10
 
     /// The hashes of the tree of the first `size` entries of the journal in `db`.
@@ -46,6 +48,50 @@ final class MemoizingHashSource: MerkleHashSource {
         let leaves = try base.leafHashes(start..<min(size, start + (1 << UInt64(Self.blockLevel))))
         blocks[block] = leaves
         return leaves
+    }
+
+    /// The inclusion proof of leaf `index` (0-based) in the tree of this
+    /// source's size: `Merkle.inclusionProof(index:size:source:)` over this
+    /// source, deepest sibling first, without its generic tree reader. Every
+    /// sibling on the path is a complete subtree (memoized) or a range of the
+    /// tree's right edge, memoized here, so a batch of proofs hashes each
+    /// node once.
+    /// - Throws: ``MerkleProofError/indexOutOfRange(index:size:)``, or what reading the journal throws.
+    func inclusionProof(index: UInt64) throws -> [Hash32] {
+        guard index < size else { throw MerkleProofError.indexOutOfRange(index: index, size: size) }
+        var siblings: [Hash32] = []
+        var (lower, upper) = (UInt64(0), size)
+        // RFC 6962 §2.1.1 PATH, from the root down: split at the largest power of two below the count.
+        while upper - lower > 1 {
+            let middle = lower + (UInt64(1) << UInt64(UInt64.bitWidth - 1 - (upper - lower - 1).leadingZeroBitCount))
+            if index < middle {
+                siblings.append(try root(middle, upper))
+                upper = middle
+            } else {
+                siblings.append(try root(lower, middle))
+                lower = middle
+            }
+        }
+        return siblings.reversed()
+    }
+
+    /// MTH of leaves `lower..<upper` (non-empty): a complete aligned subtree, or a range ending at the tree's edge.
+    private func root(_ lower: UInt64, _ upper: UInt64) throws -> Hash32 {
+        let count = upper - lower
+        if count.nonzeroBitCount == 1, lower % count == 0 {
+            let level = count.trailingZeroBitCount
+            if level == 0 { return try leafHashes(lower..<upper)[0] }
+            guard let hash = try cachedSubtree(level: level, index: lower >> UInt64(level)) else {
+                throw LedgerError(.tampered, "the journal's Merkle tree cannot be read", hint: .audit)
+            }
+            return hash
+        }
+        // Only the tree's right edge is incomplete: one range for each first leaf.
+        if upper == size, let known = edges[lower] { return known }
+        let middle = lower + (UInt64(1) << UInt64(UInt64.bitWidth - 1 - (count - 1).leadingZeroBitCount))
+        let hash = Merkle.nodeHash(try root(lower, middle), try root(middle, upper))
+        if upper == size { edges[lower] = hash }
+        return hash
     }
 
     func cachedSubtree(level: Int, index: UInt64) throws -> Hash32? {
