@@ -32,6 +32,7 @@ extension JSONObjectParser {
             index += 1
             skipWhitespace()
             var members: [JSONDocument.Member] = []
+            var seen: Set<String>?
             if peek() == UInt8(ascii: "}") {
                 index += 1
                 return .object(members)
@@ -41,7 +42,7 @@ extension JSONObjectParser {
                     throw error(.syntax, key: key, "expected a key in double quotes, found \(describeHere())")
                 }
                 let member = try parseString(scratch: &scratch, key: nil)
-                if members.contains(where: { $0.key == member }) {
+                if Self.isDuplicate(member, in: members, seen: &seen) {
                     throw error(.duplicateKey, key: member, "duplicate key \(member.debugDescription)")
                 }
                 skipWhitespace()
@@ -93,5 +94,18 @@ extension JSONObjectParser {
             case .null: return .null
             }
         }
+    }
+
+    /// Whether `key` is already a key of `members`, as `String ==` compares
+    /// (canonically equivalent keys count as one: stricter than the line
+    /// parser, which compares bytes). Past 16 members a set, which hashes as
+    /// `==` compares, takes over from the linear search, so an object of many
+    /// members is not checked in quadratic time.
+    private static func isDuplicate(_ key: String, in members: [JSONDocument.Member], seen: inout Set<String>?) -> Bool {
+        if members.count < 16 {
+            return members.contains { $0.key == key }
+        }
+        if seen == nil { seen = Set(members.map(\.key)) }
+        return seen?.insert(key).inserted == false
     }
 }

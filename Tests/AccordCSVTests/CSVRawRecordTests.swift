@@ -112,6 +112,21 @@ struct JSONRawAndDocumentTests {
         }
     }
 
+    @Test("a document object of many members: duplicates found past the linear search, without quadratic time")
+    func documentManyMembers() throws {
+        let keys = (0..<40).map { "\"k\($0)\":\($0)" }
+        #expect(try JSONDocument.parse(Array(("{" + keys.joined(separator: ",") + "}").utf8))["k39"] == .number("39"))
+        for repeated in ["\"k3\":0", "\"k39\":0"] {
+            #expect(throws: JSONLError.self) { try JSONDocument.parse(Array(("{" + (keys + [repeated]).joined(separator: ",") + "}").utf8)) }
+        }
+        // Canonically equivalent keys are one key here, past 16 members as before them.
+        let accents = (keys + ["\"\u{E9}\":1", "\"e\u{301}\":2"]).joined(separator: ",")
+        #expect(throws: JSONLError.self) { try JSONDocument.parse(Array(("{" + accents + "}").utf8)) }
+        // 200,000 members: a linear search per key would take minutes.
+        let many = "{" + (0..<200_000).map { "\"m\($0)\":0" }.joined(separator: ",") + "}"
+        #expect(try JSONDocument.parse(Array(many.utf8))["m199999"] == .number("0"))
+    }
+
     @Test("a nested document parses; problems name their line and column")
     func document() throws {
         let text = "{\n  \"columns\": {\"id\": \"_uuid\"},\n  \"where\": {\"t\": [\"a\", \"b\"]},\n  \"n\": 1.5, \"x\": null, \"y\": true\n}\n"
