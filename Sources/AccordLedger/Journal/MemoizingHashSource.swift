@@ -63,7 +63,7 @@ final class MemoizingHashSource: MerkleHashSource {
         var (lower, upper) = (UInt64(0), size)
         // RFC 6962 §2.1.1 PATH, from the root down: split at the largest power of two below the count.
         while upper - lower > 1 {
-            let middle = lower + (UInt64(1) << UInt64(UInt64.bitWidth - 1 - (upper - lower - 1).leadingZeroBitCount))
+            let middle = lower + Self.largestPowerOfTwo(below: upper - lower)
             if index < middle {
                 siblings.append(try root(middle, upper))
                 upper = middle
@@ -88,10 +88,15 @@ final class MemoizingHashSource: MerkleHashSource {
         }
         // Only the tree's right edge is incomplete: one range for each first leaf.
         if upper == size, let known = edges[lower] { return known }
-        let middle = lower + (UInt64(1) << UInt64(UInt64.bitWidth - 1 - (count - 1).leadingZeroBitCount))
+        let middle = lower + Self.largestPowerOfTwo(below: count)
         let hash = Merkle.nodeHash(try root(lower, middle), try root(middle, upper))
         if upper == size { edges[lower] = hash }
         return hash
+    }
+
+    /// The largest power of two strictly below `count` (at least 2): where RFC 6962 splits a range.
+    private static func largestPowerOfTwo(below count: UInt64) -> UInt64 {
+        UInt64(1) << UInt64(UInt64.bitWidth - 1 - (count - 1).leadingZeroBitCount)
     }
 
     func cachedSubtree(level: Int, index: UInt64) throws -> Hash32? {

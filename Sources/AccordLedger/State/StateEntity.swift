@@ -201,12 +201,6 @@ enum StateDigest {
     static func serialize(_ values: [DatabaseValue]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(16 * values.count)
-        append(values, to: &out)
-        return out
-    }
-
-    /// Appends ``serialize(_:)`` of `values` to `out`.
-    static func append(_ values: [DatabaseValue], to out: inout [UInt8]) {
         for value in values {
             switch value {
             case .null:
@@ -227,6 +221,7 @@ enum StateDigest {
                 out.append(contentsOf: bytes)
             }
         }
+        return out
     }
 
     /// Appends the canonical bytes of a statement's current row, as
