@@ -1,5 +1,28 @@
 // swift-tools-version: 6.1
 import PackageDescription
+#if os(Linux)
+import Glibc
+#endif
+
+/// Whether this machine's C library reads packed relative relocations
+/// (DT_RELR: glibc 2.36 and later). Then `accord` is linked by GNU ld (binutils,
+/// which the toolchain needs; gold cannot pack them) with its ~55,000 relative
+/// relocations packed into 10 KB instead of 1.3 MB of entries, which the
+/// dynamic loader no longer reads at every start. Such a binary needs glibc
+/// 2.36 or later, as the machine that built it has.
+let packedRelocations: Bool = {
+    #if os(Linux)
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard confstr(Int32(_CS_GNU_LIBC_VERSION), &buffer, buffer.count) > 0 else { return false }
+    // "glibc 2.36"
+    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let version = text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0) } ?? []
+    guard version.count >= 2 else { return false }
+    return (version[0], version[1]) >= (2, 36)
+    #else
+    return false
+    #endif
+}()
 
 let package = Package(
     name: "Accord",
@@ -75,7 +98,15 @@ let package = Package(
             dependencies: [
                 "AccordLedger", "AccordFiles", "AccordPresentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Start-up (docs/PERFORMANCE.md, "P2: a faster start"): concrete generic
+            // types are reached through their metadata accessors, not by demangling
+            // their names (which looks each conformance up by scanning every
+            // conformance record of the binary); relative relocations are packed
+            // where the C library reads them (`packedRelocations` above).
+            swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])],
+            linkerSettings: packedRelocations
+                ? [.unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))] : []
         ),
 
         // The HTTP API over one mission ledger. Its own executable, so that the

@@ -172,9 +172,16 @@ public final class Database {
         try setUp()
     }
 
+    /// SQLite's memory statistics are off, set once before the first open: no
+    /// Accord code reads them, and keeping them takes a global mutex on every
+    /// allocation (about 5% of the instructions of a process that appends one
+    /// entry; docs/PERFORMANCE.md, "P2").
+    private static let withoutMemoryStatistics: Void = { _ = accord_config_memstatus(0) }()
+
     /// Opens a connection, closing it again if the open fails.
     /// - Throws: ``StorageError`` with SQLite's message and the system error number.
     private static func openHandle(_ filename: String, flags: Int32, path: String) throws -> OpaquePointer {
+        _ = withoutMemoryStatistics
         var opened: OpaquePointer?
         let result = sqlite3_open_v2(filename, &opened, flags, nil)
         guard let opened else {

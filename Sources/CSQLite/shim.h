@@ -13,6 +13,13 @@ static inline int accord_db_config_bool(sqlite3 *db, int op, int onoff, int *res
     return sqlite3_db_config(db, op, onoff, result);
 }
 
+/// sqlite3_config(SQLITE_CONFIG_MEMSTATUS, onoff): whether SQLite keeps
+/// memory statistics, which costs a global mutex on every allocation. Only
+/// before SQLite is initialized (the first open); SQLITE_MISUSE after.
+static inline int accord_config_memstatus(int onoff) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, onoff);
+}
+
 /// SQLITE_TRANSIENT is a macro that casts -1 to a function pointer, which Swift
 /// cannot import; this returns it as a destructor value.
 static inline sqlite3_destructor_type accord_sqlite_transient(void) {

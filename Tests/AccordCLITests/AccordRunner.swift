@@ -16,8 +16,11 @@ struct AccordRunner {
         self.directory = directory
     }
 
-    /// The built binary: next to the test bundle, else the package's .build/debug.
+    /// The built binary: `ACCORD_TEST_BINARY` when set (to run these tests
+    /// against a release build), else next to the test bundle, else the
+    /// package's .build/debug.
     static let binary: String = {
+        if let chosen = ProcessInfo.processInfo.environment["ACCORD_TEST_BINARY"], !chosen.isEmpty { return chosen }
         var candidates: [String] = []
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             let dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
