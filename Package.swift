@@ -1,17 +1,22 @@
 // swift-tools-version: 6.1
 import PackageDescription
-#if os(Linux)
+#if os(Linux) && canImport(Glibc)
 import Glibc
 #endif
 
-/// Whether this machine's C library reads packed relative relocations
-/// (DT_RELR: glibc 2.36 and later). Then `accord` is linked by GNU ld (binutils,
-/// which the toolchain needs; gold cannot pack them) with its ~55,000 relative
-/// relocations packed into 10 KB instead of 1.3 MB of entries, which the
-/// dynamic loader no longer reads at every start. Such a binary needs glibc
-/// 2.36 or later, as the machine that built it has.
+/// Whether `accord` is linked with its relative relocations packed (DT_RELR):
+/// ~53,000 of them in 10 KB instead of 1.3 MB of entries, which the dynamic
+/// loader no longer reads at every start (docs/PERFORMANCE.md, "P2: a faster
+/// start"). It takes lld (gold cannot pack them; GNU ld can, but then lays the
+/// binary out without a read-only-after-relocation segment) and a C library that
+/// reads them: glibc 2.36 or later, which such a binary then needs. The check is
+/// of this machine, so a cross-build for an older glibc (`--swift-sdk`) sets
+/// ACCORD_PACKED_RELOCATIONS=0.
 let packedRelocations: Bool = {
-    #if os(Linux)
+    #if os(Linux) && canImport(Glibc)
+    if Context.environment["ACCORD_PACKED_RELOCATIONS"] == "0" { return false }
+    let path = Context.environment["PATH"] ?? ""
+    guard path.split(separator: ":").contains(where: { access("\($0)/ld.lld", X_OK) == 0 }) else { return false }
     var buffer = [CChar](repeating: 0, count: 64)
     guard confstr(Int32(_CS_GNU_LIBC_VERSION), &buffer, buffer.count) > 0 else { return false }
     // "glibc 2.36"
@@ -106,7 +111,7 @@ let package = Package(
             // where the C library reads them (`packedRelocations` above).
             swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])],
             linkerSettings: packedRelocations
-                ? [.unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))] : []
+                ? [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))] : []
         ),
 
         // The HTTP API over one mission ledger. Its own executable, so that the

@@ -105,6 +105,14 @@ public final class Ledger {
         return parts.joined(separator: "-")
     }
 
+    /// Switches SQLite's memory statistics off for the whole process, which
+    /// makes every allocation cheaper (nothing in Accord reads them). For a
+    /// program's entry point, before any ledger is opened or thread started;
+    /// a library embedding the engine leaves its host's setting alone.
+    public static func skipSQLiteMemoryStatistics() {
+        Database.skipMemoryStatistics()
+    }
+
     /// Opens an existing ledger.
     ///
     /// A writable open applies any migrations this build carries that the file

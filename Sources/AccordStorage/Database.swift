@@ -172,16 +172,20 @@ public final class Database {
         try setUp()
     }
 
-    /// SQLite's memory statistics are off, set once before the first open: no
-    /// Accord code reads them, and keeping them takes a global mutex on every
-    /// allocation (about 5% of the instructions of a process that appends one
-    /// entry; docs/PERFORMANCE.md, "P2").
-    private static let withoutMemoryStatistics: Void = { _ = accord_config_memstatus(0) }()
+    /// Switches SQLite's memory statistics off for the whole process: no Accord
+    /// code reads them, and keeping them takes a global mutex on every
+    /// allocation (about 7% of the instructions of a process that appends one
+    /// entry; docs/PERFORMANCE.md, "P2: a faster start"). The setting is the
+    /// process's and not thread-safe: for a program's entry point, before SQLite
+    /// is first used; a library leaves its host's setting alone. Does nothing
+    /// once SQLite is in use.
+    public static func skipMemoryStatistics() {
+        _ = accord_config_memstatus(0)
+    }
 
     /// Opens a connection, closing it again if the open fails.
     /// - Throws: ``StorageError`` with SQLite's message and the system error number.
     private static func openHandle(_ filename: String, flags: Int32, path: String) throws -> OpaquePointer {
-        _ = withoutMemoryStatistics
         var opened: OpaquePointer?
         let result = sqlite3_open_v2(filename, &opened, flags, nil)
         guard let opened else {

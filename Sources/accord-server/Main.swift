@@ -3,6 +3,8 @@
 // command line links neither NIO and Hummingbird nor async-http-client and
 // TLS (their start-up cost; docs/PERFORMANCE.md, S1; docs/ARCHITECTURE.md).
 
+import AccordLedger
+
 @main
 enum AccordServerMain {
     static func main() async {
@@ -11,6 +13,7 @@ enum AccordServerMain {
         if arguments.first == Client.word {
             terminate(await Client.run(Array(arguments.dropFirst())))
         }
+        Ledger.skipSQLiteMemoryStatistics()
         await Serve.main()
     }
 }

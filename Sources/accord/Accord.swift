@@ -64,6 +64,7 @@ struct Accord: ParsableCommand {
     }
 
     static func main() {
+        Ledger.skipSQLiteMemoryStatistics()
         do {
             try ArgumentChecks.checkEncoding()
             let arguments = GlobalOptions.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
