@@ -115,6 +115,6 @@ struct DailyDigest {
                 }
             }
         }
-        return Array(SHA256.hash(data: input))
+        return SHA256.hash(data: input).bytes
     }
 }

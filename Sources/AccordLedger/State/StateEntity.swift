@@ -181,7 +181,7 @@ struct DigestInput {
         }
     }
 
-    func hash() -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+    func hash() -> [UInt8] { SHA256.hash(data: bytes).bytes }
 }
 
 typealias Hash32Bytes = [UInt8]
@@ -194,7 +194,7 @@ enum StateDigest {
     static let dailyTag: [UInt8] = Array("accord daily totals v1".utf8) + [0]
     static let chainTag: [UInt8] = Array("accord evidence chain v1".utf8) + [0]
     /// A chain before its first entry.
-    static let emptyChain: [UInt8] = Array(SHA256.hash(data: chainTag))
+    static let emptyChain: [UInt8] = SHA256.hash(data: chainTag).bytes
 
     /// One row's canonical bytes: each value as a type tag and its bytes
     /// (text as its exact UTF-8, so look-alike text never compares equal).
@@ -282,13 +282,13 @@ enum StateDigest {
         hasher.update(data: rootTag)
         for index in 0..<256 {
             if let hash = buckets[index] {
-                hasher.update(data: [1])
+                withUnsafeBytes(of: UInt8(1)) { hasher.update(bufferPointer: $0) }
                 hasher.update(data: hash)
             } else {
-                hasher.update(data: [0])
+                withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
             }
         }
-        return Array(hasher.finalize())
+        return hasher.finalize().bytes
     }
 
     /// One step of an evidence chain: the chain after entry `seq`, whose
@@ -296,10 +296,8 @@ enum StateDigest {
     static func chain(_ previous: [UInt8], seq: Int64, content: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)
-        var bytes: [UInt8] = []
-        appendU64(&bytes, UInt64(bitPattern: seq))
-        hasher.update(data: bytes)
+        withUnsafeBytes(of: UInt64(bitPattern: seq).bigEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(data: content)
-        return Array(hasher.finalize())
+        return hasher.finalize().bytes
     }
 }

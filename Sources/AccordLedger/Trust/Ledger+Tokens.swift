@@ -144,7 +144,7 @@ extension Ledger {
 
     /// SHA-256 of a token's UTF-8 text: what the ledger records.
     public static func tokenDigest(_ secret: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(secret.utf8)))
+        SHA256.hash(data: Array(secret.utf8)).bytes
     }
 
     /// A new token: `accord_` then 32 random bytes in base64url (no padding).
