@@ -68,7 +68,7 @@ enum BundleDocument {
                 w.list(link.proof) { w, hash in w.raw(hash.bytes) }
             }
         }
-        return SHA256.hash(data: writer.bytes).bytes
+        return SHA256.hash(data: writer.bytes).byteArray
     }
 
     static func entries(field: String, mission: String, _ entries: [BundleEntry], checkpoint: FieldCheckpoint?) -> [UInt8] {

@@ -181,7 +181,7 @@ extension Ledger {
                 refusals[index] = refusal
                 continue
             }
-            let request = SHA256.hash(data: item.claim + (item.signature ?? [])).bytes
+            let request = SHA256.hash(data: item.claim + (item.signature ?? [])).byteArray
             let key = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
             writes.append(LedgerWrite(.pushed(claim, context), as: recorder, idempotency: key))
         }
@@ -226,7 +226,7 @@ extension Ledger {
             }
             // A refusal is the mission's word: signed, for this entry's claim, with the checkpoint's admin key.
             let refusal = RefusalNote(mission: mission, field: bundle.field, seq: item.seq,
-                                      claimSHA256: SHA256.hash(data: item.claim).bytes, reason: RefusalNote.oneLine(reason ?? ""))
+                                      claimSHA256: SHA256.hash(data: item.claim).byteArray, reason: RefusalNote.oneLine(reason ?? ""))
             answers.append((item.seq, .refused(refusal.reason, note: try refusal.signed(with: checkpointKey))))
             outcome.refused.append((item.seq, refusal.reason))
         }

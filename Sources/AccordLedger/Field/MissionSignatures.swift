@@ -86,7 +86,7 @@ extension Ledger {
         } catch {
             return (error as? LedgerError)?.message ?? "\(error)"
         }
-        let expected = RefusalNote(mission: mission, field: field, seq: local, claimSHA256: SHA256.hash(data: claim).bytes,
+        let expected = RefusalNote(mission: mission, field: field, seq: local, claimSHA256: SHA256.hash(data: claim).byteArray,
                                    reason: reason)
         guard text == expected.text else {
             return "the signed refusal is not the mission's refusal of this entry as it is, for this reason"
@@ -117,7 +117,7 @@ extension Ledger {
                 w.i64(item.seq)
                 w.raw(item.leaf.bytes)
             }
-            let digest = hexString(SHA256.hash(data: writer.bytes).bytes)
+            let digest = hexString(SHA256.hash(data: writer.bytes).byteArray)
             let tag = evidence ? DefinitionsManifest.evidenceTag : DefinitionsManifest.tag
             return "\(tag)\n\(Ledger.origin(ledgerID: mission))\n\(after) \(size)\n\(digest)\n"
         }

@@ -115,6 +115,6 @@ struct DailyDigest {
                 }
             }
         }
-        return SHA256.hash(data: input).bytes
+        return SHA256.hash(data: input).byteArray
     }
 }

@@ -181,7 +181,7 @@ struct DigestInput {
         }
     }
 
-    func hash() -> [UInt8] { SHA256.hash(data: bytes).bytes }
+    func hash() -> [UInt8] { SHA256.hash(data: bytes).byteArray }
 }
 
 typealias Hash32Bytes = [UInt8]
@@ -194,7 +194,7 @@ enum StateDigest {
     static let dailyTag: [UInt8] = Array("accord daily totals v1".utf8) + [0]
     static let chainTag: [UInt8] = Array("accord evidence chain v1".utf8) + [0]
     /// A chain before its first entry.
-    static let emptyChain: [UInt8] = SHA256.hash(data: chainTag).bytes
+    static let emptyChain: [UInt8] = SHA256.hash(data: chainTag).byteArray
 
     /// One row's canonical bytes: each value as a type tag and its bytes
     /// (text as its exact UTF-8, so look-alike text never compares equal).
@@ -288,7 +288,7 @@ enum StateDigest {
                 withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
             }
         }
-        return hasher.finalize().bytes
+        return hasher.finalize().byteArray
     }
 
     /// One step of an evidence chain: the chain after entry `seq`, whose
@@ -298,6 +298,6 @@ enum StateDigest {
         hasher.update(data: previous)
         withUnsafeBytes(of: UInt64(bitPattern: seq).bigEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(data: content)
-        return hasher.finalize().bytes
+        return hasher.finalize().byteArray
     }
 }

@@ -144,7 +144,7 @@ extension Ledger {
 
     /// SHA-256 of a token's UTF-8 text: what the ledger records.
     public static func tokenDigest(_ secret: String) -> [UInt8] {
-        SHA256.hash(data: Array(secret.utf8)).bytes
+        SHA256.hash(data: Array(secret.utf8)).byteArray
     }
 
     /// A new token: `accord_` then 32 random bytes in base64url (no padding).

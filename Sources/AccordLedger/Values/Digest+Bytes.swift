@@ -6,7 +6,7 @@ extension Digest {
     /// a process the Swift runtime's lookup of a conformance): about 1,900
     /// instructions a digest against about 100, once or more for every entry
     /// written (docs/PERFORMANCE.md).
-    var bytes: [UInt8] {
+    var byteArray: [UInt8] {
         withUnsafeBytes { Array($0) }
     }
 }

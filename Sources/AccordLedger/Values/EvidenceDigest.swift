@@ -16,6 +16,6 @@ public struct EvidenceDigest {
 
     /// The digest of everything added (32 bytes).
     public func finalize() -> [UInt8] {
-        hasher.finalize().bytes
+        hasher.finalize().byteArray
     }
 }
