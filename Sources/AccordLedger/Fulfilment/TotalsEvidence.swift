@@ -16,6 +16,13 @@ struct TotalsEvidence {
     /// questions must not rescan every commitment's rows (10,000 commitments
     /// made that quadratic).
     private let totalsByCommitment: [String: [VerifiedState.TotalsRow]]
+    /// The daily digest's buffers, reused from one commitment to the next.
+    private let scratch = DigestScratch()
+
+    private final class DigestScratch {
+        var digest = DailyDigest()
+        var input: [UInt8] = []
+    }
 
     init(db: Database, state: VerifiedState) {
         self.db = db
@@ -170,7 +177,7 @@ struct TotalsEvidence {
     /// of its `source_totals` rows), checked against its daily digest.
     /// - Throws: ``LedgerError`` `.tampered` when they do not match it.
     func daily(_ commitment: String) throws -> (totals: [DailyRow], sources: [DailySource]) {
-        var digest = DailyDigest()
+        scratch.digest.reset()
         var totals: [DailyRow] = []
         var sources: [DailySource] = []
         let totalsStatement = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
@@ -183,27 +190,26 @@ struct TotalsEvidence {
             try totalsColumns.index("breaches"))
         let totalsCursor = totalsStatement.cursor()
         while let row = try totalsCursor.next() {
-            digest.add(totals: row)
-            let values = row.values
-            let read = ReadRow(values: values, columns: totalsColumns)
-            totals.append(DailyRow(day: try read.int(at: day), rank: try read.rank(at: rank),
-                                   amounts: Amounts(records: try read.int(at: records), quantity: try read.int(at: quantity),
-                                                    done: try read.int(at: done), notDone: try read.int(at: notDone),
-                                                    breaches: try read.int(at: breaches))))
+            scratch.digest.add(totals: row)
+            let columns = totalsColumns
+            totals.append(DailyRow(day: try row.checkedInt(at: day, columns), rank: try row.checkedRank(at: rank, columns),
+                                   amounts: Amounts(records: try row.checkedInt(at: records, columns),
+                                                    quantity: try row.checkedInt(at: quantity, columns),
+                                                    done: try row.checkedInt(at: done, columns),
+                                                    notDone: try row.checkedInt(at: notDone, columns),
+                                                    breaches: try row.checkedInt(at: breaches, columns))))
         }
         let sourcesStatement = try db.cached(DailyDigest.sourcesSQL)
         try sourcesStatement.bind(commitment, at: 1)
         let sourcesCursor = sourcesStatement.cursor()
         while let row = try sourcesCursor.next() {
-            let values = row.values
-            let read = ReadRow(values: values, columns: Self.sourceColumns)
-            let (rank, source) = (try read.rank(at: 1), try read.text(at: 2))
-            try digest.add(sourceTotals: row) { item in
+            let (rank, source) = (try row.checkedRank(at: 1, Self.sourceColumns), try row.checkedText(at: 2, Self.sourceColumns))
+            try scratch.digest.add(sourceTotals: row) { item in
                 sources.append(DailySource(day: item.day, rank: rank, source: source))
             }
         }
         let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily
-        guard digest.finish() == stored else {
+        guard scratch.digest.finish(reusing: &scratch.input) == stored else {
             throw LedgerError(.tampered, "the ledger has been altered: the per-day totals of commitment \(commitment) do not "
                               + "match the state recorded in the journal; nothing it shows can be trusted", hint: .audit)
         }

@@ -24,6 +24,12 @@ struct DailyDigest {
         /// Records the bytes appended since `start` as one row.
         mutating func close(from start: Int) { spans.append((start, bytes.count - start)) }
 
+        /// No rows, the buffers' capacity kept.
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+        }
+
         /// The spans in the order of their bytes (as `lexicographicallyPrecedes`
         /// orders them: by the first differing byte, a prefix first).
         func sorted() -> [(start: Int, count: Int)] {
@@ -102,8 +108,23 @@ struct DailyDigest {
                            + "list of days as Accord writes it", hint: .audit)
     }
 
+    /// Empties the digest for another commitment, keeping its buffers'
+    /// capacity: a report may check thousands of commitments in turn.
+    mutating func reset() {
+        totals.removeAll()
+        sources.removeAll()
+    }
+
     func finish() -> [UInt8] {
-        var input: [UInt8] = StateDigest.dailyTag
+        var input: [UInt8] = []
+        return finish(reusing: &input)
+    }
+
+    /// ``finish()``, gathering the digest's input in `input` (emptied first)
+    /// so that a caller checking many commitments allocates it once.
+    func finish(reusing input: inout [UInt8]) -> [UInt8] {
+        input.removeAll(keepingCapacity: true)
+        input.append(contentsOf: StateDigest.dailyTag)
         input.reserveCapacity(input.count + 8 + totals.bytes.count + sources.bytes.count
                               + 4 * (totals.spans.count + sources.spans.count))
         for table in [totals, sources] {

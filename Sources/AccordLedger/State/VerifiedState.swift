@@ -203,6 +203,17 @@ struct Columns {
         positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// A value of the wrong type (or range) in column `name`: tampering.
+    func wrong(_ name: String, _ what: String) -> LedgerError {
+        LedgerError(.tampered, "\(table).\(name) holds \(what)", hint: .audit)
+    }
+
+    /// `value` of column `index` as a confidence rank (0, 1 or 2).
+    func rank(_ value: Int64, at index: Int) throws -> Int {
+        guard (0...2).contains(value) else { throw wrong(names[index], "the rank \(value), not 0, 1 or 2") }
+        return Int(value)
+    }
+
     func index(_ name: String) throws -> Int {
         guard let index = positions[name] else {
             throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines", hint: .audit)
@@ -216,9 +227,7 @@ struct ReadRow {
     let values: [DatabaseValue]
     let columns: Columns
 
-    private func wrong(_ name: String, _ what: String) -> LedgerError {
-        LedgerError(.tampered, "\(columns.table).\(name) holds \(what)", hint: .audit)
-    }
+    private func wrong(_ name: String, _ what: String) -> LedgerError { columns.wrong(name, what) }
 
     func text(at index: Int) throws -> String {
         guard case .text(let text) = values[index] else { throw wrong(columns.names[index], "a value that is not text") }
@@ -256,11 +265,7 @@ struct ReadRow {
 
     func rank(_ name: String) throws -> Int { try rank(at: try columns.index(name)) }
 
-    func rank(at index: Int) throws -> Int {
-        let value = try int(at: index)
-        guard (0...2).contains(value) else { throw wrong(columns.names[index], "the rank \(value), not 0, 1 or 2") }
-        return Int(value)
-    }
+    func rank(at index: Int) throws -> Int { try columns.rank(try int(at: index), at: index) }
 
     func moment(_ name: String) throws -> Moment {
         let text = try text(name)
@@ -322,5 +327,24 @@ extension VerifiedState {
         guard case .breach(let breach) = record else { return true }
         guard let commitment = commitments[breach.commitment] else { return false }
         return commitment.party == breach.party && snapshot.inForce(commitment, onDay: breach.observed.day)
+    }
+}
+
+/// ``ReadRow``'s typed reads straight from a statement's current row, for
+/// scans that read a few columns of many rows (no array of values per row);
+/// the same checks, the same errors.
+extension Row {
+    func checkedInt(at index: Int, _ columns: Columns) throws -> Int64 {
+        guard storageClass(Int32(index)) == .integer else { throw columns.wrong(columns.names[index], "a value that is not an integer") }
+        return int64(Int32(index))
+    }
+
+    func checkedRank(at index: Int, _ columns: Columns) throws -> Int {
+        try columns.rank(try checkedInt(at: index, columns), at: index)
+    }
+
+    func checkedText(at index: Int, _ columns: Columns) throws -> String {
+        guard storageClass(Int32(index)) == .text else { throw columns.wrong(columns.names[index], "a value that is not text") }
+        return text(Int32(index))
     }
 }
