@@ -16,7 +16,10 @@ struct TotalsEvidence {
     /// questions must not rescan every commitment's rows (10,000 commitments
     /// made that quadratic).
     private let totalsByCommitment: [String: [VerifiedState.TotalsRow]]
-    /// The daily digest's buffers, reused from one commitment to the next.
+    /// The daily digest's buffers, reused from one commitment to the next:
+    /// ``daily(_:)`` empties them first and must never call itself (the
+    /// runtime's exclusivity check would stop it rather than mix two
+    /// commitments' rows).
     private let scratch = DigestScratch()
 
     private final class DigestScratch {
