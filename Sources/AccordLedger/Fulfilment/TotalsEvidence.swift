@@ -183,7 +183,7 @@ struct TotalsEvidence {
         scratch.digest.reset()
         var totals: [DailyRow] = []
         var sources: [DailySource] = []
-        let totalsStatement = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
+        let totalsStatement = try db.cached(DailyDigest.totalsSQL)
         try totalsStatement.bind(commitment, at: 1)
         let totalsColumns = Columns(totalsStatement.columnNames, table: "daily_totals")
         // Positions resolved once per call, not per row.

@@ -55,6 +55,11 @@ struct DailyDigest {
         }
     }
 
+    /// One commitment's `daily_totals` rows, each whole, as ``add(totals:)``
+    /// takes them: the one query behind the digest that writes store and
+    /// reports check.
+    static let totalsSQL = "SELECT * FROM daily_totals WHERE commitment = ?"
+
     /// The columns ``add(sourceTotals:_:)`` takes, of one commitment's `source_totals` rows.
     static let sourcesSQL = "SELECT commitment, confidence, source, days FROM source_totals WHERE commitment = ?"
 

@@ -208,7 +208,7 @@ final class StateTracker {
     /// days of its `source_totals` rows, each as the row it stands for).
     static func daily(_ commitment: String, db: Database) throws -> [UInt8] {
         var digest = DailyDigest()
-        let totals = try db.cached("SELECT * FROM daily_totals WHERE commitment = ?")
+        let totals = try db.cached(DailyDigest.totalsSQL)
         try totals.bind(commitment, at: 1)
         let rows = totals.cursor()
         while let row = try rows.next() {
