@@ -19,6 +19,7 @@ struct Evaluator {
     func evaluate() -> [String: CommitmentReport] {
         let commitments = byID
         var results: [String: CommitmentReport] = [:]
+        results.reserveCapacity(snapshot.commitments.count)
         var visiting: Set<String> = []
 
         func evaluate(_ id: String) -> CommitmentReport? {

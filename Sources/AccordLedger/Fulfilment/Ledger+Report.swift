@@ -83,8 +83,9 @@ extension LedgerView {
         let summaries = try totals.summaries(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
         var evaluated = evaluator.evaluate()
-        for (id, report) in evaluated where report.status == .fulfilled {
-            evaluated[id] = try totals.lateness(of: report, atDay: at.day, threshold: threshold)
+        // The ids first: assigning while iterating the dictionary itself would copy all of it.
+        for id in evaluated.compactMap({ $0.value.status == .fulfilled ? $0.key : nil }) {
+            if let report = evaluated[id] { evaluated[id] = try totals.lateness(of: report, atDay: at.day, threshold: threshold) }
         }
 
         let selected = snapshot.commitments.map(\.commitment).filter { commitment in

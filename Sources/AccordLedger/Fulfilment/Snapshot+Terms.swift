@@ -3,7 +3,9 @@ extension Snapshot {
     /// The amendments of `entity` in force on `day` (effective on or before
     /// it, not voided), in the order they apply: by effective date, then as recorded.
     func amendments(of entity: StateEntity, onDay day: Int64) -> [AmendmentRow] {
-        (amendments[entity] ?? []).filter { $0.effective.day <= day && voided[$0.seq] == nil }
+        // Most ledgers amend nothing: no key to hash then.
+        guard !amendments.isEmpty else { return [] }
+        return (amendments[entity] ?? []).filter { $0.effective.day <= day && voided[$0.seq] == nil }
             .sorted { ($0.effective.day, $0.seq) < ($1.effective.day, $1.seq) }
     }
 

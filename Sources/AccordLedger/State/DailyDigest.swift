@@ -34,23 +34,7 @@ struct DailyDigest {
         /// orders them: by the first differing byte, a prefix first).
         func sorted() -> [(start: Int, count: Int)] {
             bytes.withUnsafeBytes { base in
-                spans.sorted { a, b in
-                    let common = min(a.count, b.count)
-                    var index = 0
-                    // Eight bytes at a time, read big-endian so that numbers order as the bytes do.
-                    while index + 8 <= common {
-                        let x = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: a.start + index, as: UInt64.self))
-                        let y = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: b.start + index, as: UInt64.self))
-                        if x != y { return x < y }
-                        index += 8
-                    }
-                    while index < common {
-                        let (x, y) = (base[a.start + index], base[b.start + index])
-                        if x != y { return x < y }
-                        index += 1
-                    }
-                    return a.count < b.count
-                }
+                spans.sorted { a, b in StateDigest.precedes(base, a.start, a.count, b.start, b.count) }
             }
         }
     }

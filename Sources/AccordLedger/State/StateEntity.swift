@@ -129,34 +129,6 @@ enum StateEntity: Hashable, Comparable {
     }
 }
 
-/// The rows of one entity, serialized, table by table: what its leaf hashes.
-struct EntityRows {
-    /// Per table (in ``StateEntity/Kind/tables`` order), each row's canonical bytes.
-    var tables: [[[UInt8]]]
-
-    init(kind: StateEntity.Kind) {
-        tables = Array(repeating: [], count: kind.tables.count)
-    }
-
-    var isEmpty: Bool { tables.allSatisfy(\.isEmpty) }
-
-    /// SHA-256 over the entity key and each table's rows as a sorted multiset,
-    /// so the leaf does not depend on the order a query returned them in.
-    func leaf(_ entity: StateEntity) -> Hash32Bytes {
-        var digest = DigestInput(tag: StateDigest.leafTag)
-        digest.append(string: entity.key)
-        for (table, rows) in zip(entity.kind.tables, tables) {
-            digest.append(string: table.name)
-            digest.append(u32: UInt32(rows.count))
-            for row in rows.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                digest.append(u32: UInt32(row.count))
-                digest.append(row)
-            }
-        }
-        return digest.hash()
-    }
-}
-
 /// The bytes of one digest, gathered and hashed in one call. Hashing field by
 /// field cost a few hundred instructions per `SHA256.update`, more than the
 /// hashing itself for the short fields of a row; the bytes hashed are the
@@ -171,15 +143,6 @@ struct DigestInput {
 
     mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
     mutating func append(u32 value: UInt32) { StateDigest.appendU32(&bytes, value) }
-
-    /// A length-prefixed string: u32 byte count, then its exact UTF-8.
-    mutating func append(string: String) {
-        var copy = string
-        copy.withUTF8 { utf8 in
-            StateDigest.appendU32(&bytes, UInt32(utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
-    }
 
     func hash() -> [UInt8] { SHA256.hash(data: bytes).byteArray }
 }

@@ -57,8 +57,7 @@ final class StateTracker {
         guard !rebuilding, verified.insert(entity).inserted else { return }
         undo?.verified.append(entity)
         if case .commitment(let id) = entity { try verifyDaily(id) }
-        let rows = try StateTracker.rows(of: entity, db: db)
-        let computed = rows.isEmpty ? nil : rows.leaf(entity)
+        let computed = try StateTracker.rows(of: entity, db: db).leaves().first
         guard computed == (try storedLeaf(entity)) else {
             throw LedgerError(.tampered, "the rows of \(entity.key) do not match the state recorded in the journal; "
                               + "nothing was written")
@@ -128,17 +127,15 @@ final class StateTracker {
                 }
             }
             for entity in entities {
-                let rows = try StateTracker.rows(of: entity, db: db)
-                if rows.isEmpty {
-                    leaves[entity.key] = nil
-                    try db.run("DELETE FROM state_leaves WHERE bucket = ? AND entity = ?", bucket, entity.key)
-                } else {
-                    let leaf = rows.leaf(entity)
+                if let leaf = try StateTracker.rows(of: entity, db: db).leaves().first {
                     leaves[entity.key] = leaf
                     try db.runChecked("""
                         INSERT INTO state_leaves (bucket, entity, hash) VALUES (?, ?, ?)
                         ON CONFLICT (bucket, entity) DO UPDATE SET hash = excluded.hash
                         """, [bucket, entity.key, leaf], what: "the state of \(entity.key)")
+                } else {
+                    leaves[entity.key] = nil
+                    try db.run("DELETE FROM state_leaves WHERE bucket = ? AND entity = ?", bucket, entity.key)
                 }
             }
             if leaves.isEmpty {
@@ -192,13 +189,14 @@ final class StateTracker {
 
     // MARK: Reading an entity's rows
 
-    /// The entity's rows, table by table, through point queries.
-    static func rows(of entity: StateEntity, db: Database) throws -> EntityRows {
-        var rows = EntityRows(kind: entity.kind)
+    /// The entity's rows, table by table, through point queries, serialized
+    /// as a report's scan serializes them (text as stored).
+    static func rows(of entity: StateEntity, db: Database) throws -> StateRows {
+        var rows = StateRows()
         for (index, table) in entity.kind.tables.enumerated() {
             let sql = table.column.map { "SELECT * FROM \(table.name) WHERE \($0) = ?" } ?? "SELECT * FROM \(table.name)"
             try db.forEach(sql, table.column == nil ? [] : [table.holdsKey ? entity.key : entity.id]) { row in
-                rows.tables[index].append(StateDigest.serialize(row.values))
+                rows.add(row, of: entity, table: index)
             }
         }
         return rows

@@ -46,13 +46,14 @@ struct VerifiedLeaves {
     /// the state root vouches for: each entity's rows hash to its leaf, and no
     /// entity with a leaf is missing.
     /// - Throws: ``LedgerError`` `.tampered` naming the first entity that differs.
-    func check(_ kind: StateEntity.Kind, rows: [StateEntity: EntityRows]) throws {
-        for (entity, entityRows) in rows.sorted(by: { $0.key < $1.key }) where leaves[entity.key] != entityRows.leaf(entity) {
+    func check(_ kind: StateEntity.Kind, rows: StateRows) throws {
+        for (entity, leaf) in zip(rows.entities, rows.leaves()).sorted(by: { $0.0 < $1.0 }) where leaves[entity.key] != leaf {
             throw LedgerError(.tampered, "the ledger has been altered: the rows of \(entity.key) do not match the state "
                               + "recorded in the journal", hint: .audit)
         }
+        let present = Set(rows.entities)
         for key in leaves.keys.sorted() {
-            guard let entity = StateEntity(key: key), entity.kind == kind, rows[entity] == nil else { continue }
+            guard let entity = StateEntity(key: key), entity.kind == kind, !present.contains(entity) else { continue }
             throw LedgerError(.tampered, "the ledger has been altered: the rows of \(key) are missing", hint: .audit)
         }
     }

@@ -51,7 +51,7 @@ struct VerifiedState {
     /// - Throws: ``LedgerError`` `.tampered` naming what differs.
     static func load(_ db: Database, expected: Hash32?, headSeq: Int64) throws -> VerifiedState {
         var state = VerifiedState(snapshot: Snapshot(seq: headSeq))
-        var entities: [StateEntity: EntityRows] = [:]
+        var rows = StateRows()
         var reciprocals: [String: String] = [:]
         var dependencies: [String: [(seq: Int64, id: String)]] = [:]
         var covers: [String: [String]] = [:]
@@ -71,9 +71,8 @@ struct VerifiedState {
                 let columns = Columns(statement.columnNames, table: table.name)
                 let entityColumn = try table.column.map { try columns.index($0) }
                 let cursor = statement.cursor()
-                while let row = try cursor.next() {
-                    let values = row.values
-                    let row = ReadRow(values: values, columns: columns)
+                while let current = try cursor.next() {
+                    let row = ReadRow(row: current, columns: columns)
                     let id = try entityColumn.map { try row.text(at: $0) } ?? ""
                     let entity: StateEntity
                     if table.holdsKey {
@@ -86,7 +85,7 @@ struct VerifiedState {
                         entity = kind.entity(id)
                     }
                     guard let index = entity.kind.tables.firstIndex(of: table) else { continue }
-                    entities[entity, default: EntityRows(kind: entity.kind)].tables[index].append(StateDigest.serialize(values))
+                    rows.add(current, of: entity, table: index)
                     switch table.name {
                     case "ledger":
                         state.ledgerID = try row.text("id")
@@ -137,7 +136,7 @@ struct VerifiedState {
                     }
                 }
         }
-        try check(entities, expected: expected, headSeq: headSeq, db: db)
+        try check(rows, expected: expected, headSeq: headSeq, db: db)
 
         parties.sort { $0.seq < $1.seq }
         agreements.sort { $0.seq < $1.seq }
@@ -167,24 +166,17 @@ struct VerifiedState {
         return state
     }
 
-    /// Compares the root of `entities` with the expected one, naming what differs.
-    private static func check(_ entities: [StateEntity: EntityRows], expected: Hash32?, headSeq: Int64, db: Database) throws {
+    /// Compares the root of `rows` with the expected one, naming what differs.
+    private static func check(_ rows: StateRows, expected: Hash32?, headSeq: Int64, db: Database) throws {
         guard let expected else { return }
-        var leaves: [StateEntity: [UInt8]] = [:]
-        var buckets: [Int: [(key: String, leaf: [UInt8])]] = [:]
-        for (entity, rows) in entities {
-            let leaf = rows.leaf(entity)
-            leaves[entity] = leaf
-            buckets[entity.bucket, default: []].append((entity.key, leaf))
-        }
-        let root = StateDigest.root(buckets.mapValues { StateDigest.bucket($0) })
+        let (root, leaves) = rows.root()
         guard root != expected.bytes else { return }
         // Name the first entity whose rows no longer give its stored leaf (the
         // stored leaves are only a hint: they may have been altered too).
         var stored: [String: [UInt8]] = [:]
         try db.forEach("SELECT entity, hash FROM state_leaves NOT INDEXED") { row in stored[row.text(0)] = row.blob(1) }
-        let changed = leaves.keys.sorted().first { stored[$0.key] != leaves[$0] }?.key
-            ?? stored.keys.sorted().first { key in !leaves.keys.contains { $0.key == key } }
+        let changed = leaves.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }.first { stored[$0] != leaves[$0] }
+            ?? stored.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }.first { leaves[$0] == nil }
         let what = changed.map { "the rows of \($0) do not match" } ?? "its rows do not match"
         throw LedgerError(.tampered, "the ledger has been altered: \(what) the state recorded in entry \(headSeq); "
                           + "nothing it shows can be trusted", hint: .audit)
@@ -195,12 +187,10 @@ struct VerifiedState {
 struct Columns {
     let names: [String]
     let table: String
-    private let positions: [String: Int]
 
     init(_ names: [String], table: String) {
         self.names = names
         self.table = table
-        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A value of the wrong type (or range) in column `name`: tampering.
@@ -214,53 +204,53 @@ struct Columns {
         return Int(value)
     }
 
+    /// The position of the first column named `name`. A table has a dozen
+    /// columns or fewer, and a row is read by name column by column: a scan
+    /// of the names (equal short names compare as two words) costs less than
+    /// hashing the name each time.
     func index(_ name: String) throws -> Int {
-        guard let index = positions[name] else {
+        guard let index = names.firstIndex(of: name) else {
             throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines", hint: .audit)
         }
         return index
     }
 }
 
-/// One scanned row, read by column name; a value of the wrong type is tampering.
+/// One scanned row (a statement's current row, valid until it steps), read
+/// by column name; a value of the wrong type is tampering.
 struct ReadRow {
-    let values: [DatabaseValue]
+    let row: Row
     let columns: Columns
 
     private func wrong(_ name: String, _ what: String) -> LedgerError { columns.wrong(name, what) }
 
-    func text(at index: Int) throws -> String {
-        guard case .text(let text) = values[index] else { throw wrong(columns.names[index], "a value that is not text") }
-        return text
-    }
+    func text(at index: Int) throws -> String { try row.checkedText(at: index, columns) }
 
     func text(_ name: String) throws -> String { try text(at: try columns.index(name)) }
 
     func optionalText(_ name: String) throws -> String? {
         let index = try columns.index(name)
-        if case .null = values[index] { return nil }
+        if row.storageClass(Int32(index)) == .null { return nil }
         return try text(at: index)
     }
 
     func int(_ name: String) throws -> Int64 { try int(at: try columns.index(name)) }
 
-    func int(at index: Int) throws -> Int64 {
-        guard case .integer(let value) = values[index] else { throw wrong(columns.names[index], "a value that is not an integer") }
-        return value
-    }
+    func int(at index: Int) throws -> Int64 { try row.checkedInt(at: index, columns) }
 
     func optionalInt(_ name: String) throws -> Int64? {
         let index = try columns.index(name)
-        switch values[index] {
+        switch row.storageClass(Int32(index)) {
         case .null: return nil
-        case .integer(let value): return value
+        case .integer: return row.int64(Int32(index))
         default: throw wrong(name, "a value that is not an integer")
         }
     }
 
     func blob(_ name: String) throws -> [UInt8] {
-        guard case .blob(let bytes) = values[try columns.index(name)] else { throw wrong(name, "a value that is not a blob") }
-        return bytes
+        let index = try columns.index(name)
+        guard row.storageClass(Int32(index)) == .blob else { throw wrong(name, "a value that is not a blob") }
+        return row.blob(Int32(index))
     }
 
     func rank(_ name: String) throws -> Int { try rank(at: try columns.index(name)) }

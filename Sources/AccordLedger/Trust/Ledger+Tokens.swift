@@ -124,13 +124,13 @@ extension Ledger {
                 let view = try LedgerView(head: db)
                 let statement = try db.prepare("SELECT * FROM tokens NOT INDEXED")
                 let columns = Columns(statement.columnNames, table: "tokens")
-                var rows: [StateEntity: EntityRows] = [:]
+                var rows = StateRows()
                 var tokens: [TokenInfo] = []
                 let cursor = statement.cursor()
                 while let raw = try cursor.next() {
-                    let row = ReadRow(values: raw.values, columns: columns)
+                    let row = ReadRow(row: raw, columns: columns)
                     let name = try row.text("name")
-                    rows[.token(name), default: EntityRows(kind: .token)].tables[0].append(StateDigest.serialize(raw.values))
+                    rows.add(raw, of: .token(name), table: 0)
                     tokens.append(TokenInfo(name: name, role: try row.word("role", TokenRole.self), sha256: try row.blob("token_sha256"),
                                             expires: try row.optionalText("expires"), expiresDay: try row.optionalInt("expires_day"),
                                             key: try row.optionalText("key_name"), issuedSeq: try row.int("issued_seq"),

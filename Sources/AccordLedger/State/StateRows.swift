@@ -1,0 +1,145 @@
+import AccordStorage
+import Crypto
+
+/// The rows of some entities, serialized back to back into one buffer as
+/// they are read, and hashed into each entity's leaf (docs/JOURNAL.md,
+/// "State roots").
+///
+/// A report reads every projection row that the state root covers, tens of
+/// thousands of rows for a mission of ten thousand commitments: a row is a
+/// span of one buffer here, not an array of its own inside an array per
+/// table inside a value per entity, and the spans are grouped by entity by
+/// counting, not by a dictionary of arrays. A write reads the rows of the
+/// few entities it changes the same way, so both hash exactly the same bytes.
+struct StateRows {
+    /// The entities with at least one row, in the order first seen.
+    private(set) var entities: [StateEntity] = []
+    private var positions: [StateEntity: Int32] = [:]
+    private var bytes: [UInt8] = []
+    private var spans: [Span] = []
+
+    /// One row: its entity (an index into `entities`), its table (an index
+    /// into the entity kind's tables) and where its bytes are.
+    private struct Span {
+        var entity: Int32
+        var table: Int32
+        var start: Int
+        var count: Int
+    }
+
+    var isEmpty: Bool { entities.isEmpty }
+
+    /// Adds the current row of a statement (every column, in order) as a row
+    /// of `entity` in its kind's table number `table`, serialized as
+    /// ``StateDigest/append(_:to:)`` serializes it (text as stored).
+    mutating func add(_ row: Row, of entity: StateEntity, table: Int) {
+        let index: Int32
+        if let known = positions[entity] {
+            index = known
+        } else {
+            index = Int32(entities.count)
+            positions[entity] = index
+            entities.append(entity)
+        }
+        let start = bytes.count
+        StateDigest.append(row, to: &bytes)
+        spans.append(Span(entity: index, table: Int32(table), start: start, count: bytes.count - start))
+    }
+
+    /// Each entity's leaf, in the order of ``entities``: SHA-256 over the
+    /// entity key and, for each of its kind's tables in order, the table's
+    /// name, its row count and its rows in ascending order of their bytes (a
+    /// sorted multiset, so the leaf does not depend on the order a query
+    /// returned them in).
+    func leaves() -> [Hash32Bytes] {
+        // The spans grouped by entity, by counting (stable: each entity's spans in the order read).
+        var firsts = [Int](repeating: 0, count: entities.count + 1)
+        for span in spans { firsts[Int(span.entity) + 1] += 1 }
+        for index in entities.indices { firsts[index + 1] += firsts[index] }
+        var grouped = [Span](repeating: Span(entity: 0, table: 0, start: 0, count: 0), count: spans.count)
+        var next = firsts
+        for span in spans {
+            grouped[next[Int(span.entity)]] = span
+            next[Int(span.entity)] += 1
+        }
+        var input: [UInt8] = []
+        var leaves: [Hash32Bytes] = []
+        leaves.reserveCapacity(entities.count)
+        bytes.withUnsafeBytes { base in
+            for (index, entity) in entities.enumerated() {
+                let range = firsts[index]..<firsts[index + 1]
+                if range.count > 1 {
+                    grouped[range].sort { a, b in
+                        a.table != b.table ? a.table < b.table : StateDigest.precedes(base, a.start, a.count, b.start, b.count)
+                    }
+                }
+                let own = grouped[range]
+                input.removeAll(keepingCapacity: true)
+                input.append(contentsOf: StateDigest.leafTag)
+                StateDigest.append(string: entity.key, to: &input)
+                var position = own.startIndex
+                for (table, description) in entity.kind.tables.enumerated() {
+                    var end = position
+                    while end < own.endIndex, own[end].table == Int32(table) { end += 1 }
+                    StateDigest.append(string: description.name, to: &input)
+                    StateDigest.appendU32(&input, UInt32(end - position))
+                    for span in own[position..<end] {
+                        StateDigest.appendU32(&input, UInt32(span.count))
+                        input.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[span.start..<(span.start + span.count)]))
+                    }
+                    position = end
+                }
+                leaves.append(SHA256.hash(data: input).byteArray)
+            }
+        }
+        return leaves
+    }
+
+    /// The state root over these entities' leaves: each leaf in its
+    /// entity's bucket, each bucket hashed over its (key, leaf) pairs in key
+    /// order, and the root over the 256 buckets.
+    /// - Returns: the root, and each entity's leaf by key.
+    func root() -> (root: Hash32Bytes, leaves: [String: Hash32Bytes]) {
+        var buckets: [Int: [(key: String, leaf: [UInt8])]] = [:]
+        var byKey: [String: Hash32Bytes] = [:]
+        byKey.reserveCapacity(entities.count)
+        for (entity, leaf) in zip(entities, leaves()) {
+            let key = entity.key
+            byKey[key] = leaf
+            buckets[StateEntity.bucket(of: key), default: []].append((key, leaf))
+        }
+        return (StateDigest.root(buckets.mapValues { StateDigest.bucket($0) }), byKey)
+    }
+}
+
+extension StateDigest {
+    /// A length-prefixed string: u32 byte count, then its exact UTF-8.
+    static func append(string: String, to out: inout [UInt8]) {
+        var copy = string
+        copy.withUTF8 { utf8 in
+            appendU32(&out, UInt32(utf8.count))
+            out.append(contentsOf: utf8)
+        }
+    }
+
+    /// Whether the `aCount` bytes at `aStart` of `base` come before the
+    /// `bCount` bytes at `bStart`, as `lexicographicallyPrecedes` orders byte
+    /// strings: by the first differing byte, a prefix first.
+    static func precedes(_ base: UnsafeRawBufferPointer, _ aStart: Int, _ aCount: Int, _ bStart: Int, _ bCount: Int) -> Bool {
+        let common = min(aCount, bCount)
+        var index = 0
+        // Eight bytes at a time, read big-endian so that numbers order as the bytes do.
+        while index + 8 <= common {
+            let x = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: aStart + index, as: UInt64.self))
+            let y = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: bStart + index, as: UInt64.self))
+            if x != y { return x < y }
+            index += 8
+        }
+        while index < common {
+            let (x, y) = (base[aStart + index], base[bStart + index])
+            if x != y { return x < y }
+            index += 1
+        }
+        return aCount < bCount
+    }
+}

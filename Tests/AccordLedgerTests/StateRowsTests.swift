@@ -1,0 +1,76 @@
+@testable import AccordLedger
+import AccordStorage
+import Crypto
+import Foundation
+import Testing
+
+/// Every state root hashes the leaves of the entities' rows, so a leaf's bytes
+/// may never change: SHA-256 over the entity key and, table by table, the
+/// rows serialized one by one and sorted by their bytes. ``StateRows`` keeps
+/// the rows in one buffer and reads them straight from SQLite; these tests
+/// hold it to that definition.
+@Suite("State rows")
+struct StateRowsTests {
+    /// The definition, as it was first written: each row an array, sorted
+    /// with `lexicographicallyPrecedes`, table by table.
+    static func reference(_ entity: StateEntity, tables: [[[UInt8]]]) -> [UInt8] {
+        var input = StateDigest.leafTag
+        input += DailyDigestTests.bigEndian(UInt32(entity.key.utf8.count)) + Array(entity.key.utf8)
+        for (table, rows) in zip(entity.kind.tables, tables) {
+            input += DailyDigestTests.bigEndian(UInt32(table.name.utf8.count)) + Array(table.name.utf8)
+            input += DailyDigestTests.bigEndian(UInt32(rows.count))
+            for row in rows.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                input += DailyDigestTests.bigEndian(UInt32(row.count)) + row
+            }
+        }
+        return Array(SHA256.hash(data: input))
+    }
+
+    @Test("the leaves of rows read into one buffer, in any order, are those of the definition")
+    func leavesMatchDefinition() throws {
+        let dir = try TemporaryDirectory()
+        let db = try DailyDigestTests.table(dir, "rows.sqlite", [])
+        var generator = SystemRandomNumberGenerator()
+        let entities: [StateEntity] = [.ledger, .party("UA"), .commitment("C1"), .commitment("C10"), .commitment("C1\u{301}"),
+                                       .guarantee("G"), .agreement("ist")]
+        for _ in 0..<40 {
+            var rows = StateRows()
+            var expected: [StateEntity: [[[UInt8]]]] = [:]
+            // Rows arrive for the entities interleaved, tables out of order, some repeated exactly.
+            for row in DailyDigestTests.randomRows(Int.random(in: 0...60, using: &generator), &generator) {
+                let entity = entities.randomElement(using: &generator)!
+                let table = Int.random(in: 0..<entity.kind.tables.count, using: &generator)
+                try db.execute("DELETE FROM t")
+                let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
+                try insert.bind(row)
+                _ = try insert.run()
+                try db.forEach("SELECT * FROM t") { stored in rows.add(stored, of: entity, table: table) }
+                expected[entity, default: Array(repeating: [], count: entity.kind.tables.count)][table]
+                    .append(StateDigest.serialize(row))
+            }
+            #expect(rows.entities.count == expected.count)
+            for (entity, leaf) in zip(rows.entities, rows.leaves()) {
+                #expect(leaf == Self.reference(entity, tables: expected[entity] ?? []))
+            }
+            let root = rows.root()
+            #expect(root.leaves.count == expected.count)
+            for (entity, tables) in expected { #expect(root.leaves[entity.key] == Self.reference(entity, tables: tables)) }
+        }
+    }
+
+    @Test("a party's name edited to bytes that repair to the same text is refused by a report and by a write")
+    func editedNameRefused() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ImportReadAheadTests.ledger(dir, "edited.sqlite")
+        _ = try ledger.addParty(PartyInput(id: "X", name: "x\u{FFFD}"), as: ImportReadAheadTests.recorder)
+        _ = try ledger.report(ReportOptions())
+        try ledger.database.execute("UPDATE parties SET name = CAST(X'78FF' AS TEXT) WHERE id = 'X'")
+        #expect(try ledger.database.scalarInt("SELECT count(*) FROM parties WHERE hex(name) = '78FF'") == 1)
+        // Read as a Swift string, the edited name is the one recorded: only its bytes tell.
+        try ledger.database.forEach("SELECT name FROM parties WHERE id = 'X'") { row in #expect(row.text(0) == "x\u{FFFD}") }
+        #expect(throws: LedgerError.self) { _ = try ledger.report(ReportOptions()) }
+        var amendment = AmendmentInput(subject: "party", id: "X", effective: "2025-06-01", reason: "Renamed")
+        amendment.name = "y"
+        #expect(throws: LedgerError.self) { _ = try ledger.amend(amendment, as: ImportReadAheadTests.recorder) }
+    }
+}
