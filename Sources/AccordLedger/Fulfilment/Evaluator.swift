@@ -12,19 +12,26 @@ struct Evaluator {
     let atDay: Int64
     let threshold: Int
 
-    private var byID: [String: Commitment] {
-        Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment) }, uniquingKeysWith: { first, _ in first })
+    /// Each commitment's position in the snapshot (the first, for an id listed twice).
+    private var positions: [String: Int] {
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(snapshot.commitments.count)
+        for (index, row) in snapshot.commitments.enumerated() where positions[row.commitment.id] == nil {
+            positions[row.commitment.id] = index
+        }
+        return positions
     }
 
     func evaluate() -> [String: CommitmentReport] {
-        let commitments = byID
+        let positions = positions
         var results: [String: CommitmentReport] = [:]
         results.reserveCapacity(snapshot.commitments.count)
         var visiting: Set<String> = []
 
         func evaluate(_ id: String) -> CommitmentReport? {
             if let done = results[id] { return done }
-            guard let commitment = commitments[id] else { return nil }
+            guard let position = positions[id] else { return nil }
+            let commitment = snapshot.commitments[position].commitment
             guard visiting.insert(id).inserted else { return nil }  // a cycle: treated as unmet
             defer { visiting.remove(id) }
             let summary = evidence[id] ?? EvidenceSummary()

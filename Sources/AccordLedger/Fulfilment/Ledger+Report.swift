@@ -139,10 +139,17 @@ extension LedgerView {
         // Reciprocal pairs with a side selected, the earlier-added side first.
         var pairs: [(Commitment, Commitment)] = []
         var paired: Set<String> = []
-        let byID = Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment) }, uniquingKeysWith: { a, _ in a })
-        for row in snapshot.commitments {
+        // Each id's first position, for the commitments some other names as its counterpart.
+        var positions: [String: Int] = [:]
+        let counterparts = Set(snapshot.commitments.compactMap(\.commitment.reciprocal))
+        for (index, row) in snapshot.commitments.enumerated()
+        where !counterparts.isEmpty && counterparts.contains(row.commitment.id) && positions[row.commitment.id] == nil {
+            positions[row.commitment.id] = index
+        }
+        for row in snapshot.commitments where row.commitment.reciprocal != nil {
             let a = row.commitment
-            guard let otherID = a.reciprocal, let b = byID[otherID], !paired.contains(a.id),
+            guard let otherID = a.reciprocal, let position = positions[otherID], !paired.contains(a.id),
+                  case let b = snapshot.commitments[position].commitment,
                   selectedIDs.contains(a.id) || selectedIDs.contains(b.id) else { continue }
             paired.insert(a.id)
             paired.insert(b.id)

@@ -187,10 +187,24 @@ struct VerifiedState {
 struct Columns {
     let names: [String]
     let table: String
+    /// Each name's ``fingerprint(_:)``, in column order.
+    private let fingerprints: [UInt64]
 
     init(_ names: [String], table: String) {
         self.names = names
         self.table = table
+        fingerprints = names.map(Columns.fingerprint)
+    }
+
+    /// A name's byte count and first seven bytes in one word: names that
+    /// differ in either never reach a string comparison.
+    private static func fingerprint(_ name: String) -> UInt64 {
+        var name = name
+        return name.withUTF8 { bytes in
+            var value = UInt64(truncatingIfNeeded: bytes.count) << 56
+            for index in 0..<min(bytes.count, 7) { value |= UInt64(bytes[index]) << (8 * index) }
+            return value
+        }
     }
 
     /// A value of the wrong type (or range) in column `name`: tampering.
@@ -206,10 +220,11 @@ struct Columns {
 
     /// The position of the first column named `name`. A table has a dozen
     /// columns or fewer, and a row is read by name column by column: a scan
-    /// of the names (equal short names compare as two words) costs less than
-    /// hashing the name each time.
+    /// of the fingerprints costs less than hashing the name each time, and
+    /// only a column whose fingerprint matches is compared as a string.
     func index(_ name: String) throws -> Int {
-        guard let index = names.firstIndex(of: name) else {
+        let fingerprint = Columns.fingerprint(name)
+        guard let index = fingerprints.indices.first(where: { fingerprints[$0] == fingerprint && names[$0] == name }) else {
             throw LedgerError(.tampered, "the table \(table) has no column \(name), as Accord's schema defines", hint: .audit)
         }
         return index
