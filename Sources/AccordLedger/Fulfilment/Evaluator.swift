@@ -22,29 +22,31 @@ struct Evaluator {
         return positions
     }
 
-    func evaluate() -> [String: CommitmentReport] {
+    /// Each commitment's report, in the order of the snapshot's commitments
+    /// (nil for an id listed again, which the first stands for).
+    func evaluate() -> [CommitmentReport?] {
         let positions = positions
-        var results: [String: CommitmentReport] = [:]
-        results.reserveCapacity(snapshot.commitments.count)
-        var visiting: Set<String> = []
+        var results = [CommitmentReport?](repeating: nil, count: snapshot.commitments.count)
+        var visiting = [Bool](repeating: false, count: snapshot.commitments.count)
 
-        func evaluate(_ id: String) -> CommitmentReport? {
-            if let done = results[id] { return done }
-            guard let position = positions[id] else { return nil }
+        /// The status of the commitment at `position`, deciding it (and its dependencies) first if need be.
+        func evaluate(_ position: Int) -> FulfilmentStatus? {
+            if let done = results[position]?.status { return done }
+            guard !visiting[position] else { return nil }  // a cycle: treated as unmet
+            visiting[position] = true
+            defer { visiting[position] = false }
             let commitment = snapshot.commitments[position].commitment
-            guard visiting.insert(id).inserted else { return nil }  // a cycle: treated as unmet
-            defer { visiting.remove(id) }
-            let summary = evidence[id] ?? EvidenceSummary()
+            let summary = evidence[commitment.id] ?? EvidenceSummary()
             var blockedBy: [String] = []
             for dependency in commitment.dependsOn {
                 guard isActive(dependency) else { continue }  // a withdrawn dependency no longer blocks
-                if evaluate(dependency)?.status != .fulfilled { blockedBy.append(dependency) }
+                if positions[dependency].flatMap(evaluate) != .fulfilled { blockedBy.append(dependency) }
             }
             let report = decide(commitment, summary: summary, blockedBy: blockedBy)
-            results[id] = report
-            return report
+            results[position] = report
+            return report.status
         }
-        for row in snapshot.commitments { _ = evaluate(row.commitment.id) }
+        for (index, row) in snapshot.commitments.enumerated() where positions[row.commitment.id] == index { _ = evaluate(index) }
         return results
     }
 

@@ -82,18 +82,18 @@ extension LedgerView {
         let totals = TotalsEvidence(db: db, state: state)
         let summaries = try totals.summaries(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
+        // The reports in the snapshot's order; the selected ones taken out of it, not copied.
         var evaluated = evaluator.evaluate()
-        // The ids first: assigning while iterating the dictionary itself would copy all of it.
-        for id in evaluated.compactMap({ $0.value.status == .fulfilled ? $0.key : nil }) {
-            if let report = evaluated[id] { evaluated[id] = try totals.lateness(of: report, atDay: at.day, threshold: threshold) }
+        var commitments: [CommitmentReport] = []
+        var selectedIDs: Set<String> = []
+        for (index, row) in snapshot.commitments.enumerated()
+        where (options.agreement.map { $0 == row.commitment.agreement } ?? true)
+            && (options.party.map { $0 == row.commitment.party } ?? true) {
+            selectedIDs.insert(row.commitment.id)
+            guard var report = evaluated[index].take() else { continue }
+            if report.status == .fulfilled { report = try totals.lateness(of: report, atDay: at.day, threshold: threshold) }
+            commitments.append(report)
         }
-
-        let selected = snapshot.commitments.map(\.commitment).filter { commitment in
-            (options.agreement.map { $0 == commitment.agreement } ?? true)
-                && (options.party.map { $0 == commitment.party } ?? true)
-        }
-        let selectedIDs = Set(selected.map(\.id))
-        let commitments = selected.compactMap { evaluated[$0.id] }
 
         var byParty: [String: Tally] = [:]
         var byAgreement: [String: Tally] = [:]
