@@ -99,10 +99,13 @@ extension Snapshot {
             snapshot.agreementDates[id] = nil
             snapshot.agreementVenues[id] = nil
         }
-        snapshot.commitments = commitments.filter { voided[$0.seq] == nil }.map { row in
-            var row = row
-            row.commitment = terms(of: row.commitment, onDay: day)
-            return row
+        // Nothing voided or amended (most ledgers): the same rows, not a copy of each.
+        if !voided.isEmpty || !amendments.isEmpty {
+            snapshot.commitments = commitments.filter { voided[$0.seq] == nil }.map { row in
+                var row = row
+                row.commitment = terms(of: row.commitment, onDay: day)
+                return row
+            }
         }
         snapshot.withdrawals = withdrawals.filter { voided[$0.value.seq] == nil }
         snapshot.guarantees = guarantees.filter { voided[$0.seq] == nil }.map { row in
