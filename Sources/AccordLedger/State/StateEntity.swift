@@ -74,26 +74,36 @@ enum StateEntity: Hashable, Comparable {
     enum Kind: CaseIterable {
         case ledger, party, agreement, commitment, guarantee, key, token
 
+        /// The tables of this kind's entities, in the order their leaves hash them.
         var tables: [Table] {
             switch self {
-            case .ledger: [Table(name: "ledger", column: nil)]
-            case .party: [Table(name: "parties", column: "id"), .shared("amendments"), .shared("voids")]
-            case .agreement: [Table(name: "agreements", column: "id"), .shared("amendments"), .shared("voids")]
-            case .commitment: [
-                Table(name: "commitments", column: "id"), Table(name: "reciprocals", column: "commitment"),
-                Table(name: "dependencies", column: "commitment"), Table(name: "withdrawals", column: "commitment"),
-                Table(name: "commitment_totals", column: "commitment"), Table(name: "commitment_sources", column: "commitment"),
-                Table(name: "disputed_contributions", column: "commitment"),
-                Table(name: "commitment_digests", column: "commitment"), .shared("amendments"), .shared("voids"),
-            ]
-            case .guarantee: [
-                Table(name: "guarantees", column: "id"), Table(name: "guarantee_covers", column: "guarantee"),
-                Table(name: "invocations", column: "guarantee"), .shared("amendments"), .shared("voids"),
-            ]
-            case .key: [Table(name: "keys", column: "name")]
-            case .token: [Table(name: "tokens", column: "name")]
+            case .ledger: Kind.ledgerTables
+            case .party: Kind.partyTables
+            case .agreement: Kind.agreementTables
+            case .commitment: Kind.commitmentTables
+            case .guarantee: Kind.guaranteeTables
+            case .key: Kind.keyTables
+            case .token: Kind.tokenTables
             }
         }
+
+        // Built once: a report asks for them for every row it reads.
+        private static let ledgerTables = [Table(name: "ledger", column: nil)]
+        private static let partyTables = [Table(name: "parties", column: "id"), .shared("amendments"), .shared("voids")]
+        private static let agreementTables = [Table(name: "agreements", column: "id"), .shared("amendments"), .shared("voids")]
+        private static let commitmentTables = [
+            Table(name: "commitments", column: "id"), Table(name: "reciprocals", column: "commitment"),
+            Table(name: "dependencies", column: "commitment"), Table(name: "withdrawals", column: "commitment"),
+            Table(name: "commitment_totals", column: "commitment"), Table(name: "commitment_sources", column: "commitment"),
+            Table(name: "disputed_contributions", column: "commitment"),
+            Table(name: "commitment_digests", column: "commitment"), .shared("amendments"), .shared("voids"),
+        ]
+        private static let guaranteeTables = [
+            Table(name: "guarantees", column: "id"), Table(name: "guarantee_covers", column: "guarantee"),
+            Table(name: "invocations", column: "guarantee"), .shared("amendments"), .shared("voids"),
+        ]
+        private static let keyTables = [Table(name: "keys", column: "name")]
+        private static let tokenTables = [Table(name: "tokens", column: "name")]
 
         func entity(_ id: String) -> StateEntity {
             switch self {
@@ -193,8 +203,45 @@ enum StateDigest {
     /// the same bytes; where `row.values` would repair invalid UTF-8 (a
     /// tampered row), the bytes differ, so the tampering cannot hide behind
     /// the repair.
+    ///
+    /// The row's size is worked out first and the bytes written in place: a
+    /// report serializes every projection row, and appending value by value
+    /// cost more than reading them.
     static func append(_ row: Row, to out: inout [UInt8]) {
-        for index in 0..<Int32(row.count) { append(column: index, of: row, to: &out) }
+        let columns = Int32(row.count)
+        var size = 0
+        for index in 0..<columns {
+            switch row.storageClass(index) {
+            case .null: size += 1
+            case .integer, .real: size += 9
+            case .text, .blob: size += 5 + row.withBytes(index) { $0.count }
+            }
+        }
+        var offset = out.count
+        out.append(contentsOf: repeatElement(0, count: size))
+        out.withUnsafeMutableBytes { buffer in
+            for index in 0..<columns {
+                let storage = row.storageClass(index)
+                switch storage {
+                case .null:
+                    offset += 1
+                case .integer, .real:
+                    buffer[offset] = storage == .integer ? 1 : 2
+                    let bits = storage == .integer ? UInt64(bitPattern: row.int64(index)) : row.double(index).bitPattern
+                    buffer.storeBytes(of: bits.bigEndian, toByteOffset: offset + 1, as: UInt64.self)
+                    offset += 9
+                case .text, .blob:
+                    buffer[offset] = storage == .text ? 3 : 4
+                    row.withBytes(index) { bytes in
+                        buffer.storeBytes(of: UInt32(bytes.count).bigEndian, toByteOffset: offset + 1, as: UInt32.self)
+                        if !bytes.isEmpty {
+                            UnsafeMutableRawBufferPointer(rebasing: buffer[(offset + 5)...]).copyMemory(from: bytes)
+                        }
+                        offset += 5 + bytes.count
+                    }
+                }
+            }
+        }
     }
 
     /// Appends the canonical bytes of one column of a statement's current row (see ``append(_:to:)``).
