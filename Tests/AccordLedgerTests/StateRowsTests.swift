@@ -52,9 +52,14 @@ struct StateRowsTests {
             for (entity, leaf) in zip(rows.entities, rows.leaves()) {
                 #expect(leaf == Self.reference(entity, tables: expected[entity] ?? []))
             }
+            // The root as first written: buckets of (key, leaf) by the first byte of SHA-256(key).
+            var buckets: [Int: [(key: String, leaf: [UInt8])]] = [:]
+            for (entity, tables) in expected {
+                buckets[StateEntity.bucket(of: entity.key), default: []].append((entity.key, Self.reference(entity, tables: tables)))
+            }
             let root = rows.root()
-            #expect(root.leaves.count == expected.count)
-            for (entity, tables) in expected { #expect(root.leaves[entity.key] == Self.reference(entity, tables: tables)) }
+            #expect(root.root == StateDigest.root(buckets.mapValues { StateDigest.bucket($0) }))
+            #expect(root.leaves == rows.entities.map { Self.reference($0, tables: expected[$0] ?? []) })
         }
     }
 

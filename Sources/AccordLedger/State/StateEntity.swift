@@ -275,12 +275,16 @@ enum StateDigest {
 
     /// A bucket's hash over its (key, leaf) pairs in key order.
     static func bucket(_ leaves: [(key: String, leaf: [UInt8])]) -> [UInt8] {
-        var digest = DigestInput(tag: bucketTag)
         // Each key's bytes once, not once per comparison.
-        for item in leaves.map({ (bytes: Array($0.key.utf8), leaf: $0.leaf) })
-            .sorted(by: { $0.bytes.lexicographicallyPrecedes($1.bytes) }) {
-            digest.append(u32: UInt32(item.bytes.count))
-            digest.append(item.bytes)
+        bucket(bytes: leaves.map { (Array($0.key.utf8), $0.leaf) })
+    }
+
+    /// ``bucket(_:)`` for keys given as their UTF-8.
+    static func bucket(bytes leaves: [(key: [UInt8], leaf: [UInt8])]) -> [UInt8] {
+        var digest = DigestInput(tag: bucketTag)
+        for item in leaves.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            digest.append(u32: UInt32(item.key.count))
+            digest.append(item.key)
             digest.append(item.leaf)
         }
         return digest.hash()

@@ -51,7 +51,10 @@ struct StateRows {
     /// name, its row count and its rows in ascending order of their bytes (a
     /// sorted multiset, so the leaf does not depend on the order a query
     /// returned them in).
-    func leaves() -> [Hash32Bytes] {
+    func leaves() -> [Hash32Bytes] { hashed().map(\.leaf) }
+
+    /// Each entity's key (its UTF-8) and leaf, in the order of ``entities``.
+    private func hashed() -> [(key: [UInt8], leaf: Hash32Bytes)] {
         // The spans grouped by entity, by counting (stable: each entity's spans in the order read).
         var firsts = [Int](repeating: 0, count: entities.count + 1)
         for span in spans { firsts[Int(span.entity) + 1] += 1 }
@@ -62,9 +65,11 @@ struct StateRows {
             grouped[next[Int(span.entity)]] = span
             next[Int(span.entity)] += 1
         }
+        // Each kind's table names as hashed (u32 length, UTF-8), made once.
+        var headers: [StateEntity.Kind: [[UInt8]]] = [:]
         var input: [UInt8] = []
-        var leaves: [Hash32Bytes] = []
-        leaves.reserveCapacity(entities.count)
+        var hashed: [(key: [UInt8], leaf: Hash32Bytes)] = []
+        hashed.reserveCapacity(entities.count)
         bytes.withUnsafeBytes { base in
             for (index, entity) in entities.enumerated() {
                 let range = firsts[index]..<firsts[index + 1]
@@ -73,42 +78,51 @@ struct StateRows {
                         a.table != b.table ? a.table < b.table : StateDigest.precedes(base, a.start, a.count, b.start, b.count)
                     }
                 }
-                let own = grouped[range]
+                let kind = entity.kind
+                let names = headers[kind] ?? kind.tables.map { table in
+                    var header: [UInt8] = []
+                    StateDigest.append(string: table.name, to: &header)
+                    return header
+                }
+                headers[kind] = names
+                let key = Array(entity.key.utf8)
                 input.removeAll(keepingCapacity: true)
                 input.append(contentsOf: StateDigest.leafTag)
-                StateDigest.append(string: entity.key, to: &input)
-                var position = own.startIndex
-                for (table, description) in entity.kind.tables.enumerated() {
+                StateDigest.appendU32(&input, UInt32(key.count))
+                input.append(contentsOf: key)
+                var position = range.lowerBound
+                for (table, name) in names.enumerated() {
                     var end = position
-                    while end < own.endIndex, own[end].table == Int32(table) { end += 1 }
-                    StateDigest.append(string: description.name, to: &input)
+                    while end < range.upperBound, grouped[end].table == Int32(table) { end += 1 }
+                    input.append(contentsOf: name)
                     StateDigest.appendU32(&input, UInt32(end - position))
-                    for span in own[position..<end] {
+                    for span in grouped[position..<end] {
                         StateDigest.appendU32(&input, UInt32(span.count))
                         input.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[span.start..<(span.start + span.count)]))
                     }
                     position = end
                 }
-                leaves.append(SHA256.hash(data: input).byteArray)
+                hashed.append((key, SHA256.hash(data: input).byteArray))
             }
         }
-        return leaves
+        return hashed
     }
 
     /// The state root over these entities' leaves: each leaf in its
-    /// entity's bucket, each bucket hashed over its (key, leaf) pairs in key
-    /// order, and the root over the 256 buckets.
-    /// - Returns: the root, and each entity's leaf by key.
-    func root() -> (root: Hash32Bytes, leaves: [String: Hash32Bytes]) {
-        var buckets: [Int: [(key: String, leaf: [UInt8])]] = [:]
-        var byKey: [String: Hash32Bytes] = [:]
-        byKey.reserveCapacity(entities.count)
-        for (entity, leaf) in zip(entities, leaves()) {
-            let key = entity.key
-            byKey[key] = leaf
-            buckets[StateEntity.bucket(of: key), default: []].append((key, leaf))
+    /// entity's bucket (the first byte of SHA-256 of its key), each bucket
+    /// hashed over its (key, leaf) pairs in key order, and the root over the
+    /// 256 buckets.
+    /// - Returns: the root, and each entity's leaf in the order of ``entities``.
+    func root() -> (root: Hash32Bytes, leaves: [Hash32Bytes]) {
+        let hashed = hashed()
+        var buckets: [Int: [(key: [UInt8], leaf: [UInt8])]] = [:]
+        for item in hashed {
+            var hasher = SHA256()
+            item.key.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            let bucket = hasher.finalize().withUnsafeBytes { Int($0[0]) }
+            buckets[bucket, default: []].append(item)
         }
-        return (StateDigest.root(buckets.mapValues { StateDigest.bucket($0) }), byKey)
+        return (StateDigest.root(buckets.mapValues { StateDigest.bucket(bytes: $0) }), hashed.map(\.leaf))
     }
 }
 

@@ -203,8 +203,9 @@ struct VerifiedState {
     /// Compares the root of `rows` with the expected one, naming what differs.
     private static func check(_ rows: StateRows, expected: Hash32?, headSeq: Int64, db: Database) throws {
         guard let expected else { return }
-        let (root, leaves) = rows.root()
+        let (root, computed) = rows.root()
         guard root != expected.bytes else { return }
+        let leaves = Dictionary(zip(rows.entities.map(\.key), computed), uniquingKeysWith: { first, _ in first })
         // Name the first entity whose rows no longer give its stored leaf (the
         // stored leaves are only a hint: they may have been altered too).
         var stored: [String: [UInt8]] = [:]
