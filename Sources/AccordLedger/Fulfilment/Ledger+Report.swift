@@ -85,6 +85,7 @@ extension LedgerView {
         // The reports in the snapshot's order; the selected ones taken out of it, not copied.
         var evaluated = evaluator.evaluate()
         var commitments: [CommitmentReport] = []
+        commitments.reserveCapacity(options.agreement == nil && options.party == nil ? snapshot.commitments.count : 0)
         var selectedIDs: Set<String> = []
         for (index, row) in snapshot.commitments.enumerated()
         where (options.agreement.map { $0 == row.commitment.agreement } ?? true)
