@@ -67,6 +67,10 @@ public struct Row {
     public func withBytes<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         try statement.withBytes(index, body)
     }
+    /// The bytes of a text (`isText`) or blob column exactly as stored (see
+    /// ``Statement/storedBytes(_:isText:)``): valid until the statement steps.
+    @inlinable
+    public func storedBytes(_ index: Int32, isText: Bool) -> UnsafeRawBufferPointer { statement.storedBytes(index, isText: isText) }
     /// Whether column `index` holds exactly the text `value` (NULL when `value` is nil), compared byte for byte.
     public func isText(_ index: Int32, equalTo value: String?) -> Bool { statement.isText(index, equalTo: value) }
 

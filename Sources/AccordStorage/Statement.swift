@@ -280,6 +280,18 @@ public final class Statement {
         return try body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    /// The bytes of a text (`isText`) or blob column exactly as stored, for a
+    /// caller that has just read the column's storage class: one call into
+    /// SQLite fewer than ``withBytes(_:_:)``. The buffer is valid until the
+    /// statement steps or the column is read as another type.
+    @inlinable
+    public func storedBytes(_ index: Int32, isText: Bool) -> UnsafeRawBufferPointer {
+        let pointer: UnsafeRawPointer? = isText ? UnsafeRawPointer(sqlite3_column_text(handle, index)) : sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let pointer else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: count)
+    }
+
     /// True when column `index` is NULL and `value` is nil, or is text whose
     /// bytes are exactly the UTF-8 of `value`: byte equality, not Swift's
     /// `String ==` (Unicode canonical equivalence), and no repair of invalid bytes.

@@ -208,40 +208,59 @@ enum StateDigest {
     /// report serializes every projection row, and appending value by value
     /// cost more than reading them.
     static func append(_ row: Row, to out: inout [UInt8]) {
-        let columns = Int32(row.count)
-        var size = 0
-        for index in 0..<columns {
-            switch row.storageClass(index) {
-            case .null: size += 1
-            case .integer, .real: size += 9
-            case .text, .blob: size += 5 + row.withBytes(index) { $0.count }
-            }
-        }
-        var offset = out.count
-        out.append(contentsOf: repeatElement(0, count: size))
-        out.withUnsafeMutableBytes { buffer in
+        let columns = row.count
+        withUnsafeTemporaryAllocation(of: Stored.self, capacity: columns) { stored in
+            // Each column read from SQLite once: its class, then its value or bytes.
+            var size = 0
             for index in 0..<columns {
-                let storage = row.storageClass(index)
+                let column = Int32(index)
+                let storage = row.storageClass(column)
+                let value: Stored
                 switch storage {
                 case .null:
-                    offset += 1
+                    value = Stored(storage: storage, bits: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+                    size += 1
                 case .integer, .real:
-                    buffer[offset] = storage == .integer ? 1 : 2
-                    let bits = storage == .integer ? UInt64(bitPattern: row.int64(index)) : row.double(index).bitPattern
-                    buffer.storeBytes(of: bits.bigEndian, toByteOffset: offset + 1, as: UInt64.self)
-                    offset += 9
+                    let bits = storage == .integer ? UInt64(bitPattern: row.int64(column)) : row.double(column).bitPattern
+                    value = Stored(storage: storage, bits: bits, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+                    size += 9
                 case .text, .blob:
-                    buffer[offset] = storage == .text ? 3 : 4
-                    row.withBytes(index) { bytes in
-                        buffer.storeBytes(of: UInt32(bytes.count).bigEndian, toByteOffset: offset + 1, as: UInt32.self)
-                        if !bytes.isEmpty {
-                            UnsafeMutableRawBufferPointer(rebasing: buffer[(offset + 5)...]).copyMemory(from: bytes)
+                    let bytes = row.storedBytes(column, isText: storage == .text)
+                    value = Stored(storage: storage, bits: 0, bytes: bytes)
+                    size += 5 + bytes.count
+                }
+                stored.initializeElement(at: index, to: value)
+            }
+            var offset = out.count
+            out.append(contentsOf: repeatElement(0, count: size))
+            out.withUnsafeMutableBytes { buffer in
+                for value in stored {
+                    switch value.storage {
+                    case .null:
+                        offset += 1
+                    case .integer, .real:
+                        buffer[offset] = value.storage == .integer ? 1 : 2
+                        buffer.storeBytes(of: value.bits.bigEndian, toByteOffset: offset + 1, as: UInt64.self)
+                        offset += 9
+                    case .text, .blob:
+                        buffer[offset] = value.storage == .text ? 3 : 4
+                        buffer.storeBytes(of: UInt32(value.bytes.count).bigEndian, toByteOffset: offset + 1, as: UInt32.self)
+                        if !value.bytes.isEmpty {
+                            UnsafeMutableRawBufferPointer(rebasing: buffer[(offset + 5)...]).copyMemory(from: value.bytes)
                         }
-                        offset += 5 + bytes.count
+                        offset += 5 + value.bytes.count
                     }
                 }
             }
+            stored.deinitialize()
         }
+    }
+
+    /// One column as read for ``append(_:to:)``.
+    private struct Stored {
+        var storage: StorageClass
+        var bits: UInt64
+        var bytes: UnsafeRawBufferPointer
     }
 
     /// Appends the canonical bytes of one column of a statement's current row (see ``append(_:to:)``).
