@@ -42,13 +42,13 @@ struct TotalsEvidence {
             historical.insert(commitment)
         }
         for row in state.totals {
-            if historical.contains(row.commitment) { continue }
+            if !historical.isEmpty && historical.contains(row.commitment) { continue }
             let firstBreach = row.rank == 0 ? row.firstBreachDay : nil
             // One lookup, changed in place.
             summaries[row.commitment, default: EvidenceSummary()].add(row.amounts, counted: row.rank <= threshold,
                                                                       firstConfirmedBreachDay: firstBreach)
         }
-        for (commitment, ranks) in state.sources where !historical.contains(commitment) {
+        for (commitment, ranks) in state.sources where historical.isEmpty || !historical.contains(commitment) {
             let count = ranks.reduce(0) { $0 + ($1.key <= threshold ? $1.value : 0) }
             if count > 0 { summaries[commitment, default: EvidenceSummary()].sources = count }
         }
@@ -74,8 +74,9 @@ struct TotalsEvidence {
     /// force: its terms were never amended and its breaches all fall in its
     /// window (or after its agreement's date). Otherwise the per-day rows tell.
     private func breachesInForce(_ commitment: String, _ rows: [VerifiedState.TotalsRow]) -> Bool {
+        // Most commitments have no breach: no lookup then.
+        guard let first = rows.lazy.compactMap(\.firstBreachDay).min() else { return true }
         guard let recorded = state.commitments[commitment] else { return true }
-        guard let first = rows.compactMap(\.firstBreachDay).min() else { return true }
         guard state.snapshot.amendments[.commitment(commitment)] == nil,
               state.snapshot.amendments[.agreement(recorded.agreement)] == nil,
               state.snapshot.withdrawal(of: commitment) == nil else { return false }
