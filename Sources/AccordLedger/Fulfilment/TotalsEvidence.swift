@@ -49,7 +49,7 @@ struct TotalsEvidence {
                                                                       firstConfirmedBreachDay: firstBreach)
         }
         for (commitment, ranks) in state.sources where historical.isEmpty || !historical.contains(commitment) {
-            let count = ranks.reduce(0) { $0 + ($1.key <= threshold ? $1.value : 0) }
+            let count = ranks.counted(upTo: threshold)
             if count > 0 { summaries[commitment, default: EvidenceSummary()].sources = count }
         }
         for commitment in historical {

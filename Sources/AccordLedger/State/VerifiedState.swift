@@ -14,14 +14,36 @@ struct VerifiedState {
     var ledgerID = ""
     /// `commitment_totals` rows.
     var totals: [TotalsRow] = []
-    /// commitment → confidence rank → distinct sources whose best rank it is.
-    var sources: [String: [Int: Int]] = [:]
+    /// commitment → distinct sources whose best confidence rank is each rank.
+    var sources: [String: SourceCounts] = [:]
     /// Would-be contributions of records under a pending dispute.
     var disputed: [String: [DisputedKey]] = [:]
     /// commitment → its digests (per-day totals, evidence chains).
     var digests: [String: CommitmentDigests] = [:]
     /// The commitments as recorded (amendments not applied), by id.
     var commitments: [String: Commitment] = [:]
+
+    /// A commitment's distinct sources by the rank of their best confidence
+    /// (0 confirmed, 1 probable, 2 unverified): three counts in place, not a
+    /// dictionary each.
+    struct SourceCounts {
+        private var counts: (Int, Int, Int) = (0, 0, 0)
+
+        /// The count at `rank` (0, 1 or 2, as ``Columns/rank(_:at:)`` checks).
+        subscript(rank: Int) -> Int {
+            get { rank == 0 ? counts.0 : rank == 1 ? counts.1 : counts.2 }
+            set {
+                switch rank {
+                case 0: counts.0 = newValue
+                case 1: counts.1 = newValue
+                default: counts.2 = newValue
+                }
+            }
+        }
+
+        /// The sources whose best rank is `threshold` or better.
+        func counted(upTo threshold: Int) -> Int { (0..<3).reduce(0) { $0 + ($1 <= threshold ? self[$1] : 0) } }
+    }
 
     struct TotalsRow {
         var commitment: String
@@ -121,7 +143,7 @@ struct VerifiedState {
                             lastDay: try row.int(at: at.lastDay), firstBreachDay: try row.optionalInt(at: at.firstBreachDay)))
                     case .sources:
                         guard let at = sourcesColumns else { break }
-                        state.sources[id, default: [:]][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
+                        state.sources[id, default: SourceCounts()][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
                     case .disputed:
                         state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
                                                                            breach: try row.int("breach") == 1))
