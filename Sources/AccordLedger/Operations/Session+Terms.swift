@@ -33,7 +33,7 @@ extension Session {
         try statement.bind(id, at: 1)
         let columns = Columns(statement.columnNames, table: "commitments")
         let cursor = statement.cursor()
-        if let row = try cursor.next() { commitment = try ReadRow(row: row, columns: columns).commitment() }
+        if let row = try cursor.next() { commitment = try ReadRow.reading(row, columns) { try $0.commitment() } }
         guard let commitment else { throw LedgerError.unknown(.commitment, id) }
         var snapshot = Snapshot(seq: writer.seq)
         if let date = try db.scalarText("SELECT date FROM agreements WHERE id = ?", commitment.agreement) {
@@ -51,7 +51,7 @@ extension Session {
             let amendmentColumns = Columns(amendments.columnNames, table: "amendments")
             let rows = amendments.cursor()
             while let row = try rows.next() {
-                snapshot.amendments[entity, default: []].append(try ReadRow(row: row, columns: amendmentColumns).amendment(of: entity))
+                snapshot.amendments[entity, default: []].append(try ReadRow.reading(row, amendmentColumns) { try $0.amendment(of: entity) })
             }
         }
         let terms = (commitment, snapshot)

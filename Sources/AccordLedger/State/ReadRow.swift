@@ -48,42 +48,54 @@ struct Columns {
     }
 }
 
-/// One scanned row (a statement's current row, valid until it steps), read
+/// One scanned row (a statement's current row, its columns each read once by
+/// ``StateDigest/withColumns(_:_:)``: valid until the statement steps), read
 /// by column name; a value of the wrong type is tampering.
 struct ReadRow {
-    let row: Row
+    let stored: UnsafeBufferPointer<StoredColumn>
     let columns: Columns
+
+    /// Calls `body` with the current row of a statement, its columns read once.
+    static func reading<T>(_ row: Row, _ columns: Columns, _ body: (ReadRow) throws -> T) rethrows -> T {
+        try StateDigest.withColumns(row) { try body(ReadRow(stored: $0, columns: columns)) }
+    }
 
     private func wrong(_ name: String, _ what: String) -> LedgerError { columns.wrong(name, what) }
 
-    func text(at index: Int) throws -> String { try row.checkedText(at: index, columns) }
+    func text(at index: Int) throws -> String {
+        guard stored[index].storage == .text else { throw wrong(columns.names[index], "a value that is not text") }
+        return stored[index].text
+    }
 
     func text(_ name: String) throws -> String { try text(at: try columns.index(name)) }
 
     func optionalText(_ name: String) throws -> String? {
         let index = try columns.index(name)
-        if row.storageClass(Int32(index)) == .null { return nil }
+        if stored[index].storage == .null { return nil }
         return try text(at: index)
     }
 
     func int(_ name: String) throws -> Int64 { try int(at: try columns.index(name)) }
 
-    func int(at index: Int) throws -> Int64 { try row.checkedInt(at: index, columns) }
+    func int(at index: Int) throws -> Int64 {
+        guard stored[index].storage == .integer else { throw wrong(columns.names[index], "a value that is not an integer") }
+        return stored[index].int
+    }
 
     func optionalInt(_ name: String) throws -> Int64? { try optionalInt(at: try columns.index(name)) }
 
     func optionalInt(at index: Int) throws -> Int64? {
-        switch row.storageClass(Int32(index)) {
+        switch stored[index].storage {
         case .null: return nil
-        case .integer: return row.int64(Int32(index))
+        case .integer: return stored[index].int
         default: throw wrong(columns.names[index], "a value that is not an integer")
         }
     }
 
     func blob(_ name: String) throws -> [UInt8] {
         let index = try columns.index(name)
-        guard row.storageClass(Int32(index)) == .blob else { throw wrong(name, "a value that is not a blob") }
-        return row.blob(Int32(index))
+        guard stored[index].storage == .blob else { throw wrong(name, "a value that is not a blob") }
+        return [UInt8](stored[index].bytes)
     }
 
     func rank(_ name: String) throws -> Int { try rank(at: try columns.index(name)) }

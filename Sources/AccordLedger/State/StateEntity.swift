@@ -197,73 +197,8 @@ enum StateDigest {
         return out
     }
 
-    /// Appends the canonical bytes of a statement's current row, as
-    /// ``serialize(_:)`` gives them for `row.values`, read column by column.
-    /// Text is taken as its stored bytes: for valid UTF-8 (all Accord writes)
-    /// the same bytes; where `row.values` would repair invalid UTF-8 (a
-    /// tampered row), the bytes differ, so the tampering cannot hide behind
-    /// the repair.
-    ///
-    /// The row's size is worked out first and the bytes written in place: a
-    /// report serializes every projection row, and appending value by value
-    /// cost more than reading them.
-    static func append(_ row: Row, to out: inout [UInt8]) {
-        let columns = row.count
-        withUnsafeTemporaryAllocation(of: Stored.self, capacity: columns) { stored in
-            // Each column read from SQLite once: its class, then its value or bytes.
-            var size = 0
-            for index in 0..<columns {
-                let column = Int32(index)
-                let storage = row.storageClass(column)
-                let value: Stored
-                switch storage {
-                case .null:
-                    value = Stored(storage: storage, bits: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
-                    size += 1
-                case .integer, .real:
-                    let bits = storage == .integer ? UInt64(bitPattern: row.int64(column)) : row.double(column).bitPattern
-                    value = Stored(storage: storage, bits: bits, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
-                    size += 9
-                case .text, .blob:
-                    let bytes = row.storedBytes(column, isText: storage == .text)
-                    value = Stored(storage: storage, bits: 0, bytes: bytes)
-                    size += 5 + bytes.count
-                }
-                stored.initializeElement(at: index, to: value)
-            }
-            var offset = out.count
-            out.append(contentsOf: repeatElement(0, count: size))
-            out.withUnsafeMutableBytes { buffer in
-                for value in stored {
-                    switch value.storage {
-                    case .null:
-                        offset += 1
-                    case .integer, .real:
-                        buffer[offset] = value.storage == .integer ? 1 : 2
-                        buffer.storeBytes(of: value.bits.bigEndian, toByteOffset: offset + 1, as: UInt64.self)
-                        offset += 9
-                    case .text, .blob:
-                        buffer[offset] = value.storage == .text ? 3 : 4
-                        buffer.storeBytes(of: UInt32(value.bytes.count).bigEndian, toByteOffset: offset + 1, as: UInt32.self)
-                        if !value.bytes.isEmpty {
-                            UnsafeMutableRawBufferPointer(rebasing: buffer[(offset + 5)...]).copyMemory(from: value.bytes)
-                        }
-                        offset += 5 + value.bytes.count
-                    }
-                }
-            }
-            stored.deinitialize()
-        }
-    }
-
-    /// One column as read for ``append(_:to:)``.
-    private struct Stored {
-        var storage: StorageClass
-        var bits: UInt64
-        var bytes: UnsafeRawBufferPointer
-    }
-
-    /// Appends the canonical bytes of one column of a statement's current row (see ``append(_:to:)``).
+    /// Appends the canonical bytes of one column of a statement's current row (see ``append(_:to:)``,
+    /// which reads every column at once).
     static func append(column index: Int32, of row: Row, to out: inout [UInt8]) {
         let storage = row.storageClass(index)
         switch storage {

@@ -33,6 +33,11 @@ struct StateRows {
     /// of `entity` in its kind's table number `table`, serialized as
     /// ``StateDigest/append(_:to:)`` serializes it (text as stored).
     mutating func add(_ row: Row, of entity: StateEntity, table: Int) {
+        StateDigest.withColumns(row) { add($0, of: entity, table: table) }
+    }
+
+    /// Adds a row read by ``StateDigest/withColumns(_:_:)`` (see ``add(_:of:table:)``).
+    mutating func add(_ columns: UnsafeBufferPointer<StoredColumn>, of entity: StateEntity, table: Int) {
         let index: Int32
         if let known = positions[entity] {
             index = known
@@ -42,7 +47,7 @@ struct StateRows {
             entities.append(entity)
         }
         let start = bytes.count
-        StateDigest.append(row, to: &bytes)
+        StateDigest.append(columns, to: &bytes)
         spans.append(Span(entity: index, table: Int32(table), start: start, count: bytes.count - start))
     }
 

@@ -101,69 +101,70 @@ struct VerifiedState {
                     ? (rank: try columns.index("confidence"), sources: try columns.index("sources")) : nil
                 let cursor = statement.cursor()
                 while let current = try cursor.next() {
-                    let row = ReadRow(row: current, columns: columns)
-                    let id = try entityColumn.map { try row.text(at: $0) } ?? ""
-                    let entity: StateEntity
-                    if table.holdsKey {
-                        guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
-                            throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
-                                              + "which is not something it can belong to", hint: .audit)
+                    try ReadRow.reading(current, columns) { row in
+                        let id = try entityColumn.map { try row.text(at: $0) } ?? ""
+                        let entity: StateEntity
+                        if table.holdsKey {
+                            guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
+                                throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
+                                                  + "which is not something it can belong to", hint: .audit)
+                            }
+                            entity = named
+                        } else {
+                            entity = kind.entity(id)
                         }
-                        entity = named
-                    } else {
-                        entity = kind.entity(id)
-                    }
-                    guard let index = table.holdsKey ? entity.kind.tables.firstIndex(of: table) : place else { continue }
-                    rows.add(current, of: entity, table: index)
-                    switch scanned {
-                    case .ledger:
-                        state.ledgerID = try row.text("id")
-                    case .parties:
-                        parties.append((try row.int("seq"), id, try row.text("name")))
-                        if let kind = try row.optionalText("kind") { state.snapshot.partyKinds[id] = kind }
-                    case .agreements:
-                        agreements.append((try row.int("seq"), id, try row.text("title")))
-                        if let date = try row.optionalMoment("date") { state.snapshot.agreementDates[id] = date }
-                        if let venue = try row.optionalText("venue") { state.snapshot.agreementVenues[id] = venue }
-                    case .commitments:
-                        commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
-                    case .reciprocals:
-                        reciprocals[id] = try row.text("counterpart")
-                    case .dependencies:
-                        dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
-                    case .withdrawals:
-                        state.snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: try row.int("seq"), date: try row.moment("date"))
-                    case .totals:
-                        guard let at = totalsColumns else { break }
-                        state.totals.append(TotalsRow(
-                            commitment: id, rank: try row.rank(at: at.rank),
-                            amounts: Amounts(records: try row.int(at: at.records), quantity: try row.int(at: at.quantity),
-                                             done: try row.int(at: at.done), notDone: try row.int(at: at.notDone),
-                                             breaches: try row.int(at: at.breaches)),
-                            lastDay: try row.int(at: at.lastDay), firstBreachDay: try row.optionalInt(at: at.firstBreachDay)))
-                    case .sources:
-                        guard let at = sourcesColumns else { break }
-                        state.sources[id, default: SourceCounts()][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
-                    case .disputed:
-                        state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
-                                                                           breach: try row.int("breach") == 1))
-                    case .digests:
-                        state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
-                                                              breaches: try row.blob("breaches"))
-                    case .guarantees:
-                        guarantees.append((try row.int("seq"), id, try row.text("guarantor"), try row.text("consequence"),
-                                           try row.int("respond_within_days")))
-                    case .covers:
-                        covers[id, default: []].append(try row.text("commitment"))
-                    case .invocations:
-                        let date = try row.moment("date")
-                        invocations[id, default: []].append((date.day, try row.int("seq"), date))
-                    case .amendments:
-                        state.snapshot.amendments[entity, default: []].append(try row.amendment(of: entity))
-                    case .voids:
-                        state.snapshot.voided[try row.int("target")] = entity
-                    case nil:
-                        break
+                        guard let index = table.holdsKey ? entity.kind.tables.firstIndex(of: table) : place else { return }
+                        rows.add(row.stored, of: entity, table: index)
+                        switch scanned {
+                        case .ledger:
+                            state.ledgerID = try row.text("id")
+                        case .parties:
+                            parties.append((try row.int("seq"), id, try row.text("name")))
+                            if let kind = try row.optionalText("kind") { state.snapshot.partyKinds[id] = kind }
+                        case .agreements:
+                            agreements.append((try row.int("seq"), id, try row.text("title")))
+                            if let date = try row.optionalMoment("date") { state.snapshot.agreementDates[id] = date }
+                            if let venue = try row.optionalText("venue") { state.snapshot.agreementVenues[id] = venue }
+                        case .commitments:
+                            commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
+                        case .reciprocals:
+                            reciprocals[id] = try row.text("counterpart")
+                        case .dependencies:
+                            dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
+                        case .withdrawals:
+                            state.snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: try row.int("seq"), date: try row.moment("date"))
+                        case .totals:
+                            guard let at = totalsColumns else { break }
+                            state.totals.append(TotalsRow(
+                                commitment: id, rank: try row.rank(at: at.rank),
+                                amounts: Amounts(records: try row.int(at: at.records), quantity: try row.int(at: at.quantity),
+                                                 done: try row.int(at: at.done), notDone: try row.int(at: at.notDone),
+                                                 breaches: try row.int(at: at.breaches)),
+                                lastDay: try row.int(at: at.lastDay), firstBreachDay: try row.optionalInt(at: at.firstBreachDay)))
+                        case .sources:
+                            guard let at = sourcesColumns else { break }
+                            state.sources[id, default: SourceCounts()][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
+                        case .disputed:
+                            state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
+                                                                               breach: try row.int("breach") == 1))
+                        case .digests:
+                            state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
+                                                                  breaches: try row.blob("breaches"))
+                        case .guarantees:
+                            guarantees.append((try row.int("seq"), id, try row.text("guarantor"), try row.text("consequence"),
+                                               try row.int("respond_within_days")))
+                        case .covers:
+                            covers[id, default: []].append(try row.text("commitment"))
+                        case .invocations:
+                            let date = try row.moment("date")
+                            invocations[id, default: []].append((date.day, try row.int("seq"), date))
+                        case .amendments:
+                            state.snapshot.amendments[entity, default: []].append(try row.amendment(of: entity))
+                        case .voids:
+                            state.snapshot.voided[try row.int("target")] = entity
+                        case nil:
+                            break
+                        }
                     }
                 }
         }

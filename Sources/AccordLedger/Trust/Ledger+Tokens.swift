@@ -128,13 +128,14 @@ extension Ledger {
                 var tokens: [TokenInfo] = []
                 let cursor = statement.cursor()
                 while let raw = try cursor.next() {
-                    let row = ReadRow(row: raw, columns: columns)
-                    let name = try row.text("name")
-                    rows.add(raw, of: .token(name), table: 0)
-                    tokens.append(TokenInfo(name: name, role: try row.word("role", TokenRole.self), sha256: try row.blob("token_sha256"),
-                                            expires: try row.optionalText("expires"), expiresDay: try row.optionalInt("expires_day"),
-                                            key: try row.optionalText("key_name"), issuedSeq: try row.int("issued_seq"),
-                                            revokedSeq: try row.optionalInt("revoked_seq")))
+                    try ReadRow.reading(raw, columns) { row in
+                        let name = try row.text("name")
+                        rows.add(row.stored, of: .token(name), table: 0)
+                        tokens.append(TokenInfo(name: name, role: try row.word("role", TokenRole.self), sha256: try row.blob("token_sha256"),
+                                                expires: try row.optionalText("expires"), expiresDay: try row.optionalInt("expires_day"),
+                                                key: try row.optionalText("key_name"), issuedSeq: try row.int("issued_seq"),
+                                                revokedSeq: try row.optionalInt("revoked_seq")))
+                    }
                 }
                 try VerifiedLeaves(view).check(.token, rows: rows)
                 return tokens.sorted { $0.issuedSeq < $1.issuedSeq }
