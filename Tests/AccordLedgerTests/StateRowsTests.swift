@@ -1,4 +1,5 @@
 @testable import AccordLedger
+import AccordCSV
 import AccordStorage
 import Crypto
 import Foundation
@@ -77,5 +78,27 @@ struct StateRowsTests {
         var amendment = AmendmentInput(subject: "party", id: "X", effective: "2025-06-01", reason: "Renamed")
         amendment.name = "y"
         #expect(throws: LedgerError.self) { _ = try ledger.amend(amendment, as: ImportReadAheadTests.recorder) }
+    }
+
+    @Test("columns renamed so that values change meaning (the leaves hash values, not names) are refused by a report and a token list")
+    func renamedColumnsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try ImportReadAheadTests.ledger(dir, "renamed.sqlite")
+        let rows = "id,commitment,quantity,observed,source,confidence\nr1,A1,,2025-05-01,x,confirmed\n"
+        _ = try ledger.importRows(from: ByteSource(bytes: Array(rows.utf8)), name: "r.csv", options: ImportReadAheadTests.options(),
+                                  as: ImportReadAheadTests.recorder)
+        let issued = try ledger.issueToken(TokenInput(name: "viewer-1", role: "viewer"), as: ImportReadAheadTests.recorder)
+        _ = try ledger.revokeToken(name: issued.name, reason: nil, as: ImportReadAheadTests.recorder)
+        _ = try ledger.report(ReportOptions())
+        #expect(try ledger.tokens().count == 1)
+
+        // Every value and so every leaf stays as it was; only the names say otherwise.
+        try ledger.database.execute("""
+            ALTER TABLE commitment_totals RENAME COLUMN done TO swapped;
+            ALTER TABLE commitment_totals RENAME COLUMN not_done TO done;
+            ALTER TABLE commitment_totals RENAME COLUMN swapped TO not_done;
+            """)
+        #expect(throws: LedgerError.self) { _ = try ledger.report(ReportOptions()) }
+        #expect(throws: LedgerError.self) { _ = try ledger.tokens() }
     }
 }

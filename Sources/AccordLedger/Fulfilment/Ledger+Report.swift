@@ -82,8 +82,14 @@ extension LedgerView {
         let totals = TotalsEvidence(db: db, state: state)
         let summaries = try totals.summaries(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
-        // The reports in the snapshot's order; the selected ones taken out of it, not copied.
+        // The reports in the snapshot's order, each fulfilled one with its lateness (which checks its
+        // per-day rows against its digest, selected or not); the selected ones taken out, not copied.
         var evaluated = evaluator.evaluate()
+        for index in evaluated.indices {
+            guard var report = evaluated[index].take() else { continue }
+            if report.status == .fulfilled { report = try totals.lateness(of: report, atDay: at.day, threshold: threshold) }
+            evaluated[index] = report
+        }
         var commitments: [CommitmentReport] = []
         commitments.reserveCapacity(options.agreement == nil && options.party == nil ? snapshot.commitments.count : 0)
         var selectedIDs: Set<String> = []
@@ -91,9 +97,7 @@ extension LedgerView {
         where (options.agreement.map { $0 == row.commitment.agreement } ?? true)
             && (options.party.map { $0 == row.commitment.party } ?? true) {
             selectedIDs.insert(row.commitment.id)
-            guard var report = evaluated[index].take() else { continue }
-            if report.status == .fulfilled { report = try totals.lateness(of: report, atDay: at.day, threshold: threshold) }
-            commitments.append(report)
+            if let report = evaluated[index].take() { commitments.append(report) }
         }
 
         var byParty: [String: Tally] = [:]

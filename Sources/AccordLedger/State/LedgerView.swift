@@ -19,8 +19,10 @@ final class LedgerView {
     var isHead: Bool { scratch == nil }
 
     /// A view of the file at its head.
-    /// - Throws: ``LedgerError`` `.tampered` when its last entry does not read back.
+    /// - Throws: ``LedgerError`` `.tampered` when its schema is not the one
+    ///   the migrations create, or its last entry does not read back.
     init(head db: Database) throws {
+        try Ledger.requireUnalteredSchema(db, reading: true)
         self.db = db
         scratch = nil
         var found: (seq: Int64, bytes: [UInt8])?

@@ -13,8 +13,16 @@ extension Ledger {
     /// ``Schema/differences(_:)``). The
     /// verdict is kept per connection until `PRAGMA schema_version` moves, so a
     /// long-lived writer checks again only after a schema change.
+    ///
+    /// Reads call it too (``LedgerView/init(head:)``), with `reading` set,
+    /// and refuse a ledger whose tables or views differ: the state root
+    /// hashes the projections' values, not their columns' names, so a column
+    /// renamed (`done` and `not_done` swapped) would change what a value
+    /// means without changing a leaf. A trigger or an index added, altered or
+    /// dropped changes nothing a read shows (the state is read `NOT INDEXED`
+    /// and checked), so reads go on while writes are refused.
     /// - Throws: ``LedgerError`` `.tampered` naming the first altered object.
-    static func requireUnalteredSchema(_ db: Database) throws {
+    static func requireUnalteredSchema(_ db: Database, reading: Bool = false) throws {
         let version = try db.schemaVersion()
         if db.checkedSchemaVersion == version { return }
         if try Schema.hasCarriedSchema(db) {
@@ -22,12 +30,16 @@ extension Ledger {
             return
         }
         let differences = try Schema.differences(db.schemaObjects())
-        if let first = differences.first {
-            let more = differences.count > 1 ? " (and \(differences.count - 1) more)" : ""
-            throw LedgerError(.tampered, "the ledger's schema was altered: \(describe(first))\(more); nothing was written",
+        let table = Array("table".utf8), view = Array("view".utf8)
+        let refused = reading ? differences.filter { [table, view].contains($0.object.type) } : differences
+        if let first = refused.first {
+            let more = refused.count > 1 ? " (and \(refused.count - 1) more)" : ""
+            let consequence = reading ? "nothing it holds can be trusted" : "nothing was written"
+            throw LedgerError(.tampered, "the ledger's schema was altered: \(describe(first))\(more); \(consequence)",
                               hint: .auditLedger(db.path))
         }
-        db.checkedSchemaVersion = version
+        // A verdict kept for writes too: only when nothing at all differs.
+        if differences.isEmpty { db.checkedSchemaVersion = version }
     }
 
     /// One schema difference in words: "trigger sqliteXj is not part of the Accord schema".
