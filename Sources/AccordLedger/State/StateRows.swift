@@ -29,6 +29,18 @@ struct StateRows {
 
     var isEmpty: Bool { entities.isEmpty }
 
+    /// Rows for every entity (a report's check): room reserved up front for
+    /// `bytes` of rows and `rows` spans, so that the buffer does not grow by
+    /// doubling, each time copied into fresh pages. Reserved memory that is
+    /// never written costs no pages.
+    init(reserving bytes: Int, rows: Int) {
+        self.bytes.reserveCapacity(bytes)
+        spans.reserveCapacity(rows)
+    }
+
+    /// Rows of a few entities (a write's check).
+    init() {}
+
     /// Adds the current row of a statement (every column, in order) as a row
     /// of `entity` in its kind's table number `table`, serialized as
     /// ``StateDigest/append(_:to:)`` serializes it (text as stored).
