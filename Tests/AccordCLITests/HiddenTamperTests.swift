@@ -163,6 +163,32 @@ struct HiddenTamperTests {
         #expect(try accord("report", "--db", path).status == 0)
     }
 
+    @Test("columns swapped by name, the views put back byte for byte and the table's type written TABLE (SQLite reads it ignoring case): reads refuse")
+    func columnsSwappedUnderAnotherTypeSpelling() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, path) = try Self.demo(dir)
+        #expect(try accord("report", "--db", path).status == 0)
+        let views = try Attacker.sql(path, "SELECT name, hex(sql) FROM sqlite_master WHERE type IN ('view', 'trigger');")
+        let restore = views.map { line -> String in
+            let parts = line.split(separator: "|", maxSplits: 1)
+            return "UPDATE sqlite_master SET sql = CAST(X'\(parts[1])' AS TEXT) WHERE name = '\(parts[0])';"
+        }.joined(separator: "\n")
+        let version = try #require(Int(try Attacker.sql(path, "PRAGMA schema_version;").first ?? ""))
+        try Attacker.sql(path, """
+            ALTER TABLE commitment_totals RENAME COLUMN done TO swapped;
+            ALTER TABLE commitment_totals RENAME COLUMN not_done TO done;
+            ALTER TABLE commitment_totals RENAME COLUMN swapped TO not_done;
+            PRAGMA writable_schema = ON;
+            \(restore)
+            UPDATE sqlite_master SET type = 'TABLE' WHERE name = 'commitment_totals';
+            PRAGMA schema_version = \(version + 5);
+            """)
+        for command in [["report"], ["commitment", "show", "UA-release"], ["breaches"]] {
+            let read = try accord(command + ["--db", path])
+            #expect(read.status == 1 && read.stderr.contains("schema was altered"), "\(command): \(read.stderr)")
+        }
+    }
+
     @Test("a long-lived writer checks the schema again once it changed, and writes again once it is restored")
     func writerNoticesLaterChange() throws {
         let dir = try TemporaryDirectory()

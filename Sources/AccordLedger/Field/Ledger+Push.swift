@@ -34,6 +34,8 @@ extension Ledger {
     public func pushBatch(limit: Int? = nil, after: Int64? = nil) throws -> PushBatch? {
         try LedgerError.translating {
             try database.write { db in
+                // It records the bundle it makes (field_bundles): a write, checked as every write is.
+                try Ledger.requireUnalteredSchema(db)
                 guard let origin = try Ledger.fieldOrigin(db) else { throw Ledger.notAField }
                 let field = try Ledger.ownID(db)
                 var entries: [BundleEntry] = []

@@ -15,7 +15,8 @@ extension Ledger {
     /// long-lived writer checks again only after a schema change.
     ///
     /// Reads call it too (``LedgerView/init(head:)``), with `reading` set,
-    /// and refuse a ledger whose tables or views differ: the state root
+    /// and refuse a ledger whose schema differs in anything but its triggers
+    /// and indexes (by their type's exact bytes): the state root
     /// hashes the projections' values, not their columns' names, so a column
     /// renamed (`done` and `not_done` swapped) would change what a value
     /// means without changing a leaf. A trigger or an index added, altered or
@@ -30,8 +31,10 @@ extension Ledger {
             return
         }
         let differences = try Schema.differences(db.schemaObjects())
-        let table = Array("table".utf8), view = Array("view".utf8)
-        let refused = reading ? differences.filter { [table, view].contains($0.object.type) } : differences
+        // What a read may pass over, by its type's exact bytes; anything else (a table or view, or a
+        // type SQLite reads as one, such as `TABLE`, which it matches ignoring case) is refused.
+        let passable = [Array("trigger".utf8), Array("index".utf8)]
+        let refused = reading ? differences.filter { !passable.contains($0.object.type) } : differences
         if let first = refused.first {
             let more = refused.count > 1 ? " (and \(refused.count - 1) more)" : ""
             let consequence = reading ? "nothing it holds can be trusted" : "nothing was written"
