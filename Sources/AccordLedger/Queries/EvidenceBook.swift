@@ -80,6 +80,17 @@ struct EvidenceBook {
                     Set(([own] + live).map { TextRules.sourceKey($0.name) }).count)
         }
 
+        /// Every entry about the record, as its commitment's evidence chain
+        /// vouches for them: its versions, corroborations (with their
+        /// retractions and voids), its retraction and void, disputes and rulings.
+        var entries: [Int64] {
+            var seqs = versions.map(\.seq)
+            for item in corroborations { seqs += [item.seq] + [item.retracted, item.voided].compactMap { $0 } }
+            seqs += [retracted, voided].compactMap { $0 }
+            for item in disputes { seqs += [item.seq] + [item.adjudication].compactMap { $0 } }
+            return seqs + rulings.map(\.seq)
+        }
+
         /// Pending disputes ("disputed by X (entry N): reason") and rulings, as listings show them.
         var disputeText: String? {
             let parts = pending.map { "disputed by \($0.dispute.by) (entry \($0.seq)): \($0.dispute.reason)" }

@@ -1,4 +1,5 @@
 import AccordStorage
+import AccordTrust
 
 /// One entry in a history timeline.
 public struct HistoryItem: Sendable {
@@ -45,11 +46,11 @@ extension Ledger {
                 var seqs: Set<Int64> = []
                 let trimmed = TextRules.trimmed(subject)
                 if try db.scalarInt("SELECT seq FROM commitments WHERE id = ? AND seq <= ?", trimmed, n) != nil {
-                    try Ledger.commitmentHistory(trimmed, db: db, into: &seqs)
+                    try view.commitmentHistory(trimmed, into: &seqs)
                 } else if let entity = try Ledger.definition(named: trimmed, db: db, asOf: n) {
                     try Ledger.definitionHistory(entity, db: db, into: &seqs)
                 } else {
-                    try Ledger.entryHistory(trimmed, db: db, asOf: n, into: &seqs)
+                    try view.entryHistory(trimmed, into: &seqs)
                 }
                 // Every void of an entry shown is shown beside it.
                 var voids: [Int64] = []
@@ -69,30 +70,10 @@ extension Ledger {
                                              signer: entry.signer, kind: entry.kind, summary: entry.payload.summary(decimals: decimals),
                                              reason: entry.payload.reason))
                 }
+                try view.checkIncluded(items.map(\.seq))
                 return (try view.stamp(), items)
             }
         }
-    }
-
-    static func commitmentHistory(_ id: String, db: Database, into seqs: inout Set<Int64>) throws {
-        let queries = [
-            "SELECT seq FROM commitments WHERE id = ?1",
-            "SELECT seq FROM withdrawals WHERE commitment = ?1",
-            "SELECT seq FROM reciprocals WHERE commitment = ?1",
-            "SELECT g.seq FROM guarantees g JOIN guarantee_covers c ON c.guarantee = g.id WHERE c.commitment = ?1",
-            "SELECT i.seq FROM invocations i JOIN guarantee_covers c ON c.guarantee = i.guarantee WHERE c.commitment = ?1",
-        ]
-        for sql in queries {
-            try db.forEach(sql, [id]) { row in seqs.insert(row.int64(0)) }
-        }
-        try definitionHistory(.commitment(id), db: db, into: &seqs)
-        try db.forEach("SELECT guarantee FROM guarantee_covers WHERE commitment = ?1", [id]) { row in
-            try definitionHistory(.guarantee(row.text(0)), db: db, into: &seqs)
-        }
-        var records: Set<Int64> = []
-        try db.forEach("SELECT record FROM verifications WHERE commitment = ?1 UNION SELECT record FROM breaches WHERE commitment = ?1",
-                       [id]) { row in records.insert(row.int64(0)) }
-        for record in records { try recordHistory(record, db: db, into: &seqs) }
     }
 
     /// The party, agreement or guarantee a name defines, as known at `n`
@@ -120,56 +101,121 @@ extension Ledger {
                        [entity.key]) { row in seqs.insert(row.int64(0)) }
     }
 
-    static func recordHistory(_ record: Int64, db: Database, into seqs: inout Set<Int64>) throws {
-        seqs.insert(record)
+}
+
+extension LedgerView {
+    /// A commitment's entries: its definition's (creation, withdrawal,
+    /// reciprocal, amendments, voids; those of the guarantees covering it and
+    /// their invocations), whose rows the state root vouches for, and every
+    /// entry about its records, as its evidence chains vouch for them (a
+    /// record's row deleted from `verifications` cannot hide its entries).
+    func commitmentHistory(_ id: String, into seqs: inout Set<Int64>) throws {
         let queries = [
-            "SELECT seq FROM verifications WHERE record = ?1 AND record <> seq",
-            "SELECT seq FROM breaches WHERE record = ?1 AND record <> seq",
-            "SELECT seq FROM corroborations WHERE record = ?1",
-            "SELECT r.seq FROM retractions r WHERE r.record = ?1 OR r.record IN (SELECT seq FROM corroborations WHERE record = ?1)",
-            "SELECT seq FROM disputes WHERE record = ?1",
-            "SELECT seq FROM adjudications WHERE record = ?1",
+            "SELECT seq FROM commitments WHERE id = ?1",
+            "SELECT seq FROM withdrawals WHERE commitment = ?1",
+            "SELECT seq FROM reciprocals WHERE commitment = ?1",
+            "SELECT g.seq FROM guarantees g JOIN guarantee_covers c ON c.guarantee = g.id WHERE c.commitment = ?1",
+            "SELECT i.seq FROM invocations i JOIN guarantee_covers c ON c.guarantee = i.guarantee WHERE c.commitment = ?1",
         ]
         for sql in queries {
-            try db.forEach(sql, [record]) { row in seqs.insert(row.int64(0)) }
+            try db.forEach(sql, [id]) { row in seqs.insert(row.int64(0)) }
+        }
+        try Ledger.definitionHistory(.commitment(id), db: db, into: &seqs)
+        try db.forEach("SELECT guarantee FROM guarantee_covers WHERE commitment = ?1", [id]) { row in
+            try Ledger.definitionHistory(.guarantee(row.text(0)), db: db, into: &seqs)
+        }
+        for kind in [Record.Kind.verification, .breach] {
+            for history in try EvidenceBook.load(self, kind: kind, owners: [id]).histories.values { seqs.formUnion(history.entries) }
         }
     }
 
-    static func entryHistory(_ subject: String, db: Database, asOf n: Int64, into seqs: inout Set<Int64>) throws {
+    /// The entries about `record`, as its commitment's evidence chain vouches for them.
+    /// - Throws: ``LedgerError`` `.tampered` when the chain does not hold the record.
+    func recordHistory(_ record: Int64, into seqs: inout Set<Int64>) throws {
+        seqs.insert(record)
+        guard let first = try Ledger.entry(record, in: db) else { return }
+        let owner: (commitment: String, kind: Record.Kind)
+        switch first.payload {
+        case .verification(let value): owner = (value.commitment, .verification)
+        case .breach(let value): owner = (value.commitment, .breach)
+        default: return
+        }
+        guard let history = try EvidenceBook.load(self, kind: owner.kind, owners: [owner.commitment]).histories[record] else {
+            throw LedgerError(.tampered, "the ledger has been altered: entry \(record) is not among the records of commitment "
+                              + "\(owner.commitment) that the journal vouches for", hint: .audit)
+        }
+        seqs.formUnion(history.entries)
+    }
+
+    /// The record an entry is about, read from the entry itself (a retraction
+    /// of a corroboration: the corroborated record); nil for an entry about none.
+    func record(of seq: Int64) throws -> Int64? {
+        guard let entry = try Ledger.entry(seq, in: db) else { return nil }
+        switch entry.payload {
+        case .verification, .breach: return seq
+        case .correction(let value): return value.record
+        case .corroboration(let value): return value.record
+        case .dispute(let value): return value.record
+        case .adjudication(let value): return value.record
+        case .retraction(let value):
+            if let target = try Ledger.entry(value.record, in: db), case .corroboration(let corroboration) = target.payload {
+                return corroboration.record
+            }
+            return value.record
+        default: return nil
+        }
+    }
+
+    /// The history an entry's seq or external id names: the record it is
+    /// about, the commitment it defines, or the definition it amends or voids.
+    func entryHistory(_ subject: String, into seqs: inout Set<Int64>) throws {
+        let n = seq
         let seq = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject) ?? TextRules.seq(subject)
         guard let seq, seq >= 1, seq <= n else {
             throw LedgerError.notFound(.entry, subject, "no commitment, entry or id '\(TextRules.printable(subject))'\(seq.map { $0 > n ? " (the ledger's last entry is \(n))" : "" } ?? "")")
         }
-        // The record the entry belongs to, if it belongs to one.
-        let owner = try db.scalarInt("SELECT record FROM verifications WHERE seq = ?", seq)
-            ?? db.scalarInt("SELECT record FROM breaches WHERE seq = ?", seq)
-            ?? db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", seq)
-            ?? db.scalarInt("SELECT record FROM disputes WHERE seq = ?", seq)
-            ?? db.scalarInt("SELECT record FROM adjudications WHERE seq = ?", seq)
-        if let owner {
-            try recordHistory(owner, db: db, into: &seqs)
-            return
-        }
-        if let retracted = try db.scalarInt("SELECT record FROM retractions WHERE seq = ?", seq) {
-            let owner = try db.scalarInt("SELECT record FROM corroborations WHERE seq = ?", retracted) ?? retracted
-            try recordHistory(owner, db: db, into: &seqs)
+        if let record = try record(of: seq) {
+            try recordHistory(record, into: &seqs)
+            seqs.insert(seq)
             return
         }
         if let commitment = try db.scalarText("SELECT id FROM commitments WHERE seq = ?", seq) {
-            try commitmentHistory(commitment, db: db, into: &seqs)
+            try commitmentHistory(commitment, into: &seqs)
             return
         }
         // An amendment or a void: the history of what it belongs to.
         if let key = try db.scalarText("SELECT entity FROM amendments WHERE seq = ?1 UNION ALL SELECT entity FROM voids WHERE seq = ?1", seq),
            let entity = StateEntity(key: key) {
             if case .commitment(let id) = entity {
-                try commitmentHistory(id, db: db, into: &seqs)
+                try commitmentHistory(id, into: &seqs)
             } else {
-                try definitionHistory(entity, db: db, into: &seqs)
+                try Ledger.definitionHistory(entity, db: db, into: &seqs)
             }
             seqs.insert(seq)
             return
         }
         seqs.insert(seq)
+    }
+
+    /// Checks that each of `seqs`' entries, as stored, is the entry at that
+    /// place in the tree whose root this view prints (an inclusion proof over
+    /// hashes computed from the entries, checked against the root): the
+    /// stamp re-hashes only the last block of 1,024, so an entry edited
+    /// earlier in the journal would otherwise be shown. A view rebuilt up to
+    /// an earlier entry was replayed from entries checked against the head.
+    /// - Throws: ``LedgerError`` `.tampered` naming the first entry that is not.
+    func checkIncluded(_ seqs: [Int64]) throws {
+        guard isHead, !seqs.isEmpty else { return }
+        let root = try verifiedRoot()
+        let source = MemoizingHashSource(db: db, size: seq)
+        for entry in seqs.sorted() {
+            let index = UInt64(entry - 1)
+            let leaf = try source.leafHashes(index..<(index + 1))[0]
+            let path = try Merkle.inclusionProof(index: index, size: UInt64(seq), source: source)
+            guard (try? Merkle.verifyInclusion(leafHash: leaf, index: index, size: UInt64(seq), proof: path, root: root)) != nil else {
+                throw LedgerError(.tampered, "the ledger has been altered: journal entry \(entry) is not that of the tree of its "
+                                  + "\(seq) entries", hint: .audit)
+            }
+        }
     }
 }
