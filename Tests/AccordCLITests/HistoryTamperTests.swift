@@ -44,4 +44,31 @@ struct HistoryTamperTests {
         let history = try accord("history", "UA-release", "--db", path)
         #expect(history.status == 1 && history.stderr.contains("altered"), "\(history.stderr)")
     }
+
+    @Test("an external id pointed at another record: history refuses rather than show that record under the id")
+    func redirectedExternalIDRefused() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, path) = try Self.ledger(dir)
+        #expect(try accord("history", "h5", "--db", path).status == 0)
+        try Attacker.sql(path, "UPDATE external_ids SET record = (SELECT record FROM external_ids WHERE id = 'h6') WHERE id = 'h5';")
+        let history = try accord("history", "h5", "--db", path)
+        #expect(history.status == 1 && history.stderr.contains("does not carry"), "\(history.stderr)")
+    }
+
+    @Test("a record moved to another commitment by a correction is in that commitment's history")
+    func movedRecordShown() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, path) = try HiddenTamperTests.demo(dir)
+        let record = try HiddenTamperTests.recorded(try accord("log", "UA-release", "--quantity", "1", "--observed", "2025-06-05",
+                                                               "--source", "ICRC", "--db", path))
+        let quantity = try #require(try Attacker.sql(path, """
+            SELECT id FROM commitments WHERE kind = 'quantity' AND id <> 'UA-release' ORDER BY seq LIMIT 1;
+            """).first)
+        let moved = try HiddenTamperTests.recorded(try accord("correct", "\(record)", "--commitment", quantity, "--reason", "wrong commitment",
+                                                              "--db", path))
+        let history = try accord("history", quantity, "--db", path, "--format", "json")
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.contains("{\"seq\":\(record),"), "\(history.stdout)")
+        #expect(history.stdout.contains("{\"seq\":\(moved),"), "\(history.stdout)")
+    }
 }

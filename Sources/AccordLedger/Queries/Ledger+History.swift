@@ -61,7 +61,10 @@ extension Ledger {
                 var items: [HistoryItem] = []
                 for seq in seqs.sorted() where seq <= n {
                     // The entry's own bytes carry when, who and the signer (the journal's columns repeat them).
-                    guard let entry = try Ledger.entry(seq, in: db) else { continue }
+                    guard seq >= 1, let entry = try Ledger.entry(seq, in: db) else {
+                        throw LedgerError(.tampered, "the ledger has been altered: entry \(seq) is named by a projection but missing "
+                                          + "from the journal", hint: .audit)
+                    }
                     var decimals: UInt8 = 0
                     if case .amendment(let amendment) = entry.payload, amendment.subject == .commitment {
                         decimals = UInt8(clamping: try db.scalarInt("SELECT decimals FROM commitments WHERE id = ?", amendment.id) ?? 0)
@@ -124,8 +127,13 @@ extension LedgerView {
         try db.forEach("SELECT guarantee FROM guarantee_covers WHERE commitment = ?1", [id]) { row in
             try Ledger.definitionHistory(.guarantee(row.text(0)), db: db, into: &seqs)
         }
+        // Records first recorded against another commitment and moved to this one by a correction are its too.
         for kind in [Record.Kind.verification, .breach] {
-            for history in try EvidenceBook.load(self, kind: kind, owners: [id]).histories.values { seqs.formUnion(history.entries) }
+            let owners = try LedgerView.owners(of: [id], kind: kind, db: db)
+            for history in try EvidenceBook.load(self, kind: kind, owners: owners).histories.values
+            where history.versions.contains(where: { $0.record.commitment == id }) {
+                seqs.formUnion(history.entries)
+            }
         }
     }
 
@@ -170,9 +178,23 @@ extension LedgerView {
     /// about, the commitment it defines, or the definition it amends or voids.
     func entryHistory(_ subject: String, into seqs: inout Set<Int64>) throws {
         let n = seq
-        let seq = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject) ?? TextRules.seq(subject)
+        let named = try db.scalarInt("SELECT record FROM external_ids WHERE id = ?", subject)
+        let seq = named ?? TextRules.seq(subject)
         guard let seq, seq >= 1, seq <= n else {
             throw LedgerError.notFound(.entry, subject, "no commitment, entry or id '\(TextRules.printable(subject))'\(seq.map { $0 > n ? " (the ledger's last entry is \(n))" : "" } ?? "")")
+        }
+        // external_ids is a lookup nothing vouches for: the entry it names must carry the id itself.
+        if named != nil {
+            let carried: String? = switch try Ledger.entry(seq, in: db)?.payload {
+            case .verification(let value)?: value.externalID
+            case .breach(let value)?: value.externalID
+            case .corroboration(let value)?: value.externalID
+            default: nil
+            }
+            guard let carried, Array(carried.utf8) == Array(subject.utf8) else {
+                throw LedgerError(.tampered, "the ledger has been altered: external_ids names entry \(seq) for the id "
+                                  + "'\(TextRules.printable(subject))', which that entry does not carry", hint: .audit)
+            }
         }
         if let record = try record(of: seq) {
             try recordHistory(record, into: &seqs)
@@ -209,6 +231,10 @@ extension LedgerView {
         let root = try verifiedRoot()
         let source = MemoizingHashSource(db: db, size: seq)
         for entry in seqs.sorted() {
+            guard entry >= 1, entry <= seq else {
+                throw LedgerError(.tampered, "the ledger has been altered: entry \(entry) is named but the journal has entries "
+                                  + "1 to \(seq)", hint: .audit)
+            }
             let index = UInt64(entry - 1)
             let leaf = try source.leafHashes(index..<(index + 1))[0]
             let path = try Merkle.inclusionProof(index: index, size: UInt64(seq), source: source)
