@@ -237,7 +237,7 @@ extension LedgerView {
             }
             let index = UInt64(entry - 1)
             let leaf = try source.leafHashes(index..<(index + 1))[0]
-            let path = try Merkle.inclusionProof(index: index, size: UInt64(seq), source: source)
+            let path = try source.inclusionProof(index: index)
             guard (try? Merkle.verifyInclusion(leafHash: leaf, index: index, size: UInt64(seq), proof: path, root: root)) != nil else {
                 throw LedgerError(.tampered, "the ledger has been altered: journal entry \(entry) is not that of the tree of its "
                                   + "\(seq) entries", hint: .audit)
