@@ -127,23 +127,50 @@ struct EvidenceBook {
         // Every entry about those records, and the rows they wrote.
         var stored: [String: [Int64: [UInt8]]] = [:]
         var seqs: Set<Int64> = Set(ownerOf.keys)
-        func collect(_ table: String, _ list: String, column: String = "record") throws {
-            try db.forEach("SELECT * FROM \(table) WHERE \(column) IN (\(list))") { row in
-                let values = row.values
-                guard case .integer(let seq) = values.first else { return }
-                stored[table, default: [:]][seq] = StateDigest.serialize(values)
-                seqs.insert(seq)
+        func keep(_ table: String, _ row: Row, columns: Range<Int32>) {
+            let values = columns.map { row.value($0) }
+            guard case .integer(let seq) = values.first else { return }
+            stored[table, default: [:]][seq] = StateDigest.serialize(values)
+            seqs.insert(seq)
+        }
+        // The rows of `related` whose `column` names one of `ids`. For every
+        // record of the kind, one pass over the table (looking each up would
+        // cost more). Otherwise lookups by index, the ids bound as one JSON
+        // array (so that each query is prepared once, however many ids), and
+        // the kind's own table read in two: first versions by seq, later ones
+        // through the index on `record`, which holds only those (a plain
+        // `record IN (…)` read the whole table).
+        func collect(_ related: String, of ids: [Int64], column: String = "record") throws {
+            guard owners != nil else {
+                let wanted = Set(ids)
+                try db.forEach("SELECT *, \(column) FROM \(related)") { row in
+                    // As `IN` compares: an integer, or a real equal to one (only a tampered row holds a real).
+                    let last = Int32(row.count) - 1
+                    let named: Int64? = switch row.storageClass(last) {
+                    case .integer: row.int64(last)
+                    case .real: Int64(exactly: row.double(last))
+                    default: nil
+                    }
+                    if let named, wanted.contains(named) { keep(related, row, columns: 0..<last) }
+                }
+                return
+            }
+            guard !ids.isEmpty else { return }
+            let list = "SELECT value FROM json_each(?1)"
+            let sql = related == table
+                ? "SELECT * FROM \(related) WHERE seq IN (\(list)) UNION ALL SELECT * FROM \(related) WHERE record IN (\(list)) AND record <> seq"
+                : "SELECT * FROM \(related) WHERE \(column) IN (\(list))"
+            try db.forEach(sql, ["[" + ids.map(String.init).joined(separator: ",") + "]"]) { row in
+                keep(related, row, columns: 0..<Int32(row.count))
             }
         }
-        for chunk in EvidenceBook.chunks(Array(ownerOf.keys)) {
-            for related in [table, "corroborations", "corrections", "retractions", "disputes", "adjudications"] {
-                try collect(related, chunk)
-            }
+        for related in [table, "corroborations", "corrections", "retractions", "disputes", "adjudications"] {
+            try collect(related, of: Array(ownerOf.keys))
         }
         // Retractions of those records' corroborations, and voids of both.
         let corroborationSeqs = Array((stored["corroborations"] ?? [:]).keys)
-        for chunk in EvidenceBook.chunks(corroborationSeqs) { try collect("retractions", chunk) }
-        for chunk in EvidenceBook.chunks(Array(ownerOf.keys) + corroborationSeqs) { try collect("voids", chunk, column: "target") }
+        try collect("retractions", of: corroborationSeqs)
+        try collect("voids", of: Array(ownerOf.keys) + corroborationSeqs, column: "target")
 
         var book = EvidenceBook(kind: kind)
         var chains: [String: [UInt8]] = [:]
@@ -261,11 +288,6 @@ struct EvidenceBook {
             }
         }
         return book
-    }
-
-    /// `ids` as comma-separated lists of at most 500 (SQLite binds no arrays).
-    static func chunks(_ ids: [Int64]) -> [String] {
-        stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min($0 + 500, ids.count)].map(String.init).joined(separator: ",") }
     }
 
     /// Every record, in the order they were first recorded.
