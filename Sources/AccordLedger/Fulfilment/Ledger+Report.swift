@@ -210,8 +210,7 @@ extension LedgerView {
     /// dispute, by the commitment's obligor while it was in force; in order.
     func countedBreaches(of commitments: Set<String>, atDay: Int64) throws -> [TriggerCycles.CountedBreach] {
         guard !commitments.isEmpty else { return [] }
-        let book = try EvidenceBook.load(self, kind: .breach, owners: try LedgerView.owners(of: commitments, kind: .breach, db: db))
-        return book.countedBreaches(of: commitments, atDay: atDay, state: try state())
+        return try evidence(.breach).countedBreaches(of: commitments, atDay: atDay, state: try state())
     }
 
     static func mean(_ values: [Double]) -> Double? {

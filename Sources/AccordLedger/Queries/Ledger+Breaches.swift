@@ -194,7 +194,7 @@ extension LedgerView {
         let covered = query.guarantor.map { guarantor in
             Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap(\.guarantee.covers))
         }
-        let book = try EvidenceBook.load(self, kind: .breach, owners: try owners(of: query.commitment, kind: .breach))
+        let book = try evidence(.breach)
         let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()
         var listings: [(day: Int64, listing: BreachListing)] = []
         for history in book.records {
@@ -216,14 +216,6 @@ extension LedgerView {
             }
         }
         for item in listings.sorted(by: { ($0.day, $0.listing.seq) < ($1.day, $1.listing.seq) }) { try body(item.listing) }
-    }
-
-    /// The commitments whose evidence chains hold the records with a version
-    /// in `commitment` (nil: all): its own, and those of records moved to it
-    /// by a correction.
-    func owners(of commitment: String?, kind: Record.Kind) throws -> Set<String>? {
-        guard let commitment else { return nil }
-        return try LedgerView.owners(of: [commitment], kind: kind, db: db)
     }
 
     /// The commitments whose evidence chains hold the records with a version in any of `commitments`.

@@ -36,6 +36,11 @@ extension Ledger {
     /// guarantees and their invocations, every verification and breach with
     /// their corrections, corroborations, retractions, disputes and
     /// adjudications) or one record, in journal order, as known at `asOf`.
+    ///
+    /// Lookups read tables, not indexes (`NOT INDEXED`): reads go on over an
+    /// altered index (only writes refuse one), and an index made to leave a
+    /// row out would hide its entry, where the table's rows are those the
+    /// state root vouches for.
     /// - Parameter subject: a commitment id, or an entry's seq or external id.
     /// - Throws: ``LedgerError`` `.badInput` when the subject is unknown.
     public func history(of subject: String, asOf: AsOf? = nil) throws -> (stamp: LedgerStamp, items: [HistoryItem]) {
@@ -45,7 +50,7 @@ extension Ledger {
                 let n = view.seq
                 var seqs: Set<Int64> = []
                 let trimmed = TextRules.trimmed(subject)
-                if try db.scalarInt("SELECT seq FROM commitments WHERE id = ? AND seq <= ?", trimmed, n) != nil {
+                if try db.scalarInt("SELECT seq FROM commitments NOT INDEXED WHERE id = ? AND seq <= ?", trimmed, n) != nil {
                     try view.commitmentHistory(trimmed, into: &seqs)
                 } else if let entity = try Ledger.definition(named: trimmed, db: db, asOf: n) {
                     try Ledger.definitionHistory(entity, db: db, into: &seqs)
@@ -54,7 +59,7 @@ extension Ledger {
                 }
                 // Every void of an entry shown is shown beside it.
                 var voids: [Int64] = []
-                try db.forEach("SELECT seq, target FROM voids") { row in
+                try db.forEach("SELECT seq, target FROM voids NOT INDEXED") { row in
                     if seqs.contains(row.int64(1)) { voids.append(row.int64(0)) }
                 }
                 seqs.formUnion(voids)
@@ -67,7 +72,7 @@ extension Ledger {
                     }
                     var decimals: UInt8 = 0
                     if case .amendment(let amendment) = entry.payload, amendment.subject == .commitment {
-                        decimals = UInt8(clamping: try db.scalarInt("SELECT decimals FROM commitments WHERE id = ?", amendment.id) ?? 0)
+                        decimals = UInt8(clamping: try db.scalarInt("SELECT decimals FROM commitments NOT INDEXED WHERE id = ?", amendment.id) ?? 0)
                     }
                     items.append(HistoryItem(seq: seq, recordedAt: entry.recordedAt.iso8601, clock: entry.clock, actor: entry.actor,
                                              signer: entry.signer, kind: entry.kind, summary: entry.payload.summary(decimals: decimals),
@@ -82,25 +87,25 @@ extension Ledger {
     /// The party, agreement or guarantee a name defines, as known at `n`
     /// (a guarantee first, then an agreement, then a party).
     static func definition(named id: String, db: Database, asOf n: Int64) throws -> StateEntity? {
-        if try db.scalarInt("SELECT seq FROM guarantees WHERE id = ? AND seq <= ?", id, n) != nil { return .guarantee(id) }
-        if try db.scalarInt("SELECT seq FROM agreements WHERE id = ? AND seq <= ?", id, n) != nil { return .agreement(id) }
-        if try db.scalarInt("SELECT seq FROM parties WHERE id = ? AND seq <= ?", id, n) != nil { return .party(id) }
+        if try db.scalarInt("SELECT seq FROM guarantees NOT INDEXED WHERE id = ? AND seq <= ?", id, n) != nil { return .guarantee(id) }
+        if try db.scalarInt("SELECT seq FROM agreements NOT INDEXED WHERE id = ? AND seq <= ?", id, n) != nil { return .agreement(id) }
+        if try db.scalarInt("SELECT seq FROM parties NOT INDEXED WHERE id = ? AND seq <= ?", id, n) != nil { return .party(id) }
         return nil
     }
 
     /// A definition's entry, its amendments and the voids that belong to it.
     static func definitionHistory(_ entity: StateEntity, db: Database, into seqs: inout Set<Int64>) throws {
         let definition: String? = switch entity {
-        case .party: "SELECT seq FROM parties WHERE id = ?1"
-        case .agreement: "SELECT seq FROM agreements WHERE id = ?1"
-        case .guarantee: "SELECT seq FROM guarantees WHERE id = ?1 UNION ALL SELECT seq FROM invocations WHERE guarantee = ?1"
+        case .party: "SELECT seq FROM parties NOT INDEXED WHERE id = ?1"
+        case .agreement: "SELECT seq FROM agreements NOT INDEXED WHERE id = ?1"
+        case .guarantee: "SELECT seq FROM guarantees NOT INDEXED WHERE id = ?1 UNION ALL SELECT seq FROM invocations NOT INDEXED WHERE guarantee = ?1"
         case .commitment, .ledger, .key, .token: nil
         }
         if let definition {
             let id = entity.id
             try db.forEach(definition, [id]) { row in seqs.insert(row.int64(0)) }
         }
-        try db.forEach("SELECT seq FROM amendments WHERE entity = ?1 UNION ALL SELECT seq FROM voids WHERE entity = ?1",
+        try db.forEach("SELECT seq FROM amendments NOT INDEXED WHERE entity = ?1 UNION ALL SELECT seq FROM voids NOT INDEXED WHERE entity = ?1",
                        [entity.key]) { row in seqs.insert(row.int64(0)) }
     }
 
@@ -114,24 +119,26 @@ extension LedgerView {
     /// record's row deleted from `verifications` cannot hide its entries).
     func commitmentHistory(_ id: String, into seqs: inout Set<Int64>) throws {
         let queries = [
-            "SELECT seq FROM commitments WHERE id = ?1",
-            "SELECT seq FROM withdrawals WHERE commitment = ?1",
-            "SELECT seq FROM reciprocals WHERE commitment = ?1",
-            "SELECT g.seq FROM guarantees g JOIN guarantee_covers c ON c.guarantee = g.id WHERE c.commitment = ?1",
-            "SELECT i.seq FROM invocations i JOIN guarantee_covers c ON c.guarantee = i.guarantee WHERE c.commitment = ?1",
+            "SELECT seq FROM commitments NOT INDEXED WHERE id = ?1",
+            "SELECT seq FROM withdrawals NOT INDEXED WHERE commitment = ?1",
+            "SELECT seq FROM reciprocals NOT INDEXED WHERE commitment = ?1",
         ]
         for sql in queries {
             try db.forEach(sql, [id]) { row in seqs.insert(row.int64(0)) }
         }
         try Ledger.definitionHistory(.commitment(id), db: db, into: &seqs)
-        try db.forEach("SELECT guarantee FROM guarantee_covers WHERE commitment = ?1", [id]) { row in
-            try Ledger.definitionHistory(.guarantee(row.text(0)), db: db, into: &seqs)
+        // The guarantees covering it, as the checked state holds them (SQLite reads a WITHOUT ROWID table
+        // through a covering index even when told NOT INDEXED), with their invocations, amendments and voids.
+        for row in try state().snapshot.guarantees where row.guarantee.covers.contains(where: { $0.utf8.elementsEqual(id.utf8) }) {
+            try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
         }
-        // Records first recorded against another commitment and moved to this one by a correction are its too.
-        for kind in [Record.Kind.verification, .breach] {
-            let owners = try LedgerView.owners(of: [id], kind: kind, db: db)
-            for history in try EvidenceBook.load(self, kind: kind, owners: owners).histories.values
-            where history.versions.contains(where: { $0.record.commitment == id }) {
+        // Records first recorded against another commitment and moved to this one by a correction are its too:
+        // for breaches, every record is read (see `evidence(_:)`); verifications moved here are found through
+        // the rows (reading every verification chain would take an audit's time on a large ledger).
+        let verifications = try EvidenceBook.load(self, kind: .verification,
+                                                  owners: try LedgerView.owners(of: [id], kind: .verification, db: db))
+        for book in [verifications, try evidence(.breach)] {
+            for history in book.histories.values where history.versions.contains(where: { $0.record.commitment == id }) {
                 seqs.formUnion(history.entries)
             }
         }
@@ -201,12 +208,12 @@ extension LedgerView {
             seqs.insert(seq)
             return
         }
-        if let commitment = try db.scalarText("SELECT id FROM commitments WHERE seq = ?", seq) {
+        if let commitment = try db.scalarText("SELECT id FROM commitments NOT INDEXED WHERE seq = ?", seq) {
             try commitmentHistory(commitment, into: &seqs)
             return
         }
         // An amendment or a void: the history of what it belongs to.
-        if let key = try db.scalarText("SELECT entity FROM amendments WHERE seq = ?1 UNION ALL SELECT entity FROM voids WHERE seq = ?1", seq),
+        if let key = try db.scalarText("SELECT entity FROM amendments NOT INDEXED WHERE seq = ?1 UNION ALL SELECT entity FROM voids NOT INDEXED WHERE seq = ?1", seq),
            let entity = StateEntity(key: key) {
             if case .commitment(let id) = entity {
                 try commitmentHistory(id, into: &seqs)

@@ -14,6 +14,8 @@ final class LedgerView {
     /// The scratch copy behind an earlier view (kept alive as long as the view).
     private let scratch: ScratchLedger?
     private var verified: VerifiedState?
+    /// Every verification and every breach, each kind read once per view.
+    private var books: (verifications: EvidenceBook?, breaches: EvidenceBook?)
 
     /// True for the file itself; false for a copy rebuilt up to an earlier entry.
     var isHead: Bool { scratch == nil }
@@ -63,6 +65,21 @@ final class LedgerView {
         let state = try VerifiedState.load(db, expected: last?.stateRoot, headSeq: seq)
         verified = state
         return state
+    }
+
+    /// Every record of `kind`, checked against every commitment's evidence
+    /// chain (read once per view). What a listing or a history filtered to
+    /// one commitment shows comes from here: the records moved to it from
+    /// another commitment by a correction are known only from the rows, and
+    /// a row deleted (or an index that leaves it out) would hide one that a
+    /// lookup by commitment never reads the chain of. Every chain read, none
+    /// can be hidden.
+    /// - Throws: ``LedgerError`` `.tampered` naming the commitment whose chain differs.
+    func evidence(_ kind: Record.Kind) throws -> EvidenceBook {
+        if let book = kind == .verification ? books.verifications : books.breaches { return book }
+        let book = try EvidenceBook.load(self, kind: kind, owners: nil)
+        if kind == .verification { books.verifications = book } else { books.breaches = book }
+        return book
     }
 
     /// The seq and Merkle root this view reflects: the root recomputed from
