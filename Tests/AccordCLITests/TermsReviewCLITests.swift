@@ -70,6 +70,21 @@ struct TermsReviewCLITests {
         #expect(view == "invoked\nlapsed\ninvoked_late\n", "\(view)")
     }
 
+    @Test("a commitment an amendment put under a guarantee: its breaches are the guarantor's, the guarantee is in its history")
+    func amendedCoversInListingAndHistory() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU", "--restraint", "--from", "2025-08-15")
+        let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ceasefire2",
+                                                                  "--effective", "2025-08-15", "--reason", "new truce"))
+        let breach = try HiddenTamperTests.recorded(try accord("breach", "ceasefire2", "--observed", "2025-08-20", "--severity", "grave",
+                                                               "--source", "OSCE"))
+        let listing = try accord("breaches", "--guarantor", "TR", "--format", "json")
+        #expect(listing.status == 0 && listing.stdout.contains("\"seq\": \(breach),"), "\(listing.stdout) \(listing.stderr)")
+        let history = try accord("history", "ceasefire2", "--format", "json")
+        #expect(history.status == 0 && history.stdout.contains("{\"seq\":\(amendment),"), "\(history.stdout) \(history.stderr)")
+        #expect(history.stdout.contains("{\"seq\":7,"), "the guarantee's own entry: \(history.stdout)")
+    }
+
     @Test("a breach observed after a withdrawal is refused, and one recorded before it no longer counts")
     func breachAfterWithdrawal() throws {
         let (_, accord) = try ceasefire()
@@ -90,6 +105,21 @@ struct TermsReviewCLITests {
         try accord.ok("void", "9", "--reason", "announced, never imposed")
         try accord.ok("void", "8", "--reason", "misattributed")
         #expect(try outcomes(accord, at: "2025-09-30") == ["invoked_late"])
+    }
+
+    @Test("a breach a correction moved to the covered commitment is held as one recorded there: retracting it is refused")
+    func movedBreachNeverStrandsItsInvocation() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "add", "ports", "--agreement", "corridor", "--party", "RU", "--restraint",
+                      "--from", "2025-07-01", "--until", "2025-08-31")
+        let breach = try HiddenTamperTests.recorded(try accord("breach", "ports", "--observed", "2025-08-20", "--severity", "grave",
+                                                               "--source", "OSCE"))
+        try accord.ok("correct", "\(breach)", "--commitment", "ceasefire", "--reason", "it was the ceasefire")
+        try accord.ok("guarantee", "invoke", "TR-g", "--date", "2025-08-22")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late", "invoked"])
+        let refused = try accord("retract", "\(breach)", "--reason", "x")
+        #expect(refused.status == 65 && refused.stderr.contains("void the invocation first"), "\(refused.stderr)")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late", "invoked"])
     }
 
     @Test("a correction of a breach keeps to the obligor and the window; a voided record takes nothing more")

@@ -102,11 +102,15 @@ extension Session {
     /// invocation answers the trigger it opened: the invocation would then
     /// answer nothing. Void that invocation first.
     func refuseStrandingInvocations(without record: Int64, action: String) throws {
-        guard let commitment = try db.scalarText("SELECT commitment FROM breaches WHERE record = ?1 AND seq = ?1", record) else { return }
+        // Every commitment the record was on: a correction may have moved it to one a guarantee covers.
+        var commitments: Set<String> = []
+        try db.forEach("SELECT commitment FROM breaches WHERE seq = ?1 UNION ALL SELECT commitment FROM breaches WHERE record = ?1 AND record <> seq",
+                       [record]) { commitments.insert($0.text(0)) }
+        guard !commitments.isEmpty else { return }
         let state = try currentState()
         let snapshot = state.snapshot
         for row in snapshot.guarantees where snapshot.voided[row.seq] == nil {
-            guard let (recorded, covers) = snapshot.guaranteeHistory(row.guarantee.id), covers.contains(commitment) else { continue }
+            guard let (recorded, covers) = snapshot.guaranteeHistory(row.guarantee.id), !covers.isDisjoint(with: commitments) else { continue }
             let invocations = (snapshot.invocations[recorded.id] ?? []).filter { snapshot.voided[$0.seq] == nil }
             guard !invocations.isEmpty else { continue }
             let book = try EvidenceBook.load(db: db, digests: nil, kind: .breach,

@@ -144,7 +144,8 @@ struct EvidenceBook {
             guard owners != nil else {
                 let wanted = Set(ids)
                 try db.forEach("SELECT *, \(column) FROM \(related)") { row in
-                    // As `IN` compares: an integer, or a real equal to one (only a tampered row holds a real).
+                    // An integer, or a real equal to one, as the indexed lookups match (only a tampered row holds
+                    // another type, and a row left out or taken in then differs from what the entries give).
                     let last = Int32(row.count) - 1
                     let named: Int64? = switch row.storageClass(last) {
                     case .integer: row.int64(last)

@@ -191,8 +191,11 @@ extension LedgerView {
                 : snapshot.commitments.contains { $0.commitment.id == value }
             if !known { throw LedgerError.unknown(entity, value, in: "\(option: field)") }
         }
+        // Every commitment its guarantees covered at any time, amendments included, as the report's triggers count them.
         let covered = query.guarantor.map { guarantor in
-            Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap(\.guarantee.covers))
+            Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap {
+                snapshot.guaranteeHistory($0.guarantee.id)?.everCovered ?? Set($0.guarantee.covers)
+            })
         }
         let book = try evidence(.breach)
         let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()

@@ -127,9 +127,13 @@ extension LedgerView {
             try db.forEach(sql, [id]) { row in seqs.insert(row.int64(0)) }
         }
         try Ledger.definitionHistory(.commitment(id), db: db, into: &seqs)
-        // The guarantees covering it, as the checked state holds them (SQLite reads a WITHOUT ROWID table
-        // through a covering index even when told NOT INDEXED), with their invocations, amendments and voids.
-        for row in try state().snapshot.guarantees where row.guarantee.covers.contains(where: { $0.utf8.elementsEqual(id.utf8) }) {
+        // The guarantees that covered it at any time (amendments included), as the checked state holds them
+        // (SQLite reads a WITHOUT ROWID table through a covering index even when told NOT INDEXED), with
+        // their invocations, amendments and voids.
+        let snapshot = try state().snapshot
+        for row in snapshot.guarantees {
+            let covered = snapshot.guaranteeHistory(row.guarantee.id)?.everCovered ?? Set(row.guarantee.covers)
+            guard covered.contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
             try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
         }
         // Records first recorded against another commitment and moved to this one by a correction are its too:
