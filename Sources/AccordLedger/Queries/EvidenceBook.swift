@@ -110,19 +110,42 @@ struct EvidenceBook {
         try load(db: view.db, digests: try view.state().digests, kind: kind, owners: owners) { try Ledger.entry($0, in: view.db) }
     }
 
+    /// One part of every record of `kind`: those whose owning commitment's
+    /// id hashes to part `part.index` of `part.count`, checked against those
+    /// owners' chains, so that the parts together hold every record and check
+    /// every chain, and a reader that needs every record holds one part at a
+    /// time (see ``parts(_:kind:)``).
+    static func load(_ view: LedgerView, kind: Record.Kind, part: (index: Int, count: Int)) throws -> EvidenceBook {
+        try load(db: view.db, digests: try view.state().digests, kind: kind, owners: nil, part: part) { try Ledger.entry($0, in: view.db) }
+    }
+
+    /// How many parts to read every record of `kind` in, about
+    /// `recordsPerPart` rows each, at most 1,000 parts (the table's row count,
+    /// which nothing vouches for, only sizes the parts: any count reads them all).
+    static func parts(_ view: LedgerView, kind: Record.Kind, recordsPerPart: Int = 100_000) throws -> Int {
+        let rows = try view.db.scalarInt("SELECT count(*) FROM \(kind == .verification ? "verifications" : "breaches")") ?? 0
+        return Int(max(1, min(1_000, rows / Int64(max(1, recordsPerPart)) + 1)))
+    }
+
     /// As ``load(_:kind:owners:)``, reading entries through `entry`; with
     /// `digests` nil (a write transaction checking what it is about to add
     /// to, whose chains are not written yet) the rows and chains are not checked.
+    /// With `owners` nil, `part` keeps only the owners whose id hashes to it.
     static func load(db: Database, digests: [String: VerifiedState.CommitmentDigests]?, kind: Record.Kind, owners: Set<String>?,
-                     entry: (Int64) throws -> Entry?) throws -> EvidenceBook {
+                     part: (index: Int, count: Int) = (0, 1), entry: (Int64) throws -> Entry?) throws -> EvidenceBook {
         let table = kind == .verification ? "verifications" : "breaches"
+        // An owner's part: by the id's hash as a dictionary keyed by it sees it, so ids it takes as one share a part.
+        func inPart(_ owner: String) -> Bool { part.count == 1 || Int(UInt(bitPattern: owner.hashValue) % UInt(part.count)) == part.index }
         // The records each owner holds: their first versions.
         var ownerOf: [Int64: String] = [:]
         let firsts = owners == nil
             ? "SELECT seq, commitment FROM \(table) WHERE seq = record"
             : "SELECT seq, commitment FROM \(table) WHERE commitment = ? AND seq = record"
         for owner in owners.map(Array.init) ?? [""] {
-            try db.forEach(firsts, owners == nil ? [] : [owner]) { row in ownerOf[row.int64(0)] = row.text(1) }
+            try db.forEach(firsts, owners == nil ? [] : [owner]) { row in
+                let owner = row.text(1)
+                if owners != nil || inPart(owner) { ownerOf[row.int64(0)] = owner }
+            }
         }
         // Every entry about those records, and the rows they wrote.
         var stored: [String: [Int64: [UInt8]]] = [:]
@@ -280,7 +303,7 @@ struct EvidenceBook {
         }
         // Each owner's chain must be the one the state vouches for, including
         // owners whose records all vanished from the tables.
-        let checked = owners ?? Set(digests.keys).union(chains.keys)
+        let checked = owners ?? Set(digests.keys.filter(inPart)).union(chains.keys)
         for owner in checked.sorted() {
             let stored = digests[owner].map { kind == .verification ? $0.verifications : $0.breaches } ?? StateDigest.emptyChain
             guard (chains[owner] ?? StateDigest.emptyChain) == stored else {

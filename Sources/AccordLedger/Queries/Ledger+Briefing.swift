@@ -70,25 +70,31 @@ extension LedgerView {
     /// `day`, breaches within their commitment — a record's own source and its
     /// live (neither retracted nor voided) corroborations'. The name
     /// shown is the first spelling recorded, with its kind.
-    func countedSources(threshold: Confidence, day: Int64, commitments: Set<String>) throws -> [String: [String]] {
-        var names: [String: [String]] = [:]
-        var seen: [String: Set<String>] = [:]
-        for kind in [Record.Kind.verification, .breach] {
-            // Every record: a correction may have moved one into scope from another commitment.
-            let book = try EvidenceBook.load(self, kind: kind, owners: nil)
-            for history in book.records {
-                guard let current = history.current, commitments.contains(current.record.commitment),
-                      current.record.observed.day <= day,
-                      history.status(of: history.versions.count - 1, inForce: try inForce(current.record)) == .current else { continue }
-                let commitment = current.record.commitment
-                let live = history.corroborations.filter(\.live).map(\.corroboration.source)
-                for source in [current.record.source] + live where source.confidence >= threshold {
-                    if seen[commitment, default: []].insert(TextRules.sourceKey(source.name)).inserted {
-                        names[commitment, default: []].append("\(source.name) (\(source.kind.rawValue))")
+    /// - Parameter recordsPerPart: how many records to hold at a time (see ``EvidenceBook/parts(_:kind:recordsPerPart:)``).
+    func countedSources(threshold: Confidence, day: Int64, commitments: Set<String>,
+                        recordsPerPart: Int = 100_000) throws -> [String: [String]] {
+        // Each commitment's sources by key: where the source is first cited (kind, record, place in the
+        // record's list of sources) and its name there. Every record is read, a part at a time (a correction
+        // may have moved one into scope from another commitment), so the first citation is kept by its place.
+        var firsts: [String: [String: (order: (Int, Int64, Int), name: String)]] = [:]
+        for (kindIndex, kind) in [Record.Kind.verification, .breach].enumerated() {
+            let count = try EvidenceBook.parts(self, kind: kind, recordsPerPart: recordsPerPart)
+            for index in 0..<count {
+                let book = try EvidenceBook.load(self, kind: kind, part: (index, count))
+                for history in book.records {
+                    guard let current = history.current, commitments.contains(current.record.commitment),
+                          current.record.observed.day <= day,
+                          history.status(of: history.versions.count - 1, inForce: try inForce(current.record)) == .current else { continue }
+                    let live = history.corroborations.filter(\.live).map(\.corroboration.source)
+                    for (place, source) in ([current.record.source] + live).enumerated() where source.confidence >= threshold {
+                        let order = (kindIndex, history.record, place)
+                        let key = TextRules.sourceKey(source.name)
+                        if let known = firsts[current.record.commitment]?[key], known.order <= order { continue }
+                        firsts[current.record.commitment, default: [:]][key] = (order, "\(source.name) (\(source.kind.rawValue))")
                     }
                 }
             }
         }
-        return names
+        return firsts.mapValues { sources in sources.values.sorted { $0.order < $1.order }.map(\.name) }
     }
 }
