@@ -114,7 +114,7 @@ struct EvidenceBook {
     /// id hashes to part `part.index` of `part.count`, checked against those
     /// owners' chains, so that the parts together hold every record and check
     /// every chain, and a reader that needs every record holds one part at a
-    /// time (see ``parts(_:kind:)``).
+    /// time (see ``parts(_:kind:recordsPerPart:)``).
     static func load(_ view: LedgerView, kind: Record.Kind, part: (index: Int, count: Int)) throws -> EvidenceBook {
         try load(db: view.db, digests: try view.state().digests, kind: kind, owners: nil, part: part) { try Ledger.entry($0, in: view.db) }
     }
