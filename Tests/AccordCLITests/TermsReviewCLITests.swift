@@ -70,16 +70,21 @@ struct TermsReviewCLITests {
         #expect(view == "invoked\nlapsed\ninvoked_late\n", "\(view)")
     }
 
-    @Test("a commitment an amendment put under a guarantee: its breaches are the guarantor's, the guarantee is in its history")
+    @Test("a commitment an amendment put under a guarantee: its breaches from then are the guarantor's, the guarantee is in its history")
     func amendedCoversInListingAndHistory() throws {
         let (_, accord) = try ceasefire()
-        try accord.ok("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU", "--restraint", "--from", "2025-08-15")
+        try accord.ok("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU", "--restraint", "--from", "2025-08-01")
         let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ceasefire2",
                                                                   "--effective", "2025-08-15", "--reason", "new truce"))
+        let before = try HiddenTamperTests.recorded(try accord("breach", "ceasefire2", "--observed", "2025-08-05", "--severity", "grave",
+                                                               "--source", "OSCE"))
         let breach = try HiddenTamperTests.recorded(try accord("breach", "ceasefire2", "--observed", "2025-08-20", "--severity", "grave",
                                                                "--source", "OSCE"))
         let listing = try accord("breaches", "--guarantor", "TR", "--format", "json")
         #expect(listing.status == 0 && listing.stdout.contains("\"seq\": \(breach),"), "\(listing.stdout) \(listing.stderr)")
+        #expect(!listing.stdout.contains("\"seq\": \(before),"), "observed before the guarantee covered it: \(listing.stdout)")
+        // The ceasefire's own breaches of July stay the guarantor's: covered on their day, though no longer now.
+        #expect(listing.stdout.contains("\"seq\": 8,"), "\(listing.stdout)")
         let history = try accord("history", "ceasefire2", "--format", "json")
         #expect(history.status == 0 && history.stdout.contains("{\"seq\":\(amendment),"), "\(history.stdout) \(history.stderr)")
         #expect(history.stdout.contains("{\"seq\":7,"), "the guarantee's own entry: \(history.stdout)")

@@ -66,10 +66,15 @@ extension Snapshot {
     /// has covered on any terms: the breaches its triggers may come from.
     func guaranteeHistory(_ id: String) -> (recorded: Guarantee, everCovered: Set<String>)? {
         guard let recorded = guarantees.first(where: { $0.guarantee.id == id })?.guarantee else { return nil }
+        return (recorded, everCovered(by: recorded))
+    }
+
+    /// Every commitment `recorded` (a guarantee as recorded) has covered on any terms.
+    func everCovered(by recorded: Guarantee) -> Set<String> {
         var covered = Set(recorded.covers)
-        for row in amendments[.guarantee(id)] ?? [] where voided[row.seq] == nil {
+        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil {
             if case .guarantee(let covers?, _, _) = row.terms { covered.formUnion(covers) }
         }
-        return (recorded, covered)
+        return covered
     }
 }

@@ -120,11 +120,19 @@ struct EvidenceBook {
     }
 
     /// How many parts to read every record of `kind` in, about
-    /// `recordsPerPart` rows each, at most 1,000 parts (the table's row count,
-    /// which nothing vouches for, only sizes the parts: any count reads them all).
+    /// `recordsPerPart` records each, at most 1,000 parts. The parts are sized
+    /// by the records the checked totals count, which rows added to the
+    /// tables cannot inflate (records no longer counted, retracted or
+    /// disputed, are not in them, so a part may hold more); any count reads
+    /// every record.
     static func parts(_ view: LedgerView, kind: Record.Kind, recordsPerPart: Int = 100_000) throws -> Int {
-        let rows = try view.db.scalarInt("SELECT count(*) FROM \(kind == .verification ? "verifications" : "breaches")") ?? 0
-        return Int(max(1, min(1_000, rows / Int64(max(1, recordsPerPart)) + 1)))
+        var records: Int64 = 0
+        for row in try view.state().totals {
+            let counted = kind == .breach ? row.amounts.breaches : row.amounts.records &- row.amounts.breaches
+            let (sum, overflow) = records.addingReportingOverflow(max(0, counted))
+            records = overflow ? .max : sum
+        }
+        return Int(min(999, records / Int64(max(1, recordsPerPart)))) + 1
     }
 
     /// As ``load(_:kind:owners:)``, reading entries through `entry`; with
@@ -157,14 +165,16 @@ struct EvidenceBook {
             seqs.insert(seq)
         }
         // The rows of `related` whose `column` names one of `ids`. For every
-        // record of the kind, one pass over the table (looking each up would
-        // cost more). Otherwise lookups by index, the ids bound as one JSON
+        // record of the kind at once, one pass over the table (looking each up
+        // would cost more; a part looks its records up, so that reading every
+        // part costs about one pass, not one per part). Otherwise lookups by
+        // index, the ids bound as one JSON
         // array (so that each query is prepared once, however many ids), and
         // the kind's own table read in two: first versions by seq, later ones
         // through the index on `record`, which holds only those (a plain
         // `record IN (…)` read the whole table).
         func collect(_ related: String, of ids: [Int64], column: String = "record") throws {
-            guard owners != nil else {
+            guard owners != nil || part.count > 1 else {
                 let wanted = Set(ids)
                 try db.forEach("SELECT *, \(column) FROM \(related)") { row in
                     // An integer, or a real equal to one, as the indexed lookups match (only a tampered row holds

@@ -191,11 +191,15 @@ extension LedgerView {
                 : snapshot.commitments.contains { $0.commitment.id == value }
             if !known { throw LedgerError.unknown(entity, value, in: "\(option: field)") }
         }
-        // Every commitment its guarantees covered at any time, amendments included, as the report's triggers count them.
-        let covered = query.guarantor.map { guarantor in
-            Set(snapshot.guarantees.filter { $0.guarantee.guarantor == guarantor }.flatMap {
-                snapshot.guaranteeHistory($0.guarantee.id)?.everCovered ?? Set($0.guarantee.covers)
-            })
+        // The guarantor's guarantees (not voided), each as recorded, by the commitments they ever covered: a breach
+        // is theirs when one of them covered its commitment on the day it was observed, on the terms in force then
+        // (amendments included), as their triggers count it.
+        let guaranteed = query.guarantor.map { guarantor in
+            var byCommitment: [String: [Guarantee]] = [:]
+            for row in snapshot.guarantees where row.guarantee.guarantor == guarantor && snapshot.voided[row.seq] == nil {
+                for commitment in snapshot.everCovered(by: row.guarantee) { byCommitment[commitment, default: []].append(row.guarantee) }
+            }
+            return byCommitment
         }
         let book = try evidence(.breach)
         let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()
@@ -208,7 +212,9 @@ extension LedgerView {
                 if let commitment = query.commitment, breach.commitment != commitment { continue }
                 if let since = query.since, day < since.day { continue }
                 if let latestDay, day > latestDay { continue }
-                if let covered, !covered.contains(breach.commitment) { continue }
+                if let guaranteed, !(guaranteed[breach.commitment] ?? []).contains(where: {
+                    snapshot.terms(of: $0, onDay: day).covers.contains(breach.commitment)
+                }) { continue }
                 if let severity = query.severity, breach.severity < severity { continue }
                 let status = history.status(of: index, inForce: try inForce(version.record))
                 guard query.status.admits(status) else { continue }

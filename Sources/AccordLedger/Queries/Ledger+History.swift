@@ -132,8 +132,7 @@ extension LedgerView {
         // their invocations, amendments and voids.
         let snapshot = try state().snapshot
         for row in snapshot.guarantees {
-            let covered = snapshot.guaranteeHistory(row.guarantee.id)?.everCovered ?? Set(row.guarantee.covers)
-            guard covered.contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
+            guard snapshot.everCovered(by: row.guarantee).contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
             try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
         }
         // Records first recorded against another commitment and moved to this one by a correction are its too:
