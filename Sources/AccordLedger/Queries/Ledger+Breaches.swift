@@ -37,7 +37,7 @@ public struct BreachQuery: Sendable {
     public var severity: Severity?
     /// Which versions to list (default: the live version of each record).
     public var status: RecordStatusFilter = .current
-    /// Breaches of commitments this party guarantees.
+    /// Breaches of commitments this party guaranteed on the day they were observed.
     public var guarantor: String?
     /// At least this confident (the record's effective confidence).
     public var minConfidence: Confidence = .unverified

@@ -54,7 +54,7 @@ struct BreachesCommand: ParsableCommand {
     @Option(help: "At least this grave: \(choices(Severity.self)).") var severity: String?
     @Option(help: "\(choices(RecordStatusFilter.self, default: .current)).")
     var status: RecordStatusFilter = .current
-    @Option(help: "Breaches of commitments this party guarantees.") var guarantor: String?
+    @Option(help: "Breaches of commitments this party guaranteed on the day they were observed.") var guarantor: String?
     @Option(name: .customLong("min-confidence"), help: "At least this confidence (default: all).") var minConfidence: String?
     @OptionGroup var remote: RemoteSource
 
