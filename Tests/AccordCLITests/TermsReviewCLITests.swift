@@ -90,6 +90,20 @@ struct TermsReviewCLITests {
         #expect(history.stdout.contains("{\"seq\":7,"), "the guarantee's own entry: \(history.stdout)")
     }
 
+    @Test("a commitment an amendment put under a guarantee cannot be voided until that amendment is")
+    func commitmentUnderAmendedCoversNotVoided() throws {
+        let (_, accord) = try ceasefire()
+        let added = try HiddenTamperTests.recorded(try accord("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU",
+                                                              "--restraint", "--from", "2025-08-01"))
+        let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ceasefire2",
+                                                                  "--effective", "2025-08-15", "--reason", "new truce"))
+        let refused = try accord("void", "\(added)", "--reason", "entered in error")
+        #expect(refused.status == 65 && refused.stderr.contains("an amendment of guarantee TR-g (entry \(amendment))"), "\(refused.stderr)")
+        try accord.ok("void", "\(amendment)", "--reason", "entered in error")
+        try accord.ok("void", "\(added)", "--reason", "entered in error")
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late"])
+    }
+
     @Test("a breach observed after a withdrawal is refused, and one recorded before it no longer counts")
     func breachAfterWithdrawal() throws {
         let (_, accord) = try ceasefire()

@@ -242,6 +242,16 @@ extension Session {
                            commitment.id, "a commitment that depends on it")
             try referenced("SELECT g.seq FROM guarantees g JOIN guarantee_covers gc ON gc.guarantee = g.id WHERE gc.commitment = ? AND g.\(live)",
                            commitment.id, "a guarantee")
+            // `guarantee_covers` holds the covers as first recorded; an amendment may have put it under a guarantee since.
+            let snapshot = try currentState().snapshot
+            for row in snapshot.guarantees where snapshot.voided[row.seq] == nil {
+                for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? [] where snapshot.voided[amendment.seq] == nil {
+                    guard case .guarantee(let covers?, _, _) = amendment.terms,
+                          covers.contains(where: { $0.utf8.elementsEqual(commitment.id.utf8) }) else { continue }
+                    throw LedgerError.conflict(amendment.seq, "entry \(entry.seq) cannot be voided while an amendment of guarantee "
+                                               + "\(row.guarantee.id) (entry \(amendment.seq)) refers to it; void that first")
+                }
+            }
         case .guaranteeAdd(let guarantee):
             try referenced("SELECT seq FROM invocations WHERE guarantee = ? AND \(live)", guarantee.id, "an invocation")
         case .commitmentWithdraw, .guaranteeInvoke, .amendment, .verification, .breach, .corroboration:
