@@ -34,25 +34,28 @@ struct HistoryTamperTests {
         #expect(!history.stdout.contains("UA-relea5e"))
     }
 
-    @Test("a verification's row deleted: history does not leave its entry out, it refuses")
-    func deletedRecordRowRefused() throws {
+    /// `accord history subject` on the ledger of ``ledger(_:)`` (which shows it first) after the attacker's `sql`:
+    /// it must refuse, saying `reason`.
+    static func expectRefused(_ subject: String, after sql: String, saying reason: String) throws {
         let dir = try TemporaryDirectory()
         let (accord, path) = try Self.ledger(dir)
-        try Attacker.sql(path, """
+        #expect(try accord("history", subject, "--db", path).status == 0)
+        try Attacker.sql(path, sql)
+        let history = try accord("history", subject, "--db", path)
+        #expect(history.status == 1 && history.stderr.contains(reason), "\(history.stderr)")
+    }
+
+    @Test("a verification's row deleted: history does not leave its entry out, it refuses")
+    func deletedRecordRowRefused() throws {
+        try Self.expectRefused("UA-release", after: """
             DELETE FROM verifications WHERE seq = (SELECT min(seq) FROM verifications WHERE commitment = 'UA-release' AND seq = record);
-            """)
-        let history = try accord("history", "UA-release", "--db", path)
-        #expect(history.status == 1 && history.stderr.contains("altered"), "\(history.stderr)")
+            """, saying: "altered")
     }
 
     @Test("an external id pointed at another record: history refuses rather than show that record under the id")
     func redirectedExternalIDRefused() throws {
-        let dir = try TemporaryDirectory()
-        let (accord, path) = try Self.ledger(dir)
-        #expect(try accord("history", "h5", "--db", path).status == 0)
-        try Attacker.sql(path, "UPDATE external_ids SET record = (SELECT record FROM external_ids WHERE id = 'h6') WHERE id = 'h5';")
-        let history = try accord("history", "h5", "--db", path)
-        #expect(history.status == 1 && history.stderr.contains("does not carry"), "\(history.stderr)")
+        try Self.expectRefused("h5", after: "UPDATE external_ids SET record = (SELECT record FROM external_ids WHERE id = 'h6') WHERE id = 'h5';",
+                               saying: "does not carry")
     }
 
     @Test("a record moved to another commitment by a correction is in that commitment's history")
