@@ -68,12 +68,13 @@ final class LedgerView {
     }
 
     /// Every record of `kind`, checked against every commitment's evidence
-    /// chain (read once per view). What a listing or a history filtered to
-    /// one commitment shows comes from here: the records moved to it from
-    /// another commitment by a correction are known only from the rows, and
-    /// a row deleted (or an index that leaves it out) would hide one that a
-    /// lookup by commitment never reads the chain of. Every chain read, none
-    /// can be hidden.
+    /// chain (read once per view). The breaches a listing, the report's
+    /// guarantees or a history shows for some commitments come from here: the
+    /// records moved to one from another commitment by a correction are known
+    /// only from the rows, and a row deleted (or an index that leaves it out)
+    /// would hide one whose chain a lookup by commitment never reads. Every
+    /// chain read, none can be hidden. (Verifications filtered by commitment
+    /// are looked up instead, for cost: docs/JOURNAL.md, "What reads check".)
     /// - Throws: ``LedgerError`` `.tampered` naming the commitment whose chain differs.
     func evidence(_ kind: Record.Kind) throws -> EvidenceBook {
         if let book = kind == .verification ? books.verifications : books.breaches { return book }
