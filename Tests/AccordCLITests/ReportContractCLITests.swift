@@ -86,7 +86,8 @@ struct ReportContractCLITests {
         #expect(agreements.first?["pamScore"] as? Int == 2)
         let guarantees = try #require(report["guarantees"] as? [[String: Any]])
         for guarantee in guarantees {
-            check(guarantee, ["id": .string, "guarantor": .string, "status": .string, "covers": .array, "triggers": .array], "guarantee")
+            check(guarantee, ["id": .string, "guarantor": .string, "status": .string, "covers": .array, "triggers": .array,
+                             "invocationsWithoutTrigger": .array], "guarantee")
             for trigger in guarantee["triggers"] as? [[String: Any]] ?? [] {
                 check(trigger, ["breach": .int, "triggeredOn": .string, "respondBy": .string, "invokedOn": .stringOrNull,
                                 "outcome": .string], "trigger")

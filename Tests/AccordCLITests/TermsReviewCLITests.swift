@@ -126,6 +126,51 @@ struct TermsReviewCLITests {
         #expect(try outcomes(accord, at: "2025-09-30") == ["invoked_late"])
     }
 
+    @Test("a report narrowed to a party keeps a guarantee whose covers an amendment moved away: its triggers are that party's breaches")
+    func narrowedReportKeepsGuaranteeOfPastCovers() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "add", "ua-truce", "--agreement", "corridor", "--party", "UA", "--restraint", "--from", "2025-08-15")
+        try accord.ok("amend", "guarantee", "TR-g", "--covers", "ua-truce", "--effective", "2025-08-15", "--reason", "now UA's truce")
+        let report = try accord.report("--at", "2025-09-30", "--party", "RU")
+        let guarantee = try #require(report.row("guarantees", "TR-g"), "\(report)")
+        #expect(guarantee["covers"] as? [String] == ["ua-truce"], "the covers in force at --at")
+        #expect((guarantee["triggers"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["invoked", "lapsed", "invoked_late"])
+        #expect(report.row("guarantors", "TR", key: "party")?["triggered"] as? Int == 3, "\(report)")
+    }
+
+    /// The guarantee's invocations that answer no trigger, as "DAY entry N".
+    func withoutTrigger(_ accord: AccordRunner, _ extra: String...) throws -> [String] {
+        let guarantee = try accord.report(["--at", "2025-09-30"] + extra).row("guarantees", "TR-g")
+        return (guarantee?["invocationsWithoutTrigger"] as? [[String: Any]] ?? []).map {
+            "\($0["invokedOn"] as? String ?? "?") entry \($0["entry"] as? Int ?? -1)"
+        }
+    }
+
+    @Test("an invocation whose trigger later evidence took away is shown as answering no trigger, never dropped")
+    func invocationWithoutTriggerShown() throws {
+        let (_, accord) = try ceasefire()
+        #expect(try withoutTrigger(accord) == [])
+        // The breach it answered disputed: no longer counted, so 07-20 opens the first trigger and lapses.
+        let dispute = try HiddenTamperTests.recorded(try accord("dispute", "8", "--by", "RU", "--reason", "denies it"))
+        #expect(try outcomes(accord, at: "2025-09-30") == ["lapsed", "invoked_late"])
+        #expect(try withoutTrigger(accord) == ["2025-07-06 entry 9"])
+        #expect(try withoutTrigger(accord, "--as-of", "\(dispute - 1)") == [], "as the ledger knew it before the dispute")
+        let csv = try accord.ok("report", "--at", "2025-09-30", "--section", "guarantees", "--format", "csv")
+        #expect(csv.hasPrefix("guarantee,guarantor,status,covers,triggers,triggered_on,respond_by,invoked_on,invocations_without_trigger\r\n"),
+                "\(csv)")
+        #expect(csv.contains(",2025-08-10,2025-07-06 (entry 9)\r\n"), "\(csv)")
+        let brief = try accord.ok("brief", "--at", "2025-09-30", "--format", "markdown")
+        #expect(brief.contains("| – | – | invoked 2025-07-06 \\(entry 9\\); no trigger left to answer |"), "\(brief)")
+        // Upheld, it counts again and the invocation answers it again.
+        try accord.ok("adjudicate", "8", "--upheld", "--reason", "imagery confirms it")
+        #expect(try withoutTrigger(accord) == [])
+        #expect(try outcomes(accord, at: "2025-09-30") == ["invoked", "lapsed", "invoked_late"])
+        // Corrected to a day after the invocation: the invocation came before any trigger.
+        try accord.ok("correct", "8", "--observed", "2025-07-08", "--reason", "it was the 8th")
+        #expect(try withoutTrigger(accord) == ["2025-07-06 entry 9"])
+        #expect(try outcomes(accord, at: "2025-09-30") == ["lapsed", "lapsed", "invoked_late"])
+    }
+
     @Test("a breach a correction moved to the covered commitment is held as one recorded there: retracting it is refused")
     func movedBreachNeverStrandsItsInvocation() throws {
         let (_, accord) = try ceasefire()

@@ -122,10 +122,26 @@ extension LedgerView {
                                    fulfilledOnTime: tally.fulfilled - tally.late, fulfilledLate: tally.late)
         }
 
-        // Guarantees over the selected commitments, each a sequence of triggers.
-        var guarantees: [GuaranteeReport] = []
-        for row in snapshot.guarantees where row.guarantee.covers.contains(where: selectedIDs.contains) {
-            guarantees.append(try guaranteeReport(row.guarantee, atDay: at.day))
+        // Guarantees that have covered a selected commitment on any terms (their
+        // triggers may come from its breaches), each a sequence of triggers.
+        var recorded: [Int64: Guarantee] = [:]
+        for row in state.snapshot.guarantees { recorded[row.seq] = row.guarantee }
+        var selectedGuarantees: [(inForce: Guarantee, recorded: Guarantee, everCovered: Set<String>)] = []
+        for row in snapshot.guarantees {
+            let first = recorded[row.seq] ?? row.guarantee
+            let everCovered = state.snapshot.everCovered(by: first)
+            guard everCovered.contains(where: selectedIDs.contains) else { continue }
+            selectedGuarantees.append((row.guarantee, first, everCovered))
+        }
+        // Their counted breaches, read once and grouped by commitment.
+        var counted: [String: [TriggerCycles.CountedBreach]] = [:]
+        for breach in try countedBreaches(of: selectedGuarantees.reduce(into: Set()) { $0.formUnion($1.everCovered) }, atDay: at.day) {
+            counted[breach.commitment, default: []].append(breach)
+        }
+        let guarantees = selectedGuarantees.map { selected in
+            guaranteeReport(selected.inForce, recorded: selected.recorded,
+                            breaches: selected.everCovered.flatMap { counted[$0] ?? [] }.sorted { ($0.day, $0.record) < ($1.day, $1.record) },
+                            invocations: snapshot.invocations[selected.inForce.id] ?? [], atDay: at.day, snapshot: state.snapshot)
         }
         var guarantorOrder: [String] = []
         for guarantee in guarantees where !guarantorOrder.contains(guarantee.guarantor) {
@@ -180,16 +196,22 @@ extension LedgerView {
 
     /// A guarantee (on its terms at the report's date) and its triggers up to
     /// then, each judged on the terms in force on its own day.
-    func guaranteeReport(_ guarantee: Guarantee, atDay: Int64) throws -> GuaranteeReport {
-        let snapshot = try state().snapshot
-        let (recorded, everCovered) = snapshot.guaranteeHistory(guarantee.id) ?? (guarantee, Set(guarantee.covers))
-        let triggers = TriggerCycles.fold(breaches: try countedBreaches(of: everCovered, atDay: atDay),
-                                          invocations: (snapshot.inForce(onDay: atDay).invocations[guarantee.id] ?? []).map(\.date),
+    /// - Parameters:
+    ///   - recorded: the guarantee as first recorded, whose amendments give its terms on a day.
+    ///   - breaches: the counted breaches of every commitment it has covered, in order.
+    ///   - invocations: its invocations not voided, by date then entry.
+    func guaranteeReport(_ guarantee: Guarantee, recorded: Guarantee, breaches: [TriggerCycles.CountedBreach],
+                         invocations: [Snapshot.DatedEntry], atDay: Int64, snapshot: Snapshot) -> GuaranteeReport {
+        let cycles = TriggerCycles.cycles(breaches: breaches, invocations: invocations.map(\.date),
                                           atDay: atDay, terms: { snapshot.terms(of: recorded, onDay: $0) })
+        let triggers = cycles.triggers
         var report = GuaranteeReport(id: guarantee.id, guarantor: guarantee.guarantor, status: .dormant,
                                      covers: guarantee.covers, consequence: guarantee.consequence,
                                      respondWithinDays: guarantee.respondWithinDays)
         report.triggers = triggers
+        report.invocationsWithoutTrigger = cycles.unanswered.map {
+            InvocationWithoutTrigger(entry: invocations[$0].seq, invokedOn: invocations[$0].date)
+        }
         if let last = triggers.last {
             report.triggeredOn = last.triggeredOn
             report.respondBy = last.respondBy

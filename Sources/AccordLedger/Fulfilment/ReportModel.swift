@@ -231,6 +231,20 @@ public struct GuaranteeReport: Sendable, Equatable {
     public var invokedOn: Moment?
     /// Every trigger, in order.
     public var triggers: [TriggerReport] = []
+    /// The guarantor's invocations (not voided, on or before the report's
+    /// date) that answer no trigger: each answered one when it was recorded,
+    /// and later evidence took that trigger away (the breach disputed or
+    /// corrected, a corroboration retracted, an amendment voided). Shown, not
+    /// dropped: the guarantor did act.
+    public var invocationsWithoutTrigger: [InvocationWithoutTrigger] = []
+}
+
+/// A guarantor's invocation that answers no trigger of its guarantee.
+public struct InvocationWithoutTrigger: Sendable, Equatable {
+    /// The invocation's entry.
+    public var entry: Int64
+    /// The day the guarantor invoked the guarantee.
+    public var invokedOn: Moment
 }
 
 /// One guarantor's record over its guarantees: how it answered their triggers.

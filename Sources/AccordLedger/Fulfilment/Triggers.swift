@@ -11,39 +11,63 @@ struct TriggerCycles {
         var commitment: String
     }
 
+    /// A guarantee's triggers, and the invocations that answer none of them.
+    struct Cycles {
+        /// Every trigger, in order.
+        var triggers: [TriggerReport] = []
+        /// Positions, in the invocations folded, of those that answer no
+        /// trigger: recorded for a trigger that later evidence (a dispute, a
+        /// correction, a voided amendment or corroboration) no longer opens, or
+        /// held by an older ledger.
+        var unanswered: [Int] = []
+    }
+
     /// Folds breaches and invocations (both on or before `atDay`) into triggers.
     /// Each breach is judged on the guarantee's terms in force on its day (did
     /// it cover the commitment then?), and each trigger's response time is the
     /// one in force on the day it opened, so a later amendment never rewrites
     /// an earlier trigger. An invocation with no trigger to answer (before any
     /// breach, or twice for one trigger) answers nothing: the ledger refuses
-    /// to record those, but an older ledger may hold them.
+    /// to record those, but later evidence can take a trigger away.
     /// - Parameter terms: the guarantee's terms in force on a day.
     static func fold(breaches: [CountedBreach], invocations: [Moment], atDay: Int64,
                      terms: (Int64) -> Guarantee) -> [TriggerReport] {
-        enum Event { case breach(CountedBreach), invocation(Moment) }
-        // On one day, a breach opens a trigger before that day's invocation answers it.
+        cycles(breaches: breaches, invocations: invocations, atDay: atDay, terms: terms).triggers
+    }
+
+    /// ``fold(breaches:invocations:atDay:terms:)``, with the invocations (on or
+    /// before `atDay`) that answer no trigger.
+    static func cycles(breaches: [CountedBreach], invocations: [Moment], atDay: Int64,
+                       terms: (Int64) -> Guarantee) -> Cycles {
+        enum Event { case breach(CountedBreach), invocation(Int) }
+        // On one day, a breach opens a trigger before that day's invocation answers it;
+        // otherwise each keeps its place in its list (breaches by day and record, invocations by date and entry).
         let covered = breaches.filter { $0.day <= atDay && terms($0.day).covers.contains($0.commitment) }
-        let events = covered.map { (day: $0.day, order: 0, event: Event.breach($0)) }
-            + invocations.filter { $0.day <= atDay }.map { (day: $0.day, order: 1, event: Event.invocation($0)) }
-        var triggers: [TriggerReport] = []
-        for item in events.sorted(by: { ($0.day, $0.order) < ($1.day, $1.order) }) {
+        let events = covered.enumerated().map { (day: $1.day, order: 0, place: $0, event: Event.breach($1)) }
+            + invocations.indices.filter { invocations[$0].day <= atDay }
+                .map { (day: invocations[$0].day, order: 1, place: $0, event: Event.invocation($0)) }
+        var cycles = Cycles()
+        for item in events.sorted(by: { ($0.day, $0.order, $0.place) < ($1.day, $1.order, $1.place) }) {
             switch item.event {
             case .breach(let breach):
-                if let last = triggers.last, last.invokedOn == nil, breach.day <= last.respondBy.day { continue }
-                triggers.append(TriggerReport(breach: breach.record, triggeredOn: Moment(date: CivilDate(days: breach.day)),
-                                              respondBy: Moment(date: CivilDate(days: breach.day + terms(breach.day).respondWithinDays)),
-                                              invokedOn: nil, outcome: .open))
-            case .invocation(let date):
-                guard let index = triggers.indices.last, triggers[index].invokedOn == nil else { continue }
-                triggers[index].invokedOn = date
-                triggers[index].outcome = date.day <= triggers[index].respondBy.day ? .invoked : .invokedLate
+                if let last = cycles.triggers.last, last.invokedOn == nil, breach.day <= last.respondBy.day { continue }
+                cycles.triggers.append(TriggerReport(breach: breach.record, triggeredOn: Moment(date: CivilDate(days: breach.day)),
+                                                     respondBy: Moment(date: CivilDate(days: breach.day + terms(breach.day).respondWithinDays)),
+                                                     invokedOn: nil, outcome: .open))
+            case .invocation(let position):
+                guard let index = cycles.triggers.indices.last, cycles.triggers[index].invokedOn == nil else {
+                    cycles.unanswered.append(position)
+                    continue
+                }
+                let date = invocations[position]
+                cycles.triggers[index].invokedOn = date
+                cycles.triggers[index].outcome = date.day <= cycles.triggers[index].respondBy.day ? .invoked : .invokedLate
             }
         }
-        for index in triggers.indices where triggers[index].outcome == .open && atDay > triggers[index].respondBy.day {
-            triggers[index].outcome = .lapsed
+        for index in cycles.triggers.indices where cycles.triggers[index].outcome == .open && atDay > cycles.triggers[index].respondBy.day {
+            cycles.triggers[index].outcome = .lapsed
         }
-        return triggers
+        return cycles
     }
 
     /// Why an invocation on `date` would answer no trigger, or nil when it answers one.

@@ -110,7 +110,9 @@ extension Session {
         let state = try currentState()
         let snapshot = state.snapshot
         for row in snapshot.guarantees where snapshot.voided[row.seq] == nil {
-            guard let (recorded, covers) = snapshot.guaranteeHistory(row.guarantee.id), !covers.isDisjoint(with: commitments) else { continue }
+            // The full snapshot's rows are the guarantees as recorded (ids are never reused).
+            let recorded = row.guarantee, covers = snapshot.everCovered(by: recorded)
+            guard !covers.isDisjoint(with: commitments) else { continue }
             let invocations = (snapshot.invocations[recorded.id] ?? []).filter { snapshot.voided[$0.seq] == nil }
             guard !invocations.isEmpty else { continue }
             let book = try EvidenceBook.load(db: db, digests: nil, kind: .breach,

@@ -50,6 +50,12 @@ extension Briefing {
         }
     }
 
+    /// An invocation no trigger stands behind any more, for a reader:
+    /// "invoked 2025-06-05 (entry 42); no trigger left to answer".
+    func outcomeText(_ invocation: InvocationWithoutTrigger) -> String {
+        "invoked \(invocation.invokedOn.text) (entry \(invocation.entry)); no trigger left to answer"
+    }
+
     /// A commitment's status for a reader, with a late fulfilment marked:
     /// "fulfilled, late (28 d)".
     func statusText(_ c: CommitmentReport) -> String {

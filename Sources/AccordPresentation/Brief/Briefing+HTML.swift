@@ -193,11 +193,11 @@ extension Briefing {
         html += "<th>Triggered</th><th>Response due</th><th>Outcome</th></tr></thead><tbody>\n"
         let (guarantees, moreGuarantees) = shownGuarantees
         for g in guarantees {
-            let rows = max(g.triggers.count, 1)
+            let rows = max(g.triggers.count + g.invocationsWithoutTrigger.count, 1)
             let span = rows > 1 ? " rowspan=\"\(rows)\"" : ""
             html += "<tr>\(idCell(g.id, span: span))<td\(span)>\(h(partyShort(g.guarantor)))</td>"
             html += "<td\(span)>\(g.covers.map { $0.count <= 20 ? "<span class=\"nowrap\">\(h($0))</span>" : "<span class=\"id\">\(h($0))</span>" }.joined(separator: ", "))</td><td\(span)>\(h(BriefText.truncated(g.consequence, 120)))</td>"
-            if g.triggers.isEmpty {
+            if g.triggers.isEmpty && g.invocationsWithoutTrigger.isEmpty {
                 html += "<td class=\"nowrap\">not triggered</td><td>–</td><td>–</td></tr>\n"
             }
             for (index, t) in g.triggers.enumerated() {
@@ -205,6 +205,10 @@ extension Briefing {
                 html += "<td class=\"nowrap\">\(h(t.triggeredOn.text))</td>"
                 html += "<td class=\"nowrap\">\(h(t.respondBy.text)) (\(g.respondWithinDays) d)</td>"
                 html += "<td class=\"nowrap\">\(h(outcomeText(t)))</td></tr>\n"
+            }
+            for (index, invocation) in g.invocationsWithoutTrigger.enumerated() {
+                if index > 0 || !g.triggers.isEmpty { html += "<tr>" }
+                html += "<td>–</td><td>–</td><td>\(h(outcomeText(invocation)))</td></tr>\n"
             }
         }
         html += "</tbody></table>\n"

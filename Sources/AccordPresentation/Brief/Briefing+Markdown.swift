@@ -55,11 +55,13 @@ extension Briefing {
                          [false, false, false, false, false, false, false],
                          guarantees.flatMap { g in
                              let terms = [g.id, partyShort(g.guarantor), g.covers.joined(separator: ", "), BriefText.truncated(g.consequence, 120)]
-                             guard !g.triggers.isEmpty else { return [terms + ["not triggered", "–", "–"]] }
+                             guard !g.triggers.isEmpty || !g.invocationsWithoutTrigger.isEmpty else {
+                                 return [terms + ["not triggered", "–", "–"]]
+                             }
                              return g.triggers.map { t in
                                  terms + ["\(t.triggeredOn.text) (breach \(t.breach))", "\(t.respondBy.text) (\(g.respondWithinDays) d)",
                                           outcomeText(t)]
-                             }
+                             } + g.invocationsWithoutTrigger.map { terms + ["–", "–", outcomeText($0)] }
                          })
             if moreGuarantees > 0 { out += "\n\(BriefText.plural(moreGuarantees, "more guarantee")) not listed.\n" }
             let followThrough = report.guarantors.map { g in

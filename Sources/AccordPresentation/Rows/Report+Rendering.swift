@@ -121,6 +121,14 @@ extension Report {
                                 })
                             }
                         })
+                        json.member("invocationsWithoutTrigger", array: { json in
+                            for invocation in guarantee.invocationsWithoutTrigger {
+                                json.element(object: { json in
+                                    json.member("entry", .int(invocation.entry))
+                                    json.member("invokedOn", .string(invocation.invokedOn.text))
+                                })
+                            }
+                        })
                     })
                 }
             }) }
@@ -190,10 +198,13 @@ extension Report {
                          percent(a.rate), Cell(a.pamScore)]
                     })
         case .guarantees:
-            return (["guarantee", "guarantor", "status", "covers", "triggers", "triggered_on", "respond_by", "invoked_on"].map(Column.init),
+            return (["guarantee", "guarantor", "status", "covers", "triggers", "triggered_on", "respond_by", "invoked_on",
+                     "invocations_without_trigger"].map(Column.init),
                     guarantees.map { g in
                         [.text(g.id), .text(g.guarantor), .text(g.status.rawValue), .text(g.covers.joined(separator: " ")),
-                         Cell(g.triggers.count), Cell(g.triggeredOn?.text), Cell(g.respondBy?.text), Cell(g.invokedOn?.text)]
+                         Cell(g.triggers.count), Cell(g.triggeredOn?.text), Cell(g.respondBy?.text), Cell(g.invokedOn?.text),
+                         Cell(g.invocationsWithoutTrigger.isEmpty ? nil
+                              : g.invocationsWithoutTrigger.map { "\($0.invokedOn.text) (entry \($0.entry))" }.joined(separator: "; "))]
                     })
         case .guarantors:
             return (["guarantor", "guarantees", "triggered", "invoked", "invoked_late", "lapsed", "pending", "follow_through"].map(Column.init),
