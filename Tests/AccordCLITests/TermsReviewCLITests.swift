@@ -90,6 +90,19 @@ struct TermsReviewCLITests {
         #expect(history.stdout.contains("{\"seq\":7,"), "the guarantee's own entry: \(history.stdout)")
     }
 
+    @Test("a voided amendment that named a commitment in a guarantee's covers is in that commitment's history, with its void")
+    func voidedCoversAmendmentInHistory() throws {
+        let (_, accord) = try ceasefire()
+        try accord.ok("commitment", "add", "ua-truce", "--agreement", "corridor", "--party", "UA", "--restraint", "--from", "2025-08-15")
+        let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ua-truce",
+                                                                  "--effective", "2025-08-15", "--reason", "entered on the wrong guarantee"))
+        let void = try HiddenTamperTests.recorded(try accord("void", "\(amendment)", "--reason", "wrong guarantee"))
+        let history = try accord("history", "ua-truce", "--format", "json")
+        #expect(history.status == 0 && history.stdout.contains("{\"seq\":\(amendment),") && history.stdout.contains("{\"seq\":\(void),"),
+                "\(history.stdout) \(history.stderr)")
+        #expect(!history.stdout.contains("{\"seq\":9,"), "the guarantee's invocations are not this commitment's: \(history.stdout)")
+    }
+
     @Test("a commitment an amendment put under a guarantee cannot be voided until that amendment is")
     func commitmentUnderAmendedCoversNotVoided() throws {
         let (_, accord) = try ceasefire()

@@ -114,7 +114,8 @@ extension Ledger {
 extension LedgerView {
     /// A commitment's entries: its definition's (creation, withdrawal,
     /// reciprocal, amendments, voids; those of the guarantees covering it and
-    /// their invocations), whose rows the state root vouches for, and every
+    /// their invocations; a voided amendment that would have put it under a
+    /// guarantee, and its void), whose rows the state root vouches for, and every
     /// entry about its records, as its evidence chains vouch for them (a
     /// record's row deleted from `verifications` cannot hide its entries).
     func commitmentHistory(_ id: String, into seqs: inout Set<Int64>) throws {
@@ -132,8 +133,17 @@ extension LedgerView {
         // their invocations, amendments and voids.
         let snapshot = try state().snapshot
         for row in snapshot.guarantees {
-            guard snapshot.everCovered(by: row.guarantee).contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
-            try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
+            if snapshot.everCovered(by: row.guarantee).contains(where: { $0.utf8.elementsEqual(id.utf8) }) {
+                try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
+                continue
+            }
+            // An amendment that put it under the guarantee and was voided: that amendment and its void.
+            for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? [] where snapshot.voided[amendment.seq] != nil {
+                guard case .guarantee(let covers?, _, _) = amendment.terms,
+                      covers.contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
+                seqs.insert(amendment.seq)
+                try db.forEach("SELECT seq FROM voids NOT INDEXED WHERE target = ?1", [amendment.seq]) { row in seqs.insert(row.int64(0)) }
+            }
         }
         // Records first recorded against another commitment and moved to this one by a correction are its too:
         // for breaches, every record is read (see `evidence(_:)`); verifications moved here are found through
