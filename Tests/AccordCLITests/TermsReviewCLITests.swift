@@ -149,6 +149,9 @@ struct TermsReviewCLITests {
         #expect(guarantee["covers"] as? [String] == ["ua-truce"], "the covers in force at --at")
         #expect((guarantee["triggers"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["invoked", "lapsed", "invoked_late"])
         #expect(report.row("guarantors", "TR", key: "party")?["triggered"] as? Int == 3, "\(report)")
+        // Before the amendment took effect the guarantee had never covered UA's truce: not UA's.
+        #expect(try accord.report("--at", "2025-08-10", "--party", "UA").row("guarantees", "TR-g") == nil)
+        #expect(try accord.report("--at", "2025-08-15", "--party", "UA").row("guarantees", "TR-g") != nil)
     }
 
     /// The guarantee's invocations that answer no trigger, as "DAY entry N".
@@ -173,7 +176,10 @@ struct TermsReviewCLITests {
                 "\(csv)")
         #expect(csv.contains(",2025-08-10,2025-07-06 (entry 9)\r\n"), "\(csv)")
         let brief = try accord.ok("brief", "--at", "2025-09-30", "--format", "markdown")
-        #expect(brief.contains("| – | – | invoked 2025-07-06 \\(entry 9\\); no trigger left to answer |"), "\(brief)")
+        // In date order: the invocation of 07-06 before the trigger of 07-20.
+        let stray = try #require(brief.range(of: "| – | – | invoked 2025-07-06 \\(entry 9\\); no trigger left to answer |"), "\(brief)")
+        let trigger = try #require(brief.range(of: "| 2025-07-20 \\(breach 10\\) |"), "\(brief)")
+        #expect(stray.lowerBound < trigger.lowerBound, "\(brief)")
         // Upheld, it counts again and the invocation answers it again.
         try accord.ok("adjudicate", "8", "--upheld", "--reason", "imagery confirms it")
         #expect(try withoutTrigger(accord) == [])

@@ -122,14 +122,15 @@ extension LedgerView {
                                    fulfilledOnTime: tally.fulfilled - tally.late, fulfilledLate: tally.late)
         }
 
-        // Guarantees that have covered a selected commitment on any terms (their
-        // triggers may come from its breaches), each a sequence of triggers.
+        // Guarantees that covered a selected commitment on any terms in effect on or
+        // before the report's date (their triggers may come from its breaches),
+        // each a sequence of triggers.
         var recorded: [Int64: Guarantee] = [:]
         for row in state.snapshot.guarantees { recorded[row.seq] = row.guarantee }
         var selectedGuarantees: [(inForce: Guarantee, recorded: Guarantee, everCovered: Set<String>)] = []
         for row in snapshot.guarantees {
             let first = recorded[row.seq] ?? row.guarantee
-            let everCovered = state.snapshot.everCovered(by: first)
+            let everCovered = state.snapshot.everCovered(by: first, onOrBefore: at.day)
             guard everCovered.contains(where: selectedIDs.contains) else { continue }
             selectedGuarantees.append((row.guarantee, first, everCovered))
         }

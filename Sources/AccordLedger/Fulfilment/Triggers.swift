@@ -93,10 +93,11 @@ extension Snapshot {
         return (recorded, everCovered(by: recorded))
     }
 
-    /// Every commitment `recorded` (a guarantee as recorded) has covered on any terms.
-    func everCovered(by recorded: Guarantee) -> Set<String> {
+    /// Every commitment `recorded` (a guarantee as recorded) has covered on any
+    /// terms: those of amendments effective on or before `day` (default: all).
+    func everCovered(by recorded: Guarantee, onOrBefore day: Int64 = .max) -> Set<String> {
         var covered = Set(recorded.covers)
-        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil {
+        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil && row.effective.day <= day {
             if case .guarantee(let covers?, _, _) = row.terms { covered.formUnion(covers) }
         }
         return covered

@@ -50,6 +50,27 @@ extension Briefing {
         }
     }
 
+    /// One line of a guarantee's table: a trigger, or an invocation that answers none.
+    enum GuaranteeLine {
+        case trigger(TriggerReport)
+        case invocation(InvocationWithoutTrigger)
+    }
+
+    /// A guarantee's triggers and its invocations without a trigger, by date
+    /// (a trigger before an invocation of its day).
+    func lines(_ g: GuaranteeReport) -> [GuaranteeLine] {
+        var lines: [GuaranteeLine] = []
+        var invocations = g.invocationsWithoutTrigger[...]
+        for trigger in g.triggers {
+            while let next = invocations.first, next.invokedOn.day < trigger.triggeredOn.day {
+                lines.append(.invocation(next))
+                invocations.removeFirst()
+            }
+            lines.append(.trigger(trigger))
+        }
+        return lines + invocations.map(GuaranteeLine.invocation)
+    }
+
     /// An invocation no trigger stands behind any more, for a reader:
     /// "invoked 2025-06-05 (entry 42); no trigger left to answer".
     func outcomeText(_ invocation: InvocationWithoutTrigger) -> String {

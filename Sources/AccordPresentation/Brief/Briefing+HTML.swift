@@ -200,15 +200,16 @@ extension Briefing {
             if g.triggers.isEmpty && g.invocationsWithoutTrigger.isEmpty {
                 html += "<td class=\"nowrap\">not triggered</td><td>–</td><td>–</td></tr>\n"
             }
-            for (index, t) in g.triggers.enumerated() {
+            for (index, line) in lines(g).enumerated() {
                 if index > 0 { html += "<tr>" }
-                html += "<td class=\"nowrap\">\(h(t.triggeredOn.text))</td>"
-                html += "<td class=\"nowrap\">\(h(t.respondBy.text)) (\(g.respondWithinDays) d)</td>"
-                html += "<td class=\"nowrap\">\(h(outcomeText(t)))</td></tr>\n"
-            }
-            for (index, invocation) in g.invocationsWithoutTrigger.enumerated() {
-                if index > 0 || !g.triggers.isEmpty { html += "<tr>" }
-                html += "<td>–</td><td>–</td><td>\(h(outcomeText(invocation)))</td></tr>\n"
+                switch line {
+                case .trigger(let t):
+                    html += "<td class=\"nowrap\">\(h(t.triggeredOn.text))</td>"
+                    html += "<td class=\"nowrap\">\(h(t.respondBy.text)) (\(g.respondWithinDays) d)</td>"
+                    html += "<td class=\"nowrap\">\(h(outcomeText(t)))</td></tr>\n"
+                case .invocation(let invocation):
+                    html += "<td>–</td><td>–</td><td class=\"nowrap\">\(h(outcomeText(invocation)))</td></tr>\n"
+                }
             }
         }
         html += "</tbody></table>\n"

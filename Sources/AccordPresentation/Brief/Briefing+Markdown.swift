@@ -58,10 +58,14 @@ extension Briefing {
                              guard !g.triggers.isEmpty || !g.invocationsWithoutTrigger.isEmpty else {
                                  return [terms + ["not triggered", "–", "–"]]
                              }
-                             return g.triggers.map { t in
-                                 terms + ["\(t.triggeredOn.text) (breach \(t.breach))", "\(t.respondBy.text) (\(g.respondWithinDays) d)",
-                                          outcomeText(t)]
-                             } + g.invocationsWithoutTrigger.map { terms + ["–", "–", outcomeText($0)] }
+                             return lines(g).map { line in
+                                 switch line {
+                                 case .trigger(let t):
+                                     terms + ["\(t.triggeredOn.text) (breach \(t.breach))", "\(t.respondBy.text) (\(g.respondWithinDays) d)",
+                                              outcomeText(t)]
+                                 case .invocation(let invocation): terms + ["–", "–", outcomeText(invocation)]
+                                 }
+                             }
                          })
             if moreGuarantees > 0 { out += "\n\(BriefText.plural(moreGuarantees, "more guarantee")) not listed.\n" }
             let followThrough = report.guarantors.map { g in
