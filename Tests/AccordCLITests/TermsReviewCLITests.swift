@@ -152,6 +152,12 @@ struct TermsReviewCLITests {
         // Before the amendment took effect the guarantee had never covered UA's truce: not UA's.
         #expect(try accord.report("--at", "2025-08-10", "--party", "UA").row("guarantees", "TR-g") == nil)
         #expect(try accord.report("--at", "2025-08-15", "--party", "UA").row("guarantees", "TR-g") != nil)
+        // An amendment replaced by another of its own day never was in force: G3 never covered UA's truce.
+        try accord.ok("guarantee", "add", "G3", "--guarantor", "TR", "--covers", "ceasefire", "--consequence", "Sanctions")
+        try accord.ok("amend", "guarantee", "G3", "--covers", "ua-truce", "--effective", "2025-08-20", "--reason", "drafted")
+        try accord.ok("amend", "guarantee", "G3", "--covers", "ceasefire", "--effective", "2025-08-20", "--reason", "as signed")
+        #expect(try accord.report("--at", "2025-09-01", "--party", "UA").row("guarantees", "G3") == nil)
+        #expect(try accord.report("--at", "2025-09-01", "--party", "RU").row("guarantees", "G3") != nil)
     }
 
     /// The guarantee's invocations that answer no trigger, as "DAY entry N".

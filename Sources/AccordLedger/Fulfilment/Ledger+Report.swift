@@ -130,7 +130,7 @@ extension LedgerView {
         var selectedGuarantees: [(inForce: Guarantee, recorded: Guarantee, everCovered: Set<String>)] = []
         for row in snapshot.guarantees {
             let first = recorded[row.seq] ?? row.guarantee
-            let everCovered = state.snapshot.everCovered(by: first, onOrBefore: at.day)
+            let everCovered = state.snapshot.coveredInForce(by: first, onOrBefore: at.day)
             guard everCovered.contains(where: selectedIDs.contains) else { continue }
             selectedGuarantees.append((row.guarantee, first, everCovered))
         }

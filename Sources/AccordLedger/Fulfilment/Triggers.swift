@@ -94,12 +94,26 @@ extension Snapshot {
     }
 
     /// Every commitment `recorded` (a guarantee as recorded) has covered on any
-    /// terms: those of amendments effective on or before `day` (default: all).
-    func everCovered(by recorded: Guarantee, onOrBefore day: Int64 = .max) -> Set<String> {
+    /// terms, as recorded or amended (an amendment not voided).
+    func everCovered(by recorded: Guarantee) -> Set<String> {
         var covered = Set(recorded.covers)
-        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil && row.effective.day <= day {
+        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil {
             if case .guarantee(let covers?, _, _) = row.terms { covered.formUnion(covers) }
         }
+        return covered
+    }
+
+    /// Every commitment `recorded` covered on the terms in force on some day
+    /// on or before `day`: its covers as recorded (in force before its first
+    /// amendment) and those in force from each amendment's effective day (an
+    /// amendment replaced by another of the same day never was in force).
+    func coveredInForce(by recorded: Guarantee, onOrBefore day: Int64) -> Set<String> {
+        var covered = Set(recorded.covers)
+        var days: Set<Int64> = []
+        for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil && row.effective.day <= day {
+            days.insert(row.effective.day)
+        }
+        for effective in days { covered.formUnion(terms(of: recorded, onDay: effective).covers) }
         return covered
     }
 }

@@ -137,12 +137,11 @@ extension LedgerView {
                 try Ledger.definitionHistory(.guarantee(row.guarantee.id), db: db, into: &seqs)
                 continue
             }
-            // An amendment that put it under the guarantee and was voided: that amendment and its void.
+            // An amendment that put it under the guarantee and was voided (its void joins below, as every shown entry's).
             for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? [] where snapshot.voided[amendment.seq] != nil {
                 guard case .guarantee(let covers?, _, _) = amendment.terms,
                       covers.contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
                 seqs.insert(amendment.seq)
-                try db.forEach("SELECT seq FROM voids NOT INDEXED WHERE target = ?1", [amendment.seq]) { row in seqs.insert(row.int64(0)) }
             }
         }
         // Records first recorded against another commitment and moved to this one by a correction are its too:
