@@ -70,12 +70,18 @@ struct TermsReviewCLITests {
         #expect(view == "invoked\nlapsed\ninvoked_late\n", "\(view)")
     }
 
+    /// Adds restraint `id` of `party` from `from` and amends TR-g to cover it
+    /// alone from 2025-08-15; the amendment's seq.
+    func coverNew(_ accord: AccordRunner, _ id: String, party: String, from: String, reason: String) throws -> Int64 {
+        try accord.ok("commitment", "add", id, "--agreement", "corridor", "--party", party, "--restraint", "--from", from)
+        return try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", id,
+                                                         "--effective", "2025-08-15", "--reason", reason))
+    }
+
     @Test("a commitment an amendment put under a guarantee: its breaches from then are the guarantor's, the guarantee is in its history")
     func amendedCoversInListingAndHistory() throws {
         let (_, accord) = try ceasefire()
-        try accord.ok("commitment", "add", "ceasefire2", "--agreement", "corridor", "--party", "RU", "--restraint", "--from", "2025-08-01")
-        let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ceasefire2",
-                                                                  "--effective", "2025-08-15", "--reason", "new truce"))
+        let amendment = try coverNew(accord, "ceasefire2", party: "RU", from: "2025-08-01", reason: "new truce")
         let before = try HiddenTamperTests.recorded(try accord("breach", "ceasefire2", "--observed", "2025-08-05", "--severity", "grave",
                                                                "--source", "OSCE"))
         let breach = try HiddenTamperTests.recorded(try accord("breach", "ceasefire2", "--observed", "2025-08-20", "--severity", "grave",
@@ -93,9 +99,7 @@ struct TermsReviewCLITests {
     @Test("a voided amendment that named a commitment in a guarantee's covers is in that commitment's history, with its void")
     func voidedCoversAmendmentInHistory() throws {
         let (_, accord) = try ceasefire()
-        try accord.ok("commitment", "add", "ua-truce", "--agreement", "corridor", "--party", "UA", "--restraint", "--from", "2025-08-15")
-        let amendment = try HiddenTamperTests.recorded(try accord("amend", "guarantee", "TR-g", "--covers", "ua-truce",
-                                                                  "--effective", "2025-08-15", "--reason", "entered on the wrong guarantee"))
+        let amendment = try coverNew(accord, "ua-truce", party: "UA", from: "2025-08-15", reason: "entered on the wrong guarantee")
         let void = try HiddenTamperTests.recorded(try accord("void", "\(amendment)", "--reason", "wrong guarantee"))
         let history = try accord("history", "ua-truce", "--format", "json")
         #expect(history.status == 0 && history.stdout.contains("{\"seq\":\(amendment),") && history.stdout.contains("{\"seq\":\(void),"),
@@ -142,8 +146,7 @@ struct TermsReviewCLITests {
     @Test("a report narrowed to a party keeps a guarantee whose covers an amendment moved away: its triggers are that party's breaches")
     func narrowedReportKeepsGuaranteeOfPastCovers() throws {
         let (_, accord) = try ceasefire()
-        try accord.ok("commitment", "add", "ua-truce", "--agreement", "corridor", "--party", "UA", "--restraint", "--from", "2025-08-15")
-        try accord.ok("amend", "guarantee", "TR-g", "--covers", "ua-truce", "--effective", "2025-08-15", "--reason", "now UA's truce")
+        _ = try coverNew(accord, "ua-truce", party: "UA", from: "2025-08-15", reason: "now UA's truce")
         let report = try accord.report("--at", "2025-09-30", "--party", "RU")
         let guarantee = try #require(report.row("guarantees", "TR-g"), "\(report)")
         #expect(guarantee["covers"] as? [String] == ["ua-truce"], "the covers in force at --at")
