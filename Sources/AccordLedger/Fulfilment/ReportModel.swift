@@ -233,9 +233,9 @@ public struct GuaranteeReport: Sendable, Equatable {
     public var triggers: [TriggerReport] = []
     /// The guarantor's invocations (not voided, on or before the report's
     /// date) that answer no trigger: each answered one when it was recorded,
-    /// and later evidence took that trigger away (the breach disputed or
-    /// corrected, a corroboration retracted, an amendment voided). Shown, not
-    /// dropped: the guarantor did act.
+    /// and later entries took that trigger away (for example the breach
+    /// disputed or corrected, a corroboration retracted, covers amended or an
+    /// amendment voided). Shown, not dropped: the guarantor did act.
     public var invocationsWithoutTrigger: [InvocationWithoutTrigger] = []
 }
 

@@ -16,9 +16,9 @@ struct TriggerCycles {
         /// Every trigger, in order.
         var triggers: [TriggerReport] = []
         /// Positions, in the invocations folded, of those that answer no
-        /// trigger: recorded for a trigger that later evidence (a dispute, a
-        /// correction, a voided amendment or corroboration) no longer opens, or
-        /// held by an older ledger.
+        /// trigger: recorded for a trigger that later entries (a dispute, a
+        /// correction, an amendment, a void) no longer open, or held by an
+        /// older ledger.
         var unanswered: [Int] = []
     }
 
