@@ -38,6 +38,24 @@ struct MovedRecordTamperTests {
         }
     }
 
+    @Test("a moved verification's row deleted: the commitment's detail and history refuse (the checked totals still count it)")
+    func deletedMovedVerificationRefused() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, path) = try HiddenTamperTests.demo(dir)
+        let record = try HiddenTamperTests.recorded(try accord("log", "RU-release", "--quantity", "40", "--observed", "2025-05-26",
+                                                               "--source", "ICRC", "--confidence", "confirmed", "--db", path))
+        let moved = try HiddenTamperTests.recorded(try accord("correct", "\(record)", "--commitment", "UA-release",
+                                                              "--reason", "the other side's release", "--db", path))
+        let shown = try accord("commitment", "show", "UA-release", "--db", path)
+        #expect(shown.status == 0 && shown.stdout.contains(" \(moved) "), "\(shown.stdout) \(shown.stderr)")
+        try Attacker.sql(path, "DELETE FROM verifications WHERE seq = \(moved);")
+        for arguments in [["commitment", "show", "UA-release"], ["history", "UA-release"]] {
+            let outcome = try accord(arguments + ["--db", path])
+            #expect(outcome.status == 1 && outcome.stderr.contains("the checked totals of commitment UA-release count"),
+                    "\(arguments): \(outcome.stdout) \(outcome.stderr)")
+        }
+    }
+
     @Test("an index altered to leave a moved breach out: the listing and the history still show it")
     func movedBreachBehindAlteredIndexShown() throws {
         let dir = try TemporaryDirectory()

@@ -147,8 +147,7 @@ extension LedgerView {
         // Records first recorded against another commitment and moved to this one by a correction are its too:
         // for breaches, every record is read (see `evidence(_:)`); verifications moved here are found through
         // the rows (reading every verification chain would take an audit's time on a large ledger).
-        let verifications = try EvidenceBook.load(self, kind: .verification,
-                                                  owners: try LedgerView.owners(of: [id], kind: .verification, db: db))
+        let verifications = try self.verifications(of: id)
         for book in [verifications, try evidence(.breach)] {
             for history in book.histories.values where history.versions.contains(where: { $0.record.commitment == id }) {
                 seqs.formUnion(history.entries)

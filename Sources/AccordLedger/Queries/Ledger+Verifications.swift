@@ -124,9 +124,7 @@ extension LedgerView {
         let partyOf = Dictionary(snapshot.commitments.map { ($0.commitment.id, $0.commitment.party) }, uniquingKeysWith: { a, _ in a })
         // Filtered, the records moved here from another commitment are found through the rows (reading every
         // verification chain would take an audit's time on a large ledger); see `evidence(_:)` and docs/JOURNAL.md.
-        let book = try query.commitment.map {
-            try EvidenceBook.load(self, kind: .verification, owners: try LedgerView.owners(of: [$0], kind: .verification, db: db))
-        } ?? evidence(.verification)
+        let book = try query.commitment.map { try verifications(of: $0) } ?? evidence(.verification)
         let latestDay = [query.until?.day, query.at?.day].compactMap { $0 }.min()
         var listings: [(day: Int64, listing: VerificationListing)] = []
         for history in book.records {
@@ -146,6 +144,35 @@ extension LedgerView {
             }
         }
         for item in listings.sorted(by: { ($0.day, $0.listing.seq) < ($1.day, $1.listing.seq) }) { try body(item.listing) }
+    }
+}
+
+extension LedgerView {
+    /// The verifications about commitment `id`: those of every commitment that
+    /// held one of its records (found through the rows, as reading every
+    /// verification chain would take an audit's time on a large ledger),
+    /// checked against those commitments' chains. A record moved here whose
+    /// row was deleted would be missing: so the records that count here are
+    /// held to the checked totals, which count every one of them.
+    /// - Throws: ``LedgerError`` `.tampered` when they differ.
+    func verifications(of id: String) throws -> EvidenceBook {
+        let book = try EvidenceBook.load(self, kind: .verification, owners: try LedgerView.owners(of: [id], kind: .verification, db: db))
+        var counted = [Int64](repeating: 0, count: 3), expected = counted
+        for history in book.histories.values {
+            guard let current = history.current, case .verification(let verification) = current.record,
+                  verification.commitment.utf8.elementsEqual(id.utf8), history.status(of: history.versions.count - 1) == .current else { continue }
+            counted[history.standing(own: verification.source).effective.rank] += 1
+        }
+        for row in try state().totals where row.commitment.utf8.elementsEqual(id.utf8) && expected.indices.contains(row.rank) {
+            expected[row.rank] += row.amounts.records - row.amounts.breaches
+        }
+        guard counted == expected else {
+            throw LedgerError(.tampered, "the ledger has been altered: the checked totals of commitment \(id) count "
+                              + "\(expected.reduce(0, +)) verifications, its rows lead to \(counted.reduce(0, +)) (by confidence: "
+                              + "\(expected.map(String.init).joined(separator: "/")) against \(counted.map(String.init).joined(separator: "/")))",
+                              hint: .audit)
+        }
+        return book
     }
 }
 

@@ -74,7 +74,8 @@ final class LedgerView {
     /// only from the rows, and a row deleted (or an index that leaves it out)
     /// would hide one whose chain a lookup by commitment never reads. Every
     /// chain read, none can be hidden. (Verifications filtered by commitment
-    /// are looked up instead, for cost: docs/JOURNAL.md, "What reads check".)
+    /// are looked up instead, for cost, and held to the checked totals:
+    /// ``verifications(of:)``, docs/JOURNAL.md, "What reads check".)
     /// - Throws: ``LedgerError`` `.tampered` naming the commitment whose chain differs.
     func evidence(_ kind: Record.Kind) throws -> EvidenceBook {
         if let book = kind == .verification ? books.verifications : books.breaches { return book }
