@@ -199,6 +199,17 @@ struct TermsReviewCLITests {
         #expect(try outcomes(accord, at: "2025-09-30") == ["lapsed", "lapsed", "invoked_late"])
     }
 
+    @Test("a brief where every breach is disputed says so: evidence under dispute, invocations with no trigger left, never 'no evidence'")
+    func briefOfDisputedBreaches() throws {
+        let (_, accord) = try ceasefire()
+        for breach in ["8", "10", "11"] { try accord.ok("dispute", breach, "--by", "RU", "--reason", "denies it") }
+        let brief = try accord.ok("brief", "--at", "2025-09-30", "--format", "markdown")
+        #expect(brief.contains("Evidence under a pending dispute, counted only if upheld: ceasefire."), "\(brief)")
+        #expect(brief.contains("1 guarantee in scope; no trigger; 2 invocations with no trigger left to answer"), "\(brief)")
+        #expect(brief.contains("under a pending dispute, not counted"), "\(brief)")
+        #expect(!brief.contains("Nothing counted and nothing below the threshold: ceasefire"), "\(brief)")
+    }
+
     @Test("a breach a correction moved to the covered commitment is held as one recorded there: retracting it is refused")
     func movedBreachNeverStrandsItsInvocation() throws {
         let (_, accord) = try ceasefire()

@@ -50,6 +50,19 @@ extension Briefing {
         }
     }
 
+    /// The notes under the evidence table about the commitments it leaves out
+    /// (nothing counted, nothing below the threshold): those whose evidence
+    /// awaits a ruling, then the rest. A disputed record is evidence, so those
+    /// are never said to have none.
+    func uncountedNotes(_ bare: [CommitmentReport]) -> [String] {
+        func names(_ list: [CommitmentReport]) -> String {
+            list.prefix(12).map(\.id).joined(separator: ", ") + (list.count > 12 ? " and \(list.count - 12) more" : "")
+        }
+        let disputed = bare.filter { $0.status == .disputed }, rest = bare.filter { $0.status != .disputed }
+        return (disputed.isEmpty ? [] : ["Evidence under a pending dispute, counted only if upheld: \(names(disputed))."])
+            + (rest.isEmpty ? [] : ["Nothing counted and nothing below the threshold: \(names(rest))."])
+    }
+
     /// One line of a guarantee's table: a trigger, or an invocation that answers none.
     enum GuaranteeLine {
         case trigger(TriggerReport)
@@ -156,12 +169,21 @@ extension Briefing {
         if outside > 0 {
             breachDetail += "; \(BriefText.plural(outside, "more record")) outside the commitment, not counted"
         }
+        let disputed = period.count { notCountedReason($0) == "disputed" }
+        if disputed > 0 {
+            breachDetail += "; \(BriefText.plural(disputed, "more breach", "more breaches")) under a pending dispute, not counted"
+        }
 
         let g = guaranteeCounts
         var guaranteeDetail = g.all == 0 ? "no guarantee covers these commitments"
-            : "\(BriefText.plural(g.all, "guarantee")) in scope; \(BriefText.plural(g.triggered, "trigger")): \(g.lapsed) lapsed"
+            : "\(BriefText.plural(g.all, "guarantee")) in scope; "
+                + (g.triggered == 0 ? "no trigger" : "\(BriefText.plural(g.triggered, "trigger")): \(g.lapsed) lapsed")
         if g.late > 0 { guaranteeDetail += ", \(g.late) invoked late" }
         if g.pending > 0 { guaranteeDetail += ", \(g.pending) awaiting a response" }
+        let stray = report.guarantees.reduce(0) { $0 + $1.invocationsWithoutTrigger.count }
+        if stray > 0 {
+            guaranteeDetail += "; \(BriefText.plural(stray, "invocation")) with no trigger left to answer"
+        }
         return [
             Figure(label: "Overall fulfilment", value: BriefText.percent(o.rate), detail: fulfilment),
             Figure(label: since.map { "Breaches since \($0.text)" } ?? "Breaches", value: BriefText.count(counted.count), detail: breachDetail),

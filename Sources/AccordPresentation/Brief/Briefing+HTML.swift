@@ -240,7 +240,7 @@ extension Briefing {
         let (listed, bare) = evidenceRows
         var html = "<section class=\"flow\"><h2>Evidence behind the numbers</h2>\n<p class=\"note\">"
         html += h("Only \(thresholdText) evidence counts (--min-confidence \(report.minConfidence.rawValue)). ")
-        html += h("\(BriefText.plural(Int(leftOut), "record")) observed by \(report.at.text) fell below the threshold and were left out; ")
+        html += h("\(BriefText.plural(Int(leftOut), "record")) observed by \(report.at.text) fell below the threshold and \(leftOut == 1 ? "was" : "were") left out; ")
         html += h("a commitment with no counted evidence is shown as unverified or overdue, never as kept.")
         html += "</p>\n"
         if !listed.isEmpty {
@@ -252,10 +252,7 @@ extension Briefing {
             }
             html += "</tbody></table>\n"
         }
-        if !bare.isEmpty {
-            let names = bare.prefix(12).map(\.id).joined(separator: ", ")
-            html += "<p class=\"note\">No evidence at all, counted or left out: \(h(names))\(bare.count > 12 ? " and \(bare.count - 12) more" : "").</p>\n"
-        }
+        for note in uncountedNotes(bare) { html += "<p class=\"note\">\(h(note))</p>\n" }
         if shown.count < report.commitments.count {
             html += "<p class=\"note\">\(report.commitments.count - shown.count) commitments not drawn above are not listed here either.</p>\n"
         }

@@ -119,7 +119,7 @@ extension Briefing {
 
         out += "\n## Evidence behind the numbers\n\n"
         out += "Only \(m(thresholdText)) evidence counts (--min-confidence \(report.minConfidence.rawValue)). "
-        out += "\(BriefText.plural(Int(leftOut), "record")) observed by \(report.at.text) fell below the threshold and were left out; "
+        out += "\(BriefText.plural(Int(leftOut), "record")) observed by \(report.at.text) fell below the threshold and \(leftOut == 1 ? "was" : "were") left out; "
         out += "a commitment with no counted evidence is shown as unverified or overdue, never as kept.\n"
         let (listed, bare) = evidenceRows
         if !listed.isEmpty {
@@ -127,10 +127,7 @@ extension Briefing {
                                 [false, false, false, false, true, true],
                                 listed.map { c in [c.id, c.party, measure(c), sourceText(c), String(c.sources), String(c.leftOut)] })
         }
-        if !bare.isEmpty {
-            let names = bare.prefix(12).map(\.id).joined(separator: ", ")
-            out += "\nNo evidence at all, counted or left out: \(m(names))\(bare.count > 12 ? " and \(bare.count - 12) more" : "").\n"
-        }
+        for note in uncountedNotes(bare) { out += "\n\(m(note))\n" }
         if drawnCommitments.shown.count < report.commitments.count {
             out += "\n\(report.commitments.count - drawnCommitments.shown.count) commitments not drawn above are not listed here either.\n"
         }
