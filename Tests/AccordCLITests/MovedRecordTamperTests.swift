@@ -38,21 +38,33 @@ struct MovedRecordTamperTests {
         }
     }
 
-    @Test("a moved verification's row deleted: the commitment's detail and history refuse (the checked totals still count it)")
+    @Test("a moved verification's row deleted: the commitment's detail and history refuse, whether it counts or awaits a ruling")
     func deletedMovedVerificationRefused() throws {
         let dir = try TemporaryDirectory()
         let (accord, path) = try HiddenTamperTests.demo(dir)
-        let record = try HiddenTamperTests.recorded(try accord("log", "RU-release", "--quantity", "40", "--observed", "2025-05-26",
-                                                               "--source", "ICRC", "--confidence", "confirmed", "--db", path))
-        let moved = try HiddenTamperTests.recorded(try accord("correct", "\(record)", "--commitment", "UA-release",
-                                                              "--reason", "the other side's release", "--db", path))
+        // Each from its own commitment: no row left to lead a read of UA-release to the other's chain.
+        try accord.ok("commitment", "add", "RU-bodies", "--agreement", "istanbul-2025", "--party", "RU", "--quantity", "500",
+                      "--unit", "prisoners", "--due", "2025-06-30", "--db", path)
+        var moved: [Int64] = []
+        for (from, quantity) in [("RU-release", "40"), ("RU-bodies", "25")] {
+            let record = try HiddenTamperTests.recorded(try accord("log", from, "--quantity", quantity, "--observed", "2025-05-26",
+                                                                   "--source", "ICRC", "--confidence", "confirmed", "--db", path))
+            moved.append(try HiddenTamperTests.recorded(try accord("correct", "\(record)", "--commitment", "UA-release",
+                                                                   "--reason", "the other side's release", "--db", path)))
+        }
+        let disputed = try #require(moved.last)
+        try accord.ok("dispute", "\(disputed)", "--by", "RU", "--reason", "not seen", "--db", path)
         let shown = try accord("commitment", "show", "UA-release", "--db", path)
-        #expect(shown.status == 0 && shown.stdout.contains(" \(moved) "), "\(shown.stdout) \(shown.stderr)")
-        try Attacker.sql(path, "DELETE FROM verifications WHERE seq = \(moved);")
-        for arguments in [["commitment", "show", "UA-release"], ["history", "UA-release"]] {
-            let outcome = try accord(arguments + ["--db", path])
-            #expect(outcome.status == 1 && outcome.stderr.contains("the checked totals of commitment UA-release count"),
-                    "\(arguments): \(outcome.stdout) \(outcome.stderr)")
+        #expect(shown.status == 0 && moved.allSatisfy { shown.stdout.contains(" \($0) ") }, "\(shown.stdout) \(shown.stderr)")
+        for (index, seq) in moved.enumerated() {
+            let copy = dir.path("copy\(index).sqlite")
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            try Attacker.sql(copy, "DELETE FROM verifications WHERE seq = \(seq);")
+            for arguments in [["commitment", "show", "UA-release"], ["history", "UA-release"]] {
+                let outcome = try accord(arguments + ["--db", copy])
+                #expect(outcome.status == 1 && outcome.stderr.contains("the checked totals hold, of the verifications of commitment UA-release,"),
+                        "\(seq), \(arguments): \(outcome.stdout) \(outcome.stderr)")
+            }
         }
     }
 

@@ -152,25 +152,37 @@ extension LedgerView {
     /// held one of its records (found through the rows, as reading every
     /// verification chain would take an audit's time on a large ledger),
     /// checked against those commitments' chains. A record moved here whose
-    /// row was deleted would be missing: so the records that count here are
-    /// held to the checked totals, which count every one of them.
+    /// row was deleted would be missing: so the records found that count here,
+    /// and those that would but for a pending dispute, are held to the checked
+    /// totals and disputed contributions, which hold every one of them.
     /// - Throws: ``LedgerError`` `.tampered` when they differ.
     func verifications(of id: String) throws -> EvidenceBook {
         let book = try EvidenceBook.load(self, kind: .verification, owners: try LedgerView.owners(of: [id], kind: .verification, db: db))
-        var counted = [Int64](repeating: 0, count: 3), expected = counted
+        // By confidence rank: [0] the records that count, [1] those under a pending dispute.
+        var found = [[Int64]](repeating: [0, 0, 0], count: 2), checked = found
         for history in book.histories.values {
             guard let current = history.current, case .verification(let verification) = current.record,
-                  verification.commitment.utf8.elementsEqual(id.utf8), history.status(of: history.versions.count - 1) == .current else { continue }
-            counted[history.standing(own: verification.source).effective.rank] += 1
+                  verification.commitment.utf8.elementsEqual(id.utf8) else { continue }
+            let status = history.status(of: history.versions.count - 1)
+            guard status == .current || status == .disputed else { continue }
+            found[status == .current ? 0 : 1][history.standing(own: verification.source).effective.rank] += 1
         }
-        for row in try state().totals where row.commitment.utf8.elementsEqual(id.utf8) && expected.indices.contains(row.rank) {
-            expected[row.rank] += row.amounts.records - row.amounts.breaches
+        let state = try state()
+        for row in state.totals where row.commitment.utf8.elementsEqual(id.utf8) && (0...2).contains(row.rank) {
+            checked[0][row.rank] += row.amounts.records - row.amounts.breaches
         }
-        guard counted == expected else {
-            throw LedgerError(.tampered, "the ledger has been altered: the checked totals of commitment \(id) count "
-                              + "\(expected.reduce(0, +)) verifications, its rows lead to \(counted.reduce(0, +)) (by confidence: "
-                              + "\(expected.map(String.init).joined(separator: "/")) against \(counted.map(String.init).joined(separator: "/")))",
-                              hint: .audit)
+        for key in state.disputed[id] ?? [] where !key.breach && (0...2).contains(key.rank) { checked[1][key.rank] += 1 }
+        guard found == checked else {
+            // "4 counted (confirmed 3, unverified 1), none under a pending dispute".
+            func text(_ counts: [[Int64]]) -> String {
+                zip(counts, ["counted", "under a pending dispute"]).map { byRank, what in
+                    let levels = Confidence.allCases.filter { byRank[$0.rank] > 0 }.map { "\($0.rawValue) \(byRank[$0.rank])" }
+                    return levels.isEmpty ? "none \(what)" : "\(byRank.reduce(0, +)) \(what) (\(levels.joined(separator: ", ")))"
+                }.joined(separator: ", ")
+            }
+            throw LedgerError(.tampered, "the ledger has been altered: the checked totals hold, of the verifications of commitment \(id), "
+                              + "\(text(checked)); the verification rows lead to \(text(found)): a row of a verification moved here "
+                              + "is missing or altered", hint: .audit)
         }
         return book
     }
