@@ -122,26 +122,26 @@ extension LedgerView {
                                    fulfilledOnTime: tally.fulfilled - tally.late, fulfilledLate: tally.late)
         }
 
-        // Guarantees that covered a selected commitment on any terms in effect on or
-        // before the report's date (their triggers may come from its breaches),
-        // each a sequence of triggers.
+        // Guarantees whose covers in force on some day up to the report's date
+        // included a selected commitment (their triggers may come from its
+        // breaches), each a sequence of triggers.
         var recorded: [Int64: Guarantee] = [:]
         for row in state.snapshot.guarantees { recorded[row.seq] = row.guarantee }
-        var selectedGuarantees: [(inForce: Guarantee, recorded: Guarantee, everCovered: Set<String>)] = []
+        var selectedGuarantees: [(inForce: Guarantee, recorded: Guarantee, covered: Set<String>)] = []
         for row in snapshot.guarantees {
             let first = recorded[row.seq] ?? row.guarantee
-            let everCovered = state.snapshot.coveredInForce(by: first, onOrBefore: at.day)
-            guard everCovered.contains(where: selectedIDs.contains) else { continue }
-            selectedGuarantees.append((row.guarantee, first, everCovered))
+            let covered = state.snapshot.coveredInForce(by: first, onOrBefore: at.day)
+            guard covered.contains(where: selectedIDs.contains) else { continue }
+            selectedGuarantees.append((row.guarantee, first, covered))
         }
         // Their counted breaches, read once and grouped by commitment.
         var counted: [String: [TriggerCycles.CountedBreach]] = [:]
-        for breach in try countedBreaches(of: selectedGuarantees.reduce(into: Set()) { $0.formUnion($1.everCovered) }, atDay: at.day) {
+        for breach in try countedBreaches(of: selectedGuarantees.reduce(into: Set()) { $0.formUnion($1.covered) }, atDay: at.day) {
             counted[breach.commitment, default: []].append(breach)
         }
         let guarantees = selectedGuarantees.map { selected in
             guaranteeReport(selected.inForce, recorded: selected.recorded,
-                            breaches: selected.everCovered.flatMap { counted[$0] ?? [] }.sorted { ($0.day, $0.record) < ($1.day, $1.record) },
+                            breaches: selected.covered.flatMap { counted[$0] ?? [] }.sorted { ($0.day, $0.record) < ($1.day, $1.record) },
                             invocations: snapshot.invocations[selected.inForce.id] ?? [], atDay: at.day, snapshot: state.snapshot)
         }
         var guarantorOrder: [String] = []
@@ -199,7 +199,7 @@ extension LedgerView {
     /// then, each judged on the terms in force on its own day.
     /// - Parameters:
     ///   - recorded: the guarantee as first recorded, whose amendments give its terms on a day.
-    ///   - breaches: the counted breaches of every commitment it has covered, in order.
+    ///   - breaches: the counted breaches of every commitment it has covered by the report's date, in order.
     ///   - invocations: its invocations not voided, by date then entry.
     func guaranteeReport(_ guarantee: Guarantee, recorded: Guarantee, breaches: [TriggerCycles.CountedBreach],
                          invocations: [Snapshot.DatedEntry], atDay: Int64, snapshot: Snapshot) -> GuaranteeReport {

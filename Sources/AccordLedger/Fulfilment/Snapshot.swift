@@ -44,5 +44,11 @@ struct Snapshot {
         var effective: Moment
         var reason: String
         var terms: AmendedTerms
+
+        /// The covers a guarantee amendment gives; nil when it keeps them (or amends something else).
+        var covers: [String]? { if case .guarantee(let covers?, _, _) = terms { covers } else { nil } }
+
+        /// Whether its covers name commitment `id` (compared as bytes).
+        func names(_ id: String) -> Bool { covers?.contains { $0.utf8.elementsEqual(id.utf8) } ?? false }
     }
 }

@@ -98,7 +98,7 @@ extension Snapshot {
     func everCovered(by recorded: Guarantee) -> Set<String> {
         var covered = Set(recorded.covers)
         for row in amendments[.guarantee(recorded.id)] ?? [] where voided[row.seq] == nil {
-            if case .guarantee(let covers?, _, _) = row.terms { covered.formUnion(covers) }
+            covered.formUnion(row.covers ?? [])
         }
         return covered
     }

@@ -245,9 +245,8 @@ extension Session {
             // `guarantee_covers` holds the covers as first recorded; an amendment may have put it under a guarantee since.
             let snapshot = try currentState().snapshot
             for row in snapshot.guarantees where snapshot.voided[row.seq] == nil {
-                for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? [] where snapshot.voided[amendment.seq] == nil {
-                    guard case .guarantee(let covers?, _, _) = amendment.terms,
-                          covers.contains(where: { $0.utf8.elementsEqual(commitment.id.utf8) }) else { continue }
+                for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? []
+                where snapshot.voided[amendment.seq] == nil && amendment.names(commitment.id) {
                     throw LedgerError.conflict(amendment.seq, "entry \(entry.seq) cannot be voided while an amendment of guarantee "
                                                + "\(row.guarantee.id) (entry \(amendment.seq)) refers to it; void that first")
                 }

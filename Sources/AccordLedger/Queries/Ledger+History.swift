@@ -138,9 +138,8 @@ extension LedgerView {
                 continue
             }
             // An amendment that put it under the guarantee and was voided (its void joins below, as every shown entry's).
-            for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? [] where snapshot.voided[amendment.seq] != nil {
-                guard case .guarantee(let covers?, _, _) = amendment.terms,
-                      covers.contains(where: { $0.utf8.elementsEqual(id.utf8) }) else { continue }
+            for amendment in snapshot.amendments[.guarantee(row.guarantee.id)] ?? []
+            where snapshot.voided[amendment.seq] != nil && amendment.names(id) {
                 seqs.insert(amendment.seq)
             }
         }

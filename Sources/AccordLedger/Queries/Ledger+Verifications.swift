@@ -171,7 +171,9 @@ extension LedgerView {
         for row in state.totals where row.commitment.utf8.elementsEqual(id.utf8) && (0...2).contains(row.rank) {
             checked[0][row.rank] += row.amounts.records - row.amounts.breaches
         }
-        for key in state.disputed[id] ?? [] where !key.breach && (0...2).contains(key.rank) { checked[1][key.rank] += 1 }
+        for (commitment, keys) in state.disputed where commitment.utf8.elementsEqual(id.utf8) {
+            for key in keys where !key.breach && (0...2).contains(key.rank) { checked[1][key.rank] += 1 }
+        }
         guard found == checked else {
             // "4 counted (confirmed 3, unverified 1), none under a pending dispute".
             func text(_ counts: [[Int64]]) -> String {
