@@ -57,3 +57,32 @@ extension Database {
         return prefix + String(decoding: encoded, as: UTF8.self) + "?immutable=1"
     }
 }
+
+extension Database {
+    /// How to open another connection to a database's file for reading, set
+    /// up as the first one was: for work on another thread, since a connection
+    /// serves one thread at a time. It opens the file as ``Mode/snapshot``
+    /// does (an immutable snapshot while no other connection has it open, an
+    /// ordinary read-only connection otherwise).
+    ///
+    /// Two connections need not see the same state of the file: another
+    /// process may write between their read transactions. Whoever splits a
+    /// read between them must check that both read the same state.
+    public struct ReadOpener: Sendable {
+        /// The file both connections read.
+        public let path: String
+        let configuration: Configuration
+
+        /// A new connection to the file, never written through.
+        /// - Throws: ``StorageError`` as ``Database/init(path:mode:configuration:)`` does.
+        public func open() throws -> Database {
+            try Database(path: path, mode: .snapshot, configuration: configuration)
+        }
+    }
+
+    /// How to open another connection to this file for reading; nil for an
+    /// in-memory database, which no other connection can see.
+    public var readOpener: ReadOpener? {
+        path == ":memory:" || path.isEmpty || path.hasPrefix("file:") ? nil : ReadOpener(path: path, configuration: configuration)
+    }
+}

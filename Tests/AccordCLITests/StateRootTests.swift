@@ -124,6 +124,50 @@ struct StateRootTests {
         #expect(!outcome.stderr.contains("Recorded entry"), "\(outcome.stderr)")
         #expect(try Attacker.sql(db, "SELECT count(*) FROM journal;") == entries)
     }
+
+    @Test("a report at a past date over hundreds of commitments, read on two threads, equals one rebuilt from the journal; an altered per-day row in either half is refused")
+    func historicalOnTwoThreads() throws {
+        let dir = try TemporaryDirectory()
+        let accord = AccordRunner(dir)
+        let db = dir.path("many.sqlite")
+        try accord.ok("init", "--db", db)
+        // More commitments than a report reads on one thread (TotalsEvidence.parallelMinimum), each with records on four days.
+        var structure = "kind,id,name,title,agreement,party,quantity,unit,due\nparty,P,Party P,,,,,,\nagreement,A,,Agreement A,,,,,\n"
+        var rows = "kind,id,commitment,quantity,observed,source,confidence\n"
+        for index in 0..<600 {
+            let id = String(format: "C%03d", index)
+            structure += "commitment,\(id),,,A,P,\(40 + index % 9),prisoners,2025-05-03\n"
+            for day in 1...4 {
+                rows += "verification,\(id)-\(day),\(id),\(1 + (index * day) % 13),2025-05-0\(day),\(["ICRC", "UN"][(index + day) % 2]),"
+                    + "\(["confirmed", "probable"][(index * day) % 2])\n"
+            }
+        }
+        try Data(structure.utf8).write(to: URL(fileURLWithPath: dir.path("structure.csv")))
+        try Data(rows.utf8).write(to: URL(fileURLWithPath: dir.path("rows.csv")))
+        try accord.ok("import", dir.path("structure.csv"), "--db", db)
+        try accord.ok("import", dir.path("rows.csv"), "--db", db)
+        // One more entry, so that --as-of the one before it rebuilds the same evidence from the journal, read on one thread.
+        try accord.ok("party", "add", "Q", "--name", "Party Q", "--db", db)
+        func commitments(_ arguments: String...) throws -> (seq: Int, commitments: NSArray) {
+            let json = try accord.ok(["report", "--at", "2025-05-02", "--min-confidence", "probable", "--format", "json", "--db", db] + arguments)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? NSDictionary)
+            return (try #require((object["ledger"] as? NSDictionary)?["seq"] as? Int), try #require(object["commitments"] as? NSArray))
+        }
+        let head = try commitments()
+        let rebuilt = try commitments("--as-of", "\(head.seq - 1)")
+        #expect(rebuilt.seq == head.seq - 1 && head.commitments.count == 600)
+        #expect(head.commitments == rebuilt.commitments)
+        // C000 is read on the first thread, C001 on the second (they alternate in the order of their ids' bytes).
+        for commitment in ["C000", "C001"] {
+            let copy = dir.path("\(commitment).sqlite")
+            try FileManager.default.copyItem(atPath: db, toPath: copy)
+            let changed = try Attacker.sql(copy, "UPDATE daily_totals SET quantity = quantity + 1 WHERE commitment = '\(commitment)' AND day = 20209; SELECT changes();")
+            #expect(changed == ["1"], "\(changed)")
+            let outcome = try accord("report", "--at", "2025-05-02", "--db", copy)
+            #expect(outcome.status == 1 && outcome.stderr.contains("the per-day totals of commitment \(commitment) do not match"),
+                    "\(commitment): \(outcome.stdout.prefix(200)) \(outcome.stderr)")
+        }
+    }
 }
 
 @Suite("Receipts and recording times")

@@ -79,7 +79,7 @@ extension LedgerView {
             throw LedgerError.unknown(.party, party, in: "\(option: .party)", then: isHead ? "" : " as of entry \(seq)")
         }
         let threshold = options.minConfidence.rank
-        let totals = TotalsEvidence(db: db, state: state)
+        let totals = TotalsEvidence(db: db, state: state, sibling: sibling)
         let summaries = try totals.summaries(atDay: at.day, threshold: threshold)
         let evaluator = Evaluator(snapshot: snapshot, evidence: summaries, atDay: at.day, threshold: threshold)
         // The reports in the snapshot's order, each fulfilled one with its lateness (which checks its

@@ -21,16 +21,26 @@ struct TotalsEvidence {
     /// runtime's exclusivity check would stop it rather than mix two
     /// commitments' rows).
     private let scratch = DigestScratch()
+    /// Another connection to the same state, for reading per-day rows on a
+    /// second thread; nil to read them all on this one.
+    private let sibling: SiblingReader?
 
     private final class DigestScratch {
         var digest = DailyDigest()
         var input: [UInt8] = []
     }
 
-    init(db: Database, state: VerifiedState) {
+    /// - Parameter sibling: when given, the per-day rows of many commitments
+    ///   are read on two threads, half through it.
+    init(db: Database, state: VerifiedState, sibling: SiblingReader? = nil) {
+        self.init(db: db, state: state, totalsByCommitment: Dictionary(grouping: state.totals, by: \.commitment), sibling: sibling)
+    }
+
+    private init(db: Database, state: VerifiedState, totalsByCommitment: [String: [VerifiedState.TotalsRow]], sibling: SiblingReader?) {
         self.db = db
         self.state = state
-        totalsByCommitment = Dictionary(grouping: state.totals, by: \.commitment)
+        self.totalsByCommitment = totalsByCommitment
+        self.sibling = sibling
     }
 
     func summaries(atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
@@ -52,9 +62,9 @@ struct TotalsEvidence {
             let count = ranks.counted(upTo: threshold)
             if count > 0 { summaries[commitment, default: EvidenceSummary()].sources = count }
         }
-        for commitment in historical {
-            summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold)
-        }
+        // In the order of their ids' bytes: which thread reads which, and which refusal comes first, never vary.
+        let ordered = historical.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        summaries.merge(try dailySummaries(of: ordered, atDay: atDay, threshold: threshold)) { $1 }
         // Only breaches are bound to the commitment's window (or its agreement's date).
         for (commitment, keys) in state.disputed where keys.contains(where: {
             $0.day <= atDay && $0.rank <= threshold && (!$0.breach || inForce(commitment, $0.day))
@@ -123,6 +133,51 @@ struct TotalsEvidence {
         report.fulfilledOn = fulfilled > due.day ? Moment(date: CivilDate(days: fulfilled)) : nil
         report.daysLate = max(0, fulfilled - due.day)
         return report
+    }
+
+    /// From how many commitments read from their per-day rows a second
+    /// thread pays for its connection (opening one parses the schema, about
+    /// as long as reading a few dozen commitments' rows).
+    static let parallelMinimum = 256
+
+    /// ``dailySummary(_:atDay:threshold:)`` of each of `commitments`: every
+    /// other one read through the sibling connection on another thread, when
+    /// there is one, there are at least ``parallelMinimum`` commitments and
+    /// it reads the same state; otherwise all of them here.
+    /// - Throws: ``LedgerError`` `.tampered` when a commitment's rows do not
+    ///   match its digest (this thread's refusal first, then the other's).
+    private func dailySummaries(of commitments: [String], atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
+        var summaries: [String: EvidenceSummary] = [:]
+        summaries.reserveCapacity(commitments.count)
+        guard let sibling, commitments.count >= Self.parallelMinimum else {
+            for commitment in commitments { summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold) }
+            return summaries
+        }
+        // Alternate, so that each thread gets a like share of large and small commitments.
+        let theirs = stride(from: 1, to: commitments.count, by: 2).map { commitments[$0] }
+        let (state, grouped) = (state, totalsByCommitment)
+        let other = BackgroundWork { () throws -> [String: EvidenceSummary]? in
+            try sibling.read { db in
+                let evidence = TotalsEvidence(db: db, state: state, totalsByCommitment: grouped, sibling: nil)
+                var summaries: [String: EvidenceSummary] = [:]
+                for commitment in theirs { summaries[commitment] = try evidence.dailySummary(commitment, atDay: atDay, threshold: threshold) }
+                return summaries
+            }
+        }
+        let mine = Result {
+            for index in stride(from: 0, to: commitments.count, by: 2) {
+                summaries[commitments[index]] = try dailySummary(commitments[index], atDay: atDay, threshold: threshold)
+            }
+        }
+        // Waited for even when this thread's share failed: the other's connection is closed before the refusal.
+        let others = Result { try other.value() }
+        try mine.get()
+        guard let read = try others.get() else {
+            for commitment in theirs { summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold) }
+            return summaries
+        }
+        summaries.merge(read) { $1 }
+        return summaries
     }
 
     private func dailySummary(_ commitment: String, atDay: Int64, threshold: Int) throws -> EvidenceSummary {

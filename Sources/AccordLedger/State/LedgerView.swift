@@ -11,6 +11,8 @@ final class LedgerView {
     let seq: Int64
     /// That entry, decoded and checked to re-encode to its stored bytes.
     let last: Entry?
+    /// Those bytes as stored (none for an empty journal).
+    private let lastBytes: [UInt8]
     /// The scratch copy behind an earlier view (kept alive as long as the view).
     private let scratch: ScratchLedger?
     private var verified: VerifiedState?
@@ -34,6 +36,7 @@ final class LedgerView {
         guard let found else {
             seq = 0
             last = nil
+            lastBytes = []
             return
         }
         guard let entry = try? Entry.decodeCanonical(found.bytes), entry.seq == found.seq else {
@@ -41,6 +44,7 @@ final class LedgerView {
         }
         seq = found.seq
         last = entry
+        lastBytes = found.bytes
     }
 
     /// A view of a scratch copy rebuilt from the journal up to its last entry.
@@ -50,7 +54,15 @@ final class LedgerView {
         var found: [UInt8]?
         try db.forEach("SELECT entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = row.blob(0) }
         last = try found.map { try Entry.decode($0) }
+        lastBytes = found ?? []
         seq = last?.seq ?? 0
+    }
+
+    /// A way for another thread to read what this view reads, through a
+    /// connection of its own; nil for a scratch copy or an in-memory ledger.
+    var sibling: SiblingReader? {
+        guard isHead, let opener = db.readOpener else { return nil }
+        return SiblingReader(opener: opener, seq: seq, lastBytes: lastBytes)
     }
 
     /// The projections a report reads, checked against the state root of the
