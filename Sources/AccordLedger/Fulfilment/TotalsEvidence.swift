@@ -63,7 +63,7 @@ struct TotalsEvidence {
             if count > 0 { summaries[commitment, default: EvidenceSummary()].sources = count }
         }
         // In the order of their ids' bytes: which thread reads which, and which refusal comes first, never vary.
-        let ordered = historical.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ordered = historical.sorted(by: Self.bytesPrecede)
         summaries.merge(try dailySummaries(of: ordered, atDay: atDay, threshold: threshold)) { $1 }
         // Only breaches are bound to the commitment's window (or its agreement's date).
         for (commitment, keys) in state.disputed where keys.contains(where: {
@@ -72,6 +72,18 @@ struct TotalsEvidence {
             summaries[commitment, default: EvidenceSummary()].disputed = true
         }
         return summaries
+    }
+
+    /// Whether `a`'s UTF-8 bytes come before `b`'s, as `lexicographicallyPrecedes`
+    /// orders them (by the first differing byte, a prefix first), compared in
+    /// place rather than byte by byte through the strings' views.
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        let compared = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                StateDigest.precedes(UnsafeRawBufferPointer(x), 0, x.count, UnsafeRawBufferPointer(y), 0, y.count)
+            }
+        }
+        return (compared ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Whether a breach of `commitment` observed on `day` can count (in its window, from its agreement's date).
@@ -186,10 +198,12 @@ struct TotalsEvidence {
         let recorded = state.commitments[commitment]
         let inForce = { (day: Int64) in recorded.map { state.snapshot.inForce($0, onDay: day) } ?? true }
         // Days whose records are all breaches outside the commitment: their sources do not count either
-        // (a source is counted on the day its record was observed, at the best rank it gave).
-        var outside = Set(rows.totals.filter { $0.day <= atDay && !inForce($0.day) }.map(\.day))
-        for row in rows.totals where outside.contains(row.day) && row.amounts.records != row.amounts.breaches {
-            outside.remove(row.day)
+        // (a source is counted on the day its record was observed, at the best rank it gave). Every
+        // record of such a day is a breach, so only days with breaches are looked at.
+        var outside: Set<Int64> = []
+        for row in rows.totals where row.day <= atDay && row.amounts.breaches > 0 && !inForce(row.day) { outside.insert(row.day) }
+        if !outside.isEmpty {
+            for row in rows.totals where row.amounts.records != row.amounts.breaches { outside.remove(row.day) }
         }
         for var row in rows.totals where row.day <= atDay {
             if row.amounts.breaches > 0 && !inForce(row.day) {
@@ -200,9 +214,12 @@ struct TotalsEvidence {
             summary.add(row.amounts, counted: row.rank <= threshold,
                         firstConfirmedBreachDay: row.rank == 0 && row.amounts.breaches > 0 ? row.day : nil)
         }
-        summary.sources = Set(rows.sources.filter {
-            $0.day <= atDay && $0.rank <= threshold && !outside.contains($0.day)
-        }.map(\.source)).count
+        var counted = [Bool](repeating: false, count: rows.sources.names)
+        for item in rows.sources.days where item.day <= atDay && item.rank <= threshold && !counted[item.source]
+            && (outside.isEmpty || !outside.contains(item.day)) {
+            counted[item.source] = true
+            summary.sources += 1
+        }
         return summary
     }
 
@@ -224,10 +241,21 @@ struct TotalsEvidence {
         var amounts: Amounts
     }
 
-    struct DailySource {
-        var day: Int64
-        var rank: Int
-        var source: String
+    /// A commitment's per-day sources: each distinct source (by its bytes)
+    /// numbered from 0, and each day a source gave a record at a rank.
+    struct DailySources {
+        /// How many distinct sources.
+        var names = 0
+        var days: [(day: Int64, rank: Int, source: Int)] = []
+    }
+
+    /// A source's name by its bytes, hashed in one call rather than byte by byte.
+    private struct NameBytes: Hashable {
+        let bytes: [UInt8]
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     private static let sourceColumns = Columns(["commitment", "confidence", "source", "days"], table: "source_totals")
@@ -235,10 +263,11 @@ struct TotalsEvidence {
     /// All of a commitment's per-day rows (its per-day sources from the days
     /// of its `source_totals` rows), checked against its daily digest.
     /// - Throws: ``LedgerError`` `.tampered` when they do not match it.
-    func daily(_ commitment: String) throws -> (totals: [DailyRow], sources: [DailySource]) {
+    func daily(_ commitment: String) throws -> (totals: [DailyRow], sources: DailySources) {
         scratch.digest.reset()
         var totals: [DailyRow] = []
-        var sources: [DailySource] = []
+        var sources = DailySources()
+        var numbers: [NameBytes: Int] = [:]
         let totalsStatement = try db.cached(DailyDigest.totalsSQL)
         try totalsStatement.bind(commitment, at: 1)
         let totalsColumns = Columns(totalsStatement.columnNames, table: "daily_totals")
@@ -248,23 +277,29 @@ struct TotalsEvidence {
             try totalsColumns.index("quantity"), try totalsColumns.index("done"), try totalsColumns.index("not_done"),
             try totalsColumns.index("breaches"))
         let totalsCursor = totalsStatement.cursor()
-        while let row = try totalsCursor.next() {
-            scratch.digest.add(totals: row)
-            let columns = totalsColumns
-            totals.append(DailyRow(day: try row.checkedInt(at: day, columns), rank: try row.checkedRank(at: rank, columns),
-                                   amounts: Amounts(records: try row.checkedInt(at: records, columns),
-                                                    quantity: try row.checkedInt(at: quantity, columns),
-                                                    done: try row.checkedInt(at: done, columns),
-                                                    notDone: try row.checkedInt(at: notDone, columns),
-                                                    breaches: try row.checkedInt(at: breaches, columns))))
+        while let current = try totalsCursor.next() {
+            // Each column read from SQLite once, for the digest and for the values.
+            totals.append(try ReadRow.reading(current, totalsColumns) { row in
+                scratch.digest.add(totals: row.stored)
+                return DailyRow(day: try row.int(at: day), rank: try row.rank(at: rank),
+                                amounts: Amounts(records: try row.int(at: records), quantity: try row.int(at: quantity),
+                                                 done: try row.int(at: done), notDone: try row.int(at: notDone),
+                                                 breaches: try row.int(at: breaches)))
+            })
         }
         let sourcesStatement = try db.cached(DailyDigest.sourcesSQL)
         try sourcesStatement.bind(commitment, at: 1)
         let sourcesCursor = sourcesStatement.cursor()
         while let row = try sourcesCursor.next() {
-            let (rank, source) = (try row.checkedRank(at: 1, Self.sourceColumns), try row.checkedText(at: 2, Self.sourceColumns))
+            let rank = try row.checkedRank(at: 1, Self.sourceColumns)
+            let name = NameBytes(Array(try row.checkedText(at: 2, Self.sourceColumns).utf8))
+            let source = numbers[name] ?? sources.names
+            if source == sources.names {
+                numbers[name] = source
+                sources.names += 1
+            }
             try scratch.digest.add(sourceTotals: row) { item in
-                sources.append(DailySource(day: item.day, rank: rank, source: source))
+                sources.days.append((item.day, rank, source))
             }
         }
         let stored = state.digests[commitment]?.daily ?? StateTracker.emptyDaily

@@ -56,6 +56,13 @@ struct DailyDigest {
         totals.close(from: start)
     }
 
+    /// ``add(totals:)`` of a row whose columns were read once (``StateDigest/withColumns(_:_:)``).
+    mutating func add(totals columns: UnsafeBufferPointer<StoredColumn>) {
+        let start = totals.bytes.count
+        StateDigest.append(columns, to: &totals.bytes)
+        totals.close(from: start)
+    }
+
     /// Adds the per-day source rows of the current `source_totals` row of a
     /// statement of ``sourcesSQL`` (its commitment, confidence, source and
     /// days), serialized as ``add(totals:)`` serializes, calling `body` with each day.

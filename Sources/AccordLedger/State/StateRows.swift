@@ -157,17 +157,24 @@ extension StateDigest {
     /// `bCount` bytes at `bStart`, as `lexicographicallyPrecedes` orders byte
     /// strings: by the first differing byte, a prefix first.
     static func precedes(_ base: UnsafeRawBufferPointer, _ aStart: Int, _ aCount: Int, _ bStart: Int, _ bCount: Int) -> Bool {
+        precedes(base, aStart, aCount, base, bStart, bCount)
+    }
+
+    /// ``precedes(_:_:_:_:_:)`` of bytes in two buffers: the `aCount` bytes
+    /// at `aStart` of `a` against the `bCount` bytes at `bStart` of `b`.
+    static func precedes(_ a: UnsafeRawBufferPointer, _ aStart: Int, _ aCount: Int,
+                         _ b: UnsafeRawBufferPointer, _ bStart: Int, _ bCount: Int) -> Bool {
         let common = min(aCount, bCount)
         var index = 0
         // Eight bytes at a time, read big-endian so that numbers order as the bytes do.
         while index + 8 <= common {
-            let x = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: aStart + index, as: UInt64.self))
-            let y = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: bStart + index, as: UInt64.self))
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: aStart + index, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: bStart + index, as: UInt64.self))
             if x != y { return x < y }
             index += 8
         }
         while index < common {
-            let (x, y) = (base[aStart + index], base[bStart + index])
+            let (x, y) = (a[aStart + index], b[bStart + index])
             if x != y { return x < y }
             index += 1
         }
