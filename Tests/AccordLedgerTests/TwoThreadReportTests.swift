@@ -54,7 +54,7 @@ struct TwoThreadReportTests {
         let ledger = try Self.ledger(dir, commitments: 2 * TotalsEvidence.parallelMinimum + 20)
         try ledger.reading(asOf: nil) { view in
             let sibling = try #require(view.sibling)
-            #expect(try sibling.read { _ in true } == true, "the second connection reads the view's state")
+            #expect(sibling.read { _ in true } == true, "the second connection reads the view's state")
             for day in ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-05"] {
                 for threshold in 0...2 {
                     let one = try Self.summaries(view, day: day, threshold: threshold, sibling: nil)
@@ -84,13 +84,56 @@ struct TwoThreadReportTests {
             var input = VerificationInput(commitment: "C001", observed: "2025-05-01", source: SourceInput(name: "ICRC", confidence: "confirmed"))
             input.quantity = "900"
             _ = try other.log(input, as: Self.recorder)
-            #expect(try sibling.read { _ in true } == nil)
+            #expect(sibling.read { _ in true } == nil)
             let after = try Self.summaries(view, day: "2025-05-02", threshold: 2, sibling: sibling)
             #expect(after == before, "the view's own state, not the later one")
             #expect(after["C001"]?.quantity ?? 0 < 900)
         }
         let later = try ledger.report(ReportOptions(at: try Moment(parsing: "2025-05-02", field: .date)))
         #expect(later.commitments.first { $0.id == "C001" }?.verified ?? 0 >= 900)
+    }
+
+    @Test("a column renamed under the report, the journal untouched, is not read through the second connection")
+    func renamedColumnNotRead() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try Self.ledger(dir, commitments: TotalsEvidence.parallelMinimum + 10)
+        let path = dir.path("ledger.sqlite")
+        try ledger.reading(asOf: nil) { view in
+            let sibling = try #require(view.sibling)
+            let before = try Self.summaries(view, day: "2025-05-02", threshold: 2, sibling: nil)
+            // With the sqlite3 shell, in one transaction and no journal entry: records and quantity swap names.
+            let version = try Self.sqlite(path, "PRAGMA schema_version;").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try Self.sqlite(path, """
+                PRAGMA writable_schema = ON;
+                BEGIN IMMEDIATE;
+                UPDATE sqlite_master SET sql = replace(replace(replace(sql,
+                    'records     INTEGER NOT NULL CHECK (records > 0)', 'SWAP'),
+                    'quantity    INTEGER NOT NULL,', 'records     INTEGER NOT NULL,'),
+                    'SWAP', 'quantity    INTEGER NOT NULL CHECK (quantity > 0)') WHERE name = 'daily_totals';
+                PRAGMA schema_version = \(Int(version).map { $0 + 1 } ?? 0);
+                COMMIT;
+                """)
+            #expect(try Self.sqlite(path, "SELECT sql FROM sqlite_master WHERE name = 'daily_totals';").contains("records     INTEGER NOT NULL,"))
+            #expect(sibling.read { _ in true } == nil, "the second connection sees a schema the first never checked")
+            #expect(try Self.summaries(view, day: "2025-05-02", threshold: 2, sibling: sibling) == before)
+        }
+    }
+
+    /// Runs `script` with the sqlite3 shell on `path`; its output.
+    static func sqlite(_ path: String, _ script: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", "-bail", "-batch", path]
+        let (input, output) = (Pipe(), Pipe())
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3: \(script)")
+        return text
     }
 
     @Test("a per-day row altered in either thread's half is refused, naming its commitment")

@@ -155,9 +155,11 @@ struct TotalsEvidence {
     /// ``dailySummary(_:atDay:threshold:)`` of each of `commitments`: every
     /// other one read through the sibling connection on another thread, when
     /// there is one, there are at least ``parallelMinimum`` commitments and
-    /// it reads the same state; otherwise all of them here.
+    /// it reads the same state (see ``SiblingReader``); otherwise, or when
+    /// its read fails in any way, all of them here.
     /// - Throws: ``LedgerError`` `.tampered` when a commitment's rows do not
-    ///   match its digest (this thread's refusal first, then the other's).
+    ///   match its digest: the first such commitment of this thread's share,
+    ///   else of the other's (read again here).
     private func dailySummaries(of commitments: [String], atDay: Int64, threshold: Int) throws -> [String: EvidenceSummary] {
         var summaries: [String: EvidenceSummary] = [:]
         summaries.reserveCapacity(commitments.count)
@@ -168,8 +170,8 @@ struct TotalsEvidence {
         // Alternate, so that each thread gets a like share of large and small commitments.
         let theirs = stride(from: 1, to: commitments.count, by: 2).map { commitments[$0] }
         let (state, grouped) = (state, totalsByCommitment)
-        let other = BackgroundWork { () throws -> [String: EvidenceSummary]? in
-            try sibling.read { db in
+        let other = BackgroundWork { () -> [String: EvidenceSummary]? in
+            sibling.read { db in
                 let evidence = TotalsEvidence(db: db, state: state, totalsByCommitment: grouped, sibling: nil)
                 var summaries: [String: EvidenceSummary] = [:]
                 for commitment in theirs { summaries[commitment] = try evidence.dailySummary(commitment, atDay: atDay, threshold: threshold) }
@@ -182,9 +184,9 @@ struct TotalsEvidence {
             }
         }
         // Waited for even when this thread's share failed: the other's connection is closed before the refusal.
-        let others = Result { try other.value() }
+        let read = other.value() ?? nil
         try mine.get()
-        guard let read = try others.get() else {
+        guard let read else {
             for commitment in theirs { summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold) }
             return summaries
         }

@@ -9,14 +9,21 @@ import Synchronization
 ///
 /// The two connections must read the same state of the file, and SQLite
 /// offers no portable way to give a second connection the first one's
-/// snapshot. So the second checks, inside its own read transaction, that the
-/// journal ends on the same entry, byte for byte. Every write that changes
-/// what a report reads appends to the journal in the same transaction, so the
-/// same last entry means the same state; when another process wrote in
-/// between, the second connection reads nothing and its share falls back to
-/// the first. What it reads is checked against the state the first
-/// connection verified (each commitment's daily digest), as the first's own
-/// reads are: a tampered row is refused whichever thread read it.
+/// snapshot. So the second checks, inside its own read transaction, what the
+/// first checked or relied on: that the journal ends on the same entry, byte
+/// for byte, and that the schema is the one Accord's migrations create (a
+/// column renamed without a write to the journal would make the rows' values
+/// mean something else). Every write that changes what a report reads appends
+/// to the journal in the same transaction, so with both the same, the rows are
+/// those the first would read. What it reads is then checked against the
+/// state the first connection verified (each commitment's daily digest), as
+/// the first's own reads are.
+///
+/// When anything differs or fails (another process wrote in between, the
+/// schema was changed, the file cannot be opened, a row does not match its
+/// digest), the second connection's work gives nothing, and the first reads
+/// that share itself: it then refuses what is altered, through the
+/// connection whose state was verified.
 struct SiblingReader: Sendable {
     let opener: Database.ReadOpener
     /// The view's last entry: its seq and its bytes as stored.
@@ -24,41 +31,41 @@ struct SiblingReader: Sendable {
     let lastBytes: [UInt8]
 
     /// Runs `body` with a new connection inside one read transaction, when
-    /// that transaction sees the view's last entry as the last; nil when it
-    /// sees another (a write came between).
-    /// - Throws: what opening the file or `body` throws.
-    func read<T>(_ body: (Database) throws -> T) throws -> T? {
-        let db = try opener.open()
-        return try db.read { db in
-            var found: (seq: Int64, bytes: [UInt8]) = (0, [])
-            try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = (row.int64(0), row.blob(1)) }
-            guard found.seq == seq, found.bytes == lastBytes else { return nil }
-            return try body(db)
+    /// that transaction sees the view's last entry as the last and Accord's
+    /// schema; nil when it sees another, or when anything throws.
+    func read<T>(_ body: (Database) throws -> T) -> T? {
+        do {
+            let db = try opener.open()
+            return try db.read { db in
+                var found: (seq: Int64, bytes: [UInt8]) = (0, [])
+                try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = (row.int64(0), row.blob(1)) }
+                guard found.seq == seq, found.bytes == lastBytes else { return nil }
+                try Ledger.requireUnalteredSchema(db, reading: true)
+                return try body(db)
+            }
+        } catch {
+            return nil
         }
     }
 }
 
 /// Work run once on another thread, and its result waited for.
 final class BackgroundWork<Value: Sendable>: Sendable {
-    /// What the work returned or threw; until it ends, that it has not.
-    private let outcome = Mutex<Result<Value, any Error>>(.failure(Unfinished()))
+    /// What the work returned; nil until it has ended.
+    private let outcome = Mutex<Value?>(nil)
     private let group = DispatchGroup()
 
     /// Starts `work` on a thread of the global queue.
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    init(_ work: @escaping @Sendable () -> Value) {
         DispatchQueue.global().async(group: group) { [self] in
-            let result = Result { try work() }
+            let result = work()
             outcome.withLock { $0 = result }
         }
     }
 
-    /// Waits for the work to end; what it returned.
-    /// - Throws: what it threw.
-    func value() throws -> Value {
+    /// Waits for the work to end; what it returned (never nil once it has).
+    func value() -> Value? {
         group.wait()
-        return try outcome.withLock { $0 }.get()
+        return outcome.withLock { $0 }
     }
-
-    /// The outcome before the work has one (never seen once it has ended).
-    private struct Unfinished: Error {}
 }
