@@ -66,8 +66,12 @@ extension Database {
     }
 
     /// `PRAGMA schema_version`: SQLite changes it whenever the schema changes
-    /// (and re-reads the schema when it has), so a check of the schema made at
-    /// one value holds until it moves.
+    /// through SQL (and re-reads the schema when it has), so a check of the
+    /// schema made at one value holds until it moves. An edit of
+    /// `sqlite_schema` itself (`PRAGMA writable_schema`) need not move it:
+    /// then a connection keeps compiling against the schema it parsed before,
+    /// whatever the file now says (`PRAGMA writable_schema = RESET` has it
+    /// parsed again).
     /// See https://www.sqlite.org/pragma.html#pragma_schema_version
     /// - Throws: ``StorageError``.
     public func schemaVersion() throws -> Int64 {

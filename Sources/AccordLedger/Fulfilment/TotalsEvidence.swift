@@ -260,6 +260,7 @@ struct TotalsEvidence {
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
+    private static let totalsColumns = Columns(DailyDigest.totalsColumns, table: "daily_totals")
     private static let sourceColumns = Columns(["commitment", "confidence", "source", "days"], table: "source_totals")
 
     /// All of a commitment's per-day rows (its per-day sources from the days
@@ -272,16 +273,12 @@ struct TotalsEvidence {
         var numbers: [NameBytes: Int] = [:]
         let totalsStatement = try db.cached(DailyDigest.totalsSQL)
         try totalsStatement.bind(commitment, at: 1)
-        let totalsColumns = Columns(totalsStatement.columnNames, table: "daily_totals")
-        // Positions resolved once per call, not per row.
-        let (day, rank, records, quantity, done, notDone, breaches) = (
-            try totalsColumns.index("day"), try totalsColumns.index("confidence"), try totalsColumns.index("records"),
-            try totalsColumns.index("quantity"), try totalsColumns.index("done"), try totalsColumns.index("not_done"),
-            try totalsColumns.index("breaches"))
+        // By position in the query's own column list, never by the names the connection's schema gives.
+        let (day, rank, records, quantity, done, notDone, breaches) = (1, 2, 3, 4, 5, 6, 7)
         let totalsCursor = totalsStatement.cursor()
         while let current = try totalsCursor.next() {
             // Each column read from SQLite once, for the digest and for the values.
-            totals.append(try ReadRow.reading(current, totalsColumns) { row in
+            totals.append(try ReadRow.reading(current, Self.totalsColumns) { row in
                 scratch.digest.add(totals: row.stored)
                 return DailyRow(day: try row.int(at: day), rank: try row.rank(at: rank),
                                 amounts: Amounts(records: try row.int(at: records), quantity: try row.int(at: quantity),

@@ -41,8 +41,17 @@ struct DailyDigest {
 
     /// One commitment's `daily_totals` rows, each whole, as ``add(totals:)``
     /// takes them: the one query behind the digest that writes store and
-    /// reports check.
-    static let totalsSQL = "SELECT * FROM daily_totals WHERE commitment = ?"
+    /// reports check. The columns are named, in the order the migrations
+    /// create them (the order `SELECT *` gave, so the digest is unchanged),
+    /// and read by position (``totalsColumns``): a connection that parsed an
+    /// edited schema (two names swapped in `sqlite_schema` and put back, the
+    /// schema cookie unchanged) returns them in another order, which the
+    /// digest refuses, where `SELECT *` returned them in the stored order
+    /// under the swapped names.
+    static let totalsSQL = "SELECT " + totalsColumns.joined(separator: ", ") + " FROM daily_totals WHERE commitment = ?"
+
+    /// The columns of ``totalsSQL``, in order.
+    static let totalsColumns = ["commitment", "day", "confidence", "records", "quantity", "done", "not_done", "breaches"]
 
     /// The columns ``add(sourceTotals:_:)`` takes, of one commitment's `source_totals` rows.
     static let sourcesSQL = "SELECT commitment, confidence, source, days FROM source_totals WHERE commitment = ?"

@@ -11,9 +11,11 @@ import Synchronization
 /// offers no portable way to give a second connection the first one's
 /// snapshot. So the second checks, inside its own read transaction, what the
 /// first checked or relied on: that the journal ends on the same entry, byte
-/// for byte, and that the schema is the one Accord's migrations create (a
-/// column renamed without a write to the journal would make the rows' values
-/// mean something else). Every write that changes what a report reads appends
+/// for byte, and that the schema is the one Accord's migrations create,
+/// parsed again in that transaction (a column renamed without a write to the
+/// journal would make the rows' values mean something else; the per-day rows
+/// are also read by position, in the order their digest hashes them). Every
+/// write that changes what a report reads appends
 /// to the journal in the same transaction, so with both the same, the rows are
 /// those the first would read. What it reads is then checked against the
 /// state the first connection verified (each commitment's daily digest), as
