@@ -26,8 +26,8 @@ extension Ledger {
     /// what its statements are compiled against is the text checked here (the
     /// connection may have parsed another text when it opened, edited in
     /// `sqlite_schema` and put back since without moving the schema cookie).
-    /// A write does not, for its cost (a third of one `accord log`): that
-    /// race against a writer is open (docs/JOURNAL.md, "What reads check").
+    /// A write does not, for its cost (a third of the instructions of one append): that
+    /// race against a writer is open (docs/JOURNAL.md, "Writes check the schema too").
     /// - Throws: ``LedgerError`` `.tampered` naming the first altered object.
     static func requireUnalteredSchema(_ db: Database, reading: Bool = false) throws {
         let version = try db.schemaVersion()
@@ -35,7 +35,7 @@ extension Ledger {
         // What SQLite compiles statements against is the schema it parsed, maybe before this transaction
         // (when the connection opened): an edit of `sqlite_schema` put back since, the cookie unchanged,
         // would leave it other than the text checked below. A read has it parsed again, from this
-        // transaction's text (8 M instructions; a write does not: a third of one `accord log`).
+        // transaction's text (8 M instructions; a write does not: a third of one append's).
         if reading { try db.execute("PRAGMA writable_schema = RESET") }
         if try Schema.hasCarriedSchema(db) {
             db.checkedSchemaVersion = version
