@@ -29,11 +29,7 @@ final class LedgerView {
         try Ledger.requireUnalteredSchema(db, reading: true)
         self.db = db
         scratch = nil
-        var found: (seq: Int64, bytes: [UInt8])?
-        try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in
-            found = (row.int64(0), row.blob(1))
-        }
-        guard let found else {
+        guard let found = try Self.journalEnd(db) else {
             seq = 0
             last = nil
             lastBytes = []
@@ -56,6 +52,13 @@ final class LedgerView {
         last = try found.map { try Entry.decode($0) }
         lastBytes = found ?? []
         seq = last?.seq ?? 0
+    }
+
+    /// The journal's last entry, its seq and its bytes as stored; nil for an empty journal.
+    static func journalEnd(_ db: Database) throws -> (seq: Int64, bytes: [UInt8])? {
+        var found: (seq: Int64, bytes: [UInt8])?
+        try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = (row.int64(0), row.blob(1)) }
+        return found
     }
 
     /// A way for another thread to read what this view reads, through a

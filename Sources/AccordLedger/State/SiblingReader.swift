@@ -39,8 +39,7 @@ struct SiblingReader: Sendable {
         do {
             let db = try opener.open()
             return try db.read { db in
-                var found: (seq: Int64, bytes: [UInt8]) = (0, [])
-                try db.forEach("SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT 1") { row in found = (row.int64(0), row.blob(1)) }
+                let found = try LedgerView.journalEnd(db) ?? (0, [])
                 guard found.seq == seq, found.bytes == lastBytes else { return nil }
                 try Ledger.requireUnalteredSchema(db, reading: true)
                 return try body(db)
