@@ -85,6 +85,9 @@ public final class Database {
     /// should be, so that a long-lived connection checks it again only after it
     /// changed; nil until then, and again after the connection is reopened.
     public var checkedSchemaVersion: Int64?
+    /// `PRAGMA data_version` read before the connection last parsed the schema
+    /// (see ``schemaMayBeStale()``).
+    var parsedDataVersion: Int64?
 
     /// Opens (or creates) a database and sets the connection up.
     ///
@@ -210,8 +213,10 @@ public final class Database {
         _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, &ignored)
         _ = accord_db_config_bool(handle, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &ignored)
 
-        // Prove the file is a SQLite database before anything else touches it.
+        // Prove the file is a SQLite database before anything else touches it. The first statement
+        // that reads the schema parses it: note before it what other connections had committed.
         do {
+            parsedDataVersion = try dataVersion()
             _ = try scalarInt("SELECT count(*) FROM sqlite_master")
         } catch let error as StorageError {
             if let code = error.resultCode, ResultCode.notADatabase ~= code || ResultCode.corrupt ~= code {

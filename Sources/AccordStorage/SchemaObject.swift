@@ -77,4 +77,35 @@ extension Database {
     public func schemaVersion() throws -> Int64 {
         try scalarInt("PRAGMA schema_version") ?? 0
     }
+
+    /// `PRAGMA data_version`: it moves whenever another connection has committed
+    /// to the file since this one last read it (inside a transaction: as of
+    /// that transaction's snapshot). An immutable snapshot sees no commit.
+    /// See https://www.sqlite.org/pragma.html#pragma_data_version
+    /// - Throws: ``StorageError``.
+    public func dataVersion() throws -> Int64 {
+        try scalarInt("PRAGMA data_version") ?? 0
+    }
+
+    /// Whether the schema this connection compiles statements against may be
+    /// other than the text in `sqlite_schema` now: another connection has
+    /// committed since the connection opened or since ``parseSchemaAgain()``,
+    /// which is when it parsed the schema (an edit of `sqlite_schema` put back
+    /// in between need not move ``schemaVersion()``). False means the text
+    /// read now is the text it parsed.
+    /// - Throws: ``StorageError``.
+    public func schemaMayBeStale() throws -> Bool {
+        try dataVersion() != parsedDataVersion
+    }
+
+    /// Has SQLite parse the schema again, from the text in `sqlite_schema` as
+    /// this transaction sees it (`PRAGMA writable_schema = RESET`; about 8 M
+    /// instructions for the Accord schema). Statements prepared before are
+    /// compiled again when next run.
+    /// - Throws: ``StorageError``.
+    public func parseSchemaAgain() throws {
+        let version = try dataVersion()
+        try execute("PRAGMA writable_schema = RESET")
+        parsedDataVersion = version
+    }
 }

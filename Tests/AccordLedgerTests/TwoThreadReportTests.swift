@@ -119,43 +119,6 @@ struct TwoThreadReportTests {
         }
     }
 
-    @Test("a connection that parsed an edited schema, put back since with the schema cookie unchanged, reads under the schema checked")
-    func staleParsedSchemaNotUsed() throws {
-        let dir = try TemporaryDirectory()
-        _ = try Self.ledger(dir, commitments: TotalsEvidence.parallelMinimum + 10)
-        let path = dir.path("ledger.sqlite")
-        // records and quantity swap names, in the per-day rows and in the totals the state root covers.
-        var texts: [(table: String, honest: String, swapped: String)] = []
-        for table in ["daily_totals", "commitment_totals"] {
-            let honest = try Self.sqlite(path, "SELECT sql FROM sqlite_master WHERE name = '\(table)';")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let swapped = honest.replacingOccurrences(of: "records ", with: "SWAP ").replacingOccurrences(of: "quantity ", with: "records ")
-                .replacingOccurrences(of: "SWAP ", with: "quantity ")
-            #expect(swapped != honest && !honest.contains("'"))
-            texts.append((table, honest, swapped))
-        }
-        func setSchema(_ swapped: Bool) throws {
-            // No PRAGMA schema_version: a connection that parsed the schema keeps what it parsed.
-            _ = try Self.sqlite(path, "PRAGMA writable_schema = ON;" + texts.map {
-                " UPDATE sqlite_master SET sql = '\(swapped ? $0.swapped : $0.honest)' WHERE name = '\($0.table)';"
-            }.joined())
-        }
-        let reports = { (ledger: Ledger) in
-            try ["2025-05-02", "2025-06-30"].map { day in
-                try ledger.report(ReportOptions(at: try Moment(parsing: day, field: .date))).commitments.map {
-                    "\($0.id) \($0.verified ?? -1) \($0.sources) \($0.status)"
-                }
-            }
-        }
-        let honest = try reports(try Ledger.open(at: path))
-        try setSchema(true)
-        let stale = try Ledger.open(at: path)   // parses the swapped names
-        try setSchema(false)
-        #expect(try Self.sqlite(path, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%quantity%CHECK (quantity > 0)%';")
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        #expect(try reports(stale) == honest)
-    }
-
     /// Runs `script` with the sqlite3 shell on `path`; its output.
     static func sqlite(_ path: String, _ script: String) throws -> String {
         let process = Process()

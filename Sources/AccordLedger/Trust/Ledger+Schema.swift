@@ -21,22 +21,25 @@ extension Ledger {
     /// renamed (`done` and `not_done` swapped) would change what a value
     /// means without changing a leaf. A trigger or an index added, altered or
     /// dropped changes nothing a read shows (the state is read `NOT INDEXED`
-    /// and checked), so reads go on while writes are refused. A read first
-    /// has SQLite parse the schema again inside its transaction, so that
-    /// what its statements are compiled against is the text checked here (the
-    /// connection may have parsed another text when it opened, edited in
-    /// `sqlite_schema` and put back since without moving the schema cookie).
-    /// A write does not, for its cost (a third of the instructions of one append): that
-    /// race against a writer is open (docs/JOURNAL.md, "Writes check the schema too").
+    /// and checked), so reads go on while writes are refused.
+    ///
+    /// What SQLite compiles statements against is the schema the connection
+    /// parsed, maybe in an earlier transaction (when it opened): an edit of
+    /// `sqlite_schema` put back since, the schema cookie unchanged, would leave
+    /// it other than the text checked here. So the schema is parsed again
+    /// inside this transaction, from the text checked, by a read whenever it
+    /// checks, and by a write when another connection has committed since the
+    /// connection parsed it (``Database/schemaMayBeStale()``: `PRAGMA
+    /// data_version`; the re-parse costs a third of one append's instructions,
+    /// the test almost nothing). A write then checks again even where a
+    /// verdict was kept.
     /// - Throws: ``LedgerError`` `.tampered` naming the first altered object.
     static func requireUnalteredSchema(_ db: Database, reading: Bool = false) throws {
+        let stale = try !reading && db.schemaMayBeStale()
+        if stale { db.checkedSchemaVersion = nil }
         let version = try db.schemaVersion()
         if db.checkedSchemaVersion == version { return }
-        // What SQLite compiles statements against is the schema it parsed, maybe before this transaction
-        // (when the connection opened): an edit of `sqlite_schema` put back since, the cookie unchanged,
-        // would leave it other than the text checked below. A read has it parsed again, from this
-        // transaction's text (8 M instructions; a write does not: a third of one append's).
-        if reading { try db.execute("PRAGMA writable_schema = RESET") }
+        if reading || stale { try db.parseSchemaAgain() }
         if try Schema.hasCarriedSchema(db) {
             db.checkedSchemaVersion = version
             return
