@@ -125,16 +125,17 @@ struct StateRootTests {
         #expect(try Attacker.sql(db, "SELECT count(*) FROM journal;") == entries)
     }
 
-    @Test("a report at a past date over hundreds of commitments, read on two threads, equals one rebuilt from the journal; an altered per-day row in either half is refused")
+    @Test("reports over a thousand commitments, read on two threads, equal those rebuilt from the journal; an altered row in either half is refused")
     func historicalOnTwoThreads() throws {
         let dir = try TemporaryDirectory()
         let accord = AccordRunner(dir)
         let db = dir.path("many.sqlite")
         try accord.ok("init", "--db", db)
-        // More commitments than a report reads on one thread (TotalsEvidence.parallelMinimum), each with records on four days.
+        // More commitments than a report at a date reads on one thread (TotalsEvidence.parallelMinimum), each with records on
+        // four days, and more entries than a view reads on one (VerifiedState.parallelMinimum).
         var structure = "kind,id,name,title,agreement,party,quantity,unit,due\nparty,P,Party P,,,,,,\nagreement,A,,Agreement A,,,,,\n"
         var rows = "kind,id,commitment,quantity,observed,source,confidence\n"
-        for index in 0..<600 {
+        for index in 0..<1_300 {
             let id = String(format: "C%03d", index)
             structure += "commitment,\(id),,,A,P,\(40 + index % 9),prisoners,2025-05-03\n"
             for day in 1...4 {
@@ -148,15 +149,17 @@ struct StateRootTests {
         try accord.ok("import", dir.path("rows.csv"), "--db", db)
         // One more entry, so that --as-of the one before it rebuilds the same evidence from the journal, read on one thread.
         try accord.ok("party", "add", "Q", "--name", "Party Q", "--db", db)
-        func commitments(_ arguments: String...) throws -> (seq: Int, commitments: NSArray) {
-            let json = try accord.ok(["report", "--at", "2025-05-02", "--min-confidence", "probable", "--format", "json", "--db", db] + arguments)
+        func commitments(_ arguments: [String]) throws -> (seq: Int, commitments: NSArray) {
+            let json = try accord.ok(["report", "--format", "json", "--db", db] + arguments)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? NSDictionary)
             return (try #require((object["ledger"] as? NSDictionary)?["seq"] as? Int), try #require(object["commitments"] as? NSArray))
         }
-        let head = try commitments()
-        let rebuilt = try commitments("--as-of", "\(head.seq - 1)")
-        #expect(rebuilt.seq == head.seq - 1 && head.commitments.count == 600)
-        #expect(head.commitments == rebuilt.commitments)
+        for arguments in [["--at", "2025-05-02", "--min-confidence", "probable"], []] {
+            let head = try commitments(arguments)
+            let rebuilt = try commitments(arguments + ["--as-of", "\(head.seq - 1)"])
+            #expect(rebuilt.seq == head.seq - 1 && head.seq > 5_000 && head.commitments.count == 1_300)
+            #expect(head.commitments == rebuilt.commitments)
+        }
         // C000 is read on the first thread, C001 on the second (they alternate in the order of their ids' bytes).
         for commitment in ["C000", "C001"] {
             let copy = dir.path("\(commitment).sqlite")
@@ -165,6 +168,18 @@ struct StateRootTests {
             #expect(changed == ["1"], "\(changed)")
             let outcome = try accord("report", "--at", "2025-05-02", "--db", copy)
             #expect(outcome.status == 1 && outcome.stderr.contains("the per-day totals of commitment \(commitment) do not match"),
+                    "\(commitment): \(outcome.stdout.prefix(200)) \(outcome.stderr)")
+        }
+        // C002's totals and C003's sources are read by the second connection, C004's digests by the first.
+        for (commitment, change) in [("C002", "UPDATE commitment_totals SET records = records + 1 WHERE confidence = 0 AND"),
+                                     ("C003", "UPDATE commitment_sources SET sources = sources + 1 WHERE confidence = 0 AND"),
+                                     ("C004", "UPDATE commitment_digests SET daily = zeroblob(32) WHERE")] {
+            let copy = dir.path("\(commitment).sqlite")
+            try FileManager.default.copyItem(atPath: db, toPath: copy)
+            let changed = try Attacker.sql(copy, "\(change) commitment = '\(commitment)'; SELECT changes();")
+            #expect(changed == ["1"], "\(changed)")
+            let outcome = try accord("report", "--db", copy)
+            #expect(outcome.status == 1 && outcome.stderr.contains("the rows of commitment:\(commitment) do not match"),
                     "\(commitment): \(outcome.stdout.prefix(200)) \(outcome.stderr)")
         }
     }

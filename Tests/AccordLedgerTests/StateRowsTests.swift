@@ -64,6 +64,33 @@ struct StateRowsTests {
         }
     }
 
+    @Test("leaves hashed on two threads (a whole ledger's entities) are those of the definition, in order")
+    func leavesOnTwoThreads() throws {
+        let dir = try TemporaryDirectory()
+        let db = try DailyDigestTests.table(dir, "rows.sqlite", [])
+        var generator = SystemRandomNumberGenerator()
+        let count = StateRows.parallelMinimum * 3 + 1
+        let entities: [StateEntity] = (0..<count).map { $0 % 7 == 3 ? .party("P\($0)") : .commitment("C\($0)") }
+        var rows = StateRows(reserving: 1 << 16, rows: 4 * count)
+        var expected: [StateEntity: [[[UInt8]]]] = [:]
+        for row in DailyDigestTests.randomRows(4 * count, &generator) {
+            let entity = entities.randomElement(using: &generator)!
+            let table = Int.random(in: 0..<entity.kind.tables.count, using: &generator)
+            try db.execute("DELETE FROM t")
+            let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
+            try insert.bind(row)
+            _ = try insert.run()
+            try db.forEach("SELECT * FROM t") { stored in rows.add(stored, of: entity, table: table) }
+            expected[entity, default: Array(repeating: [], count: entity.kind.tables.count)][table].append(StateDigest.serialize(row))
+        }
+        #expect(rows.entities.count >= StateRows.parallelMinimum)
+        let reference = rows.entities.map { Self.reference($0, tables: expected[$0] ?? []) }
+        #expect(rows.leaves() == reference)
+        #expect(rows.hashed(oneThread: true).map(\.leaf) == reference)
+        #expect(rows.hashed().map(\.key) == rows.entities.map { Array($0.key.utf8) })
+        #expect(rows.root().leaves == reference)
+    }
+
     @Test("a party's name edited to bytes that repair to the same text is refused by a report and by a write")
     func editedNameRefused() throws {
         let dir = try TemporaryDirectory()

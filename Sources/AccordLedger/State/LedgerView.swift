@@ -69,7 +69,9 @@ final class LedgerView {
     }
 
     /// The projections a report reads, checked against the state root of the
-    /// last entry (read once per view).
+    /// last entry (read once per view). From ``VerifiedState/parallelMinimum``
+    /// entries, a view of the file reads part of them on a second thread,
+    /// through ``sibling``.
     /// - Throws: ``LedgerError`` `.tampered` when they do not match.
     func state() throws -> VerifiedState {
         if let verified { return verified }
@@ -77,7 +79,8 @@ final class LedgerView {
             throw LedgerError(.tampered, "the journal ends on entry \(seq), which carries no state root as the last entry of "
                               + "every write does: it ends in the middle of a write", hint: .audit)
         }
-        let state = try VerifiedState.load(db, expected: last?.stateRoot, headSeq: seq)
+        let state = try VerifiedState.load(db, expected: last?.stateRoot, headSeq: seq,
+                                           sibling: seq >= VerifiedState.parallelMinimum ? sibling : nil)
         verified = state
         return state
     }

@@ -28,6 +28,8 @@ struct StateRows {
     }
 
     var isEmpty: Bool { entities.isEmpty }
+    /// How many rows were added.
+    var rowCount: Int { spans.count }
 
     /// Rows for every entity (a report's check): room reserved up front for
     /// `bytes` of rows and `rows` spans, so that the buffer does not grow by
@@ -63,6 +65,23 @@ struct StateRows {
         spans.append(Span(entity: index, table: Int32(table), start: start, count: bytes.count - start))
     }
 
+    /// Adds every row of `other` (read by another connection), as if each
+    /// had been added here: an entity of both keeps its place here.
+    mutating func append(_ other: StateRows) {
+        let offset = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        let indices = other.entities.map { entity in
+            if let known = positions[entity] { return known }
+            let index = Int32(entities.count)
+            positions[entity] = index
+            entities.append(entity)
+            return index
+        }
+        spans.append(contentsOf: other.spans.lazy.map {
+            Span(entity: indices[Int($0.entity)], table: $0.table, start: $0.start + offset, count: $0.count)
+        })
+    }
+
     /// Each entity's leaf, in the order of ``entities``: SHA-256 over the
     /// entity key and, for each of its kind's tables in order, the table's
     /// name, its row count and its rows in ascending order of their bytes (a
@@ -70,8 +89,15 @@ struct StateRows {
     /// returned them in).
     func leaves() -> [Hash32Bytes] { hashed().map(\.leaf) }
 
-    /// Each entity's key (its UTF-8) and leaf, in the order of ``entities``.
-    private func hashed() -> [(key: [UInt8], leaf: Hash32Bytes)] {
+    /// From how many entities the leaves are hashed on two threads, half
+    /// each (a report's check of a whole ledger; a write's few never are):
+    /// starting the second costs about as much as hashing a few entities.
+    static let parallelMinimum = 512
+
+    /// Each entity's key (its UTF-8) and leaf, in the order of ``entities``;
+    /// from ``parallelMinimum`` entities on, the second half on another thread
+    /// (`oneThread`: never).
+    func hashed(oneThread: Bool = false) -> [(key: [UInt8], leaf: Hash32Bytes)] {
         // The spans grouped by entity, by counting (stable: each entity's spans in the order read).
         var firsts = [Int](repeating: 0, count: entities.count + 1)
         for span in spans { firsts[Int(span.entity) + 1] += 1 }
@@ -82,13 +108,32 @@ struct StateRows {
             grouped[next[Int(span.entity)]] = span
             next[Int(span.entity)] += 1
         }
+        let count = entities.count
+        guard !oneThread, count >= Self.parallelMinimum else {
+            return hashed(entities: 0..<count, spans: grouped[...], firsts: firsts)
+        }
+        let (half, rows) = (count / 2, self)
+        let second = BackgroundWork { [grouped, firsts] in
+            rows.hashed(entities: half..<count, spans: grouped[firsts[half]...], firsts: firsts)
+        }
+        let first = hashed(entities: 0..<half, spans: grouped[..<firsts[half]], firsts: firsts)
+        return first + (second.value() ?? hashed(entities: half..<count, spans: grouped[firsts[half]...], firsts: firsts))
+    }
+
+    /// The key and leaf of the entities at `range` of ``entities``, whose
+    /// spans, grouped by entity, are `spans` (indexed as in the whole group;
+    /// `firsts[i]` is where entity `i`'s begin).
+    private func hashed(entities range: Range<Int>, spans: ArraySlice<Span>,
+                        firsts: [Int]) -> [(key: [UInt8], leaf: Hash32Bytes)] {
+        var grouped = spans
         // Each kind's table names as hashed (u32 length, UTF-8), made once.
         var headers: [StateEntity.Kind: [[UInt8]]] = [:]
         var input: [UInt8] = []
         var hashed: [(key: [UInt8], leaf: Hash32Bytes)] = []
-        hashed.reserveCapacity(entities.count)
+        hashed.reserveCapacity(range.count)
         bytes.withUnsafeBytes { base in
-            for (index, entity) in entities.enumerated() {
+            for index in range {
+                let entity = entities[index]
                 let range = firsts[index]..<firsts[index + 1]
                 if range.count > 1 {
                     grouped[range].sort { a, b in

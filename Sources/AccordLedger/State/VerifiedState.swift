@@ -22,6 +22,8 @@ struct VerifiedState {
     var digests: [String: CommitmentDigests] = [:]
     /// The commitments as recorded (amendments not applied), by id.
     var commitments: [String: Commitment] = [:]
+    /// How many of the rows checked were read through a second connection (``load(_:expected:headSeq:sibling:)``).
+    var rowsReadBySibling = 0
 
     /// A commitment's distinct sources by the rank of their best confidence
     /// (0 confirmed, 1 probable, 2 unverified): three counts in place, not a
@@ -66,15 +68,10 @@ struct VerifiedState {
         var breaches: [UInt8]
     }
 
-    /// Reads and checks the state after the journal's last entry.
-    /// - Parameter expected: the state root the journal's last entry carries
-    ///   (nil only for a replayed copy that ends in the middle of a write,
-    ///   whose rows were produced from verified entries).
-    /// - Throws: ``LedgerError`` `.tampered` naming what differs.
-    static func load(_ db: Database, expected: Hash32?, headSeq: Int64) throws -> VerifiedState {
-        var state = VerifiedState(snapshot: Snapshot(seq: headSeq))
-        // Room for the rows of tens of thousands of commitments (8 MB and 74,000 rows for 10,000 of them).
-        var rows = StateRows(reserving: 1 << 24, rows: 1 << 17)
+    /// What the scans of the state tables gather before the snapshot is put together.
+    private struct Gathered {
+        var state: VerifiedState
+        var rows: StateRows
         var reciprocals: [String: String] = [:]
         var dependencies: [String: [(seq: Int64, id: String)]] = [:]
         var covers: [String: [String]] = [:]
@@ -83,93 +80,74 @@ struct VerifiedState {
         var parties: [(seq: Int64, id: String, name: String)] = []
         var agreements: [(seq: Int64, id: String, title: String)] = []
         var guarantees: [(seq: Int64, id: String, guarantor: String, consequence: String, days: Int64)] = []
+    }
 
-        // Each table once, whichever kinds of entity it serves.
+    /// What the second connection reads of a large ledger's state: the rows
+    /// of ``siblingTables`` and the values taken from them.
+    struct SiblingShare: Sendable {
+        var rows: StateRows
+        var totals: [TotalsRow]
+        var sources: [String: SourceCounts]
+    }
+
+    /// The tables read on the second thread (the most rows, simple values):
+    /// about half of what a report of a ledger of many commitments reads.
+    static let siblingTables: Set<String> = ["commitment_totals", "commitment_sources"]
+
+    /// From how many journal entries a view of the file reads
+    /// ``siblingTables`` on a second thread, through its own connection
+    /// (``LedgerView/state()``): below, opening it would cost more than the
+    /// rows it saves.
+    static let parallelMinimum: Int64 = 5_000
+
+    /// Each state table once, whichever kinds of entity it serves, with the kind it is scanned for.
+    static let scans: [(table: StateEntity.Table, kind: StateEntity.Kind)] = {
         var scans: [(table: StateEntity.Table, kind: StateEntity.Kind)] = []
         for kind in StateEntity.Kind.allCases {
             for table in kind.tables where !scans.contains(where: { $0.table == table }) { scans.append((table, kind)) }
         }
-        for (table, kind) in scans {
-                let statement = try db.prepare("SELECT * FROM \(table.name) NOT INDEXED")
-                let columns = Columns(statement.columnNames, table: table.name)
-                let entityColumn = try table.column.map { try columns.index($0) }
-                // The table's place among its kind's tables (a shared table's rows each say their kind).
-                let place = kind.tables.firstIndex(of: table)
-                let scanned = Scanned(rawValue: table.name)
-                // The columns of the tables with the most rows, found once per scan rather than once per row.
-                let totalsColumns = scanned == .totals ? try TotalsColumns(columns) : nil
-                let sourcesColumns = scanned == .sources
-                    ? (rank: try columns.index("confidence"), sources: try columns.index("sources")) : nil
-                let cursor = statement.cursor()
-                while let current = try cursor.next() {
-                    try ReadRow.reading(current, columns) { row in
-                        let id = try entityColumn.map { try row.text(at: $0) } ?? ""
-                        let entity: StateEntity
-                        if table.holdsKey {
-                            guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
-                                throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
-                                                  + "which is not something it can belong to", hint: .audit)
-                            }
-                            entity = named
-                        } else {
-                            entity = kind.entity(id)
-                        }
-                        guard let index = table.holdsKey ? entity.kind.tables.firstIndex(of: table) : place else { return }
-                        rows.add(row.stored, of: entity, table: index)
-                        switch scanned {
-                        case .ledger:
-                            state.ledgerID = try row.text("id")
-                        case .parties:
-                            parties.append((try row.int("seq"), id, try row.text("name")))
-                            if let kind = try row.optionalText("kind") { state.snapshot.partyKinds[id] = kind }
-                        case .agreements:
-                            agreements.append((try row.int("seq"), id, try row.text("title")))
-                            if let date = try row.optionalMoment("date") { state.snapshot.agreementDates[id] = date }
-                            if let venue = try row.optionalText("venue") { state.snapshot.agreementVenues[id] = venue }
-                        case .commitments:
-                            commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
-                        case .reciprocals:
-                            reciprocals[id] = try row.text("counterpart")
-                        case .dependencies:
-                            dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
-                        case .withdrawals:
-                            state.snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: try row.int("seq"), date: try row.moment("date"))
-                        case .totals:
-                            guard let at = totalsColumns else { break }
-                            state.totals.append(TotalsRow(
-                                commitment: id, rank: try row.rank(at: at.rank),
-                                amounts: Amounts(records: try row.int(at: at.records), quantity: try row.int(at: at.quantity),
-                                                 done: try row.int(at: at.done), notDone: try row.int(at: at.notDone),
-                                                 breaches: try row.int(at: at.breaches)),
-                                lastDay: try row.int(at: at.lastDay), firstBreachDay: try row.optionalInt(at: at.firstBreachDay)))
-                        case .sources:
-                            guard let at = sourcesColumns else { break }
-                            state.sources[id, default: SourceCounts()][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
-                        case .disputed:
-                            state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
-                                                                               breach: try row.int("breach") == 1))
-                        case .digests:
-                            state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
-                                                                  breaches: try row.blob("breaches"))
-                        case .guarantees:
-                            guarantees.append((try row.int("seq"), id, try row.text("guarantor"), try row.text("consequence"),
-                                               try row.int("respond_within_days")))
-                        case .covers:
-                            covers[id, default: []].append(try row.text("commitment"))
-                        case .invocations:
-                            let date = try row.moment("date")
-                            invocations[id, default: []].append((date.day, try row.int("seq"), date))
-                        case .amendments:
-                            state.snapshot.amendments[entity, default: []].append(try row.amendment(of: entity))
-                        case .voids:
-                            state.snapshot.voided[try row.int("target")] = entity
-                        case nil:
-                            break
-                        }
-                    }
+        return scans
+    }()
+
+    /// Reads and checks the state after the journal's last entry.
+    /// - Parameters:
+    ///   - expected: the state root the journal's last entry carries
+    ///     (nil only for a replayed copy that ends in the middle of a write,
+    ///     whose rows were produced from verified entries).
+    ///   - sibling: a second connection for ``siblingTables``, read on
+    ///     another thread meanwhile; whatever it does not give, this
+    ///     connection reads after its own share. Every row, from either, is
+    ///     checked against `expected`.
+    /// - Throws: ``LedgerError`` `.tampered` naming what differs.
+    static func load(_ db: Database, expected: Hash32?, headSeq: Int64, sibling: SiblingReader? = nil) throws -> VerifiedState {
+        // Room for the rows of tens of thousands of commitments (8 MB and 74,000 rows for 10,000 of them).
+        var gathered = Gathered(state: VerifiedState(snapshot: Snapshot(seq: headSeq)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
+        let split = sibling != nil
+        let theirs = split ? scans.filter { siblingTables.contains($0.table.name) } : []
+        let share = sibling.flatMap { sibling in
+            theirs.isEmpty ? nil : BackgroundWork { () -> SiblingShare? in
+                sibling.read { db in
+                    var part = Gathered(state: VerifiedState(snapshot: Snapshot(seq: headSeq)), rows: StateRows())
+                    try scan(db, theirs, into: &part)
+                    return SiblingShare(rows: part.rows, totals: part.state.totals, sources: part.state.sources)
                 }
+            }
         }
-        try check(rows, expected: expected, headSeq: headSeq, db: db)
+        try scan(db, split ? scans.filter { !siblingTables.contains($0.table.name) } : scans, into: &gathered)
+        if let share {
+            if let part = share.value() ?? nil {
+                gathered.rows.append(part.rows)
+                gathered.state.rowsReadBySibling = part.rows.rowCount
+                gathered.state.totals = part.totals
+                gathered.state.sources = part.sources
+            } else {
+                try scan(db, theirs, into: &gathered)
+            }
+        }
+        try check(gathered.rows, expected: expected, headSeq: headSeq, db: db)
+        var state = gathered.state
+        var (parties, agreements, commitments) = (gathered.parties, gathered.agreements, gathered.commitments)
+        let (reciprocals, dependencies, covers) = (gathered.reciprocals, gathered.dependencies, gathered.covers)
 
         parties.sort { $0.seq < $1.seq }
         agreements.sort { $0.seq < $1.seq }
@@ -186,7 +164,7 @@ struct VerifiedState {
                 .sorted { $0.seq != $1.seq ? $0.seq < $1.seq : Array($0.id.utf8).lexicographicallyPrecedes($1.id.utf8) }.map(\.id)
         }
         state.snapshot.commitments = commitments
-        state.snapshot.guarantees = guarantees.sorted { $0.seq < $1.seq }.map { item in
+        state.snapshot.guarantees = gathered.guarantees.sorted { $0.seq < $1.seq }.map { item in
             Snapshot.GuaranteeRow(guarantee: Guarantee(id: item.id, guarantor: item.guarantor,
                                                        covers: (covers[item.id] ?? []).sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) },
                                                        consequence: item.consequence, respondWithinDays: item.days),
@@ -194,11 +172,97 @@ struct VerifiedState {
         }
         state.commitments = Dictionary(state.snapshot.commitments.map { ($0.commitment.id, $0.commitment) },
                                        uniquingKeysWith: { first, _ in first })
-        for (guarantee, list) in invocations {
+        for (guarantee, list) in gathered.invocations {
             state.snapshot.invocations[guarantee] = list.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
                 .map { Snapshot.DatedEntry(seq: $0.seq, date: $0.date) }
         }
         return state
+    }
+
+    /// Reads `scans` whole (never through an index) into `g`: every row into
+    /// its entity's leaf, and the values the report uses.
+    private static func scan(_ db: Database, _ scans: [(table: StateEntity.Table, kind: StateEntity.Kind)],
+                             into g: inout Gathered) throws {
+        for (table, kind) in scans {
+            let statement = try db.prepare("SELECT * FROM \(table.name) NOT INDEXED")
+            let columns = Columns(statement.columnNames, table: table.name)
+            let entityColumn = try table.column.map { try columns.index($0) }
+            // The table's place among its kind's tables (a shared table's rows each say their kind).
+            let place = kind.tables.firstIndex(of: table)
+            let scanned = Scanned(rawValue: table.name)
+            // The columns of the tables with the most rows, found once per scan rather than once per row.
+            let totalsColumns = scanned == .totals ? try TotalsColumns(columns) : nil
+            let sourcesColumns = scanned == .sources
+                ? (rank: try columns.index("confidence"), sources: try columns.index("sources")) : nil
+            let cursor = statement.cursor()
+            while let current = try cursor.next() {
+                try ReadRow.reading(current, columns) { row in
+                    let id = try entityColumn.map { try row.text(at: $0) } ?? ""
+                    let entity: StateEntity
+                    if table.holdsKey {
+                        guard let named = StateEntity(key: id), named.kind.tables.contains(table) else {
+                            throw LedgerError(.tampered, "the ledger has been altered: \(table.name) names '\(TextRules.printable(id))', "
+                                              + "which is not something it can belong to", hint: .audit)
+                        }
+                        entity = named
+                    } else {
+                        entity = kind.entity(id)
+                    }
+                    guard let index = table.holdsKey ? entity.kind.tables.firstIndex(of: table) : place else { return }
+                    g.rows.add(row.stored, of: entity, table: index)
+                    switch scanned {
+                    case .ledger:
+                        g.state.ledgerID = try row.text("id")
+                    case .parties:
+                        g.parties.append((try row.int("seq"), id, try row.text("name")))
+                        if let kind = try row.optionalText("kind") { g.state.snapshot.partyKinds[id] = kind }
+                    case .agreements:
+                        g.agreements.append((try row.int("seq"), id, try row.text("title")))
+                        if let date = try row.optionalMoment("date") { g.state.snapshot.agreementDates[id] = date }
+                        if let venue = try row.optionalText("venue") { g.state.snapshot.agreementVenues[id] = venue }
+                    case .commitments:
+                        g.commitments.append(Snapshot.CommitmentRow(commitment: try row.commitment(), seq: try row.int("seq")))
+                    case .reciprocals:
+                        g.reciprocals[id] = try row.text("counterpart")
+                    case .dependencies:
+                        g.dependencies[id, default: []].append((try row.int("seq"), try row.text("depends_on")))
+                    case .withdrawals:
+                        g.state.snapshot.withdrawals[id] = Snapshot.DatedEntry(seq: try row.int("seq"), date: try row.moment("date"))
+                    case .totals:
+                        guard let at = totalsColumns else { break }
+                        g.state.totals.append(TotalsRow(
+                            commitment: id, rank: try row.rank(at: at.rank),
+                            amounts: Amounts(records: try row.int(at: at.records), quantity: try row.int(at: at.quantity),
+                                             done: try row.int(at: at.done), notDone: try row.int(at: at.notDone),
+                                             breaches: try row.int(at: at.breaches)),
+                            lastDay: try row.int(at: at.lastDay), firstBreachDay: try row.optionalInt(at: at.firstBreachDay)))
+                    case .sources:
+                        guard let at = sourcesColumns else { break }
+                        g.state.sources[id, default: SourceCounts()][try row.rank(at: at.rank)] = Int(try row.int(at: at.sources))
+                    case .disputed:
+                        g.state.disputed[id, default: []].append(DisputedKey(day: try row.int("day"), rank: try row.rank("rank"),
+                                                                           breach: try row.int("breach") == 1))
+                    case .digests:
+                        g.state.digests[id] = CommitmentDigests(daily: try row.blob("daily"), verifications: try row.blob("verifications"),
+                                                              breaches: try row.blob("breaches"))
+                    case .guarantees:
+                        g.guarantees.append((try row.int("seq"), id, try row.text("guarantor"), try row.text("consequence"),
+                                           try row.int("respond_within_days")))
+                    case .covers:
+                        g.covers[id, default: []].append(try row.text("commitment"))
+                    case .invocations:
+                        let date = try row.moment("date")
+                        g.invocations[id, default: []].append((date.day, try row.int("seq"), date))
+                    case .amendments:
+                        g.state.snapshot.amendments[entity, default: []].append(try row.amendment(of: entity))
+                    case .voids:
+                        g.state.snapshot.voided[try row.int("target")] = entity
+                    case nil:
+                        break
+                    }
+                }
+            }
+        }
     }
 
     /// The tables the scan takes values from (besides hashing every row), by name.
