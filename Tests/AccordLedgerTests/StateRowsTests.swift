@@ -27,6 +27,24 @@ struct StateRowsTests {
         return Array(SHA256.hash(data: input))
     }
 
+    /// Adds `count` random rows, read back from SQLite, each to a random
+    /// entity of `entities` and table of its kind; `expected` gets each
+    /// row as the definition serializes it.
+    static func addRandomRows(_ count: Int, of entities: [StateEntity], db: Database, to rows: inout StateRows,
+                              expected: inout [StateEntity: [[[UInt8]]]], _ generator: inout SystemRandomNumberGenerator) throws {
+        // Rows arrive for the entities interleaved, tables out of order, some repeated exactly.
+        for row in DailyDigestTests.randomRows(count, &generator) {
+            let entity = entities.randomElement(using: &generator)!
+            let table = Int.random(in: 0..<entity.kind.tables.count, using: &generator)
+            try db.execute("DELETE FROM t")
+            let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
+            try insert.bind(row)
+            _ = try insert.run()
+            try db.forEach("SELECT * FROM t") { stored in rows.add(stored, of: entity, table: table) }
+            expected[entity, default: Array(repeating: [], count: entity.kind.tables.count)][table].append(StateDigest.serialize(row))
+        }
+    }
+
     @Test("the leaves of rows read into one buffer, in any order, are those of the definition")
     func leavesMatchDefinition() throws {
         let dir = try TemporaryDirectory()
@@ -37,18 +55,8 @@ struct StateRowsTests {
         for _ in 0..<40 {
             var rows = StateRows()
             var expected: [StateEntity: [[[UInt8]]]] = [:]
-            // Rows arrive for the entities interleaved, tables out of order, some repeated exactly.
-            for row in DailyDigestTests.randomRows(Int.random(in: 0...60, using: &generator), &generator) {
-                let entity = entities.randomElement(using: &generator)!
-                let table = Int.random(in: 0..<entity.kind.tables.count, using: &generator)
-                try db.execute("DELETE FROM t")
-                let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
-                try insert.bind(row)
-                _ = try insert.run()
-                try db.forEach("SELECT * FROM t") { stored in rows.add(stored, of: entity, table: table) }
-                expected[entity, default: Array(repeating: [], count: entity.kind.tables.count)][table]
-                    .append(StateDigest.serialize(row))
-            }
+            try Self.addRandomRows(Int.random(in: 0...60, using: &generator), of: entities, db: db, to: &rows,
+                                   expected: &expected, &generator)
             #expect(rows.entities.count == expected.count)
             for (entity, leaf) in zip(rows.entities, rows.leaves()) {
                 #expect(leaf == Self.reference(entity, tables: expected[entity] ?? []))
@@ -73,16 +81,7 @@ struct StateRowsTests {
         let entities: [StateEntity] = (0..<count).map { $0 % 7 == 3 ? .party("P\($0)") : .commitment("C\($0)") }
         var rows = StateRows(reserving: 1 << 16, rows: 4 * count)
         var expected: [StateEntity: [[[UInt8]]]] = [:]
-        for row in DailyDigestTests.randomRows(4 * count, &generator) {
-            let entity = entities.randomElement(using: &generator)!
-            let table = Int.random(in: 0..<entity.kind.tables.count, using: &generator)
-            try db.execute("DELETE FROM t")
-            let insert = try db.cached("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
-            try insert.bind(row)
-            _ = try insert.run()
-            try db.forEach("SELECT * FROM t") { stored in rows.add(stored, of: entity, table: table) }
-            expected[entity, default: Array(repeating: [], count: entity.kind.tables.count)][table].append(StateDigest.serialize(row))
-        }
+        try Self.addRandomRows(4 * count, of: entities, db: db, to: &rows, expected: &expected, &generator)
         #expect(rows.entities.count >= StateRows.parallelMinimum)
         let reference = rows.entities.map { Self.reference($0, tables: expected[$0] ?? []) }
         #expect(rows.leaves() == reference)
