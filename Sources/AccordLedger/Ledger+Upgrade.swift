@@ -19,11 +19,16 @@ extension Ledger {
             let pending = try migrator.pending(in: db)  // again, inside the transaction
             guard let newest = pending.last?.version else { return }
             let from = try migrator.applied(in: db).last?.version ?? 0
+            // The migrations run against the schema as this transaction reads it, not one parsed before
+            // (Ledger.requireUnalteredSchema); rare enough to parse it again every time.
+            try db.parseSchemaAgain()
             for migration in pending {
                 if migration.version == leaflessSchema { try checkStoredLeafHashes(db) }
                 if migration.version == slimJournalSchema { try checkStoredTimesAndActors(db) }
                 try migrator.apply(migration, in: db, now: time.time.iso8601)
             }
+            // What the rebuilt projections are written into and sealed under is the migrations' schema, as in every write.
+            try requireUnalteredSchema(db)
             let entries = try db.tableExists("journal") ? try db.scalarInt("SELECT count(*) FROM journal") ?? 0 : 0
             guard entries > 0, newest >= stateRootSchema else { return }
             try rebuildProjections(db)

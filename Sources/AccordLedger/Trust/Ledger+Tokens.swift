@@ -226,6 +226,7 @@ extension Ledger {
     public func recordAccess(_ record: AccessRecord) throws {
         try LedgerError.translating {
             try database.write { db in
+                try Ledger.requireUnalteredSchema(db)
                 _ = try db.run("""
                     INSERT INTO access_log (at, actor, role, method, route, query, status, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, record.at, record.actor, record.role, record.method, record.route, record.query, record.status,
