@@ -159,6 +159,12 @@ struct StateRootTests {
             let rebuilt = try commitments(arguments + ["--as-of", "\(head.seq - 1)"])
             #expect(rebuilt.seq == head.seq - 1 && head.seq > 5_000 && head.commitments.count == 1_300)
             #expect(head.commitments == rebuilt.commitments)
+            // With five descriptors (a second connection may not open, a dispatch queue could not start its threads) the
+            // same report, read on one thread if need be.
+            let limited = try accord(["-c", "ulimit -n 5 && exec \"$0\" \"$@\"", AccordRunner.binary, "report", "--format", "json",
+                                      "--db", db] + arguments, binary: "/bin/sh")
+            let unlimited = try accord.ok(["report", "--format", "json", "--db", db] + arguments)
+            #expect(limited.status == 0 && limited.stdout == unlimited, "\(limited.status) \(limited.stderr)")
         }
         // C000 is read on the first thread, C001 on the second (they alternate in the order of their ids' bytes).
         for commitment in ["C000", "C001"] {

@@ -1,5 +1,4 @@
 import AccordStorage
-import Dispatch
 import Synchronization
 
 /// A second connection to a ledger file at its head, for reading part of
@@ -47,26 +46,5 @@ struct SiblingReader: Sendable {
         } catch {
             return nil
         }
-    }
-}
-
-/// Work run once on another thread, and its result waited for.
-final class BackgroundWork<Value: Sendable>: Sendable {
-    /// What the work returned; nil until it has ended.
-    private let outcome = Mutex<Value?>(nil)
-    private let group = DispatchGroup()
-
-    /// Starts `work` on a thread of the global queue.
-    init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async(group: group) { [self] in
-            let result = work()
-            outcome.withLock { $0 = result }
-        }
-    }
-
-    /// Waits for the work to end; what it returned (never nil once it has).
-    func value() -> Value? {
-        group.wait()
-        return outcome.withLock { $0 }
     }
 }
