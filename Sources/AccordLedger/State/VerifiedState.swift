@@ -96,9 +96,14 @@ struct VerifiedState {
 
     /// From how many journal entries a view of the file reads
     /// ``siblingTables`` on a second thread, through its own connection
-    /// (``LedgerView/state()``): below, opening it would cost more than the
-    /// rows it saves.
-    static let parallelMinimum: Int64 = 5_000
+    /// (``LedgerView/state()``). Opening it (SQLite parses the schema twice)
+    /// costs about what reading 15,000 of those rows does, so it pays only
+    /// with many rows, and the digests the first thread reads meanwhile
+    /// grow with the entries: at 10,000 commitments, a report at 20,000
+    /// entries took as long either way, at 160,000 10% less time on two
+    /// threads, at 1,000,000 15% less (docs/PERFORMANCE.md, "P3: the head
+    /// report on both cores").
+    static let parallelMinimum: Int64 = 100_000
 
     /// Each state table once, whichever kinds of entity it serves, with the kind it is scanned for.
     static let scans: [(table: StateEntity.Table, kind: StateEntity.Kind)] = {
