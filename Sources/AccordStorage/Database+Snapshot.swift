@@ -73,10 +73,22 @@ extension Database {
         public let path: String
         let configuration: Configuration
 
-        /// A new connection to the file, never written through.
+        /// How long the connection waits for a lock held elsewhere, in all: a
+        /// moment (a reader of a WAL file waits only while another connection
+        /// recovers the WAL or holds the file exclusively), not the first
+        /// connection's wait: the caller reads without it when it fails (a
+        /// process holding the file exclusively made a report wait its whole
+        /// `--wait` for the second connection).
+        public static let lockWaitMilliseconds = 50
+
+        /// A new connection to the file, never written through, that prints
+        /// no notice of waiting and waits for a lock at most ``lockWaitMilliseconds``.
         /// - Throws: ``StorageError`` as ``Database/init(path:mode:configuration:)`` does.
         public func open() throws -> Database {
-            try Database(path: path, mode: .snapshot, configuration: configuration)
+            var configuration = configuration
+            configuration.lockWaitMilliseconds = min(configuration.lockWaitMilliseconds, Self.lockWaitMilliseconds)
+            configuration.onLockWait = nil
+            return try Database(path: path, mode: .snapshot, configuration: configuration)
         }
     }
 

@@ -114,4 +114,27 @@ struct ReadOnlySnapshotTests {
         #expect(count == 50)
         #expect(try reader.read(restartable: false) { try $0.scalarInt("SELECT count(*) FROM t") } == 51)
     }
+
+    @Test("a second connection for reading gives up at once on a lock held elsewhere, with no notice of waiting")
+    func readOpenerDoesNotWait() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("held.sqlite")
+        try Self.makeDatabase(path)
+        var configuration = Database.Configuration()
+        configuration.lockWaitMilliseconds = 20_000
+        configuration.lockNoticeMilliseconds = 0
+        configuration.onLockWait = { Issue.record("the second connection announced a wait") }
+        let first = try Database(path: path, mode: .snapshot, configuration: configuration)
+        #expect(try first.read { try $0.scalarInt("SELECT sum(x) FROM t") } == 6)
+        // Another process's connection takes the file exclusively and keeps it.
+        let holder = try Database(path: path)
+        _ = try holder.scalarText("PRAGMA locking_mode = EXCLUSIVE")
+        try holder.execute("BEGIN EXCLUSIVE")
+        try holder.run("INSERT INTO t (x) VALUES (?)", 4)
+        try holder.execute("COMMIT")
+        let opener = try #require(first.readOpener)
+        let start = Date()
+        #expect(throws: StorageError.self) { _ = try opener.open().read { try $0.scalarInt("SELECT sum(x) FROM t") } }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
 }
