@@ -77,8 +77,8 @@ extension Database {
         /// moment (a reader of a WAL file waits only while another connection
         /// recovers the WAL or holds the file exclusively), not the first
         /// connection's wait: the caller reads without it when it fails (a
-        /// process holding the file exclusively made a report wait its whole
-        /// `--wait` for the second connection).
+        /// process holding the file exclusively made a report wait for the
+        /// second connection as long as for a writer).
         public static let lockWaitMilliseconds = 50
 
         /// A new connection to the file, never written through, that prints

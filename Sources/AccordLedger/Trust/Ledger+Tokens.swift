@@ -222,11 +222,15 @@ public struct AccessRecord: Sendable, Equatable {
 
 extension Ledger {
     /// Appends to the access log (not the journal: a read claims nothing).
+    /// Checked as reads are (``requireUnalteredSchema(_:reading:)``): its
+    /// columns mean what the schema's text says, while a trigger added or
+    /// dropped elsewhere leaves the server handing out what an auditor needs,
+    /// the journal of an altered ledger included.
     /// - Throws: ``LedgerError``.
     public func recordAccess(_ record: AccessRecord) throws {
         try LedgerError.translating {
             try database.write { db in
-                try Ledger.requireUnalteredSchema(db)
+                try Ledger.requireUnalteredSchema(db, reading: true)
                 _ = try db.run("""
                     INSERT INTO access_log (at, actor, role, method, route, query, status, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, record.at, record.actor, record.role, record.method, record.route, record.query, record.status,
