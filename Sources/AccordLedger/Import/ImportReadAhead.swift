@@ -47,10 +47,11 @@ final class ImportReadAhead {
     }
 
     private let side: ReadingSide
-    private let threaded: Bool
+    /// False once no thread could be started: then read on the caller's.
+    private var threaded: Bool
     private var channel: BoundedChannel<Message>?
-    /// Signalled by the reading thread when it is done with the reader.
-    private let done = DispatchSemaphore(value: 0)
+    /// The reading thread, which is done with the reader when it ends.
+    private var reading: BackgroundWork<Void>?
     /// The batch being handed out, last record first (each is moved out, not copied).
     private var batch: [ImportStep] = []
     private var finished = false
@@ -69,6 +70,7 @@ final class ImportReadAhead {
     ///   that, and after the end, nil.
     func next() throws -> ImportStep? {
         guard !finished else { return nil }
+        if threaded, channel == nil { startReading() }
         guard threaded else {
             do {
                 guard let step = try side.next() else {
@@ -101,17 +103,22 @@ final class ImportReadAhead {
         return step
     }
 
-    private func receive() -> Message {
-        if let channel { return channel.take() }
+    /// Starts the reading thread; when none can be started, reads on the
+    /// caller's thread instead (nothing has been read yet).
+    private func startReading() {
         let channel = BoundedChannel<Message>(capacity: ImportReadAhead.capacity)
-        self.channel = channel
         let side = self.side
-        let done = self.done
-        DispatchQueue(label: "accord.import.read").async {
-            ImportReadAhead.read(side, into: channel)
-            done.signal()
+        let reading = BackgroundWork { ImportReadAhead.read(side, into: channel) }
+        guard reading.started else {
+            threaded = false
+            return
         }
-        return channel.take()
+        self.channel = channel
+        self.reading = reading
+    }
+
+    private func receive() -> Message {
+        channel?.take() ?? .end(bytesConsumed: bytesConsumed)
     }
 
     /// Stops the reading thread, if it runs, and waits until it has let go of the reader.
@@ -119,7 +126,8 @@ final class ImportReadAhead {
         guard let channel else { return }
         self.channel = nil
         channel.close()
-        done.wait()
+        _ = reading?.value()
+        reading = nil
         batch = []
         finished = true
     }

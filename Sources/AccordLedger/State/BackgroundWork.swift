@@ -20,6 +20,9 @@ final class BackgroundWork<Value: Sendable> {
     private let work: @Sendable () -> Value
     /// The thread running the work, until joined; nil when none could be started.
     private var thread: pthread_t?
+    /// Whether the work runs on a thread of its own (false: no thread could
+    /// be started, and ``value()`` will run it).
+    let started: Bool
 
     /// Starts `work` on a new thread (or, if none can be started, leaves it to ``value()``).
     init(_ work: @escaping @Sendable () -> Value) {
@@ -32,8 +35,10 @@ final class BackgroundWork<Value: Sendable> {
         var handle = pthread_t()
         if pthread_create(&handle, nil, runBackgroundJob, context) == 0 {
             thread = handle
+            started = true
         } else {
             Unmanaged<BackgroundJob>.fromOpaque(context).release()
+            started = false
         }
     }
 
