@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Reports and imports use a second thread where it helps (the state's
+/// leaves, an import's reading). Where no thread can be started (a process
+/// limit already reached), they must do that work on their own thread, not
+/// hang or die: dispatch queues retried forever there.
+@Suite("Commands where no thread can be started")
+struct ThreadLimitCLITests {
+    /// Runs the binary as `nobody` with no process or thread to spare (`ulimit -u 1`), stopped after 60 s (killed 5 s later).
+    static func limited(_ accord: AccordRunner, _ arguments: [String]) throws -> Outcome {
+        let command = "ulimit -u 1 && exec \"$0\" \"$@\""
+        return try accord(["-k", "5", "60", "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/bash", "-c", command,
+                           AccordRunner.binary] + arguments, binary: "/usr/bin/timeout")
+    }
+
+    @Test("a report over hundreds of entities and an import finish on one thread, as they would on two",
+          .enabled(if: getuid() == 0, "runs the binary as another user"))
+    func noThreadToSpare() throws {
+        let dir = try TemporaryDirectory()
+        #expect(chmod(dir.url.path, 0o777) == 0)
+        let accord = AccordRunner(dir)
+        let db = dir.path("many.sqlite")
+        try accord.ok("init", "--db", db)
+        var structure = "kind,id,name,title,agreement,party,quantity,unit,due\nparty,P,Party P,,,,,,\nagreement,A,,Agreement A,,,,,\n"
+        var rows = "kind,id,commitment,quantity,observed,source,confidence\n"
+        for index in 0..<600 {
+            structure += "commitment,C\(index),,,A,P,\(40 + index % 9),prisoners,2025-05-03\n"
+            rows += "verification,V\(index),C\(index),\(1 + index % 13),2025-05-0\(1 + index % 4),ICRC,confirmed\n"
+        }
+        try Data(structure.utf8).write(to: URL(fileURLWithPath: dir.path("structure.csv")))
+        try Data(rows.utf8).write(to: URL(fileURLWithPath: dir.path("rows.csv")))
+        try accord.ok("import", dir.path("structure.csv"), "--db", db)
+        for file in ["many.sqlite", "rows.csv"] { #expect(chmod(dir.path(file), 0o666) == 0) }
+        let imported = try Self.limited(accord, ["import", dir.path("rows.csv"), "--db", db])
+        #expect(imported.status == 0 && imported.stderr.contains("600 added"), "\(imported.status) \(imported.stdout) \(imported.stderr)")
+        for arguments in [["report", "--format", "json"], ["report", "--format", "json", "--at", "2025-05-02"]] {
+            let outcome = try Self.limited(accord, arguments + ["--db", db])
+            #expect(outcome.status == 0, "\(outcome.status) \(outcome.stderr)")
+            let unlimited = try accord.ok(arguments + ["--db", db])
+            #expect(outcome.stdout == unlimited)
+        }
+    }
+}
