@@ -125,14 +125,12 @@ struct StateRootTests {
         #expect(try Attacker.sql(db, "SELECT count(*) FROM journal;") == entries)
     }
 
-    @Test("reports over hundreds of commitments, read on two threads, equal those rebuilt from the journal; an altered row is refused")
-    func historicalOnTwoThreads() throws {
-        let dir = try TemporaryDirectory()
-        let accord = AccordRunner(dir)
+    /// A ledger (`many.sqlite`) of 600 quantity commitments C000…C599, and
+    /// in `rows.csv` 2,400 verifications of them on four days, at two
+    /// confidences from two sources, left to be imported; its path.
+    static func manyCommitments(_ dir: TemporaryDirectory, _ accord: AccordRunner) throws -> String {
         let db = dir.path("many.sqlite")
         try accord.ok("init", "--db", db)
-        // More commitments than a report at a date reads on one thread (TotalsEvidence.parallelMinimum), each with records on
-        // four days. (A view reads its state on two threads from 100,000 entries: TwoThreadStateTests.)
         var structure = "kind,id,name,title,agreement,party,quantity,unit,due\nparty,P,Party P,,,,,,\nagreement,A,,Agreement A,,,,,\n"
         var rows = "kind,id,commitment,quantity,observed,source,confidence\n"
         for index in 0..<600 {
@@ -146,6 +144,16 @@ struct StateRootTests {
         try Data(structure.utf8).write(to: URL(fileURLWithPath: dir.path("structure.csv")))
         try Data(rows.utf8).write(to: URL(fileURLWithPath: dir.path("rows.csv")))
         try accord.ok("import", dir.path("structure.csv"), "--db", db)
+        return db
+    }
+
+    @Test("reports over hundreds of commitments, read on two threads, equal those rebuilt from the journal; an altered row is refused")
+    func historicalOnTwoThreads() throws {
+        let dir = try TemporaryDirectory()
+        let accord = AccordRunner(dir)
+        // More commitments than a report at a date reads on one thread (TotalsEvidence.parallelMinimum), each with records on
+        // four days. (A view reads its state on two threads from 100,000 entries: TwoThreadStateTests.)
+        let db = try Self.manyCommitments(dir, accord)
         try accord.ok("import", dir.path("rows.csv"), "--db", db)
         // One more entry, so that --as-of the one before it rebuilds the same evidence from the journal, read on one thread.
         try accord.ok("party", "add", "Q", "--name", "Party Q", "--db", db)

@@ -20,20 +20,10 @@ struct ThreadLimitCLITests {
         let dir = try TemporaryDirectory()
         #expect(chmod(dir.url.path, 0o777) == 0)
         let accord = AccordRunner(dir)
-        let db = dir.path("many.sqlite")
-        try accord.ok("init", "--db", db)
-        var structure = "kind,id,name,title,agreement,party,quantity,unit,due\nparty,P,Party P,,,,,,\nagreement,A,,Agreement A,,,,,\n"
-        var rows = "kind,id,commitment,quantity,observed,source,confidence\n"
-        for index in 0..<600 {
-            structure += "commitment,C\(index),,,A,P,\(40 + index % 9),prisoners,2025-05-03\n"
-            rows += "verification,V\(index),C\(index),\(1 + index % 13),2025-05-0\(1 + index % 4),ICRC,confirmed\n"
-        }
-        try Data(structure.utf8).write(to: URL(fileURLWithPath: dir.path("structure.csv")))
-        try Data(rows.utf8).write(to: URL(fileURLWithPath: dir.path("rows.csv")))
-        try accord.ok("import", dir.path("structure.csv"), "--db", db)
+        let db = try StateRootTests.manyCommitments(dir, accord)
         for file in ["many.sqlite", "rows.csv"] { #expect(chmod(dir.path(file), 0o666) == 0) }
         let imported = try Self.limited(accord, ["import", dir.path("rows.csv"), "--db", db])
-        #expect(imported.status == 0 && imported.stderr.contains("600 added"), "\(imported.status) \(imported.stdout) \(imported.stderr)")
+        #expect(imported.status == 0 && imported.stderr.contains("2400 added"), "\(imported.status) \(imported.stdout) \(imported.stderr)")
         for arguments in [["report", "--format", "json"], ["report", "--format", "json", "--at", "2025-05-02"]] {
             let outcome = try Self.limited(accord, arguments + ["--db", db])
             #expect(outcome.status == 0, "\(outcome.status) \(outcome.stderr)")
