@@ -28,6 +28,6 @@ final class SignatureVerification {
 
     /// Waits for every verification; the first entry whose signature does not verify, if any.
     func firstBad() -> Int? {
-        parts.compactMap { $0.value() ?? nil }.min()
+        parts.compactMap { $0.value() }.min()
     }
 }

@@ -184,7 +184,7 @@ struct TotalsEvidence {
             }
         }
         // Waited for even when this thread's share failed: the other's connection is closed before the refusal.
-        let read = other.value() ?? nil
+        let read = other.value()
         try mine.get()
         guard let read else {
             for commitment in theirs { summaries[commitment] = try dailySummary(commitment, atDay: atDay, threshold: threshold) }

@@ -47,16 +47,16 @@ final class BackgroundWork<Value: Sendable> {
     }
 
     /// Waits for the work to end (runs it here if no thread could be
-    /// started); what it returned (never nil once it has).
-    func value() -> Value? {
+    /// started); what it returned.
+    func value() -> Value {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
-        } else if outcome.value.withLock({ $0 == nil }) {
-            let result = work()
-            outcome.value.withLock { $0 = result }
         }
-        return outcome.value.withLock { $0 }
+        if let done = outcome.value.withLock({ $0 }) { return done }
+        let result = work()
+        outcome.value.withLock { $0 = result }
+        return result
     }
 }
 

@@ -117,7 +117,7 @@ struct StateRows {
             rows.hashed(entities: half..<count, spans: grouped[firsts[half]...], firsts: firsts)
         }
         let first = hashed(entities: 0..<half, spans: grouped[..<firsts[half]], firsts: firsts)
-        return first + (second.value() ?? hashed(entities: half..<count, spans: grouped[firsts[half]...], firsts: firsts))
+        return first + second.value()
     }
 
     /// The key and leaf of the entities at `range` of ``entities``, whose

@@ -127,10 +127,9 @@ struct VerifiedState {
     static func load(_ db: Database, expected: Hash32?, headSeq: Int64, sibling: SiblingReader? = nil) throws -> VerifiedState {
         // Room for the rows of tens of thousands of commitments (8 MB and 74,000 rows for 10,000 of them).
         var gathered = Gathered(state: VerifiedState(snapshot: Snapshot(seq: headSeq)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
-        let split = sibling != nil
-        let theirs = split ? scans.filter { siblingTables.contains($0.table.name) } : []
-        let share = sibling.flatMap { sibling in
-            theirs.isEmpty ? nil : BackgroundWork { () -> SiblingShare? in
+        let theirs = scans.filter { siblingTables.contains($0.table.name) }
+        let share = sibling.map { sibling in
+            BackgroundWork { () -> SiblingShare? in
                 sibling.read { db in
                     var part = Gathered(state: VerifiedState(snapshot: Snapshot(seq: headSeq)), rows: StateRows())
                     try scan(db, theirs, into: &part)
@@ -138,9 +137,9 @@ struct VerifiedState {
                 }
             }
         }
-        try scan(db, split ? scans.filter { !siblingTables.contains($0.table.name) } : scans, into: &gathered)
+        try scan(db, share == nil ? scans : scans.filter { !siblingTables.contains($0.table.name) }, into: &gathered)
         if let share {
-            if let part = share.value() ?? nil {
+            if let part = share.value() {
                 gathered.rows.append(part.rows)
                 gathered.state.rowsReadBySibling = part.rows.rowCount
                 gathered.state.totals = part.totals
