@@ -14,7 +14,7 @@ import Synchronization
 /// whereas a thread that cannot be started only means the work is done by
 /// whoever waits for it. The thread is joined when the value is asked for, or
 /// when the work is released unasked (by a caller that threw first).
-final class BackgroundWork<Value: Sendable> {
+package final class BackgroundWork<Value: Sendable> {
     /// What the work returned; nil until it has ended.
     private let outcome = BackgroundOutcome<Value>()
     private let work: @Sendable () -> Value
@@ -22,10 +22,10 @@ final class BackgroundWork<Value: Sendable> {
     private var thread: pthread_t?
     /// Whether the work runs on a thread of its own (false: no thread could
     /// be started, and ``value()`` will run it).
-    let started: Bool
+    package let started: Bool
 
     /// Starts `work` on a new thread (or, if none can be started, leaves it to ``value()``).
-    init(_ work: @escaping @Sendable () -> Value) {
+    package init(_ work: @escaping @Sendable () -> Value) {
         self.work = work
         let job = BackgroundJob { [outcome] in
             let result = work()
@@ -48,7 +48,7 @@ final class BackgroundWork<Value: Sendable> {
 
     /// Waits for the work to end (runs it here if no thread could be
     /// started); what it returned.
-    func value() -> Value {
+    package func value() -> Value {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil

@@ -86,24 +86,34 @@ public enum JSON: Sendable, Equatable {
     }
 
     private static func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(10)
-        for _ in 0..<(indent * 2) { out.append(32) }
+        out.append(contentsOf: lineBreak(indent: indent))
+    }
+
+    /// A line feed and two spaces per level, for levels up to 63 (a report nests 4).
+    private static let lineBreaks = [10] + [UInt8](repeating: 32, count: 126)
+
+    /// A line feed and the indentation of `indent` levels: a slice of one
+    /// buffer, copied at once (a `repeatElement` is appended byte by byte).
+    package static func lineBreak(indent: Int) -> ArraySlice<UInt8> {
+        let count = 1 + 2 * max(indent, 0)
+        return count <= lineBreaks.count ? lineBreaks[..<count] : ArraySlice([10] + [UInt8](repeating: 32, count: count - 1))
     }
 
     /// Writes a JSON string literal (RFC 8259) as UTF-8 bytes.
     package static func quote(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
+        // Most text needs no escape (see the other `quote`): checked and copied
+        // in place, without a copy of the string.
+        let plain = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5c || byte == 0x7f || byte == 0xE2 { return false }
             out.append(UInt8(ascii: "\""))
-            if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xE2 }) {
-                out.append(contentsOf: utf8)
-            } else {
-                var escaped = ""
-                quote(String(decoding: utf8, as: UTF8.self), into: &escaped)
-                out.append(contentsOf: escaped.utf8.dropFirst().dropLast())
-            }
+            out.append(contentsOf: utf8)
             out.append(UInt8(ascii: "\""))
+            return true
         }
+        guard plain != true else { return }
+        var escaped = ""
+        quote(text, into: &escaped)
+        out.append(contentsOf: escaped.utf8)
     }
 
     /// Writes a JSON string literal (RFC 8259), escaping quotes, backslashes and controls.

@@ -5,7 +5,8 @@ import AccordLedger
 /// report of ten thousand commitments is written, not assembled and torn down.
 public struct JSONWriter {
     private var bytes: [UInt8] = []
-    private let output: TextOutput
+    /// Where the bytes go; nil for a writer whose bytes are taken whole (``elements(_:minimumForTwoThreads:_:)``).
+    private let output: TextOutput?
     private let pretty: Bool
     private var depth = 0
     /// Whether the innermost open container has no item yet.
@@ -16,6 +17,48 @@ public struct JSONWriter {
         self.output = output
         self.pretty = pretty
         bytes.reserveCapacity(1 << 16)
+    }
+
+    /// A writer of the items after the first of an array open at `depth`,
+    /// which keeps its bytes.
+    private init(continuingAt depth: Int, pretty: Bool) {
+        output = nil
+        self.pretty = pretty
+        self.depth = depth
+        empty = false
+    }
+
+    /// The elements of the array being written, `body` writing each: from
+    /// `minimumForTwoThreads` items on, the second half is written on another
+    /// thread meanwhile and follows the first, in the same bytes one thread
+    /// would write (a report of ten thousand commitments spends more time
+    /// writing its JSON than on anything else but reading the state).
+    public mutating func elements<Item: Sendable>(_ items: [Item], minimumForTwoThreads: Int = 2_000,
+                                                  _ body: @escaping @Sendable (inout JSONWriter, Item) -> Void) {
+        guard items.count >= max(minimumForTwoThreads, 2) else {
+            for item in items { body(&self, item) }
+            return
+        }
+        let (half, depth, pretty) = (items.count / 2, depth, pretty)
+        let rest = BackgroundWork { () -> [UInt8] in
+            var writer = JSONWriter(continuingAt: depth, pretty: pretty)
+            for item in items[half...] { body(&writer, item) }
+            return writer.bytes
+        }
+        for item in items[..<half] { body(&self, item) }
+        append(written: rest.value())
+    }
+
+    /// Appends bytes another writer wrote as the items that follow.
+    private mutating func append(written: [UInt8]) {
+        if let output {
+            output.write(bytes: bytes)
+            bytes.removeAll(keepingCapacity: true)
+            output.write(bytes: written)
+        } else {
+            bytes.append(contentsOf: written)
+        }
+        empty = false
     }
 
     /// An object (at the top, as an array element, or after ``key(_:)``).
@@ -63,21 +106,23 @@ public struct JSONWriter {
     /// Ends the document with a newline and hands everything to the output.
     public mutating func finish() {
         bytes.append(10)
-        output.write(bytes: bytes)
+        output?.write(bytes: bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 
     private mutating func item() {
         if !empty { bytes.append(UInt8(ascii: ",")) }
         empty = false
-        if pretty {
-            bytes.append(10)
-            for _ in 0..<(depth * 2) { bytes.append(32) }
-        }
-        if bytes.count >= 1 << 16 {
+        if pretty { newline() }
+        if bytes.count >= 1 << 16, let output {
             output.write(bytes: bytes)
             bytes.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// A line break and the indentation of `depth`.
+    private mutating func newline() {
+        bytes.append(contentsOf: JSON.lineBreak(indent: depth))
     }
 
     private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
@@ -87,10 +132,7 @@ public struct JSONWriter {
         empty = true
         body(&self)
         depth -= 1
-        if !empty && pretty {
-            bytes.append(10)
-            for _ in 0..<(depth * 2) { bytes.append(32) }
-        }
+        if !empty && pretty { newline() }
         bytes.append(close)
         empty = outer
     }

@@ -40,7 +40,7 @@ extension Report {
                 json.member("party", JSON(partyFilter))
             })
             if include(.commitments) { json.member("commitments", array: { json in
-                for commitment in commitments {
+                json.elements(commitments) { json, commitment in
                     json.element(object: { json in
                         json.member("id", .string(commitment.id))
                         json.member("agreement", .string(commitment.agreement))
