@@ -12,10 +12,10 @@ import AccordStorage
 struct TotalsEvidence {
     let db: Database
     let state: VerifiedState
-    /// The running totals of each commitment, grouped once: per-commitment
-    /// questions must not rescan every commitment's rows (10,000 commitments
-    /// made that quadratic).
-    private let totalsByCommitment: [String: [VerifiedState.TotalsRow]]
+    /// What each commitment's running totals say of its days, gathered in
+    /// one pass: per-commitment questions must not rescan every commitment's
+    /// rows (10,000 commitments made that quadratic).
+    private let days: [String: TotalsDays]
     /// The daily digest's buffers, reused from one commitment to the next:
     /// ``daily(_:)`` empties them first and must never call itself (the
     /// runtime's exclusivity check would stop it rather than mix two
@@ -25,6 +25,42 @@ struct TotalsEvidence {
     /// second thread; nil to read them all on this one.
     private let sibling: SiblingReader?
 
+    /// The days a commitment's `commitment_totals` rows give: its last day
+    /// of evidence at each confidence rank, and its earliest breach.
+    struct TotalsDays: Sendable {
+        /// The last day of the rows at rank 0, 1 and 2 (nil: no row).
+        private var last: (Int64?, Int64?, Int64?) = (nil, nil, nil)
+        /// The earliest first breach day of any of its rows.
+        private(set) var firstBreachDay: Int64?
+
+        mutating func add(_ row: VerifiedState.TotalsRow) {
+            switch row.rank {
+            case 0: last.0 = max(last.0 ?? row.lastDay, row.lastDay)
+            case 1: last.1 = max(last.1 ?? row.lastDay, row.lastDay)
+            default: last.2 = max(last.2 ?? row.lastDay, row.lastDay)
+            }
+            if let day = row.firstBreachDay { firstBreachDay = min(firstBreachDay ?? day, day) }
+        }
+
+        /// The last day of the rows at rank `threshold` or better (nil: none).
+        func lastDay(upTo threshold: Int) -> Int64? {
+            var day = last.0
+            if threshold >= 1, let other = last.1 { day = max(day ?? other, other) }
+            if threshold >= 2, let other = last.2 { day = max(day ?? other, other) }
+            return day
+        }
+
+        /// The last day of any row (nil: none).
+        var lastDay: Int64? { lastDay(upTo: 2) }
+
+        /// Each commitment's days from all its rows.
+        static func gathered(_ rows: [VerifiedState.TotalsRow]) -> [String: TotalsDays] {
+            var days: [String: TotalsDays] = [:]
+            for row in rows { days[row.commitment, default: TotalsDays()].add(row) }
+            return days
+        }
+    }
+
     private final class DigestScratch {
         var digest = DailyDigest()
         var input: [UInt8] = []
@@ -33,13 +69,13 @@ struct TotalsEvidence {
     /// - Parameter sibling: when given, the per-day rows of many commitments
     ///   are read on two threads, half through it.
     init(db: Database, state: VerifiedState, sibling: SiblingReader? = nil) {
-        self.init(db: db, state: state, totalsByCommitment: Dictionary(grouping: state.totals, by: \.commitment), sibling: sibling)
+        self.init(db: db, state: state, days: TotalsDays.gathered(state.totals), sibling: sibling)
     }
 
-    private init(db: Database, state: VerifiedState, totalsByCommitment: [String: [VerifiedState.TotalsRow]], sibling: SiblingReader?) {
+    private init(db: Database, state: VerifiedState, days: [String: TotalsDays], sibling: SiblingReader?) {
         self.db = db
         self.state = state
-        self.totalsByCommitment = totalsByCommitment
+        self.days = days
         self.sibling = sibling
     }
 
@@ -47,8 +83,7 @@ struct TotalsEvidence {
         var summaries: [String: EvidenceSummary] = [:]
         // Commitments with records after the date, or breaches that may be out of force, need the per-day rows.
         var historical: Set<String> = []
-        for (commitment, rows) in totalsByCommitment
-        where rows.contains(where: { $0.lastDay > atDay }) || !breachesInForce(commitment, rows) {
+        for (commitment, days) in days where (days.lastDay ?? atDay) > atDay || !breachesInForce(commitment, days) {
             historical.insert(commitment)
         }
         for row in state.totals {
@@ -95,9 +130,9 @@ struct TotalsEvidence {
     /// True when every breach the totals hold of `commitment` is certainly in
     /// force: its terms were never amended and its breaches all fall in its
     /// window (or after its agreement's date). Otherwise the per-day rows tell.
-    private func breachesInForce(_ commitment: String, _ rows: [VerifiedState.TotalsRow]) -> Bool {
+    private func breachesInForce(_ commitment: String, _ days: TotalsDays) -> Bool {
         // Most commitments have no breach: no lookup then.
-        guard let first = rows.lazy.compactMap(\.firstBreachDay).min() else { return true }
+        guard let first = days.firstBreachDay else { return true }
         guard let recorded = state.commitments[commitment] else { return true }
         guard state.snapshot.amendments[.commitment(commitment)] == nil,
               state.snapshot.amendments[.agreement(recorded.agreement)] == nil,
@@ -105,7 +140,7 @@ struct TotalsEvidence {
         switch recorded.kind {
         case .restraint:
             // A restraint's evidence is all breaches: its last day is its last breach.
-            let last = rows.map(\.lastDay).max() ?? first
+            let last = days.lastDay ?? first
             return recorded.from.map { $0.day <= first } ?? true && (recorded.until.map { last <= $0.day } ?? true)
         case .quantity, .action:
             return state.snapshot.agreementDates[recorded.agreement].map { $0.day <= first } ?? true
@@ -119,7 +154,7 @@ struct TotalsEvidence {
     func lateness(of report: CommitmentReport, atDay: Int64, threshold: Int) throws -> CommitmentReport {
         var report = report
         guard let due = report.due, report.kind != .restraint else { return report }
-        let lastDay = totalsByCommitment[report.id, default: []].filter { $0.rank <= threshold }.map(\.lastDay).max()
+        let lastDay = days[report.id]?.lastDay(upTo: threshold)
         if let lastDay, lastDay <= due.day {
             report.late = false
             report.daysLate = 0
@@ -169,10 +204,10 @@ struct TotalsEvidence {
         }
         // Alternate, so that each thread gets a like share of large and small commitments.
         let theirs = stride(from: 1, to: commitments.count, by: 2).map { commitments[$0] }
-        let (state, grouped) = (state, totalsByCommitment)
+        let (state, days) = (state, days)
         let other = BackgroundWork { () -> [String: EvidenceSummary]? in
             sibling.read { db in
-                let evidence = TotalsEvidence(db: db, state: state, totalsByCommitment: grouped, sibling: nil)
+                let evidence = TotalsEvidence(db: db, state: state, days: days, sibling: nil)
                 var summaries: [String: EvidenceSummary] = [:]
                 for commitment in theirs { summaries[commitment] = try evidence.dailySummary(commitment, atDay: atDay, threshold: threshold) }
                 return summaries

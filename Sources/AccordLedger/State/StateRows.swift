@@ -15,6 +15,9 @@ struct StateRows {
     /// The entities with at least one row, in the order first seen.
     private(set) var entities: [StateEntity] = []
     private var positions: [StateEntity: Int32] = [:]
+    /// The entity of the row added last and its index: a table's rows come
+    /// grouped by entity, so most rows need no lookup in ``positions``.
+    private var last: (entity: StateEntity, index: Int32)?
     private var bytes: [UInt8] = []
     private var spans: [Span] = []
 
@@ -53,13 +56,16 @@ struct StateRows {
     /// Adds a row read by ``StateDigest/withColumns(_:_:)`` (see ``add(_:of:table:)``).
     mutating func add(_ columns: UnsafeBufferPointer<StoredColumn>, of entity: StateEntity, table: Int) {
         let index: Int32
-        if let known = positions[entity] {
+        if let last, last.entity == entity {
+            index = last.index
+        } else if let known = positions[entity] {
             index = known
         } else {
             index = Int32(entities.count)
             positions[entity] = index
             entities.append(entity)
         }
+        last = (entity, index)
         let start = bytes.count
         StateDigest.append(columns, to: &bytes)
         spans.append(Span(entity: index, table: Int32(table), start: start, count: bytes.count - start))

@@ -22,6 +22,9 @@ struct StoredColumn {
 }
 
 extension StateDigest {
+    /// Zeros that ``append(_:to:)`` grows a buffer with before writing a row in place.
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 12)
+
     /// Calls `body` with every column of a statement's current row, each read once.
     static func withColumns<T>(_ row: Row, _ body: (UnsafeBufferPointer<StoredColumn>) throws -> T) rethrows -> T {
         let count = row.count
@@ -73,7 +76,12 @@ extension StateDigest {
             }
         }
         var offset = out.count
-        out.append(contentsOf: repeatElement(0, count: size))
+        // Room made by copying zeros (a `repeatElement` is appended byte by byte).
+        if size <= zeros.count {
+            out.append(contentsOf: zeros[..<size])
+        } else {
+            out.append(contentsOf: repeatElement(0, count: size))
+        }
         out.withUnsafeMutableBytes { buffer in
             for column in columns {
                 switch column.storage {
