@@ -57,7 +57,7 @@ struct JSONWriterTests {
 
     /// A document whose array of `count` items sits three levels deep,
     /// written with ``JSONWriter/elements(_:minimumForTwoThreads:_:)``.
-    static func withElements(_ count: Int, pretty: Bool, minimum: Int) -> [UInt8] {
+    static func withElements(_ count: Int, pretty: Bool, minimum: Int, writes: @escaping @Sendable (Int) -> Bool = { _ in true }) -> [UInt8] {
         let output = TextOutput(collecting: ())
         var json = JSONWriter(to: output, pretty: pretty)
         json.object { json in
@@ -66,6 +66,7 @@ struct JSONWriterTests {
                 json.element(object: { json in
                     json.member("items", array: { json in
                         json.elements(Array(0..<count), minimumForTwoThreads: minimum) { json, index in
+                            guard writes(index) else { return }
                             json.element(object: { json in
                                 guard case .object(let members) = item(index) else { return }
                                 for (name, value) in members { json.member(name, value) }
@@ -93,6 +94,23 @@ struct JSONWriterTests {
                     "one thread, \(count) items")
             #expect(Self.firstDifference(Self.withElements(count, pretty: pretty, minimum: 2), expected) == nil,
                     "two threads, \(count) items")
+        }
+    }
+
+    @Test("elements whose writing writes nothing for some items, in either half or both", arguments: [true, false])
+    func elementsSkipped(pretty: Bool) {
+        let skips: [(String, @Sendable (Int) -> Bool)] = [
+            ("none written", { _ in false }), ("first half only", { $0 < 5 }), ("second half only", { $0 >= 5 }),
+            ("odd ones", { $0 % 2 == 0 }), ("the last only", { $0 == 9 }),
+        ]
+        for (name, writes) in skips {
+            let one = Self.withElements(10, pretty: pretty, minimum: .max, writes: writes)
+            #expect(Self.firstDifference(Self.withElements(10, pretty: pretty, minimum: 2, writes: writes), one) == nil, "\(name)")
+            let tree = JSON.object([
+                ("before", .string("x")),
+                ("outer", .array([.object([("items", .array((0..<10).filter(writes).map(Self.item))), ("after", .int(1))])])),
+            ])
+            #expect(Self.firstDifference(one, Array((tree.serialized(pretty: pretty) + "\n").utf8)) == nil, "\(name), one thread")
         }
     }
 

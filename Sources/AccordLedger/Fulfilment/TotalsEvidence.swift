@@ -83,7 +83,7 @@ struct TotalsEvidence {
         var summaries: [String: EvidenceSummary] = [:]
         // Commitments with records after the date, or breaches that may be out of force, need the per-day rows.
         var historical: Set<String> = []
-        for (commitment, days) in days where (days.lastDay ?? atDay) > atDay || !breachesInForce(commitment, days) {
+        for (commitment, facts) in days where (facts.lastDay ?? atDay) > atDay || !breachesInForce(commitment, facts) {
             historical.insert(commitment)
         }
         for row in state.totals {

@@ -19,38 +19,42 @@ public struct JSONWriter {
         bytes.reserveCapacity(1 << 16)
     }
 
-    /// A writer of the items after the first of an array open at `depth`,
-    /// which keeps its bytes.
+    /// A writer of items of an array open at `depth` that keeps its bytes;
+    /// its first item is written as an array's first.
     private init(continuingAt depth: Int, pretty: Bool) {
         output = nil
         self.pretty = pretty
         self.depth = depth
-        empty = false
     }
 
-    /// The elements of the array being written, `body` writing each: from
-    /// `minimumForTwoThreads` items on, the second half is written on another
-    /// thread meanwhile and follows the first, in the same bytes one thread
-    /// would write (a report of ten thousand commitments spends more time
-    /// writing its JSON than on anything else but reading the state).
-    public mutating func elements<Item: Sendable>(_ items: [Item], minimumForTwoThreads: Int = 2_000,
+    /// The elements of the array being written, `body` writing each (one
+    /// element, several or none): from `minimumForTwoThreads` items on, the
+    /// second half is written on another thread meanwhile and follows the
+    /// first, in the same bytes one thread would write (a report of ten
+    /// thousand commitments spends more time writing its JSON than on
+    /// anything else but reading the state; starting a thread costs about
+    /// what writing a few of them does). When no thread can be started, the
+    /// second half is written here after the first.
+    public mutating func elements<Item: Sendable>(_ items: [Item], minimumForTwoThreads: Int = 512,
                                                   _ body: @escaping @Sendable (inout JSONWriter, Item) -> Void) {
         guard items.count >= max(minimumForTwoThreads, 2) else {
             for item in items { body(&self, item) }
             return
         }
         let (half, depth, pretty) = (items.count / 2, depth, pretty)
-        let rest = BackgroundWork { () -> [UInt8] in
+        let rest = BackgroundWork { () -> [UInt8]? in
             var writer = JSONWriter(continuingAt: depth, pretty: pretty)
             for item in items[half...] { body(&writer, item) }
-            return writer.bytes
+            return writer.empty ? nil : writer.bytes
         }
         for item in items[..<half] { body(&self, item) }
-        append(written: rest.value())
+        if let written = rest.value() { append(written: written) }
     }
 
-    /// Appends bytes another writer wrote as the items that follow.
+    /// Appends the items another writer wrote (as an array's first items) after this one's.
     private mutating func append(written: [UInt8]) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
         if let output {
             output.write(bytes: bytes)
             bytes.removeAll(keepingCapacity: true)
@@ -58,7 +62,6 @@ public struct JSONWriter {
         } else {
             bytes.append(contentsOf: written)
         }
-        empty = false
     }
 
     /// An object (at the top, as an array element, or after ``key(_:)``).
