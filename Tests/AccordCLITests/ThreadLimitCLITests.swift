@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Reports and imports use a second thread where it helps (the state's
-/// leaves, an import's reading). Where no thread can be started (a process
+/// Reports, imports and the audit use a second thread where it helps (the
+/// state's leaves, an import's reading, the audit's reading of the journal). Where no thread can be started (a process
 /// limit already reached), they must do that work on their own thread, not
 /// hang or die: dispatch queues retried forever there.
 @Suite("Commands where no thread can be started")
@@ -14,7 +14,7 @@ struct ThreadLimitCLITests {
                            binary] + arguments, binary: "/usr/bin/timeout")
     }
 
-    @Test("a report over hundreds of entities and an import finish on one thread, as they would on two",
+    @Test("a report over hundreds of entities, an import and an audit finish on one thread, as they would on two",
           .enabled(if: getuid() == 0, "runs the binary as another user"))
     func noThreadToSpare() throws {
         let dir = try TemporaryDirectory()
@@ -34,5 +34,9 @@ struct ThreadLimitCLITests {
             let unlimited = try accord.ok(arguments + ["--db", db])
             #expect(outcome.stdout == unlimited)
         }
+        // The audit reads and decodes the journal on a thread of its own: here, on its own thread.
+        let audited = try Self.limited(accord, binary, ["audit", "--db", db])
+        #expect(audited.status == 0 && audited.stdout.contains("verified"), "\(audited.status) \(audited.stdout) \(audited.stderr)")
+        #expect(audited.stdout == (try accord.ok(["audit", "--db", db])))
     }
 }

@@ -246,9 +246,11 @@ struct Auditor {
         var replayHealthy = true
 
         try replay.execute("BEGIN")
-        let cursor = try db.cached("SELECT seq, kind_code, signer, entry, signature FROM journal ORDER BY seq").cursor()
-        while let row = try cursor.next() {
-            let seq = row.int64(0)
+        // Read, hashed and decoded on a second thread, which has the file's connection until it is stopped.
+        let journal = JournalReadAhead(try db.cached("SELECT seq, kind_code, signer, entry, signature FROM journal ORDER BY seq").cursor())
+        defer { journal.stop() }
+        while let row = try journal.next() {
+            let seq = row.seq
             if seq != expectedSeq {
                 fail(.tampered, "sequence", expectedSeq, seq == expectedSeq + 1
                      ? "entry \(expectedSeq) is missing (the journal jumps to \(seq))"
@@ -258,13 +260,12 @@ struct Auditor {
             }
             expectedSeq += 1
             report.entries = seq
-            let bytes = row.blob(3)
-            // The leaf hash is computed here, never read: the journal keeps no copy of it (schema 18).
-            let leaf = Merkle.leafHash(bytes)
-            let entry: Entry
-            do {
-                entry = try Entry.decodeCanonical(bytes)
-            } catch {
+            let leaf = row.leaf
+            let decoded: JournalRead.Decoded
+            switch row.decoded {
+            case .success(let value):
+                decoded = value
+            case .failure(let error):
                 fail(.tampered, "encoding", seq, "the entry bytes do not decode canonically (\(error))")
                 previousLeaf = leaf
                 facts.note(seq: seq, recordedAt: previousTime)
@@ -272,6 +273,7 @@ struct Auditor {
                 replayHealthy = false
                 continue
             }
+            let entry = decoded.entry
             if entry.seq != seq { fail(.tampered, "sequence", seq, "the entry's bytes say it is entry \(entry.seq)") }
             if entry.previousHash != previousLeaf {
                 fail(.tampered, "chain", seq, seq == 1 ? "the first entry names a previous hash"
@@ -283,10 +285,9 @@ struct Auditor {
             if entry.recordedAt.milliseconds > auditTime.milliseconds &+ Auditor.clockSkew {
                 future = future.map { ($0.first, $0.at, $0.count + 1) } ?? (seq, entry.recordedAt, 1)
             }
-            // The columns are compared exactly: integers as integers, text as bytes (text that
-            // Unicode calls equivalent, a Kelvin sign for a K, is still different text). The time
-            // and the actor have no column to compare (schema 20): they are read from the bytes.
-            if row.value(1) != .integer(Int64(entry.kind.code)) || !row.isText(2, equalTo: entry.signer) {
+            // The columns are compared exactly (``JournalRead/Decoded/columnsAgree``). The time and
+            // the actor have no column to compare (schema 20): they are read from the bytes.
+            if !decoded.columnsAgree {
                 fail(.tampered, "encoding", seq, "the kind_code or signer column disagrees with the entry bytes")
             }
             if case .ledgerCreate(let created) = entry.payload {
@@ -298,7 +299,7 @@ struct Auditor {
             // A portable claim names the entries it refers to as the projections re-derived so far name them.
             let ledgerID = facts.ledgerID ?? ""
             let claim = (try? entry.signedBytes(naming: { try Ledger.referenceName(of: $0, in: replay, ledgerID: ledgerID) })) ?? []
-            let verified = checkSignature(entry, bytes: claim, signature: row.optionalBlob(4), keys: facts.keys)
+            let verified = checkSignature(entry, bytes: claim, signature: row.signature, keys: facts.keys)
             checkKeyRules(entry, signatureVerified: verified, facts: &facts)
             lastEntry = entry
             if entry.clock == .overridden { report.overriddenClock += 1 }
@@ -316,13 +317,15 @@ struct Auditor {
             try appendLeaf(&frontier, leaf, seq: seq, storedNodes: &storedNodes, sizes: sizesOfInterest, roots: &facts.roots)
             if replayHealthy {
                 do {
-                    try projector.apply(entry, content: entry.contentHash)
+                    try projector.apply(entry, content: decoded.contentHash)
                 } catch {
                     fail(.tampered, "projection", seq, "the entry cannot be applied to the projections re-derived so far (\(error))")
                     replayHealthy = false
                 }
             }
         }
+        // The file's connection is this thread's again.
+        journal.stop()
         report.root = frontier.root.hex
         report.ledgerID = facts.ledgerID
         concludeKeyRules(facts)
