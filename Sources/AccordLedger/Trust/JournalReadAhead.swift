@@ -25,9 +25,9 @@ struct JournalRead: Sendable {
 
 /// Hands the audit the journal's rows in order (``JournalRead``), read from
 /// `SELECT seq, kind_code, signer, entry, signature FROM journal ORDER BY seq`
-/// and hashed and decoded on a thread of its own, while the audit's thread
-/// checks them and replays them into its scratch ledger: the two cores each
-/// do part of the work, as an import's do (``ImportReadAhead``).
+/// and hashed and decoded on a thread of its own (``ReadAhead``), while the
+/// audit's thread checks them and replays them into its scratch ledger: the
+/// two cores each do part of the work, as an import's do (``ImportReadAhead``).
 ///
 /// The cursor, and with it the audited file's connection, belongs to the
 /// reading thread from the first ``next()`` until ``stop()``, which every
@@ -41,105 +41,19 @@ final class JournalReadAhead {
     /// Batches the reading thread may be ahead.
     static let capacity = 4
 
-    private enum Message: Sendable {
-        /// Rows, last first.
-        case rows([JournalRead])
-        case end
-        case failed(any Error)
-    }
-
-    private let source: JournalSource
-    private var threaded = true
-    private var channel: BoundedChannel<Message>?
-    private var reading: BackgroundWork<Void>?
-    /// The batch being handed out, last row first.
-    private var batch: [JournalRead] = []
-    private var finished = false
+    private let rows: ReadAhead<JournalRead>
 
     init(_ cursor: Cursor) {
-        source = JournalSource(cursor)
+        let source = JournalSource(cursor)
+        rows = ReadAhead(batchSize: Self.batchSize, capacity: Self.capacity) { try source.next() }
     }
 
     /// The next row, or nil after the last.
     /// - Throws: what reading the journal threw; after that, nil.
-    func next() throws -> JournalRead? {
-        guard !finished else { return nil }
-        if threaded, channel == nil { start() }
-        guard threaded else {
-            do {
-                guard let row = try source.next() else {
-                    finished = true
-                    return nil
-                }
-                return row
-            } catch {
-                finished = true
-                throw error
-            }
-        }
-        while batch.isEmpty {
-            switch channel?.take() ?? .end {
-            case .rows(let rows):
-                batch = rows
-            case .end:
-                finished = true
-                return nil
-            case .failed(let error):
-                finished = true
-                throw error
-            }
-        }
-        return batch.removeLast()
-    }
-
-    /// Starts the reading thread; when none can be started, reads on the caller's.
-    private func start() {
-        let channel = BoundedChannel<Message>(capacity: Self.capacity)
-        let source = self.source
-        let reading = BackgroundWork { JournalReadAhead.read(source, into: channel) }
-        guard reading.started else {
-            threaded = false
-            return
-        }
-        self.channel = channel
-        self.reading = reading
-    }
+    func next() throws -> JournalRead? { try rows.next() }
 
     /// Stops the reading thread, if it runs, and waits until it has let go of the cursor.
-    func stop() {
-        finished = true
-        batch = []
-        guard let channel else { return }
-        self.channel = nil
-        channel.close()
-        _ = reading?.value()
-        reading = nil
-    }
-
-    /// The reading thread: batches of rows until the end, a failure, or a closed channel.
-    private static func read(_ source: JournalSource, into channel: BoundedChannel<Message>) {
-        var batch: [JournalRead] = []
-        batch.reserveCapacity(batchSize)
-        func hand() -> Bool {
-            batch.reverse()
-            defer { batch = [] }
-            return batch.isEmpty || channel.put(.rows(batch))
-        }
-        do {
-            while let row = try source.next() {
-                batch.append(row)
-                if batch.count == batchSize {
-                    guard hand() else { return }
-                    batch.reserveCapacity(batchSize)
-                }
-            }
-            guard hand() else { return }
-            _ = channel.put(.end)
-        } catch {
-            guard hand() else { return }
-            _ = channel.put(.failed(error))
-        }
-    }
+    func stop() { rows.stop() }
 }
 
 /// The journal's cursor, used by one thread at a time: the reading thread
