@@ -42,6 +42,9 @@ final class ReadAhead<Item: Sendable> {
         self.threaded = threaded
     }
 
+    /// A caller that forgot ``stop()`` must not leave the thread waiting for room forever.
+    deinit { stop() }
+
     /// The next item, or nil after the last.
     /// - Throws: what producing threw; after that, and after the end, nil.
     func next() throws -> Item? {
