@@ -116,6 +116,9 @@ final class StateTracker {
                     breaches = excluded.breaches
                 """, [id, try StateTracker.daily(id, db: db), pair.verifications, pair.breaches], what: "the digests of \(id)")
         }
+        // A ledger being rebuilt (an audit's replay, a copy as of an entry) changes every entity at once: all
+        // the rows are then read table by table, as a report reads them, and hashed on two threads.
+        let rebuilt = rebuilding && changed.count >= StateRows.parallelMinimum ? try VerifiedState.leaves(db) : nil
         var byBucket: [Int: [StateEntity]] = [:]
         for entity in changed { byBucket[entity.bucket, default: []].append(entity) }
         for (bucket, entities) in byBucket {
@@ -130,7 +133,8 @@ final class StateTracker {
                 }
             }
             for entity in entities {
-                if let leaf = try StateTracker.rows(of: entity, db: db).leaves().first {
+                let leaf = try rebuilt.map { $0[entity] } ?? StateTracker.rows(of: entity, db: db).leaves().first
+                if let leaf {
                     leaves[entity.key] = leaf
                     try db.runChecked("""
                         INSERT INTO state_leaves (bucket, entity, hash) VALUES (?, ?, ?)

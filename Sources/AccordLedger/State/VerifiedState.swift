@@ -187,17 +187,28 @@ struct VerifiedState {
         return state
     }
 
+    /// The leaf of every entity that has rows, from every state table read
+    /// whole as ``load(_:expected:headSeq:sibling:)`` reads them (the rows
+    /// only, no values taken from them), hashed on two threads from
+    /// ``StateRows/parallelMinimum`` entities: for a ledger rebuilt from its
+    /// journal, whose every entity changed.
+    static func leaves(_ db: Database) throws -> [StateEntity: Hash32Bytes] {
+        var gathered = Gathered(state: VerifiedState(snapshot: Snapshot(seq: 0)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
+        try scan(db, scans, into: &gathered, values: false)
+        return Dictionary(zip(gathered.rows.entities, gathered.rows.leaves()), uniquingKeysWith: { first, _ in first })
+    }
+
     /// Reads `scans` whole (never through an index) into `g`: every row into
-    /// its entity's leaf, and the values the report uses.
+    /// its entity's leaf, and (unless `values` is false) the values the report uses.
     private static func scan(_ db: Database, _ scans: [(table: StateEntity.Table, kind: StateEntity.Kind)],
-                             into g: inout Gathered) throws {
+                             into g: inout Gathered, values: Bool = true) throws {
         for (table, kind) in scans {
             let statement = try db.prepare("SELECT * FROM \(table.name) NOT INDEXED")
             let columns = Columns(statement.columnNames, table: table.name)
             let entityColumn = try table.column.map { try columns.index($0) }
             // The table's place among its kind's tables (a shared table's rows each say their kind).
             let place = kind.tables.firstIndex(of: table)
-            let scanned = Scanned(rawValue: table.name)
+            let scanned = values ? Scanned(rawValue: table.name) : nil
             // The columns of the tables with the most rows, found once per scan rather than once per row.
             let totalsColumns = scanned == .totals ? try TotalsColumns(columns) : nil
             let sourcesColumns = scanned == .sources
