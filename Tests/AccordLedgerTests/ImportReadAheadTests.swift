@@ -4,6 +4,7 @@ import AccordFiles
 import AccordStorage
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 /// An import reads and checks rows on a second thread (``ImportReadAhead``)
@@ -136,6 +137,28 @@ struct ImportReadAheadTests {
         let bound = (ImportReadAhead.capacity + 3) * ImportReadAhead.batchSize * (rowBytes + 2)
         #expect(reader.bytesConsumed <= bound, "read \(reader.bytesConsumed) bytes of \(bytes.count)")
         #expect(try ahead.next() == nil)
+    }
+
+    @Test("a read-ahead of heavy items hands them over by weight: it stays a few batches' weight ahead, in order")
+    func aheadByWeight() throws {
+        let made = Atomic<Int>(0)
+        // Items of 100 "bytes", handed over once a batch weighs 250: three at a time, not 256.
+        let ahead = ReadAhead<Int>(batchSize: 256, capacity: 2, weight: { _ in 100 }, batchWeight: 250) {
+            let next = made.add(1, ordering: .sequentiallyConsistent).newValue
+            return next <= 5_000 ? next : nil
+        }
+        defer { ahead.stop() }
+        var taken = 0
+        var furthest = 0
+        while let item = try ahead.next() {
+            taken += 1
+            #expect(item == taken)
+            if taken % 50 == 0 { Thread.sleep(forTimeInterval: 0.001) }    // let the producer run ahead as far as it may
+            furthest = max(furthest, made.load(ordering: .sequentiallyConsistent) - taken)
+        }
+        #expect(taken == 5_000)
+        // Two batches queued, one being handed out, one being made, and the item the producer waits to put: 3 items each.
+        #expect(furthest <= (2 + 2) * 3 + 1, "\(furthest) items ahead")
     }
 
     @Test("a bounded channel keeps order across threads and wakes a waiting producer when closed")

@@ -2,7 +2,8 @@ import Dispatch
 
 /// Items made in order on a thread of its own and handed to the thread that
 /// asks for them (``next()``), at most `capacity` batches of `batchSize`
-/// ahead (back-pressure: memory stays flat whatever the number of items).
+/// items, or of `batchWeight` in all (``init(batchSize:capacity:threaded:weight:batchWeight:_:)``),
+/// ahead (back-pressure: memory stays flat whatever the number or size of the items).
 /// The importer's reading of its input (``ImportReadAhead``) and the audit's
 /// reading of the journal (``JournalReadAhead``) both use it: the two cores
 /// each do part of the work.
@@ -23,6 +24,8 @@ final class ReadAhead<Item: Sendable> {
     private let produce: @Sendable () throws -> Item?
     private let batchSize: Int
     private let capacity: Int
+    private let weight: @Sendable (Item) -> Int
+    private let batchWeight: Int
     /// False once no thread could be started: then produce on the caller's.
     private var threaded: Bool
     private var channel: BoundedChannel<Message>?
@@ -34,12 +37,17 @@ final class ReadAhead<Item: Sendable> {
 
     /// - Parameters:
     ///   - threaded: produce on a thread of its own; false to produce on the caller's, item by item, when asked.
+    ///   - weight: an item's size (its bytes, say): a batch is handed over once its items weigh `batchWeight`,
+    ///     even with fewer than `batchSize` of them, so that large items cannot pile up.
     ///   - produce: the next item, nil at the end.
-    init(batchSize: Int, capacity: Int, threaded: Bool = true, _ produce: @escaping @Sendable () throws -> Item?) {
+    init(batchSize: Int, capacity: Int, threaded: Bool = true, weight: @escaping @Sendable (Item) -> Int = { _ in 0 },
+         batchWeight: Int = .max, _ produce: @escaping @Sendable () throws -> Item?) {
         self.produce = produce
         self.batchSize = max(1, batchSize)
         self.capacity = capacity
         self.threaded = threaded
+        self.weight = weight
+        self.batchWeight = batchWeight
     }
 
     /// A caller that forgot ``stop()`` must not leave the thread waiting for room forever.
@@ -80,8 +88,10 @@ final class ReadAhead<Item: Sendable> {
     /// Starts the producing thread; when none can be started, produces on the caller's (nothing has been made yet).
     private func start() {
         let channel = BoundedChannel<Message>(capacity: capacity)
-        let (produce, batchSize) = (produce, batchSize)
-        let producing = BackgroundWork { ReadAhead.run(produce, batchSize: batchSize, into: channel) }
+        let (produce, batchSize, weight, batchWeight) = (produce, batchSize, weight, batchWeight)
+        let producing = BackgroundWork {
+            ReadAhead.run(produce, batchSize: batchSize, weight: weight, batchWeight: batchWeight, into: channel)
+        }
         guard producing.started else {
             threaded = false
             return
@@ -102,21 +112,25 @@ final class ReadAhead<Item: Sendable> {
     }
 
     /// The producing thread: batches of items until the end, a failure, or a closed channel.
-    private static func run(_ produce: @Sendable () throws -> Item?, batchSize: Int, into channel: BoundedChannel<Message>) {
+    private static func run(_ produce: @Sendable () throws -> Item?, batchSize: Int, weight: @Sendable (Item) -> Int,
+                            batchWeight: Int, into channel: BoundedChannel<Message>) {
         var batch: [Item] = []
         batch.reserveCapacity(batchSize)
+        var weighed = 0
         /// Hands the batch over; false when the channel was closed.
         func hand() -> Bool {
             defer {
                 batch = []
                 batch.reserveCapacity(batchSize)
+                weighed = 0
             }
             return batch.isEmpty || channel.put(.items(batch.reversed()))
         }
         do {
             while let item = try produce() {
+                weighed += weight(item)
                 batch.append(item)
-                if batch.count == batchSize { guard hand() else { return } }
+                if batch.count == batchSize || weighed >= batchWeight { guard hand() else { return } }
             }
             guard hand() else { return }
             _ = channel.put(.end)

@@ -16,6 +16,8 @@ struct JournalRead: Sendable {
     }
 
     var seq: Int64
+    /// How many bytes the entry has as stored.
+    var size: Int
     /// The RFC 6962 leaf hash of the entry's bytes as stored.
     var leaf: Hash32
     /// The entry, or why its bytes do not decode canonically.
@@ -32,12 +34,16 @@ struct JournalRead: Sendable {
 /// The cursor, and with it the audited file's connection, belongs to the
 /// reading thread from the first ``next()`` until ``stop()``, which every
 /// caller must call before using that connection again. The thread works at
-/// most ``capacity`` batches ahead; rows come out in order, and a failure to
+/// most ``capacity`` batches ahead, each of ``batchSize`` rows or
+/// ``batchBytes`` of entries; rows come out in order, and a failure to
 /// read comes out where it happened. When no thread can be started, the rows
 /// are read on the caller's thread.
 final class JournalReadAhead {
     /// Rows handed over at once.
     static let batchSize = 256
+    /// Bytes of entries handed over at once, whatever their number: entries
+    /// have no size limit, and a file of large ones must not fill memory.
+    static let batchBytes = 1 << 20
     /// Batches the reading thread may be ahead.
     static let capacity = 4
 
@@ -45,7 +51,9 @@ final class JournalReadAhead {
 
     init(_ cursor: Cursor) {
         let source = JournalSource(cursor)
-        rows = ReadAhead(batchSize: Self.batchSize, capacity: Self.capacity) { try source.next() }
+        rows = ReadAhead(batchSize: Self.batchSize, capacity: Self.capacity, weight: { $0.size }, batchWeight: Self.batchBytes) {
+            try source.next()
+        }
     }
 
     /// The next row, or nil after the last.
@@ -74,6 +82,6 @@ private final class JournalSource: @unchecked Sendable {
             let agree = row.value(1) == .integer(Int64(entry.kind.code)) && row.isText(2, equalTo: entry.signer)
             return JournalRead.Decoded(entry: entry, contentHash: entry.contentHash, columnsAgree: agree)
         }
-        return JournalRead(seq: row.int64(0), leaf: leaf, decoded: decoded, signature: row.optionalBlob(4))
+        return JournalRead(seq: row.int64(0), size: bytes.count, leaf: leaf, decoded: decoded, signature: row.optionalBlob(4))
     }
 }
