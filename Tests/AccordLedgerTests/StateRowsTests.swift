@@ -127,4 +127,17 @@ struct StateRowsTests {
         #expect(throws: LedgerError.self) { _ = try ledger.report(ReportOptions()) }
         #expect(throws: LedgerError.self) { _ = try ledger.tokens() }
     }
+
+    @Test("a key is split at its first colon byte, whatever follows it: each entity's key names it back")
+    func keysRoundTrip() {
+        // A combining mark after the colon makes one Character of the two; "a:b" keeps its second colon in the id.
+        for id in ["P00", "\u{301}0", "e\u{301}", "é", "a:b", "", "日本"] {
+            for entity in [StateEntity.party(id), .agreement(id), .commitment(id), .guarantee(id), .key(id), .token(id)] {
+                let parsed = StateEntity(key: entity.key)
+                #expect(parsed == entity && parsed.map { Array($0.key.utf8) } == Array(entity.key.utf8), "\(TextRules.printable(entity.key))")
+            }
+        }
+        #expect(StateEntity(key: "ledger") == .ledger)
+        #expect(StateEntity(key: "parties:P") == nil && StateEntity(key: "party") == nil && StateEntity(key: "\u{301}:P") == nil)
+    }
 }
