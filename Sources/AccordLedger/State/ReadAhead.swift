@@ -124,7 +124,9 @@ final class ReadAhead<Item: Sendable> {
                 batch.reserveCapacity(batchSize)
                 weighed = 0
             }
-            return batch.isEmpty || channel.put(.items(batch.reversed()))
+            guard !batch.isEmpty else { return true }
+            batch.reverse()
+            return channel.put(.items(batch))
         }
         do {
             while let item = try produce() {

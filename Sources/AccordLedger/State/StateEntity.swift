@@ -60,10 +60,10 @@ enum StateEntity: Hashable, Comparable {
         }
         // Split at the first colon byte: as a Character, a colon followed by a
         // combining mark is one character, not a colon.
-        let utf8 = Array(key.utf8)
+        let utf8 = key.utf8
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let id = String(decoding: utf8[(colon + 1)...], as: UTF8.self)
-        switch String(decoding: utf8[..<colon], as: UTF8.self) {
+        let id = String(Substring(utf8[utf8.index(after: colon)...]))
+        switch Substring(utf8[..<colon]) {
         case "party": self = .party(id)
         case "agreement": self = .agreement(id)
         case "commitment": self = .commitment(id)

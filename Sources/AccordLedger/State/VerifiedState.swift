@@ -80,6 +80,12 @@ struct VerifiedState {
         var parties: [(seq: Int64, id: String, name: String)] = []
         var agreements: [(seq: Int64, id: String, title: String)] = []
         var guarantees: [(seq: Int64, id: String, guarantor: String, consequence: String, days: Int64)] = []
+
+        /// Nothing gathered yet from the state as of entry `seq`, with room for the rows of every
+        /// table of tens of thousands of commitments (8 MB and 74,000 rows for 10,000 of them).
+        static func whole(seq: Int64) -> Gathered {
+            Gathered(state: VerifiedState(snapshot: Snapshot(seq: seq)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
+        }
     }
 
     /// What the second connection reads of a large ledger's state: the rows
@@ -125,8 +131,7 @@ struct VerifiedState {
     ///     checked against `expected`.
     /// - Throws: ``LedgerError`` `.tampered` naming what differs.
     static func load(_ db: Database, expected: Hash32?, headSeq: Int64, sibling: SiblingReader? = nil) throws -> VerifiedState {
-        // Room for the rows of tens of thousands of commitments (8 MB and 74,000 rows for 10,000 of them).
-        var gathered = Gathered(state: VerifiedState(snapshot: Snapshot(seq: headSeq)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
+        var gathered = Gathered.whole(seq: headSeq)
         let theirs = scans.filter { siblingTables.contains($0.table.name) }
         let share = sibling.map { sibling in
             BackgroundWork { () -> SiblingShare? in
@@ -193,7 +198,7 @@ struct VerifiedState {
     /// ``StateRows/parallelMinimum`` entities: for a ledger rebuilt from its
     /// journal, whose every entity changed.
     static func leaves(_ db: Database) throws -> [StateEntity: Hash32Bytes] {
-        var gathered = Gathered(state: VerifiedState(snapshot: Snapshot(seq: 0)), rows: StateRows(reserving: 1 << 24, rows: 1 << 17))
+        var gathered = Gathered.whole(seq: 0)
         try scan(db, scans, into: &gathered, values: false)
         return Dictionary(zip(gathered.rows.entities, gathered.rows.leaves()), uniquingKeysWith: { first, _ in first })
     }
