@@ -71,9 +71,9 @@ struct Accord: ParsableCommand {
             try ArgumentChecks.checkRepeats(arguments)
             try ArgumentChecks.checkEmptyValues(arguments)
             try refuseUnknownHelpTopic(arguments)
-            // The plain `accord log` line skips the parser's reflection (see QuickParse).
-            if let log = QuickParse.log(arguments) {
-                try log.run()
+            // A plain `accord log` or `accord report` line skips the parser's reflection (see QuickParse).
+            if var command = QuickParse.command(arguments) {
+                try command.run()
                 return
             }
             var command = try parseAsRoot(arguments)

@@ -1,18 +1,26 @@
 import Foundation
 import Testing
 
-/// `accord log` lines read without swift-argument-parser (QuickParse, in
-/// Sources/accord/Support/QuickParse.swift) against the same lines written so
-/// that only the parser reads them: `--name=value`, which QuickParse leaves alone.
-@Suite("QuickParse: accord log without the parser's reflection")
+/// `accord log` and `accord report` lines read without swift-argument-parser
+/// (QuickParse, in Sources/accord/Support/QuickParse.swift) against the same
+/// lines written so that only the parser reads them: `--name=value`, which
+/// QuickParse leaves alone.
+@Suite("QuickParse: accord log and accord report without the parser's reflection")
 struct QuickParseCLITests {
-    /// Mirrors LogParts.set(_:_:) and the flags of QuickParse.log(_:).
-    static let options: Set<String> = [
+    /// Mirrors LogParts.set(_:_:) and LogParts.flag(_:).
+    static let logOptions: Set<String> = [
         "--db", "--wait", "--actor", "--sign-with", "--format", "--quantity", "--observed", "--precision", "--corroborates",
         "--source", "--source-kind", "--confidence", "--id", "--evidence", "--evidence-sha256", "--evidence-uri", "--note",
         "--place", "--lat", "--lon", "--geo-precision", "--remote", "--token",
     ]
-    static let flags: Set<String> = ["--done", "--not-done"]
+    static let logFlags: Set<String> = ["--done", "--not-done"]
+    /// Mirrors ReportParts.set(_:_:) and ReportParts.flag(_:).
+    static let reportOptions: Set<String> = [
+        "--db", "--wait", "--format", "--at", "--as-of", "--agreement", "--party", "--min-confidence", "--section", "--remote",
+        "--token",
+    ]
+    static let reportFlags: Set<String> = ["--no-header", "--raw", "--bom"]
+    static let options = logOptions.union(reportOptions)
 
     /// `arguments` with every `--name value` of an option written `--name=value`.
     static func joined(_ arguments: [String]) -> [String] {
@@ -31,14 +39,15 @@ struct QuickParseCLITests {
         return out
     }
 
-    @Test("the options QuickParse knows for log are exactly the parser's")
-    func optionsMatchTheParser() throws {
+    @Test("the options QuickParse knows for log and report are exactly the parser's",
+          arguments: [("log", logOptions, logFlags, 1), ("report", reportOptions, reportFlags, 0)])
+    func optionsMatchTheParser(command: String, known: Set<String>, knownFlags: Set<String>, knownPositionals: Int) throws {
         let dir = try TemporaryDirectory()
         let dump = try AccordRunner(dir).ok("--experimental-dump-help")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
         let root = try #require(json["command"] as? [String: Any])
         let subcommands = root["subcommands"] as? [[String: Any]] ?? []
-        let log = try #require(subcommands.first { $0["commandName"] as? String == "log" })
+        let log = try #require(subcommands.first { $0["commandName"] as? String == command })
         var options: Set<String> = []
         var flags: Set<String> = []
         var positionals = 0
@@ -54,9 +63,9 @@ struct QuickParseCLITests {
             #expect(argument["isRepeating"] as? Bool != true, "\(names): QuickParse reads each option once")
         }
         flags.subtract(["--help", "--version"])  // the parser's own; QuickParse leaves them to it
-        #expect(options == Self.options)
-        #expect(flags == Self.flags)
-        #expect(positionals == 1)
+        #expect(options == known)
+        #expect(flags == knownFlags)
+        #expect(positionals == knownPositionals)
     }
 
     @Test("a log line records the same entry, or fails the same way, read by QuickParse or by the parser")
@@ -130,6 +139,61 @@ struct QuickParseCLITests {
             let outcome = try accord(arguments)
             #expect(outcome.status == 64, "\(arguments): \(outcome.stderr)")
             #expect(outcome.stderr.contains(message) && outcome.stderr.contains("accord log"), "\(arguments): \(outcome.stderr)")
+        }
+    }
+
+    @Test("a report line prints the same, or fails the same way, read by QuickParse or by the parser")
+    func reportSameAsTheParser() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try RoundTripCLITests.ledger(dir)
+        let cases: [[String]] = [
+            ["report", "--db", db],
+            ["--db", db, "report", "--format", "json", "--at", "2025-06-02"],
+            ["report", "--format", "csv", "--section", "guarantees", "--no-header", "--raw", "--bom", "--db", db],
+            ["report", "--format", "tsv", "--min-confidence", "probable", "--party", "UA", "--wait", "1", "--db", db],
+            ["report", "--format", "markdown", "--agreement", "ist", "--as-of", "12", "--at", "2025-05-24", "--db", db],
+            ["report", "--format", "ndjson", "--section", "reciprocity", "--db", db],
+            // Refused by the engine or by the command, the same way.
+            ["report", "--party", "XX", "--db", db],
+            ["report", "--at", "2025-13-01", "--db", db],
+            ["report", "--min-confidence", "sure", "--db", db],
+            ["report", "--as-of", "9999", "--db", db],
+            ["report", "--wait", "soon", "--db", db],
+            ["report", "--db", dir.path("missing.sqlite")],
+            ["report", "--remote", "http://127.0.0.1:9", "--db", db],
+            ["report", "--token", "t", "--db", db],
+        ]
+        for (index, arguments) in cases.enumerated() {
+            let a = try accord(arguments)
+            #expect((a.status == 0) == (index < 6), "\(arguments): \(a.stderr)")
+            let b = try accord(Self.joined(arguments))
+            #expect(a.status == b.status && a.stdout == b.stdout && a.stderr == b.stderr,
+                    "\(arguments): \(a.status) \(a.stdout) \(a.stderr) vs \(b.status) \(b.stdout) \(b.stderr)")
+            if index < 6 { #expect(a.stdout.contains("UA-release") || a.stdout.contains("US-sanctions"), "\(arguments): \(a.stdout)") }
+        }
+    }
+
+    @Test("what QuickParse does not read of a report line goes to the parser: its help, usage and errors")
+    func reportLeftToTheParser() throws {
+        let dir = try TemporaryDirectory()
+        let (accord, db) = try RoundTripCLITests.ledger(dir)
+        let help = try accord("report", "--help")
+        #expect(help.status == 0 && help.stdout.contains("USAGE: accord report"), "\(help.stdout)")
+        #expect(try accord("report", "--db", db, "-h").stdout == help.stdout)
+        let version = try accord("report", "--db", db, "--version")
+        #expect(version.status == 0 && version.stdout.hasPrefix("accord "), "\(version)")
+        for (arguments, message) in [
+            (["report", "--db", db, "--bogus", "x"], "Unknown option '--bogus'"),
+            (["report", "--db", db, "--format", "yaml"], "The value 'yaml' is invalid for '--format <format>'"),
+            (["report", "--db", db, "--section", "all"], "The value 'all' is invalid for '--section <section>'"),
+            (["report", "--db", db, "extra"], "Unexpected argument 'extra'"),
+            (["report", "--db", db, "--party", "--raw"], "Missing value for '--party <party>'"),
+            (["report", "--db", db, "--format", "json", "--bom"], "--bom applies to csv and tsv output"),
+            (["report", "--db", db, "--remote", "ftp://x"], "--remote"),
+        ] {
+            let outcome = try accord(arguments)
+            #expect(outcome.status == 64, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
         }
     }
 }
