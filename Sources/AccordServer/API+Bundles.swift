@@ -20,7 +20,9 @@ extension API {
     }
 
     /// Applies a push bundle: 200 with the receipts document, entries refused
-    /// one by one inside it; a bundle refused whole is 422 pointing at the entry.
+    /// one by one inside it (among them those of a kind the token's role does
+    /// not record, ``TokenRole/pushedKinds``); a bundle refused whole is 422
+    /// pointing at the entry.
     func applyBundle(_ request: Request, _ context: AccordContext, _ caller: Caller?) async throws -> Response {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
         try requireJSON(request)
@@ -28,7 +30,7 @@ extension API {
         let bytes = try await body(request, limit: limits.maxImportBytes)
         let outcome: BundleOutcome
         do {
-            outcome = try await service.applyBundle(bytes, unsigned: API.unsignedEntries(caller))
+            outcome = try await service.applyBundle(bytes, unsigned: API.unsignedEntries(caller), role: caller.role)
         } catch {
             throw Problem(error)  // a bundle refused whole: 422 pointing at the entry the engine names
         }

@@ -32,7 +32,7 @@ extension EngineAdapter {
         }
     }
 
-    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries) async throws(ServiceError) -> BundleOutcome {
+    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, role: TokenRole) async throws(ServiceError) -> BundleOutcome {
         guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
         // One engine call holding the writer: the writes queued before it go first, those after wait for it.
         return try await onWriter { ledger in
@@ -44,7 +44,7 @@ extension EngineAdapter {
                                    + "it with --checkpoint-key FILE of an admin key registered in the ledger")
             }
             do {
-                return try ledger.applyBundle(bundle, unsigned: unsigned, checkpointKey: key)
+                return try ledger.applyBundle(bundle, unsigned: unsigned, role: role, checkpointKey: key)
             } catch let error as LedgerError {
                 throw EngineAdapter.bundleRefusal(error)
             }

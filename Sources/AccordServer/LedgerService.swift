@@ -28,11 +28,12 @@ public protocol LedgerService: Sendable {
     func definitionsBundle(after: Int64, evidence: Bool) async throws(ServiceError) -> [UInt8]
 
     /// Applies a push bundle of field entries through the writer, as
-    /// `accord import-bundle` does: unsigned entries as `unsigned` allows;
-    /// the receipts' checkpoint signed with the server's key.
+    /// `accord import-bundle` does: unsigned entries as `unsigned` allows,
+    /// entries of the kinds a token of `role` records; the receipts'
+    /// checkpoint signed with the server's key.
     /// Entries refused one by one are in the outcome; a bundle that does not
     /// verify whole is thrown (``ServiceError/Kind/invalid(field:)``, nothing written).
-    func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries) async throws(ServiceError) -> BundleOutcome
+    func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, role: TokenRole) async throws(ServiceError) -> BundleOutcome
 
     /// The receipt of an entry already recorded (status already recorded).
     func receipt(ofEntry seq: Int64) async throws(ServiceError) -> Receipt

@@ -53,7 +53,7 @@ public enum Routes {
         Route(method: .post, path: "/v1/disputes", roles: review),
         Route(method: .post, path: "/v1/adjudications", roles: review),
         Route(method: .post, path: "/v1/import", roles: [.admin, .monitor]),
-        Route(method: .post, path: "/v1/bundles", roles: [.admin, .monitor]),
+        Route(method: .post, path: "/v1/bundles", roles: [.admin, .monitor, .reviewer]),
         Route(method: .post, path: "/v1/tokens", roles: admin),
         Route(method: .delete, path: "/v1/tokens/{name}", roles: admin),
         Route(method: .get, path: "/v1/report", roles: viewing),

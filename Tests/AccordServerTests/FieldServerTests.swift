@@ -12,7 +12,7 @@ import FoundationNetworking
 /// `accord-server` run as a user runs them.
 @Suite struct FieldServerTests {
     /// A demo mission ledger with keys `mon` and `mission` (admin) registered, tokens
-    /// `mon` (monitor) and `admin` (admin), served with `--checkpoint-key mission.key`.
+    /// `mon` (monitor), `admin` (admin), `viewer` and `reviewer`, served with `--checkpoint-key mission.key`.
     final class Mission {
         let directory: TemporaryDirectory
         let path: String
@@ -34,7 +34,7 @@ import FoundationNetworking
             for name in monitors {
                 try Mission.ok(["key", "register", name, "--public", directory.path("\(name).key.pub"), "--db", path])
             }
-            for (name, role) in [("mon", "monitor"), ("admin", "admin"), ("viewer", "viewer")] {
+            for (name, role) in [("mon", "monitor"), ("admin", "admin"), ("viewer", "viewer"), ("reviewer", "reviewer")] {
                 tokens[name] = try Mission.ok(["token", "issue", "--role", role, "--name", name, "--db", path])
                     .trimmingCharacters(in: .whitespacesAndNewlines)
             }
@@ -159,10 +159,10 @@ import FoundationNetworking
         #expect(try commitments(reviewer) == (try commitments(mission.path)))
         #expect(try mission.states(reviewer).isEmpty, "adopted copies are not the reviewer's to push")
 
-        // A dispute made offline on a monitor's record, then sync: pull (nothing new) and push.
+        // A dispute made offline on a monitor's record, then sync with the reviewer's token: pull (nothing new) and push.
         try Mission.ok(["dispute", "f-1", "--by", "RU", "--reason", "three, not two", "--actor", "rev", "--sign-with",
                         mission.file("rev.key"), "--db", reviewer])
-        outcome = try LiveServer.accord(["sync", "--token", token, "--db", reviewer])
+        outcome = try LiveServer.accord(["sync", "--token", try #require(mission.tokens["reviewer"]), "--db", reviewer])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("adopted 0 entries") && outcome.stderr.contains("Stored 1 receipt"), "\(outcome.stderr)")
         let history = try Mission.ok(["history", "f-1", "--db", mission.path])
@@ -187,6 +187,57 @@ import FoundationNetworking
                                          "--db", plain.file("r.sqlite")])
         #expect(outcome.status == 69 && outcome.stderr.contains("only proved"), "\(outcome.status) \(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: plain.file("r.sqlite")))
+    }
+
+    /// A push records only the kinds of entries its token's role records over
+    /// the routes: a monitor's token cannot dispute, rule on, correct, retract
+    /// or void anyone's records by pushing them (each is refused alone, with
+    /// the reason), a reviewer's cannot log evidence; the mission's report is
+    /// unchanged by what was refused.
+    @Test func aPushRecordsWhatTheTokensRoleMay() async throws {
+        let mission = try Mission(monitors: ["rev"])
+        let monitor = try #require(mission.tokens["mon"]), reviewer = try #require(mission.tokens["reviewer"])
+        let field = mission.file("field.sqlite")
+        #expect(try LiveServer.accord(["clone", mission.url, "--token", monitor, "--evidence", "--db", field]).status == 0)
+        func commitments() throws -> [String] {
+            let text = try Mission.ok(["report", "--at", "2025-06-30", "--format", "json", "--db", mission.path])
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return try #require(report["commitments"] as? [[String: Any]]).map { "\($0["id"] ?? "") \($0["status"] ?? "")" }
+        }
+        let before = try commitments()
+        let entries = try Mission.ok(["journal", "export", "--db", mission.path]).split(separator: "\n").count
+        let sign = ["--sign-with", mission.file("rev.key"), "--db", field]
+        for review in [["dispute", "hrmmu-2025-06-01", "--by", "RU", "--reason", "denies", "--source", "RU MoD"],
+                       ["adjudicate", "hrmmu-2025-06-01", "--rejected", "--reason", "no"],
+                       ["retract", "icrc-2025-05-23-RU", "--reason", "x"],
+                       ["void", "icrc-2025-05-24-RU", "--reason", "x"],
+                       ["correct", "icrc-2025-05-25-RU", "--quantity", "3", "--reason", "x"]] {
+            try Mission.ok(review + sign)
+        }
+        try mission.log(field, id: "f-1")
+        var outcome = try LiveServer.accord(["push", "--token", monitor, "--db", field])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try mission.states(field) == ["refused", "refused", "refused", "refused", "refused", "accepted"])
+        let status = try Mission.ok(["push", "--status", "--db", field])
+        #expect(status.contains("a monitor's token does not push dispute entries (only verification, breach, corroboration): "
+                                + "push it with a reviewer's or an admin's token"), "\(status)")
+        #expect(try mission.count(of: "f-1") == 1)
+        #expect(try Mission.ok(["journal", "export", "--db", mission.path]).split(separator: "\n").count == entries + 1)
+        #expect(try commitments() == before && before.contains("RU-no-strikes breached"), "\(before)")
+
+        // The same entries from another field ledger, pushed with a reviewer's token: recorded; its evidence is not.
+        let second = mission.file("second.sqlite")
+        #expect(try LiveServer.accord(["clone", mission.url, "--token", reviewer, "--evidence", "--db", second]).status == 0)
+        try Mission.ok(["dispute", "hrmmu-2025-06-01", "--by", "RU", "--reason", "denies", "--source", "RU MoD", "--sign-with",
+                        mission.file("rev.key"), "--db", second])
+        try mission.log(second, id: "f-2")
+        outcome = try LiveServer.accord(["push", "--token", reviewer, "--db", second])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try mission.states(second) == ["accepted", "refused"])
+        #expect(try Mission.ok(["push", "--status", "--db", second]).contains("a reviewer's token does not push verification entries"))
+        #expect(try mission.count(of: "f-2") == 0)
+        #expect(try Mission.ok(["history", "hrmmu-2025-06-01", "--db", mission.path]).contains("denies"))
+        #expect(try LiveServer.accord(["audit", "--db", mission.path]).status == 0)
     }
 
     /// POST /v1/bundles with one altered byte: 422 naming the entry, nothing written; the same bundle intact: 200 twice.

@@ -128,10 +128,14 @@ extension Ledger {
     /// idempotency key `bundle:<field ledger id>:<seq>`).
     /// - Parameters:
     ///   - unsigned: whose unsigned entries are recorded (the rest are refused one by one).
+    ///   - role: the role of the server token that pushed it: only entries
+    ///     of the kinds it records are (``TokenRole/pushedKinds``), the rest
+    ///     are refused one by one; nil for whoever holds this ledger, every kind.
     ///   - checkpointKey: signs the checkpoint the receipts prove inclusion
     ///     in (a key registered in this ledger).
     /// - Throws: ``LedgerError``; nothing is recorded when the bundle is refused whole.
-    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, checkpointKey: NoteSigningKey) throws -> BundleOutcome {
+    public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, role: TokenRole? = nil,
+                            checkpointKey: NoteSigningKey) throws -> BundleOutcome {
         try requireReceiptSigner(checkpointKey)
         let bundle = try EntriesBundle(parsing: bundle)
         let mission = try LedgerError.translating { try database.read { try Ledger.ownID($0) } }
@@ -170,6 +174,10 @@ extension Ledger {
         let context = BundleContext(field: bundle.field, definers: definers)
         for (index, item) in bundle.entries.enumerated() {
             let claim = claims[index]
+            if let refusal = role?.pushRefusal(of: claim.kind) {
+                refusals[index] = refusal
+                continue
+            }
             var recorder = Recorder(actor: claim.actor, presentedClaim: item.claim)
             if let name = item.signer, let signature = item.signature {
                 guard let key = keys[Array(name.utf8)] ?? nil else {
