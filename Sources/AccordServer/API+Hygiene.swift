@@ -48,19 +48,6 @@ extension API {
         throw Problem(.tooLarge, "the body is larger than \(limit) bytes, the most this route accepts")
     }
 
-    /// Refuses to revoke the last valid admin token over the API: the server
-    /// would have no one left to issue tokens.
-    /// - Throws: ``Problem`` 409.
-    func refuseRevokingLastAdmin(_ name: String) async throws {
-        let all = try await serviceTokens()
-        let today = TokenStore.today()
-        let admins = all.filter { $0.role == .admin && $0.isValid(onDay: today) }
-        guard admins.count == 1, let last = admins.first, Array(last.name.utf8) == Array(name.utf8) else { return }
-        throw Problem(.conflict, "token \(TextRules.printable(name)) is the last valid admin token: revoking it over the "
-                      + "API would leave no one to issue tokens; issue another admin token first (POST /v1/tokens), or "
-                      + "revoke it with `accord token revoke` on the ledger file")
-    }
-
     /// The route as the access log keeps it: the route's template with its
     /// parameters percent-decoded (`/v1/export/verifications`, however the
     /// path was spelt), so a search for a read finds every one.

@@ -166,8 +166,9 @@ struct API: Sendable {
         guard let caller else { throw Problem(.unauthorized, "no caller") }
         let name = try PathParameter.get("name", context)
         let reason = context.query["reason"]
-        try await refuseRevokingLastAdmin(name)
-        let result = await service.write([WriteRequest(.revokeToken(name: name, reason: reason), actor: caller.name)])[0]
+        // The last valid admin token is kept, decided in the revocation's own transaction (two at once cannot both pass).
+        let result = await service.write([WriteRequest(.revokeToken(name: name, reason: reason, keepingAnAdmin: true),
+                                                       actor: caller.name)])[0]
         if case .failure(let error) = result, case .conflict(let revoked?) = error.kind {
             // DELETE is idempotent: a repeat answers 200 with the revocation's receipt.
             let receipt: Receipt

@@ -24,6 +24,38 @@ import Testing
         }
     }
 
+    /// The last valid admin token is never revoked over the API, not even by
+    /// two admins revoking each other at once (the check is made in the
+    /// revocation's own transaction): one of the two is refused with 409.
+    @Test func twoAdminsCannotRevokeEachOther() async throws {
+        let fixture = try ServerFixture()
+        let (app, service) = try await fixture.application()
+        defer { Task { await service.close() } }
+        let admin = try #require(fixture.tokens[.admin])
+        try await app.test(.router) { client in
+            let alone = try await review.send(client, .delete, "/v1/tokens/admin-1", token: admin)
+            #expect(alone.status == .conflict, "\(String(buffer: alone.body))")
+            #expect(try review.json(alone)["detail"] as? String ?? "" == "name: token admin-1 is the last valid admin token: "
+                    + "revoking it over the API would leave no one to issue tokens; issue another admin token first (POST "
+                    + "/v1/tokens), or revoke it with `accord token revoke` on the ledger file")
+            for round in 1...4 {
+                let issued = try await review.send(client, .post, "/v1/tokens", token: admin,
+                                                   body: #"{"name":"admin-r\#(round)","role":"admin"}"#)
+                #expect(issued.status == .created, "\(String(buffer: issued.body))")
+                let other = try #require(try review.json(issued)["token"] as? String)
+                async let first = review.send(client, .delete, "/v1/tokens/admin-r\(round)", token: admin)
+                async let second = review.send(client, .delete, "/v1/tokens/admin-1", token: other)
+                let statuses = [try await first.status, try await second.status].map(\.code).sorted()
+                #expect(statuses == [201, 409] || statuses == [201, 401], "round \(round): \(statuses)")
+                if statuses[0] == 201 && statuses[1] == 201 { break }
+                let valid = try Ledger.open(at: fixture.path).tokens().filter { $0.role == .admin && $0.revokedSeq == nil }
+                #expect(valid.count == 1, "round \(round): \(valid.map(\.name))")
+                // The admin left standing is the one the next round starts from.
+                if valid.first?.name != "admin-1" { return }
+            }
+        }
+    }
+
     @Test func anUnknownIDPointsAtTheFieldOrParameter() async throws {
         let fixture = try ServerFixture()
         let (app, service) = try await fixture.application()

@@ -32,8 +32,10 @@ public enum LedgerOperation: Sendable {
     case amend(AmendmentInput)
     /// Void an entry recorded in error.
     case void(target: String, reason: String)
-    /// Revokes a server token by name.
-    case revokeToken(name: String, reason: String?)
+    /// Revokes a server token by name; with `keepingAnAdmin`, not the last
+    /// admin token valid today (decided in the write's own transaction, so
+    /// two revocations at once cannot both pass).
+    case revokeToken(name: String, reason: String?, keepingAnAdmin: Bool = false)
     /// Evidence a field ledger recorded: its portable claim (version 3),
     /// recorded with exactly these fields, the entries it refers to found by
     /// name (``Claim/references``), with every check the same entry made
@@ -100,9 +102,9 @@ extension LedgerOperation {
         case .void(let target, let reason):
             let reason = try TextRules.text(reason, field: .reason)
             return PreparedOperation { try $0.void(target, reason: reason) }
-        case .revokeToken(let name, let reason):
+        case .revokeToken(let name, let reason, let keepingAnAdmin):
             let reason = try TextRules.optionalText(reason, field: .reason)
-            return PreparedOperation { try $0.revokeToken(name, reason: reason) }
+            return PreparedOperation { try $0.revokeToken(name, reason: reason, keepingAnAdmin: keepingAnAdmin) }
         case .pushed(let claim, let context):
             guard claim.version >= 3, Session.pushableKinds.contains(claim.kind) else {
                 throw LedgerError.invalid(.claim, "a \(claim.kind.rawValue) entry (claim version \(claim.version)) is not evidence a field "

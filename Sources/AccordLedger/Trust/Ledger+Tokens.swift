@@ -168,8 +168,9 @@ extension Ledger {
 }
 
 extension Session {
-    /// Appends a token's revocation (`reason` already validated).
-    func revokeToken(_ name: String, reason: String?) throws -> Recorded {
+    /// Appends a token's revocation (`reason` already validated); with
+    /// `keepingAnAdmin`, refuses to revoke the last admin token valid today.
+    func revokeToken(_ name: String, reason: String?, keepingAnAdmin: Bool = false) throws -> Recorded {
         var known = false
         var revoked: Int64?
         try db.forEach("SELECT revoked_seq FROM tokens WHERE name = ?", [name]) { row in
@@ -180,6 +181,18 @@ extension Session {
             throw LedgerError.notFound(.token, name, "\(Field.name): no token named '\(TextRules.printable(name))' was issued")
         }
         if let revoked { throw LedgerError.conflict(revoked, "\(Field.name): token \(name) was already revoked by entry \(revoked)") }
+        if keepingAnAdmin {
+            // Valid today as a server judges it (TokenInfo.isValid): not revoked, not yet expired.
+            let today = now.milliseconds >= 0 ? now.milliseconds / 86_400_000 : (now.milliseconds + 1) / 86_400_000 - 1
+            var admins: [[UInt8]] = []
+            try db.forEach("SELECT name FROM tokens WHERE role = 'admin' AND revoked_seq IS NULL AND (expires_day IS NULL OR ? < expires_day)",
+                           [today]) { row in admins.append(Array(row.text(0).utf8)) }
+            if admins == [Array(name.utf8)] {
+                throw LedgerError(.conflict(.state), "\(Field.name): token \(TextRules.printable(name)) is the last valid admin token: revoking "
+                                  + "it over the API would leave no one to issue tokens; issue another admin token first (POST "
+                                  + "/v1/tokens), or revoke it with `accord token revoke` on the ledger file")
+            }
+        }
         return try append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
     }
 }
