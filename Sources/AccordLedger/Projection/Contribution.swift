@@ -52,11 +52,13 @@ struct Amounts: Hashable, Sendable {
 
     var isZero: Bool { records == 0 && quantity == 0 && done == 0 && notDone == 0 && breaches == 0 }
 
-    // Sums wrap rather than trap: quantities are bounded (10^12 whole units
-    // each), so only forged or absurd ledgers could reach 2^63.
+    // Counts wrap rather than trap (a record is one); quantities saturate at
+    // Int64's bounds, so that a sum too large to hold stays too large and the
+    // writer refuses it (``TotalsAccumulator/largestTotal``) instead of storing a
+    // wrapped, negative total.
     mutating func add(_ contribution: Contribution, sign: Int64) {
         records &+= sign
-        quantity &+= sign &* contribution.quantity
+        quantity = Amounts.saturating(quantity, sign &* contribution.quantity)
         done &+= sign &* contribution.done
         notDone &+= sign &* contribution.notDone
         breaches &+= sign &* contribution.breaches
@@ -66,16 +68,22 @@ struct Amounts: Hashable, Sendable {
     mutating func addRecord(_ measure: Measure?) {
         records &+= 1
         switch measure {
-        case .quantity(let value)?: quantity &+= value.units
+        case .quantity(let value)?: quantity = Amounts.saturating(quantity, value.units)
         case .done?: done += 1
         case .notDone?: notDone += 1
         case nil: breaches += 1
         }
     }
 
+    /// `a + b`, or the bound it passed.
+    static func saturating(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
     mutating func add(_ other: Amounts) {
         records &+= other.records
-        quantity &+= other.quantity
+        quantity = Amounts.saturating(quantity, other.quantity)
         done &+= other.done
         notDone &+= other.notDone
         breaches &+= other.breaches

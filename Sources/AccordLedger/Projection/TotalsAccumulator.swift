@@ -150,9 +150,18 @@ struct TotalsAccumulator {
         return order
     }
 
+    /// The most a commitment's quantities may add up to, over every
+    /// confidence level, in units of its smallest decimal (10^18: a million
+    /// times the largest single quantity). Sums, rates and balances of totals
+    /// within it are exact in `Int64`; a write that would pass it is refused.
+    static let largestTotal: Int64 = 1_000_000_000_000_000_000
+
     /// Writes everything collected and empties the accumulator.
+    /// - Throws: ``LedgerError`` `.invalid(.quantity)` when a commitment's
+    ///   quantities would add up to more than ``largestTotal``; nothing is written.
     mutating func flush(to db: Database) throws {
         guard !isEmpty else { return }
+        try checkLargestTotals(db)
         if undo != nil { keepStateBeforeFlush() }
         let commitmentOrder = Self.sortOrder(commitmentIDs)
         let sourceOrder = Self.sortOrder(sourceNames)
@@ -339,6 +348,33 @@ struct TotalsAccumulator {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, commitment, day, rank, current.records, current.quantity, current.done,
                 current.notDone, current.breaches)
+        }
+    }
+
+    /// Refuses totals that would pass ``largestTotal``: for each commitment
+    /// whose quantities grow, what it holds (every confidence level) and what
+    /// is pending.
+    private func checkLargestTotals(_ db: Database) throws {
+        var added = [Int64](repeating: 0, count: commitmentIDs.count)
+        for (key, amounts) in daily where amounts.quantity != 0 {
+            added[Int(key.commitment)] = Amounts.saturating(added[Int(key.commitment)], amounts.quantity)
+        }
+        let held = try db.cached("SELECT coalesce(sum(quantity), 0) FROM commitment_totals WHERE commitment = ?")
+        for (index, delta) in added.enumerated() where delta > 0 {
+            try held.bind(commitmentIDs[index], at: 1)
+            defer { held.reset() }
+            let total = try held.step() ? held.int64(0) : 0
+            let sum = Amounts.saturating(total, delta)
+            guard sum > Self.largestTotal else { continue }
+            var (decimals, unit): (Int64, String?) = (0, nil)
+            try db.forEach("SELECT decimals, unit FROM commitments WHERE id = ?", [commitmentIDs[index]]) { row in
+                (decimals, unit) = (row.int64(0), row.optionalText(1))
+            }
+            var whole = Self.largestTotal
+            for _ in 0..<max(0, min(decimals, 6)) { whole /= 10 }
+            throw LedgerError.invalid(.quantity, "the quantities of commitment \(TextRules.printable(commitmentIDs[index])) would add up "
+                                      + "to more than \(whole)\(unit.map { " " + TextRules.printable($0) } ?? ""), the most a "
+                                      + "commitment's evidence may total; nothing was written")
         }
     }
 

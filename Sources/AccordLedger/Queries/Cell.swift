@@ -54,8 +54,10 @@ public enum Cell: Sendable, Equatable {
             var tenths = (value * 1000).rounded()
             if value > 0 && tenths <= 0 { tenths = 1 }
             if value < 1 && tenths >= 1000 { tenths = 999 }
-            return tenths.truncatingRemainder(dividingBy: 10) == 0
-                ? "\(Int64(tenths / 10))%" : "\(Int64(tenths) / 10).\(Int64(tenths) % 10)%"
+            // A rate no ledger's totals give (they are bounded): its shortest text, never a trap converting it.
+            guard tenths.isFinite, tenths.magnitude < 1e15 else { return Cell.format((value * 100).rounded()) + "%" }
+            let whole = Int64(tenths) / 10, tenth = Int64(tenths) % 10
+            return tenth == 0 ? "\(whole)%" : "\(tenths < 0 && whole == 0 ? "-" : "")\(whole).\(tenth.magnitude)%"
         default: return plain
         }
     }

@@ -358,9 +358,16 @@ struct Auditor {
         checkStoredCheckpoints(stored, facts: facts, auditTime: auditTime)
         checkOutsideCheckpoints(outsideParsed, stored: stored, facts: facts, auditTime: auditTime)
 
-        // The projections must equal the re-derivation.
+        // The projections must equal the re-derivation (totals past the largest a write records are a finding).
         if replayHealthy {
-            try projector.flush()
+            do {
+                try projector.flush()
+            } catch {
+                fail(.tampered, "projection", lastEntry?.seq, "the entries' totals cannot be re-derived (\(error))")
+                replayHealthy = false
+            }
+        }
+        if replayHealthy {
             let root = try tracker.finish()
             if let lastEntry, lastEntry.version >= 2 || lastEntry.stateRoot != nil {
                 if lastEntry.stateRoot == nil {
@@ -377,23 +384,4 @@ struct Auditor {
             try replay.execute("ROLLBACK")
         }
     }
-
-    mutating func appendLeaf(_ frontier: inout MerkleFrontier, _ leaf: Hash32, seq: Int64, storedNodes: inout [String: [UInt8]],
-                             sizes: Set<UInt64>, roots: inout [UInt64: Hash32]) throws {
-        var findings: [(Int64?, String)] = []
-        try frontier.append(leaf) { subtree in
-            guard subtree.level >= JournalWriter.cachedLevel else { return }
-            let key = "\(subtree.level)/\(subtree.index)"
-            if let stored = storedNodes.removeValue(forKey: key) {
-                if stored != subtree.hash.bytes {
-                    findings.append((seq, "the cached Merkle node \(key) differs from the one recomputed"))
-                }
-            } else {
-                findings.append((seq, "the cached Merkle node \(key) is missing"))
-            }
-        }
-        for finding in findings { fail(.tampered, "merkle", finding.0, finding.1) }
-        if sizes.contains(frontier.size) { roots[frontier.size] = frontier.root }
-    }
-
 }

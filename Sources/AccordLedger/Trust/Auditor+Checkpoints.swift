@@ -177,3 +177,25 @@ extension Auditor {
         var description: String { "\(what) is not valid UTF-8" }
     }
 }
+
+extension Auditor {
+    /// Appends `leaf` to the recomputed tree, comparing each cached Merkle node it
+    /// completes with the stored one, and keeps the root at the sizes of interest.
+    mutating func appendLeaf(_ frontier: inout MerkleFrontier, _ leaf: Hash32, seq: Int64, storedNodes: inout [String: [UInt8]],
+                             sizes: Set<UInt64>, roots: inout [UInt64: Hash32]) throws {
+        var findings: [(Int64?, String)] = []
+        try frontier.append(leaf) { subtree in
+            guard subtree.level >= JournalWriter.cachedLevel else { return }
+            let key = "\(subtree.level)/\(subtree.index)"
+            if let stored = storedNodes.removeValue(forKey: key) {
+                if stored != subtree.hash.bytes {
+                    findings.append((seq, "the cached Merkle node \(key) differs from the one recomputed"))
+                }
+            } else {
+                findings.append((seq, "the cached Merkle node \(key) is missing"))
+            }
+        }
+        for finding in findings { fail(.tampered, "merkle", finding.0, finding.1) }
+        if sizes.contains(frontier.size) { roots[frontier.size] = frontier.root }
+    }
+}

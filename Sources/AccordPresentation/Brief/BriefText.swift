@@ -69,7 +69,7 @@ enum BriefText {
     /// A whole number with thousands separators: 1,000.
     static func count<T: BinaryInteger>(_ value: T) -> String {
         let negative = value < 0
-        let digits = Array(String(negative ? -Int64(value) : Int64(value)))
+        let digits = Array(String(value.magnitude))
         var result = ""
         for (index, digit) in digits.enumerated() {
             if index > 0 && (digits.count - index) % 3 == 0 { result += "," }

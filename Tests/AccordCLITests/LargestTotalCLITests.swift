@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// A commitment's quantities add up to at most 10^18 of its smallest units:
+/// a write that would pass it is refused whole (exit 65, nothing written),
+/// where the sum used to wrap past Int64 into a negative total that every
+/// report, brief and `commitment show` then trapped on (an attacker's finding).
+@Suite struct LargestTotalCLITests {
+    @Test("a write that would pass a commitment's largest total is refused; reports of one near it print")
+    func refusedPastTheLargestTotal() throws {
+        let dir = try TemporaryDirectory()
+        var accord = AccordRunner(dir)
+        accord.environment["ACCORD_NOW"] = "2025-07-01T12:00:00Z"
+        try accord.ok("demo", "--db", "w.sqlite")
+        try accord.ok("commitment", "add", "TINY", "--agreement", "istanbul-2025", "--party", "UA", "--quantity", "0.000001",
+                      "--decimals", "6", "--unit", "t", "--due", "2025-06-30", "--db", "w.sqlite")
+        // 9,300 of the largest quantity at 6 decimal places: 9.3 × 10^18 units, past Int64.
+        func rows(_ count: Int) -> String {
+            "commitment,quantity,observed,source\n"
+                + (0..<count).map { "TINY,1000000000,2025-06-\(String(format: "%02d", 1 + $0 % 20)),S\($0)\n" }.joined()
+        }
+        try rows(9_300).write(toFile: dir.path("over.csv"), atomically: true, encoding: .utf8)
+        let before = try LedgerState(dir.path("w.sqlite"))
+        let refused = try accord("import", "over.csv", "--db", "w.sqlite")
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("the quantities of commitment TINY would add up to more than 1000000000000 t"),
+                "\(refused.stderr)")
+        #expect(try LedgerState(dir.path("w.sqlite")) == before)
+
+        // Up to it: 999 rows and one more log, 10^18 units; one more is refused.
+        try rows(999).write(toFile: dir.path("near.csv"), atomically: true, encoding: .utf8)
+        try accord.ok("import", "near.csv", "--db", "w.sqlite", "--quiet")
+        try accord.ok("log", "TINY", "--quantity", "1000000000", "--observed", "2025-06-02", "--source", "X", "--db", "w.sqlite")
+        let held = try LedgerState(dir.path("w.sqlite"))
+        let one = try accord("log", "TINY", "--quantity", "0.000001", "--observed", "2025-06-02", "--source", "Y", "--db", "w.sqlite")
+        #expect(one.status == 65 && one.stderr.contains("would add up to more than"), "\(one.stderr)")
+        #expect(try LedgerState(dir.path("w.sqlite")) == held)
+
+        for arguments in [["report"], ["report", "--section", "parties"], ["commitment", "show", "TINY"],
+                          ["brief", "--format", "markdown"], ["report", "--format", "json"]] {
+            let outcome = try accord(arguments + ["--at", "2025-06-30", "--db", "w.sqlite"])
+            #expect(outcome.status == 0, "\(arguments): \(outcome.status) \(outcome.stderr)")
+            #expect(outcome.stdout.contains("1000000000000.000000") || outcome.stdout.contains("1,000,000,000,000.000000")
+                    || arguments == ["report", "--section", "parties"], "\(arguments): \(outcome.stdout)")
+        }
+        #expect(try accord("audit", "--db", "w.sqlite").status == 0)
+    }
+}
