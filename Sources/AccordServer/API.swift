@@ -70,6 +70,8 @@ struct API: Sendable {
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             throw Problem(.tooLarge, "the body is larger than \(limit) bytes, the most this route accepts")
+        } catch {
+            throw Problem.unreadableBody(error)
         }
         return Array(buffer.readableBytesView)
     }
@@ -220,17 +222,20 @@ struct API: Sendable {
             }
             throw problem
         }
-        metrics.appends.increment(by: Int64(summary.added))
+        // Bad rows without keepGoing: nothing was written, so nothing was added (the engine counts what would have been).
+        let written = summary.rejected == 0 || keepGoing
+        if written { metrics.appends.increment(by: Int64(summary.added)) }
         let issues = summary.issues.map { issue in
             ProblemValue.object([("line", .int(Int64(issue.line))), ("detail", .string(issue.message))])
         }
         let body = ProblemValue.object([
-            ("rows", .int(Int64(summary.rows))), ("added", .int(Int64(summary.added))),
+            ("rows", .int(Int64(summary.rows))), ("added", .int(written ? Int64(summary.added) : 0)),
             ("alreadyPresent", .int(Int64(summary.alreadyPresent))), ("rejected", .int(Int64(summary.rejected))),
-            ("firstSeq", summary.firstSeq.map { .int($0) } ?? .null), ("lastSeq", summary.lastSeq.map { .int($0) } ?? .null),
+            ("firstSeq", written ? summary.firstSeq.map { .int($0) } ?? .null : .null),
+            ("lastSeq", written ? summary.lastSeq.map { .int($0) } ?? .null : .null),
             ("issues", .array(issues)),
         ]).serialized()
-        guard summary.rejected == 0 || keepGoing else {
+        guard written else {
             var problem = Problem(.invalid, "\(summary.rejected) of \(summary.rows) rows are bad; nothing was imported "
                                   + "(fix them, or pass keepGoing=true to import the good rows)")
             problem.extensions.append(("import", .raw(body)))

@@ -57,6 +57,16 @@ public struct Problem: HTTPResponseError, Sendable {
     public var extensions: [(String, ProblemValue)] = []
     public var headers: HTTPFields = [:]
 
+    /// A request body that could not be read whole: the client stopped
+    /// sending before its declared length, or its chunked framing is broken.
+    /// The client's fault (400), never the server's: an error the stream
+    /// already answers with its own status (413) keeps it.
+    static func unreadableBody(_ error: any Error) -> any Error {
+        if error is Problem || error is HTTPResponseError { return error }
+        return Problem(.malformed, "the request body could not be read whole: it ended before its declared length, or its "
+                       + "framing is malformed (\(error))")
+    }
+
     public init(_ kind: Kind, _ detail: String, pointer: String? = nil) {
         self.kind = kind
         self.detail = detail

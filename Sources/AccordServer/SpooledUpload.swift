@@ -44,12 +44,21 @@ public final class SpooledUpload: @unchecked Sendable {
     /// Writes `body` to a new scratch file in `directory`, refusing it as
     /// soon as it passes `limit` bytes.
     /// - Throws: ``Problem`` `.tooLarge` past the limit; `.failure` when the
-    ///   file cannot be made or written (a full disk); what reading the body throws.
+    ///   file cannot be made or written (a full disk); `.malformed` when the
+    ///   body ends early or its framing is broken (``Problem/unreadableBody(_:)``).
     static func spool(_ body: some AsyncSequence<ByteBuffer, any Error>, limit: Int, directory: String) async throws -> SpooledUpload {
         let upload = try SpooledUpload(directory: directory)
         var pending: [UInt8] = []
         pending.reserveCapacity(chunkBytes)
-        for try await buffer in body {
+        var chunks = body.makeAsyncIterator()
+        while true {
+            let next: ByteBuffer?
+            do {
+                next = try await chunks.next()
+            } catch {
+                throw Problem.unreadableBody(error)
+            }
+            guard let buffer = next else { break }
             upload.size += buffer.readableBytes
             guard upload.size <= limit else {
                 throw Problem(.tooLarge, "the body is larger than \(limit) bytes, the most this route accepts")

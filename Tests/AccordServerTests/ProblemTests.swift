@@ -112,6 +112,16 @@ import Testing
                                      token: fixture.tokens[.monitor], type: "text/csv", path: "/v1/import")
             #expect(bad.status == .unprocessableContent)
             #expect(String(buffer: bad.body).contains("observed"))
+            // A good row and a bad one: nothing imported, so the summary adds nothing (it said "added":1 before).
+            let before422 = try fixture.journalDigest()
+            let mixed = try await post(client, "commitment,quantity,observed,source\nUA-release,12,2025-06-01,ICRC\nRU-relase,1,2025-06-01,ICRC\n",
+                                       token: fixture.tokens[.monitor], type: "text/csv", path: "/v1/import")
+            #expect(mixed.status == .unprocessableContent)
+            let problem = try #require(try JSONSerialization.jsonObject(with: Data(buffer: mixed.body)) as? [String: Any])
+            let summary = try #require(problem["import"] as? [String: Any])
+            #expect(summary["added"] as? Int == 0 && summary["rejected"] as? Int == 1 && summary["rows"] as? Int == 2, "\(summary)")
+            #expect(summary["firstSeq"] is NSNull && summary["lastSeq"] is NSNull, "\(summary)")
+            #expect(try fixture.journalDigest() == before422)
         }
     }
 

@@ -70,6 +70,33 @@ import FoundationNetworking
 
     /// Past the cap the upload is refused with 413, whether the request
     /// says its length up front or not, and nothing is imported.
+    /// A body whose chunked framing is broken is the client's fault: 400
+    /// `malformed`, on a JSON route and on the import alike, never 500, and
+    /// nothing is written (an attacker's finding); a body cut short by a client
+    /// that then leaves is logged as its fault too, not as the server's failure.
+    @Test func aBrokenBodyIsMalformed() async throws {
+        let fixture = try ServerFixture()
+        let server = try LiveServer(db: fixture.path, directory: fixture.directory)
+        let token = try #require(fixture.tokens[.monitor])
+        let before = try fixture.journalDigest()
+        for (path, type) in [("/v1/verifications", "application/json"), ("/v1/import", "text/csv")] {
+            let connection = try RawConnection(port: server.port)
+            try await connection.send(Array(("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                + "Content-Type: \(type)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\n{\"a\"\r\nzz\r\n").utf8))
+            let answer = try await connection.receiveAll()
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(path): \(answer.prefix(400))")
+            #expect(answer.contains("urn:accord:problem:malformed") && answer.contains("could not be read whole"), "\(path): \(answer)")
+        }
+        let cut = try RawConnection(port: server.port)
+        try await cut.send(Array(("POST /v1/verifications HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"commitment\":\"UA-release\"").utf8))
+        shutdown(cut.socket, Int32(SHUT_WR))
+        _ = try await cut.receiveAll()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!server.log.contains("request failed"), "\(server.log)")
+        #expect(try fixture.journalDigest() == before)
+    }
+
     @Test func theCapIsEnforcedWhileStreaming() async throws {
         let fixture = try ServerFixture()
         var limits = ServerLimits()
