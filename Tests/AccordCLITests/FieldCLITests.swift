@@ -245,4 +245,28 @@ struct FieldCLITests {
                                  "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
         #expect(allowed.status == 0 && allowed.stderr.contains("1 recorded"), "\(allowed.stderr)")
     }
+
+    @Test("a refused entry voided here leaves the refused ones: push --status says voided, and its void local, nothing to send")
+    func refusedThenVoided() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        try accord.ok("log", "UA-release", "--quantity", "3", "--observed", "2025-05-30", "--source", "ICRC", "--id", "u-1",
+                      "--actor", "kyiv", "--db", "field.sqlite")
+        try Self.logOffline(accord, id: "s-1")
+        try accord.ok("bundle", "--out", "push.json", "--db", "field.sqlite")
+        try accord.ok("import-bundle", "push.json", "--receipts", "r.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        try accord.ok("import-receipts", "r.json", "--db", "field.sqlite")
+        var rows = try Self.status(accord)
+        #expect(rows.map { $0["state"] as? String } == ["refused", "accepted"], "\(rows)")
+        let refused = try #require(rows.first?["seq"] as? Int)
+        try accord.ok("void", String(refused), "--reason", "logged unsigned by mistake", "--db", "field.sqlite")
+        rows = try Self.status(accord)
+        #expect(rows.map { $0["state"] as? String } == ["voided", "accepted", "local"], "\(rows)")
+        #expect((rows[0]["reason"] as? String ?? "").hasPrefix("voided here by entry \(refused + 2) (an unsigned entry"), "\(rows)")
+        #expect(rows[2]["reason"] as? String == "voids entry \(refused), which the mission ledger never recorded: nothing to send")
+        let bundle = try accord("bundle", "--out", "again.json", "--db", "field.sqlite")
+        #expect(bundle.status == 0 && bundle.stderr.contains("Nothing to bundle"), "\(bundle.stderr)")
+        #expect(try accord("audit", "--db", "field.sqlite").status == 0)
+    }
 }

@@ -22,8 +22,14 @@ public struct PushStatus: Sendable, Equatable {
         case pending
         /// Recorded by the mission ledger: a verified receipt is stored.
         case accepted
-        /// Refused by the mission ledger (``reason`` says why).
+        /// Refused by the mission ledger, or not sent because it refers to an
+        /// entry that was (``reason`` says why).
         case refused
+        /// Refused (or not sent), then voided here: nothing more to do.
+        case voided
+        /// A void here of an entry the mission ledger never recorded: kept
+        /// here only, nothing to send.
+        case local
     }
     /// The entry's local seq.
     public var seq: Int64

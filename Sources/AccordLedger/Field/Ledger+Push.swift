@@ -96,13 +96,16 @@ extension Ledger {
         return held
     }
 
-    /// Field side: every local evidence entry and where it stands.
+    /// Field side: every local evidence entry and where it stands. A refused
+    /// entry (or one not sent) that was voided here since is `voided`, and its
+    /// void, which there is nothing to send for, `local`.
     /// - Throws: ``LedgerError`` `.invalid` when this is not a field ledger.
     public func pushStatus() throws -> [PushStatus] {
         try LedgerError.translating {
             try database.read { db in
                 guard try Ledger.fieldOrigin(db) != nil else { throw Ledger.notAField }
                 var rows: [PushStatus] = []
+                var position: [Int64: Int] = [:]
                 let held = try Ledger.heldBack(db)
                 try db.forEach("""
                     SELECT j.seq, j.entry, r.mission_seq, r.refused FROM journal AS j LEFT JOIN field_receipts AS r ON r.seq = j.seq
@@ -110,9 +113,19 @@ extension Ledger {
                     """) { row in
                     let entry = try Ledger.decodeStored(row.blob(1), seq: row.int64(0))
                     let reason = row.isNull(3) ? held[entry.seq] : row.text(3)
-                    let state: PushStatus.State = row.isNull(2) ? (reason == nil ? .pending : .refused) : .accepted
+                    var state: PushStatus.State = row.isNull(2) ? (reason == nil ? .pending : .refused) : .accepted
+                    var said = reason
+                    // A void of an entry the mission refused, or that was not sent: both need nothing more.
+                    if entry.kind == .void, row.isNull(2), let target = entry.payload.references.first, let at = position[target],
+                       rows[at].state == .refused {
+                        rows[at].state = .voided
+                        rows[at].reason = "voided here by entry \(entry.seq) (\(rows[at].reason ?? "refused"))"
+                        state = .local
+                        said = "voids entry \(target), which the mission ledger never recorded: nothing to send"
+                    }
+                    position[entry.seq] = rows.count
                     rows.append(PushStatus(seq: entry.seq, kind: entry.kind, externalID: entry.payload.externalID, state: state,
-                                           missionSeq: row.isNull(2) ? nil : row.int64(2), reason: reason))
+                                           missionSeq: row.isNull(2) ? nil : row.int64(2), reason: said))
                 }
                 return rows
             }

@@ -86,7 +86,7 @@ struct PushCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var target: FieldRemote
-    @Flag(help: "List every local evidence entry and where it stands (pending, accepted, refused); send nothing.")
+    @Flag(help: "List every local evidence entry and where it stands (pending, accepted, refused, voided, local); send nothing.")
     var status = false
     @OptionGroup var output: OutputOptions
 
