@@ -137,7 +137,7 @@ struct FieldCLITests {
         let field = try accord.ok("report", "--at", "2025-06-30", "--format", "csv", "--db", "field.sqlite")
         #expect(mission == field)
         let heading = try accord.ok("report", "--at", "2025-06-30", "--db", "field.sqlite")
-        #expect(heading.contains("of the mission's evidence as of mission seq") && heading.contains("(read-only copies, each with the mission's receipt)"), "\(heading)")
+        #expect(heading.contains("of the mission's evidence as of mission seq") && heading.contains("(as this file says; read-only copies, each with the mission's receipt)"), "\(heading)")
         let audit = try accord("audit", "--db", "field.sqlite")
         #expect(audit.status == 0 && audit.stdout.contains("adopted copies of the mission's evidence"), "\(audit.stdout)")
         // A bundle whose evidence was passed off as definitions only is refused whole; nothing changes.
@@ -148,6 +148,16 @@ struct FieldCLITests {
         let forged = try accord("pull", "--from-bundle", "forged.json", "--db", "field.sqlite")
         #expect(forged.status == 65 && forged.stderr.contains("not a definition"), "\(forged.stderr)")
         #expect(try Self.digest(dir.path("field.sqlite")) == before)
+
+        // The seq the adopted evidence is as of is the file's word: said so, in text and JSON, whatever the file says.
+        for evidenceSeq in ["5000", "NULL"] {
+            try sqlite(dir.path("field.sqlite"), "UPDATE field_origin SET evidence_seq = \(evidenceSeq)")
+            let said = try accord.ok("report", "--at", "2025-06-30", "--db", "field.sqlite")
+            #expect(said.contains("of the mission's evidence as of mission seq") && said.contains("(as this file says; read-only"),
+                    "\(evidenceSeq): \(said.prefix(600))")
+            let json = try accord.ok("report", "--at", "2025-06-30", "--format", "json", "--db", "field.sqlite")
+            #expect(json.contains("\"evidenceSeqVerified\": false"), "\(evidenceSeq): \(json.prefix(900))")
+        }
     }
 
     @Test("a bundle with one altered byte is refused whole, naming the entry; nothing is written")

@@ -95,14 +95,15 @@ public struct FieldCopy: Sendable, Equatable {
     public var notAdopted: Int64 = 0
 
     /// "a field copy of mission 3f2a9c1e… as of mission seq 12 (as this file says) plus 5 local entries (2 not yet acknowledged …)",
-    /// and for a reviewer's "…, with 40 entries of the mission's evidence as of mission seq 12 (read-only copies, each
-    /// with the mission's receipt)", saying how many were not adopted, if any.
+    /// and for a reviewer's "…, with 40 entries of the mission's evidence as of mission seq 12 (as this file says; read-only copies, each
+    /// with the mission's receipt)", saying how many were not adopted, if any. The seqs are the file's word, which
+    /// the audit does not check (the receipts it does).
     public var phrase: String {
         var text = "a field copy of mission \(missionID.prefix(8))… as of mission seq \(missionSeq) (as this file says) plus "
             + "\(localEntries) local entr\(localEntries == 1 ? "y" : "ies") (\(unacknowledged) not yet acknowledged by the mission)"
         if let missionEvidence {
             text += ", with \(missionEvidence) entr\(missionEvidence == 1 ? "y" : "ies") of the mission's evidence as of mission seq "
-                + "\(evidenceSeq ?? missionSeq) (read-only copies, each with the mission's receipt"
+                + "\(evidenceSeq ?? missionSeq) (as this file says; read-only copies, each with the mission's receipt"
                 + (notAdopted > 0 ? "; \(notAdopted) more not adopted, as this file says, so this may differ from the mission's: pull said why"
                    : "") + ")"
         }

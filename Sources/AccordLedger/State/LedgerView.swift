@@ -121,7 +121,7 @@ final class LedgerView {
                 WHERE j.seq <= ? AND j.kind_code IN (\(Ledger.pushableKindList))
                 """, [seq]) { counts = ($0.int64(0), $0.int64(1), $0.int64(2)) }
             stamp.fieldCopy = FieldCopy(missionID: origin.missionID, missionSeq: origin.missionSeq, localEntries: counts.0,
-                                        unacknowledged: counts.1, missionEvidence: origin.evidenceSeq.map { _ in counts.2 },
+                                        unacknowledged: counts.1, missionEvidence: origin.evidenceSeq != nil || counts.2 > 0 ? counts.2 : nil,
                                         evidenceSeq: origin.evidenceSeq,
                                         notAdopted: origin.evidenceSeq == nil ? 0 : try db.scalarInt("SELECT count(*) FROM field_skipped") ?? 0)
         }

@@ -30,6 +30,7 @@ extension Report {
                         if let adopted = copy.missionEvidence {
                             json.member("missionEvidence", .int(adopted))
                             json.member("evidenceSeq", .int(copy.evidenceSeq ?? copy.missionSeq))
+                            json.member("evidenceSeqVerified", .bool(false))
                             json.member("notAdopted", .int(copy.notAdopted))
                         }
                     })
