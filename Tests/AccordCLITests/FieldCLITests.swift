@@ -184,6 +184,19 @@ struct FieldCLITests {
         #expect(refused.stderr.contains("/entries/1"), "the refusal names the entry: \(refused.stderr)")
         #expect(try Self.digest(dir.path("ledger.sqlite")) == before)
         #expect(!FileManager.default.fileExists(atPath: dir.path("push.receipts.json")))
+
+        // One byte of the first entry's signature: the digest no longer matches, and the signature names the entry.
+        try accord.ok("bundle", "--out", "push2.json", "--db", "field.sqlite")
+        var signed = try #require(fileBytes(dir.path("push2.json")))
+        let signedText = String(decoding: signed, as: UTF8.self)
+        let signature = try #require(signedText.ranges(of: "\"signature\": \"").first)
+        let at = signedText.utf8.distance(from: signedText.utf8.startIndex, to: signature.upperBound) + 10
+        signed[at] = signed[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        try signed.write(to: URL(fileURLWithPath: dir.path("push2.json")))
+        let forged = try accord("import-bundle", "push2.json", "--checkpoint-key", "mission.key", "--db", "ledger.sqlite")
+        #expect(forged.status == 65 && forged.stderr.contains("/entries/0/signature (field entry")
+                && forged.stderr.contains("does not verify"), "\(forged.stderr)")
+        #expect(try Self.digest(dir.path("ledger.sqlite")) == before)
     }
 
     @Test("refusals: an existing file, a ledger that is not a field ledger, a missing token, a bad URL, no --out")

@@ -176,7 +176,19 @@ extension Ledger {
                                       + "signature, or a signature without a signer; it was refused whole and nothing was recorded")
                 .pointing(at: "\(bundle.pointers[index])/signature")
         }
-        try bundle.checkDigest()
+        // The signature that a digest mismatch comes from names the entry altered, as a claim's encoding does.
+        func altered(_ index: Int) -> LedgerError {
+            let item = bundle.entries[index]
+            return LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[index])/signature (field entry \(item.seq)): "
+                                       + "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle "
+                                       + "was altered; it was refused whole and nothing was recorded")
+                .pointing(at: "\(bundle.pointers[index])/signature")
+        }
+        do {
+            try bundle.checkDigest()
+        } catch {
+            throw SignatureVerification(bundle.entries, keys: keys).firstBad().map(altered) ?? error
+        }
         let advance = try checkFieldHistory(bundle)
         var writes: [LedgerWrite] = []
         var refusals: [Int: String] = [:]
@@ -222,12 +234,8 @@ extension Ledger {
                         """, bundle.field, advance.size, advance.root.bytes)
                 }
             }.attempts
-        } catch let altered as BundleAltered {
-            let item = bundle.entries[altered.index]
-            throw LedgerError.invalid(.signature, "the bundle, at \(bundle.pointers[altered.index])/signature (field entry \(item.seq)): "
-                                      + "the signature by key \(item.signer ?? "") does not verify over the entry's claim: the bundle "
-                                      + "was altered; it was refused whole and nothing was recorded")
-                .pointing(at: "\(bundle.pointers[altered.index])/signature")
+        } catch let bad as BundleAltered {
+            throw altered(bad.index)
         }
         let checkpoint = try self.checkpoint(signingWith: checkpointKey)
         var outcome = BundleOutcome(receipts: [], recorded: 0, alreadyRecorded: 0, refused: [])
