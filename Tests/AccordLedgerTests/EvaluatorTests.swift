@@ -322,7 +322,7 @@ struct EvaluatorTests {
     }
 
     @Test("tables show rates as percentages; a partial rate never shows as 0% or 100%",
-          arguments: [(0.0, "0%"), (1.0, "100%"), (0.5, "50%"), (0.6667, "66.7%"), (0.9999, "99.9%"), (0.0001, "0.1%"),
+          arguments: [(0.0, "0%"), (1.0, "100%"), (0.5, "50%"), (0.6667, "66.7%"), (0.9999, "99.9%"), (0.0001, "<0.1%"), (0.0005, "0.1%"),
                       // Rates no bounded totals give (a forged ledger's), shown rather than trapping on the conversion.
                       (-0.0123, "-1.2%"), (-0.0004, "0%"), (9.3e18, "9.3e+20%"), (-9.3e18, "-9.3e+20%"),
                       (Double.infinity, "null%")])

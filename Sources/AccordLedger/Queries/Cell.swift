@@ -50,9 +50,10 @@ public enum Cell: Sendable, Equatable {
         case .null: return "-"
         case .bool(let value): return value ? "yes" : "no"
         case .rate(let value):
-            // Like the rates themselves, a partial rate never shows as 0% or 100%.
+            // Like the rates themselves, a partial rate never shows as 0% or 100%: one under 0.05% shows as
+            // "<0.1%" (not 0.1%, up to a hundred times what it is), one over 99.95% as 99.9%.
             var tenths = (value * 1000).rounded()
-            if value > 0 && tenths <= 0 { tenths = 1 }
+            if value > 0 && tenths <= 0 { return "<0.1%" }
             if value < 1 && tenths >= 1000 { tenths = 999 }
             // A rate no ledger's totals give (they are bounded): its shortest text, never a trap converting it.
             guard tenths.isFinite, tenths.magnitude < 1e15 else { return Cell.format((value * 100).rounded()) + "%" }
