@@ -117,6 +117,15 @@ final class Session {
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
         try checkSignerOnce()
+        // A quantity that would take its commitment's evidence past the largest total is refused before it is written.
+        let counted: Verification? = switch payload {
+        case .verification(let verification): verification
+        case .correction(let correction): if case .verification(let verification) = correction.replacement { verification } else { nil }
+        default: nil
+        }
+        if let counted, case .quantity(let quantity) = counted.measure {
+            try writer.projector.checkRoom(for: counted.commitment, adding: quantity.units)
+        }
         let version = try entryVersion()
         let claim = recorder.signer == nil && recorder.presentedClaim == nil
             ? nil : try self.claim(payload, actor: recorder.actor, version: version)

@@ -20,6 +20,14 @@ final class Projector {
         self.db = db
         self.tracker = tracker
         versions = VersionRows(db: db)
+        // A journal rebuilt was checked entry by entry when written; what it comes to is the audit's to judge.
+        totals.enforcesLargestTotal = !tracker.rebuilding
+    }
+
+    /// Refuses `units` more of `commitment`'s quantities past the largest total
+    /// (``TotalsAccumulator/checkRoom(for:adding:db:)``), before the entry is written.
+    func checkRoom(for commitment: String, adding units: Int64) throws {
+        try totals.checkRoom(for: commitment, adding: units, db: db)
     }
 
     /// Writes pending totals.

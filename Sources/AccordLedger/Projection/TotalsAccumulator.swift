@@ -23,6 +23,11 @@ struct TotalsAccumulator {
     private var commitmentIDs: [String] = []
     private var sourceIndex: [String: Int32] = [:]
     private var sourceNames: [String] = []
+    /// Each commitment's quantities added (less those removed) since the last flush.
+    private var pending: [Int32: Int64] = [:]
+    /// What ``commitment_totals`` held for a commitment over every confidence
+    /// level, with the flushes since (a cache of the rows, for ``checkRoom(for:adding:db:)``).
+    private var held: [Int32: Int64] = [:]
 
     /// What changed since ``beginUndo()``, to take back in ``rollBackUndo()``.
     private var undo: Undo?
@@ -35,7 +40,8 @@ struct TotalsAccumulator {
         var daily: [DayKey: Amounts?] = [:]
         var sources: [SourceKey: Int64?] = [:]
         var removed: [RankKey] = []
-        var beforeFlush: (daily: [DayKey: Amounts], sources: [SourceKey: Int64], removed: Set<RankKey>)?
+        var pending: [Int32: Int64?] = [:]
+        var beforeFlush: (daily: [DayKey: Amounts], sources: [SourceKey: Int64], removed: Set<RankKey>, pending: [Int32: Int64])?
     }
 
     var count: Int { daily.count + sources.count }
@@ -57,6 +63,17 @@ struct TotalsAccumulator {
         if undo != nil { remember(dayKey, sourceKey) }
         daily[dayKey, default: Amounts()].addRecord(measure)
         sources[sourceKey, default: 0] += 1
+        if case .quantity(let value)? = measure { addPending(c, value.units) }
+    }
+
+    /// Adds `units` to the quantities pending for commitment `c`.
+    private mutating func addPending(_ c: Int32, _ units: Int64) {
+        if var log = undo, log.beforeFlush == nil, log.pending.index(forKey: c) == nil {
+            undo = nil
+            log.pending[c] = .some(pending[c])
+            undo = log
+        }
+        pending[c] = Amounts.saturating(pending[c] ?? 0, units)
     }
 
     private mutating func apply(_ contribution: Contribution, sign: Int64) {
@@ -65,6 +82,7 @@ struct TotalsAccumulator {
         let key = DayKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: contribution.rank))
         if undo != nil { remember(key, nil) }
         daily[key, default: Amounts()].add(contribution, sign: sign)
+        if contribution.quantity != 0 { addPending(c, sign &* contribution.quantity) }
         for (source, rank) in contribution.sources {
             let sourceKey = SourceKey(commitment: c, day: d, rank: Int32(truncatingIfNeeded: rank), source: intern(source: source))
             if undo != nil { remember(nil, sourceKey) }
@@ -99,13 +117,16 @@ struct TotalsAccumulator {
     mutating func rollBackUndo() {
         guard let log = undo else { return }
         undo = nil
+        // The rows were rolled back: what they held is read again when next needed.
+        held = [:]
         if let before = log.beforeFlush {
-            (daily, sources, removed) = before
+            (daily, sources, removed, pending) = before
             return
         }
         for (key, value) in log.daily { daily[key] = value }
         for (key, value) in log.sources { sources[key] = value }
         for key in log.removed { removed.remove(key) }
+        for (key, value) in log.pending { pending[key] = value }
     }
 
     /// Before a flush empties the accumulator while changes are remembered:
@@ -113,14 +134,16 @@ struct TotalsAccumulator {
     private mutating func keepStateBeforeFlush() {
         guard var log = undo, log.beforeFlush == nil else { return }
         undo = nil
-        var before = (daily: daily, sources: sources, removed: removed)
+        var before = (daily: daily, sources: sources, removed: removed, pending: pending)
         for (key, value) in log.daily { before.daily[key] = value }
         for (key, value) in log.sources { before.sources[key] = value }
         for key in log.removed { before.removed.remove(key) }
+        for (key, value) in log.pending { before.pending[key] = value }
         log.beforeFlush = before
         log.daily = [:]
         log.sources = [:]
         log.removed = []
+        log.pending = [:]
         undo = log
     }
 
@@ -151,18 +174,25 @@ struct TotalsAccumulator {
     }
 
     /// The most a commitment's quantities may add up to, over every
-    /// confidence level, in units of its smallest decimal (10^18: a million
-    /// times the largest single quantity). Sums, rates and balances of totals
-    /// within it are exact in `Int64`; a write that would pass it is refused.
+    /// confidence level, in units of its smallest decimal (10^18: a thousand
+    /// times the largest single quantity at six decimals, a million at none).
+    /// Sums, rates and balances of totals within it are exact in `Int64`; a
+    /// write that would pass it is refused.
     static let largestTotal: Int64 = 1_000_000_000_000_000_000
+
+    /// Whether writes are held to ``largestTotal`` (not when the projections
+    /// are rebuilt from a journal, whose entries were each checked when written).
+    var enforcesLargestTotal = true
 
     /// Writes everything collected and empties the accumulator.
     /// - Throws: ``LedgerError`` `.invalid(.quantity)` when a commitment's
     ///   quantities would add up to more than ``largestTotal``; nothing is written.
     mutating func flush(to db: Database) throws {
         guard !isEmpty else { return }
-        try checkLargestTotals(db)
+        if enforcesLargestTotal { try checkLargestTotals(db) }
         if undo != nil { keepStateBeforeFlush() }
+        for (c, units) in pending where held[c] != nil { held[c] = Amounts.saturating(held[c] ?? 0, units) }
+        pending = [:]
         let commitmentOrder = Self.sortOrder(commitmentIDs)
         let sourceOrder = Self.sortOrder(sourceNames)
         var byRank: [RankKey: (amounts: Amounts, lastDay: Int64, firstBreachDay: Int64?)] = [:]
@@ -351,31 +381,49 @@ struct TotalsAccumulator {
         }
     }
 
-    /// Refuses totals that would pass ``largestTotal``: for each commitment
-    /// whose quantities grow, what it holds (every confidence level) and what
-    /// is pending.
-    private func checkLargestTotals(_ db: Database) throws {
-        var added = [Int64](repeating: 0, count: commitmentIDs.count)
-        for (key, amounts) in daily where amounts.quantity != 0 {
-            added[Int(key.commitment)] = Amounts.saturating(added[Int(key.commitment)], amounts.quantity)
+    /// Refuses a write that would add `units` to `commitment`'s quantities
+    /// past ``largestTotal``, before it is written: what the rows hold, what
+    /// is pending, and `units`.
+    /// - Throws: ``LedgerError`` `.invalid(.quantity)`.
+    mutating func checkRoom(for commitment: String, adding units: Int64, db: Database) throws {
+        guard enforcesLargestTotal, units > 0 else { return }
+        let c = intern(commitment: commitment)
+        let total = Amounts.saturating(Amounts.saturating(try heldQuantity(c, db: db), pending[c] ?? 0), units)
+        if total > Self.largestTotal { throw try Self.pastTheLargest(commitment, db: db) }
+    }
+
+    /// The flush's own check, for what a write's own check did not see
+    /// (a ruling or a void that brings a record back into the counts).
+    private mutating func checkLargestTotals(_ db: Database) throws {
+        for (c, delta) in pending where delta > 0 {
+            let total = Amounts.saturating(try heldQuantity(c, db: db), delta)
+            if total > Self.largestTotal { throw try Self.pastTheLargest(commitmentIDs[Int(c)], db: db) }
         }
-        let held = try db.cached("SELECT coalesce(sum(quantity), 0) FROM commitment_totals WHERE commitment = ?")
-        for (index, delta) in added.enumerated() where delta > 0 {
-            try held.bind(commitmentIDs[index], at: 1)
-            defer { held.reset() }
-            let total = try held.step() ? held.int64(0) : 0
-            let sum = Amounts.saturating(total, delta)
-            guard sum > Self.largestTotal else { continue }
-            var (decimals, unit): (Int64, String?) = (0, nil)
-            try db.forEach("SELECT decimals, unit FROM commitments WHERE id = ?", [commitmentIDs[index]]) { row in
-                (decimals, unit) = (row.int64(0), row.optionalText(1))
-            }
-            var whole = Self.largestTotal
-            for _ in 0..<max(0, min(decimals, 6)) { whole /= 10 }
-            throw LedgerError.invalid(.quantity, "the quantities of commitment \(TextRules.printable(commitmentIDs[index])) would add up "
-                                      + "to more than \(whole)\(unit.map { " " + TextRules.printable($0) } ?? ""), the most a "
-                                      + "commitment's evidence may total; nothing was written")
+    }
+
+    /// What `commitment_totals` holds for commitment `c`, over every confidence level.
+    private mutating func heldQuantity(_ c: Int32, db: Database) throws -> Int64 {
+        if let known = held[c] { return known }
+        let statement = try db.cached("SELECT coalesce(sum(quantity), 0) FROM commitment_totals WHERE commitment = ?")
+        try statement.bind(commitmentIDs[Int(c)], at: 1)
+        defer { statement.reset() }
+        let total = try statement.step() ? statement.int64(0) : 0
+        held[c] = total
+        return total
+    }
+
+    /// "the quantities of commitment C would add up to more than 1,000,000,000,000 t, …".
+    private static func pastTheLargest(_ commitment: String, db: Database) throws -> LedgerError {
+        var (decimals, unit): (Int64, String?) = (0, nil)
+        try db.forEach("SELECT decimals, unit FROM commitments WHERE id = ?", [commitment]) { row in
+            (decimals, unit) = (row.int64(0), row.optionalText(1))
         }
+        var whole = largestTotal
+        for _ in 0..<max(0, min(decimals, 6)) { whole /= 10 }
+        let grouped = String(whole).reversed().enumerated().map { $0 > 0 && $0 % 3 == 0 ? "\($1)," : "\($1)" }.reversed().joined()
+        return LedgerError.invalid(.quantity, "\(Field.quantity): the quantities of commitment \(TextRules.printable(commitment)) would "
+                                   + "add up to more than \(grouped)\(unit.map { " " + TextRules.printable($0) } ?? ""), the most a "
+                                   + "commitment's evidence may total")
     }
 
     private static func recomputeRank(_ commitment: String, _ rank: Int, db: Database) throws {
