@@ -62,9 +62,9 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The client's fault (400), never the server's: an error the stream
     /// already answers with its own status (413) keeps it.
     static func unreadableBody(_ error: any Error) -> any Error {
-        if error is Problem || error is HTTPResponseError { return error }
+        if error is HTTPResponseError { return error }
         return Problem(.malformed, "the request body could not be read whole: it ended before its declared length, or its "
-                       + "framing is malformed (\(error))")
+                       + "framing is malformed")
     }
 
     public init(_ kind: Kind, _ detail: String, pointer: String? = nil) {

@@ -36,8 +36,8 @@ import Testing
             let alone = try await review.send(client, .delete, "/v1/tokens/admin-1", token: admin)
             #expect(alone.status == .conflict, "\(String(buffer: alone.body))")
             #expect(try review.json(alone)["detail"] as? String ?? "" == "name: token admin-1 is the last valid admin token: "
-                    + "revoking it over the API would leave no one to issue tokens; issue another admin token first (POST "
-                    + "/v1/tokens), or revoke it with `accord token revoke` on the ledger file")
+                    + "revoking it through the server would leave no one to issue tokens; issue another admin token first, or "
+                    + "revoke it on the ledger file itself")
             for round in 1...4 {
                 let issued = try await review.send(client, .post, "/v1/tokens", token: admin,
                                                    body: #"{"name":"admin-r\#(round)","role":"admin"}"#)

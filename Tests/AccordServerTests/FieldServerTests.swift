@@ -220,7 +220,7 @@ import FoundationNetworking
         #expect(try mission.states(field) == ["refused", "refused", "refused", "refused", "refused", "accepted"])
         let status = try Mission.ok(["push", "--status", "--db", field])
         #expect(status.contains("a monitor's token does not push dispute entries (only verification, breach, corroboration): "
-                                + "push it with a reviewer's or an admin's token"), "\(status)")
+                                + "a reviewer's or an admin's token records them"), "\(status)")
         #expect(try mission.count(of: "f-1") == 1)
         #expect(try Mission.ok(["journal", "export", "--db", mission.path]).split(separator: "\n").count == entries + 1)
         #expect(try commitments() == before && before.contains("RU-no-strikes breached"), "\(before)")

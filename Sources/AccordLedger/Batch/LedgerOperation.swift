@@ -40,7 +40,7 @@ public enum LedgerOperation: Sendable {
     /// recorded with exactly these fields, the entries it refers to found by
     /// name (``Claim/references``), with every check the same entry made
     /// here would pass. Give the recorder the claim as ``Recorder/presentedClaim``.
-    /// The context (of ``Ledger/applyBundle(_:unsigned:checkpointKey:)``) ties
+    /// The context (of ``Ledger/applyBundle(_:unsigned:role:checkpointKey:)``) ties
     /// references to records of the same bundle.
     case pushed(Claim, BundleContext? = nil)
 }

@@ -199,7 +199,10 @@ extension Ledger {
         let context = BundleContext(field: bundle.field, definers: definers)
         for (index, item) in bundle.entries.enumerated() {
             let claim = claims[index]
-            if let refusal = role?.pushRefusal(of: claim.kind) {
+            // An entry recorded before (pushed with another token, its answer lost) is answered as recorded, never refused.
+            if let refusal = role?.pushRefusal(of: claim.kind),
+               try LedgerError.translating({ try database.read { try $0.scalarInt("SELECT 1 FROM idempotency_keys WHERE key = ? LIMIT 1",
+                                                                             "bundle:\(bundle.field):\(item.seq)") } }) == nil {
                 refusals[index] = refusal
                 continue
             }

@@ -182,15 +182,18 @@ extension Session {
         }
         if let revoked { throw LedgerError.conflict(revoked, "\(Field.name): token \(name) was already revoked by entry \(revoked)") }
         if keepingAnAdmin {
-            // Valid today as a server judges it (TokenInfo.isValid): not revoked, not yet expired.
-            let today = now.milliseconds >= 0 ? now.milliseconds / 86_400_000 : (now.milliseconds + 1) / 86_400_000 - 1
+            // Valid today as a server judges it (TokenInfo.isValid, on the system clock, never ACCORD_NOW): not
+            // revoked, not yet expired; and bound to no key, as only such a token can issue tokens over the server.
+            let today = Timestamp.system().milliseconds / 86_400_000
             var admins: [[UInt8]] = []
-            try db.forEach("SELECT name FROM tokens WHERE role = 'admin' AND revoked_seq IS NULL AND (expires_day IS NULL OR ? < expires_day)",
-                           [today]) { row in admins.append(Array(row.text(0).utf8)) }
+            try db.forEach("""
+                SELECT name FROM tokens WHERE role = 'admin' AND revoked_seq IS NULL AND key_name IS NULL
+                AND (expires_day IS NULL OR ? < expires_day)
+                """, [today]) { row in admins.append(Array(row.text(0).utf8)) }
             if admins == [Array(name.utf8)] {
                 throw LedgerError(.conflict(.state), "\(Field.name): token \(TextRules.printable(name)) is the last valid admin token: revoking "
-                                  + "it over the API would leave no one to issue tokens; issue another admin token first (POST "
-                                  + "/v1/tokens), or revoke it with `accord token revoke` on the ledger file")
+                                  + "it through the server would leave no one to issue tokens; issue another admin token first, or "
+                                  + "revoke it on the ledger file itself")
             }
         }
         return try append(.tokenRevoke(TokenRevocation(name: name, reason: reason)))
