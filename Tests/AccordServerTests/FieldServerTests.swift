@@ -231,11 +231,17 @@ import FoundationNetworking
         try Mission.ok(["dispute", "hrmmu-2025-06-01", "--by", "RU", "--reason", "denies", "--source", "RU MoD", "--sign-with",
                         mission.file("rev.key"), "--db", second])
         try mission.log(second, id: "f-2")
+        try Mission.ok(["bundle", "--out", mission.file("lost.json"), "--db", second])
         outcome = try LiveServer.accord(["push", "--token", reviewer, "--db", second])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try mission.states(second) == ["accepted", "refused"])
+        // The same bundle again (its answer lost), with a monitor's token: the dispute recorded is answered as recorded.
+        let again = try #require(await mission.server.post("/v1/bundles", try String(contentsOfFile: mission.file("lost.json"),
+                                                                                              encoding: .utf8),
+                                                           token: monitor, session: URLSession(configuration: .ephemeral)))
+        #expect(again.status == 200 && !again.body.contains("does not push dispute"), "\(again.body.prefix(600))")
         #expect(try Mission.ok(["push", "--status", "--db", second]).contains("a reviewer's token does not push verification entries"))
-        #expect(try mission.count(of: "f-2") == 0)
+        #expect(try mission.count(of: "f-2") == 1, "the monitor's token recorded the verification the reviewer's could not")
         #expect(try Mission.ok(["history", "hrmmu-2025-06-01", "--db", mission.path]).contains("denies"))
         #expect(try LiveServer.accord(["audit", "--db", mission.path]).status == 0)
     }
