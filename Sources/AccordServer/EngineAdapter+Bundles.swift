@@ -32,6 +32,24 @@ extension EngineAdapter {
         }
     }
 
+    /// Why the server's `--checkpoint-key` cannot sign receipts (it is no
+    /// admin key registered in the ledger), or nil when it can or there is none.
+    public func receiptSignerProblem() async -> String? {
+        guard let key = checkpointKey else { return nil }
+        do {
+            return try await onReader { ledger -> String? in
+                do {
+                    try ledger.requireReceiptSigner(key)
+                    return nil
+                } catch let error as LedgerError {
+                    return error.message
+                }
+            }
+        } catch {
+            return error.message
+        }
+    }
+
     public func applyBundle(_ bundle: [UInt8], unsigned: UnsignedEntries, role: TokenRole) async throws(ServiceError) -> BundleOutcome {
         guard let key = checkpointKey else { throw ServiceError(.unconfigured, EngineAdapter.noCheckpointKey) }
         // One engine call holding the writer: the writes queued before it go first, those after wait for it.

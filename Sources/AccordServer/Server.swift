@@ -97,7 +97,13 @@ public struct ServerConfiguration: Sendable {
 /// A refusal to start, in one sentence.
 public struct ServerError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// Whether the command line asked for something the server cannot do
+    /// (exit 64), not a failure to run it (exit 1).
+    public var isUsage: Bool
+    public init(_ description: String, usage: Bool = false) {
+        self.description = description
+        isUsage = usage
+    }
 }
 
 /// Builds and runs the server.
@@ -136,14 +142,15 @@ public enum AccordServer {
                            onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }) async throws {
         guard configuration.isLoopback || configuration.insecureHTTP else {
             throw ServerError("--listen \(configuration.host): tokens would cross the network in clear over plain HTTP; "
-                              + "listen on 127.0.0.1 behind a TLS-terminating proxy, or pass --insecure-http if you know why")
+                              + "listen on 127.0.0.1 behind a TLS-terminating proxy, or pass --insecure-http if you know why",
+                              usage: true)
         }
         var signing: NoteSigningKey?
         if let keyPath = configuration.checkpointKey {
             do {
                 signing = try Keys.signingKey(at: keyPath)
             } catch {
-                throw ServerError("--checkpoint-key \(keyPath): \(error)")
+                throw ServerError("--checkpoint-key \(keyPath): \(error)", usage: true)
             }
         }
         let metrics = ServerMetrics()
@@ -153,6 +160,12 @@ public enum AccordServer {
                                         onGroup: { metrics.group($0) })
         } catch {
             throw ServerError(error.message)
+        }
+        if let problem = await service.receiptSignerProblem() {
+            logger.warning("""
+                --checkpoint-key cannot sign receipts: \(problem). GET /v1/checkpoint signs with it, but pushes (POST \
+                /v1/bundles) are answered 409 and clones take the definitions unproved: give an admin key of the ledger
+                """)
         }
         let app = try await application(service: service, configuration: configuration, metrics: metrics, logger: logger,
                                         onServerRunning: onServerRunning)

@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-heavy-reads"), help: "Exports, journal exports and briefs served at once (default 4, one per reader; 0: no bound); one more gets 503 with Retry-After.") var maxHeavyReads: Int?
     @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
     @Option(name: .customLong("checkpoint-key"), help: ArgumentHelp(
-        "A registered key: GET /v1/checkpoint signs with it, and so do the receipts of a push (POST /v1/bundles needs it).",
+        "A registered key: GET /v1/checkpoint signs with it; an admin key (accord key admin) also signs the receipts of a push (POST /v1/bundles needs one) and proves what a clone takes.",
         valueName: "file"))
     var checkpointKey: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical.")
@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
                            + "stop with SIGTERM or Ctrl-C")
             }
         } catch let error as ServerError {
-            fail(error.description, code: 1)
+            fail(error.description, code: error.isUsage ? 64 : 1)
         }
     }
 
