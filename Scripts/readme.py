@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the ```console examples in README.md and writes their real output back.
 
-Usage: Scripts/readme.py [--check] [ACCORD_BINARY]
+Usage: Scripts/readme.py [--check | --fresh] [ACCORD_BINARY]
 
 Each `$ ` line of a ```console block is run with /bin/sh in a scratch directory,
 `accord` meaning the built binary (default .build/debug/accord). Blocks share one
@@ -10,7 +10,10 @@ directory per session, which starts with a copy of examples/; an HTML comment
 environment is fixed (ACCORD_NOW, ACCORD_ACTOR) so output is reproducible apart
 from random ledger ids, hashes and signatures. A command's output is what it wrote to stderr, then to stdout.
 The test suite (Tests/AccordCLITests/ReadmeTests.swift) runs the same examples
-and compares them, ignoring hex digests, ids and signatures.
+and compares them, ignoring hex digests, ids and signatures. A session whose
+examples changed only in those keeps its old text; one that changed otherwise
+is written whole from this run (so its roots agree), and --fresh writes every
+session from this run.
 """
 import os
 import re
@@ -86,11 +89,16 @@ def main():
 
 
 def render(lines, binary, sessions):
-    """The README with every example's output as the binary prints it now."""
-    output = []
-    cursor = 0
+    """The README with every example's output as the binary prints it now.
+
+    When only random ids, digests or signatures changed in every example of
+    a session, its old text is kept (no churn); when anything else changed in
+    one, the whole session is written from this run, so that the roots and
+    ids its examples show agree with each other.
+    """
+    examples = []  # (start, end, session, [(command, before, after)])
+    changed = set()
     for start, end, session in blocks(lines):
-        output.extend(lines[cursor:start])
         if session not in sessions:
             # Each session starts with a copy of examples/, as if run from the repository's root.
             sessions[session] = tempfile.mkdtemp(prefix="accord-readme-")
@@ -102,15 +110,24 @@ def render(lines, binary, sessions):
                 old.append([line])
             else:
                 old[-1].append(line)
+        runs = []
         for example in old[1:]:
             command, before = example[0], example[1:]
             text = run(command[2:], binary, directory)
             after = text.rstrip("\n").split("\n") if text.strip() else []
-            # Keep the old text when only random ids, digests or signatures changed.
-            if normalize("\n".join(after)) == normalize("\n".join(before)):
-                after = before
+            if normalize("\n".join(after)) != normalize("\n".join(before)):
+                changed.add(session)
+            runs.append((command, before, after))
+        examples.append((start, end, session, runs))
+    if "--fresh" in sys.argv:
+        changed = set(sessions)
+    output = []
+    cursor = 0
+    for start, end, session, runs in examples:
+        output.extend(lines[cursor:start])
+        for command, before, after in runs:
             output.append(command)
-            output.extend(after)
+            output.extend(after if session in changed else before)
         cursor = end
     output.extend(lines[cursor:])
     return "\n".join(output)
