@@ -68,6 +68,14 @@ struct FieldImportCLITests {
                 """)
         outcome = try world.accord(["import"] + arguments, extraEnvironment: later)
         #expect(outcome.stderr.contains("0 added, 3 already present, 0 rejected, 3 filtered out"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Every row was filtered out"), "\(outcome.stderr)")
+        // A where value not quite the file's (the actor's years left off) matches no row: said so, nothing added.
+        outcome = try world.accord(["import", example("acled-extract.csv"), "--mapping", example("acled-breaches.json"),
+                                    "--set", "commitment=RU-no-strikes", "--where", "actor1=Military Forces of Russia",
+                                    "--db", world.db], extraEnvironment: later)
+        #expect(outcome.status == 0 && outcome.stderr.contains("0 added, 0 already present, 0 rejected, 6 filtered out.\n"
+                                                               + "Every row was filtered out: no row matched the where filter"),
+                "\(outcome.stderr)")
         // Without the actor filter the Ukrainian strike is not a breach of Russia's restraint: the whole file is refused, naming the line.
         outcome = try world.accord(["import", example("acled-extract.csv"), "--mapping", example("acled-breaches.json"),
                                     "--set", "commitment=RU-no-strikes", "--db", world.db], extraEnvironment: later)

@@ -243,7 +243,9 @@ enum FieldSync {
     static func push(_ ledger: Ledger, _ target: FieldRemote, batch: Int = FieldRemote.defaultBatch) throws {
         let server = try target.server(try origin(ledger))
         guard let first = try ledger.pushBatch(limit: batch) else {
-            printError("Nothing to push: \(server) has answered every entry.")
+            // Nothing is sent, so nothing is said of the server: this ledger holds an answer for every entry.
+            printError("Nothing to push: every entry of this field ledger has an answer from the mission ledger (nothing was "
+                       + "sent to \(server)).")
             return
         }
         let token = try target.credentials.resolvedToken()

@@ -127,6 +127,11 @@ struct ImportCommand: ParsableCommand {
             }
             printError(line + ".")
         }
+        if summary.filtered > 0, summary.filtered == summary.rows {
+            // Most often a value of a `where` that is not quite the file's (a year left off an actor's name).
+            printError("Every row was filtered out: no row matched the where filter (--where, or the mapping's \"where\"); "
+                       + "check its values against the file's, byte for byte.")
+        }
         if let rejects, summary.rejected > 0 {
             printError("Rejected records written to \(rejects) as they were read, the reasons to \(RejectsFile.errorsPath(rejects)).")
         }
