@@ -292,4 +292,30 @@ struct FieldCLITests {
         #expect(bundle.status == 0 && bundle.stderr.contains("Nothing to bundle"), "\(bundle.stderr)")
         #expect(try accord("audit", "--db", "field.sqlite").status == 0)
     }
+
+    @Test("a field ledger refuses definitions, invocations and tokens of its own: a push would never carry them")
+    func noDefinitionsOfItsOwn() throws {
+        let dir = try TemporaryDirectory()
+        let accord = Self.runner(dir)
+        try Self.missionAndField(accord)
+        let before = try Self.digest(dir.path("field.sqlite"))
+        for (arguments, what) in [
+            (["party", "add", "FR", "--name", "France"], "add the party on the mission ledger, then pull"),
+            (["agreement", "add", "paris", "--title", "Paris"], "add the agreement on the mission ledger, then pull"),
+            (["commitment", "add", "FR-aid", "--agreement", "istanbul-2025", "--party", "UA", "--action", "--due", "2025-07-01"],
+             "add the commitment on the mission ledger, then pull"),
+            (["amend", "commitment", "UA-release", "--effective", "2025-06-01", "--reason", "x", "--target", "5"],
+             "amend it on the mission ledger, then pull"),
+            (["commitment", "withdraw", "UA-release", "--reason", "x"], "withdraw the commitment on the mission ledger, then pull"),
+            (["guarantee", "invoke", "US-sanctions", "--date", "2025-06-05"], "record the invocation on the mission ledger;"),
+            (["token", "issue", "--role", "viewer", "--name", "v"], "issue the token on the mission ledger;"),
+        ] {
+            let outcome = try accord(arguments + ["--db", "field.sqlite"])
+            #expect(outcome.status == 65 && outcome.stderr.hasPrefix("Error: this is a field ledger: a push carries only its records")
+                    && outcome.stderr.contains(what), "\(arguments): \(outcome.status) \(outcome.stderr)")
+        }
+        #expect(try Self.digest(dir.path("field.sqlite")) == before)
+        // The mission ledger itself still defines.
+        try accord.ok("party", "add", "FR", "--name", "France", "--db", "ledger.sqlite")
+    }
 }

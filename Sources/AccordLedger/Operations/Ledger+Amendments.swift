@@ -97,6 +97,7 @@ struct PreparedAmendment {
 extension Session {
     /// Appends an amendment, its terms checked against what it amends.
     func amend(_ prepared: PreparedAmendment) throws -> Recorded {
+        try refuseLocalDefinition("amend it")
         let terms = try amendedTerms(prepared.subject, id: prepared.id, prepared.input)
         let amendment = Amendment(id: prepared.id, effective: prepared.effective, reason: prepared.reason, terms: terms)
         forgetTerms()

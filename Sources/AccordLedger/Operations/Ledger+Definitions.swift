@@ -47,6 +47,7 @@ extension Ledger {
 extension Session {
     /// Appends the withdrawal of a commitment.
     func withdraw(_ input: WithdrawalInput) throws -> Recorded {
+        try refuseLocalDefinition("withdraw the commitment")
         let id = try TextRules.identifier(input.commitment, field: .commitment)
         _ = try requireCommitment(id, field: .commitment)
         let date = try Parse.optionalCalendarDate(input.date, field: .date) ?? Moment(date: CivilDate(days: now.day))
@@ -59,6 +60,8 @@ extension Session {
 
     /// Appends an invocation of a guarantee, which must answer an open trigger.
     func invoke(_ input: InvocationInput) throws -> Recorded {
+        // Not evidence a push carries (its claim names the guarantee, not a record): refused rather than never sent.
+        try refuseLocalDefinition("record the invocation", thenPull: false)
         let id = try TextRules.identifier(input.guarantee, field: .guarantee)
         guard try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", id) != nil else {
             throw LedgerError.unknown(.guarantee, id, in: "\(Field.guarantee)", hint: .add(.guarantee, id))
@@ -203,6 +206,7 @@ struct CommitmentFacts {
 
 extension Session {
     func add(_ party: Party) throws -> Recorded {
+        try refuseLocalDefinition("add the party")
         if let seq = try db.scalarInt("SELECT seq FROM parties WHERE id = ?", party.id) {
             return try unchanged(.partyAdd(party), existing: seq, what: "party \(party.id)")
         }
@@ -210,6 +214,7 @@ extension Session {
     }
 
     func add(_ agreement: Agreement) throws -> Recorded {
+        try refuseLocalDefinition("add the agreement")
         if let seq = try db.scalarInt("SELECT seq FROM agreements WHERE id = ?", agreement.id) {
             return try unchanged(.agreementAdd(agreement), existing: seq, what: "agreement \(agreement.id)")
         }
@@ -217,6 +222,7 @@ extension Session {
     }
 
     func add(_ commitment: Commitment) throws -> Recorded {
+        try refuseLocalDefinition("add the commitment")
         let id = commitment.id
         if let existing = try commitmentFacts(id) {
             if let voided = existing.voided {
@@ -250,6 +256,7 @@ extension Session {
     }
 
     func add(_ guarantee: Guarantee) throws -> Recorded {
+        try refuseLocalDefinition("add the guarantee")
         if let seq = try db.scalarInt("SELECT seq FROM guarantees WHERE id = ?", guarantee.id) {
             return try unchanged(.guaranteeAdd(guarantee), existing: seq, what: "guarantee \(guarantee.id)")
         }

@@ -134,6 +134,22 @@ extension Session {
                           + "pulled; register or revoke the key on the mission ledger, then pull; nothing was written")
     }
 
+    /// Refuses a definition (a party, agreement, commitment or guarantee, an
+    /// amendment, a withdrawal), an invocation or a token made in a field
+    /// ledger: its definitions are the mission's, adopted when it was cloned
+    /// or pulled, and a push carries only records and what refers to them
+    /// (``Session/pushableKinds``), so one made here would never reach the
+    /// mission, and evidence about it would be refused there.
+    /// - Parameters:
+    ///   - what: what to do on the mission ledger instead ("add the party").
+    ///   - thenPull: whether a pull then brings it here (a definition does, a token does not).
+    func refuseLocalDefinition(_ what: String, thenPull: Bool = true) throws {
+        guard try isFieldLedger() else { return }
+        throw LedgerError(.forbidden, "this is a field ledger: a push carries only its records and what refers to them, and its "
+                          + "definitions are the mission ledger's, adopted when it was cloned or pulled; \(what) on the mission "
+                          + "ledger\(thenPull ? ", then pull" : "")" + "; nothing was written")
+    }
+
     /// Whether any admin key was ever registered (revoked ones count: the
     /// rules hold from the first one on).
     func hasAdminKeys() throws -> Bool {

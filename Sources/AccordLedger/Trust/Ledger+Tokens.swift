@@ -85,6 +85,8 @@ extension Ledger {
         let secret = Ledger.newTokenSecret()
         let issue = TokenIssue(name: name, role: role, tokenSHA256: Ledger.tokenDigest(secret), expires: expires, key: key)
         let receipt = try record(recorder) { session in
+            // No server serves a field ledger, and a push never carries a token: one issued here would serve nothing.
+            try session.refuseLocalDefinition("issue the token", thenPull: false)
             if let seq = try session.db.scalarInt("SELECT issued_seq FROM tokens WHERE name = ?", name) {
                 throw LedgerError.invalid(.name, "\(Field.name): a token named \(name) was already issued (entry \(seq)); token "
                                           + "names are never reused: choose another")
