@@ -366,7 +366,8 @@ public enum UnsignedEntries: Sendable, Equatable {
             return nil
         case .onlyActor(let pusher):
             guard actor != pusher else { return nil }
-            return "an unsigned entry by \(actor) is recorded only when \(actor) pushes it; sign it with a registered key"
+            return "an unsigned entry by \(actor) is recorded only when pushed with a token named \(actor), and this push's token is "
+                + "\(pusher)'s: sign entries with a key the mission registered, or push them with \(actor)'s token"
         case .none:
             return "an unsigned entry is not recorded here (a token bound to a key, or a bundle applied without allowing unsigned "
                 + "entries: whoever carried it could have rewritten it): sign it with a registered key"
