@@ -117,15 +117,6 @@ final class Session {
     /// Appends an entry (hashed, chained, signed if a signer was given) and projects it.
     func append(_ payload: Payload) throws -> Recorded {
         try checkSignerOnce()
-        // A quantity that would take its commitment's evidence past the largest total is refused before it is written.
-        let counted: Verification? = switch payload {
-        case .verification(let verification): verification
-        case .correction(let correction): if case .verification(let verification) = correction.replacement { verification } else { nil }
-        default: nil
-        }
-        if let counted, case .quantity(let quantity) = counted.measure {
-            try writer.projector.checkRoom(for: counted.commitment, adding: quantity.units)
-        }
         let version = try entryVersion()
         let claim = recorder.signer == nil && recorder.presentedClaim == nil
             ? nil : try self.claim(payload, actor: recorder.actor, version: version)
@@ -147,9 +138,20 @@ final class Session {
                 return .alreadyPresent(seq: held.seq)
             }
         }
+        // A quantity that would take its commitment's evidence past the largest total is refused before it is
+        // written (so an import's row, or a write of a group, is refused alone).
+        if case .verification(let verification) = payload, case .quantity(let quantity) = verification.measure {
+            try writer.projector.checkRoom(for: verification.commitment, adding: quantity.units)
+        }
         try willWrite()
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock,
                                       version: version, claim: claim)
+        // What a correction, a ruling or a void comes to is known once it is projected: checked then, in the
+        // write's own savepoint (these writes always have one).
+        switch payload {
+        case .correction, .adjudication, .void: try writer.projector.checkLargestTotals()
+        default: break
+        }
         return .added(seq: entry.seq, kind: entry.kind)
     }
 

@@ -30,6 +30,12 @@ final class Projector {
         try totals.checkRoom(for: commitment, adding: units, db: db)
     }
 
+    /// Refuses totals that passed the largest with the entries projected so
+    /// far (``TotalsAccumulator/checkLargestTotals(_:)``).
+    func checkLargestTotals() throws {
+        try totals.checkLargestTotals(db)
+    }
+
     /// Writes pending totals.
     func flush() throws {
         try totals.flush(to: db)

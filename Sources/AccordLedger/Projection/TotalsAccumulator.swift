@@ -26,8 +26,9 @@ struct TotalsAccumulator {
     /// Each commitment's quantities added (less those removed) since the last flush.
     private var pending: [Int32: Int64] = [:]
     /// What ``commitment_totals`` held for a commitment over every confidence
-    /// level, with the flushes since (a cache of the rows, for ``checkRoom(for:adding:db:)``).
-    private var held: [Int32: Int64] = [:]
+    /// level, with the flushes since (a cache of the rows, for ``checkRoom(for:adding:db:)``),
+    /// by id: a flush forgets the interned indexes.
+    private var held: [String: Int64] = [:]
 
     /// What changed since ``beginUndo()``, to take back in ``rollBackUndo()``.
     private var undo: Undo?
@@ -42,6 +43,10 @@ struct TotalsAccumulator {
         var removed: [RankKey] = []
         var pending: [Int32: Int64?] = [:]
         var beforeFlush: (daily: [DayKey: Amounts], sources: [SourceKey: Int64], removed: Set<RankKey>, pending: [Int32: Int64])?
+        /// The interned strings as they were before that flush, which forgot
+        /// them: the keys kept above index into these.
+        var internedBeforeFlush: (commitmentIndex: [String: Int32], commitmentIDs: [String], sourceIndex: [String: Int32],
+                                  sourceNames: [String])?
     }
 
     var count: Int { daily.count + sources.count }
@@ -121,6 +126,9 @@ struct TotalsAccumulator {
         held = [:]
         if let before = log.beforeFlush {
             (daily, sources, removed, pending) = before
+            if let interned = log.internedBeforeFlush {
+                (commitmentIndex, commitmentIDs, sourceIndex, sourceNames) = interned
+            }
             return
         }
         for (key, value) in log.daily { daily[key] = value }
@@ -140,6 +148,7 @@ struct TotalsAccumulator {
         for key in log.removed { before.removed.remove(key) }
         for (key, value) in log.pending { before.pending[key] = value }
         log.beforeFlush = before
+        log.internedBeforeFlush = (commitmentIndex, commitmentIDs, sourceIndex, sourceNames)
         log.daily = [:]
         log.sources = [:]
         log.removed = []
@@ -189,9 +198,12 @@ struct TotalsAccumulator {
     ///   quantities would add up to more than ``largestTotal``; nothing is written.
     mutating func flush(to db: Database) throws {
         guard !isEmpty else { return }
-        if enforcesLargestTotal { try checkLargestTotals(db) }
+        try checkLargestTotals(db)
         if undo != nil { keepStateBeforeFlush() }
-        for (c, units) in pending where held[c] != nil { held[c] = Amounts.saturating(held[c] ?? 0, units) }
+        for (c, units) in pending {
+            let id = commitmentIDs[Int(c)]
+            if let known = held[id] { held[id] = Amounts.saturating(known, units) }
+        }
         pending = [:]
         let commitmentOrder = Self.sortOrder(commitmentIDs)
         let sourceOrder = Self.sortOrder(sourceNames)
@@ -388,32 +400,36 @@ struct TotalsAccumulator {
     mutating func checkRoom(for commitment: String, adding units: Int64, db: Database) throws {
         guard enforcesLargestTotal, units > 0 else { return }
         let c = intern(commitment: commitment)
-        let total = Amounts.saturating(Amounts.saturating(try heldQuantity(c, db: db), pending[c] ?? 0), units)
-        if total > Self.largestTotal { throw try Self.pastTheLargest(commitment, db: db) }
+        let total = Amounts.saturating(Amounts.saturating(try heldQuantity(commitment, db: db), pending[c] ?? 0), units)
+        if total > Self.largestTotal { throw try Self.pastTheLargest(commitment, field: .quantity, db: db) }
     }
 
-    /// The flush's own check, for what a write's own check did not see
-    /// (a ruling or a void that brings a record back into the counts).
-    private mutating func checkLargestTotals(_ db: Database) throws {
+    /// Refuses totals that have passed ``largestTotal`` with what is pending:
+    /// after a write whose quantities the check before it cannot know (a
+    /// correction, a ruling or a void that brings a record back into the
+    /// counts), and at every flush, as a backstop.
+    mutating func checkLargestTotals(_ db: Database) throws {
+        guard enforcesLargestTotal else { return }
         for (c, delta) in pending where delta > 0 {
-            let total = Amounts.saturating(try heldQuantity(c, db: db), delta)
-            if total > Self.largestTotal { throw try Self.pastTheLargest(commitmentIDs[Int(c)], db: db) }
+            let id = commitmentIDs[Int(c)]
+            let total = Amounts.saturating(try heldQuantity(id, db: db), delta)
+            if total > Self.largestTotal { throw try Self.pastTheLargest(id, field: nil, db: db) }
         }
     }
 
-    /// What `commitment_totals` holds for commitment `c`, over every confidence level.
-    private mutating func heldQuantity(_ c: Int32, db: Database) throws -> Int64 {
-        if let known = held[c] { return known }
+    /// What `commitment_totals` holds for `commitment`, over every confidence level.
+    private mutating func heldQuantity(_ commitment: String, db: Database) throws -> Int64 {
+        if let known = held[commitment] { return known }
         let statement = try db.cached("SELECT coalesce(sum(quantity), 0) FROM commitment_totals WHERE commitment = ?")
-        try statement.bind(commitmentIDs[Int(c)], at: 1)
+        try statement.bind(commitment, at: 1)
         defer { statement.reset() }
         let total = try statement.step() ? statement.int64(0) : 0
-        held[c] = total
+        held[commitment] = total
         return total
     }
 
     /// "the quantities of commitment C would add up to more than 1,000,000,000,000 t, …".
-    private static func pastTheLargest(_ commitment: String, db: Database) throws -> LedgerError {
+    private static func pastTheLargest(_ commitment: String, field: Field?, db: Database) throws -> LedgerError {
         var (decimals, unit): (Int64, String?) = (0, nil)
         try db.forEach("SELECT decimals, unit FROM commitments WHERE id = ?", [commitment]) { row in
             (decimals, unit) = (row.int64(0), row.optionalText(1))
@@ -421,9 +437,10 @@ struct TotalsAccumulator {
         var whole = largestTotal
         for _ in 0..<max(0, min(decimals, 6)) { whole /= 10 }
         let grouped = String(whole).reversed().enumerated().map { $0 > 0 && $0 % 3 == 0 ? "\($1)," : "\($1)" }.reversed().joined()
-        return LedgerError.invalid(.quantity, "\(Field.quantity): the quantities of commitment \(TextRules.printable(commitment)) would "
-                                   + "add up to more than \(grouped)\(unit.map { " " + TextRules.printable($0) } ?? ""), the most a "
-                                   + "commitment's evidence may total")
+        let what = "the quantities of commitment \(TextRules.printable(commitment)) would add up to more than \(grouped)"
+            + "\(unit.map { " " + TextRules.printable($0) } ?? ""), the most a commitment's evidence may total"
+        guard let field else { return LedgerError.invalid(nil, "\(what)") }
+        return LedgerError.invalid(field, "\(field): \(what)")
     }
 
     private static func recomputeRank(_ commitment: String, _ rank: Int, db: Database) throws {
