@@ -164,7 +164,7 @@ public enum AccordServer {
         if let problem = await service.receiptSignerProblem() {
             logger.warning("""
                 --checkpoint-key cannot sign receipts: \(problem). GET /v1/checkpoint signs with it, but pushes (POST \
-                /v1/bundles) are answered 409 and clones take the definitions unproved: give an admin key of the ledger
+                /v1/bundles) are answered 409 and clones take the definitions unproved
                 """)
         }
         let app = try await application(service: service, configuration: configuration, metrics: metrics, logger: logger,

@@ -199,10 +199,14 @@ extension Ledger {
         let context = BundleContext(field: bundle.field, definers: definers)
         for (index, item) in bundle.entries.enumerated() {
             let claim = claims[index]
-            // An entry recorded before (pushed with another token, its answer lost) is answered as recorded, never refused.
-            if let refusal = role?.pushRefusal(of: claim.kind),
-               try LedgerError.translating({ try database.read { try $0.scalarInt("SELECT 1 FROM idempotency_keys WHERE key = ? LIMIT 1",
-                                                                             "bundle:\(bundle.field):\(item.seq)") } }) == nil {
+            let request = SHA256.hash(data: item.claim + (item.signature ?? [])).byteArray
+            let idempotency = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
+            // The very entry recorded before, by its key and request (pushed with another token, its answer lost), is answered
+            // as recorded, never refused; anything else of a kind the token's role does not record is refused.
+            if let refusal = role?.pushRefusal(of: claim.kind), try LedgerError.translating({ try database.read {
+                try $0.scalarInt("SELECT 1 FROM idempotency_keys WHERE actor = ? AND key = ? AND request_sha256 = ?",
+                                 idempotency.actor, idempotency.key, idempotency.requestSHA256)
+            } }) == nil {
                 refusals[index] = refusal
                 continue
             }
@@ -217,9 +221,7 @@ extension Ledger {
                 refusals[index] = refusal
                 continue
             }
-            let request = SHA256.hash(data: item.claim + (item.signature ?? [])).byteArray
-            let key = IdempotencyKey(actor: claim.actor, key: "bundle:\(bundle.field):\(item.seq)", requestSHA256: request)
-            writes.append(LedgerWrite(.pushed(claim, context), as: recorder, idempotency: key))
+            writes.append(LedgerWrite(.pushed(claim, context), as: recorder, idempotency: idempotency))
         }
         // The signatures are verified on both cores while the entries are recorded; the
         // transaction commits only once every one has verified (else nothing is recorded).

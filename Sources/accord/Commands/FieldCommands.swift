@@ -244,8 +244,7 @@ enum FieldSync {
         let server = try target.server(try origin(ledger))
         guard let first = try ledger.pushBatch(limit: batch) else {
             // Nothing is sent, so nothing is said of the server: this ledger holds an answer for every entry.
-            printError("Nothing to push: every entry of this field ledger has an answer from the mission ledger (nothing was "
-                       + "sent to \(server)).")
+            printError("Nothing to push: no entry of this field ledger is waiting to be sent (nothing was sent to \(server)).")
             return
         }
         let token = try target.credentials.resolvedToken()
