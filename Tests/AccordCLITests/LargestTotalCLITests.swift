@@ -6,14 +6,20 @@ import Testing
 /// where the sum used to wrap past Int64 into a negative total that every
 /// report, brief and `commitment show` then trapped on (an attacker's finding).
 @Suite struct LargestTotalCLITests {
-    @Test("a write that would pass a commitment's largest total is refused; reports of one near it print")
-    func refusedPastTheLargestTotal() throws {
-        let dir = try TemporaryDirectory()
+    /// The demo ledger (w.sqlite) with TINY, a commitment of 0.000001 t at 6 decimal places.
+    static func tiny(_ dir: TemporaryDirectory) throws -> AccordRunner {
         var accord = AccordRunner(dir)
         accord.environment["ACCORD_NOW"] = "2025-07-01T12:00:00Z"
         try accord.ok("demo", "--db", "w.sqlite")
         try accord.ok("commitment", "add", "TINY", "--agreement", "istanbul-2025", "--party", "UA", "--quantity", "0.000001",
                       "--decimals", "6", "--unit", "t", "--due", "2025-06-30", "--db", "w.sqlite")
+        return accord
+    }
+
+    @Test("a write that would pass a commitment's largest total is refused; reports of one near it print")
+    func refusedPastTheLargestTotal() throws {
+        let dir = try TemporaryDirectory()
+        let accord = try Self.tiny(dir)
         // 9,300 of the largest quantity at 6 decimal places: 9.3 × 10^18 units, past Int64.
         func rows(_ count: Int) -> String {
             "commitment,quantity,observed,source\n"
@@ -51,11 +57,7 @@ import Testing
     @Test("near the largest total: a correction is judged by what it comes to, a ruling that brings a record back is refused alone")
     func correctionsAndRulingsNearTheLargestTotal() throws {
         let dir = try TemporaryDirectory()
-        var accord = AccordRunner(dir)
-        accord.environment["ACCORD_NOW"] = "2025-07-01T12:00:00Z"
-        try accord.ok("demo", "--db", "w.sqlite")
-        try accord.ok("commitment", "add", "TINY", "--agreement", "istanbul-2025", "--party", "UA", "--quantity", "0.000001",
-                      "--decimals", "6", "--unit", "t", "--due", "2025-06-30", "--db", "w.sqlite")
+        let accord = try Self.tiny(dir)
         try ("commitment,quantity,observed,source\n" + (0..<999).map { "TINY,1000000000,2025-06-01,S\($0)\n" }.joined())
             .write(toFile: dir.path("held.csv"), atomically: true, encoding: .utf8)
         try accord.ok("import", "held.csv", "--db", "w.sqlite", "--quiet")

@@ -351,32 +351,6 @@ enum PushAnswer {
     case refused(String, note: String)
 }
 
-/// Whose unsigned entries a mission ledger records from a push bundle.
-public enum UnsignedEntries: Sendable, Equatable {
-    /// Anyone's: the bundle is applied by whoever holds the mission ledger.
-    case anyActor
-    /// Only those whose actor is this one (the pusher's token's name).
-    case onlyActor(String)
-    /// None: every entry must be signed (a token bound to a key; a bundle
-    /// carried by hand, whose unsigned entries anyone could have rewritten).
-    case none
-
-    /// Why an unsigned entry by `actor` is refused, or nil when it is recorded.
-    func refusal(of actor: String) -> String? {
-        switch self {
-        case .anyActor:
-            return nil
-        case .onlyActor(let pusher):
-            guard actor != pusher else { return nil }
-            return "an unsigned entry by \(actor) is recorded only when pushed with a token named \(actor), and this push's token is "
-                + "\(pusher)'s: sign entries with a key the mission registered, or push them with \(actor)'s token"
-        case .none:
-            return "an unsigned entry is not recorded here (a token bound to a key, or a bundle applied without allowing unsigned "
-                + "entries: whoever carried it could have rewritten it): sign it with a registered key"
-        }
-    }
-}
-
 /// A bundle entry's signature did not verify: thrown inside the transaction to roll it back whole.
 struct BundleAltered: Error {
     var index: Int

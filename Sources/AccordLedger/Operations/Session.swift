@@ -146,8 +146,8 @@ final class Session {
         try willWrite()
         let entry = try writer.append(payload, actor: recorder.actor, signer: recorder.signer, at: now, clock: clock,
                                       version: version, claim: claim)
-        // What a correction, a ruling or a void comes to is known once it is projected: checked then, in the
-        // write's own savepoint (these writes always have one).
+        // What a correction, a ruling or a void comes to is known once it is projected: checked then, undone with
+        // the write (its savepoint in a batch; these writes always have one, or its transaction).
         switch payload {
         case .correction, .adjudication, .void: try writer.projector.checkLargestTotals()
         default: break
